@@ -1,0 +1,302 @@
+//! The record contract (schema_version 1): what extraction produces, the store keeps and the
+//! renderer reads. Field names are part of the public contract — fields may be added, never
+//! renamed. `saksflyt schema` prints the JSON Schema generated from these types; README documents
+//! every field.
+//!
+//! Also here: [`LogEntry`], the decision-log view derived from records by the store.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One extracted document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Record {
+    pub schema_version: u32,
+    pub source: Source,
+    pub kind: Kind,
+    /// `nb` (bokmål), `nn` (nynorsk) or null when undecided.
+    pub language: Option<String>,
+    pub committee: Option<Committee>,
+    pub meeting: Option<Meeting>,
+    pub agenda: Vec<AgendaItem>,
+    pub cases: Vec<Case>,
+    pub plans: Vec<Plan>,
+    pub tables: Vec<RecordTable>,
+    pub warnings: Vec<String>,
+}
+
+impl Record {
+    pub fn empty(source: Source) -> Self {
+        Record {
+            schema_version: SCHEMA_VERSION,
+            source,
+            kind: Kind::Other,
+            language: None,
+            committee: None,
+            meeting: None,
+            agenda: Vec::new(),
+            cases: Vec::new(),
+            plans: Vec::new(),
+            tables: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Source {
+    /// The path as given on the command line (or relative to the ingested folder).
+    pub path: String,
+    pub format: crate::model::Format,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    MeetingInvitation,
+    CasePaper,
+    Attachment,
+    ActionPlan,
+    Presentation,
+    Minutes,
+    Other,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::MeetingInvitation => "meeting_invitation",
+            Kind::CasePaper => "case_paper",
+            Kind::Attachment => "attachment",
+            Kind::ActionPlan => "action_plan",
+            Kind::Presentation => "presentation",
+            Kind::Minutes => "minutes",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// A committee: `code` from the register (`ASU`, `SSU`, `LSU-MOLDE`, `FSU-BARN`, …) when known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Committee {
+    pub code: Option<String>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Meeting {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `HH:MM`.
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub place: Option<String>,
+}
+
+/// A case number as committees write it: `18/24` → seq 18, year 2024.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct CaseNum {
+    pub seq: u32,
+    /// Four digits; two-digit years are read as 20xx.
+    pub year: u32,
+    /// The text as it stood in the document (`Sak 09-2022`, `18/24`).
+    pub as_written: String,
+}
+
+impl CaseNum {
+    /// The canonical short form, `18/2024`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.seq, self.year)
+    }
+
+    /// The committee style, `18/24`.
+    pub fn short(&self) -> String {
+        format!("{}/{:02}", self.seq, self.year % 100)
+    }
+}
+
+/// A reference from one case to another, with the sentence it stood in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CaseRef {
+    #[serde(flatten)]
+    pub number: CaseNum,
+    pub context: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AgendaItem {
+    pub case: Option<CaseNum>,
+    pub start: String,
+    pub end: String,
+    pub minutes: Option<u32>,
+    pub title: String,
+    pub sub_items: Vec<String>,
+    pub responsible: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Case {
+    /// Null when the paper is not yet numbered.
+    pub number: Option<CaseNum>,
+    pub title: Option<String>,
+    pub committee: Option<Committee>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Case owners (`Saksansvarlig`).
+    pub owners: Vec<String>,
+    /// Officers (`Saksbehandler`, `Sakshandsamar`).
+    pub officers: Vec<String>,
+    /// The proposed decision (`Forslag til vedtak`, `Innstilling`, `Anbefaling` …).
+    pub proposal: Vec<Point>,
+    /// The adopted decision (`Vedtak`).
+    pub decision: Vec<Point>,
+    /// Other cases this one refers to.
+    pub references: Vec<CaseRef>,
+    pub attachments: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
+/// One point of a proposal or decision, with its sub-points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Point {
+    /// The label as written (`1.`, `a.`, `ii.`), null for unlabelled paragraphs and bullets.
+    pub label: Option<String>,
+    pub text: String,
+    /// True for an empty point (`-`, `–`, or nothing after a colon that announces a list).
+    pub placeholder: bool,
+    pub children: Vec<Point>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Section {
+    pub heading: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Plan {
+    pub title: String,
+    pub period: Option<Period>,
+    pub owner: Option<String>,
+    pub items: Vec<PlanItem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Period {
+    pub from: i32,
+    pub to: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PlanItem {
+    pub goal: Option<String>,
+    pub measure: String,
+    pub status: Option<Status>,
+    pub status_text: Option<String>,
+    pub responsible: Option<String>,
+    pub deadline: Option<String>,
+}
+
+/// Traffic-light status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Yellow => "yellow",
+            Status::Red => "red",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecordTable {
+    pub caption: Option<String>,
+    pub header: Vec<TableCell>,
+    pub rows: Vec<Vec<TableCell>>,
+}
+
+/// A typed table cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TableCell {
+    pub text: String,
+    /// `#RRGGBB` when shaded.
+    pub fill: Option<String>,
+    pub status: Option<Status>,
+    /// An amount of money in whole kroner (`kr 250 000`, `1,2 mill. kr`, `2,5MNOK`).
+    pub nok: Option<i64>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+}
+
+/// One line of the decision log (vedtakslogg): a proposal or decision point, derived by the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LogEntry {
+    pub committee: Option<Committee>,
+    /// `YYYY-MM-DD`: the meeting (or case) date.
+    pub meeting_date: Option<String>,
+    pub case: Option<CaseNum>,
+    pub case_title: Option<String>,
+    /// Whether the point was adopted (`decision`) or only proposed (`proposal`).
+    pub kind: PointKind,
+    /// The point's label path, e.g. `2` or `2.a`.
+    pub label: Option<String>,
+    /// The point's text, sub-points joined under it.
+    pub text: String,
+    pub responsible: Option<String>,
+    /// `YYYY-MM-DD` when the text names a deadline.
+    pub deadline: Option<String>,
+    pub status: LogStatus,
+    /// Later cases that refer to this entry's case.
+    pub follow_ups: Vec<FollowUp>,
+    /// Source documents (paths) the point was seen in.
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PointKind {
+    Proposal,
+    Decision,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LogStatus {
+    Open,
+    FollowedUp,
+    Overdue,
+    Placeholder,
+}
+
+impl LogStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogStatus::Open => "open",
+            LogStatus::FollowedUp => "followed_up",
+            LogStatus::Overdue => "overdue",
+            LogStatus::Placeholder => "placeholder",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FollowUp {
+    pub case: Option<CaseNum>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub committee: Option<Committee>,
+    /// The sentence that refers back.
+    pub context: String,
+}
