@@ -348,9 +348,11 @@ fn simple_encoding(doc: &Document, dict: &Dictionary, base_font: Option<&str>, n
                     Some(Object::Integer(c)) => code = *c,
                     Some(Object::Name(n)) => {
                         if (0..256).contains(&code) {
-                            let t = names.resolve(doc, n);
-                            if let Some(slot) = table.get_mut(code as usize) {
-                                *slot = t;
+                            // an unknown glyph name keeps the base encoding's character
+                            if let Some(t) = names.resolve(doc, n) {
+                                if let Some(slot) = table.get_mut(code as usize) {
+                                    *slot = Some(t);
+                                }
                             }
                         }
                         code += 1;

@@ -456,14 +456,38 @@ fn finish(a: Acc, style: &Style) -> Block {
     Block::Paragraph { text, pos }
 }
 
-/// Turn list items' raw indents (x / 4 stored in `level`) into nesting levels: distinct indents
-/// in ascending order are levels 0, 1, …; a run of bullets right after an ordered item at the
-/// same indent becomes that item's children.
+/// Turn list items' raw indents (x / 4 stored in `level`) into nesting levels. Within each run
+/// of consecutive list items, distinct indents in ascending order are levels 0, 1, …; a bullet
+/// right after an ordered item at the same indent becomes that item's child.
 fn settle_list_levels(blocks: &mut [Block]) {
-    let mut indents: Vec<u8> = Vec::new();
-    collect_indents(blocks, &mut indents);
+    let mut i = 0;
+    while i < blocks.len() {
+        if let Some(Block::Table(t)) = blocks.get_mut(i) {
+            for r in &mut t.rows {
+                for c in &mut r.cells {
+                    settle_list_levels(&mut c.blocks);
+                }
+            }
+        }
+        if !matches!(blocks.get(i), Some(Block::ListItem { .. })) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while matches!(blocks.get(j), Some(Block::ListItem { .. })) {
+            j += 1;
+        }
+        if let Some(run) = blocks.get_mut(i..j) {
+            settle_run(run);
+        }
+        i = j;
+    }
+}
+
+fn settle_run(run: &mut [Block]) {
+    let mut indents: Vec<u8> =
+        run.iter().filter_map(|b| if let Block::ListItem { level, .. } = b { Some(*level) } else { None }).collect();
     indents.sort_unstable();
-    indents.dedup();
     // merge indents closer than 8 pt (2 units)
     let mut clusters: Vec<u8> = Vec::new();
     for i in indents {
@@ -471,55 +495,20 @@ fn settle_list_levels(blocks: &mut [Block]) {
             clusters.push(i);
         }
     }
-    apply_levels(blocks, &clusters);
-}
-
-fn collect_indents(blocks: &[Block], out: &mut Vec<u8>) {
-    for b in blocks {
-        match b {
-            Block::ListItem { level, .. } => out.push(*level),
-            Block::Table(t) => {
-                for r in &t.rows {
-                    for c in &r.cells {
-                        collect_indents(&c.blocks, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn apply_levels(blocks: &mut [Block], clusters: &[u8]) {
     let mut prev: Option<(u8, bool, u8)> = None; // raw indent, ordered, assigned level
-    for b in blocks.iter_mut() {
-        match b {
-            Block::ListItem { level, ordered, .. } => {
-                let raw = *level;
-                let mut lv = clusters.iter().rposition(|&c| raw + 2 >= c).unwrap_or(0) as u8;
-                if let Some((pr, po, pl)) = prev {
-                    if raw.abs_diff(pr) <= 2 {
-                        if po && !*ordered {
-                            lv = pl + 1;
-                        } else if !po && !*ordered {
-                            lv = pl;
-                        } else {
-                            lv = lv.max(pl.saturating_sub(1)).min(pl);
-                        }
-                    }
+    for b in run.iter_mut() {
+        if let Block::ListItem { level, ordered, .. } = b {
+            let raw = *level;
+            let mut lv = clusters.iter().rposition(|&c| raw + 2 >= c).unwrap_or(0) as u8;
+            if let Some((pr, po, pl)) = prev {
+                if raw.abs_diff(pr) <= 2 && po && !*ordered {
+                    lv = pl + 1;
+                } else if raw.abs_diff(pr) <= 2 && !po && !*ordered {
+                    lv = pl;
                 }
-                *level = lv.min(8);
-                prev = Some((raw, *ordered, *level));
             }
-            Block::Table(t) => {
-                for r in &mut t.rows {
-                    for c in &mut r.cells {
-                        apply_levels(&mut c.blocks, clusters);
-                    }
-                }
-                prev = None;
-            }
-            _ => prev = None,
+            *level = lv.min(8);
+            prev = Some((raw, *ordered, *level));
         }
     }
 }
