@@ -367,7 +367,9 @@ pub fn blocks_from_lines(lines: &[Line], style: &Style, right: f32, first_index:
     for line in lines {
         let text = line.text();
         let flags = line.flags();
-        let marker = list_marker(&text);
+        let marker = list_marker(&text).filter(|(label, _)| {
+            line.chunks.first().is_some_and(|c| c.text == *label) || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
+        });
         let starts_new = match &acc {
             None => true,
             Some(a) => {
@@ -544,34 +546,37 @@ fn strip_running(pages: &mut [Vec<Line>], heights: &[f32]) -> (Vec<String>, Vec<
     if n == 0 {
         return (headers, footers);
     }
-    // candidates: up to 3 lines at each end of a page, within 15 % of the page height
+    // candidates: the first and last two lines of a page, within 12 % of the page height;
+    // with few pages the text must repeat exactly (page numbers aside)
+    let few = n <= 3;
+    let key = |t: &str| if few { t.trim().to_lowercase() } else { running_key(t) };
+    let band = |i: usize, len: usize, l: &Line, h: f32| -> (bool, bool) {
+        (i < 2 && l.y > h * 0.88, i + 2 >= len && l.y < h * 0.12)
+    };
     let mut counts: BTreeMap<(bool, String), usize> = BTreeMap::new();
     for (p, lines) in pages.iter().enumerate() {
         let h = heights.get(p).copied().unwrap_or(792.0);
         let mut seen = std::collections::BTreeSet::new();
         for (i, l) in lines.iter().enumerate() {
-            let top = i < 3 && l.y > h * 0.85;
-            let bottom = i + 3 >= lines.len() && l.y < h * 0.15;
+            let (top, bottom) = band(i, lines.len(), l, h);
             if top || bottom {
-                seen.insert((top, running_key(&l.text())));
+                seen.insert((top, key(&l.text())));
             }
         }
         for k in seen {
             *counts.entry(k).or_default() += 1;
         }
     }
-    let needed = if n <= 2 { n } else { (n / 2).max(2) };
+    let needed = if few { n } else { (n * 2).div_ceil(3) };
     for (p, lines) in pages.iter_mut().enumerate() {
         let h = heights.get(p).copied().unwrap_or(792.0);
         let len = lines.len();
         let mut keep = Vec::with_capacity(len);
         for (i, l) in lines.drain(..).enumerate() {
-            let top = i < 3 && l.y > h * 0.85;
-            let bottom = i + 3 >= len && l.y < h * 0.15;
+            let (top, bottom) = band(i, len, &l, h);
             let text = l.text();
-            let repeated = (top || bottom)
-                && n >= 2
-                && counts.get(&(top, running_key(&text))).is_some_and(|&c| c >= needed);
+            let repeated =
+                (top || bottom) && n >= 2 && counts.get(&(top, key(&text))).is_some_and(|&c| c >= needed);
             let number = (top || bottom) && n >= 2 && is_page_number(&text);
             if repeated || number {
                 let list = if top { &mut headers } else { &mut footers };
