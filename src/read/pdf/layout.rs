@@ -367,10 +367,8 @@ pub fn blocks_from_lines(lines: &[Line], style: &Style, right: f32, first_index:
     for line in lines {
         let text = line.text();
         let flags = line.flags();
-        let marker = list_marker(&text).filter(|(label, _)| {
-            line.chunks.first().is_some_and(|c| c.text == *label) || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
-        });
-        let starts_new = match &acc {
+        let raw_marker = list_marker(&text);
+        let base_break = match &acc {
             None => true,
             Some(a) => {
                 let prev = &a.last;
@@ -384,9 +382,17 @@ pub fn blocks_from_lines(lines: &[Line], style: &Style, right: f32, first_index:
                 let outdent = line.x0 < a.cont_x - 0.8 * line.size && line.page == prev.page;
                 // the next line's first word would have fitted: the previous line ended on purpose
                 let fits = prev.x1 + 0.35 * line.size + line.first_word() < right - 0.5 * line.size;
-                marker.is_some() || gap_break || size_break || weight_break || indent || outdent || fits
+                gap_break || size_break || weight_break || indent || outdent || fits
             }
         };
+        // a marker counts when it stands apart (own chunk), is a bullet, or the line starts a
+        // new block anyway; a dash or number that merely wraps to a line start does not
+        let marker = raw_marker.filter(|(label, _)| {
+            base_break
+                || line.chunks.first().is_some_and(|c| c.text == *label)
+                || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
+        });
+        let starts_new = base_break || marker.is_some();
         if starts_new {
             if let Some(a) = acc.take() {
                 out.push(finish(a, style));
