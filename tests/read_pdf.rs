@@ -52,12 +52,17 @@ fn golden_files_match() {
 fn paragraphs_keep_norwegian_letters_and_punctuation() {
     let doc = read_case("paragraphs");
     let all = texts(&doc.blocks).join("\n");
-    for needle in ["Årsmelding", "«Samhandling på tvers»", "12 000 kroner – omtrent", "Øvre", "Dét", "rådets løfte"] {
+    for needle in
+        ["Årsmelding", "«Samhandling på tvers»", "12 000 kroner – omtrent", "Øvre", "Dét", "rådets løfte"]
+    {
         assert!(all.contains(needle), "missing {needle:?} in\n{all}");
     }
     // headings from larger type, and the one-line bold paragraph stays a bold paragraph
     assert!(matches!(doc.blocks.first(), Some(Block::Heading { level: 1, .. })));
-    assert!(doc.blocks.iter().any(|b| matches!(b, Block::Heading { level: 2, text, .. } if text.text == "Økonomi og drift")));
+    assert!(doc
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Heading { level: 2, text, .. } if text.text == "Økonomi og drift")));
     assert!(doc.blocks.iter().any(
         |b| matches!(b, Block::Paragraph { text, .. } if text.text == "Vedtak om videre arbeid" && text.all_bold())
     ));
@@ -100,7 +105,10 @@ fn ruled_table_with_traffic_light_fills() {
     assert_eq!(fills, [Some("#00B050".into()), Some("#FFC000".into()), Some("#FF0000".into())]);
     assert_eq!(table.rows[1].cells[0].fill, None);
     // a cell wrapped over two lines stays one cell
-    assert_eq!(table.rows[1].cells[0].text(), "Felles rutine for utskrivning av eldre pasienter fra sykehus til kommune");
+    assert_eq!(
+        table.rows[1].cells[0].text(),
+        "Felles rutine for utskrivning av eldre pasienter fra sykehus til kommune"
+    );
     assert_eq!(table.rows[3].cells[3].text(), "Forsinket");
 }
 

@@ -15,7 +15,8 @@ const BOUND: Duration = Duration::from_secs(20);
 /// `SAKSFLYT_SHARED` points).
 fn robust_dir() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut candidates: Vec<PathBuf> = std::env::var_os("SAKSFLYT_SHARED").map(PathBuf::from).into_iter().collect();
+    let mut candidates: Vec<PathBuf> =
+        std::env::var_os("SAKSFLYT_SHARED").map(PathBuf::from).into_iter().collect();
     candidates.push(root.join("../shared"));
     candidates.push(root.join("../../shared"));
     candidates.into_iter().map(|c| c.join("robust/pdf")).find(|d| d.is_dir())
