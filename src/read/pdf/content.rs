@@ -20,6 +20,8 @@ use std::time::Instant;
 const MAX_FORM_DEPTH: usize = 12;
 /// Most glyphs kept from one page.
 const MAX_GLYPHS_PER_PAGE: usize = 500_000;
+/// Most distinct fonts loaded from one document (each holds bounded maps).
+const MAX_FONTS: usize = 2_000;
 /// Most painted shapes kept from one page.
 const MAX_SHAPES_PER_PAGE: usize = 100_000;
 
@@ -206,6 +208,9 @@ impl<'d> Interp<'d> {
         if let Object::Reference(id) = entry {
             if let Some(f) = self.fonts.get(id) {
                 return Some(f.clone());
+            }
+            if self.fonts.len() >= MAX_FONTS {
+                return None;
             }
             let dict = deref(doc, entry)?.as_dict().ok()?;
             let f = Rc::new(load_font(doc, dict, self.limit, &mut self.names));

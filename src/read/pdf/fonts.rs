@@ -171,7 +171,7 @@ pub fn load_font(doc: &Document, dict: &Dictionary, limit: usize, names: &mut Gl
         if let Some(Object::Array(w)) = dict_get(doc, dict, b"Widths") {
             for (i, o) in w.iter().take(256).enumerate() {
                 if let Some(v) = deref(doc, o).and_then(num) {
-                    font.widths.insert(first + i as u32, v);
+                    font.widths.insert(first.saturating_add(i as u32), v);
                 }
             }
         } else if let Some(b) = &base_font {
@@ -563,10 +563,10 @@ pub fn parse_to_unicode(data: &[u8], _two_byte: bool, out: &mut HashMap<u32, Str
                             let mut j = i + 3;
                             let mut k = 0u32;
                             while let Some(Tok::Hex(d)) = toks.get(j) {
-                                if lo + k <= hi {
-                                    out.insert(lo + k, utf16_text(d));
+                                if let Some(code) = lo.checked_add(k).filter(|c| *c <= hi) {
+                                    out.insert(code, utf16_text(d));
                                 }
-                                k += 1;
+                                k = k.saturating_add(1);
                                 j += 1;
                             }
                             i = j + 1;
