@@ -216,7 +216,8 @@ fn is_wrapped(prev: &str, next: &str) -> bool {
     if starts_lower && !p.ends_with(':') {
         return true;
     }
-    p.chars().count() >= 60 && !ends_stop && !looks_like_field(next)
+    let heading_like = n.split_whitespace().count() <= 4 && !n.trim_end().ends_with(['.', ',', ';']);
+    p.chars().count() >= 60 && !ends_stop && !looks_like_field(next) && !heading_like
 }
 
 /// `Dato: 12.03.2024`, `Saksbehandler: …`: a field line, never a wrapped continuation.
