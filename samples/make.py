@@ -2,7 +2,9 @@
 """Generate the sample committee papers from one content source per sample.
 
 Each module in `content/` defines `NAME` (file stem), `TITLE`, `LANG` ("nb" or "nn") and `DOC`,
-a list of blocks built with the helpers below. This script writes, for every sample:
+a list of blocks built with the helpers below; optional `HEADER` (running page header text; the
+DOCX/PDF then also get a "Side N av M" footer with page fields — page furniture that the text form,
+like the seeds' text, leaves out), `LANDSCAPE` and `MD_HEADINGS`. This script writes, for every sample:
 
 - `NAME.txt`      – the text form, in the convention of `../shared/seeds/*.txt`
                     (tab-separated table rows, `<ul><li>` inside cells, `1.` / ` - a.` / ` -` lines,
@@ -315,6 +317,15 @@ def to_html(mod):
         " h1, h2, h3 { font-family: 'DejaVu Sans'; } h1 { font-size: 14pt; } h2 { font-size: 12pt; } h3 { font-size: 11pt; }"
         " th { text-align: left; }</style></head><body>"
     )
+    header = getattr(mod, "HEADER", None)
+    if header:
+        # LibreOffice reads these divs as the page header and footer (its own HTML export writes
+        # them the same way); the footer carries PAGE and NUMPAGES fields.
+        body.insert(0, f'<div title="header"><p>{inline(header)}</p></div>')
+        body.append(
+            '<div title="footer"><p align="right">Side <sdfield type=PAGE subtype=RANDOM format=PAGE>1'
+            "</sdfield> av <sdfield type=DOCSTAT subtype=PAGE format=PAGE>1</sdfield></p></div>"
+        )
     return head + "\n" + "\n".join(body) + "\n</body></html>\n"
 
 

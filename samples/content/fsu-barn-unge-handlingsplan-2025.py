@@ -3,6 +3,7 @@ from make import *  # noqa: F401,F403
 
 NAME = "fsu-barn-unge-handlingsplan-2025"
 TITLE = "Handlingsplan for FSU Barn og unge 2025–2027"
+HEADER = "Helsefellesskap Møre og Romsdal – FSU Barn og unge"
 LANDSCAPE = True
 LANG = "nb"
 MD_HEADINGS = True

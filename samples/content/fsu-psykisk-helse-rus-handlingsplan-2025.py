@@ -4,6 +4,7 @@ from make import *  # noqa: F401,F403
 
 NAME = "fsu-psykisk-helse-rus-handlingsplan-2025"
 TITLE = "Handlingsplan for FSU Psykisk helse og rus 2025–2027"
+HEADER = "Helsefellesskap Møre og Romsdal – FSU Psykisk helse og rus"
 LANDSCAPE = True
 LANG = "nn"
 

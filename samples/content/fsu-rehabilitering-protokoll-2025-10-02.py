@@ -4,6 +4,7 @@ from make import *  # noqa: F401,F403
 
 NAME = "fsu-rehabilitering-protokoll-2025-10-02"
 TITLE = "Møteprotokoll FSU Rehabilitering 02.10.2025"
+HEADER = "Helsefellesskap Møre og Romsdal – FSU Rehabilitering"
 LANG = "nn"
 
 DOC = [

@@ -4,6 +4,7 @@ from make import *  # noqa: F401,F403
 
 NAME = "lsu-molde-saksframlegg-sak-09-2025"
 TITLE = "Saksframlegg LSU Molde sak 09-2025"
+HEADER = "LSU Molde – sak 09-2025"
 LANG = "nn"
 
 DOC = [

@@ -3,6 +3,7 @@ from make import *  # noqa: F401,F403
 
 NAME = "ssu-innkalling-2025-09-10"
 TITLE = "Møteinnkalling Strategisk samarbeidsutvalg 10.09.2025"
+HEADER = "Strategisk samarbeidsutvalg – møte 10.09.2025"
 LANG = "nb"
 
 UTVALG = "Strategisk samarbeidsutvalg"

@@ -4,6 +4,7 @@ from make import *  # noqa: F401,F403
 
 NAME = "ssu-protokoll-2025-11-12"
 TITLE = "Møteprotokoll Strategisk samarbeidsutvalg 12.11.2025"
+HEADER = "Helsefellesskap Møre og Romsdal – protokoll SSU 12.11.2025"
 LANG = "nb"
 
 DOC = [
