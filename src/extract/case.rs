@@ -472,7 +472,14 @@ fn points(content: &[&Line]) -> Vec<Point> {
             }
         }
     }
-    for l in content {
+    for (li, l) in content.iter().enumerate() {
+        // an empty item directly above a deeper item only wraps it (a converter's artefact)
+        if let LineKind::Item { level, .. } = l.kind {
+            let deeper = content.get(li + 1).is_some_and(|n| matches!(n.kind, LineKind::Item { level: m, .. } if m > level));
+            if is_placeholder_text(&l.text) && deeper {
+                continue;
+            }
+        }
         let (depth, kind, label) = match &l.kind {
             LineKind::Para | LineKind::Heading(_) => (-1, LabelKind::Para, None),
             LineKind::Item { level, label, .. } => {
