@@ -68,11 +68,25 @@ fn columns(grid: &[Vec<Option<&Cell>>]) -> Option<Columns> {
     (c.title.is_some() && (c.time.is_some() || c.case.is_some())).then_some(c)
 }
 
-/// Split responsible persons on `/`, `,`, `og`, `&`.
+/// Words that mark an organisation (an affiliation after a comma, not a person).
+const ORG_WORDS: &[&str] = &[
+    "helse", "hf", "kommune", "kommunane", "kommunene", "sykehus", "sjukehus", "sykehuset", "sjukehuset", "klinikk",
+    "universitet", "høgskule", "høgskole", "ks", "fylkeskommune", "statsforvaltaren", "statsforvalteren", "sekretariatet",
+];
+
+fn is_org(s: &str) -> bool {
+    s.split(|c: char| !c.is_alphanumeric()).any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
+/// Split responsible persons on `/`, `,`, `og`, `&`; a part after a comma that names an
+/// organisation (`Ola Vik, Helse Møre og Romsdal`) is an affiliation and left out.
 pub fn split_people(s: &str) -> Vec<String> {
     let s = fold(s);
     let mut out = Vec::new();
-    for part in s.split(['/', ',', '&', ';']) {
+    for (i, part) in s.split(['/', ',', '&', ';']).enumerate() {
+        if i > 0 && is_org(part) && s.contains(&format!(",{part}")) {
+            continue;
+        }
         for p in part.split(" og ") {
             let p = p.trim().trim_end_matches(['.', ',']).trim();
             if !p.is_empty() {
@@ -178,6 +192,7 @@ mod tests {
     fn people() {
         assert_eq!(split_people("Kari Li, Ola Vik og Per Berg,"), vec!["Kari Li", "Ola Vik", "Per Berg"]);
         assert_eq!(split_people("Siri C. Dahl/ Åse Moe"), vec!["Siri C. Dahl", "Åse Moe"]);
+        assert_eq!(split_people("Eva Lid/Ola Vik, Helse Møre og Romsdal"), vec!["Eva Lid", "Ola Vik"]);
     }
 
     #[test]

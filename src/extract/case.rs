@@ -376,7 +376,7 @@ fn one(
             Part::Other => {
                 let text = content
                     .iter()
-                    .filter(|l| l.kind != LineKind::Table)
+                    .filter(|l| l.kind != LineKind::Table && !l.text.is_empty())
                     .map(|l| l.text.as_str())
                     .collect::<Vec<_>>()
                     .join("\n");
@@ -428,7 +428,10 @@ fn label_kind(label: Option<&str>, prev: Option<(LabelKind, Option<&str>)>) -> L
     if core.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return LabelKind::Number;
     }
-    let roman = !core.is_empty() && core.chars().all(|c| "ivxlcIVXLC".contains(c));
+    // single `c.`/`l.` are letters; `i.`, `v.`, `x.` and longer runs are roman
+    let roman = !core.is_empty()
+        && core.chars().all(|c| "ivxlcIVXLC".contains(c))
+        && (core.chars().count() > 1 || "ivxIVX".contains(core));
     if roman {
         // `i.` right after `h.` is a letter
         let after_letter = prev.is_some_and(|(k, p)| {

@@ -101,12 +101,13 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
         let mut last_goal: Option<String> = None;
         for row in grid.iter().skip(1) {
             let Some(measure) = text_of(row, c.measure) else { continue };
-            let goal = match (text_of(row, c.goal), text_of(row, c.subgoal)) {
+            // a goal cell left empty under a merged or repeated goal carries the one above
+            let main = text_of(row, c.goal).or_else(|| last_goal.clone());
+            last_goal = main.clone();
+            let goal = match (main, text_of(row, c.subgoal)) {
                 (Some(g), Some(s)) => Some(format!("{g} – {s}")),
                 (g, s) => g.or(s),
-            }
-            .or_else(|| last_goal.clone());
-            last_goal = goal.clone();
+            };
             let status_cell = c.status.and_then(|i| row.get(i).copied().flatten());
             let measure_cell = c.measure.and_then(|i| row.get(i).copied().flatten());
             let status_text = text_of(row, c.status);
