@@ -70,8 +70,24 @@ fn columns(grid: &[Vec<Option<&Cell>>]) -> Option<Columns> {
 
 /// Words that mark an organisation (an affiliation after a comma, not a person).
 const ORG_WORDS: &[&str] = &[
-    "helse", "hf", "kommune", "kommunane", "kommunene", "sykehus", "sjukehus", "sykehuset", "sjukehuset", "klinikk",
-    "universitet", "høgskule", "høgskole", "ks", "fylkeskommune", "statsforvaltaren", "statsforvalteren", "sekretariatet",
+    "helse",
+    "hf",
+    "kommune",
+    "kommunane",
+    "kommunene",
+    "sykehus",
+    "sjukehus",
+    "sykehuset",
+    "sjukehuset",
+    "klinikk",
+    "universitet",
+    "høgskule",
+    "høgskole",
+    "ks",
+    "fylkeskommune",
+    "statsforvaltaren",
+    "statsforvalteren",
+    "sekretariatet",
 ];
 
 fn is_org(s: &str) -> bool {
@@ -84,7 +100,9 @@ pub fn split_people(s: &str) -> Vec<String> {
     let s = fold(s);
     let mut out = Vec::new();
     for (i, part) in s.split(['/', ',', '&', ';']).enumerate() {
-        if i > 0 && is_org(part) && s.contains(&format!(",{part}")) {
+        let after_comma = i > 0 && s.contains(&format!(",{part}"));
+        let role = part.trim().chars().next().is_some_and(|c| c.is_lowercase());
+        if after_comma && (is_org(part) || role) {
             continue;
         }
         for p in part.split(" og ") {
@@ -193,6 +211,7 @@ mod tests {
         assert_eq!(split_people("Kari Li, Ola Vik og Per Berg,"), vec!["Kari Li", "Ola Vik", "Per Berg"]);
         assert_eq!(split_people("Siri C. Dahl/ Åse Moe"), vec!["Siri C. Dahl", "Åse Moe"]);
         assert_eq!(split_people("Eva Lid/Ola Vik, Helse Møre og Romsdal"), vec!["Eva Lid", "Ola Vik"]);
+        assert_eq!(split_people("Anne Lie, leder LSU Volda"), vec!["Anne Lie"]);
     }
 
     #[test]

@@ -111,6 +111,10 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
         return None;
     }
     let t = l.text.trim();
+    // `Saksnr.: 09-2025` is a field, read with the other fields; `Sak: 18/24 Title` is a header
+    if field(t).is_some_and(|(k, _)| k != "sak") {
+        return None;
+    }
     let prefixed = casenum::find_prefixed(t).into_iter().next().filter(|(_, s, _)| *s == 0);
     let (n, rest) = match prefixed {
         Some((n, _, e)) => (n, &t[e..]),
@@ -157,40 +161,35 @@ fn sentence(text: &str, s: usize, e: usize) -> String {
     text.get(a..b.min(text.len())).map(|s| s.trim().to_string()).unwrap_or_default()
 }
 
-/// Case starts: (line index where the case begins, header line index, number, title).
+/// Case starts: (line index where the case begins, header line index, number, title). A marker
+/// (`SAKSFREMLEGG`) opens a case; a header that follows it before any proposal or decision gives
+/// that case its number and title. A header without a marker opens a case of its own.
 fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
     let mut out: Vec<(usize, usize, Option<CaseNum>, String)> = Vec::new();
-    let mut pending_marker: Option<usize> = None;
+    let mut open_marker: Option<usize> = None;
     for (i, l) in lines.iter().enumerate() {
         if is_marker(l) {
-            pending_marker = Some(i);
+            out.push((i, i, None, String::new()));
+            open_marker = Some(out.len() - 1);
             continue;
         }
-        let found = header(l).or_else(|| {
-            let (n, _) = minutes::behandling(&l.text)?;
-            let same =
-                out.last().and_then(|c| c.2.as_ref()).is_some_and(|c| c.seq == n.seq && c.year == n.year);
-            (!same).then(|| (n, String::new()))
-        });
-        if let Some((n, title)) = found {
-            let same =
-                out.last().and_then(|c| c.2.as_ref()).is_some_and(|c| c.seq == n.seq && c.year == n.year);
-            if same && pending_marker.is_none() {
-                continue;
-            }
-            let begin = pending_marker.filter(|m| i - m <= 3).unwrap_or(i);
-            out.push((begin, i, Some(n), title));
-            pending_marker = None;
-        } else if let Some(m) = pending_marker {
-            if i - m > 3 {
-                // a marker with no numbered header: an unnumbered case paper
-                out.push((m, m, None, String::new()));
-                pending_marker = None;
-            }
+        if matches!(part_of(l), Some(Part::Proposal | Part::Decision)) {
+            open_marker = None;
         }
-    }
-    if let Some(m) = pending_marker {
-        out.push((m, m, None, String::new()));
+        let last_num = out.last().and_then(|c| c.2.clone());
+        let same = |n: &CaseNum| last_num.as_ref().is_some_and(|c| c.seq == n.seq && c.year == n.year);
+        let found = header(l).or_else(|| minutes::behandling(&l.text).map(|(n, _)| (n, String::new())));
+        let Some((n, title)) = found else { continue };
+        if let Some(k) = open_marker.take() {
+            if let Some(c) = out.get_mut(k) {
+                *c = (c.0, i, Some(n), title);
+            }
+            continue;
+        }
+        if same(&n) {
+            continue;
+        }
+        out.push((i, i, Some(n), title));
     }
     out
 }
@@ -217,16 +216,14 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
     }
     let mut cases = Vec::new();
     let mut warnings = Vec::new();
-    let all_numbers: Vec<CaseNum> = found.iter().filter_map(|f| f.2.clone()).collect();
     for (k, (begin, head, number, title)) in found.iter().enumerate() {
         let end = found.get(k + 1).map_or(lines.len(), |n| n.0);
-        let body_from = if *head == usize::MAX { 0 } else { head + 1 };
-        let body = lines.get(body_from.min(end)..end).unwrap_or_default();
+        // the body: from the marker (or header) to the next case, without the header line
+        let from = if *head == usize::MAX { 0 } else { begin + 1 };
+        let body: Vec<Line> =
+            (from..end).filter(|i| i != head).filter_map(|i| lines.get(i).cloned()).collect();
         let header_line = lines.get(*head);
-        let mut case = one(body, number.clone(), title.clone(), header_line, ctx, &mut warnings);
-        let _ = begin;
-        case.references.retain(|r| !all_numbers.is_empty() || r.number.seq > 0);
-        cases.push(case);
+        cases.push(one(&body, number.clone(), title.clone(), header_line, ctx, &mut warnings));
     }
     (cases, warnings)
 }
@@ -270,6 +267,12 @@ fn one(
     while i < body.len() {
         let l = &body[i];
         i += 1;
+        if let Some(v) = field(&l.text).filter(|(k, v)| k == "vedlegg" && !v.is_empty()).map(|(_, v)| v) {
+            case.attachments.extend(
+                v.split(';').map(|s| s.trim().trim_end_matches('.').to_string()).filter(|s| !s.is_empty()),
+            );
+            continue;
+        }
         if !seen_section && !l.is_item() {
             if let Some((k, v)) = field(&l.text) {
                 let handled = match k.as_str() {
@@ -289,8 +292,15 @@ fn one(
                         case.officers = people(v);
                         true
                     }
-                    "arkivsaksnr" | "arkivsak" | "vår ref" | "arkivreferanse" | "saksnr" | "arkiv"
-                    | "journalpost" => true,
+                    "saksnr" | "saksnummer" | "sak nr" | "sak" | "saknr" => {
+                        if case.number.is_none() {
+                            case.number = casenum::parse_value(v);
+                        }
+                        true
+                    }
+                    "arkivsaksnr" | "arkivsak" | "vår ref" | "arkivreferanse" | "arkiv" | "journalpost" => {
+                        true
+                    }
                     "vedlegg" if !v.is_empty() => {
                         case.attachments
                             .extend(v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
@@ -475,10 +485,16 @@ fn points(content: &[&Line]) -> Vec<Point> {
             }
         }
     }
+    // `Arbeidsutvalget legger fram følgende innstilling:` above the list only introduces it
+    let intro = content.first().is_some_and(|f| f.kind == LineKind::Para && f.text.trim_end().ends_with(':'))
+        && content.get(1).is_some_and(|n| n.is_item());
+    let content = if intro { content.get(1..).unwrap_or_default() } else { content };
     for (li, l) in content.iter().enumerate() {
         // an empty item directly above a deeper item only wraps it (a converter's artefact)
         if let LineKind::Item { level, .. } = l.kind {
-            let deeper = content.get(li + 1).is_some_and(|n| matches!(n.kind, LineKind::Item { level: m, .. } if m > level));
+            let deeper = content
+                .get(li + 1)
+                .is_some_and(|n| matches!(n.kind, LineKind::Item { level: m, .. } if m > level));
             if is_placeholder_text(&l.text) && deeper {
                 continue;
             }

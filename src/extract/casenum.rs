@@ -97,6 +97,17 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
     (start == 0).then(|| (n, &t[end..]))
 }
 
+static VALUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d{1,3})\s*[-./]\s*(\d{4}|\d{2})\s*$").expect("valid regex"));
+
+/// A field value that is a case number (`Saksnr.: 09-2025`, `Saksnr.: sak 07.25`, `18/24`).
+pub fn parse_value(value: &str) -> Option<CaseNum> {
+    if let Some(c) = VALUE.captures(value) {
+        return make(c.get(1)?.as_str(), c.get(2)?.as_str(), value);
+    }
+    parse_bare(value).map(|(n, _)| n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +153,8 @@ mod tests {
             assert_eq!(parse_bare(text).map(|(n, _)| n.key()), want.map(|s| s.to_string()), "{text}");
         }
         assert_eq!(parse_bare("21/23 Helsefelleskap").map(|(_, r)| r.trim()), Some("Helsefelleskap"));
+        assert_eq!(parse_value("09-2025").map(|n| n.key()), Some("9/2025".to_string()));
+        assert_eq!(parse_value("sak 07.25").map(|n| n.key()), Some("7/2025".to_string()));
+        assert_eq!(parse_value("2023-2026"), None);
     }
 }

@@ -10,7 +10,7 @@ use crate::record::{Committee, Meeting};
 /// Split `Key: value` (key of at most four words).
 pub fn field(text: &str) -> Option<(String, &str)> {
     let (k, v) = text.split_once(':')?;
-    let key = fold(k).to_lowercase();
+    let key = fold(k).to_lowercase().trim_end_matches('.').to_string();
     if key.is_empty() || key.split(' ').count() > 4 || key.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }

@@ -59,6 +59,28 @@ impl Line {
 pub struct Flat<'a> {
     pub lines: Vec<Line>,
     pub tables: Vec<&'a Table>,
+    /// Tables read as `Key: value` fields (a header row of labels over one row of values).
+    pub field_tables: Vec<usize>,
+}
+
+/// A two-row table whose first row holds short labels (`Utval | Møtedato | Saksnr.`): its
+/// columns as `Key: value` lines.
+fn field_lines(t: &Table) -> Option<Vec<String>> {
+    let grid = t.grid();
+    let [keys, values] = grid.as_slice() else { return None };
+    let mut out = Vec::new();
+    for (k, v) in keys.iter().zip(values) {
+        let k = fold(&k.map(|c| c.text()).unwrap_or_default());
+        let v = fold(&v.map(|c| c.text()).unwrap_or_default());
+        let short = !k.is_empty() && k.split(' ').count() <= 3 && !k.chars().any(|c| c.is_ascii_digit());
+        if !short {
+            return None;
+        }
+        if !v.is_empty() {
+            out.push(format!("{}: {v}", k.trim_end_matches([':', '.'])));
+        }
+    }
+    (!out.is_empty() && keys.len() >= 2).then_some(out)
 }
 
 /// Fold white space (also no-break spaces) to single spaces and trim.
@@ -71,7 +93,7 @@ pub fn fold(s: &str) -> String {
 
 /// Flatten the body into lines.
 pub fn flatten(doc: &Document) -> Flat<'_> {
-    let mut flat = Flat { lines: Vec::new(), tables: Vec::new() };
+    let mut flat = Flat { lines: Vec::new(), tables: Vec::new(), field_tables: Vec::new() };
     for b in &doc.blocks {
         let (kind, text) = match b {
             Block::Heading { level, text, .. } => (LineKind::Heading(*level), text),
@@ -80,13 +102,22 @@ pub fn flatten(doc: &Document) -> Flat<'_> {
                 (LineKind::Item { level: *level, label: label.clone(), ordered: *ordered }, text)
             }
             Block::Table(t) => {
-                flat.lines.push(Line {
-                    kind: LineKind::Table,
-                    text: String::new(),
-                    bold: false,
-                    table: Some(flat.tables.len()),
-                });
+                let ti = flat.tables.len();
                 flat.tables.push(t);
+                match field_lines(t) {
+                    Some(fields) => {
+                        flat.field_tables.push(ti);
+                        for f in fields {
+                            flat.lines.push(Line { kind: LineKind::Para, text: f, bold: false, table: None });
+                        }
+                    }
+                    None => flat.lines.push(Line {
+                        kind: LineKind::Table,
+                        text: String::new(),
+                        bold: false,
+                        table: Some(ti),
+                    }),
+                }
                 continue;
             }
             Block::PageBreak { .. } => continue,
@@ -152,7 +183,7 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     r.warnings.extend(warnings);
     let (plans, plan_tables) = plan::extract(&flat, !cases.is_empty());
     for (i, t) in flat.tables.iter().enumerate() {
-        if agenda_tables.contains(&i) || plan_tables.contains(&i) {
+        if agenda_tables.contains(&i) || plan_tables.contains(&i) || flat.field_tables.contains(&i) {
             continue;
         }
         r.tables.push(tables::record_table(t, plan::caption_before(&flat.lines, i)));
