@@ -94,15 +94,51 @@ fn is_org(s: &str) -> bool {
     s.split(|c: char| !c.is_alphanumeric()).any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
+/// Split on `/`, `,`, `&`, `;` but keep `v/` (`ved`) with what follows.
+fn split_keep_ved(s: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let chars: Vec<char> = s.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let ved = *c == '/'
+            && i > 0
+            && chars.get(i - 1) == Some(&'v')
+            && (i < 2 || chars.get(i - 2).is_some_and(|p| !p.is_alphanumeric()));
+        if matches!(c, '/' | ',' | '&' | ';') && !ved {
+            out.push(String::new());
+        } else if let Some(last) = out.last_mut() {
+            last.push(*c);
+        }
+    }
+    out
+}
+
 /// Split responsible persons on `/`, `,`, `og`, `&`; a part after a comma that names an
 /// organisation (`Ola Vik, Helse Møre og Romsdal`) is an affiliation and left out.
 pub fn split_people(s: &str) -> Vec<String> {
     let s = fold(s);
     let mut out = Vec::new();
-    for (i, part) in s.split(['/', ',', '&', ';']).enumerate() {
+    let s = s.replace("v/ ", "v/");
+    let parts: Vec<String> = split_keep_ved(&s);
+    for (i, part) in parts.iter().map(|p| p.as_str()).enumerate() {
+        // `Ålesund kommune v/Kari Li og Volda sjukehus v/Per Ask`: the persons after `v/`
+        if part.contains("v/") {
+            for sub in part.split(" og ") {
+                let person =
+                    sub.rsplit_once("v/").map_or(sub, |(_, p)| p).trim().trim_end_matches(['.', ',']);
+                if !person.is_empty() {
+                    out.push(person.to_string());
+                }
+            }
+            continue;
+        }
         let after_comma = i > 0 && s.contains(&format!(",{part}"));
         let role = part.trim().chars().next().is_some_and(|c| c.is_lowercase());
         if after_comma && (is_org(part) || role) {
+            continue;
+        }
+        if is_org(part) {
+            // an organisation as the responsible one: keep it whole
+            out.push(part.trim().trim_end_matches(['.', ',']).to_string());
             continue;
         }
         for p in part.split(" og ") {
@@ -212,6 +248,18 @@ mod tests {
         assert_eq!(split_people("Siri C. Dahl/ Åse Moe"), vec!["Siri C. Dahl", "Åse Moe"]);
         assert_eq!(split_people("Eva Lid/Ola Vik, Helse Møre og Romsdal"), vec!["Eva Lid", "Ola Vik"]);
         assert_eq!(split_people("Anne Lie, leder LSU Volda"), vec!["Anne Lie"]);
+        assert_eq!(
+            split_people("Sula kommune v/Eli Moe, Volda sjukehus v/ Per Ask"),
+            vec!["Eli Moe", "Per Ask"]
+        );
+        assert_eq!(
+            split_people("Klinikk for psykisk helse og rus"),
+            vec!["Klinikk for psykisk helse og rus"]
+        );
+        assert_eq!(
+            split_people("Sula kommune v/ Eli Moe og Volda sjukehus v/ Per Ask"),
+            vec!["Eli Moe", "Per Ask"]
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub struct Ctx<'a> {
 
 static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:(?:kommunedirektørens|kommunedirektøren sitt|rådmannens|rådmannen sitt|administrasjonens|daglig leders|dagleg leiar sitt|sekretariatets|ordførerens|arbeidsutvalgets|arbeidsutvalets|saksbehandlers)\s+)?(?:forslag|framlegg|innstilling|tilråding|tilråding|anbefaling)(?:\s+til\s+(?:vedtak|innstilling|vedtak/innstilling))?(?:\s*\([^)]*\))?$",
+        r"(?i)^(?:(?:kommunedirektørens|kommunedirektøren sitt|rådmannens|rådmannen sitt|administrasjonens|daglig leders|dagleg leiar sitt|sekretariatets|ordførerens|arbeidsutvalgets|arbeidsutvalets|saksbehandlers)\s+)?(?:forslag|framlegg|innstilling|tilråding|tilråding|anbefaling)(?:\s+til\s+(?:vedtak|innstilling|vedtak/innstilling))?(?:\s+(?:fra|frå)\s+\S+(?:\s+\S+){0,4})?(?:\s*\([^)]*\))?$",
     )
     .expect("valid regex")
 });
@@ -55,6 +55,10 @@ fn part_of(l: &Line) -> Option<Part> {
         return None;
     }
     let t = heading_text(l);
+    // `Vedtak til sak 6/24`, `Vedtak i SSU sak 23/25`: another case's decision, quoted
+    if !casenum::find_prefixed(&t).is_empty() {
+        return None;
+    }
     if PROPOSAL.is_match(&t) {
         Some(Part::Proposal)
     } else if DECISION.is_match(&t) {
