@@ -238,6 +238,20 @@ pub fn extract(flat: &Flat, words: &BTreeSet<String>) -> (Vec<AgendaItem>, Vec<u
     (out, used)
 }
 
+/// An agenda with minutes but no times: times follow from the meeting's start.
+pub fn fill_times(items: &mut [AgendaItem], meeting_start: &str) {
+    if items.is_empty() || items.iter().any(|i| !i.start.is_empty() || i.minutes.is_none()) {
+        return;
+    }
+    let Some(mut at) = dates::minutes_between("00:00", meeting_start) else { return };
+    for item in items.iter_mut() {
+        let len = item.minutes.unwrap_or(0);
+        item.start = format!("{:02}:{:02}", at / 60 % 24, at % 60);
+        at += len;
+        item.end = format!("{:02}:{:02}", at / 60 % 24, at % 60);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

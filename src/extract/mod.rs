@@ -188,6 +188,10 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
         }
         r.tables.push(tables::record_table(t, plan::caption_before(&flat.lines, i)));
     }
+    let mut agenda = agenda;
+    if let Some(start) = meeting.as_ref().and_then(|m| m.start.as_deref()) {
+        agenda::fill_times(&mut agenda, start);
+    }
     r.kind = kind::classify(&flat, &cases, !agenda.is_empty(), !plans.is_empty());
     r.language = kind::language(&flat);
     r.committee = committee;
