@@ -171,3 +171,44 @@ fn extract_cli_prints_json_lines_and_reports_failures() {
     assert_eq!(v["cases"][0]["number"]["seq"], 4);
     assert_eq!(v["source"]["path"], a.display().to_string());
 }
+
+/// Facts the samples' README states, checked independently of the golden files.
+#[test]
+fn sample_facts_hold() {
+    let r = record(&root().join("samples/ssu-innkalling-2025-09-10.docx"));
+    let m = r.meeting.as_ref().expect("meeting");
+    assert_eq!(
+        (m.date.as_str(), m.start.as_deref(), m.end.as_deref()),
+        ("2025-09-10", Some("09:00"), Some("14:30"))
+    );
+    assert_eq!(r.agenda.len(), 11);
+    assert_eq!(r.agenda.iter().filter(|a| a.case.is_some()).count(), 8);
+    assert_eq!(r.cases.len(), 8);
+    assert_eq!(r.cases.iter().filter(|c| !c.proposal.is_empty()).count(), 7);
+    assert!(r.cases.iter().flat_map(|c| &c.proposal).flat_map(|p| &p.children).any(|p| p.placeholder));
+
+    let r = record(&root().join("samples/ssu-protokoll-2025-11-12.txt"));
+    assert_eq!(r.kind, saksflyt::record::Kind::Minutes);
+    assert_eq!(r.cases.len(), 5);
+    assert_eq!(r.cases.iter().filter(|c| !c.decision.is_empty()).count(), 4);
+    let c24 = r.cases.iter().find(|c| c.number.as_ref().is_some_and(|n| n.seq == 24)).expect("24/25");
+    assert_eq!((c24.proposal.len(), c24.decision.len()), (2, 3));
+
+    for (name, want) in [
+        ("fsu-barn-unge-handlingsplan-2025", [2, 3, 2]),
+        ("fsu-psykisk-helse-rus-handlingsplan-2025", [2, 2, 1]),
+    ] {
+        let r = record(&root().join(format!("samples/{name}.docx")));
+        let items: Vec<_> = r.plans.iter().flat_map(|p| &p.items).collect();
+        let count = |s| items.iter().filter(|i| i.status == Some(s)).count();
+        use saksflyt::record::Status::*;
+        assert_eq!([count(Green), count(Yellow), count(Red)], want, "{name}");
+    }
+
+    let r = record(&root().join("samples/vedlegg-tilskudd-sak-17-25.docx"));
+    assert_eq!(r.kind, saksflyt::record::Kind::Attachment);
+    let amounts: Vec<i64> = r.tables.iter().flat_map(|t| &t.rows).flatten().filter_map(|c| c.nok).collect();
+    for a in [250_000, 1_200_000, 1_500_000, 180_000, 320_000, 3_450_000] {
+        assert!(amounts.contains(&a), "amount {a} missing from {amounts:?}");
+    }
+}

@@ -252,6 +252,8 @@ fn one(
         references: Vec::new(),
         attachments: Vec::new(),
         sections: Vec::new(),
+        archive_ref: None,
+        votes: Vec::new(),
     };
     let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
     if header_date.is_none() {
@@ -303,6 +305,9 @@ fn one(
                         true
                     }
                     "arkivsaksnr" | "arkivsak" | "vår ref" | "arkivreferanse" | "arkiv" | "journalpost" => {
+                        if case.archive_ref.is_none() && !v.is_empty() {
+                            case.archive_ref = Some(v.to_string());
+                        }
                         true
                     }
                     "vedlegg" if !v.is_empty() => {
@@ -329,7 +334,7 @@ fn one(
             continue;
         }
         let opens = part_of(l);
-        if opens.is_some() || (heading_like(l) && !closes_points_only(current.as_ref(), l)) {
+        if opens.is_some() || heading_like(l) {
             seen_section = true;
             if let Some(c) = current.take() {
                 parts.push(c);
@@ -400,6 +405,8 @@ fn one(
             }
         }
     }
+    case.votes =
+        body.iter().filter(|l| !l.is_item() && minutes::is_vote(&l.text)).map(|l| l.text.clone()).collect();
     // references: every case number written with a case word, except the case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
@@ -419,12 +426,6 @@ fn one(
         case.committee = ctx.committee.clone();
     }
     case
-}
-
-/// Inside a proposal or decision written as a list, a short unpunctuated paragraph is still a
-/// heading; nothing to exempt for now beyond items (kept for clarity of the call site).
-fn closes_points_only(_current: Option<&(Part, String, Vec<&Line>)>, _l: &Line) -> bool {
-    false
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -514,8 +515,7 @@ fn points(content: &[&Line]) -> Vec<Point> {
         };
         // find the parent: pop while the top is deeper, or at the same depth with an equal or
         // lower-ranked (more inner) kind
-        loop {
-            let Some(top) = stack.last() else { break };
+        while let Some(top) = stack.last() {
             let pop = if kind == LabelKind::Para {
                 true
             } else if top.kind == LabelKind::Para {
@@ -587,9 +587,4 @@ fn placeholder_paths(points: &[Point], prefix: &str) -> Vec<String> {
         out.extend(placeholder_paths(&p.children, &path));
     }
     out
-}
-
-/// Fold a string for comparison.
-pub fn norm(s: &str) -> String {
-    fold(s).to_lowercase()
 }

@@ -60,9 +60,7 @@ pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
         };
         let after = &text[all.end()..];
         // `2025/311-4` style continuations and dates (`sak 12.03.2024`) are something else
-        if after.starts_with(|ch: char| ch == '/' || ch == '-' || ch == '.')
-            && after[1..].starts_with(|ch: char| ch.is_ascii_digit())
-        {
+        if after.starts_with(['/', '-', '.']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
             continue;
         }
         if sep.as_str() != "/" && year.as_str().len() == 2 && seq.as_str().len() > 3 {
@@ -85,9 +83,7 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
     if let Some(c) = BARE.captures(t) {
         let all = c.get(0)?;
         let after = &t[all.end()..];
-        if after.starts_with(|ch: char| ch == '/' || ch == '-')
-            && after[1..].starts_with(|ch: char| ch.is_ascii_digit())
-        {
+        if after.starts_with(['/', '-']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
             return None;
         }
         let n = make(c.get(1)?.as_str(), c.get(2)?.as_str(), all.as_str())?;
