@@ -8,7 +8,7 @@
 //! (*Vedtak*) as point trees, attachments under *Vedlegg*, and references to other cases with the
 //! sentence they stand in.
 
-use super::{casenum, committee, dates, fold, meeting::field, minutes, Line, LineKind};
+use super::{casenum, committee, dates, meeting::field, minutes, Line, LineKind};
 use crate::config::Register;
 use crate::record::{Case, CaseNum, CaseRef, Committee, Point, Section};
 use regex::Regex;
