@@ -57,13 +57,18 @@ fn main() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("extract:        {:>9.0} records/s ({n} records over {} documents in {secs:.2} s)", n as f64 / secs, docs.len());
+    println!(
+        "extract:        {:>9.0} records/s ({n} records over {} documents in {secs:.2} s)",
+        n as f64 / secs,
+        docs.len()
+    );
 
     let (mut n, start) = (0u64, Instant::now());
     while start.elapsed() < budget {
         for (p, bytes) in &files {
             if let Ok(doc) = read_bytes(p, bytes, &limits) {
-                let source = Source { path: p.display().to_string(), format: doc.format, sha256: String::new() };
+                let source =
+                    Source { path: p.display().to_string(), format: doc.format, sha256: String::new() };
                 std::hint::black_box(saksflyt::extract::extract(&doc, source, &register));
                 n += 1;
             }

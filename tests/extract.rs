@@ -212,3 +212,43 @@ fn sample_facts_hold() {
         assert!(amounts.contains(&a), "amount {a} missing from {amounts:?}");
     }
 }
+
+/// Extraction never panics: odd text built here, and every robustness DOCX in `../shared/robust/`
+/// that the reader accepts (skipped when `../shared` is absent).
+#[test]
+fn extract_survives_odd_input() {
+    let odd = [
+        "",
+        "\t\t\t\n\t",
+        "Sak: 99999999999999999999/24\nSak 0/00\nPS 1/1\n§ 6-2",
+        "Kl.\tSaksnr.\tSaker\tTid\n25.99-99.99\t1/24\t<ul><li>\tx\n",
+        "Forslag til vedtak\n\n-\n -\n  -\n1.\na.\ni.\n**\n*",
+        "Møtedato: 31.02.2024 kl. 99.99 – 25.61\nVedtak:\n- İstanbul İİ\n",
+        "Tid\tSak\tTittel\tMin\n\t1/24\tA\t4294967295\n\t2/24\tB\t4294967295\n",
+        "Vedlegg til sak 1/24\nMål\tTiltak\tStatus\n\t\t#zz\n",
+    ];
+    for text in odd {
+        let doc = saksflyt::read::text::parse(text);
+        let source = Source { path: "odd.txt".into(), format: doc.format, sha256: String::new() };
+        let mut meeting = "Møtedato: 02.05.2025 kl 09.00\n".to_string();
+        meeting.push_str(text);
+        let _ = saksflyt::extract::extract(&doc, source.clone(), &Register::default());
+        let doc = saksflyt::read::text::parse(&meeting);
+        let _ = saksflyt::extract::extract(&doc, source, &Register::default());
+    }
+    let robust = root().join("../shared/robust/docx");
+    let Ok(entries) = std::fs::read_dir(&robust) else {
+        eprintln!("skipped: ../shared/robust is absent");
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let Ok(bytes) = std::fs::read(&p) else { continue };
+        if let Ok(doc) = read_bytes(&p, &bytes, &Limits::default()) {
+            let source = Source { path: p.display().to_string(), format: doc.format, sha256: String::new() };
+            let r = saksflyt::extract::extract(&doc, source, &Register::default());
+            assert_eq!(r.schema_version, 1);
+        }
+    }
+}

@@ -247,7 +247,7 @@ pub fn fill_times(items: &mut [AgendaItem], meeting_start: &str) {
     for item in items.iter_mut() {
         let len = item.minutes.unwrap_or(0);
         item.start = format!("{:02}:{:02}", at / 60 % 24, at % 60);
-        at += len;
+        at = at.saturating_add(len);
         item.end = format!("{:02}:{:02}", at / 60 % 24, at % 60);
     }
 }

@@ -54,6 +54,11 @@ fn archive_context(before: &str) -> bool {
 /// Every case number written with a case word in `text`, with its byte range.
 pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
     let mut out = Vec::new();
+    // cheap prefilter: every form needs a case word and a digit
+    let lower = text.to_ascii_lowercase();
+    if !(lower.contains("sak") || lower.contains("ps")) || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     for c in PREFIXED.captures_iter(text) {
         let (Some(all), Some(seq), Some(sep), Some(year)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
             continue;

@@ -50,6 +50,9 @@ fn year4(s: &str) -> Option<u32> {
 /// one (`25. april`).
 pub fn find_dates(text: &str, year: Option<u32>) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     for c in NUMERIC.captures_iter(text) {
         let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) else { continue };
         let parsed = (|| valid(year4(y.as_str())?, m.as_str().parse().ok()?, d.as_str().parse().ok()?))();
