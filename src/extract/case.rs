@@ -201,6 +201,7 @@ fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
 /// All cases in the document, and warnings (placeholders).
 pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
     let mut found = starts(lines);
+    let starts_empty = found.is_empty();
     if found.is_empty() {
         if !lines.iter().any(|l| part_of(l).is_some_and(|p| p == Part::Proposal || p == Part::Decision)) {
             return (Vec::new(), Vec::new());
@@ -211,19 +212,21 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
             .take(8)
             .filter(|l| !l.is_item())
             .find_map(|l| casenum::find_prefixed(&l.text).into_iter().next());
-        let title = lines
-            .iter()
-            .find(|l| matches!(l.kind, LineKind::Heading(_) | LineKind::Para) && field(&l.text).is_none())
-            .map(|l| l.text.clone())
-            .unwrap_or_default();
-        found.push((0, usize::MAX, num.map(|(n, _, _)| n), title));
+        let title_at = lines.iter().position(|l| {
+            matches!(l.kind, LineKind::Heading(_) | LineKind::Para)
+                && field(&l.text).is_none()
+                && part_of(l).is_none()
+        });
+        let title = title_at.and_then(|i| lines.get(i)).map(|l| l.text.clone()).unwrap_or_default();
+        found.push((0, title_at.unwrap_or(usize::MAX), num.map(|(n, _, _)| n), title));
     }
+    let fallback = starts_empty;
     let mut cases = Vec::new();
     let mut warnings = Vec::new();
     for (k, (begin, head, number, title)) in found.iter().enumerate() {
         let end = found.get(k + 1).map_or(lines.len(), |n| n.0);
         // the body: from the marker (or header) to the next case, without the header line
-        let from = if *head == usize::MAX { 0 } else { begin + 1 };
+        let from = if fallback || *head == usize::MAX { 0 } else { begin + 1 };
         let body: Vec<Line> =
             (from..end).filter(|i| i != head).filter_map(|i| lines.get(i).cloned()).collect();
         let header_line = lines.get(*head);

@@ -131,12 +131,12 @@ const NB: &[&str] = &[
 pub fn language(flat: &Flat) -> Option<String> {
     let (mut nn, mut nb) = (0usize, 0usize);
     for l in &flat.lines {
-        for w in l.text.split(|c: char| !c.is_alphanumeric() && c != 'ò').filter(|w| !w.is_empty()) {
-            let w = w.to_lowercase();
-            if NN.contains(&w.as_str()) && w != "mellom" && w != "skal" {
+        let lower = l.text.to_lowercase();
+        for w in lower.split(|c: char| !c.is_alphanumeric() && c != 'ò').filter(|w| !w.is_empty()) {
+            if NN.contains(&w) && w != "mellom" && w != "skal" {
                 nn += 1;
             }
-            if NB.contains(&w.as_str()) {
+            if NB.contains(&w) {
                 nb += 1;
             }
         }

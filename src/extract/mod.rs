@@ -137,7 +137,7 @@ pub fn lexicon(flat: &Flat) -> BTreeSet<String> {
     let mut set = BTreeSet::new();
     let mut add = |s: &str| {
         for w in s.split(|c: char| !c.is_alphanumeric() && c != '-') {
-            if w.chars().next().is_some_and(|c| c.is_lowercase()) {
+            if w.chars().next().is_some_and(|c| c.is_lowercase()) && !set.contains(w) {
                 set.insert(w.to_string());
             }
         }
