@@ -185,7 +185,9 @@ impl Numbering {
         self.counters.insert(num.abstract_id.clone(), counters);
 
         if level.fmt == "bullet" {
-            return Some(Label { label: Some("-".into()), ordered: false });
+            // a blank bullet (lvlText " ") shows no marker
+            let visible = !level.text.trim().is_empty();
+            return Some(Label { label: visible.then(|| "-".to_string()), ordered: false });
         }
         let mut out = String::new();
         let mut chars = level.text.chars().peekable();
