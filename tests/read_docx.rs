@@ -512,3 +512,63 @@ fn libreoffice_round_trip_keeps_labels() {
 fn which(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
 }
+
+fn shared() -> PathBuf {
+    std::env::var_os("SAKSFLYT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+/// The ASU seed (a real meeting invitation): every *Forslag til vedtak* is followed by a list
+/// numbered from `1.`, lettered sub-points exist, the agenda is a table; a LibreOffice re-save
+/// (which splits the lists over many numIds) keeps every label. Skipped without `../shared`.
+#[test]
+fn asu_seed_proposals_agenda_and_round_trip() {
+    let seed = shared().join("seeds/asu-innkalling-2024-06-19.docx");
+    if !seed.is_file() {
+        eprintln!("{} absent: skipped", seed.display());
+        return;
+    }
+    let doc = read_file(&seed, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    let mut proposals = 0;
+    for (i, b) in doc.blocks.iter().enumerate() {
+        if b.text() == Some("Forslag til vedtak") {
+            proposals += 1;
+            let next = doc.blocks.get(i + 1);
+            assert!(
+                matches!(next, Some(Block::ListItem { label: Some(l), level: 0, ordered: true, .. }) if l == "1."),
+                "after proposal {proposals}: {next:?}"
+            );
+        }
+    }
+    assert!(proposals >= 8, "{proposals} proposals");
+    let mut all = Vec::new();
+    items(&doc.blocks, &mut all);
+    for want in ["1 a. ", "1 b. ", "1 c. ", "0 7. "] {
+        assert!(all.iter().any(|s| s.starts_with(want)), "no {want:?} item");
+    }
+    let agenda = doc.blocks.iter().find_map(|b| match b {
+        Block::Table(t) => Some(t),
+        _ => None,
+    });
+    assert!(agenda.is_some_and(|t| t.rows.len() >= 10 && t.width() == 5), "{agenda:?}");
+
+    let Some(soffice) = which("soffice") else {
+        assert!(std::env::var_os("CI").is_none(), "soffice is required under CI");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = std::process::Command::new(&soffice)
+        .arg(format!("-env:UserInstallation=file://{}/profile", tmp.path().display()))
+        .args(["--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
+        .arg(tmp.path())
+        .arg(&seed)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let resaved = read_file(&tmp.path().join("asu-innkalling-2024-06-19.docx"), &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut after = Vec::new();
+    items(&resaved.blocks, &mut after);
+    assert_eq!(after, all, "labels changed after a LibreOffice re-save");
+}
