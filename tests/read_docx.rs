@@ -349,6 +349,8 @@ fn fields_links_hidden_text_and_breaks() {
             "Før sideskift",
             "Etter sideskift",
             "Avsnitt med sideskift før",
+            "Ødelagt felt:",
+            "Teksten etter er synlig.",
         ]
     );
     let breaks = doc.blocks.iter().filter(|b| matches!(b, Block::PageBreak { .. })).count();

@@ -110,6 +110,11 @@ impl Para<'_> {
         self.done.push(Seg::PageBreak);
     }
 
+    fn is_blank(&self) -> bool {
+        self.cur.text.trim().is_empty()
+            && self.done.iter().all(|s| matches!(s, Seg::Text(a) if a.text.trim().is_empty()))
+    }
+
     fn segments(mut self) -> Vec<Seg> {
         self.done.push(Seg::Text(self.cur));
         self.done
@@ -203,6 +208,13 @@ impl<'a> Walker<'a> {
                         self.blocks(c, mode, out, depth + 1)?;
                     }
                 }
+                "altChunk" => {
+                    let w =
+                        "embedded content (w:altChunk: imported HTML or document) is not read".to_string();
+                    if !self.warnings.contains(&w) {
+                        self.warnings.push(w);
+                    }
+                }
                 _ => {}
             }
         }
@@ -220,14 +232,21 @@ impl<'a> Walker<'a> {
         let ppr = p.child("pPr");
         let style = self.styles.para_style(ppr.and_then(|x| x.child_val("pStyle")));
         let heading = style.and_then(|s| self.styles.heading_level(s));
-        let label = self.list_label(ppr, style);
         let base = self.styles.run_style(style);
         let mut para = Para { done: Vec::new(), cur: Acc::default(), boxes: Vec::new(), base };
         if on_off(ppr.and_then(|x| x.child("pageBreakBefore"))) == Some(true) {
             para.done.push(Seg::PageBreak);
         }
         self.inline(p, &mut para, 0)?;
+        self.end_of_paragraph_fields();
         let boxes = std::mem::take(&mut para.boxes);
+        // a paragraph whose mark and text are all hidden is not shown (nor numbered) by Word
+        let mark_hidden =
+            on_off(ppr.and_then(|x| x.child("rPr")).and_then(|r| r.child("vanish"))) == Some(true);
+        if mark_hidden && para.is_blank() && boxes.is_empty() {
+            return Ok(());
+        }
+        let label = self.list_label(ppr, style);
 
         let mut kind_used = false;
         for seg in para.segments() {
@@ -283,6 +302,22 @@ impl<'a> Walker<'a> {
         }
         let l = self.numbering.next(&num, lvl)?;
         Some((lvl.min(8), l.label, l.ordered))
+    }
+
+    /// Field instructions do not run past a paragraph mark: a field still waiting for its
+    /// `separate` at the end of a paragraph is malformed and dropped, so that it cannot hide
+    /// the rest of the document. Fields showing their result (a TOC) stay open.
+    fn end_of_paragraph_fields(&mut self) {
+        let before = self.fields.len();
+        while self.fields.last() == Some(&false) {
+            self.fields.pop();
+        }
+        if self.fields.len() != before {
+            let w = "a field without a result ended at a paragraph mark".to_string();
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
     }
 
     fn field_visible(&self) -> bool {
