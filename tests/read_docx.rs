@@ -240,6 +240,9 @@ fn headings_from_names_outline_levels_and_emphasis() {
             (3, "Vurdering"),
             (2, "Sak 15/25 Ny avtale"),
             (1, "1 Innledning"),
+            (1, "1 Mål"),
+            (2, "1.1 Delmål"),
+            (2, "1.2 Tiltak"),
         ]
     );
     let para = |start: &str| {
@@ -344,7 +347,7 @@ fn fields_links_hidden_text_and_breaks() {
             "Synlig tekst.",
             "Sak 16/25 i innholdskontroll",
             "Inline kontroll og Molde.",
-            "Pil \u{e0} og ≥",
+            "Pil → og ≥",
             "Kolonne1\tKolonne2\nNy linje",
             "Før sideskift",
             "Etter sideskift",
