@@ -165,6 +165,7 @@ fn overrides_restart_and_shared_abstract_continues() {
             "0 6. Sjette punkt.",
             "0 A. Bokstavpunkt.",
             "0 B. Neste bokstavpunkt.",
+            "0 G. Sjuende punkt som bokstav.",
         ]
     );
 }
