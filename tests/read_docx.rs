@@ -488,26 +488,27 @@ fn libreoffice_round_trip_keeps_labels() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    for case in [
+    let cases = [
         "num-split-numids",
         "num-overrides",
         "num-decimal-continue",
         "num-letters",
         "num-style",
         "lo-forslag-til-vedtak",
-    ] {
+    ];
+    let mut cmd = std::process::Command::new(&soffice);
+    cmd.arg(format!("-env:UserInstallation=file://{}/profile", tmp.path().display()))
+        .args(["--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
+        .arg(tmp.path().join("out"));
+    for case in cases {
         let src = tmp.path().join(format!("{case}.docx"));
         std::fs::copy(fixtures().join(case).join("input.docx"), &src).unwrap_or_else(|e| panic!("{e}"));
-        let out = tmp.path().join("out");
-        let status = std::process::Command::new(&soffice)
-            .arg(format!("-env:UserInstallation=file://{}/profile", tmp.path().display()))
-            .args(["--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
-            .arg(&out)
-            .arg(&src)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(status.status.success(), "soffice failed on {case}");
-        let doc = read_file(&out.join(format!("{case}.docx")), &Limits::default())
+        cmd.arg(src);
+    }
+    let status = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.status.success(), "soffice failed: {}", String::from_utf8_lossy(&status.stderr));
+    for case in cases {
+        let doc = read_file(&tmp.path().join("out").join(format!("{case}.docx")), &Limits::default())
             .unwrap_or_else(|e| panic!("{case} after LibreOffice: {e}"));
         let mut after = Vec::new();
         items(&doc.blocks, &mut after);
