@@ -74,11 +74,12 @@ def C(text, sub=None, fill=None):
     return {"text": text, "sub": sub, "fill": fill}
 
 
-def T(header, rows, widths=None, rowspans=None):
+def T(header, rows, widths=None, rowspans=None, align=None):
     """A table. `header` is a list of strings, `rows` lists of cells (str or C(...)).
     `rowspans` maps (row, col) -> n for a merged cell spanning n rows; the covered cells must be
-    given as None in `rows` (they are empty in the text form)."""
-    return ("table", header, rows, widths, rowspans or {})
+    given as None in `rows` (they are empty in the text form). `align` lists per-column alignment
+    ("right" or None) for the DOCX/PDF."""
+    return ("table", header, rows, widths, rowspans or {}, align or [])
 
 
 def BR():
@@ -200,7 +201,7 @@ def to_txt(mod):
         elif tag == "ul":
             chunks.append("\n".join(txt_list("ul", block[1], 0)))
         elif tag == "table":
-            _, header, rows, _w, _rs = block
+            _, header, rows, _w, _rs, _al = block
             lines = ["\t".join(header)]
             for row in rows:
                 lines.append("\t".join(txt_cell(c) for c in row))
@@ -292,7 +293,7 @@ def to_html(mod):
         elif tag == "ul":
             body.append(html_list("ul", block[1]))
         elif tag == "table":
-            _, header, rows, widths, rowspans = block
+            _, header, rows, widths, rowspans, align = block
             t = [f'<table width="{table_px}" border="1" cellspacing="0" cellpadding="3">']
             if widths:
                 total = sum(widths)
@@ -304,6 +305,8 @@ def to_html(mod):
                 for c, cell in enumerate(row):
                     span = rowspans.get((r, c))
                     extra = f' rowspan="{span}"' if span else ""
+                    if c < len(align) and align[c]:
+                        extra += f' align="{align[c]}"'
                     cells.append(html_cell(cell, extra=extra))
                 t.append("<tr>" + "".join(cells) + "</tr>")
             t.append("</tbody></table>")

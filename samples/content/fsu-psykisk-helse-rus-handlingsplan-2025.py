@@ -49,7 +49,7 @@ DOC = [
              "Kommunane", "31.12.2026", S("gul"),
              "Tilsett i Molde og Kristiansund"],
         ],
-        widths=[18, 14, 22, 16, 9, 8, 13],
+        widths=[18, 17, 21, 16, 9, 7, 12],
     ),
     H("Vidare arbeid", 2),
     OL(

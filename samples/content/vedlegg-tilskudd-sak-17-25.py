@@ -29,6 +29,7 @@ DOC = [
             ["**Sum**", "", "**3 450 000 kr**"],
         ],
         widths=[48, 36, 16],
+        align=[None, None, "right"],
     ),
     H("Søknader som ikke innstilles", 2),
     T(
@@ -41,6 +42,7 @@ DOC = [
             ["Sum", "", "2 700 000 kr"],
         ],
         widths=[48, 36, 16],
+        align=[None, None, "right"],
     ),
     H("Begrunnelse", 2),
     P("Søknadene som ikke innstilles gjelder i hovedsak drift i én kommune, uten et forpliktende "

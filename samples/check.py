@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Check that the three forms of every sample agree (run by make.sh after conversion).
+
+For each content module: the DOCX body text has exactly the words of the text form (markup
+stripped), list paragraphs carry Word numbering (`w:numPr`, one per list item in the content),
+each shaded status cell has its `w:shd w:fill`, and every word of the text form is found in the
+PDF's text (pdftotext), unbroken. Exit status 1 on any mismatch.
+"""
+
+import collections
+import html
+import pathlib
+import re
+import subprocess
+import sys
+import zipfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import make  # noqa: E402
+
+LIST_MARK = re.compile(r"^\s*(?:-\s+)?(?:(?:\d+|[a-z]|[ivx]+)\.\s+)?")
+
+
+def txt_words(text):
+    words = []
+    for line in text.splitlines():
+        line = re.sub(r"</?(ul|li)>", " ", line)
+        line = line.replace("**", "")
+        line = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", line)
+        in_table = "\t" in line
+        for cell in line.split("\t"):
+            cell = cell.strip() if in_table else LIST_MARK.sub("", cell.strip())
+            cell = re.sub(r"^#+\s+", "", cell)
+            if cell == "-":
+                continue
+            words.extend(cell.split())
+    return words
+
+
+def docx_words(xml):
+    words = []
+    for para in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
+        text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", para))
+        words.extend(html.unescape(text).split())
+    return words
+
+
+def count_items(doc):
+    n = 0
+
+    def walk(items):
+        nonlocal n
+        for item in items:
+            n += 1
+            if item != make.PH and not isinstance(item, str):
+                sub = item[1]
+                if sub == make.PH:
+                    n += 1
+                else:
+                    walk(sub[1])
+
+    for block in doc:
+        if block[0] in ("ol", "ul"):
+            walk(block[1])
+        elif block[0] == "table":
+            for row in block[2]:
+                for cell in row:
+                    if isinstance(cell, dict) and cell["sub"]:
+                        n += len(cell["sub"])
+    return n
+
+
+def fills(doc):
+    out = collections.Counter()
+    for block in doc:
+        if block[0] == "table":
+            for row in block[2]:
+                for cell in row:
+                    if isinstance(cell, dict) and cell["fill"]:
+                        out[cell["fill"].lstrip("#").upper()] += 1
+    return out
+
+
+def main():
+    failures = []
+    names = []
+    for path in sorted((HERE / "content").glob("*.py")):
+        mod = make.load(path)
+        names.append(mod.NAME)
+        problems = []
+        txt = (HERE / f"{mod.NAME}.txt").read_text(encoding="utf-8")
+        with zipfile.ZipFile(HERE / f"{mod.NAME}.docx") as z:
+            xml = z.read("word/document.xml").decode("utf-8")
+            has_numbering = "word/numbering.xml" in z.namelist()
+        tw, dw = txt_words(txt), docx_words(xml)
+        if collections.Counter(tw) != collections.Counter(dw):
+            only_t = collections.Counter(tw) - collections.Counter(dw)
+            only_d = collections.Counter(dw) - collections.Counter(tw)
+            problems.append(f"txt/docx words differ: txt only {dict(only_t)}, docx only {dict(only_d)}")
+        items = count_items(mod.DOC)
+        numpr = len(re.findall(r"<w:numPr>", xml))
+        if items and not has_numbering:
+            problems.append("no word/numbering.xml")
+        if numpr != items:
+            problems.append(f"{numpr} numbered paragraphs in docx, {items} list items in content")
+        got = collections.Counter(f.upper() for f in re.findall(r'<w:shd [^>]*w:fill="([0-9A-Fa-f]{6})"', xml))
+        for colour, n in fills(mod.DOC).items():
+            if got[colour] != n:
+                problems.append(f"fill {colour}: {got[colour]} in docx, {n} in content")
+        pdf = ""
+        for mode in ([], ["-layout"]):  # the default mode joins "barne-" + "til"; -layout does not
+            pdf += subprocess.run(["pdftotext", *mode, str(HERE / f"{mod.NAME}.pdf"), "-"],
+                                  capture_output=True, text=True, check=True).stdout
+        # Table cells wrap and pdftotext interleaves the lines of a row's cells, so compare word
+        # characters only: every alphanumeric run of the text form must be a run in the PDF
+        # (a word broken inside, as in a too narrow column, is reported).
+        pdf_runs = set(re.findall(r"\w+", pdf))
+        missing = [w for w in re.findall(r"\w+", " ".join(tw)) if w not in pdf_runs]
+        if missing:
+            problems.append(f"words missing from pdf: {missing[:10]}")
+        for p in problems:
+            failures.append(f"{mod.NAME}: {p}")
+    for f in failures:
+        print(f)
+    print(f"checked {len(names)} samples, {len(failures)} problems")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
