@@ -4,7 +4,8 @@
 For each content module: the DOCX body text has exactly the words of the text form (markup
 stripped), list paragraphs carry Word numbering (`w:numPr`, one per list item in the content),
 each shaded status cell has its `w:shd w:fill`, and every word of the text form is found in the
-PDF's text (pdftotext), unbroken. Exit status 1 on any mismatch.
+PDF's text (pdftotext), unbroken; and every text the expected record (`expected/NAME.json`)
+quotes stands in the text form. Exit status 1 on any mismatch.
 """
 
 import collections
@@ -119,6 +120,27 @@ def main():
         missing = [w for w in re.findall(r"\w+", " ".join(tw)) if w not in pdf_runs]
         if missing:
             problems.append(f"words missing from pdf: {missing[:10]}")
+        # the expected record quotes the text form: every point, title and name must be in it
+        flat_txt = " ".join(make.strip_md(txt).split())
+        gold = make.expected(mod)
+        quoted = []
+
+        def points(ps):
+            for pt in ps:
+                if "text" in pt:
+                    quoted.append(pt["text"])
+                points(pt.get("children", []))
+
+        for c in gold.get("cases", []):
+            points(c.get("proposal", []))
+            points(c.get("decision", []))
+            quoted.extend([c["title"], *c.get("owners", []), *c.get("officers", []), *c["attachments"]])
+        for a in gold.get("agenda", []):
+            quoted.extend([a["title"], *a.get("sub_items", []), *a.get("responsible", [])])
+        quoted.extend(gold.get("plan_measures", []))
+        for q in quoted:
+            if " ".join(q.split()) not in flat_txt:
+                problems.append(f"expected record quotes text not in the sample: {q!r}")
         for p in problems:
             failures.append(f"{mod.NAME}: {p}")
     for f in failures:

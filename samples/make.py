@@ -16,6 +16,7 @@ Usage: python3 make.py [OUTDIR]   (default: the folder of this script)
 """
 
 import html
+import json
 import importlib.util
 import pathlib
 import re
@@ -44,10 +45,26 @@ def F(label, value):
     return ("p", f"{label}: {value}")
 
 
-def OL(*items, start=1, sub="a"):
+def OL(*items, start=1, role=None):
     """A numbered list 1., 2., … Items are strings or `(text, SUB)` pairs, SUB one of A(), UL(),
-    ROMAN() or PH (the empty placeholder point)."""
-    return ("ol", list(items), start)
+    ROMAN() or PH (the empty placeholder point). `role` ("proposal" or "decision") puts the list
+    into the current CASE of the expected record."""
+    return ("ol", list(items), start, role)
+
+
+def PROPOSAL(*items, start=1):
+    """A numbered list that is the current CASE's proposed decision."""
+    return OL(*items, start=start, role="proposal")
+
+
+def DECISION(*items, start=1):
+    """A numbered list that is the current CASE's adopted decision."""
+    return OL(*items, start=start, role="decision")
+
+
+def ATTACH(*items):
+    """A bullet list of the current CASE's attachments."""
+    return UL(*items, role="attachments")
 
 
 def A(*items):
@@ -60,9 +77,10 @@ def ROMAN(*items):
     return ("i", list(items))
 
 
-def UL(*items):
-    """Bullet list (items as in OL)."""
-    return ("ul", list(items))
+def UL(*items, role=None):
+    """Bullet list (items as in OL). `role="attachments"` makes the items the current CASE's
+    attachments in the expected record; "proposal"/"decision" as for OL."""
+    return ("ul", list(items), role)
 
 
 PH = ("ph",)
@@ -94,6 +112,138 @@ def S(word, comment=None):
     """A shaded status cell: the colour word (grønn/gul/rød/raud) and its fill."""
     text = word if comment is None else f"{word} – {comment}"
     return C(text, fill=STATUS[word.lower()])
+
+
+def CASE(number, title, date, owners=(), officers=(), refs=(), attachments=None):
+    """Not rendered: opens a case in the expected record (`expected/NAME.json`). `number` as
+    written (`15/25`, `09-2025`, `07.25`) or None; `date` DD.MM.YYYY; `refs` the other cases the
+    paper mentions. Following OL/UL blocks with a role fill its proposal/decision/attachments."""
+    return ("case", {"number": number, "title": title, "date": date, "owners": list(owners),
+                     "officers": list(officers), "refs": list(refs), "attachments": attachments})
+
+
+# ---------------------------------------------------------------------------------------------
+# Expected record (the gold format of ../shared/tools/score.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def strip_md(text):
+    text = text.replace("**", "")
+    return re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+
+
+def casenum(written):
+    m = re.fullmatch(r"(?:[Ss]ak:?\s*)?0*(\d+)\s*[/.-]\s*(\d{2}|\d{4})", written.strip())
+    if not m:
+        raise ValueError(f"not a case number: {written!r}")
+    year = int(m.group(2))
+    return {"seq": int(m.group(1)), "year": year + 2000 if year < 100 else year}
+
+
+def iso(date):
+    d, m, y = date.split(".")
+    return f"{y}-{m}-{d}"
+
+
+def gold_points(items):
+    out = []
+    for item in items:
+        if item == PH:
+            out.append({"placeholder": True})
+            continue
+        text, sub = (item, None) if isinstance(item, str) else item
+        point = {"text": strip_md(text)}
+        if sub == PH:
+            point["children"] = [{"placeholder": True}]
+        elif sub is not None:
+            point["children"] = gold_points(sub[1])
+        out.append(point)
+    return out
+
+
+def cell_text(cell):
+    return "" if cell is None else strip_md(cell if isinstance(cell, str) else cell["text"])
+
+
+def split_names(text):
+    parts = re.split(r"\s*/\s*|\s*,\s*|\s+og\s+", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def agenda(table, responsible=None):
+    """Agenda rows from an agenda table block (Kl. | Saksnr. | Saker | Ansvarlig | Tid);
+    `responsible` maps a row index to its names where splitting the cell would be wrong."""
+    responsible = responsible or {}
+    rows = []
+    for i, row in enumerate(table[2]):
+        kl, nr, saker, ansv, tid = row
+        start, end = [t.strip().replace(".", ":") for t in re.split(r"[-–]", kl)]
+        item = {"case": casenum(nr) if nr else None, "start": start, "end": end,
+                "minutes": int(tid), "title": cell_text(saker)}
+        if nr:
+            item["sub_items"] = [strip_md(x) for x in saker["sub"]] if isinstance(saker, dict) and saker["sub"] else []
+            item["responsible"] = responsible.get(i, split_names(cell_text(ansv)))
+        rows.append(item)
+    return rows
+
+
+STATUS_EN = {"grønn": "green", "gul": "yellow", "rød": "red", "raud": "red"}
+
+
+def plan(table):
+    """Plan items from a status table (Mål | Delmål | Tiltak | Ansvar | Frist | Status [| …]).
+    Merged (None) Mål cells take the goal of the row above."""
+    items = []
+    goal = None
+    for row in table[2]:
+        if row[0] is not None:
+            goal = cell_text(row[0])
+        status_text = cell_text(row[5])
+        items.append({
+            "goal": goal,
+            "measure": cell_text(row[2]),
+            "status": STATUS_EN[status_text.split()[0].lower()],
+            "status_text": status_text,
+            "responsible": cell_text(row[3]),
+            "deadline": iso(cell_text(row[4])),
+        })
+    return items
+
+
+def table_gold(table):
+    return {"header": list(table[1]), "rows": len(table[2])}
+
+
+def expected(mod):
+    gold = {"source": f"samples/{mod.NAME}.txt"}
+    gold.update(getattr(mod, "GOLD", {}))
+    cases = []
+    current = None
+    for block in mod.DOC:
+        if block[0] == "case":
+            c = block[1]
+            current = {"number": casenum(c["number"]) if c["number"] else None, "title": strip_md(c["title"])}
+            if c["date"]:
+                current["date"] = iso(c["date"])
+            if c["owners"]:
+                current["owners"] = c["owners"]
+            if c["officers"]:
+                current["officers"] = c["officers"]
+            current["proposal"] = []
+            current["attachments"] = c["attachments"] if c["attachments"] is not None else []
+            current["references"] = [casenum(r) for r in c["refs"]]
+            cases.append(current)
+        elif block[0] in ("ol", "ul") and block[-1] is not None:
+            role = block[-1]
+            if current is None:
+                raise ValueError(f"{mod.NAME}: {role} list before any CASE")
+            if role == "attachments":
+                current["attachments"] = [strip_md(t) for t in block[1]]
+            else:
+                current.setdefault(role, []).extend(gold_points(block[1]))
+    if cases:
+        gold["cases"] = cases
+    return gold
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +295,7 @@ def txt_list(kind, items, level, start=1):
 def txt_sub(sub, level):
     if sub == PH:
         return [" " * (2 * level - 1) + "-"]
-    kind, items = sub
+    kind, items = sub[0], sub[1]
     return txt_list(kind, items, level)
 
 
@@ -175,7 +325,7 @@ def check_levels(items, level, seen, where):
         if sub == PH:
             kind, sub_items = "ul", []
         else:
-            kind, sub_items = sub
+            kind, sub_items = sub[0], sub[1]
         if seen.setdefault(level + 1, kind) != kind:
             raise ValueError(f"{where}: mixed sub-point kinds on level {level + 1}: {_text}")
         check_levels(sub_items, level + 1, seen, where)
@@ -186,6 +336,8 @@ def to_txt(mod):
     chunks = []
     for block in mod.DOC:
         tag = block[0]
+        if tag == "case":
+            continue
         if tag == "br":
             chunks.append("\n")
         elif tag == "h":
@@ -250,7 +402,7 @@ def html_list(kind, items, start=1):
 def html_sub(sub):
     if sub == PH:
         return "<ul><li></li></ul>"
-    kind, items = sub
+    kind, items = sub[0], sub[1]
     return html_list(kind, items)
 
 
@@ -277,6 +429,8 @@ def to_html(mod):
     pending_break = False
     for block in mod.DOC:
         tag = block[0]
+        if tag == "case":
+            continue
         pb_style = ' style="page-break-before: always"' if pending_break else ""
         if tag == "br":
             pending_break = True
@@ -350,6 +504,9 @@ def main():
         mod = load(path)
         (out / f"{mod.NAME}.txt").write_text(to_txt(mod), encoding="utf-8")
         (out / "src" / f"{mod.NAME}.html").write_text(to_html(mod), encoding="utf-8")
+        (out / "expected").mkdir(exist_ok=True)
+        gold = json.dumps(expected(mod), ensure_ascii=False, indent=1) + "\n"
+        (out / "expected" / f"{mod.NAME}.json").write_text(gold, encoding="utf-8")
         print(mod.NAME)
 
 
