@@ -51,7 +51,7 @@ DOC = [
     H("Sak 12/25 Innspel til felles handlingsplan 2026", 2),
     H("Handsaming", 3),
     P("Utvalet drøfta kva for tiltak som skal meldast inn til felles handlingsplan. Gaute Myklebust "
-      "foreslo å ta inn eit tiltak om digital heimeoppfølging etter hjerneslag."),
+      "gjorde framlegg om å ta inn eit tiltak om digital heimeoppfølging etter hjerneslag."),
     H("Vedtak", 3),
     DECISION(
         ("FSU Rehabilitering melder inn følgjande tiltak til felles handlingsplan 2026:", UL(
