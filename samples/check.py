@@ -90,7 +90,11 @@ def main():
         mod = make.load(path)
         names.append(mod.NAME)
         problems = []
-        txt = (HERE / f"{mod.NAME}.txt").read_text(encoding="utf-8")
+        raw = (HERE / f"{mod.NAME}.txt").read_bytes()
+        txt = raw.decode(getattr(mod, "TXT_ENCODING", "utf-8"))
+        if getattr(mod, "TXT_NEWLINE", "\n") == "\r\n" and raw.count(b"\r\n") != raw.count(b"\n"):
+            problems.append("text form should have CRLF line ends only")
+        txt = txt.replace("\r\n", "\n")
         with zipfile.ZipFile(HERE / f"{mod.NAME}.docx") as z:
             xml = z.read("word/document.xml").decode("utf-8")
             has_numbering = "word/numbering.xml" in z.namelist()

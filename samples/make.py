@@ -4,7 +4,8 @@
 Each module in `content/` defines `NAME` (file stem), `TITLE`, `LANG` ("nb" or "nn") and `DOC`,
 a list of blocks built with the helpers below; optional `HEADER` (running page header text; the
 DOCX/PDF then also get a "Side N av M" footer with page fields — page furniture that the text form,
-like the seeds' text, leaves out), `LANDSCAPE` and `MD_HEADINGS`. This script writes, for every sample:
+like the seeds' text, leaves out), `LANDSCAPE`, `MD_HEADINGS`, and `TXT_ENCODING` / `TXT_NEWLINE`
+for a text form that is not UTF-8 with LF. This script writes, for every sample:
 
 - `NAME.txt`      – the text form, in the convention of `../shared/seeds/*.txt`
                     (tab-separated table rows, `<ul><li>` inside cells, `1.` / ` - a.` / ` -` lines,
@@ -502,7 +503,10 @@ def main():
     (out / "src").mkdir(parents=True, exist_ok=True)
     for path in sorted((HERE / "content").glob("*.py")):
         mod = load(path)
-        (out / f"{mod.NAME}.txt").write_text(to_txt(mod), encoding="utf-8")
+        # A sample may ask for another encoding/newline for its text form (as exported by a case
+        # system); the DOCX and PDF are unaffected.
+        txt = to_txt(mod).replace("\n", getattr(mod, "TXT_NEWLINE", "\n"))
+        (out / f"{mod.NAME}.txt").write_bytes(txt.encode(getattr(mod, "TXT_ENCODING", "utf-8")))
         (out / "src" / f"{mod.NAME}.html").write_text(to_html(mod), encoding="utf-8")
         (out / "expected").mkdir(exist_ok=True)
         gold = json.dumps(expected(mod), ensure_ascii=False, indent=1) + "\n"
