@@ -18,6 +18,7 @@ import zipfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True
 import make  # noqa: E402
 
 LIST_MARK = re.compile(r"^\s*(?:-\s+)?(?:(?:\d+|[a-z]|[ivx]+)\.\s+)?")

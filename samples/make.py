@@ -11,19 +11,23 @@ for a text form that is not UTF-8 with LF. This script writes, for every sample:
                     (tab-separated table rows, `<ul><li>` inside cells, `1.` / ` - a.` / ` -` lines,
                     `**bold**`);
 - `src/NAME.html` – the word-processor source; `make.sh` converts it with LibreOffice to DOCX
-                    (real Word numbering, cell shading) and prints the DOCX to PDF.
+                    (real Word numbering, cell shading) and prints the DOCX to PDF;
+- `expected/NAME.json` – what correct extraction gives, in the gold format of
+                    `../shared/tools/score.py`, from the CASE/PROPOSAL/DECISION/ATTACH markers and
+                    the module's GOLD dict.
 
 Usage: python3 make.py [OUTDIR]   (default: the folder of this script)
 """
 
 import html
-import json
 import importlib.util
+import json
 import pathlib
 import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # keep content/__pycache__ out of the samples folder
 
 # ---------------------------------------------------------------------------------------------
 # Block constructors (used by the content modules)
@@ -36,14 +40,15 @@ def H(text, level=1, pagebreak=False):
     return ("h", text, level, pagebreak)
 
 
-def P(text):
-    """A paragraph; `**bold**` and `*italic*` inline."""
-    return ("p", text)
+def P(text, role=None):
+    """A paragraph; `**bold**` and `*italic*` inline. With `role` ("proposal"/"decision") the
+    paragraph is an unnumbered point of the current CASE's proposal or decision."""
+    return ("p", text, role)
 
 
 def F(label, value):
     """A `Label: value` field line (Utvalg:, Møtedato:, Saksansvarlig: …)."""
-    return ("p", f"{label}: {value}")
+    return ("p", f"{label}: {value}", None)
 
 
 def OL(*items, start=1, role=None):
@@ -234,12 +239,14 @@ def expected(mod):
             current["attachments"] = c["attachments"] if c["attachments"] is not None else []
             current["references"] = [casenum(r) for r in c["refs"]]
             cases.append(current)
-        elif block[0] in ("ol", "ul") and block[-1] is not None:
+        elif block[0] in ("ol", "ul", "p") and block[-1] is not None:
             role = block[-1]
             if current is None:
                 raise ValueError(f"{mod.NAME}: {role} list before any CASE")
             if role == "attachments":
                 current["attachments"] = [strip_md(t) for t in block[1]]
+            elif block[0] == "p":
+                current.setdefault(role, []).append({"text": strip_md(block[1])})
             else:
                 current.setdefault(role, []).extend(gold_points(block[1]))
     if cases:

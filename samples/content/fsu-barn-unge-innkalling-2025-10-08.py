@@ -96,12 +96,11 @@ DOC = [
       "16 års alder og fram til overføring til vaksenavdeling."),
     # ---------------------------------------------------------------- 21/25
     *head("21/25", "Søknad om samhandlingstilskot – ambulant team", refs=["17/25"]),
-    H("Framlegg til vedtak", 2),
-    PROPOSAL(
-        "FSU Barn og unge støttar søknaden frå Ålesund kommune, Sula kommune og Ålesund sjukehus om "
-        "samhandlingstilskot til eit ambulant team for barn og unge med samansette behov.",
-        "Utvalet ber om å få rapport frå prosjektet i møte 10.06.2026.",
-    ),
+    H("Framlegg til vedtak:", 2),
+    P("FSU Barn og unge støttar søknaden frå Ålesund kommune, Sula kommune og Ålesund sjukehus om "
+      "samhandlingstilskot til eit ambulant team for barn og unge med samansette behov.",
+      role="proposal"),
+    P("Utvalet ber om å få rapport frå prosjektet i møte 10.06.2026.", role="proposal"),
     H("Bakgrunn", 2),
     P("SSU tildelte 1,5 mill. kr til tiltaket i sak 17/25. Teamet skal vere sett saman av personell frå "
       "barneavdelinga, BUP og dei kommunale tenestene."),
