@@ -44,7 +44,7 @@ AGENDA = T(
          "45"],
         ["13.45-14.00", "23/25", C("Eventuelt", []), "Solfrid Hoem Aarflot", "15"],
     ],
-    widths=[12, 8, 44, 26, 6],
+    widths=[12, 10, 42, 26, 6],
 )
 
 

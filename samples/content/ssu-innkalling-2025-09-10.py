@@ -52,7 +52,7 @@ AGENDA = T(
         ["14.00-14.20", "21/25", C("Eventuelt", []), "Ingvild Sætre", "20"],
         ["14.20-14.30", "", "Oppsummering og avslutning av møtet", "", "10"],
     ],
-    widths=[12, 8, 44, 26, 6],
+    widths=[12, 10, 42, 26, 6],
 )
 
 
