@@ -5,7 +5,8 @@ For each content module: the DOCX body text has exactly the words of the text fo
 stripped), list paragraphs carry Word numbering (`w:numPr`, one per list item in the content),
 each shaded status cell has its `w:shd w:fill`, and every word of the text form is found in the
 PDF's text (pdftotext), unbroken; and every text the expected record (`expected/NAME.json`)
-quotes stands in the text form. Exit status 1 on any mismatch.
+quotes stands in the text form; and (when ../shared/seeds is there) that no run of seven words is
+shared with a seed paper. Exit status 1 on any mismatch.
 """
 
 import collections
@@ -84,8 +85,23 @@ def fills(doc):
     return out
 
 
+# The seed papers: `../shared/seeds` beside the repository (a worktree one level deeper looks one
+# folder further up). Skipped when absent.
+SEEDS = next((p for p in (HERE.parent.parent / "shared" / "seeds", HERE.parent.parent.parent / "shared" / "seeds")
+              if p.is_dir()), None)
+
+
+def grams(text, n=7):
+    words = re.findall(r"\w+", text.lower())
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
 def main():
     failures = []
+    # The samples must be our own words: no run of seven words in common with a seed paper.
+    seed_grams = set()
+    for seed in sorted(SEEDS.glob("*.txt")) if SEEDS else []:
+        seed_grams |= grams(seed.read_text(encoding="utf-8"))
     names = []
     for path in sorted((HERE / "content").glob("*.py")):
         mod = make.load(path)
@@ -146,6 +162,9 @@ def main():
         for q in quoted:
             if " ".join(q.split()) not in flat_txt:
                 problems.append(f"expected record quotes text not in the sample: {q!r}")
+        copied = sorted(grams(txt) & seed_grams)
+        if copied:
+            problems.append(f"seven-word runs shared with a seed paper: {copied[:5]}")
         for p in problems:
             failures.append(f"{mod.NAME}: {p}")
     for f in failures:

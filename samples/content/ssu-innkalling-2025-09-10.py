@@ -68,7 +68,7 @@ DOC = [
     *head("14/25", "Godkjenning av innkalling og sakliste"),
     H("Forslag til vedtak", 2),
     PROPOSAL(
-        "Innkalling og sakliste godkjennes.",
+        "Innkallingen og saklisten godkjennes.",
         "Protokoll fra møtet 11.06.2025 godkjennes.",
         ("Følgende saker meldes til eventuelt:", PH),
     ),
@@ -145,7 +145,7 @@ DOC = [
     ATTACH("Vedlegg til sak 17/25: Oversikt over søknader og innstilling"),
     H("Bakgrunn og saksopplysninger", 2),
     P("Helsefellesskapet fikk i 2025 tildelt 3,6 mill. kr i rekrutterings- og samhandlingstilskudd. "
-      "Midlene skal gi insentiv til felles tjenesteutvikling mellom kommuner og sykehus. Det kom inn "
+      "Tilskuddet skal stimulere kommuner og sykehus til å utvikle tjenestene sammen. Det kom inn "
       "ni søknader med et samlet søknadsbeløp på 6 150 000 kr."),
     P("Arbeidsgruppen har vurdert søknadene etter kriteriene SSU vedtok i sak 11/25: forankring hos begge "
       "parter, relevans for de prioriterte pasientgruppene, overføringsverdi og realistisk finansiering "

@@ -24,7 +24,7 @@ DOC = [
     P("Leder meldte én sak til eventuelt: orientering om nasjonal helse- og samhandlingsplan."),
     H("Vedtak:", 3),
     DECISION(
-        "Innkalling og sakliste godkjennes.",
+        "Innkallingen og saklisten godkjennes.",
         "Protokoll fra møtet 10.09.2025 godkjennes.",
     ),
     P("Enstemmig vedtatt."),
