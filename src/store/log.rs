@@ -40,7 +40,7 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
 
     let mut cases: BTreeMap<String, Agg> = BTreeMap::new();
     // to_key → (from_key → follow-up); one follow-up per referring case.
-    let mut refs: BTreeMap<String, BTreeMap<String, (Option<(u32, u32)>, FollowUp)>> = BTreeMap::new();
+    let mut refs: BTreeMap<String, BTreeMap<String, Referrer>> = BTreeMap::new();
 
     for rec in &order {
         let path = rec.source.path.as_str();
@@ -183,6 +183,9 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.into_iter().flat_map(|(_, e)| e).collect()
 }
+
+/// A referring case's number (year, seq) and the follow-up it makes.
+type Referrer = (Option<(u32, u32)>, FollowUp);
 
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct SortKey {
