@@ -58,7 +58,7 @@ pub fn draw(data: &ChartData) -> Result<(Vec<u8>, u32, u32), ChartError> {
         return Err(ChartError::Font);
     }
     let n = u32::try_from(data.areas.len().max(1)).unwrap_or(u32::MAX).min(60);
-    let (w, h) = (1600u32, 150 + 64 * n + 120);
+    let (w, h) = (1600u32, 150 + 64 * n + 130);
     let mut buf = vec![255u8; (w as usize) * (h as usize) * 3];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
@@ -82,10 +82,10 @@ type Area<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
 
 fn draw_into(root: &Area<'_>, data: &ChartData, w: u32, h: u32) -> Result<(), Box<dyn std::error::Error>> {
     let (w, h) = (w as i32, h as i32);
-    let title = TextStyle::from((FONT, 40).into_font().style(FontStyle::Bold)).color(&BLACK);
-    let label = TextStyle::from((FONT, 28).into_font()).color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
-    let small = TextStyle::from((FONT, 24).into_font()).color(&RGBColor(80, 80, 80));
-    let inside = TextStyle::from((FONT, 26).into_font().style(FontStyle::Bold))
+    let title = TextStyle::from((FONT, 44).into_font().style(FontStyle::Bold)).color(&BLACK);
+    let label = TextStyle::from((FONT, 34).into_font()).color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
+    let small = TextStyle::from((FONT, 30).into_font()).color(&RGBColor(80, 80, 80));
+    let inside = TextStyle::from((FONT, 32).into_font().style(FontStyle::Bold))
         .color(&BLACK)
         .pos(Pos::new(HPos::Center, VPos::Center));
 
@@ -120,7 +120,7 @@ fn draw_into(root: &Area<'_>, data: &ChartData, w: u32, h: u32) -> Result<(), Bo
     for (i, (name, counts)) in data.areas.iter().enumerate() {
         let y0 = top + row_h * i as i32 + 10;
         let y1 = y0 + row_h - 20;
-        root.draw(&Text::new(shorten(name, 36), (left - 16, (y0 + y1) / 2), label.clone()))?;
+        root.draw(&Text::new(shorten(name, 30), (left - 16, (y0 + y1) / 2), label.clone()))?;
         let mut acc = 0u32;
         for (k, &c) in counts.iter().enumerate() {
             if c == 0 {
@@ -143,9 +143,9 @@ fn draw_into(root: &Area<'_>, data: &ChartData, w: u32, h: u32) -> Result<(), Bo
         root.draw(&Text::new(
             word.clone(),
             (lx + 40, ly),
-            TextStyle::from((FONT, 26).into_font()).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
+            TextStyle::from((FONT, 32).into_font()).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
-        lx += 60 + 18 * word.chars().count() as i32 + 40;
+        lx += 60 + 20 * word.chars().count() as i32 + 40;
     }
     Ok(())
 }
@@ -169,7 +169,7 @@ mod tests {
         let (b, _, _) = draw(&sample()).unwrap();
         assert_eq!(&a[..8], b"\x89PNG\r\n\x1a\n");
         assert_eq!(a, b);
-        assert_eq!((w, h), (1600, 150 + 128 + 120));
+        assert_eq!((w, h), (1600, 150 + 128 + 130));
     }
 
     #[test]

@@ -107,6 +107,15 @@ pub fn newest_date(records: &[Record], until: Option<&str>) -> Option<String> {
         .max()
 }
 
+/// Points without empty placeholders (`-`, nothing after a colon).
+fn real_points(points: &[Point]) -> Vec<Point> {
+    points
+        .iter()
+        .filter(|p| !(p.placeholder && p.text.trim().is_empty() && p.children.is_empty()))
+        .map(|p| Point { children: real_points(&p.children), ..p.clone() })
+        .collect()
+}
+
 fn in_year(date: Option<&str>, year: i32) -> bool {
     date.and_then(super::lang::parse_iso_date).is_some_and(|(y, _, _)| y == year)
 }
@@ -297,13 +306,13 @@ fn is_open(e: &LogEntry) -> bool {
     matches!(e.status, LogStatus::Open | LogStatus::Overdue)
 }
 
-/// Log entries in a stable order: committee (register order), date, case, label.
+/// Log entries in a stable order: date, committee (register order), case, label.
 fn sorted_log<'a>(register: &Register, log: &'a [LogEntry]) -> Vec<&'a LogEntry> {
     let mut v: Vec<&LogEntry> = log.iter().collect();
     v.sort_by(|a, b| {
-        (committee_rank(register, a.committee.as_ref()), &a.meeting_date, &a.case, &a.label, &a.text).cmp(&(
-            committee_rank(register, b.committee.as_ref()),
+        (&a.meeting_date, committee_rank(register, a.committee.as_ref()), &a.case, &a.label, &a.text).cmp(&(
             &b.meeting_date,
+            committee_rank(register, b.committee.as_ref()),
             &b.case,
             &b.label,
             &b.text,
@@ -573,10 +582,10 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
                 entry.date = date.clone();
             }
             if entry.decision.is_empty() {
-                entry.decision = c.decision.clone();
+                entry.decision = real_points(&c.decision);
             }
             if entry.proposal.is_empty() {
-                entry.proposal = c.proposal.clone();
+                entry.proposal = real_points(&c.proposal);
             }
         }
     }

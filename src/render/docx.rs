@@ -41,6 +41,16 @@ struct Writer<'a> {
     nums: Vec<Numbering>,
     next_pic: usize,
     missing_pictures: Vec<String>,
+    /// The previous block at this level was a table: the next paragraph gets space before it.
+    after_table: bool,
+}
+
+/// Where a block is written: in a table cell, and with which emphasis.
+#[derive(Clone, Copy, Default)]
+struct Place {
+    in_cell: bool,
+    bold: bool,
+    small: bool,
 }
 
 /// Builds the docx-rs document for `markup`. Pictures are looked up by name; a missing one
@@ -53,6 +63,7 @@ pub fn build(markup: &Markup, pictures: &BTreeMap<String, Picture>) -> (Docx, Ve
         nums: Vec::new(),
         next_pic: 1,
         missing_pictures: Vec::new(),
+        after_table: false,
     };
     // Split the body into sections: landscape sections and the portrait runs between them.
     let mut segments: Vec<(bool, Vec<&Block>)> = Vec::new();
@@ -211,6 +222,13 @@ fn base_document(m: &Markup) -> Docx {
                 .size(19)
                 .line_spacing(spacing(0, 0)),
         )
+        .add_style(
+            Style::new("TableSmall", StyleType::Paragraph)
+                .name("Table Small")
+                .based_on("TableText")
+                .size(15)
+                .line_spacing(spacing(0, 0)),
+        )
         .add_style(Style::new("Header", StyleType::Paragraph).name("header").based_on("Normal").size(18).color("595959"))
         .add_style(Style::new("Footer", StyleType::Paragraph).name("footer").based_on("Normal").size(18).color("595959"))
         .add_style(Style::new("TableGrid", StyleType::Table).name("Table Grid"))
@@ -274,10 +292,12 @@ fn runs(mut p: Paragraph, inlines: &[Inline], force_bold: bool) -> Paragraph {
 
 impl Writer<'_> {
     fn block(&mut self, b: &Block, width: u32, out: &mut Vec<Child>) {
-        self.block_in(b, width, out, false, false)
+        self.block_in(b, width, out, Place::default());
+        self.after_table = matches!(b, Block::Table(_));
     }
 
-    fn block_in(&mut self, b: &Block, width: u32, out: &mut Vec<Child>, in_cell: bool, bold: bool) {
+    fn block_in(&mut self, b: &Block, width: u32, out: &mut Vec<Child>, at: Place) {
+        let space_before = !at.in_cell && std::mem::take(&mut self.after_table);
         match b {
             Block::Heading { level, inlines } => {
                 let style = format!("Heading{}", (*level).clamp(1, 3));
@@ -288,10 +308,15 @@ impl Writer<'_> {
                     Some("title") => "Title",
                     Some("subtitle") => "Subtitle",
                     Some("note") | Some("small") => "Note",
-                    _ if in_cell => "TableText",
+                    _ if at.in_cell && at.small => "TableSmall",
+                    _ if at.in_cell => "TableText",
                     _ => "Normal",
                 };
-                out.push(Child::P(runs(Paragraph::new().style(style), inlines, bold)));
+                let mut p = Paragraph::new().style(style);
+                if space_before {
+                    p = p.line_spacing(LineSpacing::new().before(160));
+                }
+                out.push(Child::P(runs(p, inlines, at.bold)));
             }
             Block::List { ordered, items } => {
                 let num = if *ordered {
@@ -335,7 +360,7 @@ impl Writer<'_> {
             Block::Section { blocks, .. } => {
                 // Nested sections are flattened: orientation applies at the top level only.
                 for b in blocks {
-                    self.block_in(b, width, out, in_cell, bold);
+                    self.block_in(b, width, out, at);
                 }
             }
         }
@@ -404,6 +429,9 @@ impl Writer<'_> {
                 // Marked with cantSplit; the packager adds <w:tblHeader/> next to it.
                 row = row.cant_split();
             }
+            if let Some(mm) = r.height_mm {
+                row = row.row_height(mm as f32 * 56.7).height_rule(HeightRule::AtLeast);
+            }
             rows.push(row);
         }
         Table::new(rows)
@@ -418,7 +446,8 @@ impl Writer<'_> {
         let status = c.fill.as_deref().map(|f| matches!(f, "00B050" | "FFC000" | "FF0000")).unwrap_or(false);
         let mut children = Vec::new();
         for b in &c.blocks {
-            self.block_in(b, width as u32, &mut children, true, c.header || status);
+            let at = Place { in_cell: true, bold: (c.header && !c.small) || status, small: c.small };
+            self.block_in(b, width as u32, &mut children, at);
         }
         let align = match c.align.as_deref() {
             Some("center") => Some(AlignmentType::Center),

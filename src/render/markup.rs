@@ -6,8 +6,9 @@
 //! - inline `<strong>`/`<b>`, `<em>`/`<i>`, `<br/>`
 //! - `<ul>`/`<ol>` with `<li>`, nested lists inside `<li>`
 //! - `<table widths="3,5,2">` with `<tr>` and `<th>`/`<td>`; cells take `class="green|yellow|red"`
-//!   (status fill), `fill="#RRGGBB"`, `colspan="N"`, `align="center|right"`, and hold inline
-//!   content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every page
+//!   (status fill) and `small`, `fill="#RRGGBB"`, `colspan="N"`, `align="center|right"`, and hold
+//!   inline content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every
+//!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in)
 //! - `<img src="chart:NAME" width="160"/>` (millimetres) embeds a chart the renderer drew
 //! - `<pagebreak/>`; `<section orient="landscape">…</section>` puts its content on landscape pages
 //!
@@ -81,6 +82,8 @@ pub struct Table {
 pub struct Row {
     /// All cells are `<th>`: repeated at the top of every page.
     pub header: bool,
+    /// Minimum height in millimetres (`<tr height="12">`), for rows to fill in by hand.
+    pub height_mm: Option<u32>,
     pub cells: Vec<Cell>,
 }
 
@@ -91,6 +94,8 @@ pub struct Cell {
     pub fill: Option<String>,
     pub colspan: u32,
     pub align: Option<String>,
+    /// `class="small"`: smaller text (narrow header cells).
+    pub small: bool,
     pub blocks: Vec<Block>,
 }
 
@@ -429,7 +434,10 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
         if name != "tr" {
             return Err(MarkupError::Unknown { element: name.clone(), parent: "table".into() });
         }
-        let mut row = Row::default();
+        let mut row = Row {
+            height_mm: tr.attr("height").and_then(|h| h.trim().parse().ok()).filter(|&h: &u32| h <= 200),
+            ..Row::default()
+        };
         for c in cells {
             match c {
                 Node::Text(t) if t.trim().is_empty() => {}
@@ -439,12 +447,13 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
                         .attr("fill")
                         .map(|f| f.trim_start_matches('#').to_ascii_uppercase())
                         .filter(|f| f.len() == 6 && f.chars().all(|ch| ch.is_ascii_hexdigit()))
-                        .or_else(|| status_fill(class).map(str::to_string));
+                        .or_else(|| class.split_whitespace().find_map(status_fill).map(str::to_string));
                     row.cells.push(Cell {
                         header: name == "th",
                         fill,
                         colspan: c.attr("colspan").and_then(|s| s.trim().parse().ok()).unwrap_or(1).max(1),
                         align: c.attr("align").map(str::to_string),
+                        small: class.split_whitespace().any(|k| k == "small"),
                         blocks: blocks(inner, name)?,
                     });
                 }
