@@ -283,7 +283,7 @@ fn merged_cells_become_spans() {
             vec![s("Kompetanseplan for hele helsefellesskapet", 2, 1), s("2025", 1, 1)],
             vec![s("Evaluering", 1, 1), s("Sekretariatet og utvalget", 2, 2)],
             vec![s("Rapport", 1, 1)],
-            vec![s("Kun to celler", 1, 1), s("etter gridBefore", 1, 1)],
+            vec![s("", 1, 1), s("Kun to celler", 1, 1), s("etter gridBefore", 1, 1)],
             vec![s("Før gridAfter", 1, 1)],
         ]
     );
@@ -296,6 +296,9 @@ fn merged_cells_become_spans() {
         .map(|r| r.first().copied().flatten().map(|c| c.text()).unwrap_or_default())
         .collect();
     assert_eq!(col0, ["Tiltak", "Felles rutiner", "Felles rutiner"]);
+    let row7: Vec<String> =
+        grid.get(6).map(|r| r.iter().map(|c| c.map(|c| c.text()).unwrap_or_default()).collect()).unwrap_or_default();
+    assert_eq!(row7, ["", "Kun to celler", "etter gridBefore"], "gridBefore keeps the columns aligned");
 }
 
 #[test]
