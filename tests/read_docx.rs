@@ -296,8 +296,10 @@ fn merged_cells_become_spans() {
         .map(|r| r.first().copied().flatten().map(|c| c.text()).unwrap_or_default())
         .collect();
     assert_eq!(col0, ["Tiltak", "Felles rutiner", "Felles rutiner"]);
-    let row7: Vec<String> =
-        grid.get(6).map(|r| r.iter().map(|c| c.map(|c| c.text()).unwrap_or_default()).collect()).unwrap_or_default();
+    let row7: Vec<String> = grid
+        .get(6)
+        .map(|r| r.iter().map(|c| c.map(|c| c.text()).unwrap_or_default()).collect())
+        .unwrap_or_default();
     assert_eq!(row7, ["", "Kun to celler", "etter gridBefore"], "gridBefore keeps the columns aligned");
 }
 
