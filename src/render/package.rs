@@ -6,6 +6,7 @@
 //! - renumbers `w14:paraId`/`w14:textId` in document order,
 //! - adds `<w:tblHeader/>` to header rows (marked `<w:cantSplit/>` by the writer),
 //! - gives every section the running header and footer,
+//! - repairs schema order ([`super::ooxml`]),
 //! - writes its own `docProps/core.xml` (title, subject, creator, dates from the data),
 //! - zips every part with a fixed timestamp (1980-01-01) in a fixed order.
 
@@ -131,6 +132,8 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
     let footer_rid = rel_id(&doc_rels, "footer");
     let document =
         fix_document(&String::from_utf8_lossy(&x.document), header_rid.as_deref(), footer_rid.as_deref());
+    let document = super::ooxml::repair(&document);
+    let fixed = |b: &[u8]| super::ooxml::repair(&String::from_utf8_lossy(b)).into_bytes();
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), x.content_type),
         ("_rels/.rels".into(), x.rels),
@@ -139,24 +142,24 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
         ("docProps/custom.xml".into(), x.doc_props.custom),
         ("word/_rels/document.xml.rels".into(), x.document_rels),
         ("word/document.xml".into(), document.into_bytes()),
-        ("word/styles.xml".into(), x.styles),
-        ("word/settings.xml".into(), x.settings),
+        ("word/styles.xml".into(), fixed(&x.styles)),
+        ("word/settings.xml".into(), fixed(&x.settings)),
         ("word/fontTable.xml".into(), x.font_table),
         ("word/comments.xml".into(), x.comments),
-        ("word/numbering.xml".into(), x.numberings),
+        ("word/numbering.xml".into(), fixed(&x.numberings)),
         ("word/commentsExtended.xml".into(), x.comments_extended),
         ("word/footnotes.xml".into(), x.footnotes),
     ];
     let mut counter = 0;
     for (i, h) in x.headers.iter().enumerate() {
-        let h = renumber(&String::from_utf8_lossy(h), "w14:paraId", &mut counter);
+        let h = super::ooxml::repair(&renumber(&String::from_utf8_lossy(h), "w14:paraId", &mut counter));
         parts.push((format!("word/header{}.xml", i + 1), h.into_bytes()));
         if let Some(r) = x.header_rels.get(i) {
             parts.push((format!("word/_rels/header{}.xml.rels", i + 1), r.clone()));
         }
     }
     for (i, f) in x.footers.iter().enumerate() {
-        let f = renumber(&String::from_utf8_lossy(f), "w14:paraId", &mut counter);
+        let f = super::ooxml::repair(&renumber(&String::from_utf8_lossy(f), "w14:paraId", &mut counter));
         parts.push((format!("word/footer{}.xml", i + 1), f.into_bytes()));
         if let Some(r) = x.footer_rels.get(i) {
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), r.clone()));
