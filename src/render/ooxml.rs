@@ -179,13 +179,13 @@ fn write(nodes: &[Node], out: &mut String) {
             Node::Elem(e) if e.children.is_empty() => {
                 out.push('<');
                 out.push_str(&e.name);
-                out.push_str(&e.attrs);
+                out.push_str(e.attrs.trim_end());
                 out.push_str(" />");
             }
             Node::Elem(e) => {
                 out.push('<');
                 out.push_str(&e.name);
-                out.push_str(&e.attrs);
+                out.push_str(e.attrs.trim_end());
                 out.push('>');
                 write(&e.children, out);
                 out.push_str("</");
