@@ -61,7 +61,8 @@ impl Default for Register {
 
 impl Register {
     pub fn parse(text: &str, path: &str) -> Result<Register, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_string(), message: e.to_string() })
+        toml::from_str(text)
+            .map_err(|e| ConfigError::Parse { path: path.to_string(), message: e.to_string() })
     }
 
     pub fn load(path: &Path) -> Result<Register, ConfigError> {

@@ -141,7 +141,9 @@ pub enum Block {
         pos: Pos,
     },
     Table(Table),
-    PageBreak { pos: Pos },
+    PageBreak {
+        pos: Pos,
+    },
 }
 
 impl Block {
