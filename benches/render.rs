@@ -26,7 +26,7 @@ fn main() {
     let log: Vec<LogEntry> = if std::env::var_os("BENCH_RECORDS").is_none() {
         std::fs::read_to_string(&log_path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
     } else {
-        saksflyt::render::derive_log(&records)
+        saksflyt::store::log::derive(&records)
     };
     let input = ReportInput { records, log, register: Register::default(), lang: Lang::Nb };
     let year = saksflyt::render::data::latest_year(&input.records).unwrap_or(2024);
