@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use saksflyt::config::Register;
 use saksflyt::record::{LogEntry, Record};
 use saksflyt::render::{docs, DecisionLogOptions, Lang, ReportInput, StatusOptions, Templates};
+use saksflyt::store::{LogFilter, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -158,15 +159,26 @@ pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
 }
 
 /// The decision log derived from records (the store's pure derivation).
-fn derive_log(_records: &[Record]) -> Vec<LogEntry> {
-    Vec::new()
+fn derive_log(records: &[Record]) -> Vec<LogEntry> {
+    saksflyt::store::log::derive(records)
 }
 
+/// Records and the decision log from an existing store (reading commands do not create one).
 fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
-    anyhow::bail!("cannot open the store {}: not available in this build; use --records FILE.jsonl", db.display())
+    if !db.is_file() {
+        anyhow::bail!(
+            "no store at {}: run `saksflyt ingest PATH --db {}` first, or pass --records FILE.jsonl",
+            db.display(),
+            db.display()
+        );
+    }
+    let store = Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
+    let records = store.records()?;
+    let log = store.decision_log(&LogFilter::default())?;
+    Ok((records, log))
 }
 
-fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
+pub fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
     let t = Templates::new(c.templates.as_deref())?;
     for name in &t.overridden {
         eprintln!("saksflyt: using template {name} from {}", c.templates.as_deref().unwrap_or(Path::new("")).display());

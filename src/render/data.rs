@@ -182,6 +182,14 @@ pub struct AreaCtx {
     pub counts: Counts,
 }
 
+/// A comment that only repeats the colour (`grønn`, `Gul`, `raud`) adds nothing.
+fn is_status_word(t: &str) -> bool {
+    matches!(
+        t.trim().trim_end_matches('.').to_lowercase().as_str(),
+        "grønn" | "grøn" | "gul" | "rød" | "raud" | "green" | "yellow" | "red" | ""
+    )
+}
+
 fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
     let mut goals: Vec<GoalCtx> = Vec::new();
     let mut counts = Counts::default();
@@ -190,7 +198,7 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
         let item = ItemCtx {
             measure: it.measure.clone(),
             status: it.status,
-            status_text: it.status_text.clone(),
+            status_text: it.status_text.clone().filter(|t| !is_status_word(t)),
             responsible: it.responsible.clone(),
             deadline: it.deadline.clone(),
             smart: smart(it),
@@ -212,26 +220,64 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
     }
 }
 
-/// Current plans: one per (committee, title), the newest record's version, in register order.
+/// How complete a copy of a plan is: DOCX before text before PDF (the same paper is often
+/// kept in several formats, and PDF extraction loses the most).
+fn format_rank(r: &Record) -> u8 {
+    match r.source.format {
+        crate::model::Format::Docx => 0,
+        crate::model::Format::Text => 1,
+        crate::model::Format::Pdf => 2,
+    }
+}
+
+fn measure_key(m: &str) -> String {
+    m.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Whether two plans are copies of one another: same title, or more than half of the smaller
+/// plan's measures appear in the other.
+fn same_plan(a: &Plan, b: &Plan) -> bool {
+    if a.title.trim().eq_ignore_ascii_case(b.title.trim()) {
+        return true;
+    }
+    let ka: BTreeSet<String> = a.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
+    let kb: BTreeSet<String> = b.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
+    let small = ka.len().min(kb.len());
+    small > 0 && ka.intersection(&kb).count() * 2 > small
+}
+
+/// Current plans, in register order: per committee, the newest version of each plan; of copies
+/// of one plan (same title or mostly the same measures) the most complete one.
 fn current_plans<'a>(register: &Register, records: &'a [Record]) -> Vec<(&'a Record, &'a Plan)> {
-    let mut best: BTreeMap<(usize, String, String), (&Record, &Plan)> = BTreeMap::new();
-    for r in records {
-        for p in &r.plans {
-            let committee = committee_name(register, r.committee.as_ref()).unwrap_or_default();
-            let key = (committee_rank(register, r.committee.as_ref()), committee, p.title.to_lowercase());
-            let newer = match best.get(&key) {
-                Some((old, op)) => {
-                    (record_date(r), p.period.map(|x| x.to), &r.source.path)
-                        > (record_date(old), op.period.map(|x| x.to), &old.source.path)
-                }
-                None => true,
-            };
-            if newer {
-                best.insert(key, (r, p));
-            }
+    let mut all: Vec<(&Record, &Plan)> = records.iter().flat_map(|r| r.plans.iter().map(move |p| (r, p))).collect();
+    // Best first: newest, then the most measures, then the best format, then by path.
+    all.sort_by(|(ra, pa), (rb, pb)| {
+        (record_date(rb), pb.period.map(|x| x.to), pb.items.len(), format_rank(ra), &ra.source.path, &pa.title).cmp(&(
+            record_date(ra),
+            pa.period.map(|x| x.to),
+            pa.items.len(),
+            format_rank(rb),
+            &rb.source.path,
+            &pb.title,
+        ))
+    });
+    let mut kept: Vec<(&Record, &Plan)> = Vec::new();
+    for (r, p) in all {
+        let committee = committee_name(register, r.committee.as_ref());
+        let dup = kept.iter().any(|(kr, kp)| committee_name(register, kr.committee.as_ref()) == committee && same_plan(kp, p));
+        if !dup {
+            kept.push((r, p));
         }
     }
-    best.into_values().collect()
+    kept.sort_by(|(ra, pa), (rb, pb)| {
+        (committee_rank(register, ra.committee.as_ref()), committee_name(register, ra.committee.as_ref()), pa.title.to_lowercase())
+            .cmp(&(
+                committee_rank(register, rb.committee.as_ref()),
+                committee_name(register, rb.committee.as_ref()),
+                pb.title.to_lowercase(),
+            ))
+    });
+    kept
 }
 
 /// The current action plan of one FSU: the newest plan from a record of that committee (or,
@@ -250,7 +296,10 @@ fn fsu_plan<'a>(register: &Register, records: &'a [Record], code: &str) -> Optio
             }
         })
         .max_by(|a, b| {
-            (record_date(a.0), a.1.period.map(|x| x.to)).cmp(&(record_date(b.0), b.1.period.map(|x| x.to)))
+            let key = |(r, p): &(&Record, &Plan)| {
+                (record_date(r), p.period.map(|x| x.to), p.items.len(), std::cmp::Reverse(format_rank(r)))
+            };
+            key(a).cmp(&key(b))
         })
 }
 
@@ -703,5 +752,25 @@ mod tests {
         // A year inside a longer number is not a year.
         let s = smart(&item("Ring 12020304 ved behov", None, None, None));
         assert!(!s.time_bound);
+    }
+
+    fn plan(title: &str, measures: &[&str]) -> Plan {
+        Plan {
+            title: title.into(),
+            period: None,
+            owner: None,
+            items: measures.iter().map(|m| item(m, None, None, None)).collect(),
+        }
+    }
+
+    #[test]
+    fn copies_of_a_plan_are_one_plan() {
+        let a = plan("Handlingsplan", &["Etablere rutine", "Kartlegge behov", "Felles kurs"]);
+        let b = plan("Side 1 av 2", &["Etablere  rutine.", "Kartlegge behov"]);
+        let c = plan("Annen plan", &["Noe helt annet", "Kartlegge behov", "Tredje", "Fjerde"]);
+        assert!(same_plan(&a, &b));
+        assert!(!same_plan(&b, &c));
+        assert!(!same_plan(&a, &plan("Ny", &["X", "Y"])));
+        assert!(is_status_word(" Grønn. ") && !is_status_word("Grønn, men sein"));
     }
 }

@@ -430,7 +430,7 @@ impl Writer<'_> {
                 row = row.cant_split();
             }
             if let Some(mm) = r.height_mm {
-                row = row.row_height(mm as f32 * 56.7).height_rule(HeightRule::AtLeast);
+                row = row.row_height((mm * 57) as f32).height_rule(HeightRule::AtLeast);
             }
             rows.push(row);
         }

@@ -485,7 +485,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m.title, "T");
-        assert_eq!(m.blocks.len(), 5);
+        assert_eq!(m.blocks.len(), 6);
         let Block::Heading { level: 1, inlines } = &m.blocks[0] else { panic!() };
         assert_eq!(inlines.len(), 2);
         assert_eq!(inlines[0].text, "Til ");
