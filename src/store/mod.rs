@@ -1,10 +1,519 @@
-//! Stage 3 — **store**: records → JSON and the embedded SQLite store with the decision log.
-//! (To be written: issue 4.)
+//! Stage 3 — **store**: records → the embedded SQLite store, the decision log and JSON Lines.
+//!
+//! - [`Store`] opens (and migrates, see [`schema`]) a database in WAL mode and writes one record
+//!   per transaction ([`Store::put_record`]): a document is keyed by its path, its content hash
+//!   decides whether it changed, and a changed document replaces its rows in the same transaction.
+//! - A case is one row per committee + case number (`ASU 18/2024`), however many documents mention
+//!   it (agenda row, case paper, attachment, minutes); `case_sources` lists where it was seen.
+//! - [`ingest`] walks folders, reads and extracts in parallel (rayon) and hands the results to
+//!   the single writer in path order, so the database is the same on every run.
+//! - [`log`] derives the decision log (vedtakslogg) from records — a pure function, also used by
+//!   [`Store::decision_log`]; [`deadline`] finds deadline phrases in point texts.
 
+pub mod deadline;
+pub mod ingest;
+pub mod log;
+pub mod schema;
+
+use crate::record::{CaseNum, Committee, LogEntry, LogStatus, Point, PointKind, Record};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Store failures. Messages are lower-case and name the problem.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// An SQLite call failed.
     #[error("database error: {0}")]
-    Sqlite(String),
+    Sqlite(#[from] rusqlite::Error),
+    /// A file next to the store could not be written.
     #[error("cannot write {path}: {source}")]
     Io { path: String, source: std::io::Error },
+    /// The database was written by a newer saksflyt.
+    #[error("database schema version {found} is newer than this saksflyt supports ({supported})")]
+    TooNew { found: u32, supported: u32 },
+    /// A stored record no longer parses as the record contract.
+    #[error("stored record of {path} is not valid: {message}")]
+    BadRecord { path: String, message: String },
+    /// A record could not be turned into JSON.
+    #[error("cannot serialise the record of {path}: {message}")]
+    Serialise { path: String, message: String },
+}
+
+/// What [`Store::put_record`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// A new document.
+    Inserted,
+    /// The path was known with other content (or another record): its rows were replaced.
+    Replaced,
+    /// The same path, hash and record were already stored: nothing was written.
+    Unchanged,
+}
+
+/// Row counts of the main tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub documents: u64,
+    pub meetings: u64,
+    pub cases: u64,
+    pub decision_points: u64,
+    pub plans: u64,
+    pub plan_items: u64,
+    pub tables: u64,
+    pub warnings: u64,
+}
+
+/// Which log entries [`Store::decision_log`] returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// A committee code (`ASU`, case-insensitive) or a part of its name.
+    pub committee: Option<String>,
+    /// Only entries that still need action: status `open` or `overdue`.
+    pub open_only: bool,
+}
+
+impl LogFilter {
+    /// Whether an entry passes the filter.
+    pub fn matches(&self, e: &LogEntry) -> bool {
+        if self.open_only && !matches!(e.status, LogStatus::Open | LogStatus::Overdue) {
+            return false;
+        }
+        match &self.committee {
+            None => true,
+            Some(want) => e.committee.as_ref().is_some_and(|c| committee_matches(c, want)),
+        }
+    }
+}
+
+fn committee_matches(c: &Committee, want: &str) -> bool {
+    let want = want.trim();
+    c.code.as_deref().is_some_and(|code| code.eq_ignore_ascii_case(want))
+        || (!want.is_empty() && c.name.to_lowercase().contains(&want.to_lowercase()))
+}
+
+/// The committee part of a case key: the register code, else the name, else empty.
+pub fn committee_key(c: Option<&Committee>) -> String {
+    match c {
+        Some(Committee { code: Some(code), .. }) if !code.trim().is_empty() => code.trim().to_uppercase(),
+        Some(c) => c.name.trim().to_string(),
+        None => String::new(),
+    }
+}
+
+/// The identity of a numbered case: `ASU 18/2024` (committee key, a space, seq/year).
+pub fn case_key(committee: &str, number: &CaseNum) -> String {
+    format!("{committee} {}", number.key())
+}
+
+/// The identity of a case without a number: one per document and position.
+pub fn unnumbered_case_key(path: &str, position: usize) -> String {
+    format!("unnumbered {path}#{}", position + 1)
+}
+
+/// The SQLite store.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Open or create the store at `path`, switch it to WAL mode and migrate it.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        Store::setup(conn)
+    }
+
+    /// A store in memory (tests, one-off derivations).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Store, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // `journal_mode` returns a row; WAL keeps readers consistent and a killed writer harmless.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Path → SHA-256 of every stored document.
+    pub fn known_documents(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT path, sha256 FROM documents")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (p, h) = row?;
+            out.insert(p, h);
+        }
+        Ok(out)
+    }
+
+    /// Store one record in one transaction: insert it, replace the document's old rows, or do
+    /// nothing when the same path, hash and record are already stored.
+    pub fn put_record(&mut self, record: &Record) -> Result<PutOutcome, StoreError> {
+        let path = record.source.path.as_str();
+        let json = serde_json::to_string(record)
+            .map_err(|e| StoreError::Serialise { path: path.to_string(), message: e.to_string() })?;
+        let tx = self.conn.transaction()?;
+        let existing: Option<(i64, String, String)> = tx
+            .query_row("SELECT id, sha256, record_json FROM documents WHERE path = ?1", [path], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let committee = record.committee.as_ref();
+        let doc_values = params![
+            path,
+            record.source.sha256,
+            record.source.format.as_str(),
+            record.kind.as_str(),
+            record.language,
+            committee.and_then(|c| c.code.clone()),
+            committee.map(|c| c.name.clone()),
+            record.warnings.len() as i64,
+            json,
+        ];
+        let (doc_id, outcome, mut touched) = match existing {
+            Some((_, sha, old)) if sha == record.source.sha256 && old == json => {
+                return Ok(PutOutcome::Unchanged)
+            }
+            Some((id, _, _)) => {
+                let touched = clear_document(&tx, id)?;
+                tx.execute(
+                    "UPDATE documents SET path = ?1, sha256 = ?2, format = ?3, kind = ?4, language = ?5,
+                     committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9 WHERE id = ?10",
+                    rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
+                )?;
+                (id, PutOutcome::Replaced, touched)
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO documents (path, sha256, format, kind, language, committee_code,
+                     committee_name, warnings, record_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    doc_values,
+                )?;
+                (tx.last_insert_rowid(), PutOutcome::Inserted, BTreeSet::new())
+            }
+        };
+        insert_rows(&tx, doc_id, record, &mut touched)?;
+        refresh_cases(&tx, &touched)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Remove a document and its rows; true when it was stored.
+    pub fn remove_document(&mut self, path: &str) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let id: Option<i64> =
+            tx.query_row("SELECT id FROM documents WHERE path = ?1", [path], |r| r.get(0)).optional()?;
+        let Some(id) = id else { return Ok(false) };
+        let touched = clear_document(&tx, id)?;
+        tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+        refresh_cases(&tx, &touched)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Every stored record, sorted by path.
+    pub fn records(&self) -> Result<Vec<Record>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT path, record_json FROM documents ORDER BY path")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (path, json) = row?;
+            let rec: Record = serde_json::from_str(&json)
+                .map_err(|e| StoreError::BadRecord { path: path.clone(), message: e.to_string() })?;
+            out.push(rec);
+        }
+        Ok(out)
+    }
+
+    /// The decision log of all stored records ([`log::derive`]), filtered.
+    pub fn decision_log(&self, filter: &LogFilter) -> Result<Vec<LogEntry>, StoreError> {
+        let records = self.records()?;
+        Ok(log::derive(&records).into_iter().filter(|e| filter.matches(e)).collect())
+    }
+
+    /// Row counts of the main tables and the number of stored warnings.
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        let n = |table: &str| -> Result<u64, StoreError> {
+            let v: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            Ok(v.max(0) as u64)
+        };
+        let warnings: i64 =
+            self.conn.query_row("SELECT coalesce(sum(warnings), 0) FROM documents", [], |r| r.get(0))?;
+        Ok(Counts {
+            documents: n("documents")?,
+            meetings: n("meetings")?,
+            cases: n("cases")?,
+            decision_points: n("decision_points")?,
+            plans: n("plans")?,
+            plan_items: n("plan_items")?,
+            tables: n("record_tables")?,
+            warnings: warnings.max(0) as u64,
+        })
+    }
+
+    /// Every row of every table as text, in table and row order: two stores with equal dumps hold
+    /// the same data. Used by tests and for debugging.
+    pub fn dump(&self) -> Result<String, StoreError> {
+        let mut out = String::new();
+        for table in schema::TABLES {
+            out.push_str(&format!("== {table}\n"));
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+            let cols = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let mut cells = Vec::with_capacity(cols);
+                for i in 0..cols {
+                    let v: rusqlite::types::Value = row.get(i)?;
+                    cells.push(format!("{v:?}"));
+                }
+                out.push_str(&cells.join(" | "));
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+
+    /// SQLite's integrity and foreign-key checks; the problems found (empty when consistent).
+    pub fn check(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let table: String = r.get(0)?;
+            problems.push(format!("foreign key violation in {table}"));
+        }
+        let orphans: i64 = self.conn.query_row(
+            "SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM case_sources)",
+            [],
+            |r| r.get(0),
+        )?;
+        if orphans > 0 {
+            problems.push(format!("{orphans} cases without a source"));
+        }
+        Ok(problems)
+    }
+}
+
+/// Delete a document's rows (not the document itself); the cases it touched.
+fn clear_document(tx: &Transaction, id: i64) -> Result<BTreeSet<i64>, StoreError> {
+    let mut touched = BTreeSet::new();
+    {
+        let mut stmt = tx.prepare("SELECT DISTINCT case_id FROM case_sources WHERE document_id = ?1")?;
+        for c in stmt.query_map([id], |r| r.get::<_, i64>(0))? {
+            touched.insert(c?);
+        }
+    }
+    for sql in [
+        "DELETE FROM decision_points WHERE document_id = ?1",
+        "DELETE FROM case_references WHERE document_id = ?1",
+        "DELETE FROM agenda_items WHERE document_id = ?1",
+        "DELETE FROM case_sources WHERE document_id = ?1",
+        "DELETE FROM meetings WHERE document_id = ?1",
+        "DELETE FROM plan_items WHERE plan_id IN (SELECT id FROM plans WHERE document_id = ?1)",
+        "DELETE FROM plans WHERE document_id = ?1",
+        "DELETE FROM record_tables WHERE document_id = ?1",
+    ] {
+        tx.execute(sql, [id])?;
+    }
+    Ok(touched)
+}
+
+/// The id of the case with `key`, created when new.
+fn case_id(
+    tx: &Transaction,
+    key: &str,
+    committee: &str,
+    number: Option<&CaseNum>,
+) -> Result<i64, StoreError> {
+    tx.execute(
+        "INSERT INTO cases (key, committee, seq, year) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO NOTHING",
+        params![key, committee, number.map(|n| n.seq), number.map(|n| n.year)],
+    )?;
+    Ok(tx.query_row("SELECT id FROM cases WHERE key = ?1", [key], |r| r.get(0))?)
+}
+
+fn insert_rows(
+    tx: &Transaction,
+    doc_id: i64,
+    record: &Record,
+    touched: &mut BTreeSet<i64>,
+) -> Result<(), StoreError> {
+    let path = record.source.path.as_str();
+    let doc_committee = committee_key(record.committee.as_ref());
+    let meeting_date = record.meeting.as_ref().map(|m| m.date.clone());
+    if let Some(m) = &record.meeting {
+        tx.execute(
+            "INSERT INTO meetings (document_id, committee, date, start, \"end\", place) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![doc_id, doc_committee, m.date, m.start, m.end, m.place],
+        )?;
+    }
+    let mut add_source =
+        |tx: &Transaction, case: i64, role: &str, pos: usize, title: Option<&str>, date: Option<&str>| {
+            touched.insert(case);
+            tx.execute(
+                "INSERT OR IGNORE INTO case_sources (case_id, document_id, role, position, title, date)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![case, doc_id, role, pos as i64, title, date],
+            )
+        };
+    for (pos, item) in record.agenda.iter().enumerate() {
+        let case = match &item.case {
+            Some(n) => {
+                let id = case_id(tx, &case_key(&doc_committee, n), &doc_committee, Some(n))?;
+                add_source(tx, id, "agenda", pos, Some(item.title.as_str()), meeting_date.as_deref())?;
+                Some(id)
+            }
+            None => None,
+        };
+        tx.execute(
+            "INSERT INTO agenda_items (document_id, position, case_id, start, \"end\", minutes, title,
+             sub_items_json, responsible_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                doc_id,
+                pos as i64,
+                case,
+                item.start,
+                item.end,
+                item.minutes,
+                item.title,
+                json_list(&item.sub_items),
+                json_list(&item.responsible),
+            ],
+        )?;
+    }
+    for (pos, case) in record.cases.iter().enumerate() {
+        let committee = match &case.committee {
+            Some(c) => committee_key(Some(c)),
+            None => doc_committee.clone(),
+        };
+        let key = match &case.number {
+            Some(n) => case_key(&committee, n),
+            None => unnumbered_case_key(path, pos),
+        };
+        let id = case_id(tx, &key, &committee, case.number.as_ref())?;
+        let date = case.date.as_deref().or(meeting_date.as_deref());
+        add_source(tx, id, "case", pos, case.title.as_deref(), date)?;
+        for (kind, points) in [(PointKind::Proposal, &case.proposal), (PointKind::Decision, &case.decision)] {
+            insert_points(tx, doc_id, id, kind, points, "", 0)?;
+        }
+        for r in &case.references {
+            tx.execute(
+                "INSERT INTO case_references (document_id, case_id, to_key, to_seq, to_year, as_written, context)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    doc_id,
+                    id,
+                    case_key(&committee, &r.number),
+                    r.number.seq,
+                    r.number.year,
+                    r.number.as_written,
+                    r.context
+                ],
+            )?;
+        }
+    }
+    for (pos, plan) in record.plans.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO plans (document_id, position, title, period_from, period_to, owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                doc_id,
+                pos as i64,
+                plan.title,
+                plan.period.map(|p| p.from),
+                plan.period.map(|p| p.to),
+                plan.owner
+            ],
+        )?;
+        let plan_id = tx.last_insert_rowid();
+        for (i, item) in plan.items.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO plan_items (plan_id, position, goal, measure, status, status_text, responsible, deadline)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    plan_id,
+                    i as i64,
+                    item.goal,
+                    item.measure,
+                    item.status.map(|s| s.as_str()),
+                    item.status_text,
+                    item.responsible,
+                    item.deadline
+                ],
+            )?;
+        }
+    }
+    for (pos, t) in record.tables.iter().enumerate() {
+        let header = serde_json::to_string(&t.header).unwrap_or_else(|_| "[]".into());
+        let rows = serde_json::to_string(&t.rows).unwrap_or_else(|_| "[]".into());
+        tx.execute(
+            "INSERT INTO record_tables (document_id, position, caption, header_json, rows_json)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![doc_id, pos as i64, t.caption, header, rows],
+        )?;
+    }
+    Ok(())
+}
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// Insert points depth-first; `path` is positional (`2`, `2.1`), the label is as written.
+fn insert_points(
+    tx: &Transaction,
+    doc_id: i64,
+    case: i64,
+    kind: PointKind,
+    points: &[Point],
+    prefix: &str,
+    depth: u32,
+) -> Result<(), StoreError> {
+    let kind_str = match kind {
+        PointKind::Proposal => "proposal",
+        PointKind::Decision => "decision",
+    };
+    for (i, p) in points.iter().enumerate() {
+        let path = if prefix.is_empty() { format!("{}", i + 1) } else { format!("{prefix}.{}", i + 1) };
+        tx.execute(
+            "INSERT INTO decision_points (document_id, case_id, kind, path, depth, label, text, placeholder)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![doc_id, case, kind_str, path, depth, p.label, p.text, p.placeholder],
+        )?;
+        insert_points(tx, doc_id, case, kind, &p.children, &path, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// Recompute title and date of the touched cases from their sources (a case text before an
+/// agenda row, then path order); delete cases no document mentions any more.
+fn refresh_cases(tx: &Transaction, touched: &BTreeSet<i64>) -> Result<(), StoreError> {
+    for &id in touched {
+        let sources: Vec<(Option<String>, Option<String>)> = {
+            let mut stmt = tx.prepare(
+                "SELECT cs.title, cs.date FROM case_sources cs JOIN documents d ON d.id = cs.document_id
+                 WHERE cs.case_id = ?1 ORDER BY cs.role = 'case' DESC, d.path, cs.position",
+            )?;
+            let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        if sources.is_empty() {
+            tx.execute("DELETE FROM cases WHERE id = ?1", [id])?;
+            continue;
+        }
+        let title = sources.iter().find_map(|(t, _)| t.clone().filter(|t| !t.trim().is_empty()));
+        let date = sources.iter().find_map(|(_, d)| d.clone());
+        tx.execute("UPDATE cases SET title = ?1, date = ?2 WHERE id = ?3", params![title, date, id])?;
+    }
+    Ok(())
 }

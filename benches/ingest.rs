@@ -1,0 +1,260 @@
+//! Ingest benchmark (`cargo bench --bench ingest`; not a test).
+//!
+//! Builds a corpus of at least 2,000 documents (`SAKSFLYT_BENCH_DOCS`, default 2000) by copying
+//! the samples (`samples/`, else `../shared/seeds`) with changed case numbers, dates and text —
+//! DOCX copies keep their real structure: only `word/document.xml` is rewritten inside the zip —
+//! then times the release binary:
+//! 1. `saksflyt ingest` of the whole corpus into a new store (documents/s, MB/s, peak memory);
+//! 2. the same again (everything unchanged: the hash skip);
+//! 3. the DOCX part alone, and `pandoc -f docx -t json` on a sample of the same DOCX files;
+//! 4. the PDF part alone, and `pdftotext` on a sample of the same PDF files;
+//!
+//! and prints the ratios. Peak memory is the child's maximum resident set size from
+//! `/usr/bin/time -f %M`.
+
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const SHARE: [(&str, usize); 3] = [("docx", 70), ("pdf", 15), ("txt", 15)];
+/// Files given to pandoc / pdftotext (one process each, as a user would run them).
+const TOOL_SAMPLE: usize = 60;
+
+fn main() {
+    let total: usize = std::env::var("SAKSFLYT_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = [manifest.join("samples"), manifest.join("../shared/seeds")]
+        .into_iter()
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| fail("no samples/ or ../shared/seeds to build the corpus from"));
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| fail(&format!("cannot make a temporary folder: {e}")));
+    let corpus = tmp.path().join("corpus");
+
+    let started = Instant::now();
+    let (files, bytes) = build_corpus(&source, &corpus, total);
+    println!(
+        "corpus: {files} documents, {:.1} MB from {} ({:.1} s to build)",
+        mb(bytes),
+        source.display(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let bin = env!("CARGO_BIN_EXE_saksflyt");
+    let all = run_ingest(bin, &corpus, &tmp.path().join("all.db"));
+    all.print("ingest (new store)", bytes);
+    let again = run_ingest(bin, &corpus, &tmp.path().join("all.db"));
+    again.print("ingest (re-run, all unchanged)", bytes);
+
+    let docx_bytes = folder_bytes(&corpus.join("docx"));
+    let docx = run_ingest(bin, &corpus.join("docx"), &tmp.path().join("docx.db"));
+    docx.print("ingest DOCX only", docx_bytes);
+    let pdf_bytes = folder_bytes(&corpus.join("pdf"));
+    let pdf = run_ingest(bin, &corpus.join("pdf"), &tmp.path().join("pdf.db"));
+    pdf.print("ingest PDF only", pdf_bytes);
+
+    match tool_rate("pandoc", &corpus.join("docx"), |f| {
+        let mut c = Command::new("pandoc");
+        c.args(["-f", "docx", "-t", "json", "-o", "/dev/null"]).arg(f);
+        c
+    }) {
+        Some(rate) => println!(
+            "pandoc -f docx -t json: {rate:.1} docs/s ({TOOL_SAMPLE} files, one process each) → saksflyt DOCX is {:.1}× pandoc (target ≥ 50×)",
+            docx.docs_per_s() / rate
+        ),
+        None => println!("pandoc: not installed, no ratio"),
+    }
+    match tool_rate("pdftotext", &corpus.join("pdf"), |f| {
+        let mut c = Command::new("pdftotext");
+        c.args(["-layout"]).arg(f).arg("/dev/null");
+        c
+    }) {
+        Some(rate) => println!(
+            "pdftotext -layout: {rate:.1} docs/s ({TOOL_SAMPLE} files, one process each) → saksflyt PDF is {:.2}× pdftotext",
+            pdf.docs_per_s() / rate
+        ),
+        None => println!("pdftotext: not installed, no ratio"),
+    }
+    let peak = [&all, &again, &docx, &pdf].iter().filter_map(|r| r.peak_kb).max();
+    if let Some(kb) = peak {
+        println!("peak memory of any run: {:.1} MB (target < 200 MB)", kb as f64 / 1024.0);
+    }
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("bench: {msg}");
+    std::process::exit(2)
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+struct Run {
+    seconds: f64,
+    peak_kb: Option<u64>,
+    summary: serde_json::Value,
+}
+
+impl Run {
+    fn docs(&self) -> u64 {
+        ["read", "unchanged", "failed"].iter().filter_map(|k| self.summary[k].as_u64()).sum()
+    }
+
+    fn docs_per_s(&self) -> f64 {
+        self.docs() as f64 / self.seconds.max(1e-9)
+    }
+
+    fn print(&self, what: &str, bytes: u64) {
+        let s = &self.summary;
+        println!(
+            "{what}: {} documents in {:.2} s = {:.0} docs/s, {:.1} MB/s, peak {} (read {}, unchanged {}, failed {}; store: {} cases, {} decision points, {} plans)",
+            self.docs(),
+            self.seconds,
+            self.docs_per_s(),
+            mb(bytes) / self.seconds.max(1e-9),
+            self.peak_kb.map_or("n/a".to_string(), |kb| format!("{:.1} MB", kb as f64 / 1024.0)),
+            s["read"],
+            s["unchanged"],
+            s["failed"],
+            s["store"]["cases"],
+            s["store"]["decision_points"],
+            s["store"]["plans"],
+        );
+    }
+}
+
+/// Run `saksflyt ingest DIR --db DB --json` under `/usr/bin/time` when present.
+fn run_ingest(bin: &str, dir: &Path, db: &Path) -> Run {
+    let timer = Path::new("/usr/bin/time");
+    let mut cmd = if timer.is_file() {
+        let mut c = Command::new(timer);
+        c.args(["-f", "maxrss_kb=%M"]).arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.arg("ingest").arg(dir).arg("--db").arg(db).arg("--json");
+    let started = Instant::now();
+    let out = cmd.output().unwrap_or_else(|e| fail(&format!("cannot run {bin}: {e}")));
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let peak_kb = stderr.lines().rev().find_map(|l| l.strip_prefix("maxrss_kb=")?.trim().parse().ok());
+    let summary = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| fail(&format!("ingest printed no JSON summary ({e}): {stderr}")));
+    Run { seconds, peak_kb, summary }
+}
+
+/// Documents per second of `tool` run once per file on up to [`TOOL_SAMPLE`] files of `dir`.
+fn tool_rate(tool: &str, dir: &Path, cmd: impl Fn(&Path) -> Command) -> Option<f64> {
+    if Command::new(tool).arg("-v").output().is_err() {
+        return None;
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(|e| Some(e.ok()?.path())).collect();
+    files.sort();
+    let step = (files.len() / TOOL_SAMPLE).max(1);
+    let sample: Vec<&PathBuf> = files.iter().step_by(step).take(TOOL_SAMPLE).collect();
+    let started = Instant::now();
+    for f in &sample {
+        let status = cmd(f).output().ok()?.status;
+        if !status.success() {
+            eprintln!("bench: {tool} failed on {}", f.display());
+        }
+    }
+    Some(sample.len() as f64 / started.elapsed().as_secs_f64().max(1e-9))
+}
+
+fn folder_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
+        .unwrap_or(0)
+}
+
+/// Copy the samples into `corpus/{docx,pdf,txt}` until `total` documents exist; returns the
+/// number of files and their total size.
+fn build_corpus(source: &Path, corpus: &Path, total: usize) -> (usize, u64) {
+    let mut count = 0;
+    let mut bytes = 0;
+    for (ext, share) in SHARE {
+        let mut originals: Vec<PathBuf> = std::fs::read_dir(source)
+            .unwrap_or_else(|e| fail(&format!("cannot list {}: {e}", source.display())))
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(ext))
+            .collect();
+        originals.sort();
+        if originals.is_empty() {
+            continue;
+        }
+        let out = corpus.join(ext);
+        std::fs::create_dir_all(&out)
+            .unwrap_or_else(|e| fail(&format!("cannot create {}: {e}", out.display())));
+        // DOCX takes what the rounding of the others leaves.
+        let others: usize = SHARE.iter().filter(|(e, _)| *e != "docx").map(|(_, s)| total * s / 100).sum();
+        let n = if ext == "docx" { total - others } else { total * share / 100 };
+        for k in 0..n {
+            let Some(orig) = originals.get(k % originals.len()) else { continue };
+            let data =
+                std::fs::read(orig).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", orig.display())));
+            let copy = match ext {
+                "docx" => {
+                    rewrite_docx(&data, k).unwrap_or_else(|e| fail(&format!("{}: {e}", orig.display())))
+                }
+                "txt" => vary(&String::from_utf8_lossy(&data), k).into_bytes(),
+                // A PDF's text sits in compressed streams: copies get a distinct trailing comment
+                // (a changed hash), their content stays that of the sample.
+                _ => {
+                    let mut d = data;
+                    d.extend_from_slice(format!("\n% copy {k}\n").as_bytes());
+                    d
+                }
+            };
+            let stem = orig.file_stem().and_then(|s| s.to_str()).unwrap_or("doc");
+            let path = out.join(format!("{stem}-{k:05}.{ext}"));
+            std::fs::write(&path, &copy)
+                .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
+            count += 1;
+            bytes += copy.len() as u64;
+        }
+    }
+    (count, bytes)
+}
+
+/// Change case numbers, years and a word of text for copy `k` (the same rewrite for DOCX XML
+/// and plain text: only digits and one marker change, so the markup stays valid).
+fn vary(text: &str, k: usize) -> String {
+    let year_shift = (k % 20) as u32;
+    let seq_shift = ((k / 20) % 50) as u32;
+    let case = regex::Regex::new(r"\b(\d{1,2})([/.-])(2\d)\b").unwrap_or_else(|e| fail(&e.to_string()));
+    let text = case.replace_all(text, |c: &regex::Captures| {
+        let seq: u32 = c[1].parse().unwrap_or(1);
+        let yy: u32 = c[3].parse().unwrap_or(25);
+        format!("{}{}{:02}", (seq + seq_shift - 1) % 99 + 1, &c[2], (yy + year_shift) % 100)
+    });
+    let date =
+        regex::Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d)\b").unwrap_or_else(|e| fail(&e.to_string()));
+    let text = date.replace_all(&text, |c: &regex::Captures| {
+        let y: u32 = c[3].parse().unwrap_or(2025);
+        format!("{}.{}.{}", &c[1], &c[2], y + year_shift)
+    });
+    text.replacen("helsefellesskap", &format!("helsefellesskap (kopi {k})"), 1)
+}
+
+fn rewrite_docx(data: &[u8], k: usize) -> Result<Vec<u8>, String> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(data)).map_err(|e| e.to_string())?;
+    let mut zout = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).map_err(|e| e.to_string())?;
+        if f.name() == "word/document.xml" {
+            let mut xml = String::new();
+            f.read_to_string(&mut xml).map_err(|e| e.to_string())?;
+            zout.start_file("word/document.xml", opts).map_err(|e| e.to_string())?;
+            zout.write_all(vary(&xml, k).as_bytes()).map_err(|e| e.to_string())?;
+        } else {
+            drop(f);
+            let raw = zin.by_index_raw(i).map_err(|e| e.to_string())?;
+            zout.raw_copy_file(raw).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(zout.finish().map_err(|e| e.to_string())?.into_inner())
+}

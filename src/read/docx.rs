@@ -1,8 +1,0 @@
-//! DOCX reader (to be written: issue 2).
-
-use super::{Limits, ReadError};
-use crate::model::Document;
-
-pub fn read(_bytes: &[u8], _limits: &Limits) -> Result<Document, ReadError> {
-    Err(ReadError::Unsupported("DOCX reader not written yet".into()))
-}

@@ -1,0 +1,286 @@
+//! Batch ingest: walk folders → read + extract in parallel → one writer stores in path order.
+//!
+//! - [`walk`] lists the files under the given paths, recursively and sorted; `.docx`, `.pdf`,
+//!   `.txt` and `.md` are candidates, everything else (and hidden or Office lock files `~$…`)
+//!   is skipped with a reason.
+//! - [`ingest`] reads the candidates in chunks: rayon workers read, hash and extract the files of
+//!   a chunk; the chunk goes over a channel to the calling thread, the single writer, which stores
+//!   the records in path order, one transaction per document. A file whose path and SHA-256 are
+//!   already stored is skipped without reading it further. A file that fails is reported with its
+//!   reason and does not stop the batch.
+
+use super::{Counts, PutOutcome, Store, StoreError};
+use crate::config::Register;
+use crate::read::{self, Limits, ReadError};
+use crate::record::{Record, Source};
+use crate::{extract, util};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+/// Files read in parallel before the writer gets them; bounds memory to a few chunks of records.
+const CHUNK: usize = 32;
+
+/// Extensions read (lower case).
+pub const EXTENSIONS: &[&str] = &["docx", "pdf", "txt", "md"];
+
+/// A file to ingest: where it is and the path it is stored under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub file: PathBuf,
+    /// The path as given plus the part below a given folder, with `/` separators.
+    pub key: String,
+}
+
+/// A file that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Errors that stop a walk before anything is read.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: String },
+    #[error("{path}: cannot list folder: {source}")]
+    List { path: String, source: std::io::Error },
+}
+
+/// The candidates under `paths`, sorted by key and without duplicates, and the skipped files.
+pub fn walk(paths: &[PathBuf]) -> Result<(Vec<Candidate>, Vec<Skipped>), WalkError> {
+    let mut found = BTreeMap::new();
+    let mut skipped = Vec::new();
+    for p in paths {
+        let key = display_key(p);
+        let meta = std::fs::metadata(p).map_err(|_| WalkError::NotFound { path: key.clone() })?;
+        if meta.is_dir() {
+            walk_dir(p, &key, &mut found, &mut skipped)?;
+        } else {
+            consider(p.clone(), key, &mut found, &mut skipped);
+        }
+    }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped.dedup();
+    Ok((found.into_iter().map(|(key, file)| Candidate { file, key }).collect(), skipped))
+}
+
+fn walk_dir(
+    dir: &Path,
+    key: &str,
+    found: &mut BTreeMap<String, PathBuf>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(), WalkError> {
+    let list_err = |source| WalkError::List { path: key.to_string(), source };
+    let mut entries: Vec<(String, PathBuf)> = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(list_err)? {
+        let e = e.map_err(list_err)?;
+        entries.push((e.file_name().to_string_lossy().into_owned(), e.path()));
+    }
+    entries.sort();
+    for (name, path) in entries {
+        let child_key = if key.is_empty() || key == "." { name.clone() } else { format!("{key}/{name}") };
+        // Symlinked folders are not followed (no loops); symlinked files are read.
+        let is_link_dir =
+            std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) && path.is_dir();
+        if is_link_dir {
+            skipped.push(Skipped { path: child_key, reason: "symbolic link to a folder".into() });
+        } else if path.is_dir() {
+            if name.starts_with('.') {
+                continue;
+            }
+            walk_dir(&path, &child_key, found, skipped)?;
+        } else {
+            consider(path, child_key, found, skipped);
+        }
+    }
+    Ok(())
+}
+
+fn consider(file: PathBuf, key: String, found: &mut BTreeMap<String, PathBuf>, skipped: &mut Vec<Skipped>) {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if name.starts_with("~$") || name.starts_with('.') {
+        skipped.push(Skipped { path: key, reason: "hidden or lock file".into() });
+    } else if !EXTENSIONS.contains(&ext.as_str()) {
+        let what = if ext.is_empty() { "no extension".to_string() } else { format!(".{ext}") };
+        skipped.push(Skipped { path: key, reason: format!("unsupported file type ({what})") });
+    } else {
+        found.entry(key).or_insert(file);
+    }
+}
+
+/// The stored form of a path given on the command line: `/` separators, no leading `./`.
+pub fn display_key(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest.trim_start_matches('/');
+    }
+    let s = s.trim_end_matches('/');
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Ingest settings.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub limits: Limits,
+    /// Read and extract every file even when its hash is stored (a changed record still replaces
+    /// the old one; an equal record changes nothing).
+    pub force: bool,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Read and stored (new, or replacing an older version).
+    Stored { replaced: bool, warnings: usize },
+    /// Path and content already stored.
+    Unchanged,
+    /// Could not be read or stored; the reason.
+    Failed(String),
+}
+
+/// Progress events for the caller (the CLI's progress bar).
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The walk is done: this many files will be looked at.
+    Start { total: usize },
+    /// One file is done.
+    File { path: &'a str, outcome: &'a Outcome },
+}
+
+/// The result of a batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Documents read and stored in this run (new or changed).
+    pub read: usize,
+    /// Of those, how many replaced an older version.
+    pub replaced: usize,
+    /// Files whose path and content were already stored.
+    pub unchanged: usize,
+    /// Files not read (unsupported type, hidden, lock files).
+    pub unsupported: usize,
+    pub failed: usize,
+    /// Warnings in the records stored in this run.
+    pub warnings: usize,
+    pub skipped: Vec<Skipped>,
+    pub failures: Vec<Skipped>,
+    /// The store's totals after the run.
+    pub store: Counts,
+}
+
+/// Result of the parallel stage for one file.
+enum Work {
+    Record(Box<Record>),
+    Unchanged,
+    Failed(String),
+}
+
+/// Read, extract and store `candidates` (from [`walk`]); `skipped` is carried into the summary.
+/// Only a failing database stops the batch.
+pub fn ingest(
+    store: &mut Store,
+    candidates: &[Candidate],
+    skipped: Vec<Skipped>,
+    register: &Register,
+    options: &Options,
+    progress: &mut dyn FnMut(Event),
+) -> Result<Summary, StoreError> {
+    let known = store.known_documents()?;
+    let mut summary = Summary { unsupported: skipped.len(), skipped, ..Summary::default() };
+    progress(Event::Start { total: candidates.len() });
+
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Work>>(2);
+    let result = std::thread::scope(|scope| {
+        let known = &known;
+        scope.spawn(move || {
+            for chunk in candidates.chunks(CHUNK) {
+                let done: Vec<Work> =
+                    chunk.par_iter().map(|c| process(c, known.get(&c.key), register, options)).collect();
+                if tx.send(done).is_err() {
+                    break; // The writer stopped (database error).
+                }
+            }
+        });
+        let mut next = candidates.iter();
+        let mut write = |summary: &mut Summary, progress: &mut dyn FnMut(Event)| -> Result<(), StoreError> {
+            for works in rx.iter() {
+                for work in works {
+                    let Some(c) = next.next() else { break };
+                    let outcome = match work {
+                        Work::Unchanged => Outcome::Unchanged,
+                        Work::Failed(reason) => Outcome::Failed(reason),
+                        Work::Record(rec) => match store.put_record(&rec)? {
+                            PutOutcome::Unchanged => Outcome::Unchanged,
+                            o => Outcome::Stored {
+                                replaced: o == PutOutcome::Replaced,
+                                warnings: rec.warnings.len(),
+                            },
+                        },
+                    };
+                    match &outcome {
+                        Outcome::Stored { replaced, warnings } => {
+                            summary.read += 1;
+                            summary.replaced += usize::from(*replaced);
+                            summary.warnings += warnings;
+                        }
+                        Outcome::Unchanged => summary.unchanged += 1,
+                        Outcome::Failed(reason) => {
+                            summary.failed += 1;
+                            summary.failures.push(Skipped { path: c.key.clone(), reason: reason.clone() });
+                        }
+                    }
+                    progress(Event::File { path: &c.key, outcome: &outcome });
+                }
+            }
+            Ok(())
+        };
+        let r = write(&mut summary, progress);
+        drop(rx);
+        r
+    });
+    result?;
+    summary.store = store.counts()?;
+    Ok(summary)
+}
+
+/// Read, hash and extract one file (runs on a rayon worker; never panics outward).
+fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, options: &Options) -> Work {
+    let limits = &options.limits;
+    let meta = match std::fs::metadata(&c.file) {
+        Ok(m) => m,
+        Err(e) => return Work::Failed(ReadError::Io(e).to_string()),
+    };
+    if meta.len() > limits.max_file_bytes {
+        return Work::Failed(
+            ReadError::TooLarge { size: meta.len(), limit: limits.max_file_bytes }.to_string(),
+        );
+    }
+    let bytes = match std::fs::read(&c.file) {
+        Ok(b) => b,
+        Err(e) => return Work::Failed(ReadError::Io(e).to_string()),
+    };
+    let sha256 = util::sha256_hex(&bytes);
+    if !options.force && known_sha == Some(&sha256) {
+        return Work::Unchanged;
+    }
+    let read = catch_unwind(AssertUnwindSafe(|| read::read_bytes(&c.file, &bytes, limits)));
+    drop(bytes);
+    let doc = match read {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(e)) => return Work::Failed(e.to_string()),
+        Err(_) => return Work::Failed("reader failed unexpectedly (panic)".into()),
+    };
+    let source = Source { path: c.key.clone(), format: doc.format, sha256 };
+    match catch_unwind(AssertUnwindSafe(|| extract::extract(&doc, source, register))) {
+        Ok(rec) => Work::Record(Box::new(rec)),
+        Err(_) => Work::Failed("extraction failed unexpectedly (panic)".into()),
+    }
+}

@@ -1,0 +1,158 @@
+//! The SQLite schema, versioned in code: migration `n` brings a database from
+//! `PRAGMA user_version = n - 1` to `n`. [`migrate`] runs the missing steps, each in its own
+//! transaction, and refuses a database written by a newer saksflyt.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Migrations in order; index 0 is version 1.
+const MIGRATIONS: &[&str] = &[
+    // Version 1.
+    r#"
+CREATE TABLE documents (
+    id             INTEGER PRIMARY KEY,
+    path           TEXT NOT NULL UNIQUE,
+    sha256         TEXT NOT NULL,
+    format         TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    language       TEXT,
+    committee_code TEXT,
+    committee_name TEXT,
+    warnings       INTEGER NOT NULL,
+    -- The whole record (the extract contract) as JSON: export is lossless.
+    record_json    TEXT NOT NULL
+);
+CREATE TABLE meetings (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+    committee   TEXT NOT NULL,
+    date        TEXT NOT NULL,
+    start       TEXT,
+    "end"       TEXT,
+    place       TEXT
+);
+CREATE TABLE agenda_items (
+    id               INTEGER PRIMARY KEY,
+    document_id      INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position         INTEGER NOT NULL,
+    case_id          INTEGER REFERENCES cases(id),
+    start            TEXT NOT NULL,
+    "end"            TEXT NOT NULL,
+    minutes          INTEGER,
+    title            TEXT NOT NULL,
+    sub_items_json   TEXT NOT NULL,
+    responsible_json TEXT NOT NULL,
+    UNIQUE (document_id, position)
+);
+-- One row per case: committee + number, or one per document for unnumbered papers.
+CREATE TABLE cases (
+    id        INTEGER PRIMARY KEY,
+    key       TEXT NOT NULL UNIQUE,
+    committee TEXT NOT NULL,
+    seq       INTEGER,
+    year      INTEGER,
+    title     TEXT,
+    date      TEXT
+);
+-- Where a case was seen: role `agenda` (a row of a meeting's agenda) or `case` (a case text).
+CREATE TABLE case_sources (
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    role        TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    title       TEXT,
+    date        TEXT,
+    PRIMARY KEY (case_id, document_id, role, position)
+);
+CREATE INDEX case_sources_document ON case_sources(document_id);
+CREATE TABLE decision_points (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    kind        TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    depth       INTEGER NOT NULL,
+    label       TEXT,
+    text        TEXT NOT NULL,
+    placeholder INTEGER NOT NULL
+);
+CREATE INDEX decision_points_document ON decision_points(document_id);
+CREATE INDEX decision_points_case ON decision_points(case_id);
+CREATE TABLE case_references (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    to_key      TEXT NOT NULL,
+    to_seq      INTEGER NOT NULL,
+    to_year     INTEGER NOT NULL,
+    as_written  TEXT NOT NULL,
+    context     TEXT NOT NULL
+);
+CREATE INDEX case_references_document ON case_references(document_id);
+CREATE INDEX case_references_to ON case_references(to_key);
+CREATE TABLE plans (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    title       TEXT NOT NULL,
+    period_from INTEGER,
+    period_to   INTEGER,
+    owner       TEXT,
+    UNIQUE (document_id, position)
+);
+CREATE TABLE plan_items (
+    id          INTEGER PRIMARY KEY,
+    plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    goal        TEXT,
+    measure     TEXT NOT NULL,
+    status      TEXT,
+    status_text TEXT,
+    responsible TEXT,
+    deadline    TEXT,
+    UNIQUE (plan_id, position)
+);
+CREATE TABLE record_tables (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    caption     TEXT,
+    header_json TEXT NOT NULL,
+    rows_json   TEXT NOT NULL,
+    UNIQUE (document_id, position)
+);
+"#,
+];
+
+/// The schema version this build writes.
+pub const VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The tables, in dependency order (for dumps and checks).
+pub const TABLES: &[&str] = &[
+    "documents",
+    "meetings",
+    "cases",
+    "agenda_items",
+    "case_sources",
+    "decision_points",
+    "case_references",
+    "plans",
+    "plan_items",
+    "record_tables",
+];
+
+/// Bring the database up to [`VERSION`].
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > VERSION {
+        return Err(StoreError::TooNew { found: current, supported: VERSION });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! The store on hand-built records (tests/fixtures/store/*.json): round trip, idempotency,
+//! replacement, case merging across documents, and the decision log with follow-ups.
+
+use rusqlite::Connection;
+use saksflyt::record::{LogStatus, PointKind, Record};
+use saksflyt::store::{log, LogFilter, PutOutcome, Store};
+use std::path::Path;
+
+const FIXTURES: &[&str] =
+    &["asu-2024-03-innkalling", "asu-2024-03-protokoll", "asu-2024-06-innkalling", "ssu-handlingsplan"];
+
+fn fixtures() -> Vec<Record> {
+    FIXTURES
+        .iter()
+        .map(|name| {
+            let path =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/store/{name}.json"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        })
+        .collect()
+}
+
+fn filled(path: &Path) -> Store {
+    let mut store = Store::open(path).unwrap();
+    for r in fixtures() {
+        assert_eq!(store.put_record(&r).unwrap(), PutOutcome::Inserted);
+    }
+    store
+}
+
+#[test]
+fn round_trip_returns_the_records_sorted_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = filled(&dir.path().join("s.db"));
+    let mut want = fixtures();
+    want.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    assert_eq!(store.records().unwrap(), want);
+    assert!(store.check().unwrap().is_empty());
+    let c = store.counts().unwrap();
+    assert_eq!((c.documents, c.meetings, c.plans, c.plan_items, c.tables, c.warnings), (4, 3, 1, 2, 1, 1));
+    // 3/24, 6/24, 19/24, 20/24 and one unnumbered case.
+    assert_eq!(c.cases, 5);
+    // March: 2+1 proposal points, 2+1 decision points; June: 1+1 (+1 child) + 1 + 1.
+    assert_eq!(c.decision_points, 3 + 3 + 5);
+}
+
+#[test]
+fn schema_version_is_recorded_and_reopening_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let before = filled(&db).dump().unwrap();
+    let conn = Connection::open(&db).unwrap();
+    let v: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, saksflyt::store::schema::VERSION);
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
+    assert_eq!(Store::open(&db).unwrap().dump().unwrap(), before);
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    drop(Store::open(&db).unwrap());
+    Connection::open(&db).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
+    let err = Store::open(&db).err().unwrap();
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+#[test]
+fn reingesting_the_same_records_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = filled(&dir.path().join("s.db"));
+    let before = store.dump().unwrap();
+    for r in fixtures() {
+        assert_eq!(store.put_record(&r).unwrap(), PutOutcome::Unchanged);
+    }
+    assert_eq!(store.dump().unwrap(), before);
+    // A second store fed the same records holds exactly the same rows.
+    assert_eq!(filled(&dir.path().join("t.db")).dump().unwrap(), before);
+}
+
+#[test]
+fn a_changed_file_replaces_its_old_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = filled(&dir.path().join("s.db"));
+    let mut changed = fixtures().remove(2); // June invitation
+    changed.source.sha256 = "e".repeat(64);
+    changed.cases.retain(|c| c.number.as_ref().is_some_and(|n| n.seq == 19));
+    changed.agenda.retain(|a| a.case.as_ref().is_some_and(|n| n.seq == 19));
+    changed.warnings.clear();
+    assert_eq!(store.put_record(&changed).unwrap(), PutOutcome::Replaced);
+    assert!(store.check().unwrap().is_empty());
+    let c = store.counts().unwrap();
+    assert_eq!((c.documents, c.cases, c.warnings), (4, 3, 0), "20/24 and the unnumbered case are gone");
+    assert_eq!(c.decision_points, 3 + 3 + 3);
+    let recs = store.records().unwrap();
+    assert!(recs.contains(&changed));
+    // 3/24 is no longer followed up: the June paper that referred to it lost that case.
+    let log = store.decision_log(&LogFilter::default()).unwrap();
+    let e = log.iter().find(|e| e.case.as_ref().is_some_and(|n| n.seq == 3)).unwrap();
+    assert!(e.follow_ups.is_empty());
+    assert_eq!(e.status, LogStatus::Open);
+
+    // Same result as a fresh store given the final records in path order.
+    let mut fresh = Store::open(&dir.path().join("fresh.db")).unwrap();
+    for r in &recs {
+        fresh.put_record(r).unwrap();
+    }
+    assert_eq!(fresh.records().unwrap(), recs);
+    assert_eq!(fresh.counts().unwrap(), store.counts().unwrap());
+
+    assert!(store.remove_document("papers/2024-06/asu-innkalling.docx").unwrap());
+    assert_eq!(store.counts().unwrap().cases, 2);
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn a_case_in_several_documents_is_one_case_with_its_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    drop(filled(&db));
+    let conn = Connection::open(&db).unwrap();
+    let (n, title, date): (i64, String, String) = conn
+        .query_row(
+            "SELECT count(*), title, date FROM cases WHERE committee = 'ASU' AND seq = 3 AND year = 2024",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((n, title.as_str(), date.as_str()), (1, "Læringspunkter fra avviksgjennomgang", "2024-03-13"));
+    let mut stmt = conn
+        .prepare(
+            "SELECT d.path, cs.role FROM case_sources cs JOIN documents d ON d.id = cs.document_id
+             JOIN cases c ON c.id = cs.case_id WHERE c.key = 'ASU 3/2024' ORDER BY d.path, cs.role",
+        )
+        .unwrap();
+    let sources: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    assert_eq!(
+        sources,
+        [
+            ("papers/2024-03/asu-innkalling.docx".to_string(), "agenda".to_string()),
+            ("papers/2024-03/asu-innkalling.docx".to_string(), "case".to_string()),
+            ("papers/2024-03/asu-protokoll.docx".to_string(), "case".to_string()),
+        ]
+    );
+    let refs: i64 = conn
+        .query_row("SELECT count(*) FROM case_references WHERE to_key = 'ASU 3/2024'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(refs, 1);
+}
+
+#[test]
+fn decision_log_links_follow_ups_and_derives_statuses() {
+    let log = log::derive(&fixtures());
+    let summary: Vec<(String, &str, PointKind, String, &str)> = log
+        .iter()
+        .map(|e| {
+            (
+                e.case.as_ref().map(|c| c.short()).unwrap_or_default(),
+                e.meeting_date.as_deref().unwrap_or(""),
+                e.kind,
+                e.label.clone().unwrap_or_default(),
+                e.status.as_str(),
+            )
+        })
+        .collect();
+    use PointKind::{Decision as D, Proposal as P};
+    let want = [
+        ("3/24", "2024-03-13", D, "1", "followed_up"),
+        ("3/24", "2024-03-13", D, "2", "followed_up"),
+        ("6/24", "2024-03-13", D, "1", "overdue"),
+        ("19/24", "2024-06-19", P, "1", "open"),
+        ("19/24", "2024-06-19", P, "2", "placeholder"),
+        ("20/24", "2024-06-19", P, "1", "open"),
+        ("", "2024-06-19", P, "1", "open"),
+    ];
+    let want: Vec<(String, &str, PointKind, String, &str)> =
+        want.iter().map(|(c, d, k, l, s)| (c.to_string(), *d, *k, l.to_string(), *s)).collect();
+    assert_eq!(summary, want);
+
+    let e = &log[1];
+    assert_eq!(e.responsible.as_deref(), Some("sekretariatet"));
+    assert_eq!(e.deadline.as_deref(), Some("2024-05-01"));
+    assert_eq!(e.case_title.as_deref(), Some("Læringspunkter fra avviksgjennomgang"));
+    assert_eq!(e.follow_ups.len(), 1);
+    let f = &e.follow_ups[0];
+    assert_eq!(f.case.as_ref().map(|c| c.short()).as_deref(), Some("20/24"));
+    assert_eq!(f.date.as_deref(), Some("2024-06-19"));
+    assert_eq!(f.context, "Oppfølging sak 3/24 – læringspunkter");
+    assert_eq!(e.sources, ["papers/2024-03/asu-innkalling.docx", "papers/2024-03/asu-protokoll.docx"]);
+
+    // Overdue relative to the newest meeting in the records (2024-06-19), not today's date.
+    assert_eq!((log[2].responsible.as_deref(), log[2].deadline.as_deref()), (Some("AU"), Some("2024-05-15")));
+    // Without the June papers the newest date is 2024-03-13: the deadline has not passed.
+    let march: Vec<Record> = fixtures().into_iter().filter(|r| r.source.path.contains("2024-03")).collect();
+    let early = log::derive(&march);
+    let six = early.iter().find(|e| e.case.as_ref().is_some_and(|c| c.seq == 6)).unwrap();
+    assert_eq!(six.status, LogStatus::Open);
+    assert!(early.iter().all(|e| e.follow_ups.is_empty()));
+
+    // The placeholder child is shown in the joined text; deadline of 20/24 from `i møte …`.
+    assert_eq!(log[4].text, "ASU anbefaler at prosjektet:\n  – …");
+    assert_eq!((log[5].responsible.as_deref(), log[5].deadline.as_deref()), (Some("AU"), Some("2024-09-11")));
+}
+
+#[test]
+fn proposals_give_entries_only_for_cases_without_a_decision() {
+    let log = log::derive(&fixtures());
+    assert!(log
+        .iter()
+        .filter(|e| e.case.as_ref().is_some_and(|c| c.seq == 3 || c.seq == 6))
+        .all(|e| e.kind == PointKind::Decision));
+    // Without the minutes, 3/24 is logged from its proposal.
+    let no_minutes: Vec<Record> =
+        fixtures().into_iter().filter(|r| !r.source.path.contains("protokoll")).collect();
+    let log = log::derive(&no_minutes);
+    let three: Vec<_> = log.iter().filter(|e| e.case.as_ref().is_some_and(|c| c.seq == 3)).collect();
+    assert_eq!(three.len(), 2);
+    assert!(three.iter().all(|e| e.kind == PointKind::Proposal && e.status == LogStatus::FollowedUp));
+}
+
+#[test]
+fn derive_does_not_depend_on_record_order() {
+    let mut recs = fixtures();
+    let forward = log::derive(&recs);
+    recs.reverse();
+    assert_eq!(log::derive(&recs), forward);
+}
+
+#[test]
+fn store_log_filters_by_committee_and_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = filled(&dir.path().join("s.db"));
+    let all = store.decision_log(&LogFilter::default()).unwrap();
+    assert_eq!(all, log::derive(&fixtures()));
+    let open = store.decision_log(&LogFilter { committee: None, open_only: true }).unwrap();
+    assert_eq!(open.len(), 4);
+    assert!(open.iter().all(|e| matches!(e.status, LogStatus::Open | LogStatus::Overdue)));
+    assert_eq!(
+        store.decision_log(&LogFilter { committee: Some("asu".into()), open_only: false }).unwrap(),
+        all
+    );
+    assert!(store
+        .decision_log(&LogFilter { committee: Some("SSU".into()), open_only: false })
+        .unwrap()
+        .is_empty());
+    let by_name = LogFilter { committee: Some("administrativt".into()), open_only: false };
+    assert_eq!(store.decision_log(&by_name).unwrap().len(), all.len());
+}
