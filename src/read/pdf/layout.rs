@@ -150,6 +150,9 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
                     if let Some(c) = chunks.last_mut() {
                         if !c.text.ends_with(' ') && !t.starts_with(' ') {
                             push_text(c, " ", (g.bold, g.italic));
+                            if c.first_word == 0.0 {
+                                c.first_word = (px1 - c.x0).max(0.01);
+                            }
                         }
                     }
                 }
@@ -264,6 +267,8 @@ struct Acc {
     last: Line,
     lines: usize,
     marker: Option<(String, bool, f32)>,
+    /// The marker was typed text (no gap after it): the item may turn out to be a paragraph
+    typed: bool,
     page: u32,
     index: u32,
 }
@@ -393,8 +398,11 @@ pub fn blocks_from_lines(
                 let size_break = (prev.size - line.size).abs() > 0.12 * prev.size.max(line.size);
                 let prev_end_bold = a.flags.last().is_some_and(|f| f.0);
                 let weight_break = (prev.bold() && !line.bold()) || (!prev_end_bold && line.bold());
-                let indent = line.x0 > a.cont_x + 0.8 * line.size && a.marker.is_none();
-                let outdent = line.x0 < a.cont_x - 0.8 * line.size && line.page == prev.page;
+                let indent = line.x0 > a.cont_x + 0.8 * line.size && (a.marker.is_none() || a.lines > 0);
+                // typed "1. text" wrapping back under its number is a paragraph, not a list item
+                let typed_wrap =
+                    a.typed && a.lines == 1 && raw_marker.is_none() && (line.x0 - a.x0).abs() < 0.5 * line.size;
+                let outdent = line.x0 < a.cont_x - 0.8 * line.size && line.page == prev.page && !typed_wrap;
                 // the next line's first word would have fitted: the previous line ended on purpose
                 let fits = prev.x1 + 0.35 * line.size + line.first_word() < right - 0.5 * line.size;
                 gap_break || size_break || weight_break || indent || outdent || fits
@@ -402,7 +410,7 @@ pub fn blocks_from_lines(
         };
         // a marker counts when it stands apart (own chunk), is a bullet, or the line starts a
         // new block anyway; a dash or number that merely wraps to a line start does not
-        let marker = raw_marker.filter(|(label, _)| {
+        let marker = raw_marker.clone().filter(|(label, _)| {
             base_break
                 || line.chunks.first().is_some_and(|c| c.text == *label)
                 || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
@@ -418,7 +426,11 @@ pub fn blocks_from_lines(
                     let rest: String = text.chars().skip(skip).collect();
                     let lead = rest.len() - rest.trim_start().len();
                     let rest_flags: Vec<Flags> = flags.iter().copied().skip(skip + lead).collect();
-                    let cont = line.chunks.get(1).map_or(line.x0 + line.size, |c| c.x0);
+                    let own = line.chunks.first().is_some_and(|c| c.text == *label);
+                    let cont = match line.chunks.get(1) {
+                        Some(c) if own => c.x0,
+                        _ => line.x0 + (skip as f32 + 1.0) * 0.5 * line.size,
+                    };
                     (
                         rest.trim_start().to_string(),
                         rest_flags,
@@ -436,12 +448,24 @@ pub fn blocks_from_lines(
                 cont_x,
                 last: line.clone(),
                 lines: 1,
+                typed: m.is_some()
+                    && !line.chunks.first().is_some_and(|c| marker.as_ref().is_some_and(|(l, _)| c.text == *l))
+                    && !marker.as_ref().is_some_and(|(l, _)| l.starts_with(['•', '▪', '●', '\u{F0B7}'])),
                 marker: m,
                 page: line.page,
                 index,
             });
             index += 1;
         } else if let Some(a) = acc.as_mut() {
+            if a.typed && a.lines == 1 && raw_marker.is_none() && (line.x0 - a.x0).abs() < 0.5 * line.size {
+                if let Some((label, _, _)) = a.marker.take() {
+                    let n = label.chars().count() + 1;
+                    let f = a.flags.first().copied().unwrap_or((false, false));
+                    a.text = format!("{label} {}", a.text);
+                    a.flags.splice(0..0, std::iter::repeat_n(f, n));
+                    a.cont_x = line.x0;
+                }
+            }
             // a word broken inside a narrow table cell
             let broken = in_cell
                 && !a.last.text().contains(' ')
@@ -613,7 +637,7 @@ fn strip_running(pages: &mut [Vec<Line>], heights: &[f32]) -> (Vec<String>, Vec<
             let text = l.text();
             let repeated =
                 (top || bottom) && n >= 2 && counts.get(&(top, key(&text))).is_some_and(|&c| c >= needed);
-            let number = (top || bottom) && n >= 2 && is_page_number(&text);
+            let number = (top || bottom) && is_page_number(&text);
             if repeated || number {
                 let list = if top { &mut headers } else { &mut footers };
                 if !number && !list.contains(&text) {

@@ -500,6 +500,44 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
             rows.remove(0);
         }
     }
+    // a row cut by the page break: the first row goes on with an empty first column and a
+    // lower-case word (a sentence or list item continued); its cells join the last row's
+    let cut = rows.first().is_some_and(|r| {
+        r.cells.first().is_some_and(|c| c.blocks.is_empty())
+            && r.cells.iter().any(|c| c.text().chars().next().is_some_and(char::is_lowercase))
+    });
+    if cut && rows.first().map(|r| r.cells.len()) == prev.rows.last().map(|r| r.cells.len()) {
+        let first = rows.remove(0);
+        if let Some(last) = prev.rows.last_mut() {
+            for (dst, src) in last.cells.iter_mut().zip(first.cells) {
+                join_cell(dst, src);
+            }
+        }
+    }
     prev.rows.extend(rows);
     true
+}
+
+/// Append a continued cell: a leading paragraph goes on the text of the last block.
+fn join_cell(dst: &mut Cell, src: Cell) {
+    let mut blocks = src.blocks.into_iter();
+    if let Some(first) = blocks.next() {
+        match (dst.blocks.last_mut(), first) {
+            (
+                Some(
+                    crate::model::Block::Paragraph { text: a, .. } | crate::model::Block::ListItem { text: a, .. },
+                ),
+                crate::model::Block::Paragraph { text: b, .. },
+            ) => {
+                let shift = a.text.chars().count() as u32 + 1;
+                a.text.push(' ');
+                a.text.push_str(&b.text);
+                a.emphasis.extend(
+                    b.emphasis.into_iter().map(|e| crate::model::Emphasis { start: e.start + shift, end: e.end + shift, ..e }),
+                );
+            }
+            (_, other) => dst.blocks.push(other),
+        }
+    }
+    dst.blocks.extend(blocks);
 }
