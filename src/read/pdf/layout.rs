@@ -292,6 +292,13 @@ fn join_line(text: &mut String, flags: &mut Vec<Flags>, next: &str, next_flags: 
         && next.chars().next().is_some_and(|c| c.is_ascii_digit())
     {
         // a range broken after its dash: 13.00- / 13.10
+    } else if text.ends_with('-')
+        && text.chars().rev().nth(1).is_some_and(|c| c.is_uppercase())
+        && text.chars().rev().nth(2).is_some_and(|c| c.is_uppercase())
+        && next_first.chars().next().is_some_and(|c| c.is_lowercase())
+        && !keep_words.contains(&next_first.trim_end_matches([',', '.', ';', ':']))
+    {
+        // an acronym compound broken at its hyphen: SMART- / prinsippet
     } else if !text.is_empty() {
         let prev = flags.last().copied().unwrap_or((false, false));
         let nf = next_flags.first().copied().unwrap_or((false, false));
@@ -410,7 +417,12 @@ pub fn blocks_from_lines(
         };
         // a marker counts when it stands apart (own chunk), is a bullet, or the line starts a
         // new block anyway; a dash or number that merely wraps to a line start does not
-        let marker = raw_marker.clone().filter(|(label, _)| {
+        let own_chunk = |label: &str| line.chunks.first().is_some_and(|c| c.text == label);
+        let marker = raw_marker.clone().filter(|(label, ordered)| {
+            // a number typed into a table cell ("3. Brukarmedverknad") is the cell's text
+            !(in_cell && *ordered && !own_chunk(label))
+        });
+        let marker = marker.filter(|(label, _)| {
             base_break
                 || line.chunks.first().is_some_and(|c| c.text == *label)
                 || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
@@ -611,7 +623,8 @@ fn strip_running(pages: &mut [Vec<Line>], heights: &[f32]) -> (Vec<String>, Vec<
     let few = n <= 3;
     let key = |t: &str| if few { t.trim().to_lowercase() } else { running_key(t) };
     let band = |i: usize, len: usize, l: &Line, h: f32| -> (bool, bool) {
-        (i < 2 && l.y > h * 0.88, i + 2 >= len && l.y < h * 0.12)
+        let band = (h * 0.12).max(90.0);
+        (i < 2 && l.y > h - band, i + 2 >= len && l.y < band)
     };
     let mut counts: BTreeMap<(bool, String), usize> = BTreeMap::new();
     for (p, lines) in pages.iter().enumerate() {

@@ -500,16 +500,45 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
             rows.remove(0);
         }
     }
-    // a row cut by the page break: the first row goes on with an empty first column and a
-    // lower-case word (a sentence or list item continued); its cells join the last row's
+    // a row cut by the page break: the first row goes on with lower-case words only (a sentence
+    // or list item continued); its cells join the last row's cells column by column
     let cut = rows.first().is_some_and(|r| {
-        r.cells.first().is_some_and(|c| c.blocks.is_empty())
-            && r.cells.iter().any(|c| c.text().chars().next().is_some_and(char::is_lowercase))
+        let texts: Vec<String> = r.cells.iter().map(Cell::text).filter(|t| !t.is_empty()).collect();
+        let lower = |t: &String| t.chars().next().is_some_and(char::is_lowercase);
+        let first_empty = r.cells.first().is_some_and(|c| c.blocks.is_empty());
+        !texts.is_empty() && (texts.iter().all(lower) || (first_empty && texts.iter().any(lower)))
     });
-    if cut && rows.first().map(|r| r.cells.len()) == prev.rows.last().map(|r| r.cells.len()) {
+    if cut && !prev.rows.is_empty() {
         let first = rows.remove(0);
-        if let Some(last) = prev.rows.last_mut() {
-            for (dst, src) in last.cells.iter_mut().zip(first.cells) {
+        // grid column of the last row → (row, cell) of the cell covering it (maybe a row span)
+        let last_idx = prev.rows.len() - 1;
+        let mut owner: Vec<Option<(usize, usize)>> = Vec::new();
+        {
+            let grid = prev.grid();
+            if let Some(line) = grid.get(last_idx) {
+                for cell in line {
+                    owner.push(cell.and_then(|c| {
+                        prev.rows.iter().enumerate().find_map(|(ri, row)| {
+                            row.cells.iter().position(|d| std::ptr::eq(c, d)).map(|ci| (ri, ci))
+                        })
+                    }));
+                }
+            }
+        }
+        let mut col = 0usize;
+        let mut done: Vec<(usize, usize)> = Vec::new();
+        for src in first.cells {
+            let span = src.col_span.max(1) as usize;
+            let target = owner.get(col).copied().flatten();
+            col += span;
+            let Some((ri, ci)) = target else { continue };
+            if done.contains(&(ri, ci)) {
+                continue;
+            }
+            done.push((ri, ci));
+            if let Some(dst) = prev.rows.get_mut(ri).and_then(|r| r.cells.get_mut(ci)) {
+                // a cell that spans on into the next rows keeps spanning
+                dst.row_span += src.row_span.max(1) - 1;
                 join_cell(dst, src);
             }
         }
@@ -520,6 +549,9 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
 
 /// Append a continued cell: a leading paragraph goes on the text of the last block.
 fn join_cell(dst: &mut Cell, src: Cell) {
+    if dst.fill.is_none() {
+        dst.fill = src.fill;
+    }
     let mut blocks = src.blocks.into_iter();
     if let Some(first) = blocks.next() {
         match (dst.blocks.last_mut(), first) {
