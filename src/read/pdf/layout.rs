@@ -407,8 +407,10 @@ pub fn blocks_from_lines(
                 let weight_break = (prev.bold() && !line.bold()) || (!prev_end_bold && line.bold());
                 let indent = line.x0 > a.cont_x + 0.8 * line.size && (a.marker.is_none() || a.lines > 0);
                 // typed "1. text" wrapping back under its number is a paragraph, not a list item
-                let typed_wrap =
-                    a.typed && a.lines == 1 && raw_marker.is_none() && (line.x0 - a.x0).abs() < 0.5 * line.size;
+                let typed_wrap = a.typed
+                    && a.lines == 1
+                    && raw_marker.is_none()
+                    && (line.x0 - a.x0).abs() < 0.5 * line.size;
                 let outdent = line.x0 < a.cont_x - 0.8 * line.size && line.page == prev.page && !typed_wrap;
                 // the next line's first word would have fitted: the previous line ended on purpose
                 let fits = prev.x1 + 0.35 * line.size + line.first_word() < right - 0.5 * line.size;
@@ -461,7 +463,10 @@ pub fn blocks_from_lines(
                 last: line.clone(),
                 lines: 1,
                 typed: m.is_some()
-                    && !line.chunks.first().is_some_and(|c| marker.as_ref().is_some_and(|(l, _)| c.text == *l))
+                    && !line
+                        .chunks
+                        .first()
+                        .is_some_and(|c| marker.as_ref().is_some_and(|(l, _)| c.text == *l))
                     && !marker.as_ref().is_some_and(|(l, _)| l.starts_with(['•', '▪', '●', '\u{F0B7}'])),
                 marker: m,
                 page: line.page,

@@ -449,10 +449,8 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
         }
     }
     // (top baseline, bottom baseline) of each row
-    let rows_first_last: Vec<(f32, f32)> = rows_lines
-        .iter()
-        .map(|r| (r.first().map_or(0.0, |l| l.y), r.last().map_or(0.0, |l| l.y)))
-        .collect();
+    let rows_first_last: Vec<(f32, f32)> =
+        rows_lines.iter().map(|r| (r.first().map_or(0.0, |l| l.y), r.last().map_or(0.0, |l| l.y))).collect();
     let mut rows = Vec::new();
     for rl in rows_lines {
         let mut cell_lines: Vec<Vec<Line>> = vec![Vec::new(); nc];
@@ -557,16 +555,19 @@ fn join_cell(dst: &mut Cell, src: Cell) {
         match (dst.blocks.last_mut(), first) {
             (
                 Some(
-                    crate::model::Block::Paragraph { text: a, .. } | crate::model::Block::ListItem { text: a, .. },
+                    crate::model::Block::Paragraph { text: a, .. }
+                    | crate::model::Block::ListItem { text: a, .. },
                 ),
                 crate::model::Block::Paragraph { text: b, .. },
             ) => {
                 let shift = a.text.chars().count() as u32 + 1;
                 a.text.push(' ');
                 a.text.push_str(&b.text);
-                a.emphasis.extend(
-                    b.emphasis.into_iter().map(|e| crate::model::Emphasis { start: e.start + shift, end: e.end + shift, ..e }),
-                );
+                a.emphasis.extend(b.emphasis.into_iter().map(|e| crate::model::Emphasis {
+                    start: e.start + shift,
+                    end: e.end + shift,
+                    ..e
+                }));
             }
             (_, other) => dst.blocks.push(other),
         }
