@@ -462,12 +462,9 @@ pub fn blocks_from_lines(
                 cont_x,
                 last: line.clone(),
                 lines: 1,
-                typed: m.is_some()
-                    && !line
-                        .chunks
-                        .first()
-                        .is_some_and(|c| marker.as_ref().is_some_and(|(l, _)| c.text == *l))
-                    && !marker.as_ref().is_some_and(|(l, _)| l.starts_with(['•', '▪', '●', '\u{F0B7}'])),
+                typed: marker
+                    .as_ref()
+                    .is_some_and(|(l, _)| !own_chunk(l) && !l.starts_with(['•', '▪', '●', '\u{F0B7}'])),
                 marker: m,
                 page: line.page,
                 index,
