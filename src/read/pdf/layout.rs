@@ -531,6 +531,23 @@ fn finish(a: Acc, style: &Style) -> Block {
 /// Turn list items' raw indents (x / 4 stored in `level`) into nesting levels. Within each run
 /// of consecutive list items, distinct indents in ascending order are levels 0, 1, …; a bullet
 /// right after an ordered item at the same indent becomes that item's child.
+/// Drop empty bullet items that only hold a nested list (a lone `•` followed by a deeper item):
+/// the DOCX reader sees the nested item alone. Runs before levels are settled (raw indents).
+fn drop_empty_holders(blocks: &mut Vec<Block>) {
+    let mut keep = Vec::with_capacity(blocks.len());
+    let mut it = std::mem::take(blocks).into_iter().peekable();
+    while let Some(b) = it.next() {
+        if let Block::ListItem { level, text, .. } = &b {
+            let deeper = matches!(it.peek(), Some(Block::ListItem { level: next, .. }) if *next > *level + 2);
+            if text.text.is_empty() && deeper {
+                continue;
+            }
+        }
+        keep.push(b);
+    }
+    *blocks = keep;
+}
+
 fn settle_list_levels(blocks: &mut [Block]) {
     let mut i = 0;
     while i < blocks.len() {
@@ -763,6 +780,7 @@ pub fn build(pages: &[Page], doc: &mut Document) {
             }
         }
     }
+    drop_empty_holders(&mut blocks);
     settle_list_levels(&mut blocks);
     doc.blocks = blocks;
     doc.headers =
