@@ -299,6 +299,14 @@ fn join_line(text: &mut String, flags: &mut Vec<Flags>, next: &str, next_flags: 
         && !keep_words.contains(&next_first.trim_end_matches([',', '.', ';', ':']))
     {
         // an acronym compound broken at its hyphen: SMART- / prinsippet
+    } else if text.ends_with('-')
+        && text.trim_end_matches('-').rsplit(' ').next().is_some_and(|w| (1..=2).contains(&w.chars().count()))
+        && next_first.chars().next().is_some_and(|c| c.is_lowercase())
+        && !keep_words.contains(&next_first.trim_end_matches([',', '.', ';', ':']))
+    {
+        // a short prefix broken at its hyphen: e- / meldingssystem
+    } else if next.starts_with('_') {
+        // an identifier or address broken before an underscore
     } else if !text.is_empty() {
         let prev = flags.last().copied().unwrap_or((false, false));
         let nf = next_flags.first().copied().unwrap_or((false, false));
@@ -787,4 +795,53 @@ pub fn build(pages: &[Page], doc: &mut Document) {
         headers.into_iter().map(|t| Block::Paragraph { text: Text::plain(t), pos: Pos::default() }).collect();
     doc.footers =
         footers.into_iter().map(|t| Block::Paragraph { text: Text::plain(t), pos: Pos::default() }).collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(a: &str, b: &str) -> String {
+        let mut t = a.to_string();
+        let mut f = vec![(false, false); a.chars().count()];
+        join_line(&mut t, &mut f, b, &vec![(false, false); b.chars().count()]);
+        assert_eq!(f.len(), t.chars().count());
+        t
+    }
+
+    #[test]
+    fn line_joins() {
+        let cases = [
+            ("ny samhandlings-", "avtale om", "ny samhandlingsavtale om"),
+            ("Rekrutterings-", "og samhandling", "Rekrutterings- og samhandling"),
+            ("kl. 13.00-", "13.10", "kl. 13.00-13.10"),
+            ("etter SMART-", "prinsippet", "etter SMART-prinsippet"),
+            ("nedetid på e-", "meldingssystem", "nedetid på e-meldingssystem"),
+            ("vanlig linje", "fortsetter her", "vanlig linje fortsetter her"),
+            ("Fjord-", "Byen", "Fjord- Byen"),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(joined(a, b), want, "{a:?} + {b:?}");
+        }
+    }
+
+    #[test]
+    fn list_markers() {
+        let cases = [
+            ("1. Innkalling godkjennes", Some(("1.", true))),
+            ("a) kartlegge", Some(("a)", true))),
+            ("iii. Manglende epikrise", Some(("iii.", true))),
+            ("2.1 Felles forløp", None),
+            ("• Utvalgsstruktur", Some(("•", false))),
+            ("– omtrent fem prosent", Some(("–", false))),
+            ("•", Some(("•", false))),
+            ("1.", None),
+            ("Sak: 18/24", None),
+            ("19.06.2024 kl. 13", None),
+        ];
+        for (text, want) in cases {
+            let got = list_marker(text);
+            assert_eq!(got.as_ref().map(|(l, o)| (l.as_str(), *o)), want, "{text:?}");
+        }
+    }
 }
