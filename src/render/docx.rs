@@ -443,6 +443,7 @@ impl Writer<'_> {
     }
 
     fn table(&mut self, t: &MTable, width: u32) -> Table {
+        let width = width * t.width_pct.clamp(10, 100) / 100;
         let ncols = t
             .rows
             .iter()
