@@ -171,3 +171,84 @@ fn extract_cli_prints_json_lines_and_reports_failures() {
     assert_eq!(v["cases"][0]["number"]["seq"], 4);
     assert_eq!(v["source"]["path"], a.display().to_string());
 }
+
+/// Facts the samples' README states, checked independently of the golden files.
+#[test]
+fn sample_facts_hold() {
+    let r = record(&root().join("samples/ssu-innkalling-2025-09-10.docx"));
+    let m = r.meeting.as_ref().expect("meeting");
+    assert_eq!(
+        (m.date.as_str(), m.start.as_deref(), m.end.as_deref()),
+        ("2025-09-10", Some("09:00"), Some("14:30"))
+    );
+    assert_eq!(r.agenda.len(), 11);
+    assert_eq!(r.agenda.iter().filter(|a| a.case.is_some()).count(), 8);
+    assert_eq!(r.cases.len(), 8);
+    assert_eq!(r.cases.iter().filter(|c| !c.proposal.is_empty()).count(), 7);
+    assert!(r.cases.iter().flat_map(|c| &c.proposal).flat_map(|p| &p.children).any(|p| p.placeholder));
+
+    let r = record(&root().join("samples/ssu-protokoll-2025-11-12.txt"));
+    assert_eq!(r.kind, saksflyt::record::Kind::Minutes);
+    assert_eq!(r.cases.len(), 5);
+    assert_eq!(r.cases.iter().filter(|c| !c.decision.is_empty()).count(), 4);
+    let c24 = r.cases.iter().find(|c| c.number.as_ref().is_some_and(|n| n.seq == 24)).expect("24/25");
+    assert_eq!((c24.proposal.len(), c24.decision.len()), (2, 3));
+
+    for (name, want) in [
+        ("fsu-barn-unge-handlingsplan-2025", [2, 3, 2]),
+        ("fsu-psykisk-helse-rus-handlingsplan-2025", [2, 2, 1]),
+    ] {
+        let r = record(&root().join(format!("samples/{name}.docx")));
+        let items: Vec<_> = r.plans.iter().flat_map(|p| &p.items).collect();
+        let count = |s| items.iter().filter(|i| i.status == Some(s)).count();
+        use saksflyt::record::Status::*;
+        assert_eq!([count(Green), count(Yellow), count(Red)], want, "{name}");
+    }
+
+    let r = record(&root().join("samples/vedlegg-tilskudd-sak-17-25.docx"));
+    assert_eq!(r.kind, saksflyt::record::Kind::Attachment);
+    let amounts: Vec<i64> = r.tables.iter().flat_map(|t| &t.rows).flatten().filter_map(|c| c.nok).collect();
+    for a in [250_000, 1_200_000, 1_500_000, 180_000, 320_000, 3_450_000] {
+        assert!(amounts.contains(&a), "amount {a} missing from {amounts:?}");
+    }
+}
+
+/// Extraction never panics: odd text built here, and every robustness DOCX in `../shared/robust/`
+/// that the reader accepts (skipped when `../shared` is absent).
+#[test]
+fn extract_survives_odd_input() {
+    let odd = [
+        "",
+        "\t\t\t\n\t",
+        "Sak: 99999999999999999999/24\nSak 0/00\nPS 1/1\n§ 6-2",
+        "Kl.\tSaksnr.\tSaker\tTid\n25.99-99.99\t1/24\t<ul><li>\tx\n",
+        "Forslag til vedtak\n\n-\n -\n  -\n1.\na.\ni.\n**\n*",
+        "Møtedato: 31.02.2024 kl. 99.99 – 25.61\nVedtak:\n- İstanbul İİ\n",
+        "Tid\tSak\tTittel\tMin\n\t1/24\tA\t4294967295\n\t2/24\tB\t4294967295\n",
+        "Vedlegg til sak 1/24\nMål\tTiltak\tStatus\n\t\t#zz\n",
+    ];
+    for text in odd {
+        let doc = saksflyt::read::text::parse(text);
+        let source = Source { path: "odd.txt".into(), format: doc.format, sha256: String::new() };
+        let mut meeting = "Møtedato: 02.05.2025 kl 09.00\n".to_string();
+        meeting.push_str(text);
+        let _ = saksflyt::extract::extract(&doc, source.clone(), &Register::default());
+        let doc = saksflyt::read::text::parse(&meeting);
+        let _ = saksflyt::extract::extract(&doc, source, &Register::default());
+    }
+    let robust = root().join("../shared/robust/docx");
+    let Ok(entries) = std::fs::read_dir(&robust) else {
+        eprintln!("skipped: ../shared/robust is absent");
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let Ok(bytes) = std::fs::read(&p) else { continue };
+        if let Ok(doc) = read_bytes(&p, &bytes, &Limits::default()) {
+            let source = Source { path: p.display().to_string(), format: doc.format, sha256: String::new() };
+            let r = saksflyt::extract::extract(&doc, source, &Register::default());
+            assert_eq!(r.schema_version, 1);
+        }
+    }
+}

@@ -165,6 +165,7 @@ fn overrides_restart_and_shared_abstract_continues() {
             "0 6. Sjette punkt.",
             "0 A. Bokstavpunkt.",
             "0 B. Neste bokstavpunkt.",
+            "0 G. Sjuende punkt som bokstav.",
         ]
     );
 }
@@ -282,7 +283,7 @@ fn merged_cells_become_spans() {
             vec![s("Kompetanseplan for hele helsefellesskapet", 2, 1), s("2025", 1, 1)],
             vec![s("Evaluering", 1, 1), s("Sekretariatet og utvalget", 2, 2)],
             vec![s("Rapport", 1, 1)],
-            vec![s("Kun to celler", 1, 1), s("etter gridBefore", 1, 1)],
+            vec![s("", 1, 1), s("Kun to celler", 1, 1), s("etter gridBefore", 1, 1)],
             vec![s("Før gridAfter", 1, 1)],
         ]
     );
@@ -295,6 +296,11 @@ fn merged_cells_become_spans() {
         .map(|r| r.first().copied().flatten().map(|c| c.text()).unwrap_or_default())
         .collect();
     assert_eq!(col0, ["Tiltak", "Felles rutiner", "Felles rutiner"]);
+    let row7: Vec<String> = grid
+        .get(6)
+        .map(|r| r.iter().map(|c| c.map(|c| c.text()).unwrap_or_default()).collect())
+        .unwrap_or_default();
+    assert_eq!(row7, ["", "Kun to celler", "etter gridBefore"], "gridBefore keeps the columns aligned");
 }
 
 #[test]
@@ -487,26 +493,27 @@ fn libreoffice_round_trip_keeps_labels() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    for case in [
+    let cases = [
         "num-split-numids",
         "num-overrides",
         "num-decimal-continue",
         "num-letters",
         "num-style",
         "lo-forslag-til-vedtak",
-    ] {
+    ];
+    let mut cmd = std::process::Command::new(&soffice);
+    cmd.arg(format!("-env:UserInstallation=file://{}/profile", tmp.path().display()))
+        .args(["--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
+        .arg(tmp.path().join("out"));
+    for case in cases {
         let src = tmp.path().join(format!("{case}.docx"));
         std::fs::copy(fixtures().join(case).join("input.docx"), &src).unwrap_or_else(|e| panic!("{e}"));
-        let out = tmp.path().join("out");
-        let status = std::process::Command::new(&soffice)
-            .arg(format!("-env:UserInstallation=file://{}/profile", tmp.path().display()))
-            .args(["--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
-            .arg(&out)
-            .arg(&src)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(status.status.success(), "soffice failed on {case}");
-        let doc = read_file(&out.join(format!("{case}.docx")), &Limits::default())
+        cmd.arg(src);
+    }
+    let status = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.status.success(), "soffice failed: {}", String::from_utf8_lossy(&status.stderr));
+    for case in cases {
+        let doc = read_file(&tmp.path().join("out").join(format!("{case}.docx")), &Limits::default())
             .unwrap_or_else(|e| panic!("{case} after LibreOffice: {e}"));
         let mut after = Vec::new();
         items(&doc.blocks, &mut after);

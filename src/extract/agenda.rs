@@ -42,7 +42,7 @@ fn columns(grid: &[Vec<Option<&Cell>>]) -> Option<Columns> {
         let k = header_key(&cell.map(|c| c.text()).unwrap_or_default());
         let is_span = share(i, &|v| dates::span(v).is_some()) >= 0.6;
         let is_num = share(i, &|v| v.parse::<u32>().is_ok()) >= 0.6;
-        let is_case = share(i, &|v| casenum::parse_bare(v).is_some()) >= 0.5;
+        let is_case = share(i, &|v| casenum::parse_value(v).is_some()) >= 0.5;
         match k.as_str() {
             "kl" | "klokka" | "klokkeslett" | "tidspunkt" | "tid" | "når" if is_span && c.time.is_none() => {
                 c.time = Some(i)
@@ -223,7 +223,7 @@ pub fn extract(flat: &Flat, words: &BTreeSet<String>) -> (Vec<AgendaItem>, Vec<u
             };
             let span = dates::span(&text(cols.time));
             let case_text = text(cols.case);
-            let case = casenum::parse_bare(&case_text).map(|(n, _)| n);
+            let case = casenum::parse_value(&case_text);
             let Some(title_cell) = cols.title.and_then(|i| row.get(i).copied().flatten()) else { continue };
             let (title, sub_items) = title_and_items(title_cell, words);
             if title.is_empty() || (span.is_none() && case.is_none()) {
@@ -247,7 +247,7 @@ pub fn fill_times(items: &mut [AgendaItem], meeting_start: &str) {
     for item in items.iter_mut() {
         let len = item.minutes.unwrap_or(0);
         item.start = format!("{:02}:{:02}", at / 60 % 24, at % 60);
-        at += len;
+        at = at.saturating_add(len);
         item.end = format!("{:02}:{:02}", at / 60 % 24, at % 60);
     }
 }

@@ -8,7 +8,7 @@
 //! (*Vedtak*) as point trees, attachments under *Vedlegg*, and references to other cases with the
 //! sentence they stand in.
 
-use super::{casenum, committee, dates, fold, meeting::field, minutes, Line, LineKind};
+use super::{casenum, committee, dates, meeting::field, minutes, Line, LineKind};
 use crate::config::Register;
 use crate::record::{Case, CaseNum, CaseRef, Committee, Point, Section};
 use regex::Regex;
@@ -201,6 +201,7 @@ fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
 /// All cases in the document, and warnings (placeholders).
 pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
     let mut found = starts(lines);
+    let starts_empty = found.is_empty();
     if found.is_empty() {
         if !lines.iter().any(|l| part_of(l).is_some_and(|p| p == Part::Proposal || p == Part::Decision)) {
             return (Vec::new(), Vec::new());
@@ -211,19 +212,21 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
             .take(8)
             .filter(|l| !l.is_item())
             .find_map(|l| casenum::find_prefixed(&l.text).into_iter().next());
-        let title = lines
-            .iter()
-            .find(|l| matches!(l.kind, LineKind::Heading(_) | LineKind::Para) && field(&l.text).is_none())
-            .map(|l| l.text.clone())
-            .unwrap_or_default();
-        found.push((0, usize::MAX, num.map(|(n, _, _)| n), title));
+        let title_at = lines.iter().position(|l| {
+            matches!(l.kind, LineKind::Heading(_) | LineKind::Para)
+                && field(&l.text).is_none()
+                && part_of(l).is_none()
+        });
+        let title = title_at.and_then(|i| lines.get(i)).map(|l| l.text.clone()).unwrap_or_default();
+        found.push((0, title_at.unwrap_or(usize::MAX), num.map(|(n, _, _)| n), title));
     }
+    let fallback = starts_empty;
     let mut cases = Vec::new();
     let mut warnings = Vec::new();
     for (k, (begin, head, number, title)) in found.iter().enumerate() {
         let end = found.get(k + 1).map_or(lines.len(), |n| n.0);
         // the body: from the marker (or header) to the next case, without the header line
-        let from = if *head == usize::MAX { 0 } else { begin + 1 };
+        let from = if fallback || *head == usize::MAX { 0 } else { begin + 1 };
         let body: Vec<Line> =
             (from..end).filter(|i| i != head).filter_map(|i| lines.get(i).cloned()).collect();
         let header_line = lines.get(*head);
@@ -252,6 +255,8 @@ fn one(
         references: Vec::new(),
         attachments: Vec::new(),
         sections: Vec::new(),
+        archive_ref: None,
+        votes: Vec::new(),
     };
     let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
     if header_date.is_none() {
@@ -303,6 +308,9 @@ fn one(
                         true
                     }
                     "arkivsaksnr" | "arkivsak" | "vår ref" | "arkivreferanse" | "arkiv" | "journalpost" => {
+                        if case.archive_ref.is_none() && !v.is_empty() {
+                            case.archive_ref = Some(v.to_string());
+                        }
                         true
                     }
                     "vedlegg" if !v.is_empty() => {
@@ -329,7 +337,7 @@ fn one(
             continue;
         }
         let opens = part_of(l);
-        if opens.is_some() || (heading_like(l) && !closes_points_only(current.as_ref(), l)) {
+        if opens.is_some() || heading_like(l) {
             seen_section = true;
             if let Some(c) = current.take() {
                 parts.push(c);
@@ -400,6 +408,8 @@ fn one(
             }
         }
     }
+    case.votes =
+        body.iter().filter(|l| !l.is_item() && minutes::is_vote(&l.text)).map(|l| l.text.clone()).collect();
     // references: every case number written with a case word, except the case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
@@ -419,12 +429,6 @@ fn one(
         case.committee = ctx.committee.clone();
     }
     case
-}
-
-/// Inside a proposal or decision written as a list, a short unpunctuated paragraph is still a
-/// heading; nothing to exempt for now beyond items (kept for clarity of the call site).
-fn closes_points_only(_current: Option<&(Part, String, Vec<&Line>)>, _l: &Line) -> bool {
-    false
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -514,8 +518,7 @@ fn points(content: &[&Line]) -> Vec<Point> {
         };
         // find the parent: pop while the top is deeper, or at the same depth with an equal or
         // lower-ranked (more inner) kind
-        loop {
-            let Some(top) = stack.last() else { break };
+        while let Some(top) = stack.last() {
             let pop = if kind == LabelKind::Para {
                 true
             } else if top.kind == LabelKind::Para {
@@ -587,9 +590,4 @@ fn placeholder_paths(points: &[Point], prefix: &str) -> Vec<String> {
         out.extend(placeholder_paths(&p.children, &path));
     }
     out
-}
-
-/// Fold a string for comparison.
-pub fn norm(s: &str) -> String {
-    fold(s).to_lowercase()
 }

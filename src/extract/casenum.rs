@@ -54,15 +54,18 @@ fn archive_context(before: &str) -> bool {
 /// Every case number written with a case word in `text`, with its byte range.
 pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
     let mut out = Vec::new();
+    // cheap prefilter: every form needs a case word and a digit
+    let lower = text.to_ascii_lowercase();
+    if !(lower.contains("sak") || lower.contains("ps")) || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     for c in PREFIXED.captures_iter(text) {
         let (Some(all), Some(seq), Some(sep), Some(year)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
             continue;
         };
         let after = &text[all.end()..];
         // `2025/311-4` style continuations and dates (`sak 12.03.2024`) are something else
-        if after.starts_with(|ch: char| ch == '/' || ch == '-' || ch == '.')
-            && after[1..].starts_with(|ch: char| ch.is_ascii_digit())
-        {
+        if after.starts_with(['/', '-', '.']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
             continue;
         }
         if sep.as_str() != "/" && year.as_str().len() == 2 && seq.as_str().len() > 3 {
@@ -85,9 +88,7 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
     if let Some(c) = BARE.captures(t) {
         let all = c.get(0)?;
         let after = &t[all.end()..];
-        if after.starts_with(|ch: char| ch == '/' || ch == '-')
-            && after[1..].starts_with(|ch: char| ch.is_ascii_digit())
-        {
+        if after.starts_with(['/', '-']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
             return None;
         }
         let n = make(c.get(1)?.as_str(), c.get(2)?.as_str(), all.as_str())?;

@@ -10,16 +10,13 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Byte offsets of `needle` in `hay` as a whole word.
-fn find_word(hay: &str, needle: &str, fold: bool) -> Option<usize> {
+/// Byte offset of `needle` in `hay` as a whole word; `lower` is `hay` lower-cased (passed in so
+/// that it is computed once per text).
+fn find_word(hay: &str, lower: &str, needle: &str, fold: bool) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
-    let (h, n) = if fold {
-        (hay.to_lowercase(), needle.to_lowercase())
-    } else {
-        (hay.to_string(), needle.to_string())
-    };
+    let (h, n) = if fold { (lower, needle.to_lowercase()) } else { (hay, needle.to_string()) };
     let mut from = 0;
     while let Some(i) = h.get(from..).and_then(|s| s.find(&n)).map(|i| i + from) {
         let before = h[..i].chars().next_back();
@@ -34,9 +31,8 @@ fn find_word(hay: &str, needle: &str, fold: bool) -> Option<usize> {
     None
 }
 
-fn has_fsu_marker(text: &str) -> bool {
-    let l = text.to_lowercase();
-    find_word(text, "FSU", false).is_some()
+fn has_fsu_marker(text: &str, l: &str) -> bool {
+    find_word(text, l, "FSU", false).is_some()
         || l.contains("samarbeidsutval")
         || l.contains("fagråd")
         || l.contains("fagrad")
@@ -45,7 +41,8 @@ fn has_fsu_marker(text: &str) -> bool {
 /// The committee named first in `text`. `field` says the text is an `Utvalg:` field value,
 /// where an FSU name alone is enough.
 pub fn find(text: &str, register: &Register, field: bool) -> Option<Committee> {
-    let fsu_ok = field || has_fsu_marker(text);
+    let lower = text.to_lowercase();
+    let fsu_ok = field || has_fsu_marker(text, &lower);
     let mut best: Option<(usize, usize, &crate::config::CommitteeDef)> = None;
     for def in &register.committees {
         if def.kind == CommitteeKind::Fsu && !fsu_ok {
@@ -54,7 +51,7 @@ pub fn find(text: &str, register: &Register, field: bool) -> Option<Committee> {
         let names = def.names.iter().map(|n| (n, true));
         let abbrevs = def.abbrev.iter().map(|n| (n, false));
         for (name, fold) in names.chain(abbrevs) {
-            if let Some(at) = find_word(text, name, fold) {
+            if let Some(at) = find_word(text, &lower, name, fold) {
                 let len = name.chars().count();
                 let better = match best {
                     None => true,

@@ -34,7 +34,7 @@ fn valid(y: u32, m: u32, d: u32) -> Option<String> {
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         _ => return None,
     };
@@ -50,6 +50,9 @@ fn year4(s: &str) -> Option<u32> {
 /// one (`25. april`).
 pub fn find_dates(text: &str, year: Option<u32>) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     for c in NUMERIC.captures_iter(text) {
         let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) else { continue };
         let parsed = (|| valid(year4(y.as_str())?, m.as_str().parse().ok()?, d.as_str().parse().ok()?))();

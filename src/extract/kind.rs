@@ -9,6 +9,17 @@
 use super::{casenum, minutes, Flat, LineKind};
 use crate::record::{Case, Kind};
 
+/// `Vedlegg til sak 12/24` near the top: the case the attachment belongs to.
+pub fn attachment_of(flat: &Flat) -> Option<crate::record::CaseNum> {
+    flat.lines.iter().take(4).find_map(|l| {
+        let t = l.text.to_lowercase();
+        if !t.starts_with("vedlegg") {
+            return None;
+        }
+        casenum::find_prefixed(&l.text).into_iter().next().map(|(n, _, _)| n)
+    })
+}
+
 pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) -> Kind {
     let top: Vec<String> = flat.lines.iter().take(8).map(|l| l.text.to_lowercase()).collect();
     if top.iter().take(4).any(|t| t.starts_with("vedlegg") && !casenum::find_prefixed(t).is_empty()) {
@@ -120,12 +131,12 @@ const NB: &[&str] = &[
 pub fn language(flat: &Flat) -> Option<String> {
     let (mut nn, mut nb) = (0usize, 0usize);
     for l in &flat.lines {
-        for w in l.text.split(|c: char| !c.is_alphanumeric() && c != 'ò').filter(|w| !w.is_empty()) {
-            let w = w.to_lowercase();
-            if NN.contains(&w.as_str()) && w != "mellom" && w != "skal" {
+        let lower = l.text.to_lowercase();
+        for w in lower.split(|c: char| !c.is_alphanumeric() && c != 'ò').filter(|w| !w.is_empty()) {
+            if NN.contains(&w) && w != "mellom" && w != "skal" {
                 nn += 1;
             }
-            if NB.contains(&w.as_str()) {
+            if NB.contains(&w) {
                 nb += 1;
             }
         }

@@ -22,7 +22,7 @@ pub mod tables;
 
 use crate::config::Register;
 use crate::model::{Block, Document, Table};
-use crate::record::{Record, Source};
+use crate::record::{self, Record, Source};
 use std::collections::BTreeSet;
 
 /// What a line of the flattened document is.
@@ -137,7 +137,7 @@ pub fn lexicon(flat: &Flat) -> BTreeSet<String> {
     let mut set = BTreeSet::new();
     let mut add = |s: &str| {
         for w in s.split(|c: char| !c.is_alphanumeric() && c != '-') {
-            if w.chars().next().is_some_and(|c| c.is_lowercase()) {
+            if w.chars().next().is_some_and(|c| c.is_lowercase()) && !set.contains(w) {
                 set.insert(w.to_string());
             }
         }
@@ -193,6 +193,9 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
         agenda::fill_times(&mut agenda, start);
     }
     r.kind = kind::classify(&flat, &cases, !agenda.is_empty(), !plans.is_empty());
+    if r.kind == record::Kind::Attachment {
+        r.attachment_of = kind::attachment_of(&flat);
+    }
     r.language = kind::language(&flat);
     r.committee = committee;
     r.meeting = meeting;

@@ -424,6 +424,11 @@ impl<'a> Walker<'a> {
             collect_cells(tr, &mut tcs, 0);
             let row_index = t.rows.len();
             let mut row = Row { cells: Vec::new(), header };
+            if before > 0 {
+                // grid columns skipped before the first cell: an empty cell keeps the columns
+                // of this row aligned with the others
+                row.cells.push(Cell { col_span: before as u32, ..Cell::default() });
+            }
             let mut col = before;
             for tc in tcs {
                 let tcpr = tc.child("tcPr");

@@ -9,7 +9,7 @@
 //! Counting follows Word: counters are kept **per abstract list**, so several nums on the same
 //! abstractNum (LibreOffice writes one num per paragraph, e.g. numIds 4/1/5/2/1 for one list)
 //! continue one sequence; the first paragraph of a num that has a `startOverride` restarts
-//! those levels; a paragraph at level *n* resets the deeper levels (unless their `lvlRestart`
+//! those levels (a num that only replaces a level's definition keeps counting, as Word does); a paragraph at level *n* resets the deeper levels (unless their `lvlRestart`
 //! says otherwise); paragraphs between list items do not interrupt the count.
 
 use super::styles::Styles;
@@ -164,7 +164,8 @@ impl Numbering {
         let level = self.level(&num, l)?.clone();
         let mut counters = self.counters.get(&num.abstract_id).copied().unwrap_or([None; LEVELS]);
         if self.seen.insert(num_id.to_string()) {
-            for o in num.start_overrides.keys().chain(num.level_overrides.keys()) {
+            // only startOverride restarts; a replaced w:lvl alone keeps the shared count
+            for o in num.start_overrides.keys() {
                 if let Some(c) = counters.get_mut(usize::from(*o)) {
                     *c = None;
                 }

@@ -20,6 +20,8 @@ use std::time::Instant;
 const MAX_FORM_DEPTH: usize = 12;
 /// Most glyphs kept from one page.
 const MAX_GLYPHS_PER_PAGE: usize = 500_000;
+/// Most distinct fonts loaded from one document (each holds bounded maps).
+const MAX_FONTS: usize = 2_000;
 /// Most painted shapes kept from one page.
 const MAX_SHAPES_PER_PAGE: usize = 100_000;
 
@@ -128,7 +130,15 @@ pub struct Interp<'d> {
 
 impl<'d> Interp<'d> {
     pub fn new(doc: &'d Document, limit: usize, deadline: Instant) -> Self {
-        Interp { doc, fonts: HashMap::new(), names: GlyphNames::default(), limit, deadline, timed_out: false, ops: 0 }
+        Interp {
+            doc,
+            fonts: HashMap::new(),
+            names: GlyphNames::default(),
+            limit,
+            deadline,
+            timed_out: false,
+            ops: 0,
+        }
     }
 
     /// Run one page. `page_id` is the page dictionary.
@@ -199,6 +209,9 @@ impl<'d> Interp<'d> {
             if let Some(f) = self.fonts.get(id) {
                 return Some(f.clone());
             }
+            if self.fonts.len() >= MAX_FONTS {
+                return None;
+            }
             let dict = deref(doc, entry)?.as_dict().ok()?;
             let f = Rc::new(load_font(doc, dict, self.limit, &mut self.names));
             self.fonts.insert(*id, f.clone());
@@ -233,7 +246,7 @@ impl<'d> Interp<'d> {
                 break;
             };
             self.ops += 1;
-            if self.ops % 2048 == 0 && Instant::now() > self.deadline {
+            if self.ops.is_multiple_of(2048) && Instant::now() > self.deadline {
                 self.timed_out = true;
                 return;
             }
@@ -243,11 +256,7 @@ impl<'d> Interp<'d> {
             let a = &op.operands;
             let f = |i: usize| a.get(i).and_then(num).unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => {
-                    if saved.len() < 256 {
-                        saved.push(gs.clone());
-                    }
-                }
+                "q" if saved.len() < 256 => saved.push(gs.clone()),
                 "Q" => {
                     if let Some(g) = saved.pop() {
                         gs = g;
@@ -339,10 +348,16 @@ impl<'d> Interp<'d> {
                 "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
                     if out.shapes.len() < MAX_SHAPES_PER_PAGE {
                         for r in rects.drain(..) {
-                            out.shapes.push(Shape { x0: r[0], y0: r[1], x1: r[2], y1: r[3], fill: Some(gs.fill) });
+                            out.shapes.push(Shape {
+                                x0: r[0],
+                                y0: r[1],
+                                x1: r[2],
+                                y1: r[3],
+                                fill: Some(gs.fill),
+                            });
                         }
                         // closed polygons of axis-aligned segments: their bounding box
-                        if segs.len() >= 3 && segs.iter().all(|s| axis_aligned(s)) {
+                        if segs.len() >= 3 && segs.iter().all(axis_aligned) {
                             let xs = segs.iter().flat_map(|s| [s[0], s[2]]);
                             let ys = segs.iter().flat_map(|s| [s[1], s[3]]);
                             let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
@@ -466,12 +481,21 @@ impl<'d> Interp<'d> {
         }
     }
 
-    fn form(&mut self, resources: Option<&'d Dictionary>, name: &[u8], gs: &GState, out: &mut Page, forms: &mut Vec<ObjectId>) {
+    fn form(
+        &mut self,
+        resources: Option<&'d Dictionary>,
+        name: &[u8],
+        gs: &GState,
+        out: &mut Page,
+        forms: &mut Vec<ObjectId>,
+    ) {
         let doc = self.doc;
         if forms.len() >= MAX_FORM_DEPTH {
             return;
         }
-        let Some(xobjects) = resources.and_then(|r| dict_get(doc, r, b"XObject")).and_then(|o| o.as_dict().ok()) else {
+        let Some(xobjects) =
+            resources.and_then(|r| dict_get(doc, r, b"XObject")).and_then(|o| o.as_dict().ok())
+        else {
             return;
         };
         let Ok(Object::Reference(id)) = xobjects.get(name) else { return };
@@ -581,7 +605,8 @@ fn color_space(doc: &Document, resources: Option<&Dictionary>, name: &[u8]) -> C
         b"DeviceCMYK" | b"CMYK" => return ColorSpace::Cmyk,
         _ => {}
     }
-    let Some(cs) = resources.and_then(|r| dict_get(doc, r, b"ColorSpace")).and_then(|o| o.as_dict().ok()) else {
+    let Some(cs) = resources.and_then(|r| dict_get(doc, r, b"ColorSpace")).and_then(|o| o.as_dict().ok())
+    else {
         return ColorSpace::Other;
     };
     match dict_get(doc, cs, name) {
