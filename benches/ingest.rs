@@ -186,15 +186,19 @@ fn build_corpus(source: &Path, corpus: &Path, total: usize) -> (usize, u64) {
             continue;
         }
         let out = corpus.join(ext);
-        std::fs::create_dir_all(&out).unwrap_or_else(|e| fail(&format!("cannot create {}: {e}", out.display())));
+        std::fs::create_dir_all(&out)
+            .unwrap_or_else(|e| fail(&format!("cannot create {}: {e}", out.display())));
         // DOCX takes what the rounding of the others leaves.
         let others: usize = SHARE.iter().filter(|(e, _)| *e != "docx").map(|(_, s)| total * s / 100).sum();
         let n = if ext == "docx" { total - others } else { total * share / 100 };
         for k in 0..n {
             let Some(orig) = originals.get(k % originals.len()) else { continue };
-            let data = std::fs::read(orig).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", orig.display())));
+            let data =
+                std::fs::read(orig).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", orig.display())));
             let copy = match ext {
-                "docx" => rewrite_docx(&data, k).unwrap_or_else(|e| fail(&format!("{}: {e}", orig.display()))),
+                "docx" => {
+                    rewrite_docx(&data, k).unwrap_or_else(|e| fail(&format!("{}: {e}", orig.display())))
+                }
                 "txt" => vary(&String::from_utf8_lossy(&data), k).into_bytes(),
                 // A PDF's text sits in compressed streams: copies get a distinct trailing comment
                 // (a changed hash), their content stays that of the sample.
@@ -206,7 +210,8 @@ fn build_corpus(source: &Path, corpus: &Path, total: usize) -> (usize, u64) {
             };
             let stem = orig.file_stem().and_then(|s| s.to_str()).unwrap_or("doc");
             let path = out.join(format!("{stem}-{k:05}.{ext}"));
-            std::fs::write(&path, &copy).unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
+            std::fs::write(&path, &copy)
+                .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
             count += 1;
             bytes += copy.len() as u64;
         }
@@ -225,7 +230,8 @@ fn vary(text: &str, k: usize) -> String {
         let yy: u32 = c[3].parse().unwrap_or(25);
         format!("{}{}{:02}", (seq + seq_shift - 1) % 99 + 1, &c[2], (yy + year_shift) % 100)
     });
-    let date = regex::Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d)\b").unwrap_or_else(|e| fail(&e.to_string()));
+    let date =
+        regex::Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d)\b").unwrap_or_else(|e| fail(&e.to_string()));
     let text = date.replace_all(&text, |c: &regex::Captures| {
         let y: u32 = c[3].parse().unwrap_or(2025);
         format!("{}.{}.{}", &c[1], &c[2], y + year_shift)

@@ -181,9 +181,11 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     };
     let (cases, warnings) = case::extract(&flat.lines, &ctx);
     r.warnings.extend(warnings);
-    let (plans, plan_tables) = plan::extract(&flat, !cases.is_empty());
+    // plan tables stay in `tables` too (their typed cells keep fills and status); agenda and
+    // header-field tables are fully represented elsewhere
+    let (plans, _plan_tables) = plan::extract(&flat, !cases.is_empty());
     for (i, t) in flat.tables.iter().enumerate() {
-        if agenda_tables.contains(&i) || plan_tables.contains(&i) || flat.field_tables.contains(&i) {
+        if agenda_tables.contains(&i) || flat.field_tables.contains(&i) {
             continue;
         }
         r.tables.push(tables::record_table(t, plan::caption_before(&flat.lines, i)));

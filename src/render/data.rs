@@ -46,7 +46,9 @@ pub struct Smart {
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!())))
+    cell.get_or_init(|| {
+        Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
+    })
 }
 
 /// The first heuristic SMART assessment (see the module doc).
@@ -74,7 +76,11 @@ pub fn smart(item: &PlanItem) -> Smart {
 /// The display name of a committee: the register's name for a known code, else as written.
 pub fn committee_name(register: &Register, c: Option<&Committee>) -> Option<String> {
     let c = c?;
-    c.code.as_deref().and_then(|code| register.by_code(code)).map(|d| d.name.clone()).or_else(|| Some(c.name.clone()))
+    c.code
+        .as_deref()
+        .and_then(|code| register.by_code(code))
+        .map(|d| d.name.clone())
+        .or_else(|| Some(c.name.clone()))
 }
 
 /// Position of a committee in the register (unknown ones last), for stable ordering.
@@ -101,7 +107,9 @@ pub fn record_date(r: &Record) -> Option<String> {
 pub fn newest_date(records: &[Record], until: Option<&str>) -> Option<String> {
     records
         .iter()
-        .flat_map(|r| r.meeting.iter().map(|m| m.date.clone()).chain(r.cases.iter().filter_map(|c| c.date.clone())))
+        .flat_map(|r| {
+            r.meeting.iter().map(|m| m.date.clone()).chain(r.cases.iter().filter_map(|c| c.date.clone()))
+        })
         .filter(|d| super::lang::parse_iso_date(d).is_some())
         .filter(|d| until.is_none_or(|u| d.as_str() <= u))
         .max()
@@ -204,7 +212,13 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
         title: p.title.clone(),
         committee: committee_name(register, r.committee.as_ref()),
         owner: p.owner.clone(),
-        period: p.period.map(|pd| if pd.from == pd.to { pd.from.to_string() } else { format!("{}–{}", pd.from, pd.to) }),
+        period: p.period.map(|pd| {
+            if pd.from == pd.to {
+                pd.from.to_string()
+            } else {
+                format!("{}–{}", pd.from, pd.to)
+            }
+        }),
         date: record_date(r),
         source: r.source.path.clone(),
         goals,
@@ -353,7 +367,8 @@ pub struct EvaluationCtx {
 
 pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<EvaluationCtx> {
     let def = input.register.by_code(code)?;
-    let plan = fsu_plan(&input.register, &input.records, &def.code).map(|(r, p)| plan_ctx(&input.register, r, p));
+    let plan =
+        fsu_plan(&input.register, &input.records, &def.code).map(|(r, p)| plan_ctx(&input.register, r, p));
     let created = newest_date(&input.records, None).or_else(|| Some(format!("{year:04}-09-01")));
     Some(EvaluationCtx {
         common: common(input, created),
@@ -381,8 +396,10 @@ pub struct StatusCtx {
 }
 
 fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
-    let committees: BTreeSet<String> =
-        plans.iter().map(|p| p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone())).collect();
+    let committees: BTreeSet<String> = plans
+        .iter()
+        .map(|p| p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone()))
+        .collect();
     let mut areas: Vec<AreaCtx> = Vec::new();
     let kind = if committees.len() > 1 { "committee" } else { "goal" };
     for p in plans {
@@ -419,7 +436,9 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
                     || p.owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&c.to_lowercase()))
             })
         })
-        .filter(|(_, p)| opts.plan.as_deref().is_none_or(|t| p.title.to_lowercase().contains(&t.trim().to_lowercase())))
+        .filter(|(_, p)| {
+            opts.plan.as_deref().is_none_or(|t| p.title.to_lowercase().contains(&t.trim().to_lowercase()))
+        })
         .map(|(r, p)| plan_ctx(reg, r, p))
         .collect();
     let (area_kind, areas) = areas_of(&plans);
@@ -589,8 +608,10 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
             }
         }
     }
-    let meetings: Vec<MeetingsCtx> =
-        meetings.into_iter().map(|((_, committee), dates)| MeetingsCtx { committee, dates: dates.into_iter().collect() }).collect();
+    let meetings: Vec<MeetingsCtx> = meetings
+        .into_iter()
+        .map(|((_, committee), dates)| MeetingsCtx { committee, dates: dates.into_iter().collect() })
+        .collect();
     let meeting_count = meetings.iter().map(|m| m.dates.len()).sum();
     let cases: Vec<CommitteeCasesCtx> = cases
         .into_iter()
@@ -625,7 +646,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
             if !t.rows.iter().flatten().any(|c| c.nok.is_some()) {
                 continue;
             }
-            let ncols = t.rows.iter().map(|row| row.len()).chain(std::iter::once(t.header.len())).max().unwrap_or(0);
+            let ncols =
+                t.rows.iter().map(|row| row.len()).chain(std::iter::once(t.header.len())).max().unwrap_or(0);
             let mut sums: Vec<Option<i64>> = vec![None; ncols];
             for row in &t.rows {
                 for (i, c) in row.iter().enumerate() {
@@ -670,7 +692,12 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
 /// The latest year in the data (meeting and case dates, case numbers), if any.
 pub fn latest_year(records: &[Record]) -> Option<i32> {
     let dates = newest_date(records, None).and_then(|d| super::lang::parse_iso_date(&d).map(|(y, _, _)| y));
-    let numbers = records.iter().flat_map(|r| r.cases.iter()).filter_map(|c| c.number.as_ref()).map(|n| n.year as i32).max();
+    let numbers = records
+        .iter()
+        .flat_map(|r| r.cases.iter())
+        .filter_map(|c| c.number.as_ref())
+        .map(|n| n.year as i32)
+        .max();
     dates.max(numbers)
 }
 
@@ -691,7 +718,12 @@ mod tests {
 
     #[test]
     fn smart_heuristics() {
-        let s = smart(&item("Etablere felles rutine for utskrivning innen juni 2025", Some("Mål"), Some("LSU"), None));
+        let s = smart(&item(
+            "Etablere felles rutine for utskrivning innen juni 2025",
+            Some("Mål"),
+            Some("LSU"),
+            None,
+        ));
         assert_eq!(
             s,
             Smart { specific: true, measurable: true, achievable: true, relevant: true, time_bound: true }

@@ -128,7 +128,15 @@ pub struct Interp<'d> {
 
 impl<'d> Interp<'d> {
     pub fn new(doc: &'d Document, limit: usize, deadline: Instant) -> Self {
-        Interp { doc, fonts: HashMap::new(), names: GlyphNames::default(), limit, deadline, timed_out: false, ops: 0 }
+        Interp {
+            doc,
+            fonts: HashMap::new(),
+            names: GlyphNames::default(),
+            limit,
+            deadline,
+            timed_out: false,
+            ops: 0,
+        }
     }
 
     /// Run one page. `page_id` is the page dictionary.
@@ -339,7 +347,13 @@ impl<'d> Interp<'d> {
                 "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
                     if out.shapes.len() < MAX_SHAPES_PER_PAGE {
                         for r in rects.drain(..) {
-                            out.shapes.push(Shape { x0: r[0], y0: r[1], x1: r[2], y1: r[3], fill: Some(gs.fill) });
+                            out.shapes.push(Shape {
+                                x0: r[0],
+                                y0: r[1],
+                                x1: r[2],
+                                y1: r[3],
+                                fill: Some(gs.fill),
+                            });
                         }
                         // closed polygons of axis-aligned segments: their bounding box
                         if segs.len() >= 3 && segs.iter().all(|s| axis_aligned(s)) {
@@ -466,12 +480,21 @@ impl<'d> Interp<'d> {
         }
     }
 
-    fn form(&mut self, resources: Option<&'d Dictionary>, name: &[u8], gs: &GState, out: &mut Page, forms: &mut Vec<ObjectId>) {
+    fn form(
+        &mut self,
+        resources: Option<&'d Dictionary>,
+        name: &[u8],
+        gs: &GState,
+        out: &mut Page,
+        forms: &mut Vec<ObjectId>,
+    ) {
         let doc = self.doc;
         if forms.len() >= MAX_FORM_DEPTH {
             return;
         }
-        let Some(xobjects) = resources.and_then(|r| dict_get(doc, r, b"XObject")).and_then(|o| o.as_dict().ok()) else {
+        let Some(xobjects) =
+            resources.and_then(|r| dict_get(doc, r, b"XObject")).and_then(|o| o.as_dict().ok())
+        else {
             return;
         };
         let Ok(Object::Reference(id)) = xobjects.get(name) else { return };
@@ -581,7 +604,8 @@ fn color_space(doc: &Document, resources: Option<&Dictionary>, name: &[u8]) -> C
         b"DeviceCMYK" | b"CMYK" => return ColorSpace::Cmyk,
         _ => {}
     }
-    let Some(cs) = resources.and_then(|r| dict_get(doc, r, b"ColorSpace")).and_then(|o| o.as_dict().ok()) else {
+    let Some(cs) = resources.and_then(|r| dict_get(doc, r, b"ColorSpace")).and_then(|o| o.as_dict().ok())
+    else {
         return ColorSpace::Other;
     };
     match dict_get(doc, cs, name) {

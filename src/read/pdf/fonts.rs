@@ -54,17 +54,17 @@ impl Font {
                     None => hi,
                 };
                 i += 2;
-                f(Code {
-                    code,
-                    text: self.text_of(code),
-                    width: self.width_of(code),
-                    is_space_byte: false,
-                });
+                f(Code { code, text: self.text_of(code), width: self.width_of(code), is_space_byte: false });
             }
         } else {
             for &b in bytes {
                 let code = b as u32;
-                f(Code { code, text: self.text_of(code), width: self.width_of(code), is_space_byte: b == 32 });
+                f(Code {
+                    code,
+                    text: self.text_of(code),
+                    width: self.width_of(code),
+                    is_space_byte: b == 32,
+                });
             }
         }
     }
@@ -156,7 +156,8 @@ pub fn load_font(doc: &Document, dict: &Dictionary, limit: usize, names: &mut Gl
             if let Some(Object::Array(w)) = dict_get(doc, cid, b"W") {
                 read_cid_widths(doc, w, &mut font.widths);
             }
-            descriptor = descriptor.or_else(|| dict_get(doc, cid, b"FontDescriptor").and_then(|o| o.as_dict().ok()));
+            descriptor =
+                descriptor.or_else(|| dict_get(doc, cid, b"FontDescriptor").and_then(|o| o.as_dict().ok()));
         } else {
             font.default_width = 1000.0;
         }
@@ -267,8 +268,9 @@ fn resolve_glyph_name(doc: &Document, name: &[u8]) -> Option<String> {
     let base = s.split('.').next().unwrap_or(s);
     if let Some(hex) = base.strip_prefix("uni") {
         if hex.len() >= 4 && hex.len() % 4 == 0 {
-            let units: Vec<u16> =
-                (0..hex.len() / 4).filter_map(|k| u16::from_str_radix(hex.get(k * 4..k * 4 + 4)?, 16).ok()).collect();
+            let units: Vec<u16> = (0..hex.len() / 4)
+                .filter_map(|k| u16::from_str_radix(hex.get(k * 4..k * 4 + 4)?, 16).ok())
+                .collect();
             let t: String = char::decode_utf16(units).filter_map(Result::ok).collect();
             if !t.is_empty() {
                 return Some(clean_text(&t));
@@ -304,7 +306,12 @@ fn resolve_glyph_name(doc: &Document, name: &[u8]) -> Option<String> {
 }
 
 /// Text per single-byte code from `Encoding` (name or dictionary with `Differences`).
-fn simple_encoding(doc: &Document, dict: &Dictionary, base_font: Option<&str>, names: &mut GlyphNames) -> Vec<Option<String>> {
+fn simple_encoding(
+    doc: &Document,
+    dict: &Dictionary,
+    base_font: Option<&str>,
+    names: &mut GlyphNames,
+) -> Vec<Option<String>> {
     let enc = dict_get(doc, dict, b"Encoding");
     let base_name: &[u8] = match enc {
         Some(Object::Name(n)) => n,
@@ -418,8 +425,13 @@ fn tokenize(data: &[u8]) -> Vec<Tok<'_>> {
                 while j < data.len() && data.get(j) != Some(&b'>') {
                     j += 1;
                 }
-                let digits: Vec<u8> =
-                    data.get(start..j).unwrap_or(&[]).iter().copied().filter(|b| b.is_ascii_hexdigit()).collect();
+                let digits: Vec<u8> = data
+                    .get(start..j)
+                    .unwrap_or(&[])
+                    .iter()
+                    .copied()
+                    .filter(|b| b.is_ascii_hexdigit())
+                    .collect();
                 let mut bytes = Vec::with_capacity(digits.len() / 2 + 1);
                 for pair in digits.chunks(2) {
                     let hi = hexval(pair.first().copied().unwrap_or(b'0'));
@@ -499,8 +511,10 @@ fn code_of(bytes: &[u8]) -> u32 {
 }
 
 fn utf16_text(bytes: &[u8]) -> String {
-    let units: Vec<u16> =
-        bytes.chunks(2).map(|p| ((p.first().copied().unwrap_or(0) as u16) << 8) | p.get(1).copied().unwrap_or(0) as u16).collect();
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|p| ((p.first().copied().unwrap_or(0) as u16) << 8) | p.get(1).copied().unwrap_or(0) as u16)
+        .collect();
     let t: String = char::decode_utf16(units).filter_map(Result::ok).collect();
     clean_text(&t)
 }

@@ -92,7 +92,8 @@ impl Line {
 /// Group a page's glyphs into lines. `vrules` are x positions of vertical rules with their
 /// y extent, which split chunks.
 pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> Vec<Line> {
-    let mut idx: Vec<usize> = (0..page.glyphs.len()).filter(|&i| page.glyphs.get(i).is_some_and(|g| g.size > 0.5)).collect();
+    let mut idx: Vec<usize> =
+        (0..page.glyphs.len()).filter(|&i| page.glyphs.get(i).is_some_and(|g| g.size > 0.5)).collect();
     idx.sort_by(|&a, &b| {
         let (ga, gb) = (&page.glyphs[a], &page.glyphs[b]);
         gb.y.total_cmp(&ga.y).then(ga.x0.total_cmp(&gb.x0))
@@ -134,7 +135,8 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
                     continue;
                 }
                 let gap = g.x0 - px1;
-                let split_rule = vrules.iter().any(|&(x, y0, y1)| x > px1 - 1.0 && x < g.x0 + 1.0 && y >= y0 && y <= y1);
+                let split_rule =
+                    vrules.iter().any(|&(x, y0, y1)| x > px1 - 1.0 && x < g.x0 + 1.0 && y >= y0 && y <= y1);
                 if gap > CHUNK_GAP * size || split_rule {
                     if let Some(c) = chunks.last_mut() {
                         trim_chunk(c);
@@ -212,11 +214,15 @@ fn trim_chunk(c: &mut Chunk) {
 /// A list marker at the start of a line: (label, ordered, width of marker in chars).
 pub fn list_marker(text: &str) -> Option<(String, bool)> {
     let first = text.split(' ').next()?;
-    if first.len() == text.len() && !(first.chars().count() == 1 && "•▪◦●○■\u{F0B7}".contains(first)) {
+    if first.len() == text.len() && !(first.chars().count() == 1 && "•▪◦●○■\u{F0B7}".contains(first))
+    {
         // a marker alone on its line is not a list item (a lone bullet is an empty item)
         return None;
     }
-    let bullets = ['•', '–', '-', '▪', '◦', '●', '○', '■', '□', '➢', '✓', '*', '·', '\u{F0B7}', '—', '‣', '⁃', '►', '→', '✔'];
+    let bullets = [
+        '•', '–', '-', '▪', '◦', '●', '○', '■', '□', '➢', '✓', '*', '·', '\u{F0B7}', '—', '‣', '⁃', '►', '→',
+        '✔',
+    ];
     let mut cs = first.chars();
     let c0 = cs.next()?;
     if first.chars().count() == 1 && bullets.contains(&c0) {
@@ -231,7 +237,8 @@ pub fn list_marker(text: &str) -> Option<(String, bool)> {
     if body.is_empty() {
         return None;
     }
-    let digits = body.split('.').all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()));
+    let digits =
+        body.split('.').all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()));
     let letter = body.chars().count() == 1 && body.chars().all(|c| c.is_alphabetic() && c.is_lowercase());
     let upper_letter = body.chars().count() == 1 && body.chars().all(|c| c.is_ascii_uppercase());
     let roman = body.len() <= 5 && body.chars().all(|c| matches!(c, 'i' | 'v' | 'x'));
@@ -360,7 +367,13 @@ pub fn style_of(lines: &[Line]) -> Style {
 }
 
 /// Lines → blocks. `right` is the right edge of the text column.
-pub fn blocks_from_lines(lines: &[Line], style: &Style, right: f32, first_index: u32, in_cell: bool) -> Vec<Block> {
+pub fn blocks_from_lines(
+    lines: &[Line],
+    style: &Style,
+    right: f32,
+    first_index: u32,
+    in_cell: bool,
+) -> Vec<Block> {
     let mut out = Vec::new();
     let mut acc: Option<Acc> = None;
     let mut index = first_index;
@@ -368,7 +381,8 @@ pub fn blocks_from_lines(lines: &[Line], style: &Style, right: f32, first_index:
         let text = line.text();
         let flags = line.flags();
         let marker = list_marker(&text).filter(|(label, _)| {
-            line.chunks.first().is_some_and(|c| c.text == *label) || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
+            line.chunks.first().is_some_and(|c| c.text == *label)
+                || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
         });
         let starts_new = match &acc {
             None => true,
@@ -376,7 +390,8 @@ pub fn blocks_from_lines(lines: &[Line], style: &Style, right: f32, first_index:
                 let prev = &a.last;
                 let pitch = prev.y - line.y;
                 let gap_break = line.page != prev.page && a.text.ends_with(['.', ':', '!', '?'])
-                    || line.page == prev.page && (pitch > style.pitch * 1.3 * prev.size.max(line.size) || pitch < 0.0);
+                    || line.page == prev.page
+                        && (pitch > style.pitch * 1.3 * prev.size.max(line.size) || pitch < 0.0);
                 let size_break = (prev.size - line.size).abs() > 0.12 * prev.size.max(line.size);
                 let prev_end_bold = a.flags.last().is_some_and(|f| f.0);
                 let weight_break = (prev.bold() && !line.bold()) || (!prev_end_bold && line.bold());
@@ -398,7 +413,12 @@ pub fn blocks_from_lines(lines: &[Line], style: &Style, right: f32, first_index:
                     let lead = rest.len() - rest.trim_start().len();
                     let rest_flags: Vec<Flags> = flags.iter().copied().skip(skip + lead).collect();
                     let cont = line.chunks.get(1).map_or(line.x0 + line.size, |c| c.x0);
-                    (rest.trim_start().to_string(), rest_flags, Some((label.clone(), *ordered, line.x0)), cont)
+                    (
+                        rest.trim_start().to_string(),
+                        rest_flags,
+                        Some((label.clone(), *ordered, line.x0)),
+                        cont,
+                    )
                 }
                 None => (text.clone(), flags.clone(), None, line.x0),
             };
@@ -447,7 +467,13 @@ fn finish(a: Acc, style: &Style) -> Block {
     let text = Text { emphasis: emphasis(&flags), text: a.text };
     if let Some((label, ordered, x)) = a.marker {
         // level is settled later from the marker's indent
-        return Block::ListItem { level: (x.max(0.0) / 4.0).min(250.0) as u8, label: Some(label), ordered, text, pos };
+        return Block::ListItem {
+            level: (x.max(0.0) / 4.0).min(250.0) as u8,
+            label: Some(label),
+            ordered,
+            text,
+            pos,
+        };
     }
     if let Some(level) = style.heading_level(a.size) {
         if a.lines <= 3 && text.text.chars().count() < 200 {
@@ -487,8 +513,10 @@ fn settle_list_levels(blocks: &mut [Block]) {
 }
 
 fn settle_run(run: &mut [Block]) {
-    let mut indents: Vec<u8> =
-        run.iter().filter_map(|b| if let Block::ListItem { level, .. } = b { Some(*level) } else { None }).collect();
+    let mut indents: Vec<u8> = run
+        .iter()
+        .filter_map(|b| if let Block::ListItem { level, .. } = b { Some(*level) } else { None })
+        .collect();
     indents.sort_unstable();
     // merge indents closer than 8 pt (2 units)
     let mut clusters: Vec<u8> = Vec::new();
@@ -535,7 +563,9 @@ fn is_page_number(text: &str) -> bool {
     let t = t.strip_prefix("side").or_else(|| t.strip_prefix("page")).unwrap_or(&t).trim().to_string();
     !t.is_empty()
         && t.chars().any(|c| c.is_ascii_digit())
-        && t.split(['/', ' ']).filter(|w| !w.is_empty()).all(|w| w.chars().all(|c| c.is_ascii_digit()) || w == "av" || w == "of")
+        && t.split(['/', ' '])
+            .filter(|w| !w.is_empty())
+            .all(|w| w.chars().all(|c| c.is_ascii_digit()) || w == "av" || w == "of")
 }
 
 /// Remove running headers and footers from the pages' lines; returns (headers, footers) text.
@@ -597,7 +627,10 @@ fn right_edge(lines: &[Line]) -> f32 {
     let mut ends: Vec<f32> = lines.iter().filter(|l| l.text().chars().count() > 25).map(|l| l.x1).collect();
     ends.sort_by(f32::total_cmp);
     let n = ends.len();
-    ends.get(n.saturating_sub(1 + n / 20)).copied().or_else(|| lines.iter().map(|l| l.x1).reduce(f32::max)).unwrap_or(0.0)
+    ends.get(n.saturating_sub(1 + n / 20))
+        .copied()
+        .or_else(|| lines.iter().map(|l| l.x1).reduce(f32::max))
+        .unwrap_or(0.0)
 }
 
 /// One item of a page in reading order.
@@ -687,6 +720,8 @@ pub fn build(pages: &[Page], doc: &mut Document) {
     }
     settle_list_levels(&mut blocks);
     doc.blocks = blocks;
-    doc.headers = headers.into_iter().map(|t| Block::Paragraph { text: Text::plain(t), pos: Pos::default() }).collect();
-    doc.footers = footers.into_iter().map(|t| Block::Paragraph { text: Text::plain(t), pos: Pos::default() }).collect();
+    doc.headers =
+        headers.into_iter().map(|t| Block::Paragraph { text: Text::plain(t), pos: Pos::default() }).collect();
+    doc.footers =
+        footers.into_iter().map(|t| Block::Paragraph { text: Text::plain(t), pos: Pos::default() }).collect();
 }

@@ -50,7 +50,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             result
         }
         Err(mpsc::RecvTimeoutError::Timeout) => Err(ReadError::Timeout(limits.max_millis)),
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(ReadError::Internal("the PDF worker stopped".into())),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Err(ReadError::Internal("the PDF worker stopped".into()))
+        }
     }
 }
 
@@ -58,7 +60,8 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let start = Instant::now();
     let deadline = start + Duration::from_millis(limits.max_millis);
     let part_limit = usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX);
-    let opts = lopdf::LoadOptions { max_decompressed_size: Some(part_limit), ..lopdf::LoadOptions::default() };
+    let opts =
+        lopdf::LoadOptions { max_decompressed_size: Some(part_limit), ..lopdf::LoadOptions::default() };
     let pdf = lopdf::Document::load_mem_with_options(bytes, opts).map_err(load_error)?;
     if pdf.is_encrypted() {
         return Err(ReadError::EncryptedPdf);

@@ -206,7 +206,8 @@ fn ruled(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Vec<
                 let mut r1 = r;
                 while r1 + 1 < nr
                     && !has_h(rules, g.ys[r1 + 1], x0, x1)
-                    && (c..=c1).all(|k| owner.get(r1 + 1).and_then(|row| row.get(k)).copied().flatten().is_none())
+                    && (c..=c1)
+                        .all(|k| owner.get(r1 + 1).and_then(|row| row.get(k)).copied().flatten().is_none())
                 {
                     r1 += 1;
                 }
@@ -218,7 +219,17 @@ fn ruled(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Vec<
                         }
                     }
                 }
-                boxes.push(CellBox { r0: r, r1, c0: c, c1, x0, x1, y0: g.ys[r1 + 1], y1: ytop, lines: Vec::new() });
+                boxes.push(CellBox {
+                    r0: r,
+                    r1,
+                    c0: c,
+                    c1,
+                    x0,
+                    x1,
+                    y0: g.ys[r1 + 1],
+                    y1: ytop,
+                    lines: Vec::new(),
+                });
             }
         }
         // assign chunks
@@ -235,7 +246,9 @@ fn ruled(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Vec<
             for ch in l.chunks.iter() {
                 let cx = (ch.x0 + ch.x1) / 2.0;
                 let target = if cx >= tx0 && cx <= tx1 {
-                    boxes.iter_mut().find(|b| cx >= b.x0 - 1.0 && cx <= b.x1 + 1.0 && cy >= b.y0 - 1.0 && cy <= b.y1 + 1.0)
+                    boxes.iter_mut().find(|b| {
+                        cx >= b.x0 - 1.0 && cx <= b.x1 + 1.0 && cy >= b.y0 - 1.0 && cy <= b.y1 + 1.0
+                    })
                 } else {
                     None
                 };
@@ -382,7 +395,8 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
         let mut begin = i;
         while begin > 0 {
             let (Some(p), Some(n)) = (lines.get(begin - 1), lines.get(begin)) else { break };
-            if p.y - n.y > style.pitch * size * 1.4 || !fits(&cols, p, size) || col_of(&cols, p.x0) == Some(0) {
+            if p.y - n.y > style.pitch * size * 1.4 || !fits(&cols, p, size) || col_of(&cols, p.x0) == Some(0)
+            {
                 break;
             }
             begin -= 1;
@@ -412,7 +426,8 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
     let x_right = region.iter().map(|l| l.x1).fold(x_left, f32::max);
     // cut rows: at a rule, or where the gap between lines is wider than inside a cell; without
     // wider gaps (no cell padding), where the first column starts a new entry
-    let gaps: Vec<f32> = region.windows(2).map(|w| w.first().map_or(0.0, |a| a.y) - w.get(1).map_or(0.0, |b| b.y)).collect();
+    let gaps: Vec<f32> =
+        region.windows(2).map(|w| w.first().map_or(0.0, |a| a.y) - w.get(1).map_or(0.0, |b| b.y)).collect();
     let min_gap = gaps.iter().copied().filter(|g| *g > 0.0).fold(f32::MAX, f32::min);
     let padded = gaps.iter().any(|g| *g > min_gap * 1.12);
     let mut rows_lines: Vec<Vec<&Line>> = Vec::new();
