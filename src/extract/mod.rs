@@ -21,7 +21,7 @@ pub mod plan;
 pub mod tables;
 
 use crate::config::Register;
-use crate::model::{Block, Document, Table};
+use crate::model::{Block, Document, Format, Table};
 use crate::record::{self, Record, Source};
 use std::collections::BTreeSet;
 
@@ -122,9 +122,32 @@ pub fn flatten(doc: &Document) -> Flat<'_> {
             }
             Block::PageBreak { .. } => continue,
         };
-        let folded = fold(&text.text);
+        let mut folded = fold(&text.text);
         if folded.is_empty() && !matches!(kind, LineKind::Item { .. }) {
             continue;
+        }
+        let mut kind = kind;
+        if kind == LineKind::Para {
+            // a paragraph that starts with a list label (typed by hand, or a PDF's list line)
+            if let Some((label, rest)) = crate::read::text::ordered_label(&folded) {
+                let rest = rest.to_string();
+                kind = LineKind::Item { level: 0, label: Some(label), ordered: true };
+                folded = rest;
+            } else if doc.format == Format::Pdf {
+                // a PDF line that continues the list item above it (wrapped mid-sentence)
+                if let Some(prev) = flat.lines.last_mut().filter(|p| p.is_item()) {
+                    let lower = folded.chars().next().is_some_and(|c| c.is_lowercase());
+                    let open = !prev.text.trim_end().ends_with(['.', ':', ';', '!', '?']);
+                    // the last few words of a sentence: `Romsdal.`, `11.02.2026.`
+                    let tail = folded.split(' ').count() <= 3
+                        && (folded.chars().next().is_some_and(|c| c.is_ascii_digit())
+                            || folded.ends_with(['.', ';']));
+                    if lower || (open && tail) {
+                        prev.text = format!("{} {folded}", prev.text.trim_end());
+                        continue;
+                    }
+                }
+            }
         }
         flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None });
     }
@@ -205,4 +228,39 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     r.cases = cases;
     r.plans = plans;
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Pos, Text};
+
+    fn para(s: &str) -> Block {
+        Block::Paragraph { text: Text::plain(s), pos: Pos::default() }
+    }
+
+    #[test]
+    fn labelled_paragraphs_become_items_and_pdf_lines_rejoin() {
+        let mut doc = Document::new(Format::Pdf);
+        doc.blocks = vec![
+            para("1. Utvalet ber kommunane om å gå gjennom"),
+            para("rutinane sine."),
+            para("2. Saka vert følgd opp i møte"),
+            para("11.02.2026."),
+            para("Bakgrunn"),
+        ];
+        let flat = flatten(&doc);
+        let got: Vec<(bool, &str)> = flat.lines.iter().map(|l| (l.is_item(), l.text.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (true, "Utvalet ber kommunane om å gå gjennom rutinane sine."),
+                (true, "Saka vert følgd opp i møte 11.02.2026."),
+                (false, "Bakgrunn"),
+            ]
+        );
+        // in a DOCX a paragraph is a paragraph: no rejoining
+        doc.format = Format::Docx;
+        assert_eq!(flatten(&doc).lines.len(), 5);
+    }
 }
