@@ -56,11 +56,30 @@ impl Line {
 }
 
 /// The flattened document.
-pub struct Flat<'a> {
+pub struct Flat {
     pub lines: Vec<Line>,
-    pub tables: Vec<&'a Table>,
+    /// Tables in order; a table continued on the next page (same header row) is one table.
+    pub tables: Vec<Table>,
     /// Tables read as `Key: value` fields (a header row of labels over one row of values).
     pub field_tables: Vec<usize>,
+}
+
+/// Page furniture left in the body (`Side 1 av 2`, `Page 3`, `2 av 5`): not content.
+fn page_number(s: &str) -> bool {
+    let words: Vec<String> = s.to_lowercase().split_whitespace().map(str::to_string).collect();
+    let num = |w: Option<&String>| w.is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()));
+    match words.as_slice() {
+        [w, _] if w == "side" || w == "page" => num(words.get(1)),
+        [w, _, of, _] if (w == "side" || w == "page") && (of == "av" || of == "of") => {
+            num(words.get(1)) && num(words.get(3))
+        }
+        [_, of, _] if of == "av" || of == "of" => num(words.first()) && num(words.get(2)),
+        _ => false,
+    }
+}
+
+fn row_texts(row: Option<&crate::model::Row>) -> Vec<String> {
+    row.map(|r| r.cells.iter().map(|c| fold(&c.text())).collect()).unwrap_or_default()
 }
 
 /// A two-row table whose first row holds short labels (`Utval | Møtedato | Saksnr.`): its
@@ -92,7 +111,7 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Flatten the body into lines.
-pub fn flatten(doc: &Document) -> Flat<'_> {
+pub fn flatten(doc: &Document) -> Flat {
     let mut flat = Flat { lines: Vec::new(), tables: Vec::new(), field_tables: Vec::new() };
     for b in &doc.blocks {
         let (kind, text) = match b {
@@ -102,8 +121,17 @@ pub fn flatten(doc: &Document) -> Flat<'_> {
                 (LineKind::Item { level: *level, label: label.clone(), ordered: *ordered }, text)
             }
             Block::Table(t) => {
+                // the same header row right after a table: the table goes on (a page break)
+                let prev = flat.lines.last().and_then(|l| l.table).and_then(|i| flat.tables.get_mut(i));
+                if let Some(prev) = prev {
+                    if t.rows.len() > 1 && row_texts(prev.rows.first()) == row_texts(t.rows.first()) {
+                        let rows = t.rows.iter().skip(1).cloned();
+                        prev.rows.extend(rows);
+                        continue;
+                    }
+                }
                 let ti = flat.tables.len();
-                flat.tables.push(t);
+                flat.tables.push(t.clone());
                 match field_lines(t) {
                     Some(fields) => {
                         flat.field_tables.push(ti);
@@ -123,7 +151,7 @@ pub fn flatten(doc: &Document) -> Flat<'_> {
             Block::PageBreak { .. } => continue,
         };
         let mut folded = fold(&text.text);
-        if folded.is_empty() && !matches!(kind, LineKind::Item { .. }) {
+        if folded.is_empty() && !matches!(kind, LineKind::Item { .. }) || page_number(&folded) {
             continue;
         }
         let mut kind = kind;
@@ -149,9 +177,57 @@ pub fn flatten(doc: &Document) -> Flat<'_> {
                 }
             }
         }
+        if doc.format == Format::Pdf {
+            if let LineKind::Item { level, label: Some(label), ordered: true } = &kind {
+                // a PDF line holding two items: `… til orientering. 2. SSU ber …`
+                let (level, mut label) = (*level, label.clone());
+                let mut rest = folded;
+                while let Some((head, next_label, tail)) = split_next_item(&rest, &label) {
+                    let item = LineKind::Item { level, label: Some(label.clone()), ordered: true };
+                    flat.lines.push(Line { kind: item, bold: false, text: head, table: None });
+                    label = next_label;
+                    rest = tail;
+                }
+                let item = LineKind::Item { level, label: Some(label), ordered: true };
+                flat.lines.push(Line { kind: item, bold: false, text: rest, table: None });
+                continue;
+            }
+        }
         flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None });
     }
     flat
+}
+
+/// The label after `label` (`2.` after `1.`, `b.` after `a.`), if it has one.
+fn next_label(label: &str) -> Option<String> {
+    let (core, punct) = label.split_at(label.len().checked_sub(1)?);
+    if !matches!(punct, "." | ")") {
+        return None;
+    }
+    if let Ok(n) = core.parse::<u32>() {
+        return Some(format!("{}{punct}", n + 1));
+    }
+    let mut chars = core.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_lowercase() && c != 'z' => {
+            Some(format!("{}{punct}", (c as u8 + 1) as char))
+        }
+        _ => None,
+    }
+}
+
+/// Split `text` where the next label of the sequence starts a new sentence:
+/// `(text before, next label, text after)`.
+fn split_next_item(text: &str, label: &str) -> Option<(String, String, String)> {
+    let next = next_label(label)?;
+    let needle = format!(" {next} ");
+    let at = text.find(&needle)?;
+    let before = text[..at].trim_end();
+    let after = text[at + needle.len()..].trim_start();
+    let ends_sentence =
+        before.ends_with(['.', ':', ';', '!', '?']) || !next.starts_with(|c: char| c.is_ascii_digit());
+    (ends_sentence && after.chars().next().is_some_and(char::is_alphabetic) && !before.is_empty())
+        .then(|| (before.to_string(), next, after.to_string()))
 }
 
 /// Lower-case words that the document writes in lower case somewhere: a capitalised word in
@@ -247,6 +323,7 @@ mod tests {
             para("rutinane sine."),
             para("2. Saka vert følgd opp i møte"),
             para("11.02.2026."),
+            para("Side 1 av 2"),
             para("Bakgrunn"),
         ];
         let flat = flatten(&doc);
@@ -259,6 +336,10 @@ mod tests {
                 (false, "Bakgrunn"),
             ]
         );
+        let mut two = Document::new(Format::Pdf);
+        two.blocks = vec![para("1. Saka vert teken til orientering. 2. SSU ber om a. status b. plan")];
+        let texts: Vec<String> = flatten(&two).lines.iter().map(|l| l.text.clone()).collect();
+        assert_eq!(texts, vec!["Saka vert teken til orientering.", "SSU ber om a. status b. plan"]);
         // in a DOCX a paragraph is a paragraph: no rejoining
         doc.format = Format::Docx;
         assert_eq!(flatten(&doc).lines.len(), 5);
