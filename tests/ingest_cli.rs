@@ -1,8 +1,10 @@
 //! `saksflyt ingest` / `log` / `export` as a child process: re-runs give identical databases,
 //! per-file isolation, and a batch killed mid-way is consistent and completes on a re-run.
+//! Corpora are `samples/` and DOCX copies of the samples with changed case numbers.
 
 use rusqlite::Connection;
 use saksflyt::store::Store;
+use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -15,43 +17,55 @@ fn ingest(dir: &Path, db: &Path, extra: &[&str]) -> Output {
     bin().arg("ingest").arg(dir).arg("--db").arg(db).args(extra).output().unwrap()
 }
 
-/// An invented case paper in plain text: committee ASU, case `seq/24`, one deadline, one
-/// reference back to the previous case.
-fn paper(seq: u32) -> String {
-    let day = 1 + seq % 28;
-    format!(
-        "Administrativt samarbeidsutvalg (ASU)\n\n\
-         Møtedato: {day:02}.09.2024\n\n\
-         Sak {seq}/24 Oppfølging sak {prev}/24 – felles rutine nr. {seq}\n\n\
-         Saksansvarlig: Kari Nordmann\n\n\
-         Bakgrunn\n\n\
-         Saken gjelder rutine nummer {seq} for samhandling mellom kommunene og sykehuset. \
-         Arbeidsgruppen har sett på erfaringer fra tidligere møter.\n\n\
-         Forslag til vedtak\n\n\
-         1. ASU tar saken til orientering.\n\
-         2. ASU ber sekretariatet legge fram en plan innen 01.12.2024.\n",
-        prev = seq.saturating_sub(1).max(1)
-    )
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
 
-fn text_folder(dir: &Path, n: u32) -> PathBuf {
+/// Rewrite case numbers (`15/25` → `N/25`) and the first text run of a DOCX's
+/// `word/document.xml`, keeping the package as it is otherwise.
+fn docx_variant(data: &[u8], k: u32) -> Vec<u8> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(data)).unwrap();
+    let mut zout = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let case = regex::Regex::new(r"\b(\d{1,2})/(2\d)\b").unwrap();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        if f.name() == "word/document.xml" {
+            let mut xml = String::new();
+            f.read_to_string(&mut xml).unwrap();
+            let xml = case.replace_all(&xml, |c: &regex::Captures| {
+                let seq: u32 = c[1].parse().unwrap();
+                format!("{}/{}", (seq + k) % 99 + 1, &c[2])
+            });
+            let xml = xml.replacen("</w:t>", &format!(" {k}</w:t>"), 1);
+            zout.start_file("word/document.xml", opts).unwrap();
+            zout.write_all(xml.as_bytes()).unwrap();
+        } else {
+            drop(f);
+            zout.raw_copy_file(zin.by_index_raw(i).unwrap()).unwrap();
+        }
+    }
+    zout.finish().unwrap().into_inner()
+}
+
+/// `n` DOCX papers made from the samples, with changed case numbers (a third in `sub/`).
+fn docx_folder(dir: &Path, n: u32) -> PathBuf {
+    let mut originals: Vec<PathBuf> = std::fs::read_dir(samples())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "docx"))
+        .collect();
+    originals.sort();
+    assert!(!originals.is_empty(), "samples/*.docx");
+    let data: Vec<Vec<u8>> = originals.iter().map(|p| std::fs::read(p).unwrap()).collect();
     let folder = dir.join("papers");
     std::fs::create_dir_all(folder.join("sub")).unwrap();
-    for i in 1..=n {
-        let sub = if i % 3 == 0 { "sub/" } else { "" };
-        std::fs::write(folder.join(format!("{sub}sak-{i:04}.txt")), paper(i)).unwrap();
+    for i in 0..n {
+        let sub = if i % 3 == 2 { "sub/" } else { "" };
+        let src = &data[i as usize % data.len()];
+        std::fs::write(folder.join(format!("{sub}paper-{i:04}.docx")), docx_variant(src, i)).unwrap();
     }
     folder
-}
-
-/// `samples/` when the repository has it, else a folder of generated text papers.
-fn corpus(dir: &Path) -> PathBuf {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    if samples.is_dir() {
-        samples
-    } else {
-        text_folder(dir, 12)
-    }
 }
 
 fn documents(db: &Path) -> i64 {
@@ -66,34 +80,48 @@ fn candidates(dir: &Path) -> usize {
 }
 
 #[test]
-fn ingesting_twice_gives_an_identical_database() {
+fn ingesting_samples_twice_gives_an_identical_database() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = corpus(tmp.path());
+    let dir = samples();
     let db = tmp.path().join("a.db");
-    let first = ingest(&dir, &db, &[]);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let first = ingest(&dir, &db, &["--json"]);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    let s1: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
     let dump = Store::open(&db).unwrap().dump().unwrap();
-    assert_eq!(documents(&db) as usize, candidates(&dir));
+    let failed = s1["failed"].as_u64().unwrap();
+    assert_eq!(s1["read"].as_u64().unwrap() + failed, candidates(&dir) as u64);
+    assert_eq!(first.status.code(), Some(if failed == 0 { 0 } else { 1 }), "{stderr}");
+    // Every DOCX sample is stored (the DOCX reader is in place; text and PDF follow their readers).
+    let stored: Vec<String> =
+        Store::open(&db).unwrap().records().unwrap().into_iter().map(|r| r.source.path).collect();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "docx") {
+            let key = saksflyt::store::ingest::display_key(&p);
+            assert!(stored.contains(&key), "{key} stored; stderr: {stderr}");
+        }
+    }
 
     let second = ingest(&dir, &db, &["--json"]);
-    assert!(second.status.success());
-    let summary: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
-    assert_eq!(summary["read"], 0);
-    assert_eq!(summary["unchanged"].as_u64().unwrap() as usize, candidates(&dir));
+    assert_eq!(second.status.code(), first.status.code());
+    let s2: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(s2["read"], 0);
+    assert_eq!(s2["unchanged"], s1["read"]);
+    assert_eq!(s2["failures"], s1["failures"]);
     assert_eq!(Store::open(&db).unwrap().dump().unwrap(), dump);
 
     // --force re-reads everything and still changes nothing; a fresh database is identical.
-    assert!(ingest(&dir, &db, &["--force", "--quiet"]).status.success());
+    ingest(&dir, &db, &["--force", "--quiet"]);
     assert_eq!(Store::open(&db).unwrap().dump().unwrap(), dump);
     let other = tmp.path().join("b.db");
-    assert!(ingest(&dir, &other, &["--quiet"]).status.success());
+    ingest(&dir, &other, &["--quiet"]);
     assert_eq!(Store::open(&other).unwrap().dump().unwrap(), dump);
 }
 
 #[test]
 fn a_corrupt_file_is_reported_and_the_others_are_stored() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = text_folder(tmp.path(), 5);
+    let dir = docx_folder(tmp.path(), 5);
     std::fs::write(dir.join("broken.docx"), b"PK\x03\x04 this is not a zip package at all").unwrap();
     std::fs::write(dir.join("bilde.png"), b"\x89PNG").unwrap();
     let db = tmp.path().join("s.db");
@@ -131,7 +159,7 @@ fn usage_errors_exit_with_2() {
 #[test]
 fn a_killed_ingest_leaves_a_consistent_store_that_a_rerun_completes() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = text_folder(tmp.path(), 600);
+    let dir = docx_folder(tmp.path(), 300);
     let total = candidates(&dir) as i64;
 
     let reference = tmp.path().join("reference.db");
@@ -171,7 +199,7 @@ fn a_killed_ingest_leaves_a_consistent_store_that_a_rerun_completes() {
 #[test]
 fn export_writes_one_record_per_line_and_log_prints() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = corpus(tmp.path());
+    let dir = docx_folder(tmp.path(), 12);
     let db = tmp.path().join("s.db");
     assert!(ingest(&dir, &db, &["--quiet"]).status.success());
     let out = tmp.path().join("records.jsonl");

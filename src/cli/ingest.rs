@@ -117,14 +117,14 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
             o.insert("elapsed_ms".into(), serde_json::json!(elapsed.as_millis() as u64));
             o.insert("db".into(), serde_json::json!(a.db.display().to_string()));
         }
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        print_out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
     } else if !a.quiet {
         for s in &summary.skipped {
             eprintln!("skipped {}: {}", s.path, s.reason);
         }
         let c = &summary.store;
-        println!(
-            "documents: {} read ({} replaced), {} skipped ({} unchanged, {} unsupported), {} failed",
+        let mut text = format!(
+            "documents: {} read ({} replaced), {} skipped ({} unchanged, {} unsupported), {} failed\n",
             summary.read,
             summary.replaced,
             summary.unchanged + summary.unsupported,
@@ -132,8 +132,8 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
             summary.unsupported,
             summary.failed
         );
-        println!(
-            "store {}: {} documents, {} cases, {} decision points, {} plans, {} warnings; {:.2} s",
+        text.push_str(&format!(
+            "store {}: {} documents, {} cases, {} decision points, {} plans, {} warnings; {:.2} s\n",
             a.db.display(),
             c.documents,
             c.cases,
@@ -141,9 +141,19 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
             c.plans,
             c.warnings,
             elapsed.as_secs_f64()
-        );
+        ));
+        print_out(&text)?;
     }
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Write to stdout; a closed pipe (`saksflyt log | head`) is not an error.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 /// Open an existing store (reading commands do not create one).
@@ -158,11 +168,10 @@ pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
     let store = open_existing(&a.db)?;
     let filter = LogFilter { committee: a.committee.clone(), open_only: a.open };
     let entries = store.decision_log(&filter)?;
-    let mut out = std::io::stdout().lock();
     if a.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?;
+        print_out(&format!("{}\n", serde_json::to_string_pretty(&entries)?))?;
     } else {
-        out.write_all(log_table(&entries).as_bytes())?;
+        print_out(&log_table(&entries))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -175,7 +184,7 @@ pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
         buf.push(b'\n');
     }
     if a.jsonl.as_os_str() == "-" {
-        std::io::stdout().lock().write_all(&buf)?;
+        print_out(&String::from_utf8_lossy(&buf))?;
     } else {
         saksflyt::util::write_atomic(&a.jsonl, &buf)
             .with_context(|| format!("cannot write {}", a.jsonl.display()))?;

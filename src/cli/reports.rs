@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use saksflyt::config::Register;
 use saksflyt::record::{LogEntry, Record};
 use saksflyt::render::{docs, DecisionLogOptions, Lang, ReportInput, StatusOptions, Templates};
+use saksflyt::store::{LogFilter, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -129,14 +130,12 @@ pub fn read_records_jsonl(path: &Path) -> anyhow::Result<Vec<Record>> {
 fn read_log(path: &Path) -> anyhow::Result<Vec<LogEntry>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     if text.trim_start().starts_with('[') {
-        return serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a decision log", path.display()));
+        return serde_json::from_str(&text).with_context(|| format!("{}: not a decision log", path.display()));
     }
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         out.push(
-            serde_json::from_str(line)
-                .with_context(|| format!("{}: line {}: not a log entry", path.display(), i + 1))?,
+            serde_json::from_str(line).with_context(|| format!("{}: line {}: not a log entry", path.display(), i + 1))?,
         );
     }
     Ok(out)
@@ -160,24 +159,29 @@ pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
 }
 
 /// The decision log derived from records (the store's pure derivation).
-fn derive_log(_records: &[Record]) -> Vec<LogEntry> {
-    Vec::new()
+fn derive_log(records: &[Record]) -> Vec<LogEntry> {
+    saksflyt::store::log::derive(records)
 }
 
+/// Records and the decision log from an existing store (reading commands do not create one).
 fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
-    anyhow::bail!(
-        "cannot open the store {}: not available in this build; use --records FILE.jsonl",
-        db.display()
-    )
+    if !db.is_file() {
+        anyhow::bail!(
+            "no store at {}: run `saksflyt ingest PATH --db {}` first, or pass --records FILE.jsonl",
+            db.display(),
+            db.display()
+        );
+    }
+    let store = Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
+    let records = store.records()?;
+    let log = store.decision_log(&LogFilter::default())?;
+    Ok((records, log))
 }
 
-fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
+pub fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
     let t = Templates::new(c.templates.as_deref())?;
     for name in &t.overridden {
-        eprintln!(
-            "saksflyt: using template {name} from {}",
-            c.templates.as_deref().unwrap_or(Path::new("")).display()
-        );
+        eprintln!("saksflyt: using template {name} from {}", c.templates.as_deref().unwrap_or(Path::new("")).display());
     }
     Ok(t)
 }
@@ -187,8 +191,7 @@ pub fn write_doc(path: &Path, doc: &docs::Rendered) -> anyhow::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    saksflyt::util::write_atomic(path, &doc.bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    saksflyt::util::write_atomic(path, &doc.bytes).with_context(|| format!("cannot write {}", path.display()))?;
     for w in &doc.warnings {
         eprintln!("saksflyt: warning: {w}");
     }

@@ -46,9 +46,7 @@ pub struct Smart {
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| {
-        Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
-    })
+    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!())))
 }
 
 /// The first heuristic SMART assessment (see the module doc).
@@ -76,11 +74,7 @@ pub fn smart(item: &PlanItem) -> Smart {
 /// The display name of a committee: the register's name for a known code, else as written.
 pub fn committee_name(register: &Register, c: Option<&Committee>) -> Option<String> {
     let c = c?;
-    c.code
-        .as_deref()
-        .and_then(|code| register.by_code(code))
-        .map(|d| d.name.clone())
-        .or_else(|| Some(c.name.clone()))
+    c.code.as_deref().and_then(|code| register.by_code(code)).map(|d| d.name.clone()).or_else(|| Some(c.name.clone()))
 }
 
 /// Position of a committee in the register (unknown ones last), for stable ordering.
@@ -107,9 +101,7 @@ pub fn record_date(r: &Record) -> Option<String> {
 pub fn newest_date(records: &[Record], until: Option<&str>) -> Option<String> {
     records
         .iter()
-        .flat_map(|r| {
-            r.meeting.iter().map(|m| m.date.clone()).chain(r.cases.iter().filter_map(|c| c.date.clone()))
-        })
+        .flat_map(|r| r.meeting.iter().map(|m| m.date.clone()).chain(r.cases.iter().filter_map(|c| c.date.clone())))
         .filter(|d| super::lang::parse_iso_date(d).is_some())
         .filter(|d| until.is_none_or(|u| d.as_str() <= u))
         .max()
@@ -190,6 +182,14 @@ pub struct AreaCtx {
     pub counts: Counts,
 }
 
+/// A comment that only repeats the colour (`grønn`, `Gul`, `raud`) adds nothing.
+fn is_status_word(t: &str) -> bool {
+    matches!(
+        t.trim().trim_end_matches('.').to_lowercase().as_str(),
+        "grønn" | "grøn" | "gul" | "rød" | "raud" | "green" | "yellow" | "red" | ""
+    )
+}
+
 fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
     let mut goals: Vec<GoalCtx> = Vec::new();
     let mut counts = Counts::default();
@@ -198,7 +198,7 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
         let item = ItemCtx {
             measure: it.measure.clone(),
             status: it.status,
-            status_text: it.status_text.clone(),
+            status_text: it.status_text.clone().filter(|t| !is_status_word(t)),
             responsible: it.responsible.clone(),
             deadline: it.deadline.clone(),
             smart: smart(it),
@@ -212,13 +212,7 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
         title: p.title.clone(),
         committee: committee_name(register, r.committee.as_ref()),
         owner: p.owner.clone(),
-        period: p.period.map(|pd| {
-            if pd.from == pd.to {
-                pd.from.to_string()
-            } else {
-                format!("{}–{}", pd.from, pd.to)
-            }
-        }),
+        period: p.period.map(|pd| if pd.from == pd.to { pd.from.to_string() } else { format!("{}–{}", pd.from, pd.to) }),
         date: record_date(r),
         source: r.source.path.clone(),
         goals,
@@ -226,26 +220,64 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
     }
 }
 
-/// Current plans: one per (committee, title), the newest record's version, in register order.
+/// How complete a copy of a plan is: DOCX before text before PDF (the same paper is often
+/// kept in several formats, and PDF extraction loses the most).
+fn format_rank(r: &Record) -> u8 {
+    match r.source.format {
+        crate::model::Format::Docx => 0,
+        crate::model::Format::Text => 1,
+        crate::model::Format::Pdf => 2,
+    }
+}
+
+fn measure_key(m: &str) -> String {
+    m.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Whether two plans are copies of one another: same title, or more than half of the smaller
+/// plan's measures appear in the other.
+fn same_plan(a: &Plan, b: &Plan) -> bool {
+    if a.title.trim().eq_ignore_ascii_case(b.title.trim()) {
+        return true;
+    }
+    let ka: BTreeSet<String> = a.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
+    let kb: BTreeSet<String> = b.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
+    let small = ka.len().min(kb.len());
+    small > 0 && ka.intersection(&kb).count() * 2 > small
+}
+
+/// Current plans, in register order: per committee, the newest version of each plan; of copies
+/// of one plan (same title or mostly the same measures) the most complete one.
 fn current_plans<'a>(register: &Register, records: &'a [Record]) -> Vec<(&'a Record, &'a Plan)> {
-    let mut best: BTreeMap<(usize, String, String), (&Record, &Plan)> = BTreeMap::new();
-    for r in records {
-        for p in &r.plans {
-            let committee = committee_name(register, r.committee.as_ref()).unwrap_or_default();
-            let key = (committee_rank(register, r.committee.as_ref()), committee, p.title.to_lowercase());
-            let newer = match best.get(&key) {
-                Some((old, op)) => {
-                    (record_date(r), p.period.map(|x| x.to), &r.source.path)
-                        > (record_date(old), op.period.map(|x| x.to), &old.source.path)
-                }
-                None => true,
-            };
-            if newer {
-                best.insert(key, (r, p));
-            }
+    let mut all: Vec<(&Record, &Plan)> = records.iter().flat_map(|r| r.plans.iter().map(move |p| (r, p))).collect();
+    // Best first: newest, then the most measures, then the best format, then by path.
+    all.sort_by(|(ra, pa), (rb, pb)| {
+        (record_date(rb), pb.period.map(|x| x.to), pb.items.len(), format_rank(ra), &ra.source.path, &pa.title).cmp(&(
+            record_date(ra),
+            pa.period.map(|x| x.to),
+            pa.items.len(),
+            format_rank(rb),
+            &rb.source.path,
+            &pb.title,
+        ))
+    });
+    let mut kept: Vec<(&Record, &Plan)> = Vec::new();
+    for (r, p) in all {
+        let committee = committee_name(register, r.committee.as_ref());
+        let dup = kept.iter().any(|(kr, kp)| committee_name(register, kr.committee.as_ref()) == committee && same_plan(kp, p));
+        if !dup {
+            kept.push((r, p));
         }
     }
-    best.into_values().collect()
+    kept.sort_by(|(ra, pa), (rb, pb)| {
+        (committee_rank(register, ra.committee.as_ref()), committee_name(register, ra.committee.as_ref()), pa.title.to_lowercase())
+            .cmp(&(
+                committee_rank(register, rb.committee.as_ref()),
+                committee_name(register, rb.committee.as_ref()),
+                pb.title.to_lowercase(),
+            ))
+    });
+    kept
 }
 
 /// The current action plan of one FSU: the newest plan from a record of that committee (or,
@@ -264,7 +296,10 @@ fn fsu_plan<'a>(register: &Register, records: &'a [Record], code: &str) -> Optio
             }
         })
         .max_by(|a, b| {
-            (record_date(a.0), a.1.period.map(|x| x.to)).cmp(&(record_date(b.0), b.1.period.map(|x| x.to)))
+            let key = |(r, p): &(&Record, &Plan)| {
+                (record_date(r), p.period.map(|x| x.to), p.items.len(), std::cmp::Reverse(format_rank(r)))
+            };
+            key(a).cmp(&key(b))
         })
 }
 
@@ -367,8 +402,7 @@ pub struct EvaluationCtx {
 
 pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<EvaluationCtx> {
     let def = input.register.by_code(code)?;
-    let plan =
-        fsu_plan(&input.register, &input.records, &def.code).map(|(r, p)| plan_ctx(&input.register, r, p));
+    let plan = fsu_plan(&input.register, &input.records, &def.code).map(|(r, p)| plan_ctx(&input.register, r, p));
     let created = newest_date(&input.records, None).or_else(|| Some(format!("{year:04}-09-01")));
     Some(EvaluationCtx {
         common: common(input, created),
@@ -396,10 +430,8 @@ pub struct StatusCtx {
 }
 
 fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
-    let committees: BTreeSet<String> = plans
-        .iter()
-        .map(|p| p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone()))
-        .collect();
+    let committees: BTreeSet<String> =
+        plans.iter().map(|p| p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone())).collect();
     let mut areas: Vec<AreaCtx> = Vec::new();
     let kind = if committees.len() > 1 { "committee" } else { "goal" };
     for p in plans {
@@ -436,9 +468,7 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
                     || p.owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&c.to_lowercase()))
             })
         })
-        .filter(|(_, p)| {
-            opts.plan.as_deref().is_none_or(|t| p.title.to_lowercase().contains(&t.trim().to_lowercase()))
-        })
+        .filter(|(_, p)| opts.plan.as_deref().is_none_or(|t| p.title.to_lowercase().contains(&t.trim().to_lowercase())))
         .map(|(r, p)| plan_ctx(reg, r, p))
         .collect();
     let (area_kind, areas) = areas_of(&plans);
@@ -608,10 +638,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
             }
         }
     }
-    let meetings: Vec<MeetingsCtx> = meetings
-        .into_iter()
-        .map(|((_, committee), dates)| MeetingsCtx { committee, dates: dates.into_iter().collect() })
-        .collect();
+    let meetings: Vec<MeetingsCtx> =
+        meetings.into_iter().map(|((_, committee), dates)| MeetingsCtx { committee, dates: dates.into_iter().collect() }).collect();
     let meeting_count = meetings.iter().map(|m| m.dates.len()).sum();
     let cases: Vec<CommitteeCasesCtx> = cases
         .into_iter()
@@ -646,8 +674,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
             if !t.rows.iter().flatten().any(|c| c.nok.is_some()) {
                 continue;
             }
-            let ncols =
-                t.rows.iter().map(|row| row.len()).chain(std::iter::once(t.header.len())).max().unwrap_or(0);
+            let ncols = t.rows.iter().map(|row| row.len()).chain(std::iter::once(t.header.len())).max().unwrap_or(0);
             let mut sums: Vec<Option<i64>> = vec![None; ncols];
             for row in &t.rows {
                 for (i, c) in row.iter().enumerate() {
@@ -692,12 +719,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
 /// The latest year in the data (meeting and case dates, case numbers), if any.
 pub fn latest_year(records: &[Record]) -> Option<i32> {
     let dates = newest_date(records, None).and_then(|d| super::lang::parse_iso_date(&d).map(|(y, _, _)| y));
-    let numbers = records
-        .iter()
-        .flat_map(|r| r.cases.iter())
-        .filter_map(|c| c.number.as_ref())
-        .map(|n| n.year as i32)
-        .max();
+    let numbers = records.iter().flat_map(|r| r.cases.iter()).filter_map(|c| c.number.as_ref()).map(|n| n.year as i32).max();
     dates.max(numbers)
 }
 
@@ -718,12 +740,7 @@ mod tests {
 
     #[test]
     fn smart_heuristics() {
-        let s = smart(&item(
-            "Etablere felles rutine for utskrivning innen juni 2025",
-            Some("Mål"),
-            Some("LSU"),
-            None,
-        ));
+        let s = smart(&item("Etablere felles rutine for utskrivning innen juni 2025", Some("Mål"), Some("LSU"), None));
         assert_eq!(
             s,
             Smart { specific: true, measurable: true, achievable: true, relevant: true, time_bound: true }
@@ -735,5 +752,25 @@ mod tests {
         // A year inside a longer number is not a year.
         let s = smart(&item("Ring 12020304 ved behov", None, None, None));
         assert!(!s.time_bound);
+    }
+
+    fn plan(title: &str, measures: &[&str]) -> Plan {
+        Plan {
+            title: title.into(),
+            period: None,
+            owner: None,
+            items: measures.iter().map(|m| item(m, None, None, None)).collect(),
+        }
+    }
+
+    #[test]
+    fn copies_of_a_plan_are_one_plan() {
+        let a = plan("Handlingsplan", &["Etablere rutine", "Kartlegge behov", "Felles kurs"]);
+        let b = plan("Side 1 av 2", &["Etablere  rutine.", "Kartlegge behov"]);
+        let c = plan("Annen plan", &["Noe helt annet", "Kartlegge behov", "Tredje", "Fjerde"]);
+        assert!(same_plan(&a, &b));
+        assert!(!same_plan(&b, &c));
+        assert!(!same_plan(&a, &plan("Ny", &["X", "Y"])));
+        assert!(is_status_word(" Grønn. ") && !is_status_word("Grønn, men sein"));
     }
 }

@@ -55,6 +55,19 @@ pub fn month_name(month: u32) -> Option<&'static str> {
     MONTHS.get(usize::try_from(month).ok()?.checked_sub(1)?).copied()
 }
 
+/// Splits `DD.MM.YYYY` into its numbers.
+fn parse_dotted_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.trim().splitn(3, '.');
+    let d: u32 = parts.next()?.trim().parse().ok()?;
+    let m: u32 = parts.next()?.trim().parse().ok()?;
+    let y_text = parts.next()?.trim();
+    if y_text.len() != 4 {
+        return None;
+    }
+    let y: i32 = y_text.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
 /// Splits `YYYY-MM-DD` into its numbers; `None` when the text is not such a date.
 pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
     let mut parts = s.trim().splitn(3, '-');
@@ -67,9 +80,9 @@ pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
     Some((y, m, d))
 }
 
-/// `2024-06-19` → `19. juni 2024`; any other text is returned unchanged.
+/// `2024-06-19` (or `19.06.2024`) → `19. juni 2024`; any other text is returned unchanged.
 pub fn format_date(s: &str) -> String {
-    match parse_iso_date(s) {
+    match parse_iso_date(s).or_else(|| parse_dotted_date(s)) {
         Some((y, m, d)) => match month_name(m) {
             Some(name) => format!("{d}. {name} {y}"),
             None => s.to_string(),
@@ -103,6 +116,9 @@ mod tests {
             ("2023-01-01", "1. januar 2023"),
             ("2024-12-31", "31. desember 2024"),
             ("2024-13-01", "2024-13-01"),
+            ("01.06.2025", "1. juni 2025"),
+            ("31.12.2026", "31. desember 2026"),
+            ("1.6.25", "1.6.25"),
             ("neste år", "neste år"),
             ("", ""),
         ] {

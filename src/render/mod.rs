@@ -13,6 +13,7 @@ pub mod docs;
 pub mod docx;
 pub mod lang;
 pub mod markup;
+pub mod ooxml;
 pub mod package;
 pub mod projection;
 pub mod templates;

@@ -6,6 +6,8 @@
 //! - renumbers `w14:paraId`/`w14:textId` in document order,
 //! - adds `<w:tblHeader/>` to header rows (marked `<w:cantSplit/>` by the writer),
 //! - gives every section the running header and footer,
+//! - repairs schema order ([`super::ooxml`]),
+//! - adds a minimal theme part,
 //! - writes its own `docProps/core.xml` (title, subject, creator, dates from the data),
 //! - zips every part with a fixed timestamp (1980-01-01) in a fixed order.
 
@@ -59,6 +61,52 @@ xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/20
         xml_escape(&p.language),
     )
     .into_bytes()
+}
+
+/// A minimal Office theme: Word and validators expect `word/theme/theme1.xml`; docx-rs writes
+/// none. Colours and fonts match the styles (Calibri, dark blue headings).
+const THEME: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<a:theme xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" name=\"saksflyt\"><a:themeElements>",
+    "<a:clrScheme name=\"saksflyt\"><a:dk1><a:sysClr val=\"windowText\" lastClr=\"000000\"/></a:dk1>",
+    "<a:lt1><a:sysClr val=\"window\" lastClr=\"FFFFFF\"/></a:lt1><a:dk2><a:srgbClr val=\"1F3864\"/></a:dk2>",
+    "<a:lt2><a:srgbClr val=\"E7E6E6\"/></a:lt2><a:accent1><a:srgbClr val=\"2F5496\"/></a:accent1>",
+    "<a:accent2><a:srgbClr val=\"00B050\"/></a:accent2><a:accent3><a:srgbClr val=\"FFC000\"/></a:accent3>",
+    "<a:accent4><a:srgbClr val=\"FF0000\"/></a:accent4><a:accent5><a:srgbClr val=\"5B9BD5\"/></a:accent5>",
+    "<a:accent6><a:srgbClr val=\"70AD47\"/></a:accent6><a:hlink><a:srgbClr val=\"0563C1\"/></a:hlink>",
+    "<a:folHlink><a:srgbClr val=\"954F72\"/></a:folHlink></a:clrScheme>",
+    "<a:fontScheme name=\"saksflyt\"><a:majorFont><a:latin typeface=\"Calibri\"/><a:ea typeface=\"\"/>",
+    "<a:cs typeface=\"\"/></a:majorFont><a:minorFont><a:latin typeface=\"Calibri\"/><a:ea typeface=\"\"/>",
+    "<a:cs typeface=\"\"/></a:minorFont></a:fontScheme>",
+    "<a:fmtScheme name=\"saksflyt\"><a:fillStyleLst>",
+    "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill>",
+    "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:fillStyleLst><a:lnStyleLst>",
+    "<a:ln w=\"6350\"><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:ln>",
+    "<a:ln w=\"12700\"><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:ln>",
+    "<a:ln w=\"19050\"><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:ln></a:lnStyleLst>",
+    "<a:effectStyleLst><a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle>",
+    "<a:effectStyle><a:effectLst/></a:effectStyle></a:effectStyleLst><a:bgFillStyleLst>",
+    "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill>",
+    "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:bgFillStyleLst></a:fmtScheme>",
+    "</a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
+);
+
+/// Registers the theme part in the content types and the document's relationships.
+fn add_theme(content_types: &[u8], document_rels: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let ct = String::from_utf8_lossy(content_types).replacen(
+        "</Types>",
+        "<Override PartName=\"/word/theme/theme1.xml\" \
+ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\" /></Types>",
+        1,
+    );
+    let rels = String::from_utf8_lossy(document_rels).replacen(
+        "</Relationships>",
+        "<Relationship Id=\"rIdTheme1\" \
+Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" Target=\"theme/theme1.xml\" />\
+</Relationships>",
+        1,
+    );
+    (ct.into_bytes(), rels.into_bytes())
 }
 
 /// Replaces the value of every `attr="XXXXXXXX"` with a counter in document order.
@@ -131,32 +179,36 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
     let footer_rid = rel_id(&doc_rels, "footer");
     let document =
         fix_document(&String::from_utf8_lossy(&x.document), header_rid.as_deref(), footer_rid.as_deref());
+    let document = super::ooxml::repair(&document);
+    let (content_types, document_rels) = add_theme(&x.content_type, &x.document_rels);
+    let fixed = |b: &[u8]| super::ooxml::repair(&String::from_utf8_lossy(b)).into_bytes();
     let mut parts: Vec<(String, Vec<u8>)> = vec![
-        ("[Content_Types].xml".into(), x.content_type),
+        ("[Content_Types].xml".into(), content_types),
         ("_rels/.rels".into(), x.rels),
         ("docProps/app.xml".into(), x.doc_props.app),
         ("docProps/core.xml".into(), core_xml(props)),
         ("docProps/custom.xml".into(), x.doc_props.custom),
-        ("word/_rels/document.xml.rels".into(), x.document_rels),
+        ("word/_rels/document.xml.rels".into(), document_rels),
+        ("word/theme/theme1.xml".into(), THEME.as_bytes().to_vec()),
         ("word/document.xml".into(), document.into_bytes()),
-        ("word/styles.xml".into(), x.styles),
-        ("word/settings.xml".into(), x.settings),
+        ("word/styles.xml".into(), fixed(&x.styles)),
+        ("word/settings.xml".into(), fixed(&x.settings)),
         ("word/fontTable.xml".into(), x.font_table),
         ("word/comments.xml".into(), x.comments),
-        ("word/numbering.xml".into(), x.numberings),
+        ("word/numbering.xml".into(), fixed(&x.numberings)),
         ("word/commentsExtended.xml".into(), x.comments_extended),
         ("word/footnotes.xml".into(), x.footnotes),
     ];
     let mut counter = 0;
     for (i, h) in x.headers.iter().enumerate() {
-        let h = renumber(&String::from_utf8_lossy(h), "w14:paraId", &mut counter);
+        let h = super::ooxml::repair(&renumber(&String::from_utf8_lossy(h), "w14:paraId", &mut counter));
         parts.push((format!("word/header{}.xml", i + 1), h.into_bytes()));
         if let Some(r) = x.header_rels.get(i) {
             parts.push((format!("word/_rels/header{}.xml.rels", i + 1), r.clone()));
         }
     }
     for (i, f) in x.footers.iter().enumerate() {
-        let f = renumber(&String::from_utf8_lossy(f), "w14:paraId", &mut counter);
+        let f = super::ooxml::repair(&renumber(&String::from_utf8_lossy(f), "w14:paraId", &mut counter));
         parts.push((format!("word/footer{}.xml", i + 1), f.into_bytes()));
         if let Some(r) = x.footer_rels.get(i) {
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), r.clone()));

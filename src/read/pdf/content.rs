@@ -20,6 +20,8 @@ use std::time::Instant;
 const MAX_FORM_DEPTH: usize = 12;
 /// Most glyphs kept from one page.
 const MAX_GLYPHS_PER_PAGE: usize = 500_000;
+/// Most distinct fonts loaded from one document (each holds bounded maps).
+const MAX_FONTS: usize = 2_000;
 /// Most painted shapes kept from one page.
 const MAX_SHAPES_PER_PAGE: usize = 100_000;
 
@@ -207,6 +209,9 @@ impl<'d> Interp<'d> {
             if let Some(f) = self.fonts.get(id) {
                 return Some(f.clone());
             }
+            if self.fonts.len() >= MAX_FONTS {
+                return None;
+            }
             let dict = deref(doc, entry)?.as_dict().ok()?;
             let f = Rc::new(load_font(doc, dict, self.limit, &mut self.names));
             self.fonts.insert(*id, f.clone());
@@ -241,7 +246,7 @@ impl<'d> Interp<'d> {
                 break;
             };
             self.ops += 1;
-            if self.ops % 2048 == 0 && Instant::now() > self.deadline {
+            if self.ops.is_multiple_of(2048) && Instant::now() > self.deadline {
                 self.timed_out = true;
                 return;
             }
@@ -251,11 +256,7 @@ impl<'d> Interp<'d> {
             let a = &op.operands;
             let f = |i: usize| a.get(i).and_then(num).unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => {
-                    if saved.len() < 256 {
-                        saved.push(gs.clone());
-                    }
-                }
+                "q" if saved.len() < 256 => saved.push(gs.clone()),
                 "Q" => {
                     if let Some(g) = saved.pop() {
                         gs = g;
@@ -356,7 +357,7 @@ impl<'d> Interp<'d> {
                             });
                         }
                         // closed polygons of axis-aligned segments: their bounding box
-                        if segs.len() >= 3 && segs.iter().all(|s| axis_aligned(s)) {
+                        if segs.len() >= 3 && segs.iter().all(axis_aligned) {
                             let xs = segs.iter().flat_map(|s| [s[0], s[2]]);
                             let ys = segs.iter().flat_map(|s| [s[1], s[3]]);
                             let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));

@@ -34,7 +34,6 @@ pub struct Font {
 
 /// One decoded character code.
 pub struct Code<'a> {
-    pub code: u32,
     pub text: &'a str,
     /// Advance in text-space units per unit font size.
     pub width: f32,
@@ -54,17 +53,12 @@ impl Font {
                     None => hi,
                 };
                 i += 2;
-                f(Code { code, text: self.text_of(code), width: self.width_of(code), is_space_byte: false });
+                f(Code { text: self.text_of(code), width: self.width_of(code), is_space_byte: false });
             }
         } else {
             for &b in bytes {
                 let code = b as u32;
-                f(Code {
-                    code,
-                    text: self.text_of(code),
-                    width: self.width_of(code),
-                    is_space_byte: b == 32,
-                });
+                f(Code { text: self.text_of(code), width: self.width_of(code), is_space_byte: b == 32 });
             }
         }
     }
@@ -177,7 +171,7 @@ pub fn load_font(doc: &Document, dict: &Dictionary, limit: usize, names: &mut Gl
         if let Some(Object::Array(w)) = dict_get(doc, dict, b"Widths") {
             for (i, o) in w.iter().take(256).enumerate() {
                 if let Some(v) = deref(doc, o).and_then(num) {
-                    font.widths.insert(first + i as u32, v);
+                    font.widths.insert(first.saturating_add(i as u32), v);
                 }
             }
         } else if let Some(b) = &base_font {
@@ -569,10 +563,10 @@ pub fn parse_to_unicode(data: &[u8], _two_byte: bool, out: &mut HashMap<u32, Str
                             let mut j = i + 3;
                             let mut k = 0u32;
                             while let Some(Tok::Hex(d)) = toks.get(j) {
-                                if lo + k <= hi {
-                                    out.insert(lo + k, utf16_text(d));
+                                if let Some(code) = lo.checked_add(k).filter(|c| *c <= hi) {
+                                    out.insert(code, utf16_text(d));
                                 }
-                                k += 1;
+                                k = k.saturating_add(1);
                                 j += 1;
                             }
                             i = j + 1;

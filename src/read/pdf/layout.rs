@@ -92,8 +92,12 @@ impl Line {
 /// Group a page's glyphs into lines. `vrules` are x positions of vertical rules with their
 /// y extent, which split chunks.
 pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> Vec<Line> {
-    let mut idx: Vec<usize> =
-        (0..page.glyphs.len()).filter(|&i| page.glyphs.get(i).is_some_and(|g| g.size > 0.5)).collect();
+    // rotated text (stamps, margin notes) is left out unless most of the page is rotated
+    let rotated = page.glyphs.iter().filter(|g| g.rotated).count();
+    let keep_rotated = rotated * 2 > page.glyphs.len();
+    let mut idx: Vec<usize> = (0..page.glyphs.len())
+        .filter(|&i| page.glyphs.get(i).is_some_and(|g| g.size > 0.5 && (keep_rotated || !g.rotated)))
+        .collect();
     idx.sort_by(|&a, &b| {
         let (ga, gb) = (&page.glyphs[a], &page.glyphs[b]);
         gb.y.total_cmp(&ga.y).then(ga.x0.total_cmp(&gb.x0))
@@ -275,10 +279,7 @@ fn join_line(text: &mut String, flags: &mut Vec<Flags>, next: &str, next_flags: 
             && next_first.chars().next().is_some_and(|c| c.is_lowercase())
             && !keep_words.contains(&next_first.trim_end_matches([',', '.', ';', ':']))
     };
-    if text.ends_with('\u{AD}') {
-        text.pop();
-        flags.pop();
-    } else if hyphenated {
+    if text.ends_with('\u{AD}') || hyphenated {
         text.pop();
         flags.pop();
     } else if text.ends_with('-')
@@ -380,11 +381,8 @@ pub fn blocks_from_lines(
     for line in lines {
         let text = line.text();
         let flags = line.flags();
-        let marker = list_marker(&text).filter(|(label, _)| {
-            line.chunks.first().is_some_and(|c| c.text == *label)
-                || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
-        });
-        let starts_new = match &acc {
+        let raw_marker = list_marker(&text);
+        let base_break = match &acc {
             None => true,
             Some(a) => {
                 let prev = &a.last;
@@ -399,9 +397,17 @@ pub fn blocks_from_lines(
                 let outdent = line.x0 < a.cont_x - 0.8 * line.size && line.page == prev.page;
                 // the next line's first word would have fitted: the previous line ended on purpose
                 let fits = prev.x1 + 0.35 * line.size + line.first_word() < right - 0.5 * line.size;
-                marker.is_some() || gap_break || size_break || weight_break || indent || outdent || fits
+                gap_break || size_break || weight_break || indent || outdent || fits
             }
         };
+        // a marker counts when it stands apart (own chunk), is a bullet, or the line starts a
+        // new block anyway; a dash or number that merely wraps to a line start does not
+        let marker = raw_marker.filter(|(label, _)| {
+            base_break
+                || line.chunks.first().is_some_and(|c| c.text == *label)
+                || label.starts_with(['•', '▪', '●', '\u{F0B7}'])
+        });
+        let starts_new = base_break || marker.is_some();
         if starts_new {
             if let Some(a) = acc.take() {
                 out.push(finish(a, style));

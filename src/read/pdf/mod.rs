@@ -21,6 +21,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+/// Most glyphs kept from one document, to bound memory.
+const MAX_GLYPHS: usize = 5_000_000;
+
 /// Read a PDF. Runs the work on a worker thread so that a runaway parse cannot hold the caller
 /// past `limits.max_millis`.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
@@ -79,6 +82,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
     let mut interp = content::Interp::new(&pdf, part_limit, deadline);
     let mut pages = Vec::with_capacity(page_ids.len());
+    let mut total_glyphs = 0usize;
     for (i, id) in page_ids.iter().take(limits.max_pages as usize).enumerate() {
         let page = interp.page(*id);
         if interp.timed_out {
@@ -94,7 +98,12 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         if page.glyphs.iter().all(|g| g.text(&page).trim().is_empty()) {
             doc.warnings.push(format!("no text layer on page {n} (scanned?)"));
         }
+        total_glyphs += page.glyphs.len();
         pages.push(page);
+        if total_glyphs > MAX_GLYPHS {
+            doc.warnings.push(format!("stopped after page {n}: more than {MAX_GLYPHS} characters"));
+            break;
+        }
     }
     doc.pages = Some(pages.len() as u32);
     layout::build(&pages, &mut doc);

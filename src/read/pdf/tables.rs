@@ -448,6 +448,11 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
             r.push(l);
         }
     }
+    // (top baseline, bottom baseline) of each row
+    let rows_first_last: Vec<(f32, f32)> = rows_lines
+        .iter()
+        .map(|r| (r.first().map_or(0.0, |l| l.y), r.last().map_or(0.0, |l| l.y)))
+        .collect();
     let mut rows = Vec::new();
     for rl in rows_lines {
         let mut cell_lines: Vec<Vec<Line>> = vec![Vec::new(); nc];
@@ -469,16 +474,12 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
             .collect();
         rows.push(Row { cells, header: false });
     }
-    // a header row: set off by a rule right below it
-    if let (Some(first), Some(second)) = (region.first(), region.get(1)) {
-        let _ = (first, second);
-    }
-    if rows.len() >= 2 {
-        mark_header(&mut rows);
-        if let Some(r0) = rows.first_mut() {
-            if !r0.header {
-                let last_of_first = region.iter().find(|_| true).map(|l| l.y).unwrap_or(0.0);
-                let _ = last_of_first;
+    // a header row: bold, or set off by a rule between it and the next row
+    mark_header(&mut rows);
+    if let (Some(first), Some(second)) = (rows_first_last.first(), rows_first_last.get(1)) {
+        if h_rule_between(rules, first.1, second.0, x_left, x_right) {
+            if let Some(r0) = rows.first_mut() {
+                r0.header = true;
             }
         }
     }
