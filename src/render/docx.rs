@@ -91,27 +91,27 @@ pub fn build(markup: &Markup, pictures: &BTreeMap<String, Picture>) -> (Docx, Ve
         if i == last {
             for c in children {
                 docx = match c {
-                    Child::P(p) => docx.add_paragraph(p),
-                    Child::T(t) => docx.add_table(t),
+                    Child::P(p) => docx.add_paragraph(*p),
+                    Child::T(t) => docx.add_table(*t),
                 };
             }
             let (pw, ph, orient) = page(landscape);
             docx = docx.page_size(pw, ph).page_orient(orient);
         } else {
             let (pw, ph, orient) = page(landscape);
-            let mut s = Section::new()
-                .page_size(PageSize::new().size(pw, ph).orient(orient))
-                .page_margin(margins());
+            let mut s =
+                Section::new().page_size(PageSize::new().size(pw, ph).orient(orient)).page_margin(margins());
             for c in children {
                 s = match c {
-                    Child::P(p) => s.add_paragraph(p),
-                    Child::T(t) => s.add_table(t),
+                    Child::P(p) => s.add_paragraph(*p),
+                    Child::T(t) => s.add_table(*t),
                 };
             }
             docx = docx.add_section(s);
         }
     }
-    docx = docx.add_abstract_numbering(bullet_abstract()).add_numbering(Numbering::new(BULLET_NUM, BULLET_NUM));
+    docx =
+        docx.add_abstract_numbering(bullet_abstract()).add_numbering(Numbering::new(BULLET_NUM, BULLET_NUM));
     for a in w.abstracts {
         docx = docx.add_abstract_numbering(a);
     }
@@ -134,8 +134,8 @@ fn margins() -> PageMargin {
 }
 
 enum Child {
-    P(Paragraph),
-    T(Table),
+    P(Box<Paragraph>),
+    T(Box<Table>),
 }
 
 fn font() -> RunFonts {
@@ -143,9 +143,8 @@ fn font() -> RunFonts {
 }
 
 fn base_document(m: &Markup) -> Docx {
-    let header = Header::new().add_paragraph(
-        Paragraph::new().style("Header").add_run(Run::new().add_text(m.header.clone())),
-    );
+    let header = Header::new()
+        .add_paragraph(Paragraph::new().style("Header").add_run(Run::new().add_text(m.header.clone())));
     let mut footer_p = Paragraph::new().style("Footer").align(AlignmentType::Right);
     // "Side {PAGE} av {NUMPAGES}": literal text between the two fields.
     let mut rest = m.footer.as_str();
@@ -229,8 +228,20 @@ fn base_document(m: &Markup) -> Docx {
                 .size(15)
                 .line_spacing(spacing(0, 0)),
         )
-        .add_style(Style::new("Header", StyleType::Paragraph).name("header").based_on("Normal").size(18).color("595959"))
-        .add_style(Style::new("Footer", StyleType::Paragraph).name("footer").based_on("Normal").size(18).color("595959"))
+        .add_style(
+            Style::new("Header", StyleType::Paragraph)
+                .name("header")
+                .based_on("Normal")
+                .size(18)
+                .color("595959"),
+        )
+        .add_style(
+            Style::new("Footer", StyleType::Paragraph)
+                .name("footer")
+                .based_on("Normal")
+                .size(18)
+                .color("595959"),
+        )
         .add_style(Style::new("TableGrid", StyleType::Table).name("Table Grid"))
 }
 
@@ -250,8 +261,19 @@ fn bullet_abstract() -> AbstractNumbering {
     let mut a = AbstractNumbering::new(BULLET_NUM);
     for (lvl, sym) in ["•", "–", "▪", "•", "–"].iter().enumerate() {
         a = a.add_level(
-            Level::new(lvl, Start::new(1), NumberFormat::new("bullet"), LevelText::new(*sym), LevelJc::new("left"))
-                .indent(Some(360 * (lvl as i32 + 1)), Some(SpecialIndentType::Hanging(360)), None, None),
+            Level::new(
+                lvl,
+                Start::new(1),
+                NumberFormat::new("bullet"),
+                LevelText::new(*sym),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(360 * (lvl as i32 + 1)),
+                Some(SpecialIndentType::Hanging(360)),
+                None,
+                None,
+            ),
         );
     }
     a
@@ -259,14 +281,30 @@ fn bullet_abstract() -> AbstractNumbering {
 
 fn ordered_abstract(id: usize) -> AbstractNumbering {
     let mut a = AbstractNumbering::new(id);
-    for (lvl, (fmt, text)) in
-        [("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3."), ("decimal", "%4."), ("lowerLetter", "%5)")]
-            .iter()
-            .enumerate()
+    for (lvl, (fmt, text)) in [
+        ("decimal", "%1."),
+        ("lowerLetter", "%2)"),
+        ("lowerRoman", "%3."),
+        ("decimal", "%4."),
+        ("lowerLetter", "%5)"),
+    ]
+    .iter()
+    .enumerate()
     {
         a = a.add_level(
-            Level::new(lvl, Start::new(1), NumberFormat::new(*fmt), LevelText::new(*text), LevelJc::new("left"))
-                .indent(Some(360 * (lvl as i32 + 1)), Some(SpecialIndentType::Hanging(360)), None, None),
+            Level::new(
+                lvl,
+                Start::new(1),
+                NumberFormat::new(*fmt),
+                LevelText::new(*text),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(360 * (lvl as i32 + 1)),
+                Some(SpecialIndentType::Hanging(360)),
+                None,
+                None,
+            ),
         );
     }
     a
@@ -301,7 +339,11 @@ impl Writer<'_> {
         match b {
             Block::Heading { level, inlines } => {
                 let style = format!("Heading{}", (*level).clamp(1, 3));
-                out.push(Child::P(runs(Paragraph::new().style(&style).keep_next(true), inlines, false)));
+                out.push(Child::P(Box::new(runs(
+                    Paragraph::new().style(&style).keep_next(true),
+                    inlines,
+                    false,
+                ))));
             }
             Block::Para { class, inlines } => {
                 let style = match class.as_deref() {
@@ -316,7 +358,7 @@ impl Writer<'_> {
                 if space_before {
                     p = p.line_spacing(LineSpacing::new().before(160));
                 }
-                out.push(Child::P(runs(p, inlines, at.bold)));
+                out.push(Child::P(Box::new(runs(p, inlines, at.bold))));
             }
             Block::List { ordered, items } => {
                 let num = if *ordered {
@@ -330,7 +372,7 @@ impl Writer<'_> {
                 };
                 self.list(*ordered, items, num, 0, out);
             }
-            Block::Table(t) => out.push(Child::T(self.table(t, width))),
+            Block::Table(t) => out.push(Child::T(Box::new(self.table(t, width)))),
             Block::Image { name, width_mm } => match self.pictures.get(name) {
                 Some(pic) => {
                     let id = format!("rIdImage{}", self.next_pic);
@@ -343,19 +385,19 @@ impl Writer<'_> {
                     let p = Pic::new_with_dimensions(pic.png.clone(), pic.width_px, pic.height_px)
                         .size(clamp_u32(w_emu), clamp_u32(h_emu))
                         .id(id);
-                    out.push(Child::P(
+                    out.push(Child::P(Box::new(
                         Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_image(p)),
-                    ));
+                    )));
                 }
                 None => {
                     self.missing_pictures.push(name.clone());
-                    out.push(Child::P(
+                    out.push(Child::P(Box::new(
                         Paragraph::new().style("Note").add_run(Run::new().add_text(format!("[{name}]"))),
-                    ));
+                    )));
                 }
             },
             Block::PageBreak => {
-                out.push(Child::P(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))));
+                out.push(Child::P(Box::new(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))));
             }
             Block::Section { blocks, .. } => {
                 // Nested sections are flattened: orientation applies at the top level only.
@@ -366,11 +408,20 @@ impl Writer<'_> {
         }
     }
 
-    fn list(&mut self, ordered: bool, items: &[super::markup::ListItem], num: usize, level: usize, out: &mut Vec<Child>) {
+    fn list(
+        &mut self,
+        ordered: bool,
+        items: &[super::markup::ListItem],
+        num: usize,
+        level: usize,
+        out: &mut Vec<Child>,
+    ) {
         let style = if ordered { "ListNumber" } else { "ListBullet" };
         for item in items {
-            let p = Paragraph::new().style(style).numbering(NumberingId::new(num), IndentLevel::new(level.min(4)));
-            out.push(Child::P(runs(p, &item.inlines, false)));
+            let p = Paragraph::new()
+                .style(style)
+                .numbering(NumberingId::new(num), IndentLevel::new(level.min(4)));
+            out.push(Child::P(Box::new(runs(p, &item.inlines, false))));
             for child in &item.children {
                 if let Block::List { ordered: sub_ordered, items: sub } = child {
                     // A nested list of the other kind gets its own numbering.
@@ -392,6 +443,7 @@ impl Writer<'_> {
     }
 
     fn table(&mut self, t: &MTable, width: u32) -> Table {
+        let width = width * t.width_pct.clamp(10, 100) / 100;
         let ncols = t
             .rows
             .iter()
@@ -458,7 +510,8 @@ impl Writer<'_> {
         let mut any = false;
         for ch in children {
             match ch {
-                Child::P(mut p) => {
+                Child::P(p) => {
+                    let mut p = *p;
                     if let Some(a) = align {
                         p = p.align(a);
                     }
@@ -466,7 +519,7 @@ impl Writer<'_> {
                     any = true;
                 }
                 Child::T(t) => {
-                    cell = cell.add_table(t);
+                    cell = cell.add_table(*t);
                     // A cell must end with a paragraph.
                     cell = cell.add_paragraph(Paragraph::new().style("TableText"));
                     any = true;

@@ -5,7 +5,7 @@
 //! - `<h1>`–`<h3>` headings, `<p>` paragraphs (`class="title"`, `"subtitle"`, `"note"`, `"small"`)
 //! - inline `<strong>`/`<b>`, `<em>`/`<i>`, `<br/>`
 //! - `<ul>`/`<ol>` with `<li>`, nested lists inside `<li>`
-//! - `<table widths="3,5,2">` with `<tr>` and `<th>`/`<td>`; cells take `class="green|yellow|red"`
+//! - `<table widths="3,5,2" width="60">` (relative column widths, percent of the text width) with `<tr>` and `<th>`/`<td>`; cells take `class="green|yellow|red"`
 //!   (status fill) and `small`, `fill="#RRGGBB"`, `colspan="N"`, `align="center|right"`, and hold
 //!   inline content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every
 //!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in)
@@ -46,13 +46,28 @@ pub struct Markup {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// Level 1–3.
-    Heading { level: u8, inlines: Vec<Inline> },
-    Para { class: Option<String>, inlines: Vec<Inline> },
-    List { ordered: bool, items: Vec<ListItem> },
+    Heading {
+        level: u8,
+        inlines: Vec<Inline>,
+    },
+    Para {
+        class: Option<String>,
+        inlines: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<ListItem>,
+    },
     Table(Table),
-    Image { name: String, width_mm: u32 },
+    Image {
+        name: String,
+        width_mm: u32,
+    },
     PageBreak,
-    Section { landscape: bool, blocks: Vec<Block> },
+    Section {
+        landscape: bool,
+        blocks: Vec<Block>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -75,6 +90,8 @@ pub struct Inline {
 pub struct Table {
     /// Relative column widths; empty means equal columns.
     pub widths: Vec<u32>,
+    /// Share of the text width in percent (`<table width="60">`); 100 when absent.
+    pub width_pct: u32,
     pub rows: Vec<Row>,
 }
 
@@ -205,7 +222,9 @@ fn parse_tree(src: &str) -> Result<Node, MarkupError> {
         .ok_or_else(|| MarkupError::Xml("no root element".into()))
 }
 
-fn element_head(e: &quick_xml::events::BytesStart<'_>) -> Result<(String, Vec<(String, String)>), MarkupError> {
+fn element_head(
+    e: &quick_xml::events::BytesStart<'_>,
+) -> Result<(String, Vec<(String, String)>), MarkupError> {
     let name = String::from_utf8_lossy(e.name().as_ref()).to_string();
     let mut attrs = Vec::new();
     for a in e.attributes() {
@@ -312,7 +331,10 @@ fn inlines_into(
                 "span" => inlines_into(children, bold, italic, out, name)?,
                 "br" => out.push(Inline { br: true, ..Inline::default() }),
                 other => {
-                    return Err(MarkupError::Unknown { element: other.to_string(), parent: parent.to_string() })
+                    return Err(MarkupError::Unknown {
+                        element: other.to_string(),
+                        parent: parent.to_string(),
+                    })
                 }
             },
         }
@@ -400,7 +422,9 @@ fn list(node: &Node) -> Result<Block, MarkupError> {
             Node::Element { name: other, .. } => {
                 return Err(MarkupError::Unknown { element: other.clone(), parent: name.clone() })
             }
-            Node::Text(_) => return Err(MarkupError::Unknown { element: "text".into(), parent: name.clone() }),
+            Node::Text(_) => {
+                return Err(MarkupError::Unknown { element: "text".into(), parent: name.clone() })
+            }
         }
     }
     Ok(Block::List { ordered: name == "ol", items })
@@ -426,7 +450,9 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
             Node::Element { name, .. } => {
                 return Err(MarkupError::Unknown { element: name.clone(), parent: "table".into() })
             }
-            Node::Text(_) => return Err(MarkupError::Unknown { element: "text".into(), parent: "table".into() }),
+            Node::Text(_) => {
+                return Err(MarkupError::Unknown { element: "text".into(), parent: "table".into() })
+            }
         }
     }
     for tr in row_nodes {
@@ -460,13 +486,17 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
                 Node::Element { name, .. } => {
                     return Err(MarkupError::Unknown { element: name.clone(), parent: "tr".into() })
                 }
-                Node::Text(_) => return Err(MarkupError::Unknown { element: "text".into(), parent: "tr".into() }),
+                Node::Text(_) => {
+                    return Err(MarkupError::Unknown { element: "text".into(), parent: "tr".into() })
+                }
             }
         }
         row.header = !row.cells.is_empty() && row.cells.iter().all(|c| c.header);
         rows.push(row);
     }
-    Ok(Table { widths, rows })
+    let width_pct =
+        node.attr("width").and_then(|w| w.trim().trim_end_matches('%').parse().ok()).unwrap_or(100);
+    Ok(Table { widths, width_pct: u32::clamp(width_pct, 10, 100), rows })
 }
 
 #[cfg(test)]
@@ -512,7 +542,8 @@ mod tests {
 
     #[test]
     fn broken_markup_is_an_error_not_a_panic() {
-        for src in ["", "<document>", "<p>x</p>", "<document><p></document>", "<document>&bogus;</document>"] {
+        for src in ["", "<document>", "<p>x</p>", "<document><p></document>", "<document>&bogus;</document>"]
+        {
             assert!(parse(src).is_err(), "{src}");
         }
     }
