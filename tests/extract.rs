@@ -85,22 +85,51 @@ fn samples_match_golden_records_in_both_forms() {
     std::fs::create_dir_all(&out).expect("folder");
     let mut failures = Vec::new();
     for n in &names {
-        let text = normalised(&record(&root().join(format!("samples/{n}.txt"))));
-        check_golden(&text, &out.join(format!("{n}.json")), &mut failures);
-        // the DOCX form is held to the same golden file: parity
+        // the golden file holds the DOCX record (with cell fills); the text form must give the
+        // same record once fills are set aside (see `without_fills`)
         let docx = normalised(&record(&root().join(format!("samples/{n}.docx"))));
-        if std::env::var_os("UPDATE_GOLDEN").is_none() {
-            check_golden(&docx, &out.join(format!("{n}.json")), &mut failures);
+        check_golden(&docx, &out.join(format!("{n}.json")), &mut failures);
+        let mut text = normalised(&record(&root().join(format!("samples/{n}.txt"))));
+        let mut want = docx.clone();
+        without_fills(&mut text);
+        without_fills(&mut want);
+        if text != want {
+            failures.push(format!("{n}: the text form differs from the DOCX golden record"));
         }
     }
     assert!(failures.is_empty(), "UPDATE_GOLDEN=1 to accept:\n{}", failures.join("\n"));
 }
 
+/// The justified differences between a sample's DOCX and text forms:
+/// - a text file cannot shade cells, so `tables[].header[].fill` and `tables[].rows[][].fill` are
+///   null in the text form (plan item status still agrees: the text form names the colour);
+/// - a text form saved in Windows-1252 carries the reader's warning `not UTF-8: decoded as
+///   Windows-1252` (the LSU Kristiansund minutes are, on purpose).
+fn without_fills(v: &mut Value) {
+    if let Some(w) = v.get_mut("warnings").and_then(Value::as_array_mut) {
+        w.retain(|x| x.as_str() != Some("not UTF-8: decoded as Windows-1252"));
+    }
+    if let Some(tables) = v.get_mut("tables").and_then(Value::as_array_mut) {
+        for t in tables {
+            for c in t.get_mut("header").and_then(Value::as_array_mut).into_iter().flatten() {
+                c["fill"] = Value::Null;
+            }
+            for row in t.get_mut("rows").and_then(Value::as_array_mut).into_iter().flatten() {
+                for c in row.as_array_mut().into_iter().flatten() {
+                    c["fill"] = Value::Null;
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn samples_docx_and_text_give_the_same_record() {
     for n in samples() {
-        let a = normalised(&record(&root().join(format!("samples/{n}.txt"))));
-        let b = normalised(&record(&root().join(format!("samples/{n}.docx"))));
+        let mut a = normalised(&record(&root().join(format!("samples/{n}.txt"))));
+        let mut b = normalised(&record(&root().join(format!("samples/{n}.docx"))));
+        without_fills(&mut a);
+        without_fills(&mut b);
         assert_eq!(a, b, "{n}: DOCX and text records differ");
     }
 }

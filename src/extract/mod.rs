@@ -21,7 +21,7 @@ pub mod plan;
 pub mod tables;
 
 use crate::config::Register;
-use crate::model::{Block, Document, Table};
+use crate::model::{Block, Document, Format, Table};
 use crate::record::{self, Record, Source};
 use std::collections::BTreeSet;
 
@@ -56,11 +56,30 @@ impl Line {
 }
 
 /// The flattened document.
-pub struct Flat<'a> {
+pub struct Flat {
     pub lines: Vec<Line>,
-    pub tables: Vec<&'a Table>,
+    /// Tables in order; a table continued on the next page (same header row) is one table.
+    pub tables: Vec<Table>,
     /// Tables read as `Key: value` fields (a header row of labels over one row of values).
     pub field_tables: Vec<usize>,
+}
+
+/// Page furniture left in the body (`Side 1 av 2`, `Page 3`, `2 av 5`): not content.
+fn page_number(s: &str) -> bool {
+    let words: Vec<String> = s.to_lowercase().split_whitespace().map(str::to_string).collect();
+    let num = |w: Option<&String>| w.is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()));
+    match words.as_slice() {
+        [w, _] if w == "side" || w == "page" => num(words.get(1)),
+        [w, _, of, _] if (w == "side" || w == "page") && (of == "av" || of == "of") => {
+            num(words.get(1)) && num(words.get(3))
+        }
+        [_, of, _] if of == "av" || of == "of" => num(words.first()) && num(words.get(2)),
+        _ => false,
+    }
+}
+
+fn row_texts(row: Option<&crate::model::Row>) -> Vec<String> {
+    row.map(|r| r.cells.iter().map(|c| fold(&c.text())).collect()).unwrap_or_default()
 }
 
 /// A two-row table whose first row holds short labels (`Utval | Møtedato | Saksnr.`): its
@@ -92,7 +111,7 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Flatten the body into lines.
-pub fn flatten(doc: &Document) -> Flat<'_> {
+pub fn flatten(doc: &Document) -> Flat {
     let mut flat = Flat { lines: Vec::new(), tables: Vec::new(), field_tables: Vec::new() };
     for b in &doc.blocks {
         let (kind, text) = match b {
@@ -102,8 +121,17 @@ pub fn flatten(doc: &Document) -> Flat<'_> {
                 (LineKind::Item { level: *level, label: label.clone(), ordered: *ordered }, text)
             }
             Block::Table(t) => {
+                // the same header row right after a table: the table goes on (a page break)
+                let prev = flat.lines.last().and_then(|l| l.table).and_then(|i| flat.tables.get_mut(i));
+                if let Some(prev) = prev {
+                    if t.rows.len() > 1 && row_texts(prev.rows.first()) == row_texts(t.rows.first()) {
+                        let rows = t.rows.iter().skip(1).cloned();
+                        prev.rows.extend(rows);
+                        continue;
+                    }
+                }
                 let ti = flat.tables.len();
-                flat.tables.push(t);
+                flat.tables.push(t.clone());
                 match field_lines(t) {
                     Some(fields) => {
                         flat.field_tables.push(ti);
@@ -122,13 +150,84 @@ pub fn flatten(doc: &Document) -> Flat<'_> {
             }
             Block::PageBreak { .. } => continue,
         };
-        let folded = fold(&text.text);
-        if folded.is_empty() && !matches!(kind, LineKind::Item { .. }) {
+        let mut folded = fold(&text.text);
+        if folded.is_empty() && !matches!(kind, LineKind::Item { .. }) || page_number(&folded) {
             continue;
+        }
+        let mut kind = kind;
+        if kind == LineKind::Para {
+            // a paragraph that starts with a list label (typed by hand, or a PDF's list line)
+            if let Some((label, rest)) = crate::read::text::ordered_label(&folded) {
+                let rest = rest.to_string();
+                kind = LineKind::Item { level: 0, label: Some(label), ordered: true };
+                folded = rest;
+            } else if doc.format == Format::Pdf {
+                // a PDF line that continues the list item above it (wrapped mid-sentence)
+                if let Some(prev) = flat.lines.last_mut().filter(|p| p.is_item()) {
+                    let lower = folded.chars().next().is_some_and(|c| c.is_lowercase());
+                    let open = !prev.text.trim_end().ends_with(['.', ':', ';', '!', '?']);
+                    // the last few words of a sentence: `Romsdal.`, `11.02.2026.`
+                    let tail = folded.split(' ').count() <= 3
+                        && (folded.chars().next().is_some_and(|c| c.is_ascii_digit())
+                            || folded.ends_with(['.', ';']));
+                    if lower || (open && tail) {
+                        prev.text = format!("{} {folded}", prev.text.trim_end());
+                        continue;
+                    }
+                }
+            }
+        }
+        if doc.format == Format::Pdf {
+            if let LineKind::Item { level, label: Some(label), ordered: true } = &kind {
+                // a PDF line holding two items: `… til orientering. 2. SSU ber …`
+                let (level, mut label) = (*level, label.clone());
+                let mut rest = folded;
+                while let Some((head, next_label, tail)) = split_next_item(&rest, &label) {
+                    let item = LineKind::Item { level, label: Some(label.clone()), ordered: true };
+                    flat.lines.push(Line { kind: item, bold: false, text: head, table: None });
+                    label = next_label;
+                    rest = tail;
+                }
+                let item = LineKind::Item { level, label: Some(label), ordered: true };
+                flat.lines.push(Line { kind: item, bold: false, text: rest, table: None });
+                continue;
+            }
         }
         flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None });
     }
     flat
+}
+
+/// The label after `label` (`2.` after `1.`, `b.` after `a.`), if it has one.
+fn next_label(label: &str) -> Option<String> {
+    let (core, punct) = label.split_at(label.len().checked_sub(1)?);
+    if !matches!(punct, "." | ")") {
+        return None;
+    }
+    if let Ok(n) = core.parse::<u32>() {
+        return Some(format!("{}{punct}", n + 1));
+    }
+    let mut chars = core.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_lowercase() && c != 'z' => {
+            Some(format!("{}{punct}", (c as u8 + 1) as char))
+        }
+        _ => None,
+    }
+}
+
+/// Split `text` where the next label of the sequence starts a new sentence:
+/// `(text before, next label, text after)`.
+fn split_next_item(text: &str, label: &str) -> Option<(String, String, String)> {
+    let next = next_label(label)?;
+    let needle = format!(" {next} ");
+    let at = text.find(&needle)?;
+    let before = text[..at].trim_end();
+    let after = text[at + needle.len()..].trim_start();
+    let ends_sentence =
+        before.ends_with(['.', ':', ';', '!', '?']) || !next.starts_with(|c: char| c.is_ascii_digit());
+    (ends_sentence && after.chars().next().is_some_and(char::is_alphabetic) && !before.is_empty())
+        .then(|| (before.to_string(), next, after.to_string()))
 }
 
 /// Lower-case words that the document writes in lower case somewhere: a capitalised word in
@@ -181,9 +280,11 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     };
     let (cases, warnings) = case::extract(&flat.lines, &ctx);
     r.warnings.extend(warnings);
-    let (plans, plan_tables) = plan::extract(&flat, !cases.is_empty());
+    // plan tables stay in `tables` too (their typed cells keep fills and status); agenda and
+    // header-field tables are fully represented elsewhere
+    let (plans, _plan_tables) = plan::extract(&flat, !cases.is_empty());
     for (i, t) in flat.tables.iter().enumerate() {
-        if agenda_tables.contains(&i) || plan_tables.contains(&i) || flat.field_tables.contains(&i) {
+        if agenda_tables.contains(&i) || flat.field_tables.contains(&i) {
             continue;
         }
         r.tables.push(tables::record_table(t, plan::caption_before(&flat.lines, i)));
@@ -203,4 +304,44 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     r.cases = cases;
     r.plans = plans;
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Pos, Text};
+
+    fn para(s: &str) -> Block {
+        Block::Paragraph { text: Text::plain(s), pos: Pos::default() }
+    }
+
+    #[test]
+    fn labelled_paragraphs_become_items_and_pdf_lines_rejoin() {
+        let mut doc = Document::new(Format::Pdf);
+        doc.blocks = vec![
+            para("1. Utvalet ber kommunane om å gå gjennom"),
+            para("rutinane sine."),
+            para("2. Saka vert følgd opp i møte"),
+            para("11.02.2026."),
+            para("Side 1 av 2"),
+            para("Bakgrunn"),
+        ];
+        let flat = flatten(&doc);
+        let got: Vec<(bool, &str)> = flat.lines.iter().map(|l| (l.is_item(), l.text.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (true, "Utvalet ber kommunane om å gå gjennom rutinane sine."),
+                (true, "Saka vert følgd opp i møte 11.02.2026."),
+                (false, "Bakgrunn"),
+            ]
+        );
+        let mut two = Document::new(Format::Pdf);
+        two.blocks = vec![para("1. Saka vert teken til orientering. 2. SSU ber om a. status b. plan")];
+        let texts: Vec<String> = flatten(&two).lines.iter().map(|l| l.text.clone()).collect();
+        assert_eq!(texts, vec!["Saka vert teken til orientering.", "SSU ber om a. status b. plan"]);
+        // in a DOCX a paragraph is a paragraph: no rejoining
+        doc.format = Format::Docx;
+        assert_eq!(flatten(&doc).lines.len(), 5);
+    }
 }

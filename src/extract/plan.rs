@@ -101,6 +101,16 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
         let mut last_goal: Option<String> = None;
         for row in grid.iter().skip(1) {
             let Some(measure) = text_of(row, c.measure) else { continue };
+            // a row broken by a page: only the measure, going on in lower case
+            let alone =
+                (0..row.len()).filter(|i| Some(*i) != c.measure).all(|i| text_of(row, Some(i)).is_none());
+            if alone && measure.starts_with(char::is_lowercase) {
+                if let Some(prev) = items.last_mut() {
+                    let prev: &mut PlanItem = prev;
+                    prev.measure = format!("{} {measure}", prev.measure);
+                    continue;
+                }
+            }
             // a goal cell left empty under a merged or repeated goal carries the one above
             let main = text_of(row, c.goal).or_else(|| last_goal.clone());
             last_goal = main.clone();

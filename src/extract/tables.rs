@@ -119,10 +119,28 @@ pub fn squash(s: &str) -> String {
         .join(" / ")
 }
 
-/// A whole table with typed cells; the first row is the header.
+/// A whole table with typed cells; the first row is the header. A cell merged down over several
+/// rows is given where it starts; the rows it covers below get an empty cell (as a text table
+/// writes them).
 pub fn record_table(t: &Table, caption: Option<String>) -> RecordTable {
     let grid = t.grid();
-    let mut rows = grid.iter().map(|r| r.iter().map(|c| typed(*c)).collect::<Vec<_>>());
+    let mut rows = grid.iter().enumerate().map(|(ri, r)| {
+        r.iter()
+            .enumerate()
+            .map(|(ci, c)| {
+                let above = ri
+                    .checked_sub(1)
+                    .and_then(|a| grid.get(a))
+                    .and_then(|row| row.get(ci))
+                    .copied()
+                    .flatten();
+                match (c, above) {
+                    (Some(c), Some(a)) if std::ptr::eq(*c, a) => typed(None),
+                    _ => typed(*c),
+                }
+            })
+            .collect::<Vec<_>>()
+    });
     let header = rows.next().unwrap_or_default();
     RecordTable { caption, header, rows: rows.collect() }
 }
