@@ -121,6 +121,9 @@ impl Run {
             s["store"]["decision_points"],
             s["store"]["plans"],
         );
+        if let Some(n) = s["failed"].as_u64().filter(|n| *n > 0) {
+            println!("  note: {n} files failed (see `saksflyt ingest` on the corpus): these figures are not full reads");
+        }
     }
 }
 
