@@ -4,24 +4,30 @@
 Each module in `content/` defines `NAME` (file stem), `TITLE`, `LANG` ("nb" or "nn") and `DOC`,
 a list of blocks built with the helpers below; optional `HEADER` (running page header text; the
 DOCX/PDF then also get a "Side N av M" footer with page fields — page furniture that the text form,
-like the seeds' text, leaves out), `LANDSCAPE` and `MD_HEADINGS`. This script writes, for every sample:
+like the seeds' text, leaves out), `LANDSCAPE`, `MD_HEADINGS`, and `TXT_ENCODING` / `TXT_NEWLINE`
+for a text form that is not UTF-8 with LF. This script writes, for every sample:
 
 - `NAME.txt`      – the text form, in the convention of `../shared/seeds/*.txt`
                     (tab-separated table rows, `<ul><li>` inside cells, `1.` / ` - a.` / ` -` lines,
                     `**bold**`);
 - `src/NAME.html` – the word-processor source; `make.sh` converts it with LibreOffice to DOCX
-                    (real Word numbering, cell shading) and prints the DOCX to PDF.
+                    (real Word numbering, cell shading) and prints the DOCX to PDF;
+- `expected/NAME.json` – what correct extraction gives, in the gold format of
+                    `../shared/tools/score.py`, from the CASE/PROPOSAL/DECISION/ATTACH markers and
+                    the module's GOLD dict.
 
 Usage: python3 make.py [OUTDIR]   (default: the folder of this script)
 """
 
 import html
 import importlib.util
+import json
 import pathlib
 import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.dont_write_bytecode = True  # keep content/__pycache__ out of the samples folder
 
 # ---------------------------------------------------------------------------------------------
 # Block constructors (used by the content modules)
@@ -34,20 +40,37 @@ def H(text, level=1, pagebreak=False):
     return ("h", text, level, pagebreak)
 
 
-def P(text):
-    """A paragraph; `**bold**` and `*italic*` inline."""
-    return ("p", text)
+def P(text, role=None):
+    """A paragraph; `**bold**` and `*italic*` inline. With `role` ("proposal"/"decision") the
+    paragraph is an unnumbered point of the current CASE's proposal or decision."""
+    return ("p", text, role)
 
 
 def F(label, value):
     """A `Label: value` field line (Utvalg:, Møtedato:, Saksansvarlig: …)."""
-    return ("p", f"{label}: {value}")
+    return ("p", f"{label}: {value}", None)
 
 
-def OL(*items, start=1, sub="a"):
+def OL(*items, start=1, role=None):
     """A numbered list 1., 2., … Items are strings or `(text, SUB)` pairs, SUB one of A(), UL(),
-    ROMAN() or PH (the empty placeholder point)."""
-    return ("ol", list(items), start)
+    ROMAN() or PH (the empty placeholder point). `role` ("proposal" or "decision") puts the list
+    into the current CASE of the expected record."""
+    return ("ol", list(items), start, role)
+
+
+def PROPOSAL(*items, start=1):
+    """A numbered list that is the current CASE's proposed decision."""
+    return OL(*items, start=start, role="proposal")
+
+
+def DECISION(*items, start=1):
+    """A numbered list that is the current CASE's adopted decision."""
+    return OL(*items, start=start, role="decision")
+
+
+def ATTACH(*items):
+    """A bullet list of the current CASE's attachments."""
+    return UL(*items, role="attachments")
 
 
 def A(*items):
@@ -60,9 +83,10 @@ def ROMAN(*items):
     return ("i", list(items))
 
 
-def UL(*items):
-    """Bullet list (items as in OL)."""
-    return ("ul", list(items))
+def UL(*items, role=None):
+    """Bullet list (items as in OL). `role="attachments"` makes the items the current CASE's
+    attachments in the expected record; "proposal"/"decision" as for OL."""
+    return ("ul", list(items), role)
 
 
 PH = ("ph",)
@@ -74,11 +98,12 @@ def C(text, sub=None, fill=None):
     return {"text": text, "sub": sub, "fill": fill}
 
 
-def T(header, rows, widths=None, rowspans=None):
+def T(header, rows, widths=None, rowspans=None, align=None):
     """A table. `header` is a list of strings, `rows` lists of cells (str or C(...)).
     `rowspans` maps (row, col) -> n for a merged cell spanning n rows; the covered cells must be
-    given as None in `rows` (they are empty in the text form)."""
-    return ("table", header, rows, widths, rowspans or {})
+    given as None in `rows` (they are empty in the text form). `align` lists per-column alignment
+    ("right" or None) for the DOCX/PDF."""
+    return ("table", header, rows, widths, rowspans or {}, align or [])
 
 
 def BR():
@@ -93,6 +118,140 @@ def S(word, comment=None):
     """A shaded status cell: the colour word (grønn/gul/rød/raud) and its fill."""
     text = word if comment is None else f"{word} – {comment}"
     return C(text, fill=STATUS[word.lower()])
+
+
+def CASE(number, title, date, owners=(), officers=(), refs=(), attachments=None):
+    """Not rendered: opens a case in the expected record (`expected/NAME.json`). `number` as
+    written (`15/25`, `09-2025`, `07.25`) or None; `date` DD.MM.YYYY; `refs` the other cases the
+    paper mentions. Following OL/UL blocks with a role fill its proposal/decision/attachments."""
+    return ("case", {"number": number, "title": title, "date": date, "owners": list(owners),
+                     "officers": list(officers), "refs": list(refs), "attachments": attachments})
+
+
+# ---------------------------------------------------------------------------------------------
+# Expected record (the gold format of ../shared/tools/score.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def strip_md(text):
+    text = text.replace("**", "")
+    return re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+
+
+def casenum(written):
+    m = re.fullmatch(r"(?:[Ss]ak:?\s*)?0*(\d+)\s*[/.-]\s*(\d{2}|\d{4})", written.strip())
+    if not m:
+        raise ValueError(f"not a case number: {written!r}")
+    year = int(m.group(2))
+    return {"seq": int(m.group(1)), "year": year + 2000 if year < 100 else year}
+
+
+def iso(date):
+    d, m, y = date.split(".")
+    return f"{y}-{m}-{d}"
+
+
+def gold_points(items):
+    out = []
+    for item in items:
+        if item == PH:
+            out.append({"placeholder": True})
+            continue
+        text, sub = (item, None) if isinstance(item, str) else item
+        point = {"text": strip_md(text)}
+        if sub == PH:
+            point["children"] = [{"placeholder": True}]
+        elif sub is not None:
+            point["children"] = gold_points(sub[1])
+        out.append(point)
+    return out
+
+
+def cell_text(cell):
+    return "" if cell is None else strip_md(cell if isinstance(cell, str) else cell["text"])
+
+
+def split_names(text):
+    parts = re.split(r"\s*/\s*|\s*,\s*|\s+og\s+", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def agenda(table, responsible=None):
+    """Agenda rows from an agenda table block (Kl. | Saksnr. | Saker | Ansvarlig | Tid);
+    `responsible` maps a row index to its names where splitting the cell would be wrong."""
+    responsible = responsible or {}
+    rows = []
+    for i, row in enumerate(table[2]):
+        kl, nr, saker, ansv, tid = row
+        start, end = [t.strip().replace(".", ":") for t in re.split(r"[-–]", kl)]
+        item = {"case": casenum(nr) if nr else None, "start": start, "end": end,
+                "minutes": int(tid), "title": cell_text(saker)}
+        if nr:
+            item["sub_items"] = [strip_md(x) for x in saker["sub"]] if isinstance(saker, dict) and saker["sub"] else []
+            item["responsible"] = responsible.get(i, split_names(cell_text(ansv)))
+        rows.append(item)
+    return rows
+
+
+STATUS_EN = {"grønn": "green", "gul": "yellow", "rød": "red", "raud": "red"}
+
+
+def plan(table):
+    """Plan items from a status table (Mål | Delmål | Tiltak | Ansvar | Frist | Status [| …]).
+    Merged (None) Mål cells take the goal of the row above."""
+    items = []
+    goal = None
+    for row in table[2]:
+        if row[0] is not None:
+            goal = cell_text(row[0])
+        status_text = cell_text(row[5])
+        items.append({
+            "goal": goal,
+            "measure": cell_text(row[2]),
+            "status": STATUS_EN[status_text.split()[0].lower()],
+            "status_text": status_text,
+            "responsible": cell_text(row[3]),
+            "deadline": iso(cell_text(row[4])),
+        })
+    return items
+
+
+def table_gold(table):
+    return {"header": list(table[1]), "rows": len(table[2])}
+
+
+def expected(mod):
+    gold = {"source": f"samples/{mod.NAME}.txt"}
+    gold.update(getattr(mod, "GOLD", {}))
+    cases = []
+    current = None
+    for block in mod.DOC:
+        if block[0] == "case":
+            c = block[1]
+            current = {"number": casenum(c["number"]) if c["number"] else None, "title": strip_md(c["title"])}
+            if c["date"]:
+                current["date"] = iso(c["date"])
+            if c["owners"]:
+                current["owners"] = c["owners"]
+            if c["officers"]:
+                current["officers"] = c["officers"]
+            current["proposal"] = []
+            current["attachments"] = c["attachments"] if c["attachments"] is not None else []
+            current["references"] = [casenum(r) for r in c["refs"]]
+            cases.append(current)
+        elif block[0] in ("ol", "ul", "p") and block[-1] is not None:
+            role = block[-1]
+            if current is None:
+                raise ValueError(f"{mod.NAME}: {role} list before any CASE")
+            if role == "attachments":
+                current["attachments"] = [strip_md(t) for t in block[1]]
+            elif block[0] == "p":
+                current.setdefault(role, []).append({"text": strip_md(block[1])})
+            else:
+                current.setdefault(role, []).extend(gold_points(block[1]))
+    if cases:
+        gold["cases"] = cases
+    return gold
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +303,7 @@ def txt_list(kind, items, level, start=1):
 def txt_sub(sub, level):
     if sub == PH:
         return [" " * (2 * level - 1) + "-"]
-    kind, items = sub
+    kind, items = sub[0], sub[1]
     return txt_list(kind, items, level)
 
 
@@ -174,7 +333,7 @@ def check_levels(items, level, seen, where):
         if sub == PH:
             kind, sub_items = "ul", []
         else:
-            kind, sub_items = sub
+            kind, sub_items = sub[0], sub[1]
         if seen.setdefault(level + 1, kind) != kind:
             raise ValueError(f"{where}: mixed sub-point kinds on level {level + 1}: {_text}")
         check_levels(sub_items, level + 1, seen, where)
@@ -185,6 +344,8 @@ def to_txt(mod):
     chunks = []
     for block in mod.DOC:
         tag = block[0]
+        if tag == "case":
+            continue
         if tag == "br":
             chunks.append("\n")
         elif tag == "h":
@@ -200,7 +361,7 @@ def to_txt(mod):
         elif tag == "ul":
             chunks.append("\n".join(txt_list("ul", block[1], 0)))
         elif tag == "table":
-            _, header, rows, _w, _rs = block
+            _, header, rows, _w, _rs, _al = block
             lines = ["\t".join(header)]
             for row in rows:
                 lines.append("\t".join(txt_cell(c) for c in row))
@@ -249,7 +410,7 @@ def html_list(kind, items, start=1):
 def html_sub(sub):
     if sub == PH:
         return "<ul><li></li></ul>"
-    kind, items = sub
+    kind, items = sub[0], sub[1]
     return html_list(kind, items)
 
 
@@ -276,6 +437,8 @@ def to_html(mod):
     pending_break = False
     for block in mod.DOC:
         tag = block[0]
+        if tag == "case":
+            continue
         pb_style = ' style="page-break-before: always"' if pending_break else ""
         if tag == "br":
             pending_break = True
@@ -292,7 +455,7 @@ def to_html(mod):
         elif tag == "ul":
             body.append(html_list("ul", block[1]))
         elif tag == "table":
-            _, header, rows, widths, rowspans = block
+            _, header, rows, widths, rowspans, align = block
             t = [f'<table width="{table_px}" border="1" cellspacing="0" cellpadding="3">']
             if widths:
                 total = sum(widths)
@@ -304,6 +467,8 @@ def to_html(mod):
                 for c, cell in enumerate(row):
                     span = rowspans.get((r, c))
                     extra = f' rowspan="{span}"' if span else ""
+                    if c < len(align) and align[c]:
+                        extra += f' align="{align[c]}"'
                     cells.append(html_cell(cell, extra=extra))
                 t.append("<tr>" + "".join(cells) + "</tr>")
             t.append("</tbody></table>")
@@ -345,8 +510,14 @@ def main():
     (out / "src").mkdir(parents=True, exist_ok=True)
     for path in sorted((HERE / "content").glob("*.py")):
         mod = load(path)
-        (out / f"{mod.NAME}.txt").write_text(to_txt(mod), encoding="utf-8")
+        # A sample may ask for another encoding/newline for its text form (as exported by a case
+        # system); the DOCX and PDF are unaffected.
+        txt = to_txt(mod).replace("\n", getattr(mod, "TXT_NEWLINE", "\n"))
+        (out / f"{mod.NAME}.txt").write_bytes(txt.encode(getattr(mod, "TXT_ENCODING", "utf-8")))
         (out / "src" / f"{mod.NAME}.html").write_text(to_html(mod), encoding="utf-8")
+        (out / "expected").mkdir(exist_ok=True)
+        gold = json.dumps(expected(mod), ensure_ascii=False, indent=1) + "\n"
+        (out / "expected" / f"{mod.NAME}.json").write_text(gold, encoding="utf-8")
         print(mod.NAME)
 
 

@@ -22,4 +22,5 @@ fi
 if command -v pdftotext >/dev/null 2>&1; then
   for f in ./*.pdf; do pdftotext "$f" - >/dev/null || { echo "pdftotext failed: $f"; exit 1; }; done
 fi
-ls -l ./*.txt ./*.docx ./*.pdf
+command -v pdftotext >/dev/null 2>&1 && python3 check.py
+du -sh .

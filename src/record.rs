@@ -25,6 +25,9 @@ pub struct Record {
     pub plans: Vec<Plan>,
     pub tables: Vec<RecordTable>,
     pub warnings: Vec<String>,
+    /// For an attachment (`Vedlegg til sak 12/24`): the case it belongs to. (Added field.)
+    #[serde(default)]
+    pub attachment_of: Option<CaseNum>,
 }
 
 impl Record {
@@ -41,6 +44,7 @@ impl Record {
             plans: Vec::new(),
             tables: Vec::new(),
             warnings: Vec::new(),
+            attachment_of: None,
         }
     }
 }
@@ -158,6 +162,14 @@ pub struct Case {
     pub references: Vec<CaseRef>,
     pub attachments: Vec<String>,
     pub sections: Vec<Section>,
+    /// The archive reference (`Arkivsaksnr.`, `Vår ref`, `Arkivreferanse`), kept apart from the
+    /// case number. (Added field.)
+    #[serde(default)]
+    pub archive_ref: Option<String>,
+    /// Vote and adoption lines from minutes (`Enstemmig vedtatt`, `For forslaget stemte 5: …`).
+    /// (Added field.)
+    #[serde(default)]
+    pub votes: Vec<String>,
 }
 
 /// One point of a proposal or decision, with its sub-points.

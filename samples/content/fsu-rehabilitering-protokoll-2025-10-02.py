@@ -17,11 +17,13 @@ DOC = [
     F("Forfall", "Ola Midtbø"),
     F("Referent", "Ingebjørg Vatne, sekretariatet"),
     # ------------------------------------------------------------------ 10/25
+    CASE("10/25", "Godkjenning av innkalling og saksliste", "02.10.2025", refs=[]),
     H("Sak 10/25 Godkjenning av innkalling og saksliste", 2),
     H("Vedtak", 3),
-    OL("Innkalling og saksliste vert godkjend."),
+    DECISION("Innkalling og saksliste vert godkjend."),
     P("Samrøystes."),
     # ------------------------------------------------------------------ 11/25
+    CASE("11/25", "Oppfølging sak 06/25 – kartlegging av rehabiliteringstilbodet i kommunane", "02.10.2025", refs=['06/25']),
     H("Sak 11/25 Oppfølging sak 06/25 – kartlegging av rehabiliteringstilbodet i kommunane", 2),
     P("Vedtak til sak 06/25 (FSU Rehabilitering 05.06.2025):"),
     OL(
@@ -32,7 +34,7 @@ DOC = [
     P("Ingebjørg Vatne presenterte kartlegginga. 22 av 26 kommunar har svart. Få kommunar har eige "
       "team for kvardagsrehabilitering, og ventetida på institusjonsrehabilitering varierer mykje."),
     H("Vedtak", 3),
-    OL(
+    DECISION(
         "FSU Rehabilitering tek kartlegginga til vitande.",
         ("FSU Rehabilitering ber sekretariatet:", A(
             "purre på svar frå dei fire kommunane som ikkje har svart, innan 15.10.2025",
@@ -45,12 +47,13 @@ DOC = [
     ),
     P("Samrøystes."),
     # ------------------------------------------------------------------ 12/25
+    CASE("12/25", "Innspel til felles handlingsplan 2026", "02.10.2025", refs=[]),
     H("Sak 12/25 Innspel til felles handlingsplan 2026", 2),
     H("Handsaming", 3),
     P("Utvalet drøfta kva for tiltak som skal meldast inn til felles handlingsplan. Gaute Myklebust "
-      "foreslo å ta inn eit tiltak om digital heimeoppfølging etter hjerneslag."),
+      "gjorde framlegg om å ta inn eit tiltak om digital heimeoppfølging etter hjerneslag."),
     H("Vedtak", 3),
-    OL(
+    DECISION(
         ("FSU Rehabilitering melder inn følgjande tiltak til felles handlingsplan 2026:", UL(
             "felles forløp for rehabilitering etter hjerneslag",
             "digital heimeoppfølging etter utskriving",
@@ -60,6 +63,14 @@ DOC = [
     ),
     P("Samrøystes vedteke."),
     # ------------------------------------------------------------------ 13/25
+    CASE("13/25", "Eventuelt", "02.10.2025", refs=[]),
     H("Sak 13/25 Eventuelt", 2),
     P("Ingen saker."),
 ]
+
+GOLD = {
+    "kind": "minutes",
+    "committee": "re:(?i)rehabilitering|FSU-REHAB",
+    "meeting": {"date": "2025-10-02", "start": "12:00", "end": "15:00"},
+    "not_case_numbers": [],
+}

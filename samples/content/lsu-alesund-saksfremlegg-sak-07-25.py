@@ -9,13 +9,16 @@ DOC = [
     H("Saksfremlegg", 1),
     F("Utvalg", "Lokalt samarbeidsutvalg Ålesund"),
     F("Møtedato", "17.09.2025"),
-    F("Saksnr.", "sak 07.25"),
+    F("Saksnr.", "07.25"),
     F("Saksbehandler", "Tor Helge Brunstad"),
     F("Saksansvarlig", "Anita Blindheim Sulebak, leder LSU Ålesund"),
-    H("Felles legevaktsamarbeid for kommunene på Nordre Sunnmøre", 2),
+    CASE("07.25", "Felles legevaktsamarbeid for kommunene på Nordre Sunnmøre", "17.09.2025",
+         owners=["Anita Blindheim Sulebak"], officers=["Tor Helge Brunstad"], refs=["03.25"],
+         attachments=["Notat om legevaktordningene på Nordre Sunnmøre, datert 28.08.2025"]),
+    H("Sak 07.25 Felles legevaktsamarbeid for kommunene på Nordre Sunnmøre", 2),
     H("Innstilling", 3),
     P("Arbeidsutvalget legger fram følgende innstilling:"),
-    OL(
+    PROPOSAL(
         "LSU Ålesund anbefaler at kommunene Ålesund, Giske, Sula og Haram vurderer en felles legevakt "
         "lokalisert ved Ålesund sjukehus.",
         ("En arbeidsgruppe skal utrede:", UL(
@@ -37,3 +40,9 @@ DOC = [
       "for innbyggere med lang reisevei må utredes grundig før det tas stilling."),
     F("Vedlegg", "Notat om legevaktordningene på Nordre Sunnmøre, datert 28.08.2025"),
 ]
+
+GOLD = {
+    "kind": "case_paper",
+    "committee": "re:(?i)[åa]lesund",
+    "not_case_numbers": [],
+}

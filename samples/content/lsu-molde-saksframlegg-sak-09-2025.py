@@ -18,9 +18,12 @@ DOC = [
     F("Sakshandsamar", "Gunnhild Rørvik Stavik"),
     F("Saksansvarleg", "Oddbjørn Malmedal og Kristin Bugge Tennfjord"),
     F("Arkivsak", "2025/1187"),
+    CASE("09-2025", "Utskrivingsklare pasientar – felles rutine for Romsdal", "24.09.2025",
+         owners=["Oddbjørn Malmedal", "Kristin Bugge Tennfjord"], officers=["Gunnhild Rørvik Stavik"],
+         refs=["04-2025", "16/25"]),
     H("Sak 09-2025 Utskrivingsklare pasientar – felles rutine for Romsdal", 2),
     H("Framlegg til vedtak", 3),
-    OL(
+    PROPOSAL(
         "LSU Molde sluttar seg til utkast til felles rutine for utskrivingsklare pasientar i Romsdal.",
         ("LSU Molde ber kommunane og Molde sjukehus om å:", UL(
             "ta rutinen i bruk frå 01.11.2025",
@@ -31,7 +34,7 @@ DOC = [
         ("LSU Molde ber om at følgjande vert teke med i evalueringa:", PH),
     ),
     H("Vedlegg", 3),
-    UL(
+    ATTACH(
         "Utkast til felles rutine for utskrivingsklare pasientar i Romsdal",
         "Oversikt over liggjedøgn for utskrivingsklare pasientar 2024–2025",
     ),
@@ -49,3 +52,9 @@ DOC = [
     P("Ei evaluering etter fire månader vil vise om rutinen fungerer etter føremålet. Evalueringa bør "
       "byggje på tal for liggjedøgn, samhandlingsavvik og tilbakemeldingar frå tenestene."),
 ]
+
+GOLD = {
+    "kind": "case_paper",
+    "committee": "re:(?i)molde",
+    "not_case_numbers": [{"seq": 2025, "year": 1187}, {"seq": 2024, "year": 2025}],
+}

@@ -8,6 +8,8 @@ HEADER = "Helsefellesskap Møre og Romsdal – Partnerskapsmøtet 05.12.2025"
 LANG = "nn"
 
 DOC = [
+    CASE("05/25", "Felles handlingsplan 2026 for Helsefellesskap Møre og Romsdal", "05.12.2025",
+         owners=["Ingvild Sætre"], officers=["Hanne Moldstad Ravn"], refs=["23/25"]),
     H("SAKSFRAMLEGG", 1),
     P("Sak: 05/25 **Felles handlingsplan 2026 for Helsefellesskap Møre og Romsdal**"),
     F("Utval", "Partnerskapsmøtet"),
@@ -15,7 +17,7 @@ DOC = [
     F("Saksansvarleg", "Ingvild Sætre, leiar i Strategisk samarbeidsutval"),
     F("Sakshandsamar", "Hanne Moldstad Ravn"),
     H("Innstilling frå Strategisk samarbeidsutval", 2),
-    OL(
+    PROPOSAL(
         "Partnerskapsmøtet godkjenner felles handlingsplan 2026 for Helsefellesskap Møre og Romsdal.",
         ("Partnerskapsmøtet ber partane om å:", A(
             "setje av ressursar til dei tiltaka dei har ansvar for",
@@ -24,7 +26,7 @@ DOC = [
         "Partnerskapsmøtet ber om ei samla evaluering av handlingsplanen i møte 04.12.2026.",
     ),
     H("Vedlegg", 2),
-    UL(
+    ATTACH(
         "Felles handlingsplan 2026 (utkast)",
         "Protokoll frå SSU 12.11.2025",
     ),
@@ -48,3 +50,9 @@ DOC = [
       "SSU meiner planen gjev eit godt grunnlag for å følgje opp arbeidet i dei faglege "
       "samarbeidsutvala."),
 ]
+
+GOLD = {
+    "kind": "case_paper",
+    "committee": "re:(?i)partnerskapsmøte|\\bPM\\b",
+    "not_case_numbers": [],
+}

@@ -18,16 +18,18 @@ DOC = [
     F("Fra sekretariatet", "Hanne Moldstad Ravn, Petter Aasen Grytten"),
     F("Protokollfører", "Hanne Moldstad Ravn"),
     # ------------------------------------------------------------------ 22/25
+    CASE("22/25", "Godkjenning av innkalling og sakliste", "12.11.2025", refs=[]),
     H("Sak: 22/25 Godkjenning av innkalling og sakliste", 2),
     H("Behandling", 3),
     P("Leder meldte én sak til eventuelt: orientering om nasjonal helse- og samhandlingsplan."),
     H("Vedtak:", 3),
-    OL(
-        "Innkalling og sakliste godkjennes.",
+    DECISION(
+        "Innkallingen og saklisten godkjennes.",
         "Protokoll fra møtet 10.09.2025 godkjennes.",
     ),
     P("Enstemmig vedtatt."),
     # ------------------------------------------------------------------ 23/25
+    CASE("23/25", "Oppfølging sak 15/25 – status felles handlingsplan", "12.11.2025", refs=['15/25']),
     H("Sak: 23/25 Oppfølging sak 15/25 – status felles handlingsplan", 2),
     P("Vedtak til sak 15/25 (SSU 10.09.2025):"),
     OL(
@@ -44,7 +46,7 @@ DOC = [
       "FSU Helseberedskap og FSU IKT har fått utsatt frist. I drøftingen ble det pekt på at mange "
       "tiltak med rød status gjelder digitale løsninger som FSU-ene ikke selv rår over."),
     H("Vedtak:", 3),
-    OL(
+    DECISION(
         "SSU tar status for felles handlingsplan til orientering.",
         ("SSU ber FSU Helseberedskap og FSU IKT om å:", A(
             "levere revidert handlingsplan innen 15.12.2025",
@@ -54,11 +56,12 @@ DOC = [
     ),
     P("Enstemmig vedtatt."),
     # ------------------------------------------------------------------ 24/25
+    CASE("24/25", "Oppfølging sak 17/25 – kriterier for rekrutterings- og samhandlingstilskudd 2026", "12.11.2025", refs=['17/25']),
     H("Sak: 24/25 Oppfølging sak 17/25 – kriterier for rekrutterings- og samhandlingstilskudd 2026", 2),
     P("Viser til sak 17/25, vedtakspunkt 4, der arbeidsgruppen ble bedt om å legge fram forslag til "
       "kriterier for utlysningen i 2026."),
     H("Forslag til vedtak", 3),
-    OL(
+    PROPOSAL(
         ("SSU vedtar følgende kriterier for tildeling av tilskudd i 2026:", A(
             "tiltaket er forankret i ledelsen hos både kommune og sykehus",
             "tiltaket gjelder en av de prioriterte pasientgruppene",
@@ -72,7 +75,7 @@ DOC = [
     P("Forslag til vedtak punkt 1 og 2 ble enstemmig vedtatt. Tilleggsforslaget ble vedtatt med 7 mot "
       "2 stemmer."),
     H("Vedtak:", 3),
-    OL(
+    DECISION(
         ("SSU vedtar følgende kriterier for tildeling av tilskudd i 2026:", A(
             "tiltaket er forankret i ledelsen hos både kommune og sykehus",
             "tiltaket gjelder en av de prioriterte pasientgruppene",
@@ -82,12 +85,13 @@ DOC = [
         "Tiltak som omfatter flere kommuner skal prioriteres.",
     ),
     # ------------------------------------------------------------------ 25/25
+    CASE("25/25", "Budsjett for sekretariatet 2026", "12.11.2025", refs=[]),
     H("Sak: 25/25 Budsjett for sekretariatet 2026", 2),
     H("Behandling", 3),
     P("Petter Aasen Grytten la fram forslag til budsjett med en ramme på 2,4 mill. kr, fordelt med 50 "
       "prosent på Helse Møre og Romsdal HF og 50 prosent på kommunene etter innbyggertall."),
     H("Vedtak:", 3),
-    OL(
+    DECISION(
         "SSU godkjenner budsjett for sekretariatet 2026 med en ramme på 2 400 000 kr.",
         ("Kostnadene fordeles slik:", UL(
             "Helse Møre og Romsdal HF: 1 200 000 kr",
@@ -97,6 +101,7 @@ DOC = [
     ),
     P("Enstemmig vedtatt."),
     # ------------------------------------------------------------------ 26/25
+    CASE("26/25", "Eventuelt", "12.11.2025", refs=[]),
     H("Sak: 26/25 Eventuelt", 2),
     H("Behandling", 3),
     P("Ingvild Sætre orienterte kort om arbeidet med ny nasjonal helse- og samhandlingsplan. Saken "
@@ -104,3 +109,10 @@ DOC = [
     P("Ingen vedtak."),
     P("Protokollen er godkjent elektronisk av leder og nestleder 14.11.2025."),
 ]
+
+GOLD = {
+    "kind": "minutes",
+    "committee": "re:(?i)strategisk samarbeidsutval|\\bSSU\\b",
+    "meeting": {"date": "2025-11-12", "start": "09:00", "end": "13:00"},
+    "not_case_numbers": [],
+}

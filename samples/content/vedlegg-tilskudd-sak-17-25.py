@@ -5,6 +5,26 @@ NAME = "vedlegg-tilskudd-sak-17-25"
 TITLE = "Vedlegg til sak 17/25 – rekrutterings- og samhandlingstilskudd 2025"
 LANG = "nb"
 
+GRANTS = T(
+    ["Tiltak", "Søker", "Beløp"],
+    [
+        ["Kombinert sykepleierstilling mellom medisinsk avdeling og korttidsavdeling",
+         "Kristiansund kommune og Kristiansund sjukehus", "kr 250 000"],
+        ["Felles team for utskrivning av skrøpelige eldre i Romsdal",
+         "Molde kommune, Hustadvika kommune og Molde sjukehus", "1 200 000 kr"],
+        ["Ambulant team for barn og unge med sammensatte behov",
+         "Ålesund kommune, Sula kommune og Ålesund sjukehus", "1,5 mill. kr"],
+        ["Hospitering for helsesykepleiere i barneavdelingen",
+         "Volda kommune og Ørsta kommune", "kr 180\u00a0000"],
+        ["Felles kompetanseprogram i palliasjon på Søre Sunnmøre",
+         "Ulstein kommune og Volda sjukehus", "kr 320 000,-"],
+        ["**Sum**", "", "**3 450 000 kr**"],
+    ],
+    widths=[48, 36, 16],
+    align=[None, None, "right"],
+)
+
+
 DOC = [
     P("**Vedlegg til sak 17/25**"),
     H("Rekrutterings- og samhandlingstilskudd 2025 – oversikt over søknader og innstilling", 1),
@@ -13,23 +33,7 @@ DOC = [
     F("Utarbeidet av", "Arbeidsgruppen for tilskudd ved Petter Aasen Grytten"),
     H("Tiltak som innstilles", 2),
     P("Arbeidsgruppen innstiller på at følgende tiltak får tilskudd for 2025:"),
-    T(
-        ["Tiltak", "Søker", "Beløp"],
-        [
-            ["Kombinert sykepleierstilling mellom medisinsk avdeling og korttidsavdeling",
-             "Kristiansund kommune og Kristiansund sjukehus", "kr 250 000"],
-            ["Felles team for utskrivning av skrøpelige eldre i Romsdal",
-             "Molde kommune, Hustadvika kommune og Molde sjukehus", "1 200 000 kr"],
-            ["Ambulant team for barn og unge med sammensatte behov",
-             "Ålesund kommune, Sula kommune og Ålesund sjukehus", "1,5 mill. kr"],
-            ["Hospitering for helsesykepleiere i barneavdelingen",
-             "Volda kommune og Ørsta kommune", "kr 180\u00a0000"],
-            ["Felles kompetanseprogram i palliasjon på Søre Sunnmøre",
-             "Ulstein kommune og Volda sjukehus", "kr 320 000,-"],
-            ["**Sum**", "", "**3 450 000 kr**"],
-        ],
-        widths=[48, 36, 16],
-    ),
+    GRANTS,
     H("Søknader som ikke innstilles", 2),
     T(
         ["Tiltak", "Søker", "Beløp"],
@@ -41,6 +45,7 @@ DOC = [
             ["Sum", "", "2 700 000 kr"],
         ],
         widths=[48, 36, 16],
+        align=[None, None, "right"],
     ),
     H("Begrunnelse", 2),
     P("Søknadene som ikke innstilles gjelder i hovedsak drift i én kommune, uten et forpliktende "
@@ -49,3 +54,11 @@ DOC = [
     P("Samlet søknadsbeløp var 6 150 000 kr. Disponibel ramme for 2025 er 3,6 mill. kr, og restbeløpet "
       "på kr 150 000 foreslås overført til utlysningen i 2026."),
 ]
+
+GOLD = {
+    "kind": "attachment",
+    "committee": "re:(?i)strategisk samarbeidsutval|\\bSSU\\b",
+    "amounts": [250000, 1200000, 1500000, 180000, 320000, 3450000,
+                900000, 650000, 450000, 700000, 2700000],
+    "tables": [table_gold(GRANTS)],
+}

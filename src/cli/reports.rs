@@ -1,53 +1,272 @@
 //! The report commands: `evaluation`, `status-report`, `decision-log`, `annual-report`,
-//! `templates`. (Issue 5.)
+//! `templates`. Each loads the records and the decision log (from the store, or from
+//! `--records FILE.jsonl` [+ `--log FILE.json`]), renders with `saksflyt::render` and writes
+//! the DOCX atomically.
 
-use clap::Args;
-use std::path::PathBuf;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use saksflyt::config::Register;
+use saksflyt::record::{LogEntry, Record};
+use saksflyt::render::{docs, DecisionLogOptions, Lang, ReportInput, StatusOptions, Templates};
+use saksflyt::store::{LogFilter, Store};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// Options every report command takes.
+#[derive(Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// The store
+    #[arg(long, default_value = "saksflyt.db")]
+    pub db: PathBuf,
+    /// Read records from this JSON Lines file instead of the store
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub records: Option<PathBuf>,
+    /// With --records: the decision log as a JSON array or JSON Lines (default: derived from the records)
+    #[arg(long, value_name = "FILE", requires = "records")]
+    pub log: Option<PathBuf>,
+    /// Language of the document: nb (bokmål) or nn (nynorsk)
+    #[arg(long, default_value = "nb", value_parser = parse_lang)]
+    pub lang: Lang,
+    /// Folder with templates that override the built-in ones, file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Committee register (default: ./saksflyt.toml if present, else the built-in one)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use nb or nn"))
+}
 
 #[derive(Args, Debug)]
 pub struct EvaluationArgs {
-    #[arg(long, default_value = "saksflyt.db")]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The year evaluated (the period is September–December of this year)
+    #[arg(long)]
+    pub year: i32,
+    /// One FSU: register code (FSU-BARN) or part of its name
+    #[arg(long, conflicts_with = "all")]
+    pub fsu: Option<String>,
+    /// All FSUs of the register (the default)
+    #[arg(long)]
+    pub all: bool,
+    /// Output folder
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]
 pub struct StatusReportArgs {
-    #[arg(long, default_value = "saksflyt.db")]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Only plans of this committee (code or part of the name)
+    #[arg(long)]
+    pub committee: Option<String>,
+    /// Only plans whose title contains this text
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Output file
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]
 pub struct DecisionLogArgs {
-    #[arg(long, default_value = "saksflyt.db")]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Only entries of this committee (code or part of the name)
+    #[arg(long)]
+    pub committee: Option<String>,
+    /// Only entries still open (open or overdue)
+    #[arg(long)]
+    pub open: bool,
+    /// Output file
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]
 pub struct AnnualReportArgs {
-    #[arg(long, default_value = "saksflyt.db")]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[arg(long)]
+    pub year: i32,
+    /// Output file
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]
-pub struct TemplatesArgs {}
-
-pub fn evaluation(_a: EvaluationArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("evaluation is not implemented yet")
+pub struct TemplatesArgs {
+    #[command(subcommand)]
+    pub action: TemplatesAction,
 }
 
-pub fn status_report(_a: StatusReportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("status-report is not implemented yet")
+#[derive(Subcommand, Debug)]
+pub enum TemplatesAction {
+    /// Write the built-in templates into DIR for editing (then pass --templates DIR)
+    Export { dir: PathBuf },
+    /// List the built-in template names
+    List,
 }
 
-pub fn decision_log(_a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("decision-log is not implemented yet")
+/// Reads records from JSON Lines.
+pub fn read_records_jsonl(path: &Path) -> anyhow::Result<Vec<Record>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let r: Record = serde_json::from_str(line)
+            .with_context(|| format!("{}: line {}: not a record", path.display(), i + 1))?;
+        out.push(r);
+    }
+    Ok(out)
 }
 
-pub fn annual_report(_a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("annual-report is not implemented yet")
+fn read_log(path: &Path) -> anyhow::Result<Vec<LogEntry>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if text.trim_start().starts_with('[') {
+        return serde_json::from_str(&text).with_context(|| format!("{}: not a decision log", path.display()));
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        out.push(
+            serde_json::from_str(line).with_context(|| format!("{}: line {}: not a log entry", path.display(), i + 1))?,
+        );
+    }
+    Ok(out)
 }
 
-pub fn templates(_a: TemplatesArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("templates is not implemented yet")
+/// Loads what the documents are made from.
+pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
+    let register = Register::discover(c.config.as_deref())?;
+    let (records, log) = match &c.records {
+        Some(path) => {
+            let records = read_records_jsonl(path)?;
+            let log = match &c.log {
+                Some(l) => read_log(l)?,
+                None => derive_log(&records),
+            };
+            (records, log)
+        }
+        None => load_store(&c.db)?,
+    };
+    Ok(ReportInput { records, log, register, lang: c.lang })
+}
+
+/// The decision log derived from records (the store's pure derivation).
+fn derive_log(records: &[Record]) -> Vec<LogEntry> {
+    saksflyt::store::log::derive(records)
+}
+
+/// Records and the decision log from an existing store (reading commands do not create one).
+fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
+    if !db.is_file() {
+        anyhow::bail!(
+            "no store at {}: run `saksflyt ingest PATH --db {}` first, or pass --records FILE.jsonl",
+            db.display(),
+            db.display()
+        );
+    }
+    let store = Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
+    let records = store.records()?;
+    let log = store.decision_log(&LogFilter::default())?;
+    Ok((records, log))
+}
+
+pub fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
+    let t = Templates::new(c.templates.as_deref())?;
+    for name in &t.overridden {
+        eprintln!("saksflyt: using template {name} from {}", c.templates.as_deref().unwrap_or(Path::new("")).display());
+    }
+    Ok(t)
+}
+
+/// Writes a rendered document atomically and reports it.
+pub fn write_doc(path: &Path, doc: &docs::Rendered) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    saksflyt::util::write_atomic(path, &doc.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    for w in &doc.warnings {
+        eprintln!("saksflyt: warning: {w}");
+    }
+    println!("{}", path.display());
+    Ok(())
+}
+
+pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
+    let input = load_input(&a.common)?;
+    let t = templates_of(&a.common)?;
+    let codes: Vec<String> = match &a.fsu {
+        Some(want) => {
+            let w = want.to_lowercase();
+            let found: Vec<String> = input
+                .register
+                .fsus()
+                .filter(|d| {
+                    d.code.eq_ignore_ascii_case(want)
+                        || d.name.to_lowercase().contains(&w)
+                        || d.names.iter().any(|n| n.to_lowercase().contains(&w))
+                })
+                .map(|d| d.code.clone())
+                .collect();
+            if found.is_empty() {
+                let known: Vec<String> = input.register.fsus().map(|d| d.code.clone()).collect();
+                anyhow::bail!("no FSU matches {want:?}; the register has {}", known.join(", "));
+            }
+            found
+        }
+        None => input.register.fsus().map(|d| d.code.clone()).collect(),
+    };
+    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    for code in codes {
+        let doc = docs::evaluation(&t, &input, a.year, &code)?;
+        write_doc(&a.out.join(&doc.file_name), &doc)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
+    let input = load_input(&a.common)?;
+    let t = templates_of(&a.common)?;
+    let doc = docs::status_report(&t, &input, &StatusOptions { committee: a.committee, plan: a.plan })?;
+    write_doc(&a.out, &doc)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
+    let input = load_input(&a.common)?;
+    let t = templates_of(&a.common)?;
+    let doc = docs::decision_log(&t, &input, &DecisionLogOptions { committee: a.committee, open: a.open })?;
+    write_doc(&a.out, &doc)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
+    let input = load_input(&a.common)?;
+    let t = templates_of(&a.common)?;
+    let doc = docs::annual_report(&t, &input, a.year)?;
+    write_doc(&a.out, &doc)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
+    match a.action {
+        TemplatesAction::Export { dir } => {
+            for p in saksflyt::render::templates::export(&dir)? {
+                println!("{}", p.display());
+            }
+        }
+        TemplatesAction::List => {
+            for (name, _) in saksflyt::render::templates::BUILTIN {
+                println!("{name}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

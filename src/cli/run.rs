@@ -1,6 +1,15 @@
-//! `saksflyt run PATH... --out DIR`: the whole job. (Issue 5.)
+//! `saksflyt run PATH... --out DIR`: the whole job — ingest the papers into `DIR/saksflyt.db`,
+//! export `DIR/records.jsonl`, and write every document into DIR: the evaluation template of
+//! each FSU for the latest year in the data, the status report, the decision log and the annual
+//! report. Exit code 1 when some file could not be read (the documents are written anyway).
 
+use super::reports::{templates_of, write_doc, CommonArgs};
+use anyhow::Context;
 use clap::Args;
+use saksflyt::config::Register;
+use saksflyt::render::{data, docs, ReportInput};
+use saksflyt::store::ingest::{self, Event, Outcome};
+use saksflyt::store::{LogFilter, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,11 +18,110 @@ pub struct RunArgs {
     /// Files or folders of papers
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Output folder
+    /// Output folder (created if missing)
     #[arg(long)]
     pub out: PathBuf,
+    /// The year of the evaluation templates and the annual report (default: the latest year in the data)
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Language of the documents: nb (bokmål) or nn (nynorsk)
+    #[arg(long, default_value = "nb", value_parser = parse_lang)]
+    pub lang: saksflyt::render::Lang,
+    /// Folder with templates that override the built-in ones, file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Committee register (default: ./saksflyt.toml if present, else the built-in one)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print only failures
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
-pub fn run(_a: RunArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("run is not implemented yet")
+fn parse_lang(s: &str) -> Result<saksflyt::render::Lang, String> {
+    saksflyt::render::Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use nb or nn"))
+}
+
+pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let register = Register::discover(a.config.as_deref())?;
+    let (candidates, skipped) = match ingest::walk(&a.paths) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("saksflyt: error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    let db = a.out.join("saksflyt.db");
+    let mut store = Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))?;
+    let mut progress = |ev: Event| {
+        if let Event::File { path, outcome: Outcome::Failed(reason) } = ev {
+            eprintln!("saksflyt: {path}: {reason}");
+        }
+    };
+    let summary =
+        ingest::ingest(&mut store, &candidates, skipped, &register, &ingest::Options::default(), &mut progress)?;
+
+    // records.jsonl, as `saksflyt export` writes it.
+    let records = store.records()?;
+    let mut buf = Vec::new();
+    for rec in &records {
+        serde_json::to_writer(&mut buf, rec)?;
+        buf.push(b'\n');
+    }
+    let jsonl = a.out.join("records.jsonl");
+    saksflyt::util::write_atomic(&jsonl, &buf).with_context(|| format!("cannot write {}", jsonl.display()))?;
+    if !a.quiet {
+        println!("{}", jsonl.display());
+    }
+
+    let log = store.decision_log(&LogFilter::default())?;
+    let input = ReportInput { records, log, register, lang: a.lang };
+    let common = CommonArgs {
+        db: db.clone(),
+        records: None,
+        log: None,
+        lang: a.lang,
+        templates: a.templates.clone(),
+        config: a.config.clone(),
+    };
+    let templates = templates_of(&common)?;
+    let documents = match a.year.or_else(|| data::latest_year(&input.records)) {
+        Some(year) => docs::all(&templates, &input, year)?,
+        None => {
+            eprintln!("saksflyt: warning: no dated records; evaluation templates and annual report skipped");
+            vec![
+                docs::status_report(&templates, &input, &Default::default())?,
+                docs::decision_log(&templates, &input, &Default::default())?,
+            ]
+        }
+    };
+    for doc in &documents {
+        let path = a.out.join(&doc.file_name);
+        if a.quiet {
+            saksflyt::util::write_atomic(&path, &doc.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        } else {
+            write_doc(&path, doc)?;
+        }
+    }
+    if !a.quiet {
+        let c = &summary.store;
+        println!(
+            "documents: {} read, {} unchanged, {} unsupported, {} failed; store {}: {} documents, {} cases, {} decision points, {} plans; {} files written in {:.2} s",
+            summary.read,
+            summary.unchanged,
+            summary.unsupported,
+            summary.failed,
+            db.display(),
+            c.documents,
+            c.cases,
+            c.decision_points,
+            c.plans,
+            documents.len() + 1,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

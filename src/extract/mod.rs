@@ -1,13 +1,206 @@
 //! Stage 2 — **extract**: blocks → records in the contract of [`crate::record`].
-//! Pure: no I/O, no clock. (To be written: issue 3.)
+//! Pure: no I/O, no clock.
+//!
+//! The document is first flattened into [`Line`]s (one per heading, paragraph, list item, table),
+//! then each part of the record is found by its own module:
+//! [`meeting`] (date, time, place), [`committee`] (register matching), [`agenda`] (agenda
+//! tables), [`case`] (case papers: header, fields, sections, proposal and decision points,
+//! references, attachments; [`minutes`] adds protocol lines), [`plan`] (action plans),
+//! [`tables`] (other tables with typed cells) and [`kind`] (document kind and language).
+//! Patterns live in [`casenum`] and [`dates`].
+
+pub mod agenda;
+pub mod case;
+pub mod casenum;
+pub mod committee;
+pub mod dates;
+pub mod kind;
+pub mod meeting;
+pub mod minutes;
+pub mod plan;
+pub mod tables;
 
 use crate::config::Register;
-use crate::model::Document;
-use crate::record::{Record, Source};
+use crate::model::{Block, Document, Table};
+use crate::record::{self, Record, Source};
+use std::collections::BTreeSet;
+
+/// What a line of the flattened document is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineKind {
+    Heading(u8),
+    Para,
+    Item {
+        level: u8,
+        label: Option<String>,
+        ordered: bool,
+    },
+    /// A table; `Line::table` indexes [`Flat::tables`].
+    Table,
+}
+
+/// One block of the body, with its text folded to single spaces.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub kind: LineKind,
+    pub text: String,
+    /// The whole text is bold (a visual heading).
+    pub bold: bool,
+    pub table: Option<usize>,
+}
+
+impl Line {
+    pub fn is_item(&self) -> bool {
+        matches!(self.kind, LineKind::Item { .. })
+    }
+}
+
+/// The flattened document.
+pub struct Flat<'a> {
+    pub lines: Vec<Line>,
+    pub tables: Vec<&'a Table>,
+    /// Tables read as `Key: value` fields (a header row of labels over one row of values).
+    pub field_tables: Vec<usize>,
+}
+
+/// A two-row table whose first row holds short labels (`Utval | Møtedato | Saksnr.`): its
+/// columns as `Key: value` lines.
+fn field_lines(t: &Table) -> Option<Vec<String>> {
+    let grid = t.grid();
+    let [keys, values] = grid.as_slice() else { return None };
+    let mut out = Vec::new();
+    for (k, v) in keys.iter().zip(values) {
+        let k = fold(&k.map(|c| c.text()).unwrap_or_default());
+        let v = fold(&v.map(|c| c.text()).unwrap_or_default());
+        let short = !k.is_empty() && k.split(' ').count() <= 3 && !k.chars().any(|c| c.is_ascii_digit());
+        if !short {
+            return None;
+        }
+        if !v.is_empty() {
+            out.push(format!("{}: {v}", k.trim_end_matches([':', '.'])));
+        }
+    }
+    (!out.is_empty() && keys.len() >= 2).then_some(out)
+}
+
+/// Fold white space (also no-break spaces) to single spaces and trim.
+pub fn fold(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Flatten the body into lines.
+pub fn flatten(doc: &Document) -> Flat<'_> {
+    let mut flat = Flat { lines: Vec::new(), tables: Vec::new(), field_tables: Vec::new() };
+    for b in &doc.blocks {
+        let (kind, text) = match b {
+            Block::Heading { level, text, .. } => (LineKind::Heading(*level), text),
+            Block::Paragraph { text, .. } => (LineKind::Para, text),
+            Block::ListItem { level, label, ordered, text, .. } => {
+                (LineKind::Item { level: *level, label: label.clone(), ordered: *ordered }, text)
+            }
+            Block::Table(t) => {
+                let ti = flat.tables.len();
+                flat.tables.push(t);
+                match field_lines(t) {
+                    Some(fields) => {
+                        flat.field_tables.push(ti);
+                        for f in fields {
+                            flat.lines.push(Line { kind: LineKind::Para, text: f, bold: false, table: None });
+                        }
+                    }
+                    None => flat.lines.push(Line {
+                        kind: LineKind::Table,
+                        text: String::new(),
+                        bold: false,
+                        table: Some(ti),
+                    }),
+                }
+                continue;
+            }
+            Block::PageBreak { .. } => continue,
+        };
+        let folded = fold(&text.text);
+        if folded.is_empty() && !matches!(kind, LineKind::Item { .. }) {
+            continue;
+        }
+        flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None });
+    }
+    flat
+}
+
+/// Lower-case words that the document writes in lower case somewhere: a capitalised word in
+/// this set is an ordinary word, not a name (used to split flattened lists).
+pub fn lexicon(flat: &Flat) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    let mut add = |s: &str| {
+        for w in s.split(|c: char| !c.is_alphanumeric() && c != '-') {
+            if w.chars().next().is_some_and(|c| c.is_lowercase()) && !set.contains(w) {
+                set.insert(w.to_string());
+            }
+        }
+    };
+    for l in &flat.lines {
+        add(&l.text);
+    }
+    for t in &flat.tables {
+        for r in &t.rows {
+            for c in &r.cells {
+                add(&c.text());
+            }
+        }
+    }
+    set
+}
 
 /// Extract one document's record.
-pub fn extract(doc: &Document, source: Source, _register: &Register) -> Record {
+pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     let mut r = Record::empty(source);
     r.warnings.extend(doc.warnings.iter().cloned());
+    let flat = flatten(doc);
+    let words = lexicon(&flat);
+
+    let (meeting, meeting_committee) = meeting::find(&flat.lines, register);
+    let year = meeting.as_ref().and_then(|m| m.date.get(..4)).and_then(|y| y.parse().ok()).or_else(|| {
+        flat.lines
+            .iter()
+            .take(40)
+            .find_map(|l| dates::first_date(&l.text, None))
+            .and_then(|d| d.get(..4)?.parse().ok())
+    });
+    let committee = meeting::doc_committee(&flat.lines, register).or(meeting_committee);
+
+    let (agenda, agenda_tables) = agenda::extract(&flat, &words);
+    let ctx = case::Ctx {
+        register,
+        meeting_date: meeting.as_ref().map(|m| m.date.clone()),
+        year,
+        committee: committee.clone(),
+    };
+    let (cases, warnings) = case::extract(&flat.lines, &ctx);
+    r.warnings.extend(warnings);
+    let (plans, plan_tables) = plan::extract(&flat, !cases.is_empty());
+    for (i, t) in flat.tables.iter().enumerate() {
+        if agenda_tables.contains(&i) || plan_tables.contains(&i) || flat.field_tables.contains(&i) {
+            continue;
+        }
+        r.tables.push(tables::record_table(t, plan::caption_before(&flat.lines, i)));
+    }
+    let mut agenda = agenda;
+    if let Some(start) = meeting.as_ref().and_then(|m| m.start.as_deref()) {
+        agenda::fill_times(&mut agenda, start);
+    }
+    r.kind = kind::classify(&flat, &cases, !agenda.is_empty(), !plans.is_empty());
+    if r.kind == record::Kind::Attachment {
+        r.attachment_of = kind::attachment_of(&flat);
+    }
+    r.language = kind::language(&flat);
+    r.committee = committee;
+    r.meeting = meeting;
+    r.agenda = agenda;
+    r.cases = cases;
+    r.plans = plans;
     r
 }

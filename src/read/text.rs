@@ -1,8 +1,743 @@
-//! Text reader (to be written: issue 2).
+//! Text reader: plain-text and light-markdown files → the block model.
+//!
+//! Decoding: UTF-8 (with or without BOM), UTF-16 LE/BE with BOM, and — when the bytes are not
+//! valid UTF-8 — Windows-1252 (a superset of Latin-1 for printable text, common in Norwegian
+//! offices). Line ends CRLF, CR and LF are all accepted.
+//!
+//! Structure, line by line (`Pos.index` is the 1-based line number):
+//! - runs of lines containing a tab become a [`Table`] (first row marked as header); HTML
+//!   fragments inside cells (`<p>`, `<br>`, `<ul>`/`<ol>`/`<li>`) become paragraphs and list items
+//!   inside the cell, and a `<ul>` without `<li>` keeps its text as one list item;
+//! - `#`…`######` lines are headings;
+//! - `- `, `* `, `• ` bullets and `1.`, `2.1`, `a.`, `a)`, `i.` items are list items, their level
+//!   taken from the indentation (spaces, a tab counts four); `- a. text` is an item labelled `a.`;
+//! - a line directly under a list item that is not itself an item continues that item;
+//! - blank lines separate paragraphs; consecutive lines are joined into one paragraph only where
+//!   that is clearly hard wrapping (the next line starts in lower case, the line ends with a
+//!   markdown hard break, is long and unpunctuated, or leaves a `**` open);
+//! - `**bold**`, `*italic*` become [`Emphasis`] ranges with the markers removed; `[text](url)`
+//!   keeps the text; backslash escapes are dropped; a form feed is a page break.
 
 use super::{Limits, ReadError};
-use crate::model::Document;
+use crate::model::{Block, Cell, Document, Emphasis, Format, Pos, Row, Table, Text};
 
-pub fn read(_bytes: &[u8], _limits: &Limits) -> Result<Document, ReadError> {
-    Err(ReadError::Unsupported("text reader not written yet".into()))
+/// Read a text file's bytes into a document.
+pub fn read(bytes: &[u8], _limits: &Limits) -> Result<Document, ReadError> {
+    let (text, warning) = decode(bytes)?;
+    let mut doc = parse(&text);
+    if let Some(w) = warning {
+        doc.warnings.insert(0, w);
+    }
+    Ok(doc)
+}
+
+/// Decode bytes to a string: BOM first, then UTF-8, then Windows-1252. The second value is a
+/// warning to carry when the encoding was guessed.
+pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), ReadError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return std::str::from_utf8(rest)
+            .map(|s| (s.to_string(), None))
+            .map_err(|e| ReadError::Encoding(format!("invalid UTF-8 after a UTF-8 BOM: {e}")));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let enc =
+            if bytes.starts_with(&[0xFF, 0xFE]) { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+        let (text, _, had_errors) = enc.decode(bytes);
+        let warning = had_errors.then(|| "invalid UTF-16 sequences replaced".to_string());
+        return Ok((text.into_owned(), warning));
+    }
+    if let Some(enc) = sniff_utf16(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        return Ok((text.into_owned(), Some(format!("no BOM: decoded as {}", enc.name()))));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), None)),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok((text.into_owned(), Some("not UTF-8: decoded as Windows-1252".to_string())))
+        }
+    }
+}
+
+/// UTF-16 without a BOM: most ASCII text has a zero byte in every other position.
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let n = bytes.len().min(400) / 2 * 2;
+    if n < 8 {
+        return None;
+    }
+    let head = &bytes[..n];
+    let even = head.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let pairs = n / 2;
+    if odd * 10 >= pairs * 8 && even == 0 {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= pairs * 8 && odd == 0 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Parse decoded text into blocks.
+pub fn parse(text: &str) -> Document {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut p = Parser { doc: Document::new(Format::Text), indents: Vec::new() };
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines.get(i).copied().unwrap_or("");
+        let no = (i + 1) as u32;
+        if line.contains('\u{c}') {
+            p.doc.blocks.push(Block::PageBreak { pos: pos(no) });
+        }
+        let line_owned = line.replace('\u{c}', "");
+        let line = line_owned.as_str();
+        if line.trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        if line.contains('\t') {
+            let start = i;
+            let mut rows = Vec::new();
+            while let Some(l) = lines.get(i) {
+                if !l.contains('\t') || l.trim().is_empty() {
+                    break;
+                }
+                rows.push(table_row(l, (i + 1) as u32, rows.is_empty()));
+                i += 1;
+            }
+            p.indents.clear();
+            p.doc.blocks.push(Block::Table(Table { rows, pos: pos((start + 1) as u32) }));
+            continue;
+        }
+        if let Some((level, rest)) = heading(line) {
+            p.indents.clear();
+            let t = inline(rest.trim());
+            p.doc.blocks.push(Block::Heading { level, text: t, pos: pos(no) });
+            i += 1;
+            continue;
+        }
+        if let Some(item) = list_item(line) {
+            // continuation lines: directly below, not blank, not themselves structure
+            let mut body = item.text.to_string();
+            i += 1;
+            while let Some(next) = lines.get(i) {
+                if next.trim().is_empty() || is_structure(next) {
+                    break;
+                }
+                body = join_line(&body, next.trim());
+                i += 1;
+            }
+            let level = p.level_for(item.indent);
+            let label = item.label.clone();
+            p.doc.blocks.push(Block::ListItem {
+                level,
+                label: Some(label),
+                ordered: item.ordered,
+                text: inline(body.trim()),
+                pos: pos(no),
+            });
+            continue;
+        }
+        // a paragraph: this line plus hard-wrapped continuations
+        p.indents.clear();
+        let mut body = line.trim().to_string();
+        let mut prev_raw = line;
+        i += 1;
+        while let Some(next) = lines.get(i) {
+            if next.trim().is_empty() || is_structure(next) && !open_bold(&body) {
+                break;
+            }
+            if !(open_bold(&body) || is_wrapped(prev_raw, next)) {
+                break;
+            }
+            body = join_line(&body, next.trim());
+            prev_raw = next;
+            i += 1;
+        }
+        if body.contains('<') && has_block_tag(&body) {
+            let mut blocks = html_blocks(&body, no);
+            p.doc.blocks.append(&mut blocks);
+        } else {
+            p.doc.blocks.push(Block::Paragraph { text: inline(&body), pos: pos(no) });
+        }
+    }
+    p.doc
+}
+
+struct Parser {
+    doc: Document,
+    /// Indentation widths of the open list levels.
+    indents: Vec<usize>,
+}
+
+impl Parser {
+    fn level_for(&mut self, indent: usize) -> u8 {
+        while let Some(&last) = self.indents.last() {
+            if last > indent {
+                self.indents.pop();
+            } else {
+                break;
+            }
+        }
+        if self.indents.last() != Some(&indent) {
+            self.indents.push(indent);
+        }
+        (self.indents.len().saturating_sub(1)).min(8) as u8
+    }
+}
+
+fn pos(index: u32) -> Pos {
+    Pos { index, page: None }
+}
+
+fn join_line(a: &str, b: &str) -> String {
+    let a = a.trim_end();
+    if a.is_empty() {
+        return b.to_string();
+    }
+    format!("{a} {b}")
+}
+
+/// An odd number of `**` markers: bold left open at the end of the line.
+fn open_bold(s: &str) -> bool {
+    s.matches("**").count() % 2 == 1
+}
+
+/// Whether `next` continues the paragraph line `prev` (hard wrapping).
+fn is_wrapped(prev: &str, next: &str) -> bool {
+    let n = next.trim_start();
+    let starts_lower = n.chars().next().is_some_and(|c| c.is_lowercase());
+    let p = prev.trim_end();
+    let ends_stop = p.ends_with(['.', ':', '!', '?', ';']);
+    if prev.ends_with("  ") || prev.ends_with('\\') {
+        return true; // markdown hard line break
+    }
+    if starts_lower && !p.ends_with(':') {
+        return true;
+    }
+    let heading_like = n.split_whitespace().count() <= 4 && !n.trim_end().ends_with(['.', ',', ';']);
+    p.chars().count() >= 60 && !ends_stop && !looks_like_field(next) && !heading_like
+}
+
+/// `Dato: 12.03.2024`, `Saksbehandler: …`: a field line, never a wrapped continuation.
+fn looks_like_field(line: &str) -> bool {
+    let t = line.trim();
+    match t.find(':') {
+        Some(i) => {
+            let key = &t[..i];
+            !key.is_empty() && key.chars().count() <= 25 && key.split_whitespace().count() <= 3
+        }
+        None => false,
+    }
+}
+
+/// A line that starts its own block (heading, list item, table row).
+fn is_structure(line: &str) -> bool {
+    line.contains('\t') || heading(line).is_some() || list_item(line).is_some() || line.contains('\u{c}')
+}
+
+fn heading(line: &str) -> Option<(u8, &str)> {
+    let t = line.trim_start();
+    let hashes = t.chars().take_while(|c| *c == '#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &t[hashes..];
+    if rest.is_empty() {
+        return Some((hashes as u8, ""));
+    }
+    rest.starts_with([' ', '\t']).then_some((hashes as u8, rest.trim().trim_end_matches('#').trim_end()))
+}
+
+struct ListLine<'a> {
+    indent: usize,
+    label: String,
+    ordered: bool,
+    text: &'a str,
+}
+
+fn indent_width(line: &str) -> usize {
+    line.chars()
+        .take_while(|c| *c == ' ' || *c == '\t' || *c == '\u{a0}')
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
+}
+
+fn list_item(line: &str) -> Option<ListLine<'_>> {
+    let indent = indent_width(line);
+    let t = line.trim_start_matches([' ', '\t', '\u{a0}']);
+    // bullets
+    for b in ['-', '*', '•', '–', '▪', '◦', '●'] {
+        if let Some(rest) = t.strip_prefix(b) {
+            if rest.trim().is_empty() && b != '*' {
+                return Some(ListLine { indent, label: b.to_string(), ordered: false, text: "" });
+            }
+            if rest.starts_with([' ', '\t']) {
+                let rest = rest.trim_start();
+                // `- a. text`: a bullet carrying an ordered label
+                if let Some((label, text)) = ordered_label(rest) {
+                    return Some(ListLine { indent, label, ordered: true, text });
+                }
+                if b == '*' && rest.ends_with('*') && !rest.starts_with('*') {
+                    // `* text*` is not markdown emphasis; keep as bullet anyway
+                }
+                return Some(ListLine { indent, label: b.to_string(), ordered: false, text: rest });
+            }
+        }
+    }
+    let (label, text) = ordered_label(t)?;
+    Some(ListLine { indent, label, ordered: true, text })
+}
+
+/// `1.`, `12)`, `2.1`, `2.1.`, `a.`, `B)`, `iv.` followed by white space (or the end of the line).
+pub fn ordered_label(t: &str) -> Option<(String, &str)> {
+    let end = t.find([' ', '\t']).unwrap_or(t.len());
+    let word = &t[..end];
+    let rest = t[end..].trim_start();
+    if word.is_empty() || word.chars().count() > 12 {
+        return None;
+    }
+    let (core, punct) = match word.strip_suffix(['.', ')']) {
+        Some(c) => (c, true),
+        None => (word, false),
+    };
+    if core.is_empty() {
+        return None;
+    }
+    if core.contains('.') {
+        // outline numbers 2.1, 2.1.3 — not dates (1.12.23) nor times (13.00)
+        let parts: Vec<&str> = core.split('.').collect();
+        let ok = parts.len() <= 3
+            && parts.iter().all(|p| !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
+            && parts.iter().skip(1).all(|p| !p.starts_with('0'))
+            && (parts.len() < 3 || parts.iter().all(|p| p.len() == 1))
+            && parts.get(1).and_then(|p| p.parse::<u32>().ok()).is_some_and(|n| n < 20);
+        return (ok && !rest.is_empty()).then(|| (word.to_string(), rest));
+    }
+    if !punct {
+        return None;
+    }
+    if core.chars().all(|c| c.is_ascii_digit()) && core.len() <= 3 {
+        return Some((word.to_string(), rest));
+    }
+    if is_roman(core) && core.len() <= 5 {
+        return Some((word.to_string(), rest));
+    }
+    if core.chars().count() == 1 && core.chars().all(|c| c.is_ascii_alphabetic()) && !rest.is_empty() {
+        return Some((word.to_string(), rest));
+    }
+    None
+}
+
+fn is_roman(s: &str) -> bool {
+    let lower = s.chars().all(|c| "ivxlc".contains(c));
+    let upper = s.chars().all(|c| "IVXLC".contains(c));
+    !s.is_empty() && (lower || upper)
+}
+
+fn table_row(line: &str, no: u32, header: bool) -> Row {
+    let cells = line
+        .split('\t')
+        .map(|c| {
+            let c = c.trim();
+            let blocks = if c.is_empty() {
+                Vec::new()
+            } else if has_block_tag(c) {
+                html_blocks(c, no)
+            } else {
+                vec![Block::Paragraph { text: inline(c), pos: pos(no) }]
+            };
+            Cell { blocks, ..Cell::default() }
+        })
+        .collect();
+    Row { cells, header }
+}
+
+fn has_block_tag(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    ["<p", "<br", "<ul", "<ol", "<li", "</p", "</li"].iter().any(|t| {
+        l.match_indices(t)
+            .any(|(i, _)| l[i + t.len()..].starts_with(['>', ' ', '/', '\t']) || l[i + t.len()..].is_empty())
+    })
+}
+
+/// HTML fragment → blocks: `<p>` and `<br>` separate paragraphs, `<li>` items (nested by
+/// `<ul>`/`<ol>` depth), text directly inside a `<ul>` without `<li>` becomes one item.
+fn html_blocks(s: &str, no: u32) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut depth: usize = 0;
+    let mut ordered_stack: Vec<bool> = Vec::new();
+    let mut counters: Vec<u32> = Vec::new();
+    let mut in_li = false;
+    let flush = |buf: &mut String, out: &mut Vec<Block>, depth: usize, in_li: bool, ordered: bool, n: u32| {
+        let text = unescape_html(buf.trim());
+        buf.clear();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            return;
+        }
+        if depth > 0 || in_li {
+            let label = if ordered { format!("{n}.") } else { "-".to_string() };
+            out.push(Block::ListItem {
+                level: depth.saturating_sub(1).min(8) as u8,
+                label: Some(label),
+                ordered,
+                text: inline(&text),
+                pos: pos(no),
+            });
+        } else {
+            out.push(Block::Paragraph { text: inline(&text), pos: pos(no) });
+        }
+    };
+    let mut rest = s;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            buf.push_str(rest);
+            break;
+        };
+        buf.push_str(&rest[..lt]);
+        let after = &rest[lt..];
+        let Some(gt) = after.find('>') else {
+            buf.push_str(after);
+            break;
+        };
+        let tag = &after[1..gt];
+        rest = &after[gt + 1..];
+        let lower = tag.trim().to_ascii_lowercase();
+        let closing = lower.starts_with('/');
+        let name: String =
+            lower.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let ordered = ordered_stack.last().copied().unwrap_or(false);
+        let n = counters.last().copied().unwrap_or(1);
+        match (name.as_str(), closing) {
+            ("p", _) | ("br", _) | ("div", _) => flush(&mut buf, &mut out, depth, in_li, ordered, n),
+            ("ul", false) | ("ol", false) => {
+                flush(&mut buf, &mut out, depth, in_li, ordered, n);
+                depth += 1;
+                ordered_stack.push(name == "ol");
+                counters.push(1);
+                in_li = false;
+            }
+            ("ul", true) | ("ol", true) => {
+                flush(&mut buf, &mut out, depth, in_li, ordered, n);
+                depth = depth.saturating_sub(1);
+                ordered_stack.pop();
+                counters.pop();
+                in_li = false;
+            }
+            ("li", false) => {
+                flush(&mut buf, &mut out, depth, in_li, ordered, n);
+                in_li = true;
+            }
+            ("li", true) => {
+                let before = out.len();
+                flush(&mut buf, &mut out, depth, in_li, ordered, n);
+                if out.len() > before {
+                    if let Some(c) = counters.last_mut() {
+                        *c += 1;
+                    }
+                }
+                in_li = false;
+            }
+            ("b", false) | ("strong", false) => buf.push_str("**"),
+            ("b", true) | ("strong", true) => buf.push_str("**"),
+            ("i", false) | ("em", false) | ("i", true) | ("em", true) => buf.push('*'),
+            _ => {} // other tags: keep their text only
+        }
+    }
+    let ordered = ordered_stack.last().copied().unwrap_or(false);
+    let n = counters.last().copied().unwrap_or(1);
+    flush(&mut buf, &mut out, depth, in_li, ordered, n);
+    out
+}
+
+fn unescape_html(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        let end = after.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let ent = &after[1..e];
+            let c = match ent {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => ent
+                    .strip_prefix("#x")
+                    .or_else(|| ent.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Inline markdown → text with emphasis: `**bold**`, `*italic*`, `***both***`, `[text](url)`,
+/// backslash escapes.
+pub fn inline(s: &str) -> Text {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut emphasis = Vec::new();
+    let mut bold_start: Option<usize> = None;
+    let mut italic_start: Option<usize> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            if let Some(&n) = chars.get(i + 1) {
+                if n.is_ascii_punctuation() {
+                    out.push(n);
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        if c == '[' {
+            if let Some((text_end, url_end)) = link_at(&chars, i) {
+                out.extend(chars[i + 1..text_end].iter().filter(|c| **c != '\\'));
+                i = url_end + 1;
+                continue;
+            }
+        }
+        if c == '*' {
+            let run = chars[i..].iter().take_while(|c| **c == '*').count();
+            let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
+            let next = chars.get(i + run).copied();
+            let can_open = next.is_some_and(|n| !n.is_whitespace());
+            let can_close = prev.is_some_and(|p| !p.is_whitespace());
+            let mut handled = false;
+            let mut take = |len: usize, start: &mut Option<usize>, bold: bool| -> bool {
+                if let Some(s0) = *start {
+                    if can_close {
+                        let end = out.len();
+                        if end > s0 {
+                            emphasis.push(Emphasis {
+                                start: s0 as u32,
+                                end: end as u32,
+                                bold,
+                                italic: !bold,
+                            });
+                        }
+                        *start = None;
+                        return true;
+                    }
+                } else if can_open && closes_later(&chars, i + run, len) {
+                    *start = Some(out.len());
+                    return true;
+                }
+                false
+            };
+            if run >= 3 {
+                let a = take(2, &mut bold_start, true);
+                let b = take(1, &mut italic_start, false);
+                handled = a || b;
+            } else if run == 2 {
+                handled = take(2, &mut bold_start, true);
+            } else if run == 1 {
+                handled = take(1, &mut italic_start, false);
+            }
+            if handled {
+                i += run;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    let text: String = out.iter().collect();
+    emphasis.sort_by_key(|e| (e.start, e.end));
+    Text { text, emphasis }
+}
+
+/// Whether a closing `*` run of at least `len` follows (after non-space) on the same text.
+fn closes_later(chars: &[char], from: usize, len: usize) -> bool {
+    let mut i = from;
+    while i < chars.len() {
+        if chars[i] == '*' {
+            let run = chars[i..].iter().take_while(|c| **c == '*').count();
+            let prev_ok = i > 0 && chars.get(i - 1).is_some_and(|p| !p.is_whitespace());
+            if prev_ok && (run == len || run >= 3) {
+                return true;
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// `[text](url)` starting at `i`: (index of `]`, index of `)`).
+fn link_at(chars: &[char], i: usize) -> Option<(usize, usize)> {
+    let mut j = i + 1;
+    while j < chars.len() && chars[j] != ']' {
+        if chars[j] == '\\' {
+            j += 1;
+        }
+        j += 1;
+    }
+    if chars.get(j) != Some(&']') || chars.get(j + 1) != Some(&'(') {
+        return None;
+    }
+    let close = chars[j + 2..].iter().position(|c| *c == ')')? + j + 2;
+    Some((j, close))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(doc: &Document) -> Vec<String> {
+        doc.blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading { level, text, .. } => format!("h{level} {}", text.text),
+                Block::Paragraph { text, .. } => format!("p {}", text.text),
+                Block::ListItem { level, label, text, .. } => {
+                    format!("li{level} {} {}", label.as_deref().unwrap_or(""), text.text)
+                }
+                Block::Table(t) => format!("table {}x{}", t.rows.len(), t.width()),
+                Block::PageBreak { .. } => "pagebreak".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn decodes_utf16le_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Møte på Ålesund".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let (s, w) = decode(&bytes).unwrap();
+        assert_eq!(s, "Møte på Ålesund");
+        assert!(w.is_none());
+    }
+
+    #[test]
+    fn decodes_utf16be_with_bom() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in "Sak 3/24 – «ok»".encode_utf16() {
+            bytes.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap().0, "Sak 3/24 – «ok»");
+    }
+
+    #[test]
+    fn decodes_utf16le_without_bom() {
+        let mut bytes = Vec::new();
+        for u in "Saksframlegg om budsjett".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap().0, "Saksframlegg om budsjett");
+    }
+
+    #[test]
+    fn decodes_cp1252() {
+        // "Møte på Ålesund – «sak»" in Windows-1252
+        let bytes = b"M\xF8te p\xE5 \xC5lesund \x96 \xABsak\xBB";
+        let (s, w) = decode(bytes).unwrap();
+        assert_eq!(s, "Møte på Ålesund – «sak»");
+        assert!(w.unwrap().contains("Windows-1252"));
+    }
+
+    #[test]
+    fn decodes_utf8_bom_and_crlf() {
+        let doc = read(b"\xEF\xBB\xBFF\xC3\xB8rste\r\n\r\nAndre\r\n", &Limits::default()).unwrap();
+        assert_eq!(texts(&doc), vec!["p Første", "p Andre"]);
+        assert_eq!(doc.blocks[1].pos().index, 3);
+    }
+
+    #[test]
+    fn labels_are_recognised() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("1. Tekst", Some("1.")),
+            ("12) Tekst", Some("12)")),
+            ("2.1 Tekst", Some("2.1")),
+            ("a. Tekst", Some("a.")),
+            ("b) Tekst", Some("b)")),
+            ("iv. Tekst", Some("iv.")),
+            ("1.12.23 LSU Molde", None),
+            ("13.00 Lunsj", None),
+            ("19.06.2024 kl. 13", None),
+            ("Tekst uten nummer", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(ordered_label(line).map(|(l, _)| l), want.map(|s| s.to_string()), "{line}");
+        }
+    }
+
+    #[test]
+    fn list_levels_follow_indentation() {
+        let doc = parse("1. En\n2. To:\n - a. Under\n   - dypere\n3. Tre\n -");
+        assert_eq!(
+            texts(&doc),
+            vec!["li0 1. En", "li0 2. To:", "li1 a. Under", "li2 - dypere", "li0 3. Tre", "li1 - "]
+        );
+    }
+
+    #[test]
+    fn emphasis_markers_are_removed() {
+        let t = inline("Sak: 18/24 **Godkjenning** og *kursiv*");
+        assert_eq!(t.text, "Sak: 18/24 Godkjenning og kursiv");
+        assert_eq!(t.emphasis.len(), 2);
+        assert!(t.emphasis[0].bold && t.emphasis[0].start == 11 && t.emphasis[0].end == 22);
+        assert!(t.emphasis[1].italic);
+        assert_eq!(inline("5 * 3 = 15").text, "5 * 3 = 15");
+    }
+
+    #[test]
+    fn open_bold_joins_lines() {
+        let doc = parse("**Sak: 4/24 Tittel som går\n- over to linjer**\n");
+        assert_eq!(texts(&doc), vec!["p Sak: 4/24 Tittel som går - over to linjer"]);
+    }
+
+    #[test]
+    fn hard_wrapping_joins_but_fields_do_not() {
+        let doc = parse("Utvalg: FSU IKT\nDato: 12.03.2024\nDette er en lang linje som er brutt av et program\nog fortsetter her.");
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "p Utvalg: FSU IKT",
+                "p Dato: 12.03.2024",
+                "p Dette er en lang linje som er brutt av et program og fortsetter her."
+            ]
+        );
+    }
+
+    #[test]
+    fn tab_rows_become_a_table_with_html_cells() {
+        let doc = parse("Kl.\tSak\tSaker\n10.00\t1/24\tTittel <ul style=\"x\"> Underpunkt </ul>\n");
+        let Some(Block::Table(t)) = doc.blocks.first() else { panic!("no table") };
+        assert!(t.rows[0].header);
+        let cell = &t.rows[1].cells[2];
+        assert_eq!(cell.blocks.len(), 2);
+        assert!(matches!(&cell.blocks[1], Block::ListItem { text, .. } if text.text == "Underpunkt"));
+        let doc = parse("a\t<ul><li>En</li><li>To</li></ul><p>Slutt<br>her</p>\n");
+        let Some(Block::Table(t)) = doc.blocks.first() else { panic!("no table") };
+        assert_eq!(t.rows[0].cells[1].text(), "En\nTo\nSlutt\nher");
+    }
 }

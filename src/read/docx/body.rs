@@ -110,6 +110,11 @@ impl Para<'_> {
         self.done.push(Seg::PageBreak);
     }
 
+    fn is_blank(&self) -> bool {
+        self.cur.text.trim().is_empty()
+            && self.done.iter().all(|s| matches!(s, Seg::Text(a) if a.text.trim().is_empty()))
+    }
+
     fn segments(mut self) -> Vec<Seg> {
         self.done.push(Seg::Text(self.cur));
         self.done
@@ -203,6 +208,13 @@ impl<'a> Walker<'a> {
                         self.blocks(c, mode, out, depth + 1)?;
                     }
                 }
+                "altChunk" => {
+                    let w =
+                        "embedded content (w:altChunk: imported HTML or document) is not read".to_string();
+                    if !self.warnings.contains(&w) {
+                        self.warnings.push(w);
+                    }
+                }
                 _ => {}
             }
         }
@@ -220,14 +232,21 @@ impl<'a> Walker<'a> {
         let ppr = p.child("pPr");
         let style = self.styles.para_style(ppr.and_then(|x| x.child_val("pStyle")));
         let heading = style.and_then(|s| self.styles.heading_level(s));
-        let label = self.list_label(ppr, style);
         let base = self.styles.run_style(style);
         let mut para = Para { done: Vec::new(), cur: Acc::default(), boxes: Vec::new(), base };
         if on_off(ppr.and_then(|x| x.child("pageBreakBefore"))) == Some(true) {
             para.done.push(Seg::PageBreak);
         }
         self.inline(p, &mut para, 0)?;
+        self.end_of_paragraph_fields();
         let boxes = std::mem::take(&mut para.boxes);
+        // a paragraph whose mark and text are all hidden is not shown (nor numbered) by Word
+        let mark_hidden =
+            on_off(ppr.and_then(|x| x.child("rPr")).and_then(|r| r.child("vanish"))) == Some(true);
+        if mark_hidden && para.is_blank() && boxes.is_empty() {
+            return Ok(());
+        }
+        let label = self.list_label(ppr, style);
 
         let mut kind_used = false;
         for seg in para.segments() {
@@ -268,7 +287,12 @@ impl<'a> Walker<'a> {
         let from_style = style.and_then(|s| self.styles.numbering(s));
         let (num, lvl) = match (d_num, from_style) {
             (Some(n), _) => (n, d_lvl.unwrap_or(0)),
-            (None, Some((n, sl))) => (n, d_lvl.or(sl).unwrap_or(0)),
+            (None, Some((n, sl))) => {
+                // a style without ilvl takes the level whose w:pStyle names it (outline headings)
+                let by_style = || style.and_then(|st| self.numbering.level_for_style(&n, st));
+                let l = d_lvl.or(sl).or_else(by_style).unwrap_or(0);
+                (n, l)
+            }
             (None, None) => return None,
         };
         if num == "0" || num.is_empty() {
@@ -283,6 +307,22 @@ impl<'a> Walker<'a> {
         }
         let l = self.numbering.next(&num, lvl)?;
         Some((lvl.min(8), l.label, l.ordered))
+    }
+
+    /// Field instructions do not run past a paragraph mark: a field still waiting for its
+    /// `separate` at the end of a paragraph is malformed and dropped, so that it cannot hide
+    /// the rest of the document. Fields showing their result (a TOC) stay open.
+    fn end_of_paragraph_fields(&mut self) {
+        let before = self.fields.len();
+        while self.fields.last() == Some(&false) {
+            self.fields.pop();
+        }
+        if self.fields.len() != before {
+            let w = "a field without a result ended at a paragraph mark".to_string();
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
     }
 
     fn field_visible(&self) -> bool {
@@ -352,7 +392,7 @@ impl<'a> Walker<'a> {
                 "cr" => para.acc().push("\n", false, false),
                 "noBreakHyphen" => para.acc().push("-", bold, italic),
                 "sym" => {
-                    if let Some(ch) = c.attr("char").and_then(symbol) {
+                    if let Some(ch) = c.attr("char").and_then(|h| symbol(c.attr("font"), h)) {
                         para.acc().push(&ch.to_string(), bold, italic);
                     }
                 }
@@ -384,6 +424,11 @@ impl<'a> Walker<'a> {
             collect_cells(tr, &mut tcs, 0);
             let row_index = t.rows.len();
             let mut row = Row { cells: Vec::new(), header };
+            if before > 0 {
+                // grid columns skipped before the first cell: an empty cell keeps the columns
+                // of this row aligned with the others
+                row.cells.push(Cell { col_span: before as u32, ..Cell::default() });
+            }
             let mut col = before;
             for tc in tcs {
                 let tcpr = tc.child("tcPr");
@@ -527,12 +572,72 @@ fn collect_cells<'e>(e: &'e Element, out: &mut Vec<&'e Element>, depth: usize) {
     }
 }
 
-/// A `w:sym` character: hex code point; symbol-font private-use codes (F0xx) map to their
-/// low byte, which is what the font shows for ASCII-range symbols.
-fn symbol(hex: &str) -> Option<char> {
-    let mut code = u32::from_str_radix(hex.trim(), 16).ok()?;
-    if (0xF020..=0xF0FF).contains(&code) {
-        code -= 0xF000;
+/// A `w:sym` character as Unicode. Codes outside the private-use area are used as they are;
+/// symbol-font codes (`F0xx`) are mapped for the characters committee papers use (Symbol:
+/// bullets, arrows, ≤ ≥ ± ×; Wingdings: check marks, boxes, bullets, arrows). Other symbol-font
+/// codes are dropped rather than shown as an unrelated letter.
+fn symbol(font: Option<&str>, hex: &str) -> Option<char> {
+    let code = u32::from_str_radix(hex.trim(), 16).ok()?;
+    if !(0xF000..=0xF0FF).contains(&code) {
+        return char::from_u32(code).filter(|c| !c.is_control());
     }
-    char::from_u32(code).filter(|c| !c.is_control())
+    let low = code - 0xF000;
+    let font = font.unwrap_or("").to_ascii_lowercase();
+    let mapped = if font.starts_with("wingdings") {
+        match low {
+            0xFC => '✓',
+            0xFB => '✗',
+            0xFD => '☒',
+            0xFE => '☑',
+            0x6F | 0xA8 => '☐',
+            0x6C | 0x9F => '●',
+            0xA7 | 0x6E => '▪',
+            0xD8 => '➢',
+            0xE0 | 0xE8 => '→',
+            _ => return None,
+        }
+    } else {
+        match low {
+            0xB7 => '•',
+            0xB3 => '≥',
+            0xA3 => '≤',
+            0xAE => '→',
+            0xAC => '←',
+            0xDE => '⇒',
+            0xB1 => '±',
+            0xB4 => '×',
+            0xB9 => '≠',
+            0xBB => '≈',
+            0xB0 => '°',
+            0xA5 => '∞',
+            0x2D => '−',
+            0x20..=0x40 => char::from_u32(low)?,
+            _ => return None,
+        }
+    };
+    Some(mapped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::symbol;
+
+    #[test]
+    fn symbols() {
+        let cases: &[(Option<&str>, &str, Option<char>)] = &[
+            (Some("Symbol"), "F0B7", Some('•')),
+            (Some("Symbol"), "F0B3", Some('≥')),
+            (Some("Symbol"), "F031", Some('1')),
+            (Some("Symbol"), "F061", None),
+            (Some("Wingdings"), "F0FC", Some('✓')),
+            (Some("Wingdings"), "F0FD", Some('☒')),
+            (Some("Wingdings"), "F041", None),
+            (None, "2265", Some('≥')),
+            (None, "0007", None),
+            (None, "zz", None),
+        ];
+        for (font, hex, want) in cases {
+            assert_eq!(symbol(*font, hex), *want, "{font:?} {hex}");
+        }
+    }
 }

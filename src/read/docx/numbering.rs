@@ -9,7 +9,7 @@
 //! Counting follows Word: counters are kept **per abstract list**, so several nums on the same
 //! abstractNum (LibreOffice writes one num per paragraph, e.g. numIds 4/1/5/2/1 for one list)
 //! continue one sequence; the first paragraph of a num that has a `startOverride` restarts
-//! those levels; a paragraph at level *n* resets the deeper levels (unless their `lvlRestart`
+//! those levels (a num that only replaces a level's definition keeps counting, as Word does); a paragraph at level *n* resets the deeper levels (unless their `lvlRestart`
 //! says otherwise); paragraphs between list items do not interrupt the count.
 
 use super::styles::Styles;
@@ -27,6 +27,8 @@ pub struct Level {
     /// `w:lvlRestart`: restart after this (1-based) level; 0 = never.
     pub restart: Option<u32>,
     pub is_lgl: bool,
+    /// `w:pStyle`: the paragraph style tied to this level (outline-numbered headings).
+    pub pstyle: Option<String>,
 }
 
 impl Level {
@@ -38,6 +40,7 @@ impl Level {
             text: e.child_val("lvlText").unwrap_or_default().to_string(),
             restart: e.child_val("lvlRestart").and_then(|v| v.trim().parse().ok()),
             is_lgl: on_off(e.child("isLgl")).unwrap_or(false),
+            pstyle: e.child_val("pStyle").map(str::to_string),
         }
     }
 }
@@ -134,6 +137,12 @@ impl Numbering {
         }
     }
 
+    /// The level of list `num_id` whose `w:pStyle` is `style_id`.
+    pub fn level_for_style(&self, num_id: &str, style_id: &str) -> Option<u8> {
+        let num = self.nums.get(num_id)?;
+        (0..LEVELS as u8).find(|l| self.level(num, *l).and_then(|lv| lv.pstyle.as_deref()) == Some(style_id))
+    }
+
     /// True when `num_id` names a defined num.
     pub fn has(&self, num_id: &str) -> bool {
         self.nums.contains_key(num_id)
@@ -155,7 +164,8 @@ impl Numbering {
         let level = self.level(&num, l)?.clone();
         let mut counters = self.counters.get(&num.abstract_id).copied().unwrap_or([None; LEVELS]);
         if self.seen.insert(num_id.to_string()) {
-            for o in num.start_overrides.keys().chain(num.level_overrides.keys()) {
+            // only startOverride restarts; a replaced w:lvl alone keeps the shared count
+            for o in num.start_overrides.keys() {
                 if let Some(c) = counters.get_mut(usize::from(*o)) {
                     *c = None;
                 }
@@ -185,7 +195,9 @@ impl Numbering {
         self.counters.insert(num.abstract_id.clone(), counters);
 
         if level.fmt == "bullet" {
-            return Some(Label { label: Some("-".into()), ordered: false });
+            // a blank bullet (lvlText " ") shows no marker
+            let visible = !level.text.trim().is_empty();
+            return Some(Label { label: visible.then(|| "-".to_string()), ordered: false });
         }
         let mut out = String::new();
         let mut chars = level.text.chars().peekable();

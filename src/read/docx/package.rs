@@ -131,7 +131,7 @@ impl<'a> Package<'a> {
 
 /// Fail with [`ReadError::Timeout`] once `limits.max_millis` have passed since `started`.
 pub fn check_deadline(started: Instant, limits: &Limits) -> Result<(), ReadError> {
-    if started.elapsed().as_millis() > u128::from(limits.max_millis) {
+    if started.elapsed().as_millis() >= u128::from(limits.max_millis) {
         Err(ReadError::Timeout(limits.max_millis))
     } else {
         Ok(())

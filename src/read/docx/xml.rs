@@ -204,7 +204,8 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
                         match c {
                             Some(c) => top.children.push(Node::Text(c.to_string())),
                             None => {
-                                return Err(ReadError::Dtd(format!("{part} (undeclared entity reference)")))
+                                let name = String::from_utf8_lossy(&r).into_owned();
+                                return Err(bad(format!("undeclared entity &{name};")));
                             }
                         }
                     }
@@ -255,6 +256,12 @@ mod tests {
     fn doctype_refused() {
         let e = p(r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>"#);
         assert!(matches!(e, Err(ReadError::Dtd(ref s)) if s == "word/document.xml"), "{e:?}");
+    }
+
+    #[test]
+    fn undeclared_entity_is_malformed() {
+        let e = p(r#"<w:t>a &nbsp; b</w:t>"#);
+        assert!(matches!(e, Err(ReadError::BadDocx(ref m)) if m.contains("&nbsp;")), "{e:?}");
     }
 
     #[test]

@@ -1,0 +1,101 @@
+//! Committees from the register ([`crate::config::Register`]): full names and variants match
+//! case-insensitively as whole words, abbreviations case-sensitively. FSU names are ordinary
+//! words (`IKT`, `Rehabilitering`), so they count only beside an FSU marker (`FSU`, `fagleg(e)
+//! samarbeidsutval`, `faglig samarbeidsutvalg`, `fagråd`) or in an `Utvalg:` field.
+
+use crate::config::{CommitteeKind, Register};
+use crate::record::Committee;
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Byte offset of `needle` in `hay` as a whole word; `lower` is `hay` lower-cased (passed in so
+/// that it is computed once per text).
+fn find_word(hay: &str, lower: &str, needle: &str, fold: bool) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let (h, n) = if fold { (lower, needle.to_lowercase()) } else { (hay, needle.to_string()) };
+    let mut from = 0;
+    while let Some(i) = h.get(from..).and_then(|s| s.find(&n)).map(|i| i + from) {
+        let before = h[..i].chars().next_back();
+        let after = h[i + n.len()..].chars().next();
+        if !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char) {
+            // lower-casing can change byte lengths; map back through the char count
+            let chars = h[..i].chars().count();
+            return Some(hay.char_indices().nth(chars).map_or(hay.len(), |(b, _)| b));
+        }
+        from = i + n.len().max(1);
+    }
+    None
+}
+
+fn has_fsu_marker(text: &str, l: &str) -> bool {
+    find_word(text, l, "FSU", false).is_some()
+        || l.contains("samarbeidsutval")
+        || l.contains("fagråd")
+        || l.contains("fagrad")
+}
+
+/// The committee named first in `text`. `field` says the text is an `Utvalg:` field value,
+/// where an FSU name alone is enough.
+pub fn find(text: &str, register: &Register, field: bool) -> Option<Committee> {
+    let lower = text.to_lowercase();
+    let fsu_ok = field || has_fsu_marker(text, &lower);
+    let mut best: Option<(usize, usize, &crate::config::CommitteeDef)> = None;
+    for def in &register.committees {
+        if def.kind == CommitteeKind::Fsu && !fsu_ok {
+            continue;
+        }
+        let names = def.names.iter().map(|n| (n, true));
+        let abbrevs = def.abbrev.iter().map(|n| (n, false));
+        for (name, fold) in names.chain(abbrevs) {
+            if let Some(at) = find_word(text, &lower, name, fold) {
+                let len = name.chars().count();
+                let better = match best {
+                    None => true,
+                    Some((b_at, b_len, _)) => at < b_at || (at == b_at && len > b_len),
+                };
+                if better {
+                    best = Some((at, len, def));
+                }
+            }
+        }
+    }
+    best.map(|(_, _, def)| Committee { code: Some(def.code.clone()), name: def.name.clone() })
+}
+
+/// An `Utvalg:` field value: the register's committee if it names one, else the value itself.
+pub fn from_field(value: &str, register: &Register) -> Option<Committee> {
+    let v = value.trim().trim_end_matches('.').trim();
+    if v.is_empty() {
+        return None;
+    }
+    find(v, register, true).or_else(|| Some(Committee { code: None, name: v.to_string() }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committees_from_text() {
+        let r = Register::default();
+        let cases: &[(&str, bool, Option<&str>)] = &[
+            ("Utvalg: Administrativt samarbeidsutvalg", false, Some("ASU")),
+            ("1.12.23 LSU Molde kl 0910-0945", false, Some("LSU-MOLDE")),
+            ("Viser til sak 11/24 i SSU-møte", false, Some("SSU")),
+            ("Strategisk samarbeidsutval (SSU)", false, Some("SSU")),
+            ("Lokalt samarbeidsutval Volda", false, Some("LSU-VOLDA")),
+            ("Fagleg samarbeidsutval IKT", false, Some("FSU-IKT")),
+            ("IKT", true, Some("FSU-IKT")),
+            ("Opplæring i IKT for alle", false, None),
+            ("Formannskapets behandling", false, Some("FORMANNSKAP")),
+            ("au revoir", false, None),
+        ];
+        for (text, field, want) in cases {
+            assert_eq!(find(text, &r, *field).and_then(|c| c.code).as_deref(), *want, "{text}");
+        }
+    }
+}

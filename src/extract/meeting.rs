@@ -1,0 +1,73 @@
+//! The meeting a document belongs to: `Møtedato: 19.06.2024 kl. 13.00 – 17.00`, `Møtested: …`,
+//! a line that starts with a date and gives a time (`1.12.23 LSU Molde kl 0910-0945`), or a
+//! protocol line (`… i møte den 14.03.2025`); and the document's committee (`Utvalg:` field,
+//! else the first committee named near the top).
+
+use super::{committee, dates, fold, minutes, Line, LineKind};
+use crate::config::Register;
+use crate::record::{Committee, Meeting};
+
+/// Split `Key: value` (key of at most four words).
+pub fn field(text: &str) -> Option<(String, &str)> {
+    let (k, v) = text.split_once(':')?;
+    let key = fold(k).to_lowercase().trim_end_matches('.').to_string();
+    if key.is_empty() || key.split(' ').count() > 4 || key.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some((key, v.trim()))
+}
+
+const DATE_KEYS: &[&str] =
+    &["møtedato", "dato og tid", "møtetid", "tid og stad", "tid og sted", "dato/tid", "møtedato og tid"];
+const PLACE_KEYS: &[&str] = &["møtested", "møtestad", "sted", "stad", "møterom"];
+
+/// The meeting, and the committee named on the meeting line (if any).
+pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Committee>) {
+    let place = lines.iter().take(60).find_map(|l| {
+        let (k, v) = field(&l.text)?;
+        (PLACE_KEYS.contains(&k.as_str()) && !v.is_empty()).then(|| v.trim_end_matches('.').to_string())
+    });
+    for l in lines.iter().take(60) {
+        if l.is_item() || l.kind == LineKind::Table {
+            continue;
+        }
+        let text = &l.text;
+        let by_field = field(text).filter(|(k, _)| DATE_KEYS.contains(&k.as_str())).map(|(_, v)| v);
+        let starts_with_date = dates::find_dates(text, None).first().is_some_and(|(at, _)| *at <= 3)
+            && dates::time_after_kl(text).is_some()
+            && text.chars().count() <= 120;
+        let candidate = by_field.or(starts_with_date.then_some(text.as_str()));
+        let Some(v) = candidate else { continue };
+        let Some(date) = dates::first_date(v, None) else { continue };
+        let (start, end) = match dates::time_after_kl(v) {
+            Some((s, e)) => (Some(s), e),
+            None => (None, None),
+        };
+        let c = starts_with_date.then(|| committee::find(text, register, false)).flatten();
+        return (Some(Meeting { date, start, end, place }), c);
+    }
+    // a protocol: "… behandling av sak 12/2025 i møte den 14.03.2025"
+    for l in lines.iter().take(80) {
+        if let Some((_, Some(date))) = minutes::behandling(&l.text) {
+            return (Some(Meeting { date, start: None, end: None, place }), None);
+        }
+    }
+    (None, None)
+}
+
+/// The document's committee: the `Utvalg:` field near the top, else the first committee named in
+/// the opening lines.
+pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
+    for l in lines.iter().take(40) {
+        if let Some((k, v)) = field(&l.text) {
+            if matches!(k.as_str(), "utvalg" | "utval" | "organ" | "møte i" | "styre, råd, utvalg") {
+                return committee::from_field(v, register);
+            }
+        }
+    }
+    lines
+        .iter()
+        .take(12)
+        .filter(|l| l.kind != LineKind::Table)
+        .find_map(|l| committee::find(&l.text, register, false))
+}

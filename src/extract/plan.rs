@@ -1,0 +1,183 @@
+//! Action plans: tables with columns like Mål / Delmål / Tiltak / Tiltaksbeskrivelse / Status /
+//! Ansvar / Frist, and — in documents that are plans (`handlingsplan`, `tiltaksplan` in the
+//! title) without cases — heading-plus-bullets plans (a goal heading followed by measures).
+//! Status comes from the status cell's shading, else its words or symbols, else the measure
+//! cell's shading. The period (`2022 – 2024`) comes from the plan's title or the document's.
+
+use super::{case::heading_like, fold, tables, Flat, Line, LineKind};
+use crate::model::Cell;
+use crate::record::{Period, Plan, PlanItem};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static PERIOD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)\b").expect("valid regex"));
+
+/// `2022 – 2024`, `2023-2026` in `text`.
+pub fn period(text: &str) -> Option<Period> {
+    let c = PERIOD.captures(text)?;
+    let from: i32 = c.get(1)?.as_str().parse().ok()?;
+    let to: i32 = c.get(2)?.as_str().parse().ok()?;
+    (to >= from && to - from <= 20).then_some(Period { from, to })
+}
+
+#[derive(Default)]
+struct Cols {
+    goal: Option<usize>,
+    subgoal: Option<usize>,
+    measure: Option<usize>,
+    status: Option<usize>,
+    responsible: Option<usize>,
+    deadline: Option<usize>,
+}
+
+fn cols(head: &[Option<&Cell>]) -> Option<Cols> {
+    let mut c = Cols::default();
+    for (i, cell) in head.iter().enumerate() {
+        let k = fold(&cell.map(|c| c.text()).unwrap_or_default()).to_lowercase();
+        let k = k.trim_end_matches(['.', ':']);
+        let first = k.split([' ', '/', '(']).next().unwrap_or("");
+        match first {
+            "mål" | "hovudmål" | "hovedmål" | "innsatsområde" | "område" | "målsetting"
+                if c.goal.is_none() =>
+            {
+                c.goal = Some(i)
+            }
+            "delmål" => c.subgoal = Some(i),
+            "tiltak" | "tiltaksbeskrivelse" | "tiltaksbeskriving" | "aktivitet" | "aktiviteter"
+            | "tiltak/aktivitet"
+                if c.measure.is_none() =>
+            {
+                c.measure = Some(i)
+            }
+            "status" | "måloppnåelse" | "måloppnåing" | "framdrift" | "fremdrift" if c.status.is_none() => {
+                c.status = Some(i)
+            }
+            "ansvar" | "ansvarlig" | "ansvarleg" | "eier" | "eigar" if c.responsible.is_none() => {
+                c.responsible = Some(i)
+            }
+            "frist" | "tidsfrist" | "når" | "tidsplan" | "tidsperiode" | "tid" if c.deadline.is_none() => {
+                c.deadline = Some(i)
+            }
+            _ => {}
+        }
+    }
+    let others =
+        [c.goal, c.subgoal, c.status, c.responsible, c.deadline].iter().filter(|x| x.is_some()).count();
+    (c.measure.is_some() && others >= 1).then_some(c)
+}
+
+/// The short heading or paragraph just before table `ti`, as its caption.
+pub fn caption_before(lines: &[Line], ti: usize) -> Option<String> {
+    let at = lines.iter().position(|l| l.table == Some(ti))?;
+    let prev = lines.get(..at)?.iter().rev().take(2).find(|l| l.kind != LineKind::Table)?;
+    (prev.text.chars().count() <= 150 && !prev.is_item()).then(|| prev.text.clone())
+}
+
+fn doc_title(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .find(|l| !l.text.is_empty() && l.kind != LineKind::Table)
+        .map(|l| l.text.clone())
+        .unwrap_or_default()
+}
+
+/// Plans in the document and the indices of the tables they came from.
+pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
+    let mut plans = Vec::new();
+    let mut used = Vec::new();
+    let title0 = doc_title(&flat.lines);
+    for (ti, t) in flat.tables.iter().enumerate() {
+        let grid = t.grid();
+        let Some(head) = grid.first() else { continue };
+        let Some(c) = cols(head) else { continue };
+        used.push(ti);
+        let title = caption_before(&flat.lines, ti).unwrap_or_else(|| title0.clone());
+        let mut items = Vec::new();
+        let text_of = |row: &[Option<&Cell>], i: Option<usize>| -> Option<String> {
+            let s = tables::squash(&row.get(i?).copied().flatten()?.text());
+            (!s.is_empty()).then_some(s)
+        };
+        let mut last_goal: Option<String> = None;
+        for row in grid.iter().skip(1) {
+            let Some(measure) = text_of(row, c.measure) else { continue };
+            // a goal cell left empty under a merged or repeated goal carries the one above
+            let main = text_of(row, c.goal).or_else(|| last_goal.clone());
+            last_goal = main.clone();
+            let goal = match (main, text_of(row, c.subgoal)) {
+                (Some(g), Some(s)) => Some(format!("{g} – {s}")),
+                (g, s) => g.or(s),
+            };
+            let status_cell = c.status.and_then(|i| row.get(i).copied().flatten());
+            let measure_cell = c.measure.and_then(|i| row.get(i).copied().flatten());
+            let status_text = text_of(row, c.status);
+            let status = status_cell
+                .and_then(|s| s.fill.as_deref())
+                .and_then(tables::status_from_fill)
+                .or_else(|| status_text.as_deref().and_then(tables::status_from_text))
+                .or_else(|| measure_cell.and_then(|m| m.fill.as_deref()).and_then(tables::status_from_fill));
+            items.push(PlanItem {
+                goal,
+                measure,
+                status,
+                status_text,
+                responsible: text_of(row, c.responsible),
+                deadline: text_of(row, c.deadline),
+            });
+        }
+        let period = period(&title).or_else(|| period(&title0));
+        plans.push(Plan { title, period, owner: None, items });
+    }
+    if plans.is_empty() && !has_cases {
+        let lower = title0.to_lowercase();
+        if lower.contains("handlingsplan") || lower.contains("tiltaksplan") || lower.contains("årsplan") {
+            if let Some(p) = heading_plan(&flat.lines, &title0) {
+                plans.push(p);
+            }
+        }
+    }
+    (plans, used)
+}
+
+/// A goal heading followed by bullet measures, repeated.
+fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
+    let mut items = Vec::new();
+    let mut goal: Option<String> = None;
+    for l in lines {
+        if l.is_item() {
+            if let Some(g) = &goal {
+                let (status, text) = match tables::status_from_text(&l.text) {
+                    Some(s) if l.text.starts_with(['🟢', '🟡', '🔴']) => {
+                        (Some(s), l.text.trim_start_matches(['🟢', '🟡', '🔴']).trim().to_string())
+                    }
+                    s => (s.filter(|_| l.text.contains(['🟢', '🟡', '🔴'])), l.text.clone()),
+                };
+                if !text.is_empty() {
+                    items.push(PlanItem {
+                        goal: Some(g.clone()),
+                        measure: text,
+                        status,
+                        status_text: None,
+                        responsible: None,
+                        deadline: None,
+                    });
+                }
+            }
+        } else if heading_like(l) {
+            goal = Some(l.text.trim_end_matches(':').to_string());
+        }
+    }
+    (!items.is_empty()).then(|| Plan { title: title.to_string(), period: period(title), owner: None, items })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        assert_eq!(period("Handlingsplan 2022 – 2024"), Some(Period { from: 2022, to: 2024 }));
+        assert_eq!(period("plan 2023-2026"), Some(Period { from: 2023, to: 2026 }));
+        assert_eq!(period("Sak 18/24"), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! Typed table cells: money (`kr 250 000`, `250 000 kr`, `1,2 mill. kr`, `2,5MNOK` → whole
+//! kroner), dates, and traffic-light status from cell shading (tolerant colour mapping), words
+//! (`grønn`/`gul`/`rød`, `måloppnåelse`/`delvis`/`ikke gjennomført`) or symbols (🟢🟡🔴).
+
+use super::dates;
+use crate::model::{Cell, Table};
+use crate::record::{RecordTable, Status, TableCell};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static MILL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(\d+(?:[.,]\d+)?)\s*(mill(?:\.|ioner|ion)?|mnok|mrd\.?|milliarder)\s*(?:kr\.?|kroner|nok)?",
+    )
+    .expect("valid regex")
+});
+static KR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bkr\.?|\bnok)\s*(\d{1,3}(?:[  .]\d{3})+|\d+)(?:,(\d{1,2}|-))?").expect("valid regex")
+});
+static KR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\d{1,3}(?:[  .]\d{3})+|\d+)(?:,(\d{1,2}|-))?\s*(?:kr\b|kroner\b|nok\b|,-)")
+        .expect("valid regex")
+});
+
+/// An amount of money in whole kroner, if `text` states one.
+pub fn money(text: &str) -> Option<i64> {
+    if let Some(c) = MILL.captures(text) {
+        let num: f64 = c.get(1)?.as_str().replace(',', ".").parse().ok()?;
+        let unit = c.get(2)?.as_str().to_lowercase();
+        let factor = if unit.starts_with("mrd") || unit.starts_with("milliard") { 1e9 } else { 1e6 };
+        return Some((num * factor).round() as i64);
+    }
+    let c = KR_BEFORE.captures(text).or_else(|| KR_AFTER.captures(text))?;
+    let digits: String = c.get(1)?.as_str().chars().filter(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+/// Map a fill colour (`#RRGGBB`) to a traffic light, tolerantly: by hue, for saturated colours.
+pub fn status_from_fill(fill: &str) -> Option<Status> {
+    let hex = fill.trim_start_matches('#');
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let p = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok().map(f64::from);
+    let (r, g, b) = (p(0)?, p(2)?, p(4)?);
+    let max = r.max(g).max(b);
+    let min = r.min(g).min(b);
+    if max < 90.0 || (max - min) / max < 0.4 {
+        return None; // dark, grey or pastel-white: no status
+    }
+    let d = max - min;
+    let hue = if max == r {
+        60.0 * (((g - b) / d).rem_euclid(6.0))
+    } else if max == g {
+        60.0 * ((b - r) / d + 2.0)
+    } else {
+        60.0 * ((r - g) / d + 4.0)
+    };
+    match hue {
+        h if !(20.0..340.0).contains(&h) => Some(Status::Red),
+        h if (30.0..=68.0).contains(&h) => Some(Status::Yellow),
+        h if (68.0..=170.0).contains(&h) => Some(Status::Green),
+        _ => None,
+    }
+}
+
+/// A traffic light from words or symbols in `text`.
+pub fn status_from_text(text: &str) -> Option<Status> {
+    let t = text.trim().to_lowercase();
+    if t.contains('🟢') || t.contains('✅') {
+        return Some(Status::Green);
+    }
+    if t.contains('🟡') || t.contains('🟠') {
+        return Some(Status::Yellow);
+    }
+    if t.contains('🔴') || t.contains('❌') {
+        return Some(Status::Red);
+    }
+    let first = t.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+    match first {
+        "grønn" | "grøn" | "green" | "gjennomført" | "ferdig" | "fullført" | "oppnådd" => {
+            return Some(Status::Green)
+        }
+        "gul" | "yellow" | "delvis" | "pågår" | "pågåande" | "igangsatt" => return Some(Status::Yellow),
+        "rød" | "raud" | "red" => return Some(Status::Red),
+        _ => {}
+    }
+    if t.starts_with("ikke gjennomført")
+        || t.starts_with("ikkje gjennomført")
+        || t.starts_with("ikke startet")
+        || t.starts_with("ikkje starta")
+    {
+        return Some(Status::Red);
+    }
+    if t.starts_with("delvis") {
+        return Some(Status::Yellow);
+    }
+    if t.starts_with("måloppnåelse") || t.starts_with("måloppnåing") {
+        return Some(Status::Green);
+    }
+    None
+}
+
+/// One typed cell.
+pub fn typed(cell: Option<&Cell>) -> TableCell {
+    let text = cell.map(|c| squash(&c.text())).unwrap_or_default();
+    let fill = cell.and_then(|c| c.fill.clone());
+    let status = fill.as_deref().and_then(status_from_fill).or_else(|| status_from_text(&text));
+    let date = dates::first_date(&text, None).filter(|_| text.chars().count() <= 40);
+    TableCell { nok: money(&text), date, status, fill, text }
+}
+
+/// Fold white space (cell text keeps its lines joined with ` / `).
+pub fn squash(s: &str) -> String {
+    s.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// A whole table with typed cells; the first row is the header.
+pub fn record_table(t: &Table, caption: Option<String>) -> RecordTable {
+    let grid = t.grid();
+    let mut rows = grid.iter().map(|r| r.iter().map(|c| typed(*c)).collect::<Vec<_>>());
+    let header = rows.next().unwrap_or_default();
+    RecordTable { caption, header, rows: rows.collect() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_forms() {
+        let cases: &[(&str, Option<i64>)] = &[
+            ("kr 250 000", Some(250_000)),
+            ("250 000 kr", Some(250_000)),
+            ("kr 1.250.000,-", Some(1_250_000)),
+            ("1,2 mill. kr", Some(1_200_000)),
+            ("2,5MNOK", Some(2_500_000)),
+            ("16,2 mill.", Some(16_200_000)),
+            ("NOK 75000", Some(75_000)),
+            ("30 000,-", Some(30_000)),
+            ("Tiltak 3", None),
+            ("2024", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(money(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn fills_map_to_status() {
+        let cases: &[(&str, Option<Status>)] = &[
+            ("#00B050", Some(Status::Green)),
+            ("#92D050", Some(Status::Green)),
+            ("#FFFF00", Some(Status::Yellow)),
+            ("#FFC000", Some(Status::Yellow)),
+            ("#FF0000", Some(Status::Red)),
+            ("#C00000", Some(Status::Red)),
+            ("#FFFFFF", None),
+            ("#D9D9D9", None),
+            ("#1F3864", None),
+            ("bad", None),
+        ];
+        for (fill, want) in cases {
+            assert_eq!(status_from_fill(fill), *want, "{fill}");
+        }
+    }
+
+    #[test]
+    fn words_map_to_status() {
+        assert_eq!(status_from_text("Grønn"), Some(Status::Green));
+        assert_eq!(status_from_text("gul – delvis"), Some(Status::Yellow));
+        assert_eq!(status_from_text("Raud"), Some(Status::Red));
+        assert_eq!(status_from_text("🔴 forsinka"), Some(Status::Red));
+        assert_eq!(status_from_text("Ikke gjennomført/prioritert"), Some(Status::Red));
+        assert_eq!(status_from_text("Delvis måloppnåelse"), Some(Status::Yellow));
+        assert_eq!(status_from_text("Kari Nordmann"), None);
+    }
+}

@@ -1,0 +1,505 @@
+//! Tables: from ruling lines where the page has a grid of them, otherwise from columns of text
+//! aligned across rows; cell fills from the background rectangles painted behind cells.
+//!
+//! Ruled: thin painted rectangles and stroked lines become horizontal and vertical rules;
+//! connected rules form a grid; a missing rule between two grid cells makes a span. Aligned:
+//! consecutive lines split into chunks whose left edges line up in ≥ 3 columns (2 when a
+//! horizontal rule marks the table); rows are cut where the first column starts a new entry or at
+//! a rule or wider gap. Either way the lines used are taken off the page and each cell's lines
+//! are laid out as paragraphs and list items like the body.
+
+use super::content::{Page, Shape};
+use super::layout::{blocks_from_lines, list_marker, Chunk, Line, Style};
+use crate::model::{Cell, Pos, Row, Table};
+
+/// Thickness below which a painted rectangle is a rule.
+const RULE: f32 = 2.5;
+/// Tolerance for aligning positions, in points.
+const TOL: f32 = 3.5;
+
+/// The rules and fills of one page.
+pub struct Rules {
+    /// (y, x0, x1)
+    h: Vec<(f32, f32, f32)>,
+    /// (x, y0, y1)
+    v: Vec<(f32, f32, f32)>,
+    fills: Vec<Shape>,
+}
+
+/// A table found on a page, with the y of its top edge for ordering.
+pub struct Found {
+    pub top: f32,
+    pub table: Table,
+    pub page: u32,
+}
+
+impl Rules {
+    pub fn from_page(p: &Page) -> Self {
+        let mut h = Vec::new();
+        let mut v = Vec::new();
+        let mut fills = Vec::new();
+        let page_area = p.width * p.height;
+        for s in &p.shapes {
+            let (w, ht) = (s.x1 - s.x0, s.y1 - s.y0);
+            if !(w.is_finite() && ht.is_finite()) {
+                continue;
+            }
+            if ht <= RULE && w > RULE {
+                h.push(((s.y0 + s.y1) / 2.0, s.x0, s.x1));
+            } else if w <= RULE && ht > RULE {
+                v.push(((s.x0 + s.x1) / 2.0, s.y0, s.y1));
+            } else if w > RULE && ht > RULE && w * ht < page_area * 0.8 {
+                if let Some(c) = s.fill {
+                    if c != [255, 255, 255] {
+                        fills.push(*s);
+                    }
+                }
+            }
+        }
+        // shaded cells without borders: their edges delimit cells too
+        for f in &fills {
+            h.push((f.y0, f.x0, f.x1));
+            h.push((f.y1, f.x0, f.x1));
+            v.push((f.x0, f.y0, f.y1));
+            v.push((f.x1, f.y0, f.y1));
+        }
+        h.truncate(20_000);
+        v.truncate(20_000);
+        Rules { h, v, fills }
+    }
+
+    /// Vertical rules as (x, y0, y1), for splitting lines into cell chunks.
+    pub fn vertical_spans(&self) -> Vec<(f32, f32, f32)> {
+        self.v.clone()
+    }
+}
+
+fn fill_hex(c: [u8; 3]) -> String {
+    format!("#{:02X}{:02X}{:02X}", c[0], c[1], c[2])
+}
+
+/// Cluster sorted values within `TOL`.
+fn cluster(mut vals: Vec<f32>) -> Vec<f32> {
+    vals.sort_by(f32::total_cmp);
+    let mut out: Vec<f32> = Vec::new();
+    for v in vals {
+        match out.last() {
+            Some(&l) if v - l <= TOL => {}
+            _ => out.push(v),
+        }
+    }
+    out
+}
+
+/// Find the tables on a page; removes the lines (or chunks) they use from `lines`.
+pub fn find(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Vec<Found> {
+    let mut found = ruled(lines, rules, style, page);
+    found.extend(aligned(lines, rules, style, page));
+    found.sort_by(|a, b| b.top.total_cmp(&a.top));
+    found
+}
+
+// ---- ruled tables ----
+
+struct Grid {
+    xs: Vec<f32>,
+    ys: Vec<f32>, // descending
+}
+
+fn components(rules: &Rules) -> Vec<Grid> {
+    let n_h = rules.h.len();
+    let n = n_h + rules.v.len();
+    if n > 4000 {
+        return Vec::new();
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while let Some(&q) = p.get(i) {
+            if q == i {
+                break;
+            }
+            let gp = p.get(q).copied().unwrap_or(q);
+            if let Some(slot) = p.get_mut(i) {
+                *slot = gp;
+            }
+            i = q;
+        }
+        i
+    }
+    for (i, &(y, x0, x1)) in rules.h.iter().enumerate() {
+        for (j, &(x, y0, y1)) in rules.v.iter().enumerate() {
+            if x >= x0 - TOL && x <= x1 + TOL && y >= y0 - TOL && y <= y1 + TOL {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, n_h + j));
+                if let Some(slot) = parent.get_mut(a) {
+                    *slot = b;
+                }
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, (Vec<f32>, Vec<f32>)> = Default::default();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        let e = groups.entry(r).or_default();
+        if i < n_h {
+            if let Some(h) = rules.h.get(i) {
+                e.1.push(h.0);
+            }
+        } else if let Some(v) = rules.v.get(i - n_h) {
+            e.0.push(v.0);
+        }
+    }
+    let mut out = Vec::new();
+    for (_, (xs, ys)) in groups {
+        let xs = cluster(xs);
+        let mut ys = cluster(ys);
+        ys.reverse();
+        if xs.len() >= 2 && ys.len() >= 2 && (xs.len() >= 3 || ys.len() >= 3) {
+            out.push(Grid { xs, ys });
+        }
+    }
+    out
+}
+
+fn has_v(rules: &Rules, x: f32, y0: f32, y1: f32) -> bool {
+    let mid = (y0 + y1) / 2.0;
+    rules.v.iter().any(|&(vx, a, b)| (vx - x).abs() <= TOL && a - TOL <= mid && b + TOL >= mid)
+}
+
+fn has_h(rules: &Rules, y: f32, x0: f32, x1: f32) -> bool {
+    let mid = (x0 + x1) / 2.0;
+    rules.h.iter().any(|&(hy, a, b)| (hy - y).abs() <= TOL && a - TOL <= mid && b + TOL >= mid)
+}
+
+struct CellBox {
+    r0: usize,
+    r1: usize,
+    c0: usize,
+    c1: usize,
+    x0: f32,
+    x1: f32,
+    y0: f32,
+    y1: f32,
+    lines: Vec<Line>,
+}
+
+fn ruled(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Vec<Found> {
+    let mut out = Vec::new();
+    for g in components(rules) {
+        let (nr, nc) = (g.ys.len() - 1, g.xs.len() - 1);
+        if nr * nc > 5000 {
+            continue;
+        }
+        // owner[r][c] = index of the cell box covering it
+        let mut owner: Vec<Vec<Option<usize>>> = vec![vec![None; nc]; nr];
+        let mut boxes: Vec<CellBox> = Vec::new();
+        for r in 0..nr {
+            for c in 0..nc {
+                if owner.get(r).and_then(|row| row.get(c)).copied().flatten().is_some() {
+                    continue;
+                }
+                let (ytop, ybot) = (g.ys[r], g.ys[r + 1]);
+                let mut c1 = c;
+                while c1 + 1 < nc && !has_v(rules, g.xs[c1 + 1], ybot, ytop) {
+                    c1 += 1;
+                }
+                let (x0, x1) = (g.xs[c], g.xs[c1 + 1]);
+                let mut r1 = r;
+                while r1 + 1 < nr
+                    && !has_h(rules, g.ys[r1 + 1], x0, x1)
+                    && (c..=c1)
+                        .all(|k| owner.get(r1 + 1).and_then(|row| row.get(k)).copied().flatten().is_none())
+                {
+                    r1 += 1;
+                }
+                let id = boxes.len();
+                for rr in r..=r1 {
+                    for cc in c..=c1 {
+                        if let Some(slot) = owner.get_mut(rr).and_then(|row| row.get_mut(cc)) {
+                            *slot = Some(id);
+                        }
+                    }
+                }
+                boxes.push(CellBox {
+                    r0: r,
+                    r1,
+                    c0: c,
+                    c1,
+                    x0,
+                    x1,
+                    y0: g.ys[r1 + 1],
+                    y1: ytop,
+                    lines: Vec::new(),
+                });
+            }
+        }
+        // assign chunks
+        let (tx0, tx1, ty0, ty1) = (g.xs[0], g.xs[nc], g.ys[nr], g.ys[0]);
+        let mut used = 0usize;
+        let mut rest: Vec<Line> = Vec::with_capacity(lines.len());
+        for l in lines.drain(..) {
+            let cy = l.y + 0.3 * l.size;
+            if cy < ty0 || cy > ty1 {
+                rest.push(l);
+                continue;
+            }
+            let mut outside: Vec<Chunk> = Vec::new();
+            for ch in l.chunks.iter() {
+                let cx = (ch.x0 + ch.x1) / 2.0;
+                let target = if cx >= tx0 && cx <= tx1 {
+                    boxes.iter_mut().find(|b| {
+                        cx >= b.x0 - 1.0 && cx <= b.x1 + 1.0 && cy >= b.y0 - 1.0 && cy <= b.y1 + 1.0
+                    })
+                } else {
+                    None
+                };
+                match target {
+                    Some(b) => {
+                        used += 1;
+                        add_chunk(&mut b.lines, ch, &l);
+                    }
+                    None => outside.push(ch.clone()),
+                }
+            }
+            if !outside.is_empty() {
+                let mut keep = l.clone();
+                keep.x0 = outside.first().map_or(l.x0, |c| c.x0);
+                keep.x1 = outside.last().map_or(l.x1, |c| c.x1);
+                keep.chunks = outside;
+                rest.push(keep);
+            }
+        }
+        *lines = rest;
+        if used == 0 {
+            continue;
+        }
+        let mut rows: Vec<Row> = (0..nr).map(|_| Row::default()).collect();
+        for b in boxes {
+            let fill = rules
+                .fills
+                .iter()
+                .rev()
+                .find(|f| {
+                    let ix = (f.x1.min(b.x1) - f.x0.max(b.x0)).max(0.0);
+                    let iy = (f.y1.min(b.y1) - f.y0.max(b.y0)).max(0.0);
+                    ix * iy >= 0.5 * (b.x1 - b.x0) * (b.y1 - b.y0)
+                })
+                .and_then(|f| f.fill)
+                .map(fill_hex);
+            let blocks = blocks_from_lines(&b.lines, style, b.x1 - 2.0, 0, true);
+            if let Some(row) = rows.get_mut(b.r0) {
+                row.cells.push(Cell {
+                    blocks,
+                    fill,
+                    col_span: (b.c1 - b.c0 + 1) as u32,
+                    row_span: (b.r1 - b.r0 + 1) as u32,
+                });
+            }
+        }
+        // drop rows that hold nothing (e.g. thin spacer bands)
+        rows.retain(|r| !r.cells.is_empty());
+        mark_header(&mut rows);
+        out.push(Found { top: ty1, table: Table { rows, pos: Pos::default() }, page });
+    }
+    out
+}
+
+fn add_chunk(dst: &mut Vec<Line>, ch: &Chunk, l: &Line) {
+    // chunks of one cell on the same baseline form one line
+    if let Some(last) = dst.last_mut() {
+        if (last.y - l.y).abs() < 0.3 * l.size && ch.x0 >= last.x1 {
+            last.x1 = ch.x1;
+            last.chunks.push(ch.clone());
+            return;
+        }
+    }
+    dst.push(Line { chunks: vec![ch.clone()], x0: ch.x0, x1: ch.x1, y: l.y, size: l.size, page: l.page });
+}
+
+fn mark_header(rows: &mut [Row]) {
+    if rows.len() < 2 {
+        return;
+    }
+    if let Some(first) = rows.first_mut() {
+        let all_bold = first.cells.iter().all(|c| {
+            c.blocks.iter().all(|b| match b {
+                crate::model::Block::Paragraph { text, .. } | crate::model::Block::Heading { text, .. } => {
+                    text.all_bold()
+                }
+                _ => false,
+            })
+        }) && first.cells.iter().any(|c| !c.blocks.is_empty());
+        first.header = all_bold;
+    }
+}
+
+// ---- tables from aligned columns ----
+
+fn col_of(cols: &[f32], x: f32) -> Option<usize> {
+    cols.iter().position(|&c| (c - x).abs() <= TOL)
+}
+
+/// Does the line fit the columns: each chunk starts at a column and ends before the next one?
+fn fits(cols: &[f32], l: &Line, size: f32) -> bool {
+    l.chunks.iter().all(|ch| match col_of(cols, ch.x0) {
+        Some(k) => cols.get(k + 1).is_none_or(|&next| ch.x1 <= next + 0.3 * size),
+        None => false,
+    })
+}
+
+fn h_rule_between(rules: &Rules, y_hi: f32, y_lo: f32, x0: f32, x1: f32) -> bool {
+    rules.h.iter().any(|&(y, a, b)| y < y_hi && y > y_lo && a <= x0 + 2.0 * TOL && b >= x1 - 2.0 * TOL)
+}
+
+fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(l) = lines.get(i) else { break };
+        let starts = l.chunks.len() >= 2
+            && list_marker(&l.text()).is_none()
+            && (l.chunks.len() >= 3 || rule_near(rules, l, style));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let size = l.size;
+        let mut cols: Vec<f32> = l.chunks.iter().map(|c| c.x0).collect();
+        let pitch_max = style.pitch * size * 2.6;
+        // extend downwards
+        let mut end = i + 1;
+        while let Some(n) = lines.get(end) {
+            let Some(p) = lines.get(end - 1) else { break };
+            if p.y - n.y > pitch_max || n.page != p.page {
+                break;
+            }
+            if !fits(&cols, n, size) {
+                // a row with at least two aligned chunks may add a column
+                let aligned_n = n.chunks.iter().filter(|c| col_of(&cols, c.x0).is_some()).count();
+                if aligned_n >= 2 && n.chunks.len() >= 3 {
+                    for c in &n.chunks {
+                        if col_of(&cols, c.x0).is_none() {
+                            cols.push(c.x0);
+                        }
+                    }
+                    cols.sort_by(f32::total_cmp);
+                    if !fits(&cols, n, size) {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            end += 1;
+        }
+        // extend upwards (wrapped header cells above the first full row)
+        let mut begin = i;
+        while begin > 0 {
+            let (Some(p), Some(n)) = (lines.get(begin - 1), lines.get(begin)) else { break };
+            if p.y - n.y > style.pitch * size * 1.4 || !fits(&cols, p, size) || col_of(&cols, p.x0) == Some(0)
+            {
+                break;
+            }
+            begin -= 1;
+        }
+        let multi = lines.get(begin..end).map_or(0, |s| s.iter().filter(|l| l.chunks.len() >= 2).count());
+        if end - begin < 2 || multi < 2 || cols.len() < 2 {
+            i += 1;
+            continue;
+        }
+        let region: Vec<Line> = lines.drain(begin..end).collect();
+        let top = region.first().map_or(0.0, |l| l.y + l.size);
+        let table = build_aligned(&region, &cols, rules, style);
+        out.push(Found { top, table, page });
+        i = begin;
+    }
+    out
+}
+
+fn rule_near(rules: &Rules, l: &Line, style: &Style) -> bool {
+    let reach = style.pitch * l.size * 1.5;
+    rules.h.iter().any(|&(y, a, b)| (y - l.y).abs() < reach && a <= l.x0 + TOL && b >= l.x1 - TOL)
+}
+
+fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) -> Table {
+    let nc = cols.len();
+    let x_left = cols.first().copied().unwrap_or(0.0);
+    let x_right = region.iter().map(|l| l.x1).fold(x_left, f32::max);
+    // cut rows: at a rule, or where the gap between lines is wider than inside a cell; without
+    // wider gaps (no cell padding), where the first column starts a new entry
+    let gaps: Vec<f32> =
+        region.windows(2).map(|w| w.first().map_or(0.0, |a| a.y) - w.get(1).map_or(0.0, |b| b.y)).collect();
+    let min_gap = gaps.iter().copied().filter(|g| *g > 0.0).fold(f32::MAX, f32::min);
+    let padded = gaps.iter().any(|g| *g > min_gap * 1.12);
+    let mut rows_lines: Vec<Vec<&Line>> = Vec::new();
+    for (k, l) in region.iter().enumerate() {
+        let new_row = match k.checked_sub(1).and_then(|p| region.get(p)) {
+            None => true,
+            Some(p) => {
+                let gap = p.y - l.y;
+                let rule = h_rule_between(rules, p.y, l.y, x_left, x_right);
+                let first_col = !padded && col_of(cols, l.x0) == Some(0);
+                rule || (padded && gap > min_gap * 1.12) || first_col
+            }
+        };
+        if new_row {
+            rows_lines.push(Vec::new());
+        }
+        if let Some(r) = rows_lines.last_mut() {
+            r.push(l);
+        }
+    }
+    // (top baseline, bottom baseline) of each row
+    let rows_first_last: Vec<(f32, f32)> = rows_lines
+        .iter()
+        .map(|r| (r.first().map_or(0.0, |l| l.y), r.last().map_or(0.0, |l| l.y)))
+        .collect();
+    let mut rows = Vec::new();
+    for rl in rows_lines {
+        let mut cell_lines: Vec<Vec<Line>> = vec![Vec::new(); nc];
+        for l in rl {
+            for ch in &l.chunks {
+                let k = col_of(cols, ch.x0).unwrap_or(0);
+                if let Some(dst) = cell_lines.get_mut(k) {
+                    add_chunk(dst, ch, l);
+                }
+            }
+        }
+        let cells = cell_lines
+            .iter()
+            .enumerate()
+            .map(|(k, ls)| {
+                let right = cols.get(k + 1).copied().unwrap_or(x_right) - 4.0;
+                Cell { blocks: blocks_from_lines(ls, style, right, 0, true), ..Cell::default() }
+            })
+            .collect();
+        rows.push(Row { cells, header: false });
+    }
+    // a header row: bold, or set off by a rule between it and the next row
+    mark_header(&mut rows);
+    if let (Some(first), Some(second)) = (rows_first_last.first(), rows_first_last.get(1)) {
+        if h_rule_between(rules, first.1, second.0, x_left, x_right) {
+            if let Some(r0) = rows.first_mut() {
+                r0.header = true;
+            }
+        }
+    }
+    Table { rows, pos: Pos::default() }
+}
+
+/// Append `next` to `prev` when it continues it on the next page (same column count); a
+/// repeated header row is dropped. Returns true when appended.
+pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
+    if prev.width() != next.width() || prev.width() == 0 {
+        return false;
+    }
+    let mut rows = next.rows.clone();
+    if let (Some(a), Some(b)) = (prev.rows.first(), rows.first()) {
+        let ta: Vec<String> = a.cells.iter().map(|c| c.text()).collect();
+        let tb: Vec<String> = b.cells.iter().map(|c| c.text()).collect();
+        if ta == tb {
+            rows.remove(0);
+        }
+    }
+    prev.rows.extend(rows);
+    true
+}

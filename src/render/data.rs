@@ -1,0 +1,776 @@
+//! The template contexts: what each document shows, computed from records and the decision log.
+//! Pure functions of the input (sorted with stable keys, no clock). Words are the templates'
+//! business; this module delivers facts (counts, dates, statuses as `green`/`yellow`/`red`).
+//!
+//! First SMART assessment of a measure ([`smart`]) — a heuristic, marked as such in the document:
+//! - **Spesifikt**: the measure text has at least five words;
+//! - **Målbart**: it contains a number, a percentage or a counting word (`antall`, `andel`,
+//!   `prosent`, `alle`, `minst` …);
+//! - **Oppnåelig**: someone is named responsible;
+//! - **Relevant**: the measure sits under a goal of the plan;
+//! - **Tidsbestemt**: a deadline is given or the text names a year, a date, a month, a quarter
+//!   or a period word (`innen`, `innan`, `årlig`, `årleg`, `kvartal`).
+
+use super::ReportInput;
+use crate::config::{CommitteeKind, Register};
+use crate::record::{Committee, LogEntry, LogStatus, Plan, PlanItem, Point, PointKind, Record, Status};
+use regex::Regex;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+/// Filters of the status report.
+#[derive(Debug, Clone, Default)]
+pub struct StatusOptions {
+    /// Committee code or name (part of it, case-insensitive).
+    pub committee: Option<String>,
+    /// Plan title (part of it, case-insensitive).
+    pub plan: Option<String>,
+}
+
+/// Filters of the decision log.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionLogOptions {
+    pub committee: Option<String>,
+    /// Only entries still open (open or overdue).
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct Smart {
+    pub specific: bool,
+    pub measurable: bool,
+    pub achievable: bool,
+    pub relevant: bool,
+    pub time_bound: bool,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!())))
+}
+
+/// The first heuristic SMART assessment (see the module doc).
+pub fn smart(item: &PlanItem) -> Smart {
+    static MEASURABLE: OnceLock<Regex> = OnceLock::new();
+    static TIME: OnceLock<Regex> = OnceLock::new();
+    let text = format!("{} {}", item.measure, item.status_text.as_deref().unwrap_or_default());
+    let measurable = re(
+        &MEASURABLE,
+        r"(?i)\d|%|\b(antall|antal|tal på|andel|prosent|alle|samtlige|minst|maks|maksimalt|halvere|doble)\b",
+    );
+    let time = re(
+        &TIME,
+        r"(?i)\b(19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.|\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|innen|innan|årlig|årleg|kvartal|halvår|tertial|Q[1-4])\b",
+    );
+    Smart {
+        specific: item.measure.split_whitespace().count() >= 5,
+        measurable: measurable.is_match(&item.measure),
+        achievable: item.responsible.as_deref().is_some_and(|r| !r.trim().is_empty()),
+        relevant: item.goal.as_deref().is_some_and(|g| !g.trim().is_empty()),
+        time_bound: item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty()) || time.is_match(&text),
+    }
+}
+
+/// The display name of a committee: the register's name for a known code, else as written.
+pub fn committee_name(register: &Register, c: Option<&Committee>) -> Option<String> {
+    let c = c?;
+    c.code.as_deref().and_then(|code| register.by_code(code)).map(|d| d.name.clone()).or_else(|| Some(c.name.clone()))
+}
+
+/// Position of a committee in the register (unknown ones last), for stable ordering.
+fn committee_rank(register: &Register, c: Option<&Committee>) -> usize {
+    c.and_then(|c| c.code.as_deref())
+        .and_then(|code| register.committees.iter().position(|d| d.code.eq_ignore_ascii_case(code)))
+        .unwrap_or(usize::MAX)
+}
+
+fn matches_committee(register: &Register, c: Option<&Committee>, wanted: &str) -> bool {
+    let w = wanted.trim().to_lowercase();
+    let Some(c) = c else { return false };
+    c.code.as_deref().is_some_and(|code| code.eq_ignore_ascii_case(wanted.trim()))
+        || c.name.to_lowercase().contains(&w)
+        || committee_name(register, Some(c)).is_some_and(|n| n.to_lowercase().contains(&w))
+}
+
+/// The record's date: its meeting date, else its newest case date.
+pub fn record_date(r: &Record) -> Option<String> {
+    r.meeting.as_ref().map(|m| m.date.clone()).or_else(|| r.cases.iter().filter_map(|c| c.date.clone()).max())
+}
+
+/// The newest date in the data (meeting and case dates), optionally not after `until`.
+pub fn newest_date(records: &[Record], until: Option<&str>) -> Option<String> {
+    records
+        .iter()
+        .flat_map(|r| r.meeting.iter().map(|m| m.date.clone()).chain(r.cases.iter().filter_map(|c| c.date.clone())))
+        .filter(|d| super::lang::parse_iso_date(d).is_some())
+        .filter(|d| until.is_none_or(|u| d.as_str() <= u))
+        .max()
+}
+
+/// Points without empty placeholders (`-`, nothing after a colon).
+fn real_points(points: &[Point]) -> Vec<Point> {
+    points
+        .iter()
+        .filter(|p| !(p.placeholder && p.text.trim().is_empty() && p.children.is_empty()))
+        .map(|p| Point { children: real_points(&p.children), ..p.clone() })
+        .collect()
+}
+
+fn in_year(date: Option<&str>, year: i32) -> bool {
+    date.and_then(super::lang::parse_iso_date).is_some_and(|(y, _, _)| y == year)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemCtx {
+    pub measure: String,
+    pub status: Option<Status>,
+    pub status_text: Option<String>,
+    pub responsible: Option<String>,
+    pub deadline: Option<String>,
+    pub smart: Smart,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalCtx {
+    pub goal: Option<String>,
+    pub items: Vec<ItemCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanCtx {
+    pub title: String,
+    pub committee: Option<String>,
+    pub owner: Option<String>,
+    pub period: Option<String>,
+    pub date: Option<String>,
+    pub source: String,
+    pub goals: Vec<GoalCtx>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+    pub none: u32,
+    pub total: u32,
+}
+
+impl Counts {
+    fn add(&mut self, s: Option<Status>) {
+        match s {
+            Some(Status::Green) => self.green += 1,
+            Some(Status::Yellow) => self.yellow += 1,
+            Some(Status::Red) => self.red += 1,
+            None => self.none += 1,
+        }
+        self.total += 1;
+    }
+    fn merge(&mut self, o: &Counts) {
+        self.green += o.green;
+        self.yellow += o.yellow;
+        self.red += o.red;
+        self.none += o.none;
+        self.total += o.total;
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaCtx {
+    pub name: String,
+    pub counts: Counts,
+}
+
+/// A comment that only repeats the colour (`grønn`, `Gul`, `raud`) adds nothing.
+fn is_status_word(t: &str) -> bool {
+    matches!(
+        t.trim().trim_end_matches('.').to_lowercase().as_str(),
+        "grønn" | "grøn" | "gul" | "rød" | "raud" | "green" | "yellow" | "red" | ""
+    )
+}
+
+fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
+    let mut goals: Vec<GoalCtx> = Vec::new();
+    let mut counts = Counts::default();
+    for it in &p.items {
+        counts.add(it.status);
+        let item = ItemCtx {
+            measure: it.measure.clone(),
+            status: it.status,
+            status_text: it.status_text.clone().filter(|t| !is_status_word(t)),
+            responsible: it.responsible.clone(),
+            deadline: it.deadline.clone(),
+            smart: smart(it),
+        };
+        match goals.last_mut() {
+            Some(g) if g.goal == it.goal => g.items.push(item),
+            _ => goals.push(GoalCtx { goal: it.goal.clone(), items: vec![item] }),
+        }
+    }
+    PlanCtx {
+        title: p.title.clone(),
+        committee: committee_name(register, r.committee.as_ref()),
+        owner: p.owner.clone(),
+        period: p.period.map(|pd| if pd.from == pd.to { pd.from.to_string() } else { format!("{}–{}", pd.from, pd.to) }),
+        date: record_date(r),
+        source: r.source.path.clone(),
+        goals,
+        counts,
+    }
+}
+
+/// How complete a copy of a plan is: DOCX before text before PDF (the same paper is often
+/// kept in several formats, and PDF extraction loses the most).
+fn format_rank(r: &Record) -> u8 {
+    match r.source.format {
+        crate::model::Format::Docx => 0,
+        crate::model::Format::Text => 1,
+        crate::model::Format::Pdf => 2,
+    }
+}
+
+fn measure_key(m: &str) -> String {
+    m.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Whether two plans are copies of one another: same title, or more than half of the smaller
+/// plan's measures appear in the other.
+fn same_plan(a: &Plan, b: &Plan) -> bool {
+    if a.title.trim().eq_ignore_ascii_case(b.title.trim()) {
+        return true;
+    }
+    let ka: BTreeSet<String> = a.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
+    let kb: BTreeSet<String> = b.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
+    let small = ka.len().min(kb.len());
+    small > 0 && ka.intersection(&kb).count() * 2 > small
+}
+
+/// Current plans, in register order: per committee, the newest version of each plan; of copies
+/// of one plan (same title or mostly the same measures) the most complete one.
+fn current_plans<'a>(register: &Register, records: &'a [Record]) -> Vec<(&'a Record, &'a Plan)> {
+    let mut all: Vec<(&Record, &Plan)> = records.iter().flat_map(|r| r.plans.iter().map(move |p| (r, p))).collect();
+    // Best first: newest, then the most measures, then the best format, then by path.
+    all.sort_by(|(ra, pa), (rb, pb)| {
+        (record_date(rb), pb.period.map(|x| x.to), pb.items.len(), format_rank(ra), &ra.source.path, &pa.title).cmp(&(
+            record_date(ra),
+            pa.period.map(|x| x.to),
+            pa.items.len(),
+            format_rank(rb),
+            &rb.source.path,
+            &pb.title,
+        ))
+    });
+    let mut kept: Vec<(&Record, &Plan)> = Vec::new();
+    for (r, p) in all {
+        let committee = committee_name(register, r.committee.as_ref());
+        let dup = kept.iter().any(|(kr, kp)| committee_name(register, kr.committee.as_ref()) == committee && same_plan(kp, p));
+        if !dup {
+            kept.push((r, p));
+        }
+    }
+    kept.sort_by(|(ra, pa), (rb, pb)| {
+        (committee_rank(register, ra.committee.as_ref()), committee_name(register, ra.committee.as_ref()), pa.title.to_lowercase())
+            .cmp(&(
+                committee_rank(register, rb.committee.as_ref()),
+                committee_name(register, rb.committee.as_ref()),
+                pb.title.to_lowercase(),
+            ))
+    });
+    kept
+}
+
+/// The current action plan of one FSU: the newest plan from a record of that committee (or,
+/// for records without a committee, a plan whose owner or title names it).
+fn fsu_plan<'a>(register: &Register, records: &'a [Record], code: &str) -> Option<(&'a Record, &'a Plan)> {
+    let def = register.by_code(code)?;
+    let mut names: Vec<String> = def.names.iter().map(|n| n.to_lowercase()).collect();
+    names.push(def.name.to_lowercase());
+    current_plans(register, records)
+        .into_iter()
+        .filter(|(r, p)| match &r.committee {
+            Some(c) => c.code.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(code)),
+            None => {
+                let hay = format!("{} {}", p.owner.as_deref().unwrap_or_default(), p.title).to_lowercase();
+                names.iter().any(|n| hay.contains(n.as_str()))
+            }
+        })
+        .max_by(|a, b| {
+            let key = |(r, p): &(&Record, &Plan)| {
+                (record_date(r), p.period.map(|x| x.to), p.items.len(), std::cmp::Reverse(format_rank(r)))
+            };
+            key(a).cmp(&key(b))
+        })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogCtx {
+    pub committee: Option<String>,
+    pub date: Option<String>,
+    pub case: Option<String>,
+    pub title: Option<String>,
+    pub proposal: bool,
+    pub label: Option<String>,
+    pub text: String,
+    pub responsible: Option<String>,
+    pub deadline: Option<String>,
+    pub status: &'static str,
+    pub follow_ups: Vec<FollowCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowCtx {
+    pub case: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub committee: Option<String>,
+}
+
+fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
+    LogCtx {
+        committee: committee_name(register, e.committee.as_ref()),
+        date: e.meeting_date.clone(),
+        case: e.case.as_ref().map(|c| c.short()),
+        title: e.case_title.clone(),
+        proposal: e.kind == PointKind::Proposal,
+        label: e.label.clone(),
+        text: e.text.clone(),
+        responsible: e.responsible.clone(),
+        deadline: e.deadline.clone(),
+        status: e.status.as_str(),
+        follow_ups: e
+            .follow_ups
+            .iter()
+            .map(|f| FollowCtx {
+                case: f.case.as_ref().map(|c| c.short()),
+                title: f.title.clone(),
+                date: f.date.clone(),
+                committee: committee_name(register, f.committee.as_ref()),
+            })
+            .collect(),
+    }
+}
+
+fn is_open(e: &LogEntry) -> bool {
+    matches!(e.status, LogStatus::Open | LogStatus::Overdue)
+}
+
+/// Log entries in a stable order: date, committee (register order), case, label.
+fn sorted_log<'a>(register: &Register, log: &'a [LogEntry]) -> Vec<&'a LogEntry> {
+    let mut v: Vec<&LogEntry> = log.iter().collect();
+    v.sort_by(|a, b| {
+        (&a.meeting_date, committee_rank(register, a.committee.as_ref()), &a.case, &a.label, &a.text).cmp(&(
+            &b.meeting_date,
+            committee_rank(register, b.committee.as_ref()),
+            &b.case,
+            &b.label,
+            &b.text,
+        ))
+    });
+    v
+}
+
+/// Common fields of every document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common {
+    pub lang: &'static str,
+    pub partnership: String,
+    pub created: Option<String>,
+}
+
+fn common(input: &ReportInput, created: Option<String>) -> Common {
+    Common { lang: input.lang.code(), partnership: input.register.partnership.name.clone(), created }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FsuCtx {
+    pub code: String,
+    pub name: String,
+}
+
+/// Context of `evaluation.xml.j2`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationCtx {
+    #[serde(flatten)]
+    pub common: Common,
+    pub year: i32,
+    pub fsu: FsuCtx,
+    pub plan: Option<PlanCtx>,
+    /// Empty rows for new measures (more when there is no plan).
+    pub blank_rows: u32,
+}
+
+pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<EvaluationCtx> {
+    let def = input.register.by_code(code)?;
+    let plan = fsu_plan(&input.register, &input.records, &def.code).map(|(r, p)| plan_ctx(&input.register, r, p));
+    let created = newest_date(&input.records, None).or_else(|| Some(format!("{year:04}-09-01")));
+    Some(EvaluationCtx {
+        common: common(input, created),
+        year,
+        fsu: FsuCtx { code: def.code.clone(), name: def.name.clone() },
+        blank_rows: if plan.is_some() { 2 } else { 6 },
+        plan,
+    })
+}
+
+/// Context of `status-report.xml.j2`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCtx {
+    #[serde(flatten)]
+    pub common: Common,
+    pub committee: Option<String>,
+    pub plan_filter: Option<String>,
+    pub plans: Vec<PlanCtx>,
+    /// `committee` when the plans come from several committees, else `goal`.
+    pub area_kind: &'static str,
+    pub areas: Vec<AreaCtx>,
+    pub totals: Counts,
+    pub chart: Option<String>,
+    pub open: Vec<LogCtx>,
+}
+
+fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
+    let committees: BTreeSet<String> =
+        plans.iter().map(|p| p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone())).collect();
+    let mut areas: Vec<AreaCtx> = Vec::new();
+    let kind = if committees.len() > 1 { "committee" } else { "goal" };
+    for p in plans {
+        if kind == "committee" {
+            let name = p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone());
+            match areas.iter_mut().find(|a| a.name == name) {
+                Some(a) => a.counts.merge(&p.counts),
+                None => areas.push(AreaCtx { name, counts: p.counts.clone() }),
+            }
+        } else {
+            for g in &p.goals {
+                let name = g.goal.clone().unwrap_or_else(|| p.title.clone());
+                let mut c = Counts::default();
+                for it in &g.items {
+                    c.add(it.status);
+                }
+                match areas.iter_mut().find(|a| a.name == name) {
+                    Some(a) => a.counts.merge(&c),
+                    None => areas.push(AreaCtx { name, counts: c }),
+                }
+            }
+        }
+    }
+    (kind, areas)
+}
+
+pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
+    let reg = &input.register;
+    let plans: Vec<PlanCtx> = current_plans(reg, &input.records)
+        .into_iter()
+        .filter(|(r, p)| {
+            opts.committee.as_deref().is_none_or(|c| {
+                matches_committee(reg, r.committee.as_ref(), c)
+                    || p.owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&c.to_lowercase()))
+            })
+        })
+        .filter(|(_, p)| opts.plan.as_deref().is_none_or(|t| p.title.to_lowercase().contains(&t.trim().to_lowercase())))
+        .map(|(r, p)| plan_ctx(reg, r, p))
+        .collect();
+    let (area_kind, areas) = areas_of(&plans);
+    let mut totals = Counts::default();
+    for p in &plans {
+        totals.merge(&p.counts);
+    }
+    let open = sorted_log(reg, &input.log)
+        .into_iter()
+        .filter(|e| is_open(e))
+        .filter(|e| opts.committee.as_deref().is_none_or(|c| matches_committee(reg, e.committee.as_ref(), c)))
+        .map(|e| log_ctx(reg, e))
+        .collect();
+    StatusCtx {
+        common: common(input, newest_date(&input.records, None)),
+        committee: opts.committee.clone(),
+        plan_filter: opts.plan.clone(),
+        chart: (totals.total > 0).then(|| "status".to_string()),
+        area_kind,
+        areas,
+        totals,
+        plans,
+        open,
+    }
+}
+
+/// Context of `decision-log.xml.j2`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionLogCtx {
+    #[serde(flatten)]
+    pub common: Common,
+    pub committee: Option<String>,
+    pub open_only: bool,
+    pub entries: Vec<LogCtx>,
+    pub counts: BTreeMap<&'static str, u32>,
+}
+
+pub fn decision_log(input: &ReportInput, opts: &DecisionLogOptions) -> DecisionLogCtx {
+    let reg = &input.register;
+    let entries: Vec<LogCtx> = sorted_log(reg, &input.log)
+        .into_iter()
+        .filter(|e| !opts.open || is_open(e))
+        .filter(|e| opts.committee.as_deref().is_none_or(|c| matches_committee(reg, e.committee.as_ref(), c)))
+        .map(|e| log_ctx(reg, e))
+        .collect();
+    let mut counts = BTreeMap::new();
+    for e in &entries {
+        *counts.entry(e.status).or_insert(0) += 1;
+    }
+    DecisionLogCtx {
+        common: common(input, newest_date(&input.records, None)),
+        committee: opts.committee.clone(),
+        open_only: opts.open,
+        entries,
+        counts,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingsCtx {
+    pub committee: Option<String>,
+    pub dates: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseCtx {
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub decision: Vec<Point>,
+    pub proposal: Vec<Point>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitteeCasesCtx {
+    pub committee: Option<String>,
+    pub cases: Vec<CaseCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GrantCell {
+    pub text: String,
+    pub nok: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GrantTable {
+    pub caption: Option<String>,
+    pub committee: Option<String>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<GrantCell>>,
+    /// Per column: the sum when the column holds amounts.
+    pub sums: Vec<Option<i64>>,
+    /// The sum of the table's last amount column.
+    pub total: i64,
+}
+
+/// Context of `annual-report.xml.j2`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualCtx {
+    #[serde(flatten)]
+    pub common: Common,
+    pub year: i32,
+    pub meetings: Vec<MeetingsCtx>,
+    pub meeting_count: usize,
+    pub cases: Vec<CommitteeCasesCtx>,
+    pub case_count: usize,
+    pub fsu_status: Vec<AreaCtx>,
+    pub status_totals: Counts,
+    pub chart: Option<String>,
+    pub open: Vec<LogCtx>,
+    pub grants: Vec<GrantTable>,
+    pub grants_total: i64,
+}
+
+pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
+    let reg = &input.register;
+    let end = format!("{year:04}-12-31");
+    // Meetings: (committee, date) from meeting dates and case dates.
+    let mut meetings: BTreeMap<(usize, Option<String>), BTreeSet<String>> = BTreeMap::new();
+    let mut cases: BTreeMap<(usize, Option<String>), BTreeMap<(u32, u32, String), CaseCtx>> = BTreeMap::new();
+    for r in &input.records {
+        let rc = r.committee.as_ref();
+        if let Some(m) = &r.meeting {
+            if in_year(Some(&m.date), year) {
+                let key = (committee_rank(reg, rc), committee_name(reg, rc));
+                meetings.entry(key).or_default().insert(m.date.clone());
+            }
+        }
+        for c in &r.cases {
+            let cc = c.committee.as_ref().or(rc);
+            let date = c.date.clone().or_else(|| r.meeting.as_ref().map(|m| m.date.clone()));
+            let counts = c.number.as_ref().map(|n| n.year as i32 == year).unwrap_or(false)
+                || (c.number.is_none() && in_year(date.as_deref(), year));
+            if !counts {
+                continue;
+            }
+            let key = (committee_rank(reg, cc), committee_name(reg, cc));
+            if let Some(d) = &date {
+                if in_year(Some(d), year) {
+                    meetings.entry(key.clone()).or_default().insert(d.clone());
+                }
+            }
+            let ck = c
+                .number
+                .as_ref()
+                .map(|n| (n.year, n.seq, String::new()))
+                .unwrap_or_else(|| (0, 0, c.title.clone().unwrap_or_default()));
+            let entry = cases.entry(key).or_default().entry(ck).or_insert_with(|| CaseCtx {
+                number: c.number.as_ref().map(|n| n.short()),
+                title: None,
+                date: None,
+                decision: Vec::new(),
+                proposal: Vec::new(),
+            });
+            if entry.title.is_none() {
+                entry.title = c.title.clone();
+            }
+            if entry.date.is_none() {
+                entry.date = date.clone();
+            }
+            if entry.decision.is_empty() {
+                entry.decision = real_points(&c.decision);
+            }
+            if entry.proposal.is_empty() {
+                entry.proposal = real_points(&c.proposal);
+            }
+        }
+    }
+    let meetings: Vec<MeetingsCtx> =
+        meetings.into_iter().map(|((_, committee), dates)| MeetingsCtx { committee, dates: dates.into_iter().collect() }).collect();
+    let meeting_count = meetings.iter().map(|m| m.dates.len()).sum();
+    let cases: Vec<CommitteeCasesCtx> = cases
+        .into_iter()
+        .map(|((_, committee), cs)| CommitteeCasesCtx { committee, cases: cs.into_values().collect() })
+        .collect();
+    let case_count = cases.iter().map(|c| c.cases.len()).sum();
+
+    // Action-plan status per FSU (register order).
+    let mut fsu_status = Vec::new();
+    let mut status_totals = Counts::default();
+    for def in reg.committees.iter().filter(|d| d.kind == CommitteeKind::Fsu) {
+        if let Some((r, p)) = fsu_plan(reg, &input.records, &def.code) {
+            let pc = plan_ctx(reg, r, p);
+            status_totals.merge(&pc.counts);
+            fsu_status.push(AreaCtx { name: def.name.clone(), counts: pc.counts });
+        }
+    }
+    let open = sorted_log(reg, &input.log)
+        .into_iter()
+        .filter(|e| is_open(e))
+        .filter(|e| e.meeting_date.as_deref().is_none_or(|d| d <= end.as_str()))
+        .map(|e| log_ctx(reg, e))
+        .collect();
+
+    // Grants: tables with amounts from records dated in the year.
+    let mut grants = Vec::new();
+    for r in &input.records {
+        if !in_year(record_date(r).as_deref(), year) {
+            continue;
+        }
+        for t in &r.tables {
+            if !t.rows.iter().flatten().any(|c| c.nok.is_some()) {
+                continue;
+            }
+            let ncols = t.rows.iter().map(|row| row.len()).chain(std::iter::once(t.header.len())).max().unwrap_or(0);
+            let mut sums: Vec<Option<i64>> = vec![None; ncols];
+            for row in &t.rows {
+                for (i, c) in row.iter().enumerate() {
+                    if let (Some(n), Some(s)) = (c.nok, sums.get_mut(i)) {
+                        *s = Some(s.unwrap_or(0).saturating_add(n));
+                    }
+                }
+            }
+            let total = sums.iter().rev().find_map(|s| *s).unwrap_or(0);
+            grants.push(GrantTable {
+                caption: t.caption.clone(),
+                committee: committee_name(reg, r.committee.as_ref()),
+                header: t.header.iter().map(|c| c.text.clone()).collect(),
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|row| row.iter().map(|c| GrantCell { text: c.text.clone(), nok: c.nok }).collect())
+                    .collect(),
+                sums,
+                total,
+            });
+        }
+    }
+    let grants_total = grants.iter().map(|g| g.total).fold(0i64, |a, b| a.saturating_add(b));
+    let created = newest_date(&input.records, Some(&end)).or(Some(end.clone()));
+    AnnualCtx {
+        common: common(input, created),
+        year,
+        meetings,
+        meeting_count,
+        cases,
+        case_count,
+        chart: (status_totals.total > 0).then(|| "status".to_string()),
+        fsu_status,
+        status_totals,
+        open,
+        grants,
+        grants_total,
+    }
+}
+
+/// The latest year in the data (meeting and case dates, case numbers), if any.
+pub fn latest_year(records: &[Record]) -> Option<i32> {
+    let dates = newest_date(records, None).and_then(|d| super::lang::parse_iso_date(&d).map(|(y, _, _)| y));
+    let numbers = records.iter().flat_map(|r| r.cases.iter()).filter_map(|c| c.number.as_ref()).map(|n| n.year as i32).max();
+    dates.max(numbers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(measure: &str, goal: Option<&str>, resp: Option<&str>, deadline: Option<&str>) -> PlanItem {
+        PlanItem {
+            goal: goal.map(str::to_string),
+            measure: measure.to_string(),
+            status: None,
+            status_text: None,
+            responsible: resp.map(str::to_string),
+            deadline: deadline.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn smart_heuristics() {
+        let s = smart(&item("Etablere felles rutine for utskrivning innen juni 2025", Some("Mål"), Some("LSU"), None));
+        assert_eq!(
+            s,
+            Smart { specific: true, measurable: true, achievable: true, relevant: true, time_bound: true }
+        );
+        let s = smart(&item("Bedre samarbeid", None, None, None));
+        assert_eq!(s, Smart::default());
+        let s = smart(&item("Øke andel pasienter med plan", None, None, Some("2025-06-01")));
+        assert!(s.measurable && s.time_bound && s.specific && !s.achievable && !s.relevant);
+        // A year inside a longer number is not a year.
+        let s = smart(&item("Ring 12020304 ved behov", None, None, None));
+        assert!(!s.time_bound);
+    }
+
+    fn plan(title: &str, measures: &[&str]) -> Plan {
+        Plan {
+            title: title.into(),
+            period: None,
+            owner: None,
+            items: measures.iter().map(|m| item(m, None, None, None)).collect(),
+        }
+    }
+
+    #[test]
+    fn copies_of_a_plan_are_one_plan() {
+        let a = plan("Handlingsplan", &["Etablere rutine", "Kartlegge behov", "Felles kurs"]);
+        let b = plan("Side 1 av 2", &["Etablere  rutine.", "Kartlegge behov"]);
+        let c = plan("Annen plan", &["Noe helt annet", "Kartlegge behov", "Tredje", "Fjerde"]);
+        assert!(same_plan(&a, &b));
+        assert!(!same_plan(&b, &c));
+        assert!(!same_plan(&a, &plan("Ny", &["X", "Y"])));
+        assert!(is_status_word(" Grønn. ") && !is_status_word("Grønn, men sein"));
+    }
+}

@@ -1,0 +1,256 @@
+//! Packaging: docx-rs's parts → the DOCX zip, made byte-stable and completed.
+//!
+//! docx-rs numbers paragraphs and pictures from process-wide counters, stamps zip entries and
+//! cannot write a title, a subject or repeated table header rows. This module therefore takes
+//! the built parts ([`docx_rs::XMLDocx`]) and
+//! - renumbers `w14:paraId`/`w14:textId` in document order,
+//! - adds `<w:tblHeader/>` to header rows (marked `<w:cantSplit/>` by the writer),
+//! - gives every section the running header and footer,
+//! - repairs schema order ([`super::ooxml`]),
+//! - adds a minimal theme part,
+//! - writes its own `docProps/core.xml` (title, subject, creator, dates from the data),
+//! - zips every part with a fixed timestamp (1980-01-01) in a fixed order.
+
+use std::io::Write;
+use zip::write::SimpleFileOptions;
+
+/// Document properties for `docProps/core.xml`.
+#[derive(Debug, Clone, Default)]
+pub struct CoreProps {
+    pub title: String,
+    pub subject: String,
+    pub creator: String,
+    /// `YYYY-MM-DD`.
+    pub created: Option<String>,
+    pub language: String,
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn core_xml(p: &CoreProps) -> Vec<u8> {
+    let date = p.created.clone().unwrap_or_else(|| "2000-01-01".to_string());
+    let stamp = format!("{date}T00:00:00Z");
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties \
+xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+<dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator>\
+<cp:lastModifiedBy>{}</cp:lastModifiedBy><cp:revision>1</cp:revision>\
+<dc:language>{}</dc:language>\
+<dcterms:created xsi:type=\"dcterms:W3CDTF\">{stamp}</dcterms:created>\
+<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{stamp}</dcterms:modified></cp:coreProperties>",
+        xml_escape(&p.title),
+        xml_escape(&p.subject),
+        xml_escape(&p.creator),
+        xml_escape(&p.creator),
+        xml_escape(&p.language),
+    )
+    .into_bytes()
+}
+
+/// A minimal Office theme: Word and validators expect `word/theme/theme1.xml`; docx-rs writes
+/// none. Colours and fonts match the styles (Calibri, dark blue headings).
+const THEME: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n",
+    "<a:theme xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" name=\"saksflyt\"><a:themeElements>",
+    "<a:clrScheme name=\"saksflyt\"><a:dk1><a:sysClr val=\"windowText\" lastClr=\"000000\"/></a:dk1>",
+    "<a:lt1><a:sysClr val=\"window\" lastClr=\"FFFFFF\"/></a:lt1><a:dk2><a:srgbClr val=\"1F3864\"/></a:dk2>",
+    "<a:lt2><a:srgbClr val=\"E7E6E6\"/></a:lt2><a:accent1><a:srgbClr val=\"2F5496\"/></a:accent1>",
+    "<a:accent2><a:srgbClr val=\"00B050\"/></a:accent2><a:accent3><a:srgbClr val=\"FFC000\"/></a:accent3>",
+    "<a:accent4><a:srgbClr val=\"FF0000\"/></a:accent4><a:accent5><a:srgbClr val=\"5B9BD5\"/></a:accent5>",
+    "<a:accent6><a:srgbClr val=\"70AD47\"/></a:accent6><a:hlink><a:srgbClr val=\"0563C1\"/></a:hlink>",
+    "<a:folHlink><a:srgbClr val=\"954F72\"/></a:folHlink></a:clrScheme>",
+    "<a:fontScheme name=\"saksflyt\"><a:majorFont><a:latin typeface=\"Calibri\"/><a:ea typeface=\"\"/>",
+    "<a:cs typeface=\"\"/></a:majorFont><a:minorFont><a:latin typeface=\"Calibri\"/><a:ea typeface=\"\"/>",
+    "<a:cs typeface=\"\"/></a:minorFont></a:fontScheme>",
+    "<a:fmtScheme name=\"saksflyt\"><a:fillStyleLst>",
+    "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill>",
+    "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:fillStyleLst><a:lnStyleLst>",
+    "<a:ln w=\"6350\"><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:ln>",
+    "<a:ln w=\"12700\"><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:ln>",
+    "<a:ln w=\"19050\"><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:ln></a:lnStyleLst>",
+    "<a:effectStyleLst><a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle>",
+    "<a:effectStyle><a:effectLst/></a:effectStyle></a:effectStyleLst><a:bgFillStyleLst>",
+    "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill><a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill>",
+    "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill></a:bgFillStyleLst></a:fmtScheme>",
+    "</a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
+);
+
+/// Registers the theme part in the content types and the document's relationships.
+fn add_theme(content_types: &[u8], document_rels: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let ct = String::from_utf8_lossy(content_types).replacen(
+        "</Types>",
+        "<Override PartName=\"/word/theme/theme1.xml\" \
+ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\" /></Types>",
+        1,
+    );
+    let rels = String::from_utf8_lossy(document_rels).replacen(
+        "</Relationships>",
+        "<Relationship Id=\"rIdTheme1\" \
+Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" Target=\"theme/theme1.xml\" />\
+</Relationships>",
+        1,
+    );
+    (ct.into_bytes(), rels.into_bytes())
+}
+
+/// Replaces the value of every `attr="XXXXXXXX"` with a counter in document order.
+fn renumber(xml: &str, attr: &str, counter: &mut u32) -> String {
+    let needle = format!("{attr}=\"");
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(pos) = rest.find(&needle) {
+        let (head, tail) = rest.split_at(pos + needle.len());
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(0);
+        *counter += 1;
+        out.push_str(&format!("{:08X}", *counter));
+        rest = tail.get(end..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Fixes the body part: ids, header rows, section headers and footers.
+fn fix_document(xml: &str, header_rid: Option<&str>, footer_rid: Option<&str>) -> String {
+    let mut n = 0;
+    let mut s = renumber(xml, "w14:paraId", &mut n);
+    let mut t = 0;
+    s = renumber(&s, "w14:textId", &mut t);
+    s = s.replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />");
+    // Every section that lacks header/footer references gets the document's.
+    let mut refs = String::new();
+    if let Some(h) = header_rid {
+        refs.push_str(&format!("<w:headerReference w:type=\"default\" r:id=\"{h}\" />"));
+    }
+    if let Some(f) = footer_rid {
+        refs.push_str(&format!("<w:footerReference w:type=\"default\" r:id=\"{f}\" />"));
+    }
+    if refs.is_empty() {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 256);
+    let mut rest = s.as_str();
+    while let Some(pos) = rest.find("<w:sectPr>") {
+        let (head, tail) = rest.split_at(pos + "<w:sectPr>".len());
+        out.push_str(head);
+        let end = tail.find("</w:sectPr>").unwrap_or(tail.len());
+        if !tail.get(..end).unwrap_or_default().contains("<w:headerReference") {
+            out.push_str(&refs);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Finds `Id` of the relationship of the given type suffix (`/header`, `/footer`).
+fn rel_id(rels: &str, kind: &str) -> Option<String> {
+    let ty = format!("relationships/{kind}\"");
+    for rel in rels.split("<Relationship ").skip(1) {
+        if rel.contains(&ty) {
+            let start = rel.find("Id=\"")? + 4;
+            let end = rel.get(start..)?.find('"')? + start;
+            return rel.get(start..end).map(str::to_string);
+        }
+    }
+    None
+}
+
+/// Zips the parts of `x` into DOCX bytes.
+pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Vec<u8>> {
+    let doc_rels = String::from_utf8_lossy(&x.document_rels).to_string();
+    let header_rid = rel_id(&doc_rels, "header");
+    let footer_rid = rel_id(&doc_rels, "footer");
+    let document =
+        fix_document(&String::from_utf8_lossy(&x.document), header_rid.as_deref(), footer_rid.as_deref());
+    let document = super::ooxml::repair(&document);
+    let (content_types, document_rels) = add_theme(&x.content_type, &x.document_rels);
+    let fixed = |b: &[u8]| super::ooxml::repair(&String::from_utf8_lossy(b)).into_bytes();
+    let mut parts: Vec<(String, Vec<u8>)> = vec![
+        ("[Content_Types].xml".into(), content_types),
+        ("_rels/.rels".into(), x.rels),
+        ("docProps/app.xml".into(), x.doc_props.app),
+        ("docProps/core.xml".into(), core_xml(props)),
+        ("docProps/custom.xml".into(), x.doc_props.custom),
+        ("word/_rels/document.xml.rels".into(), document_rels),
+        ("word/theme/theme1.xml".into(), THEME.as_bytes().to_vec()),
+        ("word/document.xml".into(), document.into_bytes()),
+        ("word/styles.xml".into(), fixed(&x.styles)),
+        ("word/settings.xml".into(), fixed(&x.settings)),
+        ("word/fontTable.xml".into(), x.font_table),
+        ("word/comments.xml".into(), x.comments),
+        ("word/numbering.xml".into(), fixed(&x.numberings)),
+        ("word/commentsExtended.xml".into(), x.comments_extended),
+        ("word/footnotes.xml".into(), x.footnotes),
+    ];
+    let mut counter = 0;
+    for (i, h) in x.headers.iter().enumerate() {
+        let h = super::ooxml::repair(&renumber(&String::from_utf8_lossy(h), "w14:paraId", &mut counter));
+        parts.push((format!("word/header{}.xml", i + 1), h.into_bytes()));
+        if let Some(r) = x.header_rels.get(i) {
+            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), r.clone()));
+        }
+    }
+    for (i, f) in x.footers.iter().enumerate() {
+        let f = super::ooxml::repair(&renumber(&String::from_utf8_lossy(f), "w14:paraId", &mut counter));
+        parts.push((format!("word/footer{}.xml", i + 1), f.into_bytes()));
+        if let Some(r) = x.footer_rels.get(i) {
+            parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), r.clone()));
+        }
+    }
+    let mut media = x.media;
+    media.sort_by(|a, b| a.0.cmp(&b.0));
+    for (id, bytes) in media {
+        parts.push((format!("word/media/{id}.png"), bytes));
+    }
+
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644);
+        for (name, bytes) in parts {
+            zip.start_file(name, options)?;
+            zip.write_all(&bytes)?;
+        }
+        zip.finish()?;
+    }
+    Ok(buf.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renumbers_in_order() {
+        let mut n = 0;
+        let s = renumber(r#"<w:p w14:paraId="0000abcd"/><w:p w14:paraId="00000001"/>"#, "w14:paraId", &mut n);
+        assert_eq!(s, r#"<w:p w14:paraId="00000001"/><w:p w14:paraId="00000002"/>"#);
+    }
+
+    #[test]
+    fn sections_get_header_and_footer() {
+        let s = fix_document("<w:sectPr><w:pgSz /></w:sectPr>", Some("rIdHeader1"), Some("rIdFooter1"));
+        assert!(s.starts_with("<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader1\" />"));
+        assert!(s.contains("rIdFooter1"));
+    }
+}

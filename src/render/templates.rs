@@ -1,0 +1,98 @@
+//! The built-in templates (embedded with `include_str!`) and file-by-file overrides from a
+//! folder (`--templates DIR`). Templates are minijinja with HTML auto-escaping on; they render
+//! the markup described in [`super::markup`]. Filters: `nodate` (`2024-06-19` → `19. juni 2024`),
+//! `nok` (`250000` → `kr 250 000`).
+
+use super::lang;
+use super::RenderError;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use std::error::Error as _;
+use std::path::Path;
+
+/// The built-in templates: (file name, source).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("macros.xml.j2", include_str!("../../templates/macros.xml.j2")),
+    ("evaluation.xml.j2", include_str!("../../templates/evaluation.xml.j2")),
+    ("status-report.xml.j2", include_str!("../../templates/status-report.xml.j2")),
+    ("decision-log.xml.j2", include_str!("../../templates/decision-log.xml.j2")),
+    ("annual-report.xml.j2", include_str!("../../templates/annual-report.xml.j2")),
+];
+
+/// A ready template environment.
+pub struct Templates {
+    env: Environment<'static>,
+    /// Names taken from the override folder.
+    pub overridden: Vec<String>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates").field("overridden", &self.overridden).finish()
+    }
+}
+
+fn template_error(name: &str, e: &minijinja::Error) -> RenderError {
+    let mut message = e.to_string();
+    if let Some(line) = e.line() {
+        message = format!("line {line}: {message}");
+    }
+    let mut src = e.source();
+    while let Some(s) = src {
+        message.push_str(&format!(": {s}"));
+        src = s.source();
+    }
+    RenderError::Template { name: name.to_string(), message }
+}
+
+impl Templates {
+    /// The built-in templates, each replaced by `DIR/<name>` when that file exists.
+    pub fn new(overrides: Option<&Path>) -> Result<Templates, RenderError> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
+        env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
+        let mut overridden = Vec::new();
+        for (name, builtin) in BUILTIN {
+            let custom = match overrides {
+                Some(dir) => {
+                    let p = dir.join(name);
+                    if p.is_file() {
+                        let text = std::fs::read_to_string(&p)
+                            .map_err(|source| RenderError::Io { path: p.display().to_string(), source })?;
+                        overridden.push((*name).to_string());
+                        Some(text)
+                    } else {
+                        None
+                    }
+                }
+                None => None,
+            };
+            match custom {
+                Some(text) => env.add_template_owned(*name, text),
+                None => env.add_template(name, builtin),
+            }
+            .map_err(|e| template_error(name, &e))?;
+        }
+        Ok(Templates { env, overridden })
+    }
+
+    /// Renders template `name` with `ctx` to markup text.
+    pub fn render<S: serde::Serialize>(&self, name: &str, ctx: &S) -> Result<String, RenderError> {
+        let t = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
+        t.render(minijinja::value::Serde(ctx)).map_err(|e| template_error(name, &e))
+    }
+}
+
+/// Writes the built-in templates into `dir` (created if missing); returns the written paths.
+pub fn export(dir: &Path) -> Result<Vec<std::path::PathBuf>, RenderError> {
+    std::fs::create_dir_all(dir).map_err(|source| RenderError::Io { path: dir.display().to_string(), source })?;
+    let mut out = Vec::new();
+    for (name, src) in BUILTIN {
+        let p = dir.join(name);
+        crate::util::write_atomic(&p, src.as_bytes())
+            .map_err(|source| RenderError::Io { path: p.display().to_string(), source })?;
+        out.push(p);
+    }
+    Ok(out)
+}

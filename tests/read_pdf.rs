@@ -1,0 +1,146 @@
+//! PDF reader golden tests: each `tests/fixtures/pdf/<case>/input.pdf` (invented content printed
+//! by LibreOffice, see `make.sh`) must read to `expected.json`; `UPDATE_GOLDEN=1` rewrites the
+//! expected files (review the diff). Targeted assertions pin what each case is about.
+
+use saksflyt::model::{Block, Document};
+use saksflyt::read::{read_bytes, Limits, ReadError};
+use std::path::{Path, PathBuf};
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf")
+}
+
+fn read_case(case: &str) -> Document {
+    let path = fixture_dir().join(case).join("input.pdf");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    read_bytes(&path, &bytes, &Limits::default()).unwrap_or_else(|e| panic!("{case}: {e}"))
+}
+
+fn texts(blocks: &[Block]) -> Vec<String> {
+    blocks.iter().filter_map(|b| b.text().map(str::to_string)).collect()
+}
+
+#[test]
+fn golden_files_match() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixture_dir())
+        .expect("fixture folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("input.pdf").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 5, "expected at least five PDF fixtures, found {}", cases.len());
+    let mut failed = Vec::new();
+    for dir in cases {
+        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+        let doc = read_case(&name);
+        let got = serde_json::to_string_pretty(&doc).expect("json") + "\n";
+        let expected_path = dir.join("expected.json");
+        if update {
+            std::fs::write(&expected_path, &got).expect("write golden");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != got {
+            failed.push(name);
+        }
+    }
+    assert!(failed.is_empty(), "golden mismatch in {failed:?}; run with UPDATE_GOLDEN=1 and review the diff");
+}
+
+#[test]
+fn paragraphs_keep_norwegian_letters_and_punctuation() {
+    let doc = read_case("paragraphs");
+    let all = texts(&doc.blocks).join("\n");
+    for needle in
+        ["Årsmelding", "«Samhandling på tvers»", "12 000 kroner – omtrent", "Øvre", "Dét", "rådets løfte"]
+    {
+        assert!(all.contains(needle), "missing {needle:?} in\n{all}");
+    }
+    // headings from larger type, and the one-line bold paragraph stays a bold paragraph
+    assert!(matches!(doc.blocks.first(), Some(Block::Heading { level: 1, .. })));
+    assert!(doc
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Heading { level: 2, text, .. } if text.text == "Økonomi og drift")));
+    assert!(doc.blocks.iter().any(
+        |b| matches!(b, Block::Paragraph { text, .. } if text.text == "Vedtak om videre arbeid" && text.all_bold())
+    ));
+    // no glued words, no spaced letters
+    assert!(all.contains("Rådet møttes fire ganger i året som gikk."), "{all}");
+}
+
+#[test]
+fn numbered_list_with_sub_points() {
+    let doc = read_case("lists");
+    let items: Vec<(u8, String, bool, String)> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::ListItem { level, label, ordered, text, .. } => {
+                Some((*level, label.clone().unwrap_or_default(), *ordered, text.text.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let labels: Vec<(u8, &str)> = items.iter().map(|(l, lab, _, _)| (*l, lab.as_str())).collect();
+    assert_eq!(labels, vec![(0, "1."), (0, "2."), (1, "a."), (1, "b."), (0, "3."), (0, "•"), (0, "•")]);
+    assert!(items[1].3.ends_with("og å melde tilbake til rådet i desember:"), "{:?}", items[1]);
+    assert!(items[2].2 && !items[5].2);
+}
+
+#[test]
+fn ruled_table_with_traffic_light_fills() {
+    let doc = read_case("table");
+    let table = doc
+        .blocks
+        .iter()
+        .find_map(|b| if let Block::Table(t) = b { Some(t) } else { None })
+        .expect("a table");
+    assert_eq!(table.rows.len(), 4);
+    assert_eq!(table.width(), 4);
+    let header: Vec<String> = table.rows[0].cells.iter().map(|c| c.text()).collect();
+    assert_eq!(header, ["Tiltak", "Ansvarlig", "Frist", "Status"]);
+    let fills: Vec<Option<String>> = table.rows[1..].iter().map(|r| r.cells[3].fill.clone()).collect();
+    assert_eq!(fills, [Some("#00B050".into()), Some("#FFC000".into()), Some("#FF0000".into())]);
+    assert_eq!(table.rows[1].cells[0].fill, None);
+    // a cell wrapped over two lines stays one cell
+    assert_eq!(
+        table.rows[1].cells[0].text(),
+        "Felles rutine for utskrivning av eldre pasienter fra sykehus til kommune"
+    );
+    assert_eq!(table.rows[3].cells[3].text(), "Forsinket");
+}
+
+#[test]
+fn running_header_and_page_numbers_are_removed() {
+    let doc = read_case("multipage");
+    assert!(doc.pages.unwrap_or(0) >= 2, "fixture must span pages");
+    let all = texts(&doc.blocks);
+    assert!(all.iter().all(|t| !t.contains("møtebok") && !t.starts_with("Side ")), "{all:#?}");
+    assert_eq!(texts(&doc.headers), ["Fjordbyen samarbeidsråd – møtebok"]);
+    // every numbered paragraph is whole, also the one crossing a page break
+    assert_eq!(all.len(), 14, "{all:#?}");
+    for (i, t) in all.iter().enumerate() {
+        assert!(t.starts_with(&format!("Punkt {}. ", i + 1)), "{t}");
+        assert!(t.ends_with('.'), "{t}");
+    }
+}
+
+#[test]
+fn hyphenated_words_are_joined() {
+    let doc = read_case("hyphenation");
+    let all = texts(&doc.blocks).join("\n");
+    assert!(all.contains("kommunehelsetjenestene"), "{all}");
+    assert!(all.contains("Rekrutterings- og samhandlingstilskudd"), "{all}");
+    assert!(!all.contains("helse- ") && !all.contains("samhandlings- "), "{all}");
+}
+
+#[test]
+fn garbage_is_refused_with_a_clear_error() {
+    let bytes = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF";
+    match read_bytes(Path::new("x.pdf"), bytes, &Limits::default()) {
+        Err(e @ ReadError::BadPdf(_)) => assert!(!e.to_string().is_empty()),
+        other => panic!("expected BadPdf, got {other:?}"),
+    }
+}

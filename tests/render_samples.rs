@@ -1,0 +1,64 @@
+//! The whole pipeline on the shipped samples: ingest `samples/` into an in-memory store, render
+//! every document `run` writes, and compare readable projections with
+//! `tests/snapshots/samples-*.txt` (`UPDATE_SNAPSHOTS=1` rewrites them; extraction changes show
+//! up here as reviewed diffs). Also checks facts that must hold whatever the extraction.
+
+use saksflyt::config::Register;
+use saksflyt::render::{data, docs, projection, Lang, ReportInput, Templates};
+use saksflyt::store::ingest;
+use saksflyt::store::{LogFilter, Store};
+use std::path::{Path, PathBuf};
+
+fn samples_input() -> ReportInput {
+    // Relative path: record sources (shown in the documents) must not depend on the checkout.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::set_current_dir(root).unwrap();
+    let (candidates, skipped) = ingest::walk(&[PathBuf::from("samples")]).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let register = Register::default();
+    let summary =
+        ingest::ingest(&mut store, &candidates, skipped, &register, &ingest::Options::default(), &mut |_| {}).unwrap();
+    assert_eq!(summary.failed, 0, "{:?}", summary.failures);
+    let records = store.records().unwrap();
+    let log = store.decision_log(&LogFilter::default()).unwrap();
+    ReportInput { records, log, register, lang: Lang::Nb }
+}
+
+#[test]
+fn samples_render_to_the_expected_documents() {
+    let input = samples_input();
+    assert!(!input.records.is_empty());
+    let year = data::latest_year(&input.records).expect("the samples are dated");
+    let t = Templates::new(None).unwrap();
+    let all = docs::all(&t, &input, year).unwrap();
+    assert_eq!(all.len(), input.register.fsus().count() + 3);
+
+    let project = |name: &str| {
+        let d = all.iter().find(|d| d.file_name == name).unwrap_or_else(|| panic!("{name} not rendered"));
+        assert!(d.warnings.is_empty(), "{name}: {:?}", d.warnings);
+        projection::project(&d.bytes).unwrap()
+    };
+    // Facts independent of extraction details.
+    let log = project("vedtakslogg.docx");
+    let rows = log.lines().filter(|l| l.starts_with("  | ")).count();
+    assert_eq!(rows, input.log.len(), "one decision-log row per log entry");
+    let status = project("statusrapport.docx");
+    assert!(status.contains("{00B050}") && status.contains("[image "), "status colours and the chart");
+    let annual = project(&format!("arsrapport-{year}.docx"));
+    assert!(annual.contains(&format!("[Title] Årsrapport {year}")));
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut failures = Vec::new();
+    for d in &all {
+        let name = format!("samples-{}", d.file_name.trim_end_matches(".docx"));
+        let got = projection::project(&d.bytes).unwrap();
+        let path = dir.join(format!("{name}.txt"));
+        if update {
+            std::fs::write(&path, &got).unwrap();
+        } else if std::fs::read_to_string(&path).unwrap_or_default() != got {
+            failures.push(format!("{name}: projection differs from {}", path.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}\n(UPDATE_SNAPSHOTS=1 regenerates; review the diff)", failures.join("\n"));
+}
