@@ -24,7 +24,10 @@ fn main() {
     let records: Vec<Record> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     let log_path = root.join("tests/fixtures/render/log.json");
     let log: Vec<LogEntry> = if std::env::var_os("BENCH_RECORDS").is_none() {
-        std::fs::read_to_string(&log_path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+        std::fs::read_to_string(&log_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
     } else {
         saksflyt::store::log::derive(&records)
     };

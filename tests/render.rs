@@ -16,7 +16,8 @@ fn fixture_dir() -> PathBuf {
 
 fn input(lang: Lang) -> ReportInput {
     let text = std::fs::read_to_string(fixture_dir().join("records.jsonl")).unwrap();
-    let records: Vec<Record> = text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<Record> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
     let log: Vec<LogEntry> =
         serde_json::from_str(&std::fs::read_to_string(fixture_dir().join("log.json")).unwrap()).unwrap();
     ReportInput { records, log, register: Register::default(), lang }
@@ -32,7 +33,8 @@ fn all_documents(t: &Templates) -> Vec<(&'static str, Rendered)> {
         ("status-report", docs::status_report(t, &nb, &StatusOptions::default()).unwrap()),
         (
             "status-report-fsu-barn",
-            docs::status_report(t, &nb, &StatusOptions { committee: Some("FSU-BARN".into()), plan: None }).unwrap(),
+            docs::status_report(t, &nb, &StatusOptions { committee: Some("FSU-BARN".into()), plan: None })
+                .unwrap(),
         ),
         ("decision-log", docs::decision_log(t, &nb, &DecisionLogOptions::default()).unwrap()),
         (
@@ -108,7 +110,10 @@ fn word_structure_is_real() {
     assert!(footer.contains("PAGE") && footer.contains("NUMPAGES"));
     let core = part("docProps/core.xml");
     assert!(core.contains("<dc:title>Årsrapport 2024</dc:title>"));
-    assert!(core.contains("2024-09-11T00:00:00Z"), "created date must be the newest date in the data: {core}");
+    assert!(
+        core.contains("2024-09-11T00:00:00Z"),
+        "created date must be the newest date in the data: {core}"
+    );
     assert!(!document.contains("<w:tblGrid />"), "a table without grid");
     assert!(doc.bytes.windows(b"word/media/".len()).any(|w| w == b"word/media/"), "chart missing");
 }
@@ -120,7 +125,11 @@ fn templates_override_file_by_file() {
     assert_eq!(written.len(), saksflyt::render::templates::BUILTIN.len());
     let p = dir.path().join("decision-log.xml.j2");
     let src = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, src.replace("<p>{{ w.log_intro }}", "<p>Egen innledning &amp; mer. {{ w.log_intro }}")).unwrap();
+    std::fs::write(
+        &p,
+        src.replace("<p>{{ w.log_intro }}", "<p>Egen innledning &amp; mer. {{ w.log_intro }}"),
+    )
+    .unwrap();
     // Only the changed file is overridden; the others fall back to the built-ins when removed.
     std::fs::remove_file(dir.path().join("annual-report.xml.j2")).unwrap();
     let t = Templates::new(Some(dir.path())).unwrap();
@@ -237,17 +246,33 @@ fn pandoc_reads_the_text_back() {
     }
     let dir = tempfile::tempdir().unwrap();
     let expected: &[(&str, &[&str])] = &[
-        ("evaluation-fsu-barn", &["Evaluering og triagering 2024", "Målsetting", "Tidsbestemt", "Gul", "Bedre samarbeid"]),
-        ("evaluation-fsu-akutt-nn", &["FSU Akuttmedisinsk kjede", "Målsetjing", "ingen registrert handlingsplan"]),
-        ("status-report", &["Statusrapport for handlingsplaner", "Rød", "Utsatt på grunn av kapasitet", "Forfalt"]),
+        (
+            "evaluation-fsu-barn",
+            &["Evaluering og triagering 2024", "Målsetting", "Tidsbestemt", "Gul", "Bedre samarbeid"],
+        ),
+        (
+            "evaluation-fsu-akutt-nn",
+            &["FSU Akuttmedisinsk kjede", "Målsetjing", "ingen registrert handlingsplan"],
+        ),
+        (
+            "status-report",
+            &["Statusrapport for handlingsplaner", "Rød", "Utsatt på grunn av kapasitet", "Forfalt"],
+        ),
         ("status-report-fsu-barn", &["FSU Barn og unge", "Psykisk helse hos unge"]),
         ("decision-log", &["Vedtakslogg", "18/24", "Fulgt opp", "Sak 26/24", "1. oktober 2024"]),
         ("decision-log-open-nn", &["Berre opne punkt", "Forfalle", "Open"]),
-        ("annual-report", &["Årsrapport 2024", "Tildelte samhandlingstilskudd 2024", "kr 1 200 000", "19. juni 2024"]),
+        (
+            "annual-report",
+            &["Årsrapport 2024", "Tildelte samhandlingstilskudd 2024", "kr 1 200 000", "19. juni 2024"],
+        ),
         ("annual-report-nn", &["Årsrapport 2024", "Tilskot", "Handsama saker"]),
     ];
     for (name, path) in write_all(dir.path()) {
-        let out = Command::new("pandoc").args(["-s", "-f", "docx", "-t", "plain", "--wrap=none"]).arg(&path).output().unwrap();
+        let out = Command::new("pandoc")
+            .args(["-s", "-f", "docx", "-t", "plain", "--wrap=none"])
+            .arg(&path)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{name}: pandoc failed");
         let text = String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ");
         let want = expected.iter().find(|(n, _)| *n == name).map(|(_, w)| *w).unwrap_or(&[]);

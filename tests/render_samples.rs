@@ -17,7 +17,8 @@ fn samples_input() -> ReportInput {
     let mut store = Store::open_in_memory().unwrap();
     let register = Register::default();
     let summary =
-        ingest::ingest(&mut store, &candidates, skipped, &register, &ingest::Options::default(), &mut |_| {}).unwrap();
+        ingest::ingest(&mut store, &candidates, skipped, &register, &ingest::Options::default(), &mut |_| {})
+            .unwrap();
     assert_eq!(summary.failed, 0, "{:?}", summary.failures);
     let records = store.records().unwrap();
     let log = store.decision_log(&LogFilter::default()).unwrap();
@@ -60,5 +61,9 @@ fn samples_render_to_the_expected_documents() {
             failures.push(format!("{name}: projection differs from {}", path.display()));
         }
     }
-    assert!(failures.is_empty(), "{}\n(UPDATE_SNAPSHOTS=1 regenerates; review the diff)", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{}\n(UPDATE_SNAPSHOTS=1 regenerates; review the diff)",
+        failures.join("\n")
+    );
 }

@@ -130,12 +130,14 @@ pub fn read_records_jsonl(path: &Path) -> anyhow::Result<Vec<Record>> {
 fn read_log(path: &Path) -> anyhow::Result<Vec<LogEntry>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     if text.trim_start().starts_with('[') {
-        return serde_json::from_str(&text).with_context(|| format!("{}: not a decision log", path.display()));
+        return serde_json::from_str(&text)
+            .with_context(|| format!("{}: not a decision log", path.display()));
     }
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         out.push(
-            serde_json::from_str(line).with_context(|| format!("{}: line {}: not a log entry", path.display(), i + 1))?,
+            serde_json::from_str(line)
+                .with_context(|| format!("{}: line {}: not a log entry", path.display(), i + 1))?,
         );
     }
     Ok(out)
@@ -181,7 +183,10 @@ fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
 pub fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
     let t = Templates::new(c.templates.as_deref())?;
     for name in &t.overridden {
-        eprintln!("saksflyt: using template {name} from {}", c.templates.as_deref().unwrap_or(Path::new("")).display());
+        eprintln!(
+            "saksflyt: using template {name} from {}",
+            c.templates.as_deref().unwrap_or(Path::new("")).display()
+        );
     }
     Ok(t)
 }
@@ -191,7 +196,8 @@ pub fn write_doc(path: &Path, doc: &docs::Rendered) -> anyhow::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    saksflyt::util::write_atomic(path, &doc.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    saksflyt::util::write_atomic(path, &doc.bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     for w in &doc.warnings {
         eprintln!("saksflyt: warning: {w}");
     }

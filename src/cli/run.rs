@@ -60,8 +60,14 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             eprintln!("saksflyt: {path}: {reason}");
         }
     };
-    let summary =
-        ingest::ingest(&mut store, &candidates, skipped, &register, &ingest::Options::default(), &mut progress)?;
+    let summary = ingest::ingest(
+        &mut store,
+        &candidates,
+        skipped,
+        &register,
+        &ingest::Options::default(),
+        &mut progress,
+    )?;
 
     // records.jsonl, as `saksflyt export` writes it.
     let records = store.records()?;
@@ -71,7 +77,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         buf.push(b'\n');
     }
     let jsonl = a.out.join("records.jsonl");
-    saksflyt::util::write_atomic(&jsonl, &buf).with_context(|| format!("cannot write {}", jsonl.display()))?;
+    saksflyt::util::write_atomic(&jsonl, &buf)
+        .with_context(|| format!("cannot write {}", jsonl.display()))?;
     if !a.quiet {
         println!("{}", jsonl.display());
     }

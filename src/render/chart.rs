@@ -30,13 +30,15 @@ pub enum ChartError {
     Png(String),
 }
 
-const COLORS: [RGBColor; 3] = [RGBColor(0x00, 0xB0, 0x50), RGBColor(0xFF, 0xC0, 0x00), RGBColor(0xFF, 0x00, 0x00)];
+const COLORS: [RGBColor; 3] =
+    [RGBColor(0x00, 0xB0, 0x50), RGBColor(0xFF, 0xC0, 0x00), RGBColor(0xFF, 0x00, 0x00)];
 const FONT: &str = "sans-serif";
 
 fn font_ready() -> bool {
     static READY: OnceLock<bool> = OnceLock::new();
     *READY.get_or_init(|| {
-        let regular = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok();
+        let regular =
+            plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok();
         let bold = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold()).is_ok();
         regular && bold
     })
@@ -83,7 +85,8 @@ type Area<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
 fn draw_into(root: &Area<'_>, data: &ChartData, w: u32, h: u32) -> Result<(), Box<dyn std::error::Error>> {
     let (w, h) = (w as i32, h as i32);
     let title = TextStyle::from((FONT, 44).into_font().style(FontStyle::Bold)).color(&BLACK);
-    let label = TextStyle::from((FONT, 34).into_font()).color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
+    let label =
+        TextStyle::from((FONT, 34).into_font()).color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
     let small = TextStyle::from((FONT, 30).into_font()).color(&RGBColor(80, 80, 80));
     let inside = TextStyle::from((FONT, 32).into_font().style(FontStyle::Bold))
         .color(&BLACK)
@@ -96,7 +99,10 @@ fn draw_into(root: &Area<'_>, data: &ChartData, w: u32, h: u32) -> Result<(), Bo
     let row_h = 64i32;
     let max_total = data.areas.iter().map(|(_, c)| c.iter().sum::<u32>()).max().unwrap_or(0).max(1);
     // Axis ticks: a step that gives at most ten ticks.
-    let step = [1u32, 2, 5, 10, 20, 50, 100, 200, 500, 1000].into_iter().find(|s| max_total / s <= 10).unwrap_or(1000);
+    let step = [1u32, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+        .into_iter()
+        .find(|s| max_total / s <= 10)
+        .unwrap_or(1000);
     let scale_max = max_total.div_ceil(step) * step;
     let x_of = |v: u32| left + ((right - left) as i64 * i64::from(v) / i64::from(scale_max.max(1))) as i32;
     let bottom = top + row_h * data.areas.len().max(1) as i32;

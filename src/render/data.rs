@@ -46,7 +46,9 @@ pub struct Smart {
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!())))
+    cell.get_or_init(|| {
+        Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
+    })
 }
 
 /// The first heuristic SMART assessment (see the module doc).
@@ -74,7 +76,11 @@ pub fn smart(item: &PlanItem) -> Smart {
 /// The display name of a committee: the register's name for a known code, else as written.
 pub fn committee_name(register: &Register, c: Option<&Committee>) -> Option<String> {
     let c = c?;
-    c.code.as_deref().and_then(|code| register.by_code(code)).map(|d| d.name.clone()).or_else(|| Some(c.name.clone()))
+    c.code
+        .as_deref()
+        .and_then(|code| register.by_code(code))
+        .map(|d| d.name.clone())
+        .or_else(|| Some(c.name.clone()))
 }
 
 /// Position of a committee in the register (unknown ones last), for stable ordering.
@@ -101,7 +107,9 @@ pub fn record_date(r: &Record) -> Option<String> {
 pub fn newest_date(records: &[Record], until: Option<&str>) -> Option<String> {
     records
         .iter()
-        .flat_map(|r| r.meeting.iter().map(|m| m.date.clone()).chain(r.cases.iter().filter_map(|c| c.date.clone())))
+        .flat_map(|r| {
+            r.meeting.iter().map(|m| m.date.clone()).chain(r.cases.iter().filter_map(|c| c.date.clone()))
+        })
         .filter(|d| super::lang::parse_iso_date(d).is_some())
         .filter(|d| until.is_none_or(|u| d.as_str() <= u))
         .max()
@@ -212,7 +220,13 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
         title: p.title.clone(),
         committee: committee_name(register, r.committee.as_ref()),
         owner: p.owner.clone(),
-        period: p.period.map(|pd| if pd.from == pd.to { pd.from.to_string() } else { format!("{}–{}", pd.from, pd.to) }),
+        period: p.period.map(|pd| {
+            if pd.from == pd.to {
+                pd.from.to_string()
+            } else {
+                format!("{}–{}", pd.from, pd.to)
+            }
+        }),
         date: record_date(r),
         source: r.source.path.clone(),
         goals,
@@ -240,8 +254,10 @@ fn same_plan(a: &Plan, b: &Plan) -> bool {
     if a.title.trim().eq_ignore_ascii_case(b.title.trim()) {
         return true;
     }
-    let ka: BTreeSet<String> = a.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
-    let kb: BTreeSet<String> = b.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
+    let ka: BTreeSet<String> =
+        a.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
+    let kb: BTreeSet<String> =
+        b.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
     let small = ka.len().min(kb.len());
     small > 0 && ka.intersection(&kb).count() * 2 > small
 }
@@ -249,28 +265,43 @@ fn same_plan(a: &Plan, b: &Plan) -> bool {
 /// Current plans, in register order: per committee, the newest version of each plan; of copies
 /// of one plan (same title or mostly the same measures) the most complete one.
 fn current_plans<'a>(register: &Register, records: &'a [Record]) -> Vec<(&'a Record, &'a Plan)> {
-    let mut all: Vec<(&Record, &Plan)> = records.iter().flat_map(|r| r.plans.iter().map(move |p| (r, p))).collect();
+    let mut all: Vec<(&Record, &Plan)> =
+        records.iter().flat_map(|r| r.plans.iter().map(move |p| (r, p))).collect();
     // Best first: newest, then the most measures, then the best format, then by path.
     all.sort_by(|(ra, pa), (rb, pb)| {
-        (record_date(rb), pb.period.map(|x| x.to), pb.items.len(), format_rank(ra), &ra.source.path, &pa.title).cmp(&(
-            record_date(ra),
-            pa.period.map(|x| x.to),
-            pa.items.len(),
-            format_rank(rb),
-            &rb.source.path,
-            &pb.title,
-        ))
+        (
+            record_date(rb),
+            pb.period.map(|x| x.to),
+            pb.items.len(),
+            format_rank(ra),
+            &ra.source.path,
+            &pa.title,
+        )
+            .cmp(&(
+                record_date(ra),
+                pa.period.map(|x| x.to),
+                pa.items.len(),
+                format_rank(rb),
+                &rb.source.path,
+                &pb.title,
+            ))
     });
     let mut kept: Vec<(&Record, &Plan)> = Vec::new();
     for (r, p) in all {
         let committee = committee_name(register, r.committee.as_ref());
-        let dup = kept.iter().any(|(kr, kp)| committee_name(register, kr.committee.as_ref()) == committee && same_plan(kp, p));
+        let dup = kept
+            .iter()
+            .any(|(kr, kp)| committee_name(register, kr.committee.as_ref()) == committee && same_plan(kp, p));
         if !dup {
             kept.push((r, p));
         }
     }
     kept.sort_by(|(ra, pa), (rb, pb)| {
-        (committee_rank(register, ra.committee.as_ref()), committee_name(register, ra.committee.as_ref()), pa.title.to_lowercase())
+        (
+            committee_rank(register, ra.committee.as_ref()),
+            committee_name(register, ra.committee.as_ref()),
+            pa.title.to_lowercase(),
+        )
             .cmp(&(
                 committee_rank(register, rb.committee.as_ref()),
                 committee_name(register, rb.committee.as_ref()),
@@ -402,7 +433,8 @@ pub struct EvaluationCtx {
 
 pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<EvaluationCtx> {
     let def = input.register.by_code(code)?;
-    let plan = fsu_plan(&input.register, &input.records, &def.code).map(|(r, p)| plan_ctx(&input.register, r, p));
+    let plan =
+        fsu_plan(&input.register, &input.records, &def.code).map(|(r, p)| plan_ctx(&input.register, r, p));
     let created = newest_date(&input.records, None).or_else(|| Some(format!("{year:04}-09-01")));
     Some(EvaluationCtx {
         common: common(input, created),
@@ -430,8 +462,10 @@ pub struct StatusCtx {
 }
 
 fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
-    let committees: BTreeSet<String> =
-        plans.iter().map(|p| p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone())).collect();
+    let committees: BTreeSet<String> = plans
+        .iter()
+        .map(|p| p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone()))
+        .collect();
     let mut areas: Vec<AreaCtx> = Vec::new();
     let kind = if committees.len() > 1 { "committee" } else { "goal" };
     for p in plans {
@@ -468,7 +502,9 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
                     || p.owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&c.to_lowercase()))
             })
         })
-        .filter(|(_, p)| opts.plan.as_deref().is_none_or(|t| p.title.to_lowercase().contains(&t.trim().to_lowercase())))
+        .filter(|(_, p)| {
+            opts.plan.as_deref().is_none_or(|t| p.title.to_lowercase().contains(&t.trim().to_lowercase()))
+        })
         .map(|(r, p)| plan_ctx(reg, r, p))
         .collect();
     let (area_kind, areas) = areas_of(&plans);
@@ -638,8 +674,10 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
             }
         }
     }
-    let meetings: Vec<MeetingsCtx> =
-        meetings.into_iter().map(|((_, committee), dates)| MeetingsCtx { committee, dates: dates.into_iter().collect() }).collect();
+    let meetings: Vec<MeetingsCtx> = meetings
+        .into_iter()
+        .map(|((_, committee), dates)| MeetingsCtx { committee, dates: dates.into_iter().collect() })
+        .collect();
     let meeting_count = meetings.iter().map(|m| m.dates.len()).sum();
     let cases: Vec<CommitteeCasesCtx> = cases
         .into_iter()
@@ -674,7 +712,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
             if !t.rows.iter().flatten().any(|c| c.nok.is_some()) {
                 continue;
             }
-            let ncols = t.rows.iter().map(|row| row.len()).chain(std::iter::once(t.header.len())).max().unwrap_or(0);
+            let ncols =
+                t.rows.iter().map(|row| row.len()).chain(std::iter::once(t.header.len())).max().unwrap_or(0);
             let mut sums: Vec<Option<i64>> = vec![None; ncols];
             for row in &t.rows {
                 for (i, c) in row.iter().enumerate() {
@@ -719,7 +758,12 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
 /// The latest year in the data (meeting and case dates, case numbers), if any.
 pub fn latest_year(records: &[Record]) -> Option<i32> {
     let dates = newest_date(records, None).and_then(|d| super::lang::parse_iso_date(&d).map(|(y, _, _)| y));
-    let numbers = records.iter().flat_map(|r| r.cases.iter()).filter_map(|c| c.number.as_ref()).map(|n| n.year as i32).max();
+    let numbers = records
+        .iter()
+        .flat_map(|r| r.cases.iter())
+        .filter_map(|c| c.number.as_ref())
+        .map(|n| n.year as i32)
+        .max();
     dates.max(numbers)
 }
 
@@ -740,7 +784,12 @@ mod tests {
 
     #[test]
     fn smart_heuristics() {
-        let s = smart(&item("Etablere felles rutine for utskrivning innen juni 2025", Some("Mål"), Some("LSU"), None));
+        let s = smart(&item(
+            "Etablere felles rutine for utskrivning innen juni 2025",
+            Some("Mål"),
+            Some("LSU"),
+            None,
+        ));
         assert_eq!(
             s,
             Smart { specific: true, measurable: true, achievable: true, relevant: true, time_bound: true }

@@ -4,7 +4,7 @@ use super::chart::{self, ChartData};
 use super::data::{self, Counts, DecisionLogOptions, StatusOptions};
 use super::docx::{self as writer, Picture};
 use super::package::{self, CoreProps};
-use super::{markup, ReportInput, RenderError, Templates};
+use super::{markup, RenderError, ReportInput, Templates};
 use std::collections::BTreeMap;
 
 /// One generated document.
@@ -20,12 +20,22 @@ pub struct Rendered {
 fn chart_words(input: &ReportInput, fsu: bool) -> (String, [String; 3], String) {
     match input.lang {
         super::Lang::Nb => (
-            if fsu { "Status for tiltak per faglig samarbeidsutvalg" } else { "Status for tiltak per område" }.into(),
+            if fsu {
+                "Status for tiltak per faglig samarbeidsutvalg"
+            } else {
+                "Status for tiltak per område"
+            }
+            .into(),
             ["Grønn".into(), "Gul".into(), "Rød".into()],
             "Antall tiltak".into(),
         ),
         super::Lang::Nn => (
-            if fsu { "Status for tiltak per fagleg samarbeidsutval" } else { "Status for tiltak per område" }.into(),
+            if fsu {
+                "Status for tiltak per fagleg samarbeidsutval"
+            } else {
+                "Status for tiltak per område"
+            }
+            .into(),
             ["Grøn".into(), "Gul".into(), "Raud".into()],
             "Tal på tiltak".into(),
         ),
@@ -84,7 +94,12 @@ fn finish<S: serde::Serialize>(
 }
 
 /// The evaluation template for one FSU (register code).
-pub fn evaluation(t: &Templates, input: &ReportInput, year: i32, code: &str) -> Result<Rendered, RenderError> {
+pub fn evaluation(
+    t: &Templates,
+    input: &ReportInput,
+    year: i32,
+    code: &str,
+) -> Result<Rendered, RenderError> {
     let ctx = data::evaluation(input, year, code).ok_or_else(|| RenderError::Template {
         name: "evaluation.xml.j2".into(),
         message: format!("no committee with code {code} in the register"),
@@ -94,14 +109,23 @@ pub fn evaluation(t: &Templates, input: &ReportInput, year: i32, code: &str) -> 
 }
 
 /// The status report on action plans.
-pub fn status_report(t: &Templates, input: &ReportInput, opts: &StatusOptions) -> Result<Rendered, RenderError> {
+pub fn status_report(
+    t: &Templates,
+    input: &ReportInput,
+    opts: &StatusOptions,
+) -> Result<Rendered, RenderError> {
     let ctx = data::status_report(input, opts);
-    let pictures = if ctx.chart.is_some() { status_chart(input, &ctx.areas, false)? } else { BTreeMap::new() };
+    let pictures =
+        if ctx.chart.is_some() { status_chart(input, &ctx.areas, false)? } else { BTreeMap::new() };
     finish(t, input, "status-report.xml.j2", &ctx, &pictures, "statusrapport.docx".into())
 }
 
 /// The decision log.
-pub fn decision_log(t: &Templates, input: &ReportInput, opts: &DecisionLogOptions) -> Result<Rendered, RenderError> {
+pub fn decision_log(
+    t: &Templates,
+    input: &ReportInput,
+    opts: &DecisionLogOptions,
+) -> Result<Rendered, RenderError> {
     let ctx = data::decision_log(input, opts);
     finish(t, input, "decision-log.xml.j2", &ctx, &BTreeMap::new(), "vedtakslogg.docx".into())
 }
@@ -109,7 +133,8 @@ pub fn decision_log(t: &Templates, input: &ReportInput, opts: &DecisionLogOption
 /// The annual report for `year`.
 pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Rendered, RenderError> {
     let ctx = data::annual_report(input, year);
-    let pictures = if ctx.chart.is_some() { status_chart(input, &ctx.fsu_status, true)? } else { BTreeMap::new() };
+    let pictures =
+        if ctx.chart.is_some() { status_chart(input, &ctx.fsu_status, true)? } else { BTreeMap::new() };
     finish(t, input, "annual-report.xml.j2", &ctx, &pictures, format!("arsrapport-{year}.docx"))
 }
 

@@ -99,9 +99,8 @@ pub fn build(markup: &Markup, pictures: &BTreeMap<String, Picture>) -> (Docx, Ve
             docx = docx.page_size(pw, ph).page_orient(orient);
         } else {
             let (pw, ph, orient) = page(landscape);
-            let mut s = Section::new()
-                .page_size(PageSize::new().size(pw, ph).orient(orient))
-                .page_margin(margins());
+            let mut s =
+                Section::new().page_size(PageSize::new().size(pw, ph).orient(orient)).page_margin(margins());
             for c in children {
                 s = match c {
                     Child::P(p) => s.add_paragraph(p),
@@ -111,7 +110,8 @@ pub fn build(markup: &Markup, pictures: &BTreeMap<String, Picture>) -> (Docx, Ve
             docx = docx.add_section(s);
         }
     }
-    docx = docx.add_abstract_numbering(bullet_abstract()).add_numbering(Numbering::new(BULLET_NUM, BULLET_NUM));
+    docx =
+        docx.add_abstract_numbering(bullet_abstract()).add_numbering(Numbering::new(BULLET_NUM, BULLET_NUM));
     for a in w.abstracts {
         docx = docx.add_abstract_numbering(a);
     }
@@ -143,9 +143,8 @@ fn font() -> RunFonts {
 }
 
 fn base_document(m: &Markup) -> Docx {
-    let header = Header::new().add_paragraph(
-        Paragraph::new().style("Header").add_run(Run::new().add_text(m.header.clone())),
-    );
+    let header = Header::new()
+        .add_paragraph(Paragraph::new().style("Header").add_run(Run::new().add_text(m.header.clone())));
     let mut footer_p = Paragraph::new().style("Footer").align(AlignmentType::Right);
     // "Side {PAGE} av {NUMPAGES}": literal text between the two fields.
     let mut rest = m.footer.as_str();
@@ -229,8 +228,20 @@ fn base_document(m: &Markup) -> Docx {
                 .size(15)
                 .line_spacing(spacing(0, 0)),
         )
-        .add_style(Style::new("Header", StyleType::Paragraph).name("header").based_on("Normal").size(18).color("595959"))
-        .add_style(Style::new("Footer", StyleType::Paragraph).name("footer").based_on("Normal").size(18).color("595959"))
+        .add_style(
+            Style::new("Header", StyleType::Paragraph)
+                .name("header")
+                .based_on("Normal")
+                .size(18)
+                .color("595959"),
+        )
+        .add_style(
+            Style::new("Footer", StyleType::Paragraph)
+                .name("footer")
+                .based_on("Normal")
+                .size(18)
+                .color("595959"),
+        )
         .add_style(Style::new("TableGrid", StyleType::Table).name("Table Grid"))
 }
 
@@ -250,8 +261,19 @@ fn bullet_abstract() -> AbstractNumbering {
     let mut a = AbstractNumbering::new(BULLET_NUM);
     for (lvl, sym) in ["•", "–", "▪", "•", "–"].iter().enumerate() {
         a = a.add_level(
-            Level::new(lvl, Start::new(1), NumberFormat::new("bullet"), LevelText::new(*sym), LevelJc::new("left"))
-                .indent(Some(360 * (lvl as i32 + 1)), Some(SpecialIndentType::Hanging(360)), None, None),
+            Level::new(
+                lvl,
+                Start::new(1),
+                NumberFormat::new("bullet"),
+                LevelText::new(*sym),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(360 * (lvl as i32 + 1)),
+                Some(SpecialIndentType::Hanging(360)),
+                None,
+                None,
+            ),
         );
     }
     a
@@ -259,14 +281,30 @@ fn bullet_abstract() -> AbstractNumbering {
 
 fn ordered_abstract(id: usize) -> AbstractNumbering {
     let mut a = AbstractNumbering::new(id);
-    for (lvl, (fmt, text)) in
-        [("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3."), ("decimal", "%4."), ("lowerLetter", "%5)")]
-            .iter()
-            .enumerate()
+    for (lvl, (fmt, text)) in [
+        ("decimal", "%1."),
+        ("lowerLetter", "%2)"),
+        ("lowerRoman", "%3."),
+        ("decimal", "%4."),
+        ("lowerLetter", "%5)"),
+    ]
+    .iter()
+    .enumerate()
     {
         a = a.add_level(
-            Level::new(lvl, Start::new(1), NumberFormat::new(*fmt), LevelText::new(*text), LevelJc::new("left"))
-                .indent(Some(360 * (lvl as i32 + 1)), Some(SpecialIndentType::Hanging(360)), None, None),
+            Level::new(
+                lvl,
+                Start::new(1),
+                NumberFormat::new(*fmt),
+                LevelText::new(*text),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(360 * (lvl as i32 + 1)),
+                Some(SpecialIndentType::Hanging(360)),
+                None,
+                None,
+            ),
         );
     }
     a
@@ -366,10 +404,19 @@ impl Writer<'_> {
         }
     }
 
-    fn list(&mut self, ordered: bool, items: &[super::markup::ListItem], num: usize, level: usize, out: &mut Vec<Child>) {
+    fn list(
+        &mut self,
+        ordered: bool,
+        items: &[super::markup::ListItem],
+        num: usize,
+        level: usize,
+        out: &mut Vec<Child>,
+    ) {
         let style = if ordered { "ListNumber" } else { "ListBullet" };
         for item in items {
-            let p = Paragraph::new().style(style).numbering(NumberingId::new(num), IndentLevel::new(level.min(4)));
+            let p = Paragraph::new()
+                .style(style)
+                .numbering(NumberingId::new(num), IndentLevel::new(level.min(4)));
             out.push(Child::P(runs(p, &item.inlines, false)));
             for child in &item.children {
                 if let Block::List { ordered: sub_ordered, items: sub } = child {

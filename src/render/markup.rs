@@ -46,13 +46,28 @@ pub struct Markup {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// Level 1–3.
-    Heading { level: u8, inlines: Vec<Inline> },
-    Para { class: Option<String>, inlines: Vec<Inline> },
-    List { ordered: bool, items: Vec<ListItem> },
+    Heading {
+        level: u8,
+        inlines: Vec<Inline>,
+    },
+    Para {
+        class: Option<String>,
+        inlines: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<ListItem>,
+    },
     Table(Table),
-    Image { name: String, width_mm: u32 },
+    Image {
+        name: String,
+        width_mm: u32,
+    },
     PageBreak,
-    Section { landscape: bool, blocks: Vec<Block> },
+    Section {
+        landscape: bool,
+        blocks: Vec<Block>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -205,7 +220,9 @@ fn parse_tree(src: &str) -> Result<Node, MarkupError> {
         .ok_or_else(|| MarkupError::Xml("no root element".into()))
 }
 
-fn element_head(e: &quick_xml::events::BytesStart<'_>) -> Result<(String, Vec<(String, String)>), MarkupError> {
+fn element_head(
+    e: &quick_xml::events::BytesStart<'_>,
+) -> Result<(String, Vec<(String, String)>), MarkupError> {
     let name = String::from_utf8_lossy(e.name().as_ref()).to_string();
     let mut attrs = Vec::new();
     for a in e.attributes() {
@@ -312,7 +329,10 @@ fn inlines_into(
                 "span" => inlines_into(children, bold, italic, out, name)?,
                 "br" => out.push(Inline { br: true, ..Inline::default() }),
                 other => {
-                    return Err(MarkupError::Unknown { element: other.to_string(), parent: parent.to_string() })
+                    return Err(MarkupError::Unknown {
+                        element: other.to_string(),
+                        parent: parent.to_string(),
+                    })
                 }
             },
         }
@@ -400,7 +420,9 @@ fn list(node: &Node) -> Result<Block, MarkupError> {
             Node::Element { name: other, .. } => {
                 return Err(MarkupError::Unknown { element: other.clone(), parent: name.clone() })
             }
-            Node::Text(_) => return Err(MarkupError::Unknown { element: "text".into(), parent: name.clone() }),
+            Node::Text(_) => {
+                return Err(MarkupError::Unknown { element: "text".into(), parent: name.clone() })
+            }
         }
     }
     Ok(Block::List { ordered: name == "ol", items })
@@ -426,7 +448,9 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
             Node::Element { name, .. } => {
                 return Err(MarkupError::Unknown { element: name.clone(), parent: "table".into() })
             }
-            Node::Text(_) => return Err(MarkupError::Unknown { element: "text".into(), parent: "table".into() }),
+            Node::Text(_) => {
+                return Err(MarkupError::Unknown { element: "text".into(), parent: "table".into() })
+            }
         }
     }
     for tr in row_nodes {
@@ -460,7 +484,9 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
                 Node::Element { name, .. } => {
                     return Err(MarkupError::Unknown { element: name.clone(), parent: "tr".into() })
                 }
-                Node::Text(_) => return Err(MarkupError::Unknown { element: "text".into(), parent: "tr".into() }),
+                Node::Text(_) => {
+                    return Err(MarkupError::Unknown { element: "text".into(), parent: "tr".into() })
+                }
             }
         }
         row.header = !row.cells.is_empty() && row.cells.iter().all(|c| c.header);
@@ -512,7 +538,8 @@ mod tests {
 
     #[test]
     fn broken_markup_is_an_error_not_a_panic() {
-        for src in ["", "<document>", "<p>x</p>", "<document><p></document>", "<document>&bogus;</document>"] {
+        for src in ["", "<document>", "<p>x</p>", "<document><p></document>", "<document>&bogus;</document>"]
+        {
             assert!(parse(src).is_err(), "{src}");
         }
     }

@@ -18,7 +18,8 @@ pub enum ProjectionError {
 
 /// Reads a part of the package as text.
 pub fn part(bytes: &[u8], name: &str) -> Result<Option<String>, ProjectionError> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ProjectionError::Zip(e.to_string()))?;
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ProjectionError::Zip(e.to_string()))?;
     let Ok(mut f) = zip.by_name(name) else { return Ok(None) };
     let mut s = String::new();
     f.read_to_string(&mut s).map_err(|e| ProjectionError::Zip(e.to_string()))?;
@@ -26,7 +27,11 @@ pub fn part(bytes: &[u8], name: &str) -> Result<Option<String>, ProjectionError>
 }
 
 fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.as_ref() == key).and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()).map(|v| v.to_string())
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+        .map(|v| v.to_string())
 }
 
 #[derive(Default)]
@@ -53,7 +58,8 @@ fn project_part(xml: &str, part_name: &str) -> Result<Vec<String>, ProjectionErr
     let mut tables: Vec<(Vec<Cell>, bool, Option<Cell>)> = Vec::new();
     let mut in_text = false;
     let mut in_instr = false;
-    let err = |e: quick_xml::Error| ProjectionError::Xml { part: part_name.to_string(), message: e.to_string() };
+    let err =
+        |e: quick_xml::Error| ProjectionError::Xml { part: part_name.to_string(), message: e.to_string() };
     loop {
         let ev = r.read_event().map_err(err)?;
         match &ev {
@@ -134,7 +140,10 @@ fn project_part(xml: &str, part_name: &str) -> Result<Vec<String>, ProjectionErr
                         if let Some(p) = para.as_mut() {
                             p.sect = Some(attr(e, b"w:orient").unwrap_or_else(|| "portrait".into()));
                         } else {
-                            out.push(format!("[section {}]", attr(e, b"w:orient").unwrap_or_else(|| "portrait".into())));
+                            out.push(format!(
+                                "[section {}]",
+                                attr(e, b"w:orient").unwrap_or_else(|| "portrait".into())
+                            ));
                         }
                     }
                     b"w:t" if !empty => in_text = true,
@@ -236,20 +245,25 @@ fn project_part(xml: &str, part_name: &str) -> Result<Vec<String>, ProjectionErr
                 b"w:tr" => {
                     let depth = tables.len();
                     if let Some(t) = tables.last_mut() {
-                        let cells: Vec<String> = t
-                            .0
-                            .iter()
-                            .map(|c| {
-                                let mut s = c.paras.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join(" ¶ ");
-                                if let Some(f) = &c.fill {
-                                    s = format!("{{{f}}} {s}");
-                                }
-                                if let Some(sp) = &c.span {
-                                    s = format!("{{span {sp}}} {s}");
-                                }
-                                s.trim().to_string()
-                            })
-                            .collect();
+                        let cells: Vec<String> =
+                            t.0.iter()
+                                .map(|c| {
+                                    let mut s = c
+                                        .paras
+                                        .iter()
+                                        .filter(|p| !p.is_empty())
+                                        .cloned()
+                                        .collect::<Vec<_>>()
+                                        .join(" ¶ ");
+                                    if let Some(f) = &c.fill {
+                                        s = format!("{{{f}}} {s}");
+                                    }
+                                    if let Some(sp) = &c.span {
+                                        s = format!("{{span {sp}}} {s}");
+                                    }
+                                    s.trim().to_string()
+                                })
+                                .collect();
                         out.push(format!(
                             "{}{}| {} |",
                             "  ".repeat(depth),
@@ -294,7 +308,8 @@ pub fn project(bytes: &[u8]) -> Result<String, ProjectionError> {
         }
     }
     out.push("---".into());
-    let doc = part(bytes, "word/document.xml")?.ok_or_else(|| ProjectionError::Zip("no word/document.xml".into()))?;
+    let doc = part(bytes, "word/document.xml")?
+        .ok_or_else(|| ProjectionError::Zip("no word/document.xml".into()))?;
     out.extend(project_part(&doc, "word/document.xml")?);
     out.push(String::new());
     Ok(out.join("\n"))

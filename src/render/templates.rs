@@ -86,7 +86,8 @@ impl Templates {
 
 /// Writes the built-in templates into `dir` (created if missing); returns the written paths.
 pub fn export(dir: &Path) -> Result<Vec<std::path::PathBuf>, RenderError> {
-    std::fs::create_dir_all(dir).map_err(|source| RenderError::Io { path: dir.display().to_string(), source })?;
+    std::fs::create_dir_all(dir)
+        .map_err(|source| RenderError::Io { path: dir.display().to_string(), source })?;
     let mut out = Vec::new();
     for (name, src) in BUILTIN {
         let p = dir.join(name);

@@ -15,10 +15,12 @@ pub mod ingest;
 pub mod log;
 pub mod schema;
 
-use crate::record::{CaseNum, Committee, LogEntry, LogStatus, Point, PointKind, Record};
+use crate::record::{CaseNum, CaseRef, Committee, LogEntry, LogStatus, Point, PointKind, Record};
+use regex::Regex;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// Store failures. Messages are lower-case and name the problem.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +106,37 @@ pub fn committee_key(c: Option<&Committee>) -> String {
 /// The identity of a numbered case: `ASU 18/2024` (committee key, a space, seq/year).
 pub fn case_key(committee: &str, number: &CaseNum) -> String {
     format!("{committee} {}", number.key())
+}
+
+static REF_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([A-ZÆØÅ]{2,6})(?:[ -]([A-ZÆØÅ][a-zæøå]+))?\s+sak(?:a|en)?\s+(?:nr\.?\s+)?$")
+        .expect("valid regex")
+});
+static REF_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s+i\s+([A-ZÆØÅ]{2,6})(?:[ -]([A-ZÆØÅ][a-zæøå]+))?\b").expect("valid regex")
+});
+
+/// The case a reference points to. A committee named right at the number — `i SSU sak 23/25`,
+/// `sak 15/25 i SSU`, `LSU Molde sak 4/25` — gives that committee (`SSU`, `LSU-MOLDE`);
+/// otherwise the reference is to the referring case's own committee.
+pub fn reference_key(own_committee: &str, r: &CaseRef) -> String {
+    let named = r.context.find(&r.number.as_written).and_then(|at| {
+        let before = r.context.get(..at)?;
+        let after = r.context.get(at + r.number.as_written.len()..)?;
+        // `as_written` may hold the word `sak` itself (`sak 15/25`).
+        let before = match r.number.as_written.to_lowercase().starts_with("sak") {
+            true => format!("{before}sak "),
+            false => before.to_string(),
+        };
+        REF_BEFORE.captures(&before).or_else(|| REF_AFTER.captures(after)).map(|c| {
+            let code = c.get(1).map_or("", |m| m.as_str());
+            match c.get(2) {
+                Some(place) => format!("{code}-{}", place.as_str().to_uppercase()),
+                None => code.to_string(),
+            }
+        })
+    });
+    case_key(named.as_deref().unwrap_or(own_committee), &r.number)
 }
 
 /// The identity of a case without a number: one per document and position.
@@ -391,6 +424,10 @@ fn insert_rows(
             ],
         )?;
     }
+    if let Some(n) = &record.attachment_of {
+        let id = case_id(tx, &case_key(&doc_committee, n), &doc_committee, Some(n))?;
+        add_source(tx, id, "attachment", 0, None, None)?;
+    }
     for (pos, case) in record.cases.iter().enumerate() {
         let committee = match &case.committee {
             Some(c) => committee_key(Some(c)),
@@ -413,7 +450,7 @@ fn insert_rows(
                 params![
                     doc_id,
                     id,
-                    case_key(&committee, &r.number),
+                    reference_key(&committee, r),
                     r.number.seq,
                     r.number.year,
                     r.number.as_written,
@@ -516,4 +553,37 @@ fn refresh_cases(tx: &Transaction, touched: &BTreeSet<i64>) -> Result<(), StoreE
         tx.execute("UPDATE cases SET title = ?1, date = ?2 WHERE id = ?3", params![title, date, id])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_key;
+    use crate::record::{CaseNum, CaseRef};
+
+    #[test]
+    fn references_name_their_committee_or_mean_their_own() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("Oppfølging sak 3/25 – avvik", "sak 3/25", "SSU 3/2025"),
+            ("Vedtak i SSU sak 23/25:", "sak 23/25", "SSU 23/2025"),
+            ("Vedtak i SSU sak 23/25:", "23/25", "SSU 23/2025"),
+            ("Viser til sak 15/25 i SSU 10.09.2025, der …", "sak 15/25", "SSU 15/2025"),
+            ("Viser til LSU Molde sak 04/25.", "sak 04/25", "LSU-MOLDE 4/2025"),
+            ("Strategisk samarbeidsutval handsama avvik i sak 16/25", "sak 16/25", "FSU-BARN 16/2025"),
+            ("Viser til sak 03.25, der LSU Ålesund drøftet", "sak 03.25", "FSU-BARN 3/2025"),
+        ];
+        for (context, written, want) in cases {
+            let digits: Vec<u32> =
+                written.split(|c: char| !c.is_ascii_digit()).filter_map(|d| d.parse().ok()).collect();
+            let r = CaseRef {
+                number: CaseNum {
+                    seq: digits.first().copied().unwrap_or(0),
+                    year: 2000 + digits.get(1).copied().unwrap_or(0),
+                    as_written: written.to_string(),
+                },
+                context: context.to_string(),
+            };
+            let own = if context.starts_with("Oppfølging") { "SSU" } else { "FSU-BARN" };
+            assert_eq!(reference_key(own, &r), *want, "{context}");
+        }
+    }
 }
