@@ -212,19 +212,17 @@ impl Store {
             }
             Some((id, _, _)) => {
                 let touched = clear_document(&tx, id)?;
-                tx.execute(
-                    "UPDATE documents SET path = ?1, sha256 = ?2, format = ?3, kind = ?4, language = ?5,
-                     committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9 WHERE id = ?10",
-                    rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
+                tx.prepare_cached("UPDATE documents SET path = ?1, sha256 = ?2, format = ?3, kind = ?4, language = ?5,
+                     committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9 WHERE id = ?10")?.execute(rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
                 )?;
                 (id, PutOutcome::Replaced, touched)
             }
             None => {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO documents (path, sha256, format, kind, language, committee_code,
                      committee_name, warnings, record_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    doc_values,
-                )?;
+                )?
+                .execute(doc_values)?;
                 (tx.last_insert_rowid(), PutOutcome::Inserted, BTreeSet::new())
             }
         };
@@ -241,7 +239,7 @@ impl Store {
             tx.query_row("SELECT id FROM documents WHERE path = ?1", [path], |r| r.get(0)).optional()?;
         let Some(id) = id else { return Ok(false) };
         let touched = clear_document(&tx, id)?;
-        tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+        tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?.execute([id])?;
         refresh_cases(&tx, &touched)?;
         tx.commit()?;
         Ok(true)
@@ -356,7 +354,7 @@ fn clear_document(tx: &Transaction, id: i64) -> Result<BTreeSet<i64>, StoreError
         "DELETE FROM plans WHERE document_id = ?1",
         "DELETE FROM record_tables WHERE document_id = ?1",
     ] {
-        tx.execute(sql, [id])?;
+        tx.prepare_cached(sql)?.execute([id])?;
     }
     Ok(touched)
 }
@@ -368,10 +366,10 @@ fn case_id(
     committee: &str,
     number: Option<&CaseNum>,
 ) -> Result<i64, StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO cases (key, committee, seq, year) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO NOTHING",
-        params![key, committee, number.map(|n| n.seq), number.map(|n| n.year)],
-    )?;
+    )?
+    .execute(params![key, committee, number.map(|n| n.seq), number.map(|n| n.year)])?;
     Ok(tx.query_row("SELECT id FROM cases WHERE key = ?1", [key], |r| r.get(0))?)
 }
 
@@ -385,19 +383,17 @@ fn insert_rows(
     let doc_committee = committee_key(record.committee.as_ref());
     let meeting_date = record.meeting.as_ref().map(|m| m.date.clone());
     if let Some(m) = &record.meeting {
-        tx.execute(
-            "INSERT INTO meetings (document_id, committee, date, start, \"end\", place) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![doc_id, doc_committee, m.date, m.start, m.end, m.place],
+        tx.prepare_cached("INSERT INTO meetings (document_id, committee, date, start, \"end\", place) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![doc_id, doc_committee, m.date, m.start, m.end, m.place],
         )?;
     }
     let mut add_source =
         |tx: &Transaction, case: i64, role: &str, pos: usize, title: Option<&str>, date: Option<&str>| {
             touched.insert(case);
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR IGNORE INTO case_sources (case_id, document_id, role, position, title, date)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![case, doc_id, role, pos as i64, title, date],
-            )
+            )?
+            .execute(params![case, doc_id, role, pos as i64, title, date])
         };
     for (pos, item) in record.agenda.iter().enumerate() {
         let case = match &item.case {
@@ -408,21 +404,21 @@ fn insert_rows(
             }
             None => None,
         };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO agenda_items (document_id, position, case_id, start, \"end\", minutes, title,
              sub_items_json, responsible_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                doc_id,
-                pos as i64,
-                case,
-                item.start,
-                item.end,
-                item.minutes,
-                item.title,
-                json_list(&item.sub_items),
-                json_list(&item.responsible),
-            ],
-        )?;
+        )?
+        .execute(params![
+            doc_id,
+            pos as i64,
+            case,
+            item.start,
+            item.end,
+            item.minutes,
+            item.title,
+            json_list(&item.sub_items),
+            json_list(&item.responsible),
+        ])?;
     }
     if let Some(n) = &record.attachment_of {
         let id = case_id(tx, &case_key(&doc_committee, n), &doc_committee, Some(n))?;
@@ -444,10 +440,8 @@ fn insert_rows(
             insert_points(tx, doc_id, id, kind, points, "", 0)?;
         }
         for r in &case.references {
-            tx.execute(
-                "INSERT INTO case_references (document_id, case_id, to_key, to_seq, to_year, as_written, context)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
+            tx.prepare_cached("INSERT INTO case_references (document_id, case_id, to_key, to_seq, to_year, as_written, context)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![
                     doc_id,
                     id,
                     reference_key(&committee, r),
@@ -460,24 +454,22 @@ fn insert_rows(
         }
     }
     for (pos, plan) in record.plans.iter().enumerate() {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO plans (document_id, position, title, period_from, period_to, owner)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                doc_id,
-                pos as i64,
-                plan.title,
-                plan.period.map(|p| p.from),
-                plan.period.map(|p| p.to),
-                plan.owner
-            ],
-        )?;
+        )?
+        .execute(params![
+            doc_id,
+            pos as i64,
+            plan.title,
+            plan.period.map(|p| p.from),
+            plan.period.map(|p| p.to),
+            plan.owner
+        ])?;
         let plan_id = tx.last_insert_rowid();
         for (i, item) in plan.items.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO plan_items (plan_id, position, goal, measure, status, status_text, responsible, deadline)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+            tx.prepare_cached("INSERT INTO plan_items (plan_id, position, goal, measure, status, status_text, responsible, deadline)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![
                     plan_id,
                     i as i64,
                     item.goal,
@@ -493,11 +485,11 @@ fn insert_rows(
     for (pos, t) in record.tables.iter().enumerate() {
         let header = serde_json::to_string(&t.header).unwrap_or_else(|_| "[]".into());
         let rows = serde_json::to_string(&t.rows).unwrap_or_else(|_| "[]".into());
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO record_tables (document_id, position, caption, header_json, rows_json)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![doc_id, pos as i64, t.caption, header, rows],
-        )?;
+        )?
+        .execute(params![doc_id, pos as i64, t.caption, header, rows])?;
     }
     Ok(())
 }
@@ -522,11 +514,11 @@ fn insert_points(
     };
     for (i, p) in points.iter().enumerate() {
         let path = if prefix.is_empty() { format!("{}", i + 1) } else { format!("{prefix}.{}", i + 1) };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO decision_points (document_id, case_id, kind, path, depth, label, text, placeholder)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![doc_id, case, kind_str, path, depth, p.label, p.text, p.placeholder],
-        )?;
+        )?
+        .execute(params![doc_id, case, kind_str, path, depth, p.label, p.text, p.placeholder])?;
         insert_points(tx, doc_id, case, kind, &p.children, &path, depth + 1)?;
     }
     Ok(())
@@ -545,12 +537,13 @@ fn refresh_cases(tx: &Transaction, touched: &BTreeSet<i64>) -> Result<(), StoreE
             rows.collect::<Result<_, _>>()?
         };
         if sources.is_empty() {
-            tx.execute("DELETE FROM cases WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM cases WHERE id = ?1")?.execute([id])?;
             continue;
         }
         let title = sources.iter().find_map(|(t, _)| t.clone().filter(|t| !t.trim().is_empty()));
         let date = sources.iter().find_map(|(_, d)| d.clone());
-        tx.execute("UPDATE cases SET title = ?1, date = ?2 WHERE id = ?3", params![title, date, id])?;
+        tx.prepare_cached("UPDATE cases SET title = ?1, date = ?2 WHERE id = ?3")?
+            .execute(params![title, date, id])?;
     }
     Ok(())
 }
