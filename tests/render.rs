@@ -149,6 +149,7 @@ fn broken_override_names_the_template() {
     let t = Templates::new(Some(dir.path())).unwrap();
     let err = docs::status_report(&t, &input(Lang::Nb), &StatusOptions::default()).unwrap_err().to_string();
     assert!(err.contains("status-report.xml.j2") && err.contains("<blink>"), "{err}");
+    assert!(Templates::new(Some(&dir.path().join("missing"))).unwrap_err().to_string().contains("missing"));
     std::fs::write(dir.path().join("status-report.xml.j2"), "{% if %}").unwrap();
     let err = Templates::new(Some(dir.path())).unwrap_err().to_string();
     assert!(err.contains("status-report.xml.j2"), "{err}");

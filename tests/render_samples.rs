@@ -67,3 +67,51 @@ fn samples_render_to_the_expected_documents() {
         failures.join("\n")
     );
 }
+
+fn have(program: &str) -> bool {
+    std::process::Command::new(program).arg("--version").output().map(|o| o.status.success()).unwrap_or(false)
+}
+
+#[test]
+fn sample_documents_open_in_libreoffice_and_pandoc() {
+    if !have("soffice") || !have("pandoc") || !have("pdfinfo") {
+        assert!(std::env::var_os("CI").is_none(), "soffice, pandoc and pdfinfo are required under CI");
+        eprintln!("skipping: soffice, pandoc or pdfinfo not installed");
+        return;
+    }
+    let input = samples_input();
+    let year = data::latest_year(&input.records).expect("the samples are dated");
+    let t = Templates::new(None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for d in docs::all(&t, &input, year).unwrap() {
+        let p = dir.path().join(&d.file_name);
+        std::fs::write(&p, &d.bytes).unwrap();
+        files.push(p);
+    }
+    let out = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", dir.path().join("lo-profile").display()))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
+    for f in &files {
+        let pdf = f.with_extension("pdf");
+        let info = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        let text = String::from_utf8_lossy(&info.stdout);
+        let pages: u32 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:").and_then(|v| v.trim().parse().ok()))
+            .unwrap_or(0);
+        assert!(pages >= 1, "{}: no pages", pdf.display());
+        let plain = std::process::Command::new("pandoc")
+            .args(["-s", "-f", "docx", "-t", "plain"])
+            .arg(f)
+            .output()
+            .unwrap();
+        assert!(plain.status.success(), "{}: pandoc failed", f.display());
+        assert!(!plain.stdout.is_empty(), "{}: pandoc read no text", f.display());
+    }
+}

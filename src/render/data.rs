@@ -45,16 +45,15 @@ pub struct Smart {
     pub time_bound: bool,
 }
 
-fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| {
-        Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
-    })
+/// A compiled pattern (the patterns are constants; a failure to compile matches nothing).
+fn re(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
+    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
 }
 
 /// The first heuristic SMART assessment (see the module doc).
 pub fn smart(item: &PlanItem) -> Smart {
-    static MEASURABLE: OnceLock<Regex> = OnceLock::new();
-    static TIME: OnceLock<Regex> = OnceLock::new();
+    static MEASURABLE: OnceLock<Option<Regex>> = OnceLock::new();
+    static TIME: OnceLock<Option<Regex>> = OnceLock::new();
     let text = format!("{} {}", item.measure, item.status_text.as_deref().unwrap_or_default());
     let measurable = re(
         &MEASURABLE,
@@ -66,10 +65,11 @@ pub fn smart(item: &PlanItem) -> Smart {
     );
     Smart {
         specific: item.measure.split_whitespace().count() >= 5,
-        measurable: measurable.is_match(&item.measure),
+        measurable: measurable.is_some_and(|r| r.is_match(&item.measure)),
         achievable: item.responsible.as_deref().is_some_and(|r| !r.trim().is_empty()),
         relevant: item.goal.as_deref().is_some_and(|g| !g.trim().is_empty()),
-        time_bound: item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty()) || time.is_match(&text),
+        time_bound: item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty())
+            || time.is_some_and(|r| r.is_match(&text)),
     }
 }
 
@@ -620,12 +620,15 @@ pub struct AnnualCtx {
     pub grants_total: i64,
 }
 
+/// A committee in register order: (rank, display name).
+type CommitteeKey = (usize, Option<String>);
+
 pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     let reg = &input.register;
     let end = format!("{year:04}-12-31");
     // Meetings: (committee, date) from meeting dates and case dates.
-    let mut meetings: BTreeMap<(usize, Option<String>), BTreeSet<String>> = BTreeMap::new();
-    let mut cases: BTreeMap<(usize, Option<String>), BTreeMap<(u32, u32, String), CaseCtx>> = BTreeMap::new();
+    let mut meetings: BTreeMap<CommitteeKey, BTreeSet<String>> = BTreeMap::new();
+    let mut cases: BTreeMap<CommitteeKey, BTreeMap<(u32, u32, String), CaseCtx>> = BTreeMap::new();
     for r in &input.records {
         let rc = r.committee.as_ref();
         if let Some(m) = &r.meeting {

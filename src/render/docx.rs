@@ -91,8 +91,8 @@ pub fn build(markup: &Markup, pictures: &BTreeMap<String, Picture>) -> (Docx, Ve
         if i == last {
             for c in children {
                 docx = match c {
-                    Child::P(p) => docx.add_paragraph(p),
-                    Child::T(t) => docx.add_table(t),
+                    Child::P(p) => docx.add_paragraph(*p),
+                    Child::T(t) => docx.add_table(*t),
                 };
             }
             let (pw, ph, orient) = page(landscape);
@@ -103,8 +103,8 @@ pub fn build(markup: &Markup, pictures: &BTreeMap<String, Picture>) -> (Docx, Ve
                 Section::new().page_size(PageSize::new().size(pw, ph).orient(orient)).page_margin(margins());
             for c in children {
                 s = match c {
-                    Child::P(p) => s.add_paragraph(p),
-                    Child::T(t) => s.add_table(t),
+                    Child::P(p) => s.add_paragraph(*p),
+                    Child::T(t) => s.add_table(*t),
                 };
             }
             docx = docx.add_section(s);
@@ -134,8 +134,8 @@ fn margins() -> PageMargin {
 }
 
 enum Child {
-    P(Paragraph),
-    T(Table),
+    P(Box<Paragraph>),
+    T(Box<Table>),
 }
 
 fn font() -> RunFonts {
@@ -339,7 +339,11 @@ impl Writer<'_> {
         match b {
             Block::Heading { level, inlines } => {
                 let style = format!("Heading{}", (*level).clamp(1, 3));
-                out.push(Child::P(runs(Paragraph::new().style(&style).keep_next(true), inlines, false)));
+                out.push(Child::P(Box::new(runs(
+                    Paragraph::new().style(&style).keep_next(true),
+                    inlines,
+                    false,
+                ))));
             }
             Block::Para { class, inlines } => {
                 let style = match class.as_deref() {
@@ -354,7 +358,7 @@ impl Writer<'_> {
                 if space_before {
                     p = p.line_spacing(LineSpacing::new().before(160));
                 }
-                out.push(Child::P(runs(p, inlines, at.bold)));
+                out.push(Child::P(Box::new(runs(p, inlines, at.bold))));
             }
             Block::List { ordered, items } => {
                 let num = if *ordered {
@@ -368,7 +372,7 @@ impl Writer<'_> {
                 };
                 self.list(*ordered, items, num, 0, out);
             }
-            Block::Table(t) => out.push(Child::T(self.table(t, width))),
+            Block::Table(t) => out.push(Child::T(Box::new(self.table(t, width)))),
             Block::Image { name, width_mm } => match self.pictures.get(name) {
                 Some(pic) => {
                     let id = format!("rIdImage{}", self.next_pic);
@@ -381,19 +385,19 @@ impl Writer<'_> {
                     let p = Pic::new_with_dimensions(pic.png.clone(), pic.width_px, pic.height_px)
                         .size(clamp_u32(w_emu), clamp_u32(h_emu))
                         .id(id);
-                    out.push(Child::P(
+                    out.push(Child::P(Box::new(
                         Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_image(p)),
-                    ));
+                    )));
                 }
                 None => {
                     self.missing_pictures.push(name.clone());
-                    out.push(Child::P(
+                    out.push(Child::P(Box::new(
                         Paragraph::new().style("Note").add_run(Run::new().add_text(format!("[{name}]"))),
-                    ));
+                    )));
                 }
             },
             Block::PageBreak => {
-                out.push(Child::P(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))));
+                out.push(Child::P(Box::new(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))));
             }
             Block::Section { blocks, .. } => {
                 // Nested sections are flattened: orientation applies at the top level only.
@@ -417,7 +421,7 @@ impl Writer<'_> {
             let p = Paragraph::new()
                 .style(style)
                 .numbering(NumberingId::new(num), IndentLevel::new(level.min(4)));
-            out.push(Child::P(runs(p, &item.inlines, false)));
+            out.push(Child::P(Box::new(runs(p, &item.inlines, false))));
             for child in &item.children {
                 if let Block::List { ordered: sub_ordered, items: sub } = child {
                     // A nested list of the other kind gets its own numbering.
@@ -439,6 +443,7 @@ impl Writer<'_> {
     }
 
     fn table(&mut self, t: &MTable, width: u32) -> Table {
+        let width = width * t.width_pct.clamp(10, 100) / 100;
         let ncols = t
             .rows
             .iter()
@@ -505,7 +510,8 @@ impl Writer<'_> {
         let mut any = false;
         for ch in children {
             match ch {
-                Child::P(mut p) => {
+                Child::P(p) => {
+                    let mut p = *p;
                     if let Some(a) = align {
                         p = p.align(a);
                     }
@@ -513,7 +519,7 @@ impl Writer<'_> {
                     any = true;
                 }
                 Child::T(t) => {
-                    cell = cell.add_table(t);
+                    cell = cell.add_table(*t);
                     // A cell must end with a paragraph.
                     cell = cell.add_paragraph(Paragraph::new().style("TableText"));
                     any = true;

@@ -5,7 +5,7 @@
 //! - `<h1>`–`<h3>` headings, `<p>` paragraphs (`class="title"`, `"subtitle"`, `"note"`, `"small"`)
 //! - inline `<strong>`/`<b>`, `<em>`/`<i>`, `<br/>`
 //! - `<ul>`/`<ol>` with `<li>`, nested lists inside `<li>`
-//! - `<table widths="3,5,2">` with `<tr>` and `<th>`/`<td>`; cells take `class="green|yellow|red"`
+//! - `<table widths="3,5,2" width="60">` (relative column widths, percent of the text width) with `<tr>` and `<th>`/`<td>`; cells take `class="green|yellow|red"`
 //!   (status fill) and `small`, `fill="#RRGGBB"`, `colspan="N"`, `align="center|right"`, and hold
 //!   inline content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every
 //!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in)
@@ -90,6 +90,8 @@ pub struct Inline {
 pub struct Table {
     /// Relative column widths; empty means equal columns.
     pub widths: Vec<u32>,
+    /// Share of the text width in percent (`<table width="60">`); 100 when absent.
+    pub width_pct: u32,
     pub rows: Vec<Row>,
 }
 
@@ -492,7 +494,9 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
         row.header = !row.cells.is_empty() && row.cells.iter().all(|c| c.header);
         rows.push(row);
     }
-    Ok(Table { widths, rows })
+    let width_pct =
+        node.attr("width").and_then(|w| w.trim().trim_end_matches('%').parse().ok()).unwrap_or(100);
+    Ok(Table { widths, width_pct: u32::clamp(width_pct, 10, 100), rows })
 }
 
 #[cfg(test)]

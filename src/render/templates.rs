@@ -52,6 +52,12 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
         env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
+        if let Some(dir) = overrides.filter(|d| !d.is_dir()) {
+            return Err(RenderError::Io {
+                path: dir.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "template folder not found"),
+            });
+        }
         let mut overridden = Vec::new();
         for (name, builtin) in BUILTIN {
             let custom = match overrides {

@@ -1,0 +1,123 @@
+//! The report commands and `run` from the command line: files written, messages, exit codes.
+
+use std::path::Path;
+use std::process::Command;
+
+fn saksflyt() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_saksflyt"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+const RECORDS: &str = "tests/fixtures/render/records.jsonl";
+const LOG: &str = "tests/fixtures/render/log.json";
+
+#[test]
+fn report_commands_write_docx_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let runs: Vec<Vec<String>> = vec![
+        vec![
+            "evaluation".into(),
+            "--year".into(),
+            "2024".into(),
+            "--fsu".into(),
+            "barn".into(),
+            "--out".into(),
+            d.display().to_string(),
+        ],
+        vec![
+            "status-report".into(),
+            "--committee".into(),
+            "FSU-REHAB".into(),
+            "--out".into(),
+            d.join("s.docx").display().to_string(),
+        ],
+        vec![
+            "decision-log".into(),
+            "--open".into(),
+            "--lang".into(),
+            "nn".into(),
+            "--out".into(),
+            d.join("l.docx").display().to_string(),
+        ],
+        vec![
+            "annual-report".into(),
+            "--year".into(),
+            "2024".into(),
+            "--out".into(),
+            d.join("a.docx").display().to_string(),
+        ],
+    ];
+    for args in runs {
+        let out = saksflyt().args(&args).args(["--records", RECORDS, "--log", LOG]).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    for f in ["evaluering-2024-fsu-barn.docx", "s.docx", "l.docx", "a.docx"] {
+        let bytes = std::fs::read(d.join(f)).unwrap();
+        assert_eq!(&bytes[..2], b"PK", "{f} is a zip");
+    }
+    // Only the FSU asked for; no temporary files left behind.
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 4);
+}
+
+#[test]
+fn unknown_fsu_and_missing_store_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = saksflyt()
+        .args(["evaluation", "--year", "2024", "--fsu", "ingen-slik", "--records", RECORDS, "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no FSU matches") && err.contains("FSU-BARN"), "{err}");
+    let out = saksflyt()
+        .args(["decision-log", "--db"])
+        .arg(dir.path().join("none.db"))
+        .arg("--out")
+        .arg(dir.path().join("x.docx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no store at"));
+    assert!(!dir.path().join("none.db").exists(), "a reading command must not create a store");
+}
+
+#[test]
+fn templates_export_then_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("maler");
+    let out = saksflyt().args(["templates", "export"]).arg(&t).output().unwrap();
+    assert!(out.status.success());
+    assert!(t.join("evaluation.xml.j2").is_file() && t.join("macros.xml.j2").is_file());
+    let out = saksflyt()
+        .args(["decision-log", "--records", RECORDS, "--log", LOG, "--templates"])
+        .arg(&t)
+        .arg("--out")
+        .arg(dir.path().join("l.docx"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("using template decision-log.xml.j2"));
+}
+
+#[test]
+fn run_writes_the_store_records_and_all_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = saksflyt().args(["run", "samples", "-q", "--out"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    for want in
+        ["saksflyt.db", "records.jsonl", "statusrapport.docx", "vedtakslogg.docx", "arsrapport-2025.docx"]
+    {
+        assert!(names.iter().any(|n| n == want), "{want} missing in {names:?}");
+    }
+    assert_eq!(names.iter().filter(|n| n.starts_with("evaluering-2025-")).count(), 12);
+    let jsonl = std::fs::read_to_string(dir.path().join("records.jsonl")).unwrap();
+    assert!(jsonl.lines().count() > 10);
+    assert!(Path::new(&dir.path().join("saksflyt.db")).metadata().unwrap().len() > 0);
+}
