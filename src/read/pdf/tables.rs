@@ -449,8 +449,10 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
         }
     }
     // (top baseline, bottom baseline) of each row
-    let rows_first_last: Vec<(f32, f32)> =
-        rows_lines.iter().map(|r| (r.first().map_or(0.0, |l| l.y), r.last().map_or(0.0, |l| l.y))).collect();
+    let rows_first_last: Vec<(f32, f32)> = rows_lines
+        .iter()
+        .map(|r| (r.first().map_or(0.0, |l| l.y), r.last().map_or(0.0, |l| l.y)))
+        .collect();
     let mut rows = Vec::new();
     for rl in rows_lines {
         let mut cell_lines: Vec<Vec<Line>> = vec![Vec::new(); nc];
