@@ -9,8 +9,9 @@
 //! 3. the DOCX part alone, and `pandoc -f docx -t json` on a sample of the same DOCX files;
 //! 4. the PDF part alone, and `pdftotext` on a sample of the same PDF files;
 //!
-//! and prints the ratios. Peak memory is the child's maximum resident set size from
-//! `/usr/bin/time -f %M`.
+//! and prints the ratios, per wall-clock second and per CPU-second (user + system; less
+//! sensitive to other load on a shared machine). Peak memory is the child's maximum resident set
+//! size; both come from `/usr/bin/time`.
 
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
@@ -58,10 +59,13 @@ fn main() {
         c.args(["-f", "docx", "-t", "json", "-o", "/dev/null"]).arg(f);
         c
     }) {
-        Some(rate) => println!(
-            "pandoc -f docx -t json: {rate:.1} docs/s ({TOOL_SAMPLE} files, one process each) → saksflyt DOCX is {:.1}× pandoc (target ≥ 50×)",
-            docx.docs_per_s() / rate
-        ),
+        Some((rate, cpu_rate)) => {
+            println!(
+                "pandoc -f docx -t json: {rate:.1} docs/s ({TOOL_SAMPLE} files, one process each) → saksflyt DOCX is {:.1}× pandoc (target ≥ 50×)",
+                docx.docs_per_s() / rate
+            );
+            print_cpu_ratio("pandoc", cpu_rate, docx.docs_per_cpu_s());
+        }
         None => println!("pandoc: not installed, no ratio"),
     }
     match tool_rate("pdftotext", &corpus.join("pdf"), |f| {
@@ -69,15 +73,24 @@ fn main() {
         c.args(["-layout"]).arg(f).arg("/dev/null");
         c
     }) {
-        Some(rate) => println!(
-            "pdftotext -layout: {rate:.1} docs/s ({TOOL_SAMPLE} files, one process each) → saksflyt PDF is {:.2}× pdftotext",
-            pdf.docs_per_s() / rate
-        ),
+        Some((rate, cpu_rate)) => {
+            println!(
+                "pdftotext -layout: {rate:.1} docs/s ({TOOL_SAMPLE} files, one process each) → saksflyt PDF is {:.2}× pdftotext",
+                pdf.docs_per_s() / rate
+            );
+            print_cpu_ratio("pdftotext", cpu_rate, pdf.docs_per_cpu_s());
+        }
         None => println!("pdftotext: not installed, no ratio"),
     }
     let peak = [&all, &again, &docx, &pdf].iter().filter_map(|r| r.peak_kb).max();
     if let Some(kb) = peak {
         println!("peak memory of any run: {:.1} MB (target < 200 MB)", kb as f64 / 1024.0);
+    }
+}
+
+fn print_cpu_ratio(tool: &str, tool_rate: Option<f64>, ours: Option<f64>) {
+    if let (Some(t), Some(o)) = (tool_rate, ours) {
+        println!("  per CPU-second: {tool} {t:.1} docs, saksflyt {o:.0} docs → {:.1}×", o / t);
     }
 }
 
@@ -92,6 +105,8 @@ fn mb(bytes: u64) -> f64 {
 
 struct Run {
     seconds: f64,
+    /// User + system CPU seconds of the child (from `/usr/bin/time`).
+    cpu: Option<f64>,
     peak_kb: Option<u64>,
     summary: serde_json::Value,
 }
@@ -103,6 +118,11 @@ impl Run {
 
     fn docs_per_s(&self) -> f64 {
         self.docs() as f64 / self.seconds.max(1e-9)
+    }
+
+    /// Documents per CPU-second: less sensitive to other load on the machine.
+    fn docs_per_cpu_s(&self) -> Option<f64> {
+        self.cpu.map(|c| self.docs() as f64 / c.max(1e-9))
     }
 
     fn print(&self, what: &str, bytes: u64) {
@@ -121,6 +141,12 @@ impl Run {
             s["store"]["decision_points"],
             s["store"]["plans"],
         );
+        if let (Some(cpu), Some(rate)) = (self.cpu, self.docs_per_cpu_s()) {
+            println!("  CPU: {cpu:.2} s user+system = {rate:.0} docs per CPU-second");
+        }
+        if let Some(n) = s["failed"].as_u64().filter(|n| *n > 0) {
+            println!("  note: {n} files failed (see `saksflyt ingest` on the corpus): these figures are not full reads");
+        }
     }
 }
 
@@ -129,7 +155,7 @@ fn run_ingest(bin: &str, dir: &Path, db: &Path) -> Run {
     let timer = Path::new("/usr/bin/time");
     let mut cmd = if timer.is_file() {
         let mut c = Command::new(timer);
-        c.args(["-f", "maxrss_kb=%M"]).arg(bin);
+        c.args(["-f", "maxrss_kb=%M cpu=%U %S"]).arg(bin);
         c
     } else {
         Command::new(bin)
@@ -139,14 +165,22 @@ fn run_ingest(bin: &str, dir: &Path, db: &Path) -> Run {
     let out = cmd.output().unwrap_or_else(|e| fail(&format!("cannot run {bin}: {e}")));
     let seconds = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let peak_kb = stderr.lines().rev().find_map(|l| l.strip_prefix("maxrss_kb=")?.trim().parse().ok());
+    let timing = stderr.lines().rev().find_map(|l| l.strip_prefix("maxrss_kb="));
+    let peak_kb = timing.and_then(|t| t.split_whitespace().next()?.parse().ok());
+    let cpu = timing.and_then(|t| cpu_seconds(t.split_once("cpu=")?.1));
     let summary = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| fail(&format!("ingest printed no JSON summary ({e}): {stderr}")));
-    Run { seconds, peak_kb, summary }
+    Run { seconds, cpu, peak_kb, summary }
 }
 
-/// Documents per second of `tool` run once per file on up to [`TOOL_SAMPLE`] files of `dir`.
-fn tool_rate(tool: &str, dir: &Path, cmd: impl Fn(&Path) -> Command) -> Option<f64> {
+/// `"0.52 0.03"` (user, system) → 0.55.
+fn cpu_seconds(s: &str) -> Option<f64> {
+    s.split_whitespace().map(|x| x.parse::<f64>().ok()).sum()
+}
+
+/// Documents per wall-clock second and per CPU-second of `tool`, run once per file on up to
+/// [`TOOL_SAMPLE`] files of `dir` (CPU time from `/usr/bin/time` when present).
+fn tool_rate(tool: &str, dir: &Path, cmd: impl Fn(&Path) -> Command) -> Option<(f64, Option<f64>)> {
     if Command::new(tool).arg("-v").output().is_err() {
         return None;
     }
@@ -154,14 +188,30 @@ fn tool_rate(tool: &str, dir: &Path, cmd: impl Fn(&Path) -> Command) -> Option<f
     files.sort();
     let step = (files.len() / TOOL_SAMPLE).max(1);
     let sample: Vec<&PathBuf> = files.iter().step_by(step).take(TOOL_SAMPLE).collect();
+    let timer = Path::new("/usr/bin/time").is_file();
     let started = Instant::now();
+    let mut cpu = Some(0.0);
     for f in &sample {
-        let status = cmd(f).output().ok()?.status;
-        if !status.success() {
+        let inner = cmd(f);
+        let mut c = if timer {
+            let mut c = Command::new("/usr/bin/time");
+            c.args(["-f", "cpu=%U %S"]).arg(inner.get_program()).args(inner.get_args());
+            c
+        } else {
+            inner
+        };
+        let out = c.output().ok()?;
+        if !out.status.success() {
             eprintln!("bench: {tool} failed on {}", f.display());
         }
+        let used = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .rev()
+            .find_map(|l| cpu_seconds(l.strip_prefix("cpu=")?));
+        cpu = cpu.zip(used).map(|(a, b)| a + b);
     }
-    Some(sample.len() as f64 / started.elapsed().as_secs_f64().max(1e-9))
+    let n = sample.len() as f64;
+    Some((n / started.elapsed().as_secs_f64().max(1e-9), cpu.filter(|c| *c > 0.0).map(|c| n / c)))
 }
 
 fn folder_bytes(dir: &Path) -> u64 {

@@ -221,3 +221,65 @@ fn export_writes_one_record_per_line_and_log_prints() {
     let o = bin().args(["log", "--db"]).arg(tmp.path().join("none.db")).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn log_on_the_samples_links_follow_ups_and_derives_statuses() {
+    use saksflyt::record::{LogEntry, LogStatus, PointKind};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    ingest(&samples(), &db, &["--quiet"]);
+    let log_json = |args: &[&str]| -> Vec<LogEntry> {
+        let o = bin().args(["log", "--json", "--db"]).arg(&db).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let log = log_json(&[]);
+    let entry = |committee: &str, seq: u32, label: &str| -> &LogEntry {
+        log.iter()
+            .find(|e| {
+                e.committee.as_ref().and_then(|c| c.code.as_deref()) == Some(committee)
+                    && e.case.as_ref().is_some_and(|c| c.seq == seq && c.year == 2025)
+                    && e.label.as_deref() == Some(label)
+            })
+            .unwrap_or_else(|| panic!("{committee} {seq}/25 point {label} in the log"))
+    };
+
+    // SSU 15/25 (10.09.2025) is followed up by SSU 23/25 (12.11.2025) and FSU Barn og unge 19/25.
+    let e = entry("SSU", 15, "2");
+    assert_eq!((e.kind, e.status), (PointKind::Proposal, LogStatus::FollowedUp));
+    assert_eq!(e.responsible.as_deref(), Some("lederne i FSU-ene"));
+    assert_eq!(e.deadline.as_deref(), Some("2025-10-15"));
+    let by: Vec<(String, Option<&str>)> =
+        e.follow_ups.iter().map(|f| (f.case.as_ref().unwrap().short(), f.date.as_deref())).collect();
+    assert!(by.contains(&("23/25".into(), Some("2025-11-12"))), "{by:?}");
+    assert!(e.follow_ups.iter().any(|f| f.context.starts_with("Oppfølging sak 15/25")));
+    // One case, seen in the invitation in all three forms.
+    for ext in ["docx", "pdf", "txt"] {
+        assert!(
+            e.sources.iter().any(|s| s.ends_with(&format!("ssu-innkalling-2025-09-10.{ext}"))),
+            "{:?}",
+            e.sources
+        );
+    }
+    assert_eq!(entry("SSU", 17, "1").status, LogStatus::FollowedUp);
+    // A placeholder point; a passed deadline (newest date in the samples is in December 2025);
+    // a deadline still ahead; an adopted decision from the minutes.
+    assert_eq!(entry("SSU", 14, "3").status, LogStatus::Placeholder);
+    let late = entry("SSU", 18, "2");
+    assert_eq!((late.deadline.as_deref(), late.status), (Some("2025-12-01"), LogStatus::Overdue));
+    let ahead = entry("LSU-MOLDE", 9, "3");
+    assert_eq!((ahead.deadline.as_deref(), ahead.status), (Some("2026-03-11"), LogStatus::Open));
+    let adopted = entry("SSU", 23, "3");
+    assert_eq!((adopted.kind, adopted.responsible.as_deref()), (PointKind::Decision, Some("sekretariatet")));
+
+    // Filters.
+    let open = log_json(&["--open"]);
+    assert!(
+        !open.is_empty() && open.iter().all(|e| matches!(e.status, LogStatus::Open | LogStatus::Overdue))
+    );
+    let ssu = log_json(&["--committee", "ssu"]);
+    assert!(
+        !ssu.is_empty() && ssu.iter().all(|e| e.committee.as_ref().unwrap().code.as_deref() == Some("SSU"))
+    );
+    assert!(ssu.len() < log.len());
+}

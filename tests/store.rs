@@ -251,3 +251,31 @@ fn store_log_filters_by_committee_and_open() {
     let by_name = LogFilter { committee: Some("administrativt".into()), open_only: false };
     assert_eq!(store.decision_log(&by_name).unwrap().len(), all.len());
 }
+
+#[test]
+fn an_attachment_is_a_source_of_its_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut store = filled(&db);
+    let mut att = fixtures().remove(3);
+    att.source.path = "papers/2024-03/vedlegg-sak-6-24.docx".into();
+    att.committee = fixtures()[0].committee.clone();
+    att.kind = saksflyt::record::Kind::Attachment;
+    att.attachment_of = Some(saksflyt::record::CaseNum { seq: 6, year: 2024, as_written: "sak 6/24".into() });
+    store.put_record(&att).unwrap();
+    let conn = Connection::open(&db).unwrap();
+    let roles: Vec<String> = conn
+        .prepare(
+            "SELECT cs.role FROM case_sources cs JOIN cases c ON c.id = cs.case_id
+             WHERE c.key = 'ASU 6/2024' ORDER BY cs.document_id, cs.role",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(roles, ["agenda", "case", "case", "attachment"]);
+    let log = store.decision_log(&LogFilter::default()).unwrap();
+    let six = log.iter().find(|e| e.case.as_ref().is_some_and(|c| c.seq == 6)).unwrap();
+    assert!(six.sources.contains(&att.source.path), "{:?}", six.sources);
+}

@@ -4,9 +4,10 @@
 //! - a deadline word followed directly by a date: `innen 11.09.2024`, `inna 11.09.24`,
 //!   `innan den 1. oktober 2024`, `senest/seinast …`, `frist …`, `innen utgangen av 2024`
 //!   (→ `2024-12-31`), `innen utgangen av juni 2024` / `innen juni 2024` (→ last day of the
-//!   month), `innen 2025` (→ `2025-12-31`);
+//!   month), `innen 2025` (→ `2025-12-31`), `Søknadsfristen settes til 01.04.2026`;
 //! - a return to the matter at a meeting: `komme tilbake … den 19.06.24`, `i møte 11.09.2024`,
-//!   `legges fram … 04.09.24` — the first numeric date after the phrase in the same sentence.
+//!   `i ASU-møtet 04.09.24`, `legges fram … 04.09.24` — the first numeric date after the phrase
+//!   in the same sentence (`Protokoll fra møtet 11.06.2025` names no deadline).
 //!
 //! The earliest phrase in the text wins. Two-digit years are read as 20xx; impossible dates
 //! (`31.02.2024`) and placeholders (`xx.xx.24`) give no deadline.
@@ -18,14 +19,16 @@ const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|o
 
 static DIRECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:innen|inna|innan|senest|seinast|frist(?:en)?(?:\s+er|\s+sett\s+til)?:?)\s+(?:den\s+)?(?:(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}})\b|(?P<d2>\d{{1,2}})\.?\s+(?P<m2>{MONTHS})\s+(?P<y2>\d{{4}})\b|(?:utgangen\s+av\s+)?(?:(?P<m3>{MONTHS})\s+)?(?P<y3>20\d{{2}})\b)"
+        r"(?i)(?:\b(?:innen|inna|innan|senest|seinast)|\b\w*frist(?:en)?(?:\s+(?:er|blir|vert))?(?:\s+(?:satt|sett|settes)\s+til)?:?)\s+(?:den\s+)?(?:(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}})\b|(?P<d2>\d{{1,2}})\.?\s+(?P<m2>{MONTHS})\s+(?P<y2>\d{{4}})\b|(?:utgangen\s+av\s+)?(?:(?P<m3>{MONTHS})\s+)?(?P<y3>20\d{{2}})\b)"
     ))
     .expect("valid deadline regex")
 });
 
 static RETURN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bkomme\s+tilbake\b|\btilbake\s+til\b|\bm(?:ø|o)tet?\b|\blegges?\s+fram\b|\bfremlegges\b|\bfremmes\b")
-        .expect("valid return regex")
+    Regex::new(
+        r"(?i)\bkomme?\s+tilbake\b|\btilbake\s+til\b|\b(?:i|på)\s+(?:\S+[\s-])?m(?:ø|o)tet?\b|\blegges?\s+fram\b|\bfremlegges\b|\bfremmes\b",
+    )
+    .expect("valid return regex")
 });
 
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -139,6 +142,10 @@ mod tests {
             ("Saken legges fram for ASU 04.09.24", Some("2024-09-04")),
             ("Frist: 15.03.2025", Some("2025-03-15")),
             ("seinast 3.4.2025", Some("2025-04-03")),
+            ("Søknadsfristen settes til 01.04.2026.", Some("2026-04-01")),
+            ("Høyringsfristen er 01.12.2025.", Some("2025-12-01")),
+            ("Saken tas opp i ASU-møtet 04.09.24", Some("2024-09-04")),
+            ("Utvalet ber om å få rapport frå prosjektet i møte 10.06.2026.", Some("2026-06-10")),
             // The earliest phrase wins.
             ("i møte 11.09.2024, med svar innen 01.09.2024", Some("2024-09-11")),
             // No deadline.
@@ -149,6 +156,8 @@ mod tests {
             ("Vedtatt 12.03.2024 i sak 4/24", None),
             ("ASU ber AU komme tilbake til saken. Vedtatt 12.03.2024.", None),
             ("innen 99", None),
+            ("Protokoll fra møtet 11.06.2025 godkjennes.", None),
+            ("Innkalling til møte 11.06.2025 godkjennes.", None),
         ];
         for (text, want) in cases {
             assert_eq!(find(text).as_deref(), *want, "{text}");

@@ -13,12 +13,13 @@
 //!   `X får i oppdrag`, `X bes …`, `Ansvar: X`); see [`responsible`].
 //! - `deadline`: the first deadline phrase ([`super::deadline::find`]).
 //! - `status`, first rule that applies: `placeholder` (the point, or one of its sub-points, is a
-//!   placeholder); `followed_up` (a later case of the same committee refers to this case — its
-//!   date is later, or, without dates, its number is); `overdue` (the deadline is before the newest
+//!   placeholder); `followed_up` (a later case refers to this case ([`super::reference_key`]: same
+//!   committee unless the reference names another, `i SSU sak 23/25`) — its
+//!   date is later, or, when a date is missing, its number is); `overdue` (the deadline is before the newest
 //!   meeting or case date in the records — never the wall clock); else `open`.
 //! - Entries are sorted by meeting date (undated last), committee, case number, kind, position.
 
-use super::{case_key, committee_key, deadline, unnumbered_case_key};
+use super::{case_key, committee_key, deadline, reference_key, unnumbered_case_key};
 use crate::record::{CaseNum, Committee, FollowUp, Kind, LogEntry, LogStatus, Point, PointKind, Record};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,6 +59,11 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
                 agg.agenda_date = meeting_date.clone();
             }
         }
+        if let Some(n) = &rec.attachment_of {
+            let agg = cases.entry(case_key(&doc_committee, n)).or_insert_with(|| Agg::new(Some(n.clone())));
+            agg.sources.insert(path.to_string());
+            agg.committee = agg.committee.take().or_else(|| rec.committee.clone());
+        }
         for (pos, case) in rec.cases.iter().enumerate() {
             let committee = case.committee.clone().or_else(|| rec.committee.clone());
             let ckey = committee_key(committee.as_ref());
@@ -94,7 +100,7 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
                 }
             }
             for r in &case.references {
-                let to = case_key(&ckey, &r.number);
+                let to = reference_key(&ckey, r);
                 if to == key {
                     continue;
                 }
@@ -241,7 +247,8 @@ fn kind_rank(point: PointKind, doc: Kind) -> u8 {
     order.iter().position(|k| *k == doc).map_or(9, |p| p as u8)
 }
 
-/// Whether the referring case (date, number) comes after the referred one.
+/// Whether the referring case comes after the referred one: a later date; a higher number only
+/// when a date is missing (`Viser til sak 16/25` in case 19/25 of the same meeting is no follow-up).
 fn is_later(
     from_date: Option<&str>,
     from_num: Option<(u32, u32)>,
@@ -249,7 +256,7 @@ fn is_later(
     to_num: Option<(u32, u32)>,
 ) -> bool {
     match (from_date, to_date) {
-        (Some(a), Some(b)) if a != b => a > b,
+        (Some(a), Some(b)) => a > b,
         _ => matches!((from_num, to_num), (Some(a), Some(b)) if a > b),
     }
 }
@@ -299,7 +306,17 @@ fn joined_text(p: &Point) -> String {
 static GIR_OPPDRAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bgir\s+(.{1,60}?)\s+(?:i\s+)?oppdrag\b").expect("valid regex"));
 static FAR_OPPDRAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:får|bes|blir\s+bedt\s+om)\b").expect("valid regex")
+    Regex::new(
+        r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:får\s+i\s+oppdrag|får\s+ansvar(?:et)?\b|bes\b|blir\s+bedt\s+om|vert\s+beden\b)",
+    )
+    .expect("valid regex")
+});
+/// A sentence that starts with its actor: `Sekretariatet legger fram …`, `Leiar sender …`.
+static ACTOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:sender|send|legger\s+fram|legg\s+fram|utarbeider|utarbeidar|rapporterer|følger\s+opp|følgjer\s+opp)\b",
+    )
+    .expect("valid regex")
 });
 static ANSVAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bansvar(?:leg|lig)?\s*:\s*([^.;\n]{1,60})").expect("valid regex"));
@@ -307,13 +324,22 @@ static BER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bber\s+").expect("v
 
 /// Words that continue a responsible's name (`leiar for kvart FSU`, `kommunene og sykehuset`).
 const CONNECTORS: &[&str] = &["for", "og", "ved", "til", "på", "av", "i"];
-/// Words after a connector that still belong to the name (`for kvart FSU`).
-const QUANTIFIERS: &[&str] = &["kvart", "kvar", "hvert", "hver", "alle", "dei", "de", "begge", "den", "det"];
-/// First words after `ber` that start no name (`ber om …`, `ber at …`).
+/// Determiners and quantifiers: the noun after them belongs to the name (`for kvart FSU`,
+/// `de lokale samarbeidsutvalgene`).
+const DETERMINERS: &[&str] =
+    &["kvart", "kvar", "hvert", "hver", "alle", "dei", "de", "begge", "den", "det", "dei", "sine", "sitt"];
+/// First words that start no name (`ber om …`, `ber at …`).
 const NOT_A_NAME: &[&str] = &["om", "at", "å", "seg", "deg", "dere", "dykk", "meg", "oss", "ikke", "ikkje"];
+/// Nouns that end an organisation's name after a proper name (`Molde sjukehus`).
+const ORG_NOUNS: &[&str] = &["sjukehus", "sykehus", "kommune", "kommunar", "kommuner", "HF", "helseforetak"];
+/// Auxiliaries: a subject before them is acted on (`Revidert plan vert send …`).
+const AUXILIARIES: &[&str] = &["vert", "blir", "skal", "er", "kan", "må", "bør"];
+/// Sentence subjects that are things, not actors.
+const NOT_ACTORS: &[&str] = &["det", "dette", "som", "saken", "saka", "rutinen", "planen", "protokollen"];
 
 /// The acting subject named in a point: `ASU ber sekretariatet …` → `sekretariatet`,
-/// `gir AU i oppdrag` → `AU`, `ber leiar for kvart FSU sende …` → `leiar for kvart FSU`.
+/// `gir AU i oppdrag` → `AU`, `ber leiar for kvart FSU sende …` → `leiar for kvart FSU`,
+/// `Sekretariatet får i oppdrag …` / `Leiar sender …` → the sentence's subject.
 pub fn responsible(text: &str) -> Option<String> {
     if let Some(c) = GIR_OPPDRAG.captures(text) {
         let who = c.get(1)?.as_str().trim();
@@ -326,68 +352,107 @@ pub fn responsible(text: &str) -> Option<String> {
             return Some(who);
         }
     }
-    if let Some(c) = FAR_OPPDRAG.captures(text) {
-        let who = c.get(1)?.as_str().trim();
-        let first = who.split_whitespace().next().unwrap_or("");
-        if !NOT_A_NAME.contains(&first.to_lowercase().as_str()) && !["det", "dette", "som"].contains(&first) {
-            return Some(clean(who));
+    for re in [&*FAR_OPPDRAG, &*ACTOR_FIRST] {
+        if let Some(who) = re.captures(text).and_then(|c| c.get(1)) {
+            let who = who.as_str().trim();
+            let first = who.split_whitespace().next().unwrap_or("").to_lowercase();
+            let passive = who.split_whitespace().any(|w| AUXILIARIES.contains(&w.to_lowercase().as_str()));
+            if !passive && !NOT_A_NAME.contains(&first.as_str()) && !NOT_ACTORS.contains(&first.as_str()) {
+                return Some(clean(who));
+            }
         }
     }
     ANSVAR.captures(text).and_then(|c| c.get(1)).map(|m| clean(m.as_str()))
 }
 
-/// The name at the start of `rest`: the first word, extended over connectors.
+fn bare(w: &str) -> &str {
+    w.trim_end_matches([',', '.', ';', ':'])
+}
+
+fn is_acronym(w: &str) -> bool {
+    let w = bare(w);
+    starts_upper(w) && w.chars().filter(|c| c.is_uppercase()).count() >= 2
+}
+
+/// The name at the start of `rest`: the first word, extended over determiners, connectors,
+/// committee names (`FSU Svangerskap, fødsel og barselomsorg`) and organisation nouns.
 fn name_after(rest: &str) -> Option<String> {
-    let words: Vec<&str> = rest.split_whitespace().take(12).collect();
+    let words: Vec<&str> = rest.split_whitespace().take(16).collect();
     let first = *words.first()?;
-    let first_bare = first.trim_end_matches([',', '.', ';', ':']);
-    if first_bare.is_empty() || NOT_A_NAME.contains(&first_bare.to_lowercase().as_str()) {
+    if bare(first).is_empty() || NOT_A_NAME.contains(&bare(first).to_lowercase().as_str()) {
         return None;
     }
-    let mut taken = vec![first_bare];
-    if first_bare.len() != first.len() {
-        return Some(taken.join(" "));
+    let mut taken: Vec<&str> = Vec::new();
+    let mut i = 0;
+    if !phrase(&words, &mut i, &mut taken) {
+        return Some(clean(&taken.join(" ")));
     }
-    let mut i = 1;
     while let Some(&w) = words.get(i) {
         let lower = w.to_lowercase();
-        if CONNECTORS.contains(&lower.as_str()) {
-            let Some(&next) = words.get(i + 1) else { break };
-            let next_bare = next.trim_end_matches([',', '.', ';', ':']);
-            let name_like =
-                starts_upper(next_bare) || QUANTIFIERS.contains(&next_bare.to_lowercase().as_str());
-            // `i` only before a name (`leiar i FSU`), not `i samarbeid med`.
-            if !name_like && (lower == "i" || lower == "til" || lower == "på" || lower == "av") {
-                break;
-            }
-            if NOT_A_NAME.contains(&next_bare.to_lowercase().as_str()) {
-                break;
-            }
-            taken.push(w);
-            taken.push(next_bare);
-            i += 2;
-            if next_bare.len() != next.len() {
-                break;
-            }
-            // A quantifier needs its noun: `for kvart FSU`.
-            if QUANTIFIERS.contains(&next_bare.to_lowercase().as_str()) {
-                let Some(&noun) = words.get(i) else { break };
-                let noun_bare = noun.trim_end_matches([',', '.', ';', ':']);
-                taken.push(noun_bare);
-                i += 1;
-                if noun_bare.len() != noun.len() {
-                    break;
-                }
-            }
-        } else if starts_upper(w) && w.chars().filter(|c| c.is_uppercase()).count() >= 2 {
-            // An acronym right after (`sekretariatet HMR`) still belongs to the name.
-            taken.push(w.trim_end_matches([',', '.', ';', ':']));
-            i += 1;
-        } else {
+        if !CONNECTORS.contains(&lower.as_str()) {
+            break;
+        }
+        let Some(&next) = words.get(i + 1) else { break };
+        let next_lower = bare(next).to_lowercase();
+        let name_like = starts_upper(next) || DETERMINERS.contains(&next_lower.as_str());
+        // `i`, `til`, `på`, `av` only before a name (`leiar i FSU`), not `i samarbeid med`.
+        if (!name_like && lower != "og" && lower != "for" && lower != "ved")
+            || NOT_A_NAME.contains(&next_lower.as_str())
+        {
+            break;
+        }
+        taken.push(w);
+        i += 1;
+        if !phrase(&words, &mut i, &mut taken) {
             break;
         }
     }
-    Some(taken.join(" "))
+    Some(clean(&taken.join(" ")))
+}
+
+/// Take a noun phrase of `words` starting at `i` into `taken`; false when punctuation ended the
+/// name.
+fn phrase<'a>(words: &[&'a str], i: &mut usize, taken: &mut Vec<&'a str>) -> bool {
+    {
+        // Determiner + up to two words, ending at a noun-like word (`de lokale samarbeidsutvalgene`).
+        while let Some(&w) = words.get(*i) {
+            taken.push(bare(w));
+            *i += 1;
+            if bare(w).len() != w.len() {
+                return false;
+            }
+            if !DETERMINERS.contains(&bare(w).to_lowercase().as_str()) {
+                break;
+            }
+            let noun_at = words.iter().enumerate().skip(*i).take(2).find(|(_, w)| {
+                let n = bare(w).to_lowercase();
+                is_acronym(w) || ["ene", "ane", "et", "en", "a", "er", "ar"].iter().any(|e| n.ends_with(e))
+            });
+            if let Some((j, last)) = noun_at {
+                taken.extend(words.iter().skip(*i).take(j + 1 - *i).map(|w| bare(w)));
+                *i = j + 1;
+                return bare(last).len() == last.len();
+            }
+        }
+        // A committee code followed by its name (`FSU IKT`, `FSU Svangerskap, fødsel og …`),
+        // a proper name followed by an organisation noun (`Molde sjukehus`).
+        let mut list = false;
+        while let Some(&w) = words.get(*i) {
+            let prev = taken.last().copied().unwrap_or("");
+            let after_code = is_acronym(prev) && starts_upper(w);
+            let org = starts_upper(prev) && ORG_NOUNS.contains(&bare(w));
+            if !(is_acronym(w) || after_code || org || list) {
+                break;
+            }
+            list = w.ends_with(',');
+            taken.push(if list { w } else { bare(w) });
+            *i += 1;
+            if bare(w).len() != w.len() && !list {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -419,6 +484,22 @@ mod tests {
             ("Ansvar: Kommunalsjef helse.", Some("Kommunalsjef helse")),
             ("ASU ber sekretariatet i samarbeid med AU lage utkast", Some("sekretariatet")),
             ("LSU ber leiar i FSU psykisk helse følgje opp", Some("leiar i FSU")),
+            ("SSU ber de lokale samarbeidsutvalgene følge opp", Some("de lokale samarbeidsutvalgene")),
+            ("SSU ber alle kommunene melde inn", Some("alle kommunene")),
+            (
+                "SSU ber FSU Svangerskap, fødsel og barselomsorg utrede en modell",
+                Some("FSU Svangerskap, fødsel og barselomsorg"),
+            ),
+            ("SSU ber FSU Helseberedskap og FSU IKT om å levere", Some("FSU Helseberedskap og FSU IKT")),
+            ("LSU Molde ber kommunane og Molde sjukehus om å:", Some("kommunane og Molde sjukehus")),
+            ("SSU ber FSU IKT se de to sakene i sammenheng.", Some("FSU IKT")),
+            ("Leiar sender innspelet til sekretariatet innan 15.10.2025.", Some("Leiar")),
+            ("Sekretariatet legger fram regnskap for 2025 i møte 22.04.2026.", Some("Sekretariatet")),
+            ("tiltak 3.2 får leiar av utvalet som ansvarleg", None),
+            ("Rutinen skal evaluerast i møte 11.03.2026.", None),
+            ("Revidert handlingsplan vert send SSU innan 15.10.2025.", None),
+            ("Saken følges opp i møte 11.02.2026.", None),
+            ("Utvalet ber om å få rapport frå prosjektet", None),
         ];
         for (text, want) in cases {
             assert_eq!(responsible(text).as_deref(), *want, "{text}");

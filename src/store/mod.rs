@@ -15,10 +15,12 @@ pub mod ingest;
 pub mod log;
 pub mod schema;
 
-use crate::record::{CaseNum, Committee, LogEntry, LogStatus, Point, PointKind, Record};
+use crate::record::{CaseNum, CaseRef, Committee, LogEntry, LogStatus, Point, PointKind, Record};
+use regex::Regex;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// Store failures. Messages are lower-case and name the problem.
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +108,37 @@ pub fn case_key(committee: &str, number: &CaseNum) -> String {
     format!("{committee} {}", number.key())
 }
 
+static REF_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([A-ZÆØÅ]{2,6})(?:[ -]([A-ZÆØÅ][a-zæøå]+))?\s+sak(?:a|en)?\s+(?:nr\.?\s+)?$")
+        .expect("valid regex")
+});
+static REF_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s+i\s+([A-ZÆØÅ]{2,6})(?:[ -]([A-ZÆØÅ][a-zæøå]+))?\b").expect("valid regex")
+});
+
+/// The case a reference points to. A committee named right at the number — `i SSU sak 23/25`,
+/// `sak 15/25 i SSU`, `LSU Molde sak 4/25` — gives that committee (`SSU`, `LSU-MOLDE`);
+/// otherwise the reference is to the referring case's own committee.
+pub fn reference_key(own_committee: &str, r: &CaseRef) -> String {
+    let named = r.context.find(&r.number.as_written).and_then(|at| {
+        let before = r.context.get(..at)?;
+        let after = r.context.get(at + r.number.as_written.len()..)?;
+        // `as_written` may hold the word `sak` itself (`sak 15/25`).
+        let before = match r.number.as_written.to_lowercase().starts_with("sak") {
+            true => format!("{before}sak "),
+            false => before.to_string(),
+        };
+        REF_BEFORE.captures(&before).or_else(|| REF_AFTER.captures(after)).map(|c| {
+            let code = c.get(1).map_or("", |m| m.as_str());
+            match c.get(2) {
+                Some(place) => format!("{code}-{}", place.as_str().to_uppercase()),
+                None => code.to_string(),
+            }
+        })
+    });
+    case_key(named.as_deref().unwrap_or(own_committee), &r.number)
+}
+
 /// The identity of a case without a number: one per document and position.
 pub fn unnumbered_case_key(path: &str, position: usize) -> String {
     format!("unnumbered {path}#{}", position + 1)
@@ -179,19 +212,17 @@ impl Store {
             }
             Some((id, _, _)) => {
                 let touched = clear_document(&tx, id)?;
-                tx.execute(
-                    "UPDATE documents SET path = ?1, sha256 = ?2, format = ?3, kind = ?4, language = ?5,
-                     committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9 WHERE id = ?10",
-                    rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
+                tx.prepare_cached("UPDATE documents SET path = ?1, sha256 = ?2, format = ?3, kind = ?4, language = ?5,
+                     committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9 WHERE id = ?10")?.execute(rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
                 )?;
                 (id, PutOutcome::Replaced, touched)
             }
             None => {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO documents (path, sha256, format, kind, language, committee_code,
                      committee_name, warnings, record_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    doc_values,
-                )?;
+                )?
+                .execute(doc_values)?;
                 (tx.last_insert_rowid(), PutOutcome::Inserted, BTreeSet::new())
             }
         };
@@ -208,7 +239,7 @@ impl Store {
             tx.query_row("SELECT id FROM documents WHERE path = ?1", [path], |r| r.get(0)).optional()?;
         let Some(id) = id else { return Ok(false) };
         let touched = clear_document(&tx, id)?;
-        tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+        tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?.execute([id])?;
         refresh_cases(&tx, &touched)?;
         tx.commit()?;
         Ok(true)
@@ -323,7 +354,7 @@ fn clear_document(tx: &Transaction, id: i64) -> Result<BTreeSet<i64>, StoreError
         "DELETE FROM plans WHERE document_id = ?1",
         "DELETE FROM record_tables WHERE document_id = ?1",
     ] {
-        tx.execute(sql, [id])?;
+        tx.prepare_cached(sql)?.execute([id])?;
     }
     Ok(touched)
 }
@@ -335,10 +366,10 @@ fn case_id(
     committee: &str,
     number: Option<&CaseNum>,
 ) -> Result<i64, StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO cases (key, committee, seq, year) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO NOTHING",
-        params![key, committee, number.map(|n| n.seq), number.map(|n| n.year)],
-    )?;
+    )?
+    .execute(params![key, committee, number.map(|n| n.seq), number.map(|n| n.year)])?;
     Ok(tx.query_row("SELECT id FROM cases WHERE key = ?1", [key], |r| r.get(0))?)
 }
 
@@ -352,19 +383,17 @@ fn insert_rows(
     let doc_committee = committee_key(record.committee.as_ref());
     let meeting_date = record.meeting.as_ref().map(|m| m.date.clone());
     if let Some(m) = &record.meeting {
-        tx.execute(
-            "INSERT INTO meetings (document_id, committee, date, start, \"end\", place) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![doc_id, doc_committee, m.date, m.start, m.end, m.place],
+        tx.prepare_cached("INSERT INTO meetings (document_id, committee, date, start, \"end\", place) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![doc_id, doc_committee, m.date, m.start, m.end, m.place],
         )?;
     }
     let mut add_source =
         |tx: &Transaction, case: i64, role: &str, pos: usize, title: Option<&str>, date: Option<&str>| {
             touched.insert(case);
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR IGNORE INTO case_sources (case_id, document_id, role, position, title, date)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![case, doc_id, role, pos as i64, title, date],
-            )
+            )?
+            .execute(params![case, doc_id, role, pos as i64, title, date])
         };
     for (pos, item) in record.agenda.iter().enumerate() {
         let case = match &item.case {
@@ -375,21 +404,25 @@ fn insert_rows(
             }
             None => None,
         };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO agenda_items (document_id, position, case_id, start, \"end\", minutes, title,
              sub_items_json, responsible_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                doc_id,
-                pos as i64,
-                case,
-                item.start,
-                item.end,
-                item.minutes,
-                item.title,
-                json_list(&item.sub_items),
-                json_list(&item.responsible),
-            ],
-        )?;
+        )?
+        .execute(params![
+            doc_id,
+            pos as i64,
+            case,
+            item.start,
+            item.end,
+            item.minutes,
+            item.title,
+            json_list(&item.sub_items),
+            json_list(&item.responsible),
+        ])?;
+    }
+    if let Some(n) = &record.attachment_of {
+        let id = case_id(tx, &case_key(&doc_committee, n), &doc_committee, Some(n))?;
+        add_source(tx, id, "attachment", 0, None, None)?;
     }
     for (pos, case) in record.cases.iter().enumerate() {
         let committee = match &case.committee {
@@ -407,13 +440,11 @@ fn insert_rows(
             insert_points(tx, doc_id, id, kind, points, "", 0)?;
         }
         for r in &case.references {
-            tx.execute(
-                "INSERT INTO case_references (document_id, case_id, to_key, to_seq, to_year, as_written, context)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
+            tx.prepare_cached("INSERT INTO case_references (document_id, case_id, to_key, to_seq, to_year, as_written, context)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![
                     doc_id,
                     id,
-                    case_key(&committee, &r.number),
+                    reference_key(&committee, r),
                     r.number.seq,
                     r.number.year,
                     r.number.as_written,
@@ -423,24 +454,22 @@ fn insert_rows(
         }
     }
     for (pos, plan) in record.plans.iter().enumerate() {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO plans (document_id, position, title, period_from, period_to, owner)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                doc_id,
-                pos as i64,
-                plan.title,
-                plan.period.map(|p| p.from),
-                plan.period.map(|p| p.to),
-                plan.owner
-            ],
-        )?;
+        )?
+        .execute(params![
+            doc_id,
+            pos as i64,
+            plan.title,
+            plan.period.map(|p| p.from),
+            plan.period.map(|p| p.to),
+            plan.owner
+        ])?;
         let plan_id = tx.last_insert_rowid();
         for (i, item) in plan.items.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO plan_items (plan_id, position, goal, measure, status, status_text, responsible, deadline)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+            tx.prepare_cached("INSERT INTO plan_items (plan_id, position, goal, measure, status, status_text, responsible, deadline)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![
                     plan_id,
                     i as i64,
                     item.goal,
@@ -456,11 +485,11 @@ fn insert_rows(
     for (pos, t) in record.tables.iter().enumerate() {
         let header = serde_json::to_string(&t.header).unwrap_or_else(|_| "[]".into());
         let rows = serde_json::to_string(&t.rows).unwrap_or_else(|_| "[]".into());
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO record_tables (document_id, position, caption, header_json, rows_json)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![doc_id, pos as i64, t.caption, header, rows],
-        )?;
+        )?
+        .execute(params![doc_id, pos as i64, t.caption, header, rows])?;
     }
     Ok(())
 }
@@ -485,11 +514,11 @@ fn insert_points(
     };
     for (i, p) in points.iter().enumerate() {
         let path = if prefix.is_empty() { format!("{}", i + 1) } else { format!("{prefix}.{}", i + 1) };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO decision_points (document_id, case_id, kind, path, depth, label, text, placeholder)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![doc_id, case, kind_str, path, depth, p.label, p.text, p.placeholder],
-        )?;
+        )?
+        .execute(params![doc_id, case, kind_str, path, depth, p.label, p.text, p.placeholder])?;
         insert_points(tx, doc_id, case, kind, &p.children, &path, depth + 1)?;
     }
     Ok(())
@@ -508,12 +537,46 @@ fn refresh_cases(tx: &Transaction, touched: &BTreeSet<i64>) -> Result<(), StoreE
             rows.collect::<Result<_, _>>()?
         };
         if sources.is_empty() {
-            tx.execute("DELETE FROM cases WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM cases WHERE id = ?1")?.execute([id])?;
             continue;
         }
         let title = sources.iter().find_map(|(t, _)| t.clone().filter(|t| !t.trim().is_empty()));
         let date = sources.iter().find_map(|(_, d)| d.clone());
-        tx.execute("UPDATE cases SET title = ?1, date = ?2 WHERE id = ?3", params![title, date, id])?;
+        tx.prepare_cached("UPDATE cases SET title = ?1, date = ?2 WHERE id = ?3")?
+            .execute(params![title, date, id])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_key;
+    use crate::record::{CaseNum, CaseRef};
+
+    #[test]
+    fn references_name_their_committee_or_mean_their_own() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("Oppfølging sak 3/25 – avvik", "sak 3/25", "SSU 3/2025"),
+            ("Vedtak i SSU sak 23/25:", "sak 23/25", "SSU 23/2025"),
+            ("Vedtak i SSU sak 23/25:", "23/25", "SSU 23/2025"),
+            ("Viser til sak 15/25 i SSU 10.09.2025, der …", "sak 15/25", "SSU 15/2025"),
+            ("Viser til LSU Molde sak 04/25.", "sak 04/25", "LSU-MOLDE 4/2025"),
+            ("Strategisk samarbeidsutval handsama avvik i sak 16/25", "sak 16/25", "FSU-BARN 16/2025"),
+            ("Viser til sak 03.25, der LSU Ålesund drøftet", "sak 03.25", "FSU-BARN 3/2025"),
+        ];
+        for (context, written, want) in cases {
+            let digits: Vec<u32> =
+                written.split(|c: char| !c.is_ascii_digit()).filter_map(|d| d.parse().ok()).collect();
+            let r = CaseRef {
+                number: CaseNum {
+                    seq: digits.first().copied().unwrap_or(0),
+                    year: 2000 + digits.get(1).copied().unwrap_or(0),
+                    as_written: written.to_string(),
+                },
+                context: context.to_string(),
+            };
+            let own = if context.starts_with("Oppfølging") { "SSU" } else { "FSU-BARN" };
+            assert_eq!(reference_key(own, &r), *want, "{context}");
+        }
+    }
 }

@@ -55,7 +55,8 @@ CREATE TABLE cases (
     title     TEXT,
     date      TEXT
 );
--- Where a case was seen: role `agenda` (a row of a meeting's agenda) or `case` (a case text).
+-- Where a case was seen: role `agenda` (a row of a meeting's agenda), `case` (a case text) or
+-- `attachment` (a document attached to the case).
 CREATE TABLE case_sources (
     case_id     INTEGER NOT NULL REFERENCES cases(id),
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
