@@ -136,12 +136,16 @@ fn samples_docx_and_text_give_the_same_record() {
 
 /// Known, justified differences between a seed's DOCX and text forms, all made by the converter
 /// that produced the DOCX (pandoc from the text), not by saksflyt:
-/// - pandoc's smart typography turns `'` into `’` and `...` into `…`;
+/// - pandoc's smart typography turns `'` into `’`, `"` into `“`/`”` and `...` into `…`;
 /// - the seed's `tabs2pipe.py` collapses `//` in a URL inside a table cell to ` / `.
 fn normalise_seed(v: &mut Value) {
     match v {
         Value::String(s) => {
-            *s = s.replace('’', "'").replace('…', "...").replace("https: / ", "https://");
+            *s = s
+                .replace('’', "'")
+                .replace(['“', '”'], "\"")
+                .replace('…', "...")
+                .replace("https: / ", "https://");
         }
         Value::Array(a) => a.iter_mut().for_each(normalise_seed),
         Value::Object(o) => o.values_mut().for_each(normalise_seed),
