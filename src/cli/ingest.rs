@@ -66,12 +66,8 @@ pub struct ExportArgs {
 pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let register = Register::discover(a.config.as_deref())?;
-    let (candidates, skipped) = match ingest::walk(&a.paths) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("saksflyt: error: {e}");
-            return Ok(ExitCode::from(2));
-        }
+    let Some((candidates, skipped)) = walk_or_report(&a.paths) else {
+        return Ok(ExitCode::from(2));
     };
     let mut store = Store::open(&a.db).with_context(|| format!("cannot open store {}", a.db.display()))?;
     let options = ingest::Options { force: a.force, ..ingest::Options::default() };
@@ -178,11 +174,7 @@ pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
 
 pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
     let store = open_existing(&a.db)?;
-    let mut buf = Vec::new();
-    for rec in store.records()? {
-        serde_json::to_writer(&mut buf, &rec)?;
-        buf.push(b'\n');
-    }
+    let buf = jsonl(&store.records()?)?;
     if a.jsonl.as_os_str() == "-" {
         print_out(&String::from_utf8_lossy(&buf))?;
     } else {
@@ -190,6 +182,28 @@ pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", a.jsonl.display()))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The files under `paths` to ingest, and those skipped; `None` (after printing why) when a path
+/// given by the user does not exist — a usage error.
+pub(super) fn walk_or_report(paths: &[PathBuf]) -> Option<(Vec<ingest::Candidate>, Vec<ingest::Skipped>)> {
+    match ingest::walk(paths) {
+        Ok(x) => Some(x),
+        Err(e) => {
+            eprintln!("saksflyt: error: {e}");
+            None
+        }
+    }
+}
+
+/// Records as JSON Lines, one document a line (the `export` format).
+pub(super) fn jsonl(records: &[saksflyt::record::Record]) -> anyhow::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    for rec in records {
+        serde_json::to_writer(&mut buf, rec)?;
+        buf.push(b'\n');
+    }
+    Ok(buf)
 }
 
 /// The decision log as a plain-text table; long cells wrap inside their column.

@@ -45,12 +45,8 @@ fn parse_lang(s: &str) -> Result<saksflyt::render::Lang, String> {
 pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let register = Register::discover(a.config.as_deref())?;
-    let (candidates, skipped) = match ingest::walk(&a.paths) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("saksflyt: error: {e}");
-            return Ok(ExitCode::from(2));
-        }
+    let Some((candidates, skipped)) = super::ingest::walk_or_report(&a.paths) else {
+        return Ok(ExitCode::from(2));
     };
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
     let db = a.out.join("saksflyt.db");
@@ -71,11 +67,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
 
     // records.jsonl, as `saksflyt export` writes it.
     let records = store.records()?;
-    let mut buf = Vec::new();
-    for rec in &records {
-        serde_json::to_writer(&mut buf, rec)?;
-        buf.push(b'\n');
-    }
+    let buf = super::ingest::jsonl(&records)?;
     let jsonl = a.out.join("records.jsonl");
     saksflyt::util::write_atomic(&jsonl, &buf)
         .with_context(|| format!("cannot write {}", jsonl.display()))?;
