@@ -24,26 +24,38 @@ static TIME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})(?:[.:](\d{2})|(\d{2}))\b").expect("valid regex"));
 static KL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bkl(?:okka|\.)?\s*").expect("valid regex"));
 
-fn month_number(name: &str) -> Option<u32> {
+/// The month number of a Norwegian month name or its abbreviation (`mars`, `okt`).
+pub fn month_number(name: &str) -> Option<u32> {
     let n = name.to_lowercase();
     let months = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"];
     months.iter().position(|m| n.starts_with(m)).map(|i| i as u32 + 1)
 }
 
-fn valid(y: u32, m: u32, d: u32) -> Option<String> {
-    let days = match m {
+/// Days in month `m` of year `y` (0 for a month that does not exist).
+pub fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
-        _ => return None,
-    };
-    ((1..=days).contains(&d) && (1990..=2099).contains(&y)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+        _ => 0,
+    }
 }
 
-fn year4(s: &str) -> Option<u32> {
+/// `YYYY-MM-DD` when the date exists (years 1990–2099).
+pub fn ymd(y: u32, m: u32, d: u32) -> Option<String> {
+    ((1..=days_in_month(y, m)).contains(&d) && (1990..=2099).contains(&y))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// A year as written: two digits are 20xx.
+pub fn year4(s: &str) -> Option<u32> {
     let y: u32 = s.parse().ok()?;
-    Some(if s.len() == 2 { 2000 + y } else { y })
+    match s.len() {
+        2 => Some(2000 + y),
+        4 => Some(y),
+        _ => None,
+    }
 }
 
 /// Every date in `text`, in order, with its byte offset. `year` fills in dates written without
@@ -55,7 +67,7 @@ pub fn find_dates(text: &str, year: Option<u32>) -> Vec<(usize, String)> {
     }
     for c in NUMERIC.captures_iter(text) {
         let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) else { continue };
-        let parsed = (|| valid(year4(y.as_str())?, m.as_str().parse().ok()?, d.as_str().parse().ok()?))();
+        let parsed = (|| ymd(year4(y.as_str())?, m.as_str().parse().ok()?, d.as_str().parse().ok()?))();
         if let Some(s) = parsed {
             out.push((d.start(), s));
         }
@@ -65,7 +77,7 @@ pub fn find_dates(text: &str, year: Option<u32>) -> Vec<(usize, String)> {
             continue;
         };
         if let Some(s) =
-            (|| valid(y.as_str().parse().ok()?, m.as_str().parse().ok()?, d.as_str().parse().ok()?))()
+            (|| ymd(y.as_str().parse().ok()?, m.as_str().parse().ok()?, d.as_str().parse().ok()?))()
         {
             out.push((all.start(), s));
         }
@@ -73,7 +85,7 @@ pub fn find_dates(text: &str, year: Option<u32>) -> Vec<(usize, String)> {
     for c in NAMED.captures_iter(text) {
         let (Some(all), Some(d), Some(m)) = (c.get(0), c.get(1), c.get(2)) else { continue };
         let y = c.get(3).and_then(|y| y.as_str().parse().ok()).or(year);
-        if let Some(s) = (|| valid(y?, month_number(m.as_str())?, d.as_str().parse().ok()?))() {
+        if let Some(s) = (|| ymd(y?, month_number(m.as_str())?, d.as_str().parse().ok()?))() {
             out.push((all.start(), s));
         }
     }

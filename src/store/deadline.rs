@@ -12,6 +12,7 @@
 //! The earliest phrase in the text wins. Two-digit years are read as 20xx; impossible dates
 //! (`31.02.2024`) and placeholders (`xx.xx.24`) give no deadline.
 
+use crate::extract::dates::{days_in_month, month_number as month, year4 as year, ymd};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -89,37 +90,6 @@ fn sentence_end(s: &str) -> usize {
 
 fn num(s: &str) -> Option<u32> {
     s.parse().ok()
-}
-
-fn year(s: &str) -> Option<u32> {
-    let y: u32 = s.parse().ok()?;
-    match s.len() {
-        2 => Some(2000 + y),
-        4 if (1900..=2199).contains(&y) => Some(y),
-        _ => None,
-    }
-}
-
-fn month(s: &str) -> Option<u32> {
-    let lower = s.to_lowercase();
-    MONTHS.split('|').position(|m| m == lower).map(|i| i as u32 + 1)
-}
-
-fn days_in_month(y: u32, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// `YYYY-MM-DD` when the date exists.
-pub fn ymd(y: u32, m: u32, d: u32) -> Option<String> {
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
 #[cfg(test)]
