@@ -69,7 +69,8 @@ fn samples_render_to_the_expected_documents() {
 }
 
 fn have(program: &str) -> bool {
-    std::process::Command::new(program).arg("--version").output().map(|o| o.status.success()).unwrap_or(false)
+    // Spawning is the test: some tools (pdfinfo) exit non-zero on --version.
+    std::process::Command::new(program).arg("--version").output().is_ok()
 }
 
 #[test]
