@@ -1,8 +1,16 @@
-//! Small helpers shared by the stages: atomic file writes and hashing.
+//! Small helpers shared by the stages: atomic file writes, hashing, white-space folding.
 
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
+
+/// Fold white space (also no-break spaces) to single spaces and trim.
+pub fn fold(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// SHA-256 of bytes as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -21,7 +21,7 @@ pub mod plan;
 pub mod tables;
 
 use crate::config::Register;
-use crate::model::{Block, Document, Format, Table};
+use crate::model::{Block, Document, Table};
 use crate::record::{self, Record, Source};
 use std::collections::BTreeSet;
 
@@ -102,13 +102,7 @@ fn field_lines(t: &Table) -> Option<Vec<String>> {
     (!out.is_empty() && keys.len() >= 2).then_some(out)
 }
 
-/// Fold white space (also no-break spaces) to single spaces and trim.
-pub fn fold(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c == '\u{a0}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use crate::util::fold;
 
 /// Flatten the body into lines.
 pub fn flatten(doc: &Document) -> Flat {
@@ -161,73 +155,11 @@ pub fn flatten(doc: &Document) -> Flat {
                 let rest = rest.to_string();
                 kind = LineKind::Item { level: 0, label: Some(label), ordered: true };
                 folded = rest;
-            } else if doc.format == Format::Pdf {
-                // a PDF line that continues the list item above it (wrapped mid-sentence)
-                if let Some(prev) = flat.lines.last_mut().filter(|p| p.is_item()) {
-                    let lower = folded.chars().next().is_some_and(|c| c.is_lowercase());
-                    let open = !prev.text.trim_end().ends_with(['.', ':', ';', '!', '?']);
-                    // the last few words of a sentence: `Romsdal.`, `11.02.2026.`
-                    let tail = folded.split(' ').count() <= 3
-                        && (folded.chars().next().is_some_and(|c| c.is_ascii_digit())
-                            || folded.ends_with(['.', ';']));
-                    if lower || (open && tail) {
-                        prev.text = format!("{} {folded}", prev.text.trim_end());
-                        continue;
-                    }
-                }
-            }
-        }
-        if doc.format == Format::Pdf {
-            if let LineKind::Item { level, label: Some(label), ordered: true } = &kind {
-                // a PDF line holding two items: `… til orientering. 2. SSU ber …`
-                let (level, mut label) = (*level, label.clone());
-                let mut rest = folded;
-                while let Some((head, next_label, tail)) = split_next_item(&rest, &label) {
-                    let item = LineKind::Item { level, label: Some(label.clone()), ordered: true };
-                    flat.lines.push(Line { kind: item, bold: false, text: head, table: None });
-                    label = next_label;
-                    rest = tail;
-                }
-                let item = LineKind::Item { level, label: Some(label), ordered: true };
-                flat.lines.push(Line { kind: item, bold: false, text: rest, table: None });
-                continue;
             }
         }
         flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None });
     }
     flat
-}
-
-/// The label after `label` (`2.` after `1.`, `b.` after `a.`), if it has one.
-fn next_label(label: &str) -> Option<String> {
-    let (core, punct) = label.split_at(label.len().checked_sub(1)?);
-    if !matches!(punct, "." | ")") {
-        return None;
-    }
-    if let Ok(n) = core.parse::<u32>() {
-        return Some(format!("{}{punct}", n + 1));
-    }
-    let mut chars = core.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) if c.is_ascii_lowercase() && c != 'z' => {
-            Some(format!("{}{punct}", (c as u8 + 1) as char))
-        }
-        _ => None,
-    }
-}
-
-/// Split `text` where the next label of the sequence starts a new sentence:
-/// `(text before, next label, text after)`.
-fn split_next_item(text: &str, label: &str) -> Option<(String, String, String)> {
-    let next = next_label(label)?;
-    let needle = format!(" {next} ");
-    let at = text.find(&needle)?;
-    let before = text[..at].trim_end();
-    let after = text[at + needle.len()..].trim_start();
-    let ends_sentence =
-        before.ends_with(['.', ':', ';', '!', '?']) || !next.starts_with(|c: char| c.is_ascii_digit());
-    (ends_sentence && after.chars().next().is_some_and(char::is_alphabetic) && !before.is_empty())
-        .then(|| (before.to_string(), next, after.to_string()))
 }
 
 /// Lower-case words that the document writes in lower case somewhere: a capitalised word in
@@ -309,15 +241,16 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Pos, Text};
+    use crate::model::{Format, Pos, Text};
 
     fn para(s: &str) -> Block {
         Block::Paragraph { text: Text::plain(s), pos: Pos::default() }
     }
 
     #[test]
-    fn labelled_paragraphs_become_items_and_pdf_lines_rejoin() {
-        let mut doc = Document::new(Format::Pdf);
+    fn labelled_paragraphs_become_items_and_paragraphs_stay_paragraphs() {
+        // the PDF reader rejoins wrapped points (`read::pdf::lists`); extraction does not
+        let mut doc = Document::new(Format::Docx);
         doc.blocks = vec![
             para("1. Utvalet ber kommunane om å gå gjennom"),
             para("rutinane sine."),
@@ -327,21 +260,7 @@ mod tests {
             para("Bakgrunn"),
         ];
         let flat = flatten(&doc);
-        let got: Vec<(bool, &str)> = flat.lines.iter().map(|l| (l.is_item(), l.text.as_str())).collect();
-        assert_eq!(
-            got,
-            vec![
-                (true, "Utvalet ber kommunane om å gå gjennom rutinane sine."),
-                (true, "Saka vert følgd opp i møte 11.02.2026."),
-                (false, "Bakgrunn"),
-            ]
-        );
-        let mut two = Document::new(Format::Pdf);
-        two.blocks = vec![para("1. Saka vert teken til orientering. 2. SSU ber om a. status b. plan")];
-        let texts: Vec<String> = flatten(&two).lines.iter().map(|l| l.text.clone()).collect();
-        assert_eq!(texts, vec!["Saka vert teken til orientering.", "SSU ber om a. status b. plan"]);
-        // in a DOCX a paragraph is a paragraph: no rejoining
-        doc.format = Format::Docx;
-        assert_eq!(flatten(&doc).lines.len(), 5);
+        let items: Vec<bool> = flat.lines.iter().map(|l| l.is_item()).collect();
+        assert_eq!(items, vec![true, false, true, false, false]);
     }
 }

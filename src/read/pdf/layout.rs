@@ -790,7 +790,7 @@ pub fn build(pages: &[Page], doc: &mut Document) {
     }
     drop_empty_holders(&mut blocks);
     settle_list_levels(&mut blocks);
-    doc.blocks = blocks;
+    doc.blocks = super::lists::repair(blocks);
     doc.headers =
         headers.into_iter().map(|t| Block::Paragraph { text: Text::plain(t), pos: Pos::default() }).collect();
     doc.footers =

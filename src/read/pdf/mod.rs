@@ -13,6 +13,7 @@
 mod content;
 mod fonts;
 mod layout;
+mod lists;
 mod tables;
 
 use super::{Limits, ReadError};
