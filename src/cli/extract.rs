@@ -36,13 +36,7 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in &a.files {
-        let result = std::fs::read(path).map_err(saksflyt::read::ReadError::from).and_then(|bytes| {
-            if bytes.len() as u64 > limits.max_file_bytes {
-                return Err(saksflyt::read::ReadError::TooLarge {
-                    size: bytes.len() as u64,
-                    limit: limits.max_file_bytes,
-                });
-            }
+        let result = saksflyt::read::load(path, &limits).and_then(|bytes| {
             let doc = read_bytes(path, &bytes, &limits)?;
             Ok((doc, saksflyt::util::sha256_hex(&bytes)))
         });
