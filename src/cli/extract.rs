@@ -36,6 +36,7 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in &a.files {
+        let started = std::time::Instant::now();
         let result = saksflyt::read::load(path, &limits).and_then(|bytes| {
             let doc = read_bytes(path, &bytes, &limits)?;
             Ok((doc, saksflyt::util::sha256_hex(&bytes)))
@@ -43,7 +44,15 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
         match result {
             Ok((doc, sha256)) => {
                 let source = Source { path: path.display().to_string(), format: doc.format, sha256 };
-                let record = saksflyt::extract::extract(&doc, source, &register);
+                let record =
+                    match saksflyt::store::ingest::extract_within(doc, source, &register, &limits, started) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            failed = true;
+                            eprintln!("saksflyt: {}: {e}", path.display());
+                            continue;
+                        }
+                    };
                 let json = if many {
                     serde_json::to_string(&record)?
                 } else {
