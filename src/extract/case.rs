@@ -8,7 +8,7 @@
 //! (*Vedtak*) as point trees, attachments under *Vedlegg*, and references to other cases with the
 //! sentence they stand in.
 
-use super::{casenum, committee, dates, meeting::field, minutes, Line, LineKind};
+use super::{casenum, committee, dates, meeting::field, minutes, votes, Line, LineKind};
 use crate::config::Register;
 use crate::record::{Case, CaseNum, CaseRef, Committee, Point, Section};
 use regex::Regex;
@@ -257,6 +257,7 @@ fn one(
         sections: Vec::new(),
         archive_ref: None,
         votes: Vec::new(),
+        at: header_line.or_else(|| body.first()).and_then(|l| l.at),
     };
     let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
     if header_date.is_none() {
@@ -352,7 +353,7 @@ fn one(
                 let point_part = matches!(part, Part::Proposal | Part::Decision);
                 if point_part
                     && (list_started && l.kind == LineKind::Para
-                        || minutes::is_vote(&l.text)
+                        || votes::is_vote(&l.text)
                         || l.kind == LineKind::Table)
                 {
                     let done = current.take();
@@ -408,8 +409,7 @@ fn one(
             }
         }
     }
-    case.votes =
-        body.iter().filter(|l| !l.is_item() && minutes::is_vote(&l.text)).map(|l| l.text.clone()).collect();
+    case.votes = votes::find(body);
     // references: every case number written with a case word, except the case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
@@ -544,6 +544,7 @@ fn points(content: &[&Line]) -> Vec<Point> {
             text: if placeholder { String::new() } else { text },
             placeholder,
             children: Vec::new(),
+            at: l.at,
         };
         stack.push(Open { depth, kind, label, point });
     }
@@ -567,6 +568,7 @@ fn announce_placeholders(points: &mut [Point]) {
                     text: String::new(),
                     placeholder: true,
                     children: Vec::new(),
+                    at: p.at,
                 });
             }
         } else {

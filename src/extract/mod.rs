@@ -19,6 +19,7 @@ pub mod meeting;
 pub mod minutes;
 pub mod plan;
 pub mod tables;
+pub mod votes;
 
 use crate::config::Register;
 use crate::model::{Block, Document, Table};
@@ -47,6 +48,8 @@ pub struct Line {
     /// The whole text is bold (a visual heading).
     pub bold: bool,
     pub table: Option<usize>,
+    /// The block the line was read from.
+    pub at: Option<record::At>,
 }
 
 impl Line {
@@ -107,7 +110,8 @@ pub use crate::util::fold;
 /// Flatten the body into lines.
 pub fn flatten(doc: &Document) -> Flat {
     let mut flat = Flat { lines: Vec::new(), tables: Vec::new(), field_tables: Vec::new() };
-    for b in &doc.blocks {
+    for (bi, b) in doc.blocks.iter().enumerate() {
+        let at = Some(record::At { block: u32::try_from(bi).unwrap_or(u32::MAX), page: b.pos().page });
         let (kind, text) = match b {
             Block::Heading { level, text, .. } => (LineKind::Heading(*level), text),
             Block::Paragraph { text, .. } => (LineKind::Para, text),
@@ -130,7 +134,13 @@ pub fn flatten(doc: &Document) -> Flat {
                     Some(fields) => {
                         flat.field_tables.push(ti);
                         for f in fields {
-                            flat.lines.push(Line { kind: LineKind::Para, text: f, bold: false, table: None });
+                            flat.lines.push(Line {
+                                kind: LineKind::Para,
+                                text: f,
+                                bold: false,
+                                table: None,
+                                at,
+                            });
                         }
                     }
                     None => flat.lines.push(Line {
@@ -138,6 +148,7 @@ pub fn flatten(doc: &Document) -> Flat {
                         text: String::new(),
                         bold: false,
                         table: Some(ti),
+                        at,
                     }),
                 }
                 continue;
@@ -157,7 +168,7 @@ pub fn flatten(doc: &Document) -> Flat {
                 folded = rest;
             }
         }
-        flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None });
+        flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None, at });
     }
     flat
 }
