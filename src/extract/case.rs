@@ -259,6 +259,8 @@ fn one(
         votes: Vec::new(),
         at: header_line.or_else(|| body.first()).and_then(|l| l.at),
     };
+    // a case opened by `SAKSFRAMLEGG` without a number still has its title after the fields
+    let opened_by_marker = header_line.is_some_and(is_marker);
     let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
     if header_date.is_none() {
         if let Some(n) = &case.number {
@@ -327,7 +329,7 @@ fn one(
             }
         }
         if title.is_empty()
-            && case.number.is_some()
+            && (case.number.is_some() || opened_by_marker)
             && !seen_section
             && l.kind != LineKind::Table
             && !l.is_item()
@@ -352,8 +354,11 @@ fn one(
                 let list_started = content.first().is_some_and(|f| f.is_item());
                 let point_part = matches!(part, Part::Proposal | Part::Decision);
                 if point_part
-                    && (list_started && l.kind == LineKind::Para
+                    && (list_started
+                        && l.kind == LineKind::Para
+                        && !continues_list(content, body.get(i..).unwrap_or_default())
                         || votes::is_vote(&l.text)
+                        || minutes::is_motion(&l.text)
                         || l.kind == LineKind::Table)
                 {
                     let done = current.take();
@@ -391,7 +396,9 @@ fn one(
             Part::Attachments => {
                 for l in content {
                     let t = l.text.trim();
-                    if !t.is_empty() && t.chars().count() <= 200 {
+                    // a bare running number of a flattened attachment table is not a title
+                    let number_only = t.chars().all(|c| c.is_ascii_digit() || c == '.');
+                    if !t.is_empty() && !number_only && t.chars().count() <= 200 {
                         case.attachments.push(t.trim_end_matches(['.', ';']).to_string());
                     }
                 }
@@ -429,6 +436,20 @@ fn one(
         case.committee = ctx.committee.clone();
     }
     case
+}
+
+/// Most lines a paragraph may interrupt a numbered list and the list still go on after it.
+const LIST_INTERRUPTION_MAX: usize = 3;
+
+/// After a paragraph that interrupts a proposal's numbered list: whether the list goes on (the
+/// next numbered item within [`LIST_INTERRUPTION_MAX`] lines carries the next number).
+fn continues_list(content: &[&Line], rest: &[Line]) -> bool {
+    let number = |l: &Line| match &l.kind {
+        LineKind::Item { label: Some(lab), .. } => lab.trim_end_matches(['.', ')']).parse::<u32>().ok(),
+        _ => None,
+    };
+    let Some(last) = content.iter().rev().find_map(|l| number(l)) else { return false };
+    rest.iter().take(LIST_INTERRUPTION_MAX).find_map(|l| number(l)).is_some_and(|n| n == last + 1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -65,6 +65,10 @@ pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
             }
         }
     }
+    // a protocol: the body whose treatment this is (`Formannskaps behandling av sak …`)
+    if let Some(c) = lines.iter().take(80).find_map(|l| committee::from_treatment(&l.text, register)) {
+        return Some(c);
+    }
     lines
         .iter()
         .take(12)

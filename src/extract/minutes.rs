@@ -22,6 +22,18 @@ pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
     Some((n, date))
 }
 
+static MOTION: LazyLock<Regex> = LazyLock::new(|| {
+    let words = crate::lexicon::alternation(crate::lexicon::c::MOTION_INTRO);
+    Regex::new(&format!(r"(?i)\b(?:{words})\b")).unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
+});
+
+/// A protocol's line that brings in a member's motion or sets one against another
+/// (`Ola Nordmann (Sp) fremmet følgende alternative forslag:`, `Dette ble satt opp mot:`): the
+/// administration's proposal ends before it.
+pub fn is_motion(text: &str) -> bool {
+    text.chars().count() <= 200 && text.trim_end().ends_with(':') && MOTION.is_match(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +43,25 @@ mod tests {
         let (n, d) = behandling("Formannskapets behandling av sak 12/2025 i møte den 14.03.2025:").unwrap();
         assert_eq!((n.seq, n.year, d.as_deref()), (12, 2025, Some("2025-03-14")));
         assert!(behandling("Behandling av søknad").is_none());
+    }
+
+    #[test]
+    fn motion_lines() {
+        for t in [
+            "Kari Nordmann (Høyre) fremmet følgende alternative forslag:",
+            "Dette ble satt opp mot:",
+            "Per Hansen (Sp) sette fram følgjande framlegg:",
+            "Ola (Ap) fremmet følgende tilleggsforslag:",
+        ] {
+            assert!(is_motion(t), "{t}");
+        }
+        // must not match: the proposal's own lead-in, prose that mentions a motion
+        for t in [
+            "Følgende innspill gis fra kommunen:",
+            "Kari Nordmann fremmet følgende forslag i forrige møte, og det ble vedtatt.",
+            "Kommunedirektørens forslag til vedtak:",
+        ] {
+            assert!(!is_motion(t), "{t}");
+        }
     }
 }
