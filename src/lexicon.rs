@@ -37,6 +37,7 @@ pub mod c {
     pub const NEGATION: &str = "negation";
     pub const MOTION_INTRO: &str = "motion_intro";
     pub const BODY_HEAD: &str = "body_head";
+    pub const FUNCTION_WORD: &str = "function_word";
     pub const INVITATION: &str = "invitation";
     pub const MINUTES: &str = "minutes";
 
@@ -69,6 +70,7 @@ pub mod c {
         NEGATION,
         MOTION_INTRO,
         BODY_HEAD,
+        FUNCTION_WORD,
         INVITATION,
         MINUTES,
     ];

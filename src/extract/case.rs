@@ -340,7 +340,11 @@ fn one(
             continue;
         }
         let opens = part_of(l);
-        if opens.is_some() || heading_like(l) {
+        // the first line under `Vedtak`/`Innstilling` is its text, however short
+        let first_of_points = current
+            .as_ref()
+            .is_some_and(|(p, _, c)| matches!(p, Part::Proposal | Part::Decision) && c.is_empty());
+        if opens.is_some() || heading_like(l) && !first_of_points {
             seen_section = true;
             if let Some(c) = current.take() {
                 parts.push(c);
@@ -514,10 +518,6 @@ fn points(content: &[&Line]) -> Vec<Point> {
             }
         }
     }
-    // `Arbeidsutvalget legger fram følgende innstilling:` above the list only introduces it
-    let intro = content.first().is_some_and(|f| f.kind == LineKind::Para && f.text.trim_end().ends_with(':'))
-        && content.get(1).is_some_and(|n| n.is_item());
-    let content = if intro { content.get(1..).unwrap_or_default() } else { content };
     for (li, l) in content.iter().enumerate() {
         // an empty item directly above a deeper item only wraps it (a converter's artefact)
         if let LineKind::Item { level, .. } = l.kind {
@@ -543,7 +543,9 @@ fn points(content: &[&Line]) -> Vec<Point> {
             let pop = if kind == LabelKind::Para {
                 true
             } else if top.kind == LabelKind::Para {
-                false
+                // a numbered list after a paragraph is the proposal's own points, siblings of
+                // the lead-in (`Følgende innspill gis:` / `1. …`); bullets after it are its parts
+                kind == LabelKind::Number
             } else if top.depth > depth {
                 true
             } else if top.depth == depth {
@@ -574,7 +576,12 @@ fn points(content: &[&Line]) -> Vec<Point> {
 }
 
 fn is_bullet(label: &str) -> bool {
-    matches!(label, "-" | "*" | "•" | "–" | "▪" | "◦" | "●" | "o" | "")
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => true,
+        (Some(c), None) => c == 'o' || crate::model::BULLETS.contains(&c),
+        _ => false,
+    }
 }
 
 /// A point that announces a list (ends with `:`, or says `følgende`/`følgjande`) but has no

@@ -125,6 +125,12 @@ pub fn parse(text: &str) -> Document {
                 if next.trim().is_empty() || is_structure(next) {
                     break;
                 }
+                // a bare label line (`1)`) takes the next line as its text; after that, a line
+                // that closes with `:` ends the item (it announces what follows), and a short
+                // heading-like line (`Vedtak`, `Begrunnelse:`) starts a block of its own
+                if !body.trim().is_empty() && (body.trim_end().ends_with(':') || item_heading_like(next)) {
+                    break;
+                }
                 body = join_line(&body, next.trim());
                 i += 1;
             }
@@ -204,8 +210,32 @@ fn open_bold(s: &str) -> bool {
     s.matches("**").count() % 2 == 1
 }
 
+/// Most words of a line that reads as a heading inside a list (`Vedtak`, `Begrunnelse:`).
+const ITEM_HEADING_MAX_WORDS: usize = 2;
+
+/// A short line that starts a block of its own below a list item: at most
+/// [`ITEM_HEADING_MAX_WORDS`] words, capitalised, and no sentence punctuation (or a closing `:`).
+fn item_heading_like(line: &str) -> bool {
+    let t = line.trim();
+    let words = t.split_whitespace().count();
+    (1..=ITEM_HEADING_MAX_WORDS).contains(&words)
+        && t.chars().next().is_some_and(char::is_uppercase)
+        && !t.ends_with(['.', ',', ';', '!', '?', ')'])
+        && !t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A line that ends in a word that cannot end a sentence (`i`, `og`, `på`: the lexicon's
+/// function words): the next line continues it, whatever its case or length.
+fn ends_open(prev: &str) -> bool {
+    let last = prev.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+    !last.is_empty() && crate::lexicon::is(crate::lexicon::c::FUNCTION_WORD, last)
+}
+
 /// Whether `next` continues the paragraph line `prev` (hard wrapping).
 fn is_wrapped(prev: &str, next: &str) -> bool {
+    if ends_open(prev) && !looks_like_field(next) {
+        return true;
+    }
     let n = next.trim_start();
     let starts_lower = n.chars().next().is_some_and(|c| c.is_lowercase());
     let p = prev.trim_end();
@@ -268,7 +298,21 @@ fn list_item(line: &str) -> Option<ListLine<'_>> {
     let indent = indent_width(line);
     let t = line.trim_start_matches([' ', '\t', '\u{a0}']);
     // bullets
-    for b in ['-', '*', '•', '–', '▪', '◦', '●'] {
+    // `o` is a bullet only when indented under something (Word's second-level bullet in print)
+    if indent > 0 {
+        if let Some(rest) = t.strip_prefix("o ").or_else(|| t.strip_prefix("o\t")) {
+            if rest.trim_start().starts_with(char::is_uppercase) {
+                return Some(ListLine {
+                    indent,
+                    label: "o".to_string(),
+                    ordered: false,
+                    text: rest.trim_start(),
+                });
+            }
+        }
+    }
+    for b in crate::model::BULLETS {
+        let b = *b;
         if let Some(rest) = t.strip_prefix(b) {
             if rest.trim().is_empty() && b != '*' {
                 return Some(ListLine { indent, label: b.to_string(), ordered: false, text: "" });
