@@ -587,8 +587,11 @@ fn is_bullet(label: &str) -> bool {
 /// A point that announces a list (ends with `:`, or says `følgende`/`følgjande`) but has no
 /// sub-points gets a placeholder child.
 fn announce_placeholders(points: &mut [Point]) {
-    for p in points.iter_mut() {
-        if p.children.is_empty() && !p.placeholder {
+    let n = points.len();
+    for (i, p) in points.iter_mut().enumerate() {
+        // a lead-in followed by sibling points announces them, not a missing list
+        let followed = i + 1 < n && p.label.is_none();
+        if p.children.is_empty() && !p.placeholder && !followed {
             let t = p.text.trim().to_lowercase();
             if t.ends_with(':') || t.contains("følgende") || t.contains("følgjande") {
                 p.children.push(Point {
