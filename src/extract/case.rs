@@ -51,7 +51,10 @@ fn heading_text(l: &Line) -> String {
 
 /// The special part a heading opens, if any.
 fn part_of(l: &Line) -> Option<Part> {
-    if l.is_item() || l.kind == LineKind::Table {
+    // a protocol numbers the proposals it sets against each other (`1)` / `Innstilling:`): an
+    // item whose whole text is a part heading with its colon is that heading
+    let labelled_heading = l.is_item() && l.text.trim_end().ends_with(':');
+    if l.is_item() && !labelled_heading || l.kind == LineKind::Table {
         return None;
     }
     let t = heading_text(l);
@@ -63,7 +66,7 @@ fn part_of(l: &Line) -> Option<Part> {
         Some(Part::Proposal)
     } else if DECISION.is_match(&t) {
         Some(Part::Decision)
-    } else if ATTACH.is_match(&t) {
+    } else if ATTACH.is_match(&t) && !labelled_heading {
         Some(Part::Attachments)
     } else {
         None
@@ -125,9 +128,17 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
         None if matches!(l.kind, LineKind::Heading(_)) || l.bold => casenum::parse_bare(t)?,
         None => return None,
     };
-    let title = rest
+    let mut title = rest
         .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '.'))
         .trim();
+    // a protocol's treatment line printed on the title's last line belongs to the body
+    if let Some(cut) = (1..title.len())
+        .rev()
+        .filter(|i| title.is_char_boundary(*i))
+        .find(|i| title[..*i].ends_with(' ') && minutes::behandling(&title[*i..]).is_some())
+    {
+        title = title[..cut].trim_end();
+    }
     Some((n, title.to_string()))
 }
 
@@ -232,7 +243,26 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
         let header_line = lines.get(*head);
         cases.push(one(&body, number.clone(), title.clone(), header_line, ctx, &mut warnings));
     }
-    (cases, warnings)
+    (dedupe(cases), warnings)
+}
+
+/// A case number seen twice (a meeting's case list, then the case itself) is one case: the
+/// occurrence with the most content is kept, at its own place.
+fn dedupe(cases: Vec<Case>) -> Vec<Case> {
+    let weight = |c: &Case| c.proposal.len() + c.decision.len() + c.sections.len() + c.votes.len();
+    let key = |c: &Case| c.number.as_ref().map(CaseNum::key);
+    let mut keep = vec![true; cases.len()];
+    for (i, c) in cases.iter().enumerate() {
+        let Some(k) = key(c) else { continue };
+        let best = cases
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| key(d).as_ref() == Some(&k))
+            .max_by_key(|(j, d)| (weight(d), usize::MAX - j))
+            .map(|(j, _)| j);
+        keep[i] = best == Some(i);
+    }
+    cases.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
 }
 
 fn one(
@@ -337,6 +367,19 @@ fn one(
             && field(&l.text).is_none()
         {
             title = l.text.clone();
+            continue;
+        }
+        // a flattened attachment table: a bare running number, then the attachment's title
+        let bare_number = |t: &str| !t.trim().is_empty() && t.trim().chars().all(|ch| ch.is_ascii_digit());
+        let in_attachments = current.as_ref().is_some_and(|(p, _, _)| *p == Part::Attachments);
+        let after_running_number = in_attachments
+            && current.as_ref().is_some_and(|(_, _, c)| c.last().is_some_and(|x| bare_number(&x.text)));
+        if in_attachments && bare_number(&l.text)
+            || after_running_number && part_of(l).is_none() && !l.is_item()
+        {
+            if let Some((_, _, content)) = current.as_mut() {
+                content.push(l);
+            }
             continue;
         }
         let opens = part_of(l);

@@ -107,9 +107,66 @@ pub fn from_treatment(text: &str, register: &Register) -> Option<Committee> {
         .or_else(|| Some(Committee { code: None, name: name.to_string() }))
 }
 
+/// Most words of a line that names a body on its own (`Klagenemnda`, `Hovedutvalg for helse og
+/// omsorg`).
+const BODY_NAME_MAX_WORDS: usize = 8;
+
+/// A line that is only a body's name: capitalised, short, no digits or colon, its last word ending
+/// in a body head word from the lexicon (`Klagenemnda`, `Eldrerådet`, `Kontrollutvalget`,
+/// `Hovedutvalg helse og omsorg` through its first word). The register's committee when it
+/// names one.
+pub fn body_name(text: &str, register: &Register) -> Option<Committee> {
+    let t = text.trim().trim_end_matches('.');
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty()
+        || words.len() > BODY_NAME_MAX_WORDS
+        || !t.starts_with(char::is_uppercase)
+        || t.contains([':', ';', '?', '!'])
+        || t.chars().any(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    if let Some(c) = find(t, register, true) {
+        return Some(c);
+    }
+    let heads = crate::lexicon::forms(crate::lexicon::c::BODY_HEAD);
+    let ends_head = |w: &str| {
+        let w = w.to_lowercase();
+        heads.iter().any(|h| w.ends_with(h.as_str()))
+    };
+    let last = words.last().copied().unwrap_or("");
+    let first = words.first().copied().unwrap_or("");
+    (ends_head(last) || words.len() > 1 && ends_head(first))
+        .then(|| Committee { code: None, name: t.to_string() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_names() {
+        let r = Register::default();
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Klagenemnda", Some("Klagenemnda")),
+            ("Kontrollutvalet", Some("Kontrollutvalet")),
+            ("Hovedutvalg helse og omsorg", Some("Hovedutvalg helse og omsorg")),
+            (
+                "Rådet for personer med funksjonsnedsettelse",
+                Some("Rådet for personer med funksjonsnedsettelse"),
+            ),
+            ("Formannskapet", Some("Formannskapet")),
+            // must not match: prose, dates, fields, words that only end like a body
+            ("Møtedato: 12.02.2026", None),
+            ("Følgende medlemmer møtte", None),
+            ("Saksliste", None),
+            ("Deltakelse", None),
+            ("Det var godt oppmøte i rådet i år, og mange innspill.", None),
+        ];
+        for (t, want) in cases {
+            assert_eq!(body_name(t, &r).map(|c| c.name).as_deref(), *want, "{t}");
+        }
+    }
 
     #[test]
     fn deciding_body_of_a_treatment_line() {

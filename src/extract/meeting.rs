@@ -5,6 +5,7 @@
 
 use super::{committee, dates, fold, minutes, Line, LineKind};
 use crate::config::Register;
+use crate::lexicon::{self, c as lc};
 use crate::record::{Committee, Meeting};
 
 /// Split `Key: value` (key of at most four words).
@@ -62,6 +63,16 @@ pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
         if let Some((k, v)) = field(&l.text) {
             if matches!(k.as_str(), "utvalg" | "utval" | "organ" | "møte i" | "styre, råd, utvalg") {
                 return committee::from_field(v, register);
+            }
+        }
+    }
+    // a protocol or invitation header: the marker line, then the body's name on a line of its own
+    for w in lines.iter().take(12).collect::<Vec<_>>().windows(2) {
+        let [m, name] = w else { continue };
+        let marker = lexicon::is(lc::MINUTES, &m.text) || lexicon::is(lc::INVITATION, &m.text);
+        if marker {
+            if let Some(c) = committee::body_name(&name.text, register) {
+                return Some(c);
             }
         }
     }

@@ -7,10 +7,18 @@ use crate::record::CaseNum;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static BEHANDLING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bbehandling\s+av\s+(sak\s*\S+)").expect("valid regex"));
+static BEHANDLING: LazyLock<Regex> = LazyLock::new(|| {
+    let words = crate::lexicon::alternation(crate::lexicon::c::TREATMENT);
+    // the body in the genitive (`Formannskapets`, `Eldrerådets`, `Formannskapet si`) before the
+    // treatment word: `Ved behandling av sakene 95/24 …` is prose, not a protocol line
+    Regex::new(&format!(
+        r"(?i)^\s*(?-i:\p{{Lu}})[^:]{{0,100}}?(?:s|\s+si|\s+sin|\s+sitt)\s+(?:{words})\s+av\s+(sak\s+\S+)"
+    ))
+    .unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
+});
 
-/// `… behandling av sak N [i møte den DATE]`: the case number and the meeting date.
+/// `X behandling av sak N [i møte den DATE]` (X, the deciding body, in the genitive): the case
+/// number and the meeting date.
 pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
     if text.chars().count() > 200 {
         return None;
@@ -43,6 +51,17 @@ mod tests {
         let (n, d) = behandling("Formannskapets behandling av sak 12/2025 i møte den 14.03.2025:").unwrap();
         assert_eq!((n.seq, n.year, d.as_deref()), (12, 2025, Some("2025-03-14")));
         assert!(behandling("Behandling av søknad").is_none());
+        let (n, _) = behandling("Eldrerådet si handsaming av sak 4/2026 i møte 2.2.2026").unwrap();
+        assert_eq!((n.seq, n.year), (4, 2026));
+        // must not match: prose about a treatment, a plural `sakene`, no body
+        for t in [
+            "Ved behandling av sakene 95/24 og 38/25 valgte partiet å ikke velge settemedlemmer.",
+            "Ved behandling av sak 12/2025 ble det stemt over to forslag.",
+            "Behandling av sak 3/2025 ble utsatt",
+            "etter behandling av sak 4/2025 i møtet",
+        ] {
+            assert!(behandling(t).is_none(), "{t}");
+        }
     }
 
     #[test]

@@ -82,7 +82,7 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 pub fn parse(text: &str) -> Document {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut p = Parser { doc: Document::new(Format::Text), indents: Vec::new() };
+    let mut p = Parser { doc: Document::new(Format::Text), indents: Vec::new(), last_item: None };
     let mut i = 0;
     while i < lines.len() {
         let line = lines.get(i).copied().unwrap_or("");
@@ -120,6 +120,7 @@ pub fn parse(text: &str) -> Document {
         if let Some(item) = list_item(line) {
             // continuation lines: directly below, not blank, not themselves structure
             let mut body = item.text.to_string();
+            let mut cont_indent: Option<usize> = None;
             i += 1;
             while let Some(next) = lines.get(i) {
                 if next.trim().is_empty() || is_structure(next) {
@@ -131,10 +132,30 @@ pub fn parse(text: &str) -> Document {
                 if !body.trim().is_empty() && (body.trim_end().ends_with(':') || item_heading_like(next)) {
                     break;
                 }
+                if cont_indent.is_none() {
+                    cont_indent = Some(indent_width(next));
+                }
                 body = join_line(&body, next.trim());
                 i += 1;
             }
-            let level = p.level_for(item.indent);
+            // a bullet like the one above, indented between that bullet and its wrapped lines, is
+            // its sibling (a printed list whose bullets drift by a column or two), not its child
+            let level = match p.last_item.take() {
+                Some(prev)
+                    if !item.ordered
+                        && prev.label == item.label
+                        && item.indent > prev.indent
+                        && prev.cont_indent.is_some_and(|c| item.indent < c) =>
+                {
+                    if let Some(top) = p.indents.last_mut() {
+                        *top = item.indent;
+                    }
+                    prev.level
+                }
+                _ => p.level_for(item.indent),
+            };
+            p.last_item =
+                Some(LastItem { label: item.label.clone(), indent: item.indent, level, cont_indent });
             let label = item.label.clone();
             p.doc.blocks.push(Block::ListItem {
                 level,
@@ -147,6 +168,7 @@ pub fn parse(text: &str) -> Document {
         }
         // a paragraph: this line plus hard-wrapped continuations
         p.indents.clear();
+        p.last_item = None;
         let mut body = line.trim().to_string();
         let mut prev_raw = line;
         i += 1;
@@ -175,6 +197,16 @@ struct Parser {
     doc: Document,
     /// Indentation widths of the open list levels.
     indents: Vec<usize>,
+    /// The list item just read (cleared by anything else).
+    last_item: Option<LastItem>,
+}
+
+struct LastItem {
+    label: String,
+    indent: usize,
+    level: u8,
+    /// Indentation of its first wrapped line, if it wrapped.
+    cont_indent: Option<usize>,
 }
 
 impl Parser {
