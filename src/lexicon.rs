@@ -16,6 +16,7 @@ pub mod c {
     pub const TREATMENT: &str = "treatment";
     pub const FIELD_COMMITTEE: &str = "field_committee";
     pub const FIELD_MEETING_DATE: &str = "field_meeting_date";
+    pub const FIELD_DATE: &str = "field_date";
     pub const FIELD_TIME: &str = "field_time";
     pub const FIELD_PLACE: &str = "field_place";
     pub const FIELD_OWNER: &str = "field_owner";
@@ -49,6 +50,7 @@ pub mod c {
         TREATMENT,
         FIELD_COMMITTEE,
         FIELD_MEETING_DATE,
+        FIELD_DATE,
         FIELD_TIME,
         FIELD_PLACE,
         FIELD_OWNER,

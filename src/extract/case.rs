@@ -10,6 +10,7 @@
 
 use super::{casenum, committee, dates, meeting::field, minutes, votes, Line, LineKind};
 use crate::config::Register;
+use crate::lexicon::{self, c as lc};
 use crate::record::{Case, CaseNum, CaseRef, Committee, Point, Section};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -317,41 +318,35 @@ fn one(
         }
         if !seen_section && !l.is_item() {
             if let Some((k, v)) = field(&l.text) {
-                let handled = match k.as_str() {
-                    "utvalg" | "utval" | "organ" => {
-                        case.committee = committee::from_field(v, ctx.register);
-                        true
+                let is = |concept: &str| lexicon::is(concept, &k);
+                let handled = if is(lc::FIELD_COMMITTEE) {
+                    case.committee = committee::from_field(v, ctx.register);
+                    true
+                } else if is(lc::FIELD_DATE) || is(lc::FIELD_MEETING_DATE) {
+                    case.date = case.date.take().or_else(|| dates::first_date(v, ctx.year));
+                    true
+                } else if is(lc::FIELD_OWNER) {
+                    case.owners = people(v);
+                    true
+                } else if is(lc::FIELD_OFFICER) {
+                    case.officers = people(v);
+                    true
+                } else if is(lc::FIELD_CASE_NUMBER) {
+                    if case.number.is_none() {
+                        case.number = casenum::parse_value(v);
                     }
-                    "dato" | "møtedato" | "møtedato og tid" => {
-                        case.date = case.date.take().or_else(|| dates::first_date(v, ctx.year));
-                        true
+                    true
+                } else if is(lc::FIELD_ARCHIVE) {
+                    if case.archive_ref.is_none() && !v.is_empty() {
+                        case.archive_ref = Some(v.to_string());
                     }
-                    "saksansvarlig" | "saksansvarleg" | "ansvarlig" | "ansvarleg" => {
-                        case.owners = people(v);
-                        true
-                    }
-                    "saksbehandler" | "sakshandsamar" | "saksbeh" | "saksbehandlar" => {
-                        case.officers = people(v);
-                        true
-                    }
-                    "saksnr" | "saksnummer" | "sak nr" | "sak" | "saknr" => {
-                        if case.number.is_none() {
-                            case.number = casenum::parse_value(v);
-                        }
-                        true
-                    }
-                    "arkivsaksnr" | "arkivsak" | "vår ref" | "arkivreferanse" | "arkiv" | "journalpost" => {
-                        if case.archive_ref.is_none() && !v.is_empty() {
-                            case.archive_ref = Some(v.to_string());
-                        }
-                        true
-                    }
-                    "vedlegg" if !v.is_empty() => {
-                        case.attachments
-                            .extend(v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
-                        true
-                    }
-                    _ => false,
+                    true
+                } else if is(lc::FIELD_ATTACHMENTS) && !v.is_empty() {
+                    case.attachments
+                        .extend(v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+                    true
+                } else {
+                    false
                 };
                 if handled {
                     continue;
