@@ -28,6 +28,7 @@ pub mod c {
     pub const PROPOSER: &str = "proposer";
     pub const PROPOSAL: &str = "proposal";
     pub const DECISION: &str = "decision";
+    pub const NO_DECISION: &str = "no_decision";
     pub const VOTE_OBJECT: &str = "vote_object";
     pub const VOTE_VERB: &str = "vote_verb";
     pub const VOTE_AGAINST: &str = "vote_against";
@@ -62,6 +63,7 @@ pub mod c {
         PROPOSER,
         PROPOSAL,
         DECISION,
+        NO_DECISION,
         VOTE_OBJECT,
         VOTE_VERB,
         VOTE_AGAINST,
@@ -113,7 +115,7 @@ pub fn forms(concept: &str) -> &'static [String] {
 /// Whether `text` (any case, white space folded) is one of the concept's forms.
 pub fn is(concept: &str, text: &str) -> bool {
     let t = crate::util::fold(text).to_lowercase();
-    forms(concept).iter().any(|f| *f == t)
+    forms(concept).contains(&t)
 }
 
 /// The concept as a regex alternation (no group), longest form first; spaces match any run of

@@ -491,7 +491,7 @@ fn continues_list(content: &[&Line], rest: &[Line]) -> bool {
         _ => None,
     };
     let Some(last) = content.iter().rev().find_map(|l| number(l)) else { return false };
-    rest.iter().take(LIST_INTERRUPTION_MAX).find_map(|l| number(l)).is_some_and(|n| n == last + 1)
+    rest.iter().take(LIST_INTERRUPTION_MAX).find_map(number).is_some_and(|n| n == last + 1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

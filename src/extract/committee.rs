@@ -171,7 +171,8 @@ mod tests {
     #[test]
     fn deciding_body_of_a_treatment_line() {
         let r = Register::default();
-        let cases: &[(&str, Option<(Option<&str>, &str)>)] = &[
+        type Want<'a> = Option<(Option<&'a str>, &'a str)>;
+        let cases: &[(&str, Want)] = &[
             (
                 "Formannskaps behandling av sak 10/2026 i møte den 12.02.2026:",
                 Some((Some("FORMANNSKAP"), "Formannskapet")),

@@ -32,8 +32,8 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
         |t: &str, concept: &str| lexicon::forms(concept).iter().any(|f| t.starts_with(f.as_str()));
     let first_marker = top.iter().find(|t| starts_with(t, c::MINUTES) || starts_with(t, c::CASE_MARKER));
     let case_paper_first = first_marker.is_some_and(|t| !starts_with(t, c::MINUTES));
-    let protocol = !case_paper_first && first_marker.is_some()
-        || flat.lines.iter().any(|l| minutes::behandling(&l.text).is_some()) && !case_paper_first;
+    let protocol = !case_paper_first
+        && (first_marker.is_some() || flat.lines.iter().any(|l| minutes::behandling(&l.text).is_some()));
     if protocol {
         return Kind::Minutes;
     }

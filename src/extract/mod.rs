@@ -18,6 +18,7 @@ pub mod kind;
 pub mod meeting;
 pub mod minutes;
 pub mod plan;
+pub mod review;
 pub mod tables;
 pub mod votes;
 
