@@ -240,6 +240,10 @@ pub struct Point {
     /// True for an empty point (`-`, `–`, or nothing after a colon that announces a list).
     pub placeholder: bool,
     pub children: Vec<Point>,
+    /// A lead-in (`Følgende innspill gis:`) whose list follows as sibling points: part of the
+    /// text, not a point to follow up. (Added field.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lead_in: bool,
     /// Where the point was read. (Added field.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<At>,

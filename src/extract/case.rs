@@ -605,6 +605,7 @@ fn points(content: &[&Line]) -> Vec<Point> {
             text: if placeholder { String::new() } else { text },
             placeholder,
             children: Vec::new(),
+            lead_in: false,
             at: l.at,
         };
         stack.push(Open { depth, kind, label, point });
@@ -629,6 +630,9 @@ fn announce_placeholders(points: &mut [Point]) {
     for (i, p) in points.iter_mut().enumerate() {
         // a lead-in followed by sibling points announces them, not a missing list
         let followed = i + 1 < n && p.label.is_none();
+        if followed && p.children.is_empty() && p.text.trim_end().ends_with(':') {
+            p.lead_in = true;
+        }
         if p.children.is_empty() && !p.placeholder && !followed {
             let t = p.text.trim().to_lowercase();
             if t.ends_with(':') || t.contains("følgende") || t.contains("følgjande") {
@@ -637,6 +641,7 @@ fn announce_placeholders(points: &mut [Point]) {
                     text: String::new(),
                     placeholder: true,
                     children: Vec::new(),
+                    lead_in: false,
                     at: p.at,
                 });
             }

@@ -114,8 +114,16 @@ mod tests {
     }
 
     fn case(number: bool, proposal: bool, decision: bool) -> Case {
-        let point =
-            || vec![Point { label: None, text: "x".into(), placeholder: false, children: vec![], at: None }];
+        let point = || {
+            vec![Point {
+                label: None,
+                text: "x".into(),
+                placeholder: false,
+                children: vec![],
+                lead_in: false,
+                at: None,
+            }]
+        };
         Case {
             number: number.then(|| CaseNum { seq: 1, year: 2026, as_written: "1/26".into() }),
             title: None,
