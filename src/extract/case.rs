@@ -8,8 +8,9 @@
 //! (*Vedtak*) as point trees, attachments under *Vedlegg*, and references to other cases with the
 //! sentence they stand in.
 
-use super::{casenum, committee, dates, meeting::field, minutes, Line, LineKind};
+use super::{casenum, committee, dates, meeting::field, minutes, votes, Line, LineKind};
 use crate::config::Register;
+use crate::lexicon::{self, c as lc};
 use crate::record::{Case, CaseNum, CaseRef, Committee, Point, Section};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -51,7 +52,10 @@ fn heading_text(l: &Line) -> String {
 
 /// The special part a heading opens, if any.
 fn part_of(l: &Line) -> Option<Part> {
-    if l.is_item() || l.kind == LineKind::Table {
+    // a protocol numbers the proposals it sets against each other (`1)` / `Innstilling:`): an
+    // item whose whole text is a part heading with its colon is that heading
+    let labelled_heading = l.is_item() && l.text.trim_end().ends_with(':');
+    if l.is_item() && !labelled_heading || l.kind == LineKind::Table {
         return None;
     }
     let t = heading_text(l);
@@ -63,7 +67,7 @@ fn part_of(l: &Line) -> Option<Part> {
         Some(Part::Proposal)
     } else if DECISION.is_match(&t) {
         Some(Part::Decision)
-    } else if ATTACH.is_match(&t) {
+    } else if ATTACH.is_match(&t) && !labelled_heading {
         Some(Part::Attachments)
     } else {
         None
@@ -125,9 +129,17 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
         None if matches!(l.kind, LineKind::Heading(_)) || l.bold => casenum::parse_bare(t)?,
         None => return None,
     };
-    let title = rest
+    let mut title = rest
         .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '.'))
         .trim();
+    // a protocol's treatment line printed on the title's last line belongs to the body
+    if let Some(cut) = (1..title.len())
+        .rev()
+        .filter(|i| title.is_char_boundary(*i))
+        .find(|i| title[..*i].ends_with(' ') && minutes::behandling(&title[*i..]).is_some())
+    {
+        title = title[..cut].trim_end();
+    }
     Some((n, title.to_string()))
 }
 
@@ -232,7 +244,26 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
         let header_line = lines.get(*head);
         cases.push(one(&body, number.clone(), title.clone(), header_line, ctx, &mut warnings));
     }
-    (cases, warnings)
+    (dedupe(cases), warnings)
+}
+
+/// A case number seen twice (a meeting's case list, then the case itself) is one case: the
+/// occurrence with the most content is kept, at its own place.
+fn dedupe(cases: Vec<Case>) -> Vec<Case> {
+    let weight = |c: &Case| c.proposal.len() + c.decision.len() + c.sections.len() + c.votes.len();
+    let key = |c: &Case| c.number.as_ref().map(CaseNum::key);
+    let mut keep = vec![true; cases.len()];
+    for (i, c) in cases.iter().enumerate() {
+        let Some(k) = key(c) else { continue };
+        let best = cases
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| key(d).as_ref() == Some(&k))
+            .max_by_key(|(j, d)| (weight(d), usize::MAX - j))
+            .map(|(j, _)| j);
+        keep[i] = best == Some(i);
+    }
+    cases.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
 }
 
 fn one(
@@ -257,7 +288,10 @@ fn one(
         sections: Vec::new(),
         archive_ref: None,
         votes: Vec::new(),
+        at: header_line.or_else(|| body.first()).and_then(|l| l.at),
     };
+    // a case opened by `SAKSFRAMLEGG` without a number still has its title after the fields
+    let opened_by_marker = header_line.is_some_and(is_marker);
     let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
     if header_date.is_none() {
         if let Some(n) = &case.number {
@@ -284,41 +318,35 @@ fn one(
         }
         if !seen_section && !l.is_item() {
             if let Some((k, v)) = field(&l.text) {
-                let handled = match k.as_str() {
-                    "utvalg" | "utval" | "organ" => {
-                        case.committee = committee::from_field(v, ctx.register);
-                        true
+                let is = |concept: &str| lexicon::is(concept, &k);
+                let handled = if is(lc::FIELD_COMMITTEE) {
+                    case.committee = committee::from_field(v, ctx.register);
+                    true
+                } else if is(lc::FIELD_DATE) || is(lc::FIELD_MEETING_DATE) {
+                    case.date = case.date.take().or_else(|| dates::first_date(v, ctx.year));
+                    true
+                } else if is(lc::FIELD_OWNER) {
+                    case.owners = people(v);
+                    true
+                } else if is(lc::FIELD_OFFICER) {
+                    case.officers = people(v);
+                    true
+                } else if is(lc::FIELD_CASE_NUMBER) {
+                    if case.number.is_none() {
+                        case.number = casenum::parse_value(v);
                     }
-                    "dato" | "møtedato" | "møtedato og tid" => {
-                        case.date = case.date.take().or_else(|| dates::first_date(v, ctx.year));
-                        true
+                    true
+                } else if is(lc::FIELD_ARCHIVE) {
+                    if case.archive_ref.is_none() && !v.is_empty() {
+                        case.archive_ref = Some(v.to_string());
                     }
-                    "saksansvarlig" | "saksansvarleg" | "ansvarlig" | "ansvarleg" => {
-                        case.owners = people(v);
-                        true
-                    }
-                    "saksbehandler" | "sakshandsamar" | "saksbeh" | "saksbehandlar" => {
-                        case.officers = people(v);
-                        true
-                    }
-                    "saksnr" | "saksnummer" | "sak nr" | "sak" | "saknr" => {
-                        if case.number.is_none() {
-                            case.number = casenum::parse_value(v);
-                        }
-                        true
-                    }
-                    "arkivsaksnr" | "arkivsak" | "vår ref" | "arkivreferanse" | "arkiv" | "journalpost" => {
-                        if case.archive_ref.is_none() && !v.is_empty() {
-                            case.archive_ref = Some(v.to_string());
-                        }
-                        true
-                    }
-                    "vedlegg" if !v.is_empty() => {
-                        case.attachments
-                            .extend(v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
-                        true
-                    }
-                    _ => false,
+                    true
+                } else if is(lc::FIELD_ATTACHMENTS) && !v.is_empty() {
+                    case.attachments
+                        .extend(v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+                    true
+                } else {
+                    false
                 };
                 if handled {
                     continue;
@@ -326,7 +354,7 @@ fn one(
             }
         }
         if title.is_empty()
-            && case.number.is_some()
+            && (case.number.is_some() || opened_by_marker)
             && !seen_section
             && l.kind != LineKind::Table
             && !l.is_item()
@@ -336,8 +364,25 @@ fn one(
             title = l.text.clone();
             continue;
         }
+        // a flattened attachment table: a bare running number, then the attachment's title
+        let bare_number = |t: &str| !t.trim().is_empty() && t.trim().chars().all(|ch| ch.is_ascii_digit());
+        let in_attachments = current.as_ref().is_some_and(|(p, _, _)| *p == Part::Attachments);
+        let after_running_number = in_attachments
+            && current.as_ref().is_some_and(|(_, _, c)| c.last().is_some_and(|x| bare_number(&x.text)));
+        if in_attachments && bare_number(&l.text)
+            || after_running_number && part_of(l).is_none() && !l.is_item()
+        {
+            if let Some((_, _, content)) = current.as_mut() {
+                content.push(l);
+            }
+            continue;
+        }
         let opens = part_of(l);
-        if opens.is_some() || heading_like(l) {
+        // the first line under `Vedtak`/`Innstilling` is its text, however short
+        let first_of_points = current
+            .as_ref()
+            .is_some_and(|(p, _, c)| matches!(p, Part::Proposal | Part::Decision) && c.is_empty());
+        if opens.is_some() || heading_like(l) && !first_of_points {
             seen_section = true;
             if let Some(c) = current.take() {
                 parts.push(c);
@@ -351,8 +396,11 @@ fn one(
                 let list_started = content.first().is_some_and(|f| f.is_item());
                 let point_part = matches!(part, Part::Proposal | Part::Decision);
                 if point_part
-                    && (list_started && l.kind == LineKind::Para
-                        || minutes::is_vote(&l.text)
+                    && (list_started
+                        && l.kind == LineKind::Para
+                        && !continues_list(content, body.get(i..).unwrap_or_default())
+                        || votes::is_vote(&l.text)
+                        || minutes::is_motion(&l.text)
                         || l.kind == LineKind::Table)
                 {
                     let done = current.take();
@@ -390,7 +438,9 @@ fn one(
             Part::Attachments => {
                 for l in content {
                     let t = l.text.trim();
-                    if !t.is_empty() && t.chars().count() <= 200 {
+                    // a bare running number of a flattened attachment table is not a title
+                    let number_only = t.chars().all(|c| c.is_ascii_digit() || c == '.');
+                    if !t.is_empty() && !number_only && t.chars().count() <= 200 {
                         case.attachments.push(t.trim_end_matches(['.', ';']).to_string());
                     }
                 }
@@ -408,8 +458,7 @@ fn one(
             }
         }
     }
-    case.votes =
-        body.iter().filter(|l| !l.is_item() && minutes::is_vote(&l.text)).map(|l| l.text.clone()).collect();
+    case.votes = votes::find(body);
     // references: every case number written with a case word, except the case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
@@ -429,6 +478,20 @@ fn one(
         case.committee = ctx.committee.clone();
     }
     case
+}
+
+/// Most lines a paragraph may interrupt a numbered list and the list still go on after it.
+const LIST_INTERRUPTION_MAX: usize = 3;
+
+/// After a paragraph that interrupts a proposal's numbered list: whether the list goes on (the
+/// next numbered item within [`LIST_INTERRUPTION_MAX`] lines carries the next number).
+fn continues_list(content: &[&Line], rest: &[Line]) -> bool {
+    let number = |l: &Line| match &l.kind {
+        LineKind::Item { label: Some(lab), .. } => lab.trim_end_matches(['.', ')']).parse::<u32>().ok(),
+        _ => None,
+    };
+    let Some(last) = content.iter().rev().find_map(|l| number(l)) else { return false };
+    rest.iter().take(LIST_INTERRUPTION_MAX).find_map(number).is_some_and(|n| n == last + 1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -493,10 +556,6 @@ fn points(content: &[&Line]) -> Vec<Point> {
             }
         }
     }
-    // `Arbeidsutvalget legger fram følgende innstilling:` above the list only introduces it
-    let intro = content.first().is_some_and(|f| f.kind == LineKind::Para && f.text.trim_end().ends_with(':'))
-        && content.get(1).is_some_and(|n| n.is_item());
-    let content = if intro { content.get(1..).unwrap_or_default() } else { content };
     for (li, l) in content.iter().enumerate() {
         // an empty item directly above a deeper item only wraps it (a converter's artefact)
         if let LineKind::Item { level, .. } = l.kind {
@@ -522,7 +581,9 @@ fn points(content: &[&Line]) -> Vec<Point> {
             let pop = if kind == LabelKind::Para {
                 true
             } else if top.kind == LabelKind::Para {
-                false
+                // a numbered list after a paragraph is the proposal's own points, siblings of
+                // the lead-in (`Følgende innspill gis:` / `1. …`); bullets after it are its parts
+                kind == LabelKind::Number
             } else if top.depth > depth {
                 true
             } else if top.depth == depth {
@@ -544,6 +605,8 @@ fn points(content: &[&Line]) -> Vec<Point> {
             text: if placeholder { String::new() } else { text },
             placeholder,
             children: Vec::new(),
+            lead_in: false,
+            at: l.at,
         };
         stack.push(Open { depth, kind, label, point });
     }
@@ -552,14 +615,25 @@ fn points(content: &[&Line]) -> Vec<Point> {
 }
 
 fn is_bullet(label: &str) -> bool {
-    matches!(label, "-" | "*" | "•" | "–" | "▪" | "◦" | "●" | "o" | "")
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => true,
+        (Some(c), None) => c == 'o' || crate::model::BULLETS.contains(&c),
+        _ => false,
+    }
 }
 
 /// A point that announces a list (ends with `:`, or says `følgende`/`følgjande`) but has no
 /// sub-points gets a placeholder child.
 fn announce_placeholders(points: &mut [Point]) {
-    for p in points.iter_mut() {
-        if p.children.is_empty() && !p.placeholder {
+    let n = points.len();
+    for (i, p) in points.iter_mut().enumerate() {
+        // a lead-in followed by sibling points announces them, not a missing list
+        let followed = i + 1 < n && p.label.is_none();
+        if followed && p.children.is_empty() && p.text.trim_end().ends_with(':') {
+            p.lead_in = true;
+        }
+        if p.children.is_empty() && !p.placeholder && !followed {
             let t = p.text.trim().to_lowercase();
             if t.ends_with(':') || t.contains("følgende") || t.contains("følgjande") {
                 p.children.push(Point {
@@ -567,6 +641,8 @@ fn announce_placeholders(points: &mut [Point]) {
                     text: String::new(),
                     placeholder: true,
                     children: Vec::new(),
+                    lead_in: false,
+                    at: p.at,
                 });
             }
         } else {

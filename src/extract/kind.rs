@@ -7,6 +7,7 @@
 //! Language: bokmål and nynorsk marker words counted; null when too few.
 
 use super::{casenum, minutes, Flat, LineKind};
+use crate::lexicon::{self, c};
 use crate::record::{Case, Kind};
 
 /// `Vedlegg til sak 12/24` near the top: the case the attachment belongs to.
@@ -25,13 +26,14 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
     if top.iter().take(4).any(|t| t.starts_with("vedlegg") && !casenum::find_prefixed(t).is_empty()) {
         return Kind::Attachment;
     }
-    let protocol = top.iter().any(|t| {
-        t.contains("møteprotokoll")
-            || t.contains("saksprotokoll")
-            || t.starts_with("protokoll")
-            || t.starts_with("referat")
-            || t.starts_with("møtereferat")
-    }) || flat.lines.iter().any(|l| minutes::behandling(&l.text).is_some());
+    // the document's own marker starts a line; a word inside a line (an attachment named
+    // `Saksprotokoll …` in a saksframlegg) is a mention
+    let starts_with =
+        |t: &str, concept: &str| lexicon::forms(concept).iter().any(|f| t.starts_with(f.as_str()));
+    let first_marker = top.iter().find(|t| starts_with(t, c::MINUTES) || starts_with(t, c::CASE_MARKER));
+    let case_paper_first = first_marker.is_some_and(|t| !starts_with(t, c::MINUTES));
+    let protocol = !case_paper_first
+        && (first_marker.is_some() || flat.lines.iter().any(|l| minutes::behandling(&l.text).is_some()));
     if protocol {
         return Kind::Minutes;
     }

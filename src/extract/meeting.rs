@@ -5,6 +5,7 @@
 
 use super::{committee, dates, fold, minutes, Line, LineKind};
 use crate::config::Register;
+use crate::lexicon::{self, c as lc};
 use crate::record::{Committee, Meeting};
 
 /// Split `Key: value` (key of at most four words).
@@ -17,32 +18,57 @@ pub fn field(text: &str) -> Option<(String, &str)> {
     Some((key, v.trim()))
 }
 
-const DATE_KEYS: &[&str] =
-    &["møtedato", "dato og tid", "møtetid", "tid og stad", "tid og sted", "dato/tid", "møtedato og tid"];
-const PLACE_KEYS: &[&str] = &["møtested", "møtestad", "sted", "stad", "møterom"];
+/// How many lines below a `Dato:` field a time field may stand to make it the meeting's date.
+const TIME_FIELD_NEAR: usize = 3;
+
+/// A `Tidspunkt: 14:15 - 14:30` / `Tid: kl. 10.00` field: the start and end.
+fn time_field(text: &str) -> Option<(String, Option<String>)> {
+    let (k, v) = field(text)?;
+    if !lexicon::is(lc::FIELD_TIME, &k) {
+        return None;
+    }
+    let v = v.trim();
+    if let Some((a, b)) = dates::span(v) {
+        return Some((a, Some(b)));
+    }
+    dates::time_after_kl(v).or_else(|| dates::time_after_kl(&format!("kl {v}")))
+}
 
 /// The meeting, and the committee named on the meeting line (if any).
 pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Committee>) {
     let place = lines.iter().take(60).find_map(|l| {
         let (k, v) = field(&l.text)?;
-        (PLACE_KEYS.contains(&k.as_str()) && !v.is_empty()).then(|| v.trim_end_matches('.').to_string())
+        (lexicon::is(lc::FIELD_PLACE, &k) && !v.is_empty()).then(|| v.trim_end_matches('.').to_string())
     });
-    for l in lines.iter().take(60) {
+    for (i, l) in lines.iter().enumerate().take(60) {
         if l.is_item() || l.kind == LineKind::Table {
             continue;
         }
         let text = &l.text;
-        let by_field = field(text).filter(|(k, _)| DATE_KEYS.contains(&k.as_str())).map(|(_, v)| v);
+        // `Dato:` is the meeting's date when a time field stands beside it
+        let timed = || lines.iter().skip(i + 1).take(TIME_FIELD_NEAR).any(|n| time_field(&n.text).is_some());
+        let by_field = field(text)
+            .filter(|(k, _)| {
+                lexicon::is(lc::FIELD_MEETING_DATE, k) || lexicon::is(lc::FIELD_DATE, k) && timed()
+            })
+            .map(|(_, v)| v);
         let starts_with_date = dates::find_dates(text, None).first().is_some_and(|(at, _)| *at <= 3)
             && dates::time_after_kl(text).is_some()
             && text.chars().count() <= 120;
         let candidate = by_field.or(starts_with_date.then_some(text.as_str()));
         let Some(v) = candidate else { continue };
         let Some(date) = dates::first_date(v, None) else { continue };
-        let (start, end) = match dates::time_after_kl(v) {
+        let (mut start, mut end) = match dates::time_after_kl(v) {
             Some((s, e)) => (Some(s), e),
             None => (None, None),
         };
+        if start.is_none() && by_field.is_some() {
+            // `Dato:` and `Tidspunkt:` on lines (or table cells) of their own
+            if let Some((s, e)) = lines.iter().take(60).find_map(|l| time_field(&l.text)) {
+                start = Some(s);
+                end = e;
+            }
+        }
         let c = starts_with_date.then(|| committee::find(text, register, false)).flatten();
         return (Some(Meeting { date, start, end, place }), c);
     }
@@ -60,10 +86,24 @@ pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Com
 pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
     for l in lines.iter().take(40) {
         if let Some((k, v)) = field(&l.text) {
-            if matches!(k.as_str(), "utvalg" | "utval" | "organ" | "møte i" | "styre, råd, utvalg") {
+            if lexicon::is(lc::FIELD_COMMITTEE, &k) {
                 return committee::from_field(v, register);
             }
         }
+    }
+    // a protocol or invitation header: the marker line, then the body's name on a line of its own
+    for w in lines.iter().take(12).collect::<Vec<_>>().windows(2) {
+        let [m, name] = w else { continue };
+        let marker = lexicon::is(lc::MINUTES, &m.text) || lexicon::is(lc::INVITATION, &m.text);
+        if marker {
+            if let Some(c) = committee::body_name(&name.text, register) {
+                return Some(c);
+            }
+        }
+    }
+    // a protocol: the body whose treatment this is (`Formannskaps behandling av sak …`)
+    if let Some(c) = lines.iter().take(80).find_map(|l| committee::from_treatment(&l.text, register)) {
+        return Some(c);
     }
     lines
         .iter()

@@ -93,6 +93,7 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
         let Some(c) = cols(head) else { continue };
         used.push(ti);
         let title = caption_before(&flat.lines, ti).unwrap_or_else(|| title0.clone());
+        let table_at = flat.lines.iter().find(|l| l.table == Some(ti)).and_then(|l| l.at);
         let mut items = Vec::new();
         let text_of = |row: &[Option<&Cell>], i: Option<usize>| -> Option<String> {
             let s = tables::squash(&row.get(i?).copied().flatten()?.text());
@@ -133,6 +134,7 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
                 status_text,
                 responsible: text_of(row, c.responsible),
                 deadline: text_of(row, c.deadline),
+                at: table_at,
             });
         }
         let period = period(&title).or_else(|| period(&title0));
@@ -170,6 +172,7 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
                         status_text: None,
                         responsible: None,
                         deadline: None,
+                        at: l.at,
                     });
                 }
             }

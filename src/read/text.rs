@@ -125,7 +125,7 @@ pub fn parse_within(text: &str, limits: &Limits, started: Instant) -> Result<Doc
         Cow::Borrowed(text)
     };
     let mut lines = Lines { it: text.split('\n').peekable(), no: 1 };
-    let mut p = Parser { doc: Document::new(Format::Text), indents: Vec::new(), nodes: 0 };
+    let mut p = Parser { doc: Document::new(Format::Text), indents: Vec::new(), nodes: 0, last_item: None };
     let mut checked_at = 0usize;
     while let Some(line) = lines.peek() {
         if lines.no >= checked_at + 1024 {
@@ -183,15 +183,42 @@ pub fn parse_within(text: &str, limits: &Limits, started: Instant) -> Result<Doc
         if let Some(item) = list_item(line) {
             // continuation lines: directly below, not blank, not themselves structure
             let mut body = item.text.to_string();
+            let mut cont_indent: Option<usize> = None;
             lines.advance();
             while let Some(next) = lines.peek() {
                 if next.trim().is_empty() || is_structure(next) {
                     break;
                 }
+                // a bare label line (`1)`) takes the next line as its text; after that, a line
+                // that closes with `:` ends the item (it announces what follows), and a short
+                // heading-like line (`Vedtak`, `Begrunnelse:`) starts a block of its own
+                if !body.trim().is_empty() && (body.trim_end().ends_with(':') || item_heading_like(next)) {
+                    break;
+                }
+                if cont_indent.is_none() {
+                    cont_indent = Some(indent_width(next));
+                }
                 push_line(&mut body, next.trim());
                 lines.advance();
             }
-            let level = p.level_for(item.indent);
+            // a bullet like the one above, indented between that bullet and its wrapped lines, is
+            // its sibling (a printed list whose bullets drift by a column or two), not its child
+            let level = match p.last_item.take() {
+                Some(prev)
+                    if !item.ordered
+                        && prev.label == item.label
+                        && item.indent > prev.indent
+                        && prev.cont_indent.is_some_and(|c| item.indent < c) =>
+                {
+                    if let Some(top) = p.indents.last_mut() {
+                        *top = item.indent;
+                    }
+                    prev.level
+                }
+                _ => p.level_for(item.indent),
+            };
+            p.last_item =
+                Some(LastItem { label: item.label.clone(), indent: item.indent, level, cont_indent });
             let label = item.label.clone();
             p.push(Block::ListItem {
                 level,
@@ -204,6 +231,7 @@ pub fn parse_within(text: &str, limits: &Limits, started: Instant) -> Result<Doc
         }
         // a paragraph: this line plus hard-wrapped continuations
         p.indents.clear();
+        p.last_item = None;
         let mut body = line.trim().to_string();
         let mut bold_markers = body.matches("**").count();
         let mut prev_raw = line;
@@ -251,6 +279,16 @@ struct Parser {
     indents: Vec<usize>,
     /// Blocks made so far (table cells included), for the budget.
     nodes: u64,
+    /// The list item just read (cleared by anything else).
+    last_item: Option<LastItem>,
+}
+
+struct LastItem {
+    label: String,
+    indent: usize,
+    level: u8,
+    /// Indentation of its first wrapped line, if it wrapped.
+    cont_indent: Option<usize>,
 }
 
 impl Parser {
@@ -288,8 +326,32 @@ fn push_line(body: &mut String, b: &str) {
     body.push_str(b);
 }
 
+/// Most words of a line that reads as a heading inside a list (`Vedtak`, `Begrunnelse:`).
+const ITEM_HEADING_MAX_WORDS: usize = 2;
+
+/// A short line that starts a block of its own below a list item: at most
+/// [`ITEM_HEADING_MAX_WORDS`] words, capitalised, and no sentence punctuation (or a closing `:`).
+fn item_heading_like(line: &str) -> bool {
+    let t = line.trim();
+    let words = t.split_whitespace().count();
+    (1..=ITEM_HEADING_MAX_WORDS).contains(&words)
+        && t.chars().next().is_some_and(char::is_uppercase)
+        && !t.ends_with(['.', ',', ';', '!', '?', ')'])
+        && !t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A line that ends in a word that cannot end a sentence (`i`, `og`, `på`: the lexicon's
+/// function words): the next line continues it, whatever its case or length.
+fn ends_open(prev: &str) -> bool {
+    let last = prev.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+    !last.is_empty() && crate::lexicon::is(crate::lexicon::c::FUNCTION_WORD, last)
+}
+
 /// Whether `next` continues the paragraph line `prev` (hard wrapping).
 fn is_wrapped(prev: &str, next: &str) -> bool {
+    if ends_open(prev) && !looks_like_field(next) {
+        return true;
+    }
     let n = next.trim_start();
     let starts_lower = n.chars().next().is_some_and(|c| c.is_lowercase());
     let p = prev.trim_end();
@@ -352,7 +414,21 @@ fn list_item(line: &str) -> Option<ListLine<'_>> {
     let indent = indent_width(line);
     let t = line.trim_start_matches([' ', '\t', '\u{a0}']);
     // bullets
-    for b in ['-', '*', '•', '–', '▪', '◦', '●'] {
+    // `o` is a bullet only when indented under something (Word's second-level bullet in print)
+    if indent > 0 {
+        if let Some(rest) = t.strip_prefix("o ").or_else(|| t.strip_prefix("o\t")) {
+            if rest.trim_start().starts_with(char::is_uppercase) {
+                return Some(ListLine {
+                    indent,
+                    label: "o".to_string(),
+                    ordered: false,
+                    text: rest.trim_start(),
+                });
+            }
+        }
+    }
+    for b in crate::model::BULLETS {
+        let b = *b;
         if let Some(rest) = t.strip_prefix(b) {
             if rest.trim().is_empty() && b != '*' {
                 return Some(ListLine { indent, label: b.to_string(), ordered: false, text: "" });
