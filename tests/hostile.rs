@@ -475,3 +475,16 @@ fn runaway_templates_are_stopped_and_named() {
         assert!(!out.exists());
     }
 }
+
+/// Which store errors fail one document (the batch goes on) and which stop the batch.
+#[test]
+fn store_errors_of_one_record_fail_that_record_only() {
+    use saksflyt::store::{is_busy, is_document_error, StoreError};
+    let e = |code| StoreError::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None));
+    assert!(is_document_error(&e(rusqlite::ffi::SQLITE_TOOBIG)));
+    assert!(is_document_error(&e(rusqlite::ffi::SQLITE_CONSTRAINT)));
+    assert!(!is_document_error(&e(rusqlite::ffi::SQLITE_IOERR)));
+    assert!(!is_document_error(&e(rusqlite::ffi::SQLITE_CORRUPT)));
+    assert!(is_busy(&e(rusqlite::ffi::SQLITE_BUSY)) && is_busy(&e(rusqlite::ffi::SQLITE_LOCKED)));
+    assert!(!is_busy(&e(rusqlite::ffi::SQLITE_TOOBIG)));
+}
