@@ -40,22 +40,26 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in &a.files {
-        let result = std::fs::read(path).map_err(saksflyt::read::ReadError::from).and_then(|bytes| {
-            if bytes.len() as u64 > limits.max_file_bytes {
-                return Err(saksflyt::read::ReadError::TooLarge {
-                    size: bytes.len() as u64,
-                    limit: limits.max_file_bytes,
-                });
-            }
+        let started = std::time::Instant::now();
+        let result = saksflyt::read::load(path, &limits).and_then(|bytes| {
             let doc = read_bytes(path, &bytes, &limits)?;
             Ok((doc, saksflyt::util::sha256_hex(&bytes)))
         });
         match result {
             Ok((doc, sha256)) => {
                 let source = Source { path: path.display().to_string(), format: doc.format, sha256 };
-                let record = saksflyt::extract::extract(&doc, source, &register);
-                if a.explain {
-                    write!(out, "{}", explain(&record, &doc))?;
+                let explain_doc = a.explain.then(|| doc.clone());
+                let record =
+                    match saksflyt::store::ingest::extract_within(doc, source, &register, &limits, started) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            failed = true;
+                            eprintln!("saksflyt: {}: {e}", path.display());
+                            continue;
+                        }
+                    };
+                if let Some(doc) = &explain_doc {
+                    write!(out, "{}", explain(&record, doc))?;
                     continue;
                 }
                 let json = if many {
