@@ -40,6 +40,7 @@ pub mod c {
     pub const MOTION_INTRO: &str = "motion_intro";
     pub const BODY_HEAD: &str = "body_head";
     pub const FUNCTION_WORD: &str = "function_word";
+    pub const PLAN_WORD: &str = "plan_word";
     pub const INVITATION: &str = "invitation";
     pub const MINUTES: &str = "minutes";
     pub const LANGUAGE_MARKER: &str = "language_marker";
@@ -76,6 +77,7 @@ pub mod c {
         MOTION_INTRO,
         BODY_HEAD,
         FUNCTION_WORD,
+        PLAN_WORD,
         INVITATION,
         MINUTES,
         LANGUAGE_MARKER,

@@ -363,6 +363,15 @@ fn layout_classes_give_their_facts() {
     assert_eq!(r.cases.len(), 2);
     assert_eq!(votes(&r), vec![(None, None, true)]);
 
+    // an action plan written as headings with bullets inside a case paper, in nynorsk, for a
+    // body outside the register
+    let r = rec("plan_inside_case_paper");
+    assert_eq!(r.kind, saksflyt::record::Kind::CasePaper);
+    assert_eq!(committee(&r), "Lokalt samarbeidsutval Sunnhordland");
+    let p = r.plans.first().expect("a plan inside the case paper");
+    assert_eq!(p.items.len(), 4);
+    assert_eq!(p.items[2].goal.as_deref(), Some("Betre kosthald blant eldre"));
+
     // a route table with several rows: the first row gives committee, date and case number
     let r = rec("route_table_rows");
     assert_eq!(committee(&r), "Hovedutvalg for oppvekst");

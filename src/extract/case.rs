@@ -84,6 +84,11 @@ fn part_of(l: &Line) -> Option<Part> {
     }
 }
 
+/// A line that opens a proposal or a decision (`Forslag til vedtak`, `Vedtak`).
+pub fn opens_points(l: &Line) -> bool {
+    matches!(part_of(l), Some(Part::Proposal | Part::Decision))
+}
+
 /// A line that reads as a heading: a heading block, a bold short line, or a short line without
 /// closing punctuation.
 pub fn heading_like(l: &Line) -> bool {

@@ -49,7 +49,8 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
     }
     let headings = flat.lines.iter().filter(|l| matches!(l.kind, LineKind::Heading(_))).count();
     let has_points = cases.iter().any(|c| !c.proposal.is_empty() || !c.decision.is_empty());
-    if headings >= 6 && !has_points && flat.lines.len() <= headings * 8 {
+    // a paper that opens with a case marker (SAKSFRAMLEGG) is a case paper, however many headings
+    if headings >= 6 && !has_points && flat.lines.len() <= headings * 8 && !case_paper_first {
         return Kind::Presentation;
     }
     if !cases.is_empty() {
