@@ -598,10 +598,9 @@ const MAX_MARKS: usize = 2_000;
 /// Remember a painted path that could be a bullet: a small, roughly square dot, circle or square.
 fn note_mark(out: &mut Page, b: [f32; 4], shape_ok: bool) {
     let (w, h) = (b[2] - b[0], b[3] - b[1]);
-    if shape_ok && (1.0..=8.0).contains(&w) && (1.0..=8.0).contains(&h) && (w / h - 1.0).abs() < 0.35 {
-        if out.marks.len() < MAX_MARKS {
-            out.marks.push(b);
-        }
+    let small = (1.0..=8.0).contains(&w) && (1.0..=8.0).contains(&h) && (w / h - 1.0).abs() < 0.35;
+    if shape_ok && small && out.marks.len() < MAX_MARKS {
+        out.marks.push(b);
     }
 }
 
