@@ -23,8 +23,23 @@ pub struct Limits {
     pub max_part_bytes: u64,
     /// Most pages read from a PDF.
     pub max_pages: u32,
-    /// Wall-clock bound for reading one file, in milliseconds.
+    /// Wall-clock bound for reading one file, in milliseconds (each page read by OCR adds
+    /// its own bound, see `read::pdf`).
     pub max_millis: u64,
+    /// OCR of PDF pages without a text layer.
+    pub ocr: Ocr,
+}
+
+/// Whether PDF pages without a text layer (scans) are read with OCR (tesseract).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ocr {
+    /// When tesseract is installed; otherwise a warning says how to enable it.
+    #[default]
+    Auto,
+    /// Never; such pages keep a warning.
+    Off,
+    /// Always: a page that needs OCR and cannot get it is an error.
+    Require,
 }
 
 impl Default for Limits {
@@ -35,6 +50,7 @@ impl Default for Limits {
             max_part_bytes: 100 * 1024 * 1024,
             max_pages: 2000,
             max_millis: 30_000,
+            ocr: Ocr::Auto,
         }
     }
 }
@@ -67,6 +83,8 @@ pub enum ReadError {
     Encoding(String),
     #[error("reading took longer than {0} ms")]
     Timeout(u64),
+    #[error("OCR required but not possible: {0}")]
+    Ocr(String),
     #[error("reader failed unexpectedly: {0}")]
     Internal(String),
 }

@@ -64,6 +64,8 @@ pub struct Page {
     pub glyphs: Vec<Glyph>,
     pub text: String,
     pub shapes: Vec<Shape>,
+    /// Images painted (image XObjects and inline images).
+    pub images: usize,
     /// Small painted dots, circles and squares (candidate list bullets drawn as shapes).
     pub marks: Vec<[f32; 4]>,
     /// The page's operators could not all be read.
@@ -141,6 +143,11 @@ impl<'d> Interp<'d> {
             timed_out: false,
             ops: 0,
         }
+    }
+
+    /// Move the deadline later (time spent outside the interpreter, e.g. OCR).
+    pub fn extend_deadline(&mut self, d: std::time::Duration) {
+        self.deadline += d;
     }
 
     /// Run one page. `page_id` is the page dictionary.
@@ -493,6 +500,8 @@ impl<'d> Interp<'d> {
                         }
                     }
                 }
+                // inline images (only "any image painted" matters)
+                "BI" | "ID" | "EI" => out.images += 1,
                 "Do" => {
                     if let Some(Object::Name(n)) = a.first() {
                         self.form(resources, n, &gs, out, forms);
@@ -525,6 +534,10 @@ impl<'d> Interp<'d> {
             return;
         }
         let Ok(Object::Stream(stream)) = doc.get_object(*id) else { return };
+        if matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Image") {
+            out.images += 1;
+            return;
+        }
         if !matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Form") {
             return;
         }
