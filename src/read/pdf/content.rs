@@ -252,6 +252,8 @@ impl<'d> Interp<'d> {
         // bounding box of the current path in device space, and whether it has curves
         let mut pbox = EMPTY_BOX;
         let mut curved = false;
+        // marked content: an `/ActualText` span replaces the glyphs shown inside it
+        let mut marked: Vec<Option<(String, usize)>> = Vec::new();
 
         for op in Content::decode_iter(content) {
             let Ok(op) = op else {
@@ -502,6 +504,28 @@ impl<'d> Interp<'d> {
                 }
                 // inline images (only "any image painted" matters)
                 "BI" | "ID" | "EI" => out.images += 1,
+                "BMC" if marked.len() < 256 => marked.push(None),
+                "BDC" if marked.len() < 256 => {
+                    let props = match a.get(1) {
+                        Some(Object::Dictionary(d)) => Some(d),
+                        Some(Object::Name(n)) => resources
+                            .and_then(|r| dict_get(doc, r, b"Properties"))
+                            .and_then(|o| o.as_dict().ok())
+                            .and_then(|p| dict_get(doc, p, n))
+                            .and_then(|o| o.as_dict().ok()),
+                        _ => None,
+                    };
+                    let actual = props.and_then(|d| match dict_get(doc, d, b"ActualText") {
+                        Some(Object::String(b, _)) => Some(text_string(b)),
+                        _ => None,
+                    });
+                    marked.push(actual.map(|t| (t, out.glyphs.len())));
+                }
+                "EMC" => {
+                    if let Some(Some((text, first))) = marked.pop() {
+                        actual_text(out, &text, first);
+                    }
+                }
                 "Do" => {
                     if let Some(Object::Name(n)) = a.first() {
                         self.form(resources, n, &gs, out, forms);
@@ -597,6 +621,34 @@ impl<'d> Interp<'d> {
             *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
         });
     }
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one, else PDFDocEncoding
+/// (taken as Latin-1, which it equals for letters).
+fn text_string(b: &[u8]) -> String {
+    let t = if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> =
+            rest.chunks(2).map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)])).collect();
+        char::decode_utf16(units).filter_map(Result::ok).collect()
+    } else if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        String::from_utf8_lossy(rest).into_owned()
+    } else {
+        b.iter().map(|&c| c as char).collect()
+    };
+    super::fonts::clean_text(&t)
+}
+
+/// Replace the glyphs shown since `first` by one glyph carrying `text` over their extent (a span
+/// with `/ActualText`: typst's hyphens, ligatures and symbols drawn from other glyphs).
+fn actual_text(out: &mut Page, text: &str, first: usize) {
+    let Some(head) = out.glyphs.get(first).cloned() else { return };
+    let x0 = out.glyphs.iter().skip(first).map(|g| g.x0).fold(f32::MAX, f32::min);
+    let x1 = out.glyphs.iter().skip(first).map(|g| g.x1).fold(f32::MIN, f32::max);
+    out.text.truncate(head.start as usize);
+    out.glyphs.truncate(first);
+    let start = out.text.len() as u32;
+    out.text.push_str(text);
+    out.glyphs.push(Glyph { x0, x1, start, end: out.text.len() as u32, ..head });
 }
 
 const EMPTY_BOX: [f32; 4] = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];

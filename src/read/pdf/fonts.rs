@@ -429,6 +429,8 @@ pub fn clean_text(t: &str) -> String {
             // Symbol / Wingdings bullets reached through private-use code points
             '\u{F0B7}' | '\u{F06C}' | '\u{F0A7}' | '\u{F076}' | '\u{F0D8}' | '\u{F0FC}' => out.push('•'),
             '\u{F02D}' => out.push('–'),
+            // a soft hyphen that is shown marks a line-end hyphenation (typst's `/ActualText`)
+            '\u{00AD}' => out.push('-'),
             '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => out.push(' '),
             '\0' => {}
             c if (c as u32) < 32 && c != '\t' => {}
@@ -752,9 +754,9 @@ const TIMES: [u16; 95] = [
 const TIMES_BOLD: [u16; 95] = [
     250, 333, 555, 500, 500, 1000, 833, 278, 333, 333, 500, 570, 250, 333, 250, 278, 500, 500, 500, 500, 500,
     500, 500, 500, 500, 500, 333, 333, 570, 570, 570, 500, 930, 722, 667, 722, 722, 667, 611, 778, 778, 389,
-    500, 778, 667, 944, 722, 611, 722, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 333, 278, 333, 581, 500,
-    333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500, 556, 556, 444, 389, 333,
-    556, 500, 722, 500, 500, 444, 394, 220, 394, 520, 0,
+    500, 778, 667, 944, 722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 333, 278, 333, 581,
+    500, 333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500, 556, 556, 444, 389,
+    333, 556, 500, 722, 500, 500, 444, 394, 220, 394, 520,
 ];
 
 #[cfg(test)]
@@ -772,6 +774,26 @@ mod tests {
         assert_eq!(m.get(&0x21).map(String::as_str), Some("ù"));
         assert_eq!(m.get(&0x30).map(String::as_str), Some("Å"));
         assert_eq!(m.get(&0x31).map(String::as_str), Some("«"));
+    }
+
+    #[test]
+    fn standard_14_widths_by_letter() {
+        // Adobe AFM widths: (font, char, width)
+        for (font, c, w) in [
+            ("Times-Bold", 'O', 778.0),
+            ("Times-Bold", 'P', 611.0),
+            ("Times-Bold", 'W', 1000.0),
+            ("Times-Bold", 'a', 500.0),
+            ("Times-Bold", '~', 520.0),
+            ("Times-Roman", 'O', 722.0),
+            ("Helvetica", 'l', 222.0),
+            ("Helvetica-Bold", 'l', 278.0),
+            ("Courier", 'l', 600.0),
+        ] {
+            let mut m = HashMap::new();
+            standard_widths(font, &mut m);
+            assert_eq!(m.get(&(c as u32)), Some(&w), "{font} {c}");
+        }
     }
 
     #[test]

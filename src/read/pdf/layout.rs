@@ -306,8 +306,8 @@ fn join_line(text: &mut String, flags: &mut Vec<Flags>, next: &str, next_flags: 
         && !keep_words.contains(&next_first.trim_end_matches([',', '.', ';', ':']))
     {
         // a short prefix broken at its hyphen: e- / meldingssystem
-    } else if next.starts_with('_') {
-        // an identifier or address broken before an underscore
+    } else if next.starts_with('_') || (text.ends_with('-') && next.starts_with('/')) {
+        // an identifier or address broken before an underscore; `føde-` / `/barselavdelinga`
     } else if !text.is_empty() {
         let prev = flags.last().copied().unwrap_or((false, false));
         let nf = next_flags.first().copied().unwrap_or((false, false));
