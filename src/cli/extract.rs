@@ -23,6 +23,9 @@ pub struct ExtractArgs {
     /// Committee register (TOML); default: ./saksflyt.toml if present, else the built-in one
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// OCR of PDF pages without a text layer: auto (when tesseract is installed), off, require
+    #[arg(long, value_enum, default_value = "auto")]
+    pub ocr: super::OcrArg,
 }
 
 #[derive(Args, Debug)]
@@ -30,7 +33,7 @@ pub struct SchemaArgs {}
 
 pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let register = Register::discover(a.config.as_deref())?;
-    let limits = Limits::default();
+    let limits = Limits { ocr: a.ocr.into(), ..Limits::default() };
     let many = a.files.len() > 1;
     let mut failed = false;
     let stdout = std::io::stdout();
