@@ -27,6 +27,9 @@ pub struct ExtractArgs {
     /// from (block index, and the line, paragraph or page in the file)
     #[arg(long)]
     pub explain: bool,
+    /// OCR of PDF pages without a text layer: auto (when tesseract is installed), off, require
+    #[arg(long, value_enum, default_value = "auto")]
+    pub ocr: super::OcrArg,
 }
 
 #[derive(Args, Debug)]
@@ -34,7 +37,7 @@ pub struct SchemaArgs {}
 
 pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let register = Register::discover(a.config.as_deref())?;
-    let limits = Limits::default();
+    let limits = Limits { ocr: a.ocr.into(), ..Limits::default() };
     let many = a.files.len() > 1;
     let mut failed = false;
     let stdout = std::io::stdout();
