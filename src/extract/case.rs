@@ -214,6 +214,12 @@ fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
             continue;
         }
         if same(&n) {
+            // the same header again (a case list's entry, then the case's own heading): the case
+            // starts at the later one; a treatment line under its header changes nothing
+            let is_header = !title.is_empty();
+            if let Some(last) = out.last_mut().filter(|c| is_header && !c.3.is_empty()) {
+                *last = (i, i, Some(n), title);
+            }
             continue;
         }
         out.push((i, i, Some(n), title));
@@ -259,9 +265,11 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
 }
 
 /// A case number seen twice (a meeting's case list, then the case itself) is one case: the
-/// occurrence with the most content is kept, at its own place.
+/// occurrence with the most proposal, decision and votes is kept, at its own place.
 fn dedupe(cases: Vec<Case>) -> Vec<Case> {
-    let weight = |c: &Case| c.proposal.len() + c.decision.len() + c.sections.len() + c.votes.len();
+    // content that only the case itself has; a tie goes to the later occurrence (a meeting's
+    // case list comes before the cases)
+    let weight = |c: &Case| c.proposal.len() + c.decision.len() + c.votes.len();
     let key = |c: &Case| c.number.as_ref().map(CaseNum::key);
     let mut keep = vec![true; cases.len()];
     for (i, c) in cases.iter().enumerate() {
@@ -270,7 +278,7 @@ fn dedupe(cases: Vec<Case>) -> Vec<Case> {
             .iter()
             .enumerate()
             .filter(|(_, d)| key(d).as_ref() == Some(&k))
-            .max_by_key(|(j, d)| (weight(d), usize::MAX - j))
+            .max_by_key(|(j, d)| (weight(d), *j))
             .map(|(j, _)| j);
         keep[i] = best == Some(i);
     }
@@ -757,6 +765,42 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_case_list_before_the_cases_does_not_make_cases() {
+        let lines: Vec<Line> = [
+            "Saksliste",
+            "PS 1/26 Godkjenning av protokoll",
+            "PS 2/26 Budsjett Offl. § 13",
+            "PS 1/26 Godkjenning av protokoll",
+            "Ungdomsrådets behandling av sak 1/2026 i møte den 20.01.2026:",
+            "Vedtak",
+            "Protokollen godkjennes.",
+            "PS 2/26 Budsjett",
+        ]
+        .iter()
+        .map(|t| line(t))
+        .collect();
+        let register = Register::default();
+        let ctx = Ctx { register: &register, meeting_date: None, year: Some(2026), committee: None };
+        let (cases, _) = extract(&lines, &ctx);
+        let got: Vec<(String, String, usize)> = cases
+            .iter()
+            .map(|c| {
+                let n = c.number.as_ref().map(|n| n.key()).unwrap_or_default();
+                (n, c.title.clone().unwrap_or_default(), c.decision.len())
+            })
+            .collect();
+        // one case per number, from its own heading (title without the list's columns), with
+        // its decision; the treatment line under a header does not start another case
+        assert_eq!(
+            got,
+            vec![
+                ("1/2026".to_string(), "Godkjenning av protokoll".to_string(), 1),
+                ("2/2026".to_string(), "Budsjett".to_string(), 0)
+            ]
+        );
     }
 
     #[test]
