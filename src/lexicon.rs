@@ -40,8 +40,10 @@ pub mod c {
     pub const MOTION_INTRO: &str = "motion_intro";
     pub const BODY_HEAD: &str = "body_head";
     pub const FUNCTION_WORD: &str = "function_word";
+    pub const PLAN_WORD: &str = "plan_word";
     pub const INVITATION: &str = "invitation";
     pub const MINUTES: &str = "minutes";
+    pub const LANGUAGE_MARKER: &str = "language_marker";
 
     /// Every concept (the unit test checks each is in the data and non-empty).
     pub const ALL: &[&str] = &[
@@ -75,8 +77,10 @@ pub mod c {
         MOTION_INTRO,
         BODY_HEAD,
         FUNCTION_WORD,
+        PLAN_WORD,
         INVITATION,
         MINUTES,
+        LANGUAGE_MARKER,
     ];
 }
 
@@ -91,10 +95,23 @@ struct Entry {
 struct Lexicon {
     /// concept → every form (nb ∪ nn), lower case, longest first.
     forms: BTreeMap<String, Vec<String>>,
+    /// concept → the bokmål forms, and the nynorsk forms, as written in the data.
+    nb: BTreeMap<String, Vec<String>>,
+    nn: BTreeMap<String, Vec<String>>,
+}
+
+/// A written standard of Norwegian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Nb,
+    Nn,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let raw: BTreeMap<String, Entry> = toml::from_str(include_str!("lexicon.toml")).unwrap_or_default();
+    let lower = |v: &Vec<String>| v.iter().map(|w| w.trim().to_lowercase()).collect::<Vec<_>>();
+    let nb = raw.iter().map(|(k, e)| (k.clone(), lower(&e.nb))).collect();
+    let nn = raw.iter().map(|(k, e)| (k.clone(), lower(&e.nn))).collect();
     let forms = raw
         .into_iter()
         .map(|(k, e)| {
@@ -104,8 +121,17 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             (k, v)
         })
         .collect();
-    Lexicon { forms }
+    Lexicon { forms, nb, nn }
 });
+
+/// The forms of a concept in one written standard.
+pub fn forms_in(concept: &str, lang: Lang) -> &'static [String] {
+    let map = match lang {
+        Lang::Nb => &LEXICON.nb,
+        Lang::Nn => &LEXICON.nn,
+    };
+    map.get(concept).map_or(&[], Vec::as_slice)
+}
 
 /// Every form of a concept (bokmål and nynorsk), lower case, longest first.
 pub fn forms(concept: &str) -> &'static [String] {

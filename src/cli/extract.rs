@@ -27,6 +27,9 @@ pub struct ExtractArgs {
     /// from (block index, and the line, paragraph or page in the file)
     #[arg(long)]
     pub explain: bool,
+    /// OCR of PDF pages without a text layer: auto (when tesseract is installed), off, require
+    #[arg(long, value_enum, default_value = "auto")]
+    pub ocr: super::OcrArg,
 }
 
 #[derive(Args, Debug)]
@@ -34,7 +37,7 @@ pub struct SchemaArgs {}
 
 pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let register = Register::discover(a.config.as_deref())?;
-    let limits = Limits::default();
+    let limits = Limits { ocr: a.ocr.into(), ..Limits::default() };
     let many = a.files.len() > 1;
     let mut failed = false;
     let stdout = std::io::stdout();
@@ -48,11 +51,7 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
         match result {
             Ok((doc, sha256)) => {
                 let source = Source { path: path.display().to_string(), format: doc.format, sha256 };
-                if a.explain {
-                    let record = saksflyt::extract::extract(&doc, source, &register);
-                    write!(out, "{}", explain(&record, &doc))?;
-                    continue;
-                }
+                let explain_doc = a.explain.then(|| doc.clone());
                 let record =
                     match saksflyt::store::ingest::extract_within(doc, source, &register, &limits, started) {
                         Ok(r) => r,
@@ -62,6 +61,10 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
                             continue;
                         }
                     };
+                if let Some(doc) = &explain_doc {
+                    write!(out, "{}", explain(&record, doc))?;
+                    continue;
+                }
                 let json = if many {
                     serde_json::to_string(&record)?
                 } else {

@@ -23,19 +23,29 @@ pub struct Ctx<'a> {
     pub committee: Option<Committee>,
 }
 
+fn lexicon_regex(pattern: String) -> Regex {
+    Regex::new(&pattern).unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
+}
+
+/// A proposal heading: `[Kommunedirektørens] forslag til vedtak [fra …] [(…)]`, `Innstilling`,
+/// `Tilråding`, `Framlegg til vedtak` (words from the lexicon).
 static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:(?:kommunedirektørens|kommunedirektøren sitt|rådmannens|rådmannen sitt|administrasjonens|daglig leders|dagleg leiar sitt|sekretariatets|ordførerens|arbeidsutvalgets|arbeidsutvalets|saksbehandlers)\s+)?(?:forslag|framlegg|innstilling|tilråding|tilråding|anbefaling)(?:\s+til\s+(?:vedtak|innstilling|vedtak/innstilling))?(?:\s+(?:fra|frå)\s+\S+(?:\s+\S+){0,4})?(?:\s*\([^)]*\))?$",
-    )
-    .expect("valid regex")
+    let who = lexicon::alternation(lc::PROPOSER);
+    let what = lexicon::alternation(lc::PROPOSAL);
+    let decision = lexicon::alternation(lc::DECISION);
+    lexicon_regex(format!(
+        r"(?i)^(?:(?:{who})\s+)?(?:{what})(?:\s+til\s+(?:{decision}|{what}|vedtak/innstilling))?(?:\s+(?:fra|frå)\s+\S+(?:\s+\S+){{0,4}})?(?:\s*\([^)]*\))?$"
+    ))
 });
+/// A decision heading: `Vedtak`, `Formannskapets vedtak`, `Endeleg vedtak`, `Vedtak i SSU`.
 static DECISION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:\S+s|endelig|endeleg)\s+)?vedtak(?:\s+i\s+\S+(?:\s+\S+)?)?(?:\s*\([^)]*\))?$")
-        .expect("valid regex")
+    let decision = lexicon::alternation(lc::DECISION);
+    lexicon_regex(format!(r"(?i)^(?:\S+s\s+)?(?:{decision})(?:\s+i\s+\S+(?:\s+\S+)?)?(?:\s*\([^)]*\))?$"))
 });
+/// An attachments heading: `Vedlegg`, `Trykte vedlegg`, `Vedlegg 2`.
 static ATTACH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:trykte\s+|utrykte\s+)?(?:vedlegg|vedlagt|vedlagte dokument(?:er)?)(?:\s*\d+)?$")
-        .expect("valid regex")
+    let attach = lexicon::alternation(lc::FIELD_ATTACHMENTS);
+    lexicon_regex(format!(r"(?i)^(?:{attach})(?:\s*\d+)?$"))
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +84,11 @@ fn part_of(l: &Line) -> Option<Part> {
     }
 }
 
+/// A line that opens a proposal or a decision (`Forslag til vedtak`, `Vedtak`).
+pub fn opens_points(l: &Line) -> bool {
+    matches!(part_of(l), Some(Part::Proposal | Part::Decision))
+}
+
 /// A line that reads as a heading: a heading block, a bold short line, or a short line without
 /// closing punctuation.
 pub fn heading_like(l: &Line) -> bool {
@@ -106,11 +121,7 @@ pub fn heading_like(l: &Line) -> bool {
 }
 
 fn is_marker(l: &Line) -> bool {
-    if l.is_item() {
-        return false;
-    }
-    let t = l.text.trim().trim_end_matches(':').to_lowercase();
-    matches!(t.as_str(), "saksfremlegg" | "saksframlegg" | "saksprotokoll" | "særutskrift")
+    !l.is_item() && lexicon::is(lc::CASE_MARKER, l.text.trim().trim_end_matches(':'))
 }
 
 /// A case header: `(number, title)`.
@@ -203,6 +214,12 @@ fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
             continue;
         }
         if same(&n) {
+            // the same header again (a case list's entry, then the case's own heading): the case
+            // starts at the later one; a treatment line under its header changes nothing
+            let is_header = !title.is_empty();
+            if let Some(last) = out.last_mut().filter(|c| is_header && !c.3.is_empty()) {
+                *last = (i, i, Some(n), title);
+            }
             continue;
         }
         out.push((i, i, Some(n), title));
@@ -248,9 +265,11 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
 }
 
 /// A case number seen twice (a meeting's case list, then the case itself) is one case: the
-/// occurrence with the most content is kept, at its own place.
+/// occurrence with the most proposal, decision and votes is kept, at its own place.
 fn dedupe(cases: Vec<Case>) -> Vec<Case> {
-    let weight = |c: &Case| c.proposal.len() + c.decision.len() + c.sections.len() + c.votes.len();
+    // content that only the case itself has; a tie goes to the later occurrence (a meeting's
+    // case list comes before the cases)
+    let weight = |c: &Case| c.proposal.len() + c.decision.len() + c.votes.len();
     let key = |c: &Case| c.number.as_ref().map(CaseNum::key);
     let mut keep = vec![true; cases.len()];
     for (i, c) in cases.iter().enumerate() {
@@ -259,7 +278,7 @@ fn dedupe(cases: Vec<Case>) -> Vec<Case> {
             .iter()
             .enumerate()
             .filter(|(_, d)| key(d).as_ref() == Some(&k))
-            .max_by_key(|(j, d)| (weight(d), usize::MAX - j))
+            .max_by_key(|(j, d)| (weight(d), *j))
             .map(|(j, _)| j);
         keep[i] = best == Some(i);
     }
@@ -290,8 +309,11 @@ fn one(
         votes: Vec::new(),
         at: header_line.or_else(|| body.first()).and_then(|l| l.at),
     };
-    // a case opened by `SAKSFRAMLEGG` without a number still has its title after the fields
+    // a case opened by `SAKSFRAMLEGG` without a number still has its title after the fields;
+    // a case opened by a protocol's treatment line has no title line below it (`Behandling` is
+    // a section)
     let opened_by_marker = header_line.is_some_and(is_marker);
+    let opened_by_treatment = header_line.is_some_and(|l| minutes::behandling(&l.text).is_some());
     let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
     if header_date.is_none() {
         if let Some(n) = &case.number {
@@ -354,6 +376,7 @@ fn one(
             }
         }
         if title.is_empty()
+            && !opened_by_treatment
             && (case.number.is_some() || opened_by_marker)
             && !seen_section
             && l.kind != LineKind::Table
@@ -666,4 +689,129 @@ fn placeholder_paths(points: &[Point], prefix: &str) -> Vec<String> {
         out.extend(placeholder_paths(&p.children, &path));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str) -> Line {
+        Line { kind: LineKind::Para, text: text.to_string(), bold: false, table: None, at: None }
+    }
+
+    fn item(label: &str, text: &str) -> Line {
+        Line {
+            kind: LineKind::Item { level: 0, label: Some(label.to_string()), ordered: true },
+            text: text.to_string(),
+            bold: false,
+            table: None,
+            at: None,
+        }
+    }
+
+    #[test]
+    fn part_headings() {
+        use Part::*;
+        let cases: &[(&str, Option<Part>)] = &[
+            ("Forslag til vedtak", Some(Proposal)),
+            ("Kommunedirektørens forslag til vedtak:", Some(Proposal)),
+            ("Innstilling:", Some(Proposal)),
+            ("Rådmannens innstilling", Some(Proposal)),
+            ("Framlegg til vedtak", Some(Proposal)),
+            ("Tilråding", Some(Proposal)),
+            ("Forslag til vedtak fra arbeidsutvalget", Some(Proposal)),
+            ("Vedtak", Some(Decision)),
+            ("Formannskapets vedtak", Some(Decision)),
+            ("Endeleg vedtak", Some(Decision)),
+            ("Vedtak i SSU", Some(Decision)),
+            ("Vedlegg:", Some(Attachments)),
+            ("Trykte vedlegg", Some(Attachments)),
+            // must not match: another case's decision quoted, prose, a field with a value
+            ("Vedtak i sak 6/24", None),
+            ("Forslaget ble vedtatt mot to stemmer", None),
+            ("Vedtaket skal følges opp av kommunene.", None),
+            ("Saksopplysninger", None),
+            ("Vedlegg til sak 12/24", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(part_of(&line(text)), *want, "{text}");
+        }
+        // a protocol's numbered alternative: `1) Innstilling:` is the heading, `1. Vedtak` a point
+        assert_eq!(part_of(&item("1)", "Innstilling:")), Some(Proposal));
+        assert_eq!(part_of(&item("1.", "Vedtak om tilskudd gjelder fra 2026")), None);
+    }
+
+    #[test]
+    fn case_headers() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("Sak: 18/24 Orientering om legevakt", Some(("18/2024", "Orientering om legevakt"))),
+            ("PS 22/2025 Budsjett 2026", Some(("22/2025", "Budsjett 2026"))),
+            ("Sak 09-2022 – Felles rutine", Some(("9/2022", "Felles rutine"))),
+            // a treatment line printed on the title's last line is not part of the title
+            (
+                "PS 4/26 Tiltak for unge i 2026 Ungdomsrådets behandling av sak 4/2026 i møte den 20.01.2026:",
+                Some(("4/2026", "Tiltak for unge i 2026")),
+            ),
+            // must not match: a field, prose that mentions a case, an archive reference
+            ("Saksnr.: 09-2025", None),
+            ("Viser til sak 11/24 i SSU-møte", None),
+            ("Arkivsak 2025/1234", None),
+        ];
+        for (text, want) in cases {
+            let got = header(&line(text));
+            assert_eq!(
+                got.as_ref().map(|(n, t)| (n.key(), t.as_str())),
+                want.map(|(k, t)| (k.to_string(), t)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_case_list_before_the_cases_does_not_make_cases() {
+        let lines: Vec<Line> = [
+            "Saksliste",
+            "PS 1/26 Godkjenning av protokoll",
+            "PS 2/26 Budsjett Offl. § 13",
+            "PS 1/26 Godkjenning av protokoll",
+            "Ungdomsrådets behandling av sak 1/2026 i møte den 20.01.2026:",
+            "Vedtak",
+            "Protokollen godkjennes.",
+            "PS 2/26 Budsjett",
+        ]
+        .iter()
+        .map(|t| line(t))
+        .collect();
+        let register = Register::default();
+        let ctx = Ctx { register: &register, meeting_date: None, year: Some(2026), committee: None };
+        let (cases, _) = extract(&lines, &ctx);
+        let got: Vec<(String, String, usize)> = cases
+            .iter()
+            .map(|c| {
+                let n = c.number.as_ref().map(|n| n.key()).unwrap_or_default();
+                (n, c.title.clone().unwrap_or_default(), c.decision.len())
+            })
+            .collect();
+        // one case per number, from its own heading (title without the list's columns), with
+        // its decision; the treatment line under a header does not start another case
+        assert_eq!(
+            got,
+            vec![
+                ("1/2026".to_string(), "Godkjenning av protokoll".to_string(), 1),
+                ("2/2026".to_string(), "Budsjett".to_string(), 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_continue_after_an_interrupting_paragraph() {
+        let a = item("1.", "Første punkt");
+        let b = item("2.", "Andre punkt");
+        let content = vec![&a, &b];
+        // the next numbered item carries the next number: the list goes on
+        assert!(continues_list(&content, &[line("Mellomtekst."), item("3.", "Tredje punkt")]));
+        // must not: a new list, or no list within reach
+        assert!(!continues_list(&content, &[item("1.", "Ny liste")]));
+        assert!(!continues_list(&content, &[line("a"), line("b"), line("c"), item("3.", "for langt unna")]));
+    }
 }

@@ -112,8 +112,8 @@ pub fn from_treatment(text: &str, register: &Register) -> Option<Committee> {
 const BODY_NAME_MAX_WORDS: usize = 8;
 
 /// A line that is only a body's name: capitalised, short, no digits or colon, its last word ending
-/// in a body head word from the lexicon (`Klagenemnda`, `Eldrerådet`, `Kontrollutvalget`,
-/// `Hovedutvalg helse og omsorg` through its first word). The register's committee when it
+/// in a body head word from the lexicon in one of its words (`Klagenemnda`, `Eldrerådet`,
+/// `Hovedutvalg helse og omsorg`, `Lokalt samarbeidsutval Sunnhordland`). The register's committee when it
 /// names one.
 pub fn body_name(text: &str, register: &Register) -> Option<Committee> {
     let t = text.trim().trim_end_matches('.');
@@ -134,10 +134,7 @@ pub fn body_name(text: &str, register: &Register) -> Option<Committee> {
         let w = w.to_lowercase();
         heads.iter().any(|h| w.ends_with(h.as_str()))
     };
-    let last = words.last().copied().unwrap_or("");
-    let first = words.first().copied().unwrap_or("");
-    (ends_head(last) || words.len() > 1 && ends_head(first))
-        .then(|| Committee { code: None, name: t.to_string() })
+    words.iter().any(|w| ends_head(w)).then(|| Committee { code: None, name: t.to_string() })
 }
 
 #[cfg(test)]

@@ -111,3 +111,72 @@ pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
         .filter(|l| l.kind != LineKind::Table)
         .find_map(|l| committee::find(&l.text, register, false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(ls: &[&str]) -> Vec<Line> {
+        ls.iter()
+            .map(|t| Line { kind: LineKind::Para, text: t.to_string(), bold: false, table: None, at: None })
+            .collect()
+    }
+
+    #[test]
+    fn meeting_date_and_time_forms() {
+        let r = Register::default();
+        type Want<'a> = Option<(&'a str, Option<&'a str>, Option<&'a str>)>;
+        let cases: &[(&[&str], Want)] = &[
+            (&["Møtedato: 19.06.2024 kl. 13.00 – 17.00"], Some(("2024-06-19", Some("13:00"), Some("17:00")))),
+            (
+                &["Møtedato: 12.02.2026", "Tidspunkt: 14:15 - 14:30"],
+                Some(("2026-02-12", Some("14:15"), Some("14:30"))),
+            ),
+            (&["Dato: 03.03.2026", "Tid: kl. 10.00"], Some(("2026-03-03", Some("10:00"), None))),
+            (
+                &["Tid og stad: 4. mars 2026 kl 09.00-11.00, Ålesund"],
+                Some(("2026-03-04", Some("09:00"), Some("11:00"))),
+            ),
+            (&["1.12.23 LSU Molde kl 0910-0945"], Some(("2023-12-01", Some("09:10"), Some("09:45")))),
+            (
+                &["Formannskapets behandling av sak 12/2025 i møte den 14.03.2025:"],
+                Some(("2025-03-14", None, None)),
+            ),
+            // must not: a plain `Dato:` with no time beside it is the paper's date, not a meeting
+            (&["Dato: 03.03.2026", "Saksbehandler: Ola Berg"], None),
+            (&["Vi viser til møtet 12.03.2025."], None),
+        ];
+        for (input, want) in cases {
+            let (m, _) = find(&lines(input), &r);
+            let got = m.as_ref().map(|m| (m.date.as_str(), m.start.as_deref(), m.end.as_deref()));
+            assert_eq!(got, *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn document_committee_forms() {
+        let r = Register::default();
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&["Utvalg: Strategisk samarbeidsutvalg"], Some("Strategisk samarbeidsutvalg")),
+            (&["Utval: Eldrerådet"], Some("Eldrerådet")),
+            (&["MØTEPROTOKOLL", "Klagenemnda", "Møtedato: 12.02.2026"], Some("Klagenemnda")),
+            (
+                &["Møteinnkalling", "Lokalt samarbeidsutval Sunnhordland"],
+                Some("Lokalt samarbeidsutval Sunnhordland"),
+            ),
+            // the deciding body, not the first body mentioned
+            (
+                &[
+                    "Saka gjeld eit vedtak i Kommunestyret.",
+                    "Formannskaps behandling av sak 3/2026 i møte den 29.01.2026:",
+                ],
+                Some("Formannskapet"),
+            ),
+            // must not: a marker followed by prose
+            (&["MØTEPROTOKOLL", "Følgende medlemmer møtte"], None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(doc_committee(&lines(input), &r).map(|c| c.name).as_deref(), *want, "{input:?}");
+        }
+    }
+}

@@ -24,7 +24,8 @@ pub struct Limits {
     pub max_part_bytes: u64,
     /// Most pages read from a PDF.
     pub max_pages: u32,
-    /// Wall-clock bound for reading one file, in milliseconds.
+    /// Wall-clock bound for reading one file, in milliseconds (each page read by OCR adds
+    /// its own bound, see `read::pdf`).
     pub max_millis: u64,
     /// Largest plain-text file accepted, in bytes (text needs no more; a bigger `.txt` is a log
     /// or a dump, not a committee paper).
@@ -42,6 +43,20 @@ pub struct Limits {
     pub max_text_amplification: u64,
     /// Largest extracted record, as JSON, in bytes.
     pub max_record_bytes: u64,
+    /// OCR of PDF pages without a text layer.
+    pub ocr: Ocr,
+}
+
+/// Whether PDF pages without a text layer (scans) are read with OCR (tesseract).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ocr {
+    /// When tesseract is installed; otherwise a warning says how to enable it.
+    #[default]
+    Auto,
+    /// Never; such pages keep a warning.
+    Off,
+    /// Always: a page that needs OCR and cannot get it is an error.
+    Require,
 }
 
 impl Default for Limits {
@@ -58,6 +73,7 @@ impl Default for Limits {
             max_text_bytes: 32 * 1024 * 1024,
             max_text_amplification: 1000,
             max_record_bytes: 16 * 1024 * 1024,
+            ocr: Ocr::Auto,
         }
     }
 }
@@ -94,6 +110,8 @@ pub enum ReadError {
     NotRegular(String),
     #[error("over the per-file budget: {0}")]
     Budget(String),
+    #[error("OCR required but not possible: {0}")]
+    Ocr(String),
     #[error("reader failed unexpectedly: {0}")]
     Internal(String),
 }
