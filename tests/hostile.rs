@@ -336,6 +336,31 @@ fn control_characters_never_reach_a_generated_docx() {
     let vedtak = std::fs::read(out.join("vedtakslogg.docx")).expect("decision log");
     assert!(String::from_utf8_lossy(&vedtak).len() > 100);
     python_docx_opens(&out);
+    libreoffice_opens(&out, tmp.path());
+}
+
+/// LibreOffice converts the decision log and the annual report to text, and the decision text
+/// with the removed control characters is there (skipped without soffice unless under CI).
+fn libreoffice_opens(out: &Path, tmp: &Path) {
+    if Command::new("soffice").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "soffice missing under CI");
+        eprintln!("soffice absent: skipped");
+        return;
+    }
+    let txt = tmp.join("txt");
+    let o = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", tmp.join("lo-profile").display()))
+        .args(["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
+        .arg(&txt)
+        .arg(out.join("vedtakslogg.docx"))
+        .arg(out.join("arsrapport-2025.docx"))
+        .output()
+        .expect("soffice");
+    assert!(o.status.success(), "soffice: {}", String::from_utf8_lossy(&o.stderr));
+    let log = std::fs::read_to_string(txt.join("vedtakslogg.txt"))
+        .expect("LibreOffice could not open the decision log");
+    assert!(log.contains("slutter seg til planen"), "decision text missing: {log}");
+    assert!(txt.join("arsrapport-2025.txt").is_file(), "LibreOffice could not open the annual report");
 }
 
 /// python-docx opens every generated file (skipped without python-docx unless under CI).
