@@ -782,6 +782,7 @@ mod tests {
             status_text: None,
             responsible: resp.map(str::to_string),
             deadline: deadline.map(str::to_string),
+            at: None,
         }
     }
 
