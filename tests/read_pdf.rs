@@ -244,11 +244,6 @@ const PRODUCER_DIFFERENCES: &[(&str, &str, &str)] = &[
         "plan period lost with the table cut by a page break",
     ),
     // narrow fonts wrap cells differently
-    (
-        "libreoffice-nimbus",
-        "fsu-psykisk-helse-rus-handlingsplan-2025",
-        "plan-table row cut by a page break splits in two",
-    ),
     ("libreoffice-carlito", "ssu-innkalling-2025-09-10", "agenda sub-items in a table cell: one of two lost"),
     ("libreoffice-nimbus", "ssu-innkalling-2025-09-10", "agenda sub-items in a table cell: one of two lost"),
     // unruled tables (booktabs in LaTeX, typst's grid without strokes) are not all found

@@ -554,7 +554,24 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
         let texts: Vec<String> = r.cells.iter().map(Cell::text).filter(|t| !t.is_empty()).collect();
         let lower = |t: &String| t.chars().next().is_some_and(char::is_lowercase);
         let first_empty = r.cells.first().is_some_and(|c| c.blocks.is_empty());
-        !texts.is_empty() && (texts.iter().all(lower) || (first_empty && texts.iter().any(lower)))
+        if texts.is_empty() {
+            return false;
+        }
+        if texts.iter().all(lower) || (first_empty && texts.iter().any(lower)) {
+            return true;
+        }
+        // the first column goes on in lower case, and every other cell either does too or goes
+        // on from a cell above that ended unfinished (`… ROP-team for` / `Nordmøre`)
+        let last = prev.rows.last();
+        let first_lower = r.cells.first().is_some_and(|c| lower(&c.text()));
+        first_lower
+            && r.cells.iter().enumerate().all(|(i, c)| {
+                let t = c.text();
+                let above = last.and_then(|l| l.cells.get(i)).map(Cell::text).unwrap_or_default();
+                t.is_empty()
+                    || lower(&t)
+                    || (!above.is_empty() && !above.trim_end().ends_with(['.', '!', '?', ':', ';']))
+            })
     });
     if cut && !prev.rows.is_empty() {
         let first = rows.remove(0);
