@@ -543,7 +543,7 @@ fn points(content: &[&Line]) -> Vec<Point> {
             label: shown,
             text: if placeholder { String::new() } else { text },
             placeholder,
-            children: Vec::new(),
+            ..Point::default()
         };
         stack.push(Open { depth, kind, label, point });
     }
@@ -566,7 +566,7 @@ fn announce_placeholders(points: &mut [Point]) {
                     label: None,
                     text: String::new(),
                     placeholder: true,
-                    children: Vec::new(),
+                    ..Point::default()
                 });
             }
         } else {

@@ -133,10 +133,11 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
                 status_text,
                 responsible: text_of(row, c.responsible),
                 deadline: text_of(row, c.deadline),
+                ..PlanItem::default()
             });
         }
         let period = period(&title).or_else(|| period(&title0));
-        plans.push(Plan { title, period, owner: None, items });
+        plans.push(Plan { title, period, owner: None, items, ..Plan::default() });
     }
     if plans.is_empty() && !has_cases {
         let lower = title0.to_lowercase();
@@ -170,6 +171,7 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
                         status_text: None,
                         responsible: None,
                         deadline: None,
+                        ..PlanItem::default()
                     });
                 }
             }
@@ -177,7 +179,13 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
             goal = Some(l.text.trim_end_matches(':').to_string());
         }
     }
-    (!items.is_empty()).then(|| Plan { title: title.to_string(), period: period(title), owner: None, items })
+    (!items.is_empty()).then(|| Plan {
+        title: title.to_string(),
+        period: period(title),
+        owner: None,
+        items,
+        ..Plan::default()
+    })
 }
 
 #[cfg(test)]

@@ -782,6 +782,7 @@ mod tests {
             status_text: None,
             responsible: resp.map(str::to_string),
             deadline: deadline.map(str::to_string),
+            ..PlanItem::default()
         }
     }
 
@@ -812,6 +813,7 @@ mod tests {
             period: None,
             owner: None,
             items: measures.iter().map(|m| item(m, None, None, None)).collect(),
+            ..Plan::default()
         }
     }
 

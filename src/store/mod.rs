@@ -8,9 +8,8 @@
 //! - [`ingest`] walks folders, reads and extracts in parallel (rayon) and hands the results to
 //!   the single writer in path order, so the database is the same on every run.
 //! - [`log`] derives the decision log (vedtakslogg) from records — a pure function, also used by
-//!   [`Store::decision_log`]; [`deadline`] finds deadline phrases in point texts.
+//!   [`Store::decision_log`].
 
-pub mod deadline;
 pub mod ingest;
 pub mod log;
 pub mod schema;
