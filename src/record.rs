@@ -295,11 +295,19 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordTable {
     pub caption: Option<String>,
     pub header: Vec<TableCell>,
     pub rows: Vec<Vec<TableCell>>,
+    /// Rows (indexes into `rows`) that are the source's own sums (`Sum`, `Totalt`): never added
+    /// again. (Added field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sum_rows: Vec<usize>,
+    /// The table lists rejected or declined applications (`Søknader som ikke innstilles`):
+    /// amounts kept apart from granted sums. (Added field.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub declined: bool,
 }
 
 /// A typed table cell.

@@ -1,4 +1,8 @@
-//! Plan status facts and filled-in evaluation forms.
+//! Plan status facts, grant-table sums and filled-in evaluation forms.
+//!
+//! - **Sum rows** of a table (first cell `Sum`, `Totalt`, `Til saman`: [`SUM_ROW_WORDS`]) and
+//!   tables of **declined** applications (caption or header `ikke innstilles`, `avslått`:
+//!   [`DECLINED_WORDS`]) are marked, so reports never add a sum again or count a rejection.
 //!
 //! - **Status date** of a plan: a line `Status per: 01.09.2025`, `Statusrapport per 29.08.2025`
 //!   ([`STATUS_DATE_WORDS`]) → `Plan::status_date`.
@@ -46,6 +50,40 @@ pub const DECISIONS: &[(&str, &str)] = &[
 /// Field labels of the form's meeting date and case number (bokmål, nynorsk).
 pub const MEETING_DATE_FIELDS: &[&str] = &["møtedato", "dato for møtet"];
 pub const CASE_FIELDS: &[&str] = &["saksnr", "saksnr.", "saksnummer", "sak"];
+/// First cells of a table's own sum rows (bokmål, nynorsk).
+pub const SUM_ROW_WORDS: &[&str] = &[
+    "sum",
+    "sum totalt",
+    "totalt",
+    "total",
+    "til sammen",
+    "til saman",
+    "i alt",
+    "samlet",
+    "samla",
+    "sum tilskudd",
+    "sum tilskot",
+];
+/// Words in a table's caption or header that mark rejected or declined applications (bokmål,
+/// nynorsk).
+pub const DECLINED_WORDS: &[&str] = &[
+    "ikke innstilles",
+    "ikkje innstilt",
+    "ikkje innstilte",
+    "ikke innstilt",
+    "avslått",
+    "avslåtte",
+    "avslag",
+    "avvist",
+    "avviste",
+    "ikke prioritert",
+    "ikkje prioritert",
+    "ikke tildelt",
+    "ikkje tildelt",
+    "ikke støttet",
+    "ikkje støtta",
+];
+
 /// A ticked check box as Word and LibreOffice write it.
 pub const CHECKED: &[char] = &['☒', '☑', '✔', '✓', '■', 'x', 'X'];
 
@@ -71,8 +109,28 @@ fn column(head: &[Option<&Cell>], names: &[&str]) -> Option<usize> {
     })
 }
 
-/// Plan status date and comments, and evaluation forms (see the module doc).
+/// Mark the sum rows and declined-application tables of the record's tables.
+fn mark_sums(r: &mut Record) {
+    for t in &mut r.tables {
+        let caption = t.caption.as_deref().unwrap_or("").to_lowercase();
+        let header: String = t.header.iter().map(|c| c.text.to_lowercase()).collect::<Vec<_>>().join(" ");
+        t.declined = DECLINED_WORDS.iter().any(|w| caption.contains(w) || header.contains(w));
+        t.sum_rows = t
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| {
+                let first = row.iter().map(|c| key(&c.text)).find(|k| !k.is_empty()).unwrap_or_default();
+                row.iter().any(|c| c.nok.is_some()) && SUM_ROW_WORDS.contains(&first.as_str())
+            })
+            .map(|(i, _)| i)
+            .collect();
+    }
+}
+
+/// Plan status date and comments, sum rows, and evaluation forms (see the module doc).
 pub fn apply(flat: &Flat, r: &mut Record) {
+    mark_sums(r);
     let status_date = flat.lines.iter().filter(|l| l.kind != LineKind::Table).find_map(|l| {
         let lower = l.text.to_lowercase();
         let at = STATUS_DATE_WORDS.iter().filter_map(|w| lower.find(w).map(|i| i + w.len())).min()?;

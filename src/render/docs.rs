@@ -135,7 +135,18 @@ pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Re
     let ctx = data::annual_report(input, year);
     let pictures =
         if ctx.chart.is_some() { status_chart(input, &ctx.fsu_status, true)? } else { BTreeMap::new() };
-    finish(t, input, "annual-report.xml.j2", &ctx, &pictures, format!("arsrapport-{year}.docx"))
+    let mut doc =
+        finish(t, input, "annual-report.xml.j2", &ctx, &pictures, format!("arsrapport-{year}.docx"))?;
+    for m in &ctx.grant_mismatches {
+        doc.warnings.push(format!(
+            "{}: grant table {:?}: rows add up to kr {} but the source's sum row says kr {}",
+            m.source,
+            m.caption.as_deref().unwrap_or(""),
+            m.computed,
+            m.stated
+        ));
+    }
+    Ok(doc)
 }
 
 /// Everything `run` writes: one evaluation per FSU for `year`, the status report, the decision

@@ -1,6 +1,7 @@
 //! The decision log (vedtakslogg): records → [`LogEntry`] lines. Pure: no I/O, no clock.
 //!
 //! Rules (README documents them for users):
+//! - Records are first reduced to one per paper ([`super::derive::papers`]).
 //! - Cases are merged across documents by committee + case number ([`super::case_key`]); a case
 //!   without a number stays one case of its document.
 //! - One entry per **top-level** point; sub-points are joined into the entry's text, one line
@@ -29,7 +30,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Derive the decision log of a set of records.
 pub fn derive(records: &[Record]) -> Vec<LogEntry> {
-    let mut order: Vec<&Record> = records.iter().collect();
+    // one record per paper: a paper kept in several formats counts once
+    let papers = super::derive::papers(records);
+    let mut order: Vec<&Record> = papers.iter().collect();
     order.sort_by(|a, b| a.source.path.cmp(&b.source.path));
 
     let newest = order

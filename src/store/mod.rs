@@ -10,6 +10,7 @@
 //! - [`log`] derives the decision log (vedtakslogg) from records — a pure function, also used by
 //!   [`Store::decision_log`].
 
+pub mod derive;
 pub mod ingest;
 pub mod log;
 pub mod schema;
