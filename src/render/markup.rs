@@ -10,6 +10,8 @@
 //!   inline content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every
 //!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in)
 //! - `<img src="chart:NAME" width="160"/>` (millimetres) embeds a chart the renderer drew
+//! - `<control kind="dropdown|checkbox|text|date" tag=".." title=".." options="A|B|C"
+//!   placeholder=".." checked="true"/>` (inline): a Word content control (form field)
 //! - `<pagebreak/>`; `<section orient="landscape">…</section>` puts its content on landscape pages
 //!
 //! Text is whitespace-collapsed like HTML. Unknown elements are an error naming the element, so a
@@ -306,8 +308,14 @@ fn flush_loose(loose: &mut Vec<Inline>, out: &mut Vec<Block>) {
 }
 
 fn is_inline(name: &str) -> bool {
-    matches!(name, "strong" | "b" | "em" | "i" | "br" | "span")
+    matches!(name, "strong" | "b" | "em" | "i" | "br" | "span" | "control")
 }
+
+/// A content control travels through the writer as one run of marker text (private-use
+/// characters, fields separated by [`CONTROL_SEP`]); the packager turns it into a `w:sdt`.
+pub const CONTROL_START: char = '\u{E000}';
+pub const CONTROL_SEP: char = '\u{E002}';
+pub const CONTROL_END: char = '\u{E001}';
 
 fn inline_list(nodes: &[Node], parent: &str) -> Result<Vec<Inline>, MarkupError> {
     let mut out = Vec::new();
@@ -330,6 +338,21 @@ fn inlines_into(
                 "em" | "i" => inlines_into(children, bold, true, out, name)?,
                 "span" => inlines_into(children, bold, italic, out, name)?,
                 "br" => out.push(Inline { br: true, ..Inline::default() }),
+                "control" => {
+                    let a = |k: &str| {
+                        node.attr(k).unwrap_or("").replace([CONTROL_START, CONTROL_SEP, CONTROL_END], "")
+                    };
+                    let text = format!(
+                        "{CONTROL_START}{}{CONTROL_SEP}{}{CONTROL_SEP}{}{CONTROL_SEP}{}{CONTROL_SEP}{}{CONTROL_SEP}{}{CONTROL_END}",
+                        a("kind"),
+                        a("tag"),
+                        a("options"),
+                        a("placeholder"),
+                        a("checked"),
+                        a("title")
+                    );
+                    out.push(Inline { text, bold, italic, br: false });
+                }
                 other => {
                     return Err(MarkupError::Unknown {
                         element: other.to_string(),
@@ -376,7 +399,16 @@ fn tidy(runs: Vec<Inline>) -> Vec<Inline> {
             continue;
         }
         match out.last_mut() {
-            Some(p) if !p.br && !r.br && p.bold == r.bold && p.italic == r.italic => p.text.push_str(&text),
+            Some(p)
+                if !p.br
+                    && !r.br
+                    && p.bold == r.bold
+                    && p.italic == r.italic
+                    && !p.text.contains(CONTROL_END)
+                    && !text.contains(CONTROL_START) =>
+            {
+                p.text.push_str(&text)
+            }
             _ => out.push(Inline { text, ..r }),
         }
     }

@@ -159,6 +159,111 @@ fn fix_document(xml: &str, header_rid: Option<&str>, footer_rid: Option<&str>) -
     out
 }
 
+/// One content control, as the markup's marker run carries it.
+struct Control<'a> {
+    kind: &'a str,
+    tag: &'a str,
+    options: Vec<&'a str>,
+    placeholder: &'a str,
+    checked: bool,
+    title: &'a str,
+}
+
+fn control_xml(c: &Control, id: u32, rpr: &str) -> String {
+    let run = |text: &str| format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>", xml_escape(text));
+    let mut pr = String::new();
+    if !c.title.is_empty() {
+        pr.push_str(&format!("<w:alias w:val=\"{}\" />", xml_escape(c.title)));
+    }
+    pr.push_str(&format!("<w:tag w:val=\"{}\" /><w:id w:val=\"{id}\" />", xml_escape(c.tag)));
+    let content = match c.kind {
+        "checkbox" => {
+            pr.push_str(&format!(
+                "<w14:checkbox><w14:checked w14:val=\"{}\" /><w14:checkedState w14:val=\"2612\" w14:font=\"MS Gothic\" /><w14:uncheckedState w14:val=\"2610\" w14:font=\"MS Gothic\" /></w14:checkbox>",
+                u8::from(c.checked)
+            ));
+            run(if c.checked { "☒" } else { "☐" })
+        }
+        "dropdown" => {
+            pr.push_str("<w:showingPlcHdr /><w:dropDownList>");
+            for o in &c.options {
+                let o = xml_escape(o);
+                pr.push_str(&format!("<w:listItem w:displayText=\"{o}\" w:value=\"{o}\" />"));
+            }
+            pr.push_str("</w:dropDownList>");
+            run(c.placeholder)
+        }
+        "date" => {
+            pr.push_str("<w:showingPlcHdr /><w:date><w:dateFormat w:val=\"dd.MM.yyyy\" /><w:lid w:val=\"nb-NO\" /><w:storeMappedDataAs w:val=\"dateTime\" /><w:calendar w:val=\"gregorian\" /></w:date>");
+            run(c.placeholder)
+        }
+        _ => {
+            pr.push_str("<w:showingPlcHdr /><w:text w:multiLine=\"1\" />");
+            run(c.placeholder)
+        }
+    };
+    format!("<w:sdt><w:sdtPr>{pr}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>")
+}
+
+/// Replaces every marker run written for a `<control>` by its content control (`w:sdt`).
+fn insert_controls(xml: &str) -> String {
+    use super::markup::{CONTROL_END, CONTROL_SEP, CONTROL_START};
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    let mut id = 0u32;
+    while let Some(m) = rest.find(CONTROL_START) {
+        let Some(end_rel) = rest[m..].find(CONTROL_END) else { break };
+        let end = m + end_rel + CONTROL_END.len_utf8();
+        // the run around the marker
+        let run_start = rest[..m].rfind("<w:r>").into_iter().chain(rest[..m].rfind("<w:r ")).max();
+        let run_end = rest[end..].find("</w:r>").map(|i| end + i + "</w:r>".len());
+        let (Some(rs), Some(re)) = (run_start, run_end) else { break };
+        let run = &rest[rs..m];
+        let rpr = run
+            .find("<w:rPr>")
+            .and_then(|a| run.find("</w:rPr>").map(|b| &run[a..b + "</w:rPr>".len()]))
+            .unwrap_or("");
+        let marker = &rest[m + CONTROL_START.len_utf8()..end - CONTROL_END.len_utf8()];
+        let f: Vec<&str> = marker.split(CONTROL_SEP).collect();
+        let get = |i: usize| f.get(i).copied().unwrap_or("");
+        let c = Control {
+            kind: get(0),
+            tag: get(1),
+            options: get(2).split('|').filter(|o| !o.is_empty()).collect(),
+            placeholder: get(3),
+            checked: get(4) == "true",
+            title: get(5),
+        };
+        id += 1;
+        out.push_str(&rest[..rs]);
+        // markers were escaped by the writer; the fields are unescaped for the control
+        let unescape = |s: &str| {
+            s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&")
+        };
+        let (tag, options, placeholder, title) = (
+            unescape(c.tag),
+            c.options.iter().map(|o| unescape(o)).collect::<Vec<_>>(),
+            unescape(c.placeholder),
+            unescape(c.title),
+        );
+        let c = Control {
+            tag: &tag,
+            options: options.iter().map(String::as_str).collect(),
+            placeholder: &placeholder,
+            title: &title,
+            ..c
+        };
+        out.push_str(&control_xml(&c, id, rpr));
+        rest = &rest[re..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Finds `Id` of the relationship of the given type suffix (`/header`, `/footer`).
 fn rel_id(rels: &str, kind: &str) -> Option<String> {
     let ty = format!("relationships/{kind}\"");
@@ -179,7 +284,7 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
     let footer_rid = rel_id(&doc_rels, "footer");
     let document =
         fix_document(&String::from_utf8_lossy(&x.document), header_rid.as_deref(), footer_rid.as_deref());
-    let document = super::ooxml::repair(&document);
+    let document = insert_controls(&super::ooxml::repair(&document));
     let (content_types, document_rels) = add_theme(&x.content_type, &x.document_rels);
     let fixed = |b: &[u8]| super::ooxml::repair(&String::from_utf8_lossy(b)).into_bytes();
     let mut parts: Vec<(String, Vec<u8>)> = vec![
