@@ -258,10 +258,7 @@ fn pandoc_reads_the_text_back() {
     }
     let dir = tempfile::tempdir().unwrap();
     let expected: &[(&str, &[&str])] = &[
-        (
-            "evaluation-fsu-barn",
-            &["Evaluering og triagering 2024", "Målsetting", "Tidsbestemt", "Gul"],
-        ),
+        ("evaluation-fsu-barn", &["Evaluering og triagering 2024", "Målsetting", "Tidsbestemt", "Gul"]),
         (
             "evaluation-fsu-akutt-nn",
             &["FSU Akuttmedisinsk kjede", "Målsetjing", "ingen registrert handlingsplan"],

@@ -229,6 +229,13 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
         }
         None => input.register.fsus().map(|d| d.code.clone()).collect(),
     };
+    if !saksflyt::render::data::year_has_data(&input.records, a.year) {
+        eprintln!(
+            "saksflyt: no data for {}: no meeting, case or action plan in the store covers that year",
+            a.year
+        );
+        return Ok(ExitCode::from(1));
+    }
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
     for code in codes {
         let doc = docs::evaluation(&t, &input, a.year, &code)?;
@@ -256,6 +263,13 @@ pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
 pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common)?;
+    if !saksflyt::render::data::year_has_data(&input.records, a.year) {
+        eprintln!(
+            "saksflyt: no data for {}: no meeting, case or action plan in the store covers that year",
+            a.year
+        );
+        return Ok(ExitCode::from(1));
+    }
     let doc = docs::annual_report(&t, &input, a.year)?;
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)

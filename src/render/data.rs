@@ -777,6 +777,18 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     }
 }
 
+/// Whether the data says anything about `year`: a meeting, case or plan status dated in it, a
+/// case numbered in it, or a plan whose period covers it.
+pub fn year_has_data(records: &[Record], year: i32) -> bool {
+    records.iter().any(|r| {
+        in_year(record_date(r).as_deref(), year)
+            || r.cases.iter().any(|c| {
+                c.number.as_ref().is_some_and(|n| n.year as i32 == year) || in_year(c.date.as_deref(), year)
+            })
+            || r.plans.iter().any(|p| p.period.is_some_and(|pd| pd.from <= year && year <= pd.to))
+    })
+}
+
 /// The latest year in the data (meeting and case dates, case numbers), if any.
 pub fn latest_year(records: &[Record]) -> Option<i32> {
     let dates = newest_date(records, None).and_then(|d| super::lang::parse_iso_date(&d).map(|(y, _, _)| y));

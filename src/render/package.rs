@@ -264,6 +264,53 @@ fn insert_controls(xml: &str) -> String {
     out
 }
 
+/// Every table row gets `w:cantSplit`: a row is never split across pages (a status cell on one
+/// page and its deadline on the next).
+fn rows_cant_split(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:tr") {
+        let after = &rest[i + "<w:tr".len()..];
+        if !(after.starts_with('>') || after.starts_with(' ')) {
+            out.push_str(&rest[..i + "<w:tr".len()]);
+            rest = after;
+            continue;
+        }
+        let Some(close) = after.find('>') else { break };
+        let tag_end = i + "<w:tr".len() + close + 1;
+        out.push_str(&rest[..tag_end]);
+        rest = &rest[tag_end..];
+        if let Some(pr) = rest.strip_prefix("<w:trPr>") {
+            let end = pr.find("</w:trPr>").unwrap_or(0);
+            out.push_str("<w:trPr>");
+            if !pr[..end].contains("<w:cantSplit") {
+                out.push_str("<w:cantSplit />");
+            }
+            rest = pr;
+        } else {
+            out.push_str("<w:trPr><w:cantSplit /></w:trPr>");
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The document's language on the run defaults (`w:lang`), so Word checks spelling in bokmål
+/// or nynorsk rather than English.
+fn default_language(styles: &str, lang: &str) -> String {
+    let tag = format!("<w:lang w:val=\"{lang}\" w:eastAsia=\"{lang}\" w:bidi=\"ar-SA\" />");
+    match styles.find("<w:rPrDefault><w:rPr>") {
+        Some(i) => {
+            let from = i + "<w:rPrDefault><w:rPr>".len();
+            match styles[from..].find("</w:rPr>") {
+                Some(j) => format!("{}{}{}", &styles[..from + j], tag, &styles[from + j..]),
+                None => styles.to_string(),
+            }
+        }
+        None => styles.to_string(),
+    }
+}
+
 /// Finds `Id` of the relationship of the given type suffix (`/header`, `/footer`).
 fn rel_id(rels: &str, kind: &str) -> Option<String> {
     let ty = format!("relationships/{kind}\"");
@@ -284,7 +331,7 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
     let footer_rid = rel_id(&doc_rels, "footer");
     let document =
         fix_document(&String::from_utf8_lossy(&x.document), header_rid.as_deref(), footer_rid.as_deref());
-    let document = insert_controls(&super::ooxml::repair(&document));
+    let document = rows_cant_split(&insert_controls(&super::ooxml::repair(&document)));
     let (content_types, document_rels) = add_theme(&x.content_type, &x.document_rels);
     let fixed = |b: &[u8]| super::ooxml::repair(&String::from_utf8_lossy(b)).into_bytes();
     let mut parts: Vec<(String, Vec<u8>)> = vec![
@@ -296,7 +343,10 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
         ("word/_rels/document.xml.rels".into(), document_rels),
         ("word/theme/theme1.xml".into(), THEME.as_bytes().to_vec()),
         ("word/document.xml".into(), document.into_bytes()),
-        ("word/styles.xml".into(), fixed(&x.styles)),
+        (
+            "word/styles.xml".into(),
+            default_language(&String::from_utf8_lossy(&fixed(&x.styles)), &props.language).into_bytes(),
+        ),
         ("word/settings.xml".into(), fixed(&x.settings)),
         ("word/fontTable.xml".into(), x.font_table),
         ("word/comments.xml".into(), x.comments),
@@ -344,6 +394,17 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_row_cannot_split_and_the_language_is_set() {
+        let s = rows_cant_split("<w:tbl><w:tr><w:tc/></w:tr><w:tr w14:paraId=\"1\"><w:trPr><w:trHeight w:val=\"5\" /></w:trPr></w:tr><w:tr><w:trPr><w:cantSplit /><w:tblHeader /></w:trPr></w:tr></w:tbl>");
+        assert_eq!(s.matches("<w:cantSplit />").count(), 3, "{s}");
+        let st = default_language(
+            "<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"21\" /></w:rPr></w:rPrDefault>",
+            "nn-NO",
+        );
+        assert!(st.contains("<w:sz w:val=\"21\" /><w:lang w:val=\"nn-NO\""), "{st}");
+    }
 
     #[test]
     fn renumbers_in_order() {
