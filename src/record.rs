@@ -337,6 +337,10 @@ pub struct LogEntry {
     pub label: Option<String>,
     /// The point's text, sub-points joined under it.
     pub text: String,
+    /// The point's sub-points as a tree (the same content as the lines of `text` after the
+    /// first), for documents that show them as nested lists. (Added field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_points: Vec<Point>,
     pub responsible: Option<String>,
     /// `YYYY-MM-DD` when the text names a deadline.
     pub deadline: Option<String>,

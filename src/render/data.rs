@@ -307,9 +307,14 @@ pub struct LogCtx {
     pub proposal: bool,
     pub label: Option<String>,
     pub text: String,
+    /// The point's own text (its first line), shown above `sub_points` as a nested list.
+    pub head: String,
+    pub sub_points: Vec<Point>,
     pub responsible: Option<String>,
     pub deadline: Option<String>,
     pub status: &'static str,
+    /// Why the point has its status: the referring sentence of a follow-up.
+    pub reason: Option<String>,
     pub follow_ups: Vec<FollowCtx>,
 }
 
@@ -319,6 +324,8 @@ pub struct FollowCtx {
     pub title: Option<String>,
     pub date: Option<String>,
     pub committee: Option<String>,
+    /// The sentence that follows up the point.
+    pub context: String,
 }
 
 fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
@@ -330,9 +337,12 @@ fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
         proposal: e.kind == PointKind::Proposal,
         label: e.label.clone(),
         text: e.text.clone(),
+        head: e.text.lines().next().unwrap_or("").to_string(),
+        sub_points: real_points(&e.sub_points),
         responsible: e.responsible.clone(),
         deadline: e.deadline.clone(),
         status: e.status.as_str(),
+        reason: e.reason.clone(),
         follow_ups: e
             .follow_ups
             .iter()
@@ -341,6 +351,7 @@ fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
                 title: f.title.clone(),
                 date: f.date.clone(),
                 committee: committee_name(register, f.committee.as_ref()),
+                context: f.context.clone(),
             })
             .collect(),
     }

@@ -360,7 +360,7 @@ impl Writer<'_> {
                 }
                 out.push(Child::P(Box::new(runs(p, inlines, at.bold))));
             }
-            Block::List { ordered, items } => {
+            Block::List { ordered, items, level } => {
                 let num = if *ordered {
                     let id = self.next_num;
                     self.next_num += 1;
@@ -370,7 +370,7 @@ impl Writer<'_> {
                 } else {
                     BULLET_NUM
                 };
-                self.list(*ordered, items, num, 0, out);
+                self.list(*ordered, items, num, *level, out);
             }
             Block::Table(t) => out.push(Child::T(Box::new(self.table(t, width)))),
             Block::Image { name, width_mm } => match self.pictures.get(name) {
@@ -423,7 +423,7 @@ impl Writer<'_> {
                 .numbering(NumberingId::new(num), IndentLevel::new(level.min(4)));
             out.push(Child::P(Box::new(runs(p, &item.inlines, false))));
             for child in &item.children {
-                if let Block::List { ordered: sub_ordered, items: sub } = child {
+                if let Block::List { ordered: sub_ordered, items: sub, .. } = child {
                     // A nested list of the other kind gets its own numbering.
                     let sub_num = if *sub_ordered == ordered {
                         num

@@ -4,7 +4,8 @@
 //! - root `<document title=".." subject=".." created="YYYY-MM-DD" header=".." footer="Side {PAGE} av {NUMPAGES}">`
 //! - `<h1>`–`<h3>` headings, `<p>` paragraphs (`class="title"`, `"subtitle"`, `"note"`, `"small"`)
 //! - inline `<strong>`/`<b>`, `<em>`/`<i>`, `<br/>`
-//! - `<ul>`/`<ol>` with `<li>`, nested lists inside `<li>`
+//! - `<ul>`/`<ol>` with `<li>`, nested lists inside `<li>`; `level="1"` starts a list one
+//!   level down (sub-points under a point written as a paragraph)
 //! - `<table widths="3,5,2" width="60">` (relative column widths, percent of the text width) with `<tr>` and `<th>`/`<td>`; cells take `class="green|yellow|red"`
 //!   (status fill) and `small`, `fill="#RRGGBB"`, `colspan="N"`, `align="center|right"`, and hold
 //!   inline content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every
@@ -59,6 +60,9 @@ pub enum Block {
     List {
         ordered: bool,
         items: Vec<ListItem>,
+        /// Nesting level the list starts at (`<ol level="1">`: `a)` numbering, indented), for
+        /// sub-points shown under a point written as a paragraph.
+        level: usize,
     },
     Table(Table),
     Image {
@@ -459,7 +463,8 @@ fn list(node: &Node) -> Result<Block, MarkupError> {
             }
         }
     }
-    Ok(Block::List { ordered: name == "ol", items })
+    let level = node.attr("level").and_then(|l| l.parse::<usize>().ok()).unwrap_or(0).min(4);
+    Ok(Block::List { ordered: name == "ol", items, level })
 }
 
 fn table(node: &Node) -> Result<Table, MarkupError> {
@@ -555,7 +560,7 @@ mod tests {
         let Block::Para { inlines, .. } = &m.blocks[1] else { panic!() };
         assert_eq!(inlines[2].text, " tekst & meir");
         assert!(inlines[3].br);
-        let Block::List { ordered: false, items } = &m.blocks[2] else { panic!() };
+        let Block::List { ordered: false, items, .. } = &m.blocks[2] else { panic!() };
         assert_eq!(items[0].children.len(), 1);
         let Block::Section { landscape: true, blocks } = &m.blocks[3] else { panic!() };
         let Block::Table(t) = &blocks[0] else { panic!() };

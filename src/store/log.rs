@@ -185,6 +185,7 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
                     label: Some(label),
                     responsible: p.responsible.clone(),
                     text,
+                    sub_points: p.children.clone(),
                     deadline,
                     status,
                     follow_ups,
