@@ -376,6 +376,19 @@ fn sorted_log<'a>(register: &Register, log: &'a [LogEntry]) -> Vec<&'a LogEntry>
     v
 }
 
+/// The register with the display names of the document's language (`name_nn` in nynorsk).
+fn localized(input: &ReportInput) -> Register {
+    let mut reg = input.register.clone();
+    if input.lang == super::Lang::Nn {
+        for c in &mut reg.committees {
+            if let Some(nn) = c.name_nn.clone() {
+                c.name = nn;
+            }
+        }
+    }
+    reg
+}
+
 /// Common fields of every document.
 #[derive(Debug, Clone, Serialize)]
 pub struct Common {
@@ -407,8 +420,10 @@ pub struct EvaluationCtx {
 }
 
 pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<EvaluationCtx> {
-    let def = input.register.by_code(code)?;
-    let plan = fsu_plan(&input.register, &input.records, &def.code).map(|cp| plan_ctx(&input.register, &cp));
+    let localized = localized(input);
+    let reg = &localized;
+    let def = reg.by_code(code)?;
+    let plan = fsu_plan(reg, &input.records, &def.code).map(|cp| plan_ctx(reg, &cp));
     let created = newest_date(&input.records, None).or_else(|| Some(format!("{year:04}-09-01")));
     Some(EvaluationCtx {
         common: common(input, created),
@@ -467,7 +482,8 @@ fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
 }
 
 pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
-    let reg = &input.register;
+    let localized = localized(input);
+    let reg = &localized;
     let plans: Vec<PlanCtx> = current_plans(reg, &input.records)
         .iter()
         .filter(|cp| {
@@ -521,7 +537,8 @@ pub struct DecisionLogCtx {
 }
 
 pub fn decision_log(input: &ReportInput, opts: &DecisionLogOptions) -> DecisionLogCtx {
-    let reg = &input.register;
+    let localized = localized(input);
+    let reg = &localized;
     let entries: Vec<LogCtx> = sorted_log(reg, &input.log)
         .into_iter()
         .filter(|e| !opts.open || is_open(e))
@@ -622,7 +639,8 @@ pub struct AnnualCtx {
 type CommitteeKey = (usize, Option<String>);
 
 pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
-    let reg = &input.register;
+    let localized = localized(input);
+    let reg = &localized;
     let end = format!("{year:04}-12-31");
     // Meetings: (committee, date) from meeting dates and case dates.
     let mut meetings: BTreeMap<CommitteeKey, BTreeSet<String>> = BTreeMap::new();

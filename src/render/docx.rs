@@ -455,7 +455,8 @@ impl Writer<'_> {
         let mut rel: Vec<u64> = t.widths.iter().map(|&w| u64::from(w)).collect();
         rel.resize(ncols, rel.iter().copied().min().unwrap_or(1).max(1));
         let total: u64 = rel.iter().sum::<u64>().max(1);
-        let grid: Vec<usize> = rel.iter().map(|w| (u64::from(width) * w / total) as usize).collect();
+        let mut grid: Vec<usize> = rel.iter().map(|w| (u64::from(width) * w / total) as usize).collect();
+        fit_words(&mut grid, &longest_words(t, ncols));
         let mut rows = Vec::new();
         for r in &t.rows {
             let mut cells = Vec::new();
@@ -540,6 +541,111 @@ impl Writer<'_> {
     }
 }
 
+/// Approximate width of one character of table text in twips (9.5 pt Calibri: about half an em).
+const CHAR_TWIPS: usize = 95;
+/// Left plus right cell margin in twips.
+const CELL_MARGINS: usize = 160;
+
+fn inline_words(blocks: &[Block], longest: &mut usize) {
+    for b in blocks {
+        let inl: Vec<&Inline> = match b {
+            Block::Para { inlines, .. } | Block::Heading { inlines, .. } => inlines.iter().collect(),
+            Block::List { items, .. } => {
+                for it in items {
+                    for i in &it.inlines {
+                        for w in i.text.split_whitespace() {
+                            // a list item is indented by its label
+                            *longest = (*longest).max(w.chars().count() + 4);
+                        }
+                    }
+                    inline_words(&it.children, longest);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        for i in inl {
+            for w in i.text.split_whitespace() {
+                *longest = (*longest).max(w.chars().count());
+            }
+        }
+    }
+}
+
+/// Per grid column, the longest word of its single-column cells (characters).
+fn longest_words(t: &MTable, ncols: usize) -> Vec<usize> {
+    let mut out = vec![0usize; ncols];
+    for r in &t.rows {
+        let mut col = 0usize;
+        for c in &r.cells {
+            let span = (c.colspan as usize).max(1);
+            if span == 1 {
+                if let Some(slot) = out.get_mut(col) {
+                    inline_words(&c.blocks, slot);
+                }
+            }
+            col += span;
+        }
+    }
+    out
+}
+
+/// Widen columns whose longest word would not fit (a word broken mid-way, `samarbeidsutv|algene`)
+/// by taking width from columns with room to spare; the table's total width stays the same.
+fn fit_words(grid: &mut [usize], longest: &[usize]) {
+    let need: Vec<usize> = grid
+        .iter()
+        .zip(longest)
+        .map(|(_, l)| if *l == 0 { 0 } else { l * CHAR_TWIPS + CELL_MARGINS })
+        .collect();
+    let missing: usize = grid.iter().zip(&need).map(|(g, n)| n.saturating_sub(*g)).sum();
+    let spare: usize =
+        grid.iter().zip(&need).map(|(g, n)| g.saturating_sub((*n).max(CELL_MARGINS * 3))).sum();
+    if missing == 0 || spare == 0 {
+        return;
+    }
+    let give = missing.min(spare);
+    let mut taken = 0usize;
+    let n = grid.len();
+    for i in 0..n {
+        let (g, nd) = (grid[i], need[i]);
+        let room = g.saturating_sub(nd.max(CELL_MARGINS * 3));
+        let t = room * give / spare;
+        grid[i] -= t;
+        taken += t;
+    }
+    for i in 0..n {
+        let short = need[i].saturating_sub(grid[i]);
+        let add = short.min(taken);
+        grid[i] += add;
+        taken -= add;
+    }
+    // rounding leftovers go to the widest column
+    if taken > 0 {
+        if let Some(max) = grid.iter_mut().max() {
+            *max += taken;
+        }
+    }
+}
+
 fn clamp_u32(v: u64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit_words;
+
+    #[test]
+    fn narrow_columns_get_room_for_their_longest_word() {
+        // "samarbeidsutvalgene" (19 characters) in a 1 000-twip column beside a wide one.
+        let mut grid = vec![1000, 6000];
+        fit_words(&mut grid, &[19, 8]);
+        assert!(grid[0] >= 19 * 95 + 160, "{grid:?}");
+        assert_eq!(grid.iter().sum::<usize>(), 7000);
+        // Columns that fit are left alone.
+        let mut grid = vec![3000, 3000];
+        fit_words(&mut grid, &[5, 5]);
+        assert_eq!(grid, [3000, 3000]);
+    }
 }
