@@ -201,6 +201,8 @@ impl Counts {
 pub struct AreaCtx {
     pub name: String,
     pub counts: Counts,
+    /// `YYYY-MM-DD`: the status date of the area's plan, when one area is one plan.
+    pub status_date: Option<String>,
 }
 
 /// A comment that only repeats the colour (`grønn`, `Gul`, `raud`) adds nothing.
@@ -462,7 +464,9 @@ fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
             let name = p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone());
             match areas.iter_mut().find(|a| a.name == name) {
                 Some(a) => a.counts.merge(&p.counts),
-                None => areas.push(AreaCtx { name, counts: p.counts.clone() }),
+                None => {
+                    areas.push(AreaCtx { name, counts: p.counts.clone(), status_date: p.status_date.clone() })
+                }
             }
         } else {
             for g in &p.goals {
@@ -473,7 +477,7 @@ fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
                 }
                 match areas.iter_mut().find(|a| a.name == name) {
                     Some(a) => a.counts.merge(&c),
-                    None => areas.push(AreaCtx { name, counts: c }),
+                    None => areas.push(AreaCtx { name, counts: c, status_date: p.status_date.clone() }),
                 }
             }
         }
@@ -711,7 +715,11 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         if let Some(cp) = fsu_plan(reg, &input.records, &def.code) {
             let pc = plan_ctx(reg, &cp);
             status_totals.merge(&pc.counts);
-            fsu_status.push(AreaCtx { name: def.name.clone(), counts: pc.counts });
+            fsu_status.push(AreaCtx {
+                name: def.name.clone(),
+                counts: pc.counts,
+                status_date: pc.status_date,
+            });
         }
     }
     let open = sorted_log(reg, &input.log)

@@ -88,7 +88,9 @@ fn finish<S: serde::Serialize>(
             super::Lang::Nn => "nn-NO".into(),
         },
     };
-    let bytes = package::pack(docx.build(), &props).map_err(|e| RenderError::Package(e.to_string()))?;
+    let alts = markup::image_alts(&m);
+    let bytes =
+        package::pack(docx.build(), &props, &alts).map_err(|e| RenderError::Package(e.to_string()))?;
     let warnings = missing.into_iter().map(|n| format!("{name}: no chart named {n:?}")).collect();
     Ok(Rendered { file_name, bytes, warnings })
 }

@@ -373,7 +373,7 @@ impl Writer<'_> {
                 self.list(*ordered, items, num, *level, out);
             }
             Block::Table(t) => out.push(Child::T(Box::new(self.table(t, width)))),
-            Block::Image { name, width_mm } => match self.pictures.get(name) {
+            Block::Image { name, width_mm, .. } => match self.pictures.get(name) {
                 Some(pic) => {
                     let id = format!("rIdImage{}", self.next_pic);
                     self.next_pic += 1;

@@ -10,7 +10,8 @@
 //!   (status fill) and `small`, `fill="#RRGGBB"`, `colspan="N"`, `align="center|right"`, and hold
 //!   inline content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every
 //!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in)
-//! - `<img src="chart:NAME" width="160"/>` (millimetres) embeds a chart the renderer drew
+//! - `<img src="chart:NAME" width="160" alt="…"/>` (millimetres) embeds a chart the renderer
+//!   drew; `alt` becomes the picture's description (alternative text)
 //! - `<control kind="dropdown|checkbox|text|date" tag=".." title=".." options="A|B|C"
 //!   placeholder=".." checked="true"/>` (inline): a Word content control (form field)
 //! - `<pagebreak/>`; `<section orient="landscape">…</section>` puts its content on landscape pages
@@ -68,6 +69,8 @@ pub enum Block {
     Image {
         name: String,
         width_mm: u32,
+        /// Alternative text (`alt`), written as the picture's description for screen readers.
+        alt: String,
     },
     PageBreak,
     Section {
@@ -289,6 +292,7 @@ fn blocks(nodes: &[Node], parent: &str) -> Result<Vec<Block>, MarkupError> {
             "img" => out.push(Block::Image {
                 name: node.attr("src").unwrap_or_default().trim_start_matches("chart:").to_string(),
                 width_mm: node.attr("width").and_then(|w| w.trim().parse().ok()).unwrap_or(160),
+                alt: node.attr("alt").unwrap_or_default().to_string(),
             }),
             "pagebreak" => out.push(Block::PageBreak),
             "section" => out.push(Block::Section {
@@ -534,6 +538,29 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
     let width_pct =
         node.attr("width").and_then(|w| w.trim().trim_end_matches('%').parse().ok()).unwrap_or(100);
     Ok(Table { widths, width_pct: u32::clamp(width_pct, 10, 100), rows })
+}
+
+/// The alternative texts of the document's pictures, in document order.
+pub fn image_alts(m: &Markup) -> Vec<String> {
+    fn walk(blocks: &[Block], out: &mut Vec<String>) {
+        for b in blocks {
+            match b {
+                Block::Image { alt, .. } => out.push(alt.clone()),
+                Block::Section { blocks, .. } => walk(blocks, out),
+                Block::Table(t) => {
+                    for r in &t.rows {
+                        for c in &r.cells {
+                            walk(&c.blocks, out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&m.blocks, &mut out);
+    out
 }
 
 #[cfg(test)]

@@ -264,6 +264,25 @@ fn insert_controls(xml: &str) -> String {
     out
 }
 
+/// Adds each picture's alternative text (`descr` on `wp:docPr`), in document order.
+fn describe_pictures(xml: &str, alts: &[String]) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    let mut alts = alts.iter();
+    while let Some(i) = rest.find("<wp:docPr ") {
+        let head_end = i + "<wp:docPr ".len();
+        out.push_str(&rest[..head_end]);
+        rest = &rest[head_end..];
+        if let Some(alt) = alts.next().filter(|a| !a.is_empty()) {
+            if !rest.split('>').next().unwrap_or("").contains("descr=") {
+                out.push_str(&format!("descr=\"{}\" ", xml_escape(alt)));
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Every table row gets `w:cantSplit`: a row is never split across pages (a status cell on one
 /// page and its deadline on the next).
 fn rows_cant_split(xml: &str) -> String {
@@ -325,13 +344,15 @@ fn rel_id(rels: &str, kind: &str) -> Option<String> {
 }
 
 /// Zips the parts of `x` into DOCX bytes.
-pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Vec<u8>> {
+/// `alts` are the pictures' alternative texts in document order.
+pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps, alts: &[String]) -> zip::result::ZipResult<Vec<u8>> {
     let doc_rels = String::from_utf8_lossy(&x.document_rels).to_string();
     let header_rid = rel_id(&doc_rels, "header");
     let footer_rid = rel_id(&doc_rels, "footer");
     let document =
         fix_document(&String::from_utf8_lossy(&x.document), header_rid.as_deref(), footer_rid.as_deref());
-    let document = rows_cant_split(&insert_controls(&super::ooxml::repair(&document)));
+    let document =
+        describe_pictures(&rows_cant_split(&insert_controls(&super::ooxml::repair(&document))), alts);
     let (content_types, document_rels) = add_theme(&x.content_type, &x.document_rels);
     let fixed = |b: &[u8]| super::ooxml::repair(&String::from_utf8_lossy(b)).into_bytes();
     let mut parts: Vec<(String, Vec<u8>)> = vec![
@@ -404,6 +425,18 @@ mod tests {
             "nn-NO",
         );
         assert!(st.contains("<w:sz w:val=\"21\" /><w:lang w:val=\"nn-NO\""), "{st}");
+    }
+
+    #[test]
+    fn pictures_get_their_alternative_text() {
+        let s = describe_pictures(
+            "<wp:docPr id=\"1\" name=\"Figure\" /><wp:docPr id=\"2\" />",
+            &["A \"chart\"".into()],
+        );
+        assert_eq!(
+            s,
+            "<wp:docPr descr=\"A &quot;chart&quot;\" id=\"1\" name=\"Figure\" /><wp:docPr id=\"2\" />"
+        );
     }
 
     #[test]
