@@ -394,3 +394,61 @@ fn follow_up_is_per_point_and_a_mention_is_none() {
     );
     assert_eq!(three[2].follow_ups.len(), 1, "the follow-up is shown, the status waits for the deadline");
 }
+
+#[test]
+fn a_changed_register_or_extractor_makes_documents_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let register = saksflyt::config::Register::default();
+    let mut store = Store::open(&db).unwrap();
+    store.set_register(&register);
+    for r in fixtures() {
+        store.put_record(&r).unwrap();
+    }
+    assert_eq!(store.known_documents().unwrap().len(), 4);
+    // Another register: every document is stale (ingest reads them again).
+    let mut other = register.clone();
+    other.committees[0].names.push("Partnarskapsmøte".into());
+    store.set_register(&other);
+    assert!(store.known_documents().unwrap().is_empty());
+    // Re-extracting gives the same records: nothing changes but the stamp.
+    let before = store.records().unwrap();
+    for r in fixtures() {
+        assert_eq!(store.put_record(&r).unwrap(), PutOutcome::Unchanged);
+    }
+    assert_eq!(store.known_documents().unwrap().len(), 4);
+    assert_eq!(store.records().unwrap(), before);
+    // Another saksflyt: a database stamped by another extractor version is stale too.
+    drop(store);
+    Connection::open(&db).unwrap().execute_batch("UPDATE documents SET extractor = '0.0.0+old'").unwrap();
+    let mut store = Store::open(&db).unwrap();
+    store.set_register(&other);
+    assert!(store.known_documents().unwrap().is_empty());
+}
+
+#[test]
+fn a_version_1_database_is_migrated_and_re_extracted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v1.db");
+    {
+        let c = Connection::open(&db).unwrap();
+        // The version-1 documents table, as an older saksflyt wrote it.
+        c.execute_batch(
+            "CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL,
+             format TEXT NOT NULL, kind TEXT NOT NULL, language TEXT, committee_code TEXT, committee_name TEXT,
+             warnings INTEGER NOT NULL, record_json TEXT NOT NULL);
+             INSERT INTO documents VALUES (1, 'a.docx', 'abc', 'docx', 'other', NULL, NULL, NULL, 0, '{}');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    // Migration 1 → 2 runs only the steps after version 1; the old document has no stamp.
+    let store = Store::open(&db);
+    let store = match store {
+        Ok(s) => s,
+        Err(e) => panic!("migration failed: {e}"),
+    };
+    assert!(store.known_documents().unwrap().is_empty(), "an unstamped document is re-extracted");
+    let v: u32 = Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, saksflyt::store::schema::VERSION);
+}
