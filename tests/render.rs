@@ -168,7 +168,7 @@ fn values_are_escaped() {
 fn empty_input_renders_every_document() {
     let t = Templates::new(None).unwrap();
     let empty = ReportInput { records: vec![], log: vec![], register: Register::default(), lang: Lang::Nb };
-    let all = docs::all(&t, &empty, 2024).unwrap();
+    let all = docs::all(&t, &empty, 2024, true).unwrap();
     assert_eq!(all.len(), Register::default().fsus().count() + 3);
     let text = projection::project(&all[0].bytes).unwrap();
     assert!(text.contains("Utvalget har ingen registrert handlingsplan"), "{text}");

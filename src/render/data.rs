@@ -280,6 +280,25 @@ fn current_plans(register: &Register, records: &[Record]) -> Vec<CurrentPlan> {
 
 /// The current action plan of one FSU: the newest plan from a record of that committee (or,
 /// for records without a committee, a plan whose owner or title names it).
+/// A plan that speaks for `year`: its period covers the year, or (without a period) its record
+/// is dated in the year.
+fn plan_in_year(cp: &CurrentPlan, year: i32) -> bool {
+    match cp.plan.period {
+        Some(p) => p.from <= year && year <= p.to,
+        None => in_year(cp.date.as_deref(), year),
+    }
+}
+
+/// The plan of FSU `code` for `year` ([`fsu_plan`] restricted to plans covering the year).
+pub fn fsu_plan_for_year(
+    register: &Register,
+    records: &[Record],
+    code: &str,
+    year: i32,
+) -> Option<CurrentPlan> {
+    fsu_plan(register, records, code).filter(|cp| plan_in_year(cp, year))
+}
+
 fn fsu_plan(register: &Register, records: &[Record], code: &str) -> Option<CurrentPlan> {
     let def = register.by_code(code)?;
     let mut names: Vec<String> = def.names.iter().map(|n| n.to_lowercase()).collect();
@@ -425,7 +444,7 @@ pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<Evaluati
     let localized = localized(input);
     let reg = &localized;
     let def = reg.by_code(code)?;
-    let plan = fsu_plan(reg, &input.records, &def.code).map(|cp| plan_ctx(reg, &cp));
+    let plan = fsu_plan_for_year(reg, &input.records, &def.code, year).map(|cp| plan_ctx(reg, &cp));
     let created = newest_date(&input.records, None).or_else(|| Some(format!("{year:04}-09-01")));
     Some(EvaluationCtx {
         common: common(input, created),
@@ -712,7 +731,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     let mut fsu_status = Vec::new();
     let mut status_totals = Counts::default();
     for def in reg.committees.iter().filter(|d| d.kind == CommitteeKind::Fsu) {
-        if let Some(cp) = fsu_plan(reg, &input.records, &def.code) {
+        if let Some(cp) = fsu_plan_for_year(reg, &input.records, &def.code, year) {
             let pc = plan_ctx(reg, &cp);
             status_totals.merge(&pc.counts);
             fsu_status.push(AreaCtx {

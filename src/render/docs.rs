@@ -151,11 +151,31 @@ pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Re
     Ok(doc)
 }
 
-/// Everything `run` writes: one evaluation per FSU for `year`, the status report, the decision
-/// log and the annual report, in this order.
-pub fn all(t: &Templates, input: &ReportInput, year: i32) -> Result<Vec<Rendered>, RenderError> {
+/// The FSUs (register codes) with an action plan covering `year`.
+pub fn fsus_with_plans(input: &ReportInput, year: i32) -> Vec<String> {
+    input
+        .register
+        .fsus()
+        .filter(|d| data::fsu_plan_for_year(&input.register, &input.records, &d.code, year).is_some())
+        .map(|d| d.code.clone())
+        .collect()
+}
+
+/// Everything `run` writes: one evaluation form per FSU with a plan for `year` (every FSU
+/// when `empty_forms`), the status report, the decision log and the annual report, in this
+/// order.
+pub fn all(
+    t: &Templates,
+    input: &ReportInput,
+    year: i32,
+    empty_forms: bool,
+) -> Result<Vec<Rendered>, RenderError> {
     let mut out = Vec::new();
-    let codes: Vec<String> = input.register.fsus().map(|d| d.code.clone()).collect();
+    let codes: Vec<String> = if empty_forms {
+        input.register.fsus().map(|d| d.code.clone()).collect()
+    } else {
+        fsus_with_plans(input, year)
+    };
     for code in codes {
         out.push(evaluation(t, input, year, &code)?);
     }
