@@ -370,7 +370,7 @@ impl Writer<'_> {
                 } else {
                     BULLET_NUM
                 };
-                self.list(*ordered, items, num, *level, out);
+                self.list(*ordered, items, num, *level, at.in_cell, out);
             }
             Block::Table(t) => out.push(Child::T(Box::new(self.table(t, width)))),
             Block::Image { name, width_mm, .. } => match self.pictures.get(name) {
@@ -414,9 +414,15 @@ impl Writer<'_> {
         items: &[super::markup::ListItem],
         num: usize,
         level: usize,
+        in_cell: bool,
         out: &mut Vec<Child>,
     ) {
-        let style = if ordered { "ListNumber" } else { "ListBullet" };
+        // In a table cell a list keeps the cell's text size (the numbering gives the indent).
+        let style = match (in_cell, ordered) {
+            (true, _) => "TableText",
+            (false, true) => "ListNumber",
+            (false, false) => "ListBullet",
+        };
         for item in items {
             let p = Paragraph::new()
                 .style(style)
@@ -436,7 +442,7 @@ impl Writer<'_> {
                     } else {
                         BULLET_NUM
                     };
-                    self.list(*sub_ordered, sub, sub_num, level + 1, out);
+                    self.list(*sub_ordered, sub, sub_num, level + 1, in_cell, out);
                 }
             }
         }
