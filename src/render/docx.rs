@@ -471,7 +471,7 @@ impl Writer<'_> {
                 let span = (c.colspan as usize).max(1);
                 let w: usize = grid.iter().skip(col).take(span).sum();
                 col += span;
-                cells.push(self.cell(c, w, span));
+                cells.push(self.cell(c, w, span, r.keep_next));
             }
             if col < ncols {
                 // Pad short rows so every row spans the grid.
@@ -501,7 +501,7 @@ impl Writer<'_> {
             .margins(TableCellMargins::new().margin(40, 80, 40, 80))
     }
 
-    fn cell(&mut self, c: &Cell, width: usize, span: usize) -> TableCell {
+    fn cell(&mut self, c: &Cell, width: usize, span: usize, keep_next: bool) -> TableCell {
         let status = c.fill.as_deref().map(|f| matches!(f, "00B050" | "FFC000" | "FF0000")).unwrap_or(false);
         let mut children = Vec::new();
         for b in &c.blocks {
@@ -521,6 +521,9 @@ impl Writer<'_> {
                     let mut p = *p;
                     if let Some(a) = align {
                         p = p.align(a);
+                    }
+                    if keep_next {
+                        p = p.keep_next(true);
                     }
                     cell = cell.add_paragraph(p);
                     any = true;

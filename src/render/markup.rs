@@ -9,7 +9,8 @@
 //! - `<table widths="3,5,2" width="60">` (relative column widths, percent of the text width) with `<tr>` and `<th>`/`<td>`; cells take `class="green|yellow|red"`
 //!   (status fill) and `small`, `fill="#RRGGBB"`, `colspan="N"`, `align="center|right"`, and hold
 //!   inline content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every
-//!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in)
+//!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in);
+//!   `<tr keep="next">` keeps a row on the page of the next one (group headings)
 //! - `<img src="chart:NAME" width="160" alt="…"/>` (millimetres) embeds a chart the renderer
 //!   drew; `alt` becomes the picture's description (alternative text)
 //! - `<control kind="dropdown|checkbox|text|date" tag=".." title=".." options="A|B|C"
@@ -110,6 +111,8 @@ pub struct Row {
     pub header: bool,
     /// Minimum height in millimetres (`<tr height="12">`), for rows to fill in by hand.
     pub height_mm: Option<u32>,
+    /// `<tr keep="next">`: kept on the page of the row after it (a group heading row).
+    pub keep_next: bool,
     pub cells: Vec<Cell>,
 }
 
@@ -503,6 +506,7 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
         }
         let mut row = Row {
             height_mm: tr.attr("height").and_then(|h| h.trim().parse().ok()).filter(|&h: &u32| h <= 200),
+            keep_next: tr.attr("keep") == Some("next"),
             ..Row::default()
         };
         for c in cells {
