@@ -6,10 +6,11 @@
 //! 3. [`store`] — records → JSON Lines and the SQLite store with the decision log;
 //! 4. [`render`] — records → templates → DOCX.
 //!
-//! [`config`] holds the committee register; the CLI (in `src/cli/`) is a thin layer on top.
+//! [`config`] holds the committee register, [`lexicon`] the Norwegian words extraction looks for; the CLI (in `src/cli/`) is a thin layer on top.
 
 pub mod config;
 pub mod extract;
+pub mod lexicon;
 pub mod model;
 pub mod read;
 pub mod record;

@@ -67,6 +67,13 @@ impl Document {
     }
 }
 
+/// Characters that mark a bullet list item when they start a line (text and PDF readers), and
+/// that extraction treats as no label.
+pub const BULLETS: &[char] = &[
+    '-', '*', '•', '–', '▪', '◦', '●', '○', '■', '□', '➢', '►', '▶', '‣', '⁃', '✓', '\u{F0B7}', '\u{F0A7}',
+    '\u{F0D8}',
+];
+
 /// Where a block came from, for error messages and debugging: the index of the source paragraph
 /// (DOCX body element, text line) and, for paged formats, the 1-based page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -1,4 +1,4 @@
-//! The record contract (schema_version 1): what extraction produces, the store keeps and the
+//! The record contract (schema_version 2): what extraction produces, the store keeps and the
 //! renderer reads. Field names are part of the public contract — fields may be added, never
 //! renamed. `saksflyt schema` prints the JSON Schema generated from these types; README documents
 //! every field.
@@ -8,7 +8,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: `cases[].votes` are objects ([`Vote`]); cases, points, votes and plan items carry `at`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One extracted document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -166,10 +167,68 @@ pub struct Case {
     /// case number. (Added field.)
     #[serde(default)]
     pub archive_ref: Option<String>,
-    /// Vote and adoption lines from minutes (`Enstemmig vedtatt`, `For forslaget stemte 5: …`).
-    /// (Added field.)
+    /// Votes and adoptions from minutes (`Enstemmig vedtatt`, `For forslaget stemte 5: …`).
+    /// (Added field; objects since schema 2 — a stored schema-1 string reads as a vote with
+    /// only its text.)
+    #[serde(default, deserialize_with = "votes_compat")]
+    pub votes: Vec<Vote>,
+    /// Where the case starts (its header, marker or first line). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<At>,
+}
+
+/// Where a value was read: the index of the block in the document (as `saksflyt blocks` prints
+/// it) and, for PDF, the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct At {
+    pub block: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}
+
+/// One vote or adoption in minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Vote {
+    /// The vote's lines as written (`For forslaget stemte 7: … Imot forslaget stemte 4: …`).
+    pub text: String,
+    /// Votes for the adopted proposal (in an alternative vote, the adopted one's count).
+    #[serde(rename = "for", default, skip_serializing_if = "Option::is_none")]
+    pub for_: Option<u32>,
+    /// Votes against (in an alternative vote, the other proposal's count); 0 when the paper
+    /// gives a count for and no count against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against: Option<u32>,
+    /// `Enstemmig vedtatt`, `Samrøystes vedteke`.
     #[serde(default)]
-    pub votes: Vec<String>,
+    pub unanimous: bool,
+    /// Whether the proposal voted on was adopted, when the paper says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<At>,
+}
+
+impl Vote {
+    pub fn text_only(text: String) -> Self {
+        Vote { text, for_: None, against: None, unanimous: false, adopted: None, at: None }
+    }
+}
+
+/// Schema 1 stored votes as strings; read them as votes with only their text.
+fn votes_compat<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Vote>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Text(String),
+        Vote(Vote),
+    }
+    let v: Vec<Repr> = Vec::deserialize(d)?;
+    Ok(v.into_iter()
+        .map(|r| match r {
+            Repr::Text(t) => Vote::text_only(t),
+            Repr::Vote(v) => v,
+        })
+        .collect())
 }
 
 /// One point of a proposal or decision, with its sub-points.
@@ -197,6 +256,13 @@ pub struct Point {
     /// 17/25 punkt 3`): that decision. (Added field.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub follows_up: Vec<FollowsUp>,
+    /// A lead-in (`Følgende innspill gis:`) whose list follows as sibling points: part of the
+    /// text, not a point to follow up. (Added field.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lead_in: bool,
+    /// Where the point was read. (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<At>,
 }
 
 /// A point's (or case's) explicit follow-up of an earlier decision. (Added type.)
@@ -274,6 +340,9 @@ pub struct PlanItem {
     /// date of the evaluation form that updated it). (Added field.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessed: Option<String>,
+    /// Where the item was read (its table row's table block, or its line). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<At>,
 }
 
 /// Traffic-light status.

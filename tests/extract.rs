@@ -15,6 +15,12 @@ use saksflyt::record::{Record, Source};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+/// A missing `../shared` skips a test on a developer's machine, and fails it under CI.
+fn absent(what: &str) {
+    assert!(std::env::var_os("CI").is_none(), "{what} is absent: under CI it must be there");
+    eprintln!("skipped: {what} is absent");
+}
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -28,11 +34,25 @@ fn record(path: &Path) -> Record {
     saksflyt::extract::extract(&doc, source, &Register::default())
 }
 
-/// The record as JSON with `source` replaced by a fixed value (it differs between forms).
+/// The record as JSON with `source` replaced by a fixed value and the positions (`at`) removed:
+/// both differ between the forms of one paper. Positions are checked on their own
+/// (`positions_point_at_the_line_they_were_read_from`).
 fn normalised(r: &Record) -> Value {
     let mut v = serde_json::to_value(r).expect("record serialises");
     v["source"] = Value::String("<normalised>".into());
+    strip_at(&mut v);
     v
+}
+
+fn strip_at(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            o.remove("at");
+            o.values_mut().for_each(strip_at);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_at),
+        _ => {}
+    }
 }
 
 fn check_golden(got: &Value, expected: &Path, failures: &mut Vec<String>) {
@@ -157,7 +177,7 @@ fn normalise_seed(v: &mut Value) {
 fn seeds_docx_and_text_give_the_same_record() {
     let seeds = root().join("../shared/seeds");
     if !seeds.is_dir() {
-        eprintln!("skipped: ../shared/seeds is absent");
+        absent("../shared/seeds");
         return;
     }
     let mut names: Vec<PathBuf> = std::fs::read_dir(&seeds)
@@ -194,7 +214,7 @@ fn extract_cli_prints_json_lines_and_reports_failures() {
     assert_eq!(lines.len(), 2, "one JSON line per readable file: {stdout}");
     for l in &lines {
         let v: Value = serde_json::from_str(l).expect("each line is JSON");
-        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["schema_version"], saksflyt::record::SCHEMA_VERSION);
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no-such-file.txt"), "stderr names the file: {stderr}");
@@ -271,7 +291,7 @@ fn extract_survives_odd_input() {
     }
     let robust = root().join("../shared/robust/docx");
     let Ok(entries) = std::fs::read_dir(&robust) else {
-        eprintln!("skipped: ../shared/robust is absent");
+        absent("../shared/robust");
         return;
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -281,7 +301,137 @@ fn extract_survives_odd_input() {
         if let Ok(doc) = read_bytes(&p, &bytes, &Limits::default()) {
             let source = Source { path: p.display().to_string(), format: doc.format, sha256: String::new() };
             let r = saksflyt::extract::extract(&doc, source, &Register::default());
-            assert_eq!(r.schema_version, 1);
+            assert_eq!(r.schema_version, saksflyt::record::SCHEMA_VERSION);
+        }
+    }
+}
+
+/// Each invented layout-class fixture gives the facts its class is about (the golden files hold
+/// the whole record; this states what the class must show, so a regression names the class).
+#[test]
+fn layout_classes_give_their_facts() {
+    let dir = root().join("tests/fixtures/extract");
+    let rec = |name: &str| record(&dir.join(name).join("input.txt"));
+    let committee = |r: &Record| r.committee.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let votes = |r: &Record| -> Vec<(Option<u32>, Option<u32>, bool)> {
+        r.cases.iter().flat_map(|c| c.votes.iter().map(|v| (v.for_, v.against, v.unanimous))).collect()
+    };
+    let texts = |ps: &[saksflyt::record::Point]| ps.iter().map(|p| p.text.clone()).collect::<Vec<_>>();
+
+    // a protocol's treatment line names the deciding body (outside the register); `1.Tekst`
+    // labels; bullets under a numbered point; a plain vote counts 0 against
+    let r = rec("protocol_treatment_line");
+    assert_eq!(committee(&r), "Hovedutval for helse og omsorg");
+    let c = &r.cases[0];
+    assert_eq!(c.title, None, "a protocol case has no title line below its treatment line");
+    assert_eq!(c.decision.len(), 2);
+    assert_eq!(c.decision[1].children.len(), 2);
+    assert_eq!(votes(&r), vec![(Some(9), Some(0), false)]);
+
+    // alternatives set against each other: the innstilling is the proposal, the adopted
+    // alternative's count is `for`
+    let r = rec("protocol_alternative_vote");
+    let c = &r.cases[0];
+    assert_eq!(c.proposal.len(), 2, "{:?}", texts(&c.proposal));
+    assert!(c.decision[0].text.contains("250 000"));
+    assert_eq!(votes(&r), vec![(Some(6), Some(3), false)]);
+
+    // a case-route table printed as lines; an unnumbered saksframlegg with fields, title,
+    // a numbered attachment list, a lead-in and ➢ bullets that drift
+    let r = rec("saksframlegg_route_flattened");
+    assert_eq!(committee(&r), "Eldrerådet");
+    let c = &r.cases[0];
+    assert_eq!(c.number, None);
+    assert_eq!(c.title.as_deref(), Some("Innspill til helse- og omsorgsplan 2027"));
+    assert_eq!(c.officers, vec!["Ola Berg"]);
+    assert_eq!(c.archive_ref.as_deref(), Some("2026/311"));
+    assert_eq!(c.attachments, vec!["Utkast til helse- og omsorgsplan 2027"]);
+    assert!(c.proposal[0].lead_in);
+    assert_eq!(c.proposal.len(), 3);
+    assert_eq!(c.proposal[1].children.len(), 2);
+    assert_eq!(c.proposal[2].children.len(), 2, "drifting bullets are siblings");
+
+    // a protocol header (marker, then the body's name), nynorsk treatment line, time field,
+    // unanimous vote
+    let r = rec("protocol_marker_body_nn");
+    assert_eq!(committee(&r), "Kontrollutvalet");
+    let m = r.meeting.as_ref().expect("meeting");
+    assert_eq!(
+        (m.date.as_str(), m.start.as_deref(), m.end.as_deref()),
+        ("2026-02-18", Some("09:00"), Some("11:30"))
+    );
+    assert_eq!(r.cases.len(), 2);
+    assert_eq!(votes(&r), vec![(None, None, true)]);
+
+    // an action plan written as headings with bullets inside a case paper, in nynorsk, for a
+    // body outside the register
+    let r = rec("plan_inside_case_paper");
+    assert_eq!(r.kind, saksflyt::record::Kind::CasePaper);
+    assert_eq!(committee(&r), "Lokalt samarbeidsutval Sunnhordland");
+    let p = r.plans.first().expect("a plan inside the case paper");
+    assert_eq!(p.items.len(), 4);
+    assert_eq!(p.items[2].goal.as_deref(), Some("Betre kosthald blant eldre"));
+
+    // a route table with several rows: the first row gives committee, date and case number
+    let r = rec("route_table_rows");
+    assert_eq!(committee(&r), "Hovedutvalg for oppvekst");
+    let c = &r.cases[0];
+    assert_eq!(c.number.as_ref().map(|n| n.key()).as_deref(), Some("14/2026"));
+    assert_eq!(c.date.as_deref(), Some("2026-03-12"));
+}
+
+/// Every position a record carries points at the block the value was read from: a point's or
+/// plan item's text appears in its block (all samples, all three forms).
+#[test]
+fn positions_point_at_the_line_they_were_read_from() {
+    use saksflyt::model::Block;
+    for n in samples() {
+        for ext in ["txt", "docx", "pdf"] {
+            let path = root().join(format!("samples/{n}.{ext}"));
+            let bytes = std::fs::read(&path).expect("sample");
+            let doc = read_bytes(&path, &bytes, &Limits::default()).expect("read");
+            let source = Source { path: n.clone(), format: doc.format, sha256: String::new() };
+            let r = saksflyt::extract::extract(&doc, source, &Register::default());
+            let block_text = |at: Option<saksflyt::record::At>| -> String {
+                let b = at.and_then(|a| doc.blocks.get(a.block as usize)).expect("a position in range");
+                match b {
+                    Block::Table(t) => t
+                        .rows
+                        .iter()
+                        .flat_map(|r| r.cells.iter().map(|c| c.text()))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    _ => b.text().unwrap_or_default().to_string(),
+                }
+            };
+            let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            fn all(ps: &[saksflyt::record::Point], out: &mut Vec<saksflyt::record::Point>) {
+                for p in ps {
+                    out.push(p.clone());
+                    all(&p.children, out);
+                }
+            }
+            for c in &r.cases {
+                assert!(c.at.is_some(), "{n}.{ext}: a case without a position");
+                let mut ps = Vec::new();
+                all(&c.proposal, &mut ps);
+                all(&c.decision, &mut ps);
+                for p in ps.iter().filter(|p| !p.placeholder) {
+                    let head: String = fold(&p.text).chars().take(25).collect();
+                    assert!(fold(&block_text(p.at)).contains(&head), "{n}.{ext}: {head:?} not in its block");
+                }
+                for v in &c.votes {
+                    assert!(
+                        fold(&block_text(v.at)).contains(&fold(&v.text).chars().take(20).collect::<String>())
+                    );
+                }
+            }
+            for p in &r.plans {
+                for i in &p.items {
+                    let head: String = fold(&i.measure).chars().take(20).collect();
+                    assert!(fold(&block_text(i.at)).contains(&head), "{n}.{ext}: {head:?} not in its block");
+                }
+            }
         }
     }
 }

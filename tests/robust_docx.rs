@@ -3,10 +3,10 @@
 //! bound and without a panic. Skipped when `../shared` is absent; `SAKSFLYT_SHARED` points
 //! elsewhere (e.g. from a git worktree).
 
-use saksflyt::read::{read_file, Limits};
+use saksflyt::read::{read_file, Limits, ReadError};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const BOUND: Duration = Duration::from_secs(20);
 
@@ -17,6 +17,7 @@ fn every_robust_docx_is_read_or_refused_in_time() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     let dir = shared.join("robust/docx");
     let Ok(entries) = std::fs::read_dir(&dir) else {
+        assert!(std::env::var_os("CI").is_none(), "{} absent under CI", dir.display());
         eprintln!("{} absent: skipped", dir.display());
         return;
     };
@@ -28,9 +29,12 @@ fn every_robust_docx_is_read_or_refused_in_time() {
     for path in files {
         let (tx, rx) = mpsc::channel();
         let p = path.clone();
-        let started = Instant::now();
         let handle = std::thread::spawn(move || {
-            let r = read_file(&p, &Limits::default()).map(|d| d.blocks.len()).map_err(|e| e.to_string());
+            // a caught panic (ReadError::Internal) is a failure, never a "clear refusal"
+            let r = read_file(&p, &Limits::default()).map(|d| d.blocks.len()).map_err(|e| match e {
+                ReadError::Internal(m) => format!("PANIC {m}"),
+                e => e.to_string(),
+            });
             let _ = tx.send(r);
         });
         let result = rx
@@ -41,11 +45,11 @@ fn every_robust_docx_is_read_or_refused_in_time() {
             Ok(_) => read += 1,
             Err(msg) => {
                 assert!(!msg.trim().is_empty(), "{}: empty error message", path.display());
+                assert!(!msg.starts_with("PANIC"), "{}: the reader panicked: {msg}", path.display());
                 refused += 1;
                 eprintln!("refused {}: {msg}", path.display());
             }
         }
-        assert!(started.elapsed() < BOUND, "{}: took {:?}", path.display(), started.elapsed());
     }
     eprintln!("robust docx: {read} read, {refused} refused");
     assert!(read > 0);
@@ -150,7 +154,10 @@ fn mutated_fixtures_never_panic() {
             let zipped = w.finish().unwrap_or_else(|e| panic!("{e}")).into_inner();
             let (tx, rx) = mpsc::channel();
             let handle = std::thread::spawn(move || {
-                let r = saksflyt::read::docx::read(&zipped, &Limits::default()).map_err(|e| e.to_string());
+                let r = saksflyt::read::docx::read(&zipped, &Limits::default()).map_err(|e| match e {
+                    ReadError::Internal(m) => format!("PANIC {m}"),
+                    e => e.to_string(),
+                });
                 let _ = tx.send(r.map(|d| d.blocks.len()));
             });
             let result =
@@ -160,7 +167,7 @@ fn mutated_fixtures_never_panic() {
                 Ok(_) => read += 1,
                 Err(m) => {
                     assert!(!m.trim().is_empty());
-                    assert!(!m.contains("panic"), "{}: {m}", input.display());
+                    assert!(!m.starts_with("PANIC") && !m.contains("panic"), "{}: {m}", input.display());
                     refused += 1;
                 }
             }

@@ -327,6 +327,7 @@ fn case_record(path: &str, date: &str, seq: u32, title: &str, points: &[&str]) -
         sections: vec![],
         archive_ref: None,
         votes: vec![],
+        at: None,
     });
     saksflyt::extract::followup::annotate(&mut r, &saksflyt::config::Register::default());
     r

@@ -23,6 +23,13 @@ pub struct ExtractArgs {
     /// Committee register (TOML); default: ./saksflyt.toml if present, else the built-in one
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Instead of JSON, show each case, point, vote and plan item with the line it was read
+    /// from (block index, and the line, paragraph or page in the file)
+    #[arg(long)]
+    pub explain: bool,
+    /// OCR of PDF pages without a text layer: auto (when tesseract is installed), off, require
+    #[arg(long, value_enum, default_value = "auto")]
+    pub ocr: super::OcrArg,
 }
 
 #[derive(Args, Debug)]
@@ -30,26 +37,34 @@ pub struct SchemaArgs {}
 
 pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let register = Register::discover(a.config.as_deref())?;
-    let limits = Limits::default();
+    let limits = Limits { ocr: a.ocr.into(), ..Limits::default() };
     let many = a.files.len() > 1;
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in &a.files {
-        let result = std::fs::read(path).map_err(saksflyt::read::ReadError::from).and_then(|bytes| {
-            if bytes.len() as u64 > limits.max_file_bytes {
-                return Err(saksflyt::read::ReadError::TooLarge {
-                    size: bytes.len() as u64,
-                    limit: limits.max_file_bytes,
-                });
-            }
+        let started = std::time::Instant::now();
+        let result = saksflyt::read::load(path, &limits).and_then(|bytes| {
             let doc = read_bytes(path, &bytes, &limits)?;
             Ok((doc, saksflyt::util::sha256_hex(&bytes)))
         });
         match result {
             Ok((doc, sha256)) => {
                 let source = Source { path: path.display().to_string(), format: doc.format, sha256 };
-                let record = saksflyt::extract::extract(&doc, source, &register);
+                let explain_doc = a.explain.then(|| doc.clone());
+                let record =
+                    match saksflyt::store::ingest::extract_within(doc, source, &register, &limits, started) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            failed = true;
+                            eprintln!("saksflyt: {}: {e}", path.display());
+                            continue;
+                        }
+                    };
+                if let Some(doc) = &explain_doc {
+                    write!(out, "{}", explain(&record, doc))?;
+                    continue;
+                }
                 let json = if many {
                     serde_json::to_string(&record)?
                 } else {
@@ -65,6 +80,86 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Where a value was read, as a secretariat checks it: the block, its place in the file and the
+/// start of its text.
+fn source_line(doc: &saksflyt::model::Document, at: Option<saksflyt::record::At>) -> String {
+    use saksflyt::model::{Block, Format};
+    let Some(at) = at else { return "(no position)".to_string() };
+    let Some(b) = doc.blocks.get(at.block as usize) else { return format!("block {}", at.block) };
+    let pos = b.pos();
+    let place = match (doc.format, pos.page) {
+        (_, Some(p)) => format!("page {p}"),
+        (Format::Text, None) => format!("line {}", pos.index),
+        (_, None) => format!("paragraph {}", pos.index + 1),
+    };
+    let text = match b {
+        Block::Table(t) => format!("[table, {} rows]", t.rows.len()),
+        _ => b.text().unwrap_or_default().to_string(),
+    };
+    let short: String = text.chars().take(90).collect();
+    let more = if text.chars().count() > 90 { "…" } else { "" };
+    format!("block {} ({place}): \"{short}{more}\"", at.block)
+}
+
+fn explain(r: &saksflyt::record::Record, doc: &saksflyt::model::Document) -> String {
+    use saksflyt::record::Point;
+    use std::fmt::Write as _;
+    fn points(out: &mut String, doc: &saksflyt::model::Document, what: &str, ps: &[Point], depth: usize) {
+        for p in ps {
+            let label = p.label.clone().unwrap_or_else(|| "•".to_string());
+            let text: String =
+                if p.placeholder { "(placeholder)".to_string() } else { p.text.chars().take(60).collect() };
+            let _ = writeln!(out, "{:indent$}{what} {label} {text}", "", indent = 2 + depth * 2);
+            let _ = writeln!(out, "{:indent$}  ← {}", "", source_line(doc, p.at), indent = 2 + depth * 2);
+            points(out, doc, what, &p.children, depth + 1);
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({}, {} blocks)", r.source.path, r.kind.as_str(), doc.blocks.len());
+    if let Some(c) = &r.committee {
+        let _ = writeln!(
+            out,
+            "committee: {}{}",
+            c.name,
+            c.code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default()
+        );
+    }
+    if let Some(m) = &r.meeting {
+        let _ = writeln!(out, "meeting: {} {}", m.date, m.start.as_deref().unwrap_or(""));
+    }
+    for c in &r.cases {
+        let num = c.number.as_ref().map_or("(no number)".to_string(), |n| n.key());
+        let _ = writeln!(out, "case {num}: {}", c.title.as_deref().unwrap_or(""));
+        let _ = writeln!(out, "  ← {}", source_line(doc, c.at));
+        points(&mut out, doc, "proposal", &c.proposal, 0);
+        points(&mut out, doc, "decision", &c.decision, 0);
+        for v in &c.votes {
+            let count = match (v.for_, v.against) {
+                (Some(f), Some(a)) => format!("{f}–{a}"),
+                _ if v.unanimous => "unanimous".to_string(),
+                _ => "?".to_string(),
+            };
+            let adopted = match v.adopted {
+                Some(true) => ", adopted",
+                Some(false) => ", not adopted",
+                None => "",
+            };
+            let _ = writeln!(out, "  vote {count}{adopted}");
+            let _ = writeln!(out, "    ← {}", source_line(doc, v.at));
+        }
+    }
+    for p in &r.plans {
+        let _ = writeln!(out, "plan: {}", p.title);
+        for i in &p.items {
+            let status = i.status.map_or("-", |s| s.as_str());
+            let m: String = i.measure.chars().take(60).collect();
+            let _ = writeln!(out, "  item [{status}] {m}");
+            let _ = writeln!(out, "    ← {}", source_line(doc, i.at));
+        }
+    }
+    out
 }
 
 pub fn schema(_a: SchemaArgs) -> anyhow::Result<ExitCode> {

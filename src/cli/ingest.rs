@@ -106,12 +106,15 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
         b.finish_and_clear();
     }
     let elapsed = started.elapsed();
+    let review_dir = a.db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let review = review(&store.records()?, review_dir, a.quiet || a.json)?;
 
     if a.json {
         let mut v = serde_json::to_value(&summary)?;
         if let Some(o) = v.as_object_mut() {
             o.insert("elapsed_ms".into(), serde_json::json!(elapsed.as_millis() as u64));
             o.insert("db".into(), serde_json::json!(a.db.display().to_string()));
+            o.insert("review".into(), serde_json::json!(review));
         }
         print_out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
     } else if !a.quiet {
@@ -141,6 +144,29 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
         print_out(&text)?;
     }
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The review list (`extract::review`) of the stored records: written to `DIR/review.csv`
+/// (atomically, always, so an empty list clears an old one) and, unless `quiet`, listed on
+/// stderr. Returns how many findings there are.
+pub(super) fn review(records: &[saksflyt::record::Record], dir: &Path, quiet: bool) -> anyhow::Result<usize> {
+    let findings: Vec<_> = records.iter().flat_map(saksflyt::extract::review::check).collect();
+    let path = dir.join("review.csv");
+    saksflyt::util::write_atomic(&path, saksflyt::extract::review::csv(&findings).as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if !quiet && !findings.is_empty() {
+        let papers: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+        eprintln!(
+            "needs review: {} papers ({} findings, in {}):",
+            papers.len(),
+            findings.len(),
+            path.display()
+        );
+        for f in &findings {
+            eprintln!("  {}: {} — look at {}", f.file, f.missing, f.look_at);
+        }
+    }
+    Ok(findings.len())
 }
 
 /// Write to stdout; a closed pipe (`saksflyt log | head`) is not an error.

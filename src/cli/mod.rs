@@ -78,3 +78,24 @@ pub fn main() -> ExitCode {
         }
     }
 }
+
+/// `--ocr` of the reading commands (PDF pages without a text layer).
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum OcrArg {
+    /// Read scanned pages with tesseract when it is installed; otherwise warn how to enable it
+    Auto,
+    /// Never run OCR; scanned pages only give a warning
+    Off,
+    /// Fail on a scanned page that cannot be read with OCR
+    Require,
+}
+
+impl From<OcrArg> for saksflyt::read::Ocr {
+    fn from(a: OcrArg) -> Self {
+        match a {
+            OcrArg::Auto => saksflyt::read::Ocr::Auto,
+            OcrArg::Off => saksflyt::read::Ocr::Off,
+            OcrArg::Require => saksflyt::read::Ocr::Require,
+        }
+    }
+}

@@ -78,6 +78,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         println!("{}", jsonl.display());
     }
 
+    super::ingest::review(&records, &a.out, a.quiet)?;
+
     let log = store.decision_log(&LogFilter::default())?;
     let input = ReportInput { records, log, register, lang: a.lang };
     let common = CommonArgs {

@@ -8,8 +8,9 @@
 //! (*Vedtak*) as point trees, attachments under *Vedlegg*, and references to other cases with the
 //! sentence they stand in.
 
-use super::{casenum, committee, dates, meeting::field, minutes, Line, LineKind};
+use super::{casenum, committee, dates, meeting::field, minutes, votes, Line, LineKind};
 use crate::config::Register;
+use crate::lexicon::{self, c as lc};
 use crate::record::{Case, CaseNum, CaseRef, Committee, Point, Section};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -22,19 +23,29 @@ pub struct Ctx<'a> {
     pub committee: Option<Committee>,
 }
 
+fn lexicon_regex(pattern: String) -> Regex {
+    Regex::new(&pattern).unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
+}
+
+/// A proposal heading: `[Kommunedirektørens] forslag til vedtak [fra …] [(…)]`, `Innstilling`,
+/// `Tilråding`, `Framlegg til vedtak` (words from the lexicon).
 static PROPOSAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:(?:kommunedirektørens|kommunedirektøren sitt|rådmannens|rådmannen sitt|administrasjonens|daglig leders|dagleg leiar sitt|sekretariatets|ordførerens|arbeidsutvalgets|arbeidsutvalets|saksbehandlers)\s+)?(?:forslag|framlegg|innstilling|tilråding|tilråding|anbefaling)(?:\s+til\s+(?:vedtak|innstilling|vedtak/innstilling))?(?:\s+(?:fra|frå)\s+\S+(?:\s+\S+){0,4})?(?:\s*\([^)]*\))?$",
-    )
-    .expect("valid regex")
+    let who = lexicon::alternation(lc::PROPOSER);
+    let what = lexicon::alternation(lc::PROPOSAL);
+    let decision = lexicon::alternation(lc::DECISION);
+    lexicon_regex(format!(
+        r"(?i)^(?:(?:{who})\s+)?(?:{what})(?:\s+til\s+(?:{decision}|{what}|vedtak/innstilling))?(?:\s+(?:fra|frå)\s+\S+(?:\s+\S+){{0,4}})?(?:\s*\([^)]*\))?$"
+    ))
 });
+/// A decision heading: `Vedtak`, `Formannskapets vedtak`, `Endeleg vedtak`, `Vedtak i SSU`.
 static DECISION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:\S+s|endelig|endeleg)\s+)?vedtak(?:\s+i\s+\S+(?:\s+\S+)?)?(?:\s*\([^)]*\))?$")
-        .expect("valid regex")
+    let decision = lexicon::alternation(lc::DECISION);
+    lexicon_regex(format!(r"(?i)^(?:\S+s\s+)?(?:{decision})(?:\s+i\s+\S+(?:\s+\S+)?)?(?:\s*\([^)]*\))?$"))
 });
+/// An attachments heading: `Vedlegg`, `Trykte vedlegg`, `Vedlegg 2`.
 static ATTACH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:trykte\s+|utrykte\s+)?(?:vedlegg|vedlagt|vedlagte dokument(?:er)?)(?:\s*\d+)?$")
-        .expect("valid regex")
+    let attach = lexicon::alternation(lc::FIELD_ATTACHMENTS);
+    lexicon_regex(format!(r"(?i)^(?:{attach})(?:\s*\d+)?$"))
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +62,10 @@ fn heading_text(l: &Line) -> String {
 
 /// The special part a heading opens, if any.
 fn part_of(l: &Line) -> Option<Part> {
-    if l.is_item() || l.kind == LineKind::Table {
+    // a protocol numbers the proposals it sets against each other (`1)` / `Innstilling:`): an
+    // item whose whole text is a part heading with its colon is that heading
+    let labelled_heading = l.is_item() && l.text.trim_end().ends_with(':');
+    if l.is_item() && !labelled_heading || l.kind == LineKind::Table {
         return None;
     }
     let t = heading_text(l);
@@ -63,11 +77,16 @@ fn part_of(l: &Line) -> Option<Part> {
         Some(Part::Proposal)
     } else if DECISION.is_match(&t) {
         Some(Part::Decision)
-    } else if ATTACH.is_match(&t) {
+    } else if ATTACH.is_match(&t) && !labelled_heading {
         Some(Part::Attachments)
     } else {
         None
     }
+}
+
+/// A line that opens a proposal or a decision (`Forslag til vedtak`, `Vedtak`).
+pub fn opens_points(l: &Line) -> bool {
+    matches!(part_of(l), Some(Part::Proposal | Part::Decision))
 }
 
 /// A line that reads as a heading: a heading block, a bold short line, or a short line without
@@ -102,11 +121,7 @@ pub fn heading_like(l: &Line) -> bool {
 }
 
 fn is_marker(l: &Line) -> bool {
-    if l.is_item() {
-        return false;
-    }
-    let t = l.text.trim().trim_end_matches(':').to_lowercase();
-    matches!(t.as_str(), "saksfremlegg" | "saksframlegg" | "saksprotokoll" | "særutskrift")
+    !l.is_item() && lexicon::is(lc::CASE_MARKER, l.text.trim().trim_end_matches(':'))
 }
 
 /// A case header: `(number, title)`.
@@ -125,9 +140,17 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
         None if matches!(l.kind, LineKind::Heading(_)) || l.bold => casenum::parse_bare(t)?,
         None => return None,
     };
-    let title = rest
+    let mut title = rest
         .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '.'))
         .trim();
+    // a protocol's treatment line printed on the title's last line belongs to the body
+    if let Some(cut) = (1..title.len())
+        .rev()
+        .filter(|i| title.is_char_boundary(*i))
+        .find(|i| title[..*i].ends_with(' ') && minutes::behandling(&title[*i..]).is_some())
+    {
+        title = title[..cut].trim_end();
+    }
     Some((n, title.to_string()))
 }
 
@@ -191,6 +214,12 @@ fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
             continue;
         }
         if same(&n) {
+            // the same header again (a case list's entry, then the case's own heading): the case
+            // starts at the later one; a treatment line under its header changes nothing
+            let is_header = !title.is_empty();
+            if let Some(last) = out.last_mut().filter(|c| is_header && !c.3.is_empty()) {
+                *last = (i, i, Some(n), title);
+            }
             continue;
         }
         out.push((i, i, Some(n), title));
@@ -232,7 +261,28 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
         let header_line = lines.get(*head);
         cases.push(one(&body, number.clone(), title.clone(), header_line, ctx, &mut warnings));
     }
-    (cases, warnings)
+    (dedupe(cases), warnings)
+}
+
+/// A case number seen twice (a meeting's case list, then the case itself) is one case: the
+/// occurrence with the most proposal, decision and votes is kept, at its own place.
+fn dedupe(cases: Vec<Case>) -> Vec<Case> {
+    // content that only the case itself has; a tie goes to the later occurrence (a meeting's
+    // case list comes before the cases)
+    let weight = |c: &Case| c.proposal.len() + c.decision.len() + c.votes.len();
+    let key = |c: &Case| c.number.as_ref().map(CaseNum::key);
+    let mut keep = vec![true; cases.len()];
+    for (i, c) in cases.iter().enumerate() {
+        let Some(k) = key(c) else { continue };
+        let best = cases
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| key(d).as_ref() == Some(&k))
+            .max_by_key(|(j, d)| (weight(d), *j))
+            .map(|(j, _)| j);
+        keep[i] = best == Some(i);
+    }
+    cases.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
 }
 
 fn one(
@@ -257,7 +307,13 @@ fn one(
         sections: Vec::new(),
         archive_ref: None,
         votes: Vec::new(),
+        at: header_line.or_else(|| body.first()).and_then(|l| l.at),
     };
+    // a case opened by `SAKSFRAMLEGG` without a number still has its title after the fields;
+    // a case opened by a protocol's treatment line has no title line below it (`Behandling` is
+    // a section)
+    let opened_by_marker = header_line.is_some_and(is_marker);
+    let opened_by_treatment = header_line.is_some_and(|l| minutes::behandling(&l.text).is_some());
     let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
     if header_date.is_none() {
         if let Some(n) = &case.number {
@@ -284,41 +340,35 @@ fn one(
         }
         if !seen_section && !l.is_item() {
             if let Some((k, v)) = field(&l.text) {
-                let handled = match k.as_str() {
-                    "utvalg" | "utval" | "organ" => {
-                        case.committee = committee::from_field(v, ctx.register);
-                        true
+                let is = |concept: &str| lexicon::is(concept, &k);
+                let handled = if is(lc::FIELD_COMMITTEE) {
+                    case.committee = committee::from_field(v, ctx.register);
+                    true
+                } else if is(lc::FIELD_DATE) || is(lc::FIELD_MEETING_DATE) {
+                    case.date = case.date.take().or_else(|| dates::first_date(v, ctx.year));
+                    true
+                } else if is(lc::FIELD_OWNER) {
+                    case.owners = people(v);
+                    true
+                } else if is(lc::FIELD_OFFICER) {
+                    case.officers = people(v);
+                    true
+                } else if is(lc::FIELD_CASE_NUMBER) {
+                    if case.number.is_none() {
+                        case.number = casenum::parse_value(v);
                     }
-                    "dato" | "møtedato" | "møtedato og tid" => {
-                        case.date = case.date.take().or_else(|| dates::first_date(v, ctx.year));
-                        true
+                    true
+                } else if is(lc::FIELD_ARCHIVE) {
+                    if case.archive_ref.is_none() && !v.is_empty() {
+                        case.archive_ref = Some(v.to_string());
                     }
-                    "saksansvarlig" | "saksansvarleg" | "ansvarlig" | "ansvarleg" => {
-                        case.owners = people(v);
-                        true
-                    }
-                    "saksbehandler" | "sakshandsamar" | "saksbeh" | "saksbehandlar" => {
-                        case.officers = people(v);
-                        true
-                    }
-                    "saksnr" | "saksnummer" | "sak nr" | "sak" | "saknr" => {
-                        if case.number.is_none() {
-                            case.number = casenum::parse_value(v);
-                        }
-                        true
-                    }
-                    "arkivsaksnr" | "arkivsak" | "vår ref" | "arkivreferanse" | "arkiv" | "journalpost" => {
-                        if case.archive_ref.is_none() && !v.is_empty() {
-                            case.archive_ref = Some(v.to_string());
-                        }
-                        true
-                    }
-                    "vedlegg" if !v.is_empty() => {
-                        case.attachments
-                            .extend(v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
-                        true
-                    }
-                    _ => false,
+                    true
+                } else if is(lc::FIELD_ATTACHMENTS) && !v.is_empty() {
+                    case.attachments
+                        .extend(v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+                    true
+                } else {
+                    false
                 };
                 if handled {
                     continue;
@@ -326,7 +376,8 @@ fn one(
             }
         }
         if title.is_empty()
-            && case.number.is_some()
+            && !opened_by_treatment
+            && (case.number.is_some() || opened_by_marker)
             && !seen_section
             && l.kind != LineKind::Table
             && !l.is_item()
@@ -336,8 +387,25 @@ fn one(
             title = l.text.clone();
             continue;
         }
+        // a flattened attachment table: a bare running number, then the attachment's title
+        let bare_number = |t: &str| !t.trim().is_empty() && t.trim().chars().all(|ch| ch.is_ascii_digit());
+        let in_attachments = current.as_ref().is_some_and(|(p, _, _)| *p == Part::Attachments);
+        let after_running_number = in_attachments
+            && current.as_ref().is_some_and(|(_, _, c)| c.last().is_some_and(|x| bare_number(&x.text)));
+        if in_attachments && bare_number(&l.text)
+            || after_running_number && part_of(l).is_none() && !l.is_item()
+        {
+            if let Some((_, _, content)) = current.as_mut() {
+                content.push(l);
+            }
+            continue;
+        }
         let opens = part_of(l);
-        if opens.is_some() || heading_like(l) {
+        // the first line under `Vedtak`/`Innstilling` is its text, however short
+        let first_of_points = current
+            .as_ref()
+            .is_some_and(|(p, _, c)| matches!(p, Part::Proposal | Part::Decision) && c.is_empty());
+        if opens.is_some() || heading_like(l) && !first_of_points {
             seen_section = true;
             if let Some(c) = current.take() {
                 parts.push(c);
@@ -351,8 +419,11 @@ fn one(
                 let list_started = content.first().is_some_and(|f| f.is_item());
                 let point_part = matches!(part, Part::Proposal | Part::Decision);
                 if point_part
-                    && (list_started && l.kind == LineKind::Para
-                        || minutes::is_vote(&l.text)
+                    && (list_started
+                        && l.kind == LineKind::Para
+                        && !continues_list(content, body.get(i..).unwrap_or_default())
+                        || votes::is_vote(&l.text)
+                        || minutes::is_motion(&l.text)
                         || l.kind == LineKind::Table)
                 {
                     let done = current.take();
@@ -390,7 +461,9 @@ fn one(
             Part::Attachments => {
                 for l in content {
                     let t = l.text.trim();
-                    if !t.is_empty() && t.chars().count() <= 200 {
+                    // a bare running number of a flattened attachment table is not a title
+                    let number_only = t.chars().all(|c| c.is_ascii_digit() || c == '.');
+                    if !t.is_empty() && !number_only && t.chars().count() <= 200 {
                         case.attachments.push(t.trim_end_matches(['.', ';']).to_string());
                     }
                 }
@@ -408,8 +481,7 @@ fn one(
             }
         }
     }
-    case.votes =
-        body.iter().filter(|l| !l.is_item() && minutes::is_vote(&l.text)).map(|l| l.text.clone()).collect();
+    case.votes = votes::find(body);
     // references: every case number written with a case word, except the case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
@@ -429,6 +501,20 @@ fn one(
         case.committee = ctx.committee.clone();
     }
     case
+}
+
+/// Most lines a paragraph may interrupt a numbered list and the list still go on after it.
+const LIST_INTERRUPTION_MAX: usize = 3;
+
+/// After a paragraph that interrupts a proposal's numbered list: whether the list goes on (the
+/// next numbered item within [`LIST_INTERRUPTION_MAX`] lines carries the next number).
+fn continues_list(content: &[&Line], rest: &[Line]) -> bool {
+    let number = |l: &Line| match &l.kind {
+        LineKind::Item { label: Some(lab), .. } => lab.trim_end_matches(['.', ')']).parse::<u32>().ok(),
+        _ => None,
+    };
+    let Some(last) = content.iter().rev().find_map(|l| number(l)) else { return false };
+    rest.iter().take(LIST_INTERRUPTION_MAX).find_map(number).is_some_and(|n| n == last + 1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -493,10 +579,6 @@ fn points(content: &[&Line]) -> Vec<Point> {
             }
         }
     }
-    // `Arbeidsutvalget legger fram følgende innstilling:` above the list only introduces it
-    let intro = content.first().is_some_and(|f| f.kind == LineKind::Para && f.text.trim_end().ends_with(':'))
-        && content.get(1).is_some_and(|n| n.is_item());
-    let content = if intro { content.get(1..).unwrap_or_default() } else { content };
     for (li, l) in content.iter().enumerate() {
         // an empty item directly above a deeper item only wraps it (a converter's artefact)
         if let LineKind::Item { level, .. } = l.kind {
@@ -522,7 +604,9 @@ fn points(content: &[&Line]) -> Vec<Point> {
             let pop = if kind == LabelKind::Para {
                 true
             } else if top.kind == LabelKind::Para {
-                false
+                // a numbered list after a paragraph is the proposal's own points, siblings of
+                // the lead-in (`Følgende innspill gis:` / `1. …`); bullets after it are its parts
+                kind == LabelKind::Number
             } else if top.depth > depth {
                 true
             } else if top.depth == depth {
@@ -543,6 +627,9 @@ fn points(content: &[&Line]) -> Vec<Point> {
             label: shown,
             text: if placeholder { String::new() } else { text },
             placeholder,
+            children: Vec::new(),
+            lead_in: false,
+            at: l.at,
             ..Point::default()
         };
         stack.push(Open { depth, kind, label, point });
@@ -552,20 +639,34 @@ fn points(content: &[&Line]) -> Vec<Point> {
 }
 
 fn is_bullet(label: &str) -> bool {
-    matches!(label, "-" | "*" | "•" | "–" | "▪" | "◦" | "●" | "o" | "")
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => true,
+        (Some(c), None) => c == 'o' || crate::model::BULLETS.contains(&c),
+        _ => false,
+    }
 }
 
 /// A point that announces a list (ends with `:`, or says `følgende`/`følgjande`) but has no
 /// sub-points gets a placeholder child.
 fn announce_placeholders(points: &mut [Point]) {
-    for p in points.iter_mut() {
-        if p.children.is_empty() && !p.placeholder {
+    let n = points.len();
+    for (i, p) in points.iter_mut().enumerate() {
+        // a lead-in followed by sibling points announces them, not a missing list
+        let followed = i + 1 < n && p.label.is_none();
+        if followed && p.children.is_empty() && p.text.trim_end().ends_with(':') {
+            p.lead_in = true;
+        }
+        if p.children.is_empty() && !p.placeholder && !followed {
             let t = p.text.trim().to_lowercase();
             if t.ends_with(':') || t.contains("følgende") || t.contains("følgjande") {
                 p.children.push(Point {
                     label: None,
                     text: String::new(),
                     placeholder: true,
+                    children: Vec::new(),
+                    lead_in: false,
+                    at: p.at,
                     ..Point::default()
                 });
             }
@@ -590,4 +691,129 @@ fn placeholder_paths(points: &[Point], prefix: &str) -> Vec<String> {
         out.extend(placeholder_paths(&p.children, &path));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str) -> Line {
+        Line { kind: LineKind::Para, text: text.to_string(), bold: false, table: None, at: None }
+    }
+
+    fn item(label: &str, text: &str) -> Line {
+        Line {
+            kind: LineKind::Item { level: 0, label: Some(label.to_string()), ordered: true },
+            text: text.to_string(),
+            bold: false,
+            table: None,
+            at: None,
+        }
+    }
+
+    #[test]
+    fn part_headings() {
+        use Part::*;
+        let cases: &[(&str, Option<Part>)] = &[
+            ("Forslag til vedtak", Some(Proposal)),
+            ("Kommunedirektørens forslag til vedtak:", Some(Proposal)),
+            ("Innstilling:", Some(Proposal)),
+            ("Rådmannens innstilling", Some(Proposal)),
+            ("Framlegg til vedtak", Some(Proposal)),
+            ("Tilråding", Some(Proposal)),
+            ("Forslag til vedtak fra arbeidsutvalget", Some(Proposal)),
+            ("Vedtak", Some(Decision)),
+            ("Formannskapets vedtak", Some(Decision)),
+            ("Endeleg vedtak", Some(Decision)),
+            ("Vedtak i SSU", Some(Decision)),
+            ("Vedlegg:", Some(Attachments)),
+            ("Trykte vedlegg", Some(Attachments)),
+            // must not match: another case's decision quoted, prose, a field with a value
+            ("Vedtak i sak 6/24", None),
+            ("Forslaget ble vedtatt mot to stemmer", None),
+            ("Vedtaket skal følges opp av kommunene.", None),
+            ("Saksopplysninger", None),
+            ("Vedlegg til sak 12/24", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(part_of(&line(text)), *want, "{text}");
+        }
+        // a protocol's numbered alternative: `1) Innstilling:` is the heading, `1. Vedtak` a point
+        assert_eq!(part_of(&item("1)", "Innstilling:")), Some(Proposal));
+        assert_eq!(part_of(&item("1.", "Vedtak om tilskudd gjelder fra 2026")), None);
+    }
+
+    #[test]
+    fn case_headers() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("Sak: 18/24 Orientering om legevakt", Some(("18/2024", "Orientering om legevakt"))),
+            ("PS 22/2025 Budsjett 2026", Some(("22/2025", "Budsjett 2026"))),
+            ("Sak 09-2022 – Felles rutine", Some(("9/2022", "Felles rutine"))),
+            // a treatment line printed on the title's last line is not part of the title
+            (
+                "PS 4/26 Tiltak for unge i 2026 Ungdomsrådets behandling av sak 4/2026 i møte den 20.01.2026:",
+                Some(("4/2026", "Tiltak for unge i 2026")),
+            ),
+            // must not match: a field, prose that mentions a case, an archive reference
+            ("Saksnr.: 09-2025", None),
+            ("Viser til sak 11/24 i SSU-møte", None),
+            ("Arkivsak 2025/1234", None),
+        ];
+        for (text, want) in cases {
+            let got = header(&line(text));
+            assert_eq!(
+                got.as_ref().map(|(n, t)| (n.key(), t.as_str())),
+                want.map(|(k, t)| (k.to_string(), t)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_case_list_before_the_cases_does_not_make_cases() {
+        let lines: Vec<Line> = [
+            "Saksliste",
+            "PS 1/26 Godkjenning av protokoll",
+            "PS 2/26 Budsjett Offl. § 13",
+            "PS 1/26 Godkjenning av protokoll",
+            "Ungdomsrådets behandling av sak 1/2026 i møte den 20.01.2026:",
+            "Vedtak",
+            "Protokollen godkjennes.",
+            "PS 2/26 Budsjett",
+        ]
+        .iter()
+        .map(|t| line(t))
+        .collect();
+        let register = Register::default();
+        let ctx = Ctx { register: &register, meeting_date: None, year: Some(2026), committee: None };
+        let (cases, _) = extract(&lines, &ctx);
+        let got: Vec<(String, String, usize)> = cases
+            .iter()
+            .map(|c| {
+                let n = c.number.as_ref().map(|n| n.key()).unwrap_or_default();
+                (n, c.title.clone().unwrap_or_default(), c.decision.len())
+            })
+            .collect();
+        // one case per number, from its own heading (title without the list's columns), with
+        // its decision; the treatment line under a header does not start another case
+        assert_eq!(
+            got,
+            vec![
+                ("1/2026".to_string(), "Godkjenning av protokoll".to_string(), 1),
+                ("2/2026".to_string(), "Budsjett".to_string(), 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_continue_after_an_interrupting_paragraph() {
+        let a = item("1.", "Første punkt");
+        let b = item("2.", "Andre punkt");
+        let content = vec![&a, &b];
+        // the next numbered item carries the next number: the list goes on
+        assert!(continues_list(&content, &[line("Mellomtekst."), item("3.", "Tredje punkt")]));
+        // must not: a new list, or no list within reach
+        assert!(!continues_list(&content, &[item("1.", "Ny liste")]));
+        assert!(!continues_list(&content, &[line("a"), line("b"), line("c"), item("3.", "for langt unna")]));
+    }
 }

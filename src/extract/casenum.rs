@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:sak(?:en|a|ene|er)?|ps|saksnr\.?|sak\s+nr\.?)\s*:?\s*(\d{1,4})\s*([/.\-])\s*(\d{4}|\d{2})\b",
+        r"(?i)\b(?:sak(?:en|a|ene|er)?|ps|saksnr\.?|sak\s+nr\.?)\s*:?\s*(\d{1,4})\s*([/.\-])\s*(\d{4}|\d{1,3})\b",
     )
     .expect("valid regex")
 });
@@ -24,6 +24,13 @@ static BARE: LazyLock<Regex> =
 /// Build a case number from its parts, refusing what cannot be one (years out of range,
 /// sequence numbers that look like years).
 pub fn make(seq: &str, year: &str, as_written: &str) -> Option<CaseNum> {
+    // year first (`PS 2025/31`, `Saksnr.: 2026/114`, as some case systems number): a four-digit
+    // year before the slash and a sequence number of at most three digits after it
+    let year_first = seq.len() == 4
+        && year.len() <= 3
+        && as_written.contains('/')
+        && seq.parse::<u32>().is_ok_and(|y| (1990..=2099).contains(&y));
+    let (seq, year) = if year_first { (year, seq) } else { (seq, year) };
     let seq: u32 = seq.parse().ok()?;
     let y: u32 = year.parse().ok()?;
     let year = match year.len() {
@@ -99,7 +106,7 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
 }
 
 static VALUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(\d{1,3})\s*[-./]\s*(\d{4}|\d{2})\s*$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^\s*(\d{1,4})\s*[-./]\s*(\d{4}|\d{1,3})\s*$").expect("valid regex"));
 
 /// A field value that is a case number (`Saksnr.: 09-2025`, `Saksnr.: sak 07.25`, `18/24`).
 pub fn parse_value(value: &str) -> Option<CaseNum> {
@@ -127,6 +134,14 @@ mod tests {
             ("sak 07.24", &["7/2024 sak 07.24"]),
             ("PS 22/2025 Legevakt", &["22/2025 PS 22/2025"]),
             ("Vår ref: 2022/1234", &[]),
+            // year first where the layout makes it the case number
+            ("PS 2025/31 Budsjett", &["31/2025 PS 2025/31"]),
+            ("sak 2026/114", &["114/2026 sak 2026/114"]),
+            // must not: an archive reference, a four-digit sequence, a one-digit year, a date
+            ("Arkivsak 2025/1234", &[]),
+            ("sak 2025/1234", &[]),
+            ("sak 12/3", &[]),
+            ("sak 2025-31", &[]),
             ("Arkivsaksnr: sak 22/1234", &[]),
             ("Arkivreferanse: 2025/311-4", &[]),
             ("periode 2023-2026 og 2022 -2024", &[]),

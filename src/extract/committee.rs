@@ -75,9 +75,132 @@ pub fn from_field(value: &str, register: &Register) -> Option<Committee> {
     find(v, register, true).or_else(|| Some(Committee { code: None, name: v.to_string() }))
 }
 
+static TREATMENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let words = crate::lexicon::alternation(crate::lexicon::c::TREATMENT);
+    regex::Regex::new(&format!(
+        r"(?i)^\s*(?P<body>\S.{{0,100}}?)(?:\s+(?:si|sin|sitt))?\s+(?:{words})\s+av\s+sak\b"
+    ))
+    .unwrap_or_else(|_| regex::Regex::new("$^").expect("valid regex"))
+});
+
+/// The deciding body of a protocol's treatment line, `Formannskaps behandling av sak 10/2026 …`,
+/// `Hovedutvalg helse og omsorgs behandling av sak …`, `Formannskapet si handsaming av sak …`:
+/// the name before the treatment word, out of the genitive; the register's committee when it
+/// names one, else the name as written.
+pub fn from_treatment(text: &str, register: &Register) -> Option<Committee> {
+    if text.chars().count() > 200 {
+        return None;
+    }
+    let body = TREATMENT.captures(text)?.name("body")?.as_str().trim();
+    // bokmål genitive `-s` (`Formannskaps`, `Eldrerådets`); nynorsk `X si` is caught above
+    let name = match body.strip_suffix('s') {
+        Some(stem) if !stem.ends_with('s') && stem.chars().count() >= 2 => stem,
+        _ => body,
+    };
+    let head = name.split_whitespace().next()?.to_lowercase();
+    // a body's name starts with a capital letter (`Formannskap`, `Hovedutvalg …`)
+    if !name.starts_with(char::is_uppercase) || head == "videre" {
+        return None;
+    }
+    find(name, register, true)
+        .or_else(|| find(body, register, true))
+        .or_else(|| Some(Committee { code: None, name: name.to_string() }))
+}
+
+/// Most words of a line that names a body on its own (`Klagenemnda`, `Hovedutvalg for helse og
+/// omsorg`).
+const BODY_NAME_MAX_WORDS: usize = 8;
+
+/// A line that is only a body's name: capitalised, short, no digits or colon, its last word ending
+/// in a body head word from the lexicon in one of its words (`Klagenemnda`, `Eldrerådet`,
+/// `Hovedutvalg helse og omsorg`, `Lokalt samarbeidsutval Sunnhordland`). The register's committee when it
+/// names one.
+pub fn body_name(text: &str, register: &Register) -> Option<Committee> {
+    let t = text.trim().trim_end_matches('.');
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty()
+        || words.len() > BODY_NAME_MAX_WORDS
+        || !t.starts_with(char::is_uppercase)
+        || t.contains([':', ';', '?', '!'])
+        || t.chars().any(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    if let Some(c) = find(t, register, true) {
+        return Some(c);
+    }
+    let heads = crate::lexicon::forms(crate::lexicon::c::BODY_HEAD);
+    let ends_head = |w: &str| {
+        let w = w.to_lowercase();
+        heads.iter().any(|h| w.ends_with(h.as_str()))
+    };
+    words.iter().any(|w| ends_head(w)).then(|| Committee { code: None, name: t.to_string() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_names() {
+        let r = Register::default();
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Klagenemnda", Some("Klagenemnda")),
+            ("Kontrollutvalet", Some("Kontrollutvalet")),
+            ("Hovedutvalg helse og omsorg", Some("Hovedutvalg helse og omsorg")),
+            (
+                "Rådet for personer med funksjonsnedsettelse",
+                Some("Rådet for personer med funksjonsnedsettelse"),
+            ),
+            ("Formannskapet", Some("Formannskapet")),
+            // must not match: prose, dates, fields, words that only end like a body
+            ("Møtedato: 12.02.2026", None),
+            ("Følgende medlemmer møtte", None),
+            ("Saksliste", None),
+            ("Deltakelse", None),
+            ("Det var godt oppmøte i rådet i år, og mange innspill.", None),
+        ];
+        for (t, want) in cases {
+            assert_eq!(body_name(t, &r).map(|c| c.name).as_deref(), *want, "{t}");
+        }
+    }
+
+    #[test]
+    fn deciding_body_of_a_treatment_line() {
+        let r = Register::default();
+        type Want<'a> = Option<(Option<&'a str>, &'a str)>;
+        let cases: &[(&str, Want)] = &[
+            (
+                "Formannskaps behandling av sak 10/2026 i møte den 12.02.2026:",
+                Some((Some("FORMANNSKAP"), "Formannskapet")),
+            ),
+            (
+                "Kommunestyrets behandling av sak 4/2025 i møte 3.3.2025",
+                Some((Some("KOMMUNESTYRE"), "Kommunestyret")),
+            ),
+            (
+                "Hovedutvalg helse og omsorgs behandling av sak 5/2026",
+                Some((None, "Hovedutvalg helse og omsorg")),
+            ),
+            ("Eldrerådets behandling av sak 1/2026 i møte den 11.03.2026:", Some((None, "Eldrerådet"))),
+            (
+                "Lokalt samarbeidsutval Sunnhordland si handsaming av sak 3/2025",
+                Some((None, "Lokalt samarbeidsutval Sunnhordland")),
+            ),
+            (
+                "Strategisk samarbeidsutvalgs behandling av sak 12/2025",
+                Some((Some("SSU"), "Strategisk samarbeidsutvalg")),
+            ),
+            // must not match: no treatment line, lower-case start, a treatment of something else
+            ("Behandling av sak 3/2025 ble utsatt", None),
+            ("videre behandling av sak 4/2025 skjer i juni", None),
+            ("Formannskapets behandling av budsjettet", None),
+        ];
+        for (text, want) in cases {
+            let got = from_treatment(text, &r);
+            assert_eq!(got.as_ref().map(|c| (c.code.as_deref(), c.name.as_str())), *want, "{text}");
+        }
+    }
 
     #[test]
     fn committees_from_text() {

@@ -7,6 +7,7 @@
 //! Language: bokmål and nynorsk marker words counted; null when too few.
 
 use super::{casenum, minutes, Flat, LineKind};
+use crate::lexicon::{self, c};
 use crate::record::{Case, Kind};
 
 /// `Vedlegg til sak 12/24` near the top: the case the attachment belongs to.
@@ -25,13 +26,14 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
     if top.iter().take(4).any(|t| t.starts_with("vedlegg") && !casenum::find_prefixed(t).is_empty()) {
         return Kind::Attachment;
     }
-    let protocol = top.iter().any(|t| {
-        t.contains("møteprotokoll")
-            || t.contains("saksprotokoll")
-            || t.starts_with("protokoll")
-            || t.starts_with("referat")
-            || t.starts_with("møtereferat")
-    }) || flat.lines.iter().any(|l| minutes::behandling(&l.text).is_some());
+    // the document's own marker starts a line; a word inside a line (an attachment named
+    // `Saksprotokoll …` in a saksframlegg) is a mention
+    let starts_with =
+        |t: &str, concept: &str| lexicon::forms(concept).iter().any(|f| t.starts_with(f.as_str()));
+    let first_marker = top.iter().find(|t| starts_with(t, c::MINUTES) || starts_with(t, c::CASE_MARKER));
+    let case_paper_first = first_marker.is_some_and(|t| !starts_with(t, c::MINUTES));
+    let protocol = !case_paper_first
+        && (first_marker.is_some() || flat.lines.iter().any(|l| minutes::behandling(&l.text).is_some()));
     if protocol {
         return Kind::Minutes;
     }
@@ -47,7 +49,8 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
     }
     let headings = flat.lines.iter().filter(|l| matches!(l.kind, LineKind::Heading(_))).count();
     let has_points = cases.iter().any(|c| !c.proposal.is_empty() || !c.decision.is_empty());
-    if headings >= 6 && !has_points && flat.lines.len() <= headings * 8 {
+    // a paper that opens with a case marker (SAKSFRAMLEGG) is a case paper, however many headings
+    if headings >= 6 && !has_points && flat.lines.len() <= headings * 8 && !case_paper_first {
         return Kind::Presentation;
     }
     if !cases.is_empty() {
@@ -59,90 +62,78 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
     Kind::Other
 }
 
-const NN: &[&str] = &[
-    "ikkje",
-    "eg",
-    "dei",
-    "frå",
-    "kva",
-    "korleis",
-    "vert",
-    "vart",
-    "òg",
-    "berre",
-    "saka",
-    "utval",
-    "kommunane",
-    "sjukehus",
-    "sjukehuset",
-    "helseføretak",
-    "tilskot",
-    "vedtek",
-    "kvart",
-    "leiar",
-    "gjeldande",
-    "mellom",
-    "skal",
-    "heile",
-    "desse",
-    "noko",
-    "nokre",
-    "fylgje",
-    "følgje",
-    "hjå",
-    "samrøystes",
-    "handsaming",
-    "framlegg",
-    "sakshandsamar",
-];
-const NB: &[&str] = &[
-    "ikke",
-    "jeg",
-    "de",
-    "fra",
-    "hva",
-    "hvordan",
-    "blir",
-    "også",
-    "bare",
-    "saken",
-    "utvalg",
-    "kommunene",
-    "sykehus",
-    "sykehuset",
-    "helseforetak",
-    "tilskudd",
-    "vedtar",
-    "hver",
-    "leder",
-    "gjeldende",
-    "hele",
-    "disse",
-    "noe",
-    "noen",
-    "følge",
-    "hos",
-    "enstemmig",
-    "behandling",
-    "forslag",
-    "saksbehandler",
-];
+/// Fewest marker words before a language is decided.
+const LANGUAGE_MIN_MARKERS: usize = 5;
 
+/// The language: the lexicon's bokmål and nynorsk marker words counted over the text; null
+/// below [`LANGUAGE_MIN_MARKERS`].
 pub fn language(flat: &Flat) -> Option<String> {
+    let nb_words = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nb);
+    let nn_words = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nn);
     let (mut nn, mut nb) = (0usize, 0usize);
     for l in &flat.lines {
         let lower = l.text.to_lowercase();
         for w in lower.split(|c: char| !c.is_alphanumeric() && c != 'ò').filter(|w| !w.is_empty()) {
-            if NN.contains(&w) && w != "mellom" && w != "skal" {
+            if nn_words.iter().any(|x| x == w) {
                 nn += 1;
             }
-            if NB.contains(&w) {
+            if nb_words.iter().any(|x| x == w) {
                 nb += 1;
             }
         }
     }
-    if nn + nb < 5 {
+    if nn + nb < LANGUAGE_MIN_MARKERS {
         return None;
     }
     Some(if nn > nb { "nn" } else { "nb" }.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Line;
+
+    fn flat(ls: &[&str]) -> Flat {
+        Flat {
+            lines: ls
+                .iter()
+                .map(|t| Line {
+                    kind: LineKind::Para,
+                    text: t.to_string(),
+                    bold: false,
+                    table: None,
+                    at: None,
+                })
+                .collect(),
+            tables: Vec::new(),
+            field_tables: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn kinds_by_marker() {
+        let cases: &[(&[&str], Kind)] = &[
+            (&["MØTEPROTOKOLL", "Klagenemnda"], Kind::Minutes),
+            (&["Saksprotokoll", "Vedtak"], Kind::Minutes),
+            (&["Referat frå møte i LSU"], Kind::Minutes),
+            (&["Formannskaps behandling av sak 3/2026 i møte den 29.01.2026:"], Kind::Minutes),
+            (&["Møteinnkalling", "Utval: SSU"], Kind::MeetingInvitation),
+            (&["Vedlegg til sak 17/25", "Tilskudd"], Kind::Attachment),
+            // must not: a saksframlegg that names an attached protocol is not minutes
+            (&["SAKSFRAMLEGG", "Søknad om permisjon", "1 Saksprotokoll Søknad om fritak"], Kind::Other),
+            (&["Notat om protokollen fra forrige møte"], Kind::Other),
+        ];
+        for (input, want) in cases {
+            assert_eq!(classify(&flat(input), &[], false, false), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn language_by_marker_words() {
+        let nn = flat(&["Utvalet vedtek at saka vert send kommunane, og ikkje berre sjukehuset."]);
+        let nb = flat(&["Utvalget vedtar at saken sendes kommunene, og ikke bare sykehuset."]);
+        assert_eq!(language(&nn).as_deref(), Some("nn"));
+        assert_eq!(language(&nb).as_deref(), Some("nb"));
+        assert_eq!(language(&flat(&["Budsjett 2026"])), None);
+    }
 }

@@ -5,6 +5,7 @@
 
 use super::{committee, dates, fold, minutes, Line, LineKind};
 use crate::config::Register;
+use crate::lexicon::{self, c as lc};
 use crate::record::{Committee, Meeting};
 
 /// Split `Key: value` (key of at most four words).
@@ -17,32 +18,57 @@ pub fn field(text: &str) -> Option<(String, &str)> {
     Some((key, v.trim()))
 }
 
-const DATE_KEYS: &[&str] =
-    &["møtedato", "dato og tid", "møtetid", "tid og stad", "tid og sted", "dato/tid", "møtedato og tid"];
-const PLACE_KEYS: &[&str] = &["møtested", "møtestad", "sted", "stad", "møterom"];
+/// How many lines below a `Dato:` field a time field may stand to make it the meeting's date.
+const TIME_FIELD_NEAR: usize = 3;
+
+/// A `Tidspunkt: 14:15 - 14:30` / `Tid: kl. 10.00` field: the start and end.
+fn time_field(text: &str) -> Option<(String, Option<String>)> {
+    let (k, v) = field(text)?;
+    if !lexicon::is(lc::FIELD_TIME, &k) {
+        return None;
+    }
+    let v = v.trim();
+    if let Some((a, b)) = dates::span(v) {
+        return Some((a, Some(b)));
+    }
+    dates::time_after_kl(v).or_else(|| dates::time_after_kl(&format!("kl {v}")))
+}
 
 /// The meeting, and the committee named on the meeting line (if any).
 pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Committee>) {
     let place = lines.iter().take(60).find_map(|l| {
         let (k, v) = field(&l.text)?;
-        (PLACE_KEYS.contains(&k.as_str()) && !v.is_empty()).then(|| v.trim_end_matches('.').to_string())
+        (lexicon::is(lc::FIELD_PLACE, &k) && !v.is_empty()).then(|| v.trim_end_matches('.').to_string())
     });
-    for l in lines.iter().take(60) {
+    for (i, l) in lines.iter().enumerate().take(60) {
         if l.is_item() || l.kind == LineKind::Table {
             continue;
         }
         let text = &l.text;
-        let by_field = field(text).filter(|(k, _)| DATE_KEYS.contains(&k.as_str())).map(|(_, v)| v);
+        // `Dato:` is the meeting's date when a time field stands beside it
+        let timed = || lines.iter().skip(i + 1).take(TIME_FIELD_NEAR).any(|n| time_field(&n.text).is_some());
+        let by_field = field(text)
+            .filter(|(k, _)| {
+                lexicon::is(lc::FIELD_MEETING_DATE, k) || lexicon::is(lc::FIELD_DATE, k) && timed()
+            })
+            .map(|(_, v)| v);
         let starts_with_date = dates::find_dates(text, None).first().is_some_and(|(at, _)| *at <= 3)
             && dates::time_after_kl(text).is_some()
             && text.chars().count() <= 120;
         let candidate = by_field.or(starts_with_date.then_some(text.as_str()));
         let Some(v) = candidate else { continue };
         let Some(date) = dates::first_date(v, None) else { continue };
-        let (start, end) = match dates::time_after_kl(v) {
+        let (mut start, mut end) = match dates::time_after_kl(v) {
             Some((s, e)) => (Some(s), e),
             None => (None, None),
         };
+        if start.is_none() && by_field.is_some() {
+            // `Dato:` and `Tidspunkt:` on lines (or table cells) of their own
+            if let Some((s, e)) = lines.iter().take(60).find_map(|l| time_field(&l.text)) {
+                start = Some(s);
+                end = e;
+            }
+        }
         let c = starts_with_date.then(|| committee::find(text, register, false)).flatten();
         return (Some(Meeting { date, start, end, place }), c);
     }
@@ -60,14 +86,97 @@ pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Com
 pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
     for l in lines.iter().take(40) {
         if let Some((k, v)) = field(&l.text) {
-            if matches!(k.as_str(), "utvalg" | "utval" | "organ" | "møte i" | "styre, råd, utvalg") {
+            if lexicon::is(lc::FIELD_COMMITTEE, &k) {
                 return committee::from_field(v, register);
             }
         }
+    }
+    // a protocol or invitation header: the marker line, then the body's name on a line of its own
+    for w in lines.iter().take(12).collect::<Vec<_>>().windows(2) {
+        let [m, name] = w else { continue };
+        let marker = lexicon::is(lc::MINUTES, &m.text) || lexicon::is(lc::INVITATION, &m.text);
+        if marker {
+            if let Some(c) = committee::body_name(&name.text, register) {
+                return Some(c);
+            }
+        }
+    }
+    // a protocol: the body whose treatment this is (`Formannskaps behandling av sak …`)
+    if let Some(c) = lines.iter().take(80).find_map(|l| committee::from_treatment(&l.text, register)) {
+        return Some(c);
     }
     lines
         .iter()
         .take(12)
         .filter(|l| l.kind != LineKind::Table)
         .find_map(|l| committee::find(&l.text, register, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(ls: &[&str]) -> Vec<Line> {
+        ls.iter()
+            .map(|t| Line { kind: LineKind::Para, text: t.to_string(), bold: false, table: None, at: None })
+            .collect()
+    }
+
+    #[test]
+    fn meeting_date_and_time_forms() {
+        let r = Register::default();
+        type Want<'a> = Option<(&'a str, Option<&'a str>, Option<&'a str>)>;
+        let cases: &[(&[&str], Want)] = &[
+            (&["Møtedato: 19.06.2024 kl. 13.00 – 17.00"], Some(("2024-06-19", Some("13:00"), Some("17:00")))),
+            (
+                &["Møtedato: 12.02.2026", "Tidspunkt: 14:15 - 14:30"],
+                Some(("2026-02-12", Some("14:15"), Some("14:30"))),
+            ),
+            (&["Dato: 03.03.2026", "Tid: kl. 10.00"], Some(("2026-03-03", Some("10:00"), None))),
+            (
+                &["Tid og stad: 4. mars 2026 kl 09.00-11.00, Ålesund"],
+                Some(("2026-03-04", Some("09:00"), Some("11:00"))),
+            ),
+            (&["1.12.23 LSU Molde kl 0910-0945"], Some(("2023-12-01", Some("09:10"), Some("09:45")))),
+            (
+                &["Formannskapets behandling av sak 12/2025 i møte den 14.03.2025:"],
+                Some(("2025-03-14", None, None)),
+            ),
+            // must not: a plain `Dato:` with no time beside it is the paper's date, not a meeting
+            (&["Dato: 03.03.2026", "Saksbehandler: Ola Berg"], None),
+            (&["Vi viser til møtet 12.03.2025."], None),
+        ];
+        for (input, want) in cases {
+            let (m, _) = find(&lines(input), &r);
+            let got = m.as_ref().map(|m| (m.date.as_str(), m.start.as_deref(), m.end.as_deref()));
+            assert_eq!(got, *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn document_committee_forms() {
+        let r = Register::default();
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&["Utvalg: Strategisk samarbeidsutvalg"], Some("Strategisk samarbeidsutvalg")),
+            (&["Utval: Eldrerådet"], Some("Eldrerådet")),
+            (&["MØTEPROTOKOLL", "Klagenemnda", "Møtedato: 12.02.2026"], Some("Klagenemnda")),
+            (
+                &["Møteinnkalling", "Lokalt samarbeidsutval Sunnhordland"],
+                Some("Lokalt samarbeidsutval Sunnhordland"),
+            ),
+            // the deciding body, not the first body mentioned
+            (
+                &[
+                    "Saka gjeld eit vedtak i Kommunestyret.",
+                    "Formannskaps behandling av sak 3/2026 i møte den 29.01.2026:",
+                ],
+                Some("Formannskapet"),
+            ),
+            // must not: a marker followed by prose
+            (&["MØTEPROTOKOLL", "Følgende medlemmer møtte"], None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(doc_committee(&lines(input), &r).map(|c| c.name).as_deref(), *want, "{input:?}");
+        }
+    }
 }

@@ -7,10 +7,18 @@ use crate::record::CaseNum;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static BEHANDLING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bbehandling\s+av\s+(sak\s*\S+)").expect("valid regex"));
+static BEHANDLING: LazyLock<Regex> = LazyLock::new(|| {
+    let words = crate::lexicon::alternation(crate::lexicon::c::TREATMENT);
+    // the body in the genitive (`Formannskapets`, `Eldrerådets`, `Formannskapet si`) before the
+    // treatment word: `Ved behandling av sakene 95/24 …` is prose, not a protocol line
+    Regex::new(&format!(
+        r"(?i)^\s*(?-i:\p{{Lu}})[^:]{{0,100}}?(?:s|\s+si|\s+sin|\s+sitt)\s+(?:{words})\s+av\s+(sak\s+\S+)"
+    ))
+    .unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
+});
 
-/// `… behandling av sak N [i møte den DATE]`: the case number and the meeting date.
+/// `X behandling av sak N [i møte den DATE]` (X, the deciding body, in the genitive): the case
+/// number and the meeting date.
 pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
     if text.chars().count() > 200 {
         return None;
@@ -22,21 +30,16 @@ pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
     Some((n, date))
 }
 
-/// A vote or adoption line.
-pub fn is_vote(text: &str) -> bool {
-    let t = text.trim().to_lowercase();
-    let t = t.trim_end_matches(['.', '!']);
-    t.starts_with("enstemmig")
-        || t.starts_with("samrøystes")
-        || t.starts_with("for forslaget stemte")
-        || t.starts_with("mot forslaget stemte")
-        || t.starts_with("votering")
-        || t.starts_with("avstemming")
-        || t.starts_with("avrøysting")
-        || t.starts_with("forslaget ble vedtatt")
-        || t.starts_with("forslaget vart vedteke")
-        || t.contains(" mot ") && t.contains("stemmer")
-        || t == "vedtatt"
+static MOTION: LazyLock<Regex> = LazyLock::new(|| {
+    let words = crate::lexicon::alternation(crate::lexicon::c::MOTION_INTRO);
+    Regex::new(&format!(r"(?i)\b(?:{words})\b")).unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
+});
+
+/// A protocol's line that brings in a member's motion or sets one against another
+/// (`Ola Nordmann (Sp) fremmet følgende alternative forslag:`, `Dette ble satt opp mot:`): the
+/// administration's proposal ends before it.
+pub fn is_motion(text: &str) -> bool {
+    text.chars().count() <= 200 && text.trim_end().ends_with(':') && MOTION.is_match(text)
 }
 
 #[cfg(test)]
@@ -48,18 +51,36 @@ mod tests {
         let (n, d) = behandling("Formannskapets behandling av sak 12/2025 i møte den 14.03.2025:").unwrap();
         assert_eq!((n.seq, n.year, d.as_deref()), (12, 2025, Some("2025-03-14")));
         assert!(behandling("Behandling av søknad").is_none());
+        let (n, _) = behandling("Eldrerådet si handsaming av sak 4/2026 i møte 2.2.2026").unwrap();
+        assert_eq!((n.seq, n.year), (4, 2026));
+        // must not match: prose about a treatment, a plural `sakene`, no body
+        for t in [
+            "Ved behandling av sakene 95/24 og 38/25 valgte partiet å ikke velge settemedlemmer.",
+            "Ved behandling av sak 12/2025 ble det stemt over to forslag.",
+            "Behandling av sak 3/2025 ble utsatt",
+            "etter behandling av sak 4/2025 i møtet",
+        ] {
+            assert!(behandling(t).is_none(), "{t}");
+        }
     }
 
     #[test]
-    fn votes() {
+    fn motion_lines() {
         for t in [
-            "Enstemmig vedtatt.",
-            "Samrøystes vedteke",
-            "For forslaget stemte 5: Ap, H",
-            "Vedtatt med 7 mot 2 stemmer",
+            "Kari Nordmann (Høyre) fremmet følgende alternative forslag:",
+            "Dette ble satt opp mot:",
+            "Per Hansen (Sp) sette fram følgjande framlegg:",
+            "Ola (Ap) fremmet følgende tilleggsforslag:",
         ] {
-            assert!(is_vote(t), "{t}");
+            assert!(is_motion(t), "{t}");
         }
-        assert!(!is_vote("Kommunen vedtar budsjettet"));
+        // must not match: the proposal's own lead-in, prose that mentions a motion
+        for t in [
+            "Følgende innspill gis fra kommunen:",
+            "Kari Nordmann fremmet følgende forslag i forrige møte, og det ble vedtatt.",
+            "Kommunedirektørens forslag til vedtak:",
+        ] {
+            assert!(!is_motion(t), "{t}");
+        }
     }
 }

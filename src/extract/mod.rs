@@ -20,9 +20,12 @@ pub mod kind;
 pub mod meeting;
 pub mod minutes;
 pub mod plan;
+pub mod review;
 pub mod tables;
+pub mod votes;
 
 use crate::config::Register;
+use crate::lexicon::{self, c as lc};
 use crate::model::{Block, Document, Table};
 use crate::record::{self, Record, Source};
 use std::collections::BTreeSet;
@@ -49,6 +52,8 @@ pub struct Line {
     /// The whole text is bold (a visual heading).
     pub bold: bool,
     pub table: Option<usize>,
+    /// The block the line was read from.
+    pub at: Option<record::At>,
 }
 
 impl Line {
@@ -84,11 +89,22 @@ fn row_texts(row: Option<&crate::model::Row>) -> Vec<String> {
     row.map(|r| r.cells.iter().map(|c| fold(&c.text())).collect()).unwrap_or_default()
 }
 
-/// A two-row table whose first row holds short labels (`Utval | Møtedato | Saksnr.`): its
-/// columns as `Key: value` lines.
+/// A two-row table whose first row holds short labels (`Utval | Møtedato | Saksnr.`), or a case
+/// route table (`Saksgang`: `Behandlet av | Møtedato | Saksnr.` over one row per committee): its
+/// columns as `Key: value` lines, from the first row that has values (the committee the paper
+/// goes to first).
 fn field_lines(t: &Table) -> Option<Vec<String>> {
     let grid = t.grid();
-    let [keys, values] = grid.as_slice() else { return None };
+    let (keys, values) = match grid.as_slice() {
+        [keys, values] => (keys, values),
+        [keys, rest @ ..] if is_route_header(keys) => {
+            let filled = |r: &&Vec<Option<&crate::model::Cell>>| {
+                r.iter().flatten().any(|c| !fold(&c.text()).is_empty())
+            };
+            (keys, rest.iter().find(filled)?)
+        }
+        _ => return None,
+    };
     let mut out = Vec::new();
     for (k, v) in keys.iter().zip(values) {
         let k = fold(&k.map(|c| c.text()).unwrap_or_default());
@@ -106,10 +122,81 @@ fn field_lines(t: &Table) -> Option<Vec<String>> {
 
 pub use crate::util::fold;
 
+/// A header row naming a committee column and a date or case-number column.
+fn is_route_header(keys: &[Option<&crate::model::Cell>]) -> bool {
+    let key = |c: &Option<&crate::model::Cell>| {
+        fold(&c.map(|c| c.text()).unwrap_or_default()).trim_end_matches([':', '.']).to_string()
+    };
+    let has = |concept: &str| keys.iter().any(|k| lexicon::is(concept, &key(k)));
+    has(lc::FIELD_COMMITTEE) && (has(lc::FIELD_MEETING_DATE) || has(lc::FIELD_CASE_NUMBER))
+}
+
+/// Most lines a flattened case-route table spans (`Saksgang` and its column labels and values).
+const ROUTE_MAX_LINES: usize = 16;
+
+/// A case-route table printed as text loses its grid: `Saksgang`, then each column label on a
+/// line of its own followed by its values (`Utvalg` / `Formannskap` / `Kommunestyre` /
+/// `Møtedato` / `Utvalgssak`). The first value of each column becomes a `Key: value` line, as a
+/// table's first row would.
+fn route_lines(lines: &mut Vec<Line>) {
+    let Some(start) = lines
+        .iter()
+        .take(40)
+        .position(|l| !l.is_item() && lexicon::is(lc::CASE_ROUTE, l.text.trim_end_matches(':')))
+    else {
+        return;
+    };
+    let is_key = |t: &str| {
+        let t = t.trim_end_matches([':', '.']);
+        [lc::FIELD_COMMITTEE, lc::FIELD_MEETING_DATE, lc::FIELD_CASE_NUMBER].iter().any(|c| lexicon::is(c, t))
+    };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut end = start + 1;
+    let mut key: Option<String> = None;
+    while let Some(l) = lines.get(end) {
+        if end - start > ROUTE_MAX_LINES || l.is_item() || l.kind == LineKind::Table || l.text.contains(':') {
+            break;
+        }
+        if is_key(&l.text) {
+            key = Some(l.text.trim_end_matches([':', '.']).to_string());
+        } else if let Some(k) = &key {
+            if !fields.iter().any(|(f, _)| f == k) {
+                fields.push((k.clone(), l.text.clone()));
+            }
+        } else {
+            break;
+        }
+        end += 1;
+    }
+    if key.is_none() {
+        return;
+    }
+    let at = lines.get(start).and_then(|l| l.at);
+    let new: Vec<Line> = fields
+        .into_iter()
+        .map(|(k, v)| Line { kind: LineKind::Para, text: format!("{k}: {v}"), bold: false, table: None, at })
+        .collect();
+    lines.splice(start..end, new);
+}
+
+/// `1.Tekst`: a point label glued to its text (a case system's print), read as `1.` + `Tekst`.
+/// Not a date (`1.12.2025`), a decimal (`2.5`) or an outline number (`2.1`): the label is one or
+/// two digits and a dot, directly followed by a capital letter.
+pub fn glued_label(t: &str) -> Option<(String, &str)> {
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    let rest = t.get(digits..)?.strip_prefix('.')?;
+    rest.chars().next().filter(|c| c.is_uppercase())?;
+    Some((t.get(..=digits)?.to_string(), rest))
+}
+
 /// Flatten the body into lines.
 pub fn flatten(doc: &Document) -> Flat {
     let mut flat = Flat { lines: Vec::new(), tables: Vec::new(), field_tables: Vec::new() };
-    for b in &doc.blocks {
+    for (bi, b) in doc.blocks.iter().enumerate() {
+        let at = Some(record::At { block: u32::try_from(bi).unwrap_or(u32::MAX), page: b.pos().page });
         let (kind, text) = match b {
             Block::Heading { level, text, .. } => (LineKind::Heading(*level), text),
             Block::Paragraph { text, .. } => (LineKind::Para, text),
@@ -132,7 +219,13 @@ pub fn flatten(doc: &Document) -> Flat {
                     Some(fields) => {
                         flat.field_tables.push(ti);
                         for f in fields {
-                            flat.lines.push(Line { kind: LineKind::Para, text: f, bold: false, table: None });
+                            flat.lines.push(Line {
+                                kind: LineKind::Para,
+                                text: f,
+                                bold: false,
+                                table: None,
+                                at,
+                            });
                         }
                     }
                     None => flat.lines.push(Line {
@@ -140,6 +233,7 @@ pub fn flatten(doc: &Document) -> Flat {
                         text: String::new(),
                         bold: false,
                         table: Some(ti),
+                        at,
                     }),
                 }
                 continue;
@@ -153,14 +247,17 @@ pub fn flatten(doc: &Document) -> Flat {
         let mut kind = kind;
         if kind == LineKind::Para {
             // a paragraph that starts with a list label (typed by hand, or a PDF's list line)
-            if let Some((label, rest)) = crate::read::text::ordered_label(&folded) {
+            if let Some((label, rest)) =
+                crate::read::text::ordered_label(&folded).or_else(|| glued_label(&folded))
+            {
                 let rest = rest.to_string();
                 kind = LineKind::Item { level: 0, label: Some(label), ordered: true };
                 folded = rest;
             }
         }
-        flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None });
+        flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None, at });
     }
+    route_lines(&mut flat.lines);
     flat
 }
 
@@ -249,6 +346,54 @@ mod tests {
 
     fn para(s: &str) -> Block {
         Block::Paragraph { text: Text::plain(s), pos: Pos::default() }
+    }
+
+    #[test]
+    fn glued_labels() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("1.Rapporten tas til orientering", Some(("1.", "Rapporten tas til orientering"))),
+            ("12.Saka vert send", Some(("12.", "Saka vert send"))),
+            // must not match: dates, decimals, outline numbers, lower case, three digits
+            ("1.12.2025 var møtet", None),
+            ("2.5 millioner", None),
+            ("2.1 Bakgrunn", None),
+            ("1.ledd gjelder", None),
+            ("123.Tekst", None),
+            ("Tekst 1.Punkt", None),
+        ];
+        for (t, want) in cases {
+            assert_eq!(
+                glued_label(t).map(|(l, r)| (l, r.to_string())),
+                want.map(|(l, r)| (l.to_string(), r.to_string())),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn flattened_route_tables_become_fields() {
+        let mut doc = Document::new(Format::Text);
+        doc.blocks = [
+            "SAKSFRAMLEGG",
+            "Saksgang",
+            "Utvalg",
+            "Eldrerådet",
+            "Kommunestyret",
+            "Møtedato",
+            "Utvalgssak",
+            "Arkivsak: 2026/12",
+            "Tittel",
+        ]
+        .iter()
+        .map(|t| para(t))
+        .collect();
+        let flat = flatten(&doc);
+        let texts: Vec<&str> = flat.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, vec!["SAKSFRAMLEGG", "Utvalg: Eldrerådet", "Arkivsak: 2026/12", "Tittel"]);
+        // not a route: `Saksgang` as an ordinary heading over prose
+        let mut doc = Document::new(Format::Text);
+        doc.blocks = ["Saksgang", "Saka har vore i fleire utval før."].iter().map(|t| para(t)).collect();
+        assert_eq!(flatten(&doc).lines.len(), 2);
     }
 
     #[test]

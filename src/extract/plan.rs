@@ -5,6 +5,7 @@
 //! cell's shading. The period (`2022 – 2024`) comes from the plan's title or the document's.
 
 use super::{case::heading_like, fold, tables, Flat, Line, LineKind};
+use crate::lexicon::{self, c as lc};
 use crate::model::Cell;
 use crate::record::{Period, Plan, PlanItem};
 use regex::Regex;
@@ -93,6 +94,7 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
         let Some(c) = cols(head) else { continue };
         used.push(ti);
         let title = caption_before(&flat.lines, ti).unwrap_or_else(|| title0.clone());
+        let table_at = flat.lines.iter().find(|l| l.table == Some(ti)).and_then(|l| l.at);
         let mut items = Vec::new();
         let text_of = |row: &[Option<&Cell>], i: Option<usize>| -> Option<String> {
             let s = tables::squash(&row.get(i?).copied().flatten()?.text());
@@ -133,22 +135,44 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
                 status_text,
                 responsible: text_of(row, c.responsible),
                 deadline: text_of(row, c.deadline),
+                at: table_at,
                 ..PlanItem::default()
             });
         }
         let period = period(&title).or_else(|| period(&title0));
         plans.push(Plan { title, period, owner: None, items, ..Plan::default() });
     }
-    if plans.is_empty() && !has_cases {
-        let lower = title0.to_lowercase();
-        if lower.contains("handlingsplan") || lower.contains("tiltaksplan") || lower.contains("årsplan") {
-            if let Some(p) = heading_plan(&flat.lines, &title0) {
-                plans.push(p);
+    let has_plan_word = |t: &str| {
+        let lower = t.to_lowercase();
+        lexicon::forms(lc::PLAN_WORD)
+            .iter()
+            .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == w.as_str()))
+    };
+    if plans.is_empty() && !has_cases && has_plan_word(&title0) {
+        if let Some(p) = heading_plan(&flat.lines, &title0) {
+            plans.push(p);
+        }
+    }
+    if plans.is_empty() && has_cases {
+        // a plan written inside a case paper: a heading naming a plan, then goal headings with
+        // bullet measures, up to the proposal or decision
+        if let Some(start) = flat.lines.iter().position(|l| heading_like(l) && has_plan_word(&l.text)) {
+            let rest = flat.lines.get(start + 1..).unwrap_or_default();
+            let end = rest.iter().position(super::case::opens_points).unwrap_or(rest.len());
+            let title =
+                flat.lines.get(start).map(|l| l.text.trim_end_matches(':').to_string()).unwrap_or_default();
+            if let Some(p) = heading_plan(rest.get(..end).unwrap_or_default(), &title) {
+                if p.items.len() >= PLAN_IN_CASE_MIN_ITEMS {
+                    plans.push(p);
+                }
             }
         }
     }
     (plans, used)
 }
+
+/// Fewest measures for a plan written as headings and bullets inside a case paper.
+const PLAN_IN_CASE_MIN_ITEMS: usize = 2;
 
 /// A goal heading followed by bullet measures, repeated.
 fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
@@ -171,6 +195,7 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
                         status_text: None,
                         responsible: None,
                         deadline: None,
+                        at: l.at,
                         ..PlanItem::default()
                     });
                 }

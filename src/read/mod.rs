@@ -9,7 +9,8 @@ pub mod docx;
 pub mod pdf;
 pub mod text;
 
-use crate::model::{Document, Format};
+use crate::model::{Block, Document, Format};
+use std::io::Read;
 use std::path::Path;
 
 /// Size limits every reader enforces.
@@ -23,18 +24,56 @@ pub struct Limits {
     pub max_part_bytes: u64,
     /// Most pages read from a PDF.
     pub max_pages: u32,
-    /// Wall-clock bound for reading one file, in milliseconds.
+    /// Wall-clock bound for reading one file, in milliseconds (each page read by OCR adds
+    /// its own bound, see `read::pdf`).
     pub max_millis: u64,
+    /// Largest plain-text file accepted, in bytes (text needs no more; a bigger `.txt` is a log
+    /// or a dump, not a committee paper).
+    pub max_text_file_bytes: u64,
+    /// Most XML elements and text nodes in one DOCX part (bounds the parsed tree: ~100 bytes
+    /// each, whatever the compression ratio).
+    pub max_xml_nodes: u64,
+    /// Most blocks in a read document, counting list items, table cells and the blocks inside
+    /// cells, headers, footers and notes.
+    pub max_blocks: u64,
+    /// Most text in a read document, in bytes (absolute ceiling).
+    pub max_text_bytes: u64,
+    /// Most text per input byte: text may be at most this multiple of the file size (plus
+    /// 64 KiB), so a small compressed file cannot inflate into a huge model.
+    pub max_text_amplification: u64,
+    /// Largest extracted record, as JSON, in bytes.
+    pub max_record_bytes: u64,
+    /// OCR of PDF pages without a text layer.
+    pub ocr: Ocr,
+}
+
+/// Whether PDF pages without a text layer (scans) are read with OCR (tesseract).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ocr {
+    /// When tesseract is installed; otherwise a warning says how to enable it.
+    #[default]
+    Auto,
+    /// Never; such pages keep a warning.
+    Off,
+    /// Always: a page that needs OCR and cannot get it is an error.
+    Require,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: 200 * 1024 * 1024,
-            max_unzipped_bytes: 500 * 1024 * 1024,
-            max_part_bytes: 100 * 1024 * 1024,
+            max_unzipped_bytes: 128 * 1024 * 1024,
+            max_part_bytes: 32 * 1024 * 1024,
             max_pages: 2000,
             max_millis: 30_000,
+            max_text_file_bytes: 32 * 1024 * 1024,
+            max_xml_nodes: 1_000_000,
+            max_blocks: 200_000,
+            max_text_bytes: 32 * 1024 * 1024,
+            max_text_amplification: 1000,
+            max_record_bytes: 16 * 1024 * 1024,
+            ocr: Ocr::Auto,
         }
     }
 }
@@ -67,6 +106,12 @@ pub enum ReadError {
     Encoding(String),
     #[error("reading took longer than {0} ms")]
     Timeout(u64),
+    #[error("not a regular file ({0}): only regular files are read")]
+    NotRegular(String),
+    #[error("over the per-file budget: {0}")]
+    Budget(String),
+    #[error("OCR required but not possible: {0}")]
+    Ocr(String),
     #[error("reader failed unexpectedly: {0}")]
     Internal(String),
 }
@@ -93,22 +138,134 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, ReadError> {
 
 /// Read a file into the block model.
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Document, ReadError> {
-    let meta = std::fs::metadata(path)?;
-    if meta.len() > limits.max_file_bytes {
-        return Err(ReadError::TooLarge { size: meta.len(), limit: limits.max_file_bytes });
-    }
-    let bytes = std::fs::read(path)?;
+    let bytes = load(path, limits)?;
     read_bytes(path, &bytes, limits)
 }
 
-/// Read bytes already in memory; `path` only picks the format and names the file.
+/// The bytes of a file, refusing anything but a regular file (FIFOs, devices, sockets and
+/// folders are refused by type; a symbolic link is followed and its target checked). The file is
+/// opened without blocking (a FIFO cannot hang the open), its type and size are taken from the
+/// open handle, and at most `max_file_bytes + 1` bytes are read, so the limit holds for what is
+/// actually read even if the file grows.
+pub fn load(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        return Err(ReadError::NotRegular(file_kind(&ft).into()));
+    }
+    let limit = limits.max_file_bytes;
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge { size: meta.len(), limit });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { size: bytes.len() as u64, limit });
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const O_NONBLOCK: i32 = 0o4000;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    const O_NONBLOCK: i32 = 0x0004; // macOS and the BSDs
+    std::fs::OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+fn file_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a named pipe";
+        }
+        if ft.is_char_device() || ft.is_block_device() {
+            return "a device";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    if ft.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// Read bytes already in memory; `path` only picks the format and names the file. The result is
+/// checked against the document budget ([`check_document`]).
 pub fn read_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(ReadError::TooLarge { size: bytes.len() as u64, limit: limits.max_file_bytes });
     }
-    match detect(path, &bytes[..bytes.len().min(1024)])? {
+    let doc = match detect(path, &bytes[..bytes.len().min(1024)])? {
         Format::Docx => docx::read(bytes, limits),
         Format::Pdf => pdf::read(bytes, limits),
         Format::Text => text::read(bytes, limits),
+    }?;
+    check_document(&doc, bytes.len() as u64, limits)?;
+    Ok(doc)
+}
+
+/// The size of a read document: (blocks, text bytes), counting list items, table cells and the
+/// blocks inside cells, and the headers, footers and notes.
+pub fn document_size(doc: &Document) -> (u64, u64) {
+    fn walk(blocks: &[Block], n: &mut u64, text: &mut u64) {
+        for b in blocks {
+            *n += 1;
+            match b {
+                Block::Table(t) => {
+                    for row in &t.rows {
+                        for cell in &row.cells {
+                            *n += 1;
+                            walk(&cell.blocks, n, text);
+                        }
+                    }
+                }
+                other => *text += other.text().map_or(0, |t| t.len() as u64),
+            }
+        }
     }
+    let (mut n, mut text) = (0, 0);
+    for part in [&doc.blocks, &doc.headers, &doc.footers, &doc.notes] {
+        walk(part, &mut n, &mut text);
+    }
+    (n, text)
+}
+
+/// The text budget for an input of `input_bytes`: the amplification cap, under the ceiling.
+pub fn text_budget(input_bytes: u64, limits: &Limits) -> u64 {
+    input_bytes
+        .saturating_mul(limits.max_text_amplification)
+        .saturating_add(64 * 1024)
+        .min(limits.max_text_bytes)
+}
+
+/// Refuse a document over the budget: more blocks than `max_blocks`, or more text than
+/// [`text_budget`]. Keeps extraction (whose work grows with the blocks) and the record bounded.
+pub fn check_document(doc: &Document, input_bytes: u64, limits: &Limits) -> Result<(), ReadError> {
+    let (blocks, text) = document_size(doc);
+    if blocks > limits.max_blocks {
+        return Err(ReadError::Budget(format!(
+            "{blocks} blocks (paragraphs, list items, table cells), over the limit of {}",
+            limits.max_blocks
+        )));
+    }
+    let budget = text_budget(input_bytes, limits);
+    if text > budget {
+        return Err(ReadError::Budget(format!(
+            "{text} bytes of text from a {input_bytes}-byte file, over the limit of {budget} bytes"
+        )));
+    }
+    Ok(())
 }

@@ -20,11 +20,22 @@
 
 use super::{Limits, ReadError};
 use crate::model::{Block, Cell, Document, Emphasis, Format, Pos, Row, Table, Text};
+use std::borrow::Cow;
+use std::time::Instant;
 
-/// Read a text file's bytes into a document.
-pub fn read(bytes: &[u8], _limits: &Limits) -> Result<Document, ReadError> {
+/// Read a text file's bytes into a document, within the budget of `limits` (file size, blocks,
+/// wall time).
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+    if bytes.len() as u64 > limits.max_text_file_bytes {
+        return Err(ReadError::Budget(format!(
+            "a text file of {} bytes, over the limit of {} bytes for plain text",
+            bytes.len(),
+            limits.max_text_file_bytes
+        )));
+    }
+    let started = Instant::now();
     let (text, warning) = decode(bytes)?;
-    let mut doc = parse(&text);
+    let mut doc = parse_within(&text, limits, started)?;
     if let Some(w) = warning {
         doc.warnings.insert(0, w);
     }
@@ -78,59 +89,138 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     }
 }
 
-/// Parse decoded text into blocks.
+/// Parse decoded text into blocks (no budget: for text already in memory and known to be small).
 pub fn parse(text: &str) -> Document {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut p = Parser { doc: Document::new(Format::Text), indents: Vec::new() };
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines.get(i).copied().unwrap_or("");
-        let no = (i + 1) as u32;
-        if line.contains('\u{c}') {
-            p.doc.blocks.push(Block::PageBreak { pos: pos(no) });
+    let unlimited = Limits { max_blocks: u64::MAX, max_millis: u64::MAX, ..Limits::default() };
+    parse_within(text, &unlimited, Instant::now()).unwrap_or_else(|_| Document::new(Format::Text))
+}
+
+/// Most cells kept in a tab-separated row; the text of further cells joins the last one.
+const MAX_CELLS: usize = 64;
+
+/// Lines of the text with their 1-based numbers, one line of look-ahead.
+struct Lines<'a> {
+    it: std::iter::Peekable<std::str::Split<'a, char>>,
+    /// Number of the line `peek` returns.
+    no: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn peek(&mut self) -> Option<&'a str> {
+        self.it.peek().copied()
+    }
+    fn advance(&mut self) {
+        if self.it.next().is_some() {
+            self.no += 1;
         }
-        let line_owned = line.replace('\u{c}', "");
-        let line = line_owned.as_str();
+    }
+}
+
+/// Parse decoded text into blocks; fails when the document passes `limits.max_blocks` or the
+/// time since `started` passes `limits.max_millis`. Every step is linear in the text.
+pub fn parse_within(text: &str, limits: &Limits, started: Instant) -> Result<Document, ReadError> {
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let mut lines = Lines { it: text.split('\n').peekable(), no: 1 };
+    let mut p = Parser { doc: Document::new(Format::Text), indents: Vec::new(), nodes: 0, last_item: None };
+    let mut checked_at = 0usize;
+    while let Some(line) = lines.peek() {
+        if lines.no >= checked_at + 1024 {
+            checked_at = lines.no;
+            if started.elapsed().as_millis() >= u128::from(limits.max_millis) {
+                return Err(ReadError::Timeout(limits.max_millis));
+            }
+        }
+        if p.nodes > limits.max_blocks {
+            return Err(ReadError::Budget(format!(
+                "more than {} blocks (paragraphs, list items, table cells)",
+                limits.max_blocks
+            )));
+        }
+        let no = lines.no as u32;
+        if line.contains('\u{c}') {
+            p.push(Block::PageBreak { pos: pos(no) });
+        }
+        let line_owned;
+        let line = if line.contains('\u{c}') {
+            line_owned = line.replace('\u{c}', "");
+            line_owned.as_str()
+        } else {
+            line
+        };
         if line.trim().is_empty() {
-            i += 1;
+            lines.advance();
             continue;
         }
-        if line.contains('\t') {
-            let start = i;
+        if is_table_start(line) {
             let mut rows = Vec::new();
-            while let Some(l) = lines.get(i) {
+            while let Some(l) = lines.peek() {
                 if !l.contains('\t') || l.trim().is_empty() {
                     break;
                 }
-                rows.push(table_row(l, (i + 1) as u32, rows.is_empty()));
-                i += 1;
+                let row = table_row(l, lines.no as u32, rows.is_empty());
+                p.nodes += row.cells.len() as u64;
+                rows.push(row);
+                lines.advance();
+                if p.nodes > limits.max_blocks {
+                    break;
+                }
             }
             p.indents.clear();
-            p.doc.blocks.push(Block::Table(Table { rows, pos: pos((start + 1) as u32) }));
+            p.push(Block::Table(Table { rows, pos: pos(no) }));
             continue;
         }
         if let Some((level, rest)) = heading(line) {
             p.indents.clear();
             let t = inline(rest.trim());
-            p.doc.blocks.push(Block::Heading { level, text: t, pos: pos(no) });
-            i += 1;
+            p.push(Block::Heading { level, text: t, pos: pos(no) });
+            lines.advance();
             continue;
         }
         if let Some(item) = list_item(line) {
             // continuation lines: directly below, not blank, not themselves structure
             let mut body = item.text.to_string();
-            i += 1;
-            while let Some(next) = lines.get(i) {
+            let mut cont_indent: Option<usize> = None;
+            lines.advance();
+            while let Some(next) = lines.peek() {
                 if next.trim().is_empty() || is_structure(next) {
                     break;
                 }
-                body = join_line(&body, next.trim());
-                i += 1;
+                // a bare label line (`1)`) takes the next line as its text; after that, a line
+                // that closes with `:` ends the item (it announces what follows), and a short
+                // heading-like line (`Vedtak`, `Begrunnelse:`) starts a block of its own
+                if !body.trim().is_empty() && (body.trim_end().ends_with(':') || item_heading_like(next)) {
+                    break;
+                }
+                if cont_indent.is_none() {
+                    cont_indent = Some(indent_width(next));
+                }
+                push_line(&mut body, next.trim());
+                lines.advance();
             }
-            let level = p.level_for(item.indent);
+            // a bullet like the one above, indented between that bullet and its wrapped lines, is
+            // its sibling (a printed list whose bullets drift by a column or two), not its child
+            let level = match p.last_item.take() {
+                Some(prev)
+                    if !item.ordered
+                        && prev.label == item.label
+                        && item.indent > prev.indent
+                        && prev.cont_indent.is_some_and(|c| item.indent < c) =>
+                {
+                    if let Some(top) = p.indents.last_mut() {
+                        *top = item.indent;
+                    }
+                    prev.level
+                }
+                _ => p.level_for(item.indent),
+            };
+            p.last_item =
+                Some(LastItem { label: item.label.clone(), indent: item.indent, level, cont_indent });
             let label = item.label.clone();
-            p.doc.blocks.push(Block::ListItem {
+            p.push(Block::ListItem {
                 level,
                 label: Some(label),
                 ordered: item.ordered,
@@ -141,37 +231,72 @@ pub fn parse(text: &str) -> Document {
         }
         // a paragraph: this line plus hard-wrapped continuations
         p.indents.clear();
+        p.last_item = None;
         let mut body = line.trim().to_string();
+        let mut bold_markers = body.matches("**").count();
         let mut prev_raw = line;
-        i += 1;
-        while let Some(next) = lines.get(i) {
-            if next.trim().is_empty() || is_structure(next) && !open_bold(&body) {
+        lines.advance();
+        while let Some(next) = lines.peek() {
+            let open_bold = bold_markers % 2 == 1;
+            if next.trim().is_empty() || is_structure(next) && !open_bold {
                 break;
             }
-            if !(open_bold(&body) || is_wrapped(prev_raw, next)) {
+            if !(open_bold || is_wrapped(prev_raw, next)) {
                 break;
             }
-            body = join_line(&body, next.trim());
+            let next_trim = next.trim();
+            bold_markers += next_trim.matches("**").count();
+            push_line(&mut body, next_trim);
             prev_raw = next;
-            i += 1;
+            lines.advance();
         }
         if body.contains('<') && has_block_tag(&body) {
-            let mut blocks = html_blocks(&body, no);
-            p.doc.blocks.append(&mut blocks);
+            for b in html_blocks(&body, no) {
+                p.push(b);
+            }
         } else {
-            p.doc.blocks.push(Block::Paragraph { text: inline(&body), pos: pos(no) });
+            p.push(Block::Paragraph { text: inline(&body), pos: pos(no) });
         }
     }
-    p.doc
+    if p.nodes > limits.max_blocks {
+        return Err(ReadError::Budget(format!(
+            "more than {} blocks (paragraphs, list items, table cells)",
+            limits.max_blocks
+        )));
+    }
+    Ok(p.doc)
+}
+
+/// A line that starts a table: a tab between two pieces of text (tabs only at the start are
+/// indentation, as in a tab-indented list).
+fn is_table_start(line: &str) -> bool {
+    line.trim_start_matches([' ', '\t', '\u{a0}']).trim_end().contains('\t')
 }
 
 struct Parser {
     doc: Document,
     /// Indentation widths of the open list levels.
     indents: Vec<usize>,
+    /// The list item just read (cleared by anything else).
+    last_item: Option<LastItem>,
+    /// Blocks made so far (table cells included), for the budget.
+    nodes: u64,
+}
+
+struct LastItem {
+    label: String,
+    indent: usize,
+    level: u8,
+    /// Indentation of its first wrapped line, if it wrapped.
+    cont_indent: Option<usize>,
 }
 
 impl Parser {
+    fn push(&mut self, b: Block) {
+        self.nodes += 1;
+        self.doc.blocks.push(b);
+    }
+
     fn level_for(&mut self, indent: usize) -> u8 {
         while let Some(&last) = self.indents.last() {
             if last > indent {
@@ -191,21 +316,42 @@ fn pos(index: u32) -> Pos {
     Pos { index, page: None }
 }
 
-fn join_line(a: &str, b: &str) -> String {
-    let a = a.trim_end();
-    if a.is_empty() {
-        return b.to_string();
+/// Append line `b` to `body` with one space between (in place: joining many lines stays linear).
+fn push_line(body: &mut String, b: &str) {
+    let keep = body.trim_end().len();
+    body.truncate(keep);
+    if !body.is_empty() {
+        body.push(' ');
     }
-    format!("{a} {b}")
+    body.push_str(b);
 }
 
-/// An odd number of `**` markers: bold left open at the end of the line.
-fn open_bold(s: &str) -> bool {
-    s.matches("**").count() % 2 == 1
+/// Most words of a line that reads as a heading inside a list (`Vedtak`, `Begrunnelse:`).
+const ITEM_HEADING_MAX_WORDS: usize = 2;
+
+/// A short line that starts a block of its own below a list item: at most
+/// [`ITEM_HEADING_MAX_WORDS`] words, capitalised, and no sentence punctuation (or a closing `:`).
+fn item_heading_like(line: &str) -> bool {
+    let t = line.trim();
+    let words = t.split_whitespace().count();
+    (1..=ITEM_HEADING_MAX_WORDS).contains(&words)
+        && t.chars().next().is_some_and(char::is_uppercase)
+        && !t.ends_with(['.', ',', ';', '!', '?', ')'])
+        && !t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A line that ends in a word that cannot end a sentence (`i`, `og`, `på`: the lexicon's
+/// function words): the next line continues it, whatever its case or length.
+fn ends_open(prev: &str) -> bool {
+    let last = prev.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+    !last.is_empty() && crate::lexicon::is(crate::lexicon::c::FUNCTION_WORD, last)
 }
 
 /// Whether `next` continues the paragraph line `prev` (hard wrapping).
 fn is_wrapped(prev: &str, next: &str) -> bool {
+    if ends_open(prev) && !looks_like_field(next) {
+        return true;
+    }
     let n = next.trim_start();
     let starts_lower = n.chars().next().is_some_and(|c| c.is_lowercase());
     let p = prev.trim_end();
@@ -234,7 +380,7 @@ fn looks_like_field(line: &str) -> bool {
 
 /// A line that starts its own block (heading, list item, table row).
 fn is_structure(line: &str) -> bool {
-    line.contains('\t') || heading(line).is_some() || list_item(line).is_some() || line.contains('\u{c}')
+    is_table_start(line) || heading(line).is_some() || list_item(line).is_some() || line.contains('\u{c}')
 }
 
 fn heading(line: &str) -> Option<(u8, &str)> {
@@ -268,7 +414,21 @@ fn list_item(line: &str) -> Option<ListLine<'_>> {
     let indent = indent_width(line);
     let t = line.trim_start_matches([' ', '\t', '\u{a0}']);
     // bullets
-    for b in ['-', '*', '•', '–', '▪', '◦', '●'] {
+    // `o` is a bullet only when indented under something (Word's second-level bullet in print)
+    if indent > 0 {
+        if let Some(rest) = t.strip_prefix("o ").or_else(|| t.strip_prefix("o\t")) {
+            if rest.trim_start().starts_with(char::is_uppercase) {
+                return Some(ListLine {
+                    indent,
+                    label: "o".to_string(),
+                    ordered: false,
+                    text: rest.trim_start(),
+                });
+            }
+        }
+    }
+    for b in crate::model::BULLETS {
+        let b = *b;
         if let Some(rest) = t.strip_prefix(b) {
             if rest.trim().is_empty() && b != '*' {
                 return Some(ListLine { indent, label: b.to_string(), ordered: false, text: "" });
@@ -337,8 +497,15 @@ fn is_roman(s: &str) -> bool {
 }
 
 fn table_row(line: &str, no: u32, header: bool) -> Row {
-    let cells = line
-        .split('\t')
+    let mut parts: Vec<Cow<'_, str>> = line.splitn(MAX_CELLS, '\t').map(Cow::Borrowed).collect();
+    if parts.len() == MAX_CELLS {
+        if let Some(last) = parts.last_mut() {
+            *last =
+                Cow::Owned(last.split('\t').filter(|c| !c.trim().is_empty()).collect::<Vec<_>>().join(" "));
+        }
+    }
+    let cells = parts
+        .iter()
         .map(|c| {
             let c = c.trim();
             let blocks = if c.is_empty() {
@@ -462,7 +629,7 @@ fn unescape_html(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         let after = &rest[i..];
-        let end = after.find(';').filter(|e| *e <= 10);
+        let end = after.as_bytes().iter().take(11).position(|b| *b == b';');
         let decoded = end.and_then(|e| {
             let ent = &after[1..e];
             let c = match ent {
@@ -497,9 +664,12 @@ fn unescape_html(s: &str) -> String {
 }
 
 /// Inline markdown → text with emphasis: `**bold**`, `*italic*`, `***both***`, `[text](url)`,
-/// backslash escapes.
+/// backslash escapes. Linear in the text (closers and link ends are looked up in indexes built
+/// once, never rescanned).
 pub fn inline(s: &str) -> Text {
     let chars: Vec<char> = s.chars().collect();
+    let closers = Closers::new(&chars);
+    let links = if s.contains('[') { Some(Links::new(&chars)) } else { None };
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
     let mut emphasis = Vec::new();
     let mut bold_start: Option<usize> = None;
@@ -517,53 +687,62 @@ pub fn inline(s: &str) -> Text {
             }
         }
         if c == '[' {
-            if let Some((text_end, url_end)) = link_at(&chars, i) {
+            if let Some((text_end, url_end)) = links.as_ref().and_then(|l| l.at(&chars, i)) {
                 out.extend(chars[i + 1..text_end].iter().filter(|c| **c != '\\'));
                 i = url_end + 1;
                 continue;
             }
         }
         if c == '*' {
-            let run = chars[i..].iter().take_while(|c| **c == '*').count();
-            let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
-            let next = chars.get(i + run).copied();
+            // A run that neither opens nor closes gives one `*` as text and the rest of the run
+            // is tried again (as before), without rescanning the run.
+            let full = chars[i..].iter().take_while(|c| **c == '*').count();
+            let next = chars.get(i + full).copied();
             let can_open = next.is_some_and(|n| !n.is_whitespace());
-            let can_close = prev.is_some_and(|p| !p.is_whitespace());
-            let mut handled = false;
-            let mut take = |len: usize, start: &mut Option<usize>, bold: bool| -> bool {
-                if let Some(s0) = *start {
-                    if can_close {
-                        let end = out.len();
-                        if end > s0 {
-                            emphasis.push(Emphasis {
-                                start: s0 as u32,
-                                end: end as u32,
-                                bold,
-                                italic: !bold,
-                            });
+            let mut k = 0;
+            while k < full {
+                let at = i + k;
+                let run = full - k;
+                let prev = if at == 0 { None } else { chars.get(at - 1).copied() };
+                let can_close = prev.is_some_and(|p| !p.is_whitespace());
+                let mut take = |len: usize, start: &mut Option<usize>, bold: bool| -> bool {
+                    if let Some(s0) = *start {
+                        if can_close {
+                            let end = out.len();
+                            if end > s0 {
+                                emphasis.push(Emphasis {
+                                    start: s0 as u32,
+                                    end: end as u32,
+                                    bold,
+                                    italic: !bold,
+                                });
+                            }
+                            *start = None;
+                            return true;
                         }
-                        *start = None;
+                    } else if can_open && closers.closes_later(at + run, len) {
+                        *start = Some(out.len());
                         return true;
                     }
-                } else if can_open && closes_later(&chars, i + run, len) {
-                    *start = Some(out.len());
-                    return true;
+                    false
+                };
+                let handled = if run >= 3 {
+                    let a = take(2, &mut bold_start, true);
+                    let b = take(1, &mut italic_start, false);
+                    a || b
+                } else if run == 2 {
+                    take(2, &mut bold_start, true)
+                } else {
+                    take(1, &mut italic_start, false)
+                };
+                if handled {
+                    break;
                 }
-                false
-            };
-            if run >= 3 {
-                let a = take(2, &mut bold_start, true);
-                let b = take(1, &mut italic_start, false);
-                handled = a || b;
-            } else if run == 2 {
-                handled = take(2, &mut bold_start, true);
-            } else if run == 1 {
-                handled = take(1, &mut italic_start, false);
+                out.push('*');
+                k += 1;
             }
-            if handled {
-                i += run;
-                continue;
-            }
+            i += full;
+            continue;
         }
         out.push(c);
         i += 1;
@@ -573,38 +752,92 @@ pub fn inline(s: &str) -> Text {
     Text { text, emphasis }
 }
 
-/// Whether a closing `*` run of at least `len` follows (after non-space) on the same text.
-fn closes_later(chars: &[char], from: usize, len: usize) -> bool {
-    let mut i = from;
-    while i < chars.len() {
-        if chars[i] == '*' {
-            let run = chars[i..].iter().take_while(|c| **c == '*').count();
-            let prev_ok = i > 0 && chars.get(i - 1).is_some_and(|p| !p.is_whitespace());
-            if prev_ok && (run == len || run >= 3) {
-                return true;
-            }
-            i += run;
-        } else {
-            i += 1;
-        }
-    }
-    false
+/// The `*` runs of a text that can close emphasis, so that "does a closer follow?" is a binary
+/// search instead of a rescan.
+struct Closers {
+    /// Start of each maximal run.
+    starts: Vec<usize>,
+    /// `any[k]`: whether a run at index ≥ k can close a 1-star (bit 0) or 2-star (bit 1) opener.
+    any: Vec<u8>,
 }
 
-/// `[text](url)` starting at `i`: (index of `]`, index of `)`).
-fn link_at(chars: &[char], i: usize) -> Option<(usize, usize)> {
-    let mut j = i + 1;
-    while j < chars.len() && chars[j] != ']' {
-        if chars[j] == '\\' {
-            j += 1;
+impl Closers {
+    fn new(chars: &[char]) -> Closers {
+        let mut starts = Vec::new();
+        let mut kinds = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i] == '*' {
+                let run = chars[i..].iter().take_while(|c| **c == '*').count();
+                let prev_ok = i > 0 && chars.get(i - 1).is_some_and(|p| !p.is_whitespace());
+                let mut k = 0u8;
+                if prev_ok && (run == 1 || run >= 3) {
+                    k |= 1;
+                }
+                if prev_ok && run >= 2 {
+                    k |= 2;
+                }
+                starts.push(i);
+                kinds.push(k);
+                i += run;
+            } else {
+                i += 1;
+            }
         }
-        j += 1;
+        let mut any = vec![0u8; kinds.len() + 1];
+        for k in (0..kinds.len()).rev() {
+            any[k] = any[k + 1] | kinds[k];
+        }
+        Closers { starts, any }
     }
-    if chars.get(j) != Some(&']') || chars.get(j + 1) != Some(&'(') {
-        return None;
+
+    /// Whether a closing `*` run of `len` (or of three or more) starts at or after `from`, after
+    /// a non-space.
+    fn closes_later(&self, from: usize, len: usize) -> bool {
+        let k = self.starts.partition_point(|s| *s < from);
+        let bit = if len == 1 { 1 } else { 2 };
+        self.any.get(k).is_some_and(|a| a & bit != 0)
     }
-    let close = chars[j + 2..].iter().position(|c| *c == ')')? + j + 2;
-    Some((j, close))
+}
+
+/// Where `[text](url)` links end: for every position, the next unescaped `]` reached from there
+/// and the next `)`.
+struct Links {
+    bracket: Vec<u32>,
+    paren: Vec<u32>,
+}
+
+impl Links {
+    const NONE: u32 = u32::MAX;
+
+    fn new(chars: &[char]) -> Links {
+        let n = chars.len();
+        let mut bracket = vec![Self::NONE; n + 2];
+        let mut paren = vec![Self::NONE; n + 1];
+        for p in (0..n).rev() {
+            bracket[p] = match chars[p] {
+                ']' => p as u32,
+                '\\' => bracket[p + 2],
+                _ => bracket[p + 1],
+            };
+            paren[p] = if chars[p] == ')' { p as u32 } else { paren[p + 1] };
+        }
+        Links { bracket, paren }
+    }
+
+    /// `[text](url)` starting at `i`: (index of `]`, index of `)`).
+    fn at(&self, chars: &[char], i: usize) -> Option<(usize, usize)> {
+        let j = *self.bracket.get(i + 1)?;
+        if j == Self::NONE {
+            return None;
+        }
+        let j = j as usize;
+        if chars.get(j + 1) != Some(&'(') {
+            return None;
+        }
+        let close = *self.paren.get(j + 2)?;
+        (close != Self::NONE).then_some((j, close as usize))
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,17 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("annual-report.xml.j2", include_str!("../../templates/annual-report.xml.j2")),
 ];
 
+/// Instructions one render may execute (minijinja fuel). The built-in templates use at most
+/// ~13,000 on the 41 samples (the annual report), so this leaves room for stores thousands of
+/// times larger while a runaway loop in an override template stops within seconds.
+pub const FUEL: u64 = 50_000_000;
+
+/// Largest markup one render may produce, in bytes.
+pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Deepest macro/include recursion.
+pub const MAX_RECURSION: usize = 64;
+
 /// A ready template environment.
 pub struct Templates {
     env: Environment<'static>,
@@ -50,6 +61,8 @@ impl Templates {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(FUEL));
+        env.set_recursion_limit(MAX_RECURSION);
         env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
         env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
         if let Some(dir) = overrides.filter(|d| !d.is_dir()) {
@@ -83,10 +96,57 @@ impl Templates {
         Ok(Templates { env, overridden })
     }
 
-    /// Renders template `name` with `ctx` to markup text.
+    /// Renders template `name` with `ctx` to markup text, within [`FUEL`] and
+    /// [`MAX_OUTPUT_BYTES`]. Characters XML 1.0 forbids are removed from the result here
+    /// ([`crate::util::xml_text`]): every text that reaches the DOCX writer passes through this
+    /// markup, so a control character in a paper can never make a generated document invalid.
     pub fn render<S: serde::Serialize>(&self, name: &str, ctx: &S) -> Result<String, RenderError> {
         let t = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
-        t.render(minijinja::value::Serde(ctx)).map_err(|e| template_error(name, &e))
+        let mut out = CappedWriter { buf: Vec::new(), cap: MAX_OUTPUT_BYTES, over: false };
+        if let Err(e) = t.render_captured_to(minijinja::value::Serde(ctx), &mut out) {
+            if out.over {
+                return Err(RenderError::Template {
+                    name: name.to_string(),
+                    message: format!("output passes the limit of {MAX_OUTPUT_BYTES} bytes"),
+                });
+            }
+            if e.kind() == minijinja::ErrorKind::OutOfFuel {
+                return Err(RenderError::Template {
+                    name: name.to_string(),
+                    message: format!("more than {FUEL} template instructions (a runaway loop?)"),
+                });
+            }
+            return Err(template_error(name, &e));
+        }
+        let text = String::from_utf8(out.buf).map_err(|e| RenderError::Template {
+            name: name.to_string(),
+            message: format!("output is not UTF-8: {e}"),
+        })?;
+        Ok(match crate::util::xml_text(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(clean) => clean,
+        })
+    }
+}
+
+/// Collects output up to `cap` bytes, then fails (minijinja stops the render).
+struct CappedWriter {
+    buf: Vec<u8>,
+    cap: usize,
+    over: bool,
+}
+
+impl std::io::Write for CappedWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + b.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("template output too large"));
+        }
+        self.buf.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

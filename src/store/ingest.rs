@@ -9,8 +9,9 @@
 //!   already stored is skipped without reading it further. A file that fails is reported with its
 //!   reason and does not stop the batch.
 
-use super::{Counts, PutOutcome, Store, StoreError};
+use super::{is_document_error, Counts, PutOutcome, Store, StoreError};
 use crate::config::Register;
+use crate::model::Document;
 use crate::read::{self, Limits, ReadError};
 use crate::record::{Record, Source};
 use crate::{extract, util};
@@ -18,6 +19,8 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 /// Files read in parallel before the writer gets them; bounds memory to a few chunks of records.
 const CHUNK: usize = 32;
@@ -29,8 +32,12 @@ pub const EXTENSIONS: &[&str] = &["docx", "pdf", "txt", "md"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub file: PathBuf,
-    /// The path as given plus the part below a given folder, with `/` separators.
+    /// The path as given plus the part below a given folder, with `/` separators; a name that is
+    /// not UTF-8 is escaped reversibly ([`util::os_name`]).
     pub key: String,
+    /// Why this entry fails without being read (a sub-folder that cannot be listed, a name
+    /// another file already stands under); it is reported in path order like any failure.
+    pub problem: Option<String>,
 }
 
 /// A file that was not read, and why.
@@ -57,29 +64,34 @@ pub fn walk(paths: &[PathBuf]) -> Result<(Vec<Candidate>, Vec<Skipped>), WalkErr
         let key = display_key(p);
         let meta = std::fs::metadata(p).map_err(|_| WalkError::NotFound { path: key.clone() })?;
         if meta.is_dir() {
-            walk_dir(p, &key, &mut found, &mut skipped)?;
+            // the folder given itself must be listable: that is a usage error
+            let entries = list(p).map_err(|source| WalkError::List { path: key.clone(), source })?;
+            walk_dir(entries, &key, &mut found, &mut skipped);
         } else {
             consider(p.clone(), key, &mut found, &mut skipped);
         }
     }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.dedup();
-    Ok((found.into_iter().map(|(key, file)| Candidate { file, key }).collect(), skipped))
+    let candidates =
+        found.into_iter().map(|(key, (file, problem))| Candidate { file, key, problem }).collect();
+    Ok((candidates, skipped))
 }
 
-fn walk_dir(
-    dir: &Path,
-    key: &str,
-    found: &mut BTreeMap<String, PathBuf>,
-    skipped: &mut Vec<Skipped>,
-) -> Result<(), WalkError> {
-    let list_err = |source| WalkError::List { path: key.to_string(), source };
+/// A folder's entries as (name as text, path), sorted by name.
+fn list(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     let mut entries: Vec<(String, PathBuf)> = Vec::new();
-    for e in std::fs::read_dir(dir).map_err(list_err)? {
-        let e = e.map_err(list_err)?;
-        entries.push((e.file_name().to_string_lossy().into_owned(), e.path()));
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        entries.push((util::os_name(&e.file_name()).into_owned(), e.path()));
     }
     entries.sort();
+    Ok(entries)
+}
+
+type Found = BTreeMap<String, (PathBuf, Option<String>)>;
+
+fn walk_dir(entries: Vec<(String, PathBuf)>, key: &str, found: &mut Found, skipped: &mut Vec<Skipped>) {
     for (name, path) in entries {
         let child_key = if key.is_empty() || key == "." { name.clone() } else { format!("{key}/{name}") };
         // Symlinked folders are not followed (no loops); symlinked files are read.
@@ -91,30 +103,50 @@ fn walk_dir(
             if name.starts_with('.') {
                 continue;
             }
-            walk_dir(&path, &child_key, found, skipped)?;
+            match list(&path) {
+                Ok(entries) => walk_dir(entries, &child_key, found, skipped),
+                // an unreadable sub-folder fails alone; the rest of the walk goes on
+                Err(e) => {
+                    found.insert(child_key, (path, Some(format!("cannot list folder: {e}"))));
+                }
+            }
         } else {
             consider(path, child_key, found, skipped);
         }
     }
-    Ok(())
 }
 
-fn consider(file: PathBuf, key: String, found: &mut BTreeMap<String, PathBuf>, skipped: &mut Vec<Skipped>) {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+fn consider(file: PathBuf, key: String, found: &mut Found, skipped: &mut Vec<Skipped>) {
+    let name = file.file_name().map(|n| util::os_name(n).into_owned()).unwrap_or_default();
     let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if name.starts_with("~$") || name.starts_with('.') {
         skipped.push(Skipped { path: key, reason: "hidden or lock file".into() });
     } else if !EXTENSIONS.contains(&ext.as_str()) {
         let what = if ext.is_empty() { "no extension".to_string() } else { format!(".{ext}") };
         skipped.push(Skipped { path: key, reason: format!("unsupported file type ({what})") });
+    } else if let Some((other, _)) = found.get(&key) {
+        if *other != file {
+            // only a UTF-8 name that spells another's escape can get here: never drop silently
+            let problem = format!("its stored name {key:?} is already taken by another file");
+            let mut k = format!("{key} (2)");
+            let mut n = 2;
+            while found.contains_key(&k) {
+                n += 1;
+                k = format!("{key} ({n})");
+            }
+            found.insert(k, (file, Some(problem)));
+        }
     } else {
-        found.entry(key).or_insert(file);
+        found.insert(key, (file, None));
     }
 }
 
 /// The stored form of a path given on the command line: `/` separators, no leading `./`.
 pub fn display_key(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
+    let s = match p.to_str() {
+        Some(s) => s.replace('\\', "/"),
+        None => util::os_name(p.as_os_str()).into_owned(),
+    };
     let mut s = s.as_str();
     while let Some(rest) = s.strip_prefix("./") {
         s = rest.trim_start_matches('/');
@@ -184,7 +216,8 @@ enum Work {
 }
 
 /// Read, extract and store `candidates` (from [`walk`]); `skipped` is carried into the summary.
-/// Only a failing database stops the batch.
+/// Only a failing database stops the batch; a record the database refuses (too big, a
+/// constraint) fails alone.
 pub fn ingest(
     store: &mut Store,
     candidates: &[Candidate],
@@ -218,12 +251,16 @@ pub fn ingest(
                     let outcome = match work {
                         Work::Unchanged => Outcome::Unchanged,
                         Work::Failed(reason) => Outcome::Failed(reason),
-                        Work::Record(rec) => match store.put_record(&rec)? {
-                            PutOutcome::Unchanged => Outcome::Unchanged,
-                            o => Outcome::Stored {
+                        Work::Record(rec) => match store.put_record(&rec) {
+                            Ok(PutOutcome::Unchanged) => Outcome::Unchanged,
+                            Ok(o) => Outcome::Stored {
                                 replaced: o == PutOutcome::Replaced,
                                 warnings: rec.warnings.len(),
                             },
+                            // this record cannot be stored (too big, a constraint): it fails
+                            // alone; any other database error stops the batch
+                            Err(e) if is_document_error(&e) => Outcome::Failed(format!("cannot store: {e}")),
+                            Err(e) => return Err(e),
                         },
                     };
                     match &outcome {
@@ -254,19 +291,14 @@ pub fn ingest(
 
 /// Read, hash and extract one file (runs on a rayon worker; never panics outward).
 fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, options: &Options) -> Work {
-    let limits = &options.limits;
-    let meta = match std::fs::metadata(&c.file) {
-        Ok(m) => m,
-        Err(e) => return Work::Failed(ReadError::Io(e).to_string()),
-    };
-    if meta.len() > limits.max_file_bytes {
-        return Work::Failed(
-            ReadError::TooLarge { size: meta.len(), limit: limits.max_file_bytes }.to_string(),
-        );
+    if let Some(problem) = &c.problem {
+        return Work::Failed(problem.clone());
     }
-    let bytes = match std::fs::read(&c.file) {
+    let started = Instant::now();
+    let limits = &options.limits;
+    let bytes = match read::load(&c.file, limits) {
         Ok(b) => b,
-        Err(e) => return Work::Failed(ReadError::Io(e).to_string()),
+        Err(e) => return Work::Failed(e.to_string()),
     };
     let sha256 = util::sha256_hex(&bytes);
     if !options.force && known_sha == Some(&sha256) {
@@ -280,8 +312,56 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
         Err(_) => return Work::Failed("reader failed unexpectedly (panic)".into()),
     };
     let source = Source { path: c.key.clone(), format: doc.format, sha256 };
-    match catch_unwind(AssertUnwindSafe(|| extract::extract(&doc, source, register))) {
+    match extract_within(doc, source, register, limits, started) {
         Ok(rec) => Work::Record(Box::new(rec)),
-        Err(_) => Work::Failed("extraction failed unexpectedly (panic)".into()),
+        Err(e) => Work::Failed(e),
     }
+}
+
+/// Extract a record within what is left of the file's time budget (`limits.max_millis` since
+/// `started`, shared with reading) and check its size (`limits.max_record_bytes` as JSON).
+///
+/// Extraction is pure and cannot be interrupted, so it runs on its own thread; when the budget
+/// runs out the file fails with a message naming the limit and the batch goes on (the thread
+/// finishes in the background and its result is dropped). A panic is caught and reported.
+pub fn extract_within(
+    doc: Document,
+    source: Source,
+    register: &Register,
+    limits: &Limits,
+    started: Instant,
+) -> Result<Record, String> {
+    let budget = Duration::from_millis(limits.max_millis);
+    let left = budget.saturating_sub(started.elapsed());
+    if left.is_zero() {
+        return Err(ReadError::Timeout(limits.max_millis).to_string());
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let register = register.clone();
+    let spawned = std::thread::Builder::new().name("extract".into()).spawn(move || {
+        let rec = catch_unwind(AssertUnwindSafe(|| extract::extract(&doc, source, &register)));
+        let _ = tx.send(rec.map_err(|_| ()));
+    });
+    if let Err(e) = spawned {
+        return Err(format!("cannot start extraction: {e}"));
+    }
+    let rec = match rx.recv_timeout(left) {
+        Ok(Ok(rec)) => rec,
+        Ok(Err(())) => return Err("extraction failed unexpectedly (panic)".into()),
+        Err(RecvTimeoutError::Timeout) => {
+            return Err(format!(
+                "over the per-file budget: reading and extraction took longer than {} ms",
+                limits.max_millis
+            ))
+        }
+        Err(RecvTimeoutError::Disconnected) => return Err("extraction failed unexpectedly".into()),
+    };
+    let size = serde_json::to_vec(&rec).map(|v| v.len() as u64).unwrap_or(u64::MAX);
+    if size > limits.max_record_bytes {
+        return Err(format!(
+            "over the per-file budget: the extracted record is {size} bytes as JSON, over the limit of {} bytes",
+            limits.max_record_bytes
+        ));
+    }
+    Ok(rec)
 }

@@ -152,6 +152,7 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
             .points
             .iter()
             .enumerate()
+            .filter(|(_, p)| !p.lead_in)
             .map(|(i, p)| {
                 let text = joined_text(p);
                 let label = label(p, i);

@@ -17,7 +17,7 @@ pub mod schema;
 
 use crate::record::{CaseNum, CaseRef, Committee, LogEntry, LogStatus, Point, PointKind, Record};
 use regex::Regex;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::LazyLock;
@@ -163,6 +163,36 @@ pub struct Store {
     register: String,
 }
 
+/// Retries of a transaction SQLite still reports busy after its busy handler gave up.
+pub const BUSY_RETRIES: u32 = 6;
+
+/// Whether an error is SQLite's "database is locked/busy" (another process holds the lock).
+pub fn is_busy(e: &StoreError) -> bool {
+    matches!(e, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+        if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// Whether an error concerns only the record being written (too big, a constraint), so the
+/// batch can go on without it.
+pub fn is_document_error(e: &StoreError) -> bool {
+    match e {
+        StoreError::Serialise { .. } => true,
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+            matches!(f.code, rusqlite::ErrorCode::TooBig | rusqlite::ErrorCode::ConstraintViolation)
+        }
+        StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(_)) => true,
+        _ => false,
+    }
+}
+
+fn backoff(attempt: u32) {
+    std::thread::sleep(std::time::Duration::from_millis(50 << attempt.min(6)));
+}
+
+fn user_version(conn: &Connection) -> Option<u32> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0)).ok()
+}
+
 impl Store {
     /// Open or create the store at `path`, switch it to WAL mode and migrate it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -175,14 +205,36 @@ impl Store {
         Store::setup(Connection::open_in_memory()?)
     }
 
-    fn setup(mut conn: Connection) -> Result<Store, StoreError> {
+    /// Open with retries: a second process opening the same store while the first creates or
+    /// migrates it waits (busy handler, then up to [`BUSY_RETRIES`] retries) instead of failing.
+    fn setup(conn: Connection) -> Result<Store, StoreError> {
+        let mut conn = conn;
+        let mut attempt = 0;
+        loop {
+            let version_before = user_version(&conn);
+            match Store::setup_once(&mut conn) {
+                Ok(()) => {
+                    let register = register_fingerprint(&crate::config::Register::default());
+                    return Ok(Store { conn, register });
+                }
+                Err(e)
+                    if attempt < BUSY_RETRIES && (is_busy(&e) || user_version(&conn) != version_before) =>
+                {
+                    attempt += 1;
+                    backoff(attempt);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn setup_once(conn: &mut Connection) -> Result<(), StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // `journal_mode` returns a row; WAL keeps readers consistent and a killed writer harmless.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
-        schema::migrate(&mut conn)?;
-        let register = register_fingerprint(&crate::config::Register::default());
-        Ok(Store { conn, register })
+        schema::migrate(conn)?;
+        Ok(())
     }
 
     /// The register the records written from now on were extracted with: documents stored with
@@ -210,11 +262,28 @@ impl Store {
 
     /// Store one record in one transaction: insert it, replace the document's old rows, or do
     /// nothing when the same path, hash and record are already stored.
+    ///
+    /// The transaction takes the write lock when it begins (`BEGIN IMMEDIATE`), so a concurrent
+    /// writer waits in SQLite's busy handler (10 s) rather than failing on a lock upgrade; a
+    /// transaction still refused as busy is retried [`BUSY_RETRIES`] times.
     pub fn put_record(&mut self, record: &Record) -> Result<PutOutcome, StoreError> {
+        let mut attempt = 0;
+        loop {
+            match self.put_record_once(record) {
+                Err(e) if attempt < BUSY_RETRIES && is_busy(&e) => {
+                    attempt += 1;
+                    backoff(attempt);
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn put_record_once(&mut self, record: &Record) -> Result<PutOutcome, StoreError> {
         let path = record.source.path.as_str();
         let json = serde_json::to_string(record)
             .map_err(|e| StoreError::Serialise { path: path.to_string(), message: e.to_string() })?;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existing: Option<(i64, String, String, bool)> = tx
             .query_row(
                 "SELECT id, sha256, record_json, extractor = ?2 AND register = ?3 FROM documents WHERE path = ?1",
@@ -271,7 +340,7 @@ impl Store {
 
     /// Remove a document and its rows; true when it was stored.
     pub fn remove_document(&mut self, path: &str) -> Result<bool, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id: Option<i64> =
             tx.query_row("SELECT id FROM documents WHERE path = ?1", [path], |r| r.get(0)).optional()?;
         let Some(id) = id else { return Ok(false) };

@@ -110,6 +110,7 @@ fn element(start: &BytesStart<'_>) -> Element {
             quick_xml::escape::unescape(&raw).map(|v| v.into_owned()).unwrap_or_else(|_| raw.to_string());
         attrs.push((local(key), value));
     }
+    attrs.shrink_to_fit(); // a Vec grows to 4 slots: most elements have one attribute
     Element { name: local(start.name().as_ref()), attrs, children: Vec::new() }
 }
 
@@ -151,6 +152,14 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
         events += 1;
         if events.is_multiple_of(4096) {
             super::package::check_deadline(started, limits)?;
+            // Every event makes at most one node: bound the tree (each node costs ~100 bytes,
+            // so a highly compressed part of empty runs cannot inflate into gigabytes).
+            if events > limits.max_xml_nodes {
+                return Err(ReadError::Budget(format!(
+                    "{part} has more than {} XML tags and text pieces",
+                    limits.max_xml_nodes
+                )));
+            }
         }
         let ev = reader.read_event().map_err(|e| bad(e.to_string()))?;
         match ev {
@@ -171,7 +180,10 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
             }
             Event::End(_) => {
                 if stack.len() > 1 {
-                    if let Some(done) = stack.pop() {
+                    if let Some(mut done) = stack.pop() {
+                        // most elements have one or two children; without this every one keeps
+                        // four slots (~320 bytes), tripling the tree
+                        done.children.shrink_to_fit();
                         if let Some(top) = stack.last_mut() {
                             top.children.push(Node::Element(done));
                         }

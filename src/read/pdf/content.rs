@@ -64,6 +64,10 @@ pub struct Page {
     pub glyphs: Vec<Glyph>,
     pub text: String,
     pub shapes: Vec<Shape>,
+    /// Images painted (image XObjects and inline images).
+    pub images: usize,
+    /// Small painted dots, circles and squares (candidate list bullets drawn as shapes).
+    pub marks: Vec<[f32; 4]>,
     /// The page's operators could not all be read.
     pub damaged: bool,
     pub truncated: bool,
@@ -141,6 +145,11 @@ impl<'d> Interp<'d> {
         }
     }
 
+    /// Move the deadline later (time spent outside the interpreter, e.g. OCR).
+    pub fn extend_deadline(&mut self, d: std::time::Duration) {
+        self.deadline += d;
+    }
+
     /// Run one page. `page_id` is the page dictionary.
     pub fn page(&mut self, page_id: ObjectId) -> Page {
         let doc = self.doc;
@@ -198,6 +207,7 @@ impl<'d> Interp<'d> {
         };
         let mut stack = Vec::new();
         self.run(&content, resources, gs, &mut out, &mut stack);
+        bullets_from_marks(&mut out);
         out
     }
 
@@ -239,6 +249,11 @@ impl<'d> Interp<'d> {
         let mut segs: Vec<[f32; 4]> = Vec::new();
         let mut cur: Option<(f32, f32)> = None;
         let mut start: Option<(f32, f32)> = None;
+        // bounding box of the current path in device space, and whether it has curves
+        let mut pbox = EMPTY_BOX;
+        let mut curved = false;
+        // marked content: an `/ActualText` span replaces the glyphs shown inside it
+        let mut marked: Vec<Option<(String, usize)>> = Vec::new();
 
         for op in Content::decode_iter(content) {
             let Ok(op) = op else {
@@ -310,12 +325,15 @@ impl<'d> Interp<'d> {
                     if rects.len() < 10_000 {
                         rects.push([min4(xs), min4(ys), max4(xs), max4(ys)]);
                     }
+                    pbox = grow(pbox, xs, ys);
                     cur = Some((x, y));
                     start = cur;
                 }
                 "m" => {
                     cur = Some((f(0), f(1)));
                     start = cur;
+                    let (x, y) = apply(&gs.ctm, f(0), f(1));
+                    pbox = grow(pbox, [x; 4], [y; 4]);
                 }
                 "l" => {
                     let to = (f(0), f(1));
@@ -326,11 +344,19 @@ impl<'d> Interp<'d> {
                             segs.push([x0, y0, x1, y1]);
                         }
                     }
+                    let (x, y) = apply(&gs.ctm, to.0, to.1);
+                    pbox = grow(pbox, [x; 4], [y; 4]);
                     cur = Some(to);
                 }
                 "c" | "v" | "y" => {
-                    // curves: keep the end point only (rounded corners are not table rules)
+                    // curves: keep the end point only (rounded corners are not table rules), but
+                    // remember the extent: a small closed curve is a drawn bullet
                     let n = a.len();
+                    for k in (0..n.saturating_sub(1)).step_by(2) {
+                        let (x, y) = apply(&gs.ctm, f(k), f(k + 1));
+                        pbox = grow(pbox, [x; 4], [y; 4]);
+                    }
+                    curved = true;
                     if n >= 2 {
                         cur = Some((f(n - 2), f(n - 1)));
                     }
@@ -346,6 +372,8 @@ impl<'d> Interp<'d> {
                     cur = start;
                 }
                 "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                    note_mark(out, pbox, curved || rects.len() == 1);
+                    (pbox, curved) = (EMPTY_BOX, false);
                     if out.shapes.len() < MAX_SHAPES_PER_PAGE {
                         for r in rects.drain(..) {
                             out.shapes.push(Shape {
@@ -370,6 +398,8 @@ impl<'d> Interp<'d> {
                     cur = None;
                 }
                 "S" | "s" => {
+                    note_mark(out, pbox, curved);
+                    (pbox, curved) = (EMPTY_BOX, false);
                     let lw = (gs.line_width * scale_of(&gs.ctm)).max(0.5) / 2.0;
                     if out.shapes.len() < MAX_SHAPES_PER_PAGE {
                         for r in rects.drain(..) {
@@ -399,6 +429,7 @@ impl<'d> Interp<'d> {
                     cur = None;
                 }
                 "n" => {
+                    (pbox, curved) = (EMPTY_BOX, false);
                     rects.clear();
                     segs.clear();
                     cur = None;
@@ -471,6 +502,30 @@ impl<'d> Interp<'d> {
                         }
                     }
                 }
+                // inline images (only "any image painted" matters)
+                "BI" | "ID" | "EI" => out.images += 1,
+                "BMC" if marked.len() < 256 => marked.push(None),
+                "BDC" if marked.len() < 256 => {
+                    let props = match a.get(1) {
+                        Some(Object::Dictionary(d)) => Some(d),
+                        Some(Object::Name(n)) => resources
+                            .and_then(|r| dict_get(doc, r, b"Properties"))
+                            .and_then(|o| o.as_dict().ok())
+                            .and_then(|p| dict_get(doc, p, n))
+                            .and_then(|o| o.as_dict().ok()),
+                        _ => None,
+                    };
+                    let actual = props.and_then(|d| match dict_get(doc, d, b"ActualText") {
+                        Some(Object::String(b, _)) => Some(text_string(b)),
+                        _ => None,
+                    });
+                    marked.push(actual.map(|t| (t, out.glyphs.len())));
+                }
+                "EMC" => {
+                    if let Some(Some((text, first))) = marked.pop() {
+                        actual_text(out, &text, first);
+                    }
+                }
                 "Do" => {
                     if let Some(Object::Name(n)) = a.first() {
                         self.form(resources, n, &gs, out, forms);
@@ -503,6 +558,10 @@ impl<'d> Interp<'d> {
             return;
         }
         let Ok(Object::Stream(stream)) = doc.get_object(*id) else { return };
+        if matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Image") {
+            out.images += 1;
+            return;
+        }
         if !matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Form") {
             return;
         }
@@ -560,6 +619,100 @@ impl<'d> Interp<'d> {
             let ws = if c.is_space_byte { gs.word_space } else { 0.0 };
             let tx = (w0 * size + gs.char_space + ws) * gs.hscale;
             *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
+        });
+    }
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one, else PDFDocEncoding
+/// (taken as Latin-1, which it equals for letters).
+fn text_string(b: &[u8]) -> String {
+    let t = if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> =
+            rest.chunks(2).map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)])).collect();
+        char::decode_utf16(units).filter_map(Result::ok).collect()
+    } else if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        String::from_utf8_lossy(rest).into_owned()
+    } else {
+        b.iter().map(|&c| c as char).collect()
+    };
+    super::fonts::clean_text(&t)
+}
+
+/// Replace the glyphs shown since `first` by one glyph carrying `text` over their extent (a span
+/// with `/ActualText`: typst's hyphens, ligatures and symbols drawn from other glyphs).
+fn actual_text(out: &mut Page, text: &str, first: usize) {
+    let Some(head) = out.glyphs.get(first).cloned() else { return };
+    let x0 = out.glyphs.iter().skip(first).map(|g| g.x0).fold(f32::MAX, f32::min);
+    let x1 = out.glyphs.iter().skip(first).map(|g| g.x1).fold(f32::MIN, f32::max);
+    out.text.truncate(head.start as usize);
+    out.glyphs.truncate(first);
+    let start = out.text.len() as u32;
+    out.text.push_str(text);
+    out.glyphs.push(Glyph { x0, x1, start, end: out.text.len() as u32, ..head });
+}
+
+const EMPTY_BOX: [f32; 4] = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+
+fn grow(b: [f32; 4], xs: [f32; 4], ys: [f32; 4]) -> [f32; 4] {
+    [b[0].min(min4(xs)), b[1].min(min4(ys)), b[2].max(max4(xs)), b[3].max(max4(ys))]
+}
+
+/// Most candidate bullets kept from one page.
+const MAX_MARKS: usize = 2_000;
+
+/// Remember a painted path that could be a bullet: a small, roughly square dot, circle or square.
+fn note_mark(out: &mut Page, b: [f32; 4], shape_ok: bool) {
+    let (w, h) = (b[2] - b[0], b[3] - b[1]);
+    let small = (1.0..=8.0).contains(&w) && (1.0..=8.0).contains(&h) && (w / h - 1.0).abs() < 0.35;
+    if shape_ok && small && out.marks.len() < MAX_MARKS {
+        out.marks.push(b);
+    }
+}
+
+/// Bullets drawn as shapes (browsers paint `<li>` discs, circles and squares as paths): a mark
+/// just left of a line's first glyph, about as high as a lower-case letter's middle and smaller
+/// than the text, becomes a `•` glyph on that line, so layout sees a list marker as with text
+/// bullets.
+fn bullets_from_marks(page: &mut Page) {
+    let marks = std::mem::take(&mut page.marks);
+    for m in marks {
+        let (cx, cy, size) = ((m[0] + m[2]) / 2.0, (m[1] + m[3]) / 2.0, (m[2] - m[0]).max(m[3] - m[1]));
+        let mut best: Option<(f32, usize)> = None;
+        for (i, g) in page.glyphs.iter().enumerate() {
+            if g.rotated || g.x0 < m[2] - 0.5 || g.x0 - m[2] > 3.0 * g.size || size > 0.6 * g.size {
+                continue;
+            }
+            if cy < g.y || cy > g.y + 0.75 * g.size || g.text(page).trim().is_empty() {
+                continue;
+            }
+            let d = g.x0 - m[2];
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, i));
+            }
+        }
+        let Some((_, i)) = best else { continue };
+        let Some(g) = page.glyphs.get(i) else { continue };
+        // nothing else may stand between the mark and the glyph, or left of it on the same line
+        let (y, gsize) = (g.y, g.size);
+        let blocked = page.glyphs.iter().any(|o| {
+            (o.y - y).abs() < 0.3 * gsize && o.x1 > cx - 2.0 * gsize && o.x0 < m[2] - 0.5 && !o.rotated
+        });
+        if blocked {
+            continue;
+        }
+        let start = page.text.len() as u32;
+        page.text.push('•');
+        let end = page.text.len() as u32;
+        page.glyphs.push(Glyph {
+            x0: m[0],
+            x1: m[2],
+            y,
+            size: gsize,
+            start,
+            end,
+            bold: false,
+            italic: false,
+            rotated: false,
         });
     }
 }

@@ -15,8 +15,13 @@ const MAX_MAP_ENTRIES: usize = 200_000;
 /// A decoded font, ready to turn string bytes into glyphs.
 #[derive(Debug, Default)]
 pub struct Font {
-    /// Two-byte codes (Type0 fonts with Identity or other two-byte CMaps).
+    /// Codes are read through [`Font::codespace`] (Type0 fonts); otherwise one byte each.
     pub two_byte: bool,
+    /// Code space ranges of a Type0 font's CMap: (length in bytes, low bytes, high bytes).
+    /// Empty means two bytes per code (Identity-H/V and the other predefined two-byte CMaps).
+    codespace: Vec<(usize, [u8; 4], [u8; 4])>,
+    /// Code → CID ranges of an embedded CMap (low, high, first CID); empty means CID = code.
+    cid_ranges: Vec<(u32, u32, u32)>,
     /// Code → text from the ToUnicode map.
     to_unicode: HashMap<u32, String>,
     /// Code → text from the simple encoding (single-byte fonts).
@@ -47,19 +52,53 @@ impl Font {
         if self.two_byte {
             let mut i = 0;
             while i < bytes.len() {
-                let hi = bytes.get(i).copied().unwrap_or(0) as u32;
-                let code = match bytes.get(i + 1) {
-                    Some(lo) => (hi << 8) | *lo as u32,
-                    None => hi,
-                };
-                i += 2;
-                f(Code { text: self.text_of(code), width: self.width_of(code), is_space_byte: false });
+                let n = self.code_len(bytes.get(i..).unwrap_or(&[]));
+                let code = code_of(bytes.get(i..i + n).unwrap_or(&[]));
+                i += n;
+                let cid = self.cid_of(code);
+                // a one-byte code 32 is a space for word spacing (PDF 9.3.3)
+                f(Code {
+                    text: self.text_of(code),
+                    width: self.width_of(cid),
+                    is_space_byte: n == 1 && code == 32,
+                });
             }
         } else {
             for &b in bytes {
                 let code = b as u32;
                 f(Code { text: self.text_of(code), width: self.width_of(code), is_space_byte: b == 32 });
             }
+        }
+    }
+
+    /// Length of the code at the start of `bytes` by the code space ranges (PDF 9.7.6.2): the
+    /// shortest range the leading bytes fall into; one byte when none matches.
+    fn code_len(&self, bytes: &[u8]) -> usize {
+        if self.codespace.is_empty() {
+            return 2.min(bytes.len()).max(1);
+        }
+        for n in 1..=4usize {
+            let Some(head) = bytes.get(..n) else { break };
+            let fits = self.codespace.iter().any(|(len, lo, hi)| {
+                *len == n && head.iter().enumerate().all(|(k, b)| *b >= lo[k] && *b <= hi[k])
+            });
+            if fits {
+                return n;
+            }
+        }
+        // no range matches: the shortest declared length, as pdf.js and poppler do
+        let n = self.codespace.iter().map(|c| c.0).min().unwrap_or(1);
+        n.min(bytes.len()).max(1)
+    }
+
+    fn cid_of(&self, code: u32) -> u32 {
+        if self.cid_ranges.is_empty() {
+            return code;
+        }
+        let i = self.cid_ranges.partition_point(|r| r.0 <= code);
+        match i.checked_sub(1).and_then(|i| self.cid_ranges.get(i)) {
+            Some(&(lo, hi, cid)) if code <= hi => cid.saturating_add(code - lo),
+            _ => 0,
         }
     }
 
@@ -134,11 +173,21 @@ pub fn load_font(doc: &Document, dict: &Dictionary, limit: usize, names: &mut Gl
 
     if subtype == b"Type0" {
         font.two_byte = true;
-        if let Some(Object::Name(enc)) = dict_get(doc, dict, b"Encoding") {
-            // Predefined one-byte-capable CMaps are rare in our inputs; everything else is two bytes.
-            if enc.ends_with(b"RKSJ-H") || enc.ends_with(b"EUC-H") {
-                font.two_byte = false;
+        match dict.get(b"Encoding").ok().and_then(|o| deref(doc, o)) {
+            // Predefined mixed one/two-byte CMaps: bytes below 0x80 are one-byte codes.
+            Some(Object::Name(enc)) if enc.ends_with(b"RKSJ-H") || enc.ends_with(b"EUC-H") => {
+                font.codespace =
+                    vec![(1, [0; 4], [0x80, 0, 0, 0]), (2, [0x81, 0x40, 0, 0], [0xFE, 0xFE, 0, 0])];
             }
+            // an embedded CMap (Ghostscript's /OneByteIdentityH, subset CMaps of other producers)
+            Some(Object::Stream(_)) => {
+                if let Some(data) = dict.get(b"Encoding").ok().and_then(|o| stream_bytes(doc, o, limit)) {
+                    let (space, ranges) = parse_cid_cmap(&data);
+                    font.codespace = space;
+                    font.cid_ranges = ranges;
+                }
+            }
+            _ => {}
         }
         let descendant = dict_get(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
@@ -380,6 +429,8 @@ pub fn clean_text(t: &str) -> String {
             // Symbol / Wingdings bullets reached through private-use code points
             '\u{F0B7}' | '\u{F06C}' | '\u{F0A7}' | '\u{F076}' | '\u{F0D8}' | '\u{F0FC}' => out.push('•'),
             '\u{F02D}' => out.push('–'),
+            // a soft hyphen that is shown marks a line-end hyphenation (typst's `/ActualText`)
+            '\u{00AD}' => out.push('-'),
             '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => out.push(' '),
             '\0' => {}
             c if (c as u32) < 32 && c != '\t' => {}
@@ -509,6 +560,10 @@ fn utf16_text(bytes: &[u8]) -> String {
         .chunks(2)
         .map(|p| ((p.first().copied().unwrap_or(0) as u16) << 8) | p.get(1).copied().unwrap_or(0) as u16)
         .collect();
+    // Ghostscript writes the text of ligature glyphs little-endian (`<66006900>` for "fi"):
+    // several units, each an ASCII letter in the high byte and zero in the low, are swapped.
+    let swapped = units.len() >= 2 && units.iter().all(|u| u & 0xFF == 0 && (0x21..0x7F).contains(&(u >> 8)));
+    let units = units.into_iter().map(|u| if swapped { u.swap_bytes() } else { u });
     let t: String = char::decode_utf16(units).filter_map(Result::ok).collect();
     clean_text(&t)
 }
@@ -583,6 +638,60 @@ pub fn parse_to_unicode(data: &[u8], _two_byte: bool, out: &mut HashMap<u32, Str
     }
 }
 
+/// Parse an embedded CID CMap: its code space ranges and code → CID mappings (`cidrange`,
+/// `cidchar`), sorted by code for lookup.
+#[allow(clippy::type_complexity)]
+fn parse_cid_cmap(data: &[u8]) -> (Vec<(usize, [u8; 4], [u8; 4])>, Vec<(u32, u32, u32)>) {
+    let toks = tokenize(data);
+    let mut space = Vec::new();
+    let mut ranges: Vec<(u32, u32, u32)> = Vec::new();
+    let mut i = 0;
+    let int = |t: Option<&Tok>| match t {
+        Some(Tok::Word(w)) => std::str::from_utf8(w).ok().and_then(|s| s.parse::<u32>().ok()),
+        _ => None,
+    };
+    while i < toks.len() && ranges.len() < MAX_MAP_ENTRIES {
+        match toks.get(i) {
+            Some(Tok::Word(b"begincodespacerange")) => {
+                i += 1;
+                while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (toks.get(i), toks.get(i + 1)) {
+                    if (1..=4).contains(&lo.len()) && lo.len() == hi.len() && space.len() < 64 {
+                        let (mut l, mut h) = ([0u8; 4], [0u8; 4]);
+                        l[..lo.len()].copy_from_slice(lo);
+                        h[..hi.len()].copy_from_slice(hi);
+                        space.push((lo.len(), l, h));
+                    }
+                    i += 2;
+                }
+            }
+            Some(Tok::Word(b"begincidrange")) => {
+                i += 1;
+                while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi)), Some(cid)) =
+                    (toks.get(i), toks.get(i + 1), int(toks.get(i + 2)))
+                {
+                    ranges.push((code_of(lo), code_of(hi), cid));
+                    i += 3;
+                }
+            }
+            Some(Tok::Word(b"begincidchar")) => {
+                i += 1;
+                while let (Some(Tok::Hex(c)), Some(cid)) = (toks.get(i), int(toks.get(i + 1))) {
+                    let c = code_of(c);
+                    ranges.push((c, c, cid));
+                    i += 2;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    ranges.sort_by_key(|r| r.0);
+    // an identity map needs no table
+    if ranges.len() == 1 && ranges.first().is_some_and(|r| r.0 == r.2) {
+        ranges.clear();
+    }
+    (space, ranges)
+}
+
 fn resolve_plain_name(n: &[u8]) -> String {
     let s = String::from_utf8_lossy(n);
     if let Some(hex) = s.strip_prefix("uni") {
@@ -645,9 +754,9 @@ const TIMES: [u16; 95] = [
 const TIMES_BOLD: [u16; 95] = [
     250, 333, 555, 500, 500, 1000, 833, 278, 333, 333, 500, 570, 250, 333, 250, 278, 500, 500, 500, 500, 500,
     500, 500, 500, 500, 500, 333, 333, 570, 570, 570, 500, 930, 722, 667, 722, 722, 667, 611, 778, 778, 389,
-    500, 778, 667, 944, 722, 611, 722, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 333, 278, 333, 581, 500,
-    333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500, 556, 556, 444, 389, 333,
-    556, 500, 722, 500, 500, 444, 394, 220, 394, 520, 0,
+    500, 778, 667, 944, 722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 333, 278, 333, 581,
+    500, 333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500, 556, 556, 444, 389,
+    333, 556, 500, 722, 500, 500, 444, 394, 220, 394, 520,
 ];
 
 #[cfg(test)]
@@ -665,6 +774,53 @@ mod tests {
         assert_eq!(m.get(&0x21).map(String::as_str), Some("ù"));
         assert_eq!(m.get(&0x30).map(String::as_str), Some("Å"));
         assert_eq!(m.get(&0x31).map(String::as_str), Some("«"));
+    }
+
+    #[test]
+    fn standard_14_widths_by_letter() {
+        // Adobe AFM widths: (font, char, width)
+        for (font, c, w) in [
+            ("Times-Bold", 'O', 778.0),
+            ("Times-Bold", 'P', 611.0),
+            ("Times-Bold", 'W', 1000.0),
+            ("Times-Bold", 'a', 500.0),
+            ("Times-Bold", '~', 520.0),
+            ("Times-Roman", 'O', 722.0),
+            ("Helvetica", 'l', 222.0),
+            ("Helvetica-Bold", 'l', 278.0),
+            ("Courier", 'l', 600.0),
+        ] {
+            let mut m = HashMap::new();
+            standard_widths(font, &mut m);
+            assert_eq!(m.get(&(c as u32)), Some(&w), "{font} {c}");
+        }
+    }
+
+    #[test]
+    fn ghostscript_little_endian_ligatures() {
+        assert_eq!(utf16_text(&[0x66, 0x00, 0x69, 0x00]), "fi");
+        assert_eq!(utf16_text(&[0x00, 0x66, 0x00, 0x6C]), "fl");
+        assert_eq!(utf16_text(&[0xFB, 0x03]), "ffi");
+    }
+
+    #[test]
+    fn one_byte_embedded_cmap() {
+        let cmap =
+            b"1 begincodespacerange <00> <FF> endcodespacerange 1 begincidrange <00> <FF> 0 endcidrange";
+        let (space, ranges) = parse_cid_cmap(cmap);
+        let font = Font { two_byte: true, codespace: space, cid_ranges: ranges, ..Font::default() };
+        let mut lens = Vec::new();
+        font.each_code(b"Sak", |c| lens.push(c.is_space_byte));
+        assert_eq!(lens.len(), 3);
+        // mixed code space: <00>-<7F> one byte, <8000>-<FFFF> two bytes, with a CID offset
+        let cmap = b"2 begincodespacerange <00> <7F> <8000> <FFFF> endcodespacerange
+            1 begincidrange <8000> <80FF> 100 endcidrange 1 begincidchar <41> 7 endcidchar";
+        let (space, ranges) = parse_cid_cmap(cmap);
+        let font = Font { two_byte: true, codespace: space, cid_ranges: ranges, ..Font::default() };
+        assert_eq!(font.code_len(&[0x41, 0x80]), 1);
+        assert_eq!(font.code_len(&[0x80, 0x05]), 2);
+        assert_eq!(font.cid_of(0x41), 7);
+        assert_eq!(font.cid_of(0x8005), 105);
     }
 
     #[test]

@@ -134,8 +134,9 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
             let g = &page.glyphs[i];
             let t = g.text(page);
             if let Some((px0, px1, pt)) = prev {
-                // the same glyph painted twice (fake bold, shadow): skip
-                if pt == t && (g.x0 - px0).abs() < 0.25 * g.size {
+                // the same glyph painted twice (fake bold, shadow): skip. The offset must be small
+                // against the glyph's own width, or a double `l` in a narrow font would lose one.
+                if pt == t && (g.x0 - px0).abs() < (0.1 * g.size).min(0.4 * (px1 - px0).max(0.0)) {
                     continue;
                 }
                 let gap = g.x0 - px1;
@@ -305,8 +306,8 @@ fn join_line(text: &mut String, flags: &mut Vec<Flags>, next: &str, next_flags: 
         && !keep_words.contains(&next_first.trim_end_matches([',', '.', ';', ':']))
     {
         // a short prefix broken at its hyphen: e- / meldingssystem
-    } else if next.starts_with('_') {
-        // an identifier or address broken before an underscore
+    } else if next.starts_with('_') || (text.ends_with('-') && next.starts_with('/')) {
+        // an identifier or address broken before an underscore; `føde-` / `/barselavdelinga`
     } else if !text.is_empty() {
         let prev = flags.last().copied().unwrap_or((false, false));
         let nf = next_flags.first().copied().unwrap_or((false, false));
@@ -637,6 +638,46 @@ fn is_page_number(text: &str) -> bool {
             .all(|w| w.chars().all(|c| c.is_ascii_digit()) || w == "av" || w == "of")
 }
 
+/// A line a browser or case system prints in the page margin: a URL, a trailing page counter
+/// (`… 1/3`, `Side 1 av 3`), or a leading print time stamp (`30.11.2026, 17:36 …`, `11/30/26, 5:40 PM`).
+/// `page` and `pages` (1-based number, count) must match a counter, so `sak 17/25` is no counter.
+fn is_browser_furniture(text: &str, page: usize, pages: usize) -> bool {
+    let t = text.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let url = words.iter().any(|w| w.contains("://") || w.starts_with("www."));
+    let counter = |w: &str| {
+        let mut p = w.split('/');
+        matches!((p.next(), p.next(), p.next()), (Some(a), Some(b), None)
+            if !a.is_empty() && !b.is_empty() && a.len() <= 3 && b.len() <= 3
+                && a.parse::<usize>().ok() == Some(page) && b.parse::<usize>().ok() == Some(pages))
+    };
+    let last_counter = words.last().is_some_and(|w| counter(w));
+    let side = {
+        let l = t.to_lowercase();
+        words.len() >= 4
+            && (l.contains("side ") && l.contains(" av ") || l.contains("page ") && l.contains(" of "))
+            && words
+                .iter()
+                .rev()
+                .take(3)
+                .filter(|w| w.parse::<usize>().is_ok_and(|v| v == page || v == pages))
+                .count()
+                == 2
+    };
+    let stamp = {
+        let first = words.first().map_or("", |w| w.trim_end_matches(','));
+        let second = words.get(1).copied().unwrap_or("");
+        let date_like = first.len() >= 6
+            && first.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '/' || c == '-')
+            && first.chars().filter(|c| !c.is_ascii_digit()).count() == 2;
+        let time_like = second.len() >= 4
+            && second.contains(':')
+            && second.chars().all(|c| c.is_ascii_digit() || c == ':');
+        date_like && time_like
+    };
+    url || last_counter || side || stamp
+}
+
 /// Remove running headers and footers from the pages' lines; returns (headers, footers) text.
 fn strip_running(pages: &mut [Vec<Line>], heights: &[f32]) -> (Vec<String>, Vec<String>) {
     let n = pages.len();
@@ -648,7 +689,7 @@ fn strip_running(pages: &mut [Vec<Line>], heights: &[f32]) -> (Vec<String>, Vec<
     // candidates: the first and last two lines of a page, within 12 % of the page height;
     // with few pages the text must repeat exactly (page numbers aside)
     let few = n <= 3;
-    let key = |t: &str| if few { t.trim().to_lowercase() } else { running_key(t) };
+    let key = running_key;
     let band = |i: usize, len: usize, l: &Line, h: f32| -> (bool, bool) {
         let band = (h * 0.12).max(90.0);
         (i < 2 && l.y > h - band, i + 2 >= len && l.y < band)
@@ -677,7 +718,7 @@ fn strip_running(pages: &mut [Vec<Line>], heights: &[f32]) -> (Vec<String>, Vec<
             let text = l.text();
             let repeated =
                 (top || bottom) && n >= 2 && counts.get(&(top, key(&text))).is_some_and(|&c| c >= needed);
-            let number = (top || bottom) && is_page_number(&text);
+            let number = (top || bottom) && (is_page_number(&text) || is_browser_furniture(&text, p + 1, n));
             if repeated || number {
                 let list = if top { &mut headers } else { &mut footers };
                 if !number && !list.contains(&text) {

@@ -14,9 +14,10 @@ mod content;
 mod fonts;
 mod layout;
 mod lists;
+mod ocr;
 mod tables;
 
-use super::{Limits, ReadError};
+use super::{Limits, Ocr, ReadError};
 use crate::model::{Document, Format};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -24,6 +25,17 @@ use std::time::{Duration, Instant};
 
 /// Most glyphs kept from one document, to bound memory.
 const MAX_GLYPHS: usize = 5_000_000;
+/// Most pages of one document read by OCR.
+const MAX_OCR_PAGES: usize = 50;
+/// Time bound for rasterising and recognising one page; it extends the document's bound.
+const OCR_PAGE_MILLIS: u64 = 90_000;
+
+/// What the worker tells the waiting caller.
+enum Msg {
+    /// OCR of one page starts: wait this much longer.
+    Extend(Duration),
+    Done(Result<Document, ReadError>),
+}
 
 /// Read a PDF. Runs the work on a worker thread so that a runaway parse cannot hold the caller
 /// past `limits.max_millis`.
@@ -35,7 +47,10 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         .name("saksflyt-pdf".into())
         .stack_size(64 * 1024 * 1024)
         .spawn(move || {
-            let result = catch_unwind(AssertUnwindSafe(|| read_inner(&owned, &limits)));
+            let extend = |d: Duration| {
+                let _ = tx.send(Msg::Extend(d));
+            };
+            let result = catch_unwind(AssertUnwindSafe(|| read_inner(&owned, &limits, &extend)));
             let result = result.unwrap_or_else(|p| {
                 let msg = p
                     .downcast_ref::<&str>()
@@ -44,23 +59,27 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                     .unwrap_or_else(|| "panic in the PDF parser".into());
                 Err(ReadError::Internal(msg))
             });
-            let _ = tx.send(result);
+            let _ = tx.send(Msg::Done(result));
         })
         .map_err(|e| ReadError::Internal(format!("cannot start the PDF worker: {e}")))?;
     // a little grace over the interpreter's own deadline, which returns a partial result
-    match rx.recv_timeout(Duration::from_millis(limits.max_millis.saturating_add(2000))) {
-        Ok(result) => {
-            let _ = worker.join();
-            result
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(ReadError::Timeout(limits.max_millis)),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Err(ReadError::Internal("the PDF worker stopped".into()))
+    let mut until = Instant::now() + Duration::from_millis(limits.max_millis.saturating_add(2000));
+    loop {
+        match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(Msg::Extend(d)) => until += d,
+            Ok(Msg::Done(result)) => {
+                let _ = worker.join();
+                return result;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => return Err(ReadError::Timeout(limits.max_millis)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(ReadError::Internal("the PDF worker stopped".into()))
+            }
         }
     }
 }
 
-fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Result<Document, ReadError> {
     let start = Instant::now();
     let deadline = start + Duration::from_millis(limits.max_millis);
     let part_limit = usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX);
@@ -84,6 +103,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let mut interp = content::Interp::new(&pdf, part_limit, deadline);
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut total_glyphs = 0usize;
+    let mut ocr_pages = 0usize;
     for (i, id) in page_ids.iter().take(limits.max_pages as usize).enumerate() {
         let page = interp.page(*id);
         if interp.timed_out {
@@ -96,8 +116,12 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         if page.truncated {
             doc.warnings.push(format!("page {n}: too many glyphs, the rest was skipped"));
         }
+        let mut page = page;
         if page.glyphs.iter().all(|g| g.text(&page).trim().is_empty()) {
-            doc.warnings.push(format!("no text layer on page {n} (scanned?)"));
+            let t = Instant::now();
+            ocr_page(bytes, n, &mut page, limits, extend, &mut ocr_pages, &mut doc.warnings)?;
+            // time spent in OCR does not count against the interpreter's bound
+            interp.extend_deadline(t.elapsed());
         }
         total_glyphs += page.glyphs.len();
         pages.push(page);
@@ -109,6 +133,57 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     doc.pages = Some(pages.len() as u32);
     layout::build(&pages, &mut doc);
     Ok(doc)
+}
+
+/// A page without a text layer: recognise it with OCR when it paints an image and OCR is on
+/// and available; otherwise say why not (and how to enable it).
+fn ocr_page(
+    bytes: &[u8],
+    n: usize,
+    page: &mut content::Page,
+    limits: &Limits,
+    extend: &dyn Fn(Duration),
+    done: &mut usize,
+    warnings: &mut Vec<String>,
+) -> Result<(), ReadError> {
+    if page.images == 0 {
+        warnings.push(format!("no text layer on page {n} (blank page?)"));
+        return Ok(());
+    }
+    let fail = |why: String, warnings: &mut Vec<String>| {
+        if limits.ocr == Ocr::Require {
+            Err(ReadError::Ocr(format!("page {n} has no text layer: {why}")))
+        } else {
+            warnings.push(format!("no text layer on page {n} (scanned?): {why}"));
+            Ok(())
+        }
+    };
+    if limits.ocr == Ocr::Off {
+        warnings.push(format!("no text layer on page {n} (scanned?); OCR is off"));
+        return Ok(());
+    }
+    let langs = match ocr::engine() {
+        Ok(l) => l,
+        Err(why) => return fail(format!("{why}; {}", ocr::HOW_TO_ENABLE), warnings),
+    };
+    if *done >= MAX_OCR_PAGES {
+        return fail(format!("only the first {MAX_OCR_PAGES} scanned pages are read with OCR"), warnings);
+    }
+    *done += 1;
+    let bound = Duration::from_millis(OCR_PAGE_MILLIS);
+    extend(bound);
+    match ocr::recognise(bytes, n, page.width, page.height, Instant::now() + bound) {
+        Ok(o) if o.words > 0 => {
+            warnings.push(format!(
+                "page {n} read by OCR (tesseract, {langs}): {} words, mean confidence {:.0} %",
+                o.words, o.confidence
+            ));
+            ocr::apply(page, o);
+            Ok(())
+        }
+        Ok(_) => fail("OCR found no words".into(), warnings),
+        Err(why) => fail(format!("OCR failed: {why}"), warnings),
+    }
 }
 
 fn load_error(e: lopdf::Error) -> ReadError {

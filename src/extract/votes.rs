@@ -1,0 +1,312 @@
+//! Votes in minutes, as data: `For forslaget stemte 7: …` / `Imot forslaget stemte 4: …`,
+//! alternative votes (`For forslag 1 stemte 7 … For forslag 2 stemte 5 … Dermed ble forslag 1
+//! vedtatt` → the adopted proposal's count is `for`, the other's `against`), tallies
+//! (`vedtatt med 7 mot 2 stemmer`) and unanimous adoptions (`Enstemmig vedtatt`, `Samrøystes`).
+//!
+//! The text is scanned for vote *events* in order (a wrapped protocol may hold several in one
+//! paragraph), then events are grouped: a count for opens a vote, a count against or a second
+//! alternative joins it, an adoption line (`Dermed ble … vedtatt`) closes it. Words come from the
+//! lexicon.
+
+use super::Line;
+use crate::lexicon::{self, c};
+use crate::record::{At, Vote};
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Event {
+    /// A count for a proposal, with the proposal's number in an alternative vote.
+    For {
+        which: Option<u32>,
+        count: u32,
+    },
+    Against {
+        count: u32,
+    },
+    /// `vedtatt med 7 mot 2 stemmer`.
+    Tally {
+        for_: u32,
+        against: u32,
+    },
+    Unanimous {
+        adopted: bool,
+    },
+    /// `Dermed ble forslag 2 vedtatt` / `… ikke vedtatt` / `Forslaget falt`.
+    Adopted {
+        which: Option<u32>,
+        yes: bool,
+    },
+}
+
+struct Patterns {
+    all: Regex,
+}
+
+static P: LazyLock<Patterns> = LazyLock::new(|| {
+    let obj = lexicon::alternation(c::VOTE_OBJECT);
+    let verb = lexicon::alternation(c::VOTE_VERB);
+    let against = lexicon::alternation(c::VOTE_AGAINST);
+    let unan = lexicon::alternation(c::VOTE_UNANIMOUS);
+    let adopted = lexicon::alternation(c::VOTE_ADOPTED);
+    let fell = lexicon::alternation(c::VOTE_FELL);
+    let thereby = lexicon::alternation(c::VOTE_THEREBY);
+    let neg = lexicon::alternation(c::NEGATION);
+    // one alternation of named groups, scanned left to right
+    let all = format!(
+        r"(?ix)
+        (?P<against>\b(?:{against})\s+(?:{obj})(?:\s+(?:nr\.?\s*)?\d+)?\s+(?:{verb})\s+(?P<ac>\d+))
+        | (?P<for>\bfor\s+(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<fw>\d+))?\s+(?:{verb})\s+(?P<fc>\d+))
+        | (?P<tally>\b(?:{adopted})\s+med\s+(?P<tf>\d+)\s+(?:{against})\s+(?P<ta>\d+))
+        | (?P<tally2>\b(?P<tf2>\d+)\s+(?:{against})\s+(?P<ta2>\d+)\s+(?:{verb}|røyster))
+        | (?P<unan>(?P<unneg>\b(?:{neg})\s+)?\b(?:{unan})\b(?P<unad>\s+(?:{adopted}))?)
+        | (?P<adopt>\b(?:{thereby})\s+(?P<an1>(?:{neg})\s+)?(?:(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<aw>\d+))?\s+)?(?P<an2>(?:{neg})\s+)?(?:{adopted}))
+        | (?P<fell>\b(?:{obj})(?:\s+(?P<fw2>\d+))?\s+(?:{fell})\b)
+        "
+    );
+    Patterns { all: Regex::new(&all).unwrap_or_else(|_| Regex::new("$^").expect("valid regex")) }
+});
+
+fn num(m: Option<regex::Match>) -> Option<u32> {
+    m.and_then(|m| m.as_str().parse().ok())
+}
+
+fn events(text: &str) -> Vec<(usize, Event)> {
+    let mut out = Vec::new();
+    for cap in P.all.captures_iter(text) {
+        let at = cap.get(0).map_or(0, |m| m.start());
+        let ev = if cap.name("against").is_some() {
+            num(cap.name("ac")).map(|count| Event::Against { count })
+        } else if cap.name("for").is_some() {
+            num(cap.name("fc")).map(|count| Event::For { which: num(cap.name("fw")), count })
+        } else if cap.name("tally").is_some() {
+            num(cap.name("tf")).zip(num(cap.name("ta"))).map(|(f, a)| Event::Tally { for_: f, against: a })
+        } else if cap.name("tally2").is_some() {
+            num(cap.name("tf2")).zip(num(cap.name("ta2"))).map(|(f, a)| Event::Tally { for_: f, against: a })
+        } else if cap.name("unan").is_some() {
+            // `ikke enstemmig` is not a unanimous vote
+            (cap.name("unneg").is_none()).then_some(Event::Unanimous { adopted: cap.name("unad").is_some() })
+        } else if cap.name("adopt").is_some() {
+            let yes = cap.name("an1").is_none() && cap.name("an2").is_none();
+            Some(Event::Adopted { which: num(cap.name("aw")), yes })
+        } else if cap.name("fell").is_some() {
+            Some(Event::Adopted { which: num(cap.name("fw2")), yes: false })
+        } else {
+            None
+        };
+        if let Some(ev) = ev {
+            out.push((at, ev));
+        }
+    }
+    out
+}
+
+/// Whether a line holds a vote or an adoption (ends a proposal's text in minutes).
+pub fn is_vote(text: &str) -> bool {
+    // only when the line starts with the vote: a sentence that mentions `enstemmig` in passing
+    // is not a vote line
+    events(text).first().is_some_and(|(at, _)| *at <= 3)
+        || events(text).iter().any(|(_, e)| matches!(e, Event::Unanimous { adopted: true }))
+}
+
+#[derive(Default)]
+struct Open {
+    fors: Vec<(Option<u32>, u32)>,
+    against: Option<u32>,
+    adopted: Option<(Option<u32>, bool)>,
+    text: Vec<String>,
+    at: Option<At>,
+}
+
+impl Open {
+    fn is_empty(&self) -> bool {
+        self.fors.is_empty() && self.against.is_none()
+    }
+
+    fn into_vote(self) -> Option<Vote> {
+        if self.is_empty() {
+            return None;
+        }
+        let text = self.text.join(" ");
+        let mut v = Vote::text_only(text);
+        v.at = self.at;
+        if self.fors.len() >= 2 {
+            // an alternative vote: the adopted proposal's count for, the others' against
+            let adopted_idx = match self.adopted {
+                Some((Some(w), true)) => self.fors.iter().position(|(n, _)| *n == Some(w)),
+                _ => None,
+            }
+            .or_else(|| {
+                self.fors.iter().enumerate().max_by_key(|(i, (_, c))| (*c, usize::MAX - i)).map(|(i, _)| i)
+            })
+            .unwrap_or(0);
+            let win = self.fors.get(adopted_idx).map_or(0, |f| f.1);
+            let rest: u32 =
+                self.fors.iter().enumerate().filter(|(i, _)| *i != adopted_idx).map(|(_, f)| f.1).sum();
+            v.for_ = Some(win);
+            v.against = Some(rest);
+            v.adopted = Some(true);
+        } else {
+            v.for_ = self.fors.first().map(|f| f.1);
+            v.against = self.against.or(v.for_.map(|_| 0));
+            v.adopted = self.adopted.map(|(_, yes)| yes);
+        }
+        Some(v)
+    }
+}
+
+/// The votes of a case, in order, from its lines.
+pub fn find(lines: &[Line]) -> Vec<Vote> {
+    let mut out = Vec::new();
+    let mut open = Open::default();
+    let flush = |open: &mut Open, out: &mut Vec<Vote>| {
+        if let Some(v) = std::mem::take(open).into_vote() {
+            out.push(v);
+        }
+    };
+    for l in lines {
+        if l.kind == super::LineKind::Table {
+            continue;
+        }
+        let evs = events(&l.text);
+        if evs.is_empty() {
+            continue;
+        }
+        let note = |open: &mut Open, l: &Line| {
+            if open.text.last() != Some(&l.text) {
+                open.text.push(l.text.clone());
+            }
+            if open.at.is_none() {
+                open.at = l.at;
+            }
+        };
+        for (_, ev) in evs {
+            match ev {
+                Event::For { which, count } => {
+                    let joins = !open.is_empty()
+                        && open.against.is_none()
+                        && open.adopted.is_none()
+                        && which.is_some()
+                        && open.fors.iter().all(|(w, _)| w.is_some() && *w != which);
+                    if !joins {
+                        flush(&mut open, &mut out);
+                    }
+                    open.fors.push((which, count));
+                    note(&mut open, l);
+                }
+                Event::Against { count } => {
+                    if open.against.is_some() || open.adopted.is_some() {
+                        flush(&mut open, &mut out);
+                    }
+                    open.against = Some(count);
+                    note(&mut open, l);
+                }
+                Event::Tally { for_, against } => {
+                    flush(&mut open, &mut out);
+                    let mut v = Vote::text_only(l.text.clone());
+                    v.for_ = Some(for_);
+                    v.against = Some(against);
+                    v.adopted = Some(true);
+                    v.at = l.at;
+                    out.push(v);
+                }
+                Event::Unanimous { adopted } => {
+                    flush(&mut open, &mut out);
+                    let mut v = Vote::text_only(l.text.clone());
+                    v.unanimous = true;
+                    v.adopted = adopted.then_some(true);
+                    v.at = l.at;
+                    out.push(v);
+                }
+                Event::Adopted { which, yes } => {
+                    if !open.is_empty() {
+                        open.adopted = Some((which, yes));
+                        note(&mut open, l);
+                        flush(&mut open, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut open, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::LineKind;
+
+    fn lines(ls: &[&str]) -> Vec<Line> {
+        ls.iter()
+            .map(|t| Line { kind: LineKind::Para, text: t.to_string(), bold: false, table: None, at: None })
+            .collect()
+    }
+
+    fn sig(v: &Vote) -> (Option<u32>, Option<u32>, bool, Option<bool>) {
+        (v.for_, v.against, v.unanimous, v.adopted)
+    }
+
+    #[test]
+    fn votes_from_protocol_lines() {
+        type Want = &'static [(Option<u32>, Option<u32>, bool, Option<bool>)];
+        let cases: &[(&[&str], Want)] = &[
+            // a plain vote, no count against: 0 against
+            (&["For forslaget stemte 9: Ola (A), Kari (B).", "Dermed ble innstillingen vedtatt."], &[(Some(9), Some(0), false, Some(true))]),
+            // for and against
+            (
+                &["For forslaget stemte 4: Ola (A).", "Imot forslaget stemte 7: Kari (B).", "Dermed ble forslaget ikke vedtatt."],
+                &[(Some(4), Some(7), false, Some(false))],
+            ),
+            (&["For forslaget stemte 4: Ola (A). Mot forslaget stemte 7: Kari (B)."], &[(Some(4), Some(7), false, None)]),
+            // an alternative vote: the adopted proposal's count is `for`
+            (
+                &["For forslag 1 stemte 7: Ola (A).", "For forslag 2 stemte 5: Kari (B).", "Dermed ble forslag 1 vedtatt."],
+                &[(Some(7), Some(5), false, Some(true))],
+            ),
+            (
+                &["For forslag 1 stemte 4: Ola.", "For forslag 2 stemte 9: Kari.", "Ikke til stede (1): Per.", "Dermed ble forslag 2 vedtatt."],
+                &[(Some(9), Some(4), false, Some(true))],
+            ),
+            // two votes in one wrapped paragraph
+            (
+                &["For forslaget stemte 12: A, B. Dermed ble forslaget vedtatt. For forslaget stemte 3: C. Imot forslaget stemte 9: D."],
+                &[(Some(12), Some(0), false, Some(true)), (Some(3), Some(9), false, None)],
+            ),
+            // unanimous, bokmål and nynorsk
+            (&["Forslag til vedtak enstemmig vedtatt."], &[(None, None, true, Some(true))]),
+            (&["Enstemmig."], &[(None, None, true, None)]),
+            (&["Innstillinga vart samrøystes vedteke."], &[(None, None, true, Some(true))]),
+            // tallies
+            (&["Innstillingen ble vedtatt med 7 mot 2 stemmer."], &[(Some(7), Some(2), false, Some(true))]),
+            (&["Framlegget vart vedteke med 8 mot 3 røyster."], &[(Some(8), Some(3), false, Some(true))]),
+            // nynorsk counts
+            (&["For framlegget røysta 6: Ola.", "Mot framlegget røysta 1: Kari."], &[(Some(6), Some(1), false, None)]),
+            // must NOT match
+            (&["Vedtaket var ikke enstemmig i fjor, og saka kom tilbake."], &[]),
+            (&["Kommunen vedtar budsjettet for 2026."], &[]),
+            (&["Dermed ble forslaget vedtatt."], &[]),
+            (&["Forslag til vedtak"], &[]),
+            (&["Det ble stemt over 3 forslag."], &[]),
+        ];
+        for (input, want) in cases {
+            let got: Vec<_> = find(&lines(input)).iter().map(sig).collect();
+            assert_eq!(&got, want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn vote_lines() {
+        for t in [
+            "Enstemmig vedtatt.",
+            "Samrøystes vedteke",
+            "For forslaget stemte 5: Ap, H",
+            "Imot forslaget stemte 2: Ola",
+        ] {
+            assert!(is_vote(t), "{t}");
+        }
+        for t in ["Kommunen vedtar budsjettet", "Forslag til vedtak", "Saken gjelder forslag 2 fra rådet."] {
+            assert!(!is_vote(t), "{t}");
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The lexicon: the Norwegian words extraction looks for, by concept, in bokmål and nynorsk.
+//!
+//! The words are data (`src/lexicon.toml`, embedded); this module names the concepts and gives
+//! them to the extractors as sets and as regex alternations. Only `extract` uses it: the store and
+//! the renderer interpret no Norwegian text.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// The concepts, as named in `lexicon.toml`.
+pub mod c {
+    pub const MONTHS: &str = "months";
+    pub const MONTH_ABBREV: &str = "month_abbrev";
+    pub const CASE_MARKER: &str = "case_marker";
+    pub const TREATMENT: &str = "treatment";
+    pub const FIELD_COMMITTEE: &str = "field_committee";
+    pub const FIELD_MEETING_DATE: &str = "field_meeting_date";
+    pub const FIELD_DATE: &str = "field_date";
+    pub const FIELD_TIME: &str = "field_time";
+    pub const FIELD_PLACE: &str = "field_place";
+    pub const FIELD_OWNER: &str = "field_owner";
+    pub const FIELD_OFFICER: &str = "field_officer";
+    pub const FIELD_CASE_NUMBER: &str = "field_case_number";
+    pub const FIELD_ARCHIVE: &str = "field_archive";
+    pub const FIELD_ATTACHMENTS: &str = "field_attachments";
+    pub const CASE_ROUTE: &str = "case_route";
+    pub const PROPOSER: &str = "proposer";
+    pub const PROPOSAL: &str = "proposal";
+    pub const DECISION: &str = "decision";
+    pub const NO_DECISION: &str = "no_decision";
+    pub const VOTE_OBJECT: &str = "vote_object";
+    pub const VOTE_VERB: &str = "vote_verb";
+    pub const VOTE_AGAINST: &str = "vote_against";
+    pub const VOTE_UNANIMOUS: &str = "vote_unanimous";
+    pub const VOTE_ADOPTED: &str = "vote_adopted";
+    pub const VOTE_FELL: &str = "vote_fell";
+    pub const VOTE_THEREBY: &str = "vote_thereby";
+    pub const NEGATION: &str = "negation";
+    pub const MOTION_INTRO: &str = "motion_intro";
+    pub const BODY_HEAD: &str = "body_head";
+    pub const FUNCTION_WORD: &str = "function_word";
+    pub const PLAN_WORD: &str = "plan_word";
+    pub const INVITATION: &str = "invitation";
+    pub const MINUTES: &str = "minutes";
+    pub const LANGUAGE_MARKER: &str = "language_marker";
+
+    /// Every concept (the unit test checks each is in the data and non-empty).
+    pub const ALL: &[&str] = &[
+        MONTHS,
+        MONTH_ABBREV,
+        CASE_MARKER,
+        TREATMENT,
+        FIELD_COMMITTEE,
+        FIELD_MEETING_DATE,
+        FIELD_DATE,
+        FIELD_TIME,
+        FIELD_PLACE,
+        FIELD_OWNER,
+        FIELD_OFFICER,
+        FIELD_CASE_NUMBER,
+        FIELD_ARCHIVE,
+        FIELD_ATTACHMENTS,
+        CASE_ROUTE,
+        PROPOSER,
+        PROPOSAL,
+        DECISION,
+        NO_DECISION,
+        VOTE_OBJECT,
+        VOTE_VERB,
+        VOTE_AGAINST,
+        VOTE_UNANIMOUS,
+        VOTE_ADOPTED,
+        VOTE_FELL,
+        VOTE_THEREBY,
+        NEGATION,
+        MOTION_INTRO,
+        BODY_HEAD,
+        FUNCTION_WORD,
+        PLAN_WORD,
+        INVITATION,
+        MINUTES,
+        LANGUAGE_MARKER,
+    ];
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default)]
+    nb: Vec<String>,
+    #[serde(default)]
+    nn: Vec<String>,
+}
+
+struct Lexicon {
+    /// concept → every form (nb ∪ nn), lower case, longest first.
+    forms: BTreeMap<String, Vec<String>>,
+    /// concept → the bokmål forms, and the nynorsk forms, as written in the data.
+    nb: BTreeMap<String, Vec<String>>,
+    nn: BTreeMap<String, Vec<String>>,
+}
+
+/// A written standard of Norwegian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Nb,
+    Nn,
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let raw: BTreeMap<String, Entry> = toml::from_str(include_str!("lexicon.toml")).unwrap_or_default();
+    let lower = |v: &Vec<String>| v.iter().map(|w| w.trim().to_lowercase()).collect::<Vec<_>>();
+    let nb = raw.iter().map(|(k, e)| (k.clone(), lower(&e.nb))).collect();
+    let nn = raw.iter().map(|(k, e)| (k.clone(), lower(&e.nn))).collect();
+    let forms = raw
+        .into_iter()
+        .map(|(k, e)| {
+            let mut v: Vec<String> = e.nb.into_iter().chain(e.nn).map(|w| w.trim().to_lowercase()).collect();
+            v.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+            v.dedup();
+            (k, v)
+        })
+        .collect();
+    Lexicon { forms, nb, nn }
+});
+
+/// The forms of a concept in one written standard.
+pub fn forms_in(concept: &str, lang: Lang) -> &'static [String] {
+    let map = match lang {
+        Lang::Nb => &LEXICON.nb,
+        Lang::Nn => &LEXICON.nn,
+    };
+    map.get(concept).map_or(&[], Vec::as_slice)
+}
+
+/// Every form of a concept (bokmål and nynorsk), lower case, longest first.
+pub fn forms(concept: &str) -> &'static [String] {
+    LEXICON.forms.get(concept).map_or(&[], Vec::as_slice)
+}
+
+/// Whether `text` (any case, white space folded) is one of the concept's forms.
+pub fn is(concept: &str, text: &str) -> bool {
+    let t = crate::util::fold(text).to_lowercase();
+    forms(concept).contains(&t)
+}
+
+/// The concept as a regex alternation (no group), longest form first; spaces match any run of
+/// white space.
+pub fn alternation(concept: &str) -> String {
+    forms(concept).iter().map(|f| regex::escape(f).replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_concept_is_in_the_data() {
+        for k in c::ALL {
+            assert!(!forms(k).is_empty(), "lexicon.toml has no forms for {k}");
+        }
+        // and nothing in the data is unnamed
+        for k in LEXICON.forms.keys() {
+            assert!(c::ALL.contains(&k.as_str()), "{k} is in lexicon.toml but not named in lexicon::c");
+        }
+    }
+
+    #[test]
+    fn forms_match_both_languages_and_nothing_else() {
+        let cases: &[(&str, &str, bool)] = &[
+            (c::PROPOSAL, "Innstilling", true),
+            (c::PROPOSAL, "framlegg til vedtak", true),
+            (c::PROPOSAL, "Tilråding", true),
+            (c::PROPOSAL, "vedtak", false),
+            (c::DECISION, "Vedtak", true),
+            (c::DECISION, "endeleg vedtak", true),
+            (c::FIELD_OFFICER, "Sakshandsamar", true),
+            (c::FIELD_OFFICER, "Saksbehandler", true),
+            (c::FIELD_OFFICER, "Saksansvarlig", false),
+            (c::VOTE_UNANIMOUS, "samrøystes", true),
+            (c::VOTE_UNANIMOUS, "enstemmig", true),
+            (c::VOTE_UNANIMOUS, "flertall", false),
+        ];
+        for (concept, text, want) in cases {
+            assert_eq!(is(concept, text), *want, "{concept}: {text}");
+        }
+    }
+
+    #[test]
+    fn alternation_is_longest_first() {
+        let a = alternation(c::PROPOSAL);
+        let long = a.find(r"forslag\s+til\s+vedtak").unwrap();
+        let short = a.find("|forslag|").map_or(a.len(), |i| i);
+        assert!(long < short, "{a}");
+    }
+}

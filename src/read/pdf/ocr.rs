@@ -1,0 +1,329 @@
+//! OCR for pages without a text layer (scans): the page is rasterised by `pdftoppm` (poppler)
+//! and recognised by `tesseract`, whose hOCR output (word boxes, line baselines and x-heights,
+//! word confidences) becomes the same positioned glyphs a text page gives, so lines, lists and
+//! tables are found the same way.
+//!
+//! Both are external programs run with a time bound in a private temporary folder; when either is
+//! missing, the page keeps a warning that says how to enable OCR. We do not recognise text
+//! ourselves: Tesseract is the maintained engine with Norwegian models in Debian
+//! (`tesseract-ocr-nor`), and pdftoppm renders every PDF image filter and colour space.
+
+use super::content::{Glyph, Page};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Rendering resolution: Tesseract's models are trained on text of about 20–30 px x-height.
+const DPI: u32 = 300;
+
+/// The languages to ask Tesseract for, or why OCR cannot run.
+pub fn engine() -> Result<&'static str, String> {
+    static ENGINE: OnceLock<Result<&'static str, String>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let langs = Command::new("tesseract")
+                .arg("--list-langs")
+                .stdin(Stdio::null())
+                .stderr(Stdio::null())
+                .output()
+                .map_err(|_| "tesseract is not installed".to_string())?;
+            let list = String::from_utf8_lossy(&langs.stdout).to_string();
+            let has = |l: &str| list.lines().any(|x| x.trim() == l);
+            Command::new("pdftoppm")
+                .arg("-v")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .map_err(|_| "pdftoppm (poppler-utils) is not installed".to_string())?;
+            match (has("nor"), has("eng")) {
+                (true, true) => Ok("nor+eng"),
+                (true, false) => Ok("nor"),
+                (false, true) => Ok("eng"),
+                (false, false) => Err("tesseract has no Norwegian or English language data".to_string()),
+            }
+        })
+        .clone()
+}
+
+/// How to enable OCR, for warnings and errors.
+pub const HOW_TO_ENABLE: &str =
+    "install tesseract and pdftoppm to read it with OCR (Debian: apt-get install \
+                                 tesseract-ocr tesseract-ocr-nor poppler-utils)";
+
+/// A private temporary folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> std::io::Result<TempDir> {
+        static N: AtomicU64 = AtomicU64::new(0);
+        for _ in 0..100 {
+            let n = N.fetch_add(1, Ordering::Relaxed);
+            let p = std::env::temp_dir().join(format!("saksflyt-ocr-{}-{n}", std::process::id()));
+            match std::fs::create_dir(&p) {
+                Ok(()) => return Ok(TempDir(p)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(std::io::Error::other("no free temporary folder name"))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Run a command to its end or until `deadline` (then it is killed).
+fn run(cmd: &mut Command, deadline: Instant, what: &str) -> Result<(), String> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {what}: {e}"))?;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("{what} failed ({status})")),
+            Ok(None) if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("{what} took too long"));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("{what}: {e}")),
+        }
+    }
+}
+
+/// What OCR gave for one page.
+pub struct OcrPage {
+    pub glyphs: Vec<Glyph>,
+    pub text: String,
+    /// Mean word confidence, 0–100.
+    pub confidence: f32,
+    pub words: usize,
+}
+
+/// Rasterise page `page_no` (1-based) of `pdf` and recognise it. `width`/`height` are the page
+/// size in points (display orientation), used to scale pixel boxes back to points.
+pub fn recognise(
+    pdf: &[u8],
+    page_no: usize,
+    width: f32,
+    height: f32,
+    deadline: Instant,
+) -> Result<OcrPage, String> {
+    let langs = engine()?;
+    let dir = TempDir::new().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let input = dir.0.join("in.pdf");
+    std::fs::write(&input, pdf).map_err(|e| format!("cannot write a temporary file: {e}"))?;
+    let image = dir.0.join("page");
+    let n = page_no.to_string();
+    run(
+        Command::new("pdftoppm")
+            .args(["-r", &DPI.to_string(), "-gray", "-singlefile", "-png", "-f", &n, "-l", &n])
+            .arg(&input)
+            .arg(&image),
+        deadline,
+        "pdftoppm",
+    )?;
+    let png = dir.0.join("page.png");
+    let out = dir.0.join("ocr");
+    run(
+        Command::new("tesseract")
+            .arg(&png)
+            .arg(&out)
+            .args(["-l", langs, "--dpi", &DPI.to_string(), "hocr"])
+            // one thread: the caller already reads files in parallel
+            .env("OMP_THREAD_LIMIT", "1"),
+        deadline,
+        "tesseract",
+    )?;
+    let hocr =
+        std::fs::read_to_string(out.with_extension("hocr")).map_err(|e| format!("no OCR output: {e}"))?;
+    Ok(from_hocr(&hocr, width, height))
+}
+
+/// Turn hOCR into glyphs: one glyph per word (text plus a trailing space), on the line's
+/// baseline, sized by the line's x-size; boxes scaled from pixels to points.
+fn from_hocr(hocr: &str, width: f32, height: f32) -> OcrPage {
+    let mut page = OcrPage { glyphs: Vec::new(), text: String::new(), confidence: 0.0, words: 0 };
+    let mut scale = 72.0 / DPI as f32;
+    if let Some(b) = find_title(hocr, "ocr_page").and_then(|t| bbox(&t)) {
+        if b[2] > 0.0 && b[3] > 0.0 {
+            scale = (width / b[2]).min(height / b[3]);
+        }
+    }
+    // words with their line: (text, box, confidence, line number, baseline px, size px)
+    let mut words: Vec<(String, [f32; 4], f32, usize, f32, f32)> = Vec::new();
+    // (baseline slope, offset, line bottom, line left, size in px)
+    let mut line: Option<(f32, f32, f32, f32, f32)> = None;
+    let mut line_no = 0usize;
+    let mut rest = hocr;
+    while let Some(i) = rest.find("<span class='") {
+        rest = rest.get(i + 13..).unwrap_or("");
+        let class = rest.split('\'').next().unwrap_or("");
+        let title = rest.split("title=").nth(1).and_then(|t| {
+            let q = t.chars().next()?;
+            t.get(1..)?.split(q).next().map(str::to_string)
+        });
+        let Some(title) = title else { continue };
+        match class {
+            "ocr_line" | "ocr_caption" | "ocr_header" | "ocr_textfloat" => {
+                let Some(b) = bbox(&title) else { continue };
+                let (slope, offset) = field(&title, "baseline")
+                    .map(|v| (v.first().copied().unwrap_or(0.0), v.get(1).copied().unwrap_or(0.0)))
+                    .unwrap_or((0.0, 0.0));
+                let size = field(&title, "x_size").and_then(|v| v.first().copied()).unwrap_or(b[3] - b[1]);
+                line = Some((slope, offset, b[3], b[0], size));
+                line_no += 1;
+            }
+            "ocrx_word" => {
+                let Some(b) = bbox(&title) else { continue };
+                let conf = field(&title, "x_wconf").and_then(|v| v.first().copied()).unwrap_or(0.0);
+                let text = rest
+                    .split_once('>')
+                    .map(|(_, t)| t)
+                    .and_then(|t| t.split("</span>").next())
+                    .map(strip_tags)
+                    .unwrap_or_default();
+                let text = unescape(text.trim());
+                if text.is_empty() {
+                    continue;
+                }
+                let (slope, offset, bottom, left, size) = line.unwrap_or((0.0, 0.0, b[3], b[0], b[3] - b[1]));
+                let base_px = bottom + offset + slope * (b[0] - left);
+                words.push((text, b, conf, line_no, base_px, size));
+            }
+            _ => {}
+        }
+    }
+    // What OCR makes of typography: a bullet read as a letter (`e`, `©`, `«`, …) is the first
+    // word of a line and stands well apart from the next; a dash between words is an en dash.
+    for k in 0..words.len() {
+        let first = k == 0 || words.get(k - 1).map(|w| w.3) != words.get(k).map(|w| w.3);
+        let (Some(w), next) = (words.get(k), words.get(k + 1)) else { continue };
+        let apart = next.is_some_and(|n| n.3 == w.3 && n.1[0] - w.1[2] > 0.8 * w.5);
+        let bullet_like =
+            matches!(w.0.as_str(), "e" | "©" | "«" | "°" | "o" | "*" | "·" | "¢" | "®" | "@" | "»");
+        let dash = w.0 == "-" && !first && next.is_some_and(|n| n.3 == w.3);
+        if first && apart && bullet_like {
+            if let Some(w) = words.get_mut(k) {
+                w.0 = "•".into();
+            }
+        } else if dash {
+            if let Some(w) = words.get_mut(k) {
+                w.0 = "–".into();
+            }
+        }
+    }
+    let mut conf_sum = 0.0f32;
+    for (text, b, conf, _, base_px, size) in words {
+        let start = page.text.len() as u32;
+        page.text.push_str(&text);
+        page.text.push(' ');
+        page.glyphs.push(Glyph {
+            x0: b[0] * scale,
+            x1: b[2] * scale,
+            y: height - base_px * scale,
+            size: (size * scale).max(1.0),
+            start,
+            end: page.text.len() as u32,
+            bold: false,
+            italic: false,
+            rotated: false,
+        });
+        conf_sum += conf;
+        page.words += 1;
+    }
+    if page.words > 0 {
+        page.confidence = conf_sum / page.words as f32;
+    }
+    page
+}
+
+fn find_title(hocr: &str, class: &str) -> Option<String> {
+    let i = hocr.find(&format!("class='{class}'"))?;
+    let t = hocr.get(i..)?.split("title=").nth(1)?;
+    let q = t.chars().next()?;
+    t.get(1..)?.split(q).next().map(str::to_string)
+}
+
+/// `bbox x0 y0 x1 y1` of a title attribute.
+fn bbox(title: &str) -> Option<[f32; 4]> {
+    let v = field(title, "bbox")?;
+    match v.as_slice() {
+        [a, b, c, d, ..] => Some([*a, *b, *c, *d]),
+        _ => None,
+    }
+}
+
+/// The numbers after `name` in a `name n n; other n` title attribute.
+fn field(title: &str, name: &str) -> Option<Vec<f32>> {
+    title.split(';').map(str::trim).find_map(|part| {
+        let rest = part.strip_prefix(name)?;
+        rest.starts_with(' ').then(|| rest.split_whitespace().filter_map(|n| n.parse::<f32>().ok()).collect())
+    })
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Replace a page's glyphs with OCR's.
+pub fn apply(page: &mut Page, ocr: OcrPage) {
+    page.glyphs = ocr.glyphs;
+    page.text = ocr.text;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hocr_words_become_glyphs_on_baselines() {
+        let hocr = "<div class='ocr_page' id='page_1' title='image \"x.png\"; bbox 0 0 2480 3508; ppageno 0'>\
+            <span class='ocr_line' id='line_1_1' title=\"bbox 300 350 1600 391; baseline 0 -8; x_size 41; x_descenders 9\">\
+            <span class='ocrx_word' id='word_1_1' title='bbox 300 352 420 383; x_wconf 95'>Sak</span> \
+            <span class='ocrx_word' id='word_1_2' title='bbox 440 352 600 391; x_wconf 85'><strong>09&amp;2025</strong></span>\
+            </span>\
+            <span class='ocr_line' id='line_1_2' title=\"bbox 300 450 1600 491; baseline 0 -8; x_size 41\">\
+            <span class='ocrx_word' id='word_1_3' title='bbox 300 460 320 480; x_wconf 90'>e</span>\
+            <span class='ocrx_word' id='word_1_4' title='bbox 400 452 520 483; x_wconf 90'>ta</span>\
+            <span class='ocrx_word' id='word_1_5' title='bbox 530 470 540 473; x_wconf 90'>-</span>\
+            <span class='ocrx_word' id='word_1_6' title='bbox 550 452 620 483; x_wconf 90'>no</span>\
+            </span></div>";
+        let p = from_hocr(hocr, 595.3, 841.9);
+        assert_eq!(p.words, 6);
+        assert_eq!(p.text, "Sak 09&2025 • ta – no ");
+        assert!((p.confidence - 90.0).abs() < 0.01);
+        let g = &p.glyphs[0];
+        let scale = (595.3f32 / 2480.0).min(841.9 / 3508.0);
+        assert!((g.x0 - 300.0 * scale).abs() < 0.01);
+        assert!((g.y - (841.9 - 383.0 * scale)).abs() < 0.01, "{}", g.y);
+        assert!((p.glyphs[1].y - g.y).abs() < 0.01);
+    }
+}

@@ -1,0 +1,342 @@
+//! In-tree fuzzing: a deterministic mutation harness for the DOCX, PDF and text readers and for
+//! extraction. No nightly and no extra crate: seeds are the samples and `../shared/robust/`
+//! (and `../shared/seeds/`), mutated by a seeded generator — byte flips, interesting bytes,
+//! deletions, duplications (amplification), truncation, splices of markup tokens; for DOCX the
+//! XML parts inside the zip are mutated and re-zipped so the mutations reach the XML reader.
+//!
+//! Every mutated input goes through `read_bytes` and, when it reads, through extraction with the
+//! per-file budget (`extract_within`). A finding is a panic (caught here or reported by a reader
+//! as `ReadError::Internal`), an extraction that failed unexpectedly, or an input that ran out of
+//! time. Findings are written to `target/fuzz-findings/` for replay and fail the test.
+//!
+//! CI runs a bounded smoke mode (by default 300 text, 200 DOCX and 60 PDF inputs). Longer runs:
+//!
+//! ```text
+//! SAKSFLYT_FUZZ_ITERS=5000 SAKSFLYT_FUZZ_SEED=7 cargo test --release --test fuzz -- --nocapture
+//! ```
+
+use saksflyt::config::Register;
+use saksflyt::read::{read_bytes, Limits, ReadError};
+use saksflyt::record::Source;
+use saksflyt::store::ingest::extract_within;
+use std::io::{Read, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// xorshift64*: small, deterministic, good enough to pick mutations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+}
+
+const TOKENS: &[&[u8]] = &[
+    b"*",
+    b"**",
+    b"***",
+    b"[",
+    b"](",
+    b")",
+    b"\\",
+    b"\t",
+    b"\n",
+    b"\r\n",
+    b"\x0c",
+    b"# ",
+    b"1. ",
+    b"a) ",
+    b"- ",
+    b"<ul>",
+    b"<li>",
+    b"</li>",
+    b"<p>",
+    b"&amp;",
+    b"&#x1;",
+    b"&",
+    b"\x01",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"<w:p>",
+    b"</w:p>",
+    b"<w:r/>",
+    b"<w:t>x</w:t>",
+    b"<w:tbl>",
+    b"<w:tr><w:tc>",
+    b"<w:numPr><w:ilvl w:val=\"9\"/><w:numId w:val=\"1\"/></w:numPr>",
+    b"<!DOCTYPE x>",
+    b"<w:gridSpan w:val=\"99999\"/>",
+    b"<w:vMerge/>",
+    b"obj",
+    b"endobj",
+    b"stream",
+    b"BT",
+    b"ET",
+    b"Tj",
+    b"TJ",
+    b"Tf",
+    b"re f",
+    b"q",
+    b"Q",
+    b"cm",
+    b"1e308",
+    b"-1",
+    b"99999999",
+    b"/Length 0",
+    b"trailer",
+    b"Sak 12/25 ",
+    b"Vedtak:",
+    b"Dato: 01.02.2025 ",
+    b"\xc3\xb8",
+];
+
+/// Mutate `data` in place with 1–4 random operations.
+fn mutate(data: &mut Vec<u8>, rng: &mut Rng) {
+    for _ in 0..1 + rng.below(4) {
+        let len = data.len();
+        match rng.below(8) {
+            0 if len > 0 => {
+                let i = rng.below(len);
+                data[i] ^= 1 << rng.below(8);
+            }
+            1 if len > 0 => {
+                let i = rng.below(len);
+                data[i] = [0u8, 0xff, 0x7f, b'*', b'[', b'<', b'&', b'\t', b'\n', 1][rng.below(10)];
+            }
+            2 if len > 0 => {
+                let i = rng.below(len);
+                let n = 1 + rng.below((len - i).min(256));
+                data.drain(i..i + n);
+            }
+            3 if len > 0 => {
+                // duplicate a range several times: amplification
+                let i = rng.below(len);
+                let n = 1 + rng.below((len - i).min(512));
+                let chunk = data[i..i + n].to_vec();
+                let times = 1 + rng.below(64);
+                let at = rng.below(len + 1);
+                let mut ins = Vec::with_capacity(n * times);
+                for _ in 0..times {
+                    ins.extend_from_slice(&chunk);
+                }
+                data.splice(at..at, ins);
+            }
+            4 if len > 0 => data.truncate(rng.below(len)),
+            _ => {
+                let t = TOKENS[rng.below(TOKENS.len())];
+                let times = if rng.below(8) == 0 { 1 + rng.below(2000) } else { 1 };
+                let at = rng.below(len + 1);
+                let ins: Vec<u8> = t.iter().copied().cycle().take(t.len() * times).collect();
+                data.splice(at..at, ins);
+            }
+        }
+    }
+}
+
+/// Mutate the XML parts of a DOCX and re-zip it (stored); non-zip input is mutated as bytes.
+fn mutate_docx(data: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(data)) else {
+        let mut d = data.to_vec();
+        mutate(&mut d, rng);
+        return d;
+    };
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let Ok(mut f) = archive.by_index(i) else { continue };
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        if f.read_to_end(&mut bytes).is_err() {
+            continue;
+        }
+        parts.push((name, bytes));
+    }
+    let xml: Vec<usize> = (0..parts.len()).filter(|i| parts[*i].0.ends_with(".xml")).collect();
+    if let Some(&i) = xml.get(rng.below(xml.len().max(1))) {
+        // prefer the main document most of the time
+        let i = parts
+            .iter()
+            .position(|(n, _)| n == "word/document.xml")
+            .filter(|_| rng.below(3) > 0)
+            .unwrap_or(i);
+        mutate(&mut parts[i].1, rng);
+    }
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in &parts {
+        if w.start_file(name.as_str(), opts).is_err() || w.write_all(bytes).is_err() {
+            break;
+        }
+    }
+    w.finish().map(|c| c.into_inner()).unwrap_or_default()
+}
+
+fn seeds(ext: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared =
+        std::env::var_os("SAKSFLYT_SHARED").map(PathBuf::from).unwrap_or_else(|| root.join("../shared"));
+    let mut dirs = vec![root.join("samples")];
+    if shared.is_dir() {
+        dirs.extend([shared.join("robust").join(ext), shared.join("seeds")]);
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "{} missing under CI", shared.display());
+    }
+    let mut out = Vec::new();
+    for d in dirs {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        for p in files {
+            if p.extension().is_some_and(|x| x == ext) && p.is_file() {
+                if let Ok(b) = std::fs::read(&p) {
+                    if b.len() <= 2 * 1024 * 1024 {
+                        out.push((p, b));
+                    }
+                }
+            }
+        }
+    }
+    assert!(!out.is_empty(), "no .{ext} seeds");
+    out
+}
+
+/// Figures of one campaign.
+#[derive(Default, Debug)]
+struct Stats {
+    execs: usize,
+    read: usize,
+    refused: usize,
+    findings: Vec<String>,
+}
+
+fn fuzz(ext: &str) -> Stats {
+    // smoke defaults: the PDF reader is the slowest in a debug build
+    let default = match ext {
+        "pdf" => 60,
+        "docx" => 200,
+        _ => 300,
+    };
+    let iters: usize =
+        std::env::var("SAKSFLYT_FUZZ_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(default);
+    let seed: u64 = std::env::var("SAKSFLYT_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ ext.len() as u64 ^ 0x5eed);
+    let corpus = seeds(ext);
+    let register = Register::default();
+    let limits = Limits { max_millis: 20_000, ..Limits::default() };
+    let out_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-findings");
+    let started = Instant::now();
+    let mut st = Stats::default();
+    let name = PathBuf::from(format!("fuzz.{ext}"));
+    for n in 0..iters {
+        let (seed_path, seed_bytes) = &corpus[rng.below(corpus.len())];
+        let input = if ext == "docx" {
+            mutate_docx(seed_bytes, &mut rng)
+        } else {
+            let mut d = seed_bytes.clone();
+            mutate(&mut d, &mut rng);
+            d
+        };
+        st.execs += 1;
+        let t0 = Instant::now();
+        let finding = match catch_unwind(AssertUnwindSafe(|| read_bytes(&name, &input, &limits))) {
+            Err(_) => Some("panic in read_bytes".to_string()),
+            Ok(Err(ReadError::Internal(m))) => Some(format!("caught panic: {m}")),
+            Ok(Err(ReadError::Timeout(ms))) => Some(format!("reading took over {ms} ms")),
+            Ok(Err(_)) => {
+                st.refused += 1;
+                None
+            }
+            Ok(Ok(doc)) => {
+                let source = Source {
+                    path: name.display().to_string(),
+                    format: doc.format,
+                    sha256: saksflyt::util::sha256_hex(&input),
+                };
+                match extract_within(doc, source, &register, &limits, t0) {
+                    Ok(_) => {
+                        st.read += 1;
+                        None
+                    }
+                    Err(e) if e.contains("unexpectedly") || e.contains("took longer") => Some(e),
+                    Err(_) => {
+                        st.refused += 1;
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(f) = finding {
+            let _ = std::fs::create_dir_all(&out_dir);
+            let file = out_dir.join(format!("{ext}-{seed}-{n}.{ext}"));
+            let _ = std::fs::write(&file, &input);
+            st.findings.push(format!("{} (from {}): {f}", file.display(), seed_path.display()));
+        }
+    }
+    eprintln!(
+        "fuzz .{ext}: {} executions in {:.1} s ({} read, {} refused), {} findings, seed {seed}, {} seeds",
+        st.execs,
+        started.elapsed().as_secs_f64(),
+        st.read,
+        st.refused,
+        st.findings.len(),
+        corpus.len()
+    );
+    st
+}
+
+fn check(ext: &str) {
+    let st = fuzz(ext);
+    assert!(st.findings.is_empty(), "findings:\n{}", st.findings.join("\n"));
+    assert!(st.read > 0, "no mutated .{ext} input was read at all: the harness is not exercising the reader");
+}
+
+#[test]
+fn fuzz_text_reader_and_extraction() {
+    check("txt");
+}
+
+#[test]
+fn fuzz_docx_reader_and_extraction() {
+    check("docx");
+}
+
+#[test]
+fn fuzz_pdf_reader_and_extraction() {
+    check("pdf");
+}
+
+/// Replays files given in `SAKSFLYT_FUZZ_REPLAY` (a folder), e.g. the findings of a campaign.
+#[test]
+fn replay_findings() {
+    let Some(dir) = std::env::var_os("SAKSFLYT_FUZZ_REPLAY") else { return };
+    let register = Register::default();
+    let limits = Limits::default();
+    for e in std::fs::read_dir(Path::new(&dir)).expect("replay folder").flatten() {
+        let p = e.path();
+        let bytes = std::fs::read(&p).expect("read");
+        let r = read_bytes(&p, &bytes, &limits);
+        assert!(!matches!(r, Err(ReadError::Internal(_))), "{}: {r:?}", p.display());
+        if let Ok(doc) = r {
+            let source = Source { path: p.display().to_string(), format: doc.format, sha256: String::new() };
+            let rec = extract_within(doc, source, &register, &limits, Instant::now());
+            assert!(
+                rec.as_ref().err().is_none_or(|e| !e.contains("unexpectedly")),
+                "{}: {rec:?}",
+                p.display()
+            );
+        }
+    }
+}
