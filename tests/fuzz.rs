@@ -235,7 +235,7 @@ fn fuzz(ext: &str) -> Stats {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ ext.len() as u64 ^ 0x5eed);
     let corpus = seeds(ext);
     let register = Register::default();
-    let limits = Limits { max_millis: 20_000, ..Limits::default() };
+    let limits = Limits::default();
     let out_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-findings");
     let started = Instant::now();
     let mut st = Stats::default();

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// Files read in parallel before the writer gets them; bounds memory to a few chunks of records.
@@ -303,6 +304,8 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
     if !options.force && known_sha == Some(&sha256) {
         return Work::Unchanged;
     }
+    // wait until the working memory of the files in flight leaves room for this one
+    let _permit = ADMISSION.acquire(working_memory(&c.file, &bytes, limits));
     let read = catch_unwind(AssertUnwindSafe(|| read::read_bytes(&c.file, &bytes, limits)));
     drop(bytes);
     let doc = match read {
@@ -314,6 +317,67 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
     match extract_within(doc, source, register, limits, started) {
         Ok(rec) => Work::Record(Box::new(rec)),
         Err(e) => Work::Failed(e),
+    }
+}
+
+/// Working memory admitted at once over the files read in parallel, in bytes. Whatever the number
+/// of cores, files whose estimated working memory ([`working_memory`]) would pass this wait until
+/// others finish (one file is always admitted, so nothing waits forever).
+pub const MEMORY_BUDGET: u64 = 256 * 1024 * 1024;
+
+static ADMISSION: Admission = Admission { used: Mutex::new(0), freed: Condvar::new() };
+
+struct Admission {
+    used: Mutex<u64>,
+    freed: Condvar,
+}
+
+struct Permit(u64);
+
+impl Admission {
+    fn acquire(&'static self, want: u64) -> Permit {
+        let want = want.min(MEMORY_BUDGET);
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        while *used > 0 && *used + want > MEMORY_BUDGET {
+            used = self.freed.wait(used).unwrap_or_else(|p| p.into_inner());
+        }
+        *used += want;
+        Permit(want)
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut used = ADMISSION.used.lock().unwrap_or_else(|p| p.into_inner());
+        *used = used.saturating_sub(self.0);
+        ADMISSION.freed.notify_all();
+    }
+}
+
+/// Estimated peak working memory of reading and extracting a file: for DOCX eight times the
+/// declared size of its XML parts (the tree of a part of empty elements takes about six times
+/// its text while its vectors grow; declared sizes are checked again while inflating), for text
+/// six times the file (decoded text, lines, blocks), for PDF four times the file plus 8 MB.
+pub fn working_memory(path: &Path, bytes: &[u8], limits: &Limits) -> u64 {
+    let len = bytes.len() as u64;
+    let head = &bytes[..bytes.len().min(1024)];
+    match read::detect(path, head) {
+        Ok(crate::model::Format::Docx) => {
+            let xml = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+                .map(|mut z| {
+                    (0..z.len())
+                        .filter_map(|i| {
+                            z.by_index_raw(i).ok().map(|e| (e.name().ends_with(".xml"), e.size()))
+                        })
+                        .filter(|(is_xml, _)| *is_xml)
+                        .map(|(_, size)| size.min(limits.max_part_bytes))
+                        .fold(0u64, u64::saturating_add)
+                })
+                .unwrap_or(0);
+            len.saturating_add(xml.min(limits.max_unzipped_bytes).saturating_mul(8))
+        }
+        Ok(crate::model::Format::Pdf) => len.saturating_mul(4).saturating_add(8 << 20),
+        _ => len.saturating_mul(6).saturating_add(1 << 20),
     }
 }
 
