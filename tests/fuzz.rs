@@ -250,7 +250,6 @@ fn fuzz(ext: &str) -> Stats {
             d
         };
         st.execs += 1;
-        let t0 = Instant::now();
         let finding = match catch_unwind(AssertUnwindSafe(|| read_bytes(&name, &input, &limits))) {
             Err(_) => Some("panic in read_bytes".to_string()),
             Ok(Err(ReadError::Internal(m))) => Some(format!("caught panic: {m}")),
@@ -265,7 +264,7 @@ fn fuzz(ext: &str) -> Stats {
                     format: doc.format,
                     sha256: saksflyt::util::sha256_hex(&input),
                 };
-                match extract_within(doc, source, &register, &limits, t0) {
+                match extract_within(doc, source, &register, &limits) {
                     Ok(_) => {
                         st.read += 1;
                         None
@@ -331,7 +330,7 @@ fn replay_findings() {
         assert!(!matches!(r, Err(ReadError::Internal(_))), "{}: {r:?}", p.display());
         if let Ok(doc) = r {
             let source = Source { path: p.display().to_string(), format: doc.format, sha256: String::new() };
-            let rec = extract_within(doc, source, &register, &limits, Instant::now());
+            let rec = extract_within(doc, source, &register, &limits);
             assert!(
                 rec.as_ref().err().is_none_or(|e| !e.contains("unexpectedly")),
                 "{}: {rec:?}",

@@ -12,7 +12,7 @@
 use super::{is_document_error, Counts, PutOutcome, Store, StoreError};
 use crate::config::Register;
 use crate::model::Document;
-use crate::read::{self, Limits, ReadError};
+use crate::read::{self, Limits};
 use crate::record::{Record, Source};
 use crate::{extract, util};
 use rayon::prelude::*;
@@ -21,7 +21,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Files read in parallel before the writer gets them; bounds memory to a few chunks of records.
 const CHUNK: usize = 32;
@@ -295,7 +295,6 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
     if let Some(problem) = &c.problem {
         return Work::Failed(problem.clone());
     }
-    let started = Instant::now();
     let limits = &options.limits;
     let bytes = match read::load(&c.file, limits) {
         Ok(b) => b,
@@ -315,7 +314,7 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
         Err(_) => return Work::Failed("reader failed unexpectedly (panic)".into()),
     };
     let source = Source { path: c.key.clone(), format: doc.format, sha256 };
-    match extract_within(doc, source, register, limits, started) {
+    match extract_within(doc, source, register, limits) {
         Ok(rec) => Work::Record(Box::new(rec)),
         Err(e) => Work::Failed(e),
     }
@@ -382,8 +381,9 @@ pub fn working_memory(path: &Path, bytes: &[u8], limits: &Limits) -> u64 {
     }
 }
 
-/// Extract a record within what is left of the file's time budget (`limits.max_millis` since
-/// `started`, shared with reading) and check its size (`limits.max_record_bytes` as JSON).
+/// Extract a record within the time budget (`limits.max_millis`; reading has its own bound of
+/// the same length, which the PDF reader extends by the time OCR took) and check its size
+/// (`limits.max_record_bytes` as JSON).
 ///
 /// Extraction is pure and cannot be interrupted, so it runs on its own thread; when the budget
 /// runs out the file fails with a message naming the limit and the batch goes on (the thread
@@ -393,13 +393,8 @@ pub fn extract_within(
     source: Source,
     register: &Register,
     limits: &Limits,
-    started: Instant,
 ) -> Result<Record, String> {
-    let budget = Duration::from_millis(limits.max_millis);
-    let left = budget.saturating_sub(started.elapsed());
-    if left.is_zero() {
-        return Err(ReadError::Timeout(limits.max_millis).to_string());
-    }
+    let left = Duration::from_millis(limits.max_millis);
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let register = register.clone();
     let spawned = std::thread::Builder::new().name("extract".into()).spawn(move || {
@@ -414,7 +409,7 @@ pub fn extract_within(
         Ok(Err(())) => return Err("extraction failed unexpectedly (panic)".into()),
         Err(RecvTimeoutError::Timeout) => {
             return Err(format!(
-                "over the per-file budget: reading and extraction took longer than {} ms",
+                "over the per-file budget: extraction took longer than {} ms",
                 limits.max_millis
             ))
         }
