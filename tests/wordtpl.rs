@@ -442,3 +442,93 @@ fn libreoffice_resave_renders_the_same() {
     assert_eq!(a.trim_end(), b.trim_end(), "before:\n{a}\nafter:\n{b}");
     assert!(a.contains("Tittel: Handlingsplan 2025"));
 }
+
+/// A decision-log template with a row loop and shading by status, checked and rendered by the
+/// command line against the text samples.
+fn decision_log_template(entry_title: &str) -> Vec<u8> {
+    let body = [
+        pr("Vedtakslogg per {{ created | nodate }}"),
+        tbl(&[
+            tr(&[tc(&pr("Sak")), tc(&pr("Vedtak")), tc(&pr("Status"))]),
+            tag_row("{%tr for e in entries %}"),
+            tr(&[
+                tc(&pr("{{ e.case }}")),
+                tc(&[pr(&format!("{{{{ {entry_title} }}}}")), pr("{{ e.text }}")].concat()),
+                tc(&pr("{% cellbg 'red' if e.status == 'overdue' else 'yellow' if e.status == 'open' else 'green' if e.status == 'followed_up' %}{{ e.status }}")),
+            ]),
+            tag_row("{%tr endfor %}"),
+        ]),
+    ]
+    .concat();
+    docx(&body, None)
+}
+
+fn samples_as_text(dir: &std::path::Path) {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut n = 0;
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+            n += 1;
+        }
+    }
+    assert!(n > 5, "text samples missing");
+}
+
+#[test]
+fn cli_check_and_render_a_decision_log_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let papers = dir.path().join("papers");
+    std::fs::create_dir(&papers).unwrap();
+    samples_as_text(&papers);
+    let bin = env!("CARGO_BIN_EXE_saksflyt");
+    let good = dir.path().join("vedtakslogg.docx");
+    std::fs::write(&good, decision_log_template("e.title")).unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["templates", "check"])
+        .arg(&good)
+        .arg("--samples")
+        .arg(&papers)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("vedtakslogg.docx: ok"));
+
+    let rendered = dir.path().join("ut.docx");
+    let out = std::process::Command::new(bin)
+        .args(["templates", "render"])
+        .arg(&good)
+        .arg("--samples")
+        .arg(&papers)
+        .arg("--out")
+        .arg(&rendered)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t = text(&std::fs::read(&rendered).unwrap());
+    assert!(t.starts_with("Vedtakslogg per "), "{t}");
+    assert!(t.contains("| 14/25 | Godkjenning av innkalling og sakliste / Innkallingen og saklisten godkjennes. | open [FFC000] |"), "{t}");
+    assert!(t.contains("followed_up [00B050]"), "{t}");
+
+    let bad = dir.path().join("vedtakslogg-feil.docx");
+    std::fs::write(&bad, decision_log_template("e.titel")).unwrap();
+    let commented = dir.path().join("med-kommentarer.docx");
+    let out = std::process::Command::new(bin)
+        .args(["templates", "check"])
+        .arg(&bad)
+        .arg("--samples")
+        .arg(&papers)
+        .arg("--comments")
+        .arg(&commented)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("table 1, row 3, cell 2, paragraph 7 «{{ e.titel }}»: {{ e.titel }}: unknown field titel of e — did you mean title?"),
+        "{err}"
+    );
+    let c = part(&std::fs::read(&commented).unwrap(), "word/comments.xml");
+    assert!(c.contains("did you mean title?"), "{c}");
+}

@@ -110,6 +110,12 @@ pub enum TemplatesAction {
     Export { dir: PathBuf },
     /// List the built-in template names
     List,
+    /// Check a Word template (.docx with tags) against sample data; list every error
+    Check(super::wordtpl::CheckArgs),
+    /// Fill a Word template (.docx with tags) with the store's data
+    Render(super::wordtpl::RenderArgs),
+    /// Print the data a Word template of --doc is filled with (JSON: the names tags can use)
+    Context(super::wordtpl::ContextArgs),
 }
 
 /// Reads records from JSON Lines.
@@ -273,6 +279,9 @@ pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
                 println!("{name}");
             }
         }
+        TemplatesAction::Check(c) => return super::wordtpl::check(c),
+        TemplatesAction::Render(r) => return super::wordtpl::render(r),
+        TemplatesAction::Context(c) => return super::wordtpl::context(c),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -17,6 +17,7 @@
 //! cap, every value XML-escaped by the formatter) → [`post::finish`] (well-formed check, merges,
 //! cells that lost their last paragraph) → a zip written byte-stably.
 
+pub mod documents;
 pub mod post;
 pub mod template;
 pub mod xml;
