@@ -532,3 +532,123 @@ fn cli_check_and_render_a_decision_log_template() {
     let c = part(&std::fs::read(&commented).unwrap(), "word/comments.xml");
     assert!(c.contains("did you mean title?"), "{c}");
 }
+
+/// Hostile templates: 400 deterministic mutations of a template's document part (cut, tag
+/// pieces and markup inserted, chunks doubled) render or fail with a message — never panic.
+#[test]
+fn mutated_templates_never_panic() {
+    let body = [
+        pr("Saken {{ case.title }} {% if flag %}x{% endif %}"),
+        pr("{%p for point in points %}"),
+        pr("{{ point }}"),
+        pr("{%p endfor %}"),
+        plan_table(),
+    ]
+    .concat();
+    let doc = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{body}</w:body></w:document>"#
+    );
+    let inserts = [
+        "{{",
+        "}}",
+        "{%p ",
+        "%}",
+        "{%tr for x in areas %}",
+        "{%tr endfor %}",
+        "{% endfor %}",
+        "<",
+        "&",
+        "\u{201C}",
+        "{#",
+        "{%tc if flag %}",
+        "</w:p>",
+        "<w:p>",
+        "{{ nasty }}",
+        "{% cellbg x %}",
+        "{% vm %}",
+        "\u{E000}7\u{E001}",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let (mut ok, mut failed) = (0, 0);
+    for _ in 0..400 {
+        let chars: Vec<char> = doc.chars().collect();
+        let at = next(chars.len());
+        let mut m: Vec<char> = chars.clone();
+        match next(3) {
+            0 => {
+                let len = next(40);
+                m.drain(at..(at + len).min(m.len()));
+            }
+            1 => {
+                let ins = inserts[next(inserts.len())];
+                for (k, c) in ins.chars().enumerate() {
+                    m.insert(at + k, c);
+                }
+            }
+            _ => {
+                let len = next(200);
+                let chunk: Vec<char> = chars[at..(at + len).min(chars.len())].to_vec();
+                for (k, c) in chunk.into_iter().enumerate() {
+                    m.insert(at + k, c);
+                }
+            }
+        }
+        let part_text: String = m.into_iter().collect();
+        let t = replace_document(&docx("", None), &part_text);
+        let r = std::panic::catch_unwind(|| wordtpl::render(&t, "m.docx", &ctx(), &Images::new()));
+        match r {
+            Ok(Ok(out)) => {
+                xml::parse(&part(&out, "word/document.xml")).expect("rendered output is well-formed");
+                ok += 1;
+            }
+            Ok(Err(e)) => {
+                assert!(e.to_string().starts_with("m.docx: "), "{e}");
+                failed += 1;
+            }
+            Err(_) => panic!("panic on a mutated template:\n{part_text}"),
+        }
+    }
+    assert!(ok > 50 && failed > 50, "ok {ok}, failed {failed}");
+}
+
+fn replace_document(docx: &[u8], document: &str) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+            if name == "word/document.xml" {
+                w.write_all(document.as_bytes()).unwrap();
+            } else {
+                w.write_all(&b).unwrap();
+            }
+        }
+        w.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+#[test]
+fn inline_blocks_across_runs() {
+    // the condition spans three runs (the middle one bold): its runs go together
+    let body = p(&[r("A {% if flag %}"), r#"<w:r><w:rPr><w:b/></w:rPr><w:t>fet</w:t></w:r>"#.to_string(), r("{% endif %} B{% for p in points %}{% if not loop.first %}, {% endif %}{{ loop.index }}{% endfor %}")].concat());
+    let out = render(&docx(&body, None));
+    assert_eq!(text(&out), "A  B1, 2, 3\n");
+    // one end inside a hyperlink, the other outside: refused where it stands
+    let body = p(&[
+        r("A {% if flag %}"),
+        format!(r#"<w:hyperlink r:id="rId5">{}</w:hyperlink>"#, r("lenke {% endif %}")),
+    ]
+    .concat());
+    let err = wordtpl::render(&docx(&body, None), "h.docx", &ctx(), &Images::new()).unwrap_err().to_string();
+    assert!(err.contains("{% endif %}") && err.contains("at the same run depth"), "{err}");
+}

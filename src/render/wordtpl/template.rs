@@ -83,6 +83,9 @@ pub struct Tag {
     /// The tag as written in the document.
     pub text: String,
     pub loc: Loc,
+    /// How deep its run lies below the paragraph (1 = a run of the paragraph, 2 = a run in a
+    /// hyperlink …); an inline block must open and close at the same depth.
+    pub depth: usize,
     /// When set, the tag is written in a form that cannot fail (checking goes on past it).
     pub neutral: bool,
 }
@@ -152,16 +155,18 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
     Prepared { root, tags: w.tags, problems: w.problems, image_rels: w.image_rels }
 }
 
-fn collect_texts<'a>(e: &'a mut Elem, out: &mut Vec<&'a mut Elem>) {
+/// The paragraph's `w:t` elements (not those of paragraphs nested in text boxes) with their
+/// depth below the paragraph.
+fn collect_texts<'a>(e: &'a mut Elem, out: &mut Vec<(&'a mut Elem, usize)>, depth: usize) {
     for c in e.children.iter_mut() {
         if let Node::Elem(c) = c {
             if c.name == "w:p" {
                 continue;
             }
             if c.name == "w:t" {
-                out.push(c);
+                out.push((c, depth));
             } else {
-                collect_texts(c, out);
+                collect_texts(c, out, depth + 1);
             }
         }
     }
@@ -302,9 +307,10 @@ impl Walker<'_> {
 
     fn paragraph(&mut self, p: &mut Elem) -> Vec<Lift> {
         self.paragraphs += 1;
-        let mut ts: Vec<&mut Elem> = Vec::new();
-        collect_texts(p, &mut ts);
-        let pieces: Vec<String> = ts.iter().map(|t| text_of(t)).collect();
+        let mut ts: Vec<(&mut Elem, usize)> = Vec::new();
+        collect_texts(p, &mut ts, 0);
+        let pieces: Vec<String> = ts.iter().map(|(t, _)| text_of(t)).collect();
+        let depths: Vec<usize> = ts.iter().map(|(_, d)| *d).collect();
         let combined: String = pieces.concat();
         if !combined.contains('{') {
             return Vec::new();
@@ -343,7 +349,8 @@ impl Walker<'_> {
             }
             let text = combined.get(s..e).unwrap_or_default().to_string();
             let start_owner = owner.get(s).copied().unwrap_or(0);
-            let (replacement, lift) = self.tag(&text, &loc);
+            let depth = depths.get(start_owner).copied().unwrap_or(0);
+            let (replacement, lift) = self.tag(&text, &loc, depth);
             if let Some(o) = new.get_mut(start_owner) {
                 o.push_str(&replacement);
             }
@@ -355,7 +362,7 @@ impl Walker<'_> {
                 o.push(ch);
             }
         }
-        for (t, text) in ts.into_iter().zip(new) {
+        for ((t, _), text) in ts.into_iter().zip(new) {
             t.children = if text.is_empty() { Vec::new() } else { vec![Node::Text(text)] };
             t.set_attr("xml:space", "preserve");
         }
@@ -363,7 +370,7 @@ impl Walker<'_> {
     }
 
     /// Registers one tag; returns what replaces it in the text and what it asks of its container.
-    fn tag(&mut self, text: &str, loc: &Loc) -> (String, Option<Lift>) {
+    fn tag(&mut self, text: &str, loc: &Loc, depth: usize) -> (String, Option<Lift>) {
         let straight = straighten(text);
         let opener = straight.get(..2).unwrap_or_default();
         let inner = straight.get(2..straight.len().saturating_sub(2)).unwrap_or_default();
@@ -397,7 +404,15 @@ impl Walker<'_> {
             }
         };
         let idx = self.tags.len();
-        self.tags.push(Tag { level, kind, code, text: text.to_string(), loc: loc.clone(), neutral: false });
+        self.tags.push(Tag {
+            level,
+            kind,
+            code,
+            text: text.to_string(),
+            loc: loc.clone(),
+            depth,
+            neutral: false,
+        });
         match (level, kind) {
             (_, Kind::Comment) => (String::new(), None),
             (Level::P, _) => (String::new(), Some(Lift::P(idx))),
@@ -675,7 +690,7 @@ fn same_place(open: &Tag, close: &Tag) -> bool {
     }
     let table = |t: &Tag| t.loc.cell.map(|c| c.0);
     match open.level {
-        Level::Inline => open.loc.paragraph == close.loc.paragraph,
+        Level::Inline => open.loc.paragraph == close.loc.paragraph && open.depth == close.depth,
         Level::P => open.loc.cell == close.loc.cell,
         Level::Tr => table(open) == table(close),
         Level::Tc => open.loc.cell.map(|c| (c.0, c.1)) == close.loc.cell.map(|c| (c.0, c.1)),
@@ -696,6 +711,9 @@ fn mismatch(open: &Tag, close: &Tag) -> String {
         )
     } else {
         let what = match open.level {
+            Level::Inline if open.loc.paragraph == close.loc.paragraph => {
+                "at the same run depth (not one inside a hyperlink or field and the other outside)"
+            }
             Level::Inline => "in the same paragraph (or use {%p … %} on paragraphs of their own)",
             Level::P => "in the same cell or body",
             Level::Tr => "in the same table",
