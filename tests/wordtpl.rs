@@ -454,7 +454,7 @@ fn decision_log_template(entry_title: &str) -> Vec<u8> {
             tr(&[
                 tc(&pr("{{ e.case }}")),
                 tc(&[pr(&format!("{{{{ {entry_title} }}}}")), pr("{{ e.text }}")].concat()),
-                tc(&pr("{% cellbg 'red' if e.status == 'overdue' else 'yellow' if e.status == 'open' else 'green' if e.status == 'followed_up' %}{{ e.status }}")),
+                tc(&pr("{% cellbg e.status %}{{ e.status }}")),
             ]),
             tag_row("{%tr endfor %}"),
         ]),

@@ -432,8 +432,8 @@ pub fn word_text(s: &str) -> String {
     out
 }
 
-/// The fill of `{% cellbg %}`: traffic-light words (English, bokmål, nynorsk) or a hex colour;
-/// anything else is no fill (`auto`).
+/// The fill of `{% cellbg %}`: traffic-light words (English, bokmål, nynorsk), the decision
+/// log's statuses, or a hex colour; anything else is no fill (`auto`).
 pub fn cell_fill(v: &Value) -> String {
     let s = v.as_str().map(str::to_string).unwrap_or_else(|| {
         if v.is_none() || v.is_undefined() {
@@ -444,9 +444,10 @@ pub fn cell_fill(v: &Value) -> String {
     });
     let s = s.trim().to_lowercase();
     match s.as_str() {
-        "green" | "grønn" | "grøn" => return "00B050".into(),
-        "yellow" | "gul" => return "FFC000".into(),
-        "red" | "rød" | "raud" => return "FF0000".into(),
+        // traffic lights, and the decision log's statuses (followed up, open, overdue)
+        "green" | "grønn" | "grøn" | "followed_up" | "fulgt opp" | "fylgt opp" => return "00B050".into(),
+        "yellow" | "gul" | "open" | "åpen" => return "FFC000".into(),
+        "red" | "rød" | "raud" | "overdue" | "forfalt" | "forfalle" => return "FF0000".into(),
         _ => {}
     }
     let hex = s.strip_prefix('#').unwrap_or(&s);
