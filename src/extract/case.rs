@@ -630,6 +630,7 @@ fn points(content: &[&Line]) -> Vec<Point> {
             children: Vec::new(),
             lead_in: false,
             at: l.at,
+            ..Point::default()
         };
         stack.push(Open { depth, kind, label, point });
     }
@@ -666,6 +667,7 @@ fn announce_placeholders(points: &mut [Point]) {
                     children: Vec::new(),
                     lead_in: false,
                     at: p.at,
+                    ..Point::default()
                 });
             }
         } else {

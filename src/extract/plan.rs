@@ -136,10 +136,11 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
                 responsible: text_of(row, c.responsible),
                 deadline: text_of(row, c.deadline),
                 at: table_at,
+                ..PlanItem::default()
             });
         }
         let period = period(&title).or_else(|| period(&title0));
-        plans.push(Plan { title, period, owner: None, items });
+        plans.push(Plan { title, period, owner: None, items, ..Plan::default() });
     }
     let has_plan_word = |t: &str| {
         let lower = t.to_lowercase();
@@ -195,6 +196,7 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
                         responsible: None,
                         deadline: None,
                         at: l.at,
+                        ..PlanItem::default()
                     });
                 }
             }
@@ -202,7 +204,13 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
             goal = Some(l.text.trim_end_matches(':').to_string());
         }
     }
-    (!items.is_empty()).then(|| Plan { title: title.to_string(), period: period(title), owner: None, items })
+    (!items.is_empty()).then(|| Plan {
+        title: title.to_string(),
+        period: period(title),
+        owner: None,
+        items,
+        ..Plan::default()
+    })
 }
 
 #[cfg(test)]

@@ -142,7 +142,7 @@ pub fn record_table(t: &Table, caption: Option<String>) -> RecordTable {
             .collect::<Vec<_>>()
     });
     let header = rows.next().unwrap_or_default();
-    RecordTable { caption, header, rows: rows.collect() }
+    RecordTable { caption, header, rows: rows.collect(), ..RecordTable::default() }
 }
 
 #[cfg(test)]

@@ -226,6 +226,7 @@ pub fn ingest(
     options: &Options,
     progress: &mut dyn FnMut(Event),
 ) -> Result<Summary, StoreError> {
+    store.set_register(register);
     let known = store.known_documents()?;
     let mut summary = Summary { unsupported: skipped.len(), skipped, ..Summary::default() };
     progress(Event::Start { total: candidates.len() });
