@@ -658,3 +658,89 @@ fn inline_blocks_across_runs() {
     let err = wordtpl::render(&docx(&body, None), "h.docx", &ctx(), &Images::new()).unwrap_err().to_string();
     assert!(err.contains("{% endif %}") && err.contains("at the same run depth"), "{err}");
 }
+
+/// The built-in decision log as a Word template (`templates export`) renders the same text as
+/// the built-in document: every paragraph and table row of the projection, styles aside.
+#[test]
+fn exported_decision_log_template_renders_like_the_builtin() {
+    use saksflyt::render::{docs, projection, DecisionLogOptions, Lang, ReportInput, Templates};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
+    let text = std::fs::read_to_string(dir.join("records.jsonl")).unwrap();
+    let records: Vec<saksflyt::record::Record> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let log = saksflyt::store::log::derive(&records);
+    let input = ReportInput { records, log, register: saksflyt::config::Register::default(), lang: Lang::Nb };
+    let out = tempfile::tempdir().unwrap();
+    let written = wordtpl::builtin::export(out.path()).unwrap();
+    let path = out.path().join("vedtakslogg.docx");
+    assert!(written.contains(&path));
+    let template = std::fs::read(&path).unwrap();
+    // the exported template shows its tags in place
+    let tpl_text = text_all(&template);
+    assert!(
+        tpl_text.contains("{%tr for e in entries %}") && tpl_text.contains("{% cellbg e.status %}"),
+        "{tpl_text}"
+    );
+    let opts = DecisionLogOptions::default();
+    let from_word = wordtpl::builtin::decision_log(&path, &input, &opts).unwrap();
+    let builtin = docs::decision_log(&Templates::new(None).unwrap(), &input, &opts).unwrap();
+    let strip = |s: String| -> Vec<String> {
+        s.lines()
+            .filter(|l| !l.trim().is_empty())
+            // column widths: the built-in writer sizes them by the data's longest words, a Word
+            // template has its own
+            .filter(|l| !l.contains("style=TableGrid "))
+            .map(|l| l.split_once("] ").map(|(_, t)| t.to_string()).unwrap_or(l.to_string()))
+            .collect()
+    };
+    let a = strip(projection::project(&builtin.bytes).unwrap());
+    let b = strip(projection::project(&from_word.bytes).unwrap());
+    let only_a: Vec<&String> = a.iter().filter(|l| !b.contains(l)).collect();
+    let only_b: Vec<&String> = b.iter().filter(|l| !a.contains(l)).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "built-in only:\n{only_a:#?}\nWord template only:\n{only_b:#?}"
+    );
+}
+
+/// All text of the body, tags included (for templates).
+fn text_all(docx: &[u8]) -> String {
+    text(docx)
+}
+
+/// `templates export` writes the decision log as a Word template; after an edit (a heading
+/// rewritten, as a user would in Word) `decision-log --templates DIR` renders from it.
+#[test]
+fn cli_exported_word_template_is_used_with_its_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("maler");
+    let bin = env!("CARGO_BIN_EXE_saksflyt");
+    let out = std::process::Command::new(bin).args(["templates", "export"]).arg(&t).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("vedtakslogg.docx"));
+    let path = t.join("vedtakslogg.docx");
+    let template = std::fs::read(&path).unwrap();
+    let doc = part(&template, "word/document.xml");
+    assert!(doc.contains(">Vedtakslogg</w:t>"), "{doc}");
+    let edited =
+        replace_document(&template, &doc.replacen(">Vedtakslogg</w:t>", ">Vår egen vedtakslogg</w:t>", 1));
+    std::fs::write(&path, edited).unwrap();
+    let records =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render/records.jsonl");
+    let result = dir.path().join("logg.docx");
+    let out = std::process::Command::new(bin)
+        .arg("decision-log")
+        .arg("--records")
+        .arg(&records)
+        .arg("--templates")
+        .arg(&t)
+        .arg("--out")
+        .arg(&result)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("using Word template"));
+    let text = text(&std::fs::read(&result).unwrap());
+    assert!(text.starts_with("Vår egen vedtakslogg\n"), "{text}");
+    assert!(text.contains("| LSU Molde | 2. november 2023 | 40/23 | Samhandling om legevakt |"), "{text}");
+}

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use saksflyt::config::Register;
 use saksflyt::record::{LogEntry, Record};
+use saksflyt::render::wordtpl::{self, documents::DocKind};
 use saksflyt::render::{docs, DecisionLogOptions, Lang, ReportInput, StatusOptions, Templates};
 use saksflyt::store::{LogFilter, Store};
 use std::path::{Path, PathBuf};
@@ -292,7 +293,11 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
 pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common)?;
-    let doc = docs::decision_log(&t, &input, &DecisionLogOptions { committee: a.committee, open: a.open })?;
+    let opts = DecisionLogOptions { committee: a.committee, open: a.open };
+    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::DecisionLog) {
+        Some(path) => wordtpl::builtin::decision_log(&path, &input, &opts)?,
+        None => docs::decision_log(&t, &input, &opts)?,
+    };
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -316,6 +321,9 @@ pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
     match a.action {
         TemplatesAction::Export { dir } => {
             for p in saksflyt::render::templates::export(&dir)? {
+                println!("{}", p.display());
+            }
+            for p in wordtpl::builtin::export(&dir)? {
                 println!("{}", p.display());
             }
         }

@@ -17,6 +17,7 @@
 //! cap, every value XML-escaped by the formatter) → [`post::finish`] (well-formed check, merges,
 //! cells that lost their last paragraph) → a zip written byte-stably.
 
+pub mod builtin;
 pub mod documents;
 pub mod post;
 pub mod template;
@@ -433,7 +434,8 @@ pub fn word_text(s: &str) -> String {
 }
 
 /// The fill of `{% cellbg %}`: traffic-light words (English, bokmål, nynorsk), the decision
-/// log's statuses, or a hex colour; anything else is no fill (`auto`).
+/// log's statuses, or a hex colour; anything else is no shading ([`post::NO_FILL`], whose
+/// `w:shd` the post pass removes).
 pub fn cell_fill(v: &Value) -> String {
     let s = v.as_str().map(str::to_string).unwrap_or_else(|| {
         if v.is_none() || v.is_undefined() {
@@ -454,7 +456,7 @@ pub fn cell_fill(v: &Value) -> String {
     if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
         hex.to_uppercase()
     } else {
-        "auto".into()
+        post::NO_FILL.into()
     }
 }
 
@@ -719,6 +721,38 @@ fn add_images(pkg: &mut Package, media: &[(String, String, String)], images: &Im
     Ok(())
 }
 
+/// `docx` with part `name` replaced by `bytes`.
+pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, WordTplError> {
+    let mut pkg = Package::open(docx, file)?;
+    pkg.put(name, bytes);
+    pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+}
+
+/// Sets the document properties' created and modified dates (`YYYY-MM-DD`) of a rendered
+/// document, so they follow the data (as the built-in documents do) and never the clock.
+pub fn set_core_dates(docx: &[u8], file: &str, date: &str) -> Result<Vec<u8>, WordTplError> {
+    let mut pkg = Package::open(docx, file)?;
+    let core = relationships(&pkg, "_rels/.rels")
+        .into_iter()
+        .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
+        .map(|(_, _, t)| resolve("", &t))
+        .unwrap_or_else(|| "docProps/core.xml".to_string());
+    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
+        return Ok(docx.to_vec());
+    };
+    let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
+    let stamp = format!("{date}T00:00:00Z");
+    if let Some(props) = root.elems_mut().next() {
+        for e in props.elems_mut() {
+            if e.name == "dcterms:created" || e.name == "dcterms:modified" {
+                e.children = vec![xml::Node::Text(stamp.clone())];
+            }
+        }
+    }
+    pkg.put(&core, xml::write(&root).into_bytes());
+    pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+}
+
 const COMMENTS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
 const COMMENTS_CT: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -888,7 +922,7 @@ mod tests {
     fn fills_and_text() {
         assert_eq!(cell_fill(&Value::from("grønn")), "00B050");
         assert_eq!(cell_fill(&Value::from("#92d050")), "92D050");
-        assert_eq!(cell_fill(&Value::from("<x>")), "auto");
+        assert_eq!(cell_fill(&Value::from("<x>")), post::NO_FILL);
         assert_eq!(word_text("a<b>&\nc"), "a&lt;b&gt;&amp;</w:t><w:br/><w:t xml:space=\"preserve\">c");
         assert_eq!(resolve("word/document.xml", "../customXml/a.xml"), "customXml/a.xml");
         assert_eq!(resolve("", "word/document.xml"), "word/document.xml");

@@ -2,9 +2,12 @@
 //! whose paragraphs a `{%p %}` condition removed gets an empty one (Word requires a cell to end
 //! with a paragraph) and a table whose rows a `{%tr %}` loop removed is dropped.
 
-use super::template::VM_MARK;
+use super::template::{KEPT_PPR, VM_MARK};
 use super::xml::{self, Elem, Node};
 use std::collections::BTreeMap;
+
+/// The fill `cellbg` gives a value without a colour: its `w:shd` is removed.
+pub const NO_FILL: &str = "saksflyt-none";
 
 /// Checks and repairs a rendered part; an error says why the XML is broken.
 pub fn finish(rendered: &str) -> Result<String, String> {
@@ -21,11 +24,20 @@ fn fix(e: &mut Elem) {
     e.children
         .retain(|n| !matches!(n, Node::Elem(t) if t.name == "w:tbl" && !t.elems().any(|r| r.name == "w:tr")));
     match e.name.as_str() {
+        "w:tcPr" => e.children.retain(
+            |n| !matches!(n, Node::Elem(s) if s.name == "w:shd" && s.attr("w:fill") == Some(NO_FILL)),
+        ),
         "w:tbl" => merge_vm(e),
         "w:tc" => {
+            let kept = e.elems().find(|c| c.name == KEPT_PPR).and_then(|k| k.child("w:pPr")).cloned();
+            e.children.retain(|n| !matches!(n, Node::Elem(c) if c.name == KEPT_PPR));
             let last_block = e.elems().filter(|c| c.name != "w:tcPr").last().map(|c| c.name.clone());
             if last_block.as_deref() != Some("w:p") {
-                e.children.push(Node::Elem(Elem::new("w:p", &[])));
+                let mut p = Elem::new("w:p", &[]);
+                if let Some(ppr) = kept {
+                    p.children.push(Node::Elem(ppr));
+                }
+                e.children.push(Node::Elem(p));
             }
         }
         _ => {}

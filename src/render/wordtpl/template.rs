@@ -16,6 +16,9 @@ use std::fmt;
 
 pub const SENTINEL_OPEN: char = '\u{E000}';
 pub const SENTINEL_CLOSE: char = '\u{E001}';
+/// An element holding the `w:pPr` of a cell's paragraph that a `{%p}` tag replaced, removed by
+/// the post pass (which gives a cell left without paragraphs one with these properties).
+pub const KEPT_PPR: &str = "saksflyt-ppr";
 /// The `w:vMerge` value that marks a `{% vm %}` cell until the merge pass.
 pub const VM_MARK: &str = "saksflyt-vm";
 
@@ -263,6 +266,7 @@ impl Walker<'_> {
         if e.name == "w:p" {
             up.extend(self.paragraph(e));
         }
+        let mut kept_ppr: Option<Elem> = None;
         for i in 0..e.children.len() {
             let Some(Node::Elem(child)) = e.children.get_mut(i) else { continue };
             let lifts = self.walk(child);
@@ -280,9 +284,22 @@ impl Walker<'_> {
             }
             if !here.is_empty() {
                 if let Some(slot) = e.children.get_mut(i) {
+                    if e.name == "w:tc" && kept_ppr.is_none() {
+                        if let Node::Elem(p) = &*slot {
+                            kept_ppr = Some(p.child("w:pPr").cloned().unwrap_or_default());
+                        }
+                    }
                     *slot = Node::Tags(here);
                 }
             }
+        }
+        // the paragraph properties a cell gets back if its `{%p}` loops leave it empty
+        if let Some(ppr) = kept_ppr {
+            let mut keep = Elem::new(KEPT_PPR, &[]);
+            if !ppr.name.is_empty() {
+                keep.children.push(Node::Elem(ppr));
+            }
+            e.children.push(Node::Elem(keep));
         }
         if e.name == "w:tbl" {
             self.stack.pop();
@@ -595,7 +612,7 @@ impl SourceWriter<'_> {
             (Kind::Print, false) => format!("{{{{ {} }}}}", t.code),
             (Kind::Print, true) => String::new(),
             (Kind::CellBg, false) => format!("{{{{ ({}) | cellbg }}}}", t.code),
-            (Kind::CellBg, true) => "auto".to_string(),
+            (Kind::CellBg, true) => super::post::NO_FILL.to_string(),
             (Kind::Stmt, false) => format!("{{% {} %}}", t.code),
             (Kind::Stmt, true) => format!("{{% {} %}}", neutral_stmt(&t.code)),
         };
