@@ -744,3 +744,92 @@ fn cli_exported_word_template_is_used_with_its_edits() {
     assert!(text.starts_with("Vår egen vedtakslogg\n"), "{text}");
     assert!(text.contains("| LSU Molde | 2. november 2023 | 40/23 | Samhandling om legevakt |"), "{text}");
 }
+
+/// The exported decision-log template re-saved by LibreOffice renders the same text.
+#[test]
+fn exported_template_resaved_by_libreoffice_renders_the_same() {
+    if std::process::Command::new("soffice").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "soffice is required under CI");
+        eprintln!("skipped: soffice not installed");
+        return;
+    }
+    use saksflyt::render::{DecisionLogOptions, Lang, ReportInput};
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
+    let text_in = std::fs::read_to_string(fixtures.join("records.jsonl")).unwrap();
+    let records: Vec<saksflyt::record::Record> =
+        text_in.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let log = saksflyt::store::log::derive(&records);
+    let input = ReportInput { records, log, register: saksflyt::config::Register::default(), lang: Lang::Nb };
+    let dir = tempfile::tempdir().unwrap();
+    wordtpl::builtin::export(dir.path()).unwrap();
+    let src = dir.path().join("vedtakslogg.docx");
+    let outdir = dir.path().join("lo");
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.path().display());
+    let st = std::process::Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
+        .arg(&outdir)
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let resaved = outdir.join("vedtakslogg.docx");
+    let opts = DecisionLogOptions::default();
+    let a = text(&wordtpl::builtin::decision_log(&src, &input, &opts).unwrap().bytes);
+    let b = text(&wordtpl::builtin::decision_log(&resaved, &input, &opts).unwrap().bytes);
+    assert_eq!(a.trim_end(), b.trim_end());
+    assert!(a.contains("| LSU Molde | 2. november 2023 | 40/23 |"), "{a}");
+}
+
+/// The user edit, scripted with python-docx: a logo in the header, the last column
+/// (Oppfølging) removed, another title font — the rendered decision log keeps all three.
+#[test]
+fn user_edited_template_keeps_logo_column_removal_and_font() {
+    let has = std::process::Command::new("python3")
+        .args(["-c", "import docx"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has {
+        assert!(std::env::var_os("CI").is_none(), "python-docx is required under CI");
+        eprintln!("skipped: python-docx not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    wordtpl::builtin::export(dir.path()).unwrap();
+    let logo = dir.path().join("logo.png");
+    // a real PNG (python-docx reads the image header)
+    std::fs::write(&logo, PNG_1X1).unwrap();
+    let edited = dir.path().join("edited.docx");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wordtpl/edit_template.py");
+    let st = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(dir.path().join("vedtakslogg.docx"))
+        .arg(&edited)
+        .arg(&logo)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
+    let text_in = std::fs::read_to_string(fixtures.join("records.jsonl")).unwrap();
+    let records: Vec<saksflyt::record::Record> =
+        text_in.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let log = saksflyt::store::log::derive(&records);
+    let input = saksflyt::render::ReportInput {
+        records,
+        log,
+        register: saksflyt::config::Register::default(),
+        lang: saksflyt::render::Lang::Nb,
+    };
+    let out = wordtpl::builtin::decision_log(&edited, &input, &Default::default()).unwrap().bytes;
+    let t = text(&out);
+    // eight columns, no Oppfølging
+    assert!(t.contains("| Frist [DCE6F2] | Status [DCE6F2] |\n"), "{t}");
+    assert!(!t.contains("Oppfølging"), "{t}");
+    assert!(t.contains("| LSU Molde | 2. november 2023 | 40/23 | Samhandling om legevakt | 1. LSU Molde tar orienteringen til etterretning. |  |  | Åpen [FFC000] |\n"), "{t}");
+    // the logo in the header, the partnership's name filled in beside it
+    let rels = part(&out, "word/_rels/header1.xml.rels");
+    assert!(rels.contains("image"), "{rels}");
+    let header = part(&out, "word/header1.xml");
+    assert!(header.contains("<w:drawing>") && header.contains("Helse"), "{header}");
+    assert!(part(&out, "word/styles.xml").contains("DejaVu Serif"));
+}
