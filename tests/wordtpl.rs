@@ -370,6 +370,9 @@ fn unclosed_and_mismatched_blocks_are_located() {
     let t = docx(&[pr("A {% if flag %} b"), pr("c {% endif %}")].concat(), None);
     let err = wordtpl::render(&t, "b.docx", &ctx(), &Images::new()).unwrap_err().to_string();
     assert!(err.contains("paragraph 2") && err.contains("must close in the same paragraph"), "{err}");
+    let t = docx(&pr("{%p if flag %}Viktig tekst"), None);
+    let err = wordtpl::render(&t, "e.docx", &ctx(), &Images::new()).unwrap_err().to_string();
+    assert!(err.contains("the text «Viktig tekst» beside this tag would be lost"), "{err}");
     let t = docx(&pr("Tekst {{ plan.title "), None);
     let err = wordtpl::render(&t, "c.docx", &ctx(), &Images::new()).unwrap_err().to_string();
     assert!(err.contains("not closed in this paragraph"), "{err}");

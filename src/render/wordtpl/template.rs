@@ -379,6 +379,25 @@ impl Walker<'_> {
                 o.push(ch);
             }
         }
+        if !lifts.is_empty() {
+            let literal: String = new.concat();
+            let rest: String = literal
+                .split(SENTINEL_OPEN)
+                .map(|s| s.split_once(SENTINEL_CLOSE).map(|(_, t)| t).unwrap_or(s))
+                .collect();
+            let structural = lifts.iter().any(|l| matches!(l, Lift::P(_) | Lift::Tr(_) | Lift::Tc(_)));
+            if structural && !rest.trim().is_empty() {
+                let tag = self.tags.iter().rev().find(|t| t.level != Level::Inline).map(|t| t.text.clone());
+                self.problems.push(Problem {
+                    loc: loc.clone(),
+                    tag: tag.unwrap_or_default(),
+                    reason: format!(
+                        "the text «{}» beside this tag would be lost with its paragraph: give the tag a paragraph of its own",
+                        preview(rest.trim())
+                    ),
+                });
+            }
+        }
         for ((t, _), text) in ts.into_iter().zip(new) {
             t.children = if text.is_empty() { Vec::new() } else { vec![Node::Text(text)] };
             t.set_attr("xml:space", "preserve");
