@@ -836,3 +836,42 @@ fn user_edited_template_keeps_logo_column_removal_and_font() {
     assert!(header.contains("<w:drawing>") && header.contains("Helse"), "{header}");
     assert!(part(&out, "word/styles.xml").contains("DejaVu Serif"));
 }
+
+/// The status report as a Word template: plans in a paragraph loop, goals and measures in
+/// nested row loops with shading, the chart in the placeholder picture.
+#[test]
+fn exported_status_report_template_renders_plans_goals_and_chart() {
+    use saksflyt::render::{docs, projection, Lang, ReportInput, Templates};
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
+    let text_in = std::fs::read_to_string(fixtures.join("records.jsonl")).unwrap();
+    let records: Vec<saksflyt::record::Record> =
+        text_in.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let log = saksflyt::store::log::derive(&records);
+    let input = ReportInput { records, log, register: saksflyt::config::Register::default(), lang: Lang::Nb };
+    let dir = tempfile::tempdir().unwrap();
+    wordtpl::builtin::export(dir.path()).unwrap();
+    let path = dir.path().join("statusrapport.docx");
+    let out = wordtpl::builtin::status_report(&path, &input, &Default::default()).unwrap().bytes;
+    let builtin =
+        docs::status_report(&Templates::new(None).unwrap(), &input, &Default::default()).unwrap().bytes;
+    // every measure row of the built-in report (text and fill) is in the Word-template report
+    let rows = |b: &[u8]| -> Vec<String> {
+        projection::project(b)
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains('{') && l.contains(" | "))
+            .map(|l| l.split(" | ").take(2).collect::<Vec<_>>().join(" | "))
+            .collect()
+    };
+    let want = rows(&builtin);
+    let got = rows(&out);
+    assert!(!want.is_empty());
+    for r in &want {
+        assert!(got.contains(r), "missing {r:?} in\n{got:#?}");
+    }
+    // the chart replaced the placeholder
+    let chart = bytes_of(&out, "word/media/saksflyt-document-status-chart.png").expect("chart part");
+    assert!(chart.starts_with(&[0x89, b'P', b'N', b'G']) && chart.len() > 2000);
+    let t = text(&out);
+    assert!(t.contains("Rapporten omfatter "), "{t}");
+}

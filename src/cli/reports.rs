@@ -285,7 +285,10 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let doc = docs::status_report(&t, &input, &opts)?;
+    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::StatusReport) {
+        Some(path) => wordtpl::builtin::status_report(&path, &input, &opts)?,
+        None => docs::status_report(&t, &input, &opts)?,
+    };
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }

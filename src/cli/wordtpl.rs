@@ -212,8 +212,12 @@ pub fn replace_from_word_templates(
     input: &ReportInput,
     documents: &mut [saksflyt::render::docs::Rendered],
 ) -> anyhow::Result<()> {
-    if let Some(path) = word_template(dir, DocKind::DecisionLog) {
-        let doc = wordtpl::builtin::decision_log(&path, input, &Default::default())?;
+    for kind in [DocKind::StatusReport, DocKind::DecisionLog] {
+        let Some(path) = word_template(dir, kind) else { continue };
+        let doc = match kind {
+            DocKind::StatusReport => wordtpl::builtin::status_report(&path, input, &Default::default())?,
+            _ => wordtpl::builtin::decision_log(&path, input, &Default::default())?,
+        };
         for d in documents.iter_mut().filter(|d| d.file_name == doc.file_name) {
             *d = doc.clone();
         }

@@ -7,13 +7,31 @@
 use super::documents::DocKind;
 use super::{xml, Images, WordTplError};
 use crate::render::docs::Rendered;
-use crate::render::{data, docx, markup, package, DecisionLogOptions, ReportInput};
+use crate::render::{data, docx, markup, package, DecisionLogOptions, ReportInput, StatusOptions};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// (document, file name in a template folder, markup source).
-pub const BUILTIN: &[(DocKind, &str, &str)] =
-    &[(DocKind::DecisionLog, "vedtakslogg.docx", include_str!("../../../templates/word/decision-log.xml"))];
+pub const BUILTIN: &[(DocKind, &str, &str)] = &[
+    (DocKind::StatusReport, "statusrapport.docx", include_str!("../../../templates/word/status-report.xml")),
+    (DocKind::DecisionLog, "vedtakslogg.docx", include_str!("../../../templates/word/decision-log.xml")),
+];
+
+/// A light grey picture standing in for the status chart in an exported template (its alt text
+/// `status-chart` makes it the placeholder; size and position are the template's).
+fn placeholder_png() -> Result<Vec<u8>, String> {
+    let (w, h) = (640u32, 360u32);
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+        let data = vec![0xE6u8; (w * h) as usize];
+        writer.write_image_data(&data).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
 
 /// The `.docx` template of a built-in document, from its markup. The writer sizes table columns
 /// by their longest words; the tags' words are not the document's, so the column widths are taken
@@ -123,7 +141,10 @@ fn apply_widths(e: &mut xml::Elem, grids: &[Widths], at: &mut usize) {
 fn build_markup(name: &str, source: &str) -> Result<Vec<u8>, WordTplError> {
     let err = |message: String| WordTplError::Package { file: name.to_string(), message };
     let m = markup::parse(source).map_err(|e| err(format!("built-in markup: {e}")))?;
-    let (doc, _) = docx::build(&m, &BTreeMap::new());
+    let mut pictures = BTreeMap::new();
+    let png = placeholder_png().map_err(|e| err(format!("placeholder picture: {e}")))?;
+    pictures.insert("status".to_string(), docx::Picture { png, width_px: 640, height_px: 360 });
+    let (doc, _) = docx::build(&m, &pictures);
     let props = package::CoreProps {
         title: m.title.clone(),
         subject: m.subject.clone(),
@@ -157,22 +178,46 @@ pub fn find(dir: &Path, kind: DocKind) -> Option<PathBuf> {
     BUILTIN.iter().filter(|(k, _, _)| *k == kind).map(|(_, f, _)| dir.join(f)).find(|p| p.is_file())
 }
 
+/// The status report rendered from the Word template at `path`, the chart in its placeholder.
+pub fn status_report(
+    path: &Path,
+    input: &ReportInput,
+    opts: &StatusOptions,
+) -> Result<Rendered, WordTplError> {
+    let ctx = data::status_report(input, opts);
+    let mut images = Images::new();
+    super::documents::chart_image(&mut images, input.lang, &ctx.areas, false)
+        .map_err(|message| WordTplError::Package { file: path.display().to_string(), message })?;
+    fill(path, &ctx, &images, "statusrapport.docx")
+}
+
+/// Renders the Word template at `path` with `ctx`; dates of the document properties from
+/// `ctx.created`.
+fn fill<S: serde::Serialize>(
+    path: &Path,
+    ctx: &S,
+    images: &Images,
+    file_name: &str,
+) -> Result<Rendered, WordTplError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| WordTplError::Package { file: name.clone(), message: format!("cannot read: {e}") })?;
+    let ctx = serde_json::to_value(ctx).map_err(|e| WordTplError::Package {
+        file: name.clone(),
+        message: format!("cannot serialise the context: {e}"),
+    })?;
+    let mut out = super::render(&bytes, &name, &ctx, images)?;
+    if let Some(date) = ctx.get("created").and_then(|d| d.as_str()) {
+        out = super::set_core_dates(&out, &name, date)?;
+    }
+    Ok(Rendered { file_name: file_name.into(), bytes: out, warnings: Vec::new() })
+}
+
 /// The decision log rendered from the Word template at `path`.
 pub fn decision_log(
     path: &Path,
     input: &ReportInput,
     opts: &DecisionLogOptions,
 ) -> Result<Rendered, WordTplError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| WordTplError::Package { file: name.clone(), message: format!("cannot read: {e}") })?;
-    let ctx = serde_json::to_value(data::decision_log(input, opts)).map_err(|e| WordTplError::Package {
-        file: name.clone(),
-        message: format!("cannot serialise the context: {e}"),
-    })?;
-    let mut out = super::render(&bytes, &name, &ctx, &Images::new())?;
-    if let Some(date) = ctx.get("created").and_then(|d| d.as_str()) {
-        out = super::set_core_dates(&out, &name, date)?;
-    }
-    Ok(Rendered { file_name: "vedtakslogg.docx".into(), bytes: out, warnings: Vec::new() })
+    fill(path, &data::decision_log(input, opts), &Images::new(), "vedtakslogg.docx")
 }

@@ -102,7 +102,12 @@ pub fn filling(
     Ok(Filling { ctx, images })
 }
 
-fn chart_image(images: &mut Images, lang: Lang, areas: &[AreaCtx], fsu: bool) -> Result<(), String> {
+pub(crate) fn chart_image(
+    images: &mut Images,
+    lang: Lang,
+    areas: &[AreaCtx],
+    fsu: bool,
+) -> Result<(), String> {
     if areas.is_empty() {
         return Ok(());
     }
