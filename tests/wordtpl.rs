@@ -875,3 +875,31 @@ fn exported_status_report_template_renders_plans_goals_and_chart() {
     let t = text(&out);
     assert!(t.contains("Rapporten omfatter "), "{t}");
 }
+
+/// A template saved as `.dotx` (template content type) renders to a document.
+#[test]
+fn dotx_template_renders_to_a_document() {
+    let t = docx(&pr("{{ committee }}"), None);
+    let ct = part(&t, "[Content_Types].xml").replace("document.main+xml", "template.main+xml");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&t[..])).unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(if name == "[Content_Types].xml" { ct.as_bytes() } else { &b }).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let out = render(&buf.into_inner());
+    let types = part(&out, "[Content_Types].xml");
+    assert!(
+        types.contains("wordprocessingml.document.main+xml") && !types.contains("template.main"),
+        "{types}"
+    );
+    assert_eq!(text(&out), "FSU barn og unge\n");
+}

@@ -294,6 +294,7 @@ fn run(
         return Ok((Vec::new(), errors));
     }
     add_images(&mut pkg, &media, images).map_err(|e| package_err(file, e))?;
+    as_document(&mut pkg);
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
 }
@@ -659,6 +660,22 @@ impl std::io::Write for CappedWriter {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+const TEMPLATE_MAIN: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml";
+const DOCUMENT_MAIN: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
+
+/// A template saved by Word as `.dotx` renders to a document (`.docx`), not to another template.
+fn as_document(pkg: &mut Package) {
+    let ct = "[Content_Types].xml";
+    let Some(text) = pkg.get(ct).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
+        return;
+    };
+    if text.contains(TEMPLATE_MAIN) {
+        pkg.put(ct, text.replace(TEMPLATE_MAIN, DOCUMENT_MAIN).into_bytes());
     }
 }
 
