@@ -334,6 +334,9 @@ pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
             for (name, _) in saksflyt::render::templates::BUILTIN {
                 println!("{name}");
             }
+            for (_, name, _) in wordtpl::builtin::BUILTIN {
+                println!("{name}");
+            }
         }
         TemplatesAction::Check(c) => return super::wordtpl::check(c),
         TemplatesAction::Render(r) => return super::wordtpl::render(r),
