@@ -52,7 +52,37 @@ pub fn build(name: &str, source: &str) -> Result<Vec<u8>, WordTplError> {
     collect_widths(&widths, &mut grids);
     let mut at = 0;
     apply_widths(&mut target, &grids, &mut at);
+    merge_row_properties(&mut target);
     super::replace_part(&with_tags, name, "word/document.xml", xml::write(&target).into_bytes())
+}
+
+/// One `w:trPr` per row: the writer can emit two (`<w:trPr><w:cantSplit/></w:trPr><w:trPr/>`),
+/// which the schema forbids; their children are joined into the first.
+fn merge_row_properties(e: &mut xml::Elem) {
+    if e.name == "w:tr" {
+        let mut first: Option<usize> = None;
+        let mut moved: Vec<xml::Node> = Vec::new();
+        let mut i = 0;
+        while i < e.children.len() {
+            let is_pr = matches!(e.children.get(i), Some(xml::Node::Elem(c)) if c.name == "w:trPr");
+            if is_pr && first.is_some() {
+                if let xml::Node::Elem(c) = e.children.remove(i) {
+                    moved.extend(c.children);
+                }
+                continue;
+            }
+            if is_pr {
+                first = Some(i);
+            }
+            i += 1;
+        }
+        if let Some(xml::Node::Elem(pr)) = first.and_then(|f| e.children.get_mut(f)) {
+            pr.children.extend(moved);
+        }
+    }
+    for c in e.elems_mut() {
+        merge_row_properties(c);
+    }
 }
 
 /// The markup text with every tag removed (for sizing columns).
