@@ -24,7 +24,7 @@ pub mod template;
 pub mod xml;
 
 use super::lang;
-use super::templates::{FUEL, MAX_OUTPUT_BYTES, MAX_RECURSION};
+use super::templates::{BASE_FUEL as FUEL, MAX_OUTPUT_BYTES, MAX_RECURSION};
 use minijinja::value::Value;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use std::collections::{BTreeMap, BTreeSet};
