@@ -279,3 +279,30 @@ fn log_on_the_samples_links_follow_ups_and_derives_statuses() {
     );
     assert!(ssu.len() < log.len());
 }
+
+/// `run` ends with the review list: the draft sample (not yet numbered, for a body outside the
+/// register) is named once — in its best form — on stderr and in `review.csv`; complete papers
+/// are not.
+#[test]
+fn run_names_incomplete_papers_in_review_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = bin().args(["run", "--quiet"]).arg(samples()).arg("--out").arg(&out).output().unwrap();
+    let csv = std::fs::read_to_string(out.join("review.csv")).expect("review.csv written");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.first().copied(), Some("file,missing,look_at"), "{csv}");
+    let draft: Vec<&&str> = lines.iter().filter(|l| l.contains("eldreradet-saksframlegg-utkast")).collect();
+    assert_eq!(draft.len(), 2, "{csv}");
+    assert!(draft.iter().all(|l| l.contains("eldreradet-saksframlegg-utkast.docx")), "best form only: {csv}");
+    assert!(draft.iter().any(|l| l.contains("no case number")), "{csv}");
+    assert!(
+        draft.iter().any(|l| l.contains("committee not in the register: Eldrerådet i Fjordvik")),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 3, "only the draft needs review: {csv}");
+    // --quiet keeps stderr free of the list; without it the list is printed
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("needs review"));
+    let o = bin().arg("run").arg(samples()).arg("--out").arg(&out).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("needs review: 1 paper (2 findings"), "{err}");
+}

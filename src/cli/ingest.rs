@@ -150,15 +150,18 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
 /// (atomically, always, so an empty list clears an old one) and, unless `quiet`, listed on
 /// stderr. Returns how many findings there are.
 pub(super) fn review(records: &[saksflyt::record::Record], dir: &Path, quiet: bool) -> anyhow::Result<usize> {
-    let findings: Vec<_> = records.iter().flat_map(saksflyt::extract::review::check).collect();
+    // one paper, one finding: a paper kept as DOCX, PDF and text is reviewed in its best form
+    let papers = saksflyt::store::derive::papers(records);
+    let findings: Vec<_> = papers.iter().flat_map(saksflyt::extract::review::check).collect();
     let path = dir.join("review.csv");
     saksflyt::util::write_atomic(&path, saksflyt::extract::review::csv(&findings).as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     if !quiet && !findings.is_empty() {
         let papers: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+        let n = papers.len();
         eprintln!(
-            "needs review: {} papers ({} findings, in {}):",
-            papers.len(),
+            "needs review: {n} {} ({} findings, in {}):",
+            if n == 1 { "paper" } else { "papers" },
             findings.len(),
             path.display()
         );

@@ -54,7 +54,7 @@ pub fn check(r: &Record) -> Vec<Finding> {
         }
         Some(c) if c.code.is_none() => add(
             format!("committee not in the register: {}", c.name),
-            "add it to saksflyt.toml, or check the header".into(),
+            "the header (if the name is right, add the committee to saksflyt.toml)".into(),
         ),
         _ => {}
     }
