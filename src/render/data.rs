@@ -2,23 +2,15 @@
 //! Pure functions of the input (sorted with stable keys, no clock). Words are the templates'
 //! business; this module delivers facts (counts, dates, statuses as `green`/`yellow`/`red`).
 //!
-//! First SMART assessment of a measure ([`smart`]) — a heuristic, marked as such in the document:
-//! - **Spesifikt**: the measure text has at least five words;
-//! - **Målbart**: it contains a number, a percentage or a counting word (`antall`, `andel`,
-//!   `prosent`, `alle`, `minst` …);
-//! - **Oppnåelig**: someone is named responsible;
-//! - **Relevant**: the measure sits under a goal of the plan;
-//! - **Tidsbestemt**: a deadline is given or the text names a year, a date, a month, a quarter
-//!   or a period word (`innen`, `innan`, `årlig`, `årleg`, `kvartal`).
+//! Nothing here reads Norwegian text: the SMART assessment, comments, statuses and dates are
+//! record fields filled by extraction (`extract::form`), plans come from the store's derive step.
 
 use super::ReportInput;
 use crate::config::{CommitteeKind, Register};
 use crate::record::{Committee, LogEntry, LogStatus, PlanItem, Point, PointKind, Record, Status};
 use crate::store::derive::{self, CurrentPlan};
-use regex::Regex;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 /// Filters of the status report.
 #[derive(Debug, Clone, Default)]
@@ -46,31 +38,11 @@ pub struct Smart {
     pub time_bound: bool,
 }
 
-/// A compiled pattern (the patterns are constants; a failure to compile matches nothing).
-fn re(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
-    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
-}
-
-/// The first heuristic SMART assessment (see the module doc).
-pub fn smart(item: &PlanItem) -> Smart {
-    static MEASURABLE: OnceLock<Option<Regex>> = OnceLock::new();
-    static TIME: OnceLock<Option<Regex>> = OnceLock::new();
-    let text = format!("{} {}", item.measure, item.status_text.as_deref().unwrap_or_default());
-    let measurable = re(
-        &MEASURABLE,
-        r"(?i)\d|%|\b(antall|antal|tal på|andel|prosent|alle|samtlige|minst|maks|maksimalt|halvere|doble)\b",
-    );
-    let time = re(
-        &TIME,
-        r"(?i)\b(19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.|\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|innen|innan|årlig|årleg|kvartal|halvår|tertial|Q[1-4])\b",
-    );
-    Smart {
-        specific: item.measure.split_whitespace().count() >= 5,
-        measurable: measurable.is_some_and(|r| r.is_match(&item.measure)),
-        achievable: item.responsible.as_deref().is_some_and(|r| !r.trim().is_empty()),
-        relevant: item.goal.as_deref().is_some_and(|g| !g.trim().is_empty()),
-        time_bound: item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty())
-            || time.is_some_and(|r| r.is_match(&text)),
+impl Smart {
+    /// The record's five SMART booleans (extraction's first assessment, or a filled form's).
+    fn of(item: &PlanItem) -> Smart {
+        let [specific, measurable, achievable, relevant, time_bound] = item.smart.unwrap_or_default();
+        Smart { specific, measurable, achievable, relevant, time_bound }
     }
 }
 
@@ -205,28 +177,17 @@ pub struct AreaCtx {
     pub status_date: Option<String>,
 }
 
-/// A comment that only repeats the colour (`grønn`, `Gul`, `raud`) adds nothing.
-fn is_status_word(t: &str) -> bool {
-    matches!(
-        t.trim().trim_end_matches('.').to_lowercase().as_str(),
-        "grønn" | "grøn" | "gul" | "rød" | "raud" | "green" | "yellow" | "red" | ""
-    )
-}
-
 fn plan_ctx(register: &Register, cp: &CurrentPlan) -> PlanCtx {
     let p = &cp.plan;
     let mut goals: Vec<GoalCtx> = Vec::new();
     let mut counts = Counts::default();
     for (index, it) in p.items.iter().enumerate() {
         counts.add(it.status);
-        let mut sm = smart(it);
-        if let Some([s, m, a, r, t]) = it.smart {
-            sm = Smart { specific: s, measurable: m, achievable: a, relevant: r, time_bound: t };
-        }
+        let sm = Smart::of(it);
         let item = ItemCtx {
             measure: it.measure.clone(),
             status: it.status,
-            status_text: it.status_text.clone().filter(|t| !is_status_word(t)),
+            status_text: it.status_text.clone(),
             responsible: it.responsible.clone(),
             deadline: it.deadline.clone(),
             smart: sm,
@@ -668,7 +629,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     // Meetings: (committee, date) from meeting dates and case dates.
     let mut meetings: BTreeMap<CommitteeKey, BTreeSet<String>> = BTreeMap::new();
     let mut cases: BTreeMap<CommitteeKey, BTreeMap<(u32, u32, String), CaseCtx>> = BTreeMap::new();
-    for r in &input.records {
+    let papers = derive::papers(&input.records);
+    for r in &papers {
         let rc = r.committee.as_ref();
         if let Some(m) = &r.meeting {
             if in_year(Some(&m.date), year) {
@@ -861,41 +823,11 @@ pub fn latest_year(records: &[Record]) -> Option<i32> {
 mod tests {
     use super::*;
 
-    fn item(measure: &str, goal: Option<&str>, resp: Option<&str>, deadline: Option<&str>) -> PlanItem {
-        PlanItem {
-            goal: goal.map(str::to_string),
-            measure: measure.to_string(),
-            status: None,
-            status_text: None,
-            responsible: resp.map(str::to_string),
-            deadline: deadline.map(str::to_string),
-            ..PlanItem::default()
-        }
-    }
-
     #[test]
-    fn smart_heuristics() {
-        let s = smart(&item(
-            "Etablere felles rutine for utskrivning innen juni 2025",
-            Some("Mål"),
-            Some("LSU"),
-            None,
-        ));
-        assert_eq!(
-            s,
-            Smart { specific: true, measurable: true, achievable: true, relevant: true, time_bound: true }
-        );
-        let s = smart(&item("Bedre samarbeid", None, None, None));
-        assert_eq!(s, Smart::default());
-        let s = smart(&item("Øke andel pasienter med plan", None, None, Some("2025-06-01")));
-        assert!(s.measurable && s.time_bound && s.specific && !s.achievable && !s.relevant);
-        // A year inside a longer number is not a year.
-        let s = smart(&item("Ring 12020304 ved behov", None, None, None));
-        assert!(!s.time_bound);
-    }
-
-    #[test]
-    fn status_words_add_nothing() {
-        assert!(is_status_word(" Grønn. ") && !is_status_word("Grønn, men sein"));
+    fn smart_comes_from_the_record() {
+        let it = PlanItem { smart: Some([true, false, true, false, true]), ..PlanItem::default() };
+        let s = Smart::of(&it);
+        assert!(s.specific && !s.measurable && s.achievable && !s.relevant && s.time_bound);
+        assert_eq!(Smart::of(&PlanItem::default()), Smart::default());
     }
 }
