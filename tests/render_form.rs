@@ -175,4 +175,6 @@ fn samples_run_counts_each_paper_once_and_keeps_routine_out() {
     // The status report shows each measure's comment.
     let status = project(&out.join("statusrapport.docx"));
     assert!(status.contains("Manglar finansiering") && status.contains("Status per 1. september 2025"));
+    // The plans are there once, whichever of the twelve PDF producers garbled a copy.
+    assert!(status.contains("Rapporten omfatter 2 handlingsplaner og 12 tiltak"), "{status}");
 }
