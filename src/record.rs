@@ -336,6 +336,11 @@ pub struct PlanItem {
     /// An evaluation form's SMART check boxes (S, M, A, R, T), when filled in. (Added field.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart: Option<[bool; 5]>,
+    /// The first, heuristic SMART assessment (S, M, A, R, T) made at extraction from the text:
+    /// five words or more; a number or counting word; someone responsible; a goal; a deadline
+    /// or a time word (words from the lexicon). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smart_hint: Option<[bool; 5]>,
     /// `YYYY-MM-DD`: when this item's status was last assessed (the plan's status date, or the
     /// date of the evaluation form that updated it). (Added field.)
     #[serde(default, skip_serializing_if = "Option::is_none")]

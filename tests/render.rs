@@ -16,8 +16,21 @@ fn fixture_dir() -> PathBuf {
 
 fn input(lang: Lang) -> ReportInput {
     let text = std::fs::read_to_string(fixture_dir().join("records.jsonl")).unwrap();
-    let records: Vec<Record> =
+    let mut records: Vec<Record> =
         text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    // the fixture records are written by hand; extraction adds the first SMART hint to each
+    // plan item, so do the same here
+    for r in &mut records {
+        // and the comment from a status cell that says more than the colour
+        saksflyt::extract::form::complete_plans(r);
+        for p in &mut r.plans {
+            for it in &mut p.items {
+                if it.smart_hint.is_none() {
+                    it.smart_hint = Some(saksflyt::extract::plan::smart_hint(it));
+                }
+            }
+        }
+    }
     let log: Vec<LogEntry> =
         serde_json::from_str(&std::fs::read_to_string(fixture_dir().join("log.json")).unwrap()).unwrap();
     ReportInput { records, log, register: Register::default(), lang }

@@ -21,8 +21,6 @@
 use super::{dates, fold, tables, Flat, LineKind};
 use crate::model::Cell;
 use crate::record::{EvaluationForm, Kind, Plan, PlanItem, Record};
-use regex::Regex;
-use std::sync::LazyLock;
 
 /// Words that introduce a plan's status date (bokmål, nynorsk).
 pub const STATUS_DATE_WORDS: &[&str] =
@@ -85,81 +83,6 @@ pub const DECLINED_WORDS: &[&str] = &[
     "ikke støttet",
     "ikkje støtta",
 ];
-
-/// Counting words that make a measure measurable (bokmål, nynorsk).
-pub const MEASURABLE_WORDS: &[&str] = &[
-    "antall",
-    "antal",
-    "tal på",
-    "andel",
-    "prosent",
-    "alle",
-    "samtlige",
-    "minst",
-    "maks",
-    "maksimalt",
-    "halvere",
-    "doble",
-    "dobla",
-];
-/// Words that tie a measure to a time (bokmål, nynorsk; months are read too).
-pub const TIME_WORDS: &[&str] =
-    &["innen", "innan", "årlig", "årleg", "kvartal", "halvår", "tertial", "q1", "q2", "q3", "q4"];
-/// Month names (the same in bokmål and nynorsk).
-pub const MONTHS: &[&str] = &[
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-/// Words a measure needs at least to be specific.
-pub const SPECIFIC_MIN_WORDS: usize = 5;
-/// A status cell that only repeats the colour (`grønn`, `Gul`, `raud`) is no comment.
-pub const STATUS_WORDS: &[&str] = &["grønn", "grøn", "gul", "rød", "raud", "green", "yellow", "red"];
-
-static MEASURABLE: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<String> = MEASURABLE_WORDS.iter().map(|w| regex::escape(w)).collect();
-    Regex::new(&format!(r"(?i)\d|%|\b(?:{})\b", words.join("|"))).expect("valid regex")
-});
-static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<String> = TIME_WORDS.iter().chain(MONTHS).map(|w| regex::escape(w)).collect();
-    Regex::new(&format!(r"(?i)\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}\.\d{{1,2}}\.|\b(?:{})\b", words.join("|")))
-        .expect("valid regex")
-});
-
-/// The first, automatic SMART assessment of a plan item (S, M, A, R, T), marked as such in the
-/// evaluation form for the committee to check:
-/// - **Spesifikt**: the measure has at least [`SPECIFIC_MIN_WORDS`] words;
-/// - **Målbart**: it holds a number, a percentage or a counting word ([`MEASURABLE_WORDS`]);
-/// - **Oppnåelig**: someone is named responsible;
-/// - **Relevant**: the measure sits under a goal of the plan;
-/// - **Tidsbestemt**: a deadline is given, or the measure or its status text names a year, a
-///   date, a month or a period word ([`TIME_WORDS`]).
-pub fn smart_first_assessment(item: &PlanItem) -> [bool; 5] {
-    let text = format!("{} {}", item.measure, item.status_text.as_deref().unwrap_or_default());
-    let filled = |s: &Option<String>| s.as_deref().is_some_and(|v| !v.trim().is_empty());
-    [
-        item.measure.split_whitespace().count() >= SPECIFIC_MIN_WORDS,
-        MEASURABLE.is_match(&item.measure),
-        filled(&item.responsible),
-        filled(&item.goal),
-        filled(&item.deadline) || TIME.is_match(&text),
-    ]
-}
-
-/// Whether a status cell's text only repeats the colour.
-pub fn is_status_word(t: &str) -> bool {
-    let t = t.trim().trim_end_matches('.').to_lowercase();
-    t.is_empty() || STATUS_WORDS.contains(&t.as_str())
-}
 
 /// A ticked check box as Word and LibreOffice write it.
 pub const CHECKED: &[char] = &['☒', '☑', '✔', '✓', '■', 'x', 'X'];
@@ -249,25 +172,20 @@ pub fn apply(flat: &Flat, r: &mut Record) {
 }
 
 /// The derived facts of each plan item: the comment from a status cell that says more than the
-/// colour (when no comment column gave one) and the first SMART assessment.
+/// colour, when no comment column gave one. (The first SMART hint is the plan reader's,
+/// `extract::plan::smart_hint`; `PlanItem::smart` holds only a filled form's boxes.)
 pub fn complete_plans(r: &mut Record) {
     status_text_as_comment(r);
-    for plan in r.plans.iter_mut().filter(|p| p.form.is_none()) {
-        for it in &mut plan.items {
-            if it.smart.is_none() {
-                it.smart = Some(smart_first_assessment(it));
-            }
-        }
-    }
 }
 
-/// A status cell with more than the colour (`Delvis gjennomført, venter på …`) is the item's
-/// comment when the plan has no comment column.
+/// A status cell with more than the colour (`Delvis gjennomført, venter på …`; the plan reader
+/// keeps no status text that only names the colour) is the item's comment when the plan has no
+/// comment column.
 fn status_text_as_comment(r: &mut Record) {
     for plan in &mut r.plans {
         for it in &mut plan.items {
             if it.comment.is_none() {
-                it.comment = it.status_text.clone().filter(|t| !is_status_word(t));
+                it.comment = it.status_text.clone().filter(|t| !t.trim().is_empty());
             }
         }
     }
@@ -360,51 +278,6 @@ fn evaluation_form(flat: &Flat) -> Option<Plan> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn item(measure: &str, goal: Option<&str>, resp: Option<&str>, deadline: Option<&str>) -> PlanItem {
-        PlanItem {
-            goal: goal.map(str::to_string),
-            measure: measure.to_string(),
-            responsible: resp.map(str::to_string),
-            deadline: deadline.map(str::to_string),
-            ..PlanItem::default()
-        }
-    }
-
-    #[test]
-    fn smart_first_assessment_rules() {
-        let cases: &[(PlanItem, [bool; 5])] = &[
-            (
-                item(
-                    "Etablere felles rutine for utskrivning innen juni 2025",
-                    Some("Mål"),
-                    Some("LSU"),
-                    None,
-                ),
-                [true, true, true, true, true],
-            ),
-            (item("Bedre samarbeid", None, None, None), [false; 5]),
-            (
-                item("Øke andel pasienter med plan", None, None, Some("2025-06-01")),
-                [true, true, false, false, true],
-            ),
-            // a year inside a longer number is not a year
-            (item("Ring 12020304 ved behov", None, None, None), [false, true, false, false, false]),
-            (
-                item("Felles opplæring årleg for alle tilsette", None, None, None),
-                [true, true, false, false, true],
-            ),
-        ];
-        for (it, want) in cases {
-            assert_eq!(smart_first_assessment(it), *want, "{}", it.measure);
-        }
-    }
-
-    #[test]
-    fn status_words_are_no_comment() {
-        assert!(is_status_word(" Grønn. ") && is_status_word("raud") && is_status_word(""));
-        assert!(!is_status_word("Grønn, men sein"));
-    }
 
     #[test]
     fn measure_keys_ignore_case_punctuation_and_extra_lines() {

@@ -2,12 +2,14 @@
 //! Pure functions of the input (sorted with stable keys, no clock). Words are the templates'
 //! business; this module delivers facts (counts, dates, statuses as `green`/`yellow`/`red`).
 //!
-//! Nothing here reads Norwegian text: the SMART assessment, comments, statuses and dates are
-//! record fields filled by extraction (`extract::form`), plans come from the store's derive step.
+//! Nothing here reads Norwegian text: statuses, comments, dates and the SMART hint are record
+//! fields filled by extraction; plans come from the store's derive step (`store::derive`).
+//! The SMART boxes show the committee's own assessment from a filled evaluation form, else the
+//! first heuristic hint made at extraction (`PlanItem::smart_hint`, `extract::plan::smart_hint`).
 
 use super::ReportInput;
 use crate::config::{CommitteeKind, Register};
-use crate::record::{Committee, LogEntry, LogStatus, PlanItem, Point, PointKind, Record, Status};
+use crate::record::{Committee, LogEntry, LogStatus, Point, PointKind, Record, Status};
 use crate::store::derive::{self, CurrentPlan};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,14 +38,6 @@ pub struct Smart {
     pub achievable: bool,
     pub relevant: bool,
     pub time_bound: bool,
-}
-
-impl Smart {
-    /// The record's five SMART booleans (extraction's first assessment, or a filled form's).
-    fn of(item: &PlanItem) -> Smart {
-        let [specific, measurable, achievable, relevant, time_bound] = item.smart.unwrap_or_default();
-        Smart { specific, measurable, achievable, relevant, time_bound }
-    }
 }
 
 /// The display name of a committee: the register's name for a known code, else as written.
@@ -183,7 +177,9 @@ fn plan_ctx(register: &Register, cp: &CurrentPlan) -> PlanCtx {
     let mut counts = Counts::default();
     for (index, it) in p.items.iter().enumerate() {
         counts.add(it.status);
-        let sm = Smart::of(it);
+        // the committee's own assessment (a filled evaluation form), else extraction's first hint
+        let [s, m, a, r, t] = it.smart.or(it.smart_hint).unwrap_or_default();
+        let sm = Smart { specific: s, measurable: m, achievable: a, relevant: r, time_bound: t };
         let item = ItemCtx {
             measure: it.measure.clone(),
             status: it.status,
@@ -817,17 +813,4 @@ pub fn latest_year(records: &[Record]) -> Option<i32> {
         .map(|n| n.year as i32)
         .max();
     dates.max(numbers)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn smart_comes_from_the_record() {
-        let it = PlanItem { smart: Some([true, false, true, false, true]), ..PlanItem::default() };
-        let s = Smart::of(&it);
-        assert!(s.specific && !s.measurable && s.achievable && !s.relevant && s.time_bound);
-        assert_eq!(Smart::of(&PlanItem::default()), Smart::default());
-    }
 }

@@ -19,7 +19,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// Instructions one render may execute (minijinja fuel). The built-in templates use at most
-/// ~13,000 on the 41 samples (the annual report), so this leaves room for stores thousands of
+/// ~13,000 on the 34 sample papers (the annual report), so this leaves room for stores thousands of
 /// times larger while a runaway loop in an override template stops within seconds.
 pub const FUEL: u64 = 50_000_000;
 

@@ -408,9 +408,21 @@ pub fn blocks_from_lines(
             Some(a) => {
                 let prev = &a.last;
                 let pitch = prev.y - line.y;
+                let fits = prev.x1 + 0.35 * line.size + line.first_word() < right - 0.5 * line.size;
+                // in a table cell the right edge is uncertain (padding, lists set narrower):
+                // a lower-case line after an unfinished one continues it
+                let continues = in_cell
+                    && raw_marker.is_none()
+                    && text.chars().next().is_some_and(char::is_lowercase)
+                    && !a.text.trim_end().ends_with(['.', ':', ';', '!', '?']);
+                // (its baseline may also be pulled towards a neighbouring cell's line)
                 let gap_break = line.page != prev.page && a.text.ends_with(['.', ':', '!', '?'])
                     || line.page == prev.page
-                        && (pitch > style.pitch * 1.3 * prev.size.max(line.size) || pitch < 0.0);
+                        && (pitch > style.pitch * 1.3 * prev.size.max(line.size) || pitch < 0.0)
+                        && !(continues
+                            && pitch > 0.0
+                            && pitch < style.pitch * 2.0 * prev.size.max(line.size));
+                let fits = fits && !continues;
                 let size_break = (prev.size - line.size).abs() > 0.12 * prev.size.max(line.size);
                 let prev_end_bold = a.flags.last().is_some_and(|f| f.0);
                 let weight_break = (prev.bold() && !line.bold()) || (!prev_end_bold && line.bold());
@@ -422,7 +434,6 @@ pub fn blocks_from_lines(
                     && (line.x0 - a.x0).abs() < 0.5 * line.size;
                 let outdent = line.x0 < a.cont_x - 0.8 * line.size && line.page == prev.page && !typed_wrap;
                 // the next line's first word would have fitted: the previous line ended on purpose
-                let fits = prev.x1 + 0.35 * line.size + line.first_word() < right - 0.5 * line.size;
                 gap_break || size_break || weight_break || indent || outdent || fits
             }
         };

@@ -339,11 +339,45 @@ fn col_of(cols: &[f32], x: f32) -> Option<usize> {
 }
 
 /// Does the line fit the columns: each chunk starts at a column and ends before the next one?
+/// Once three columns are known, a chunk may also start inside a column (an indented bullet or
+/// a wrapped line within a cell) when a chunk at a column start is on the same line, or the
+/// line continues the cell above.
 fn fits(cols: &[f32], l: &Line, size: f32) -> bool {
-    l.chunks.iter().all(|ch| match col_of(cols, ch.x0) {
-        Some(k) => cols.get(k + 1).is_none_or(|&next| ch.x1 <= next + 0.3 * size),
-        None => false,
+    let within = cols.len() >= 3;
+    l.chunks.iter().all(|ch| {
+        let k = match col_of(cols, ch.x0) {
+            Some(k) => k,
+            None if within => match col_in(cols, ch.x0) {
+                Some(k) if k + 1 < cols.len() => k,
+                _ => return false,
+            },
+            None => return false,
+        };
+        cols.get(k + 1).is_none_or(|&next| ch.x1 <= next + 0.3 * size)
     })
+}
+
+/// The column a position falls in: the last one starting at or before it.
+fn col_in(cols: &[f32], x: f32) -> Option<usize> {
+    cols.iter().rposition(|&c| c <= x + TOL)
+}
+
+/// A column that marks the first line of each row: filled on several lines, never on two
+/// consecutive ones (the header line aside), e.g. a time or number column in a table whose
+/// other cells wrap. Rows are cut where it is filled.
+fn key_column(region: &[Line], cols: &[f32]) -> Option<usize> {
+    let filled = |l: &Line, k: usize| l.chunks.iter().any(|ch| col_in(cols, ch.x0) == Some(k));
+    let mut best: Option<(usize, usize)> = None;
+    for k in 0..cols.len() {
+        let hits: Vec<bool> = region.iter().map(|l| filled(l, k)).collect();
+        let n = hits.iter().filter(|h| **h).count();
+        let consecutive =
+            hits.windows(2).skip(1).any(|w| w.first() == Some(&true) && w.get(1) == Some(&true));
+        if n >= 3 && !consecutive && n < region.len() && best.is_none_or(|(_, bn)| n > bn) {
+            best = Some((k, n));
+        }
+    }
+    best.map(|(k, _)| k)
 }
 
 fn h_rule_between(rules: &Rules, y_hi: f32, y_lo: f32, x0: f32, x1: f32) -> bool {
@@ -430,6 +464,7 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
         region.windows(2).map(|w| w.first().map_or(0.0, |a| a.y) - w.get(1).map_or(0.0, |b| b.y)).collect();
     let min_gap = gaps.iter().copied().filter(|g| *g > 0.0).fold(f32::MAX, f32::min);
     let padded = gaps.iter().any(|g| *g > min_gap * 1.12);
+    let key = key_column(region, cols);
     let mut rows_lines: Vec<Vec<&Line>> = Vec::new();
     for (k, l) in region.iter().enumerate() {
         let new_row = match k.checked_sub(1).and_then(|p| region.get(p)) {
@@ -437,8 +472,12 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
             Some(p) => {
                 let gap = p.y - l.y;
                 let rule = h_rule_between(rules, p.y, l.y, x_left, x_right);
-                let first_col = !padded && col_of(cols, l.x0) == Some(0);
-                rule || (padded && gap > min_gap * 1.12) || first_col
+                if let Some(kc) = key {
+                    rule || k == 1 || l.chunks.iter().any(|ch| col_in(cols, ch.x0) == Some(kc))
+                } else {
+                    let first_col = !padded && col_of(cols, l.x0) == Some(0);
+                    rule || (padded && gap > min_gap * 1.12) || first_col
+                }
             }
         };
         if new_row {
@@ -451,12 +490,22 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
     // (top baseline, bottom baseline) of each row
     let rows_first_last: Vec<(f32, f32)> =
         rows_lines.iter().map(|r| (r.first().map_or(0.0, |l| l.y), r.last().map_or(0.0, |l| l.y))).collect();
+    // each column's right edge: where its longest line ends (a wrapped cell fills it)
+    let mut col_right: Vec<f32> = vec![f32::MIN; nc];
+    for l in region {
+        for ch in &l.chunks {
+            let k = col_of(cols, ch.x0).or_else(|| col_in(cols, ch.x0)).unwrap_or(0);
+            if let Some(r) = col_right.get_mut(k) {
+                *r = r.max(ch.x1);
+            }
+        }
+    }
     let mut rows = Vec::new();
     for rl in rows_lines {
         let mut cell_lines: Vec<Vec<Line>> = vec![Vec::new(); nc];
         for l in rl {
             for ch in &l.chunks {
-                let k = col_of(cols, ch.x0).unwrap_or(0);
+                let k = col_of(cols, ch.x0).or_else(|| col_in(cols, ch.x0)).unwrap_or(0);
                 if let Some(dst) = cell_lines.get_mut(k) {
                     add_chunk(dst, ch, l);
                 }
@@ -466,7 +515,8 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
             .iter()
             .enumerate()
             .map(|(k, ls)| {
-                let right = cols.get(k + 1).copied().unwrap_or(x_right) - 4.0;
+                let next = cols.get(k + 1).copied().unwrap_or(x_right) - 4.0;
+                let right = col_right.get(k).copied().filter(|r| *r > f32::MIN).map_or(next, |r| r.min(next));
                 Cell { blocks: blocks_from_lines(ls, style, right, 0, true), ..Cell::default() }
             })
             .collect();
@@ -504,7 +554,24 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
         let texts: Vec<String> = r.cells.iter().map(Cell::text).filter(|t| !t.is_empty()).collect();
         let lower = |t: &String| t.chars().next().is_some_and(char::is_lowercase);
         let first_empty = r.cells.first().is_some_and(|c| c.blocks.is_empty());
-        !texts.is_empty() && (texts.iter().all(lower) || (first_empty && texts.iter().any(lower)))
+        if texts.is_empty() {
+            return false;
+        }
+        if texts.iter().all(lower) || (first_empty && texts.iter().any(lower)) {
+            return true;
+        }
+        // the first column goes on in lower case, and every other cell either does too or goes
+        // on from a cell above that ended unfinished (`… ROP-team for` / `Nordmøre`)
+        let last = prev.rows.last();
+        let first_lower = r.cells.first().is_some_and(|c| lower(&c.text()));
+        first_lower
+            && r.cells.iter().enumerate().all(|(i, c)| {
+                let t = c.text();
+                let above = last.and_then(|l| l.cells.get(i)).map(Cell::text).unwrap_or_default();
+                t.is_empty()
+                    || lower(&t)
+                    || (!above.is_empty() && !above.trim_end().ends_with(['.', '!', '?', ':', ';']))
+            })
     });
     if cut && !prev.rows.is_empty() {
         let first = rows.remove(0);
