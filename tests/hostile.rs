@@ -472,11 +472,13 @@ fn runaway_templates_are_stopped_and_named() {
         Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("-q").output().expect("ingest");
     assert!(o.status.success());
     let cases = [
+        ("loops", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "ran out of fuel"),
         (
-            "loops",
-            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
-            "instructions",
+            "doubling",
+            "{% set ns = namespace(s=\"x\" * 1000000) %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+            "ran out of fuel",
         ),
+        ("unrolled", "{% set a = \"x\" * 100000000 %}{% set b = a ~ a %}{% set c = b ~ b %}{% set d = c ~ c %}{{ d|length }}", "ran out of fuel"),
         ("output", "{% for i in range(100000) %}{{ \"x\" * 1000 }}{% endfor %}", "output passes the limit"),
     ];
     for (what, body, want) in cases {
@@ -484,19 +486,24 @@ fn runaway_templates_are_stopped_and_named() {
         std::fs::create_dir(&t).expect("mkdir");
         std::fs::write(t.join("decision-log.xml.j2"), body).expect("w");
         let out = tmp.path().join(format!("out-{what}.docx"));
-        let o = Command::new(bin())
-            .arg("decision-log")
-            .arg("--db")
-            .arg(&db)
-            .arg("--templates")
-            .arg(&t)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .expect("decision-log");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(!o.status.success(), "{what}: should fail");
-        assert!(err.contains("decision-log.xml.j2") && err.contains(want), "{what}: {err}");
+        let run = run_measured(
+            Command::new(bin())
+                .arg("decision-log")
+                .arg("--db")
+                .arg(&db)
+                .arg("--templates")
+                .arg(&t)
+                .arg("--out")
+                .arg(&out),
+        );
+        eprintln!("{what}: peak {} MB", run.peak_kb / 1024);
+        assert_eq!(run.code, 1, "{what}: should fail cleanly: {}", run.stderr);
+        assert!(
+            run.stderr.contains("decision-log.xml.j2") && run.stderr.contains(want),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(run.peak_kb < PEAK_LIMIT_KB, "{what}: peak memory {} MB", run.peak_kb / 1024);
         assert!(!out.exists());
     }
 }

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use saksflyt::config::Register;
 use saksflyt::record::{LogEntry, Record};
+use saksflyt::render::wordtpl::{self, documents::DocKind};
 use saksflyt::render::{docs, DecisionLogOptions, Lang, ReportInput, StatusOptions, Templates};
 use saksflyt::store::{LogFilter, Store};
 use std::path::{Path, PathBuf};
@@ -117,6 +118,12 @@ pub enum TemplatesAction {
     Export { dir: PathBuf },
     /// List the built-in template names
     List,
+    /// Check a Word template (.docx with tags) against sample data; list every error
+    Check(super::wordtpl::CheckArgs),
+    /// Fill a Word template (.docx with tags) with the store's data
+    Render(super::wordtpl::RenderArgs),
+    /// Print the data a Word template of --doc is filled with (JSON: the names tags can use)
+    Context(super::wordtpl::ContextArgs),
 }
 
 /// Reads records from JSON Lines.
@@ -280,7 +287,10 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let doc = docs::status_report(&t, &input, &opts)?;
+    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::StatusReport) {
+        Some(path) => wordtpl::builtin::status_report(&path, &input, &opts)?,
+        None => docs::status_report(&t, &input, &opts)?,
+    };
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -288,7 +298,11 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
 pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common)?;
-    let doc = docs::decision_log(&t, &input, &DecisionLogOptions { committee: a.committee, open: a.open })?;
+    let opts = DecisionLogOptions { committee: a.committee, open: a.open };
+    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::DecisionLog) {
+        Some(path) => wordtpl::builtin::decision_log(&path, &input, &opts)?,
+        None => docs::decision_log(&t, &input, &opts)?,
+    };
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -314,12 +328,21 @@ pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
             for p in saksflyt::render::templates::export(&dir)? {
                 println!("{}", p.display());
             }
+            for p in wordtpl::builtin::export(&dir)? {
+                println!("{}", p.display());
+            }
         }
         TemplatesAction::List => {
             for (name, _) in saksflyt::render::templates::BUILTIN {
                 println!("{name}");
             }
+            for (_, name, _) in wordtpl::builtin::BUILTIN {
+                println!("{name}");
+            }
         }
+        TemplatesAction::Check(c) => return super::wordtpl::check(c),
+        TemplatesAction::Render(r) => return super::wordtpl::render(r),
+        TemplatesAction::Context(c) => return super::wordtpl::context(c),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -299,7 +299,12 @@ fn rows_cant_split(xml: &str) -> String {
         let tag_end = i + "<w:tr".len() + close + 1;
         out.push_str(&rest[..tag_end]);
         rest = &rest[tag_end..];
-        if let Some(pr) = rest.strip_prefix("<w:trPr>") {
+        // docx-rs writes an empty row-properties element as `<w:trPr />`: fill that one
+        if let Some(after_empty) = rest.strip_prefix("<w:trPr />").or_else(|| rest.strip_prefix("<w:trPr/>"))
+        {
+            out.push_str("<w:trPr><w:cantSplit /></w:trPr>");
+            rest = after_empty;
+        } else if let Some(pr) = rest.strip_prefix("<w:trPr>") {
             let end = pr.find("</w:trPr>").unwrap_or(0);
             out.push_str("<w:trPr>");
             if !pr[..end].contains("<w:cantSplit") {
@@ -420,6 +425,10 @@ mod tests {
     fn every_row_cannot_split_and_the_language_is_set() {
         let s = rows_cant_split("<w:tbl><w:tr><w:tc/></w:tr><w:tr w14:paraId=\"1\"><w:trPr><w:trHeight w:val=\"5\" /></w:trPr></w:tr><w:tr><w:trPr><w:cantSplit /><w:tblHeader /></w:trPr></w:tr></w:tbl>");
         assert_eq!(s.matches("<w:cantSplit />").count(), 3, "{s}");
+        // an empty `<w:trPr />` is filled, never doubled
+        let s = rows_cant_split("<w:tbl><w:tr><w:trPr /><w:tc/></w:tr></w:tbl>");
+        assert_eq!(s.matches("<w:trPr").count(), 1, "{s}");
+        assert_eq!(s.matches("<w:cantSplit />").count(), 1, "{s}");
         let st = default_language(
             "<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"21\" /></w:rPr></w:rPrDefault>",
             "nn-NO",
