@@ -20,7 +20,8 @@ fn samples_input() -> ReportInput {
         ingest::ingest(&mut store, &candidates, skipped, &register, &ingest::Options::default(), &mut |_| {})
             .unwrap();
     assert_eq!(summary.failed, 0, "{:?}", summary.failures);
-    let records = store.records().unwrap();
+    // As the CLI does: one record per paper (the samples hold each paper in several formats).
+    let records = saksflyt::store::derive::papers(&store.records().unwrap());
     let log = store.decision_log(&LogFilter::default()).unwrap();
     ReportInput { records, log, register, lang: Lang::Nb }
 }

@@ -171,6 +171,8 @@ pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
         }
         None => load_store(&c.db)?,
     };
+    // One record per paper: the same paper in several formats counts once in every document.
+    let records = saksflyt::store::derive::papers(&records);
     Ok(ReportInput { records, log, register, lang: c.lang })
 }
 

@@ -81,6 +81,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     super::ingest::review(&records, &a.out, a.quiet)?;
 
     let log = store.decision_log(&LogFilter::default())?;
+    let all_documents = records.len();
+    // One record per paper: the same paper in several formats counts once in every document.
+    let records = saksflyt::store::derive::papers(&records);
     let input = ReportInput { records, log, register, lang: a.lang };
     let common = CommonArgs {
         db: db.clone(),
@@ -132,7 +135,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if !a.quiet {
-        let papers = saksflyt::store::derive::papers(&input.records).len();
+        let papers = input.records.len();
+        debug_assert!(papers <= all_documents);
         let c = &summary.store;
         println!(
             "documents: {} read, {} unchanged, {} unsupported, {} failed; store {}: {} documents ({} papers: the same paper in several formats counts once), {} cases, {} decision points, {} plans; {} files written in {:.2} s",

@@ -168,6 +168,27 @@ pub fn apply(flat: &Flat, r: &mut Record) {
             }
         }
     }
+    complete_plans(r);
+}
+
+/// The derived facts of each plan item: the comment from a status cell that says more than the
+/// colour, when no comment column gave one. (The first SMART hint is the plan reader's,
+/// `extract::plan::smart_hint`; `PlanItem::smart` holds only a filled form's boxes.)
+pub fn complete_plans(r: &mut Record) {
+    status_text_as_comment(r);
+}
+
+/// A status cell with more than the colour (`Delvis gjennomført, venter på …`; the plan reader
+/// keeps no status text that only names the colour) is the item's comment when the plan has no
+/// comment column.
+fn status_text_as_comment(r: &mut Record) {
+    for plan in &mut r.plans {
+        for it in &mut plan.items {
+            if it.comment.is_none() {
+                it.comment = it.status_text.clone().filter(|t| !t.trim().is_empty());
+            }
+        }
+    }
 }
 
 /// A filled-in (or empty) evaluation form as a plan.

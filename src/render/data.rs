@@ -2,6 +2,8 @@
 //! Pure functions of the input (sorted with stable keys, no clock). Words are the templates'
 //! business; this module delivers facts (counts, dates, statuses as `green`/`yellow`/`red`).
 //!
+//! Nothing here reads Norwegian text: statuses, comments, dates and the SMART hint are record
+//! fields filled by extraction; plans come from the store's derive step (`store::derive`).
 //! The SMART boxes show the committee's own assessment from a filled evaluation form, else the
 //! first heuristic hint made at extraction (`PlanItem::smart_hint`, `extract::plan::smart_hint`).
 
@@ -623,7 +625,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     // Meetings: (committee, date) from meeting dates and case dates.
     let mut meetings: BTreeMap<CommitteeKey, BTreeSet<String>> = BTreeMap::new();
     let mut cases: BTreeMap<CommitteeKey, BTreeMap<(u32, u32, String), CaseCtx>> = BTreeMap::new();
-    for r in &input.records {
+    let papers = derive::papers(&input.records);
+    for r in &papers {
         let rc = r.committee.as_ref();
         if let Some(m) = &r.meeting {
             if in_year(Some(&m.date), year) {

@@ -3,10 +3,12 @@
 //!
 //! - [`papers`]: one record per paper. The same paper kept as DOCX, PDF and text (or saved
 //!   twice under other names) is one paper; its best form is kept (DOCX before PDF before
-//!   text, then the path). Identity comes from the content, never the path: the committee, the
-//!   date, the set of case numbers and the case an attachment belongs to must agree, and the
-//!   words of the two records (titles, points, plan measures, table cells) must mostly be the
-//!   same ([`SAME_PAPER_WORDS`]).
+//!   text, then the path). Identity comes from the content, never the path: the kind (an
+//!   invitation and the minutes of one meeting are two papers), the committee, the
+//!   date, the set of case numbers (one reading may miss a few: [`MISSED_CASES`]) and the case
+//!   an attachment belongs to must agree, and the words of the two records (titles, points,
+//!   plan measures, table cells) must mostly be the same ([`SAME_PAPER_WORDS`]) or those of one
+//!   must mostly be found in the other ([`SAME_PAPER_CONTAINED`]).
 //! - [`current_plans`]: per committee the newest version of each action plan (copies count
 //!   once), with the assessments of later evaluation forms laid over its measures (status,
 //!   comment, decision, SMART boxes and the form's date).
@@ -14,11 +16,25 @@
 use super::committee_key;
 use crate::model::Format;
 use crate::record::{Committee, Plan, Record};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Share of common words (Jaccard index) above which two records with the same committee, date
 /// and case numbers are one paper.
 pub const SAME_PAPER_WORDS: f64 = 0.6;
+/// Share of the smaller record's words found in the other (overlap coefficient) above which two
+/// such records are one paper: a copy whose tables a PDF producer broke up still holds the same
+/// words. (Distinct papers of the samples and their twelve PDF producers stay below 0.65.)
+pub const SAME_PAPER_CONTAINED: f64 = 0.8;
+/// Case numbers one reading may miss (a case heading a PDF producer broke) and still be the same
+/// paper: at most this share of the larger set, and at least one.
+pub const MISSED_CASES: f64 = 0.2;
+/// A reading with fewer content words than this (a producer whose tables or text could not be
+/// read) adds nothing to count twice; with the same committee, date and case or attachment
+/// target it is taken as the same paper.
+pub const EMPTY_READING_WORDS: usize = 10;
+/// Plan documents of one committee with the same status date: the overlap of words above which
+/// they are one paper (a producer that broke the plan table keeps about half the words).
+pub const SAME_PLAN_DOCUMENT_CONTAINED: f64 = 0.5;
 /// Share of a plan's measures that must recur in another plan for the two to be copies.
 pub const SAME_PLAN_MEASURES: f64 = 0.5;
 
@@ -83,6 +99,12 @@ fn words(r: &Record) -> BTreeSet<String> {
 }
 
 struct Identity {
+    /// An invitation and the minutes of one meeting share cases and words but are two papers.
+    kind: crate::record::Kind,
+    /// The plans of a plan document (no cases): copies of one plan are one paper.
+    plans: Vec<Plan>,
+    /// The plan document's status date (`Status per …`).
+    status_date: Option<String>,
     committee: String,
     date: Option<String>,
     cases: BTreeSet<String>,
@@ -93,6 +115,13 @@ struct Identity {
 
 fn identity(r: &Record) -> Identity {
     Identity {
+        kind: r.kind,
+        plans: if r.cases.is_empty() {
+            r.plans.iter().filter(|p| p.form.is_none()).cloned().collect()
+        } else {
+            Vec::new()
+        },
+        status_date: r.plans.iter().filter_map(|p| p.status_date.clone()).max(),
         committee: committee_key(r.committee.as_ref()),
         date: record_date(r),
         cases: r.cases.iter().filter_map(|c| c.number.as_ref().map(|n| n.key())).collect(),
@@ -102,25 +131,69 @@ fn identity(r: &Record) -> Identity {
     }
 }
 
+/// The same case numbers, or one reading missing a few of the other's.
+fn same_cases(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if !small.is_subset(large) {
+        return false;
+    }
+    let missed = large.len() - small.len();
+    missed == 0 || (!small.is_empty() && missed as f64 <= (large.len() as f64 * MISSED_CASES).max(1.0))
+}
+
 fn same_paper(a: &Identity, b: &Identity) -> bool {
     let agree = |x: &Option<String>, y: &Option<String>| x.is_none() || y.is_none() || x == y;
     if a.form != b.form
-        || a.cases != b.cases
+        || a.kind != b.kind
+        || !same_cases(&a.cases, &b.cases)
         || a.attachment_of != b.attachment_of
         || !agree(&a.date, &b.date)
         || !(a.committee == b.committee || a.committee.is_empty() || b.committee.is_empty())
     {
         return false;
     }
+    // plan documents holding the same plan (same title or mostly the same measures)
+    if a.cases.is_empty()
+        && b.cases.is_empty()
+        && a.plans.iter().any(|pa| b.plans.iter().any(|pb| same_plan(pa, pb)))
+    {
+        return true;
+    }
+    let contained = |x: &Identity, y: &Identity| {
+        let smaller = x.words.len().min(y.words.len());
+        if smaller == 0 {
+            0.0
+        } else {
+            x.words.intersection(&y.words).count() as f64 / smaller as f64
+        }
+    };
+    let plan_documents =
+        !a.plans.is_empty() && !b.plans.is_empty() && a.cases.is_empty() && b.cases.is_empty();
+    if plan_documents
+        && a.status_date.is_some()
+        && a.status_date == b.status_date
+        && !a.committee.is_empty()
+        && contained(a, b) >= SAME_PLAN_DOCUMENT_CONTAINED
+    {
+        return true;
+    }
+    let targeted = a.attachment_of.is_some() || !a.cases.is_empty();
+    if targeted && a.words.len().min(b.words.len()) < EMPTY_READING_WORDS {
+        return true;
+    }
     let union = a.words.union(&b.words).count();
     if union == 0 {
         return false;
     }
     let common = a.words.intersection(&b.words).count();
+    let smaller = a.words.len().min(b.words.len());
     common as f64 / union as f64 >= SAME_PAPER_WORDS
+        || (smaller > 0 && common as f64 / smaller as f64 >= SAME_PAPER_CONTAINED)
 }
 
-/// One record per paper (see the module doc), in path order of the kept records.
+/// One record per paper (see the module doc), in path order of the kept records. Candidates
+/// are compared within their committee (and with records without one), so the work grows with
+/// the papers per committee, not with the square of the corpus.
 pub fn papers(records: &[Record]) -> Vec<Record> {
     let mut order: Vec<&Record> = records.iter().collect();
     // best form first, so the first of a paper's group is the one kept
@@ -128,9 +201,20 @@ pub fn papers(records: &[Record]) -> Vec<Record> {
         (format_rank(a.source.format), &a.source.path).cmp(&(format_rank(b.source.format), &b.source.path))
     });
     let mut kept: Vec<(&Record, Identity)> = Vec::new();
+    let mut by_committee: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for r in order {
         let id = identity(r);
-        if !kept.iter().any(|(_, k)| same_paper(k, &id)) {
+        let dup = if id.committee.is_empty() {
+            kept.iter().any(|(_, k)| same_paper(k, &id))
+        } else {
+            [id.committee.as_str(), ""]
+                .iter()
+                .filter_map(|c| by_committee.get(*c))
+                .flatten()
+                .any(|&i| kept.get(i).is_some_and(|(_, k)| same_paper(k, &id)))
+        };
+        if !dup {
+            by_committee.entry(id.committee.clone()).or_default().push(kept.len());
             kept.push((r, id));
         }
     }
@@ -177,6 +261,8 @@ pub fn same_plan(a: &Plan, b: &Plan) -> bool {
 /// with later evaluation forms of that committee laid over its measures. Ordered by committee
 /// key, then title.
 pub fn current_plans(records: &[Record]) -> Vec<CurrentPlan> {
+    let papers = papers(records);
+    let records = papers.as_slice();
     let mut all: Vec<(&Record, &Plan)> = records
         .iter()
         .flat_map(|r| r.plans.iter().filter(|p| p.form.is_none()).map(move |p| (r, p)))
@@ -319,10 +405,66 @@ mod tests {
             rec("p.txt", Format::Text, &ms),
             rec("p.pdf", Format::Pdf, &ms),
             rec("p.docx", Format::Docx, &ms),
-            rec("other.docx", Format::Docx, &["Noe helt annet tiltak", "Enda et tiltak her"]),
+            {
+                let mut o = rec("other.docx", Format::Docx, &["Noe helt annet tiltak", "Enda et tiltak her"]);
+                o.committee = Some(Committee { code: Some("FSU-BARN".into()), name: "FSU".into() });
+                o
+            },
         ];
         let kept: Vec<String> = papers(&recs).into_iter().map(|r| r.source.path).collect();
         assert_eq!(kept, ["other.docx", "p.docx"]);
+    }
+
+    #[test]
+    fn a_reading_that_missed_a_case_or_broke_a_table_is_the_same_paper() {
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        assert!(same_cases(&set(&["1/2025", "2/2025", "3/2025"]), &set(&["1/2025", "3/2025"])));
+        assert!(!same_cases(&set(&["1/2025", "2/2025", "3/2025"]), &set(&["1/2025"])));
+        assert!(!same_cases(&set(&["1/2025"]), &set(&["2/2025"])));
+        assert!(!same_cases(&set(&[]), &set(&["2/2025"])));
+        let id = |w: &[&str]| Identity {
+            kind: crate::record::Kind::Attachment,
+            plans: Vec::new(),
+            status_date: None,
+            committee: "SSU".into(),
+            date: Some("2025-09-10".into()),
+            cases: BTreeSet::new(),
+            attachment_of: Some("17/2025".into()),
+            form: false,
+            words: w.iter().map(|s| s.to_string()).collect(),
+        };
+        // Broken table cells: few words of their own, all found in the full reading.
+        let full = id(&[
+            "tilskudd",
+            "kombinert",
+            "sykepleierstilling",
+            "medisinsk",
+            "avdeling",
+            "kristiansund",
+            "kommune",
+            "molde",
+            "sula",
+            "volda",
+        ]);
+        let broken = id(&["tilskudd", "kombinert", "kristiansund", "kommune", "molde"]);
+        assert!(same_paper(&full, &broken));
+        // Another attachment to the same case shares few words.
+        let other = id(&[
+            "budsjett",
+            "sekretariat",
+            "lønn",
+            "reise",
+            "kommune",
+            "drift",
+            "husleie",
+            "møter",
+            "kurs",
+            "porto",
+            "kontor",
+        ]);
+        assert!(!same_paper(&full, &other));
+        // A reading that found (almost) nothing counts nothing twice.
+        assert!(same_paper(&full, &id(&[])));
     }
 
     #[test]
