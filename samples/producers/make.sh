@@ -27,7 +27,7 @@ set -eu
 cd "$(dirname "$0")"
 here=$(pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp" /tmp/saksflyt-producers-html' EXIT INT TERM
 lo() { soffice -env:UserInstallation="file://$tmp/profile" --headless "$@" >/dev/null 2>&1; }
 # pandoc 3 and typst from PyPI (set PYT to a folder where `pip install --target` put them)
 PYT=${PYT:-/tmp/pyt}
@@ -50,15 +50,16 @@ for font in carlito nimbus; do
   lo --convert-to pdf --outdir "libreoffice-$font" "$tmp/$font"/*.docx
 done
 
-# --- HTML from LibreOffice, printed by browsers ---
-mkdir -p "$tmp/html"
-lo --convert-to html --outdir "$tmp/html" ../*.docx
+# --- HTML from LibreOffice, printed by browsers (a fixed folder: Chromium prints its URL) ---
+html=/tmp/saksflyt-producers-html
+rm -rf "$html" && mkdir -p "$html"
+lo --convert-to html --outdir "$html" ../*.docx
 for n in $names; do
   chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
-    --print-to-pdf="chromium/$n.pdf" "file://$tmp/html/$n.html" >/dev/null 2>&1
+    --print-to-pdf="chromium/$n.pdf" "file://$html/$n.html" >/dev/null 2>&1
   chromium --headless --no-sandbox --disable-gpu \
-    --print-to-pdf="chromium-hf/$n.pdf" "file://$tmp/html/$n.html" >/dev/null 2>&1
-  wkhtmltopdf -q --enable-local-file-access "$tmp/html/$n.html" "wkhtmltopdf/$n.pdf" >/dev/null 2>&1 || true
+    --print-to-pdf="chromium-hf/$n.pdf" "file://$html/$n.html" >/dev/null 2>&1
+  wkhtmltopdf -q --enable-local-file-access "$html/$n.html" "wkhtmltopdf/$n.pdf" >/dev/null 2>&1 || true
 done
 
 # --- pandoc: XeLaTeX and typst ---
