@@ -348,3 +348,20 @@ fn scanned_page_is_read_with_ocr() {
         .expect("read");
     assert!(off.blocks.is_empty() && off.warnings.iter().any(|w| w.contains("no text layer on page 1")));
 }
+
+/// Narrow fonts (Carlito, Calibri's metric twin; Nimbus Sans, Arial's) keep a double `l` whole:
+/// the narrow second `l` is no fake-bold repaint and no word gap.
+#[test]
+fn narrow_fonts_keep_double_letters() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/producers");
+    for producer in ["libreoffice-carlito", "libreoffice-nimbus"] {
+        let path = root.join(producer).join("partnerskapsmotet-saksframlegg-sak-05-25.pdf");
+        let bytes = std::fs::read(&path).expect("sample");
+        let doc = read_bytes(&path, &bytes, &Limits::default()).expect("read");
+        let all = texts(&doc.blocks).join("\n");
+        for needle in ["Helsefellesskap Møre og Romsdal", "Felles handlingsplan 2026", "Innstilling"] {
+            assert!(all.contains(needle), "{producer}: missing {needle:?}");
+        }
+        assert!(!all.contains("fel es") && !all.contains("Fel es"), "{producer}: split double l");
+    }
+}
