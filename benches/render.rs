@@ -35,13 +35,13 @@ fn main() {
     let year = saksflyt::render::data::latest_year(&input.records).unwrap_or(2024);
     let templates = Templates::new(None).expect("built-in templates load");
     // Warm up (font registration, template compilation).
-    let docs_count = docs::all(&templates, &input, year).expect("renders").len();
+    let docs_count = docs::all(&templates, &input, year, true).expect("renders").len();
     let runs = 10;
     let mut times = Vec::new();
     let mut bytes = 0usize;
     for _ in 0..runs {
         let start = Instant::now();
-        let all = docs::all(&templates, &input, year).expect("renders");
+        let all = docs::all(&templates, &input, year, true).expect("renders");
         times.push(start.elapsed());
         bytes = all.iter().map(|d| d.bytes.len()).sum();
     }

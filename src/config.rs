@@ -43,8 +43,11 @@ pub enum CommitteeKind {
 pub struct CommitteeDef {
     pub code: String,
     pub kind: CommitteeKind,
-    /// The display name.
+    /// The display name (bokmål).
     pub name: String,
+    /// The display name in nynorsk documents, when it differs (`Strategisk samarbeidsutval`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_nn: Option<String>,
     /// Full names and variants, matched case-insensitively as whole words.
     #[serde(default)]
     pub names: Vec<String>,

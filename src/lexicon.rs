@@ -41,6 +41,14 @@ pub mod c {
     pub const BODY_HEAD: &str = "body_head";
     pub const FUNCTION_WORD: &str = "function_word";
     pub const PLAN_WORD: &str = "plan_word";
+    pub const STATUS_GREEN: &str = "status_green";
+    pub const STATUS_YELLOW: &str = "status_yellow";
+    pub const STATUS_RED: &str = "status_red";
+    pub const STATUS_COLOUR: &str = "status_colour";
+    pub const STATUS_RED_PHRASE: &str = "status_red_phrase";
+    pub const STATUS_GREEN_PHRASE: &str = "status_green_phrase";
+    pub const SMART_MEASURABLE: &str = "smart_measurable";
+    pub const SMART_TIME: &str = "smart_time";
     pub const INVITATION: &str = "invitation";
     pub const MINUTES: &str = "minutes";
     pub const LANGUAGE_MARKER: &str = "language_marker";
@@ -78,6 +86,14 @@ pub mod c {
         BODY_HEAD,
         FUNCTION_WORD,
         PLAN_WORD,
+        STATUS_GREEN,
+        STATUS_YELLOW,
+        STATUS_RED,
+        STATUS_COLOUR,
+        STATUS_RED_PHRASE,
+        STATUS_GREEN_PHRASE,
+        SMART_MEASURABLE,
+        SMART_TIME,
         INVITATION,
         MINUTES,
         LANGUAGE_MARKER,

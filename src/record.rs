@@ -232,7 +232,7 @@ fn votes_compat<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Vote>, D::
 }
 
 /// One point of a proposal or decision, with its sub-points.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Point {
     /// The label as written (`1.`, `a.`, `ii.`), null for unlabelled paragraphs and bullets.
     pub label: Option<String>,
@@ -240,6 +240,22 @@ pub struct Point {
     /// True for an empty point (`-`, `–`, or nothing after a colon that announces a list).
     pub placeholder: bool,
     pub children: Vec<Point>,
+    /// `YYYY-MM-DD` when the point (or one of its sub-points) names a deadline (`innen
+    /// 01.12.2025`, `i møte 11.02.2026`). Set by extraction. (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// The acting subject named in the point (`ber sekretariatet …` → `sekretariatet`). Set by
+    /// extraction. (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
+    /// A routine point that asks for no follow-up: approval of the agenda or minutes, taking a
+    /// matter to orientation. (Added field.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub routine: bool,
+    /// When the point follows up an earlier decision (`Oppfølging av sak 3/24`, `jf. vedtak i sak
+    /// 17/25 punkt 3`): that decision. (Added field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follows_up: Vec<FollowsUp>,
     /// A lead-in (`Følgende innspill gis:`) whose list follows as sibling points: part of the
     /// text, not a point to follow up. (Added field.)
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -249,18 +265,51 @@ pub struct Point {
     pub at: Option<At>,
 }
 
+/// A point's (or case's) explicit follow-up of an earlier decision. (Added type.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FollowsUp {
+    /// The case followed up.
+    pub case: CaseNum,
+    /// The point of that case's decision, when named (`punkt 3` → `3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<String>,
+    /// The register code of the case's committee when the text names another one
+    /// (`LSU Ålesund sak 07.25` → `LSU-ALESUND`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committee: Option<String>,
+    /// The sentence that says so.
+    pub context: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Section {
     pub heading: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
     pub title: String,
     pub period: Option<Period>,
     pub owner: Option<String>,
     pub items: Vec<PlanItem>,
+    /// `YYYY-MM-DD`: the date the statuses were assessed (`Status per 01.09.2025`; for a filled
+    /// evaluation form, its meeting date). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<String>,
+    /// Set when the plan is a filled-in evaluation form: the committee's new assessment of the
+    /// measures of its current plan. (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<EvaluationForm>,
+}
+
+/// The meeting that filled in an evaluation form. (Added type.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EvaluationForm {
+    /// `YYYY-MM-DD`, when filled in.
+    pub meeting_date: Option<String>,
+    /// The case number as filled in.
+    pub case: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -269,7 +318,7 @@ pub struct Period {
     pub to: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PlanItem {
     pub goal: Option<String>,
     pub measure: String,
@@ -277,6 +326,25 @@ pub struct PlanItem {
     pub status_text: Option<String>,
     pub responsible: Option<String>,
     pub deadline: Option<String>,
+    /// The plan's comment column (`Kommentar`: `Manglar finansiering`). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// An evaluation form's decision for the measure: `continue`, `adjust` or `end`
+    /// (videreføre/justere/avslutte). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// An evaluation form's SMART check boxes (S, M, A, R, T), when filled in. (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smart: Option<[bool; 5]>,
+    /// The first, heuristic SMART assessment (S, M, A, R, T) made at extraction from the text:
+    /// five words or more; a number or counting word; someone responsible; a goal; a deadline
+    /// or a time word (words from the lexicon). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smart_hint: Option<[bool; 5]>,
+    /// `YYYY-MM-DD`: when this item's status was last assessed (the plan's status date, or the
+    /// date of the evaluation form that updated it). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed: Option<String>,
     /// Where the item was read (its table row's table block, or its line). (Added field.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<At>,
@@ -301,11 +369,19 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordTable {
     pub caption: Option<String>,
     pub header: Vec<TableCell>,
     pub rows: Vec<Vec<TableCell>>,
+    /// Rows (indexes into `rows`) that are the source's own sums (`Sum`, `Totalt`): never added
+    /// again. (Added field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sum_rows: Vec<usize>,
+    /// The table lists rejected or declined applications (`Søknader som ikke innstilles`):
+    /// amounts kept apart from granted sums. (Added field.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub declined: bool,
 }
 
 /// A typed table cell.
@@ -335,12 +411,23 @@ pub struct LogEntry {
     pub label: Option<String>,
     /// The point's text, sub-points joined under it.
     pub text: String,
+    /// The point's sub-points as a tree (the same content as the lines of `text` after the
+    /// first), for documents that show them as nested lists. (Added field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_points: Vec<Point>,
     pub responsible: Option<String>,
     /// `YYYY-MM-DD` when the text names a deadline.
     pub deadline: Option<String>,
     pub status: LogStatus,
-    /// Later cases that refer to this entry's case.
+    /// Later cases that follow up this point.
     pub follow_ups: Vec<FollowUp>,
+    /// A routine point (approval of agenda or minutes, orientation): never open. (Added field.)
+    #[serde(default)]
+    pub routine: bool,
+    /// Why the point has its status, in words of the data: the referring sentence, the deadline,
+    /// or the routine wording. (Added field.)
+    #[serde(default)]
+    pub reason: Option<String>,
     /// Source documents (paths) the point was seen in.
     pub sources: Vec<String>,
 }
@@ -359,6 +446,8 @@ pub enum LogStatus {
     FollowedUp,
     Overdue,
     Placeholder,
+    /// A routine point (approval of agenda or minutes, orientation): nothing to follow up.
+    Routine,
 }
 
 impl LogStatus {
@@ -368,6 +457,7 @@ impl LogStatus {
             LogStatus::FollowedUp => "followed_up",
             LogStatus::Overdue => "overdue",
             LogStatus::Placeholder => "placeholder",
+            LogStatus::Routine => "routine",
         }
     }
 }

@@ -336,6 +336,31 @@ fn control_characters_never_reach_a_generated_docx() {
     let vedtak = std::fs::read(out.join("vedtakslogg.docx")).expect("decision log");
     assert!(String::from_utf8_lossy(&vedtak).len() > 100);
     python_docx_opens(&out);
+    libreoffice_opens(&out, tmp.path());
+}
+
+/// LibreOffice converts the decision log and the annual report to text, and the decision text
+/// with the removed control characters is there (skipped without soffice unless under CI).
+fn libreoffice_opens(out: &Path, tmp: &Path) {
+    if Command::new("soffice").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "soffice missing under CI");
+        eprintln!("soffice absent: skipped");
+        return;
+    }
+    let txt = tmp.join("txt");
+    let o = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", tmp.join("lo-profile").display()))
+        .args(["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
+        .arg(&txt)
+        .arg(out.join("vedtakslogg.docx"))
+        .arg(out.join("arsrapport-2025.docx"))
+        .output()
+        .expect("soffice");
+    assert!(o.status.success(), "soffice: {}", String::from_utf8_lossy(&o.stderr));
+    let log = std::fs::read_to_string(txt.join("vedtakslogg.txt"))
+        .expect("LibreOffice could not open the decision log");
+    assert!(log.contains("slutter seg til planen"), "decision text missing: {log}");
+    assert!(txt.join("arsrapport-2025.txt").is_file(), "LibreOffice could not open the annual report");
 }
 
 /// python-docx opens every generated file (skipped without python-docx unless under CI).
@@ -447,11 +472,13 @@ fn runaway_templates_are_stopped_and_named() {
         Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("-q").output().expect("ingest");
     assert!(o.status.success());
     let cases = [
+        ("loops", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "ran out of fuel"),
         (
-            "loops",
-            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
-            "instructions",
+            "doubling",
+            "{% set ns = namespace(s=\"x\" * 1000000) %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+            "ran out of fuel",
         ),
+        ("unrolled", "{% set a = \"x\" * 100000000 %}{% set b = a ~ a %}{% set c = b ~ b %}{% set d = c ~ c %}{{ d|length }}", "ran out of fuel"),
         ("output", "{% for i in range(100000) %}{{ \"x\" * 1000 }}{% endfor %}", "output passes the limit"),
     ];
     for (what, body, want) in cases {
@@ -459,19 +486,37 @@ fn runaway_templates_are_stopped_and_named() {
         std::fs::create_dir(&t).expect("mkdir");
         std::fs::write(t.join("decision-log.xml.j2"), body).expect("w");
         let out = tmp.path().join(format!("out-{what}.docx"));
-        let o = Command::new(bin())
-            .arg("decision-log")
-            .arg("--db")
-            .arg(&db)
-            .arg("--templates")
-            .arg(&t)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .expect("decision-log");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(!o.status.success(), "{what}: should fail");
-        assert!(err.contains("decision-log.xml.j2") && err.contains(want), "{what}: {err}");
+        let run = run_measured(
+            Command::new(bin())
+                .arg("decision-log")
+                .arg("--db")
+                .arg(&db)
+                .arg("--templates")
+                .arg(&t)
+                .arg("--out")
+                .arg(&out),
+        );
+        eprintln!("{what}: peak {} MB", run.peak_kb / 1024);
+        assert_eq!(run.code, 1, "{what}: should fail cleanly: {}", run.stderr);
+        assert!(
+            run.stderr.contains("decision-log.xml.j2") && run.stderr.contains(want),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(run.peak_kb < PEAK_LIMIT_KB, "{what}: peak memory {} MB", run.peak_kb / 1024);
         assert!(!out.exists());
     }
+}
+
+/// Which store errors fail one document (the batch goes on) and which stop the batch.
+#[test]
+fn store_errors_of_one_record_fail_that_record_only() {
+    use saksflyt::store::{is_busy, is_document_error, StoreError};
+    let e = |code| StoreError::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None));
+    assert!(is_document_error(&e(rusqlite::ffi::SQLITE_TOOBIG)));
+    assert!(is_document_error(&e(rusqlite::ffi::SQLITE_CONSTRAINT)));
+    assert!(!is_document_error(&e(rusqlite::ffi::SQLITE_IOERR)));
+    assert!(!is_document_error(&e(rusqlite::ffi::SQLITE_CORRUPT)));
+    assert!(is_busy(&e(rusqlite::ffi::SQLITE_BUSY)) && is_busy(&e(rusqlite::ffi::SQLITE_LOCKED)));
+    assert!(!is_busy(&e(rusqlite::ffi::SQLITE_TOOBIG)));
 }

@@ -116,8 +116,40 @@ fn run_writes_the_store_records_and_all_documents() {
     {
         assert!(names.iter().any(|n| n == want), "{want} missing in {names:?}");
     }
-    assert_eq!(names.iter().filter(|n| n.starts_with("evaluering-2025-")).count(), 12);
+    // Forms only for the FSUs with an action plan for 2025 (without -q the others are named).
+    let mut forms: Vec<&String> = names.iter().filter(|n| n.starts_with("evaluering-2025-")).collect();
+    forms.sort();
+    assert_eq!(forms, ["evaluering-2025-fsu-barn.docx", "evaluering-2025-fsu-psyk.docx"]);
     let jsonl = std::fs::read_to_string(dir.path().join("records.jsonl")).unwrap();
     assert!(jsonl.lines().count() > 10);
     assert!(Path::new(&dir.path().join("saksflyt.db")).metadata().unwrap().len() > 0);
+}
+
+#[test]
+fn a_year_committee_or_fsu_without_data_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = saksflyt().args(["run", "samples", "-q", "--out"]).arg(dir.path()).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let db = dir.path().join("saksflyt.db");
+    let check = |args: &[&str], want: &str| {
+        let o = saksflyt().args(args).arg("--db").arg(&db).output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+    };
+    let out = dir.path().join("x");
+    let o = out.to_str().unwrap();
+    check(&["annual-report", "--year", "2019", "--out", o], "no data for 2019");
+    check(&["evaluation", "--year", "2019", "--out", o], "no data for 2019");
+    check(&["evaluation", "--year", "2025", "--fsu", "FSU-IKT", "--out", o], "no action plan");
+    check(&["status-report", "--committee", "FSU-IKT", "--out", o], "no data");
+    assert!(!out.exists(), "nothing is written");
+    // Asked for explicitly: the empty form is written.
+    let e = saksflyt()
+        .args(["evaluation", "--year", "2025", "--fsu", "FSU-IKT", "--empty", "--out", o, "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    assert!(out.join("evaluering-2025-fsu-ikt.docx").is_file());
 }

@@ -16,7 +16,12 @@ fn fixtures() -> Vec<Record> {
             let path =
                 Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/store/{name}.json"));
             let text = std::fs::read_to_string(&path).unwrap();
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            let mut r: Record =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // The fixtures hold points as the case extractor finds them; the follow-up facts
+            // (deadline, responsible, routine, follows-up) are added as `extract` does.
+            saksflyt::extract::followup::annotate(&mut r, &saksflyt::config::Register::default());
+            r
         })
         .collect()
 }
@@ -100,9 +105,13 @@ fn a_changed_file_replaces_its_old_rows() {
     assert!(recs.contains(&changed));
     // 3/24 is no longer followed up: the June paper that referred to it lost that case.
     let log = store.decision_log(&LogFilter::default()).unwrap();
-    let e = log.iter().find(|e| e.case.as_ref().is_some_and(|n| n.seq == 3)).unwrap();
+    let e = log
+        .iter()
+        .find(|e| e.case.as_ref().is_some_and(|n| n.seq == 3) && e.label.as_deref() == Some("2"))
+        .unwrap();
     assert!(e.follow_ups.is_empty());
-    assert_eq!(e.status, LogStatus::Open);
+    // Its deadline (01.05.2024) is before the newest meeting: overdue.
+    assert_eq!(e.status, LogStatus::Overdue);
 
     // Same result as a fresh store given the final records in path order.
     let mut fresh = Store::open(&dir.path().join("fresh.db")).unwrap();
@@ -170,13 +179,14 @@ fn decision_log_links_follow_ups_and_derives_statuses() {
         .collect();
     use PointKind::{Decision as D, Proposal as P};
     let want = [
-        ("3/24", "2024-03-13", D, "1", "followed_up"),
+        // `ASU tok saken til orientering.`: routine, never open.
+        ("3/24", "2024-03-13", D, "1", "routine"),
         ("3/24", "2024-03-13", D, "2", "followed_up"),
         ("6/24", "2024-03-13", D, "1", "overdue"),
-        ("19/24", "2024-06-19", P, "1", "open"),
+        ("19/24", "2024-06-19", P, "1", "routine"),
         ("19/24", "2024-06-19", P, "2", "placeholder"),
         ("20/24", "2024-06-19", P, "1", "open"),
-        ("", "2024-06-19", P, "1", "open"),
+        ("", "2024-06-19", P, "1", "routine"),
     ];
     let want: Vec<(String, &str, PointKind, String, &str)> =
         want.iter().map(|(c, d, k, l, s)| (c.to_string(), *d, *k, l.to_string(), *s)).collect();
@@ -191,6 +201,7 @@ fn decision_log_links_follow_ups_and_derives_statuses() {
     assert_eq!(f.case.as_ref().map(|c| c.short()).as_deref(), Some("20/24"));
     assert_eq!(f.date.as_deref(), Some("2024-06-19"));
     assert_eq!(f.context, "Oppfølging sak 3/24 – læringspunkter");
+    assert_eq!(e.reason.as_deref(), Some("Oppfølging sak 3/24 – læringspunkter"));
     assert_eq!(e.sources, ["papers/2024-03/asu-innkalling.docx", "papers/2024-03/asu-protokoll.docx"]);
 
     // Overdue relative to the newest meeting in the records (2024-06-19), not today's date.
@@ -220,7 +231,11 @@ fn proposals_give_entries_only_for_cases_without_a_decision() {
     let log = log::derive(&no_minutes);
     let three: Vec<_> = log.iter().filter(|e| e.case.as_ref().is_some_and(|c| c.seq == 3)).collect();
     assert_eq!(three.len(), 2);
-    assert!(three.iter().all(|e| e.kind == PointKind::Proposal && e.status == LogStatus::FollowedUp));
+    assert!(three.iter().all(|e| e.kind == PointKind::Proposal));
+    assert_eq!(
+        three.iter().map(|e| e.status).collect::<Vec<_>>(),
+        [LogStatus::Routine, LogStatus::FollowedUp]
+    );
 }
 
 #[test]
@@ -238,7 +253,8 @@ fn store_log_filters_by_committee_and_open() {
     let all = store.decision_log(&LogFilter::default()).unwrap();
     assert_eq!(all, log::derive(&fixtures()));
     let open = store.decision_log(&LogFilter { committee: None, open_only: true }).unwrap();
-    assert_eq!(open.len(), 4);
+    // 6/24 (overdue) and 20/24; routine points are never open.
+    assert_eq!(open.len(), 2);
     assert!(open.iter().all(|e| matches!(e.status, LogStatus::Open | LogStatus::Overdue)));
     assert_eq!(
         store.decision_log(&LogFilter { committee: Some("asu".into()), open_only: false }).unwrap(),
@@ -278,4 +294,162 @@ fn an_attachment_is_a_source_of_its_case() {
     let log = store.decision_log(&LogFilter::default()).unwrap();
     let six = log.iter().find(|e| e.case.as_ref().is_some_and(|c| c.seq == 6)).unwrap();
     assert!(six.sources.contains(&att.source.path), "{:?}", six.sources);
+}
+
+/// A record of one case with decision points, for the follow-up rules.
+fn case_record(path: &str, date: &str, seq: u32, title: &str, points: &[&str]) -> Record {
+    let mut r = Record::empty(saksflyt::record::Source {
+        path: path.into(),
+        format: saksflyt::model::Format::Text,
+        sha256: "0".repeat(64),
+    });
+    r.committee = Some(saksflyt::record::Committee { code: Some("SSU".into()), name: "SSU".into() });
+    r.meeting = Some(saksflyt::record::Meeting { date: date.into(), start: None, end: None, place: None });
+    r.cases.push(saksflyt::record::Case {
+        number: Some(saksflyt::record::CaseNum { seq, year: 2025, as_written: format!("{seq}/25") }),
+        title: Some(title.into()),
+        committee: None,
+        date: Some(date.into()),
+        owners: vec![],
+        officers: vec![],
+        proposal: vec![],
+        decision: points
+            .iter()
+            .enumerate()
+            .map(|(i, t)| saksflyt::record::Point {
+                label: Some(format!("{}.", i + 1)),
+                text: t.to_string(),
+                ..Default::default()
+            })
+            .collect(),
+        references: vec![],
+        attachments: vec![],
+        sections: vec![],
+        archive_ref: None,
+        votes: vec![],
+        at: None,
+    });
+    saksflyt::extract::followup::annotate(&mut r, &saksflyt::config::Register::default());
+    r
+}
+
+#[test]
+fn follow_up_is_per_point_and_a_mention_is_none() {
+    let earlier = case_record(
+        "a.txt",
+        "2025-03-01",
+        3,
+        "Tilskudd",
+        &[
+            "SSU tar saken til orientering.",
+            "SSU ber sekretariatet lage kriterier innen 01.05.2025.",
+            "Tiltakene rapporterer innen 15.10.2026.",
+            "SSU ber AU om å lage en plan.",
+        ],
+    );
+    // Mentions case 3/25 only: no follow-up.
+    let mention = case_record(
+        "b.txt",
+        "2025-06-01",
+        9,
+        "Orientering",
+        &["Viser til sak 3/25. SSU ber AU se sakene i sammenheng."],
+    );
+    let log = log::derive(&[earlier.clone(), mention]);
+    let three: Vec<_> = log.iter().filter(|e| e.case.as_ref().is_some_and(|c| c.seq == 3)).collect();
+    assert_eq!(
+        three.iter().map(|e| e.status).collect::<Vec<_>>(),
+        [LogStatus::Routine, LogStatus::Overdue, LogStatus::Open, LogStatus::Open]
+    );
+    assert!(three.iter().all(|e| e.follow_ups.is_empty()));
+
+    // Follows up point 2 only.
+    let point = case_record(
+        "c.txt",
+        "2025-06-01",
+        10,
+        "Kriterier",
+        &["SSU vedtar kriteriene, jf. vedtak i sak 3/25 punkt 2."],
+    );
+    let log = log::derive(&[earlier.clone(), point]);
+    let three: Vec<_> = log.iter().filter(|e| e.case.as_ref().is_some_and(|c| c.seq == 3)).collect();
+    assert_eq!(
+        three.iter().map(|e| e.status).collect::<Vec<_>>(),
+        [LogStatus::Routine, LogStatus::FollowedUp, LogStatus::Open, LogStatus::Open]
+    );
+    assert_eq!(three[1].reason.as_deref(), Some("SSU vedtar kriteriene, jf. vedtak i sak 3/25 punkt 2."));
+
+    // The whole case is followed up; the point with a future deadline stays open until then.
+    let whole = case_record(
+        "d.txt",
+        "2025-06-01",
+        11,
+        "Oppfølging av sak 3/25 – tilskudd",
+        &["SSU godkjenner rapporten."],
+    );
+    let log = log::derive(&[earlier, whole]);
+    let three: Vec<_> = log.iter().filter(|e| e.case.as_ref().is_some_and(|c| c.seq == 3)).collect();
+    assert_eq!(
+        three.iter().map(|e| e.status).collect::<Vec<_>>(),
+        [LogStatus::Routine, LogStatus::FollowedUp, LogStatus::Open, LogStatus::FollowedUp]
+    );
+    assert_eq!(three[2].follow_ups.len(), 1, "the follow-up is shown, the status waits for the deadline");
+}
+
+#[test]
+fn a_changed_register_or_extractor_makes_documents_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let register = saksflyt::config::Register::default();
+    let mut store = Store::open(&db).unwrap();
+    store.set_register(&register);
+    for r in fixtures() {
+        store.put_record(&r).unwrap();
+    }
+    assert_eq!(store.known_documents().unwrap().len(), 4);
+    // Another register: every document is stale (ingest reads them again).
+    let mut other = register.clone();
+    other.committees[0].names.push("Partnarskapsmøte".into());
+    store.set_register(&other);
+    assert!(store.known_documents().unwrap().is_empty());
+    // Re-extracting gives the same records: nothing changes but the stamp.
+    let before = store.records().unwrap();
+    for r in fixtures() {
+        assert_eq!(store.put_record(&r).unwrap(), PutOutcome::Unchanged);
+    }
+    assert_eq!(store.known_documents().unwrap().len(), 4);
+    assert_eq!(store.records().unwrap(), before);
+    // Another saksflyt: a database stamped by another extractor version is stale too.
+    drop(store);
+    Connection::open(&db).unwrap().execute_batch("UPDATE documents SET extractor = '0.0.0+old'").unwrap();
+    let mut store = Store::open(&db).unwrap();
+    store.set_register(&other);
+    assert!(store.known_documents().unwrap().is_empty());
+}
+
+#[test]
+fn a_version_1_database_is_migrated_and_re_extracted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v1.db");
+    {
+        let c = Connection::open(&db).unwrap();
+        // The version-1 documents table, as an older saksflyt wrote it.
+        c.execute_batch(
+            "CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL,
+             format TEXT NOT NULL, kind TEXT NOT NULL, language TEXT, committee_code TEXT, committee_name TEXT,
+             warnings INTEGER NOT NULL, record_json TEXT NOT NULL);
+             INSERT INTO documents VALUES (1, 'a.docx', 'abc', 'docx', 'other', NULL, NULL, NULL, 0, '{}');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    // Migration 1 → 2 runs only the steps after version 1; the old document has no stamp.
+    let store = Store::open(&db);
+    let store = match store {
+        Ok(s) => s,
+        Err(e) => panic!("migration failed: {e}"),
+    };
+    assert!(store.known_documents().unwrap().is_empty(), "an unstamped document is re-extracted");
+    let v: u32 = Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, saksflyt::store::schema::VERSION);
 }

@@ -43,7 +43,6 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in &a.files {
-        let started = std::time::Instant::now();
         let result = saksflyt::read::load(path, &limits).and_then(|bytes| {
             let doc = read_bytes(path, &bytes, &limits)?;
             Ok((doc, saksflyt::util::sha256_hex(&bytes)))
@@ -52,15 +51,14 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
             Ok((doc, sha256)) => {
                 let source = Source { path: path.display().to_string(), format: doc.format, sha256 };
                 let explain_doc = a.explain.then(|| doc.clone());
-                let record =
-                    match saksflyt::store::ingest::extract_within(doc, source, &register, &limits, started) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            failed = true;
-                            eprintln!("saksflyt: {}: {e}", path.display());
-                            continue;
-                        }
-                    };
+                let record = match saksflyt::store::ingest::extract_within(doc, source, &register, &limits) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("saksflyt: {}: {e}", path.display());
+                        continue;
+                    }
+                };
                 if let Some(doc) = &explain_doc {
                     write!(out, "{}", explain(&record, doc))?;
                     continue;

@@ -7,6 +7,7 @@ mod extract;
 mod ingest;
 mod reports;
 mod run;
+mod wordtpl;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

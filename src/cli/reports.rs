@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use saksflyt::config::Register;
 use saksflyt::record::{LogEntry, Record};
+use saksflyt::render::wordtpl::{self, documents::DocKind};
 use saksflyt::render::{docs, DecisionLogOptions, Lang, ReportInput, StatusOptions, Templates};
 use saksflyt::store::{LogFilter, Store};
 use std::path::{Path, PathBuf};
@@ -52,6 +53,10 @@ pub struct EvaluationArgs {
     /// All FSUs of the register (the default)
     #[arg(long)]
     pub all: bool,
+    /// Also write a form for an FSU without an action plan for the year (an empty form with
+    /// rows for new measures); without it such an FSU is reported and skipped
+    #[arg(long)]
+    pub empty: bool,
     /// Output folder
     #[arg(long)]
     pub out: PathBuf,
@@ -67,6 +72,9 @@ pub struct StatusReportArgs {
     /// Only plans whose title contains this text
     #[arg(long)]
     pub plan: Option<String>,
+    /// Write the report even when nothing matches (it then says there is no data)
+    #[arg(long)]
+    pub empty: bool,
     /// Output file
     #[arg(long)]
     pub out: PathBuf,
@@ -110,6 +118,12 @@ pub enum TemplatesAction {
     Export { dir: PathBuf },
     /// List the built-in template names
     List,
+    /// Check a Word template (.docx with tags) against sample data; list every error
+    Check(super::wordtpl::CheckArgs),
+    /// Fill a Word template (.docx with tags) with the store's data
+    Render(super::wordtpl::RenderArgs),
+    /// Print the data a Word template of --doc is filled with (JSON: the names tags can use)
+    Context(super::wordtpl::ContextArgs),
 }
 
 /// Reads records from JSON Lines.
@@ -229,6 +243,27 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
         }
         None => input.register.fsus().map(|d| d.code.clone()).collect(),
     };
+    if !saksflyt::render::data::year_has_data(&input.records, a.year) {
+        eprintln!(
+            "saksflyt: no data for {}: no meeting, case or action plan in the store covers that year",
+            a.year
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let with_plans = docs::fsus_with_plans(&input, a.year);
+    let (codes, without): (Vec<String>, Vec<String>) =
+        codes.into_iter().partition(|c| a.empty || with_plans.contains(c));
+    if !without.is_empty() {
+        eprintln!(
+            "saksflyt: no action plan for {} in {}: {} (use --empty to write empty forms)",
+            if without.len() == 1 { "this FSU" } else { "these FSUs" },
+            a.year,
+            without.join(", ")
+        );
+    }
+    if codes.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
     for code in codes {
         let doc = docs::evaluation(&t, &input, a.year, &code)?;
@@ -240,7 +275,20 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
 pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common)?;
-    let doc = docs::status_report(&t, &input, &StatusOptions { committee: a.committee, plan: a.plan })?;
+    let opts = StatusOptions { committee: a.committee, plan: a.plan };
+    let ctx = saksflyt::render::data::status_report(&input, &opts);
+    if ctx.plans.is_empty() && ctx.open.is_empty() && !a.empty {
+        eprintln!(
+            "saksflyt: no data: no action plan or open decision point matches{}{} (use --empty to write the report anyway)",
+            opts.committee.as_deref().map(|c| format!(" committee {c:?}")).unwrap_or_default(),
+            opts.plan.as_deref().map(|p| format!(" plan {p:?}")).unwrap_or_default(),
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::StatusReport) {
+        Some(path) => wordtpl::builtin::status_report(&path, &input, &opts)?,
+        None => docs::status_report(&t, &input, &opts)?,
+    };
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -248,7 +296,11 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
 pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common)?;
-    let doc = docs::decision_log(&t, &input, &DecisionLogOptions { committee: a.committee, open: a.open })?;
+    let opts = DecisionLogOptions { committee: a.committee, open: a.open };
+    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::DecisionLog) {
+        Some(path) => wordtpl::builtin::decision_log(&path, &input, &opts)?,
+        None => docs::decision_log(&t, &input, &opts)?,
+    };
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -256,6 +308,13 @@ pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
 pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common)?;
+    if !saksflyt::render::data::year_has_data(&input.records, a.year) {
+        eprintln!(
+            "saksflyt: no data for {}: no meeting, case or action plan in the store covers that year",
+            a.year
+        );
+        return Ok(ExitCode::from(1));
+    }
     let doc = docs::annual_report(&t, &input, a.year)?;
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
@@ -267,12 +326,21 @@ pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
             for p in saksflyt::render::templates::export(&dir)? {
                 println!("{}", p.display());
             }
+            for p in wordtpl::builtin::export(&dir)? {
+                println!("{}", p.display());
+            }
         }
         TemplatesAction::List => {
             for (name, _) in saksflyt::render::templates::BUILTIN {
                 println!("{name}");
             }
+            for (_, name, _) in wordtpl::builtin::BUILTIN {
+                println!("{name}");
+            }
         }
+        TemplatesAction::Check(c) => return super::wordtpl::check(c),
+        TemplatesAction::Render(r) => return super::wordtpl::render(r),
+        TemplatesAction::Context(c) => return super::wordtpl::context(c),
     }
     Ok(ExitCode::SUCCESS)
 }

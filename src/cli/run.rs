@@ -36,6 +36,9 @@ pub struct RunArgs {
     /// Print only failures
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write evaluation forms for FSUs without an action plan for the year (empty forms)
+    #[arg(long)]
+    pub empty_forms: bool,
 }
 
 fn parse_lang(s: &str) -> Result<saksflyt::render::Lang, String> {
@@ -88,8 +91,27 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         config: a.config.clone(),
     };
     let templates = templates_of(&common)?;
+    if let Some(year) = a.year.filter(|y| !data::year_has_data(&input.records, *y)) {
+        eprintln!(
+            "saksflyt: no data for {year}: no meeting, case or action plan in the papers covers that year"
+        );
+        return Ok(ExitCode::from(1));
+    }
     let documents = match a.year.or_else(|| data::latest_year(&input.records)) {
-        Some(year) => docs::all(&templates, &input, year)?,
+        Some(year) => {
+            if !a.empty_forms && !a.quiet {
+                let with: Vec<String> = docs::fsus_with_plans(&input, year);
+                let without: Vec<String> =
+                    input.register.fsus().map(|d| d.code.clone()).filter(|c| !with.contains(c)).collect();
+                if !without.is_empty() {
+                    eprintln!(
+                        "saksflyt: no evaluation form for {} (no action plan for {year}; --empty-forms writes empty ones)",
+                        without.join(", ")
+                    );
+                }
+            }
+            docs::all(&templates, &input, year, a.empty_forms)?
+        }
         None => {
             eprintln!("saksflyt: warning: no dated records; evaluation templates and annual report skipped");
             vec![
@@ -98,6 +120,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             ]
         }
     };
+    let mut documents = documents;
+    super::wordtpl::replace_from_word_templates(a.templates.as_deref(), &input, &mut documents)?;
     for doc in &documents {
         let path = a.out.join(&doc.file_name);
         if a.quiet {
@@ -108,15 +132,17 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if !a.quiet {
+        let papers = saksflyt::store::derive::papers(&input.records).len();
         let c = &summary.store;
         println!(
-            "documents: {} read, {} unchanged, {} unsupported, {} failed; store {}: {} documents, {} cases, {} decision points, {} plans; {} files written in {:.2} s",
+            "documents: {} read, {} unchanged, {} unsupported, {} failed; store {}: {} documents ({} papers: the same paper in several formats counts once), {} cases, {} decision points, {} plans; {} files written in {:.2} s",
             summary.read,
             summary.unchanged,
             summary.unsupported,
             summary.failed,
             db.display(),
             c.documents,
+            papers,
             c.cases,
             c.decision_points,
             c.plans,

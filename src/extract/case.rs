@@ -268,21 +268,24 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
 /// occurrence with the most proposal, decision and votes is kept, at its own place.
 fn dedupe(cases: Vec<Case>) -> Vec<Case> {
     // content that only the case itself has; a tie goes to the later occurrence (a meeting's
-    // case list comes before the cases)
+    // case list comes before the cases). One pass with a map: linear in the number of cases.
     let weight = |c: &Case| c.proposal.len() + c.decision.len() + c.votes.len();
-    let key = |c: &Case| c.number.as_ref().map(CaseNum::key);
-    let mut keep = vec![true; cases.len()];
-    for (i, c) in cases.iter().enumerate() {
-        let Some(k) = key(c) else { continue };
-        let best = cases
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| key(d).as_ref() == Some(&k))
-            .max_by_key(|(j, d)| (weight(d), *j))
-            .map(|(j, _)| j);
-        keep[i] = best == Some(i);
+    let mut best: std::collections::BTreeMap<String, (usize, usize)> = std::collections::BTreeMap::new();
+    for (j, c) in cases.iter().enumerate() {
+        if let Some(k) = c.number.as_ref().map(CaseNum::key) {
+            let w = (weight(c), j);
+            let e = best.entry(k).or_insert(w);
+            if w > *e {
+                *e = w;
+            }
+        }
     }
-    cases.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
+    cases
+        .into_iter()
+        .enumerate()
+        .filter(|(j, c)| c.number.as_ref().is_none_or(|n| best.get(&n.key()).is_some_and(|(_, b)| b == j)))
+        .map(|(_, c)| c)
+        .collect()
 }
 
 fn one(
@@ -630,6 +633,7 @@ fn points(content: &[&Line]) -> Vec<Point> {
             children: Vec::new(),
             lead_in: false,
             at: l.at,
+            ..Point::default()
         };
         stack.push(Open { depth, kind, label, point });
     }
@@ -666,6 +670,7 @@ fn announce_placeholders(points: &mut [Point]) {
                     children: Vec::new(),
                     lead_in: false,
                     at: p.at,
+                    ..Point::default()
                 });
             }
         } else {

@@ -14,6 +14,8 @@ pub mod case;
 pub mod casenum;
 pub mod committee;
 pub mod dates;
+pub mod followup;
+pub mod form;
 pub mod kind;
 pub mod meeting;
 pub mod minutes;
@@ -332,6 +334,8 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     r.agenda = agenda;
     r.cases = cases;
     r.plans = plans;
+    followup::annotate(&mut r, register);
+    form::apply(&flat, &mut r);
     r
 }
 

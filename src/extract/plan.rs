@@ -132,14 +132,15 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
                 goal,
                 measure,
                 status,
-                status_text,
+                status_text: status_text.filter(|t| !tables::only_names_status(t)),
                 responsible: text_of(row, c.responsible),
                 deadline: text_of(row, c.deadline),
                 at: table_at,
+                ..PlanItem::default()
             });
         }
         let period = period(&title).or_else(|| period(&title0));
-        plans.push(Plan { title, period, owner: None, items });
+        plans.push(Plan { title, period, owner: None, items, ..Plan::default() });
     }
     let has_plan_word = |t: &str| {
         let lower = t.to_lowercase();
@@ -167,7 +168,55 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
             }
         }
     }
+    for p in &mut plans {
+        for it in &mut p.items {
+            it.smart_hint = Some(smart_hint(it));
+        }
+    }
     (plans, used)
+}
+
+/// Fewest words of a measure that is specific.
+const SMART_SPECIFIC_MIN_WORDS: usize = 5;
+
+/// The first, heuristic SMART assessment of a measure, `[S, M, A, R, T]`:
+/// - specific: at least [`SMART_SPECIFIC_MIN_WORDS`] words;
+/// - measurable: a number, a percentage or a counting word (lexicon `smart_measurable`);
+/// - achievable: someone is named responsible;
+/// - relevant: the measure sits under a goal;
+/// - time-bound: a deadline, or the text names a year, a date, a month or a time word (lexicon
+///   `smart_time`, `months`).
+pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
+    static YEAR_OR_DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.").expect("valid regex"));
+    let words = |t: &str| -> Vec<String> {
+        t.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let measure = words(&item.measure);
+    let text = format!("{} {}", item.measure, item.status_text.as_deref().unwrap_or_default());
+    let all = words(&text);
+    let has = |ws: &[String], concept: &str| {
+        let forms = lexicon::forms(concept);
+        let joined = format!(" {} ", ws.join(" "));
+        forms.iter().any(|f| joined.contains(&format!(" {f} ")))
+    };
+    let measurable = item.measure.contains(|c: char| c.is_ascii_digit() || c == '%')
+        || has(&measure, lc::SMART_MEASURABLE);
+    let time = item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty())
+        || YEAR_OR_DATE.is_match(&text)
+        || has(&all, lc::SMART_TIME)
+        || has(&all, lc::MONTHS);
+    [
+        measure.len() >= SMART_SPECIFIC_MIN_WORDS,
+        measurable,
+        item.responsible.as_deref().is_some_and(|r| !r.trim().is_empty()),
+        item.goal.as_deref().is_some_and(|g| !g.trim().is_empty()),
+        time,
+    ]
 }
 
 /// Fewest measures for a plan written as headings and bullets inside a case paper.
@@ -195,6 +244,7 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
                         responsible: None,
                         deadline: None,
                         at: l.at,
+                        ..PlanItem::default()
                     });
                 }
             }
@@ -202,12 +252,63 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
             goal = Some(l.text.trim_end_matches(':').to_string());
         }
     }
-    (!items.is_empty()).then(|| Plan { title: title.to_string(), period: period(title), owner: None, items })
+    (!items.is_empty()).then(|| Plan {
+        title: title.to_string(),
+        period: period(title),
+        owner: None,
+        items,
+        ..Plan::default()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smart_hints() {
+        let item = |measure: &str, goal: Option<&str>, resp: Option<&str>, deadline: Option<&str>| PlanItem {
+            goal: goal.map(str::to_string),
+            measure: measure.to_string(),
+            responsible: resp.map(str::to_string),
+            deadline: deadline.map(str::to_string),
+            ..PlanItem::default()
+        };
+        let cases: &[(PlanItem, [bool; 5])] = &[
+            (
+                item(
+                    "Etablere felles rutine for utskrivning innen juni 2025",
+                    Some("Mål"),
+                    Some("LSU"),
+                    None,
+                ),
+                [true; 5],
+            ),
+            (item("Bedre samarbeid", None, None, None), [false; 5]),
+            (
+                item("Øke andel pasienter med plan", None, None, Some("2025-06-01")),
+                [true, true, false, false, true],
+            ),
+            // nynorsk words
+            (
+                item("Auke talet på kommunar med felles rutine innan hausten", None, None, None),
+                [true, false, false, false, true],
+            ),
+            (
+                item("Halvere ventetida for alle pasientar", None, None, None),
+                [true, true, false, false, false],
+            ),
+            // must not: a year inside a longer number, a count word inside another word
+            (item("Ring 12020304 ved behov", None, None, None), [false, true, false, false, false]),
+            (
+                item("Delta i allemannsretten-prosjektet i kommunen", None, None, None),
+                [true, false, false, false, false],
+            ),
+        ];
+        for (it, want) in cases {
+            assert_eq!(smart_hint(it), *want, "{}", it.measure);
+        }
+    }
 
     #[test]
     fn periods() {

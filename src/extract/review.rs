@@ -122,6 +122,7 @@ mod tests {
                 children: vec![],
                 lead_in: false,
                 at: None,
+                ..Point::default()
             }]
         };
         Case {

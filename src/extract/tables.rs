@@ -3,6 +3,7 @@
 //! (`grønn`/`gul`/`rød`, `måloppnåelse`/`delvis`/`ikke gjennomført`) or symbols (🟢🟡🔴).
 
 use super::dates;
+use crate::lexicon::{self, c as lc};
 use crate::model::{Cell, Table};
 use crate::record::{RecordTable, Status, TableCell};
 use regex::Regex;
@@ -77,28 +78,27 @@ pub fn status_from_text(text: &str) -> Option<Status> {
         return Some(Status::Red);
     }
     let first = t.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
-    match first {
-        "grønn" | "grøn" | "green" | "gjennomført" | "ferdig" | "fullført" | "oppnådd" => {
-            return Some(Status::Green)
-        }
-        "gul" | "yellow" | "delvis" | "pågår" | "pågåande" | "igangsatt" => return Some(Status::Yellow),
-        "rød" | "raud" | "red" => return Some(Status::Red),
-        _ => {}
-    }
-    if t.starts_with("ikke gjennomført")
-        || t.starts_with("ikkje gjennomført")
-        || t.starts_with("ikke startet")
-        || t.starts_with("ikkje starta")
-    {
+    let starts = |concept: &str| lexicon::forms(concept).iter().any(|f| t.starts_with(f.as_str()));
+    if starts(lc::STATUS_RED_PHRASE) {
         return Some(Status::Red);
     }
-    if t.starts_with("delvis") {
-        return Some(Status::Yellow);
-    }
-    if t.starts_with("måloppnåelse") || t.starts_with("måloppnåing") {
+    if lexicon::is(lc::STATUS_GREEN, first) || starts(lc::STATUS_GREEN_PHRASE) {
         return Some(Status::Green);
     }
+    if lexicon::is(lc::STATUS_YELLOW, first) {
+        return Some(Status::Yellow);
+    }
+    if lexicon::is(lc::STATUS_RED, first) {
+        return Some(Status::Red);
+    }
     None
+}
+
+/// A status text that only names its colour (`Grønn.`, `raud`): it says nothing the status does
+/// not.
+pub fn only_names_status(text: &str) -> bool {
+    let t = text.trim().trim_end_matches('.').trim();
+    t.is_empty() || lexicon::is(lc::STATUS_COLOUR, t)
 }
 
 /// One typed cell.
@@ -142,7 +142,7 @@ pub fn record_table(t: &Table, caption: Option<String>) -> RecordTable {
             .collect::<Vec<_>>()
     });
     let header = rows.next().unwrap_or_default();
-    RecordTable { caption, header, rows: rows.collect() }
+    RecordTable { caption, header, rows: rows.collect(), ..RecordTable::default() }
 }
 
 #[cfg(test)]

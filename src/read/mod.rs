@@ -66,7 +66,7 @@ impl Default for Limits {
             max_unzipped_bytes: 128 * 1024 * 1024,
             max_part_bytes: 32 * 1024 * 1024,
             max_pages: 2000,
-            max_millis: 30_000,
+            max_millis: if cfg!(debug_assertions) { 120_000 } else { 30_000 },
             max_text_file_bytes: 32 * 1024 * 1024,
             max_xml_nodes: 1_000_000,
             max_blocks: 200_000,

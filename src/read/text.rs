@@ -277,10 +277,10 @@ struct Parser {
     doc: Document,
     /// Indentation widths of the open list levels.
     indents: Vec<usize>,
-    /// The list item just read (cleared by anything else).
-    last_item: Option<LastItem>,
     /// Blocks made so far (table cells included), for the budget.
     nodes: u64,
+    /// The list item just read (cleared by anything else).
+    last_item: Option<LastItem>,
 }
 
 struct LastItem {
@@ -940,6 +940,43 @@ mod tests {
         assert!(t.emphasis[0].bold && t.emphasis[0].start == 11 && t.emphasis[0].end == 22);
         assert!(t.emphasis[1].italic);
         assert_eq!(inline("5 * 3 = 15").text, "5 * 3 = 15");
+    }
+
+    /// The indexed closer/link lookups give what a rescan gives (the forms the old scanner
+    /// handled), and the shapes that made it quadratic come out as plain text.
+    #[test]
+    fn inline_lookups_match_the_scanning_rules() {
+        let t = inline("**foo*");
+        assert_eq!(t.text, "*foo");
+        assert!(t.emphasis.len() == 1 && t.emphasis[0].italic && t.emphasis[0].start == 1);
+        let t = inline("***både*** og [lenke](http://x) og \\*ikke\\*");
+        assert_eq!(t.text, "både og lenke og *ikke*");
+        assert!(t.emphasis.iter().any(|e| e.bold) && t.emphasis.iter().any(|e| e.italic));
+        assert_eq!(inline("[a\\]b](u)").text, "a]b");
+        assert_eq!(inline("[ikke lenke] (u)").text, "[ikke lenke] (u)");
+        let stars = "*".repeat(10_000);
+        assert_eq!(inline(&stars).text, stars);
+        let brackets = format!("{}{}", "[".repeat(5_000), "](".repeat(2_500));
+        assert_eq!(inline(&brackets).text.chars().count(), brackets.chars().count());
+        assert_eq!(inline(&"*a ".repeat(1000)).text.matches('a').count(), 1000);
+    }
+
+    #[test]
+    fn budget_and_indentation_shapes() {
+        // leading tabs are indentation, not table cells
+        let doc = parse("- en\n\t- to\n\t\t- tre\n");
+        assert_eq!(texts(&doc), vec!["li0 - en", "li1 - to", "li2 - tre"]);
+        // a row of many cells keeps MAX_CELLS, the rest joined into the last
+        let row = format!("a{}\n", "\tb".repeat(200));
+        let Some(Block::Table(t)) = parse(&row).blocks.first().cloned() else { panic!("no table") };
+        assert_eq!(t.rows[0].cells.len(), MAX_CELLS);
+        // over the block budget: refused with the limit named
+        let limits = Limits { max_blocks: 10, ..Limits::default() };
+        let e = parse_within(&"avsnitt\n\n".repeat(50), &limits, Instant::now()).unwrap_err();
+        assert!(matches!(e, ReadError::Budget(ref m) if m.contains("10 blocks")), "{e}");
+        // a text file over the plain-text size limit
+        let limits = Limits { max_text_file_bytes: 10, ..Limits::default() };
+        assert!(matches!(read(b"mer enn ti bytes", &limits), Err(ReadError::Budget(_))));
     }
 
     #[test]

@@ -2,22 +2,15 @@
 //! Pure functions of the input (sorted with stable keys, no clock). Words are the templates'
 //! business; this module delivers facts (counts, dates, statuses as `green`/`yellow`/`red`).
 //!
-//! First SMART assessment of a measure ([`smart`]) — a heuristic, marked as such in the document:
-//! - **Spesifikt**: the measure text has at least five words;
-//! - **Målbart**: it contains a number, a percentage or a counting word (`antall`, `andel`,
-//!   `prosent`, `alle`, `minst` …);
-//! - **Oppnåelig**: someone is named responsible;
-//! - **Relevant**: the measure sits under a goal of the plan;
-//! - **Tidsbestemt**: a deadline is given or the text names a year, a date, a month, a quarter
-//!   or a period word (`innen`, `innan`, `årlig`, `årleg`, `kvartal`).
+//! The SMART boxes show the committee's own assessment from a filled evaluation form, else the
+//! first heuristic hint made at extraction (`PlanItem::smart_hint`, `extract::plan::smart_hint`).
 
 use super::ReportInput;
 use crate::config::{CommitteeKind, Register};
-use crate::record::{Committee, LogEntry, LogStatus, Plan, PlanItem, Point, PointKind, Record, Status};
-use regex::Regex;
+use crate::record::{Committee, LogEntry, LogStatus, Point, PointKind, Record, Status};
+use crate::store::derive::{self, CurrentPlan};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 /// Filters of the status report.
 #[derive(Debug, Clone, Default)]
@@ -43,34 +36,6 @@ pub struct Smart {
     pub achievable: bool,
     pub relevant: bool,
     pub time_bound: bool,
-}
-
-/// A compiled pattern (the patterns are constants; a failure to compile matches nothing).
-fn re(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
-    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
-}
-
-/// The first heuristic SMART assessment (see the module doc).
-pub fn smart(item: &PlanItem) -> Smart {
-    static MEASURABLE: OnceLock<Option<Regex>> = OnceLock::new();
-    static TIME: OnceLock<Option<Regex>> = OnceLock::new();
-    let text = format!("{} {}", item.measure, item.status_text.as_deref().unwrap_or_default());
-    let measurable = re(
-        &MEASURABLE,
-        r"(?i)\d|%|\b(antall|antal|tal på|andel|prosent|alle|samtlige|minst|maks|maksimalt|halvere|doble)\b",
-    );
-    let time = re(
-        &TIME,
-        r"(?i)\b(19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.|\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|innen|innan|årlig|årleg|kvartal|halvår|tertial|Q[1-4])\b",
-    );
-    Smart {
-        specific: item.measure.split_whitespace().count() >= 5,
-        measurable: measurable.is_some_and(|r| r.is_match(&item.measure)),
-        achievable: item.responsible.as_deref().is_some_and(|r| !r.trim().is_empty()),
-        relevant: item.goal.as_deref().is_some_and(|g| !g.trim().is_empty()),
-        time_bound: item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty())
-            || time.is_some_and(|r| r.is_match(&text)),
-    }
 }
 
 /// The display name of a committee: the register's name for a known code, else as written.
@@ -136,6 +101,14 @@ pub struct ItemCtx {
     pub responsible: Option<String>,
     pub deadline: Option<String>,
     pub smart: Smart,
+    /// The plan's comment column, or the comment of a later evaluation form.
+    pub comment: Option<String>,
+    /// `continue`, `adjust` or `end` from an evaluation form.
+    pub decision: Option<String>,
+    /// `YYYY-MM-DD`: when the status was assessed.
+    pub assessed: Option<String>,
+    /// Position of the item in its plan (form controls are tagged with it).
+    pub index: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,7 +124,11 @@ pub struct PlanCtx {
     pub owner: Option<String>,
     pub period: Option<String>,
     pub date: Option<String>,
+    /// `YYYY-MM-DD`: the plan's status date (`Status per …`), or the newest evaluation form's.
+    pub status_date: Option<String>,
     pub source: String,
+    /// Evaluation forms laid over the plan (source paths).
+    pub forms: Vec<String>,
     pub goals: Vec<GoalCtx>,
     pub counts: Counts,
 }
@@ -188,28 +165,30 @@ impl Counts {
 pub struct AreaCtx {
     pub name: String,
     pub counts: Counts,
+    /// `YYYY-MM-DD`: the status date of the area's plan, when one area is one plan.
+    pub status_date: Option<String>,
 }
 
-/// A comment that only repeats the colour (`grønn`, `Gul`, `raud`) adds nothing.
-fn is_status_word(t: &str) -> bool {
-    matches!(
-        t.trim().trim_end_matches('.').to_lowercase().as_str(),
-        "grønn" | "grøn" | "gul" | "rød" | "raud" | "green" | "yellow" | "red" | ""
-    )
-}
-
-fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
+fn plan_ctx(register: &Register, cp: &CurrentPlan) -> PlanCtx {
+    let p = &cp.plan;
     let mut goals: Vec<GoalCtx> = Vec::new();
     let mut counts = Counts::default();
-    for it in &p.items {
+    for (index, it) in p.items.iter().enumerate() {
         counts.add(it.status);
+        // the committee's own assessment (a filled evaluation form), else extraction's first hint
+        let [s, m, a, r, t] = it.smart.or(it.smart_hint).unwrap_or_default();
+        let sm = Smart { specific: s, measurable: m, achievable: a, relevant: r, time_bound: t };
         let item = ItemCtx {
             measure: it.measure.clone(),
             status: it.status,
-            status_text: it.status_text.clone().filter(|t| !is_status_word(t)),
+            status_text: it.status_text.clone(),
             responsible: it.responsible.clone(),
             deadline: it.deadline.clone(),
-            smart: smart(it),
+            smart: sm,
+            comment: it.comment.clone(),
+            decision: it.decision.clone(),
+            assessed: it.assessed.clone(),
+            index,
         };
         match goals.last_mut() {
             Some(g) if g.goal == it.goal => g.items.push(item),
@@ -218,7 +197,7 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
     }
     PlanCtx {
         title: p.title.clone(),
-        committee: committee_name(register, r.committee.as_ref()),
+        committee: committee_name(register, cp.committee.as_ref()),
         owner: p.owner.clone(),
         period: p.period.map(|pd| {
             if pd.from == pd.to {
@@ -227,85 +206,28 @@ fn plan_ctx(register: &Register, r: &Record, p: &Plan) -> PlanCtx {
                 format!("{}–{}", pd.from, pd.to)
             }
         }),
-        date: record_date(r),
-        source: r.source.path.clone(),
+        date: cp.date.clone(),
+        status_date: p.status_date.clone(),
+        source: cp.source.clone(),
+        forms: cp.forms.clone(),
         goals,
         counts,
     }
 }
 
-/// How complete a copy of a plan is: DOCX before text before PDF (the same paper is often
-/// kept in several formats, and PDF extraction loses the most).
-fn format_rank(r: &Record) -> u8 {
-    match r.source.format {
-        crate::model::Format::Docx => 0,
-        crate::model::Format::Text => 1,
-        crate::model::Format::Pdf => 2,
-    }
-}
-
-fn measure_key(m: &str) -> String {
-    m.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-/// Whether two plans are copies of one another: same title, or more than half of the smaller
-/// plan's measures appear in the other.
-fn same_plan(a: &Plan, b: &Plan) -> bool {
-    if a.title.trim().eq_ignore_ascii_case(b.title.trim()) {
-        return true;
-    }
-    let ka: BTreeSet<String> =
-        a.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
-    let kb: BTreeSet<String> =
-        b.items.iter().map(|i| measure_key(&i.measure)).filter(|k| !k.is_empty()).collect();
-    let small = ka.len().min(kb.len());
-    small > 0 && ka.intersection(&kb).count() * 2 > small
-}
-
-/// Current plans, in register order: per committee, the newest version of each plan; of copies
-/// of one plan (same title or mostly the same measures) the most complete one.
-fn current_plans<'a>(register: &Register, records: &'a [Record]) -> Vec<(&'a Record, &'a Plan)> {
-    let mut all: Vec<(&Record, &Plan)> =
-        records.iter().flat_map(|r| r.plans.iter().map(move |p| (r, p))).collect();
-    // Best first: newest, then the most measures, then the best format, then by path.
-    all.sort_by(|(ra, pa), (rb, pb)| {
+/// Current plans ([`crate::store::derive::current_plans`]) in register order.
+fn current_plans(register: &Register, records: &[Record]) -> Vec<CurrentPlan> {
+    let mut kept = derive::current_plans(records);
+    kept.sort_by(|a, b| {
         (
-            record_date(rb),
-            pb.period.map(|x| x.to),
-            pb.items.len(),
-            format_rank(ra),
-            &ra.source.path,
-            &pa.title,
+            committee_rank(register, a.committee.as_ref()),
+            committee_name(register, a.committee.as_ref()),
+            a.plan.title.to_lowercase(),
         )
             .cmp(&(
-                record_date(ra),
-                pa.period.map(|x| x.to),
-                pa.items.len(),
-                format_rank(rb),
-                &rb.source.path,
-                &pb.title,
-            ))
-    });
-    let mut kept: Vec<(&Record, &Plan)> = Vec::new();
-    for (r, p) in all {
-        let committee = committee_name(register, r.committee.as_ref());
-        let dup = kept
-            .iter()
-            .any(|(kr, kp)| committee_name(register, kr.committee.as_ref()) == committee && same_plan(kp, p));
-        if !dup {
-            kept.push((r, p));
-        }
-    }
-    kept.sort_by(|(ra, pa), (rb, pb)| {
-        (
-            committee_rank(register, ra.committee.as_ref()),
-            committee_name(register, ra.committee.as_ref()),
-            pa.title.to_lowercase(),
-        )
-            .cmp(&(
-                committee_rank(register, rb.committee.as_ref()),
-                committee_name(register, rb.committee.as_ref()),
-                pb.title.to_lowercase(),
+                committee_rank(register, b.committee.as_ref()),
+                committee_name(register, b.committee.as_ref()),
+                b.plan.title.to_lowercase(),
             ))
     });
     kept
@@ -313,23 +235,41 @@ fn current_plans<'a>(register: &Register, records: &'a [Record]) -> Vec<(&'a Rec
 
 /// The current action plan of one FSU: the newest plan from a record of that committee (or,
 /// for records without a committee, a plan whose owner or title names it).
-fn fsu_plan<'a>(register: &Register, records: &'a [Record], code: &str) -> Option<(&'a Record, &'a Plan)> {
+/// A plan that speaks for `year`: its period covers the year, or (without a period) its record
+/// is dated in the year.
+fn plan_in_year(cp: &CurrentPlan, year: i32) -> bool {
+    match cp.plan.period {
+        Some(p) => p.from <= year && year <= p.to,
+        None => in_year(cp.date.as_deref(), year),
+    }
+}
+
+/// The plan of FSU `code` for `year` ([`fsu_plan`] restricted to plans covering the year).
+pub fn fsu_plan_for_year(
+    register: &Register,
+    records: &[Record],
+    code: &str,
+    year: i32,
+) -> Option<CurrentPlan> {
+    fsu_plan(register, records, code).filter(|cp| plan_in_year(cp, year))
+}
+
+fn fsu_plan(register: &Register, records: &[Record], code: &str) -> Option<CurrentPlan> {
     let def = register.by_code(code)?;
     let mut names: Vec<String> = def.names.iter().map(|n| n.to_lowercase()).collect();
     names.push(def.name.to_lowercase());
     current_plans(register, records)
         .into_iter()
-        .filter(|(r, p)| match &r.committee {
+        .filter(|cp| match &cp.committee {
             Some(c) => c.code.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(code)),
             None => {
-                let hay = format!("{} {}", p.owner.as_deref().unwrap_or_default(), p.title).to_lowercase();
+                let hay = format!("{} {}", cp.plan.owner.as_deref().unwrap_or_default(), cp.plan.title)
+                    .to_lowercase();
                 names.iter().any(|n| hay.contains(n.as_str()))
             }
         })
         .max_by(|a, b| {
-            let key = |(r, p): &(&Record, &Plan)| {
-                (record_date(r), p.period.map(|x| x.to), p.items.len(), std::cmp::Reverse(format_rank(r)))
-            };
+            let key = |cp: &CurrentPlan| (cp.date.clone(), cp.plan.period.map(|x| x.to), cp.plan.items.len());
             key(a).cmp(&key(b))
         })
 }
@@ -343,9 +283,14 @@ pub struct LogCtx {
     pub proposal: bool,
     pub label: Option<String>,
     pub text: String,
+    /// The point's own text (its first line), shown above `sub_points` as a nested list.
+    pub head: String,
+    pub sub_points: Vec<Point>,
     pub responsible: Option<String>,
     pub deadline: Option<String>,
     pub status: &'static str,
+    /// Why the point has its status: the referring sentence of a follow-up.
+    pub reason: Option<String>,
     pub follow_ups: Vec<FollowCtx>,
 }
 
@@ -355,6 +300,8 @@ pub struct FollowCtx {
     pub title: Option<String>,
     pub date: Option<String>,
     pub committee: Option<String>,
+    /// The sentence that follows up the point.
+    pub context: String,
 }
 
 fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
@@ -366,9 +313,12 @@ fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
         proposal: e.kind == PointKind::Proposal,
         label: e.label.clone(),
         text: e.text.clone(),
+        head: e.text.lines().next().unwrap_or("").to_string(),
+        sub_points: real_points(&e.sub_points),
         responsible: e.responsible.clone(),
         deadline: e.deadline.clone(),
         status: e.status.as_str(),
+        reason: e.reason.clone(),
         follow_ups: e
             .follow_ups
             .iter()
@@ -377,6 +327,7 @@ fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
                 title: f.title.clone(),
                 date: f.date.clone(),
                 committee: committee_name(register, f.committee.as_ref()),
+                context: f.context.clone(),
             })
             .collect(),
     }
@@ -399,6 +350,19 @@ fn sorted_log<'a>(register: &Register, log: &'a [LogEntry]) -> Vec<&'a LogEntry>
         ))
     });
     v
+}
+
+/// The register with the display names of the document's language (`name_nn` in nynorsk).
+fn localized(input: &ReportInput) -> Register {
+    let mut reg = input.register.clone();
+    if input.lang == super::Lang::Nn {
+        for c in &mut reg.committees {
+            if let Some(nn) = c.name_nn.clone() {
+                c.name = nn;
+            }
+        }
+    }
+    reg
 }
 
 /// Common fields of every document.
@@ -432,9 +396,10 @@ pub struct EvaluationCtx {
 }
 
 pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<EvaluationCtx> {
-    let def = input.register.by_code(code)?;
-    let plan =
-        fsu_plan(&input.register, &input.records, &def.code).map(|(r, p)| plan_ctx(&input.register, r, p));
+    let localized = localized(input);
+    let reg = &localized;
+    let def = reg.by_code(code)?;
+    let plan = fsu_plan_for_year(reg, &input.records, &def.code, year).map(|cp| plan_ctx(reg, &cp));
     let created = newest_date(&input.records, None).or_else(|| Some(format!("{year:04}-09-01")));
     Some(EvaluationCtx {
         common: common(input, created),
@@ -473,7 +438,9 @@ fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
             let name = p.committee.clone().or_else(|| p.owner.clone()).unwrap_or_else(|| p.title.clone());
             match areas.iter_mut().find(|a| a.name == name) {
                 Some(a) => a.counts.merge(&p.counts),
-                None => areas.push(AreaCtx { name, counts: p.counts.clone() }),
+                None => {
+                    areas.push(AreaCtx { name, counts: p.counts.clone(), status_date: p.status_date.clone() })
+                }
             }
         } else {
             for g in &p.goals {
@@ -484,7 +451,7 @@ fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
                 }
                 match areas.iter_mut().find(|a| a.name == name) {
                     Some(a) => a.counts.merge(&c),
-                    None => areas.push(AreaCtx { name, counts: c }),
+                    None => areas.push(AreaCtx { name, counts: c, status_date: p.status_date.clone() }),
                 }
             }
         }
@@ -493,19 +460,22 @@ fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
 }
 
 pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
-    let reg = &input.register;
+    let localized = localized(input);
+    let reg = &localized;
     let plans: Vec<PlanCtx> = current_plans(reg, &input.records)
-        .into_iter()
-        .filter(|(r, p)| {
+        .iter()
+        .filter(|cp| {
             opts.committee.as_deref().is_none_or(|c| {
-                matches_committee(reg, r.committee.as_ref(), c)
-                    || p.owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&c.to_lowercase()))
+                matches_committee(reg, cp.committee.as_ref(), c)
+                    || cp.plan.owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&c.to_lowercase()))
             })
         })
-        .filter(|(_, p)| {
-            opts.plan.as_deref().is_none_or(|t| p.title.to_lowercase().contains(&t.trim().to_lowercase()))
+        .filter(|cp| {
+            opts.plan
+                .as_deref()
+                .is_none_or(|t| cp.plan.title.to_lowercase().contains(&t.trim().to_lowercase()))
         })
-        .map(|(r, p)| plan_ctx(reg, r, p))
+        .map(|cp| plan_ctx(reg, cp))
         .collect();
     let (area_kind, areas) = areas_of(&plans);
     let mut totals = Counts::default();
@@ -518,8 +488,10 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
         .filter(|e| opts.committee.as_deref().is_none_or(|c| matches_committee(reg, e.committee.as_ref(), c)))
         .map(|e| log_ctx(reg, e))
         .collect();
+    // The report speaks for the plans' status date (`Status per …`), not for the newest paper.
+    let as_of = plans.iter().filter_map(|p| p.status_date.clone()).max();
     StatusCtx {
-        common: common(input, newest_date(&input.records, None)),
+        common: common(input, as_of.or_else(|| newest_date(&input.records, None))),
         committee: opts.committee.clone(),
         plan_filter: opts.plan.clone(),
         chart: (totals.total > 0).then(|| "status".to_string()),
@@ -543,7 +515,8 @@ pub struct DecisionLogCtx {
 }
 
 pub fn decision_log(input: &ReportInput, opts: &DecisionLogOptions) -> DecisionLogCtx {
-    let reg = &input.register;
+    let localized = localized(input);
+    let reg = &localized;
     let entries: Vec<LogCtx> = sorted_log(reg, &input.log)
         .into_iter()
         .filter(|e| !opts.open || is_open(e))
@@ -598,8 +571,21 @@ pub struct GrantTable {
     pub rows: Vec<Vec<GrantCell>>,
     /// Per column: the sum when the column holds amounts.
     pub sums: Vec<Option<i64>>,
-    /// The sum of the table's last amount column.
+    /// The sum of the table's last amount column (the source's own sum rows left out).
     pub total: i64,
+    /// The source's own total (its sum row's last amount), when it gives one.
+    pub source_total: Option<i64>,
+    /// Rejected or declined applications: shown, never added to the grant total.
+    pub declined: bool,
+}
+
+/// A grant total that disagrees with the source's own sum row.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct GrantMismatch {
+    pub source: String,
+    pub caption: Option<String>,
+    pub computed: i64,
+    pub stated: i64,
 }
 
 /// Context of `annual-report.xml.j2`.
@@ -617,14 +603,22 @@ pub struct AnnualCtx {
     pub chart: Option<String>,
     pub open: Vec<LogCtx>,
     pub grants: Vec<GrantTable>,
+    /// Granted amounts, each paper counted once, declined applications and sum rows left out.
     pub grants_total: i64,
+    /// Declined applications' amounts (shown apart).
+    pub declined_total: i64,
+    /// Tables whose computed sum differs from the source's sum row.
+    pub grant_mismatches: Vec<GrantMismatch>,
+    /// Whether the year has any data at all (meetings, cases, plans, grants).
+    pub has_data: bool,
 }
 
 /// A committee in register order: (rank, display name).
 type CommitteeKey = (usize, Option<String>);
 
 pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
-    let reg = &input.register;
+    let localized = localized(input);
+    let reg = &localized;
     let end = format!("{year:04}-12-31");
     // Meetings: (committee, date) from meeting dates and case dates.
     let mut meetings: BTreeMap<CommitteeKey, BTreeSet<String>> = BTreeMap::new();
@@ -692,10 +686,14 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     let mut fsu_status = Vec::new();
     let mut status_totals = Counts::default();
     for def in reg.committees.iter().filter(|d| d.kind == CommitteeKind::Fsu) {
-        if let Some((r, p)) = fsu_plan(reg, &input.records, &def.code) {
-            let pc = plan_ctx(reg, r, p);
+        if let Some(cp) = fsu_plan_for_year(reg, &input.records, &def.code, year) {
+            let pc = plan_ctx(reg, &cp);
             status_totals.merge(&pc.counts);
-            fsu_status.push(AreaCtx { name: def.name.clone(), counts: pc.counts });
+            fsu_status.push(AreaCtx {
+                name: def.name.clone(),
+                counts: pc.counts,
+                status_date: pc.status_date,
+            });
         }
     }
     let open = sorted_log(reg, &input.log)
@@ -705,10 +703,11 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         .map(|e| log_ctx(reg, e))
         .collect();
 
-    // Grants: tables with amounts from records dated in the year.
+    // Grants: tables with amounts from papers dated in the year (each paper once).
     let mut grants = Vec::new();
-    for r in &input.records {
-        if !in_year(record_date(r).as_deref(), year) {
+    let mut grant_mismatches = Vec::new();
+    for r in derive::papers(&input.records) {
+        if !in_year(record_date(&r).as_deref(), year) {
             continue;
         }
         for t in &r.tables {
@@ -718,7 +717,10 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
             let ncols =
                 t.rows.iter().map(|row| row.len()).chain(std::iter::once(t.header.len())).max().unwrap_or(0);
             let mut sums: Vec<Option<i64>> = vec![None; ncols];
-            for row in &t.rows {
+            for (ri, row) in t.rows.iter().enumerate() {
+                if t.sum_rows.contains(&ri) {
+                    continue;
+                }
                 for (i, c) in row.iter().enumerate() {
                     if let (Some(n), Some(s)) = (c.nok, sums.get_mut(i)) {
                         *s = Some(s.unwrap_or(0).saturating_add(n));
@@ -726,6 +728,21 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
                 }
             }
             let total = sums.iter().rev().find_map(|s| *s).unwrap_or(0);
+            let source_total = t
+                .sum_rows
+                .iter()
+                .filter_map(|&i| t.rows.get(i))
+                .find_map(|row| row.iter().rev().find_map(|c| c.nok));
+            if let Some(stated) = source_total {
+                if stated != total {
+                    grant_mismatches.push(GrantMismatch {
+                        source: r.source.path.clone(),
+                        caption: t.caption.clone(),
+                        computed: total,
+                        stated,
+                    });
+                }
+            }
             grants.push(GrantTable {
                 caption: t.caption.clone(),
                 committee: committee_name(reg, r.committee.as_ref()),
@@ -733,14 +750,24 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
                 rows: t
                     .rows
                     .iter()
-                    .map(|row| row.iter().map(|c| GrantCell { text: c.text.clone(), nok: c.nok }).collect())
+                    .enumerate()
+                    .filter(|(i, _)| !t.sum_rows.contains(i))
+                    .map(|(_, row)| {
+                        row.iter().map(|c| GrantCell { text: c.text.clone(), nok: c.nok }).collect()
+                    })
                     .collect(),
                 sums,
                 total,
+                source_total,
+                declined: t.declined,
             });
         }
     }
-    let grants_total = grants.iter().map(|g| g.total).fold(0i64, |a, b| a.saturating_add(b));
+    let grants_total =
+        grants.iter().filter(|g| !g.declined).map(|g| g.total).fold(0i64, |a, b| a.saturating_add(b));
+    let declined_total =
+        grants.iter().filter(|g| g.declined).map(|g| g.total).fold(0i64, |a, b| a.saturating_add(b));
+    let has_data = meeting_count > 0 || case_count > 0 || !grants.is_empty();
     let created = newest_date(&input.records, Some(&end)).or(Some(end.clone()));
     AnnualCtx {
         common: common(input, created),
@@ -755,7 +782,22 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         open,
         grants,
         grants_total,
+        declined_total,
+        grant_mismatches,
+        has_data,
     }
+}
+
+/// Whether the data says anything about `year`: a meeting, case or plan status dated in it, a
+/// case numbered in it, or a plan whose period covers it.
+pub fn year_has_data(records: &[Record], year: i32) -> bool {
+    records.iter().any(|r| {
+        in_year(record_date(r).as_deref(), year)
+            || r.cases.iter().any(|c| {
+                c.number.as_ref().is_some_and(|n| n.year as i32 == year) || in_year(c.date.as_deref(), year)
+            })
+            || r.plans.iter().any(|p| p.period.is_some_and(|pd| pd.from <= year && year <= pd.to))
+    })
 }
 
 /// The latest year in the data (meeting and case dates, case numbers), if any.
@@ -768,62 +810,4 @@ pub fn latest_year(records: &[Record]) -> Option<i32> {
         .map(|n| n.year as i32)
         .max();
     dates.max(numbers)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn item(measure: &str, goal: Option<&str>, resp: Option<&str>, deadline: Option<&str>) -> PlanItem {
-        PlanItem {
-            goal: goal.map(str::to_string),
-            measure: measure.to_string(),
-            status: None,
-            status_text: None,
-            responsible: resp.map(str::to_string),
-            deadline: deadline.map(str::to_string),
-            at: None,
-        }
-    }
-
-    #[test]
-    fn smart_heuristics() {
-        let s = smart(&item(
-            "Etablere felles rutine for utskrivning innen juni 2025",
-            Some("Mål"),
-            Some("LSU"),
-            None,
-        ));
-        assert_eq!(
-            s,
-            Smart { specific: true, measurable: true, achievable: true, relevant: true, time_bound: true }
-        );
-        let s = smart(&item("Bedre samarbeid", None, None, None));
-        assert_eq!(s, Smart::default());
-        let s = smart(&item("Øke andel pasienter med plan", None, None, Some("2025-06-01")));
-        assert!(s.measurable && s.time_bound && s.specific && !s.achievable && !s.relevant);
-        // A year inside a longer number is not a year.
-        let s = smart(&item("Ring 12020304 ved behov", None, None, None));
-        assert!(!s.time_bound);
-    }
-
-    fn plan(title: &str, measures: &[&str]) -> Plan {
-        Plan {
-            title: title.into(),
-            period: None,
-            owner: None,
-            items: measures.iter().map(|m| item(m, None, None, None)).collect(),
-        }
-    }
-
-    #[test]
-    fn copies_of_a_plan_are_one_plan() {
-        let a = plan("Handlingsplan", &["Etablere rutine", "Kartlegge behov", "Felles kurs"]);
-        let b = plan("Side 1 av 2", &["Etablere  rutine.", "Kartlegge behov"]);
-        let c = plan("Annen plan", &["Noe helt annet", "Kartlegge behov", "Tredje", "Fjerde"]);
-        assert!(same_plan(&a, &b));
-        assert!(!same_plan(&b, &c));
-        assert!(!same_plan(&a, &plan("Ny", &["X", "Y"])));
-        assert!(is_status_word(" Grønn. ") && !is_status_word("Grønn, men sein"));
-    }
 }

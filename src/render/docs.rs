@@ -88,7 +88,9 @@ fn finish<S: serde::Serialize>(
             super::Lang::Nn => "nn-NO".into(),
         },
     };
-    let bytes = package::pack(docx.build(), &props).map_err(|e| RenderError::Package(e.to_string()))?;
+    let alts = markup::image_alts(&m);
+    let bytes =
+        package::pack(docx.build(), &props, &alts).map_err(|e| RenderError::Package(e.to_string()))?;
     let warnings = missing.into_iter().map(|n| format!("{name}: no chart named {n:?}")).collect();
     Ok(Rendered { file_name, bytes, warnings })
 }
@@ -135,14 +137,45 @@ pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Re
     let ctx = data::annual_report(input, year);
     let pictures =
         if ctx.chart.is_some() { status_chart(input, &ctx.fsu_status, true)? } else { BTreeMap::new() };
-    finish(t, input, "annual-report.xml.j2", &ctx, &pictures, format!("arsrapport-{year}.docx"))
+    let mut doc =
+        finish(t, input, "annual-report.xml.j2", &ctx, &pictures, format!("arsrapport-{year}.docx"))?;
+    for m in &ctx.grant_mismatches {
+        doc.warnings.push(format!(
+            "{}: grant table {:?}: rows add up to kr {} but the source's sum row says kr {}",
+            m.source,
+            m.caption.as_deref().unwrap_or(""),
+            m.computed,
+            m.stated
+        ));
+    }
+    Ok(doc)
 }
 
-/// Everything `run` writes: one evaluation per FSU for `year`, the status report, the decision
-/// log and the annual report, in this order.
-pub fn all(t: &Templates, input: &ReportInput, year: i32) -> Result<Vec<Rendered>, RenderError> {
+/// The FSUs (register codes) with an action plan covering `year`.
+pub fn fsus_with_plans(input: &ReportInput, year: i32) -> Vec<String> {
+    input
+        .register
+        .fsus()
+        .filter(|d| data::fsu_plan_for_year(&input.register, &input.records, &d.code, year).is_some())
+        .map(|d| d.code.clone())
+        .collect()
+}
+
+/// Everything `run` writes: one evaluation form per FSU with a plan for `year` (every FSU
+/// when `empty_forms`), the status report, the decision log and the annual report, in this
+/// order.
+pub fn all(
+    t: &Templates,
+    input: &ReportInput,
+    year: i32,
+    empty_forms: bool,
+) -> Result<Vec<Rendered>, RenderError> {
     let mut out = Vec::new();
-    let codes: Vec<String> = input.register.fsus().map(|d| d.code.clone()).collect();
+    let codes: Vec<String> = if empty_forms {
+        input.register.fsus().map(|d| d.code.clone()).collect()
+    } else {
+        fsus_with_plans(input, year)
+    };
     for code in codes {
         out.push(evaluation(t, input, year, &code)?);
     }

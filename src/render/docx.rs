@@ -360,7 +360,7 @@ impl Writer<'_> {
                 }
                 out.push(Child::P(Box::new(runs(p, inlines, at.bold))));
             }
-            Block::List { ordered, items } => {
+            Block::List { ordered, items, level } => {
                 let num = if *ordered {
                     let id = self.next_num;
                     self.next_num += 1;
@@ -370,10 +370,10 @@ impl Writer<'_> {
                 } else {
                     BULLET_NUM
                 };
-                self.list(*ordered, items, num, 0, out);
+                self.list(*ordered, items, num, *level, at.in_cell, out);
             }
             Block::Table(t) => out.push(Child::T(Box::new(self.table(t, width)))),
-            Block::Image { name, width_mm } => match self.pictures.get(name) {
+            Block::Image { name, width_mm, .. } => match self.pictures.get(name) {
                 Some(pic) => {
                     let id = format!("rIdImage{}", self.next_pic);
                     self.next_pic += 1;
@@ -414,16 +414,22 @@ impl Writer<'_> {
         items: &[super::markup::ListItem],
         num: usize,
         level: usize,
+        in_cell: bool,
         out: &mut Vec<Child>,
     ) {
-        let style = if ordered { "ListNumber" } else { "ListBullet" };
+        // In a table cell a list keeps the cell's text size (the numbering gives the indent).
+        let style = match (in_cell, ordered) {
+            (true, _) => "TableText",
+            (false, true) => "ListNumber",
+            (false, false) => "ListBullet",
+        };
         for item in items {
             let p = Paragraph::new()
                 .style(style)
                 .numbering(NumberingId::new(num), IndentLevel::new(level.min(4)));
             out.push(Child::P(Box::new(runs(p, &item.inlines, false))));
             for child in &item.children {
-                if let Block::List { ordered: sub_ordered, items: sub } = child {
+                if let Block::List { ordered: sub_ordered, items: sub, .. } = child {
                     // A nested list of the other kind gets its own numbering.
                     let sub_num = if *sub_ordered == ordered {
                         num
@@ -436,7 +442,7 @@ impl Writer<'_> {
                     } else {
                         BULLET_NUM
                     };
-                    self.list(*sub_ordered, sub, sub_num, level + 1, out);
+                    self.list(*sub_ordered, sub, sub_num, level + 1, in_cell, out);
                 }
             }
         }
@@ -455,7 +461,8 @@ impl Writer<'_> {
         let mut rel: Vec<u64> = t.widths.iter().map(|&w| u64::from(w)).collect();
         rel.resize(ncols, rel.iter().copied().min().unwrap_or(1).max(1));
         let total: u64 = rel.iter().sum::<u64>().max(1);
-        let grid: Vec<usize> = rel.iter().map(|w| (u64::from(width) * w / total) as usize).collect();
+        let mut grid: Vec<usize> = rel.iter().map(|w| (u64::from(width) * w / total) as usize).collect();
+        fit_words(&mut grid, &longest_words(t, ncols));
         let mut rows = Vec::new();
         for r in &t.rows {
             let mut cells = Vec::new();
@@ -464,7 +471,7 @@ impl Writer<'_> {
                 let span = (c.colspan as usize).max(1);
                 let w: usize = grid.iter().skip(col).take(span).sum();
                 col += span;
-                cells.push(self.cell(c, w, span));
+                cells.push(self.cell(c, w, span, r.keep_next));
             }
             if col < ncols {
                 // Pad short rows so every row spans the grid.
@@ -494,7 +501,7 @@ impl Writer<'_> {
             .margins(TableCellMargins::new().margin(40, 80, 40, 80))
     }
 
-    fn cell(&mut self, c: &Cell, width: usize, span: usize) -> TableCell {
+    fn cell(&mut self, c: &Cell, width: usize, span: usize, keep_next: bool) -> TableCell {
         let status = c.fill.as_deref().map(|f| matches!(f, "00B050" | "FFC000" | "FF0000")).unwrap_or(false);
         let mut children = Vec::new();
         for b in &c.blocks {
@@ -514,6 +521,9 @@ impl Writer<'_> {
                     let mut p = *p;
                     if let Some(a) = align {
                         p = p.align(a);
+                    }
+                    if keep_next {
+                        p = p.keep_next(true);
                     }
                     cell = cell.add_paragraph(p);
                     any = true;
@@ -540,6 +550,111 @@ impl Writer<'_> {
     }
 }
 
+/// Approximate width of one character of table text in twips (9.5 pt Calibri: about half an em).
+const CHAR_TWIPS: usize = 95;
+/// Left plus right cell margin in twips.
+const CELL_MARGINS: usize = 160;
+
+fn inline_words(blocks: &[Block], longest: &mut usize) {
+    for b in blocks {
+        let inl: Vec<&Inline> = match b {
+            Block::Para { inlines, .. } | Block::Heading { inlines, .. } => inlines.iter().collect(),
+            Block::List { items, .. } => {
+                for it in items {
+                    for i in &it.inlines {
+                        for w in i.text.split_whitespace() {
+                            // a list item is indented by its label
+                            *longest = (*longest).max(w.chars().count() + 4);
+                        }
+                    }
+                    inline_words(&it.children, longest);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        for i in inl {
+            for w in i.text.split_whitespace() {
+                *longest = (*longest).max(w.chars().count());
+            }
+        }
+    }
+}
+
+/// Per grid column, the longest word of its single-column cells (characters).
+fn longest_words(t: &MTable, ncols: usize) -> Vec<usize> {
+    let mut out = vec![0usize; ncols];
+    for r in &t.rows {
+        let mut col = 0usize;
+        for c in &r.cells {
+            let span = (c.colspan as usize).max(1);
+            if span == 1 {
+                if let Some(slot) = out.get_mut(col) {
+                    inline_words(&c.blocks, slot);
+                }
+            }
+            col += span;
+        }
+    }
+    out
+}
+
+/// Widen columns whose longest word would not fit (a word broken mid-way, `samarbeidsutv|algene`)
+/// by taking width from columns with room to spare; the table's total width stays the same.
+fn fit_words(grid: &mut [usize], longest: &[usize]) {
+    let need: Vec<usize> = grid
+        .iter()
+        .zip(longest)
+        .map(|(_, l)| if *l == 0 { 0 } else { l * CHAR_TWIPS + CELL_MARGINS })
+        .collect();
+    let missing: usize = grid.iter().zip(&need).map(|(g, n)| n.saturating_sub(*g)).sum();
+    let spare: usize =
+        grid.iter().zip(&need).map(|(g, n)| g.saturating_sub((*n).max(CELL_MARGINS * 3))).sum();
+    if missing == 0 || spare == 0 {
+        return;
+    }
+    let give = missing.min(spare);
+    let mut taken = 0usize;
+    let n = grid.len();
+    for i in 0..n {
+        let (g, nd) = (grid[i], need[i]);
+        let room = g.saturating_sub(nd.max(CELL_MARGINS * 3));
+        let t = room * give / spare;
+        grid[i] -= t;
+        taken += t;
+    }
+    for i in 0..n {
+        let short = need[i].saturating_sub(grid[i]);
+        let add = short.min(taken);
+        grid[i] += add;
+        taken -= add;
+    }
+    // rounding leftovers go to the widest column
+    if taken > 0 {
+        if let Some(max) = grid.iter_mut().max() {
+            *max += taken;
+        }
+    }
+}
+
 fn clamp_u32(v: u64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit_words;
+
+    #[test]
+    fn narrow_columns_get_room_for_their_longest_word() {
+        // "samarbeidsutvalgene" (19 characters) in a 1 000-twip column beside a wide one.
+        let mut grid = vec![1000, 6000];
+        fit_words(&mut grid, &[19, 8]);
+        assert!(grid[0] >= 19 * 95 + 160, "{grid:?}");
+        assert_eq!(grid.iter().sum::<usize>(), 7000);
+        // Columns that fit are left alone.
+        let mut grid = vec![3000, 3000];
+        fit_words(&mut grid, &[5, 5]);
+        assert_eq!(grid, [3000, 3000]);
+    }
 }

@@ -4,12 +4,17 @@
 //! - root `<document title=".." subject=".." created="YYYY-MM-DD" header=".." footer="Side {PAGE} av {NUMPAGES}">`
 //! - `<h1>`–`<h3>` headings, `<p>` paragraphs (`class="title"`, `"subtitle"`, `"note"`, `"small"`)
 //! - inline `<strong>`/`<b>`, `<em>`/`<i>`, `<br/>`
-//! - `<ul>`/`<ol>` with `<li>`, nested lists inside `<li>`
+//! - `<ul>`/`<ol>` with `<li>`, nested lists inside `<li>`; `level="1"` starts a list one
+//!   level down (sub-points under a point written as a paragraph)
 //! - `<table widths="3,5,2" width="60">` (relative column widths, percent of the text width) with `<tr>` and `<th>`/`<td>`; cells take `class="green|yellow|red"`
 //!   (status fill) and `small`, `fill="#RRGGBB"`, `colspan="N"`, `align="center|right"`, and hold
 //!   inline content or `<p>`/`<ul>`/`<ol>`; a row of `<th>` cells is a header row repeated on every
-//!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in)
-//! - `<img src="chart:NAME" width="160"/>` (millimetres) embeds a chart the renderer drew
+//!   page; `<tr height="12">` sets a minimum row height in millimetres (rows to fill in);
+//!   `<tr keep="next">` keeps a row on the page of the next one (group headings)
+//! - `<img src="chart:NAME" width="160" alt="…"/>` (millimetres) embeds a chart the renderer
+//!   drew; `alt` becomes the picture's description (alternative text)
+//! - `<control kind="dropdown|checkbox|text|date" tag=".." title=".." options="A|B|C"
+//!   placeholder=".." checked="true"/>` (inline): a Word content control (form field)
 //! - `<pagebreak/>`; `<section orient="landscape">…</section>` puts its content on landscape pages
 //!
 //! Text is whitespace-collapsed like HTML. Unknown elements are an error naming the element, so a
@@ -57,11 +62,16 @@ pub enum Block {
     List {
         ordered: bool,
         items: Vec<ListItem>,
+        /// Nesting level the list starts at (`<ol level="1">`: `a)` numbering, indented), for
+        /// sub-points shown under a point written as a paragraph.
+        level: usize,
     },
     Table(Table),
     Image {
         name: String,
         width_mm: u32,
+        /// Alternative text (`alt`), written as the picture's description for screen readers.
+        alt: String,
     },
     PageBreak,
     Section {
@@ -101,6 +111,8 @@ pub struct Row {
     pub header: bool,
     /// Minimum height in millimetres (`<tr height="12">`), for rows to fill in by hand.
     pub height_mm: Option<u32>,
+    /// `<tr keep="next">`: kept on the page of the row after it (a group heading row).
+    pub keep_next: bool,
     pub cells: Vec<Cell>,
 }
 
@@ -283,6 +295,7 @@ fn blocks(nodes: &[Node], parent: &str) -> Result<Vec<Block>, MarkupError> {
             "img" => out.push(Block::Image {
                 name: node.attr("src").unwrap_or_default().trim_start_matches("chart:").to_string(),
                 width_mm: node.attr("width").and_then(|w| w.trim().parse().ok()).unwrap_or(160),
+                alt: node.attr("alt").unwrap_or_default().to_string(),
             }),
             "pagebreak" => out.push(Block::PageBreak),
             "section" => out.push(Block::Section {
@@ -306,8 +319,14 @@ fn flush_loose(loose: &mut Vec<Inline>, out: &mut Vec<Block>) {
 }
 
 fn is_inline(name: &str) -> bool {
-    matches!(name, "strong" | "b" | "em" | "i" | "br" | "span")
+    matches!(name, "strong" | "b" | "em" | "i" | "br" | "span" | "control")
 }
+
+/// A content control travels through the writer as one run of marker text (private-use
+/// characters, fields separated by [`CONTROL_SEP`]); the packager turns it into a `w:sdt`.
+pub const CONTROL_START: char = '\u{E000}';
+pub const CONTROL_SEP: char = '\u{E002}';
+pub const CONTROL_END: char = '\u{E001}';
 
 fn inline_list(nodes: &[Node], parent: &str) -> Result<Vec<Inline>, MarkupError> {
     let mut out = Vec::new();
@@ -330,6 +349,21 @@ fn inlines_into(
                 "em" | "i" => inlines_into(children, bold, true, out, name)?,
                 "span" => inlines_into(children, bold, italic, out, name)?,
                 "br" => out.push(Inline { br: true, ..Inline::default() }),
+                "control" => {
+                    let a = |k: &str| {
+                        node.attr(k).unwrap_or("").replace([CONTROL_START, CONTROL_SEP, CONTROL_END], "")
+                    };
+                    let text = format!(
+                        "{CONTROL_START}{}{CONTROL_SEP}{}{CONTROL_SEP}{}{CONTROL_SEP}{}{CONTROL_SEP}{}{CONTROL_SEP}{}{CONTROL_END}",
+                        a("kind"),
+                        a("tag"),
+                        a("options"),
+                        a("placeholder"),
+                        a("checked"),
+                        a("title")
+                    );
+                    out.push(Inline { text, bold, italic, br: false });
+                }
                 other => {
                     return Err(MarkupError::Unknown {
                         element: other.to_string(),
@@ -376,7 +410,16 @@ fn tidy(runs: Vec<Inline>) -> Vec<Inline> {
             continue;
         }
         match out.last_mut() {
-            Some(p) if !p.br && !r.br && p.bold == r.bold && p.italic == r.italic => p.text.push_str(&text),
+            Some(p)
+                if !p.br
+                    && !r.br
+                    && p.bold == r.bold
+                    && p.italic == r.italic
+                    && !p.text.contains(CONTROL_END)
+                    && !text.contains(CONTROL_START) =>
+            {
+                p.text.push_str(&text)
+            }
             _ => out.push(Inline { text, ..r }),
         }
     }
@@ -427,7 +470,8 @@ fn list(node: &Node) -> Result<Block, MarkupError> {
             }
         }
     }
-    Ok(Block::List { ordered: name == "ol", items })
+    let level = node.attr("level").and_then(|l| l.parse::<usize>().ok()).unwrap_or(0).min(4);
+    Ok(Block::List { ordered: name == "ol", items, level })
 }
 
 fn table(node: &Node) -> Result<Table, MarkupError> {
@@ -462,6 +506,7 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
         }
         let mut row = Row {
             height_mm: tr.attr("height").and_then(|h| h.trim().parse().ok()).filter(|&h: &u32| h <= 200),
+            keep_next: tr.attr("keep") == Some("next"),
             ..Row::default()
         };
         for c in cells {
@@ -499,6 +544,29 @@ fn table(node: &Node) -> Result<Table, MarkupError> {
     Ok(Table { widths, width_pct: u32::clamp(width_pct, 10, 100), rows })
 }
 
+/// The alternative texts of the document's pictures, in document order.
+pub fn image_alts(m: &Markup) -> Vec<String> {
+    fn walk(blocks: &[Block], out: &mut Vec<String>) {
+        for b in blocks {
+            match b {
+                Block::Image { alt, .. } => out.push(alt.clone()),
+                Block::Section { blocks, .. } => walk(blocks, out),
+                Block::Table(t) => {
+                    for r in &t.rows {
+                        for c in &r.cells {
+                            walk(&c.blocks, out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&m.blocks, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,7 +591,7 @@ mod tests {
         let Block::Para { inlines, .. } = &m.blocks[1] else { panic!() };
         assert_eq!(inlines[2].text, " tekst & meir");
         assert!(inlines[3].br);
-        let Block::List { ordered: false, items } = &m.blocks[2] else { panic!() };
+        let Block::List { ordered: false, items, .. } = &m.blocks[2] else { panic!() };
         assert_eq!(items[0].children.len(), 1);
         let Block::Section { landscape: true, blocks } = &m.blocks[3] else { panic!() };
         let Block::Table(t) = &blocks[0] else { panic!() };

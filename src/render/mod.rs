@@ -17,6 +17,7 @@ pub mod ooxml;
 pub mod package;
 pub mod projection;
 pub mod templates;
+pub mod wordtpl;
 
 pub use data::{DecisionLogOptions, StatusOptions};
 pub use lang::Lang;

@@ -159,6 +159,182 @@ fn fix_document(xml: &str, header_rid: Option<&str>, footer_rid: Option<&str>) -
     out
 }
 
+/// One content control, as the markup's marker run carries it.
+struct Control<'a> {
+    kind: &'a str,
+    tag: &'a str,
+    options: Vec<&'a str>,
+    placeholder: &'a str,
+    checked: bool,
+    title: &'a str,
+}
+
+fn control_xml(c: &Control, id: u32, rpr: &str) -> String {
+    let run = |text: &str| format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>", xml_escape(text));
+    let mut pr = String::new();
+    if !c.title.is_empty() {
+        pr.push_str(&format!("<w:alias w:val=\"{}\" />", xml_escape(c.title)));
+    }
+    pr.push_str(&format!("<w:tag w:val=\"{}\" /><w:id w:val=\"{id}\" />", xml_escape(c.tag)));
+    let content = match c.kind {
+        "checkbox" => {
+            pr.push_str(&format!(
+                "<w14:checkbox><w14:checked w14:val=\"{}\" /><w14:checkedState w14:val=\"2612\" w14:font=\"MS Gothic\" /><w14:uncheckedState w14:val=\"2610\" w14:font=\"MS Gothic\" /></w14:checkbox>",
+                u8::from(c.checked)
+            ));
+            run(if c.checked { "☒" } else { "☐" })
+        }
+        "dropdown" => {
+            pr.push_str("<w:showingPlcHdr /><w:dropDownList>");
+            for o in &c.options {
+                let o = xml_escape(o);
+                pr.push_str(&format!("<w:listItem w:displayText=\"{o}\" w:value=\"{o}\" />"));
+            }
+            pr.push_str("</w:dropDownList>");
+            run(c.placeholder)
+        }
+        "date" => {
+            pr.push_str("<w:showingPlcHdr /><w:date><w:dateFormat w:val=\"dd.MM.yyyy\" /><w:lid w:val=\"nb-NO\" /><w:storeMappedDataAs w:val=\"dateTime\" /><w:calendar w:val=\"gregorian\" /></w:date>");
+            run(c.placeholder)
+        }
+        _ => {
+            pr.push_str("<w:showingPlcHdr /><w:text w:multiLine=\"1\" />");
+            run(c.placeholder)
+        }
+    };
+    format!("<w:sdt><w:sdtPr>{pr}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>")
+}
+
+/// Replaces every marker run written for a `<control>` by its content control (`w:sdt`).
+fn insert_controls(xml: &str) -> String {
+    use super::markup::{CONTROL_END, CONTROL_SEP, CONTROL_START};
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    let mut id = 0u32;
+    while let Some(m) = rest.find(CONTROL_START) {
+        let Some(end_rel) = rest[m..].find(CONTROL_END) else { break };
+        let end = m + end_rel + CONTROL_END.len_utf8();
+        // the run around the marker
+        let run_start = rest[..m].rfind("<w:r>").into_iter().chain(rest[..m].rfind("<w:r ")).max();
+        let run_end = rest[end..].find("</w:r>").map(|i| end + i + "</w:r>".len());
+        let (Some(rs), Some(re)) = (run_start, run_end) else { break };
+        let run = &rest[rs..m];
+        let rpr = run
+            .find("<w:rPr>")
+            .and_then(|a| run.find("</w:rPr>").map(|b| &run[a..b + "</w:rPr>".len()]))
+            .unwrap_or("");
+        let marker = &rest[m + CONTROL_START.len_utf8()..end - CONTROL_END.len_utf8()];
+        let f: Vec<&str> = marker.split(CONTROL_SEP).collect();
+        let get = |i: usize| f.get(i).copied().unwrap_or("");
+        let c = Control {
+            kind: get(0),
+            tag: get(1),
+            options: get(2).split('|').filter(|o| !o.is_empty()).collect(),
+            placeholder: get(3),
+            checked: get(4) == "true",
+            title: get(5),
+        };
+        id += 1;
+        out.push_str(&rest[..rs]);
+        // markers were escaped by the writer; the fields are unescaped for the control
+        let unescape = |s: &str| {
+            s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&")
+        };
+        let (tag, options, placeholder, title) = (
+            unescape(c.tag),
+            c.options.iter().map(|o| unescape(o)).collect::<Vec<_>>(),
+            unescape(c.placeholder),
+            unescape(c.title),
+        );
+        let c = Control {
+            tag: &tag,
+            options: options.iter().map(String::as_str).collect(),
+            placeholder: &placeholder,
+            title: &title,
+            ..c
+        };
+        out.push_str(&control_xml(&c, id, rpr));
+        rest = &rest[re..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Adds each picture's alternative text (`descr` on `wp:docPr`), in document order.
+fn describe_pictures(xml: &str, alts: &[String]) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    let mut alts = alts.iter();
+    while let Some(i) = rest.find("<wp:docPr ") {
+        let head_end = i + "<wp:docPr ".len();
+        out.push_str(&rest[..head_end]);
+        rest = &rest[head_end..];
+        if let Some(alt) = alts.next().filter(|a| !a.is_empty()) {
+            if !rest.split('>').next().unwrap_or("").contains("descr=") {
+                out.push_str(&format!("descr=\"{}\" ", xml_escape(alt)));
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every table row gets `w:cantSplit`: a row is never split across pages (a status cell on one
+/// page and its deadline on the next).
+fn rows_cant_split(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:tr") {
+        let after = &rest[i + "<w:tr".len()..];
+        if !(after.starts_with('>') || after.starts_with(' ')) {
+            out.push_str(&rest[..i + "<w:tr".len()]);
+            rest = after;
+            continue;
+        }
+        let Some(close) = after.find('>') else { break };
+        let tag_end = i + "<w:tr".len() + close + 1;
+        out.push_str(&rest[..tag_end]);
+        rest = &rest[tag_end..];
+        // docx-rs writes an empty row-properties element as `<w:trPr />`: fill that one
+        if let Some(after_empty) = rest.strip_prefix("<w:trPr />").or_else(|| rest.strip_prefix("<w:trPr/>"))
+        {
+            out.push_str("<w:trPr><w:cantSplit /></w:trPr>");
+            rest = after_empty;
+        } else if let Some(pr) = rest.strip_prefix("<w:trPr>") {
+            let end = pr.find("</w:trPr>").unwrap_or(0);
+            out.push_str("<w:trPr>");
+            if !pr[..end].contains("<w:cantSplit") {
+                out.push_str("<w:cantSplit />");
+            }
+            rest = pr;
+        } else {
+            out.push_str("<w:trPr><w:cantSplit /></w:trPr>");
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The document's language on the run defaults (`w:lang`), so Word checks spelling in bokmål
+/// or nynorsk rather than English.
+fn default_language(styles: &str, lang: &str) -> String {
+    let tag = format!("<w:lang w:val=\"{lang}\" w:eastAsia=\"{lang}\" w:bidi=\"ar-SA\" />");
+    match styles.find("<w:rPrDefault><w:rPr>") {
+        Some(i) => {
+            let from = i + "<w:rPrDefault><w:rPr>".len();
+            match styles[from..].find("</w:rPr>") {
+                Some(j) => format!("{}{}{}", &styles[..from + j], tag, &styles[from + j..]),
+                None => styles.to_string(),
+            }
+        }
+        None => styles.to_string(),
+    }
+}
+
 /// Finds `Id` of the relationship of the given type suffix (`/header`, `/footer`).
 fn rel_id(rels: &str, kind: &str) -> Option<String> {
     let ty = format!("relationships/{kind}\"");
@@ -173,13 +349,15 @@ fn rel_id(rels: &str, kind: &str) -> Option<String> {
 }
 
 /// Zips the parts of `x` into DOCX bytes.
-pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Vec<u8>> {
+/// `alts` are the pictures' alternative texts in document order.
+pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps, alts: &[String]) -> zip::result::ZipResult<Vec<u8>> {
     let doc_rels = String::from_utf8_lossy(&x.document_rels).to_string();
     let header_rid = rel_id(&doc_rels, "header");
     let footer_rid = rel_id(&doc_rels, "footer");
     let document =
         fix_document(&String::from_utf8_lossy(&x.document), header_rid.as_deref(), footer_rid.as_deref());
-    let document = super::ooxml::repair(&document);
+    let document =
+        describe_pictures(&rows_cant_split(&insert_controls(&super::ooxml::repair(&document))), alts);
     let (content_types, document_rels) = add_theme(&x.content_type, &x.document_rels);
     let fixed = |b: &[u8]| super::ooxml::repair(&String::from_utf8_lossy(b)).into_bytes();
     let mut parts: Vec<(String, Vec<u8>)> = vec![
@@ -191,7 +369,10 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
         ("word/_rels/document.xml.rels".into(), document_rels),
         ("word/theme/theme1.xml".into(), THEME.as_bytes().to_vec()),
         ("word/document.xml".into(), document.into_bytes()),
-        ("word/styles.xml".into(), fixed(&x.styles)),
+        (
+            "word/styles.xml".into(),
+            default_language(&String::from_utf8_lossy(&fixed(&x.styles)), &props.language).into_bytes(),
+        ),
         ("word/settings.xml".into(), fixed(&x.settings)),
         ("word/fontTable.xml".into(), x.font_table),
         ("word/comments.xml".into(), x.comments),
@@ -239,6 +420,33 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps) -> zip::result::ZipResult<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_row_cannot_split_and_the_language_is_set() {
+        let s = rows_cant_split("<w:tbl><w:tr><w:tc/></w:tr><w:tr w14:paraId=\"1\"><w:trPr><w:trHeight w:val=\"5\" /></w:trPr></w:tr><w:tr><w:trPr><w:cantSplit /><w:tblHeader /></w:trPr></w:tr></w:tbl>");
+        assert_eq!(s.matches("<w:cantSplit />").count(), 3, "{s}");
+        // an empty `<w:trPr />` is filled, never doubled
+        let s = rows_cant_split("<w:tbl><w:tr><w:trPr /><w:tc/></w:tr></w:tbl>");
+        assert_eq!(s.matches("<w:trPr").count(), 1, "{s}");
+        assert_eq!(s.matches("<w:cantSplit />").count(), 1, "{s}");
+        let st = default_language(
+            "<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"21\" /></w:rPr></w:rPrDefault>",
+            "nn-NO",
+        );
+        assert!(st.contains("<w:sz w:val=\"21\" /><w:lang w:val=\"nn-NO\""), "{st}");
+    }
+
+    #[test]
+    fn pictures_get_their_alternative_text() {
+        let s = describe_pictures(
+            "<wp:docPr id=\"1\" name=\"Figure\" /><wp:docPr id=\"2\" />",
+            &["A \"chart\"".into()],
+        );
+        assert_eq!(
+            s,
+            "<wp:docPr descr=\"A &quot;chart&quot;\" id=\"1\" name=\"Figure\" /><wp:docPr id=\"2\" />"
+        );
+    }
 
     #[test]
     fn renumbers_in_order() {

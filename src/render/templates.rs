@@ -18,10 +18,29 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("annual-report.xml.j2", include_str!("../../templates/annual-report.xml.j2")),
 ];
 
-/// Instructions one render may execute (minijinja fuel). The built-in templates use at most
-/// ~13,000 on the 41 samples (the annual report), so this leaves room for stores thousands of
-/// times larger while a runaway loop in an override template stops within seconds.
-pub const FUEL: u64 = 50_000_000;
+/// The fixed part of a render's fuel. minijinja charges one fuel per instruction and per 64
+/// bytes of data produced (`~`, `*`, filters, output), so fuel bounds both time and memory.
+pub const BASE_FUEL: u64 = 2_000_000;
+
+/// The fuel of one render: [`BASE_FUEL`] plus one per byte of the context (as JSON). The
+/// built-in templates use about a third of a fuel per context byte (annual report on the
+/// samples: 22,000 fuel for 66 KB), and at most 22,000 in all; a runaway loop, or a string doubled
+/// in a loop, stops after at most 128 MB + 64 bytes per context byte of data.
+pub fn fuel_for<S: serde::Serialize>(ctx: &S) -> u64 {
+    struct Count(u64);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len() as u64;
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    let _ = serde_json::to_writer(&mut n, ctx);
+    BASE_FUEL.saturating_add(n.0)
+}
 
 /// Largest markup one render may produce, in bytes.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -61,7 +80,6 @@ impl Templates {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_fuel(Some(FUEL));
         env.set_recursion_limit(MAX_RECURSION);
         env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
         env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
@@ -96,13 +114,16 @@ impl Templates {
         Ok(Templates { env, overridden })
     }
 
-    /// Renders template `name` with `ctx` to markup text, within [`FUEL`] and
+    /// Renders template `name` with `ctx` to markup text, within [`fuel_for`] and
     /// [`MAX_OUTPUT_BYTES`]. Characters XML 1.0 forbids are removed from the result here
     /// ([`crate::util::xml_text`]): every text that reaches the DOCX writer passes through this
     /// markup, so a control character in a paper can never make a generated document invalid.
     pub fn render<S: serde::Serialize>(&self, name: &str, ctx: &S) -> Result<String, RenderError> {
-        let t = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
         let mut out = CappedWriter { buf: Vec::new(), cap: MAX_OUTPUT_BYTES, over: false };
+        let fuel = fuel_for(ctx);
+        let mut env = self.env.clone();
+        env.set_fuel(Some(fuel));
+        let t = env.get_template(name).map_err(|e| template_error(name, &e))?;
         if let Err(e) = t.render_captured_to(minijinja::value::Serde(ctx), &mut out) {
             if out.over {
                 return Err(RenderError::Template {
@@ -113,7 +134,9 @@ impl Templates {
             if e.kind() == minijinja::ErrorKind::OutOfFuel {
                 return Err(RenderError::Template {
                     name: name.to_string(),
-                    message: format!("more than {FUEL} template instructions (a runaway loop?)"),
+                    message: format!(
+                        "ran out of fuel ({fuel}: template instructions and data produced) — a runaway loop or a value growing without bound?"
+                    ),
                 });
             }
             return Err(template_error(name, &e));

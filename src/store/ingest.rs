@@ -12,7 +12,7 @@
 use super::{is_document_error, Counts, PutOutcome, Store, StoreError};
 use crate::config::Register;
 use crate::model::Document;
-use crate::read::{self, Limits, ReadError};
+use crate::read::{self, Limits};
 use crate::record::{Record, Source};
 use crate::{extract, util};
 use rayon::prelude::*;
@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
-use std::time::{Duration, Instant};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 /// Files read in parallel before the writer gets them; bounds memory to a few chunks of records.
 const CHUNK: usize = 32;
@@ -226,6 +227,7 @@ pub fn ingest(
     options: &Options,
     progress: &mut dyn FnMut(Event),
 ) -> Result<Summary, StoreError> {
+    store.set_register(register);
     let known = store.known_documents()?;
     let mut summary = Summary { unsupported: skipped.len(), skipped, ..Summary::default() };
     progress(Event::Start { total: candidates.len() });
@@ -293,7 +295,6 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
     if let Some(problem) = &c.problem {
         return Work::Failed(problem.clone());
     }
-    let started = Instant::now();
     let limits = &options.limits;
     let bytes = match read::load(&c.file, limits) {
         Ok(b) => b,
@@ -303,6 +304,8 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
     if !options.force && known_sha == Some(&sha256) {
         return Work::Unchanged;
     }
+    // wait until the working memory of the files in flight leaves room for this one
+    let _permit = ADMISSION.acquire(working_memory(&c.file, &bytes, limits));
     let read = catch_unwind(AssertUnwindSafe(|| read::read_bytes(&c.file, &bytes, limits)));
     drop(bytes);
     let doc = match read {
@@ -311,14 +314,76 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
         Err(_) => return Work::Failed("reader failed unexpectedly (panic)".into()),
     };
     let source = Source { path: c.key.clone(), format: doc.format, sha256 };
-    match extract_within(doc, source, register, limits, started) {
+    match extract_within(doc, source, register, limits) {
         Ok(rec) => Work::Record(Box::new(rec)),
         Err(e) => Work::Failed(e),
     }
 }
 
-/// Extract a record within what is left of the file's time budget (`limits.max_millis` since
-/// `started`, shared with reading) and check its size (`limits.max_record_bytes` as JSON).
+/// Working memory admitted at once over the files read in parallel, in bytes. Whatever the number
+/// of cores, files whose estimated working memory ([`working_memory`]) would pass this wait until
+/// others finish (one file is always admitted, so nothing waits forever).
+pub const MEMORY_BUDGET: u64 = 256 * 1024 * 1024;
+
+static ADMISSION: Admission = Admission { used: Mutex::new(0), freed: Condvar::new() };
+
+struct Admission {
+    used: Mutex<u64>,
+    freed: Condvar,
+}
+
+struct Permit(u64);
+
+impl Admission {
+    fn acquire(&'static self, want: u64) -> Permit {
+        let want = want.min(MEMORY_BUDGET);
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        while *used > 0 && *used + want > MEMORY_BUDGET {
+            used = self.freed.wait(used).unwrap_or_else(|p| p.into_inner());
+        }
+        *used += want;
+        Permit(want)
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut used = ADMISSION.used.lock().unwrap_or_else(|p| p.into_inner());
+        *used = used.saturating_sub(self.0);
+        ADMISSION.freed.notify_all();
+    }
+}
+
+/// Estimated peak working memory of reading and extracting a file: for DOCX eight times the
+/// declared size of its XML parts (the tree of a part of empty elements takes about six times
+/// its text while its vectors grow; declared sizes are checked again while inflating), for text
+/// six times the file (decoded text, lines, blocks), for PDF four times the file plus 8 MB.
+pub fn working_memory(path: &Path, bytes: &[u8], limits: &Limits) -> u64 {
+    let len = bytes.len() as u64;
+    let head = &bytes[..bytes.len().min(1024)];
+    match read::detect(path, head) {
+        Ok(crate::model::Format::Docx) => {
+            let xml = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+                .map(|mut z| {
+                    (0..z.len())
+                        .filter_map(|i| {
+                            z.by_index_raw(i).ok().map(|e| (e.name().ends_with(".xml"), e.size()))
+                        })
+                        .filter(|(is_xml, _)| *is_xml)
+                        .map(|(_, size)| size.min(limits.max_part_bytes))
+                        .fold(0u64, u64::saturating_add)
+                })
+                .unwrap_or(0);
+            len.saturating_add(xml.min(limits.max_unzipped_bytes).saturating_mul(8))
+        }
+        Ok(crate::model::Format::Pdf) => len.saturating_mul(4).saturating_add(8 << 20),
+        _ => len.saturating_mul(6).saturating_add(1 << 20),
+    }
+}
+
+/// Extract a record within the time budget (`limits.max_millis`; reading has its own bound of
+/// the same length, which the PDF reader extends by the time OCR took) and check its size
+/// (`limits.max_record_bytes` as JSON).
 ///
 /// Extraction is pure and cannot be interrupted, so it runs on its own thread; when the budget
 /// runs out the file fails with a message naming the limit and the batch goes on (the thread
@@ -328,13 +393,8 @@ pub fn extract_within(
     source: Source,
     register: &Register,
     limits: &Limits,
-    started: Instant,
 ) -> Result<Record, String> {
-    let budget = Duration::from_millis(limits.max_millis);
-    let left = budget.saturating_sub(started.elapsed());
-    if left.is_zero() {
-        return Err(ReadError::Timeout(limits.max_millis).to_string());
-    }
+    let left = Duration::from_millis(limits.max_millis);
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let register = register.clone();
     let spawned = std::thread::Builder::new().name("extract".into()).spawn(move || {
@@ -349,7 +409,7 @@ pub fn extract_within(
         Ok(Err(())) => return Err("extraction failed unexpectedly (panic)".into()),
         Err(RecvTimeoutError::Timeout) => {
             return Err(format!(
-                "over the per-file budget: reading and extraction took longer than {} ms",
+                "over the per-file budget: extraction took longer than {} ms",
                 limits.max_millis
             ))
         }

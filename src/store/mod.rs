@@ -8,9 +8,9 @@
 //! - [`ingest`] walks folders, reads and extracts in parallel (rayon) and hands the results to
 //!   the single writer in path order, so the database is the same on every run.
 //! - [`log`] derives the decision log (vedtakslogg) from records — a pure function, also used by
-//!   [`Store::decision_log`]; [`deadline`] finds deadline phrases in point texts.
+//!   [`Store::decision_log`].
 
-pub mod deadline;
+pub mod derive;
 pub mod ingest;
 pub mod log;
 pub mod schema;
@@ -144,9 +144,23 @@ pub fn unnumbered_case_key(path: &str, position: usize) -> String {
     format!("unnumbered {path}#{}", position + 1)
 }
 
+/// What records are extracted with: the crate version and a fingerprint of the reader and
+/// extraction sources (see `build.rs`). Stored per document; a document stored by another
+/// version is read and extracted again on the next ingest.
+pub const EXTRACTOR_VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), "+", env!("SAKSFLYT_EXTRACTOR_FINGERPRINT"));
+
+/// A fingerprint of a committee register (SHA-256 of its canonical JSON).
+pub fn register_fingerprint(register: &crate::config::Register) -> String {
+    crate::util::sha256_hex(serde_json::to_string(register).unwrap_or_default().as_bytes())
+}
+
 /// The SQLite store.
 pub struct Store {
     conn: Connection,
+    /// The register fingerprint records are extracted with ([`Store::set_register`]; the
+    /// built-in register until set).
+    register: String,
 }
 
 /// Retries of a transaction SQLite still reports busy after its busy handler gave up.
@@ -199,7 +213,10 @@ impl Store {
         loop {
             let version_before = user_version(&conn);
             match Store::setup_once(&mut conn) {
-                Ok(()) => return Ok(Store { conn }),
+                Ok(()) => {
+                    let register = register_fingerprint(&crate::config::Register::default());
+                    return Ok(Store { conn, register });
+                }
                 Err(e)
                     if attempt < BUSY_RETRIES && (is_busy(&e) || user_version(&conn) != version_before) =>
                 {
@@ -220,10 +237,21 @@ impl Store {
         Ok(())
     }
 
-    /// Path → SHA-256 of every stored document.
+    /// The register the records written from now on were extracted with: documents stored with
+    /// another register (or by another [`EXTRACTOR_VERSION`]) count as unknown to
+    /// [`Store::known_documents`], so ingest extracts them again.
+    pub fn set_register(&mut self, register: &crate::config::Register) {
+        self.register = register_fingerprint(register);
+    }
+
+    /// Path → SHA-256 of every stored document extracted by this saksflyt with the current
+    /// register (a stale document is left out, so ingest reads it again).
     pub fn known_documents(&self) -> Result<BTreeMap<String, String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT path, sha256 FROM documents")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt =
+            self.conn.prepare("SELECT path, sha256 FROM documents WHERE extractor = ?1 AND register = ?2")?;
+        let rows = stmt.query_map(params![EXTRACTOR_VERSION, self.register], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = BTreeMap::new();
         for row in rows {
             let (p, h) = row?;
@@ -256,10 +284,12 @@ impl Store {
         let json = serde_json::to_string(record)
             .map_err(|e| StoreError::Serialise { path: path.to_string(), message: e.to_string() })?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<(i64, String, String)> = tx
-            .query_row("SELECT id, sha256, record_json FROM documents WHERE path = ?1", [path], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+        let existing: Option<(i64, String, String, bool)> = tx
+            .query_row(
+                "SELECT id, sha256, record_json, extractor = ?2 AND register = ?3 FROM documents WHERE path = ?1",
+                params![path, EXTRACTOR_VERSION, self.register],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .optional()?;
         let committee = record.committee.as_ref();
         let doc_values = params![
@@ -272,22 +302,31 @@ impl Store {
             committee.map(|c| c.name.clone()),
             record.warnings.len() as i64,
             json,
+            EXTRACTOR_VERSION,
+            self.register,
         ];
         let (doc_id, outcome, mut touched) = match existing {
-            Some((_, sha, old)) if sha == record.source.sha256 && old == json => {
-                return Ok(PutOutcome::Unchanged)
+            Some((id, sha, old, fresh)) if sha == record.source.sha256 && old == json => {
+                if !fresh {
+                    // re-extracted by a newer saksflyt or register with the same result
+                    tx.prepare_cached("UPDATE documents SET extractor = ?1, register = ?2 WHERE id = ?3")?
+                        .execute(params![EXTRACTOR_VERSION, self.register, id])?;
+                    tx.commit()?;
+                }
+                return Ok(PutOutcome::Unchanged);
             }
-            Some((id, _, _)) => {
+            Some((id, _, _, _)) => {
                 let touched = clear_document(&tx, id)?;
                 tx.prepare_cached("UPDATE documents SET path = ?1, sha256 = ?2, format = ?3, kind = ?4, language = ?5,
-                     committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9 WHERE id = ?10")?.execute(rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
+                     committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9, extractor = ?10, register = ?11 WHERE id = ?12")?.execute(rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
                 )?;
                 (id, PutOutcome::Replaced, touched)
             }
             None => {
                 tx.prepare_cached(
                     "INSERT INTO documents (path, sha256, format, kind, language, committee_code,
-                     committee_name, warnings, record_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     committee_name, warnings, record_json, extractor, register)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?
                 .execute(doc_values)?;
                 (tx.last_insert_rowid(), PutOutcome::Inserted, BTreeSet::new())

@@ -124,6 +124,11 @@ CREATE TABLE record_tables (
     UNIQUE (document_id, position)
 );
 "#,
+    // Version 2: what a record was extracted with, so a changed saksflyt or register re-extracts.
+    r#"
+ALTER TABLE documents ADD COLUMN extractor TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN register TEXT NOT NULL DEFAULT '';
+"#,
 ];
 
 /// The schema version this build writes.

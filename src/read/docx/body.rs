@@ -196,7 +196,8 @@ impl<'a> Walker<'a> {
                     }
                 }
                 "sdt" => {
-                    if let Some(c) = e.child("sdtContent") {
+                    // a content control that still shows its placeholder holds no value
+                    if let Some(c) = e.child("sdtContent").filter(|_| !showing_placeholder(e)) {
                         self.blocks(c, mode, out, depth + 1)?;
                     }
                 }
@@ -339,7 +340,7 @@ impl<'a> Walker<'a> {
                 "hyperlink" | "smartTag" | "customXml" | "ins" | "moveTo" | "fldSimple" | "bdo" | "dir"
                 | "sdtContent" | "oMath" | "oMathPara" => self.inline(c, para, depth + 1)?,
                 "sdt" => {
-                    if let Some(s) = c.child("sdtContent") {
+                    if let Some(s) = c.child("sdtContent").filter(|_| !showing_placeholder(c)) {
                         self.inline(s, para, depth + 1)?;
                     }
                 }
@@ -616,6 +617,14 @@ fn symbol(font: Option<&str>, hex: &str) -> Option<char> {
         }
     };
     Some(mapped)
+}
+
+/// A content control (`w:sdt`) showing its placeholder text (`w:showingPlcHdr`): its value is
+/// empty, the shown text is only a prompt.
+fn showing_placeholder(sdt: &Element) -> bool {
+    sdt.child("sdtPr").is_some_and(|p| {
+        p.child("showingPlcHdr").is_some_and(|f| f.attr("val").is_none_or(|v| v != "0" && v != "false"))
+    })
 }
 
 #[cfg(test)]

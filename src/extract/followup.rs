@@ -1,0 +1,724 @@
+//! Follow-up facts of a decision point, found when the point is extracted: its deadline, the
+//! responsible actor, whether it is routine, and which earlier decision it follows up.
+//! The store only aggregates these fields; it reads no Norwegian text.
+//!
+//! **Deadlines** ([`deadline`]). Two kinds of phrase are read:
+//! - a deadline word followed directly by a date: `innen 11.09.2024`, `inna 11.09.24`,
+//!   `innan den 1. oktober 2024`, `senest/seinast …`, `frist …`, `innen utgangen av 2024`
+//!   (→ `2024-12-31`), `innen utgangen av juni 2024` / `innen juni 2024` (→ last day of the
+//!   month), `innen 2025` (→ `2025-12-31`), `Søknadsfristen settes til 01.04.2026`;
+//! - a return to the matter at a meeting: `komme tilbake … den 19.06.24`, `i møte 11.09.2024`,
+//!   `i ASU-møtet 04.09.24`, `legges fram … 04.09.24` — the first numeric date after the phrase
+//!   in the same sentence (`Protokoll fra møtet 11.06.2025` names no deadline).
+//!
+//! The earliest phrase in the text wins. Two-digit years are read as 20xx; impossible dates
+//! (`31.02.2024`) and placeholders (`xx.xx.24`) give no deadline.
+//!
+//! **Responsible** ([`responsible`]): the acting subject (`ber X …`, `gir X i oppdrag`,
+//! `X får i oppdrag`, `X bes …`, `Ansvar: X`, `Leiar sender …`).
+//!
+//! **Routine** ([`is_routine`]): approval of the agenda or the minutes, taking a matter to
+//! orientation — points that ask nobody to do anything ([`ROUTINE_APPROVED`], [`ROUTINE_NOTED`]).
+//!
+//! **Follows up** ([`follows_up`]): a case number preceded by a follow-up phrase
+//! ([`FOLLOW_UP_PHRASES`]: `Oppfølging av sak 3/24`, `jf. vedtak i sak 17/25 punkt 3`), with
+//! the committee named at the number resolved through the register (`LSU Ålesund sak 07.25` →
+//! `LSU-ALESUND`). Merely mentioning a case (`Viser til sak 16/25`) is not a follow-up.
+//!
+//! The word lists below are named constants with bokmål and nynorsk forms, to move into the
+//! lexicon.
+
+use crate::config::{CommitteeKind, Register};
+use crate::extract::casenum;
+use crate::extract::dates::{days_in_month, month_number as month, year4 as year, ymd};
+use crate::record::{Case, FollowsUp, Point, Record};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Subjects of a routine approval: agenda, invitation, minutes (bokmål, nynorsk).
+pub const ROUTINE_SUBJECTS: &[&str] = &[
+    "innkalling",
+    "innkallinga",
+    "innkallingen",
+    "saksliste",
+    "sakliste",
+    "sakslista",
+    "saksliste",
+    "saklisten",
+    "sakslisten",
+    "protokoll",
+    "protokollen",
+    "protokollar",
+    "protokoller",
+    "møtebok",
+    "møteboka",
+    "referat",
+    "referatet",
+    "dagsorden",
+    "dagsordenen",
+];
+/// Verbs of a routine approval (bokmål, nynorsk).
+pub const ROUTINE_APPROVED: &[&str] = &[
+    "godkjennes",
+    "godkjent",
+    "godkjend",
+    "godkjende",
+    "godkjenner",
+    "godkjenn",
+    "vert godkjend",
+    "blir godkjent",
+    "vert godkjent",
+];
+/// `tar/tek … til orientering/etterretning/vitande` (bokmål, nynorsk).
+pub const ROUTINE_NOTED_VERBS: &[&str] = &["tar", "tek", "tok", "tas", "takast", "tatt", "teke", "teken"];
+/// The objects of [`ROUTINE_NOTED_VERBS`].
+pub const ROUTINE_NOTED: &[&str] = &["orientering", "etterretning", "vitande", "vitende", "vitskap"];
+/// Phrases that, right before a case number, make the text a follow-up of that case
+/// (bokmål, nynorsk). Matched case-insensitively, white space free.
+pub const FOLLOW_UP_PHRASES: &[&str] = &[
+    "oppfølging av",
+    "oppfølging",
+    "som oppfølging av",
+    "følger opp",
+    "følgjer opp",
+    "følger opp vedtak i",
+    "følgjer opp vedtak i",
+    "følger opp vedtaket i",
+    "følgjer opp vedtaket i",
+    "jf. vedtak i",
+    "jf vedtak i",
+    "jf. vedtaket i",
+    "jamfør vedtak i",
+    "jamfør vedtaket i",
+    "i tråd med vedtak i",
+    "i samsvar med vedtak i",
+    "i samsvar med vedtaket i",
+];
+/// Words that name a point of a decision after a case number (`sak 17/25 punkt 3`).
+pub const POINT_WORDS: &[&str] = &["punkt", "pkt", "pkt.", "vedtakspunkt"];
+
+fn alternation(words: &[&str]) -> String {
+    let mut v: Vec<String> =
+        words.iter().map(|w| regex::escape(w).replace("\\ ", r"\s+").replace(' ', r"\s+")).collect();
+    // longest first, so that `oppfølging av` wins over `oppfølging`
+    v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    v.dedup();
+    v.join("|")
+}
+
+static ROUTINE_APPROVAL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^(?:.*\b)?(?:{})\b.*\b(?:{})\b",
+        alternation(ROUTINE_SUBJECTS),
+        alternation(ROUTINE_APPROVED)
+    ))
+    .expect("valid regex")
+});
+static ROUTINE_NOTED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:{})\b[^;]{{0,160}}?\btil\s+(?:{})\s*[.;!]?\s*$",
+        alternation(ROUTINE_NOTED_VERBS),
+        alternation(ROUTINE_NOTED)
+    ))
+    .expect("valid regex")
+});
+static FOLLOW_UP_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s*$", alternation(FOLLOW_UP_PHRASES)))
+        .expect("valid regex")
+});
+static POINT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^\s*,?\s*(?:{})\s*(\d{{1,2}}(?:\.\d{{1,2}})?[a-z]?)\b",
+        alternation(POINT_WORDS)
+    ))
+    .expect("valid regex")
+});
+
+/// Whether a point's own text is routine: every sentence approves the agenda or minutes, or
+/// takes a matter to orientation.
+pub fn is_routine(text: &str) -> bool {
+    let mut sentences: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while !rest.trim().is_empty() {
+        let end = sentence_end(rest);
+        sentences.push(rest[..end].trim());
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    sentences.retain(|s| s.chars().any(char::is_alphabetic));
+    !sentences.is_empty()
+        && sentences.iter().all(|s| ROUTINE_APPROVAL_RE.is_match(s) || ROUTINE_NOTED_RE.is_match(s))
+}
+
+/// The committee named right at the end of `before` (`… i LSU Ålesund`), through the
+/// register: names and variants case-insensitively, codes and abbreviations as written. An FSU
+/// name counts only after `FSU`.
+pub fn committee_at_end(before: &str, register: &Register) -> Option<(String, usize)> {
+    let t = before.trim_end();
+    let lower = t.to_lowercase();
+    let mut best: Option<(String, usize)> = None;
+    for def in &register.committees {
+        let mut forms: Vec<(String, bool)> = Vec::new();
+        forms.push((def.name.clone(), true));
+        forms.push((def.code.clone(), false));
+        for n in &def.names {
+            if def.kind == CommitteeKind::Fsu {
+                forms.push((format!("FSU {n}"), true));
+            } else {
+                forms.push((n.clone(), true));
+            }
+        }
+        for a in &def.abbrev {
+            forms.push((a.clone(), false));
+        }
+        for (form, fold) in forms {
+            if form.trim().is_empty() {
+                continue;
+            }
+            let hit = if fold { lower.ends_with(&form.to_lowercase()) } else { t.ends_with(&form) };
+            if !hit {
+                continue;
+            }
+            let cut = if fold { lower.len() - form.to_lowercase().len() } else { t.len() - form.len() };
+            // whole word: nothing alphanumeric right before the name
+            if lower[..cut].chars().next_back().is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            // lower-casing may change byte lengths; cut back by characters
+            let chars = lower[..cut].chars().count();
+            let at = t.char_indices().nth(chars).map_or(t.len(), |(b, _)| b);
+            if best.as_ref().is_none_or(|(_, b)| at < *b) {
+                best = Some((def.code.clone(), at));
+            }
+        }
+    }
+    best
+}
+
+/// The earlier decisions `text` says it follows up.
+pub fn follows_up(text: &str, register: &Register) -> Vec<FollowsUp> {
+    let mut out: Vec<FollowsUp> = Vec::new();
+    for (n, start, end) in casenum::find_prefixed(text) {
+        let Some(before) = text.get(..start) else { continue };
+        // `… i LSU Ålesund sak 07.25`: strip the committee, then look for the phrase
+        let (committee, head) = match committee_at_end(before, register) {
+            Some((code, at)) => (Some(code), before.get(..at).unwrap_or("")),
+            None => (None, before),
+        };
+        let head = head.trim_end();
+        let stripped = head
+            .strip_suffix(" i")
+            .or_else(|| head.strip_suffix(" frå"))
+            .or_else(|| head.strip_suffix(" fra"));
+        if !FOLLOW_UP_TAIL.is_match(head) && !stripped.is_some_and(|h| FOLLOW_UP_TAIL.is_match(h)) {
+            continue;
+        }
+        let after = text.get(end..).unwrap_or("");
+        // `sak 15/25 i SSU`
+        let committee = committee.or_else(|| {
+            let a = after.trim_start();
+            let rest =
+                a.strip_prefix("i ").or_else(|| a.strip_prefix("frå ")).or_else(|| a.strip_prefix("fra "))?;
+            let word_end = rest.find(['.', ';', ':', '–', '(']).unwrap_or(rest.len());
+            let mut probe = rest.get(..word_end)?.trim().to_string();
+            // shrink from the right until a committee name ends the probe
+            loop {
+                if let Some((code, 0)) = committee_at_end(probe.trim_end_matches([',', ' ']), register) {
+                    return Some(code);
+                }
+                match probe.rfind(' ') {
+                    Some(i) => probe.truncate(i),
+                    None => return None,
+                }
+            }
+        });
+        let point = POINT_AFTER.captures(after).and_then(|c| c.get(1)).map(|m| m.as_str().to_string());
+        let f = FollowsUp { case: n, point, committee, context: sentence_around(text, start, end) };
+        if !out
+            .iter()
+            .any(|o| o.case.key() == f.case.key() && o.point == f.point && o.committee == f.committee)
+        {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The sentence of `text` around bytes `start..end`.
+fn sentence_around(text: &str, start: usize, end: usize) -> String {
+    let before = text.get(..start).unwrap_or("");
+    let from = before
+        .char_indices()
+        .rev()
+        .find(|(i, c)| {
+            matches!(c, '.' | '!' | '?' | '\n')
+                && before.get(i + 1..).is_some_and(|r| r.starts_with(char::is_whitespace))
+                && !(*c == '.' && is_abbreviation(before.get(..*i).unwrap_or("")))
+        })
+        .map_or(0, |(i, _)| i + 1);
+    let rest = text.get(end..).unwrap_or("");
+    let to = end + sentence_end(rest);
+    text.get(from..to.min(text.len())).unwrap_or(text).trim().to_string()
+}
+
+/// Abbreviations whose dot ends no sentence (bokmål, nynorsk).
+pub const ABBREVIATIONS: &[&str] =
+    &["jf", "jfr", "pkt", "nr", "ca", "dvs", "mv", "evt", "bl.a", "o.l", "t.d", "f.eks", "ref"];
+
+/// Whether `before` (text up to a dot) ends with an abbreviation.
+fn is_abbreviation(before: &str) -> bool {
+    let word = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("").to_lowercase();
+    ABBREVIATIONS.contains(&word.as_str())
+}
+
+/// Fill the follow-up fields of every point of every case of `record`: deadline, responsible,
+/// routine and follows-up (a case whose title follows up an earlier case passes that on to its
+/// top-level points).
+pub fn annotate(record: &mut Record, register: &Register) {
+    for case in &mut record.cases {
+        annotate_case(case, register);
+    }
+}
+
+fn annotate_case(case: &mut Case, register: &Register) {
+    let own = case.number.as_ref().map(|n| n.key());
+    let mut from_title = case.title.as_deref().map(|t| follows_up(t, register)).unwrap_or_default();
+    from_title.retain(|f| Some(f.case.key()) != own || f.committee.is_some());
+    for points in [&mut case.proposal, &mut case.decision] {
+        for p in points.iter_mut() {
+            annotate_point(p, register, own.as_deref());
+            p.routine = !p.placeholder
+                && p.responsible.is_none()
+                && p.deadline.is_none()
+                && p.children.iter().all(|c| c.placeholder && c.text.trim().is_empty())
+                && is_routine(&p.text);
+            for f in &from_title {
+                if !p.follows_up.iter().any(|o| o.case.key() == f.case.key() && o.point == f.point) {
+                    p.follows_up.push(f.clone());
+                }
+            }
+        }
+    }
+}
+
+fn annotate_point(p: &mut Point, register: &Register, own: Option<&str>) {
+    for c in &mut p.children {
+        annotate_point(c, register, own);
+    }
+    p.deadline = deadline(&p.text).or_else(|| p.children.iter().find_map(|c| c.deadline.clone()));
+    p.responsible = responsible(&p.text).or_else(|| p.children.iter().find_map(|c| c.responsible.clone()));
+    let mut f = follows_up(&p.text, register);
+    f.retain(|f| Some(f.case.key().as_str()) != own || f.committee.is_some());
+    for c in &p.children {
+        for cf in &c.follows_up {
+            if !f.iter().any(|o| o.case.key() == cf.case.key() && o.point == cf.point) {
+                f.push(cf.clone());
+            }
+        }
+    }
+    p.follows_up = f;
+}
+
+const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember";
+
+static DIRECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:\b(?:innen|inna|innan|senest|seinast)|\b\w*frist(?:en)?(?:\s+(?:er|blir|vert))?(?:\s+(?:satt|sett|settes)\s+til)?:?)\s+(?:den\s+)?(?:(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}})\b|(?P<d2>\d{{1,2}})\.?\s+(?P<m2>{MONTHS})\s+(?P<y2>\d{{4}})\b|(?:utgangen\s+av\s+)?(?:(?P<m3>{MONTHS})\s+)?(?P<y3>20\d{{2}})\b)"
+    ))
+    .expect("valid deadline regex")
+});
+
+static RETURN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bkomme?\s+tilbake\b|\btilbake\s+til\b|\b(?:i|på)\s+(?:\S+[\s-])?m(?:ø|o)tet?\b|\blegges?\s+fram\b|\bfremlegges\b|\bfremmes\b",
+    )
+    .expect("valid return regex")
+});
+
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})\b").expect("valid date regex")
+});
+
+/// The deadline a text names, as `YYYY-MM-DD`.
+pub fn deadline(text: &str) -> Option<String> {
+    let direct = DIRECT.captures_iter(text).find_map(|c| {
+        let start = c.get(0)?.start();
+        let date = if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
+            ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
+        } else if let (Some(d), Some(m), Some(y)) = (c.name("d2"), c.name("m2"), c.name("y2")) {
+            ymd(year(y.as_str())?, month(m.as_str())?, num(d.as_str())?)
+        } else {
+            let y = year(c.name("y3")?.as_str())?;
+            let m = match c.name("m3") {
+                Some(m) => month(m.as_str())?,
+                None => 12,
+            };
+            ymd(y, m, days_in_month(y, m))
+        }?;
+        Some((start, date))
+    });
+    let ret = RETURN.find_iter(text).find_map(|m| {
+        let rest = text.get(m.end()..)?;
+        let sentence = &rest[..sentence_end(rest)];
+        let c = NUMERIC_DATE.captures(sentence)?;
+        let date =
+            ymd(year(c.name("y")?.as_str())?, num(c.name("m")?.as_str())?, num(c.name("d")?.as_str())?)?;
+        Some((m.start(), date))
+    });
+    match (direct, ret) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a.1 } else { b.1 }),
+        (a, b) => a.or(b).map(|x| x.1),
+    }
+}
+
+/// Byte offset of the end of the first sentence in `s` (a `.`, `!`, `?` or `;` followed by
+/// white space and not part of a date or label, or a line break).
+fn sentence_end(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' | b';' | b'!' | b'?' => return i,
+            b'.' => {
+                let next_ws = bytes.get(i + 1).is_none_or(|c| c.is_ascii_whitespace());
+                let prev_digit = i > 0 && bytes.get(i - 1).is_some_and(|c| c.is_ascii_digit());
+                if next_ws && !prev_digit {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+fn num(s: &str) -> Option<u32> {
+    s.parse().ok()
+}
+
+static GIR_OPPDRAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bgir\s+(.{1,60}?)\s+(?:i\s+)?oppdrag\b").expect("valid regex"));
+static FAR_OPPDRAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:får\s+i\s+oppdrag|får\s+ansvar(?:et)?\b|bes\b|blir\s+bedt\s+om|vert\s+beden\b)",
+    )
+    .expect("valid regex")
+});
+/// A sentence that starts with its actor: `Sekretariatet legger fram …`, `Leiar sender …`.
+static ACTOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:sender|send|legger\s+fram|legg\s+fram|utarbeider|utarbeidar|rapporterer|følger\s+opp|følgjer\s+opp)\b",
+    )
+    .expect("valid regex")
+});
+static ANSVAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bansvar(?:leg|lig)?\s*:\s*([^.;\n]{1,60})").expect("valid regex"));
+static BER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bber\s+").expect("valid regex"));
+
+/// Words that continue a responsible's name (`leiar for kvart FSU`, `kommunene og sykehuset`).
+const CONNECTORS: &[&str] = &["for", "og", "ved", "til", "på", "av", "i"];
+/// Determiners and quantifiers: the noun after them belongs to the name (`for kvart FSU`,
+/// `de lokale samarbeidsutvalgene`).
+const DETERMINERS: &[&str] =
+    &["kvart", "kvar", "hvert", "hver", "alle", "dei", "de", "begge", "den", "det", "dei", "sine", "sitt"];
+/// First words that start no name (`ber om …`, `ber at …`).
+const NOT_A_NAME: &[&str] = &["om", "at", "å", "seg", "deg", "dere", "dykk", "meg", "oss", "ikke", "ikkje"];
+/// Nouns that end an organisation's name after a proper name (`Molde sjukehus`).
+const ORG_NOUNS: &[&str] = &["sjukehus", "sykehus", "kommune", "kommunar", "kommuner", "HF", "helseforetak"];
+/// Auxiliaries: a subject before them is acted on (`Revidert plan vert send …`).
+const AUXILIARIES: &[&str] = &["vert", "blir", "skal", "er", "kan", "må", "bør"];
+/// Sentence subjects that are things, not actors.
+const NOT_ACTORS: &[&str] = &["det", "dette", "som", "saken", "saka", "rutinen", "planen", "protokollen"];
+
+/// The acting subject named in a point: `ASU ber sekretariatet …` → `sekretariatet`,
+/// `gir AU i oppdrag` → `AU`, `ber leiar for kvart FSU sende …` → `leiar for kvart FSU`,
+/// `Sekretariatet får i oppdrag …` / `Leiar sender …` → the sentence's subject.
+pub fn responsible(text: &str) -> Option<String> {
+    if let Some(c) = GIR_OPPDRAG.captures(text) {
+        let who = c.get(1)?.as_str().trim();
+        if !who.is_empty() && who.split_whitespace().count() <= 6 {
+            return Some(clean(who));
+        }
+    }
+    for m in BER.find_iter(text) {
+        if let Some(who) = name_after(text.get(m.end()..)?) {
+            return Some(who);
+        }
+    }
+    for re in [&*FAR_OPPDRAG, &*ACTOR_FIRST] {
+        if let Some(who) = re.captures(text).and_then(|c| c.get(1)) {
+            let who = who.as_str().trim();
+            let first = who.split_whitespace().next().unwrap_or("").to_lowercase();
+            let passive = who.split_whitespace().any(|w| AUXILIARIES.contains(&w.to_lowercase().as_str()));
+            if !passive && !NOT_A_NAME.contains(&first.as_str()) && !NOT_ACTORS.contains(&first.as_str()) {
+                return Some(clean(who));
+            }
+        }
+    }
+    ANSVAR.captures(text).and_then(|c| c.get(1)).map(|m| clean(m.as_str()))
+}
+
+fn bare(w: &str) -> &str {
+    w.trim_end_matches([',', '.', ';', ':'])
+}
+
+fn is_acronym(w: &str) -> bool {
+    let w = bare(w);
+    starts_upper(w) && w.chars().filter(|c| c.is_uppercase()).count() >= 2
+}
+
+/// The name at the start of `rest`: the first word, extended over determiners, connectors,
+/// committee names (`FSU Svangerskap, fødsel og barselomsorg`) and organisation nouns.
+fn name_after(rest: &str) -> Option<String> {
+    let words: Vec<&str> = rest.split_whitespace().take(16).collect();
+    let first = *words.first()?;
+    if bare(first).is_empty() || NOT_A_NAME.contains(&bare(first).to_lowercase().as_str()) {
+        return None;
+    }
+    let mut taken: Vec<&str> = Vec::new();
+    let mut i = 0;
+    if !phrase(&words, &mut i, &mut taken) {
+        return Some(clean(&taken.join(" ")));
+    }
+    while let Some(&w) = words.get(i) {
+        let lower = w.to_lowercase();
+        if !CONNECTORS.contains(&lower.as_str()) {
+            break;
+        }
+        let Some(&next) = words.get(i + 1) else { break };
+        let next_lower = bare(next).to_lowercase();
+        let name_like = starts_upper(next) || DETERMINERS.contains(&next_lower.as_str());
+        // `i`, `til`, `på`, `av` only before a name (`leiar i FSU`), not `i samarbeid med`.
+        if (!name_like && lower != "og" && lower != "for" && lower != "ved")
+            || NOT_A_NAME.contains(&next_lower.as_str())
+        {
+            break;
+        }
+        taken.push(w);
+        i += 1;
+        if !phrase(&words, &mut i, &mut taken) {
+            break;
+        }
+    }
+    Some(clean(&taken.join(" ")))
+}
+
+/// Take a noun phrase of `words` starting at `i` into `taken`; false when punctuation ended the
+/// name.
+fn phrase<'a>(words: &[&'a str], i: &mut usize, taken: &mut Vec<&'a str>) -> bool {
+    {
+        // Determiner + up to two words, ending at a noun-like word (`de lokale samarbeidsutvalgene`).
+        while let Some(&w) = words.get(*i) {
+            taken.push(bare(w));
+            *i += 1;
+            if bare(w).len() != w.len() {
+                return false;
+            }
+            if !DETERMINERS.contains(&bare(w).to_lowercase().as_str()) {
+                break;
+            }
+            let noun_at = words.iter().enumerate().skip(*i).take(2).find(|(_, w)| {
+                let n = bare(w).to_lowercase();
+                is_acronym(w) || ["ene", "ane", "et", "en", "a", "er", "ar"].iter().any(|e| n.ends_with(e))
+            });
+            if let Some((j, last)) = noun_at {
+                taken.extend(words.iter().skip(*i).take(j + 1 - *i).map(|w| bare(w)));
+                *i = j + 1;
+                return bare(last).len() == last.len();
+            }
+        }
+        // A committee code followed by its name (`FSU IKT`, `FSU Svangerskap, fødsel og …`),
+        // a proper name followed by an organisation noun (`Molde sjukehus`).
+        let mut list = false;
+        while let Some(&w) = words.get(*i) {
+            let prev = taken.last().copied().unwrap_or("");
+            let after_code = is_acronym(prev) && starts_upper(w);
+            let org = starts_upper(prev) && ORG_NOUNS.contains(&bare(w));
+            if !(is_acronym(w) || after_code || org || list) {
+                break;
+            }
+            list = w.ends_with(',');
+            taken.push(if list { w } else { bare(w) });
+            *i += 1;
+            if bare(w).len() != w.len() && !list {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn clean(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches([',', '.', ';', ':']).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_phrases() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Sekretariatet legg fram saka innen 11.09.2024.", Some("2024-09-11")),
+            ("Tilbakemelding inna 11.09.2024", Some("2024-09-11")),
+            ("Svar innan 1.10.24 til sekretariatet", Some("2024-10-01")),
+            ("Rapport innen den 1. oktober 2024", Some("2024-10-01")),
+            ("Planen skal være ferdig innen utgangen av 2024", Some("2024-12-31")),
+            ("innan utgangen av februar 2024", Some("2024-02-29")),
+            ("innen juni 2025", Some("2025-06-30")),
+            ("Arbeidet skal være ferdig innen 2026.", Some("2026-12-31")),
+            ("ASU ber AU komme tilbake til saken i møtet den 19.06.24.", Some("2024-06-19")),
+            ("Saken tas opp igjen i møte 11.09.2024", Some("2024-09-11")),
+            ("Saken legges fram for ASU 04.09.24", Some("2024-09-04")),
+            ("Frist: 15.03.2025", Some("2025-03-15")),
+            ("seinast 3.4.2025", Some("2025-04-03")),
+            ("Søknadsfristen settes til 01.04.2026.", Some("2026-04-01")),
+            ("Høyringsfristen er 01.12.2025.", Some("2025-12-01")),
+            ("Saken tas opp i ASU-møtet 04.09.24", Some("2024-09-04")),
+            ("Utvalet ber om å få rapport frå prosjektet i møte 10.06.2026.", Some("2026-06-10")),
+            // The earliest phrase wins.
+            ("i møte 11.09.2024, med svar innen 01.09.2024", Some("2024-09-11")),
+            // No deadline.
+            ("ASU setter saken opp på sakskartet i ASU møte xx.xx.24", None),
+            ("ASU tar saken til orientering.", None),
+            ("Innen helse og omsorg er det 12.5 prosent", None),
+            ("innen 31.02.2024", None),
+            ("Vedtatt 12.03.2024 i sak 4/24", None),
+            ("ASU ber AU komme tilbake til saken. Vedtatt 12.03.2024.", None),
+            ("innen 99", None),
+            ("Protokoll fra møtet 11.06.2025 godkjennes.", None),
+            ("Innkalling til møte 11.06.2025 godkjennes.", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(deadline(text).as_deref(), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn responsible_phrases() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("ASU ber sekretariatet utarbeide en vedtakslogg", Some("sekretariatet")),
+            ("ASU ber forhandlingsutvalget arbeide videre med en utredning", Some("forhandlingsutvalget")),
+            ("SSU ber leiar for kvart FSU sende inn årsmelding", Some("leiar for kvart FSU")),
+            ("ASU gir sekretariatet i oppdrag å utrede muligheter", Some("sekretariatet")),
+            ("ASU gir AU i oppdrag å følge opp", Some("AU")),
+            ("ASU ber kommunene og sykehuset om å melde tilbake", Some("kommunene og sykehuset")),
+            ("ASU ber AU om å komme tilbake til saken", Some("AU")),
+            ("ASU ber om en ny vurdering", None),
+            ("ASU tar saken til orientering.", None),
+            ("ASU gir sin tilslutning til revidert fremdriftsplan", None),
+            ("Sekretariatet får i oppdrag å lage en plan", Some("Sekretariatet")),
+            ("Ansvar: Kommunalsjef helse.", Some("Kommunalsjef helse")),
+            ("ASU ber sekretariatet i samarbeid med AU lage utkast", Some("sekretariatet")),
+            ("LSU ber leiar i FSU psykisk helse følgje opp", Some("leiar i FSU")),
+            ("SSU ber de lokale samarbeidsutvalgene følge opp", Some("de lokale samarbeidsutvalgene")),
+            ("SSU ber alle kommunene melde inn", Some("alle kommunene")),
+            (
+                "SSU ber FSU Svangerskap, fødsel og barselomsorg utrede en modell",
+                Some("FSU Svangerskap, fødsel og barselomsorg"),
+            ),
+            ("SSU ber FSU Helseberedskap og FSU IKT om å levere", Some("FSU Helseberedskap og FSU IKT")),
+            ("LSU Molde ber kommunane og Molde sjukehus om å:", Some("kommunane og Molde sjukehus")),
+            ("SSU ber FSU IKT se de to sakene i sammenheng.", Some("FSU IKT")),
+            ("Leiar sender innspelet til sekretariatet innan 15.10.2025.", Some("Leiar")),
+            ("Sekretariatet legger fram regnskap for 2025 i møte 22.04.2026.", Some("Sekretariatet")),
+            ("tiltak 3.2 får leiar av utvalet som ansvarleg", None),
+            ("Rutinen skal evaluerast i møte 11.03.2026.", None),
+            ("Revidert handlingsplan vert send SSU innan 15.10.2025.", None),
+            ("Saken følges opp i møte 11.02.2026.", None),
+            ("Utvalet ber om å få rapport frå prosjektet", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(responsible(text).as_deref(), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn routine_points() {
+        let cases: &[(&str, bool)] = &[
+            ("Innkallingen og saklisten godkjennes.", true),
+            ("Innkalling og saksliste vert godkjend.", true),
+            ("Protokoll fra møtet 11.06.2025 godkjennes.", true),
+            ("Protokoll frå møtet 10.09.2025 vert godkjend.", true),
+            ("SSU tar saken til orientering.", true),
+            ("FSU Barn og unge tek orienteringa til vitande.", true),
+            ("LSU Kristiansund tar orienteringen til etterretning.", true),
+            ("SSU tar statusrapportene fra de faglige samarbeidsutvalgene til orientering.", true),
+            ("SSU tar saken til orientering og ber sekretariatet lage en plan.", false),
+            ("SSU godkjenner budsjett for sekretariatet 2026.", false),
+            ("Saken sendes FSU Akuttmedisinsk kjede til orientering.", false),
+            ("Rutinen skal evaluerast i møte 11.03.2026.", false),
+            ("SSU ber LSU-ene følge opp lærepunktene.", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(is_routine(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn follow_up_phrases() {
+        let r = Register::default();
+        type Want<'a> = Option<(&'a str, Option<&'a str>, Option<&'a str>)>;
+        let cases: &[(&str, Want)] = &[
+            ("Oppfølging sak 3/25 – avvik ved utskrivning", Some(("3/2025", None, None))),
+            ("Oppfølging av sak 3/24", Some(("3/2024", None, None))),
+            ("jf. vedtak i sak 17/25 punkt 3", Some(("17/2025", Some("3"), None))),
+            (
+                "Revidert plan vert send SSU innan 15.10.2025, jf. vedtak i SSU sak 15/25.",
+                Some(("15/2025", None, Some("SSU"))),
+            ),
+            (
+                "Som oppfølging av LSU Ålesund sak 07.25 legg vi fram",
+                Some(("7/2025", None, Some("LSU-ALESUND"))),
+            ),
+            ("Saka følgjer opp sak 12/25 i FSU Barn og unge.", Some(("12/2025", None, Some("FSU-BARN")))),
+            ("Viser til sak 16/25. SSU ber FSU IKT se de to sakene i sammenheng.", None),
+            ("I sak 15/25 vart det vedteke at planen skal reviderast.", None),
+            ("Saka vart drøfta i LSU Ålesund sak 07.25.", None),
+        ];
+        for (text, want) in cases {
+            let got = follows_up(text, &r);
+            match want {
+                None => assert!(got.is_empty(), "{text}: {got:?}"),
+                Some((key, point, committee)) => {
+                    let f = got.first().unwrap_or_else(|| panic!("{text}: no follow-up"));
+                    assert_eq!(f.case.key(), *key, "{text}");
+                    assert_eq!(f.point.as_deref(), *point, "{text}");
+                    assert_eq!(f.committee.as_deref(), *committee, "{text}");
+                }
+            }
+        }
+    }
+
+    /// Every committee of the built-in register resolves from its name, its code and each name
+    /// variant and abbreviation written before a case number.
+    #[test]
+    fn references_resolve_every_register_committee() {
+        let r = Register::default();
+        for def in &r.committees {
+            let mut forms = vec![def.name.clone(), def.code.clone()];
+            for n in &def.names {
+                forms.push(if def.kind == CommitteeKind::Fsu { format!("FSU {n}") } else { n.clone() });
+            }
+            forms.extend(def.abbrev.iter().cloned());
+            for form in forms {
+                let text = format!("Oppfølging av {form} sak 07.25: status");
+                let got = follows_up(&text, &r);
+                assert_eq!(
+                    got.first().and_then(|f| f.committee.as_deref()),
+                    Some(def.code.as_str()),
+                    "{text}"
+                );
+                let text = format!("jf. vedtak i sak 07.25 i {form}.");
+                let got = follows_up(&text, &r);
+                assert_eq!(
+                    got.first().and_then(|f| f.committee.as_deref()),
+                    Some(def.code.as_str()),
+                    "{text}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The built-in documents as Word templates. Each is written in the markup of
+//! [`crate::render::markup`] (`templates/word/*.xml`, readable, with the tags as text) and turned
+//! into a `.docx` by the same writer as the generated documents (docx-rs + `package`), so the
+//! exported template has the documents' styles, header, footer and page setup. A user edits it in
+//! Word; `--templates DIR` then renders that document from it.
+
+use super::documents::DocKind;
+use super::{xml, Images, WordTplError};
+use crate::render::docs::Rendered;
+use crate::render::{data, docx, markup, package, DecisionLogOptions, ReportInput, StatusOptions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// (document, file name in a template folder, markup source).
+pub const BUILTIN: &[(DocKind, &str, &str)] = &[
+    (DocKind::StatusReport, "statusrapport.docx", include_str!("../../../templates/word/status-report.xml")),
+    (DocKind::DecisionLog, "vedtakslogg.docx", include_str!("../../../templates/word/decision-log.xml")),
+];
+
+/// A light grey picture standing in for the status chart in an exported template (its alt text
+/// `status-chart` makes it the placeholder; size and position are the template's).
+fn placeholder_png() -> Result<Vec<u8>, String> {
+    let (w, h) = (640u32, 360u32);
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+        let data = vec![0xE6u8; (w * h) as usize];
+        writer.write_image_data(&data).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// The `.docx` template of a built-in document, from its markup. The writer sizes table columns
+/// by their longest words; the tags' words are not the document's, so the column widths are taken
+/// from a second build of the markup with the tags removed.
+pub fn build(name: &str, source: &str) -> Result<Vec<u8>, WordTplError> {
+    let with_tags = build_markup(name, source)?;
+    let plain = build_markup(name, &strip_tags(source))?;
+    let err = |message: String| WordTplError::Package { file: name.to_string(), message };
+    let doc = |b: &[u8]| -> Result<xml::Elem, WordTplError> {
+        let text = crate::render::projection::part(b, "word/document.xml")
+            .map_err(|e| err(e.to_string()))?
+            .ok_or_else(|| err("no word/document.xml".into()))?;
+        xml::parse(&text).map_err(&err)
+    };
+    let mut target = doc(&with_tags)?;
+    let widths = doc(&plain)?;
+    let mut grids = Vec::new();
+    collect_widths(&widths, &mut grids);
+    let mut at = 0;
+    apply_widths(&mut target, &grids, &mut at);
+    merge_row_properties(&mut target);
+    super::replace_part(&with_tags, name, "word/document.xml", xml::write(&target).into_bytes())
+}
+
+/// One `w:trPr` per row: the writer can emit two (`<w:trPr><w:cantSplit/></w:trPr><w:trPr/>`),
+/// which the schema forbids; their children are joined into the first.
+fn merge_row_properties(e: &mut xml::Elem) {
+    if e.name == "w:tr" {
+        let mut first: Option<usize> = None;
+        let mut moved: Vec<xml::Node> = Vec::new();
+        let mut i = 0;
+        while i < e.children.len() {
+            let is_pr = matches!(e.children.get(i), Some(xml::Node::Elem(c)) if c.name == "w:trPr");
+            if is_pr && first.is_some() {
+                if let xml::Node::Elem(c) = e.children.remove(i) {
+                    moved.extend(c.children);
+                }
+                continue;
+            }
+            if is_pr {
+                first = Some(i);
+            }
+            i += 1;
+        }
+        if let Some(xml::Node::Elem(pr)) = first.and_then(|f| e.children.get_mut(f)) {
+            pr.children.extend(moved);
+        }
+    }
+    for c in e.elems_mut() {
+        merge_row_properties(c);
+    }
+}
+
+/// The markup text with every tag removed (for sizing columns).
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['{']) {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        let closer = if tail.starts_with("{{") {
+            Some("}}")
+        } else if tail.starts_with("{%") {
+            Some("%}")
+        } else {
+            None
+        };
+        match closer.and_then(|c| tail.find(c).map(|j| j + c.len())) {
+            Some(end) => rest = &tail[end..],
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Per table (document order): the grid column widths and each row's cell widths.
+type Widths = (Vec<String>, Vec<Vec<String>>);
+
+fn collect_widths(e: &xml::Elem, out: &mut Vec<Widths>) {
+    for c in e.elems() {
+        if c.name == "w:tbl" {
+            let grid = c
+                .child("w:tblGrid")
+                .map(|g| g.elems().filter_map(|gc| gc.attr("w:w").map(str::to_string)).collect())
+                .unwrap_or_default();
+            let rows = c
+                .elems()
+                .filter(|r| r.name == "w:tr")
+                .map(|r| {
+                    r.elems()
+                        .filter(|tc| tc.name == "w:tc")
+                        .map(|tc| {
+                            tc.child("w:tcPr")
+                                .and_then(|p| p.child("w:tcW"))
+                                .and_then(|w| w.attr("w:w"))
+                                .unwrap_or_default()
+                                .to_string()
+                        })
+                        .collect()
+                })
+                .collect();
+            out.push((grid, rows));
+        }
+        collect_widths(c, out);
+    }
+}
+
+fn apply_widths(e: &mut xml::Elem, grids: &[Widths], at: &mut usize) {
+    for c in e.elems_mut() {
+        if c.name == "w:tbl" {
+            if let Some((grid, rows)) = grids.get(*at) {
+                if let Some(g) = c.child_mut("w:tblGrid") {
+                    for (gc, w) in g.elems_mut().filter(|gc| gc.name == "w:gridCol").zip(grid) {
+                        gc.set_attr("w:w", w);
+                    }
+                }
+                for (r, ws) in c.elems_mut().filter(|r| r.name == "w:tr").zip(rows) {
+                    for (tc, w) in r.elems_mut().filter(|tc| tc.name == "w:tc").zip(ws) {
+                        if let Some(tw) = tc.child_mut("w:tcPr").and_then(|p| p.child_mut("w:tcW")) {
+                            if !w.is_empty() {
+                                tw.set_attr("w:w", w);
+                            }
+                        }
+                    }
+                }
+            }
+            *at += 1;
+        }
+        apply_widths(c, grids, at);
+    }
+}
+
+fn build_markup(name: &str, source: &str) -> Result<Vec<u8>, WordTplError> {
+    let err = |message: String| WordTplError::Package { file: name.to_string(), message };
+    let m = markup::parse(source).map_err(|e| err(format!("built-in markup: {e}")))?;
+    let mut pictures = BTreeMap::new();
+    let png = placeholder_png().map_err(|e| err(format!("placeholder picture: {e}")))?;
+    pictures.insert("status".to_string(), docx::Picture { png, width_px: 640, height_px: 360 });
+    let (doc, _) = docx::build(&m, &pictures);
+    let props = package::CoreProps {
+        title: m.title.clone(),
+        subject: m.subject.clone(),
+        creator: "saksflyt".into(),
+        created: None,
+        language: "nb-NO".into(),
+    };
+    package::pack(doc.build(), &props, &markup::image_alts(&m))
+        .map_err(|e| err(format!("cannot package: {e}")))
+}
+
+/// Writes every built-in Word template into `dir` (created if missing).
+pub fn export(dir: &Path) -> Result<Vec<PathBuf>, WordTplError> {
+    let io = |p: &Path, e: std::io::Error| WordTplError::Package {
+        file: p.display().to_string(),
+        message: format!("cannot write: {e}"),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let mut out = Vec::new();
+    for (_, file, source) in BUILTIN {
+        let bytes = build(file, source)?;
+        let p = dir.join(file);
+        crate::util::write_atomic(&p, &bytes).map_err(|e| io(&p, e))?;
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// The Word template of `kind` in a template folder, when the folder has one.
+pub fn find(dir: &Path, kind: DocKind) -> Option<PathBuf> {
+    BUILTIN.iter().filter(|(k, _, _)| *k == kind).map(|(_, f, _)| dir.join(f)).find(|p| p.is_file())
+}
+
+/// The status report rendered from the Word template at `path`, the chart in its placeholder.
+pub fn status_report(
+    path: &Path,
+    input: &ReportInput,
+    opts: &StatusOptions,
+) -> Result<Rendered, WordTplError> {
+    let ctx = data::status_report(input, opts);
+    let mut images = Images::new();
+    super::documents::chart_image(&mut images, input.lang, &ctx.areas, false)
+        .map_err(|message| WordTplError::Package { file: path.display().to_string(), message })?;
+    fill(path, &ctx, &images, "statusrapport.docx")
+}
+
+/// Renders the Word template at `path` with `ctx`; dates of the document properties from
+/// `ctx.created`.
+fn fill<S: serde::Serialize>(
+    path: &Path,
+    ctx: &S,
+    images: &Images,
+    file_name: &str,
+) -> Result<Rendered, WordTplError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| WordTplError::Package { file: name.clone(), message: format!("cannot read: {e}") })?;
+    let ctx = serde_json::to_value(ctx).map_err(|e| WordTplError::Package {
+        file: name.clone(),
+        message: format!("cannot serialise the context: {e}"),
+    })?;
+    let mut out = super::render(&bytes, &name, &ctx, images)?;
+    if let Some(date) = ctx.get("created").and_then(|d| d.as_str()) {
+        out = super::set_core_dates(&out, &name, date)?;
+    }
+    Ok(Rendered { file_name: file_name.into(), bytes: out, warnings: Vec::new() })
+}
+
+/// The decision log rendered from the Word template at `path`.
+pub fn decision_log(
+    path: &Path,
+    input: &ReportInput,
+    opts: &DecisionLogOptions,
+) -> Result<Rendered, WordTplError> {
+    fill(path, &data::decision_log(input, opts), &Images::new(), "vedtakslogg.docx")
+}

@@ -1,0 +1,947 @@
+//! Word templates: a `.docx` designed in Word with minijinja tags in its text, filled with a
+//! context (JSON) to a new `.docx`. Everything outside the tags — styles, headers, footers,
+//! numbering, page setup, images — is copied unchanged.
+//!
+//! Tag forms (see README › Word templates):
+//! - `{{ expr }}` in a run: the value, with that run's formatting (`\n` → line break);
+//! - `{% … %}` inside one paragraph (inline conditions and loops);
+//! - `{%p … %}`, `{%tr … %}`, `{%tc … %}`: the statement replaces the paragraph, table row or
+//!   table cell that holds the tag (conditional paragraphs, row loops, column conditions);
+//! - `{% cellbg expr %}`: shades the cell (`green`/`yellow`/`red`, Norwegian words, `#RRGGBB`);
+//! - `{% vm %}`: in a row loop, merges the cell vertically with the cell above when both show
+//!   the same text;
+//! - an image placeholder: a picture whose alt text is an image name given by the caller.
+//!
+//! Steps: [`template::prepare`] (rejoin split tags, lift block tags) → [`template::source`]
+//! (one minijinja template per part, one tag per line) → render (strict undefined, fuel, output
+//! cap, every value XML-escaped by the formatter) → [`post::finish`] (well-formed check, merges,
+//! cells that lost their last paragraph) → a zip written byte-stably.
+
+pub mod builtin;
+pub mod documents;
+pub mod post;
+pub mod template;
+pub mod xml;
+
+use super::lang;
+use super::templates::{BASE_FUEL as FUEL, MAX_OUTPUT_BYTES, MAX_RECURSION};
+use minijinja::value::Value;
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io::{Cursor, Read, Write};
+pub use template::Loc;
+
+/// Largest part read from a template, inflated.
+pub const MAX_PART_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest template package, inflated.
+pub const MAX_PACKAGE_BYTES: u64 = 128 * 1024 * 1024;
+/// Most entries in a template package.
+pub const MAX_ENTRIES: usize = 10_000;
+/// Most errors reported for one template.
+pub const MAX_ERRORS: usize = 50;
+
+/// Images for placeholders: name (the picture's alt text in the template) → PNG bytes.
+pub type Images = BTreeMap<String, Vec<u8>>;
+
+/// A tag that cannot be rendered: where it is, what it says, and why.
+#[derive(Debug, Clone)]
+pub struct TagError {
+    pub loc: Loc,
+    pub tag: String,
+    pub reason: String,
+}
+
+impl fmt::Display for TagError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.tag.is_empty() {
+            write!(f, "{}: {}", self.loc, self.reason)
+        } else {
+            write!(f, "{}: {}: {}", self.loc, self.tag, self.reason)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WordTplError {
+    /// The file is not a usable DOCX package.
+    #[error("{file}: {message}")]
+    Package { file: String, message: String },
+    /// One or more tags failed.
+    #[error("{file}: {}", list(errors))]
+    Tags { file: String, errors: Vec<TagError> },
+}
+
+fn list(errors: &[TagError]) -> String {
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    if lines.len() == 1 {
+        lines.concat()
+    } else {
+        format!("{} template errors:\n  {}", lines.len(), lines.join("\n  "))
+    }
+}
+
+/// Renders `template` (DOCX bytes; `file` names it in errors) with `ctx`.
+pub fn render(
+    template: &[u8],
+    file: &str,
+    ctx: &serde_json::Value,
+    images: &Images,
+) -> Result<Vec<u8>, WordTplError> {
+    let (bytes, errors) = run(template, file, ctx, images)?;
+    if errors.is_empty() {
+        Ok(bytes)
+    } else {
+        Err(WordTplError::Tags { file: file.to_string(), errors })
+    }
+}
+
+/// Checks `template` against `ctx` without producing output: every tag error found (empty when
+/// the template renders). Errors of the package itself are `Err`.
+pub fn check(
+    template: &[u8],
+    file: &str,
+    ctx: &serde_json::Value,
+    images: &Images,
+) -> Result<Vec<TagError>, WordTplError> {
+    run(template, file, ctx, images).map(|(_, e)| e)
+}
+
+fn package_err(file: &str, message: impl Into<String>) -> WordTplError {
+    WordTplError::Package { file: file.to_string(), message: message.into() }
+}
+
+/// A zip package read into memory, entries in their stored order.
+struct Package {
+    entries: Vec<(String, Vec<u8>)>,
+}
+
+impl Package {
+    fn open(bytes: &[u8], file: &str) -> Result<Package, WordTplError> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| package_err(file, format!("not a DOCX (zip) file: {e}")))?;
+        if zip.len() > MAX_ENTRIES {
+            return Err(package_err(file, format!("more than {MAX_ENTRIES} parts")));
+        }
+        let mut entries = Vec::new();
+        let mut total = 0u64;
+        for i in 0..zip.len() {
+            let mut f =
+                zip.by_index(i).map_err(|e| package_err(file, format!("broken zip entry {i}: {e}")))?;
+            if f.is_dir() {
+                continue;
+            }
+            let name = f.name().to_string();
+            let mut buf = Vec::new();
+            (&mut f)
+                .take(MAX_PART_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| package_err(file, format!("cannot inflate {name}: {e}")))?;
+            if buf.len() as u64 > MAX_PART_BYTES {
+                return Err(package_err(file, format!("part {name} is larger than {MAX_PART_BYTES} bytes")));
+            }
+            total += buf.len() as u64;
+            if total > MAX_PACKAGE_BYTES {
+                return Err(package_err(
+                    file,
+                    format!("package is larger than {MAX_PACKAGE_BYTES} bytes inflated"),
+                ));
+            }
+            entries.push((name, buf));
+        }
+        Ok(Package { entries })
+    }
+
+    fn get(&self, name: &str) -> Option<&[u8]> {
+        self.entries.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
+    }
+
+    fn put(&mut self, name: &str, bytes: Vec<u8>) {
+        match self.entries.iter_mut().find(|(n, _)| n == name) {
+            Some((_, b)) => *b = bytes,
+            None => self.entries.push((name.to_string(), bytes)),
+        }
+    }
+
+    /// Byte-stable zip: stored order, fixed timestamps, deflate.
+    fn write(&self) -> Result<Vec<u8>, String> {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .last_modified_time(zip::DateTime::default());
+            for (name, bytes) in &self.entries {
+                zip.start_file(name.as_str(), opts).map_err(|e| e.to_string())?;
+                zip.write_all(bytes).map_err(|e| e.to_string())?;
+            }
+            zip.finish().map_err(|e| e.to_string())?;
+        }
+        Ok(buf.into_inner())
+    }
+}
+
+/// A relationship: (Id, Type, Target).
+fn relationships(pkg: &Package, rels_part: &str) -> Vec<(String, String, String)> {
+    let Some(text) = pkg.get(rels_part).and_then(|b| std::str::from_utf8(b).ok()) else { return Vec::new() };
+    let Ok(root) = xml::parse(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    for r in root.elems().flat_map(|e| e.elems()) {
+        if let (Some(id), Some(ty), Some(target)) = (r.attr("Id"), r.attr("Type"), r.attr("Target")) {
+            out.push((id.to_string(), ty.to_string(), target.to_string()));
+        }
+    }
+    out
+}
+
+fn rels_of(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/_rels/{name}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+fn resolve(part: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut segs: Vec<&str> = match part.rsplit_once('/') {
+        Some((dir, _)) => dir.split('/').collect(),
+        None => Vec::new(),
+    };
+    for s in target.split('/') {
+        match s {
+            ".." => {
+                segs.pop();
+            }
+            "." | "" => {}
+            s => segs.push(s),
+        }
+    }
+    segs.join("/")
+}
+
+/// The main document part and its headers and footers, in a fixed order.
+fn template_parts(pkg: &Package) -> Vec<String> {
+    let main = relationships(pkg, "_rels/.rels")
+        .into_iter()
+        .find(|(_, ty, _)| ty.ends_with("/officeDocument"))
+        .map(|(_, _, t)| resolve("", &t))
+        .unwrap_or_else(|| "word/document.xml".to_string());
+    let mut parts = vec![main.clone()];
+    let mut extra: Vec<String> = relationships(pkg, &rels_of(&main))
+        .into_iter()
+        .filter(|(_, ty, _)| ty.ends_with("/header") || ty.ends_with("/footer"))
+        .map(|(_, _, t)| resolve(&main, &t))
+        .filter(|p| pkg.get(p).is_some())
+        .collect();
+    extra.sort();
+    extra.dedup();
+    parts.extend(extra);
+    parts
+}
+
+/// Renders every template part; returns the package (empty when errors) and the errors.
+fn run(
+    template: &[u8],
+    file: &str,
+    ctx: &serde_json::Value,
+    images: &Images,
+) -> Result<(Vec<u8>, Vec<TagError>), WordTplError> {
+    let mut pkg = Package::open(template, file)?;
+    let parts = template_parts(&pkg);
+    if pkg.get(parts.first().map(String::as_str).unwrap_or_default()).is_none() {
+        return Err(package_err(file, "no main document part (word/document.xml)"));
+    }
+    let env = environment();
+    let names = known_names(ctx);
+    let value = Value::from(minijinja::value::Serde(ctx));
+    let image_names: BTreeSet<String> = images.keys().cloned().collect();
+    let mut errors = Vec::new();
+    let mut media: Vec<(String, String, String)> = Vec::new(); // (part, rId, image name)
+    for part in &parts {
+        let Some(bytes) = pkg.get(part) else { continue };
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| package_err(file, format!("{part} is not UTF-8")))?;
+        let root = xml::parse(text).map_err(|e| package_err(file, format!("{part}: malformed XML: {e}")))?;
+        let mut prep = template::prepare(part, root, &image_names);
+        if !prep.problems.is_empty() {
+            errors.extend(prep.problems.drain(..).map(|p| TagError {
+                loc: p.loc,
+                tag: p.tag,
+                reason: p.reason,
+            }));
+            continue;
+        }
+        match render_part(&env, part, &mut prep, &value, &names) {
+            Ok(out) => {
+                let finished = post::finish(&out).map_err(|e| {
+                    package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
+                })?;
+                pkg.put(part, finished.into_bytes());
+                for (name, rid) in &prep.image_rels {
+                    media.push((part.clone(), rid.clone(), name.clone()));
+                }
+            }
+            Err(e) => errors.extend(e),
+        }
+        if errors.len() >= MAX_ERRORS {
+            errors.truncate(MAX_ERRORS);
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Ok((Vec::new(), errors));
+    }
+    add_images(&mut pkg, &media, images).map_err(|e| package_err(file, e))?;
+    as_document(&mut pkg);
+    let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
+    Ok((bytes, Vec::new()))
+}
+
+/// Renders one prepared part. A failing tag is recorded, made neutral and the render tried again,
+/// so one pass reports every independent error (up to [`MAX_ERRORS`]).
+fn render_part(
+    env: &Environment<'static>,
+    part: &str,
+    prep: &mut template::Prepared,
+    ctx: &Value,
+    names: &BTreeSet<String>,
+) -> Result<String, Vec<TagError>> {
+    let mut errors = Vec::new();
+    let mut names = names.clone();
+    for t in &prep.tags {
+        bound_names(&t.code, &mut names);
+    }
+    for _ in 0..MAX_ERRORS {
+        let (src, problems) = template::source(prep);
+        if !problems.is_empty() {
+            errors.extend(problems.into_iter().map(|p| TagError {
+                loc: p.loc,
+                tag: p.tag,
+                reason: p.reason,
+            }));
+            return Err(errors);
+        }
+        let result = env.template_from_named_str(part, &src.text).and_then(|t| {
+            let mut out = CappedWriter { buf: Vec::new(), cap: MAX_OUTPUT_BYTES, over: false };
+            let r = t.render_captured_to(ctx.clone(), &mut out);
+            if out.over {
+                return Ok(Err(format!("the output passes the limit of {MAX_OUTPUT_BYTES} bytes")));
+            }
+            r.map(|_| Ok(out.buf))
+        });
+        let e = match result {
+            Ok(Ok(buf)) if errors.is_empty() => {
+                return String::from_utf8(buf).map_err(|_| {
+                    vec![TagError {
+                        loc: first_loc(part, prep),
+                        tag: String::new(),
+                        reason: "output is not UTF-8".into(),
+                    }]
+                })
+            }
+            Ok(Ok(_)) => return Err(errors),
+            Ok(Err(message)) => {
+                errors.push(TagError { loc: first_loc(part, prep), tag: String::new(), reason: message });
+                return Err(errors);
+            }
+            Err(e) => e,
+        };
+        let idx = e.line().and_then(|l| src.lines.range(..=l).next_back().map(|(_, i)| *i));
+        let reason = reason(&e, idx.and_then(|i| prep.tags.get(i)), &names);
+        match idx.and_then(|i| prep.tags.get_mut(i).map(|t| (i, t))) {
+            Some((_, t)) if !t.neutral => {
+                errors.push(TagError { loc: t.loc.clone(), tag: t.text.clone(), reason });
+                t.neutral = true;
+                if matches!(e.kind(), ErrorKind::OutOfFuel) {
+                    return Err(errors);
+                }
+            }
+            _ => {
+                errors.push(TagError { loc: first_loc(part, prep), tag: String::new(), reason });
+                return Err(errors);
+            }
+        }
+    }
+    Err(errors)
+}
+
+fn first_loc(part: &str, prep: &template::Prepared) -> Loc {
+    prep.tags.first().map(|t| t.loc.clone()).unwrap_or(Loc {
+        part: part.to_string(),
+        paragraph: 0,
+        cell: None,
+        preview: String::new(),
+    })
+}
+
+fn reason(e: &minijinja::Error, tag: Option<&template::Tag>, names: &BTreeSet<String>) -> String {
+    match e.kind() {
+        ErrorKind::UndefinedError => {
+            if let Some(s) = tag.and_then(|t| suggest(&t.code, names)) {
+                return s;
+            }
+        }
+        ErrorKind::OutOfFuel => return format!("more than {FUEL} template instructions (a runaway loop?)"),
+        _ => {}
+    }
+    match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.kind().to_string(),
+    }
+}
+
+/// The template environment: strict undefined, fuel, recursion bound, no loader (so no
+/// include/import can read anything), every value escaped for WordprocessingML text.
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(FUEL));
+    env.set_recursion_limit(MAX_RECURSION);
+    env.set_formatter(|out, _state, value| {
+        if value.is_undefined() || value.is_none() {
+            return Ok(());
+        }
+        let s = match value.as_str() {
+            Some(s) => s.to_string(),
+            None => value.to_string(),
+        };
+        out.write_str(&word_text(&s))
+            .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
+    });
+    env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
+    env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
+    env.add_filter("cellbg", |v: Value| cell_fill(&v));
+    env
+}
+
+/// A value as text inside `w:t`: XML-escaped; line breaks and tabs become Word's own.
+pub fn word_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let s = s.replace("\r\n", "\n");
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("</w:t><w:br/><w:t xml:space=\"preserve\">"),
+            '\t' => out.push_str("</w:t><w:tab/><w:t xml:space=\"preserve\">"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if crate::util::xml_allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The fill of `{% cellbg %}`: traffic-light words (English, bokmål, nynorsk), the decision
+/// log's statuses, or a hex colour; anything else is no shading ([`post::NO_FILL`], whose
+/// `w:shd` the post pass removes).
+pub fn cell_fill(v: &Value) -> String {
+    let s = v.as_str().map(str::to_string).unwrap_or_else(|| {
+        if v.is_none() || v.is_undefined() {
+            String::new()
+        } else {
+            v.to_string()
+        }
+    });
+    let s = s.trim().to_lowercase();
+    match s.as_str() {
+        // traffic lights, and the decision log's statuses (followed up, open, overdue)
+        "green" | "grønn" | "grøn" | "followed_up" | "fulgt opp" | "fylgt opp" => return "00B050".into(),
+        "yellow" | "gul" | "open" | "åpen" => return "FFC000".into(),
+        "red" | "rød" | "raud" | "overdue" | "forfalt" | "forfalle" => return "FF0000".into(),
+        _ => {}
+    }
+    let hex = s.strip_prefix('#').unwrap_or(&s);
+    if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        hex.to_uppercase()
+    } else {
+        post::NO_FILL.into()
+    }
+}
+
+/// Every key of every object in the context (bounded), for "did you mean".
+fn known_names(ctx: &serde_json::Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![ctx];
+    let mut seen = 0usize;
+    while let Some(v) = stack.pop() {
+        seen += 1;
+        if seen > 200_000 || out.len() > 10_000 {
+            break;
+        }
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    out.insert(k.clone());
+                    stack.push(v);
+                }
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter().take(50)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Names a statement binds (`for a, b in …`, `set x = …`).
+fn bound_names(code: &str, names: &mut BTreeSet<String>) {
+    let mut words = code.split_whitespace();
+    match words.next() {
+        Some("for") => {
+            let head = code.trim_start_matches("for").split(" in ").next().unwrap_or_default();
+            for n in head.split(',') {
+                names.insert(n.trim().trim_matches(|c| c == '(' || c == ')').to_string());
+            }
+        }
+        Some("set") | Some("macro") => {
+            if let Some(n) = words.next() {
+                let n = n.split(['=', '(']).next().unwrap_or_default();
+                names.insert(n.to_string());
+            }
+        }
+        _ => {}
+    }
+}
+
+const WORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "else",
+    "elif",
+    "for",
+    "endfor",
+    "endif",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+    "loop",
+    "set",
+    "recursive",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
+    "with",
+    "endwith",
+    "filter",
+    "endfilter",
+    "macro",
+    "endmacro",
+    "call",
+    "endcall",
+    "caller",
+    "varargs",
+    "kwargs",
+];
+
+/// "unknown variable plann — did you mean plan?" for the first name in `code` the context lacks.
+fn suggest(code: &str, names: &BTreeSet<String>) -> Option<String> {
+    let b: Vec<char> = code.chars().collect();
+    let mut i = 0;
+    let mut prev_sig: Option<char> = None;
+    let mut prev_word = String::new();
+    while i < b.len() {
+        let c = b[i];
+        if c == '"' || c == '\'' {
+            i += 1;
+            while i < b.len() && b[i] != c {
+                i += 1;
+            }
+            i += 1;
+            prev_sig = Some(c);
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' {
+            let start = i;
+            let mut path: Vec<String> = Vec::new();
+            let mut seg = String::new();
+            while i < b.len() && (b[i].is_alphanumeric() || b[i] == '_' || b[i] == '.') {
+                if b[i] == '.' {
+                    path.push(std::mem::take(&mut seg));
+                } else {
+                    seg.push(b[i]);
+                }
+                i += 1;
+            }
+            path.push(seg);
+            let called = b.get(i) == Some(&'(');
+            let skip =
+                matches!(prev_sig, Some('|')) || prev_word == "is" || (start > 0 && b[start - 1] == '.');
+            let first = path.first().cloned().unwrap_or_default();
+            prev_word = first.clone();
+            prev_sig = Some('a');
+            if skip || WORDS.contains(&first.as_str()) {
+                continue;
+            }
+            let last = path.len().saturating_sub(1);
+            for (k, s) in path.iter().enumerate() {
+                if s.is_empty() || (called && k == last) || names.contains(s) {
+                    continue;
+                }
+                let what = if k == 0 {
+                    format!("unknown variable {s}")
+                } else {
+                    format!("unknown field {s} of {}", path[..k].join("."))
+                };
+                return Some(match nearest(s, names) {
+                    Some(n) => format!("{what} — did you mean {n}?"),
+                    None => what,
+                });
+            }
+            continue;
+        }
+        if !c.is_whitespace() {
+            prev_sig = Some(c);
+            prev_word.clear();
+        }
+        i += 1;
+    }
+    None
+}
+
+fn nearest<'a>(s: &str, names: &'a BTreeSet<String>) -> Option<&'a str> {
+    let max = (s.chars().count() / 3).max(1);
+    names
+        .iter()
+        .map(|n| (levenshtein(s, n), n))
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, n)| (*d, n.len()))
+        .map(|(_, n)| n.as_str())
+}
+
+/// Edit distance with transpositions (optimal string alignment): `titel` is 1 from `title`.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, v) in d.iter_mut().enumerate().take(w) {
+        *v = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+struct CappedWriter {
+    buf: Vec<u8>,
+    cap: usize,
+    over: bool,
+}
+
+impl std::io::Write for CappedWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + b.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("template output too large"));
+        }
+        self.buf.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const TEMPLATE_MAIN: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml";
+const DOCUMENT_MAIN: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
+
+/// A template saved by Word as `.dotx` renders to a document (`.docx`), not to another template.
+fn as_document(pkg: &mut Package) {
+    let ct = "[Content_Types].xml";
+    let Some(text) = pkg.get(ct).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
+        return;
+    };
+    if text.contains(TEMPLATE_MAIN) {
+        pkg.put(ct, text.replace(TEMPLATE_MAIN, DOCUMENT_MAIN).into_bytes());
+    }
+}
+
+const IMAGE_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
+
+/// Adds each placeholder's image as a new media part with a relationship from its part; the
+/// drawing (extent, position, crop) stays as the template has it.
+fn add_images(pkg: &mut Package, media: &[(String, String, String)], images: &Images) -> Result<(), String> {
+    if media.is_empty() {
+        return Ok(());
+    }
+    let mut by_part: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for (part, rid, name) in media {
+        by_part.entry(part.as_str()).or_default().push((rid.as_str(), name.as_str()));
+    }
+    for (part, list) in by_part {
+        let rels_part = rels_of(part);
+        let text = match pkg.get(&rels_part) {
+            Some(b) => String::from_utf8(b.to_vec()).map_err(|_| format!("{rels_part} is not UTF-8"))?,
+            None => "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"></Relationships>".to_string(),
+        };
+        let mut root = xml::parse(&text).map_err(|e| format!("{rels_part}: {e}"))?;
+        let stem = part.rsplit('/').next().unwrap_or(part).trim_end_matches(".xml").to_string();
+        for (rid, name) in list {
+            let Some(png) = images.get(name) else { continue };
+            let safe: String =
+                name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+            let media_name = format!("media/saksflyt-{stem}-{safe}.png");
+            let dir = part.rsplit_once('/').map(|(d, _)| format!("{d}/")).unwrap_or_default();
+            pkg.put(&format!("{dir}{media_name}"), png.clone());
+            if let Some(rels) = root.elems_mut().next() {
+                rels.children.push(xml::Node::Elem(xml::Elem::new(
+                    "Relationship",
+                    &[("Id", rid), ("Type", IMAGE_REL), ("Target", &media_name)],
+                )));
+            }
+        }
+        pkg.put(&rels_part, xml::write(&root).into_bytes());
+    }
+    // a Default for png in [Content_Types].xml
+    let ct = "[Content_Types].xml";
+    let text =
+        pkg.get(ct).and_then(|b| std::str::from_utf8(b).ok()).ok_or("no [Content_Types].xml")?.to_string();
+    let mut root = xml::parse(&text).map_err(|e| format!("{ct}: {e}"))?;
+    if let Some(types) = root.elems_mut().next() {
+        let has_png = types.elems().any(|e| {
+            e.name == "Default" && e.attr("Extension").is_some_and(|x| x.eq_ignore_ascii_case("png"))
+        });
+        if !has_png {
+            types.children.insert(
+                0,
+                xml::Node::Elem(xml::Elem::new(
+                    "Default",
+                    &[("Extension", "png"), ("ContentType", "image/png")],
+                )),
+            );
+        }
+    }
+    pkg.put(ct, xml::write(&root).into_bytes());
+    Ok(())
+}
+
+/// `docx` with part `name` replaced by `bytes`.
+pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, WordTplError> {
+    let mut pkg = Package::open(docx, file)?;
+    pkg.put(name, bytes);
+    pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+}
+
+/// Sets the document properties' created and modified dates (`YYYY-MM-DD`) of a rendered
+/// document, so they follow the data (as the built-in documents do) and never the clock.
+pub fn set_core_dates(docx: &[u8], file: &str, date: &str) -> Result<Vec<u8>, WordTplError> {
+    let mut pkg = Package::open(docx, file)?;
+    let core = relationships(&pkg, "_rels/.rels")
+        .into_iter()
+        .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
+        .map(|(_, _, t)| resolve("", &t))
+        .unwrap_or_else(|| "docProps/core.xml".to_string());
+    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
+        return Ok(docx.to_vec());
+    };
+    let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
+    let stamp = format!("{date}T00:00:00Z");
+    if let Some(props) = root.elems_mut().next() {
+        for e in props.elems_mut() {
+            if e.name == "dcterms:created" || e.name == "dcterms:modified" {
+                e.children = vec![xml::Node::Text(stamp.clone())];
+            }
+        }
+    }
+    pkg.put(&core, xml::write(&root).into_bytes());
+    pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+}
+
+const COMMENTS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
+const COMMENTS_CT: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// A copy of `template` with each error as a Word comment on the paragraph of its tag (errors in
+/// headers and footers go to the first paragraph of the body, naming their part).
+pub fn annotate(template: &[u8], file: &str, errors: &[TagError]) -> Result<Vec<u8>, WordTplError> {
+    let mut pkg = Package::open(template, file)?;
+    let parts = template_parts(&pkg);
+    let main = parts.first().cloned().unwrap_or_else(|| "word/document.xml".into());
+    let text = pkg
+        .get(&main)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .ok_or_else(|| package_err(file, format!("no readable {main}")))?
+        .to_string();
+    let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{main}: malformed XML: {e}")))?;
+    let comments_part = "word/comments.xml";
+    let mut comments = match pkg.get(comments_part).and_then(|b| std::str::from_utf8(b).ok()) {
+        Some(t) => xml::parse(t).map_err(|e| package_err(file, format!("{comments_part}: {e}")))?,
+        None => {
+            let mut r = xml::Elem::default();
+            r.children
+                .push(xml::Node::Raw("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>".into()));
+            r.children.push(xml::Node::Elem(xml::Elem::new("w:comments", &[("xmlns:w", W_NS)])));
+            r
+        }
+    };
+    let first_id = comments
+        .elems()
+        .flat_map(|c| c.elems())
+        .filter_map(|c| c.attr("w:id").and_then(|v| v.parse::<u64>().ok()))
+        .max()
+        .map(|m| m + 1)
+        .unwrap_or(0);
+    // paragraph number → comment texts
+    let mut at: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for e in errors {
+        if e.loc.part == main && e.loc.paragraph > 0 {
+            let msg = if e.tag.is_empty() { e.reason.clone() } else { format!("{}: {}", e.tag, e.reason) };
+            at.entry(e.loc.paragraph).or_default().push(msg);
+        } else {
+            at.entry(1).or_default().push(e.to_string());
+        }
+    }
+    let mut next = first_id;
+    let mut count = 0usize;
+    let mut added: Vec<(u64, String)> = Vec::new();
+    mark_paragraphs(&mut root, &mut count, &at, &mut next, &mut added);
+    if let Some(list) = comments.elems_mut().next() {
+        for (id, msg) in &added {
+            let mut c = xml::Elem::new(
+                "w:comment",
+                &[("w:id", &id.to_string()), ("w:author", "saksflyt"), ("w:initials", "sf")],
+            );
+            let mut p = xml::Elem::new("w:p", &[]);
+            let mut r = xml::Elem::new("w:r", &[]);
+            let mut t = xml::Elem::new("w:t", &[("xml:space", "preserve")]);
+            t.children.push(xml::Node::Text(msg.clone()));
+            r.children.push(xml::Node::Elem(t));
+            p.children.push(xml::Node::Elem(r));
+            c.children.push(xml::Node::Elem(p));
+            list.children.push(xml::Node::Elem(c));
+        }
+    }
+    pkg.put(&main, xml::write(&root).into_bytes());
+    let had_comments = pkg.get(comments_part).is_some();
+    pkg.put(comments_part, xml::write(&comments).into_bytes());
+    if !had_comments {
+        let rels_part = rels_of(&main);
+        let text = pkg
+            .get(&rels_part)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or_else(|| package_err(file, format!("no {rels_part}")))?
+            .to_string();
+        let mut rels = xml::parse(&text).map_err(|e| package_err(file, format!("{rels_part}: {e}")))?;
+        if let Some(list) = rels.elems_mut().next() {
+            list.children.push(xml::Node::Elem(xml::Elem::new(
+                "Relationship",
+                &[("Id", "rIdSaksflytComments"), ("Type", COMMENTS_REL), ("Target", "comments.xml")],
+            )));
+        }
+        pkg.put(&rels_part, xml::write(&rels).into_bytes());
+        let ct = "[Content_Types].xml";
+        let text = pkg
+            .get(ct)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or_else(|| package_err(file, "no [Content_Types].xml"))?
+            .to_string();
+        let mut types = xml::parse(&text).map_err(|e| package_err(file, format!("{ct}: {e}")))?;
+        if let Some(list) = types.elems_mut().next() {
+            list.children.push(xml::Node::Elem(xml::Elem::new(
+                "Override",
+                &[("PartName", "/word/comments.xml"), ("ContentType", COMMENTS_CT)],
+            )));
+        }
+        pkg.put(ct, xml::write(&types).into_bytes());
+    }
+    pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+}
+
+/// Counts paragraphs as [`template::prepare`] does and puts comment marks on the listed ones.
+fn mark_paragraphs(
+    e: &mut xml::Elem,
+    count: &mut usize,
+    at: &BTreeMap<usize, Vec<String>>,
+    next: &mut u64,
+    added: &mut Vec<(u64, String)>,
+) {
+    let mut here: Vec<u64> = Vec::new();
+    if e.name == "w:p" {
+        *count += 1;
+        if let Some(msgs) = at.get(count) {
+            for m in msgs {
+                here.push(*next);
+                added.push((*next, m.clone()));
+                *next += 1;
+            }
+        }
+    }
+    for c in e.elems_mut() {
+        mark_paragraphs(c, count, at, next, added);
+    }
+    if here.is_empty() {
+        return;
+    }
+    let start = e
+        .children
+        .iter()
+        .position(|n| !matches!(n, xml::Node::Elem(c) if c.name == "w:pPr"))
+        .unwrap_or(e.children.len());
+    for (k, id) in here.iter().enumerate() {
+        e.children.insert(
+            start + k,
+            xml::Node::Elem(xml::Elem::new("w:commentRangeStart", &[("w:id", &id.to_string())])),
+        );
+    }
+    for id in &here {
+        let id = id.to_string();
+        e.children.push(xml::Node::Elem(xml::Elem::new("w:commentRangeEnd", &[("w:id", &id)])));
+        let mut r = xml::Elem::new("w:r", &[]);
+        r.children.push(xml::Node::Elem(xml::Elem::new("w:commentReference", &[("w:id", &id)])));
+        e.children.push(xml::Node::Elem(r));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let names: BTreeSet<String> =
+            ["plan", "items", "title", "item"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            suggest("plann.title", &names).as_deref(),
+            Some("unknown variable plann — did you mean plan?")
+        );
+        assert_eq!(
+            suggest("plan.titel | upper", &names).as_deref(),
+            Some("unknown field titel of plan — did you mean title?")
+        );
+        assert_eq!(suggest("'plann' ~ plan.title", &names), None);
+        assert_eq!(suggest("item.title is defined", &names), None);
+    }
+
+    #[test]
+    fn fills_and_text() {
+        assert_eq!(cell_fill(&Value::from("grønn")), "00B050");
+        assert_eq!(cell_fill(&Value::from("#92d050")), "92D050");
+        assert_eq!(cell_fill(&Value::from("<x>")), post::NO_FILL);
+        assert_eq!(word_text("a<b>&\nc"), "a&lt;b&gt;&amp;</w:t><w:br/><w:t xml:space=\"preserve\">c");
+        assert_eq!(resolve("word/document.xml", "../customXml/a.xml"), "customXml/a.xml");
+        assert_eq!(resolve("", "word/document.xml"), "word/document.xml");
+    }
+}

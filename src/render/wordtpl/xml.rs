@@ -1,0 +1,299 @@
+//! A small XML tree that writes back what it read: qualified names, attribute order, text
+//! (unescaped in memory, escaped on output), declarations and comments kept verbatim. Parts of a
+//! template are parsed into it, changed, and written out again.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+/// Deepest element nesting accepted in a template part.
+pub const MAX_DEPTH: usize = 1000;
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Elem(Elem),
+    /// Character data, unescaped.
+    Text(String),
+    /// Written as is (`<?xml …?>`, comments, processing instructions).
+    Raw(String),
+    /// Template statements that replace this node (a `{%p %}`/`{%tr %}`/`{%tc %}` element);
+    /// indexes into the tag table.
+    Tags(Vec<usize>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Elem {
+    /// Qualified name as written (`w:p`).
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+}
+
+impl Elem {
+    pub fn new(name: &str, attrs: &[(&str, &str)]) -> Elem {
+        Elem {
+            name: name.to_string(),
+            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            children: Vec::new(),
+        }
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_attr(&mut self, name: &str, value: &str) {
+        match self.attrs.iter_mut().find(|(k, _)| k == name) {
+            Some((_, v)) => *v = value.to_string(),
+            None => self.attrs.push((name.to_string(), value.to_string())),
+        }
+    }
+
+    pub fn elems(&self) -> impl Iterator<Item = &Elem> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Elem(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    pub fn elems_mut(&mut self) -> impl Iterator<Item = &mut Elem> {
+        self.children.iter_mut().filter_map(|n| match n {
+            Node::Elem(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    pub fn child(&self, name: &str) -> Option<&Elem> {
+        self.elems().find(|e| e.name == name)
+    }
+
+    pub fn child_mut(&mut self, name: &str) -> Option<&mut Elem> {
+        self.elems_mut().find(|e| e.name == name)
+    }
+
+    /// The text of all `w:t` below, in order.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.collect_text(&mut s);
+        s
+    }
+
+    fn collect_text(&self, s: &mut String) {
+        for n in &self.children {
+            match n {
+                Node::Elem(e) if e.name == "w:t" => {
+                    for c in &e.children {
+                        if let Node::Text(t) = c {
+                            s.push_str(t);
+                        }
+                    }
+                }
+                Node::Elem(e) => e.collect_text(s),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn start_elem(s: &BytesStart<'_>) -> Result<Elem, String> {
+    let name = String::from_utf8_lossy(s.name().as_ref()).into_owned();
+    let mut attrs = Vec::new();
+    for a in s.attributes() {
+        let a = a.map_err(|e| e.to_string())?;
+        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+        let raw = String::from_utf8_lossy(&a.value);
+        let value = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?.into_owned();
+        attrs.push((key, value));
+    }
+    Ok(Elem { name, attrs, children: Vec::new() })
+}
+
+fn predefined(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => return None,
+    })
+}
+
+fn push_text(top: &mut Elem, t: &str) {
+    if let Some(Node::Text(prev)) = top.children.last_mut() {
+        prev.push_str(t);
+    } else {
+        top.children.push(Node::Text(t.to_string()));
+    }
+}
+
+/// Parses a whole part; the result is a root holding the prolog and the document element.
+pub fn parse(text: &str) -> Result<Elem, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Elem> = vec![Elem::default()];
+    loop {
+        let ev = reader.read_event().map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+        match ev {
+            Event::DocType(_) => return Err("a DOCTYPE is not allowed".into()),
+            Event::Start(s) => {
+                if stack.len() > MAX_DEPTH {
+                    return Err(format!("elements nested deeper than {MAX_DEPTH}"));
+                }
+                stack.push(start_elem(&s)?);
+            }
+            Event::Empty(s) => {
+                let e = start_elem(&s)?;
+                if let Some(top) = stack.last_mut() {
+                    top.children.push(Node::Elem(e));
+                }
+            }
+            Event::End(_) => {
+                if stack.len() < 2 {
+                    return Err("an end tag without a start tag".into());
+                }
+                if let Some(done) = stack.pop() {
+                    if let Some(top) = stack.last_mut() {
+                        top.children.push(Node::Elem(done));
+                    }
+                }
+            }
+            Event::Text(t) => {
+                let s = t.decode().map_err(|e| e.to_string())?;
+                if let Some(top) = stack.last_mut() {
+                    push_text(top, &s);
+                }
+            }
+            Event::CData(t) => {
+                let s = String::from_utf8_lossy(&t).into_owned();
+                if let Some(top) = stack.last_mut() {
+                    push_text(top, &s);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    Ok(None) => r.decode().ok().and_then(|n| predefined(&n)),
+                    Err(_) => None,
+                };
+                let Some(c) = c else {
+                    return Err(format!("undeclared entity &{};", String::from_utf8_lossy(&r)));
+                };
+                if let Some(top) = stack.last_mut() {
+                    push_text(top, c.encode_utf8(&mut [0; 4]));
+                }
+            }
+            Event::Decl(d) => {
+                if let Some(top) = stack.last_mut() {
+                    top.children.push(Node::Raw(format!("<?{}?>", String::from_utf8_lossy(&d))));
+                }
+            }
+            Event::PI(p) => {
+                if let Some(top) = stack.last_mut() {
+                    top.children.push(Node::Raw(format!("<?{}?>", String::from_utf8_lossy(&p))));
+                }
+            }
+            Event::Comment(c) => {
+                if let Some(top) = stack.last_mut() {
+                    top.children.push(Node::Raw(format!("<!--{}-->", String::from_utf8_lossy(&c))));
+                }
+            }
+            Event::Eof => break,
+        }
+    }
+    if stack.len() != 1 {
+        return Err("the part ends inside an element".into());
+    }
+    let root = stack.pop().unwrap_or_default();
+    if !root.children.iter().any(|n| matches!(n, Node::Elem(_))) {
+        return Err("no root element".into());
+    }
+    Ok(root)
+}
+
+/// Escapes character data.
+pub fn escape_text(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if crate::util::xml_allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+/// Escapes an attribute value.
+pub fn escape_attr(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            '\r' => out.push_str("&#13;"),
+            c if crate::util::xml_allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+/// Writes a parsed part back as plain XML (no template tags may remain in it).
+pub fn write(root: &Elem) -> String {
+    let mut out = String::new();
+    for n in &root.children {
+        write_node(n, &mut out);
+    }
+    out
+}
+
+fn write_node(n: &Node, out: &mut String) {
+    match n {
+        Node::Elem(e) => {
+            out.push('<');
+            out.push_str(&e.name);
+            for (k, v) in &e.attrs {
+                out.push(' ');
+                out.push_str(k);
+                out.push_str("=\"");
+                escape_attr(v, out);
+                out.push('"');
+            }
+            if e.children.is_empty() {
+                out.push_str("/>");
+            } else {
+                out.push('>');
+                for c in &e.children {
+                    write_node(c, out);
+                }
+                out.push_str("</");
+                out.push_str(&e.name);
+                out.push('>');
+            }
+        }
+        Node::Text(t) => escape_text(t, out),
+        Node::Raw(r) => out.push_str(r),
+        Node::Tags(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let src = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="x"><w:body><w:p w:rsidR="00A1"><w:r><w:t xml:space="preserve"> a &amp; b &lt; c</w:t></w:r><w:r><w:t>&#65;&quot;</w:t></w:r></w:p><!-- c --></w:body></w:document>"#;
+        let t = parse(src).unwrap();
+        let out = write(&t);
+        assert!(out.contains(r#"<w:t xml:space="preserve"> a &amp; b &lt; c</w:t>"#), "{out}");
+        assert!(out.contains("<w:t>A\"</w:t>"), "{out}");
+        assert!(out.contains("<!-- c -->"));
+        assert!(parse("<a><b></a>").is_err());
+        assert!(parse("<!DOCTYPE x><a/>").is_err());
+    }
+}

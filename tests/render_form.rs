@@ -1,0 +1,178 @@
+//! The evaluation form comes back: `saksflyt run` writes an evaluation form per FSU; the form is
+//! filled in programmatically (content-control values edited inside the DOCX zip, as Word or
+//! LibreOffice would save them), put beside the papers, and the next `run` shows the committee's
+//! new assessment in the status report. Also: the samples' facts that must hold after a run
+//! (grant total counted once, no routine point open, comments carried to the status report).
+
+use saksflyt::render::projection;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_saksflyt"))
+}
+
+fn copy_samples(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(&from).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "docx" || x == "pdf" || x == "txt") {
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn run(papers: &Path, out: &Path) -> String {
+    let o = bin().arg("run").arg(papers).arg("--out").arg(out).arg("--quiet").output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "run failed: {stderr}");
+    stderr
+}
+
+/// The readable projection, non-breaking spaces (amounts, dates) as plain spaces.
+fn project(path: &Path) -> String {
+    projection::project(&std::fs::read(path).unwrap()).unwrap().replace('\u{a0}', " ")
+}
+
+/// Set the value of the content control tagged `tag` in `xml`: the shown text becomes `value`
+/// and the placeholder flag goes, as Word writes a filled control.
+fn fill(xml: &str, tag: &str, value: &str) -> String {
+    let at = xml.find(&format!("w:val=\"{tag}\"")).unwrap_or_else(|| panic!("no control {tag}"));
+    let start = xml[..at].rfind("<w:sdt>").unwrap();
+    let end = at + xml[at..].find("</w:sdt>").unwrap();
+    let sdt = &xml[start..end];
+    let sdt = sdt.replace("<w:showingPlcHdr />", "");
+    let t0 = sdt.find("<w:t xml:space=\"preserve\">").unwrap() + "<w:t xml:space=\"preserve\">".len();
+    let t1 = t0 + sdt[t0..].find("</w:t>").unwrap();
+    let filled = format!("{}{}{}", &sdt[..t0], value, &sdt[t1..]);
+    format!("{}{}{}", &xml[..start], filled, &xml[end..])
+}
+
+/// Rewrite one part of a DOCX zip.
+fn rewrite(docx: &Path, part: &str, edit: impl Fn(&str) -> String, to: &Path) {
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            bytes = edit(&String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+/// The status cell and comment of the status report's row for `measure`.
+fn row_of<'a>(status: &'a str, measure: &str) -> &'a str {
+    status
+        .lines()
+        .find(|l| l.contains(measure) && l.starts_with("  | "))
+        .unwrap_or_else(|| panic!("no row for {measure}"))
+}
+
+#[test]
+fn a_filled_evaluation_form_updates_the_status_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let papers = tmp.path().join("papers");
+    copy_samples(&papers);
+    let out = tmp.path().join("out");
+    run(&papers, &out);
+
+    // Before: the ROP team is red with the plan's comment.
+    let before = project(&out.join("statusrapport.docx"));
+    let rop = row_of(&before, "Utgreie felles ROP-team for Nordmøre");
+    assert!(rop.contains("{FF0000}") && rop.contains("Manglar finansiering"), "{rop}");
+
+    // The committee fills in the form: ROP team (item 2) green with a comment and a decision,
+    // FACT (item 3) red; meeting date and case number.
+    let form = out.join("evaluering-2025-fsu-psyk.docx");
+    let filled = papers.join("evaluering-fsu-psyk-utfylt.docx");
+    rewrite(
+        &form,
+        "word/document.xml",
+        |xml| {
+            let xml = fill(xml, "saksflyt:meeting-date", "20.11.2025");
+            let xml = fill(&xml, "saksflyt:case", "31/25");
+            let xml = fill(&xml, "saksflyt:status:2", "Grønn");
+            let xml = fill(&xml, "saksflyt:decision:2", "Videreføre");
+            let xml = fill(&xml, "saksflyt:comment:2", "Finansiering avklart i budsjettet for 2026");
+            fill(&xml, "saksflyt:status:3", "Rød")
+        },
+        &filled,
+    );
+    // The filled form reads as an evaluation form.
+    let o = bin().arg("extract").arg(&filled).output().unwrap();
+    let rec: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let plan = &rec["plans"][0];
+    assert_eq!(plan["form"]["meeting_date"], "2025-11-20");
+    assert_eq!(plan["form"]["case"], "31/25");
+    assert_eq!(plan["items"][2]["status"], "green");
+    assert_eq!(plan["items"][2]["decision"], "continue");
+    assert_eq!(plan["items"][0]["status"], serde_json::Value::Null, "an untouched drop-down has no value");
+    assert!(rec["cases"].as_array().unwrap().is_empty(), "a form is no case paper");
+
+    // After the re-run: new statuses, the form's comment and date.
+    run(&papers, &out);
+    let after = project(&out.join("statusrapport.docx"));
+    let rop = row_of(&after, "Utgreie felles ROP-team for Nordmøre");
+    assert!(rop.contains("{00B050}") && rop.contains("Finansiering avklart"), "{rop}");
+    assert!(rop.contains("Videreføres"), "{rop}");
+    let fact = row_of(&after, "Vidareføre FACT-team i Molde og Ålesund");
+    assert!(fact.contains("{FF0000}"), "{fact}");
+    // Untouched measures keep the plan's status and comment.
+    let first = row_of(&after, "Innføre samtale med kommunen før utskriving");
+    assert!(first.contains("{00B050}") && first.contains("Innført ved alle døgnpostar"), "{first}");
+    assert!(after.contains("Status per 20. november 2025"), "the form's date is the new status date");
+    // The annual report counts the new assessment too.
+    let annual = project(&out.join("arsrapport-2025.docx"));
+    let psyk = annual
+        .lines()
+        .find(|l| l.contains("FSU Psykisk helse og rus") && l.matches("[TableText]").count() == 6)
+        .unwrap();
+    // Before: green 1.1 and 2.2, yellow 1.2 and 3.1, red 2.1. After: green 1.1 and 2.1, red 2.2.
+    assert!(psyk.contains("[TableText] 2 | [TableText] 2 | [TableText] 1 |"), "{psyk}");
+}
+
+#[test]
+fn samples_run_counts_each_paper_once_and_keeps_routine_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let papers: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    run(&papers, &out);
+    let annual = project(&out.join("arsrapport-2025.docx"));
+    // The attachment's granted amounts: 250 000 + 1 200 000 + 1 500 000 + 180 000 + 320 000,
+    // once, although the paper is there as DOCX, PDF and text; declined applications apart.
+    assert!(annual.contains("Sum tilskudd 2025: kr 3 450 000"), "{annual}");
+    assert_eq!(annual.matches("Søknader som ikke innstilles").count(), 1);
+    // No routine point in the open lists.
+    for doc in ["arsrapport-2025.docx", "statusrapport.docx"] {
+        let text = project(&out.join(doc));
+        for routine in [
+            "godkjennes.",
+            "vert godkjend.",
+            "tar saken til orientering.",
+            "til vitande.",
+            "til etterretning.",
+        ] {
+            let open_rows: Vec<&str> = text
+                .lines()
+                .filter(|l| l.starts_with("  | ") && l.contains(routine) && l.contains("{FFC000}"))
+                .collect();
+            assert!(open_rows.is_empty(), "{doc}: routine points open: {open_rows:?}");
+        }
+    }
+    // No point is followed up by a mere mention: every followed-up row names its follow-up case.
+    let log = project(&out.join("vedtakslogg.docx"));
+    for l in log.lines().filter(|l| l.contains("Fulgt opp |")) {
+        assert!(l.contains("Oppfølging") || l.contains("jf."), "{l}");
+    }
+    // The status report shows each measure's comment.
+    let status = project(&out.join("statusrapport.docx"));
+    assert!(status.contains("Manglar finansiering") && status.contains("Status per 1. september 2025"));
+}
