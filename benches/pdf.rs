@@ -2,7 +2,7 @@
 //! run, in pages per wall-clock second and per CPU second (ours: this process's CPU time;
 //! pdftotext's: its child processes' CPU time, both from `/proc/self/stat`). Files: the seeds and
 //! robust corpus in `../shared` (when present; robust files either tool refuses are left out),
-//! `tests/fixtures/pdf` and the producer matrix `samples/producers/*/` (text PDFs; the scan is
+//! `tests/fixtures/pdf` and the producer matrix `tests/fixtures/pdf-producers/*/` (text PDFs; the scan is
 //! left out, OCR is off).
 //!
 //! The bar (issue 12): on text PDFs saksflyt reads at least half as many pages per CPU second as
@@ -43,7 +43,7 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn producers() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/producers");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf-producers");
     let mut v = Vec::new();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())

@@ -264,7 +264,7 @@ const PRODUCER_DIFFERENCES: &[(&str, &str, &str)] = &[
     ("typst", "lsu-kristiansund-referat-2025-10-15", "pandoc writes the quote ’ikke … tenkt’ as ‘…’"),
 ];
 
-/// Producer matrix: every sample printed by other PDF producers (`samples/producers/make.sh`:
+/// Producer matrix: every sample printed by other PDF producers (`samples/make-producers.sh`:
 /// LibreOffice with Carlito and Nimbus Sans, Chromium with and without its header/footer,
 /// wkhtmltopdf, XeLaTeX and typst via pandoc, Ghostscript pdfwrite and PDF/A-2b, pdftocairo,
 /// qpdf, mutool) gives the DOCX's record, apart from the pairs listed in `PRODUCER_DIFFERENCES`.
@@ -272,11 +272,12 @@ const PRODUCER_DIFFERENCES: &[(&str, &str, &str)] = &[
 fn producer_matrix_records_equal_docx_records() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let limits = Limits { ocr: saksflyt::read::Ocr::Off, ..Limits::default() };
-    let mut producers: Vec<PathBuf> = std::fs::read_dir(root.join("producers"))
-        .expect("samples/producers")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir() && !p.ends_with("scan"))
-        .collect();
+    let mut producers: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf-producers"))
+            .expect("tests/fixtures/pdf-producers")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir() && !p.ends_with("scan"))
+            .collect();
     producers.sort();
     assert!(producers.len() >= 12, "expected the full producer matrix, found {producers:?}");
     let mut unexpected = Vec::new();
@@ -321,7 +322,8 @@ fn scanned_page_is_read_with_ocr() {
         eprintln!("tesseract or pdftoppm missing: skipped");
         return;
     }
-    let scan = root.join("producers/scan/lsu-molde-saksframlegg-sak-09-2025.pdf");
+    let scan = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pdf-producers/scan/lsu-molde-saksframlegg-sak-09-2025.pdf");
     let bytes = std::fs::read(&scan).expect("scan");
     let doc = read_bytes(&scan, &bytes, &Limits { ocr: saksflyt::read::Ocr::Require, ..Limits::default() })
         .expect("the scan reads with OCR");
@@ -347,4 +349,21 @@ fn scanned_page_is_read_with_ocr() {
     let off = read_bytes(&scan, &bytes, &Limits { ocr: saksflyt::read::Ocr::Off, ..Limits::default() })
         .expect("read");
     assert!(off.blocks.is_empty() && off.warnings.iter().any(|w| w.contains("no text layer on page 1")));
+}
+
+/// Narrow fonts (Carlito, Calibri's metric twin; Nimbus Sans, Arial's) keep a double `l` whole:
+/// the narrow second `l` is no fake-bold repaint and no word gap.
+#[test]
+fn narrow_fonts_keep_double_letters() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf-producers");
+    for producer in ["libreoffice-carlito", "libreoffice-nimbus"] {
+        let path = root.join(producer).join("partnerskapsmotet-saksframlegg-sak-05-25.pdf");
+        let bytes = std::fs::read(&path).expect("sample");
+        let doc = read_bytes(&path, &bytes, &Limits::default()).expect("read");
+        let all = texts(&doc.blocks).join("\n");
+        for needle in ["Helsefellesskap Møre og Romsdal", "Felles handlingsplan 2026", "Innstilling"] {
+            assert!(all.contains(needle), "{producer}: missing {needle:?}");
+        }
+        assert!(!all.contains("fel es") && !all.contains("Fel es"), "{producer}: split double l");
+    }
 }

@@ -675,11 +675,33 @@ fn note_mark(out: &mut Page, b: [f32; 4], shape_ok: bool) {
 /// bullets.
 fn bullets_from_marks(page: &mut Page) {
     let marks = std::mem::take(&mut page.marks);
+    if marks.is_empty() {
+        return;
+    }
+    // glyphs by baseline, so each mark looks only at the lines around it
+    let mut by_y: Vec<(f32, usize)> = page
+        .glyphs
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !g.rotated && g.y.is_finite() && g.size.is_finite())
+        .map(|(i, g)| (g.y, i))
+        .collect();
+    by_y.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let max_size =
+        page.glyphs.iter().map(|g| g.size).filter(|s| s.is_finite()).fold(0.0f32, f32::max).min(200.0);
+    let mut added = Vec::new();
     for m in marks {
         let (cx, cy, size) = ((m[0] + m[2]) / 2.0, (m[1] + m[3]) / 2.0, (m[2] - m[0]).max(m[3] - m[1]));
+        let lo = by_y.partition_point(|e| e.0 < cy - 0.75 * max_size - 1.0);
+        let hi = by_y.partition_point(|e| e.0 <= cy + 1.0);
+        let window = by_y.get(lo..hi).unwrap_or(&[]);
+        if window.len() > 5_000 {
+            continue;
+        }
         let mut best: Option<(f32, usize)> = None;
-        for (i, g) in page.glyphs.iter().enumerate() {
-            if g.rotated || g.x0 < m[2] - 0.5 || g.x0 - m[2] > 3.0 * g.size || size > 0.6 * g.size {
+        for &(_, i) in window {
+            let Some(g) = page.glyphs.get(i) else { continue };
+            if g.x0 < m[2] - 0.5 || g.x0 - m[2] > 3.0 * g.size || size > 0.6 * g.size {
                 continue;
             }
             if cy < g.y || cy > g.y + 0.75 * g.size || g.text(page).trim().is_empty() {
@@ -694,12 +716,16 @@ fn bullets_from_marks(page: &mut Page) {
         let Some(g) = page.glyphs.get(i) else { continue };
         // nothing else may stand between the mark and the glyph, or left of it on the same line
         let (y, gsize) = (g.y, g.size);
-        let blocked = page.glyphs.iter().any(|o| {
-            (o.y - y).abs() < 0.3 * gsize && o.x1 > cx - 2.0 * gsize && o.x0 < m[2] - 0.5 && !o.rotated
+        let blocked = window.iter().any(|&(_, k)| {
+            page.glyphs.get(k).is_some_and(|o| {
+                (o.y - y).abs() < 0.3 * gsize && o.x1 > cx - 2.0 * gsize && o.x0 < m[2] - 0.5
+            })
         });
-        if blocked {
-            continue;
+        if !blocked {
+            added.push((m, y, gsize));
         }
+    }
+    for (m, y, gsize) in added {
         let start = page.text.len() as u32;
         page.text.push('•');
         let end = page.text.len() as u32;

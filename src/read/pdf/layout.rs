@@ -878,6 +878,23 @@ mod tests {
     }
 
     #[test]
+    fn browser_margin_lines() {
+        // (text, page, pages, furniture?)
+        for (t, p, n, want) in [
+            ("file:///tmp/html/ssu-protokoll.html 1/3", 1, 3, true),
+            ("https://saker.example.no/sak/123", 1, 1, true),
+            ("30.11.2026, 17:36 Møteprotokoll SSU", 1, 2, true),
+            ("11/30/26, 5:40 PM Saksframlegg", 1, 1, true),
+            ("Side 2 av 3", 2, 3, true),
+            ("Vedlegg til sak 17/25", 1, 2, false),
+            ("Sak 2/3 er utsett", 2, 3, false),
+            ("Møtedato: 10.09.2025 kl. 09.00", 1, 1, false),
+        ] {
+            assert_eq!(is_browser_furniture(t, p, n), want, "{t}");
+        }
+    }
+
+    #[test]
     fn list_markers() {
         let cases = [
             ("1. Innkalling godkjennes", Some(("1.", true))),

@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 
 /// Rendering resolution: Tesseract's models are trained on text of about 20–30 px x-height.
 const DPI: u32 = 300;
+/// Largest rendered side in pixels (A4 at 300 dpi is 2480 × 3508): a huge page is rendered at a
+/// lower resolution instead of filling memory.
+const MAX_SIDE_PX: f32 = 5000.0;
 
 /// The languages to ask Tesseract for, or why OCR cannot run.
 pub fn engine() -> Result<&'static str, String> {
@@ -119,6 +122,12 @@ pub fn recognise(
     deadline: Instant,
 ) -> Result<OcrPage, String> {
     let langs = engine()?;
+    let side = width.max(height).max(1.0);
+    let dpi = (DPI as f32).min(MAX_SIDE_PX * 72.0 / side).floor();
+    if !dpi.is_finite() || dpi < 50.0 {
+        return Err(format!("the page is too large to render for OCR ({width:.0} × {height:.0} pt)"));
+    }
+    let dpi = (dpi as u32).to_string();
     let dir = TempDir::new().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
     let input = dir.0.join("in.pdf");
     std::fs::write(&input, pdf).map_err(|e| format!("cannot write a temporary file: {e}"))?;
@@ -126,7 +135,7 @@ pub fn recognise(
     let n = page_no.to_string();
     run(
         Command::new("pdftoppm")
-            .args(["-r", &DPI.to_string(), "-gray", "-singlefile", "-png", "-f", &n, "-l", &n])
+            .args(["-r", &dpi, "-gray", "-singlefile", "-png", "-f", &n, "-l", &n])
             .arg(&input)
             .arg(&image),
         deadline,
@@ -138,7 +147,7 @@ pub fn recognise(
         Command::new("tesseract")
             .arg(&png)
             .arg(&out)
-            .args(["-l", langs, "--dpi", &DPI.to_string(), "hocr"])
+            .args(["-l", langs, "--dpi", &dpi, "hocr"])
             // one thread: the caller already reads files in parallel
             .env("OMP_THREAD_LIMIT", "1"),
         deadline,

@@ -65,7 +65,59 @@ impl Rules {
         }
         h.truncate(20_000);
         v.truncate(20_000);
+        Self::snap_partial_rules(&mut h);
+        if std::env::var_os("SAKSFLYT_PDF_DEBUG_RULES").is_some() {
+            for r in &h {
+                eprintln!("h y{:.1} x{:.1}-{:.1}", r.0, r.1, r.2);
+            }
+            for r in &v {
+                eprintln!("v x{:.1} y{:.1}-{:.1}", r.0, r.1, r.2);
+            }
+        }
         Rules { h, v, fills }
+    }
+
+    /// A browser splitting a row-spanning cell at a page break draws the next cell's top rule in
+    /// that column alone, between the other columns' row rules (Chromium: `2. Tidlig innsats`
+    /// starts 14 pt above its row). A rule that covers less than a third of the table's width, at a
+    /// height where no other rule runs, moves to the nearest height where a wider rule runs.
+    fn snap_partial_rules(h: &mut [(f32, f32, f32)]) {
+        if h.len() > 5_000 {
+            return;
+        }
+        // (y, covered width, x0, x1) per height
+        let mut rows: Vec<(f32, f32, f32, f32)> = Vec::new();
+        let mut sorted: Vec<(f32, f32, f32)> = h.to_vec();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (y, a, b) in sorted {
+            match rows.last_mut() {
+                Some(r) if (y - r.0).abs() <= TOL => {
+                    r.1 += b - a;
+                    r.2 = r.2.min(a);
+                    r.3 = r.3.max(b);
+                }
+                _ => rows.push((y, b - a, a, b)),
+            }
+        }
+        let mut moves: Vec<(f32, f32)> = Vec::new();
+        for r in &rows {
+            let overlapping = rows.iter().filter(|o| o.2 < r.3 && o.3 > r.2);
+            let width = overlapping.clone().map(|o| o.3 - o.2).fold(0.0f32, f32::max);
+            if width <= 0.0 || r.3 - r.2 >= width / 3.0 {
+                continue;
+            }
+            let target = overlapping
+                .filter(|o| o.3 - o.2 >= width * 0.6 && (o.0 - r.0).abs() > TOL && (o.0 - r.0).abs() < 40.0)
+                .min_by(|a, b| (a.0 - r.0).abs().total_cmp(&(b.0 - r.0).abs()));
+            if let Some(t) = target {
+                moves.push((r.0, t.0));
+            }
+        }
+        for seg in h.iter_mut() {
+            if let Some(&(_, to)) = moves.iter().find(|(from, _)| (seg.0 - from).abs() <= TOL) {
+                seg.0 = to;
+            }
+        }
     }
 
     /// Vertical rules as (x, y0, y1), for splitting lines into cell chunks.
@@ -557,7 +609,9 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
         if texts.is_empty() {
             return false;
         }
-        if texts.iter().all(lower) || (first_empty && texts.iter().any(lower)) {
+        // with the first column empty (a row span going on), the first text must go on in lower
+        // case: a status word (`rød`) further right does not make a new row a continuation
+        if texts.iter().all(lower) || (first_empty && texts.first().is_some_and(lower)) {
             return true;
         }
         // the first column goes on in lower case, and every other cell either does too or goes
@@ -605,6 +659,29 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
                 // a cell that spans on into the next rows keeps spanning
                 dst.row_span += src.row_span.max(1) - 1;
                 join_cell(dst, src);
+            }
+        }
+    }
+    // a row span going on over the page break: the next page's first row leaves the spanned
+    // column empty (browsers do not repeat the text); the cell above spans on instead
+    let span_on = rows.first().is_some_and(|r| {
+        r.cells.first().is_some_and(|c| c.blocks.is_empty() && c.col_span <= 1)
+            && r.cells.iter().skip(1).any(|c| !c.blocks.is_empty())
+    });
+    if span_on {
+        let last_idx = prev.rows.len().saturating_sub(1);
+        let owner = {
+            let grid = prev.grid();
+            grid.get(last_idx).and_then(|line| line.first().copied().flatten()).and_then(|c| {
+                prev.rows.iter().enumerate().find_map(|(ri, row)| {
+                    row.cells.iter().position(|d| std::ptr::eq(c, d)).map(|ci| (ri, ci))
+                })
+            })
+        };
+        if let Some((ri, ci)) = owner {
+            let extra = rows.first_mut().map_or(1, |r| r.cells.remove(0).row_span.max(1));
+            if let Some(dst) = prev.rows.get_mut(ri).and_then(|r| r.cells.get_mut(ci)) {
+                dst.row_span += extra;
             }
         }
     }
