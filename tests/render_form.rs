@@ -13,13 +13,15 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_saksflyt"))
 }
 
-/// The samples (DOCX, PDF, text) into `to`; with `producers`, also the PDFs of
-/// `samples/producers/*` except the scanned ones (OCR is slow and not what these tests are about).
+/// The samples (DOCX, PDF, text) into `to`; with `producers`, also the PDFs of the producer
+/// matrix (`tests/fixtures/pdf-producers/*`) except the scanned ones (OCR is slow and not what
+/// these tests are about): every paper then comes in many prints, and must still count once.
 fn copy_samples(to: &Path, producers: bool) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     copy_papers(&from, to);
     if producers {
-        for e in std::fs::read_dir(from.join("producers")).unwrap() {
+        let producers = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf-producers");
+        for e in std::fs::read_dir(producers).unwrap() {
             let dir = e.unwrap().path();
             if dir.is_dir() && dir.file_name().is_some_and(|n| n != "scan") {
                 copy_papers(&dir, &to.join(dir.file_name().unwrap()));
