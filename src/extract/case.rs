@@ -701,7 +701,7 @@ mod tests {
     use super::*;
 
     fn line(text: &str) -> Line {
-        Line { kind: LineKind::Para, text: text.to_string(), bold: false, table: None, at: None }
+        Line::para(text)
     }
 
     fn item(label: &str, text: &str) -> Line {

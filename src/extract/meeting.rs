@@ -117,9 +117,7 @@ mod tests {
     use super::*;
 
     fn lines(ls: &[&str]) -> Vec<Line> {
-        ls.iter()
-            .map(|t| Line { kind: LineKind::Para, text: t.to_string(), bold: false, table: None, at: None })
-            .collect()
+        ls.iter().map(|t| Line::para(t)).collect()
     }
 
     #[test]

@@ -57,6 +57,11 @@ pub struct Line {
 }
 
 impl Line {
+    /// A plain paragraph line (for rules that build lines, and for tests).
+    pub fn para(text: &str) -> Line {
+        Line { kind: LineKind::Para, text: text.to_string(), bold: false, table: None, at: None }
+    }
+
     pub fn is_item(&self) -> bool {
         matches!(self.kind, LineKind::Item { .. })
     }

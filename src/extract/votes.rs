@@ -235,12 +235,9 @@ pub fn find(lines: &[Line]) -> Vec<Vote> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::LineKind;
 
     fn lines(ls: &[&str]) -> Vec<Line> {
-        ls.iter()
-            .map(|t| Line { kind: LineKind::Para, text: t.to_string(), bold: false, table: None, at: None })
-            .collect()
+        ls.iter().map(|t| Line::para(t)).collect()
     }
 
     fn sig(v: &Vote) -> (Option<u32>, Option<u32>, bool, Option<bool>) {
