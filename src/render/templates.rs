@@ -152,11 +152,12 @@ impl Templates {
     }
 }
 
-/// Collects output up to `cap` bytes, then fails (minijinja stops the render).
-struct CappedWriter {
-    buf: Vec<u8>,
-    cap: usize,
-    over: bool,
+/// Collects output up to `cap` bytes, then fails (minijinja stops the render). Shared by the
+/// Word-template engine (`render::wordtpl`).
+pub(crate) struct CappedWriter {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) cap: usize,
+    pub(crate) over: bool,
 }
 
 impl std::io::Write for CappedWriter {

@@ -24,7 +24,7 @@ pub mod template;
 pub mod xml;
 
 use super::lang;
-use super::templates::{BASE_FUEL as FUEL, MAX_OUTPUT_BYTES, MAX_RECURSION};
+use super::templates::{CappedWriter, BASE_FUEL as FUEL, MAX_OUTPUT_BYTES, MAX_RECURSION};
 use minijinja::value::Value;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use std::collections::{BTreeMap, BTreeSet};
@@ -641,26 +641,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
         }
     }
     d[a.len() * w + b.len()]
-}
-
-struct CappedWriter {
-    buf: Vec<u8>,
-    cap: usize,
-    over: bool,
-}
-
-impl std::io::Write for CappedWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        if self.buf.len() + b.len() > self.cap {
-            self.over = true;
-            return Err(std::io::Error::other("template output too large"));
-        }
-        self.buf.extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 const TEMPLATE_MAIN: &str =
