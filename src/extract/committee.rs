@@ -75,36 +75,14 @@ pub fn from_field(value: &str, register: &Register) -> Option<Committee> {
     find(v, register, true).or_else(|| Some(Committee { code: None, name: v.to_string() }))
 }
 
-static TREATMENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    let words = crate::lexicon::alternation(crate::lexicon::c::TREATMENT);
-    regex::Regex::new(&format!(
-        r"(?i)^\s*(?P<body>\S.{{0,100}}?)(?:\s+(?:si|sin|sitt))?\s+(?:{words})\s+av\s+sak\b"
-    ))
-    .unwrap_or_else(|_| regex::Regex::new("$^").expect("valid regex"))
-});
-
 /// The deciding body of a protocol's treatment line, `Formannskaps behandling av sak 10/2026 …`,
 /// `Hovedutvalg helse og omsorgs behandling av sak …`, `Formannskapet si handsaming av sak …`:
 /// the name before the treatment word, out of the genitive; the register's committee when it
 /// names one, else the name as written.
 pub fn from_treatment(text: &str, register: &Register) -> Option<Committee> {
-    if text.chars().count() > 200 {
-        return None;
-    }
-    let body = TREATMENT.captures(text)?.name("body")?.as_str().trim();
-    // bokmål genitive `-s` (`Formannskaps`, `Eldrerådets`); nynorsk `X si` is caught above
-    let name = match body.strip_suffix('s') {
-        Some(stem) if !stem.ends_with('s') && stem.chars().count() >= 2 => stem,
-        _ => body,
-    };
-    let head = name.split_whitespace().next()?.to_lowercase();
-    // a body's name starts with a capital letter (`Formannskap`, `Hovedutvalg …`)
-    if !name.starts_with(char::is_uppercase) || head == "videre" {
-        return None;
-    }
-    find(name, register, true)
-        .or_else(|| find(body, register, true))
-        .or_else(|| Some(Committee { code: None, name: name.to_string() }))
+    // the treatment line and its genitive are defined once, in `minutes`
+    let name = super::minutes::treatment_body(text)?;
+    find(name, register, true).or_else(|| Some(Committee { code: None, name: name.to_string() }))
 }
 
 /// Most words of a line that names a body on its own (`Klagenemnda`, `Hovedutvalg for helse og

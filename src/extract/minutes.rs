@@ -12,7 +12,7 @@ static BEHANDLING: LazyLock<Regex> = LazyLock::new(|| {
     // the body in the genitive (`Formannskapets`, `Eldrerådets`, `Formannskapet si`) before the
     // treatment word: `Ved behandling av sakene 95/24 …` is prose, not a protocol line
     Regex::new(&format!(
-        r"(?i)^\s*(?-i:\p{{Lu}})[^:]{{0,100}}?(?:s|\s+si|\s+sin|\s+sitt)\s+(?:{words})\s+av\s+(sak\s+\S+)"
+        r"(?i)^\s*(?P<body>(?-i:\p{{Lu}})[^:]{{0,100}}?)(?:s|\s+si|\s+sin|\s+sitt)\s+(?:{words})\s+av\s+(?P<num>sak\s+\S+)"
     ))
     .unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
 });
@@ -24,10 +24,19 @@ pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
         return None;
     }
     let c = BEHANDLING.captures(text)?;
-    let at = c.get(1)?.start();
+    let at = c.name("num")?.start();
     let (n, _, _) = casenum::find_prefixed(&text[at..]).into_iter().next()?;
     let date = text.to_lowercase().find("møte").and_then(|i| dates::first_date(&text[i..], None));
     Some((n, date))
+}
+
+/// The deciding body of a treatment line, out of the genitive: `Formannskaps behandling av sak …`
+/// → `Formannskap`, `Kontrollutvalet si handsaming av sak …` → `Kontrollutvalet`.
+pub fn treatment_body(text: &str) -> Option<&str> {
+    if text.chars().count() > 200 {
+        return None;
+    }
+    BEHANDLING.captures(text)?.name("body").map(|m| m.as_str().trim())
 }
 
 static MOTION: LazyLock<Regex> = LazyLock::new(|| {

@@ -58,7 +58,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| {
         (?P<against>\b(?:{against})\s+(?:{obj})(?:\s+(?:nr\.?\s*)?\d+)?\s+(?:{verb})\s+(?P<ac>\d+))
         | (?P<for>\bfor\s+(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<fw>\d+))?\s+(?:{verb})\s+(?P<fc>\d+))
         | (?P<tally>\b(?:{adopted})\s+med\s+(?P<tf>\d+)\s+(?:{against})\s+(?P<ta>\d+))
-        | (?P<tally2>\b(?P<tf2>\d+)\s+(?:{against})\s+(?P<ta2>\d+)\s+(?:{verb}|røyster))
+        | (?P<tally2>\b(?P<tf2>\d+)\s+(?:{against})\s+(?P<ta2>\d+)\s+(?:{verb}))
         | (?P<unan>(?P<unneg>\b(?:{neg})\s+)?\b(?:{unan})\b(?P<unad>\s+(?:{adopted}))?)
         | (?P<adopt>\b(?:{thereby})\s+(?P<an1>(?:{neg})\s+)?(?:(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<aw>\d+))?\s+)?(?P<an2>(?:{neg})\s+)?(?:{adopted}))
         | (?P<fell>\b(?:{obj})(?:\s+(?P<fw2>\d+))?\s+(?:{fell})\b)
@@ -105,8 +105,9 @@ fn events(text: &str) -> Vec<(usize, Event)> {
 pub fn is_vote(text: &str) -> bool {
     // only when the line starts with the vote: a sentence that mentions `enstemmig` in passing
     // is not a vote line
-    events(text).first().is_some_and(|(at, _)| *at <= 3)
-        || events(text).iter().any(|(_, e)| matches!(e, Event::Unanimous { adopted: true }))
+    let evs = events(text);
+    evs.first().is_some_and(|(at, _)| *at <= 3)
+        || evs.iter().any(|(_, e)| matches!(e, Event::Unanimous { adopted: true }))
 }
 
 #[derive(Default)]

@@ -128,17 +128,6 @@ fn to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     bytes.into()
 }
 
-fn predefined(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => return None,
-    })
-}
-
 /// Parse a part into its root element. `part` names the part in errors.
 pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Result<Element, ReadError> {
     let bytes = to_utf8(bytes);
@@ -210,7 +199,7 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
                     if keeps_text(&top.name) {
                         let c = match r.resolve_char_ref() {
                             Ok(Some(c)) => Some(c),
-                            Ok(None) => r.decode().ok().and_then(|n| predefined(&n)),
+                            Ok(None) => r.decode().ok().and_then(|n| crate::util::xml_predefined_entity(&n)),
                             Err(_) => None,
                         };
                         match c {

@@ -107,17 +107,6 @@ fn start_elem(s: &BytesStart<'_>) -> Result<Elem, String> {
     Ok(Elem { name, attrs, children: Vec::new() })
 }
 
-fn predefined(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => return None,
-    })
-}
-
 fn push_text(top: &mut Elem, t: &str) {
     if let Some(Node::Text(prev)) = top.children.last_mut() {
         prev.push_str(t);
@@ -173,7 +162,7 @@ pub fn parse(text: &str) -> Result<Elem, String> {
             Event::GeneralRef(r) => {
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
-                    Ok(None) => r.decode().ok().and_then(|n| predefined(&n)),
+                    Ok(None) => r.decode().ok().and_then(|n| crate::util::xml_predefined_entity(&n)),
                     Err(_) => None,
                 };
                 let Some(c) = c else {
