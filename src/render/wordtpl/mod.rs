@@ -19,6 +19,7 @@
 
 pub mod builtin;
 pub mod documents;
+pub mod lists;
 pub mod post;
 pub mod template;
 pub mod xml;
@@ -259,6 +260,8 @@ fn run(
     let image_names: BTreeSet<String> = images.keys().cloned().collect();
     let mut errors = Vec::new();
     let mut media: Vec<(String, String, String)> = Vec::new(); // (part, rId, image name)
+    let main = parts.first().cloned().unwrap_or_default();
+    let (numbering_part, mut numbering) = numbering_of(&pkg, &main);
     for part in &parts {
         let Some(bytes) = pkg.get(part) else { continue };
         let text =
@@ -275,9 +278,23 @@ fn run(
         }
         match render_part(&env, part, &mut prep, &value, &names) {
             Ok(out) => {
-                let finished = post::finish(&out).map_err(|e| {
+                let mut finished = post::finish(&out).map_err(|e| {
                     package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
                 })?;
+                if lists::has_marks(&finished) {
+                    let mut root =
+                        xml::parse(&finished).map_err(|e| package_err(file, format!("{part}: {e}")))?;
+                    for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
+                        if let Some(t) = prep.tags.get(p.tag) {
+                            errors.push(TagError {
+                                loc: t.loc.clone(),
+                                tag: t.text.clone(),
+                                reason: p.reason,
+                            });
+                        }
+                    }
+                    finished = xml::write(&root);
+                }
                 pkg.put(part, finished.into_bytes());
                 for (name, rid) in &prep.image_rels {
                     media.push((part.clone(), rid.clone(), name.clone()));
@@ -293,10 +310,28 @@ fn run(
     if !errors.is_empty() {
         return Ok((Vec::new(), errors));
     }
+    if let (true, Some(part), Some(root)) = (numbering.changed(), numbering_part, numbering.root.as_ref()) {
+        pkg.put(&part, xml::write(root).into_bytes());
+    }
     add_images(&mut pkg, &media, images).map_err(|e| package_err(file, e))?;
     as_document(&mut pkg);
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
+}
+
+/// The numbering part (its name and parsed tree) and the styles of the main part, for `{% li %}`.
+fn numbering_of(pkg: &Package, main: &str) -> (Option<String>, lists::Numbering) {
+    let rels = relationships(pkg, &rels_of(main));
+    let load = |suffix: &str| -> Option<(String, xml::Elem)> {
+        let (_, _, target) = rels.iter().find(|(_, ty, _)| ty.ends_with(suffix))?;
+        let name = resolve(main, target);
+        let text = std::str::from_utf8(pkg.get(&name)?).ok()?;
+        Some((name.clone(), xml::parse(text).ok()?))
+    };
+    let numbering = load("/numbering");
+    let styles = load("/styles").map(|(_, s)| s);
+    let name = numbering.as_ref().map(|(n, _)| n.clone());
+    (name, lists::Numbering::new(numbering.map(|(_, n)| n), styles))
 }
 
 /// Renders one prepared part. A failing tag is recorded, made neutral and the render tried again,
@@ -413,7 +448,87 @@ fn environment() -> Environment<'static> {
     env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
     env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
     env.add_filter("cellbg", |v: Value| cell_fill(&v));
+    env.add_filter("listlevel", list_level);
+    env.add_filter("outline", outline);
     env
+}
+
+/// The value of `{% li level %}`: a whole number 0–8 (Word's nine list levels).
+fn list_level(v: Value) -> Result<u8, minijinja::Error> {
+    let n = i64::try_from(v.clone()).ok().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+    match n {
+        Some(n) if (0..=8).contains(&n) => Ok(n as u8),
+        Some(n) if n > 8 => Ok(8),
+        _ => Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("the list level must be a whole number from 0 to 8, not {v}"),
+        )),
+    }
+}
+
+/// Deepest point nesting `outline` follows.
+const MAX_OUTLINE_DEPTH: usize = 16;
+
+/// `points | outline`: decision points (a tree: `text`, `label`, `children`, `lead_in`) as a flat
+/// list in reading order, each with `depth` (0 = a top-level point) and `numbered` (its list is
+/// numbered: the first point of the list has a label, as in the built-in documents); lead-ins
+/// (`Følgende innspill gis:`) of the top level come first, with `lead_in` true. Every other field
+/// of a point is kept. For `{%p for pt in case.decision | outline %}` around a `{% li pt.depth %}`
+/// paragraph.
+fn outline(points: Value) -> Result<Value, minijinja::Error> {
+    let mut out: Vec<Value> = Vec::new();
+    let items: Vec<Value> = match points.try_iter() {
+        Ok(it) => it.collect(),
+        Err(_) if points.is_none() || points.is_undefined() => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let lead = |p: &Value| p.get_attr("lead_in").map(|v| v.is_true()).unwrap_or(false);
+    for p in items.iter().filter(|p| lead(p)) {
+        out.push(flat_point(p, 0, false, true));
+    }
+    let rest: Vec<Value> = items.into_iter().filter(|p| !lead(p)).collect();
+    outline_into(&rest, 0, &mut out);
+    Ok(Value::from(out))
+}
+
+fn outline_into(points: &[Value], depth: usize, out: &mut Vec<Value>) {
+    if depth >= MAX_OUTLINE_DEPTH || out.len() >= 100_000 {
+        return;
+    }
+    let numbered = points.first().and_then(|p| p.get_attr("label").ok()).is_some_and(|l| l.is_true());
+    for p in points {
+        out.push(flat_point(p, depth, numbered, false));
+        let children: Vec<Value> = p
+            .get_attr("children")
+            .ok()
+            .and_then(|c| c.try_iter().ok().map(|it| it.collect()))
+            .unwrap_or_default();
+        if !children.is_empty() {
+            outline_into(&children, depth + 1, out);
+        }
+    }
+}
+
+fn flat_point(p: &Value, depth: usize, numbered: bool, lead_in: bool) -> Value {
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    if let Ok(keys) = p.try_iter() {
+        if p.kind() == minijinja::value::ValueKind::Map {
+            for k in keys {
+                if let (Some(name), Ok(v)) = (k.as_str().map(str::to_string), p.get_item(&k)) {
+                    if name != "children" {
+                        m.insert(name, v);
+                    }
+                }
+            }
+        }
+    }
+    if p.kind() != minijinja::value::ValueKind::Map {
+        m.insert("text".into(), p.clone());
+    }
+    m.insert("depth".into(), Value::from(depth));
+    m.insert("numbered".into(), Value::from(numbered));
+    m.insert("lead_in".into(), Value::from(lead_in));
+    Value::from_object(m)
 }
 
 /// A value as text inside `w:t`: XML-escaped; line breaks and tabs become Word's own.

@@ -21,6 +21,9 @@ pub const SENTINEL_CLOSE: char = '\u{E001}';
 pub const KEPT_PPR: &str = "saksflyt-ppr";
 /// The `w:vMerge` value that marks a `{% vm %}` cell until the merge pass.
 pub const VM_MARK: &str = "saksflyt-vm";
+/// An element in a `{% li %}` paragraph's `w:pPr` (attributes `tag`, the tag's index, and
+/// `lvl`, the rendered level) until the list pass ([`super::lists`]) numbers the paragraph.
+pub const LI_MARK: &str = "saksflyt-li";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -47,6 +50,8 @@ pub enum Kind {
     Stmt,
     CellBg,
     Vm,
+    /// `{% li level %}`: the paragraph is a list item at that level of its own numbering.
+    ListLevel,
     Comment,
 }
 
@@ -115,6 +120,7 @@ enum Lift {
     Tc(usize),
     CellBg(usize),
     Vm(usize),
+    Li(usize),
 }
 
 struct Walker<'a> {
@@ -146,6 +152,7 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
             Lift::P(i) => (i, "a paragraph"),
             Lift::Tr(i) => (i, "a table row"),
             Lift::Tc(i) | Lift::CellBg(i) | Lift::Vm(i) => (i, "a table cell"),
+            Lift::Li(i) => (i, "a paragraph"),
         };
         if let Some(t) = w.tags.get(idx) {
             w.problems.push(Problem {
@@ -279,6 +286,7 @@ impl Walker<'_> {
                     ("w:p", Lift::P(t)) | ("w:tr", Lift::Tr(t)) | ("w:tc", Lift::Tc(t)) => here.push(t),
                     ("w:tc", Lift::CellBg(t)) => cell_shading(child, t),
                     ("w:tc", Lift::Vm(_)) => cell_vmerge(child),
+                    ("w:p", Lift::Li(t)) => list_marker(child, t),
                     (_, lift) => up.push(lift),
                 }
             }
@@ -429,10 +437,13 @@ impl Walker<'_> {
                 let kind = match (level, first) {
                     (Level::Inline, "cellbg") => Kind::CellBg,
                     (Level::Inline, "vm") if code == "vm" => Kind::Vm,
+                    (Level::Inline, "li") => Kind::ListLevel,
                     _ => Kind::Stmt,
                 };
                 let code = if kind == Kind::CellBg {
                     code.strip_prefix("cellbg").unwrap_or_default().trim().to_string()
+                } else if kind == Kind::ListLevel {
+                    code.strip_prefix("li").unwrap_or_default().trim().to_string()
                 } else {
                     code
                 };
@@ -456,6 +467,7 @@ impl Walker<'_> {
             (Level::Tc, _) => (String::new(), Some(Lift::Tc(idx))),
             (_, Kind::CellBg) => (String::new(), Some(Lift::CellBg(idx))),
             (_, Kind::Vm) => (String::new(), Some(Lift::Vm(idx))),
+            (_, Kind::ListLevel) => (String::new(), Some(Lift::Li(idx))),
             _ => (format!("{SENTINEL_OPEN}{idx}{SENTINEL_CLOSE}"), None),
         }
     }
@@ -509,6 +521,18 @@ fn cell_shading(tc: &mut Elem, tag: usize) {
     let fill = format!("{SENTINEL_OPEN}{tag}{SENTINEL_CLOSE}");
     let shd = Elem::new("w:shd", &[("w:val", "clear"), ("w:color", "auto"), ("w:fill", &fill)]);
     into_tc_pr(tc, shd, &["w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders"]);
+}
+
+/// Marks a `{% li %}` paragraph: the marker's `lvl` is the tag's value once rendered.
+fn list_marker(p: &mut Elem, tag: usize) {
+    if p.child("w:pPr").is_none() {
+        p.children.insert(0, Node::Elem(Elem::new("w:pPr", &[])));
+    }
+    let lvl = format!("{SENTINEL_OPEN}{tag}{SENTINEL_CLOSE}");
+    if let Some(pr) = p.child_mut("w:pPr") {
+        pr.children.retain(|n| !matches!(n, Node::Elem(e) if e.name == LI_MARK));
+        pr.children.push(Node::Elem(Elem::new(LI_MARK, &[("tag", &tag.to_string()), ("lvl", &lvl)])));
+    }
 }
 
 fn cell_vmerge(tc: &mut Elem) {
@@ -632,6 +656,8 @@ impl SourceWriter<'_> {
             (Kind::Print, true) => String::new(),
             (Kind::CellBg, false) => format!("{{{{ ({}) | cellbg }}}}", t.code),
             (Kind::CellBg, true) => super::post::NO_FILL.to_string(),
+            (Kind::ListLevel, false) => format!("{{{{ ({}) | listlevel }}}}", t.code),
+            (Kind::ListLevel, true) => "0".to_string(),
             (Kind::Stmt, false) => format!("{{% {} %}}", t.code),
             (Kind::Stmt, true) => format!("{{% {} %}}", neutral_stmt(&t.code)),
         };

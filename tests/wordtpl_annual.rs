@@ -1,0 +1,251 @@
+//! Word templates, issue 13 continued: decision points as the template's own numbered list
+//! (`{% li %}` + `outline`), the annual report as a Word template, and the status chart drawn at
+//! its placeholder's aspect ratio.
+
+use saksflyt::render::wordtpl::{self, xml, Images};
+use serde_json::json;
+use std::io::{Read, Write};
+
+const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+
+/// A decimal list (`1.`, `a)`) as abstract 7, used by instance 1 (and by the `ListNumber` style).
+fn numbering(level0_format: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering {NS}><w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{level0_format}"/><w:lvlText w:val="%1."/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/><w:pPr><w:ind w:left="720" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="8"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="–"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="8"/></w:num></w:numbering>"#
+    )
+}
+
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/><w:basedOn w:val="Normal"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style><w:style w:type="paragraph" w:styleId="MyList"><w:name w:val="My List"/><w:basedOn w:val="ListNumber"/></w:style></w:styles>"#;
+
+/// A DOCX with a body, numbering and styles.
+fn docx(body: &str, numbering: Option<&str>) -> Vec<u8> {
+    let mut ct = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>"#,
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#,
+    );
+    let mut parts: Vec<(String, String)> = Vec::new();
+    if let Some(n) = numbering {
+        ct.push_str(r#"<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>"#);
+        rels.push_str(r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>"#);
+        parts.push(("word/numbering.xml".into(), n.to_string()));
+    }
+    ct.push_str("</Types>");
+    rels.push_str("</Relationships>");
+    parts.push(("[Content_Types].xml".into(), ct));
+    parts.push(("_rels/.rels".into(), r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#.into()));
+    parts.push(("word/_rels/document.xml.rels".into(), rels));
+    parts.push(("word/styles.xml".into(), STYLES.into()));
+    parts.push((
+        "word/document.xml".into(),
+        format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{body}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>"#),
+    ));
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        for (name, text) in &parts {
+            z.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+fn part(docx: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut f = z.by_name(name).unwrap_or_else(|_| panic!("no part {name}"));
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    s
+}
+
+fn pr(text: &str) -> String {
+    format!(r#"<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>"#)
+}
+
+/// A paragraph with its own numbering (instance 1, level 0) holding `text`.
+fn numbered(text: &str) -> String {
+    format!(
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>"#
+    )
+}
+
+/// A paragraph in style `style` (numbering from the style) holding `text`.
+fn styled(style: &str, text: &str) -> String {
+    format!(
+        r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>"#
+    )
+}
+
+/// The body's paragraphs as `text [numId/ilvl]`.
+fn listed(docx: &[u8]) -> Vec<String> {
+    let doc = xml::parse(&part(docx, "word/document.xml")).unwrap();
+    let body = doc.elems().next().and_then(|d| d.child("w:body")).unwrap();
+    let mut out = Vec::new();
+    paragraphs(body, &mut out);
+    out
+}
+
+fn paragraphs(e: &xml::Elem, out: &mut Vec<String>) {
+    for c in e.elems() {
+        if c.name == "w:p" {
+            let num = c.child("w:pPr").and_then(|p| p.child("w:numPr"));
+            let get =
+                |n: &str| num.and_then(|x| x.child(n)).and_then(|x| x.attr("w:val")).map(str::to_string);
+            let mut s = c.text();
+            if let (Some(id), Some(l)) = (get("w:numId"), get("w:ilvl")) {
+                s.push_str(&format!(" [{id}/{l}]"));
+            }
+            out.push(s);
+        } else {
+            paragraphs(c, out);
+        }
+    }
+}
+
+fn cases() -> serde_json::Value {
+    json!({"cases": [
+        {"title": "Sak 1/25", "decision": [
+            {"label": "1.", "text": "Første", "children": [
+                {"label": "a)", "text": "Første a", "children": []},
+                {"label": "b)", "text": "Første b", "children": []}]},
+            {"label": "2.", "text": "Andre", "children": [
+                {"label": null, "text": "kulepunkt", "children": []}]},
+            {"label": "3.", "text": "Tredje", "children": []}]},
+        {"title": "Sak 2/25", "decision": [
+            {"label": null, "text": "Følgende innspill gis:", "lead_in": true, "children": []},
+            {"label": "1.", "text": "Eneste", "children": []}]}
+    ]})
+}
+
+fn list_template(item: &str) -> Vec<u8> {
+    let body = [
+        pr("{%p for c in cases %}"),
+        pr("{{ c.title }}"),
+        pr("{%p for pt in c.decision | outline %}"),
+        pr("{%p if pt.lead_in %}"),
+        pr("{{ pt.text }}"),
+        pr("{%p elif pt.numbered %}"),
+        item.to_string(),
+        pr("{%p else %}"),
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr></w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+            "{% li pt.depth %}{{ pt.text }}"
+        ),
+        pr("{%p endif %}"),
+        pr("{%p endfor %}"),
+        pr("{%p endfor %}"),
+    ]
+    .concat();
+    docx(&body, Some(&numbering("decimal")))
+}
+
+/// Points at their levels, numbering restarted per case with a new `w:num` (start overrides),
+/// the label not written, bullets kept on the template's bullet list, lead-ins as paragraphs.
+#[test]
+fn list_items_take_levels_and_restart_per_case() {
+    let t = list_template(&numbered("{% li pt.depth %}{{ pt.text }}"));
+    let out = wordtpl::render(&t, "liste.docx", &cases(), &Images::new()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        listed(&out),
+        [
+            "Sak 1/25",
+            "Første [3/0]",
+            "Første a [3/1]",
+            "Første b [3/1]",
+            "Andre [3/0]",
+            "kulepunkt [2/1]",
+            "Tredje [3/0]",
+            "Sak 2/25",
+            "Følgende innspill gis:",
+            "Eneste [4/0]",
+        ]
+    );
+    let n = part(&out, "word/numbering.xml");
+    for id in ["3", "4"] {
+        let want = format!(
+            r#"<w:num w:numId="{id}"><w:abstractNumId w:val="7"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride><w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#
+        );
+        assert!(n.contains(&want), "{n}");
+    }
+    // the template's own definitions are untouched, the new instances come after the old ones
+    assert!(
+        n.contains(r#"<w:num w:numId="2"><w:abstractNumId w:val="8"/></w:num><w:num w:numId="3">"#),
+        "{n}"
+    );
+    assert!(n.ends_with("</w:num></w:numbering>"), "{n}");
+    // no marker left, and the same input gives the same bytes
+    assert!(!part(&out, "word/document.xml").contains("saksflyt-li"));
+    assert_eq!(out, wordtpl::render(&t, "liste.docx", &cases(), &Images::new()).unwrap());
+}
+
+/// Numbering that comes from the paragraph's style (List Number, or a style based on it), in a
+/// format the user chose (upper roman): the list keeps the format and restarts per case.
+#[test]
+fn list_style_changed_by_the_user_is_kept() {
+    let t = list_template(&styled("MyList", "{% li pt.depth %}{{ pt.text }}"));
+    let n = numbering("upperRoman");
+    let t = {
+        // the user's format in the template's numbering part
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&t[..])).unwrap();
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            for i in 0..z.len() {
+                let mut f = z.by_index(i).unwrap();
+                let name = f.name().to_string();
+                let mut b = Vec::new();
+                f.read_to_end(&mut b).unwrap();
+                w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+                w.write_all(if name == "word/numbering.xml" { n.as_bytes() } else { &b }).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        buf.into_inner()
+    };
+    let out = wordtpl::render(&t, "liste.docx", &cases(), &Images::new()).unwrap_or_else(|e| panic!("{e}"));
+    let got = listed(&out);
+    assert_eq!(got[1], "Første [3/0]");
+    assert_eq!(got[2], "Første a [3/1]");
+    assert_eq!(got[9], "Eneste [4/0]");
+    let numbering = part(&out, "word/numbering.xml");
+    // the abstract definition (the user's upper roman) is the template's, unchanged
+    assert!(numbering.contains(r#"<w:numFmt w:val="upperRoman"/>"#), "{numbering}");
+    assert!(numbering.contains(r#"<w:num w:numId="4"><w:abstractNumId w:val="7"/>"#), "{numbering}");
+    // the style stays on the paragraph
+    assert!(part(&out, "word/document.xml")
+        .contains(r#"<w:pStyle w:val="MyList"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr>"#));
+}
+
+/// `li` in a paragraph without numbering is an error at the tag; a level that is not a number
+/// too.
+#[test]
+fn list_tag_errors_are_located() {
+    let body = [
+        pr("{%p for pt in cases[0].decision | outline %}"),
+        pr("{% li pt.depth %}{{ pt.text }}"),
+        pr("{%p endfor %}"),
+    ]
+    .concat();
+    let err = wordtpl::render(&docx(&body, Some(&numbering("decimal"))), "a.docx", &cases(), &Images::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("body, paragraph 2")
+            && err.contains("{% li pt.depth %}")
+            && err.contains("list numbering"),
+        "{err}"
+    );
+    let body = [
+        pr("{%p for pt in cases[0].decision | outline %}"),
+        numbered("{% li pt.text %}{{ pt.text }}"),
+        pr("{%p endfor %}"),
+    ]
+    .concat();
+    let err = wordtpl::render(&docx(&body, Some(&numbering("decimal"))), "b.docx", &cases(), &Images::new())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("{% li pt.text %}") && err.contains("whole number from 0 to 8"), "{err}");
+}
