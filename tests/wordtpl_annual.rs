@@ -249,3 +249,70 @@ fn list_tag_errors_are_located() {
         .to_string();
     assert!(err.contains("{% li pt.text %}") && err.contains("whole number from 0 to 8"), "{err}");
 }
+
+fn fixture_input(lang: saksflyt::render::Lang) -> saksflyt::render::ReportInput {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
+    let text = std::fs::read_to_string(dir.join("records.jsonl")).unwrap();
+    let records: Vec<saksflyt::record::Record> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let log = saksflyt::store::log::derive(&records);
+    saksflyt::render::ReportInput { records, log, register: saksflyt::config::Register::default(), lang }
+}
+
+/// A projection compared across writers: list instance ids renumbered in order of first use
+/// (each writer allocates its own), and the status chart's line without its size (a Word
+/// template's placeholder decides the box; see `chart_fills_its_placeholder_box`).
+fn comparable(projection: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    let re = regex::Regex::new(r"\[num (\d+) lvl").unwrap();
+    projection
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let l = re
+                .replace_all(l, |c: &regex::Captures| {
+                    let id = c[1].to_string();
+                    let k = ids.iter().position(|x| *x == id).unwrap_or_else(|| {
+                        ids.push(id);
+                        ids.len() - 1
+                    });
+                    format!("[list {k} lvl")
+                })
+                .to_string();
+            if l.contains("[image") {
+                "[chart]".to_string()
+            } else {
+                l
+            }
+        })
+        .collect()
+}
+
+fn annual_from_export(dir: &std::path::Path, input: &saksflyt::render::ReportInput, year: i32) -> Vec<u8> {
+    wordtpl::builtin::annual_report(&dir.join("arsrapport.docx"), input, year).unwrap_or_else(|e| panic!("{e}")).bytes
+}
+
+/// The exported annual report template renders the built-in annual report's projection: every
+/// paragraph with its style, every table row with fills and list numbering (levels, one list per
+/// case), section orientation, document properties.
+#[test]
+fn exported_annual_report_renders_like_the_builtin() {
+    use saksflyt::render::{docs, projection, Lang, Templates};
+    let input = fixture_input(Lang::Nb);
+    let dir = tempfile::tempdir().unwrap();
+    let written = wordtpl::builtin::export(dir.path()).unwrap();
+    assert!(written.contains(&dir.path().join("arsrapport.docx")));
+    for year in [2024, 2025] {
+        let builtin = docs::annual_report(&Templates::new(None).unwrap(), &input, year).unwrap();
+        let from_word = annual_from_export(dir.path(), &input, year);
+        let a = comparable(&projection::project(&builtin.bytes).unwrap());
+        let b = comparable(&projection::project(&from_word).unwrap());
+        let diff: Vec<String> = a
+            .iter()
+            .zip(b.iter().chain(std::iter::repeat(&String::new())))
+            .filter(|(x, y)| x != y)
+            .map(|(x, y)| format!("built-in: {x}\nWord:     {y}"))
+            .collect();
+        assert!(diff.is_empty() && a.len() == b.len(), "{year}:\n{}\n(built-in {} lines, Word {})", diff.join("\n"), a.len(), b.len());
+    }
+}

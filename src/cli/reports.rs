@@ -317,7 +317,10 @@ pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let doc = docs::annual_report(&t, &input, a.year)?;
+    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::AnnualReport) {
+        Some(path) => wordtpl::builtin::annual_report(&path, &input, a.year)?,
+        None => docs::annual_report(&t, &input, a.year)?,
+    };
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -210,12 +210,24 @@ pub fn word_template(dir: Option<&Path>, kind: DocKind) -> Option<PathBuf> {
 pub fn replace_from_word_templates(
     dir: Option<&Path>,
     input: &ReportInput,
+    year: Option<i32>,
     documents: &mut [saksflyt::render::docs::Rendered],
 ) -> anyhow::Result<()> {
-    for kind in [DocKind::StatusReport, DocKind::DecisionLog] {
+    for kind in [DocKind::StatusReport, DocKind::DecisionLog, DocKind::AnnualReport] {
+        // the annual report is written only for a year with data
+        let year = match (kind, year) {
+            (DocKind::AnnualReport, None) => continue,
+            (_, y) => y.unwrap_or_default(),
+        };
+        if kind == DocKind::AnnualReport
+            && !documents.iter().any(|d| d.file_name == format!("arsrapport-{year}.docx"))
+        {
+            continue;
+        }
         let Some(path) = word_template(dir, kind) else { continue };
         let doc = match kind {
             DocKind::StatusReport => wordtpl::builtin::status_report(&path, input, &Default::default())?,
+            DocKind::AnnualReport => wordtpl::builtin::annual_report(&path, input, year)?,
             _ => wordtpl::builtin::decision_log(&path, input, &Default::default())?,
         };
         for d in documents.iter_mut().filter(|d| d.file_name == doc.file_name) {

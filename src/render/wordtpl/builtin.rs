@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub const BUILTIN: &[(DocKind, &str, &str)] = &[
     (DocKind::StatusReport, "statusrapport.docx", include_str!("../../../templates/word/status-report.xml")),
     (DocKind::DecisionLog, "vedtakslogg.docx", include_str!("../../../templates/word/decision-log.xml")),
+    (DocKind::AnnualReport, "arsrapport.docx", include_str!("../../../templates/word/annual-report.xml")),
 ];
 
 /// A light grey picture standing in for the status chart in an exported template (its alt text
@@ -237,10 +238,32 @@ fn fill<S: serde::Serialize>(
         message: format!("cannot serialise the context: {e}"),
     })?;
     let mut out = super::render(&bytes, &name, &ctx, images)?;
+    out = super::render_core_props(&out, &name, &ctx)?;
     if let Some(date) = ctx.get("created").and_then(|d| d.as_str()) {
         out = super::set_core_dates(&out, &name, date)?;
     }
     Ok(Rendered { file_name: file_name.into(), bytes: out, warnings: Vec::new() })
+}
+
+/// The annual report for `year` rendered from the Word template at `path`, the chart in its
+/// placeholder; a grant table whose rows disagree with the source's sum is a warning, as in the
+/// built-in document.
+pub fn annual_report(path: &Path, input: &ReportInput, year: i32) -> Result<Rendered, WordTplError> {
+    let ctx = data::annual_report(input, year);
+    let mut images = Images::new();
+    super::documents::chart_image(&mut images, input.lang, &ctx.fsu_status, true)
+        .map_err(|message| WordTplError::Package { file: path.display().to_string(), message })?;
+    let mut doc = fill(path, &ctx, &images, &format!("arsrapport-{year}.docx"))?;
+    for m in &ctx.grant_mismatches {
+        doc.warnings.push(format!(
+            "{}: grant table {:?}: rows add up to kr {} but the source's sum row says kr {}",
+            m.source,
+            m.caption.as_deref().unwrap_or(""),
+            m.computed,
+            m.stated
+        ));
+    }
+    Ok(doc)
 }
 
 /// The decision log rendered from the Word template at `path`.

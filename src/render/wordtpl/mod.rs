@@ -840,6 +840,53 @@ pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Resu
     pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
 }
 
+/// Fills tags in the document properties' title and subject (`Årsrapport {{ year }}`), with the
+/// same environment as the body; a property without tags is left as it is.
+pub fn render_core_props(docx: &[u8], file: &str, ctx: &serde_json::Value) -> Result<Vec<u8>, WordTplError> {
+    let mut pkg = Package::open(docx, file)?;
+    let core = relationships(&pkg, "_rels/.rels")
+        .into_iter()
+        .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
+        .map(|(_, _, t)| resolve("", &t))
+        .unwrap_or_else(|| "docProps/core.xml".to_string());
+    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
+        return Ok(docx.to_vec());
+    };
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(docx.to_vec());
+    }
+    let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
+    let mut env = environment();
+    // plain text: the XML writer escapes it
+    env.set_formatter(|out, _state, value| {
+        if value.is_undefined() || value.is_none() {
+            return Ok(());
+        }
+        let s = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+        let s: String = s.chars().filter(|c| crate::util::xml_allowed(*c)).collect();
+        out.write_str(&s).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
+    });
+    let value = Value::from(minijinja::value::Serde(ctx));
+    if let Some(props) = root.elems_mut().next() {
+        for e in props.elems_mut().filter(|e| e.name == "dc:title" || e.name == "dc:subject") {
+            let t: String = e
+                .children
+                .iter()
+                .filter_map(|n| if let xml::Node::Text(t) = n { Some(t.as_str()) } else { None })
+                .collect();
+            if !t.contains("{{") && !t.contains("{%") {
+                continue;
+            }
+            let filled = env.render_str(&t, value.clone()).map_err(|err| {
+                package_err(file, format!("document property {} «{t}»: {}", e.name, reason(&err, None, &BTreeSet::new())))
+            })?;
+            e.children = vec![xml::Node::Text(filled)];
+        }
+    }
+    pkg.put(&core, xml::write(&root).into_bytes());
+    pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+}
+
 /// Sets the document properties' created and modified dates (`YYYY-MM-DD`) of a rendered
 /// document, so they follow the data (as the built-in documents do) and never the clock.
 pub fn set_core_dates(docx: &[u8], file: &str, date: &str) -> Result<Vec<u8>, WordTplError> {

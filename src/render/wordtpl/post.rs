@@ -27,7 +27,10 @@ fn fix(e: &mut Elem) {
         "w:tcPr" => e.children.retain(
             |n| !matches!(n, Node::Elem(s) if s.name == "w:shd" && s.attr("w:fill") == Some(NO_FILL)),
         ),
-        "w:tbl" => merge_vm(e),
+        "w:tbl" => {
+            fit_grid(e);
+            merge_vm(e);
+        }
         "w:tc" => {
             let kept = e.elems().find(|c| c.name == KEPT_PPR).and_then(|k| k.child("w:pPr")).cloned();
             e.children.retain(|n| !matches!(n, Node::Elem(c) if c.name == KEPT_PPR));
@@ -41,6 +44,97 @@ fn fix(e: &mut Elem) {
             }
         }
         _ => {}
+    }
+}
+
+/// A table whose rows no longer fit its grid (a `{%tc for %}` column loop repeated cells, a
+/// `{%tc if %}` removed one): the grid gets as many columns as the longest row has cells, in
+/// the proportions of that row's cell widths (a repeated cell's copies share alike, a removed
+/// column's width goes to the others), the table keeping its width; every cell spans one column
+/// and the last cell of a shorter row the rest.
+fn fit_grid(tbl: &mut Elem) {
+    let grid: Vec<u64> = tbl
+        .child("w:tblGrid")
+        .map(|g| {
+            g.elems()
+                .filter(|c| c.name == "w:gridCol")
+                .map(|c| c.attr("w:w").and_then(|v| v.parse().ok()).unwrap_or(0))
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows: Vec<(usize, usize)> = tbl
+        .elems()
+        .filter(|r| r.name == "w:tr")
+        .map(|r| {
+            let cells = r.elems().filter(|c| c.name == "w:tc");
+            cells.fold((0, 0), |(spans, n), c| (spans + grid_span(c), n + 1))
+        })
+        .collect();
+    if rows.iter().all(|(spans, _)| *spans == grid.len()) {
+        return;
+    }
+    let n = rows.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    if n == 0 || n > 63 {
+        return;
+    }
+    // the table's own width when it gives one in twips, else the grid's
+    let table_w = tbl
+        .child("w:tblPr")
+        .and_then(|p| p.child("w:tblW"))
+        .filter(|w| w.attr("w:type") == Some("dxa"))
+        .and_then(|w| w.attr("w:w"))
+        .and_then(|v| v.parse::<u64>().ok());
+    let total: u64 = table_w.unwrap_or_else(|| grid.iter().sum::<u64>()).max(n as u64 * 200);
+    let shares: Vec<u64> = tbl
+        .elems()
+        .filter(|r| r.name == "w:tr")
+        .find(|r| r.elems().filter(|c| c.name == "w:tc").count() == n)
+        .map(|r| {
+            r.elems()
+                .filter(|c| c.name == "w:tc")
+                .map(|c| {
+                    c.child("w:tcPr")
+                        .and_then(|p| p.child("w:tcW"))
+                        .and_then(|w| w.attr("w:w"))
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .unwrap_or(0)
+                        .clamp(1, 1_000_000)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let sum: u64 = shares.iter().sum::<u64>().max(1);
+    let widths: Vec<u64> = shares.iter().map(|s| total * s / sum).collect();
+    if let Some(g) = tbl.child_mut("w:tblGrid") {
+        g.children.retain(|c| !matches!(c, Node::Elem(e) if e.name == "w:gridCol"));
+        for w in &widths {
+            g.children.push(Node::Elem(Elem::new("w:gridCol", &[("w:w", &w.to_string())])));
+        }
+    }
+    for r in tbl.elems_mut().filter(|r| r.name == "w:tr") {
+        let count = r.elems().filter(|c| c.name == "w:tc").count();
+        for (i, tc) in r.elems_mut().filter(|c| c.name == "w:tc").enumerate() {
+            let span = if i + 1 == count { n.saturating_sub(count) + 1 } else { 1 };
+            if tc.child("w:tcPr").is_none() {
+                tc.children.insert(0, Node::Elem(Elem::new("w:tcPr", &[])));
+            }
+            let Some(pr) = tc.child_mut("w:tcPr") else { continue };
+            pr.children.retain(|c| !matches!(c, Node::Elem(e) if e.name == "w:gridSpan"));
+            if let Some(tw) = pr.child_mut("w:tcW") {
+                let w: u64 = widths.iter().skip(i).take(span).sum();
+                tw.set_attr("w:w", &w.to_string());
+                tw.set_attr("w:type", "dxa");
+            }
+            if span > 1 {
+                let at = pr
+                    .children
+                    .iter()
+                    .rposition(|c| matches!(c, Node::Elem(e) if e.name == "w:cnfStyle" || e.name == "w:tcW"))
+                    .map(|i| i + 1)
+                    .unwrap_or(0);
+                pr.children.insert(at, Node::Elem(Elem::new("w:gridSpan", &[("w:val", &span.to_string())])));
+            }
+        }
     }
 }
 
