@@ -878,7 +878,10 @@ pub fn render_core_props(docx: &[u8], file: &str, ctx: &serde_json::Value) -> Re
                 continue;
             }
             let filled = env.render_str(&t, value.clone()).map_err(|err| {
-                package_err(file, format!("document property {} «{t}»: {}", e.name, reason(&err, None, &BTreeSet::new())))
+                package_err(
+                    file,
+                    format!("document property {} «{t}»: {}", e.name, reason(&err, None, &BTreeSet::new())),
+                )
             })?;
             e.children = vec![xml::Node::Text(filled)];
         }

@@ -28,6 +28,10 @@ fn fix(e: &mut Elem) {
             |n| !matches!(n, Node::Elem(s) if s.name == "w:shd" && s.attr("w:fill") == Some(NO_FILL)),
         ),
         "w:tbl" => {
+            // a row whose cells a column loop removed goes
+            e.children.retain(
+                |n| !matches!(n, Node::Elem(r) if r.name == "w:tr" && !r.elems().any(|c| c.name == "w:tc")),
+            );
             fit_grid(e);
             merge_vm(e);
         }

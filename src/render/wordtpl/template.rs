@@ -274,6 +274,7 @@ impl Walker<'_> {
             up.extend(self.paragraph(e));
         }
         let mut kept_ppr: Option<Elem> = None;
+        let mut breaks: Vec<(usize, bool, Elem)> = Vec::new();
         for i in 0..e.children.len() {
             let Some(Node::Elem(child)) = e.children.get_mut(i) else { continue };
             let lifts = self.walk(child);
@@ -297,9 +298,31 @@ impl Walker<'_> {
                             kept_ppr = Some(p.child("w:pPr").cloned().unwrap_or_default());
                         }
                     }
+                    // a section break in the tag's paragraph stays where it was, outside the
+                    // block: before an opening tag, after any other
+                    let sect = match &*slot {
+                        Node::Elem(p) if p.name == "w:p" => {
+                            p.child("w:pPr").and_then(|pr| pr.child("w:sectPr")).cloned()
+                        }
+                        _ => None,
+                    };
+                    if let Some(sect) = sect {
+                        let opener = here.first().and_then(|t| self.tags.get(*t)).is_some_and(|t| {
+                            BLOCKS.contains(&t.code.split_whitespace().next().unwrap_or_default())
+                        });
+                        let mut ppr = Elem::new("w:pPr", &[]);
+                        ppr.children.push(Node::Elem(sect));
+                        let mut p = Elem::new("w:p", &[]);
+                        p.children.push(Node::Elem(ppr));
+                        breaks.push((i, opener, p));
+                    }
                     *slot = Node::Tags(here);
                 }
             }
+        }
+        for (i, opener, p) in breaks.into_iter().rev() {
+            let at = if opener { i } else { i + 1 };
+            e.children.insert(at.min(e.children.len()), Node::Elem(p));
         }
         // the paragraph properties a cell gets back if its `{%p}` loops leave it empty
         if let Some(ppr) = kept_ppr {
