@@ -198,29 +198,3 @@ pub fn context(a: ContextArgs) -> anyhow::Result<ExitCode> {
     println!("{}", serde_json::to_string_pretty(&f.ctx)?);
     Ok(ExitCode::SUCCESS)
 }
-
-/// The Word template of `kind` in the `--templates` folder, announced on stderr when used.
-pub fn word_template(dir: Option<&Path>, kind: DocKind) -> Option<PathBuf> {
-    let p = wordtpl::builtin::find(dir?, kind)?;
-    eprintln!("saksflyt: using Word template {}", p.display());
-    Some(p)
-}
-
-/// `run --templates DIR`: documents whose Word template is in DIR are rendered from it instead.
-pub fn replace_from_word_templates(
-    dir: Option<&Path>,
-    input: &ReportInput,
-    documents: &mut [saksflyt::render::docs::Rendered],
-) -> anyhow::Result<()> {
-    for kind in [DocKind::StatusReport, DocKind::DecisionLog] {
-        let Some(path) = word_template(dir, kind) else { continue };
-        let doc = match kind {
-            DocKind::StatusReport => wordtpl::builtin::status_report(&path, input, &Default::default())?,
-            _ => wordtpl::builtin::decision_log(&path, input, &Default::default())?,
-        };
-        for d in documents.iter_mut().filter(|d| d.file_name == doc.file_name) {
-            *d = doc.clone();
-        }
-    }
-    Ok(())
-}
