@@ -289,9 +289,8 @@ fn comparable(projection: &str) -> Vec<String> {
 }
 
 fn annual_from_export(dir: &std::path::Path, input: &saksflyt::render::ReportInput, year: i32) -> Vec<u8> {
-    wordtpl::builtin::annual_report(&dir.join("arsrapport.docx"), input, year)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .bytes
+    let t = saksflyt::render::Templates::new(Some(dir)).unwrap();
+    saksflyt::render::docs::annual_report(&t, input, year).unwrap_or_else(|e| panic!("{e}")).bytes
 }
 
 /// The exported annual report template renders the built-in annual report's projection: every
@@ -302,7 +301,7 @@ fn exported_annual_report_renders_like_the_builtin() {
     use saksflyt::render::{docs, projection, Lang, Templates};
     let input = fixture_input(Lang::Nb);
     let dir = tempfile::tempdir().unwrap();
-    let written = wordtpl::builtin::export(dir.path()).unwrap();
+    let written = wordtpl::builtin::export(dir.path(), saksflyt::render::Lang::Nb).unwrap();
     assert!(written.contains(&dir.path().join("arsrapport.docx")));
     for year in [2024, 2025] {
         let builtin = docs::annual_report(&Templates::new(None).unwrap(), &input, year).unwrap();
@@ -337,7 +336,7 @@ fn annual_report_template_resaved_by_libreoffice_renders_the_same() {
     }
     let input = fixture_input(Lang::Nb);
     let dir = tempfile::tempdir().unwrap();
-    wordtpl::builtin::export(dir.path()).unwrap();
+    wordtpl::builtin::export(dir.path(), saksflyt::render::Lang::Nb).unwrap();
     let outdir = dir.path().join("lo");
     let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.path().display());
     let st = std::process::Command::new("soffice")
@@ -366,4 +365,76 @@ fn annual_report_template_resaved_by_libreoffice_renders_the_same() {
     assert!(a.iter().any(|l| l.contains("[list 1 lvl 0] ASU slutter seg til forslaget")), "{a:#?}");
     assert!(a.contains(&"[section landscape]".to_string()), "{a:#?}");
     assert_eq!(a, b);
+}
+
+/// Width and height of a PNG (its IHDR).
+fn png_size(png: &[u8]) -> (u64, u64) {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let be = |b: &[u8]| u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    (be(&png[16..20]), be(&png[20..24]))
+}
+
+/// The chart placed in a rendered document: its box (`wp:extent`) and its PNG's pixel size.
+fn placed_chart(docx: &[u8]) -> ((u64, u64), (u64, u64)) {
+    let doc = part(docx, "word/document.xml");
+    let at = doc.find("rIdSaksflytImage").expect("a placed chart");
+    let drawing = &doc[..at];
+    let ext = &drawing[drawing.rfind("<wp:extent").expect("extent")..];
+    let num = |key: &str| -> u64 {
+        let i = ext.find(key).unwrap() + key.len();
+        ext[i..].split('"').next().unwrap().parse().unwrap()
+    };
+    let (cx, cy) = (num("cx=\""), num("cy=\""));
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut png = Vec::new();
+    z.by_name("word/media/saksflyt-document-status-chart.png").unwrap().read_to_end(&mut png).unwrap();
+    ((cx, cy), png_size(&png))
+}
+
+fn same_aspect((cx, cy): (u64, u64), (w, h): (u64, u64)) -> bool {
+    let (a, b) = (cx as f64 / cy as f64, w as f64 / h as f64);
+    (a - b).abs() / a < 0.005
+}
+
+/// The status chart is drawn at its placeholder's aspect ratio: the built-in box (5:2) and a box
+/// the user made tall and narrow in Word both get a picture of their own shape, never a
+/// stretched one.
+#[test]
+fn chart_fills_its_placeholder_box() {
+    use saksflyt::render::{docs, Lang, Templates};
+    let input = fixture_input(Lang::Nb);
+    let doc = docs::annual_report(&Templates::new(None).unwrap(), &input, 2024).unwrap().bytes;
+    let (ext, px) = placed_chart(&doc);
+    assert!(same_aspect(ext, px), "box {ext:?}, picture {px:?}");
+    assert_eq!(ext.0 * 2, ext.1 * 5, "the built-in box is 5:2: {ext:?}");
+    // the user resizes the placeholder in Word to 80 × 120 mm (both the frame and the picture)
+    let dir = tempfile::tempdir().unwrap();
+    wordtpl::builtin::export(dir.path(), Lang::Nb).unwrap();
+    let path = dir.path().join("arsrapport.docx");
+    let template = std::fs::read(&path).unwrap();
+    let body = part(&template, "word/document.xml");
+    let (cx, cy) = (80 * 36_000u64, 120 * 36_000u64);
+    let re = regex::Regex::new(r#"(<wp:extent|<a:ext) cx="\d+" cy="\d+""#).unwrap();
+    assert_eq!(re.find_iter(&body).count(), 2, "one placeholder: frame and picture");
+    let body = re.replace_all(&body, format!(r#"$1 cx="{cx}" cy="{cy}""#).as_str()).to_string();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&template[..])).unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(if name == "word/document.xml" { body.as_bytes() } else { &b }).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    std::fs::write(&path, buf.into_inner()).unwrap();
+    let doc = annual_from_export(dir.path(), &input, 2024);
+    let (ext, px) = placed_chart(&doc);
+    assert_eq!(ext, (cx, cy), "the template's box is kept");
+    assert!(same_aspect(ext, px), "box {ext:?}, picture {px:?}");
+    assert!(px.1 > px.0, "a tall picture for a tall box: {px:?}");
 }

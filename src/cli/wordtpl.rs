@@ -182,7 +182,7 @@ pub fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
 
 pub fn render(a: RenderArgs) -> anyhow::Result<ExitCode> {
     let (bytes, name, f) = load(&a.file, &a.data)?;
-    let out = wordtpl::render(&bytes, &name, &f.ctx, &f.images)?;
+    let out = wordtpl::render_with(&bytes, &name, &f.ctx, &f.images, &f.charts)?;
     saksflyt::util::write_atomic(&a.out, &out)
         .with_context(|| format!("cannot write {}", a.out.display()))?;
     println!("{}", a.out.display());
@@ -197,42 +197,4 @@ pub fn context(a: ContextArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", kind.name()))?;
     println!("{}", serde_json::to_string_pretty(&f.ctx)?);
     Ok(ExitCode::SUCCESS)
-}
-
-/// The Word template of `kind` in the `--templates` folder, announced on stderr when used.
-pub fn word_template(dir: Option<&Path>, kind: DocKind) -> Option<PathBuf> {
-    let p = wordtpl::builtin::find(dir?, kind)?;
-    eprintln!("saksflyt: using Word template {}", p.display());
-    Some(p)
-}
-
-/// `run --templates DIR`: documents whose Word template is in DIR are rendered from it instead.
-pub fn replace_from_word_templates(
-    dir: Option<&Path>,
-    input: &ReportInput,
-    year: Option<i32>,
-    documents: &mut [saksflyt::render::docs::Rendered],
-) -> anyhow::Result<()> {
-    for kind in [DocKind::StatusReport, DocKind::DecisionLog, DocKind::AnnualReport] {
-        // the annual report is written only for a year with data
-        let year = match (kind, year) {
-            (DocKind::AnnualReport, None) => continue,
-            (_, y) => y.unwrap_or_default(),
-        };
-        if kind == DocKind::AnnualReport
-            && !documents.iter().any(|d| d.file_name == format!("arsrapport-{year}.docx"))
-        {
-            continue;
-        }
-        let Some(path) = word_template(dir, kind) else { continue };
-        let doc = match kind {
-            DocKind::StatusReport => wordtpl::builtin::status_report(&path, input, &Default::default())?,
-            DocKind::AnnualReport => wordtpl::builtin::annual_report(&path, input, year)?,
-            _ => wordtpl::builtin::decision_log(&path, input, &Default::default())?,
-        };
-        for d in documents.iter_mut().filter(|d| d.file_name == doc.file_name) {
-            *d = doc.clone();
-        }
-    }
-    Ok(())
 }

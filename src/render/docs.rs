@@ -1,69 +1,57 @@
-//! The four documents: context → template → markup → DOCX bytes. Entry points for the CLI.
+//! The four documents: context → template → DOCX bytes. Entry points for the CLI.
+//!
+//! The status report and the decision log are filled into Word templates (`super::wordtpl`): the
+//! user's `.docx` from the `--templates` folder when it has one, else the built-in template of
+//! the document's language; so is the annual report. The evaluation form still goes the older way:
+//! minijinja template → markup → docx-rs.
 
-use super::chart::{self, ChartData};
-use super::data::{self, Counts, DecisionLogOptions, StatusOptions};
+use super::data::{self, DecisionLogOptions, StatusOptions};
 use super::docx::{self as writer, Picture};
 use super::package::{self, CoreProps};
+use super::wordtpl::{self, builtin, documents::DocKind, Charts, Images};
 use super::{markup, RenderError, ReportInput, Templates};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// One generated document.
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    /// Suggested file name (`evaluering-2024-fsu-barn.docx`).
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    /// Non-fatal problems (e.g. a template asked for a chart that does not exist).
-    pub warnings: Vec<String>,
-}
+pub use super::Rendered;
 
-fn chart_words(input: &ReportInput, fsu: bool) -> (String, [String; 3], String) {
-    match input.lang {
-        super::Lang::Nb => (
-            if fsu {
-                "Status for tiltak per faglig samarbeidsutvalg"
-            } else {
-                "Status for tiltak per område"
-            }
-            .into(),
-            ["Grønn".into(), "Gul".into(), "Rød".into()],
-            "Antall tiltak".into(),
-        ),
-        super::Lang::Nn => (
-            if fsu {
-                "Status for tiltak per fagleg samarbeidsutval"
-            } else {
-                "Status for tiltak per område"
-            }
-            .into(),
-            ["Grøn".into(), "Gul".into(), "Raud".into()],
-            "Tal på tiltak".into(),
-        ),
+/// Largest Word template file read from a template folder.
+pub const MAX_TEMPLATE_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The Word template of `kind`: the template folder's file when it has one, else the built-in
+/// template in the input's language. Returns its name (for errors) and bytes.
+pub fn word_template(
+    t: &Templates,
+    kind: DocKind,
+    lang: super::Lang,
+) -> Result<(String, Arc<Vec<u8>>), RenderError> {
+    if let Some(p) = t.dir().and_then(|d| builtin::find(d, kind)) {
+        let name = p.display().to_string();
+        let bytes = crate::util::read_capped(&p, MAX_TEMPLATE_FILE_BYTES)
+            .map_err(|source| RenderError::Io { path: name.clone(), source })?;
+        return Ok((name, Arc::new(bytes)));
     }
+    let file = builtin::BUILTIN.iter().find(|(k, _, _)| *k == kind).map(|(_, f, _)| *f).unwrap_or("");
+    Ok((format!("built-in {file}"), builtin::template(kind, lang)?))
 }
 
-fn status_chart(
+/// Fills the Word template of `kind` with `ctx`; the document's dates follow `ctx.created` and
+/// its author is the partnership.
+fn fill<S: serde::Serialize>(
+    t: &Templates,
     input: &ReportInput,
-    areas: &[data::AreaCtx],
-    fsu: bool,
-) -> Result<BTreeMap<String, Picture>, RenderError> {
-    let (title, legend, axis) = chart_words(input, fsu);
-    let data = ChartData {
-        title,
-        areas: areas
-            .iter()
-            .map(|a| {
-                let Counts { green, yellow, red, .. } = a.counts;
-                (a.name.clone(), [green, yellow, red])
-            })
-            .collect(),
-        legend,
-        axis,
-    };
-    let (png, width_px, height_px) = chart::draw(&data)?;
-    let mut m = BTreeMap::new();
-    m.insert("status".to_string(), Picture { png, width_px, height_px });
-    Ok(m)
+    kind: DocKind,
+    ctx: &S,
+    charts: &Charts,
+    file_name: String,
+) -> Result<Rendered, RenderError> {
+    let (name, template) = word_template(t, kind, input.lang)?;
+    let ctx = serde_json::to_value(ctx)
+        .map_err(|e| RenderError::Template { name: name.clone(), message: format!("context: {e}") })?;
+    let bytes = wordtpl::render_with(&template, &name, &ctx, &Images::new(), charts)?;
+    let date = ctx.get("created").and_then(|d| d.as_str());
+    let bytes = wordtpl::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
+    Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 
 /// Renders template `name` with `ctx` and writes the DOCX.
@@ -117,9 +105,11 @@ pub fn status_report(
     opts: &StatusOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::status_report(input, opts);
-    let pictures =
-        if ctx.chart.is_some() { status_chart(input, &ctx.areas, false)? } else { BTreeMap::new() };
-    finish(t, input, "status-report.xml.j2", &ctx, &pictures, "statusrapport.docx".into())
+    let mut charts = Charts::new();
+    if ctx.chart.is_some() {
+        wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.areas, false);
+    }
+    fill(t, input, DocKind::StatusReport, &ctx, &charts, "statusrapport.docx".into())
 }
 
 /// The decision log.
@@ -129,16 +119,17 @@ pub fn decision_log(
     opts: &DecisionLogOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::decision_log(input, opts);
-    finish(t, input, "decision-log.xml.j2", &ctx, &BTreeMap::new(), "vedtakslogg.docx".into())
+    fill(t, input, DocKind::DecisionLog, &ctx, &Charts::new(), "vedtakslogg.docx".into())
 }
 
 /// The annual report for `year`.
 pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Rendered, RenderError> {
     let ctx = data::annual_report(input, year);
-    let pictures =
-        if ctx.chart.is_some() { status_chart(input, &ctx.fsu_status, true)? } else { BTreeMap::new() };
-    let mut doc =
-        finish(t, input, "annual-report.xml.j2", &ctx, &pictures, format!("arsrapport-{year}.docx"))?;
+    let mut charts = Charts::new();
+    if ctx.chart.is_some() {
+        wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.fsu_status, true);
+    }
+    let mut doc = fill(t, input, DocKind::AnnualReport, &ctx, &charts, format!("arsrapport-{year}.docx"))?;
     for m in &ctx.grant_mismatches {
         doc.warnings.push(format!(
             "{}: grant table {:?}: rows add up to kr {} but the source's sum row says kr {}",

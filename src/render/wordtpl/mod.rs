@@ -25,13 +25,53 @@ pub mod template;
 pub mod xml;
 
 use super::lang;
-use super::templates::{CappedWriter, BASE_FUEL as FUEL, MAX_OUTPUT_BYTES, MAX_RECURSION};
 use minijinja::value::Value;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{Cursor, Read, Write};
 pub use template::Loc;
+
+/// The fixed part of a render's fuel. minijinja charges one fuel per instruction and per 64
+/// bytes of data produced (`~`, `*`, filters, output), so fuel bounds both time and memory.
+pub const BASE_FUEL: u64 = 2_000_000;
+
+/// Largest markup one render may produce, in bytes.
+pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Deepest macro/include recursion.
+pub const MAX_RECURSION: usize = 64;
+
+/// Fuel per byte of the context (as JSON) on top of [`BASE_FUEL`]: a template that walks its
+/// data a few times over never runs out, a runaway loop still stops.
+pub const FUEL_PER_CONTEXT_BYTE: u64 = 4;
+
+/// The fuel of one render with `ctx`.
+pub fn fuel_for(ctx: &serde_json::Value) -> u64 {
+    let bytes = serde_json::to_vec(ctx).map(|v| v.len() as u64).unwrap_or(0);
+    BASE_FUEL.saturating_add(bytes.saturating_mul(FUEL_PER_CONTEXT_BYTE))
+}
+
+/// Collects output up to `cap` bytes, then fails (minijinja stops the render).
+pub(crate) struct CappedWriter {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) cap: usize,
+    pub(crate) over: bool,
+}
+
+impl std::io::Write for CappedWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + b.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("template output too large"));
+        }
+        self.buf.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Largest part read from a template, inflated.
 pub const MAX_PART_BYTES: u64 = 32 * 1024 * 1024;
@@ -44,6 +84,11 @@ pub const MAX_ERRORS: usize = 50;
 
 /// Images for placeholders: name (the picture's alt text in the template) → PNG bytes.
 pub type Images = BTreeMap<String, Vec<u8>>;
+
+/// Charts for placeholders: name → what the chart shows. Each is drawn when it is placed, at the
+/// aspect ratio of its placeholder picture (`wp:extent`), so it fills the box without distortion;
+/// a chart's name given here wins over the same name in [`Images`].
+pub type Charts = BTreeMap<String, crate::render::chart::ChartData>;
 
 /// A tag that cannot be rendered: where it is, what it says, and why.
 #[derive(Debug, Clone)]
@@ -89,7 +134,18 @@ pub fn render(
     ctx: &serde_json::Value,
     images: &Images,
 ) -> Result<Vec<u8>, WordTplError> {
-    let (bytes, errors) = run(template, file, ctx, images)?;
+    render_with(template, file, ctx, images, &Charts::new())
+}
+
+/// [`render`] with charts drawn for their placeholders' boxes.
+pub fn render_with(
+    template: &[u8],
+    file: &str,
+    ctx: &serde_json::Value,
+    images: &Images,
+    charts: &Charts,
+) -> Result<Vec<u8>, WordTplError> {
+    let (bytes, errors) = run(template, file, ctx, images, charts)?;
     if errors.is_empty() {
         Ok(bytes)
     } else {
@@ -105,7 +161,7 @@ pub fn check(
     ctx: &serde_json::Value,
     images: &Images,
 ) -> Result<Vec<TagError>, WordTplError> {
-    run(template, file, ctx, images).map(|(_, e)| e)
+    run(template, file, ctx, images, &Charts::new()).map(|(_, e)| e)
 }
 
 fn package_err(file: &str, message: impl Into<String>) -> WordTplError {
@@ -248,18 +304,19 @@ fn run(
     file: &str,
     ctx: &serde_json::Value,
     images: &Images,
+    charts: &Charts,
 ) -> Result<(Vec<u8>, Vec<TagError>), WordTplError> {
     let mut pkg = Package::open(template, file)?;
     let parts = template_parts(&pkg);
     if pkg.get(parts.first().map(String::as_str).unwrap_or_default()).is_none() {
         return Err(package_err(file, "no main document part (word/document.xml)"));
     }
-    let env = environment();
+    let env = environment(fuel_for(ctx));
     let names = known_names(ctx);
     let value = Value::from(minijinja::value::Serde(ctx));
-    let image_names: BTreeSet<String> = images.keys().cloned().collect();
+    let image_names: BTreeSet<String> = images.keys().chain(charts.keys()).cloned().collect();
     let mut errors = Vec::new();
-    let mut media: Vec<(String, String, String)> = Vec::new(); // (part, rId, image name)
+    let mut media: Vec<Media> = Vec::new();
     let main = parts.first().cloned().unwrap_or_default();
     let (numbering_part, mut numbering) = numbering_of(&pkg, &main);
     for part in &parts {
@@ -297,7 +354,12 @@ fn run(
                 }
                 pkg.put(part, finished.into_bytes());
                 for (name, rid) in &prep.image_rels {
-                    media.push((part.clone(), rid.clone(), name.clone()));
+                    media.push(Media {
+                        part: part.clone(),
+                        rid: rid.clone(),
+                        name: name.clone(),
+                        extent: prep.image_extents.get(name).copied(),
+                    });
                 }
             }
             Err(e) => errors.extend(e),
@@ -313,7 +375,8 @@ fn run(
     if let (true, Some(part), Some(root)) = (numbering.changed(), numbering_part, numbering.root.as_ref()) {
         pkg.put(&part, xml::write(root).into_bytes());
     }
-    add_images(&mut pkg, &media, images).map_err(|e| package_err(file, e))?;
+    add_images(&mut pkg, &media, images, charts).map_err(|e| package_err(file, e))?;
+    core_props(&mut pkg, file, &value)?;
     as_document(&mut pkg);
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
@@ -418,7 +481,9 @@ fn reason(e: &minijinja::Error, tag: Option<&template::Tag>, names: &BTreeSet<St
                 return s;
             }
         }
-        ErrorKind::OutOfFuel => return format!("more than {FUEL} template instructions (a runaway loop?)"),
+        ErrorKind::OutOfFuel => {
+            return "ran out of template fuel (instructions and data produced): a runaway loop?".into()
+        }
         _ => {}
     }
     match e.detail() {
@@ -429,10 +494,10 @@ fn reason(e: &minijinja::Error, tag: Option<&template::Tag>, names: &BTreeSet<St
 
 /// The template environment: strict undefined, fuel, recursion bound, no loader (so no
 /// include/import can read anything), every value escaped for WordprocessingML text.
-fn environment() -> Environment<'static> {
+fn environment(fuel: u64) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_fuel(Some(FUEL));
+    env.set_fuel(Some(fuel));
     env.set_recursion_limit(MAX_RECURSION);
     env.set_formatter(|out, _state, value| {
         if value.is_undefined() || value.is_none() {
@@ -776,15 +841,36 @@ fn as_document(pkg: &mut Package) {
 
 const IMAGE_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
 
+/// An image placeholder found in a part.
+struct Media {
+    part: String,
+    rid: String,
+    name: String,
+    /// The placeholder's size (EMU), for a chart drawn to fit it.
+    extent: Option<(u64, u64)>,
+}
+
 /// Adds each placeholder's image as a new media part with a relationship from its part; the
-/// drawing (extent, position, crop) stays as the template has it.
-fn add_images(pkg: &mut Package, media: &[(String, String, String)], images: &Images) -> Result<(), String> {
+/// drawing (extent, position, crop) stays as the template has it. A chart is drawn at the
+/// placeholder's aspect ratio.
+fn add_images(pkg: &mut Package, media: &[Media], images: &Images, charts: &Charts) -> Result<(), String> {
     if media.is_empty() {
         return Ok(());
     }
+    let mut drawn: BTreeMap<(String, String), Vec<u8>> = BTreeMap::new();
+    for m in media {
+        if let Some(data) = charts.get(&m.name) {
+            let (w, h) = match m.extent {
+                Some((cx, cy)) => crate::render::chart::size_for(data, cx, cy),
+                None => crate::render::chart::natural_size(data),
+            };
+            let (png, _, _) = crate::render::chart::draw_sized(data, w, h).map_err(|e| e.to_string())?;
+            drawn.insert((m.part.clone(), m.name.clone()), png);
+        }
+    }
     let mut by_part: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
-    for (part, rid, name) in media {
-        by_part.entry(part.as_str()).or_default().push((rid.as_str(), name.as_str()));
+    for m in media {
+        by_part.entry(m.part.as_str()).or_default().push((m.rid.as_str(), m.name.as_str()));
     }
     for (part, list) in by_part {
         let rels_part = rels_of(part);
@@ -795,7 +881,10 @@ fn add_images(pkg: &mut Package, media: &[(String, String, String)], images: &Im
         let mut root = xml::parse(&text).map_err(|e| format!("{rels_part}: {e}"))?;
         let stem = part.rsplit('/').next().unwrap_or(part).trim_end_matches(".xml").to_string();
         for (rid, name) in list {
-            let Some(png) = images.get(name) else { continue };
+            let Some(png) = drawn.get(&(part.to_string(), name.to_string())).or_else(|| images.get(name))
+            else {
+                continue;
+            };
             let safe: String =
                 name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
             let media_name = format!("media/saksflyt-{stem}-{safe}.png");
@@ -841,23 +930,22 @@ pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Resu
 }
 
 /// Fills tags in the document properties' title and subject (`Årsrapport {{ year }}`), with the
-/// same environment as the body; a property without tags is left as it is.
-pub fn render_core_props(docx: &[u8], file: &str, ctx: &serde_json::Value) -> Result<Vec<u8>, WordTplError> {
-    let mut pkg = Package::open(docx, file)?;
-    let core = relationships(&pkg, "_rels/.rels")
+/// same environment as the body (values as plain text: the XML writer escapes them); a property
+/// without tags is left as it is.
+fn core_props(pkg: &mut Package, file: &str, ctx: &Value) -> Result<(), WordTplError> {
+    let core = relationships(pkg, "_rels/.rels")
         .into_iter()
         .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
         .map(|(_, _, t)| resolve("", &t))
         .unwrap_or_else(|| "docProps/core.xml".to_string());
     let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
-        return Ok(docx.to_vec());
+        return Ok(());
     };
     if !text.contains("{{") && !text.contains("{%") {
-        return Ok(docx.to_vec());
+        return Ok(());
     }
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
-    let mut env = environment();
-    // plain text: the XML writer escapes it
+    let mut env = environment(BASE_FUEL);
     env.set_formatter(|out, _state, value| {
         if value.is_undefined() || value.is_none() {
             return Ok(());
@@ -866,7 +954,6 @@ pub fn render_core_props(docx: &[u8], file: &str, ctx: &serde_json::Value) -> Re
         let s: String = s.chars().filter(|c| crate::util::xml_allowed(*c)).collect();
         out.write_str(&s).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
-    let value = Value::from(minijinja::value::Serde(ctx));
     if let Some(props) = root.elems_mut().next() {
         for e in props.elems_mut().filter(|e| e.name == "dc:title" || e.name == "dc:subject") {
             let t: String = e
@@ -877,7 +964,7 @@ pub fn render_core_props(docx: &[u8], file: &str, ctx: &serde_json::Value) -> Re
             if !t.contains("{{") && !t.contains("{%") {
                 continue;
             }
-            let filled = env.render_str(&t, value.clone()).map_err(|err| {
+            let filled = env.render_str(&t, ctx.clone()).map_err(|err| {
                 package_err(
                     file,
                     format!("document property {} «{t}»: {}", e.name, reason(&err, None, &BTreeSet::new())),
@@ -887,12 +974,23 @@ pub fn render_core_props(docx: &[u8], file: &str, ctx: &serde_json::Value) -> Re
         }
     }
     pkg.put(&core, xml::write(&root).into_bytes());
-    pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+    Ok(())
 }
 
 /// Sets the document properties' created and modified dates (`YYYY-MM-DD`) of a rendered
 /// document, so they follow the data (as the built-in documents do) and never the clock.
 pub fn set_core_dates(docx: &[u8], file: &str, date: &str) -> Result<Vec<u8>, WordTplError> {
+    set_core(docx, file, Some(date), None)
+}
+
+/// Sets the created and modified dates (`YYYY-MM-DD`) and the author (`dc:creator`) of a rendered
+/// document, where given and where the template's properties have them.
+pub fn set_core(
+    docx: &[u8],
+    file: &str,
+    date: Option<&str>,
+    creator: Option<&str>,
+) -> Result<Vec<u8>, WordTplError> {
     let mut pkg = Package::open(docx, file)?;
     let core = relationships(&pkg, "_rels/.rels")
         .into_iter()
@@ -903,11 +1001,15 @@ pub fn set_core_dates(docx: &[u8], file: &str, date: &str) -> Result<Vec<u8>, Wo
         return Ok(docx.to_vec());
     };
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
-    let stamp = format!("{date}T00:00:00Z");
     if let Some(props) = root.elems_mut().next() {
         for e in props.elems_mut() {
-            if e.name == "dcterms:created" || e.name == "dcterms:modified" {
-                e.children = vec![xml::Node::Text(stamp.clone())];
+            let value = match e.name.as_str() {
+                "dcterms:created" | "dcterms:modified" => date.map(|d| format!("{d}T00:00:00Z")),
+                "dc:creator" | "cp:lastModifiedBy" => creator.map(str::to_string),
+                _ => None,
+            };
+            if let Some(v) = value {
+                e.children = vec![xml::Node::Text(v)];
             }
         }
     }

@@ -112,6 +112,8 @@ pub struct Prepared {
     pub problems: Vec<Problem>,
     /// Image name → relationship id given to the placeholders that show it.
     pub image_rels: BTreeMap<String, String>,
+    /// Image name → its first placeholder's size (`wp:extent` cx, cy in EMU).
+    pub image_extents: BTreeMap<String, (u64, u64)>,
 }
 
 enum Lift {
@@ -132,6 +134,7 @@ struct Walker<'a> {
     stack: Vec<(usize, usize, usize)>,
     images: &'a BTreeSet<String>,
     image_rels: BTreeMap<String, String>,
+    image_extents: BTreeMap<String, (u64, u64)>,
 }
 
 /// Prepares one parsed part. `images` are the names an image placeholder may carry as alt text.
@@ -145,6 +148,7 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
         stack: Vec::new(),
         images,
         image_rels: BTreeMap::new(),
+        image_extents: BTreeMap::new(),
     };
     let left = w.walk(&mut root);
     for lift in left {
@@ -162,7 +166,13 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
             });
         }
     }
-    Prepared { root, tags: w.tags, problems: w.problems, image_rels: w.image_rels }
+    Prepared {
+        root,
+        tags: w.tags,
+        problems: w.problems,
+        image_rels: w.image_rels,
+        image_extents: w.image_extents,
+    }
 }
 
 /// The paragraph's `w:t` elements (not those of paragraphs nested in text boxes) with their
@@ -348,6 +358,15 @@ impl Walker<'_> {
             .find(|n| self.images.contains(*n))
             .map(str::to_string);
         let Some(name) = name else { return };
+        // the first placeholder of a name gives the box its image is drawn for
+        let extent = e.child("wp:extent").and_then(|x| {
+            let cx = x.attr("cx")?.trim().parse::<u64>().ok()?;
+            let cy = x.attr("cy")?.trim().parse::<u64>().ok()?;
+            (cx > 0 && cy > 0).then_some((cx, cy))
+        });
+        if let Some(ext) = extent {
+            self.image_extents.entry(name.clone()).or_insert(ext);
+        }
         let next = self.image_rels.len() + 1;
         let rid = self.image_rels.entry(name).or_insert_with(|| format!("rIdSaksflytImage{next}")).clone();
         set_blips(e, &rid);
