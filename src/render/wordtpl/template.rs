@@ -284,7 +284,6 @@ impl Walker<'_> {
             up.extend(self.paragraph(e));
         }
         let mut kept_ppr: Option<Elem> = None;
-        let mut breaks: Vec<(usize, bool, Elem)> = Vec::new();
         for i in 0..e.children.len() {
             let Some(Node::Elem(child)) = e.children.get_mut(i) else { continue };
             let lifts = self.walk(child);
@@ -308,31 +307,19 @@ impl Walker<'_> {
                             kept_ppr = Some(p.child("w:pPr").cloned().unwrap_or_default());
                         }
                     }
-                    // a section break in the tag's paragraph stays where it was, outside the
-                    // block: before an opening tag, after any other
-                    let sect = match &*slot {
-                        Node::Elem(p) if p.name == "w:p" => {
-                            p.child("w:pPr").and_then(|pr| pr.child("w:sectPr")).cloned()
-                        }
-                        _ => None,
+                    let section = section_break(slot);
+                    let opens =
+                        here.first().and_then(|t| self.tags.get(*t)).is_some_and(|t| opens_block(&t.code));
+                    *slot = match section {
+                        // Word keeps a section break in the last paragraph of the section: when
+                        // that paragraph is a `{%p}` tag, the break stays, outside the block
+                        // (before an opening tag, after a closing one).
+                        Some(br) if opens => Node::Elem(group(vec![Node::Elem(br), Node::Tags(here)])),
+                        Some(br) => Node::Elem(group(vec![Node::Tags(here), Node::Elem(br)])),
+                        None => Node::Tags(here),
                     };
-                    if let Some(sect) = sect {
-                        let opener = here.first().and_then(|t| self.tags.get(*t)).is_some_and(|t| {
-                            BLOCKS.contains(&t.code.split_whitespace().next().unwrap_or_default())
-                        });
-                        let mut ppr = Elem::new("w:pPr", &[]);
-                        ppr.children.push(Node::Elem(sect));
-                        let mut p = Elem::new("w:p", &[]);
-                        p.children.push(Node::Elem(ppr));
-                        breaks.push((i, opener, p));
-                    }
-                    *slot = Node::Tags(here);
                 }
             }
-        }
-        for (i, opener, p) in breaks.into_iter().rev() {
-            let at = if opener { i } else { i + 1 };
-            e.children.insert(at.min(e.children.len()), Node::Elem(p));
         }
         // the paragraph properties a cell gets back if its `{%p}` loops leave it empty
         if let Some(ppr) = kept_ppr {
@@ -515,6 +502,36 @@ impl Walker<'_> {
     }
 }
 
+/// The name of a transparent element whose children stand in its place when written.
+pub const GROUP: &str = "saksflyt:group";
+
+fn group(children: Vec<Node>) -> Elem {
+    let mut g = Elem::new(GROUP, &[]);
+    g.children = children;
+    g
+}
+
+/// A paragraph holding only the section break of paragraph `n`, when it has one.
+fn section_break(n: &Node) -> Option<Elem> {
+    let Node::Elem(p) = n else { return None };
+    let sect = p.child("w:pPr")?.child("w:sectPr")?.clone();
+    let mut ppr = Elem::new("w:pPr", &[]);
+    ppr.children.push(Node::Elem(sect));
+    let mut out = Elem::new("w:p", &[]);
+    out.children.push(Node::Elem(ppr));
+    Some(out)
+}
+
+/// Whether statement `code` opens a block (`if`, `for`, …) rather than closing or continuing one.
+fn opens_block(code: &str) -> bool {
+    let mut words = code.split_whitespace();
+    let mut w = words.next().unwrap_or("");
+    if matches!(w, "p" | "tr" | "tc") {
+        w = words.next().unwrap_or("");
+    }
+    !(w.starts_with("end") || w == "else" || w == "elif")
+}
+
 fn starts_space(s: &str) -> bool {
     s.starts_with(' ') || s.is_empty()
 }
@@ -616,6 +633,11 @@ struct SourceWriter<'a> {
 impl SourceWriter<'_> {
     fn node(&mut self, n: &Node) {
         match n {
+            Node::Elem(e) if e.name == GROUP => {
+                for c in &e.children {
+                    self.node(c);
+                }
+            }
             Node::Elem(e) => {
                 self.out.push('<');
                 self.out.push_str(&e.name);
