@@ -438,3 +438,29 @@ fn chart_fills_its_placeholder_box() {
     assert!(same_aspect(ext, px), "box {ext:?}, picture {px:?}");
     assert!(px.1 > px.0, "a tall picture for a tall box: {px:?}");
 }
+
+/// `{% cellbg %}` with a value that gives no colour keeps the shading the cell has in the
+/// template; a status colour replaces it; a cell without shading stays without.
+#[test]
+fn cellbg_without_colour_keeps_the_template_shading() {
+    let cell = |shd: &str, text: &str| {
+        format!(
+            r#"<w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/>{shd}<w:vAlign w:val="top"/></w:tcPr>{}</w:tc>"#,
+            pr(text)
+        )
+    };
+    let grey = r#"<w:shd w:val="clear" w:color="auto" w:fill="D9D9D9"/>"#;
+    let body = format!(
+        r#"<w:tbl><w:tblPr><w:tblW w:w="9000" w:type="dxa"/></w:tblPr><w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/></w:tblGrid><w:tr>{}{}{}</w:tr></w:tbl>"#,
+        cell(grey, "{% cellbg 'ukjent' %}a"),
+        cell(grey, "{% cellbg 'green' %}b"),
+        cell("", "{% cellbg 'ukjent' %}c")
+    );
+    let out = wordtpl::render(&docx(&body, None), "c.docx", &json!({}), &Images::new()).unwrap();
+    let doc = part(&out, "word/document.xml");
+    let cells: Vec<&str> = doc.split("<w:tc>").skip(1).collect();
+    assert!(cells[0].contains(r#"<w:shd w:val="clear" w:color="auto" w:fill="D9D9D9"/><w:vAlign"#), "{doc}");
+    assert!(cells[1].contains(r#"w:fill="00B050""#) && !cells[1].contains("D9D9D9"), "{doc}");
+    assert!(!cells[2].contains("<w:shd"), "{doc}");
+    assert!(!doc.contains("saksflyt-"), "{doc}");
+}

@@ -2,11 +2,12 @@
 //! whose paragraphs a `{%p %}` condition removed gets an empty one (Word requires a cell to end
 //! with a paragraph) and a table whose rows a `{%tr %}` loop removed is dropped.
 
-use super::template::{KEPT_PPR, VM_MARK};
+use super::template::{KEPT_PPR, KEPT_SHD, VM_MARK};
 use super::xml::{self, Elem, Node};
 use std::collections::BTreeMap;
 
-/// The fill `cellbg` gives a value without a colour: its `w:shd` is removed.
+/// The fill `cellbg` gives a value without a colour: its `w:shd` is replaced by the cell's own
+/// shading in the template, or removed.
 pub const NO_FILL: &str = "saksflyt-none";
 
 /// Checks and repairs a rendered part; an error says why the XML is broken.
@@ -24,9 +25,26 @@ fn fix(e: &mut Elem) {
     e.children
         .retain(|n| !matches!(n, Node::Elem(t) if t.name == "w:tbl" && !t.elems().any(|r| r.name == "w:tr")));
     match e.name.as_str() {
-        "w:tcPr" => e.children.retain(
-            |n| !matches!(n, Node::Elem(s) if s.name == "w:shd" && s.attr("w:fill") == Some(NO_FILL)),
-        ),
+        "w:tcPr" => {
+            // no colour: the template's own shading, or none
+            let own = e.elems().find(|c| c.name == KEPT_SHD).and_then(|k| k.child("w:shd")).cloned();
+            e.children.retain(|n| !matches!(n, Node::Elem(c) if c.name == KEPT_SHD));
+            let none = e.children.iter().position(
+                |n| matches!(n, Node::Elem(s) if s.name == "w:shd" && s.attr("w:fill") == Some(NO_FILL)),
+            );
+            if let Some(i) = none {
+                match own {
+                    Some(own) => {
+                        if let Some(slot) = e.children.get_mut(i) {
+                            *slot = Node::Elem(own);
+                        }
+                    }
+                    None => {
+                        e.children.remove(i);
+                    }
+                }
+            }
+        }
         "w:tbl" => {
             // a row whose cells a column loop removed goes
             e.children.retain(

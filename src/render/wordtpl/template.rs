@@ -19,6 +19,9 @@ pub const SENTINEL_CLOSE: char = '\u{E001}';
 /// An element holding the `w:pPr` of a cell's paragraph that a `{%p}` tag replaced, removed by
 /// the post pass (which gives a cell left without paragraphs one with these properties).
 pub const KEPT_PPR: &str = "saksflyt-ppr";
+/// An element in a `{% cellbg %}` cell's `w:tcPr` holding the template's own `w:shd`, put back
+/// by the post pass when the value gives no colour.
+pub const KEPT_SHD: &str = "saksflyt-shd";
 /// The `w:vMerge` value that marks a `{% vm %}` cell until the merge pass.
 pub const VM_MARK: &str = "saksflyt-vm";
 /// An element in a `{% li %}` paragraph's `w:pPr` (attributes `tag`, the tag's index, and
@@ -579,7 +582,19 @@ fn put_in_order(pr: &mut Elem, el: Elem, before: &[&str]) {
 fn cell_shading(tc: &mut Elem, tag: usize) {
     let fill = format!("{SENTINEL_OPEN}{tag}{SENTINEL_CLOSE}");
     let shd = Elem::new("w:shd", &[("w:val", "clear"), ("w:color", "auto"), ("w:fill", &fill)]);
+    // the template's own shading comes back when the value gives no colour
+    let own = tc
+        .child("w:tcPr")
+        .and_then(|p| p.child("w:shd"))
+        .filter(|s| !s.attr("w:fill").is_some_and(|f| f.contains(SENTINEL_OPEN)))
+        .cloned();
     into_tc_pr(tc, shd, &["w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders"]);
+    if let (Some(own), Some(pr)) = (own, tc.child_mut("w:tcPr")) {
+        pr.children.retain(|n| !matches!(n, Node::Elem(e) if e.name == KEPT_SHD));
+        let mut keep = Elem::new(KEPT_SHD, &[]);
+        keep.children.push(Node::Elem(own));
+        pr.children.push(Node::Elem(keep));
+    }
 }
 
 /// Marks a `{% li %}` paragraph: the marker's `lvl` is the tag's value once rendered.
