@@ -392,6 +392,25 @@ fn reason(e: &minijinja::Error, tag: Option<&template::Tag>, names: &BTreeSet<St
     }
 }
 
+/// The filter the writer puts after a tag in an attribute value: the value attribute-escaped
+/// (quotes too; line breaks as character references), passed to the formatter as [`AttrText`].
+pub const ATTR_FILTER: &str = "saksflyt_attribute";
+
+/// A value already escaped for an XML attribute. Only [`ATTR_FILTER`] makes one, from the
+/// value's text, so no template text reaches the output unescaped.
+#[derive(Debug)]
+struct AttrText(String);
+
+impl minijinja::value::Object for AttrText {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn render(self: &std::sync::Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The template environment: strict undefined, fuel, recursion bound, no loader (so no
 /// include/import can read anything), every value escaped for WordprocessingML text.
 fn environment() -> Environment<'static> {
@@ -403,6 +422,11 @@ fn environment() -> Environment<'static> {
         if value.is_undefined() || value.is_none() {
             return Ok(());
         }
+        if let Some(a) = value.downcast_object_ref::<AttrText>() {
+            return out
+                .write_str(&a.0)
+                .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"));
+        }
         let s = match value.as_str() {
             Some(s) => s.to_string(),
             None => value.to_string(),
@@ -413,6 +437,22 @@ fn environment() -> Environment<'static> {
     env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
     env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
     env.add_filter("cellbg", |v: Value| cell_fill(&v));
+    env.add_filter(ATTR_FILTER, |v: Value| -> Result<Value, minijinja::Error> {
+        // strict: an undefined value fails here as it does in text
+        if v.is_undefined() {
+            return Err(minijinja::Error::from(ErrorKind::UndefinedError));
+        }
+        let s = if v.is_none() {
+            String::new()
+        } else if let Some(a) = v.downcast_object_ref::<AttrText>() {
+            return Ok(Value::from_object(AttrText(a.0.clone())));
+        } else {
+            v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+        };
+        let mut out = String::with_capacity(s.len());
+        xml::escape_attr(&s, &mut out);
+        Ok(Value::from_object(AttrText(out)))
+    });
     env
 }
 
