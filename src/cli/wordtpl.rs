@@ -206,12 +206,22 @@ pub fn word_template(dir: Option<&Path>, kind: DocKind) -> Option<PathBuf> {
     Some(p)
 }
 
-/// `run --templates DIR`: documents whose Word template is in DIR are rendered from it instead.
+/// `run --templates DIR`: documents whose Word template is in DIR are rendered from it instead
+/// (the evaluation forms of `year`).
 pub fn replace_from_word_templates(
     dir: Option<&Path>,
     input: &ReportInput,
+    year: Option<i32>,
     documents: &mut [saksflyt::render::docs::Rendered],
 ) -> anyhow::Result<()> {
+    if let (Some(path), Some(year)) = (word_template(dir, DocKind::Evaluation), year) {
+        for fsu in input.register.fsus() {
+            let name = format!("evaluering-{year}-{}.docx", fsu.code.to_lowercase());
+            if let Some(d) = documents.iter_mut().find(|d| d.file_name == name) {
+                *d = wordtpl::builtin::evaluation(&path, input, year, &fsu.code)?;
+            }
+        }
+    }
     for kind in [DocKind::StatusReport, DocKind::DecisionLog] {
         let Some(path) = word_template(dir, kind) else { continue };
         let doc = match kind {

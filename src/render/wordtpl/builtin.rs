@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub const BUILTIN: &[(DocKind, &str, &str)] = &[
     (DocKind::StatusReport, "statusrapport.docx", include_str!("../../../templates/word/status-report.xml")),
     (DocKind::DecisionLog, "vedtakslogg.docx", include_str!("../../../templates/word/decision-log.xml")),
+    (DocKind::Evaluation, "evaluering.docx", include_str!("../../../templates/word/evaluation.xml")),
 ];
 
 /// A light grey picture standing in for the status chart in an exported template (its alt text
@@ -38,7 +39,7 @@ fn placeholder_png() -> Result<Vec<u8>, String> {
 /// from a second build of the markup with the tags removed.
 pub fn build(name: &str, source: &str) -> Result<Vec<u8>, WordTplError> {
     let with_tags = build_markup(name, source)?;
-    let plain = build_markup(name, &strip_tags(source))?;
+    let plain = build_markup(name, &strip_controls(&strip_tags(source)))?;
     let err = |message: String| WordTplError::Package { file: name.to_string(), message };
     let doc = |b: &[u8]| -> Result<xml::Elem, WordTplError> {
         let text = crate::render::projection::part(b, "word/document.xml")
@@ -83,6 +84,25 @@ fn merge_row_properties(e: &mut xml::Elem) {
     for c in e.elems_mut() {
         merge_row_properties(c);
     }
+}
+
+/// The markup text without its `<control …/>` elements (for sizing columns: the writer would
+/// count a control's internal marker as a word and widen its column for it).
+fn strip_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("<control ") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("/>") {
+            Some(j) => rest = &rest[i + j + 2..],
+            None => {
+                rest = &rest[i..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The markup text with every tag removed (for sizing columns).
@@ -250,4 +270,16 @@ pub fn decision_log(
     opts: &DecisionLogOptions,
 ) -> Result<Rendered, WordTplError> {
     fill(path, &data::decision_log(input, opts), &Images::new(), "vedtakslogg.docx")
+}
+
+/// The evaluation form of FSU `code` (register code) for `year`, rendered from the Word template
+/// at `path`: the same file name and content controls as the built-in form, so a filled copy
+/// is read back the same way.
+pub fn evaluation(path: &Path, input: &ReportInput, year: i32, code: &str) -> Result<Rendered, WordTplError> {
+    let ctx = data::evaluation(input, year, code).ok_or_else(|| WordTplError::Package {
+        file: path.display().to_string(),
+        message: format!("no committee with code {code} in the register"),
+    })?;
+    let file = format!("evaluering-{year}-{}.docx", code.to_lowercase());
+    fill(path, &ctx, &Images::new(), &file)
 }

@@ -1,0 +1,139 @@
+//! The FSU evaluation form as a Word template (`templates export` → `evaluering.docx`): it renders
+//! the same form as the built-in path, and a user's edits in Word (a logo in the header, a column
+//! removed, the heading font changed) survive `run --templates`.
+
+use saksflyt::render::projection;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_saksflyt"))
+}
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+}
+
+fn ok(mut c: Command) -> String {
+    let o = c.output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{c:?} failed: {stderr}");
+    stderr
+}
+
+fn export(dir: &Path) {
+    let mut c = bin();
+    c.args(["templates", "export"]).arg(dir);
+    ok(c);
+}
+
+fn run(templates: Option<&Path>, out: &Path) -> String {
+    let mut c = bin();
+    c.arg("run").arg(samples()).arg("--out").arg(out).arg("--quiet");
+    if let Some(t) = templates {
+        c.arg("--templates").arg(t);
+    }
+    ok(c)
+}
+
+fn part(docx: &Path, name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut s = String::new();
+    z.by_name(name)
+        .unwrap_or_else(|_| panic!("{}: no {name}", docx.display()))
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+fn forms(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("evaluering-") && n.ends_with(".docx"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The projection without the document title (the Word template's title property is the form's
+/// name; the built-in one adds year and FSU, which the body's title and subtitle show anyway) and
+/// without column widths (the built-in writer sizes the measures table by its content, the Word
+/// template has the widths it was designed with, asserted below).
+fn body(path: &Path) -> Vec<String> {
+    projection::project(&std::fs::read(path).unwrap())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("title: "))
+        .map(|l| match l.strip_prefix("[table] ") {
+            Some(t) => format!("[table] {}", t.split(' ').next().unwrap_or_default()),
+            None => l.to_string(),
+        })
+        .collect()
+}
+
+/// The grid column widths of each table in a document (twips).
+fn grids(path: &Path) -> Vec<Vec<u32>> {
+    let xml = part(path, "word/document.xml");
+    xml.split("<w:tblGrid>")
+        .skip(1)
+        .map(|g| {
+            g.split("</w:tblGrid>")
+                .next()
+                .unwrap()
+                .split("w:w=\"")
+                .skip(1)
+                .map(|w| w.split('"').next().unwrap().parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn evaluation_form_from_the_word_template_matches_the_builtin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t");
+    export(&t);
+    assert!(t.join("evaluering.docx").is_file());
+    let builtin = tmp.path().join("builtin");
+    run(None, &builtin);
+    let word = tmp.path().join("word");
+    let stderr = run(Some(&t), &word);
+    assert!(stderr.contains("using Word template") && stderr.contains("evaluering.docx"), "{stderr}");
+    let names = forms(&builtin);
+    assert_eq!(names, ["evaluering-2025-fsu-barn.docx", "evaluering-2025-fsu-psyk.docx"]);
+    assert_eq!(forms(&word), names);
+    for n in &names {
+        let a = body(&builtin.join(n));
+        let b = body(&word.join(n));
+        let only_a: Vec<&String> = a.iter().filter(|l| !b.contains(l)).collect();
+        let only_b: Vec<&String> = b.iter().filter(|l| !a.contains(l)).collect();
+        assert!(
+            only_a.is_empty() && only_b.is_empty(),
+            "{n}: built-in only:\n{only_a:#?}\nWord template only:\n{only_b:#?}"
+        );
+        assert_eq!(a.len(), b.len(), "{n}");
+        // the content controls: same tags, same kinds, in the same order
+        let tags = |p: &Path| -> Vec<String> {
+            let xml = part(p, "word/document.xml");
+            xml.split("<w:tag w:val=\"").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect()
+        };
+        assert_eq!(tags(&builtin.join(n)), tags(&word.join(n)), "{n}");
+    }
+    // the measures table has the template's widths: the measure column the widest, the SMART
+    // columns narrow (the built-in writer gave the first SMART column more than the measure)
+    for n in &names {
+        let g = grids(&word.join(n));
+        let m = g.last().unwrap();
+        assert_eq!(m.len(), 11, "{g:?}");
+        assert_eq!(m.iter().max(), Some(&m[1]), "{m:?}");
+        assert!(m[2..7].iter().all(|w| *w < m[0]), "{m:?}");
+    }
+    // byte-identical output twice
+    let again = tmp.path().join("again");
+    run(Some(&t), &again);
+    for n in &names {
+        assert_eq!(std::fs::read(word.join(n)).unwrap(), std::fs::read(again.join(n)).unwrap(), "{n}");
+    }
+}
