@@ -137,3 +137,51 @@ fn evaluation_form_from_the_word_template_matches_the_builtin() {
         assert_eq!(std::fs::read(word.join(n)).unwrap(), std::fs::read(again.join(n)).unwrap(), "{n}");
     }
 }
+
+/// The fixture records (`tests/fixtures/render/`), as `tests/render.rs` reads them.
+fn fixture_input(lang: saksflyt::render::Lang) -> saksflyt::render::ReportInput {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
+    let text = std::fs::read_to_string(dir.join("records.jsonl")).unwrap();
+    let mut records: Vec<saksflyt::record::Record> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    for r in &mut records {
+        saksflyt::extract::form::complete_plans(r);
+        for p in &mut r.plans {
+            for it in &mut p.items {
+                if it.smart_hint.is_none() {
+                    it.smart_hint = Some(saksflyt::extract::plan::smart_hint(it));
+                }
+            }
+        }
+    }
+    let log = serde_json::from_str(&std::fs::read_to_string(dir.join("log.json")).unwrap()).unwrap();
+    saksflyt::render::ReportInput { records, log, register: saksflyt::config::Register::default(), lang }
+}
+
+/// The built-in Word template in bokmål and nynorsk (words from `templates/word/words.toml`)
+/// renders the forms of the fixture records as the older built-in path does.
+#[test]
+fn builtin_evaluation_template_in_both_languages_matches_the_older_path() {
+    use saksflyt::render::{docs, wordtpl, Lang, Templates};
+    let t = Templates::new(None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, fsu) in [(Lang::Nb, "FSU-BARN"), (Lang::Nn, "FSU-AKUTT")] {
+        let input = fixture_input(lang);
+        let old = docs::evaluation(&t, &input, 2024, fsu).unwrap();
+        let new = wordtpl::builtin::evaluation(None, &input, 2024, fsu).unwrap();
+        assert_eq!(old.file_name, new.file_name);
+        let (a, b) = (dir.path().join("a.docx"), dir.path().join("b.docx"));
+        std::fs::write(&a, &old.bytes).unwrap();
+        std::fs::write(&b, &new.bytes).unwrap();
+        let (a, b) = (body(&a), body(&b));
+        let only_a: Vec<&String> = a.iter().filter(|l| !b.contains(l)).collect();
+        let only_b: Vec<&String> = b.iter().filter(|l| !a.contains(l)).collect();
+        assert!(
+            only_a.is_empty() && only_b.is_empty(),
+            "{fsu} {lang:?}: older path only:\n{only_a:#?}\nWord template only:\n{only_b:#?}"
+        );
+        let text = b.join("\n");
+        let want = if lang == Lang::Nn { "Vel dato" } else { "Velg dato" };
+        assert!(text.contains(want), "{text}");
+    }
+}
