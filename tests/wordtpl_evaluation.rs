@@ -185,3 +185,155 @@ fn builtin_evaluation_template_in_both_languages_matches_the_older_path() {
         assert!(text.contains(want), "{text}");
     }
 }
+
+/// Every part of a DOCX: name → text (binary parts as bytes in `media`).
+fn parts(
+    path: &Path,
+) -> (std::collections::BTreeMap<String, String>, std::collections::BTreeMap<String, Vec<u8>>) {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let (mut text, mut media) = (std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        match String::from_utf8(b) {
+            Ok(s) => {
+                text.insert(name, s);
+            }
+            Err(e) => {
+                media.insert(name, e.into_bytes());
+            }
+        }
+    }
+    (text, media)
+}
+
+/// The measures table (the one with a "Ny status" column): its grid width in columns, each
+/// row's cells' total span, and how many of its cells have a status colour.
+fn measures_table(document: &str) -> (usize, Vec<usize>, usize) {
+    let doc = saksflyt::render::wordtpl::xml::parse(document).unwrap();
+    let mut tables = Vec::new();
+    fn walk<'a>(
+        e: &'a saksflyt::render::wordtpl::xml::Elem,
+        out: &mut Vec<&'a saksflyt::render::wordtpl::xml::Elem>,
+    ) {
+        for c in e.elems() {
+            if c.name == "w:tbl" {
+                out.push(c);
+            }
+            walk(c, out);
+        }
+    }
+    walk(&doc, &mut tables);
+    let t = tables.into_iter().find(|t| t.text().contains("Ny status")).expect("the measures table");
+    let grid = t.child("w:tblGrid").unwrap().elems().filter(|g| g.name == "w:gridCol").count();
+    let spans = t
+        .elems()
+        .filter(|r| r.name == "w:tr")
+        .map(|r| {
+            r.elems()
+                .filter(|c| c.name == "w:tc")
+                .map(|c| {
+                    c.child("w:tcPr")
+                        .and_then(|p| p.child("w:gridSpan"))
+                        .and_then(|g| g.attr("w:val"))
+                        .map_or(1, |v| v.parse().unwrap())
+                })
+                .sum()
+        })
+        .collect();
+    // the status fills of its cells
+    let fills = saksflyt::render::wordtpl::xml::write(&{
+        let mut root = saksflyt::render::wordtpl::xml::Elem::default();
+        root.children.push(saksflyt::render::wordtpl::xml::Node::Elem(t.clone()));
+        root
+    });
+    let fills = ["00B050", "FFC000", "FF0000"]
+        .iter()
+        .map(|f| fills.matches(&format!("w:fill=\"{f}\"")).count())
+        .sum();
+    (grid, spans, fills)
+}
+
+/// The issue's "done when": `templates export t/`, a scripted edit of `t/evaluering.docx` (a logo
+/// in the header, a column of the measures table removed, the heading font changed), then
+/// `run samples --templates t/` writes evaluation forms that keep the logo, lose the column and
+/// use the font — and still read back as forms.
+#[test]
+fn edited_evaluation_template_keeps_logo_loses_column_and_uses_font() {
+    let has = Command::new("python3").args(["-c", "import docx"]).output().is_ok_and(|o| o.status.success());
+    if !has {
+        assert!(std::env::var_os("CI").is_none(), "python-docx is required under CI");
+        eprintln!("skipped: python-docx not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t");
+    export(&t);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wordtpl");
+    let logo = fixtures.join("logo.png");
+    let template = t.join("evaluering.docx");
+    let mut c = Command::new("python3");
+    c.arg(fixtures.join("edit_evaluation.py")).arg(&template).arg(&template).arg(&logo).arg("DejaVu Serif");
+    ok(c);
+    let out = tmp.path().join("out");
+    run(Some(&t), &out);
+    let builtin = tmp.path().join("builtin");
+    run(None, &builtin);
+    let names = forms(&out);
+    assert_eq!(names.len(), 2, "{names:?}");
+    let logo_bytes = std::fs::read(&logo).unwrap();
+    for n in &names {
+        let (text, media) = parts(&out.join(n));
+        let document = &text["word/document.xml"];
+        // 1. the logo: every section's header shows a picture whose part is the logo
+        let rels = &text["word/_rels/document.xml.rels"];
+        let headers: Vec<&str> = rels
+            .split("<Relationship ")
+            .filter(|r| r.contains("relationships/header\""))
+            .map(|r| r.split("Target=\"").nth(1).unwrap().split('"').next().unwrap())
+            .collect();
+        assert!(!headers.is_empty(), "{rels}");
+        for h in &headers {
+            let xml = &text[&format!("word/{h}")];
+            assert!(xml.contains("<pic:pic") || xml.contains(":pic "), "{n}: {h} has no picture: {xml}");
+            let hrels = &text[&format!("word/_rels/{h}.rels")];
+            let target = hrels
+                .split("<Relationship ")
+                .find(|r| r.contains("relationships/image\""))
+                .and_then(|r| r.split("Target=\"").nth(1))
+                .and_then(|t| t.split('"').next())
+                .unwrap_or_else(|| panic!("{n}: {h} has no image relationship: {hrels}"));
+            assert_eq!(media[&format!("word/{target}")], logo_bytes, "{n}: {target}");
+        }
+        // the partnership's name still fills the header beside the logo
+        assert!(text[&format!("word/{}", headers[0])].contains("Helse"), "{n}");
+        // 2. the measures table has one column fewer, in every row, and the header text is gone
+        let builtin_document = &parts(&builtin.join(n)).0["word/document.xml"];
+        let (grid, spans, fills) = measures_table(document);
+        let (builtin_grid, _, builtin_fills) = measures_table(builtin_document);
+        assert_eq!((builtin_grid, grid), (11, 10), "{n}");
+        assert!(spans.iter().all(|s| *s == 10), "{n}: {spans:?}");
+        assert!(builtin_document.contains("Sist kjente status"));
+        assert!(!document.contains("Sist kjente status"), "{n}");
+        // its cells went too: the column held the status colours (`{% cellbg %}`), now none
+        assert!(builtin_fills >= 3 && fills == 0, "{n}: {builtin_fills} → {fills}");
+        // 3. the headings' style has the new font; the heading runs do not override it
+        let styles = &text["word/styles.xml"];
+        let h1 = styles.split("<w:style ").find(|s| s.contains("w:styleId=\"Heading1\"")).unwrap();
+        assert!(h1.contains("w:ascii=\"DejaVu Serif\""), "{h1}");
+        let heading = document
+            .split("<w:p ")
+            .chain(document.split("<w:p>"))
+            .find(|p| p.contains("Tiltak i handlingsplanen</w:t>"))
+            .unwrap();
+        assert!(heading.contains("<w:pStyle w:val=\"Heading1\"/>"), "{heading}");
+        assert!(!heading.split("</w:p>").next().unwrap().contains("w:rFonts"), "{heading}");
+        // the form still reads back: its measures and their new-status column
+        let o = bin().arg("extract").arg(out.join(n)).output().unwrap();
+        let rec: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let items = rec["plans"][0]["items"].as_array().map_or(0, Vec::len);
+        assert!(items >= 3, "{n}: {}", rec["plans"]);
+    }
+}
