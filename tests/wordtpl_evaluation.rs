@@ -337,3 +337,44 @@ fn edited_evaluation_template_keeps_logo_loses_column_and_uses_font() {
         assert!(items >= 3, "{n}: {}", rec["plans"]);
     }
 }
+
+/// The exported evaluation template re-saved by LibreOffice (`--convert-to "docx:MS Word 2007
+/// XML"`) still renders a form that reads back as the same measures. LibreOffice 7 drops the
+/// controls' `w:tag`/`w:alias` when it saves; the form is read by its columns, so it still
+/// comes back.
+#[test]
+fn evaluation_template_resaved_by_libreoffice_still_renders_the_form() {
+    if Command::new("soffice").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "soffice is required under CI");
+        eprintln!("skipped: soffice not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t");
+    export(&t);
+    let lo = tmp.path().join("lo");
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", tmp.path().display());
+    let mut c = Command::new("soffice");
+    c.args([profile.as_str(), "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
+        .arg(&lo)
+        .arg(t.join("evaluering.docx"));
+    ok(c);
+    let measures = |templates: &Path, out: &Path| -> serde_json::Value {
+        let mut c = bin();
+        c.arg("run").arg(samples()).arg("--out").arg(out).arg("--quiet").arg("--templates").arg(templates);
+        ok(c);
+        let o = bin().arg("extract").arg(out.join("evaluering-2025-fsu-psyk.docx")).output().unwrap();
+        let rec: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let items: Vec<serde_json::Value> = rec["plans"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| serde_json::json!([i["measure"], i["smart"], i["status"]]))
+            .collect();
+        serde_json::Value::from(items)
+    };
+    let a = measures(&t, &tmp.path().join("a"));
+    let b = measures(&lo, &tmp.path().join("b"));
+    assert!(a.as_array().unwrap().len() >= 5, "{a}");
+    assert_eq!(a, b);
+}
