@@ -130,6 +130,16 @@ fn evaluation_form_from_the_word_template_matches_the_builtin() {
         assert_eq!(m.iter().max(), Some(&m[1]), "{m:?}");
         assert!(m[2..7].iter().all(|w| *w < m[0]), "{m:?}");
     }
+    // `saksflyt evaluation --templates` renders the same forms from the store `run` wrote
+    let ev = tmp.path().join("ev");
+    let mut c = bin();
+    c.arg("evaluation").arg("--db").arg(word.join("saksflyt.db")).args(["--year", "2025", "--templates"]);
+    c.arg(&t).arg("--out").arg(&ev);
+    let stderr = ok(c);
+    assert!(stderr.contains("using Word template") && stderr.contains("evaluering.docx"), "{stderr}");
+    for n in &names {
+        assert_eq!(std::fs::read(word.join(n)).unwrap(), std::fs::read(ev.join(n)).unwrap(), "{n}");
+    }
     // byte-identical output twice
     let again = tmp.path().join("again");
     run(Some(&t), &again);

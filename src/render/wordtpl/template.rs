@@ -700,7 +700,17 @@ impl SourceWriter<'_> {
             let tail = &tail[SENTINEL_OPEN.len_utf8()..];
             match tail.find(SENTINEL_CLOSE).and_then(|j| tail[..j].parse::<usize>().ok().map(|n| (j, n))) {
                 Some((j, n)) => {
-                    self.tag(n);
+                    // a tag is written only where its escaping fits: a text tag never in an
+                    // attribute (a literal sentinel in the template can not move one there)
+                    let kind = self.tags.get(n).map(|t| t.kind);
+                    let fits = match kind {
+                        Some(Kind::AttrPrint | Kind::CellBg) => attr,
+                        Some(_) => !attr,
+                        None => false,
+                    };
+                    if fits {
+                        self.tag(n);
+                    }
                     rest = &tail[j + SENTINEL_CLOSE.len_utf8()..];
                 }
                 None => rest = tail,
