@@ -300,7 +300,17 @@ impl Walker<'_> {
                             kept_ppr = Some(p.child("w:pPr").cloned().unwrap_or_default());
                         }
                     }
-                    *slot = Node::Tags(here);
+                    let section = section_break(slot);
+                    let opens =
+                        here.first().and_then(|t| self.tags.get(*t)).is_some_and(|t| opens_block(&t.code));
+                    *slot = match section {
+                        // Word keeps a section break in the last paragraph of the section: when
+                        // that paragraph is a `{%p}` tag, the break stays, outside the block
+                        // (before an opening tag, after a closing one).
+                        Some(br) if opens => Node::Elem(group(vec![Node::Elem(br), Node::Tags(here)])),
+                        Some(br) => Node::Elem(group(vec![Node::Tags(here), Node::Elem(br)])),
+                        None => Node::Tags(here),
+                    };
                 }
             }
         }
@@ -570,6 +580,36 @@ fn mark_glyph_checkbox(sdt: &mut Elem) {
     }
 }
 
+/// The name of a transparent element whose children stand in its place when written.
+pub const GROUP: &str = "saksflyt:group";
+
+fn group(children: Vec<Node>) -> Elem {
+    let mut g = Elem::new(GROUP, &[]);
+    g.children = children;
+    g
+}
+
+/// A paragraph holding only the section break of paragraph `n`, when it has one.
+fn section_break(n: &Node) -> Option<Elem> {
+    let Node::Elem(p) = n else { return None };
+    let sect = p.child("w:pPr")?.child("w:sectPr")?.clone();
+    let mut ppr = Elem::new("w:pPr", &[]);
+    ppr.children.push(Node::Elem(sect));
+    let mut out = Elem::new("w:p", &[]);
+    out.children.push(Node::Elem(ppr));
+    Some(out)
+}
+
+/// Whether statement `code` opens a block (`if`, `for`, …) rather than closing or continuing one.
+fn opens_block(code: &str) -> bool {
+    let mut words = code.split_whitespace();
+    let mut w = words.next().unwrap_or("");
+    if matches!(w, "p" | "tr" | "tc") {
+        w = words.next().unwrap_or("");
+    }
+    !(w.starts_with("end") || w == "else" || w == "elif")
+}
+
 fn starts_space(s: &str) -> bool {
     s.starts_with(' ') || s.is_empty()
 }
@@ -659,6 +699,11 @@ struct SourceWriter<'a> {
 impl SourceWriter<'_> {
     fn node(&mut self, n: &Node) {
         match n {
+            Node::Elem(e) if e.name == GROUP => {
+                for c in &e.children {
+                    self.node(c);
+                }
+            }
             Node::Elem(e) => {
                 self.out.push('<');
                 self.out.push_str(&e.name);
