@@ -163,6 +163,33 @@ fn block_and_cell_level_controls_survive_paragraph_and_row_loops() {
     all(&doc, "w:tr", &mut rows);
     assert_eq!(rows.len(), 3);
     assert_eq!(attrs_of(&doc, "w:id", "w:val"), ["1", "2", "3", "4", "5"]);
+
+    // a column condition around a cell with a control: kept for the items that pass it
+    let body = tbl(&[
+        tag_row("{%tr for it in items %}"),
+        format!(
+            "<w:tr>{}{}{}{}{}</w:tr>",
+            tc(&pr("{{ it.index }}")),
+            tc(&pr("{%tc if it.ok %}")),
+            tc(&checkbox()),
+            tc(&pr("{%tc endif %}")),
+            tc(&dropdown())
+        ),
+        tag_row("{%tr endfor %}"),
+    ]);
+    let text = document(&render(&docx(&body)));
+    let doc = xml::parse(&text).expect("well-formed");
+    assert_eq!(
+        attrs_of(&doc, "w:tag", "w:val"),
+        [
+            "saksflyt:smart:1:1",
+            "saksflyt:status:1",
+            "saksflyt:status:2",
+            "saksflyt:smart:3:1",
+            "saksflyt:status:3"
+        ]
+    );
+    assert_eq!(attrs_of(&doc, "w14:checked", "w14:val"), ["1", "1"]);
 }
 
 #[test]
