@@ -279,8 +279,12 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    let word = a.common.templates.as_deref().and_then(|d| wordtpl::builtin::find(d, DocKind::Evaluation));
     for code in codes {
-        let doc = docs::evaluation(&t, &input, a.year, &code)?;
+        let doc = match &word {
+            Some(path) => wordtpl::builtin::evaluation(Some(path), &input, a.year, &code)?,
+            None => docs::evaluation(&t, &input, a.year, &code)?,
+        };
         write_doc(&a.out.join(&doc.file_name), &doc)?;
     }
     Ok(ExitCode::SUCCESS)

@@ -7,7 +7,7 @@
 
 use super::documents::DocKind;
 use super::{xml, WordTplError};
-use crate::render::{docx, markup, package, Lang};
+use crate::render::{data, docx, markup, package, Lang, Rendered, ReportInput};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -17,6 +17,7 @@ pub const BUILTIN: &[(DocKind, &str, &str)] = &[
     (DocKind::StatusReport, "statusrapport.docx", include_str!("../../../templates/word/status-report.xml")),
     (DocKind::DecisionLog, "vedtakslogg.docx", include_str!("../../../templates/word/decision-log.xml")),
     (DocKind::AnnualReport, "arsrapport.docx", include_str!("../../../templates/word/annual-report.xml")),
+    (DocKind::Evaluation, "evaluering.docx", include_str!("../../../templates/word/evaluation.xml")),
 ];
 
 /// The bokmål and nynorsk words of the built-in templates (see the file's head).
@@ -98,7 +99,7 @@ fn placeholder_png() -> Result<Vec<u8>, String> {
 /// from a second build of the markup with the tags removed.
 pub fn build(name: &str, source: &str, lang: Lang) -> Result<Vec<u8>, WordTplError> {
     let with_tags = build_markup(name, source, lang)?;
-    let plain = build_markup(name, &strip_tags(source), lang)?;
+    let plain = build_markup(name, &strip_controls(&strip_tags(source)), lang)?;
     let err = |message: String| WordTplError::Package { file: name.to_string(), message };
     let doc = |b: &[u8]| -> Result<xml::Elem, WordTplError> {
         let text = crate::render::projection::part(b, "word/document.xml")
@@ -143,6 +144,25 @@ fn merge_row_properties(e: &mut xml::Elem) {
     for c in e.elems_mut() {
         merge_row_properties(c);
     }
+}
+
+/// The markup text without its `<control …/>` elements (for sizing columns: the writer would
+/// count a control's internal marker as a word and widen its column for it).
+fn strip_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("<control ") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("/>") {
+            Some(j) => rest = &rest[i + j + 2..],
+            None => {
+                rest = &rest[i..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The markup text with every tag removed (for sizing columns).
@@ -266,6 +286,41 @@ pub fn export(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, WordTplError> {
 /// The Word template of `kind` in a template folder, when the folder has one.
 pub fn find(dir: &Path, kind: DocKind) -> Option<PathBuf> {
     BUILTIN.iter().filter(|(k, _, _)| *k == kind).map(|(_, f, _)| dir.join(f)).find(|p| p.is_file())
+}
+
+/// The evaluation form of FSU `code` (register code) for `year`, rendered from the Word template
+/// at `path` (a `--templates` folder's `evaluering.docx`), else from the built-in one in the
+/// input's language: the built-in form's file name and content controls, so a filled copy is
+/// read back the same way. The document's dates follow the data, its author is the partnership.
+pub fn evaluation(
+    path: Option<&Path>,
+    input: &ReportInput,
+    year: i32,
+    code: &str,
+) -> Result<Rendered, WordTplError> {
+    let (name, template) = match path {
+        Some(p) => {
+            let name = p.display().to_string();
+            let bytes = crate::util::read_capped(p, super::MAX_PACKAGE_BYTES).map_err(|e| {
+                WordTplError::Package { file: name.clone(), message: format!("cannot read: {e}") }
+            })?;
+            (name, Arc::new(bytes))
+        }
+        None => ("built-in evaluering.docx".to_string(), template(DocKind::Evaluation, input.lang)?),
+    };
+    let ctx = data::evaluation(input, year, code).ok_or_else(|| WordTplError::Package {
+        file: name.clone(),
+        message: format!("no committee with code {code} in the register"),
+    })?;
+    let ctx = serde_json::to_value(&ctx).map_err(|e| WordTplError::Package {
+        file: name.clone(),
+        message: format!("cannot serialise the context: {e}"),
+    })?;
+    let bytes = super::render(&template, &name, &ctx, &super::Images::new())?;
+    let date = ctx.get("created").and_then(|d| d.as_str());
+    let bytes = super::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
+    let file_name = format!("evaluering-{year}-{}.docx", code.to_lowercase());
+    Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 
 #[cfg(test)]

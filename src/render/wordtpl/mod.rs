@@ -492,6 +492,25 @@ fn reason(e: &minijinja::Error, tag: Option<&template::Tag>, names: &BTreeSet<St
     }
 }
 
+/// The filter the writer puts after a tag in an attribute value: the value attribute-escaped
+/// (quotes too; line breaks as character references), passed to the formatter as [`AttrText`].
+pub const ATTR_FILTER: &str = "saksflyt_attribute";
+
+/// A value already escaped for an XML attribute. Only [`ATTR_FILTER`] makes one, from the
+/// value's text, so no template text reaches the output unescaped.
+#[derive(Debug)]
+struct AttrText(String);
+
+impl minijinja::value::Object for AttrText {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn render(self: &std::sync::Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The template environment: strict undefined, fuel, recursion bound, no loader (so no
 /// include/import can read anything), every value escaped for WordprocessingML text.
 fn environment(fuel: u64) -> Environment<'static> {
@@ -502,6 +521,11 @@ fn environment(fuel: u64) -> Environment<'static> {
     env.set_formatter(|out, _state, value| {
         if value.is_undefined() || value.is_none() {
             return Ok(());
+        }
+        if let Some(a) = value.downcast_object_ref::<AttrText>() {
+            return out
+                .write_str(&a.0)
+                .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"));
         }
         let s = match value.as_str() {
             Some(s) => s.to_string(),
@@ -515,6 +539,22 @@ fn environment(fuel: u64) -> Environment<'static> {
     env.add_filter("cellbg", |v: Value| cell_fill(&v));
     env.add_filter("listlevel", list_level);
     env.add_filter("outline", outline);
+    env.add_filter(ATTR_FILTER, |v: Value| -> Result<Value, minijinja::Error> {
+        // strict: an undefined value fails here as it does in text
+        if v.is_undefined() {
+            return Err(minijinja::Error::from(ErrorKind::UndefinedError));
+        }
+        let s = if v.is_none() {
+            String::new()
+        } else if let Some(a) = v.downcast_object_ref::<AttrText>() {
+            return Ok(Value::from_object(AttrText(a.0.clone())));
+        } else {
+            v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+        };
+        let mut out = String::with_capacity(s.len());
+        xml::escape_attr(&s, &mut out);
+        Ok(Value::from_object(AttrText(out)))
+    });
     env
 }
 

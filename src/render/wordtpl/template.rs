@@ -27,6 +27,9 @@ pub const VM_MARK: &str = "saksflyt-vm";
 /// An element in a `{% li %}` paragraph's `w:pPr` (attributes `tag`, the tag's index, and
 /// `lvl`, the rendered level) until the list pass ([`super::lists`]) numbers the paragraph.
 pub const LI_MARK: &str = "saksflyt-li";
+/// The `w14:checked` value of a check box whose shown glyph is written by a tag: the post pass
+/// sets the state from the glyph (☒ checked, ☐ not), so the box and its state agree.
+pub const GLYPH_MARK: &str = "saksflyt-glyph";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -50,6 +53,9 @@ impl Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Print,
+    /// A `{{ … }}` in an XML attribute value (a content control's tag, alias, list item …):
+    /// its value is attribute-escaped.
+    AttrPrint,
     Stmt,
     CellBg,
     Vm,
@@ -138,6 +144,8 @@ struct Walker<'a> {
     images: &'a BTreeSet<String>,
     image_rels: BTreeMap<String, String>,
     image_extents: BTreeMap<String, (u64, u64)>,
+    /// How many paragraphs enclose the element being walked.
+    in_paragraph: usize,
 }
 
 /// Prepares one parsed part. `images` are the names an image placeholder may carry as alt text.
@@ -152,6 +160,7 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
         images,
         image_rels: BTreeMap::new(),
         image_extents: BTreeMap::new(),
+        in_paragraph: 0,
     };
     let left = w.walk(&mut root);
     for lift in left {
@@ -285,7 +294,9 @@ impl Walker<'_> {
         let mut up = Vec::new();
         if e.name == "w:p" {
             up.extend(self.paragraph(e));
+            self.in_paragraph += 1;
         }
+        self.attributes(e);
         let mut kept_ppr: Option<Elem> = None;
         for i in 0..e.children.len() {
             let Some(Node::Elem(child)) = e.children.get_mut(i) else { continue };
@@ -335,7 +346,88 @@ impl Walker<'_> {
         if e.name == "w:tbl" {
             self.stack.pop();
         }
+        if e.name == "w:p" {
+            self.in_paragraph = self.in_paragraph.saturating_sub(1);
+        }
+        if e.name == "w:sdt" {
+            mark_glyph_checkbox(e);
+        }
         up
+    }
+
+    /// Tags in the element's attribute values (`w:tag w:val="saksflyt:status:{{ it.index }}"`):
+    /// `{{ … }}` becomes an attribute-escaped value, `{# … #}` goes; a statement can not stand
+    /// there (it could cut the element in two).
+    fn attributes(&mut self, e: &mut Elem) {
+        if !e.attrs.iter().any(|(_, v)| v.contains('{')) {
+            return;
+        }
+        let name = e.name.clone();
+        for i in 0..e.attrs.len() {
+            let Some((key, value)) = e.attrs.get(i).cloned() else { continue };
+            if !value.contains('{') {
+                continue;
+            }
+            let mut loc = self.loc(&format!("<{name} {key}=\"{value}\">"));
+            if self.in_paragraph == 0 {
+                // a block-level control or a cell's properties: the paragraph that follows
+                loc.paragraph += 1;
+            }
+            let ranges = match find_tags(&value) {
+                Ok(r) => r,
+                Err(at) => {
+                    let tag: String = value.get(at..).unwrap_or_default().chars().take(40).collect();
+                    self.problems.push(Problem {
+                        loc,
+                        tag,
+                        reason: "the tag is not closed in this attribute value".into(),
+                    });
+                    continue;
+                }
+            };
+            if ranges.is_empty() {
+                continue;
+            }
+            let mut out = String::new();
+            let mut pos = 0;
+            for (s, end) in ranges {
+                out.push_str(value.get(pos..s).unwrap_or_default());
+                pos = end;
+                let text = value.get(s..end).unwrap_or_default();
+                let straight = straighten(text);
+                match straight.get(..2).unwrap_or_default() {
+                    "{#" => {}
+                    "{{" => {
+                        let inner = straight.get(2..straight.len().saturating_sub(2)).unwrap_or_default();
+                        let idx = self.tags.len();
+                        self.tags.push(Tag {
+                            level: Level::Inline,
+                            kind: Kind::AttrPrint,
+                            code: trim_code(inner).to_string(),
+                            text: text.to_string(),
+                            loc: loc.clone(),
+                            depth: 0,
+                            neutral: false,
+                        });
+                        out.push_str(&format!("{SENTINEL_OPEN}{idx}{SENTINEL_CLOSE}"));
+                    }
+                    _ => {
+                        self.problems.push(Problem {
+                            loc: loc.clone(),
+                            tag: text.to_string(),
+                            reason: format!(
+                                "only {{{{ … }}}} tags can stand in an attribute value ({key} of {name}); write the condition as {{{{ 'a' if x else 'b' }}}}"
+                            ),
+                        });
+                        out.push_str(text);
+                    }
+                }
+            }
+            out.push_str(value.get(pos..).unwrap_or_default());
+            if let Some(slot) = e.attrs.get_mut(i) {
+                slot.1 = out;
+            }
+        }
     }
 
     /// An image placeholder: a drawing whose alt text (or title) is an image name.
@@ -502,6 +594,23 @@ impl Walker<'_> {
             (_, Kind::ListLevel) => (String::new(), Some(Lift::Li(idx))),
             _ => (format!("{SENTINEL_OPEN}{idx}{SENTINEL_CLOSE}"), None),
         }
+    }
+}
+
+/// A check box (`w14:checkbox`) whose content text holds a tag: its `w14:checked` state is
+/// marked, to be set from the glyph the tag shows ([`GLYPH_MARK`]).
+fn mark_glyph_checkbox(sdt: &mut Elem) {
+    let tagged = sdt.child("w:sdtContent").is_some_and(|c| c.text().contains(SENTINEL_OPEN));
+    if !tagged {
+        return;
+    }
+    let Some(cb) = sdt.child_mut("w:sdtPr").and_then(|p| p.child_mut("w14:checkbox")) else { return };
+    match cb.child_mut("w14:checked") {
+        Some(c) if !c.attr("w14:val").unwrap_or_default().contains(SENTINEL_OPEN) => {
+            c.set_attr("w14:val", GLYPH_MARK)
+        }
+        Some(_) => {}
+        None => cb.children.insert(0, Node::Elem(Elem::new("w14:checked", &[("w14:val", GLYPH_MARK)]))),
     }
 }
 
@@ -694,7 +803,17 @@ impl SourceWriter<'_> {
             let tail = &tail[SENTINEL_OPEN.len_utf8()..];
             match tail.find(SENTINEL_CLOSE).and_then(|j| tail[..j].parse::<usize>().ok().map(|n| (j, n))) {
                 Some((j, n)) => {
-                    self.tag(n);
+                    // a tag is written only where its escaping fits: a text tag never in an
+                    // attribute (a literal sentinel in the template can not move one there)
+                    let kind = self.tags.get(n).map(|t| t.kind);
+                    let fits = match kind {
+                        Some(Kind::AttrPrint | Kind::CellBg | Kind::ListLevel) => attr,
+                        Some(_) => !attr,
+                        None => false,
+                    };
+                    if fits {
+                        self.tag(n);
+                    }
                     rest = &tail[j + SENTINEL_CLOSE.len_utf8()..];
                 }
                 None => rest = tail,
@@ -733,6 +852,8 @@ impl SourceWriter<'_> {
             (Kind::Comment | Kind::Vm, _) => return,
             (Kind::Print, false) => format!("{{{{ {} }}}}", t.code),
             (Kind::Print, true) => String::new(),
+            (Kind::AttrPrint, false) => format!("{{{{ ({}) | {} }}}}", t.code, super::ATTR_FILTER),
+            (Kind::AttrPrint, true) => String::new(),
             (Kind::CellBg, false) => format!("{{{{ ({}) | cellbg }}}}", t.code),
             (Kind::CellBg, true) => super::post::NO_FILL.to_string(),
             (Kind::ListLevel, false) => format!("{{{{ ({}) | listlevel }}}}", t.code),
