@@ -362,6 +362,12 @@ fn annual_report_template_resaved_by_libreoffice_renders_the_same() {
             .collect()
     };
     let (a, b) = (loose(a), loose(b));
+    // the chart found its placeholder in the re-saved template too, with its alt text
+    let resaved = annual_from_export(&outdir, &input, 2024);
+    let (ext, px) = placed_chart(&resaved);
+    assert!(same_aspect(ext, px), "box {ext:?}, picture {px:?}");
+    assert!(part(&resaved, "word/document.xml")
+        .contains("per faglig samarbeidsutvalg: FSU Barn og unge, FSU Rehabilitering."));
     assert!(a.iter().any(|l| l.contains("[list 1 lvl 0] ASU slutter seg til forslaget")), "{a:#?}");
     assert!(a.contains(&"[section landscape]".to_string()), "{a:#?}");
     assert_eq!(a, b);
@@ -407,6 +413,12 @@ fn chart_fills_its_placeholder_box() {
     let (ext, px) = placed_chart(&doc);
     assert!(same_aspect(ext, px), "box {ext:?}, picture {px:?}");
     assert_eq!(ext.0 * 2, ext.1 * 5, "the built-in box is 5:2: {ext:?}");
+    // its alt text describes it in the document's words
+    assert!(
+        part(&doc, "word/document.xml").contains(r#"descr="Liggende stolpediagram over status for tiltak (grønn, gul, rød) per faglig samarbeidsutvalg: FSU Barn og unge, FSU Rehabilitering." id="1" name="status-chart" title="status-chart""#),
+        "{}",
+        part(&doc, "word/document.xml")
+    );
     // the user resizes the placeholder in Word to 80 × 120 mm (both the frame and the picture)
     let dir = tempfile::tempdir().unwrap();
     wordtpl::builtin::export(dir.path(), Lang::Nb).unwrap();

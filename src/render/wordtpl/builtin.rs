@@ -114,7 +114,24 @@ pub fn build(name: &str, source: &str, lang: Lang) -> Result<Vec<u8>, WordTplErr
     let mut at = 0;
     apply_widths(&mut target, &grids, &mut at);
     merge_row_properties(&mut target);
+    name_chart_placeholders(&mut target);
     super::replace_part(&with_tags, name, "word/document.xml", xml::write(&target).into_bytes())
+}
+
+/// The built-in templates' pictures are the status chart's placeholders: each gets the name
+/// (Word's selection pane; LibreOffice keeps it, unlike the title) and the title `status-chart`,
+/// which make it the placeholder, so its alt text (`descr`) can be a tag that describes the chart
+/// in the document's words.
+fn name_chart_placeholders(e: &mut xml::Elem) {
+    if e.name == "wp:docPr" {
+        e.set_attr("name", super::documents::STATUS_CHART);
+        if e.attr("title").is_none() {
+            e.set_attr("title", super::documents::STATUS_CHART);
+        }
+    }
+    for c in e.elems_mut() {
+        name_chart_placeholders(c);
+    }
 }
 
 /// One `w:trPr` per row: the writer can emit two (`<w:trPr><w:cantSplit/></w:trPr><w:trPr/>`),

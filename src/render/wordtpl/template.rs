@@ -430,10 +430,11 @@ impl Walker<'_> {
         }
     }
 
-    /// An image placeholder: a drawing whose alt text (or title) is an image name.
+    /// An image placeholder: a drawing whose alt text, title or name (Word's selection pane) is an
+    /// image name.
     fn image(&mut self, e: &mut Elem) {
         let Some(doc_pr) = e.child("wp:docPr") else { return };
-        let name = [doc_pr.attr("descr"), doc_pr.attr("title")]
+        let name = [doc_pr.attr("descr"), doc_pr.attr("title"), doc_pr.attr("name")]
             .into_iter()
             .flatten()
             .map(str::trim)
