@@ -476,3 +476,44 @@ fn cellbg_without_colour_keeps_the_template_shading() {
     assert!(!cells[2].contains("<w:shd"), "{doc}");
     assert!(!doc.contains("saksflyt-"), "{doc}");
 }
+
+/// Broken or odd numbering parts never panic: an instance without its definition, a definition
+/// without levels, an unparsable part, none at all — the render succeeds (the paragraph keeps the
+/// instance it names) or fails with a located error.
+#[test]
+fn odd_numbering_parts_never_panic() {
+    let t = |n: Option<&str>| {
+        let body = [
+            pr("{%p for pt in cases[0].decision | outline %}"),
+            numbered("{% li pt.depth %}{{ pt.text }}"),
+            pr("{%p endfor %}"),
+        ]
+        .concat();
+        wordtpl::render(&docx(&body, n), "n.docx", &cases(), &Images::new())
+    };
+    let head = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
+    let cases_ = [
+        Some(format!(
+            r#"{head}<w:numbering {NS}><w:num w:numId="1"><w:abstractNumId w:val="99"/></w:num></w:numbering>"#
+        )),
+        Some(format!(
+            r#"{head}<w:numbering {NS}><w:abstractNum w:abstractNumId="7"/><w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num></w:numbering>"#
+        )),
+        Some(format!(r#"{head}<w:numbering {NS}><w:num w:numId="x"/></w:numbering>"#)),
+        Some("<w:numbering".to_string()),
+        Some(String::new()),
+        None,
+    ];
+    for n in &cases_ {
+        match t(n.as_deref()) {
+            Ok(out) => {
+                let got = listed(&out);
+                assert!(
+                    got.iter().any(|l| l.starts_with("Første a [") && l.ends_with("/1]")),
+                    "{n:?}: {got:?}"
+                );
+            }
+            Err(e) => panic!("{n:?}: {e}"),
+        }
+    }
+}

@@ -286,8 +286,8 @@ fn set_num(p: &mut Elem, inst: u64, lvl: u8) {
     let mut num = Elem::new("w:numPr", &[]);
     num.children.push(Node::Elem(Elem::new("w:ilvl", &[("w:val", &lvl.to_string())])));
     num.children.push(Node::Elem(Elem::new("w:numId", &[("w:val", &inst.to_string())])));
-    match pr.children.iter().position(|n| matches!(n, Node::Elem(e) if e.name == "w:numPr")) {
-        Some(i) => pr.children[i] = Node::Elem(num),
+    match pr.children.iter_mut().find(|n| matches!(n, Node::Elem(e) if e.name == "w:numPr")) {
+        Some(slot) => *slot = Node::Elem(num),
         None => {
             const BEFORE: &[&str] = &[
                 "w:pStyle",
