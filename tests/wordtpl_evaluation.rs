@@ -57,15 +57,12 @@ fn forms(dir: &Path) -> Vec<String> {
     v
 }
 
-/// The projection without the document title (the Word template's title property is the form's
-/// name; the built-in one adds year and FSU, which the body's title and subtitle show anyway) and
-/// without column widths (the built-in writer sizes the measures table by its content, the Word
-/// template has the widths it was designed with, asserted below).
+/// The projection without column widths (the built-in writer sizes the measures table by its
+/// content, the Word template has the widths it was designed with, asserted below).
 fn body(path: &Path) -> Vec<String> {
     projection::project(&std::fs::read(path).unwrap())
         .unwrap()
         .lines()
-        .filter(|l| !l.starts_with("title: "))
         .map(|l| match l.strip_prefix("[table] ") {
             Some(t) => format!("[table] {}", t.split(' ').next().unwrap_or_default()),
             None => l.to_string(),
