@@ -57,15 +57,12 @@ fn forms(dir: &Path) -> Vec<String> {
     v
 }
 
-/// The projection without the document title (the Word template's title property is the form's
-/// name; the built-in one adds year and FSU, which the body's title and subtitle show anyway) and
-/// without column widths (the built-in writer sizes the measures table by its content, the Word
-/// template has the widths it was designed with, asserted below).
+/// The projection without column widths (the built-in writer sizes the measures table by its
+/// content, the Word template has the widths it was designed with, asserted below).
 fn body(path: &Path) -> Vec<String> {
     projection::project(&std::fs::read(path).unwrap())
         .unwrap()
         .lines()
-        .filter(|l| !l.starts_with("title: "))
         .map(|l| match l.strip_prefix("[table] ") {
             Some(t) => format!("[table] {}", t.split(' ').next().unwrap_or_default()),
             None => l.to_string(),
@@ -387,4 +384,47 @@ fn evaluation_template_resaved_by_libreoffice_still_renders_the_form() {
     let b = measures(&lo, &tmp.path().join("b"));
     assert!(a.as_array().unwrap().len() >= 5, "{a}");
     assert_eq!(a, b);
+}
+
+/// `templates check` on the exported form: ok; with a misspelt field in a control's tag
+/// attribute, exit 1 naming the table, row, cell, paragraph, the attribute and the tag.
+#[test]
+fn check_names_a_misspelt_tag_in_a_control_attribute() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t");
+    export(&t);
+    let good = t.join("evaluering.docx");
+    let check = |file: &Path| {
+        bin().args(["templates", "check"]).arg(file).arg("--samples").arg(samples()).output().unwrap()
+    };
+    let o = check(&good);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bad = tmp.path().join("evaluering-feil.docx");
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(&bad).unwrap());
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        if name == "word/document.xml" {
+            let s = String::from_utf8(b).unwrap();
+            assert!(s.contains("saksflyt:status:{{ it.index }}"));
+            b = s.replacen("saksflyt:status:{{ it.index }}", "saksflyt:status:{{ it.indx }}", 1).into_bytes();
+        }
+        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zout.write_all(&b).unwrap();
+    }
+    zout.finish().unwrap();
+    let o = check(&bad);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("evaluering-feil.docx: body, table 4, row 5, cell 9, paragraph ")
+            && stderr.contains(
+                "«<w:tag w:val=\"saksflyt:status:{{ it.indx }}\">»: {{ it.indx }}: unknown field indx of it — did you mean index?"
+            ),
+        "{stderr}"
+    );
 }

@@ -336,8 +336,43 @@ pub fn evaluation(
     let bytes = super::render(&template, &name, &ctx, &super::Images::new())?;
     let date = ctx.get("created").and_then(|d| d.as_str());
     let bytes = super::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
+    // the form's own title, as the built-in form has it, unless the user gave the template another
+    let fsu = ctx.pointer("/fsu/name").and_then(|v| v.as_str()).unwrap_or(code);
+    let bytes = match resolve_words(DocKind::Evaluation, "[[doc_title]]", input.lang) {
+        Ok(title) => retitle(&bytes, &name, &title, &format!("{title} {year} – {fsu}"))?,
+        Err(_) => bytes,
+    };
     let file_name = format!("evaluering-{year}-{}.docx", code.to_lowercase());
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
+}
+
+/// `docx` with the document title (`dc:title` of `docProps/core.xml`) `from` replaced by `to`;
+/// any other title is kept.
+fn retitle(docx: &[u8], file: &str, from: &str, to: &str) -> Result<Vec<u8>, WordTplError> {
+    let err = |message: String| WordTplError::Package { file: file.to_string(), message };
+    let part = "docProps/core.xml";
+    let Some(text) = crate::render::projection::part(docx, part).map_err(|e| err(e.to_string()))? else {
+        return Ok(docx.to_vec());
+    };
+    let mut root = xml::parse(&text).map_err(|e| err(format!("{part}: {e}")))?;
+    let mut changed = false;
+    if let Some(props) = root.elems_mut().next() {
+        for e in props.elems_mut().filter(|e| e.name == "dc:title") {
+            let own: String = e
+                .children
+                .iter()
+                .filter_map(|n| if let xml::Node::Text(t) = n { Some(t.as_str()) } else { None })
+                .collect();
+            if own == from {
+                e.children = vec![xml::Node::Text(to.to_string())];
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return Ok(docx.to_vec());
+    }
+    super::replace_part(docx, file, part, xml::write(&root).into_bytes())
 }
 
 #[cfg(test)]
