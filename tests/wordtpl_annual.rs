@@ -517,3 +517,55 @@ fn odd_numbering_parts_never_panic() {
         }
     }
 }
+
+/// `saksflyt annual-report --templates DIR` renders from the folder's edited `arsrapport.docx`.
+#[test]
+fn cli_annual_report_uses_the_edited_word_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("maler");
+    let bin = env!("CARGO_BIN_EXE_saksflyt");
+    let out = std::process::Command::new(bin).args(["templates", "export"]).arg(&t).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("arsrapport.docx"));
+    let path = t.join("arsrapport.docx");
+    let template = std::fs::read(&path).unwrap();
+    let body = part(&template, "word/document.xml");
+    assert!(body.contains(">1 Møter</w:t>"), "{body}");
+    let body = body.replacen(">1 Møter</w:t>", ">1 Møter i utvalgene</w:t>", 1);
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&template[..])).unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(if name == "word/document.xml" { body.as_bytes() } else { &b }).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    std::fs::write(&path, buf.into_inner()).unwrap();
+    let records =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render/records.jsonl");
+    let result = dir.path().join("arsrapport.docx");
+    let out = std::process::Command::new(bin)
+        .args(["annual-report", "--year", "2024", "--records"])
+        .arg(&records)
+        .arg("--templates")
+        .arg(&t)
+        .arg("--out")
+        .arg(&result)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("using Word template"));
+    let doc = part(&std::fs::read(&result).unwrap(), "word/document.xml");
+    assert!(
+        doc.contains(">1 Møter i utvalgene</w:t>") && doc.contains("Strategisk samarbeidsutvalg"),
+        "{doc}"
+    );
+    assert!(part(&std::fs::read(&result).unwrap(), "docProps/core.xml")
+        .contains("<dc:title>Årsrapport 2024</dc:title>"));
+}
