@@ -208,9 +208,6 @@ pub fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
 /// The templates of a `--templates` folder (or the built-in ones), each one used announced.
 pub fn templates_in(dir: Option<&Path>) -> anyhow::Result<Templates> {
     let t = Templates::new(dir)?;
-    for name in &t.overridden {
-        eprintln!("saksflyt: using template {name} from {}", dir.unwrap_or(Path::new("")).display());
-    }
     for kind in DocKind::ALL {
         if let Some(p) = dir.and_then(|d| wordtpl::builtin::find(d, kind)) {
             eprintln!("saksflyt: using Word template {}", p.display());
@@ -279,12 +276,8 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
-    let word = a.common.templates.as_deref().and_then(|d| wordtpl::builtin::find(d, DocKind::Evaluation));
     for code in codes {
-        let doc = match &word {
-            Some(path) => wordtpl::builtin::evaluation(Some(path), &input, a.year, &code)?,
-            None => docs::evaluation(&t, &input, a.year, &code)?,
-        };
+        let doc = docs::evaluation(&t, &input, a.year, &code)?;
         write_doc(&a.out.join(&doc.file_name), &doc)?;
     }
     Ok(ExitCode::SUCCESS)
@@ -335,19 +328,13 @@ pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
 pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
     match a.action {
         TemplatesAction::Export { dir, lang } => {
-            for p in saksflyt::render::templates::export(&dir)? {
-                println!("{}", p.display());
-            }
             for p in wordtpl::builtin::export(&dir, lang)? {
                 println!("{}", p.display());
             }
         }
         TemplatesAction::List => {
-            for (name, _) in saksflyt::render::templates::BUILTIN {
-                println!("{name}");
-            }
-            for (_, name, _) in wordtpl::builtin::BUILTIN {
-                println!("{name}");
+            for (kind, name, _) in wordtpl::builtin::BUILTIN {
+                println!("{name}\t{}", kind.name());
             }
         }
         TemplatesAction::Check(c) => return super::wordtpl::check(c),

@@ -124,13 +124,6 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             ]
         }
     };
-    let mut documents = documents;
-    super::wordtpl::evaluation_forms_from_word_template(
-        a.templates.as_deref(),
-        &input,
-        year,
-        &mut documents,
-    )?;
     for doc in &documents {
         let path = a.out.join(&doc.file_name);
         if a.quiet {

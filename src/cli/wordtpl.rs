@@ -198,22 +198,3 @@ pub fn context(a: ContextArgs) -> anyhow::Result<ExitCode> {
     println!("{}", serde_json::to_string_pretty(&f.ctx)?);
     Ok(ExitCode::SUCCESS)
 }
-
-/// `run --templates DIR`: the evaluation forms of `year` are rendered from DIR's
-/// `evaluering.docx` when it has one (the reports take their Word templates in `render::docs`).
-pub fn evaluation_forms_from_word_template(
-    dir: Option<&Path>,
-    input: &ReportInput,
-    year: Option<i32>,
-    documents: &mut [saksflyt::render::Rendered],
-) -> anyhow::Result<()> {
-    let Some(path) = dir.and_then(|d| wordtpl::builtin::find(d, DocKind::Evaluation)) else { return Ok(()) };
-    let Some(year) = year else { return Ok(()) };
-    for fsu in input.register.fsus() {
-        let name = format!("evaluering-{year}-{}.docx", fsu.code.to_lowercase());
-        if let Some(d) = documents.iter_mut().find(|d| d.file_name == name) {
-            *d = wordtpl::builtin::evaluation(Some(&path), input, year, &fsu.code)?;
-        }
-    }
-    Ok(())
-}

@@ -1,16 +1,12 @@
 //! The four documents: context → template → DOCX bytes. Entry points for the CLI.
 //!
-//! The status report and the decision log are filled into Word templates (`super::wordtpl`): the
-//! user's `.docx` from the `--templates` folder when it has one, else the built-in template of
-//! the document's language; so is the annual report. The evaluation form still goes the older way:
-//! minijinja template → markup → docx-rs.
+//! Every document is filled into a Word template (`super::wordtpl`): the user's `.docx` from the
+//! `--templates` folder when it has one, else the built-in template of the document's language
+//! (`super::wordtpl::builtin`). One way to make a document.
 
 use super::data::{self, DecisionLogOptions, StatusOptions};
-use super::docx::{self as writer, Picture};
-use super::package::{self, CoreProps};
 use super::wordtpl::{self, builtin, documents::DocKind, Charts, Images};
-use super::{markup, RenderError, ReportInput, Templates};
-use std::collections::BTreeMap;
+use super::{RenderError, ReportInput, Templates};
 use std::sync::Arc;
 
 pub use super::Rendered;
@@ -54,35 +50,6 @@ fn fill<S: serde::Serialize>(
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 
-/// Renders template `name` with `ctx` and writes the DOCX.
-fn finish<S: serde::Serialize>(
-    t: &Templates,
-    input: &ReportInput,
-    name: &str,
-    ctx: &S,
-    pictures: &BTreeMap<String, Picture>,
-    file_name: String,
-) -> Result<Rendered, RenderError> {
-    let text = t.render(name, ctx)?;
-    let m = markup::parse(&text).map_err(|source| RenderError::Markup { name: name.to_string(), source })?;
-    let (docx, missing) = writer::build(&m, pictures);
-    let props = CoreProps {
-        title: m.title.clone(),
-        subject: m.subject.clone(),
-        creator: input.register.partnership.name.clone(),
-        created: m.created.clone(),
-        language: match input.lang {
-            super::Lang::Nb => "nb-NO".into(),
-            super::Lang::Nn => "nn-NO".into(),
-        },
-    };
-    let alts = markup::image_alts(&m);
-    let bytes =
-        package::pack(docx.build(), &props, &alts).map_err(|e| RenderError::Package(e.to_string()))?;
-    let warnings = missing.into_iter().map(|n| format!("{name}: no chart named {n:?}")).collect();
-    Ok(Rendered { file_name, bytes, warnings })
-}
-
 /// The evaluation template for one FSU (register code).
 pub fn evaluation(
     t: &Templates,
@@ -91,11 +58,11 @@ pub fn evaluation(
     code: &str,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::evaluation(input, year, code).ok_or_else(|| RenderError::Template {
-        name: "evaluation.xml.j2".into(),
+        name: "evaluering.docx".into(),
         message: format!("no committee with code {code} in the register"),
     })?;
     let file = format!("evaluering-{year}-{}.docx", code.to_lowercase());
-    finish(t, input, "evaluation.xml.j2", &ctx, &BTreeMap::new(), file)
+    fill(t, input, DocKind::Evaluation, &ctx, &Charts::new(), file)
 }
 
 /// The status report on action plans.

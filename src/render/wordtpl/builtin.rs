@@ -7,7 +7,7 @@
 
 use super::documents::DocKind;
 use super::{xml, WordTplError};
-use crate::render::{data, docx, markup, package, Lang, Rendered, ReportInput};
+use crate::render::{docx, markup, package, Lang};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -303,76 +303,6 @@ pub fn export(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, WordTplError> {
 /// The Word template of `kind` in a template folder, when the folder has one.
 pub fn find(dir: &Path, kind: DocKind) -> Option<PathBuf> {
     BUILTIN.iter().filter(|(k, _, _)| *k == kind).map(|(_, f, _)| dir.join(f)).find(|p| p.is_file())
-}
-
-/// The evaluation form of FSU `code` (register code) for `year`, rendered from the Word template
-/// at `path` (a `--templates` folder's `evaluering.docx`), else from the built-in one in the
-/// input's language: the built-in form's file name and content controls, so a filled copy is
-/// read back the same way. The document's dates follow the data, its author is the partnership.
-pub fn evaluation(
-    path: Option<&Path>,
-    input: &ReportInput,
-    year: i32,
-    code: &str,
-) -> Result<Rendered, WordTplError> {
-    let (name, template) = match path {
-        Some(p) => {
-            let name = p.display().to_string();
-            let bytes = crate::util::read_capped(p, super::MAX_PACKAGE_BYTES).map_err(|e| {
-                WordTplError::Package { file: name.clone(), message: format!("cannot read: {e}") }
-            })?;
-            (name, Arc::new(bytes))
-        }
-        None => ("built-in evaluering.docx".to_string(), template(DocKind::Evaluation, input.lang)?),
-    };
-    let ctx = data::evaluation(input, year, code).ok_or_else(|| WordTplError::Package {
-        file: name.clone(),
-        message: format!("no committee with code {code} in the register"),
-    })?;
-    let ctx = serde_json::to_value(&ctx).map_err(|e| WordTplError::Package {
-        file: name.clone(),
-        message: format!("cannot serialise the context: {e}"),
-    })?;
-    let bytes = super::render(&template, &name, &ctx, &super::Images::new())?;
-    let date = ctx.get("created").and_then(|d| d.as_str());
-    let bytes = super::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
-    // the form's own title, as the built-in form has it, unless the user gave the template another
-    let fsu = ctx.pointer("/fsu/name").and_then(|v| v.as_str()).unwrap_or(code);
-    let bytes = match resolve_words(DocKind::Evaluation, "[[doc_title]]", input.lang) {
-        Ok(title) => retitle(&bytes, &name, &title, &format!("{title} {year} – {fsu}"))?,
-        Err(_) => bytes,
-    };
-    let file_name = format!("evaluering-{year}-{}.docx", code.to_lowercase());
-    Ok(Rendered { file_name, bytes, warnings: Vec::new() })
-}
-
-/// `docx` with the document title (`dc:title` of `docProps/core.xml`) `from` replaced by `to`;
-/// any other title is kept.
-fn retitle(docx: &[u8], file: &str, from: &str, to: &str) -> Result<Vec<u8>, WordTplError> {
-    let err = |message: String| WordTplError::Package { file: file.to_string(), message };
-    let part = "docProps/core.xml";
-    let Some(text) = crate::render::projection::part(docx, part).map_err(|e| err(e.to_string()))? else {
-        return Ok(docx.to_vec());
-    };
-    let mut root = xml::parse(&text).map_err(|e| err(format!("{part}: {e}")))?;
-    let mut changed = false;
-    if let Some(props) = root.elems_mut().next() {
-        for e in props.elems_mut().filter(|e| e.name == "dc:title") {
-            let own: String = e
-                .children
-                .iter()
-                .filter_map(|n| if let xml::Node::Text(t) = n { Some(t.as_str()) } else { None })
-                .collect();
-            if own == from {
-                e.children = vec![xml::Node::Text(to.to_string())];
-                changed = true;
-            }
-        }
-    }
-    if !changed {
-        return Ok(docx.to_vec());
-    }
-    super::replace_part(docx, file, part, xml::write(&root).into_bytes())
 }
 
 #[cfg(test)]
