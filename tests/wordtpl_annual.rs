@@ -569,3 +569,23 @@ fn cli_annual_report_uses_the_edited_word_template() {
     assert!(part(&std::fs::read(&result).unwrap(), "docProps/core.xml")
         .contains("<dc:title>Årsrapport 2024</dc:title>"));
 }
+
+/// A numbered list interrupted by a bullet at the same level goes on counting: one list, one
+/// instance.
+#[test]
+fn a_bullet_between_numbered_items_does_not_restart_the_count() {
+    let body = [
+        pr("{%p for it in items %}"),
+        pr("{%p if it.k == 'n' %}"),
+        numbered("{% li 0 %}{{ it.t }}"),
+        pr("{%p else %}"),
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr></w:pPr><w:r><w:t>{% li 0 %}{{ it.t }}</w:t></w:r></w:p>"#.to_string(),
+        pr("{%p endif %}"),
+        pr("{%p endfor %}"),
+    ]
+    .concat();
+    let ctx = json!({"items": [{"k": "n", "t": "A"}, {"k": "b", "t": "merknad"}, {"k": "n", "t": "C"}]});
+    let out =
+        wordtpl::render(&docx(&body, Some(&numbering("decimal"))), "l.docx", &ctx, &Images::new()).unwrap();
+    assert_eq!(listed(&out), ["A [3/0]", "merknad [2/0]", "C [3/0]"]);
+}
