@@ -415,7 +415,7 @@ fn chart_fills_its_placeholder_box() {
     assert_eq!(ext.0 * 2, ext.1 * 5, "the built-in box is 5:2: {ext:?}");
     // its alt text describes it in the document's words
     assert!(
-        part(&doc, "word/document.xml").contains(r#"descr="Liggende stolpediagram over status for tiltak (grønn, gul, rød) per faglig samarbeidsutvalg: FSU Barn og unge, FSU Rehabilitering." id="1" name="status-chart" title="status-chart""#),
+        part(&doc, "word/document.xml").contains(r#"descr="Liggende stolpediagram over status for tiltak (grønn, gul, rød) per faglig samarbeidsutvalg: FSU Barn og unge, FSU Rehabilitering. Totalt: 3 grønne, 2 gule, 1 rød." id="1" name="status-chart" title="status-chart""#),
         "{}",
         part(&doc, "word/document.xml")
     );
