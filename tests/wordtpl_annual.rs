@@ -415,7 +415,7 @@ fn chart_fills_its_placeholder_box() {
     assert_eq!(ext.0 * 2, ext.1 * 5, "the built-in box is 5:2: {ext:?}");
     // its alt text describes it in the document's words
     assert!(
-        part(&doc, "word/document.xml").contains(r#"descr="Liggende stolpediagram over status for tiltak (grønn, gul, rød) per faglig samarbeidsutvalg: FSU Barn og unge, FSU Rehabilitering." id="1" name="status-chart" title="status-chart""#),
+        part(&doc, "word/document.xml").contains(r#"descr="Liggende stolpediagram over status for tiltak (grønn, gul, rød) per faglig samarbeidsutvalg: FSU Barn og unge, FSU Rehabilitering. Totalt: 3 grønne, 2 gule, 1 rød." id="1" name="status-chart" title="status-chart""#),
         "{}",
         part(&doc, "word/document.xml")
     );
@@ -568,4 +568,24 @@ fn cli_annual_report_uses_the_edited_word_template() {
     );
     assert!(part(&std::fs::read(&result).unwrap(), "docProps/core.xml")
         .contains("<dc:title>Årsrapport 2024</dc:title>"));
+}
+
+/// A numbered list interrupted by a bullet at the same level goes on counting: one list, one
+/// instance.
+#[test]
+fn a_bullet_between_numbered_items_does_not_restart_the_count() {
+    let body = [
+        pr("{%p for it in items %}"),
+        pr("{%p if it.k == 'n' %}"),
+        numbered("{% li 0 %}{{ it.t }}"),
+        pr("{%p else %}"),
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr></w:pPr><w:r><w:t>{% li 0 %}{{ it.t }}</w:t></w:r></w:p>"#.to_string(),
+        pr("{%p endif %}"),
+        pr("{%p endfor %}"),
+    ]
+    .concat();
+    let ctx = json!({"items": [{"k": "n", "t": "A"}, {"k": "b", "t": "merknad"}, {"k": "n", "t": "C"}]});
+    let out =
+        wordtpl::render(&docx(&body, Some(&numbering("decimal"))), "l.docx", &ctx, &Images::new()).unwrap();
+    assert_eq!(listed(&out), ["A [3/0]", "merknad [2/0]", "C [3/0]"]);
 }

@@ -189,16 +189,24 @@ pub fn apply(root: &mut Elem, numbering: &mut Numbering, tags: &[Tag]) -> Vec<Li
     problems
 }
 
-/// One open list level: the base numbering and the instance its items use.
+/// A list in use at a level: the base numbering and the instance its items use.
 #[derive(Clone, Copy)]
 struct Open {
     base: u64,
     inst: u64,
 }
 
+/// One level of the current list: the lists used at it since the item above it (so a numbered
+/// list interrupted by a bullet at the same level goes on counting), and the latest item's.
+#[derive(Clone, Default)]
+struct Level {
+    lists: Vec<Open>,
+    current: Option<Open>,
+}
+
 fn container(e: &mut Elem, numbering: &mut Numbering, problems: &mut Vec<ListProblem>) {
     // levels of the current list: index = ilvl
-    let mut stack: Vec<Option<Open>> = Vec::new();
+    let mut stack: Vec<Level> = Vec::new();
     for c in e.elems_mut() {
         match c.name.as_str() {
             "w:p" => {
@@ -256,11 +264,11 @@ fn nested(e: &mut Elem, numbering: &mut Numbering, problems: &mut Vec<ListProble
 }
 
 /// The instance a list item at `lvl` of numbering `base` uses, given the open levels.
-fn instance(stack: &mut Vec<Option<Open>>, numbering: &mut Numbering, base: u64, lvl: u8) -> u64 {
+fn instance(stack: &mut Vec<Level>, numbering: &mut Numbering, base: u64, lvl: u8) -> u64 {
     let l = usize::from(lvl);
     stack.truncate(l + 1);
-    let same_level = stack.get(l).copied().flatten().filter(|o| o.base == base);
-    let parent = stack.get(..l).and_then(|s| s.iter().rev().find_map(|o| *o));
+    let same_level = stack.get(l).and_then(|lv| lv.lists.iter().find(|o| o.base == base).copied());
+    let parent = stack.get(..l).and_then(|s| s.iter().rev().find_map(|lv| lv.current));
     let inst = match (same_level, parent) {
         (Some(o), _) => o.inst,
         // a sub-list of the same numbering: Word restarts the lower level by itself
@@ -269,10 +277,14 @@ fn instance(stack: &mut Vec<Option<Open>>, numbering: &mut Numbering, base: u64,
         _ => numbering.restart(base),
     };
     if stack.len() <= l {
-        stack.resize(l + 1, None);
+        stack.resize(l + 1, Level::default());
     }
-    if let Some(slot) = stack.get_mut(l) {
-        *slot = Some(Open { base, inst });
+    if let Some(lv) = stack.get_mut(l) {
+        let open = Open { base, inst };
+        if !lv.lists.iter().any(|o| o.base == base) {
+            lv.lists.push(open);
+        }
+        lv.current = Some(open);
     }
     inst
 }
