@@ -90,7 +90,10 @@ fn templates_export_then_override() {
     let t = dir.path().join("maler");
     let out = saksflyt().args(["templates", "export"]).arg(&t).output().unwrap();
     assert!(out.status.success());
-    assert!(t.join("evaluation.xml.j2").is_file() && t.join("macros.xml.j2").is_file());
+    for f in ["evaluering.docx", "statusrapport.docx", "vedtakslogg.docx", "arsrapport.docx"] {
+        assert!(t.join(f).is_file(), "{f} not exported");
+    }
+    assert!(!t.join("macros.xml.j2").exists(), "retired templates are not written");
     let out = saksflyt()
         .args(["decision-log", "--records", RECORDS, "--log", LOG, "--templates"])
         .arg(&t)
@@ -113,6 +116,20 @@ fn templates_export_then_override() {
     assert!(nn_doc.contains("Samandrag") && nn_doc.contains("handlingsplanar"), "{nn_doc}");
     assert!(nb_doc.contains("Sammendrag") && !nb_doc.contains("Samandrag"), "{nb_doc}");
     assert!(doc(&nn.join("vedtakslogg.docx")).contains("Ikkje utfylt"));
+    // a folder of the retired minijinja templates is refused with a way forward
+    let old = dir.path().join("gamle");
+    std::fs::create_dir(&old).unwrap();
+    std::fs::write(old.join("decision-log.xml.j2"), "<document></document>").unwrap();
+    let out = saksflyt()
+        .args(["decision-log", "--records", RECORDS, "--log", LOG, "--templates"])
+        .arg(&old)
+        .arg("--out")
+        .arg(dir.path().join("l2.docx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("decision-log.xml.j2") && err.contains("templates export"), "{err}");
 }
 
 #[test]
