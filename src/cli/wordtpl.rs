@@ -198,3 +198,39 @@ pub fn context(a: ContextArgs) -> anyhow::Result<ExitCode> {
     println!("{}", serde_json::to_string_pretty(&f.ctx)?);
     Ok(ExitCode::SUCCESS)
 }
+
+/// `--check-template` on a document command: the `--templates` folder's Word template of `kind`
+/// checked against the command's own data; every error listed, nothing written. Exit 1 on errors.
+pub fn check_in_folder(
+    dir: Option<&Path>,
+    kind: DocKind,
+    input: &ReportInput,
+    year: Option<i32>,
+    fsu: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let dir =
+        dir.context("--check-template checks the Word template of --templates DIR: pass --templates")?;
+    let file =
+        wordtpl::builtin::BUILTIN.iter().find(|(k, _, _)| *k == kind).map(|(_, f, _)| *f).unwrap_or("");
+    let path = wordtpl::builtin::find(dir, kind).with_context(|| {
+        format!("{} has no {file} to check (`saksflyt templates export` writes it)", dir.display())
+    })?;
+    let name = path.display().to_string();
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {name}"))?;
+    let f =
+        documents::filling(kind, input, year, fsu).map_err(|e| anyhow::anyhow!("{}: {e}", kind.name()))?;
+    let errors = wordtpl::check(&bytes, &name, &f.ctx, &f.images)?;
+    if errors.is_empty() {
+        println!("{name}: ok");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in &errors {
+        eprintln!("{name}: {e}");
+    }
+    eprintln!(
+        "{name}: {} error{} (`saksflyt templates check {name} --comments OUT.docx` writes them as Word comments at the tags)",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    Ok(ExitCode::from(1))
+}
