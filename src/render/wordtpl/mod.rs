@@ -834,7 +834,8 @@ fn nearest<'a>(s: &str, names: &'a BTreeSet<String>) -> Option<&'a str> {
         .iter()
         .map(|n| (levenshtein(s, n), n))
         .filter(|(d, _)| *d <= max)
-        .min_by_key(|(d, n)| (*d, n.len()))
+        // on a tie, a name of the same length (a letter mistyped rather than one missing)
+        .min_by_key(|(d, n)| (*d, n.chars().count().abs_diff(s.chars().count()), n.len()))
         .map(|(_, n)| n.as_str())
 }
 
@@ -1219,6 +1220,11 @@ mod tests {
             Some("unknown field titel of plan — did you mean title?")
         );
         assert_eq!(suggest("'plann' ~ plan.title", &names), None);
+        let names: BTreeSet<String> = ["total", "totals"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            suggest("totalz.green", &names).as_deref(),
+            Some("unknown variable totalz — did you mean totals?")
+        );
         assert_eq!(suggest("item.title is defined", &names), None);
     }
 
