@@ -1220,12 +1220,12 @@ mod tests {
             Some("unknown field titel of plan — did you mean title?")
         );
         assert_eq!(suggest("'plann' ~ plan.title", &names), None);
+        assert_eq!(suggest("item.title is defined", &names), None);
         let names: BTreeSet<String> = ["total", "totals"].iter().map(|s| s.to_string()).collect();
         assert_eq!(
             suggest("totalz.green", &names).as_deref(),
             Some("unknown variable totalz — did you mean totals?")
         );
-        assert_eq!(suggest("item.title is defined", &names), None);
     }
 
     #[test]
