@@ -30,6 +30,48 @@ pub struct Chunk {
     pub flags: Vec<Flags>,
     /// Width of the chunk's first word.
     pub first_word: f32,
+    /// The chunk's words with their extents, so that a chunk can be split at a word that
+    /// starts a table column (typst sets cells so tight that neighbours form one chunk).
+    pub words: Vec<Word>,
+}
+
+/// A word of a chunk: its horizontal extent and the index of its first character in the text.
+#[derive(Debug, Clone, Copy)]
+pub struct Word {
+    pub x0: f32,
+    pub x1: f32,
+    pub at: usize,
+}
+
+impl Chunk {
+    /// Split before word `k` (1 ≤ k < words): the text and flags before it, and from it on.
+    pub fn split_at_word(&self, k: usize) -> Option<(Chunk, Chunk)> {
+        let w = *self.words.get(k)?;
+        let prev = *self.words.get(k.checked_sub(1)?)?;
+        let chars: Vec<char> = self.text.chars().collect();
+        if w.at == 0 || w.at > chars.len() || self.flags.len() != chars.len() {
+            return None;
+        }
+        let mut left = Chunk {
+            x0: self.x0,
+            x1: prev.x1,
+            text: chars[..w.at].iter().collect(),
+            flags: self.flags[..w.at].to_vec(),
+            first_word: self.first_word.min(prev.x1 - self.x0),
+            words: self.words[..k].to_vec(),
+        };
+        trim_chunk(&mut left);
+        let words: Vec<Word> = self.words[k..].iter().map(|v| Word { at: v.at - w.at, ..*v }).collect();
+        let right = Chunk {
+            x0: w.x0,
+            x1: self.x1,
+            text: chars[w.at..].iter().collect(),
+            flags: self.flags[w.at..].to_vec(),
+            first_word: (w.x1 - w.x0).max(0.01),
+            words,
+        };
+        Some((left, right))
+    }
 }
 
 /// A line of text on one page.
@@ -168,6 +210,15 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
                     if c.text.is_empty() {
                         c.x0 = g.x0;
                     }
+                    let starts_word = (c.text.is_empty() || c.text.ends_with(' '))
+                        && t.chars().next().is_some_and(|ch| !ch.is_whitespace());
+                    if starts_word {
+                        c.words.push(Word { x0: g.x0, x1: g.x1, at: c.flags.len() });
+                    } else if let Some(w) = c.words.last_mut() {
+                        if !t.trim().is_empty() && !c.text.ends_with(' ') {
+                            w.x1 = g.x1;
+                        }
+                    }
                     push_text(c, t, (g.bold, g.italic));
                     if t.trim().is_empty() && c.first_word == 0.0 {
                         c.first_word = (g.x0 - c.x0).max(0.01);
@@ -198,7 +249,7 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
 }
 
 fn new_chunk(x0: f32) -> Chunk {
-    Chunk { x0, x1: x0, text: String::new(), flags: Vec::new(), first_word: 0.0 }
+    Chunk { x0, x1: x0, text: String::new(), flags: Vec::new(), first_word: 0.0, words: Vec::new() }
 }
 
 fn push_text(c: &mut Chunk, t: &str, fl: Flags) {
@@ -528,7 +579,8 @@ fn finish(a: Acc, style: &Style) -> Block {
     let pos = Pos { index: a.index, page: Some(a.page) };
     let mut flags = a.flags;
     flags.truncate(a.text.chars().count());
-    let text = Text { emphasis: emphasis(&flags), text: a.text };
+    // a shown soft hyphen that no line join removed is a printed hyphen
+    let text = Text { emphasis: emphasis(&flags), text: a.text.replace('\u{AD}', "-") };
     if let Some((label, ordered, x)) = a.marker {
         // level is settled later from the marker's indent
         return Block::ListItem {

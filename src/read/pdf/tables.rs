@@ -409,6 +409,34 @@ fn fits(cols: &[f32], l: &Line, size: f32) -> bool {
     })
 }
 
+/// Split the line's chunks at words that start a column further right: typst sets auto-width
+/// cells so tight that a cell's text and its neighbour's arrive as one chunk (`09.00-09.10 14/25`),
+/// and justified text can leave a wider gap inside a cell than between cells. None when nothing
+/// was split.
+fn split_at_cols(cols: &[f32], l: &Line) -> Option<Line> {
+    let mut chunks: Vec<Chunk> = Vec::with_capacity(l.chunks.len());
+    let mut split = false;
+    for ch in &l.chunks {
+        let mut cur = ch.clone();
+        loop {
+            let at = cur.words.iter().enumerate().skip(1).find_map(|(k, w)| {
+                cols.iter().any(|&c| c > cur.x0 + TOL && (w.x0 - c).abs() <= TOL).then_some(k)
+            });
+            match at.and_then(|k| cur.split_at_word(k)) {
+                Some((left, right)) => {
+                    chunks.push(left);
+                    cur = right;
+                    split = true;
+                }
+                None => break,
+            }
+        }
+        chunks.push(cur);
+    }
+    chunks.retain(|c| !c.text.is_empty());
+    split.then(|| Line { chunks, ..l.clone() })
+}
+
 /// The column a position falls in: the last one starting at or before it.
 fn col_in(cols: &[f32], x: f32) -> Option<usize> {
     cols.iter().rposition(|&c| c <= x + TOL)
@@ -416,20 +444,48 @@ fn col_in(cols: &[f32], x: f32) -> Option<usize> {
 
 /// A column that marks the first line of each row: filled on several lines, never on two
 /// consecutive ones (the header line aside), e.g. a time or number column in a table whose
-/// other cells wrap. Rows are cut where it is filled.
+/// other cells wrap. Rows are cut where it is filled. When another column marks every such line
+/// and also one-line rows (consecutive lines that both fill most columns), that one is taken.
 fn key_column(region: &[Line], cols: &[f32]) -> Option<usize> {
     let filled = |l: &Line, k: usize| l.chunks.iter().any(|ch| col_in(cols, ch.x0) == Some(k));
-    let mut best: Option<(usize, usize)> = None;
-    for k in 0..cols.len() {
-        let hits: Vec<bool> = region.iter().map(|l| filled(l, k)).collect();
-        let n = hits.iter().filter(|h| **h).count();
-        let consecutive =
-            hits.windows(2).skip(1).any(|w| w.first() == Some(&true) && w.get(1) == Some(&true));
-        if n >= 3 && !consecutive && n < region.len() && best.is_none_or(|(_, bn)| n > bn) {
-            best = Some((k, n));
+    let row_like = |l: &Line| filled_cols(cols, l) * 2 > cols.len();
+    // (column, hits per line, count) of the best column; `relaxed` lets two consecutive lines
+    // both be filled when both fill most columns (two one-line rows)
+    let best = |relaxed: bool| -> Option<(usize, Vec<bool>, usize)> {
+        let mut best: Option<(usize, Vec<bool>, usize)> = None;
+        for k in 0..cols.len() {
+            let hits: Vec<bool> = region.iter().map(|l| filled(l, k)).collect();
+            let n = hits.iter().filter(|h| **h).count();
+            let consecutive = hits.windows(2).enumerate().skip(1).any(|(j, w)| {
+                w.first() == Some(&true)
+                    && w.get(1) == Some(&true)
+                    && !(relaxed && region.get(j..j + 2).is_some_and(|p| p.iter().all(&row_like)))
+            });
+            if n >= 3 && !consecutive && n < region.len() && best.as_ref().is_none_or(|b| n > b.2) {
+                best = Some((k, hits, n));
+            }
+        }
+        best
+    };
+    let strict = best(false)?;
+    // a column that marks every row the strict one marks and more (one-line rows without a case
+    // number: `11.30-12.00 | | Lunsj | | 30` above `12.00-12.45 | 21/25 | …`) marks the rows
+    if cols.len() >= 3 {
+        if let Some(relaxed) = best(true) {
+            let covers = strict.1.iter().zip(&relaxed.1).all(|(s, r)| !*s || *r);
+            if relaxed.2 > strict.2 && covers {
+                return Some(relaxed.0);
+            }
         }
     }
-    best.map(|(k, _)| k)
+    Some(strict.0)
+}
+
+/// How many columns a line has text in.
+fn filled_cols(cols: &[f32], l: &Line) -> usize {
+    let mut ks: Vec<usize> = l.chunks.iter().filter_map(|ch| col_in(cols, ch.x0)).collect();
+    ks.dedup();
+    ks.len()
 }
 
 fn h_rule_between(rules: &Rules, y_hi: f32, y_lo: f32, x0: f32, x1: f32) -> bool {
@@ -459,6 +515,13 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
                 break;
             }
             if !fits(&cols, n, size) {
+                if let Some(s) = split_at_cols(&cols, n).filter(|s| fits(&cols, s, size)) {
+                    if let Some(slot) = lines.get_mut(end) {
+                        *slot = s;
+                    }
+                    end += 1;
+                    continue;
+                }
                 // a row with at least two aligned chunks may add a column
                 let aligned_n = n.chunks.iter().filter(|c| col_of(&cols, c.x0).is_some()).count();
                 if aligned_n >= 2 && n.chunks.len() >= 3 {
