@@ -163,6 +163,7 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
     let mut lines = Vec::with_capacity(groups.len());
     for mut grp in groups {
         grp.sort_by(|&a, &b| page.glyphs[a].x0.total_cmp(&page.glyphs[b].x0));
+        let breaks = unmix_overlapping_runs(page, &mut grp);
         // the baseline of most characters, the largest size
         let size = grp.iter().map(|&i| page.glyphs[i].size).fold(0.0f32, f32::max);
         let y = {
@@ -172,7 +173,7 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
         };
         let mut chunks: Vec<Chunk> = Vec::new();
         let mut prev: Option<(f32, f32, &str)> = None; // x0, x1, text of previous glyph
-        for &i in &grp {
+        for (pos, &i) in grp.iter().enumerate() {
             let g = &page.glyphs[i];
             let t = g.text(page);
             if let Some((px0, px1, pt)) = prev {
@@ -184,7 +185,7 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
                 let gap = g.x0 - px1;
                 let split_rule =
                     vrules.iter().any(|&(x, y0, y1)| x > px1 - 1.0 && x < g.x0 + 1.0 && y >= y0 && y <= y1);
-                if gap > CHUNK_GAP * size || split_rule {
+                if gap > CHUNK_GAP * size || split_rule || breaks.contains(&pos) {
                     if let Some(c) = chunks.last_mut() {
                         trim_chunk(c);
                     }
@@ -246,6 +247,55 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
         lines.push(Line { chunks, x0, x1, y, size, page: page_no });
     }
     lines
+}
+
+/// Text runs that overlap on one line (typst lets a date overflow its narrow cell under the
+/// next cell's status word: sorted by x, `01.06.2025` and `grønn` interleave as `01.06.202g5rønn`):
+/// when a glyph starts well inside a different preceding glyph, the line's glyphs are regrouped
+/// into runs in drawing order (each advancing left to right), the runs ordered by where they
+/// start. Returns the positions in `grp` where a run starts over the previous one (a chunk break).
+fn unmix_overlapping_runs(page: &Page, grp: &mut Vec<usize>) -> Vec<usize> {
+    let glyph = |i: usize| page.glyphs.get(i);
+    let overlapping = grp.windows(2).any(|w| match (glyph(w[0]), glyph(w[1])) {
+        (Some(a), Some(b)) => {
+            b.x0 < a.x1 - 0.3 * a.size.min(b.size)
+                && a.text(page) != b.text(page)
+                && !a.text(page).trim().is_empty()
+                && !b.text(page).trim().is_empty()
+        }
+        _ => false,
+    });
+    if !overlapping || grp.len() > 5_000 {
+        return Vec::new();
+    }
+    let mut order = grp.clone();
+    order.sort_unstable();
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for i in order {
+        let Some(g) = glyph(i) else { continue };
+        match runs.last_mut() {
+            Some(r) if r.last().and_then(|&j| glyph(j)).is_some_and(|p| g.x0 >= p.x1 - 0.3 * g.size) => {
+                r.push(i)
+            }
+            _ => runs.push(vec![i]),
+        }
+    }
+    runs.sort_by(|a, b| {
+        let x = |r: &Vec<usize>| r.first().and_then(|&i| glyph(i)).map_or(0.0, |g| g.x0);
+        x(a).total_cmp(&x(b))
+    });
+    grp.clear();
+    let mut breaks = Vec::new();
+    let mut reach = f32::MIN;
+    for r in runs {
+        let x0 = r.first().and_then(|&i| glyph(i)).map_or(0.0, |g| g.x0);
+        if !grp.is_empty() && x0 < reach - 0.3 * glyph(r[0]).map_or(0.0, |g| g.size) {
+            breaks.push(grp.len());
+        }
+        reach = reach.max(r.iter().filter_map(|&i| glyph(i)).map(|g| g.x1).fold(f32::MIN, f32::max));
+        grp.extend(r);
+    }
+    breaks
 }
 
 fn new_chunk(x0: f32) -> Chunk {
@@ -450,6 +500,10 @@ pub fn blocks_from_lines(
     let mut out = Vec::new();
     let mut acc: Option<Acc> = None;
     let mut index = first_index;
+    let cell_left = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+    // a cell whose producer marks its hyphenation (shown soft hyphens) breaks no word without one
+    let marks_hyphens =
+        in_cell && lines.iter().any(|l| l.chunks.last().is_some_and(|c| c.text.ends_with('\u{AD}')));
     for line in lines {
         let text = line.text();
         let flags = line.flags();
@@ -483,9 +537,20 @@ pub fn blocks_from_lines(
                     && a.lines == 1
                     && raw_marker.is_none()
                     && (line.x0 - a.x0).abs() < 0.5 * line.size;
-                let outdent = line.x0 < a.cont_x - 0.8 * line.size && line.page == prev.page && !typed_wrap;
+                // (in a cell, a continued line may go back to where the block began: typst sets a
+                // cell's `1. Barn og unge …` as a list whose later lines wrap under the number)
+                let outdent = line.x0 < a.cont_x - 0.8 * line.size
+                    && line.page == prev.page
+                    && !typed_wrap
+                    && !(continues && line.x0 > a.x0 - 0.5 * line.size);
+                // a number alone on a cell's first line, its text below (typst's list in a cell)
+                let lone_label = in_cell
+                    && a.lines == 1
+                    && !a.text.contains(' ')
+                    && list_marker(&format!("{} x", a.text)).is_some_and(|(_, ordered)| ordered)
+                    && raw_marker.is_none();
                 // the next line's first word would have fitted: the previous line ended on purpose
-                gap_break || size_break || weight_break || indent || outdent || fits
+                (gap_break || size_break || weight_break || indent || outdent || fits) && !lone_label
             }
         };
         // a marker counts when it stands apart (own chunk), is a bullet, or the line starts a
@@ -523,6 +588,11 @@ pub fn blocks_from_lines(
                         cont,
                     )
                 }
+                // a number typed into a cell, its text hanging after it: lines go on there
+                None if in_cell && raw_marker.as_ref().is_some_and(|(_, ordered)| *ordered) => {
+                    let hang = line.chunks.first().and_then(|c| c.words.get(1)).map_or(line.x0, |w| w.x0);
+                    (text.clone(), flags.clone(), None, hang)
+                }
                 None => (text.clone(), flags.clone(), None, line.x0),
             };
             acc = Some(Acc {
@@ -552,9 +622,14 @@ pub fn blocks_from_lines(
                 }
             }
             // a word broken inside a narrow table cell
+            // (the piece fills the cell's width: a lone word that merely left too little room for
+            // the next one, as justified typst cells do, is a word of its own)
             let broken = in_cell
                 && !a.last.text().contains(' ')
                 && right - a.last.x1 < 0.8 * line.size
+                && a.last.x1 - a.last.x0 >= 0.85 * (right - cell_left)
+                && !a.text.ends_with('\u{AD}')
+                && !marks_hyphens
                 && text.chars().next().is_some_and(|c| c.is_lowercase() || c == '.');
             if broken {
                 a.text.push_str(&text);

@@ -399,13 +399,17 @@ fn fits(cols: &[f32], l: &Line, size: f32) -> bool {
     l.chunks.iter().all(|ch| {
         let k = match col_of(cols, ch.x0) {
             Some(k) => k,
+            // inside the last column only beside text at its start (a justified line's wide gap)
             None if within => match col_in(cols, ch.x0) {
-                Some(k) if k + 1 < cols.len() => k,
+                Some(k) if k + 1 < cols.len() || l.chunks.iter().any(|o| col_of(cols, o.x0) == Some(k)) => k,
                 _ => return false,
             },
             None => return false,
         };
-        cols.get(k + 1).is_none_or(|&next| ch.x1 <= next + 0.3 * size)
+        // text overflowing into the next column where that column's own text starts on the same
+        // line (typst lets a date run under the status word beside it) still fits
+        let next_filled = |next: f32| l.chunks.iter().any(|o| (o.x0 - next).abs() <= TOL);
+        cols.get(k + 1).is_none_or(|&next| ch.x1 <= next + 0.3 * size || next_filled(next))
     })
 }
 
@@ -588,7 +592,11 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
                 let gap = p.y - l.y;
                 let rule = h_rule_between(rules, p.y, l.y, x_left, x_right);
                 if let Some(kc) = key {
-                    rule || k == 1 || l.chunks.iter().any(|ch| col_in(cols, ch.x0) == Some(kc))
+                    // the header is one row unless its cells wrap on (`Sta-` / `tus`)
+                    let header_goes_on = k == 1
+                        && l.chunks.iter().all(|ch| ch.text.chars().next().is_some_and(char::is_lowercase));
+                    rule || (k == 1 && !header_goes_on)
+                        || l.chunks.iter().any(|ch| col_in(cols, ch.x0) == Some(kc))
                 } else {
                     let first_col = !padded && col_of(cols, l.x0) == Some(0);
                     rule || (padded && gap > min_gap * 1.12) || first_col
@@ -615,7 +623,7 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
             }
         }
     }
-    let mut rows = Vec::new();
+    let mut grid: Vec<Vec<Vec<Line>>> = Vec::with_capacity(rows_lines.len());
     for rl in rows_lines {
         let mut cell_lines: Vec<Vec<Line>> = vec![Vec::new(); nc];
         for l in rl {
@@ -626,6 +634,29 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
                 }
             }
         }
+        // a cell above that ended in a broken word (`tjen-`) going on in this row's first line
+        // (`ester`) is a row-spanning cell: its word goes back up
+        if let Some(above) = grid.last_mut() {
+            for (k, cell) in cell_lines.iter_mut().enumerate() {
+                let broken = above.get(k).and_then(|a| a.last()).is_some_and(|l| {
+                    let t = l.text();
+                    t.ends_with('\u{AD}')
+                        || t.ends_with('-') && t.chars().rev().nth(1).is_some_and(char::is_lowercase)
+                });
+                let goes_on =
+                    cell.first().is_some_and(|l| l.text().chars().next().is_some_and(char::is_lowercase));
+                if broken && goes_on && !cell.is_empty() {
+                    let line = cell.remove(0);
+                    if let Some(a) = above.get_mut(k) {
+                        a.push(line);
+                    }
+                }
+            }
+        }
+        grid.push(cell_lines);
+    }
+    let mut rows = Vec::new();
+    for cell_lines in grid {
         let cells = cell_lines
             .iter()
             .enumerate()
