@@ -394,14 +394,23 @@ fn col_of(cols: &[f32], x: f32) -> Option<usize> {
 /// Once three columns are known, a chunk may also start inside a column (an indented bullet or
 /// a wrapped line within a cell) when a chunk at a column start is on the same line, or the
 /// line continues the cell above.
-fn fits(cols: &[f32], l: &Line, size: f32) -> bool {
+fn fits(cols: &[f32], l: &Line, size: f32, right: f32) -> bool {
     let within = cols.len() >= 3;
     l.chunks.iter().all(|ch| {
         let k = match col_of(cols, ch.x0) {
             Some(k) => k,
             // inside the last column only beside text at its start (a justified line's wide gap)
+            // or on a line with text at two column starts, or ending where the table's text ends
+            // (a right-aligned amount)
             None if within => match col_in(cols, ch.x0) {
-                Some(k) if k + 1 < cols.len() || l.chunks.iter().any(|o| col_of(cols, o.x0) == Some(k)) => k,
+                Some(k)
+                    if k + 1 < cols.len()
+                        || l.chunks.iter().any(|o| col_of(cols, o.x0) == Some(k))
+                        || l.chunks.iter().filter(|o| col_of(cols, o.x0).is_some()).count() >= 2
+                        || (ch.x1 - right).abs() <= TOL =>
+                {
+                    k
+                }
                 _ => return false,
             },
             None => return false,
@@ -518,8 +527,10 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
             if p.y - n.y > pitch_max || n.page != p.page {
                 break;
             }
-            if !fits(&cols, n, size) {
-                if let Some(s) = split_at_cols(&cols, n).filter(|s| fits(&cols, s, size)) {
+            let right =
+                lines.get(i..end).map_or(f32::MAX, |r| r.iter().map(|l| l.x1).fold(f32::MIN, f32::max));
+            if !fits(&cols, n, size, right) {
+                if let Some(s) = split_at_cols(&cols, n).filter(|s| fits(&cols, s, size, right)) {
                     if let Some(slot) = lines.get_mut(end) {
                         *slot = s;
                     }
@@ -535,7 +546,7 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
                         }
                     }
                     cols.sort_by(f32::total_cmp);
-                    if !fits(&cols, n, size) {
+                    if !fits(&cols, n, size, right) {
                         break;
                     }
                 } else {
@@ -548,7 +559,9 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
         let mut begin = i;
         while begin > 0 {
             let (Some(p), Some(n)) = (lines.get(begin - 1), lines.get(begin)) else { break };
-            if p.y - n.y > style.pitch * size * 1.4 || !fits(&cols, p, size) || col_of(&cols, p.x0) == Some(0)
+            if p.y - n.y > style.pitch * size * 1.4
+                || !fits(&cols, p, size, f32::MAX)
+                || col_of(&cols, p.x0) == Some(0)
             {
                 break;
             }
