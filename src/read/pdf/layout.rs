@@ -211,7 +211,10 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
                     if c.text.is_empty() {
                         c.x0 = g.x0;
                     }
-                    let starts_word = (c.text.is_empty() || c.text.ends_with(' '))
+                    // a run the producer placed on its own starts a word even when it touches the
+                    // text before it (LaTeX's `Barneavdelingen` running into the next cell's
+                    // `01.06.2025`); no space is added, only the split point kept
+                    let starts_word = (c.text.is_empty() || c.text.ends_with(' ') || g.placed)
                         && t.chars().next().is_some_and(|ch| !ch.is_whitespace());
                     if starts_word {
                         c.words.push(Word { x0: g.x0, x1: g.x1, at: c.flags.len() });
@@ -442,6 +445,9 @@ pub struct Style {
     heading_sizes: Vec<f32>,
     /// Typical distance between baselines inside a paragraph, as a multiple of the size.
     pub pitch: f32,
+    /// The producer hyphenates words at line ends (LaTeX, typst): then it breaks no word
+    /// without a hyphen, and a lone word at a narrow cell's edge is a whole word.
+    pub hyphenates: bool,
 }
 
 impl Style {
@@ -486,7 +492,26 @@ pub fn style_of(lines: &[Line]) -> Style {
         .map(|(p, _)| *p as f32 / 20.0)
         .unwrap_or(1.2)
         .clamp(1.0, 2.2);
-    Style { body, heading_sizes, pitch }
+    // words hyphenated at line ends (in any column): `…Brukermed-` / `virkning`, not a
+    // suspended `rekrutterings-` / `og` nor a prefix `e-` / `melding`
+    let hyphenated = lines
+        .windows(2)
+        .filter(|w| match w {
+            [a, b] => a.chunks.iter().any(|ca| {
+                let t = &ca.text;
+                let word_end = t.chars().rev().skip(1).take(3).filter(|c| c.is_lowercase()).count() == 3;
+                (t.ends_with('\u{AD}') || t.ends_with('-') && word_end)
+                    && b.chunks.iter().any(|cb| {
+                        let first = cb.text.split(' ').next().unwrap_or("");
+                        (cb.x0 - ca.x0).abs() < 0.5 * a.size
+                            && first.chars().next().is_some_and(char::is_lowercase)
+                            && !["og", "eller", "and", "or", "samt", "til", "som"].contains(&first)
+                    })
+            }),
+            _ => false,
+        })
+        .count();
+    Style { body, heading_sizes, pitch, hyphenates: hyphenated >= 1 }
 }
 
 /// Lines → blocks. `right` is the right edge of the text column.
@@ -630,6 +655,7 @@ pub fn blocks_from_lines(
                 && a.last.x1 - a.last.x0 >= 0.85 * (right - cell_left)
                 && !a.text.ends_with('\u{AD}')
                 && !marks_hyphens
+                && !style.hyphenates
                 && text.chars().next().is_some_and(|c| c.is_lowercase() || c == '.');
             if broken {
                 a.text.push_str(&text);

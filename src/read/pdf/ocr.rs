@@ -246,6 +246,7 @@ fn from_hocr(hocr: &str, width: f32, height: f32) -> OcrPage {
             bold: false,
             italic: false,
             rotated: false,
+            placed: true,
         });
         conf_sum += conf;
         page.words += 1;

@@ -537,6 +537,20 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
                     end += 1;
                     continue;
                 }
+                // a cell's text centred over several rows (LaTeX's multirow: one line, unwrapped,
+                // running over its neighbours) sits between two table lines, off their baseline
+                // grid (closer than a line pitch to both): it starts at a column and the line below
+                // fits again
+                let off_grid = p.y - n.y < 0.7 * style.pitch * size && n.chunks.len() == 1;
+                let below_fits = lines.get(end + 1).is_some_and(|b| {
+                    n.y - b.y < 0.7 * style.pitch * size
+                        && (fits(&cols, b, size, right)
+                            || split_at_cols(&cols, b).is_some_and(|s| fits(&cols, &s, size, right)))
+                });
+                if off_grid && below_fits && col_of(&cols, n.x0).is_some() {
+                    end += 1;
+                    continue;
+                }
                 // a row with at least two aligned chunks may add a column
                 let aligned_n = n.chunks.iter().filter(|c| col_of(&cols, c.x0).is_some()).count();
                 if aligned_n >= 2 && n.chunks.len() >= 3 {
@@ -595,7 +609,17 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
     let gaps: Vec<f32> =
         region.windows(2).map(|w| w.first().map_or(0.0, |a| a.y) - w.get(1).map_or(0.0, |b| b.y)).collect();
     let min_gap = gaps.iter().copied().filter(|g| *g > 0.0).fold(f32::MAX, f32::min);
-    let padded = gaps.iter().any(|g| *g > min_gap * 1.12);
+    // a lone rule inside the table (booktabs' midrule under the header) widens its gap without
+    // the rows being padded
+    let ruled: Vec<bool> = region
+        .windows(2)
+        .map(|w| match w {
+            [a, b] => h_rule_between(rules, a.y, b.y, x_left, x_right),
+            _ => false,
+        })
+        .collect();
+    let lone_rule = ruled.iter().filter(|r| **r).count() == 1;
+    let padded = gaps.iter().zip(&ruled).any(|(g, r)| *g > min_gap * 1.12 && !(lone_rule && *r));
     let key = key_column(region, cols);
     let mut rows_lines: Vec<Vec<&Line>> = Vec::new();
     for (k, l) in region.iter().enumerate() {
