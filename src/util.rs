@@ -100,6 +100,22 @@ pub fn remove_stale_temps(dir: &Path, name: &str) {
     }
 }
 
+/// The bytes of the regular file at `path`, at most `limit` bytes (more is an error naming the
+/// limit). For files a user hands saksflyt besides papers (Word templates).
+pub fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!("larger than the limit of {limit} bytes")));
+    }
+    Ok(bytes)
+}
+
 /// Write a file atomically: a temporary file in the same folder, fsync, then rename over the
 /// target. Readers never see a half-written file; temporary files of this name left by a killed
 /// earlier run are removed first ([`remove_stale_temps`]).

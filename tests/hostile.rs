@@ -459,7 +459,7 @@ fn an_unreadable_sub_folder_fails_alone() {
     assert_eq!(summary["failed"], 1, "{summary}");
 }
 
-/// Override templates with a runaway loop or endless output fail with an error naming the
+/// Word templates with a runaway loop or endless output fail with an error naming the
 /// template; the built-in ones still work.
 #[test]
 fn runaway_templates_are_stopped_and_named() {
@@ -472,19 +472,31 @@ fn runaway_templates_are_stopped_and_named() {
         Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("-q").output().expect("ingest");
     assert!(o.status.success());
     let cases = [
-        ("loops", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "ran out of fuel"),
+        ("loops", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "ran out of template fuel"),
         (
             "doubling",
             "{% set ns = namespace(s=\"x\" * 1000000) %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
-            "ran out of fuel",
+            "ran out of template fuel",
         ),
-        ("unrolled", "{% set a = \"x\" * 100000000 %}{% set b = a ~ a %}{% set c = b ~ b %}{% set d = c ~ c %}{{ d|length }}", "ran out of fuel"),
+        ("unrolled", "{% set a = \"x\" * 100000000 %}{% set b = a ~ a %}{% set c = b ~ b %}{% set d = c ~ c %}{{ d|length }}", "ran out of template fuel"),
         ("output", "{% for i in range(100000) %}{{ \"x\" * 1000 }}{% endfor %}", "output passes the limit"),
     ];
     for (what, body, want) in cases {
         let t = tmp.path().join(format!("t-{what}"));
-        std::fs::create_dir(&t).expect("mkdir");
-        std::fs::write(t.join("decision-log.xml.j2"), body).expect("w");
+        // the exported decision-log Word template with the runaway tag as its body
+        saksflyt::render::wordtpl::builtin::export(&t, saksflyt::render::Lang::Nb).expect("export");
+        let file = t.join("vedtakslogg.docx");
+        let template = std::fs::read(&file).expect("read");
+        let doc =
+            saksflyt::render::projection::part(&template, "word/document.xml").expect("zip").expect("doc");
+        let (head, rest) = doc.split_once("<w:body>").expect("body");
+        let tail = &rest[rest.rfind("<w:sectPr").expect("sectPr")..];
+        let escaped = body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let doc = format!("{head}<w:body><w:p><w:r><w:t>{escaped}</w:t></w:r></w:p>{tail}");
+        let template =
+            saksflyt::render::wordtpl::replace_part(&template, "t", "word/document.xml", doc.into_bytes())
+                .expect("replace");
+        std::fs::write(&file, template).expect("w");
         let out = tmp.path().join(format!("out-{what}.docx"));
         let run = run_measured(
             Command::new(bin())
@@ -499,7 +511,7 @@ fn runaway_templates_are_stopped_and_named() {
         eprintln!("{what}: peak {} MB", run.peak_kb / 1024);
         assert_eq!(run.code, 1, "{what}: should fail cleanly: {}", run.stderr);
         assert!(
-            run.stderr.contains("decision-log.xml.j2") && run.stderr.contains(want),
+            run.stderr.contains("vedtakslogg.docx") && run.stderr.contains(want),
             "{what}: {}",
             run.stderr
         );

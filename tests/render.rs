@@ -134,38 +134,58 @@ fn word_structure_is_real() {
 #[test]
 fn templates_override_file_by_file() {
     let dir = tempfile::tempdir().unwrap();
-    let written = saksflyt::render::templates::export(dir.path()).unwrap();
-    assert_eq!(written.len(), saksflyt::render::templates::BUILTIN.len());
-    let p = dir.path().join("decision-log.xml.j2");
-    let src = std::fs::read_to_string(&p).unwrap();
+    let written = saksflyt::render::wordtpl::builtin::export(dir.path(), Lang::Nb).unwrap();
+    assert_eq!(written.len(), saksflyt::render::wordtpl::builtin::BUILTIN.len());
+    // A user rewrites the decision log's introduction in Word (here: in its XML) …
+    let p = dir.path().join("vedtakslogg.docx");
+    let template = std::fs::read(&p).unwrap();
+    let doc = projection::part(&template, "word/document.xml").unwrap().unwrap();
+    assert!(doc.contains(">Vedtaksloggen viser "), "{doc}");
+    let edited = doc.replacen(">Vedtaksloggen viser ", ">Egen innledning &amp; mer. Vedtaksloggen viser ", 1);
     std::fs::write(
         &p,
-        src.replace("<p>{{ w.log_intro }}", "<p>Egen innledning &amp; mer. {{ w.log_intro }}"),
+        saksflyt::render::wordtpl::replace_part(&template, "t", "word/document.xml", edited.into_bytes())
+            .unwrap(),
     )
     .unwrap();
-    // Only the changed file is overridden; the others fall back to the built-ins when removed.
-    std::fs::remove_file(dir.path().join("annual-report.xml.j2")).unwrap();
+    // … and removes the status report's template: that one falls back to the built-in.
+    std::fs::remove_file(dir.path().join("statusrapport.docx")).unwrap();
     let t = Templates::new(Some(dir.path())).unwrap();
-    assert!(t.overridden.contains(&"decision-log.xml.j2".to_string()));
-    assert!(!t.overridden.contains(&"annual-report.xml.j2".to_string()));
     let nb = input(Lang::Nb);
     let doc = docs::decision_log(&t, &nb, &DecisionLogOptions::default()).unwrap();
     let text = projection::project(&doc.bytes).unwrap();
-    assert!(text.contains("Egen innledning & mer."), "{text}");
-    assert!(docs::annual_report(&t, &nb, 2024).is_ok());
+    assert!(text.contains("Egen innledning & mer. Vedtaksloggen viser"), "{text}");
+    let builtin =
+        docs::status_report(&Templates::new(None).unwrap(), &nb, &StatusOptions::default()).unwrap();
+    assert!(docs::status_report(&t, &nb, &StatusOptions::default()).unwrap().bytes == builtin.bytes);
 }
 
 #[test]
-fn broken_override_names_the_template() {
+fn broken_word_template_names_the_file_and_the_tag() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("status-report.xml.j2"), "<document><blink>x</blink></document>").unwrap();
+    let p = dir.path().join("statusrapport.docx");
+    std::fs::write(&p, "not a zip").unwrap();
     let t = Templates::new(Some(dir.path())).unwrap();
     let err = docs::status_report(&t, &input(Lang::Nb), &StatusOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("status-report.xml.j2") && err.contains("<blink>"), "{err}");
+    assert!(err.contains("statusrapport.docx"), "{err}");
     assert!(Templates::new(Some(&dir.path().join("missing"))).unwrap_err().to_string().contains("missing"));
-    std::fs::write(dir.path().join("status-report.xml.j2"), "{% if %}").unwrap();
-    let err = Templates::new(Some(dir.path())).unwrap_err().to_string();
-    assert!(err.contains("status-report.xml.j2"), "{err}");
+    // a misspelt variable in the exported template: the file, the place and the tag are named
+    saksflyt::render::wordtpl::builtin::export(dir.path(), Lang::Nb).unwrap();
+    let template = std::fs::read(&p).unwrap();
+    let doc = projection::part(&template, "word/document.xml").unwrap().unwrap();
+    let broken = doc.replacen("{{ totals.total }}", "{{ totalz.total }}", 1);
+    assert_ne!(broken, doc);
+    std::fs::write(
+        &p,
+        saksflyt::render::wordtpl::replace_part(&template, "t", "word/document.xml", broken.into_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    let err = docs::status_report(&t, &input(Lang::Nb), &StatusOptions::default()).unwrap_err().to_string();
+    assert!(
+        err.contains("statusrapport.docx") && err.contains("totalz") && err.contains("paragraph"),
+        "{err}"
+    );
 }
 
 #[test]

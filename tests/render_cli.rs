@@ -99,7 +99,20 @@ fn templates_export_then_override() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("using template decision-log.xml.j2"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("using Word template") && err.contains("vedtakslogg.docx"), "{err}");
+    // nynorsk templates: the words in the template are nynorsk
+    let nn = dir.path().join("nn");
+    let out = saksflyt().args(["templates", "export", "--lang", "nn"]).arg(&nn).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = |p: &Path| {
+        saksflyt::render::projection::part(&std::fs::read(p).unwrap(), "word/document.xml").unwrap().unwrap()
+    };
+    let nn_doc = doc(&nn.join("statusrapport.docx"));
+    let nb_doc = doc(&t.join("statusrapport.docx"));
+    assert!(nn_doc.contains("Samandrag") && nn_doc.contains("handlingsplanar"), "{nn_doc}");
+    assert!(nb_doc.contains("Sammendrag") && !nb_doc.contains("Samandrag"), "{nb_doc}");
+    assert!(doc(&nn.join("vedtakslogg.docx")).contains("Ikkje utfylt"));
 }
 
 #[test]

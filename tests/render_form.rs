@@ -41,7 +41,17 @@ fn copy_papers(from: &Path, to: &Path) {
 }
 
 fn run(papers: &Path, out: &Path) -> String {
-    let o = bin().arg("run").arg(papers).arg("--out").arg(out).arg("--quiet").output().unwrap();
+    run_with(papers, out, None)
+}
+
+/// `run`, with the Word templates of `templates` when given.
+fn run_with(papers: &Path, out: &Path, templates: Option<&Path>) -> String {
+    let mut c = bin();
+    c.arg("run").arg(papers).arg("--out").arg(out).arg("--quiet");
+    if let Some(t) = templates {
+        c.arg("--templates").arg(t);
+    }
+    let o = c.output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr).to_string();
     assert!(o.status.success(), "run failed: {stderr}");
     stderr
@@ -59,7 +69,7 @@ fn fill(xml: &str, tag: &str, value: &str) -> String {
     let start = xml[..at].rfind("<w:sdt>").unwrap();
     let end = at + xml[at..].find("</w:sdt>").unwrap();
     let sdt = &xml[start..end];
-    let sdt = sdt.replace("<w:showingPlcHdr />", "");
+    let sdt = sdt.replace("<w:showingPlcHdr />", "").replace("<w:showingPlcHdr/>", "");
     let t0 = sdt.find("<w:t xml:space=\"preserve\">").unwrap() + "<w:t xml:space=\"preserve\">".len();
     let t1 = t0 + sdt[t0..].find("</w:t>").unwrap();
     let filled = format!("{}{}{}", &sdt[..t0], value, &sdt[t1..]);
@@ -94,11 +104,36 @@ fn row_of<'a>(status: &'a str, measure: &str) -> &'a str {
 
 #[test]
 fn a_filled_evaluation_form_updates_the_status_report() {
+    filled_form_comes_back(false);
+}
+
+/// The same round trip with the form rendered from the exported Word template
+/// (`templates export` → `evaluering.docx`, `run --templates`).
+#[test]
+fn a_filled_form_from_the_word_template_updates_the_status_report() {
+    filled_form_comes_back(true);
+}
+
+fn filled_form_comes_back(word_template: bool) {
     let tmp = tempfile::tempdir().unwrap();
     let papers = tmp.path().join("papers");
     copy_samples(&papers, false);
+    let templates = tmp.path().join("maler");
+    if word_template {
+        let o = bin().args(["templates", "export"]).arg(&templates).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // only the evaluation form's Word template: the reports stay built-in
+        for e in std::fs::read_dir(&templates).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n != "evaluering.docx") {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+    }
+    let templates = word_template.then_some(templates.as_path());
     let out = tmp.path().join("out");
-    run(&papers, &out);
+    let stderr = run_with(&papers, &out, templates);
+    assert_eq!(stderr.contains("using Word template"), word_template, "{stderr}");
 
     // Before: the ROP team is red with the plan's comment.
     let before = project(&out.join("statusrapport.docx"));
@@ -134,7 +169,7 @@ fn a_filled_evaluation_form_updates_the_status_report() {
     assert!(rec["cases"].as_array().unwrap().is_empty(), "a form is no case paper");
 
     // After the re-run: new statuses, the form's comment and date.
-    run(&papers, &out);
+    run_with(&papers, &out, templates);
     let after = project(&out.join("statusrapport.docx"));
     let rop = row_of(&after, "Utgreie felles ROP-team for Nordmøre");
     assert!(rop.contains("{00B050}") && rop.contains("Finansiering avklart"), "{rop}");

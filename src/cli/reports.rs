@@ -114,8 +114,13 @@ pub struct TemplatesArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum TemplatesAction {
-    /// Write the built-in templates into DIR for editing (then pass --templates DIR)
-    Export { dir: PathBuf },
+    /// Write the built-in templates into DIR for editing in Word (then pass --templates DIR)
+    Export {
+        dir: PathBuf,
+        /// Language of the templates' words: nb (bokmål) or nn (nynorsk)
+        #[arg(long, default_value = "nb", value_parser = parse_lang)]
+        lang: Lang,
+    },
     /// List the built-in template names
     List,
     /// Check a Word template (.docx with tags) against sample data; list every error
@@ -197,12 +202,19 @@ fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
 }
 
 pub fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
-    let t = Templates::new(c.templates.as_deref())?;
+    templates_in(c.templates.as_deref())
+}
+
+/// The templates of a `--templates` folder (or the built-in ones), each one used announced.
+pub fn templates_in(dir: Option<&Path>) -> anyhow::Result<Templates> {
+    let t = Templates::new(dir)?;
     for name in &t.overridden {
-        eprintln!(
-            "saksflyt: using template {name} from {}",
-            c.templates.as_deref().unwrap_or(Path::new("")).display()
-        );
+        eprintln!("saksflyt: using template {name} from {}", dir.unwrap_or(Path::new("")).display());
+    }
+    for kind in DocKind::ALL {
+        if let Some(p) = dir.and_then(|d| wordtpl::builtin::find(d, kind)) {
+            eprintln!("saksflyt: using Word template {}", p.display());
+        }
     }
     Ok(t)
 }
@@ -267,8 +279,12 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    let word = a.common.templates.as_deref().and_then(|d| wordtpl::builtin::find(d, DocKind::Evaluation));
     for code in codes {
-        let doc = docs::evaluation(&t, &input, a.year, &code)?;
+        let doc = match &word {
+            Some(path) => wordtpl::builtin::evaluation(Some(path), &input, a.year, &code)?,
+            None => docs::evaluation(&t, &input, a.year, &code)?,
+        };
         write_doc(&a.out.join(&doc.file_name), &doc)?;
     }
     Ok(ExitCode::SUCCESS)
@@ -287,10 +303,7 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::StatusReport) {
-        Some(path) => wordtpl::builtin::status_report(&path, &input, &opts)?,
-        None => docs::status_report(&t, &input, &opts)?,
-    };
+    let doc = docs::status_report(&t, &input, &opts)?;
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -299,10 +312,7 @@ pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common)?;
     let opts = DecisionLogOptions { committee: a.committee, open: a.open };
-    let doc = match super::wordtpl::word_template(a.common.templates.as_deref(), DocKind::DecisionLog) {
-        Some(path) => wordtpl::builtin::decision_log(&path, &input, &opts)?,
-        None => docs::decision_log(&t, &input, &opts)?,
-    };
+    let doc = docs::decision_log(&t, &input, &opts)?;
     write_doc(&a.out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -324,11 +334,11 @@ pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
 
 pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
     match a.action {
-        TemplatesAction::Export { dir } => {
+        TemplatesAction::Export { dir, lang } => {
             for p in saksflyt::render::templates::export(&dir)? {
                 println!("{}", p.display());
             }
-            for p in wordtpl::builtin::export(&dir)? {
+            for p in wordtpl::builtin::export(&dir, lang)? {
                 println!("{}", p.display());
             }
         }

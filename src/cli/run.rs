@@ -100,7 +100,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let documents = match a.year.or_else(|| data::latest_year(&input.records)) {
+    let year = a.year.or_else(|| data::latest_year(&input.records));
+    let documents = match year {
         Some(year) => {
             if !a.empty_forms && !a.quiet {
                 let with: Vec<String> = docs::fsus_with_plans(&input, year);
@@ -124,7 +125,12 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let mut documents = documents;
-    super::wordtpl::replace_from_word_templates(a.templates.as_deref(), &input, &mut documents)?;
+    super::wordtpl::evaluation_forms_from_word_template(
+        a.templates.as_deref(),
+        &input,
+        year,
+        &mut documents,
+    )?;
     for doc in &documents {
         let path = a.out.join(&doc.file_name);
         if a.quiet {

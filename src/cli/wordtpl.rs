@@ -199,27 +199,20 @@ pub fn context(a: ContextArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The Word template of `kind` in the `--templates` folder, announced on stderr when used.
-pub fn word_template(dir: Option<&Path>, kind: DocKind) -> Option<PathBuf> {
-    let p = wordtpl::builtin::find(dir?, kind)?;
-    eprintln!("saksflyt: using Word template {}", p.display());
-    Some(p)
-}
-
-/// `run --templates DIR`: documents whose Word template is in DIR are rendered from it instead.
-pub fn replace_from_word_templates(
+/// `run --templates DIR`: the evaluation forms of `year` are rendered from DIR's
+/// `evaluering.docx` when it has one (the reports take their Word templates in `render::docs`).
+pub fn evaluation_forms_from_word_template(
     dir: Option<&Path>,
     input: &ReportInput,
-    documents: &mut [saksflyt::render::docs::Rendered],
+    year: Option<i32>,
+    documents: &mut [saksflyt::render::Rendered],
 ) -> anyhow::Result<()> {
-    for kind in [DocKind::StatusReport, DocKind::DecisionLog] {
-        let Some(path) = word_template(dir, kind) else { continue };
-        let doc = match kind {
-            DocKind::StatusReport => wordtpl::builtin::status_report(&path, input, &Default::default())?,
-            _ => wordtpl::builtin::decision_log(&path, input, &Default::default())?,
-        };
-        for d in documents.iter_mut().filter(|d| d.file_name == doc.file_name) {
-            *d = doc.clone();
+    let Some(path) = dir.and_then(|d| wordtpl::builtin::find(d, DocKind::Evaluation)) else { return Ok(()) };
+    let Some(year) = year else { return Ok(()) };
+    for fsu in input.register.fsus() {
+        let name = format!("evaluering-{year}-{}.docx", fsu.code.to_lowercase());
+        if let Some(d) = documents.iter_mut().find(|d| d.file_name == name) {
+            *d = wordtpl::builtin::evaluation(Some(&path), input, year, &fsu.code)?;
         }
     }
     Ok(())

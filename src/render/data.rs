@@ -412,7 +412,7 @@ pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<Evaluati
     })
 }
 
-/// Context of `status-report.xml.j2`.
+/// Context of the status report's template (`templates/word/status-report.xml`).
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusCtx {
     #[serde(flatten)]
@@ -505,7 +505,7 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
     }
 }
 
-/// Context of `decision-log.xml.j2`.
+/// Context of the decision log's template (`templates/word/decision-log.xml`).
 #[derive(Debug, Clone, Serialize)]
 pub struct DecisionLogCtx {
     #[serde(flatten)]

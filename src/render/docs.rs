@@ -1,20 +1,58 @@
-//! The four documents: context → template → markup → DOCX bytes. Entry points for the CLI.
+//! The four documents: context → template → DOCX bytes. Entry points for the CLI.
+//!
+//! The status report and the decision log are filled into Word templates (`super::wordtpl`): the
+//! user's `.docx` from the `--templates` folder when it has one, else the built-in template of
+//! the document's language. The evaluation form and the annual report still go the older way:
+//! minijinja template → markup → docx-rs.
 
 use super::chart::{self, ChartData};
 use super::data::{self, Counts, DecisionLogOptions, StatusOptions};
 use super::docx::{self as writer, Picture};
 use super::package::{self, CoreProps};
+use super::wordtpl::{self, builtin, documents::DocKind, Images};
 use super::{markup, RenderError, ReportInput, Templates};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// One generated document.
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    /// Suggested file name (`evaluering-2024-fsu-barn.docx`).
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    /// Non-fatal problems (e.g. a template asked for a chart that does not exist).
-    pub warnings: Vec<String>,
+pub use super::Rendered;
+
+/// Largest Word template file read from a template folder.
+pub const MAX_TEMPLATE_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The Word template of `kind`: the template folder's file when it has one, else the built-in
+/// template in the input's language. Returns its name (for errors) and bytes.
+pub fn word_template(
+    t: &Templates,
+    kind: DocKind,
+    lang: super::Lang,
+) -> Result<(String, Arc<Vec<u8>>), RenderError> {
+    if let Some(p) = t.dir().and_then(|d| builtin::find(d, kind)) {
+        let name = p.display().to_string();
+        let bytes = crate::util::read_capped(&p, MAX_TEMPLATE_FILE_BYTES)
+            .map_err(|source| RenderError::Io { path: name.clone(), source })?;
+        return Ok((name, Arc::new(bytes)));
+    }
+    let file = builtin::BUILTIN.iter().find(|(k, _, _)| *k == kind).map(|(_, f, _)| *f).unwrap_or("");
+    Ok((format!("built-in {file}"), builtin::template(kind, lang)?))
+}
+
+/// Fills the Word template of `kind` with `ctx`; the document's dates follow `ctx.created` and
+/// its author is the partnership.
+fn fill<S: serde::Serialize>(
+    t: &Templates,
+    input: &ReportInput,
+    kind: DocKind,
+    ctx: &S,
+    images: &Images,
+    file_name: String,
+) -> Result<Rendered, RenderError> {
+    let (name, template) = word_template(t, kind, input.lang)?;
+    let ctx = serde_json::to_value(ctx)
+        .map_err(|e| RenderError::Template { name: name.clone(), message: format!("context: {e}") })?;
+    let bytes = wordtpl::render(&template, &name, &ctx, images)?;
+    let date = ctx.get("created").and_then(|d| d.as_str());
+    let bytes = wordtpl::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
+    Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 
 fn chart_words(input: &ReportInput, fsu: bool) -> (String, [String; 3], String) {
@@ -117,9 +155,12 @@ pub fn status_report(
     opts: &StatusOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::status_report(input, opts);
-    let pictures =
-        if ctx.chart.is_some() { status_chart(input, &ctx.areas, false)? } else { BTreeMap::new() };
-    finish(t, input, "status-report.xml.j2", &ctx, &pictures, "statusrapport.docx".into())
+    let mut images = Images::new();
+    if ctx.chart.is_some() {
+        wordtpl::documents::chart_image(&mut images, input.lang, &ctx.areas, false)
+            .map_err(|m| RenderError::Template { name: "status chart".into(), message: m })?;
+    }
+    fill(t, input, DocKind::StatusReport, &ctx, &images, "statusrapport.docx".into())
 }
 
 /// The decision log.
@@ -129,7 +170,7 @@ pub fn decision_log(
     opts: &DecisionLogOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::decision_log(input, opts);
-    finish(t, input, "decision-log.xml.j2", &ctx, &BTreeMap::new(), "vedtakslogg.docx".into())
+    fill(t, input, DocKind::DecisionLog, &ctx, &Images::new(), "vedtakslogg.docx".into())
 }
 
 /// The annual report for `year`.

@@ -38,6 +38,18 @@ pub enum RenderError {
     Package(String),
     #[error("cannot write {path}: {source}")]
     Io { path: String, source: std::io::Error },
+    #[error(transparent)]
+    WordTemplate(#[from] wordtpl::WordTplError),
+}
+
+/// One generated document.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Suggested file name (`evaluering-2024-fsu-barn.docx`).
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// Non-fatal problems (e.g. a template asked for a chart that does not exist).
+    pub warnings: Vec<String>,
 }
 
 /// Everything a document is made from.

@@ -166,6 +166,9 @@ struct Control<'a> {
     options: Vec<&'a str>,
     placeholder: &'a str,
     checked: bool,
+    /// `checked="{{ expr }}"` (a Word template): the box shows `{{ '☒' if (expr) else '☐' }}`,
+    /// and the template engine sets its state from that glyph.
+    checked_tag: Option<&'a str>,
     title: &'a str,
 }
 
@@ -182,7 +185,10 @@ fn control_xml(c: &Control, id: u32, rpr: &str) -> String {
                 "<w14:checkbox><w14:checked w14:val=\"{}\" /><w14:checkedState w14:val=\"2612\" w14:font=\"MS Gothic\" /><w14:uncheckedState w14:val=\"2610\" w14:font=\"MS Gothic\" /></w14:checkbox>",
                 u8::from(c.checked)
             ));
-            run(if c.checked { "☒" } else { "☐" })
+            match c.checked_tag {
+                Some(expr) => run(&format!("{{{{ '☒' if ({expr}) else '☐' }}}}")),
+                None => run(if c.checked { "☒" } else { "☐" }),
+            }
         }
         "dropdown" => {
             pr.push_str("<w:showingPlcHdr /><w:dropDownList>");
@@ -232,6 +238,12 @@ fn insert_controls(xml: &str) -> String {
             options: get(2).split('|').filter(|o| !o.is_empty()).collect(),
             placeholder: get(3),
             checked: get(4) == "true",
+            checked_tag: get(4)
+                .trim()
+                .strip_prefix("{{")
+                .and_then(|e| e.strip_suffix("}}"))
+                .map(str::trim)
+                .filter(|e| !e.is_empty()),
             title: get(5),
         };
         id += 1;
@@ -250,7 +262,9 @@ fn insert_controls(xml: &str) -> String {
             unescape(c.placeholder),
             unescape(c.title),
         );
+        let checked_tag = c.checked_tag.map(unescape);
         let c = Control {
+            checked_tag: checked_tag.as_deref(),
             tag: &tag,
             options: options.iter().map(String::as_str).collect(),
             placeholder: &placeholder,

@@ -4,6 +4,7 @@
 //! `nok` (`250000` → `kr 250 000`).
 
 use super::lang;
+use super::wordtpl::{CappedWriter, BASE_FUEL, MAX_OUTPUT_BYTES, MAX_RECURSION};
 use super::RenderError;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use std::error::Error as _;
@@ -13,14 +14,8 @@ use std::path::Path;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("macros.xml.j2", include_str!("../../templates/macros.xml.j2")),
     ("evaluation.xml.j2", include_str!("../../templates/evaluation.xml.j2")),
-    ("status-report.xml.j2", include_str!("../../templates/status-report.xml.j2")),
-    ("decision-log.xml.j2", include_str!("../../templates/decision-log.xml.j2")),
     ("annual-report.xml.j2", include_str!("../../templates/annual-report.xml.j2")),
 ];
-
-/// The fixed part of a render's fuel. minijinja charges one fuel per instruction and per 64
-/// bytes of data produced (`~`, `*`, filters, output), so fuel bounds both time and memory.
-pub const BASE_FUEL: u64 = 2_000_000;
 
 /// The fuel of one render: [`BASE_FUEL`] plus one per byte of the context (as JSON). The
 /// built-in templates use about a third of a fuel per context byte (annual report on the
@@ -42,15 +37,11 @@ pub fn fuel_for<S: serde::Serialize>(ctx: &S) -> u64 {
     BASE_FUEL.saturating_add(n.0)
 }
 
-/// Largest markup one render may produce, in bytes.
-pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
-
-/// Deepest macro/include recursion.
-pub const MAX_RECURSION: usize = 64;
-
 /// A ready template environment.
 pub struct Templates {
     env: Environment<'static>,
+    /// The `--templates` folder (Word templates `*.docx` and older `*.xml.j2` overrides).
+    dir: Option<std::path::PathBuf>,
     /// Names taken from the override folder.
     pub overridden: Vec<String>,
 }
@@ -111,7 +102,12 @@ impl Templates {
             }
             .map_err(|e| template_error(name, &e))?;
         }
-        Ok(Templates { env, overridden })
+        Ok(Templates { env, dir: overrides.map(Path::to_path_buf), overridden })
+    }
+
+    /// The template folder, when one was given.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
     }
 
     /// Renders template `name` with `ctx` to markup text, within [`fuel_for`] and
@@ -149,28 +145,6 @@ impl Templates {
             std::borrow::Cow::Borrowed(_) => text,
             std::borrow::Cow::Owned(clean) => clean,
         })
-    }
-}
-
-/// Collects output up to `cap` bytes, then fails (minijinja stops the render). Shared by the
-/// Word-template engine (`render::wordtpl`).
-pub(crate) struct CappedWriter {
-    pub(crate) buf: Vec<u8>,
-    pub(crate) cap: usize,
-    pub(crate) over: bool,
-}
-
-impl std::io::Write for CappedWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        if self.buf.len() + b.len() > self.cap {
-            self.over = true;
-            return Err(std::io::Error::other("template output too large"));
-        }
-        self.buf.extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

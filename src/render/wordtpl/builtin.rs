@@ -1,21 +1,80 @@
 //! The built-in documents as Word templates. Each is written in the markup of
-//! [`crate::render::markup`] (`templates/word/*.xml`, readable, with the tags as text) and turned
-//! into a `.docx` by the same writer as the generated documents (docx-rs + `package`), so the
-//! exported template has the documents' styles, header, footer and page setup. A user edits it in
-//! Word; `--templates DIR` then renders that document from it.
+//! [`crate::render::markup`] (`templates/word/*.xml`, readable, with the tags as text; the words
+//! that differ between bokmål and nynorsk as `[[key]]`, from `templates/word/words.toml`) and
+//! turned into a `.docx` by the docx-rs writer + `package`, so the template has the documents'
+//! styles, header, footer and page setup. Every built-in document is rendered from such a
+//! template; `saksflyt templates export DIR` writes them for a user to edit in Word.
 
 use super::documents::DocKind;
-use super::{xml, Images, WordTplError};
-use crate::render::docs::Rendered;
-use crate::render::{data, docx, markup, package, DecisionLogOptions, ReportInput, StatusOptions};
+use super::{xml, WordTplError};
+use crate::render::{data, docx, markup, package, Lang, Rendered, ReportInput};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// (document, file name in a template folder, markup source).
 pub const BUILTIN: &[(DocKind, &str, &str)] = &[
     (DocKind::StatusReport, "statusrapport.docx", include_str!("../../../templates/word/status-report.xml")),
     (DocKind::DecisionLog, "vedtakslogg.docx", include_str!("../../../templates/word/decision-log.xml")),
+    (DocKind::Evaluation, "evaluering.docx", include_str!("../../../templates/word/evaluation.xml")),
 ];
+
+/// The bokmål and nynorsk words of the built-in templates (see the file's head).
+pub const WORDS: &str = include_str!("../../../templates/word/words.toml");
+
+/// `source` with every `[[key]]` replaced by the word of `lang`, looked up in the section of
+/// `doc` first, then in `[common]`. An unknown key, or a key without the language, is an error.
+pub fn resolve_words(doc: DocKind, source: &str, lang: Lang) -> Result<String, String> {
+    let table: toml::Table = WORDS.parse().map_err(|e| format!("words.toml: {e}"))?;
+    let word = |key: &str| -> Result<String, String> {
+        let entry = [doc.name(), "common"]
+            .iter()
+            .filter_map(|s| table.get(*s).and_then(|t| t.get(key)))
+            .next()
+            .ok_or_else(|| format!("words.toml has no word [[{key}]] for {} or [common]", doc.name()))?;
+        entry
+            .get(lang.code())
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| format!("words.toml: [[{key}]] has no {} form", lang.code()))
+    };
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(i) = rest.find("[[") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 2..];
+        let end = tail.find("]]").ok_or_else(|| format!("unclosed [[ in {}", doc.name()))?;
+        let key = &tail[..end];
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("{}: [[{key}]] is not a word key", doc.name()));
+        }
+        out.push_str(&word(key)?);
+        rest = &tail[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The built-in Word template of `kind` in `lang` (built once per process, then shared).
+pub fn template(kind: DocKind, lang: Lang) -> Result<Arc<Vec<u8>>, WordTplError> {
+    type Cache = Mutex<BTreeMap<(&'static str, &'static str), Arc<Vec<u8>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
+    let key = (kind.name(), lang.code());
+    if let Some(b) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(b);
+    }
+    let (_, file, source) = BUILTIN.iter().find(|(k, _, _)| *k == kind).ok_or_else(|| {
+        WordTplError::Package { file: kind.name().into(), message: "no built-in Word template".into() }
+    })?;
+    let source = resolve_words(kind, source, lang)
+        .map_err(|message| WordTplError::Package { file: (*file).into(), message })?;
+    let bytes = Arc::new(build(file, &source, lang)?);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, bytes.clone());
+    }
+    Ok(bytes)
+}
 
 /// A light grey picture standing in for the status chart in an exported template (its alt text
 /// `status-chart` makes it the placeholder; size and position are the template's).
@@ -36,9 +95,9 @@ fn placeholder_png() -> Result<Vec<u8>, String> {
 /// The `.docx` template of a built-in document, from its markup. The writer sizes table columns
 /// by their longest words; the tags' words are not the document's, so the column widths are taken
 /// from a second build of the markup with the tags removed.
-pub fn build(name: &str, source: &str) -> Result<Vec<u8>, WordTplError> {
-    let with_tags = build_markup(name, source)?;
-    let plain = build_markup(name, &strip_tags(source))?;
+pub fn build(name: &str, source: &str, lang: Lang) -> Result<Vec<u8>, WordTplError> {
+    let with_tags = build_markup(name, source, lang)?;
+    let plain = build_markup(name, &strip_controls(&strip_tags(source)), lang)?;
     let err = |message: String| WordTplError::Package { file: name.to_string(), message };
     let doc = |b: &[u8]| -> Result<xml::Elem, WordTplError> {
         let text = crate::render::projection::part(b, "word/document.xml")
@@ -83,6 +142,25 @@ fn merge_row_properties(e: &mut xml::Elem) {
     for c in e.elems_mut() {
         merge_row_properties(c);
     }
+}
+
+/// The markup text without its `<control …/>` elements (for sizing columns: the writer would
+/// count a control's internal marker as a word and widen its column for it).
+fn strip_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("<control ") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("/>") {
+            Some(j) => rest = &rest[i + j + 2..],
+            None => {
+                rest = &rest[i..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The markup text with every tag removed (for sizing columns).
@@ -168,7 +246,7 @@ fn apply_widths(e: &mut xml::Elem, grids: &[Widths], at: &mut usize) {
     }
 }
 
-fn build_markup(name: &str, source: &str) -> Result<Vec<u8>, WordTplError> {
+fn build_markup(name: &str, source: &str, lang: Lang) -> Result<Vec<u8>, WordTplError> {
     let err = |message: String| WordTplError::Package { file: name.to_string(), message };
     let m = markup::parse(source).map_err(|e| err(format!("built-in markup: {e}")))?;
     let mut pictures = BTreeMap::new();
@@ -180,22 +258,22 @@ fn build_markup(name: &str, source: &str) -> Result<Vec<u8>, WordTplError> {
         subject: m.subject.clone(),
         creator: "saksflyt".into(),
         created: None,
-        language: "nb-NO".into(),
+        language: format!("{}-NO", lang.code()),
     };
     package::pack(doc.build(), &props, &markup::image_alts(&m))
         .map_err(|e| err(format!("cannot package: {e}")))
 }
 
-/// Writes every built-in Word template into `dir` (created if missing).
-pub fn export(dir: &Path) -> Result<Vec<PathBuf>, WordTplError> {
+/// Writes every built-in Word template in `lang` into `dir` (created if missing).
+pub fn export(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, WordTplError> {
     let io = |p: &Path, e: std::io::Error| WordTplError::Package {
         file: p.display().to_string(),
         message: format!("cannot write: {e}"),
     };
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let mut out = Vec::new();
-    for (_, file, source) in BUILTIN {
-        let bytes = build(file, source)?;
+    for (kind, file, _) in BUILTIN {
+        let bytes = template(*kind, lang)?;
         let p = dir.join(file);
         crate::util::write_atomic(&p, &bytes).map_err(|e| io(&p, e))?;
         out.push(p);
@@ -208,46 +286,82 @@ pub fn find(dir: &Path, kind: DocKind) -> Option<PathBuf> {
     BUILTIN.iter().filter(|(k, _, _)| *k == kind).map(|(_, f, _)| dir.join(f)).find(|p| p.is_file())
 }
 
-/// The status report rendered from the Word template at `path`, the chart in its placeholder.
-pub fn status_report(
-    path: &Path,
+/// The evaluation form of FSU `code` (register code) for `year`, rendered from the Word template
+/// at `path` (a `--templates` folder's `evaluering.docx`), else from the built-in one in the
+/// input's language: the built-in form's file name and content controls, so a filled copy is
+/// read back the same way. The document's dates follow the data, its author is the partnership.
+pub fn evaluation(
+    path: Option<&Path>,
     input: &ReportInput,
-    opts: &StatusOptions,
+    year: i32,
+    code: &str,
 ) -> Result<Rendered, WordTplError> {
-    let ctx = data::status_report(input, opts);
-    let mut images = Images::new();
-    super::documents::chart_image(&mut images, input.lang, &ctx.areas, false)
-        .map_err(|message| WordTplError::Package { file: path.display().to_string(), message })?;
-    fill(path, &ctx, &images, "statusrapport.docx")
-}
-
-/// Renders the Word template at `path` with `ctx`; dates of the document properties from
-/// `ctx.created`.
-fn fill<S: serde::Serialize>(
-    path: &Path,
-    ctx: &S,
-    images: &Images,
-    file_name: &str,
-) -> Result<Rendered, WordTplError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| WordTplError::Package { file: name.clone(), message: format!("cannot read: {e}") })?;
-    let ctx = serde_json::to_value(ctx).map_err(|e| WordTplError::Package {
+    let (name, template) = match path {
+        Some(p) => {
+            let name = p.display().to_string();
+            let bytes = crate::util::read_capped(p, super::MAX_PACKAGE_BYTES).map_err(|e| {
+                WordTplError::Package { file: name.clone(), message: format!("cannot read: {e}") }
+            })?;
+            (name, Arc::new(bytes))
+        }
+        None => ("built-in evaluering.docx".to_string(), template(DocKind::Evaluation, input.lang)?),
+    };
+    let ctx = data::evaluation(input, year, code).ok_or_else(|| WordTplError::Package {
+        file: name.clone(),
+        message: format!("no committee with code {code} in the register"),
+    })?;
+    let ctx = serde_json::to_value(&ctx).map_err(|e| WordTplError::Package {
         file: name.clone(),
         message: format!("cannot serialise the context: {e}"),
     })?;
-    let mut out = super::render(&bytes, &name, &ctx, images)?;
-    if let Some(date) = ctx.get("created").and_then(|d| d.as_str()) {
-        out = super::set_core_dates(&out, &name, date)?;
-    }
-    Ok(Rendered { file_name: file_name.into(), bytes: out, warnings: Vec::new() })
+    let bytes = super::render(&template, &name, &ctx, &super::Images::new())?;
+    let date = ctx.get("created").and_then(|d| d.as_str());
+    let bytes = super::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
+    let file_name = format!("evaluering-{year}-{}.docx", code.to_lowercase());
+    Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 
-/// The decision log rendered from the Word template at `path`.
-pub fn decision_log(
-    path: &Path,
-    input: &ReportInput,
-    opts: &DecisionLogOptions,
-) -> Result<Rendered, WordTplError> {
-    fill(path, &data::decision_log(input, opts), &Images::new(), "vedtakslogg.docx")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_builds_in_both_languages() {
+        for (kind, file, _) in BUILTIN {
+            for lang in [Lang::Nb, Lang::Nn] {
+                let b = template(*kind, lang).unwrap_or_else(|e| panic!("{file} {lang:?}: {e}"));
+                let doc = crate::render::projection::part(&b, "word/document.xml").unwrap().unwrap();
+                assert!(!doc.contains("[["), "{file} {lang:?}: a word left unresolved");
+            }
+        }
+    }
+
+    #[test]
+    fn words_resolve_from_the_document_then_common() {
+        let nb = resolve_words(DocKind::StatusReport, "[[summary]] [[red]]", Lang::Nb).unwrap();
+        let nn = resolve_words(DocKind::StatusReport, "[[summary]] [[red]]", Lang::Nn).unwrap();
+        assert_eq!(nb, "Sammendrag Rød");
+        assert_eq!(nn, "Samandrag Raud");
+        // A document's own word is not seen from another document.
+        assert!(resolve_words(DocKind::DecisionLog, "[[summary]]", Lang::Nb).is_err());
+        assert!(resolve_words(DocKind::DecisionLog, "[[no such]]", Lang::Nb).is_err());
+        assert!(resolve_words(DocKind::DecisionLog, "[[open_one", Lang::Nb).is_err());
+        // Text without keys is untouched, also single brackets.
+        assert_eq!(resolve_words(DocKind::DecisionLog, "a [b] c", Lang::Nb).unwrap(), "a [b] c");
+    }
+
+    #[test]
+    fn every_word_has_both_languages() {
+        let table: toml::Table = WORDS.parse().unwrap();
+        for (section, t) in &table {
+            for (key, v) in t.as_table().unwrap() {
+                for l in ["nb", "nn"] {
+                    let w = v.get(l).and_then(|w| w.as_str());
+                    assert!(w.is_some(), "[{section}] {key} has no {l}");
+                    let w = w.unwrap_or_default();
+                    assert!(!w.contains(['\'', '{', '}']) || key == "footer", "[{section}] {key}: {w}");
+                }
+            }
+        }
+    }
 }

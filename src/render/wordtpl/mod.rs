@@ -24,13 +24,53 @@ pub mod template;
 pub mod xml;
 
 use super::lang;
-use super::templates::{CappedWriter, BASE_FUEL as FUEL, MAX_OUTPUT_BYTES, MAX_RECURSION};
 use minijinja::value::Value;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{Cursor, Read, Write};
 pub use template::Loc;
+
+/// The fixed part of a render's fuel. minijinja charges one fuel per instruction and per 64
+/// bytes of data produced (`~`, `*`, filters, output), so fuel bounds both time and memory.
+pub const BASE_FUEL: u64 = 2_000_000;
+
+/// Largest markup one render may produce, in bytes.
+pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Deepest macro/include recursion.
+pub const MAX_RECURSION: usize = 64;
+
+/// Fuel per byte of the context (as JSON) on top of [`BASE_FUEL`]: a template that walks its
+/// data a few times over never runs out, a runaway loop still stops.
+pub const FUEL_PER_CONTEXT_BYTE: u64 = 4;
+
+/// The fuel of one render with `ctx`.
+pub fn fuel_for(ctx: &serde_json::Value) -> u64 {
+    let bytes = serde_json::to_vec(ctx).map(|v| v.len() as u64).unwrap_or(0);
+    BASE_FUEL.saturating_add(bytes.saturating_mul(FUEL_PER_CONTEXT_BYTE))
+}
+
+/// Collects output up to `cap` bytes, then fails (minijinja stops the render).
+pub(crate) struct CappedWriter {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) cap: usize,
+    pub(crate) over: bool,
+}
+
+impl std::io::Write for CappedWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + b.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("template output too large"));
+        }
+        self.buf.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Largest part read from a template, inflated.
 pub const MAX_PART_BYTES: u64 = 32 * 1024 * 1024;
@@ -253,7 +293,7 @@ fn run(
     if pkg.get(parts.first().map(String::as_str).unwrap_or_default()).is_none() {
         return Err(package_err(file, "no main document part (word/document.xml)"));
     }
-    let env = environment();
+    let env = environment(fuel_for(ctx));
     let names = known_names(ctx);
     let value = Value::from(minijinja::value::Serde(ctx));
     let image_names: BTreeSet<String> = images.keys().cloned().collect();
@@ -383,7 +423,9 @@ fn reason(e: &minijinja::Error, tag: Option<&template::Tag>, names: &BTreeSet<St
                 return s;
             }
         }
-        ErrorKind::OutOfFuel => return format!("more than {FUEL} template instructions (a runaway loop?)"),
+        ErrorKind::OutOfFuel => {
+            return "ran out of template fuel (instructions and data produced): a runaway loop?".into()
+        }
         _ => {}
     }
     match e.detail() {
@@ -392,16 +434,40 @@ fn reason(e: &minijinja::Error, tag: Option<&template::Tag>, names: &BTreeSet<St
     }
 }
 
+/// The filter the writer puts after a tag in an attribute value: the value attribute-escaped
+/// (quotes too; line breaks as character references), passed to the formatter as [`AttrText`].
+pub const ATTR_FILTER: &str = "saksflyt_attribute";
+
+/// A value already escaped for an XML attribute. Only [`ATTR_FILTER`] makes one, from the
+/// value's text, so no template text reaches the output unescaped.
+#[derive(Debug)]
+struct AttrText(String);
+
+impl minijinja::value::Object for AttrText {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn render(self: &std::sync::Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The template environment: strict undefined, fuel, recursion bound, no loader (so no
 /// include/import can read anything), every value escaped for WordprocessingML text.
-fn environment() -> Environment<'static> {
+fn environment(fuel: u64) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_fuel(Some(FUEL));
+    env.set_fuel(Some(fuel));
     env.set_recursion_limit(MAX_RECURSION);
     env.set_formatter(|out, _state, value| {
         if value.is_undefined() || value.is_none() {
             return Ok(());
+        }
+        if let Some(a) = value.downcast_object_ref::<AttrText>() {
+            return out
+                .write_str(&a.0)
+                .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"));
         }
         let s = match value.as_str() {
             Some(s) => s.to_string(),
@@ -413,6 +479,22 @@ fn environment() -> Environment<'static> {
     env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
     env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
     env.add_filter("cellbg", |v: Value| cell_fill(&v));
+    env.add_filter(ATTR_FILTER, |v: Value| -> Result<Value, minijinja::Error> {
+        // strict: an undefined value fails here as it does in text
+        if v.is_undefined() {
+            return Err(minijinja::Error::from(ErrorKind::UndefinedError));
+        }
+        let s = if v.is_none() {
+            String::new()
+        } else if let Some(a) = v.downcast_object_ref::<AttrText>() {
+            return Ok(Value::from_object(AttrText(a.0.clone())));
+        } else {
+            v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+        };
+        let mut out = String::with_capacity(s.len());
+        xml::escape_attr(&s, &mut out);
+        Ok(Value::from_object(AttrText(out)))
+    });
     env
 }
 
@@ -728,6 +810,17 @@ pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Resu
 /// Sets the document properties' created and modified dates (`YYYY-MM-DD`) of a rendered
 /// document, so they follow the data (as the built-in documents do) and never the clock.
 pub fn set_core_dates(docx: &[u8], file: &str, date: &str) -> Result<Vec<u8>, WordTplError> {
+    set_core(docx, file, Some(date), None)
+}
+
+/// Sets the created and modified dates (`YYYY-MM-DD`) and the author (`dc:creator`) of a rendered
+/// document, where given and where the template's properties have them.
+pub fn set_core(
+    docx: &[u8],
+    file: &str,
+    date: Option<&str>,
+    creator: Option<&str>,
+) -> Result<Vec<u8>, WordTplError> {
     let mut pkg = Package::open(docx, file)?;
     let core = relationships(&pkg, "_rels/.rels")
         .into_iter()
@@ -738,11 +831,15 @@ pub fn set_core_dates(docx: &[u8], file: &str, date: &str) -> Result<Vec<u8>, Wo
         return Ok(docx.to_vec());
     };
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
-    let stamp = format!("{date}T00:00:00Z");
     if let Some(props) = root.elems_mut().next() {
         for e in props.elems_mut() {
-            if e.name == "dcterms:created" || e.name == "dcterms:modified" {
-                e.children = vec![xml::Node::Text(stamp.clone())];
+            let value = match e.name.as_str() {
+                "dcterms:created" | "dcterms:modified" => date.map(|d| format!("{d}T00:00:00Z")),
+                "dc:creator" | "cp:lastModifiedBy" => creator.map(str::to_string),
+                _ => None,
+            };
+            if let Some(v) = value {
+                e.children = vec![xml::Node::Text(v)];
             }
         }
     }

@@ -2,7 +2,7 @@
 //! whose paragraphs a `{%p %}` condition removed gets an empty one (Word requires a cell to end
 //! with a paragraph) and a table whose rows a `{%tr %}` loop removed is dropped.
 
-use super::template::{KEPT_PPR, VM_MARK};
+use super::template::{GLYPH_MARK, KEPT_PPR, VM_MARK};
 use super::xml::{self, Elem, Node};
 use std::collections::BTreeMap;
 
@@ -13,7 +13,42 @@ pub const NO_FILL: &str = "saksflyt-none";
 pub fn finish(rendered: &str) -> Result<String, String> {
     let mut root = xml::parse(rendered)?;
     fix(&mut root);
+    let mut id = 0;
+    number_controls(&mut root, &mut id);
     Ok(xml::write(&root))
+}
+
+/// Content controls repeated by a loop carry the template's `w:id`: every control gets its
+/// own, in document order (1, 2, …), as Word requires.
+fn number_controls(e: &mut Elem, id: &mut u32) {
+    if e.name == "w:sdtPr" {
+        if let Some(i) = e.child_mut("w:id") {
+            *id += 1;
+            i.set_attr("w:val", &id.to_string());
+        }
+    }
+    for c in e.elems_mut() {
+        number_controls(c, id);
+    }
+}
+
+/// A check box whose glyph a tag wrote ([`GLYPH_MARK`]): checked when it shows its checked
+/// glyph (`w14:checkedState`, ☒ by default).
+fn glyph_state(sdt: &mut Elem) {
+    let shown = sdt.child("w:sdtContent").map(|c| c.text()).unwrap_or_default();
+    let Some(cb) = sdt.child_mut("w:sdtPr").and_then(|p| p.child_mut("w14:checkbox")) else { return };
+    let glyph = |state: &str, default: char| {
+        cb.child(state)
+            .and_then(|s| s.attr("w14:val"))
+            .and_then(|v| u32::from_str_radix(v, 16).ok())
+            .and_then(char::from_u32)
+            .unwrap_or(default)
+    };
+    let checked = glyph("w14:checkedState", '\u{2612}');
+    let on = shown.contains(checked);
+    if let Some(c) = cb.child_mut("w14:checked").filter(|c| c.attr("w14:val") == Some(GLYPH_MARK)) {
+        c.set_attr("w14:val", if on { "1" } else { "0" });
+    }
 }
 
 fn fix(e: &mut Elem) {
@@ -28,6 +63,7 @@ fn fix(e: &mut Elem) {
             |n| !matches!(n, Node::Elem(s) if s.name == "w:shd" && s.attr("w:fill") == Some(NO_FILL)),
         ),
         "w:tbl" => merge_vm(e),
+        "w:sdt" => glyph_state(e),
         "w:tc" => {
             let kept = e.elems().find(|c| c.name == KEPT_PPR).and_then(|k| k.child("w:pPr")).cloned();
             e.children.retain(|n| !matches!(n, Node::Elem(c) if c.name == KEPT_PPR));

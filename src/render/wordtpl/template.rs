@@ -21,6 +21,9 @@ pub const SENTINEL_CLOSE: char = '\u{E001}';
 pub const KEPT_PPR: &str = "saksflyt-ppr";
 /// The `w:vMerge` value that marks a `{% vm %}` cell until the merge pass.
 pub const VM_MARK: &str = "saksflyt-vm";
+/// The `w14:checked` value of a check box whose shown glyph is written by a tag: the post pass
+/// sets the state from the glyph (☒ checked, ☐ not), so the box and its state agree.
+pub const GLYPH_MARK: &str = "saksflyt-glyph";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -44,6 +47,9 @@ impl Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Print,
+    /// A `{{ … }}` in an XML attribute value (a content control's tag, alias, list item …):
+    /// its value is attribute-escaped.
+    AttrPrint,
     Stmt,
     CellBg,
     Vm,
@@ -126,6 +132,8 @@ struct Walker<'a> {
     stack: Vec<(usize, usize, usize)>,
     images: &'a BTreeSet<String>,
     image_rels: BTreeMap<String, String>,
+    /// How many paragraphs enclose the element being walked.
+    in_paragraph: usize,
 }
 
 /// Prepares one parsed part. `images` are the names an image placeholder may carry as alt text.
@@ -139,6 +147,7 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
         stack: Vec::new(),
         images,
         image_rels: BTreeMap::new(),
+        in_paragraph: 0,
     };
     let left = w.walk(&mut root);
     for lift in left {
@@ -265,7 +274,9 @@ impl Walker<'_> {
         let mut up = Vec::new();
         if e.name == "w:p" {
             up.extend(self.paragraph(e));
+            self.in_paragraph += 1;
         }
+        self.attributes(e);
         let mut kept_ppr: Option<Elem> = None;
         for i in 0..e.children.len() {
             let Some(Node::Elem(child)) = e.children.get_mut(i) else { continue };
@@ -289,7 +300,17 @@ impl Walker<'_> {
                             kept_ppr = Some(p.child("w:pPr").cloned().unwrap_or_default());
                         }
                     }
-                    *slot = Node::Tags(here);
+                    let section = section_break(slot);
+                    let opens =
+                        here.first().and_then(|t| self.tags.get(*t)).is_some_and(|t| opens_block(&t.code));
+                    *slot = match section {
+                        // Word keeps a section break in the last paragraph of the section: when
+                        // that paragraph is a `{%p}` tag, the break stays, outside the block
+                        // (before an opening tag, after a closing one).
+                        Some(br) if opens => Node::Elem(group(vec![Node::Elem(br), Node::Tags(here)])),
+                        Some(br) => Node::Elem(group(vec![Node::Tags(here), Node::Elem(br)])),
+                        None => Node::Tags(here),
+                    };
                 }
             }
         }
@@ -304,7 +325,88 @@ impl Walker<'_> {
         if e.name == "w:tbl" {
             self.stack.pop();
         }
+        if e.name == "w:p" {
+            self.in_paragraph = self.in_paragraph.saturating_sub(1);
+        }
+        if e.name == "w:sdt" {
+            mark_glyph_checkbox(e);
+        }
         up
+    }
+
+    /// Tags in the element's attribute values (`w:tag w:val="saksflyt:status:{{ it.index }}"`):
+    /// `{{ … }}` becomes an attribute-escaped value, `{# … #}` goes; a statement can not stand
+    /// there (it could cut the element in two).
+    fn attributes(&mut self, e: &mut Elem) {
+        if !e.attrs.iter().any(|(_, v)| v.contains('{')) {
+            return;
+        }
+        let name = e.name.clone();
+        for i in 0..e.attrs.len() {
+            let Some((key, value)) = e.attrs.get(i).cloned() else { continue };
+            if !value.contains('{') {
+                continue;
+            }
+            let mut loc = self.loc(&format!("<{name} {key}=\"{value}\">"));
+            if self.in_paragraph == 0 {
+                // a block-level control or a cell's properties: the paragraph that follows
+                loc.paragraph += 1;
+            }
+            let ranges = match find_tags(&value) {
+                Ok(r) => r,
+                Err(at) => {
+                    let tag: String = value.get(at..).unwrap_or_default().chars().take(40).collect();
+                    self.problems.push(Problem {
+                        loc,
+                        tag,
+                        reason: "the tag is not closed in this attribute value".into(),
+                    });
+                    continue;
+                }
+            };
+            if ranges.is_empty() {
+                continue;
+            }
+            let mut out = String::new();
+            let mut pos = 0;
+            for (s, end) in ranges {
+                out.push_str(value.get(pos..s).unwrap_or_default());
+                pos = end;
+                let text = value.get(s..end).unwrap_or_default();
+                let straight = straighten(text);
+                match straight.get(..2).unwrap_or_default() {
+                    "{#" => {}
+                    "{{" => {
+                        let inner = straight.get(2..straight.len().saturating_sub(2)).unwrap_or_default();
+                        let idx = self.tags.len();
+                        self.tags.push(Tag {
+                            level: Level::Inline,
+                            kind: Kind::AttrPrint,
+                            code: trim_code(inner).to_string(),
+                            text: text.to_string(),
+                            loc: loc.clone(),
+                            depth: 0,
+                            neutral: false,
+                        });
+                        out.push_str(&format!("{SENTINEL_OPEN}{idx}{SENTINEL_CLOSE}"));
+                    }
+                    _ => {
+                        self.problems.push(Problem {
+                            loc: loc.clone(),
+                            tag: text.to_string(),
+                            reason: format!(
+                                "only {{{{ … }}}} tags can stand in an attribute value ({key} of {name}); write the condition as {{{{ 'a' if x else 'b' }}}}"
+                            ),
+                        });
+                        out.push_str(text);
+                    }
+                }
+            }
+            out.push_str(value.get(pos..).unwrap_or_default());
+            if let Some(slot) = e.attrs.get_mut(i) {
+                slot.1 = out;
+            }
+        }
     }
 
     /// An image placeholder: a drawing whose alt text (or title) is an image name.
@@ -461,6 +563,53 @@ impl Walker<'_> {
     }
 }
 
+/// A check box (`w14:checkbox`) whose content text holds a tag: its `w14:checked` state is
+/// marked, to be set from the glyph the tag shows ([`GLYPH_MARK`]).
+fn mark_glyph_checkbox(sdt: &mut Elem) {
+    let tagged = sdt.child("w:sdtContent").is_some_and(|c| c.text().contains(SENTINEL_OPEN));
+    if !tagged {
+        return;
+    }
+    let Some(cb) = sdt.child_mut("w:sdtPr").and_then(|p| p.child_mut("w14:checkbox")) else { return };
+    match cb.child_mut("w14:checked") {
+        Some(c) if !c.attr("w14:val").unwrap_or_default().contains(SENTINEL_OPEN) => {
+            c.set_attr("w14:val", GLYPH_MARK)
+        }
+        Some(_) => {}
+        None => cb.children.insert(0, Node::Elem(Elem::new("w14:checked", &[("w14:val", GLYPH_MARK)]))),
+    }
+}
+
+/// The name of a transparent element whose children stand in its place when written.
+pub const GROUP: &str = "saksflyt:group";
+
+fn group(children: Vec<Node>) -> Elem {
+    let mut g = Elem::new(GROUP, &[]);
+    g.children = children;
+    g
+}
+
+/// A paragraph holding only the section break of paragraph `n`, when it has one.
+fn section_break(n: &Node) -> Option<Elem> {
+    let Node::Elem(p) = n else { return None };
+    let sect = p.child("w:pPr")?.child("w:sectPr")?.clone();
+    let mut ppr = Elem::new("w:pPr", &[]);
+    ppr.children.push(Node::Elem(sect));
+    let mut out = Elem::new("w:p", &[]);
+    out.children.push(Node::Elem(ppr));
+    Some(out)
+}
+
+/// Whether statement `code` opens a block (`if`, `for`, …) rather than closing or continuing one.
+fn opens_block(code: &str) -> bool {
+    let mut words = code.split_whitespace();
+    let mut w = words.next().unwrap_or("");
+    if matches!(w, "p" | "tr" | "tc") {
+        w = words.next().unwrap_or("");
+    }
+    !(w.starts_with("end") || w == "else" || w == "elif")
+}
+
 fn starts_space(s: &str) -> bool {
     s.starts_with(' ') || s.is_empty()
 }
@@ -550,6 +699,11 @@ struct SourceWriter<'a> {
 impl SourceWriter<'_> {
     fn node(&mut self, n: &Node) {
         match n {
+            Node::Elem(e) if e.name == GROUP => {
+                for c in &e.children {
+                    self.node(c);
+                }
+            }
             Node::Elem(e) => {
                 self.out.push('<');
                 self.out.push_str(&e.name);
@@ -591,7 +745,17 @@ impl SourceWriter<'_> {
             let tail = &tail[SENTINEL_OPEN.len_utf8()..];
             match tail.find(SENTINEL_CLOSE).and_then(|j| tail[..j].parse::<usize>().ok().map(|n| (j, n))) {
                 Some((j, n)) => {
-                    self.tag(n);
+                    // a tag is written only where its escaping fits: a text tag never in an
+                    // attribute (a literal sentinel in the template can not move one there)
+                    let kind = self.tags.get(n).map(|t| t.kind);
+                    let fits = match kind {
+                        Some(Kind::AttrPrint | Kind::CellBg) => attr,
+                        Some(_) => !attr,
+                        None => false,
+                    };
+                    if fits {
+                        self.tag(n);
+                    }
                     rest = &tail[j + SENTINEL_CLOSE.len_utf8()..];
                 }
                 None => rest = tail,
@@ -630,6 +794,8 @@ impl SourceWriter<'_> {
             (Kind::Comment | Kind::Vm, _) => return,
             (Kind::Print, false) => format!("{{{{ {} }}}}", t.code),
             (Kind::Print, true) => String::new(),
+            (Kind::AttrPrint, false) => format!("{{{{ ({}) | {} }}}}", t.code, super::ATTR_FILTER),
+            (Kind::AttrPrint, true) => String::new(),
             (Kind::CellBg, false) => format!("{{{{ ({}) | cellbg }}}}", t.code),
             (Kind::CellBg, true) => super::post::NO_FILL.to_string(),
             (Kind::Stmt, false) => format!("{{% {} %}}", t.code),
