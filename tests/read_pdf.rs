@@ -200,26 +200,6 @@ fn record_of(path: &Path, limits: &Limits) -> serde_json::Value {
 /// not listed here must give exactly the DOCX's record, and every listed pair must still score
 /// F1 ≥ 0.97 against it (`../shared/tools/score.py`, as `tools/producer-f1.py` does).
 const PRODUCER_DIFFERENCES: &[(&str, &str, &str)] = &[
-    // reading: a plan-table row cut by a page break, with row-spanning goal cells (Chromium's
-    // split row span leaves a first-column box whose rules match no row)
-    ("chromium", "fsu-barn-unge-handlingsplan-2025", "goal of row 1.3 after a page break lost"),
-    ("chromium-hf", "fsu-barn-unge-handlingsplan-2025", "goal of row 1.3 after a page break lost"),
-    ("wkhtmltopdf", "fsu-barn-unge-handlingsplan-2025", "goal of row 1.3 after a page break lost"),
-    (
-        "chromium",
-        "fsu-psykisk-helse-rus-handlingsplan-2025",
-        "plan period lost with the table cut by a page break",
-    ),
-    (
-        "chromium-hf",
-        "fsu-psykisk-helse-rus-handlingsplan-2025",
-        "plan period lost with the table cut by a page break",
-    ),
-    (
-        "wkhtmltopdf",
-        "fsu-psykisk-helse-rus-handlingsplan-2025",
-        "plan period lost with the table cut by a page break",
-    ),
     // reading: narrow fonts wrap an agenda cell so that its two sub-items read as one paragraph
     ("libreoffice-carlito", "ssu-innkalling-2025-09-10", "agenda sub-items in a table cell: one of two lost"),
     ("libreoffice-nimbus", "ssu-innkalling-2025-09-10", "agenda sub-items in a table cell: one of two lost"),

@@ -101,7 +101,9 @@ impl Rules {
         }
         let mut moves: Vec<(f32, f32)> = Vec::new();
         for r in &rows {
-            let overlapping = rows.iter().filter(|o| o.2 < r.3 && o.3 > r.2);
+            // rows over the same x range, or meeting it (the other columns' rules of that row end
+            // where the partial rule begins)
+            let overlapping = rows.iter().filter(|o| o.2 <= r.3 + TOL && o.3 >= r.2 - TOL);
             let width = overlapping.clone().map(|o| o.3 - o.2).fold(0.0f32, f32::max);
             if width <= 0.0 || r.3 - r.2 >= width / 3.0 {
                 continue;
