@@ -200,9 +200,6 @@ fn record_of(path: &Path, limits: &Limits) -> serde_json::Value {
 /// not listed here must give exactly the DOCX's record, and every listed pair must still score
 /// F1 ≥ 0.97 against it (`../shared/tools/score.py`, as `tools/producer-f1.py` does).
 const PRODUCER_DIFFERENCES: &[(&str, &str, &str)] = &[
-    // reading: narrow fonts wrap an agenda cell so that its two sub-items read as one paragraph
-    ("libreoffice-carlito", "ssu-innkalling-2025-09-10", "agenda sub-items in a table cell: one of two lost"),
-    ("libreoffice-nimbus", "ssu-innkalling-2025-09-10", "agenda sub-items in a table cell: one of two lost"),
     // the producer, not reading: pandoc's LaTeX and typst writers drop cell shading (status fills)
     ("xelatex", "fsu-barn-unge-handlingsplan-2025", "no status fills in the PDF (pandoc drops cell shading)"),
     (

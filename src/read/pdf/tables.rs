@@ -747,9 +747,32 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
         if texts.iter().all(lower) || (first_empty && texts.first().is_some_and(lower)) {
             return true;
         }
+        // a list going on in one cell (`• Pasientens legemiddelliste …` under `• Erfaringer …`),
+        // every other cell empty
+        let last = prev.rows.last();
+        let filled: Vec<usize> =
+            (0..r.cells.len()).filter(|&i| r.cells.get(i).is_some_and(|c| !c.blocks.is_empty())).collect();
+        let is_item =
+            |b: Option<&crate::model::Block>| matches!(b, Some(crate::model::Block::ListItem { .. }));
+        if let [i] = filled.as_slice() {
+            let item_here = is_item(r.cells.get(*i).and_then(|c| c.blocks.first()));
+            let item_above = is_item(last.and_then(|l| l.cells.get(*i)).and_then(|c| c.blocks.last()));
+            let plain = r
+                .cells
+                .iter()
+                .chain(last.map(|l| l.cells.iter()).into_iter().flatten())
+                .all(|c| c.col_span <= 1);
+            if first_empty
+                && item_here
+                && item_above
+                && plain
+                && last.is_some_and(|l| l.cells.len() == r.cells.len())
+            {
+                return true;
+            }
+        }
         // the first column goes on in lower case, and every other cell either does too or goes
         // on from a cell above that ended unfinished (`… ROP-team for` / `Nordmøre`)
-        let last = prev.rows.last();
         let first_lower = r.cells.first().is_some_and(|c| lower(&c.text()));
         first_lower
             && r.cells.iter().enumerate().all(|(i, c)| {
