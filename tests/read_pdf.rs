@@ -414,6 +414,12 @@ fn scanned_page_is_read_with_ocr() {
     };
     // the top-level points; sub-points may differ where OCR glues two words (`tarutinen`)
     assert_eq!(points(&got), points(&want));
+    // the header table's rules are only pixels: found in the raster, the table gives the meeting
+    // date, the committee and the case officers
+    assert_eq!(got["meeting"], want["meeting"]);
+    assert_eq!(got["committee"], want["committee"]);
+    assert_eq!(case(&got)["officers"], case(&want)["officers"]);
+    assert_eq!(case(&got)["owners"], case(&want)["owners"]);
     // without OCR the page is only a warning saying how to enable it
     let off = read_bytes(&scan, &bytes, &Limits { ocr: saksflyt::read::Ocr::Off, ..Limits::default() })
         .expect("read");
