@@ -197,53 +197,135 @@ fn record_of(path: &Path, limits: &Limits) -> serde_json::Value {
 }
 
 /// Producer-matrix pairs whose record differs from the DOCX's, each with the reason. Everything
-/// not listed here must give exactly the DOCX's record.
-/// Open reading problems, all in tables (issue 12 lists them as left):
+/// not listed here must give exactly the DOCX's record, and every listed pair must still score
+/// F1 ≥ 0.97 against it (`../shared/tools/score.py`, as `tools/producer-f1.py` does).
 const PRODUCER_DIFFERENCES: &[(&str, &str, &str)] = &[
-    // a plan-table row cut by a page break, with row-spanning goal cells, joins the wrong row
-    ("chromium", "fsu-barn-unge-handlingsplan-2025", "row with row-spanning cells cut by a page break"),
-    ("chromium-hf", "fsu-barn-unge-handlingsplan-2025", "row with row-spanning cells cut by a page break"),
-    ("wkhtmltopdf", "fsu-barn-unge-handlingsplan-2025", "row with row-spanning cells cut by a page break"),
-    (
-        "chromium",
-        "fsu-psykisk-helse-rus-handlingsplan-2025",
-        "plan period lost with the table cut by a page break",
-    ),
-    (
-        "chromium-hf",
-        "fsu-psykisk-helse-rus-handlingsplan-2025",
-        "plan period lost with the table cut by a page break",
-    ),
-    (
-        "wkhtmltopdf",
-        "fsu-psykisk-helse-rus-handlingsplan-2025",
-        "plan period lost with the table cut by a page break",
-    ),
-    // narrow fonts wrap cells differently
-    ("libreoffice-carlito", "ssu-innkalling-2025-09-10", "agenda sub-items in a table cell: one of two lost"),
-    ("libreoffice-nimbus", "ssu-innkalling-2025-09-10", "agenda sub-items in a table cell: one of two lost"),
-    // unruled tables (booktabs in LaTeX, typst's grid without strokes) are not all found
-    ("xelatex", "fsu-barn-unge-handlingsplan-2025", "booktabs plan table (no vertical rules) not found"),
+    // the producer, not reading: pandoc's LaTeX and typst writers drop cell shading (status fills)
+    ("xelatex", "fsu-barn-unge-handlingsplan-2025", "no status fills in the PDF (pandoc drops cell shading)"),
     (
         "xelatex",
         "fsu-psykisk-helse-rus-handlingsplan-2025",
-        "booktabs plan table (no vertical rules) not found",
+        "no status fills in the PDF (pandoc drops cell shading)",
     ),
-    ("xelatex", "ssu-innkalling-2025-09-10", "booktabs agenda table collapses into one row"),
-    ("xelatex", "vedlegg-tilskudd-sak-17-25", "booktabs amount tables not found"),
-    ("typst", "fsu-barn-unge-handlingsplan-2025", "unruled plan table not found"),
-    ("typst", "fsu-psykisk-helse-rus-handlingsplan-2025", "unruled plan table not found"),
-    ("typst", "fsu-barn-unge-innkalling-2025-10-08", "unruled agenda table not found"),
-    ("typst", "ssu-innkalling-2025-09-10", "unruled agenda table not found"),
-    ("typst", "vedlegg-tilskudd-sak-17-25", "unruled amount tables split into wrong columns"),
-    // not a reading problem: pandoc's typst writer turns a typed ’…’ into ‘…’
+    ("typst", "fsu-barn-unge-handlingsplan-2025", "no status fills in the PDF (pandoc drops cell shading)"),
+    (
+        "typst",
+        "fsu-psykisk-helse-rus-handlingsplan-2025",
+        "no status fills in the PDF (pandoc drops cell shading)",
+    ),
+    // the producer: LaTeX's Norwegian patterns break `op-` / `pdaterte`; a two-letter prefix before
+    // a line-end hyphen keeps it (`e-` / `meldingssystem`)
+    ("xelatex", "ssu-innkalling-2025-09-10", "LaTeX hyphenates op-pdaterte; read as a prefix hyphen"),
+    // the producer: pandoc's typst writer prints the first case's heading and case line as one
+    // body-size line (`SAKSFRAMLEGG Sak: 18/25 …`), so that case is not found
+    ("typst", "fsu-barn-unge-innkalling-2025-10-08", "first case printed run into its heading line"),
+    ("typst", "ssu-innkalling-2025-09-10", "first case printed run into its heading line"),
+    // the producer: pandoc's typst writer turns a typed ’…’ into ‘…’
     ("typst", "lsu-kristiansund-referat-2025-10-15", "pandoc writes the quote ’ikke … tenkt’ as ‘…’"),
 ];
+
+/// Lowest F1 a listed producer difference may score against the DOCX's record.
+const PRODUCER_F1_BAR: f64 = 0.97;
+
+/// The record reduced to what `score.py` compares (the same reduction as `tools/producer-f1.py`):
+/// committee as `code name`, tables as header texts and row count, plan measures, amounts;
+/// votes dropped (the record's votes are strings, score.py compares vote objects).
+fn gold_of(record: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Value};
+    fn amounts(v: &Value, out: &mut Vec<i64>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(n) = o.get("nok").and_then(Value::as_i64) {
+                    out.push(n);
+                }
+                o.values().for_each(|x| amounts(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| amounts(x, out)),
+            _ => {}
+        }
+    }
+    let mut g = record.clone();
+    let committee = match &record["committee"] {
+        Value::Object(c) => {
+            let part = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            Value::String(format!("{} {}", part("code"), part("name")))
+        }
+        other => other.clone(),
+    };
+    let mut tables: Vec<Value> = Vec::new();
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    for t in record["tables"].as_array().into_iter().flatten() {
+        let header: Vec<String> = t["header"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|h| h.get("text").unwrap_or(h).as_str().unwrap_or("").to_string())
+            .collect();
+        if !seen.contains(&header) {
+            tables.push(json!({"header": header, "rows": t["rows"].as_array().map_or(0, Vec::len)}));
+            seen.push(header);
+        }
+    }
+    let measures: Vec<Value> = record["plans"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["items"].as_array().into_iter().flatten())
+        .filter_map(|i| i.get("measure").filter(|m| m.is_string()).cloned())
+        .collect();
+    let mut nok = Vec::new();
+    amounts(record, &mut nok);
+    nok.sort_unstable();
+    nok.dedup();
+    if let Some(o) = g.as_object_mut() {
+        o.insert("committee".into(), committee);
+        o.insert("tables".into(), Value::Array(tables));
+        if !measures.is_empty() {
+            o.insert("plan_measures".into(), Value::Array(measures));
+        }
+        if !nok.is_empty() {
+            o.insert("amounts".into(), json!(nok));
+        }
+        for case in o.get_mut("cases").and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(c) = case.as_object_mut() {
+                c.remove("votes");
+            }
+        }
+    }
+    g
+}
+
+/// F1 of `got` against the DOCX record `want`, by `../shared/tools/score.py`; None when the
+/// shared folder is missing (allowed only outside CI).
+fn producer_f1(want: &serde_json::Value, got: &serde_json::Value, name: &str) -> Option<f64> {
+    let score = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/score.py");
+    if !score.is_file() {
+        assert!(std::env::var_os("CI").is_none(), "CI must have ../shared/tools/score.py");
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("saksflyt-producer-f1-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (gold, have) = (dir.join(format!("{name}.gold.json")), dir.join(format!("{name}.got.json")));
+    std::fs::write(&gold, gold_of(want).to_string()).expect("write gold");
+    std::fs::write(&have, got.to_string()).expect("write record");
+    let out = std::process::Command::new("python3").arg(&score).arg(&gold).arg(&have).output();
+    let _ = std::fs::remove_file(&gold);
+    let _ = std::fs::remove_file(&have);
+    let out = out.expect("python3 runs score.py");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let f1 = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("score: F1="))
+        .filter_map(|r| r.split_whitespace().next()?.parse::<f64>().ok())
+        .next_back();
+    Some(f1.unwrap_or_else(|| panic!("{name}: no score from score.py:\n{text}")))
+}
 
 /// Producer matrix: every sample printed by other PDF producers (`samples/make-producers.sh`:
 /// LibreOffice with Carlito and Nimbus Sans, Chromium with and without its header/footer,
 /// wkhtmltopdf, XeLaTeX and typst via pandoc, Ghostscript pdfwrite and PDF/A-2b, pdftocairo,
-/// qpdf, mutool) gives the DOCX's record, apart from the pairs listed in `PRODUCER_DIFFERENCES`.
+/// qpdf, mutool) gives the DOCX's record, apart from the pairs listed in `PRODUCER_DIFFERENCES`,
+/// which still score F1 ≥ 0.97 against it.
 #[test]
 fn producer_matrix_records_equal_docx_records() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
@@ -258,6 +340,7 @@ fn producer_matrix_records_equal_docx_records() {
     assert!(producers.len() >= 12, "expected the full producer matrix, found {producers:?}");
     let mut unexpected = Vec::new();
     let mut checked = 0;
+    let mut scored = 0;
     for dir in &producers {
         let producer = dir.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
         let mut pdfs: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -270,7 +353,8 @@ fn producer_matrix_records_equal_docx_records() {
         for pdf in pdfs {
             let stem = pdf.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
             let docx = root.join(format!("{stem}.docx"));
-            let same = record_of(&docx, &limits) == record_of(&pdf, &limits);
+            let (want, got) = (record_of(&docx, &limits), record_of(&pdf, &limits));
+            let same = want == got;
             let listed = PRODUCER_DIFFERENCES.iter().any(|(p, s, _)| *p == producer && *s == stem);
             checked += 1;
             if same == listed {
@@ -279,10 +363,19 @@ fn producer_matrix_records_equal_docx_records() {
                     if same { "listed but equal" } else { "differs" }
                 ));
             }
+            if listed && !same {
+                if let Some(f1) = producer_f1(&want, &got, &format!("{producer}-{stem}")) {
+                    scored += 1;
+                    if f1 < PRODUCER_F1_BAR {
+                        unexpected.push(format!("{producer}/{stem}: F1 {f1:.3} < {PRODUCER_F1_BAR}"));
+                    }
+                }
+            }
         }
     }
     assert!(checked >= 130, "only {checked} producer PDFs checked");
     assert!(unexpected.is_empty(), "producer matrix:\n{}", unexpected.join("\n"));
+    eprintln!("{checked} producer PDFs checked, {scored} listed differences scored");
 }
 
 /// A scanned page (an image-only PDF of page 1 of the Molde paper) read with OCR yields the
@@ -321,6 +414,12 @@ fn scanned_page_is_read_with_ocr() {
     };
     // the top-level points; sub-points may differ where OCR glues two words (`tarutinen`)
     assert_eq!(points(&got), points(&want));
+    // the header table's rules are only pixels: found in the raster, the table gives the meeting
+    // date, the committee and the case officers
+    assert_eq!(got["meeting"], want["meeting"]);
+    assert_eq!(got["committee"], want["committee"]);
+    assert_eq!(case(&got)["officers"], case(&want)["officers"]);
+    assert_eq!(case(&got)["owners"], case(&want)["owners"]);
     // without OCR the page is only a warning saying how to enable it
     let off = read_bytes(&scan, &bytes, &Limits { ocr: saksflyt::read::Ocr::Off, ..Limits::default() })
         .expect("read");

@@ -139,7 +139,12 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
                 ..PlanItem::default()
             });
         }
-        let period = period(&title).or_else(|| period(&title0));
+        // the plan's caption, the document's first line, or its first heading (a browser prints
+        // the paper's page header above the title once, as a line of the body)
+        let first_heading = flat.lines.iter().find(|l| matches!(l.kind, LineKind::Heading(_)));
+        let period = period(&title)
+            .or_else(|| period(&title0))
+            .or_else(|| first_heading.and_then(|l| period(&l.text)));
         plans.push(Plan { title, period, owner: None, items, ..Plan::default() });
     }
     let has_plan_word = |t: &str| {

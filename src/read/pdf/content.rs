@@ -43,6 +43,9 @@ pub struct Glyph {
     pub italic: bool,
     /// Non-horizontal text (rotated relative to the page).
     pub rotated: bool,
+    /// The first glyph shown after a text positioning operator (`BT`, `Td`, `TD`, `Tm`, `T*`,
+    /// `'`, `"`): where a producer placed a run of text, e.g. a table cell's.
+    pub placed: bool,
 }
 
 /// A painted axis-aligned rectangle (filled area or a thin line).
@@ -130,6 +133,8 @@ pub struct Interp<'d> {
     deadline: Instant,
     pub timed_out: bool,
     ops: u64,
+    /// A text positioning operator ran since the last glyph was shown.
+    placed: bool,
 }
 
 impl<'d> Interp<'d> {
@@ -142,6 +147,7 @@ impl<'d> Interp<'d> {
             deadline,
             timed_out: false,
             ops: 0,
+            placed: false,
         }
     }
 
@@ -435,6 +441,7 @@ impl<'d> Interp<'d> {
                     cur = None;
                 }
                 "BT" => {
+                    self.placed = true;
                     tm = IDENTITY;
                     tlm = IDENTITY;
                 }
@@ -450,19 +457,23 @@ impl<'d> Interp<'d> {
                 "TL" => gs.leading = f(0),
                 "Ts" => gs.rise = f(0),
                 "Td" => {
+                    self.placed = true;
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
                     tm = tlm;
                 }
                 "TD" => {
+                    self.placed = true;
                     gs.leading = -f(1);
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
                     tm = tlm;
                 }
                 "Tm" => {
+                    self.placed = true;
                     tlm = [f(0), f(1), f(2), f(3), f(4), f(5)];
                     tm = tlm;
                 }
                 "T*" => {
+                    self.placed = true;
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
                     tm = tlm;
                 }
@@ -472,6 +483,7 @@ impl<'d> Interp<'d> {
                     }
                 }
                 "'" => {
+                    self.placed = true;
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
                     tm = tlm;
                     if let Some(Object::String(s, _)) = a.first() {
@@ -479,6 +491,7 @@ impl<'d> Interp<'d> {
                     }
                 }
                 "\"" => {
+                    self.placed = true;
                     gs.word_space = f(0);
                     gs.char_space = f(1);
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm);
@@ -591,6 +604,7 @@ impl<'d> Interp<'d> {
             return;
         };
         let size = gs.size;
+        let placed = &mut self.placed;
         font.each_code(bytes, |c| {
             let trm = mul(&[size * gs.hscale, 0.0, 0.0, size, 0.0, gs.rise], &mul(tm, &gs.ctm));
             let w0 = c.width;
@@ -612,6 +626,7 @@ impl<'d> Interp<'d> {
                     bold: font.bold,
                     italic: font.italic,
                     rotated,
+                    placed: std::mem::take(placed),
                 });
             } else if out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
                 out.truncated = true;
@@ -739,6 +754,7 @@ fn bullets_from_marks(page: &mut Page) {
             bold: false,
             italic: false,
             rotated: false,
+            placed: false,
         });
     }
 }

@@ -429,8 +429,8 @@ pub fn clean_text(t: &str) -> String {
             // Symbol / Wingdings bullets reached through private-use code points
             '\u{F0B7}' | '\u{F06C}' | '\u{F0A7}' | '\u{F076}' | '\u{F0D8}' | '\u{F0FC}' => out.push('•'),
             '\u{F02D}' => out.push('–'),
-            // a soft hyphen that is shown marks a line-end hyphenation (typst's `/ActualText`)
-            '\u{00AD}' => out.push('-'),
+            // a soft hyphen that is shown marks a line-end hyphenation (typst's `/ActualText`): kept,
+            // so that joining the lines drops it (`am-` / `bulant`), and shown as `-` otherwise
             '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => out.push(' '),
             '\0' => {}
             c if (c as u32) < 32 && c != '\t' => {}

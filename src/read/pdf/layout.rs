@@ -30,6 +30,48 @@ pub struct Chunk {
     pub flags: Vec<Flags>,
     /// Width of the chunk's first word.
     pub first_word: f32,
+    /// The chunk's words with their extents, so that a chunk can be split at a word that
+    /// starts a table column (typst sets cells so tight that neighbours form one chunk).
+    pub words: Vec<Word>,
+}
+
+/// A word of a chunk: its horizontal extent and the index of its first character in the text.
+#[derive(Debug, Clone, Copy)]
+pub struct Word {
+    pub x0: f32,
+    pub x1: f32,
+    pub at: usize,
+}
+
+impl Chunk {
+    /// Split before word `k` (1 ≤ k < words): the text and flags before it, and from it on.
+    pub fn split_at_word(&self, k: usize) -> Option<(Chunk, Chunk)> {
+        let w = *self.words.get(k)?;
+        let prev = *self.words.get(k.checked_sub(1)?)?;
+        let chars: Vec<char> = self.text.chars().collect();
+        if w.at == 0 || w.at > chars.len() || self.flags.len() != chars.len() {
+            return None;
+        }
+        let mut left = Chunk {
+            x0: self.x0,
+            x1: prev.x1,
+            text: chars[..w.at].iter().collect(),
+            flags: self.flags[..w.at].to_vec(),
+            first_word: self.first_word.min(prev.x1 - self.x0),
+            words: self.words[..k].to_vec(),
+        };
+        trim_chunk(&mut left);
+        let words: Vec<Word> = self.words[k..].iter().map(|v| Word { at: v.at - w.at, ..*v }).collect();
+        let right = Chunk {
+            x0: w.x0,
+            x1: self.x1,
+            text: chars[w.at..].iter().collect(),
+            flags: self.flags[w.at..].to_vec(),
+            first_word: (w.x1 - w.x0).max(0.01),
+            words,
+        };
+        Some((left, right))
+    }
 }
 
 /// A line of text on one page.
@@ -121,6 +163,7 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
     let mut lines = Vec::with_capacity(groups.len());
     for mut grp in groups {
         grp.sort_by(|&a, &b| page.glyphs[a].x0.total_cmp(&page.glyphs[b].x0));
+        let breaks = unmix_overlapping_runs(page, &mut grp);
         // the baseline of most characters, the largest size
         let size = grp.iter().map(|&i| page.glyphs[i].size).fold(0.0f32, f32::max);
         let y = {
@@ -130,7 +173,7 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
         };
         let mut chunks: Vec<Chunk> = Vec::new();
         let mut prev: Option<(f32, f32, &str)> = None; // x0, x1, text of previous glyph
-        for &i in &grp {
+        for (pos, &i) in grp.iter().enumerate() {
             let g = &page.glyphs[i];
             let t = g.text(page);
             if let Some((px0, px1, pt)) = prev {
@@ -142,7 +185,7 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
                 let gap = g.x0 - px1;
                 let split_rule =
                     vrules.iter().any(|&(x, y0, y1)| x > px1 - 1.0 && x < g.x0 + 1.0 && y >= y0 && y <= y1);
-                if gap > CHUNK_GAP * size || split_rule {
+                if gap > CHUNK_GAP * size || split_rule || breaks.contains(&pos) {
                     if let Some(c) = chunks.last_mut() {
                         trim_chunk(c);
                     }
@@ -167,6 +210,18 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
                 } else {
                     if c.text.is_empty() {
                         c.x0 = g.x0;
+                    }
+                    // a run the producer placed on its own starts a word even when it touches the
+                    // text before it (LaTeX's `Barneavdelingen` running into the next cell's
+                    // `01.06.2025`); no space is added, only the split point kept
+                    let starts_word = (c.text.is_empty() || c.text.ends_with(' ') || g.placed)
+                        && t.chars().next().is_some_and(|ch| !ch.is_whitespace());
+                    if starts_word {
+                        c.words.push(Word { x0: g.x0, x1: g.x1, at: c.flags.len() });
+                    } else if let Some(w) = c.words.last_mut() {
+                        if !t.trim().is_empty() && !c.text.ends_with(' ') {
+                            w.x1 = g.x1;
+                        }
                     }
                     push_text(c, t, (g.bold, g.italic));
                     if t.trim().is_empty() && c.first_word == 0.0 {
@@ -197,8 +252,57 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
     lines
 }
 
+/// Text runs that overlap on one line (typst lets a date overflow its narrow cell under the
+/// next cell's status word: sorted by x, `01.06.2025` and `grønn` interleave as `01.06.202g5rønn`):
+/// when a glyph starts well inside a different preceding glyph, the line's glyphs are regrouped
+/// into runs in drawing order (each advancing left to right), the runs ordered by where they
+/// start. Returns the positions in `grp` where a run starts over the previous one (a chunk break).
+fn unmix_overlapping_runs(page: &Page, grp: &mut Vec<usize>) -> Vec<usize> {
+    let glyph = |i: usize| page.glyphs.get(i);
+    let overlapping = grp.windows(2).any(|w| match (glyph(w[0]), glyph(w[1])) {
+        (Some(a), Some(b)) => {
+            b.x0 < a.x1 - 0.3 * a.size.min(b.size)
+                && a.text(page) != b.text(page)
+                && !a.text(page).trim().is_empty()
+                && !b.text(page).trim().is_empty()
+        }
+        _ => false,
+    });
+    if !overlapping || grp.len() > 5_000 {
+        return Vec::new();
+    }
+    let mut order = grp.clone();
+    order.sort_unstable();
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for i in order {
+        let Some(g) = glyph(i) else { continue };
+        match runs.last_mut() {
+            Some(r) if r.last().and_then(|&j| glyph(j)).is_some_and(|p| g.x0 >= p.x1 - 0.3 * g.size) => {
+                r.push(i)
+            }
+            _ => runs.push(vec![i]),
+        }
+    }
+    runs.sort_by(|a, b| {
+        let x = |r: &Vec<usize>| r.first().and_then(|&i| glyph(i)).map_or(0.0, |g| g.x0);
+        x(a).total_cmp(&x(b))
+    });
+    grp.clear();
+    let mut breaks = Vec::new();
+    let mut reach = f32::MIN;
+    for r in runs {
+        let x0 = r.first().and_then(|&i| glyph(i)).map_or(0.0, |g| g.x0);
+        if !grp.is_empty() && x0 < reach - 0.3 * glyph(r[0]).map_or(0.0, |g| g.size) {
+            breaks.push(grp.len());
+        }
+        reach = reach.max(r.iter().filter_map(|&i| glyph(i)).map(|g| g.x1).fold(f32::MIN, f32::max));
+        grp.extend(r);
+    }
+    breaks
+}
+
 fn new_chunk(x0: f32) -> Chunk {
-    Chunk { x0, x1: x0, text: String::new(), flags: Vec::new(), first_word: 0.0 }
+    Chunk { x0, x1: x0, text: String::new(), flags: Vec::new(), first_word: 0.0, words: Vec::new() }
 }
 
 fn push_text(c: &mut Chunk, t: &str, fl: Flags) {
@@ -341,6 +445,9 @@ pub struct Style {
     heading_sizes: Vec<f32>,
     /// Typical distance between baselines inside a paragraph, as a multiple of the size.
     pub pitch: f32,
+    /// The producer hyphenates words at line ends (LaTeX, typst): then it breaks no word
+    /// without a hyphen, and a lone word at a narrow cell's edge is a whole word.
+    pub hyphenates: bool,
 }
 
 impl Style {
@@ -385,7 +492,26 @@ pub fn style_of(lines: &[Line]) -> Style {
         .map(|(p, _)| *p as f32 / 20.0)
         .unwrap_or(1.2)
         .clamp(1.0, 2.2);
-    Style { body, heading_sizes, pitch }
+    // words hyphenated at line ends (in any column): `…Brukermed-` / `virkning`, not a
+    // suspended `rekrutterings-` / `og` nor a prefix `e-` / `melding`
+    let hyphenated = lines
+        .windows(2)
+        .filter(|w| match w {
+            [a, b] => a.chunks.iter().any(|ca| {
+                let t = &ca.text;
+                let word_end = t.chars().rev().skip(1).take(3).filter(|c| c.is_lowercase()).count() == 3;
+                (t.ends_with('\u{AD}') || t.ends_with('-') && word_end)
+                    && b.chunks.iter().any(|cb| {
+                        let first = cb.text.split(' ').next().unwrap_or("");
+                        (cb.x0 - ca.x0).abs() < 0.5 * a.size
+                            && first.chars().next().is_some_and(char::is_lowercase)
+                            && !["og", "eller", "and", "or", "samt", "til", "som"].contains(&first)
+                    })
+            }),
+            _ => false,
+        })
+        .count();
+    Style { body, heading_sizes, pitch, hyphenates: hyphenated >= 1 }
 }
 
 /// Lines → blocks. `right` is the right edge of the text column.
@@ -399,6 +525,10 @@ pub fn blocks_from_lines(
     let mut out = Vec::new();
     let mut acc: Option<Acc> = None;
     let mut index = first_index;
+    let cell_left = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+    // a cell whose producer marks its hyphenation (shown soft hyphens) breaks no word without one
+    let marks_hyphens =
+        in_cell && lines.iter().any(|l| l.chunks.last().is_some_and(|c| c.text.ends_with('\u{AD}')));
     for line in lines {
         let text = line.text();
         let flags = line.flags();
@@ -432,9 +562,20 @@ pub fn blocks_from_lines(
                     && a.lines == 1
                     && raw_marker.is_none()
                     && (line.x0 - a.x0).abs() < 0.5 * line.size;
-                let outdent = line.x0 < a.cont_x - 0.8 * line.size && line.page == prev.page && !typed_wrap;
+                // (in a cell, a continued line may go back to where the block began: typst sets a
+                // cell's `1. Barn og unge …` as a list whose later lines wrap under the number)
+                let outdent = line.x0 < a.cont_x - 0.8 * line.size
+                    && line.page == prev.page
+                    && !typed_wrap
+                    && !(continues && line.x0 > a.x0 - 0.5 * line.size);
+                // a number alone on a cell's first line, its text below (typst's list in a cell)
+                let lone_label = in_cell
+                    && a.lines == 1
+                    && !a.text.contains(' ')
+                    && list_marker(&format!("{} x", a.text)).is_some_and(|(_, ordered)| ordered)
+                    && raw_marker.is_none();
                 // the next line's first word would have fitted: the previous line ended on purpose
-                gap_break || size_break || weight_break || indent || outdent || fits
+                (gap_break || size_break || weight_break || indent || outdent || fits) && !lone_label
             }
         };
         // a marker counts when it stands apart (own chunk), is a bullet, or the line starts a
@@ -472,6 +613,11 @@ pub fn blocks_from_lines(
                         cont,
                     )
                 }
+                // a number typed into a cell, its text hanging after it: lines go on there
+                None if in_cell && raw_marker.as_ref().is_some_and(|(_, ordered)| *ordered) => {
+                    let hang = line.chunks.first().and_then(|c| c.words.get(1)).map_or(line.x0, |w| w.x0);
+                    (text.clone(), flags.clone(), None, hang)
+                }
                 None => (text.clone(), flags.clone(), None, line.x0),
             };
             acc = Some(Acc {
@@ -501,9 +647,15 @@ pub fn blocks_from_lines(
                 }
             }
             // a word broken inside a narrow table cell
+            // (the piece fills the cell's width: a lone word that merely left too little room for
+            // the next one, as justified typst cells do, is a word of its own)
             let broken = in_cell
                 && !a.last.text().contains(' ')
                 && right - a.last.x1 < 0.8 * line.size
+                && a.last.x1 - a.last.x0 >= 0.85 * (right - cell_left)
+                && !a.text.ends_with('\u{AD}')
+                && !marks_hyphens
+                && !style.hyphenates
                 && text.chars().next().is_some_and(|c| c.is_lowercase() || c == '.');
             if broken {
                 a.text.push_str(&text);
@@ -528,7 +680,8 @@ fn finish(a: Acc, style: &Style) -> Block {
     let pos = Pos { index: a.index, page: Some(a.page) };
     let mut flags = a.flags;
     flags.truncate(a.text.chars().count());
-    let text = Text { emphasis: emphasis(&flags), text: a.text };
+    // a shown soft hyphen that no line join removed is a printed hyphen
+    let text = Text { emphasis: emphasis(&flags), text: a.text.replace('\u{AD}', "-") };
     if let Some((label, ordered, x)) = a.marker {
         // level is settled later from the marker's indent
         return Block::ListItem {

@@ -8,7 +8,7 @@
 //! ourselves: Tesseract is the maintained engine with Norwegian models in Debian
 //! (`tesseract-ocr-nor`), and pdftoppm renders every PDF image filter and colour space.
 
-use super::content::{Glyph, Page};
+use super::content::{Glyph, Page, Shape};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -110,6 +110,8 @@ pub struct OcrPage {
     /// Mean word confidence, 0–100.
     pub confidence: f32,
     pub words: usize,
+    /// Table rules found in the page's pixels.
+    pub rules: Vec<Shape>,
 }
 
 /// Rasterise page `page_no` (1-based) of `pdf` and recognise it. `width`/`height` are the page
@@ -135,17 +137,19 @@ pub fn recognise(
     let n = page_no.to_string();
     run(
         Command::new("pdftoppm")
-            .args(["-r", &dpi, "-gray", "-singlefile", "-png", "-f", &n, "-l", &n])
+            .args(["-r", &dpi, "-gray", "-singlefile", "-f", &n, "-l", &n])
             .arg(&input)
             .arg(&image),
         deadline,
         "pdftoppm",
     )?;
-    let png = dir.0.join("page.png");
+    // a PGM (Tesseract reads it, and so can we: the table rules are only pixels in a scan)
+    let pgm = dir.0.join("page.pgm");
+    let rules = std::fs::read(&pgm).ok().map(|b| rules_from_raster(&b, width, height)).unwrap_or_default();
     let out = dir.0.join("ocr");
     run(
         Command::new("tesseract")
-            .arg(&png)
+            .arg(&pgm)
             .arg(&out)
             .args(["-l", langs, "--dpi", &dpi, "hocr"])
             // one thread: the caller already reads files in parallel
@@ -155,13 +159,128 @@ pub fn recognise(
     )?;
     let hocr =
         std::fs::read_to_string(out.with_extension("hocr")).map_err(|e| format!("no OCR output: {e}"))?;
-    Ok(from_hocr(&hocr, width, height))
+    let mut page = from_hocr(&hocr, width, height);
+    page.rules = rules;
+    Ok(page)
+}
+
+/// A binary PGM (`P5`, 8-bit): width, height and the pixel rows.
+fn parse_pgm(b: &[u8]) -> Option<(usize, usize, &[u8])> {
+    let mut fields: Vec<usize> = Vec::with_capacity(3);
+    let mut i = 2;
+    if b.get(..2)? != b"P5" {
+        return None;
+    }
+    while fields.len() < 3 {
+        match *b.get(i)? {
+            b'#' => {
+                while *b.get(i)? != b'\n' {
+                    i += 1;
+                }
+            }
+            c if c.is_ascii_digit() => {
+                let start = i;
+                while b.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+                fields.push(std::str::from_utf8(b.get(start..i)?).ok()?.parse().ok()?);
+                continue;
+            }
+            c if c.is_ascii_whitespace() => {}
+            _ => return None,
+        }
+        i += 1;
+    }
+    let (w, h, max) = (fields[0], fields[1], fields[2]);
+    let data = b.get(i + 1..)?;
+    (max <= 255 && w > 0 && h > 0 && data.len() >= w.checked_mul(h)?).then_some((w, h, data))
+}
+
+/// Table rules drawn in a scanned page's pixels: straight dark runs at least 40 pt long and at
+/// most 2.5 pt thick, horizontal and vertical, as thin shapes in page points (what a text page's
+/// painted rules give), so a scanned table is found as a ruled grid.
+fn rules_from_raster(pgm: &[u8], width: f32, height: f32) -> Vec<Shape> {
+    let Some((w, h, px)) = parse_pgm(pgm) else { return Vec::new() };
+    let scale = (width / w as f32).min(height / h as f32);
+    if !(scale.is_finite() && scale > 0.0) {
+        return Vec::new();
+    }
+    let min_len = (40.0 / scale) as usize;
+    let max_thick = (2.5 / scale).ceil() as usize + 1;
+    let dark = |x: usize, y: usize| px.get(y * w + x).is_some_and(|&v| v < 160);
+    // runs along one axis; `along` positions, `across` lines: (line, start, end) inclusive
+    let runs = |n_lines: usize, n_along: usize, at: &dyn Fn(usize, usize) -> bool| {
+        let mut out: Vec<(usize, usize, usize)> = Vec::new();
+        for line in 0..n_lines {
+            let mut start = None;
+            for a in 0..=n_along {
+                match (a < n_along && at(line, a), start) {
+                    (true, None) => start = Some(a),
+                    (false, Some(s)) => {
+                        if a - s >= min_len {
+                            out.push((line, s, a - 1));
+                        }
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            if out.len() > 20_000 {
+                break;
+            }
+        }
+        out
+    };
+    // runs on neighbouring lines with about the same extent form one rule; a band thicker than a
+    // rule (a filled box, a photo) is none
+    let merge = |runs: Vec<(usize, usize, usize)>| {
+        let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new(); // first line, last line, start, end
+        for (line, a, b) in runs {
+            let near = segs.iter_mut().rev().take(64).find(|s| {
+                s.1 + 1 == line && a.abs_diff(s.2) <= 3 * max_thick && b.abs_diff(s.3) <= 3 * max_thick
+            });
+            match near {
+                Some(s) => {
+                    s.1 = line;
+                    s.2 = s.2.min(a);
+                    s.3 = s.3.max(b);
+                }
+                None => segs.push((line, line, a, b)),
+            }
+        }
+        segs.retain(|s| s.1 - s.0 < max_thick);
+        segs
+    };
+    let horizontal = merge(runs(h, w, &|y, x| dark(x, y)));
+    let vertical = merge(runs(w, h, &|x, y| dark(x, y)));
+    let mut shapes = Vec::new();
+    for (y0, y1, x0, x1) in horizontal {
+        shapes.push(Shape {
+            x0: x0 as f32 * scale,
+            x1: (x1 + 1) as f32 * scale,
+            y0: height - (y1 + 1) as f32 * scale,
+            y1: height - y0 as f32 * scale,
+            fill: Some([0, 0, 0]),
+        });
+    }
+    for (x0, x1, y0, y1) in vertical {
+        shapes.push(Shape {
+            x0: x0 as f32 * scale,
+            x1: (x1 + 1) as f32 * scale,
+            y0: height - (y1 + 1) as f32 * scale,
+            y1: height - y0 as f32 * scale,
+            fill: Some([0, 0, 0]),
+        });
+    }
+    shapes.truncate(2_000);
+    shapes
 }
 
 /// Turn hOCR into glyphs: one glyph per word (text plus a trailing space), on the line's
 /// baseline, sized by the line's x-size; boxes scaled from pixels to points.
 fn from_hocr(hocr: &str, width: f32, height: f32) -> OcrPage {
-    let mut page = OcrPage { glyphs: Vec::new(), text: String::new(), confidence: 0.0, words: 0 };
+    let mut page =
+        OcrPage { glyphs: Vec::new(), text: String::new(), confidence: 0.0, words: 0, rules: Vec::new() };
     let mut scale = 72.0 / DPI as f32;
     if let Some(b) = find_title(hocr, "ocr_page").and_then(|t| bbox(&t)) {
         if b[2] > 0.0 && b[3] > 0.0 {
@@ -246,6 +365,7 @@ fn from_hocr(hocr: &str, width: f32, height: f32) -> OcrPage {
             bold: false,
             italic: false,
             rotated: false,
+            placed: true,
         });
         conf_sum += conf;
         page.words += 1;
@@ -306,11 +426,43 @@ fn unescape(s: &str) -> String {
 pub fn apply(page: &mut Page, ocr: OcrPage) {
     page.glyphs = ocr.glyphs;
     page.text = ocr.text;
+    page.shapes.extend(ocr.rules);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raster_rules_are_long_thin_dark_runs() {
+        // 400 × 300 px for a 96 × 72 pt page (scale 0.24 pt/px): a 2 px horizontal rule 300 px
+        // long, a 3 px vertical rule 200 px tall, a short dash and a thick black box (not rules)
+        let (w, h) = (400usize, 300usize);
+        let mut px = vec![255u8; w * h];
+        let mut paint = |x0: usize, x1: usize, y0: usize, y1: usize| {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    px[y * w + x] = 20;
+                }
+            }
+        };
+        paint(50, 350, 100, 102);
+        paint(200, 203, 50, 250);
+        paint(20, 60, 280, 282);
+        paint(300, 390, 200, 290);
+        let mut pgm = format!("P5\n# comment\n{w} {h}\n255\n").into_bytes();
+        pgm.extend_from_slice(&px);
+        let rules = rules_from_raster(&pgm, 96.0, 72.0);
+        assert_eq!(rules.len(), 2, "{rules:?}");
+        let hr = rules.iter().find(|r| r.x1 - r.x0 > 50.0).expect("horizontal rule");
+        assert!((hr.x0 - 12.0).abs() < 0.01 && (hr.x1 - 84.0).abs() < 0.01, "{hr:?}");
+        assert!((hr.y1 - (72.0 - 24.0)).abs() < 0.01 && hr.y1 - hr.y0 < 1.0, "{hr:?}");
+        let vr = rules.iter().find(|r| r.y1 - r.y0 > 40.0).expect("vertical rule");
+        assert!((vr.x0 - 48.0).abs() < 0.01 && vr.x1 - vr.x0 < 1.0, "{vr:?}");
+        assert!(parse_pgm(b"P6\n1 1\n255\n\0\0\0").is_none());
+        assert!(parse_pgm(b"P5\n2 2\n255\n\0").is_none());
+        assert!(rules_from_raster(b"", 96.0, 72.0).is_empty());
+    }
 
     #[test]
     fn hocr_words_become_glyphs_on_baselines() {

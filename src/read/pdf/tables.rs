@@ -101,7 +101,9 @@ impl Rules {
         }
         let mut moves: Vec<(f32, f32)> = Vec::new();
         for r in &rows {
-            let overlapping = rows.iter().filter(|o| o.2 < r.3 && o.3 > r.2);
+            // rows over the same x range, or meeting it (the other columns' rules of that row end
+            // where the partial rule begins)
+            let overlapping = rows.iter().filter(|o| o.2 <= r.3 + TOL && o.3 >= r.2 - TOL);
             let width = overlapping.clone().map(|o| o.3 - o.2).fold(0.0f32, f32::max);
             if width <= 0.0 || r.3 - r.2 >= width / 3.0 {
                 continue;
@@ -394,19 +396,60 @@ fn col_of(cols: &[f32], x: f32) -> Option<usize> {
 /// Once three columns are known, a chunk may also start inside a column (an indented bullet or
 /// a wrapped line within a cell) when a chunk at a column start is on the same line, or the
 /// line continues the cell above.
-fn fits(cols: &[f32], l: &Line, size: f32) -> bool {
+fn fits(cols: &[f32], l: &Line, size: f32, right: f32) -> bool {
     let within = cols.len() >= 3;
     l.chunks.iter().all(|ch| {
         let k = match col_of(cols, ch.x0) {
             Some(k) => k,
+            // inside the last column only beside text at its start (a justified line's wide gap)
+            // or on a line with text at two column starts, or ending where the table's text ends
+            // (a right-aligned amount)
             None if within => match col_in(cols, ch.x0) {
-                Some(k) if k + 1 < cols.len() => k,
+                Some(k)
+                    if k + 1 < cols.len()
+                        || l.chunks.iter().any(|o| col_of(cols, o.x0) == Some(k))
+                        || l.chunks.iter().filter(|o| col_of(cols, o.x0).is_some()).count() >= 2
+                        || (ch.x1 - right).abs() <= TOL =>
+                {
+                    k
+                }
                 _ => return false,
             },
             None => return false,
         };
-        cols.get(k + 1).is_none_or(|&next| ch.x1 <= next + 0.3 * size)
+        // text overflowing into the next column where that column's own text starts on the same
+        // line (typst lets a date run under the status word beside it) still fits
+        let next_filled = |next: f32| l.chunks.iter().any(|o| (o.x0 - next).abs() <= TOL);
+        cols.get(k + 1).is_none_or(|&next| ch.x1 <= next + 0.3 * size || next_filled(next))
     })
+}
+
+/// Split the line's chunks at words that start a column further right: typst sets auto-width
+/// cells so tight that a cell's text and its neighbour's arrive as one chunk (`09.00-09.10 14/25`),
+/// and justified text can leave a wider gap inside a cell than between cells. None when nothing
+/// was split.
+fn split_at_cols(cols: &[f32], l: &Line) -> Option<Line> {
+    let mut chunks: Vec<Chunk> = Vec::with_capacity(l.chunks.len());
+    let mut split = false;
+    for ch in &l.chunks {
+        let mut cur = ch.clone();
+        loop {
+            let at = cur.words.iter().enumerate().skip(1).find_map(|(k, w)| {
+                cols.iter().any(|&c| c > cur.x0 + TOL && (w.x0 - c).abs() <= TOL).then_some(k)
+            });
+            match at.and_then(|k| cur.split_at_word(k)) {
+                Some((left, right)) => {
+                    chunks.push(left);
+                    cur = right;
+                    split = true;
+                }
+                None => break,
+            }
+        }
+        chunks.push(cur);
+    }
+    chunks.retain(|c| !c.text.is_empty());
+    split.then(|| Line { chunks, ..l.clone() })
 }
 
 /// The column a position falls in: the last one starting at or before it.
@@ -416,20 +459,48 @@ fn col_in(cols: &[f32], x: f32) -> Option<usize> {
 
 /// A column that marks the first line of each row: filled on several lines, never on two
 /// consecutive ones (the header line aside), e.g. a time or number column in a table whose
-/// other cells wrap. Rows are cut where it is filled.
+/// other cells wrap. Rows are cut where it is filled. When another column marks every such line
+/// and also one-line rows (consecutive lines that both fill most columns), that one is taken.
 fn key_column(region: &[Line], cols: &[f32]) -> Option<usize> {
     let filled = |l: &Line, k: usize| l.chunks.iter().any(|ch| col_in(cols, ch.x0) == Some(k));
-    let mut best: Option<(usize, usize)> = None;
-    for k in 0..cols.len() {
-        let hits: Vec<bool> = region.iter().map(|l| filled(l, k)).collect();
-        let n = hits.iter().filter(|h| **h).count();
-        let consecutive =
-            hits.windows(2).skip(1).any(|w| w.first() == Some(&true) && w.get(1) == Some(&true));
-        if n >= 3 && !consecutive && n < region.len() && best.is_none_or(|(_, bn)| n > bn) {
-            best = Some((k, n));
+    let row_like = |l: &Line| filled_cols(cols, l) * 2 > cols.len();
+    // (column, hits per line, count) of the best column; `relaxed` lets two consecutive lines
+    // both be filled when both fill most columns (two one-line rows)
+    let best = |relaxed: bool| -> Option<(usize, Vec<bool>, usize)> {
+        let mut best: Option<(usize, Vec<bool>, usize)> = None;
+        for k in 0..cols.len() {
+            let hits: Vec<bool> = region.iter().map(|l| filled(l, k)).collect();
+            let n = hits.iter().filter(|h| **h).count();
+            let consecutive = hits.windows(2).enumerate().skip(1).any(|(j, w)| {
+                w.first() == Some(&true)
+                    && w.get(1) == Some(&true)
+                    && !(relaxed && region.get(j..j + 2).is_some_and(|p| p.iter().all(&row_like)))
+            });
+            if n >= 3 && !consecutive && n < region.len() && best.as_ref().is_none_or(|b| n > b.2) {
+                best = Some((k, hits, n));
+            }
+        }
+        best
+    };
+    let strict = best(false)?;
+    // a column that marks every row the strict one marks and more (one-line rows without a case
+    // number: `11.30-12.00 | | Lunsj | | 30` above `12.00-12.45 | 21/25 | …`) marks the rows
+    if cols.len() >= 3 {
+        if let Some(relaxed) = best(true) {
+            let covers = strict.1.iter().zip(&relaxed.1).all(|(s, r)| !*s || *r);
+            if relaxed.2 > strict.2 && covers {
+                return Some(relaxed.0);
+            }
         }
     }
-    best.map(|(k, _)| k)
+    Some(strict.0)
+}
+
+/// How many columns a line has text in.
+fn filled_cols(cols: &[f32], l: &Line) -> usize {
+    let mut ks: Vec<usize> = l.chunks.iter().filter_map(|ch| col_in(cols, ch.x0)).collect();
+    ks.dedup();
+    ks.len()
 }
 
 fn h_rule_between(rules: &Rules, y_hi: f32, y_lo: f32, x0: f32, x1: f32) -> bool {
@@ -458,7 +529,30 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
             if p.y - n.y > pitch_max || n.page != p.page {
                 break;
             }
-            if !fits(&cols, n, size) {
+            let right =
+                lines.get(i..end).map_or(f32::MAX, |r| r.iter().map(|l| l.x1).fold(f32::MIN, f32::max));
+            if !fits(&cols, n, size, right) {
+                if let Some(s) = split_at_cols(&cols, n).filter(|s| fits(&cols, s, size, right)) {
+                    if let Some(slot) = lines.get_mut(end) {
+                        *slot = s;
+                    }
+                    end += 1;
+                    continue;
+                }
+                // a cell's text centred over several rows (LaTeX's multirow: one line, unwrapped,
+                // running over its neighbours) sits between two table lines, off their baseline
+                // grid (closer than a line pitch to both): it starts at a column and the line below
+                // fits again
+                let off_grid = p.y - n.y < 0.7 * style.pitch * size && n.chunks.len() == 1;
+                let below_fits = lines.get(end + 1).is_some_and(|b| {
+                    n.y - b.y < 0.7 * style.pitch * size
+                        && (fits(&cols, b, size, right)
+                            || split_at_cols(&cols, b).is_some_and(|s| fits(&cols, &s, size, right)))
+                });
+                if off_grid && below_fits && col_of(&cols, n.x0).is_some() {
+                    end += 1;
+                    continue;
+                }
                 // a row with at least two aligned chunks may add a column
                 let aligned_n = n.chunks.iter().filter(|c| col_of(&cols, c.x0).is_some()).count();
                 if aligned_n >= 2 && n.chunks.len() >= 3 {
@@ -468,7 +562,7 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
                         }
                     }
                     cols.sort_by(f32::total_cmp);
-                    if !fits(&cols, n, size) {
+                    if !fits(&cols, n, size, right) {
                         break;
                     }
                 } else {
@@ -481,7 +575,9 @@ fn aligned(lines: &mut Vec<Line>, rules: &Rules, style: &Style, page: u32) -> Ve
         let mut begin = i;
         while begin > 0 {
             let (Some(p), Some(n)) = (lines.get(begin - 1), lines.get(begin)) else { break };
-            if p.y - n.y > style.pitch * size * 1.4 || !fits(&cols, p, size) || col_of(&cols, p.x0) == Some(0)
+            if p.y - n.y > style.pitch * size * 1.4
+                || !fits(&cols, p, size, f32::MAX)
+                || col_of(&cols, p.x0) == Some(0)
             {
                 break;
             }
@@ -515,7 +611,17 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
     let gaps: Vec<f32> =
         region.windows(2).map(|w| w.first().map_or(0.0, |a| a.y) - w.get(1).map_or(0.0, |b| b.y)).collect();
     let min_gap = gaps.iter().copied().filter(|g| *g > 0.0).fold(f32::MAX, f32::min);
-    let padded = gaps.iter().any(|g| *g > min_gap * 1.12);
+    // a lone rule inside the table (booktabs' midrule under the header) widens its gap without
+    // the rows being padded
+    let ruled: Vec<bool> = region
+        .windows(2)
+        .map(|w| match w {
+            [a, b] => h_rule_between(rules, a.y, b.y, x_left, x_right),
+            _ => false,
+        })
+        .collect();
+    let lone_rule = ruled.iter().filter(|r| **r).count() == 1;
+    let padded = gaps.iter().zip(&ruled).any(|(g, r)| *g > min_gap * 1.12 && !(lone_rule && *r));
     let key = key_column(region, cols);
     let mut rows_lines: Vec<Vec<&Line>> = Vec::new();
     for (k, l) in region.iter().enumerate() {
@@ -525,7 +631,11 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
                 let gap = p.y - l.y;
                 let rule = h_rule_between(rules, p.y, l.y, x_left, x_right);
                 if let Some(kc) = key {
-                    rule || k == 1 || l.chunks.iter().any(|ch| col_in(cols, ch.x0) == Some(kc))
+                    // the header is one row unless its cells wrap on (`Sta-` / `tus`)
+                    let header_goes_on = k == 1
+                        && l.chunks.iter().all(|ch| ch.text.chars().next().is_some_and(char::is_lowercase));
+                    rule || (k == 1 && !header_goes_on)
+                        || l.chunks.iter().any(|ch| col_in(cols, ch.x0) == Some(kc))
                 } else {
                     let first_col = !padded && col_of(cols, l.x0) == Some(0);
                     rule || (padded && gap > min_gap * 1.12) || first_col
@@ -552,7 +662,7 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
             }
         }
     }
-    let mut rows = Vec::new();
+    let mut grid: Vec<Vec<Vec<Line>>> = Vec::with_capacity(rows_lines.len());
     for rl in rows_lines {
         let mut cell_lines: Vec<Vec<Line>> = vec![Vec::new(); nc];
         for l in rl {
@@ -563,6 +673,29 @@ fn build_aligned(region: &[Line], cols: &[f32], rules: &Rules, style: &Style) ->
                 }
             }
         }
+        // a cell above that ended in a broken word (`tjen-`) going on in this row's first line
+        // (`ester`) is a row-spanning cell: its word goes back up
+        if let Some(above) = grid.last_mut() {
+            for (k, cell) in cell_lines.iter_mut().enumerate() {
+                let broken = above.get(k).and_then(|a| a.last()).is_some_and(|l| {
+                    let t = l.text();
+                    t.ends_with('\u{AD}')
+                        || t.ends_with('-') && t.chars().rev().nth(1).is_some_and(char::is_lowercase)
+                });
+                let goes_on =
+                    cell.first().is_some_and(|l| l.text().chars().next().is_some_and(char::is_lowercase));
+                if broken && goes_on && !cell.is_empty() {
+                    let line = cell.remove(0);
+                    if let Some(a) = above.get_mut(k) {
+                        a.push(line);
+                    }
+                }
+            }
+        }
+        grid.push(cell_lines);
+    }
+    let mut rows = Vec::new();
+    for cell_lines in grid {
         let cells = cell_lines
             .iter()
             .enumerate()
@@ -614,9 +747,32 @@ pub fn continue_table(prev: &mut Table, next: &Table) -> bool {
         if texts.iter().all(lower) || (first_empty && texts.first().is_some_and(lower)) {
             return true;
         }
+        // a list going on in one cell (`• Pasientens legemiddelliste …` under `• Erfaringer …`),
+        // every other cell empty
+        let last = prev.rows.last();
+        let filled: Vec<usize> =
+            (0..r.cells.len()).filter(|&i| r.cells.get(i).is_some_and(|c| !c.blocks.is_empty())).collect();
+        let is_item =
+            |b: Option<&crate::model::Block>| matches!(b, Some(crate::model::Block::ListItem { .. }));
+        if let [i] = filled.as_slice() {
+            let item_here = is_item(r.cells.get(*i).and_then(|c| c.blocks.first()));
+            let item_above = is_item(last.and_then(|l| l.cells.get(*i)).and_then(|c| c.blocks.last()));
+            let plain = r
+                .cells
+                .iter()
+                .chain(last.map(|l| l.cells.iter()).into_iter().flatten())
+                .all(|c| c.col_span <= 1);
+            if first_empty
+                && item_here
+                && item_above
+                && plain
+                && last.is_some_and(|l| l.cells.len() == r.cells.len())
+            {
+                return true;
+            }
+        }
         // the first column goes on in lower case, and every other cell either does too or goes
         // on from a cell above that ended unfinished (`… ROP-team for` / `Nordmøre`)
-        let last = prev.rows.last();
         let first_lower = r.cells.first().is_some_and(|c| lower(&c.text()));
         first_lower
             && r.cells.iter().enumerate().all(|(i, c)| {
