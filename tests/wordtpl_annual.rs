@@ -2,6 +2,8 @@
 //! (`{% li %}` + `outline`), the annual report as a Word template, and the status chart drawn at
 //! its placeholder's aspect ratio.
 
+mod common;
+
 use saksflyt::render::wordtpl::{self, xml, Images};
 use serde_json::json;
 use std::io::{Read, Write};
@@ -187,24 +189,8 @@ fn list_items_take_levels_and_restart_per_case() {
 fn list_style_changed_by_the_user_is_kept() {
     let t = list_template(&styled("MyList", "{% li pt.depth %}{{ pt.text }}"));
     let n = numbering("upperRoman");
-    let t = {
-        // the user's format in the template's numbering part
-        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&t[..])).unwrap();
-        let mut buf = std::io::Cursor::new(Vec::new());
-        {
-            let mut w = zip::ZipWriter::new(&mut buf);
-            for i in 0..z.len() {
-                let mut f = z.by_index(i).unwrap();
-                let name = f.name().to_string();
-                let mut b = Vec::new();
-                f.read_to_end(&mut b).unwrap();
-                w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
-                w.write_all(if name == "word/numbering.xml" { n.as_bytes() } else { &b }).unwrap();
-            }
-            w.finish().unwrap();
-        }
-        buf.into_inner()
-    };
+    // the user's format in the template's numbering part
+    let t = common::with_entry(&t, "word/numbering.xml", n.as_bytes());
     let out = wordtpl::render(&t, "liste.docx", &cases(), &Images::new()).unwrap_or_else(|e| panic!("{e}"));
     let got = listed(&out);
     assert_eq!(got[1], "Første [3/0]");
@@ -251,12 +237,7 @@ fn list_tag_errors_are_located() {
 }
 
 fn fixture_input(lang: saksflyt::render::Lang) -> saksflyt::render::ReportInput {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
-    let text = std::fs::read_to_string(dir.join("records.jsonl")).unwrap();
-    let records: Vec<saksflyt::record::Record> =
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    let log = saksflyt::store::log::derive(&records);
-    saksflyt::render::ReportInput { records, log, register: saksflyt::config::Register::default(), lang }
+    common::fixture_input(lang)
 }
 
 /// A projection compared across writers: list instance ids renumbered in order of first use
@@ -429,21 +410,7 @@ fn chart_fills_its_placeholder_box() {
     let re = regex::Regex::new(r#"(<wp:extent|<a:ext) cx="\d+" cy="\d+""#).unwrap();
     assert_eq!(re.find_iter(&body).count(), 2, "one placeholder: frame and picture");
     let body = re.replace_all(&body, format!(r#"$1 cx="{cx}" cy="{cy}""#).as_str()).to_string();
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&template[..])).unwrap();
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = zip::ZipWriter::new(&mut buf);
-        for i in 0..z.len() {
-            let mut f = z.by_index(i).unwrap();
-            let name = f.name().to_string();
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).unwrap();
-            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
-            w.write_all(if name == "word/document.xml" { body.as_bytes() } else { &b }).unwrap();
-        }
-        w.finish().unwrap();
-    }
-    std::fs::write(&path, buf.into_inner()).unwrap();
+    std::fs::write(&path, common::with_entry(&template, "word/document.xml", body.as_bytes())).unwrap();
     let doc = annual_from_export(dir.path(), &input, 2024);
     let (ext, px) = placed_chart(&doc);
     assert_eq!(ext, (cx, cy), "the template's box is kept");
@@ -532,21 +499,7 @@ fn cli_annual_report_uses_the_edited_word_template() {
     let body = part(&template, "word/document.xml");
     assert!(body.contains(">1 Møter</w:t>"), "{body}");
     let body = body.replacen(">1 Møter</w:t>", ">1 Møter i utvalgene</w:t>", 1);
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&template[..])).unwrap();
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = zip::ZipWriter::new(&mut buf);
-        for i in 0..z.len() {
-            let mut f = z.by_index(i).unwrap();
-            let name = f.name().to_string();
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).unwrap();
-            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
-            w.write_all(if name == "word/document.xml" { body.as_bytes() } else { &b }).unwrap();
-        }
-        w.finish().unwrap();
-    }
-    std::fs::write(&path, buf.into_inner()).unwrap();
+    std::fs::write(&path, common::with_entry(&template, "word/document.xml", body.as_bytes())).unwrap();
     let records =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render/records.jsonl");
     let result = dir.path().join("arsrapport.docx");

@@ -2,6 +2,8 @@
 //! the same form as the built-in path, and a user's edits in Word (a logo in the header, a column
 //! removed, the heading font changed) survive `run --templates`.
 
+mod common;
+
 use saksflyt::render::projection;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -147,22 +149,7 @@ fn evaluation_form_from_the_word_template_matches_the_builtin() {
 
 /// The fixture records (`tests/fixtures/render/`), as `tests/render.rs` reads them.
 fn fixture_input(lang: saksflyt::render::Lang) -> saksflyt::render::ReportInput {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
-    let text = std::fs::read_to_string(dir.join("records.jsonl")).unwrap();
-    let mut records: Vec<saksflyt::record::Record> =
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    for r in &mut records {
-        saksflyt::extract::form::complete_plans(r);
-        for p in &mut r.plans {
-            for it in &mut p.items {
-                if it.smart_hint.is_none() {
-                    it.smart_hint = Some(saksflyt::extract::plan::smart_hint(it));
-                }
-            }
-        }
-    }
-    let log = serde_json::from_str(&std::fs::read_to_string(dir.join("log.json")).unwrap()).unwrap();
-    saksflyt::render::ReportInput { records, log, register: saksflyt::config::Register::default(), lang }
+    common::document_input(lang)
 }
 
 /// The built-in Word template in bokmål and nynorsk (words from `templates/word/words.toml`):
