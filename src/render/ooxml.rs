@@ -12,7 +12,8 @@ use quick_xml::Reader;
 
 /// Schema sequences (CT_PPrBase, CT_RPr, CT_TblPr, CT_TcPr, CT_Style, CT_SectPr, CT_NumPr,
 /// CT_Lvl, CT_Settings — the parts that matter here).
-fn order(container: &str) -> Option<&'static [&'static str]> {
+/// The schema order of the children of property element `container` (`w:pPr`, `w:tcPr`, …).
+pub(crate) fn order(container: &str) -> Option<&'static [&'static str]> {
     Some(match container {
         "w:pPr" => &[
             "w:pStyle",

@@ -254,16 +254,9 @@ fn rules_from_raster(pgm: &[u8], width: f32, height: f32) -> Vec<Shape> {
     let horizontal = merge(runs(h, w, &|y, x| dark(x, y)));
     let vertical = merge(runs(w, h, &|x, y| dark(x, y)));
     let mut shapes = Vec::new();
-    for (y0, y1, x0, x1) in horizontal {
-        shapes.push(Shape {
-            x0: x0 as f32 * scale,
-            x1: (x1 + 1) as f32 * scale,
-            y0: height - (y1 + 1) as f32 * scale,
-            y1: height - y0 as f32 * scale,
-            fill: Some([0, 0, 0]),
-        });
-    }
-    for (x0, x1, y0, y1) in vertical {
+    // horizontal runs come as (rows, columns), vertical ones as (columns, rows)
+    let boxes = horizontal.into_iter().map(|(y0, y1, x0, x1)| (x0, x1, y0, y1)).chain(vertical);
+    for (x0, x1, y0, y1) in boxes {
         shapes.push(Shape {
             x0: x0 as f32 * scale,
             x1: (x1 + 1) as f32 * scale,

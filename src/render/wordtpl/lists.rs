@@ -300,22 +300,6 @@ fn set_num(p: &mut Elem, inst: u64, lvl: u8) {
     num.children.push(Node::Elem(Elem::new("w:numId", &[("w:val", &inst.to_string())])));
     match pr.children.iter_mut().find(|n| matches!(n, Node::Elem(e) if e.name == "w:numPr")) {
         Some(slot) => *slot = Node::Elem(num),
-        None => {
-            const BEFORE: &[&str] = &[
-                "w:pStyle",
-                "w:keepNext",
-                "w:keepLines",
-                "w:pageBreakBefore",
-                "w:framePr",
-                "w:widowControl",
-            ];
-            let at = pr
-                .children
-                .iter()
-                .rposition(|n| matches!(n, Node::Elem(e) if BEFORE.contains(&e.name.as_str())))
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            pr.children.insert(at, Node::Elem(num));
-        }
+        None => super::template::put_in_order(pr, num),
     }
 }

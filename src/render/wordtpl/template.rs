@@ -667,18 +667,20 @@ fn set_blips(e: &mut Elem, rid: &str) {
 }
 
 /// Puts `el` into the cell's `w:tcPr` (created as the first child when missing).
-fn into_tc_pr(tc: &mut Elem, el: Elem, before: &[&str]) {
+fn into_tc_pr(tc: &mut Elem, el: Elem) {
     if tc.child("w:tcPr").is_none() {
         tc.children.insert(0, Node::Elem(Elem::new("w:tcPr", &[])));
     }
     if let Some(pr) = tc.child_mut("w:tcPr") {
-        put_in_order(pr, el, before);
+        put_in_order(pr, el);
     }
 }
 
-/// Inserts `el` into `pr`, replacing an element of the same name, after every element named in
-/// `before` (the schema order of `w:tcPr`).
-fn put_in_order(pr: &mut Elem, el: Elem, before: &[&str]) {
+/// Inserts `el` into property element `pr`, replacing an element of the same name, at its place
+/// in the schema order (`render::ooxml::order`: after every element the schema puts before it).
+pub(crate) fn put_in_order(pr: &mut Elem, el: Elem) {
+    let order = crate::render::ooxml::order(&pr.name).unwrap_or(&[]);
+    let before = &order[..order.iter().position(|n| *n == el.name).unwrap_or(order.len())];
     pr.children.retain(|n| !matches!(n, Node::Elem(e) if e.name == el.name));
     let at = pr
         .children
@@ -698,7 +700,7 @@ fn cell_shading(tc: &mut Elem, tag: usize) {
         .and_then(|p| p.child("w:shd"))
         .filter(|s| !s.attr("w:fill").is_some_and(|f| f.contains(SENTINEL_OPEN)))
         .cloned();
-    into_tc_pr(tc, shd, &["w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders"]);
+    into_tc_pr(tc, shd);
     if let (Some(own), Some(pr)) = (own, tc.child_mut("w:tcPr")) {
         pr.children.retain(|n| !matches!(n, Node::Elem(e) if e.name == KEPT_SHD));
         let mut keep = Elem::new(KEPT_SHD, &[]);
@@ -721,7 +723,7 @@ fn list_marker(p: &mut Elem, tag: usize) {
 
 fn cell_vmerge(tc: &mut Elem) {
     let vm = Elem::new("w:vMerge", &[("w:val", VM_MARK)]);
-    into_tc_pr(tc, vm, &["w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge"]);
+    into_tc_pr(tc, vm);
 }
 
 /// One part as a minijinja template.
