@@ -972,6 +972,20 @@ mod tests {
         assert_eq!(cells(&tables[0])[2], ["Plan B", "31.10.2025", "gul"]);
     }
 
+    /// Regrouping a line into runs keeps an accent drawn over its letter inside its word.
+    #[test]
+    fn regrouped_runs_keep_accents() {
+        let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
+        paint(&mut p, "Fet", 100.0, 700.0, 5.0);
+        paint(&mut p, "pa", 140.0, 700.0, 5.0);
+        paint(&mut p, "\u{2DA}", 145.5, 700.0, 4.0);
+        paint(&mut p, "01.06.2025", 300.0, 700.0, 5.0);
+        paint(&mut p, "grønn", 340.0, 700.0, 5.0);
+        let lines = page_lines_of(&p, 1, &[]);
+        let texts: Vec<&str> = lines[0].chunks.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["Fet", "pa\u{2DA}", "01.06.2025", "grønn"]);
+    }
+
     #[test]
     fn chunk_splits_at_a_word() {
         let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
