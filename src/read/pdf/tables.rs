@@ -986,6 +986,36 @@ mod tests {
         assert_eq!(texts, ["Fet", "pa\u{2DA}", "01.06.2025", "grønn"]);
     }
 
+    /// booktabs: rules only above and below the header and at the end, one-line rows at an even
+    /// pitch, one row wrapping; the midrule's wider gap makes no row padding, so rows are cut
+    /// where the first column starts an entry.
+    #[test]
+    fn booktabs_rows_cut_at_the_first_column() {
+        let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
+        let rule = |y: f32| Shape { x0: 56.0, x1: 540.0, y0: y - 0.2, y1: y + 0.2, fill: Some([0, 0, 0]) };
+        p.shapes.extend([rule(712.0), rule(694.0), rule(620.0)]);
+        let rows = [
+            (700.0, "Tiltak", "Søker", "Beløp"),
+            (682.0, "Velferdsteknologi", "Aure kommune", "kr 900 000"),
+            (670.0, "Kampanje for legevakt", "Smøla kommune og Aure", "kr 650 000"),
+            (658.0, "", "kommune", ""),
+            (646.0, "Kurs i omsorg", "Sunndal kommune", "kr 450 000"),
+            (634.0, "Sum", "", "kr 2 000 000"),
+        ];
+        for (y, a, b, c) in rows {
+            paint(&mut p, a, 57.0, y, 5.0);
+            paint(&mut p, b, 295.0, y, 5.0);
+            paint(&mut p, c, 476.0, y, 5.0);
+        }
+        let tables = tables_of(&p);
+        assert_eq!(tables.len(), 1);
+        let got = cells(&tables[0]);
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert!(tables[0].rows[0].header);
+        assert_eq!(got[2], ["Kampanje for legevakt", "Smøla kommune og Aure kommune", "kr 650 000"]);
+        assert_eq!(got[4], ["Sum", "", "kr 2 000 000"]);
+    }
+
     #[test]
     fn chunk_splits_at_a_word() {
         let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
