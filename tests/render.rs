@@ -3,37 +3,16 @@
 //! rewrites them; review the diff). Also: byte-identical output, template overrides, and —
 //! under CI or where the programs exist — LibreOffice and pandoc reading every document.
 
+mod common;
+
 use saksflyt::config::Register;
-use saksflyt::record::{LogEntry, Record};
 use saksflyt::render::docs::{self, Rendered};
 use saksflyt::render::{projection, DecisionLogOptions, Lang, ReportInput, StatusOptions, Templates};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn fixture_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render")
-}
-
 fn input(lang: Lang) -> ReportInput {
-    let text = std::fs::read_to_string(fixture_dir().join("records.jsonl")).unwrap();
-    let mut records: Vec<Record> =
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    // the fixture records are written by hand; extraction adds the first SMART hint to each
-    // plan item, so do the same here
-    for r in &mut records {
-        // and the comment from a status cell that says more than the colour
-        saksflyt::extract::form::complete_plans(r);
-        for p in &mut r.plans {
-            for it in &mut p.items {
-                if it.smart_hint.is_none() {
-                    it.smart_hint = Some(saksflyt::extract::plan::smart_hint(it));
-                }
-            }
-        }
-    }
-    let log: Vec<LogEntry> =
-        serde_json::from_str(&std::fs::read_to_string(fixture_dir().join("log.json")).unwrap()).unwrap();
-    ReportInput { records, log, register: Register::default(), lang }
+    common::document_input(lang)
 }
 
 /// Every document the tests look at: (snapshot name, rendered document).
@@ -107,13 +86,14 @@ fn word_structure_is_real() {
         assert!(styles.contains(&format!("w:styleId=\"{id}\"")), "style {id} missing");
     }
     let document = part("word/document.xml");
-    assert!(document.contains("<w:tblHeader />"), "no repeated header row");
+    assert!(document.contains("<w:tblHeader"), "no repeated header row");
     assert!(document.contains("w:orient=\"landscape\""), "no landscape section");
     assert!(document.contains("w:w=\"11906\"") && document.contains("w:h=\"16838\""), "not A4");
-    // Real numbering: decision points use numbering ids >= 2 defined in numbering.xml.
-    assert!(document.contains("<w:numId w:val=\"3\" />"), "ordered list without its own numbering");
+    // Real numbering: a case's decision points are a list of their own, a numbering instance
+    // defined in numbering.xml that starts again at 1 (`{% li %}` in the Word template).
+    assert!(document.contains("<w:numId w:val=\"5\"/>"), "ordered list without its own numbering");
     let numbering = part("word/numbering.xml");
-    assert!(numbering.contains("w:numId=\"3\""));
+    assert!(numbering.contains("<w:num w:numId=\"5\"><w:abstractNumId w:val=\"3\"/><w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"1\"/>"), "{numbering}");
     // Every section carries the header and footer.
     let sections = document.matches("<w:sectPr>").count();
     assert!(sections >= 3);

@@ -90,7 +90,10 @@ fn templates_export_then_override() {
     let t = dir.path().join("maler");
     let out = saksflyt().args(["templates", "export"]).arg(&t).output().unwrap();
     assert!(out.status.success());
-    assert!(t.join("evaluation.xml.j2").is_file() && t.join("macros.xml.j2").is_file());
+    for f in ["evaluering.docx", "statusrapport.docx", "vedtakslogg.docx", "arsrapport.docx"] {
+        assert!(t.join(f).is_file(), "{f} not exported");
+    }
+    assert!(!t.join("macros.xml.j2").exists(), "retired templates are not written");
     let out = saksflyt()
         .args(["decision-log", "--records", RECORDS, "--log", LOG, "--templates"])
         .arg(&t)
@@ -113,6 +116,20 @@ fn templates_export_then_override() {
     assert!(nn_doc.contains("Samandrag") && nn_doc.contains("handlingsplanar"), "{nn_doc}");
     assert!(nb_doc.contains("Sammendrag") && !nb_doc.contains("Samandrag"), "{nb_doc}");
     assert!(doc(&nn.join("vedtakslogg.docx")).contains("Ikkje utfylt"));
+    // a folder of the retired minijinja templates is refused with a way forward
+    let old = dir.path().join("gamle");
+    std::fs::create_dir(&old).unwrap();
+    std::fs::write(old.join("decision-log.xml.j2"), "<document></document>").unwrap();
+    let out = saksflyt()
+        .args(["decision-log", "--records", RECORDS, "--log", LOG, "--templates"])
+        .arg(&old)
+        .arg("--out")
+        .arg(dir.path().join("l2.docx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("decision-log.xml.j2") && err.contains("templates export"), "{err}");
 }
 
 #[test]
@@ -165,4 +182,50 @@ fn a_year_committee_or_fsu_without_data_is_a_clear_error() {
         .unwrap();
     assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
     assert!(out.join("evaluering-2025-fsu-ikt.docx").is_file());
+}
+
+/// `--check-template`: the folder's Word template of the document checked against the
+/// command's data; every error with its place and tag; nothing written.
+#[test]
+fn check_template_lists_errors_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t");
+    assert!(saksflyt().args(["templates", "export"]).arg(&t).output().unwrap().status.success());
+    let check = |cmd: &str| {
+        saksflyt()
+            .args([cmd, "--records", RECORDS, "--log", LOG, "--check-template", "--templates"])
+            .arg(&t)
+            .output()
+            .unwrap()
+    };
+    let out = check("decision-log");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("vedtakslogg.docx: ok"));
+    // a misspelt variable in the status report's template
+    let p = t.join("statusrapport.docx");
+    let bytes = std::fs::read(&p).unwrap();
+    let doc = saksflyt::render::projection::part(&bytes, "word/document.xml").unwrap().unwrap();
+    let broken = doc.replacen("{{ totals.total }}", "{{ totalz.total }}", 1);
+    assert_ne!(broken, doc);
+    let bytes =
+        saksflyt::render::wordtpl::replace_part(&bytes, "t", "word/document.xml", broken.into_bytes())
+            .unwrap();
+    std::fs::write(&p, bytes).unwrap();
+    let out = check("status-report");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("statusrapport.docx: body, paragraph") && err.contains("{{ totalz.total }}"),
+        "{err}"
+    );
+    assert!(err.contains("unknown variable totalz"), "{err}");
+    let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(written, vec![std::ffi::OsString::from("t")], "nothing but the templates: {written:?}");
+    // without --templates there is nothing to check
+    let out = saksflyt()
+        .args(["status-report", "--records", RECORDS, "--log", LOG, "--check-template"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--templates"));
 }

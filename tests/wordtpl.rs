@@ -1,6 +1,8 @@
 //! Word templates (`saksflyt::render::wordtpl`): templates written here part by part, rendered,
 //! and the output checked as text (paragraphs, table cells, fills, merges) and as XML.
 
+mod common;
+
 use saksflyt::render::wordtpl::{self, documents::DocKind, xml, Images};
 use serde_json::json;
 use std::io::{Read, Write};
@@ -662,25 +664,7 @@ fn mutated_templates_never_panic() {
 }
 
 fn replace_document(docx: &[u8], document: &str) -> Vec<u8> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = zip::ZipWriter::new(&mut buf);
-        for i in 0..z.len() {
-            let mut f = z.by_index(i).unwrap();
-            let name = f.name().to_string();
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).unwrap();
-            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
-            if name == "word/document.xml" {
-                w.write_all(document.as_bytes()).unwrap();
-            } else {
-                w.write_all(&b).unwrap();
-            }
-        }
-        w.finish().unwrap();
-    }
-    buf.into_inner()
+    common::with_entry(docx, "word/document.xml", document.as_bytes())
 }
 
 #[test]
@@ -703,13 +687,8 @@ fn inline_blocks_across_runs() {
 /// built-in document: built-in documents are made from these templates.
 #[test]
 fn exported_decision_log_template_renders_like_the_builtin() {
-    use saksflyt::render::{docs, projection, DecisionLogOptions, Lang, ReportInput, Templates};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
-    let text = std::fs::read_to_string(dir.join("records.jsonl")).unwrap();
-    let records: Vec<saksflyt::record::Record> =
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    let log = saksflyt::store::log::derive(&records);
-    let input = ReportInput { records, log, register: saksflyt::config::Register::default(), lang: Lang::Nb };
+    use saksflyt::render::{docs, projection, DecisionLogOptions, Lang, Templates};
+    let input = common::fixture_input(Lang::Nb);
     let out = tempfile::tempdir().unwrap();
     let written = wordtpl::builtin::export(out.path(), saksflyt::render::Lang::Nb).unwrap();
     let path = out.path().join("vedtakslogg.docx");
@@ -793,13 +772,8 @@ fn exported_template_resaved_by_libreoffice_renders_the_same() {
         eprintln!("skipped: soffice not installed");
         return;
     }
-    use saksflyt::render::{docs, projection, Lang, ReportInput, Templates};
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
-    let text_in = std::fs::read_to_string(fixtures.join("records.jsonl")).unwrap();
-    let records: Vec<saksflyt::record::Record> =
-        text_in.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    let log = saksflyt::store::log::derive(&records);
-    let input = ReportInput { records, log, register: saksflyt::config::Register::default(), lang: Lang::Nb };
+    use saksflyt::render::{docs, projection, Lang, Templates};
+    let input = common::fixture_input(Lang::Nb);
     let dir = tempfile::tempdir().unwrap();
     let exported = wordtpl::builtin::export(&dir.path().join("t"), Lang::Nb).unwrap();
     let outdir = dir.path().join("lo");
@@ -819,12 +793,26 @@ fn exported_template_resaved_by_libreoffice_renders_the_same() {
     };
     // The projection without table widths (LibreOffice rounds them) and style ids LibreOffice
     // renames are compared line by line.
+    // LibreOffice renumbers list instances: ids are compared in order of first use
+    let num = regex::Regex::new(r"\[num (\d+) lvl").unwrap();
     let lines = |b: &[u8]| -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
         projection::project(b)
             .unwrap()
             .lines()
             .filter(|l| !l.starts_with("[table] ") && !l.starts_with("created:"))
             .map(|l| {
+                num.replace_all(l, |c: &regex::Captures| {
+                    let k = ids.iter().position(|x| *x == c[1]).unwrap_or_else(|| {
+                        ids.push(c[1].to_string());
+                        ids.len() - 1
+                    });
+                    format!("[list {k} lvl")
+                })
+                .to_string()
+            })
+            .map(|l| {
+                let l = l.as_str();
                 if l.contains("][image ") {
                     // LibreOffice names the picture and rounds its size to the millimetre
                     "[picture]".to_string()
@@ -888,17 +876,7 @@ fn user_edited_template_keeps_logo_column_removal_and_font() {
         .output()
         .unwrap();
     assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
-    let text_in = std::fs::read_to_string(fixtures.join("records.jsonl")).unwrap();
-    let records: Vec<saksflyt::record::Record> =
-        text_in.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    let log = saksflyt::store::log::derive(&records);
-    let input = saksflyt::render::ReportInput {
-        records,
-        log,
-        register: saksflyt::config::Register::default(),
-        lang: saksflyt::render::Lang::Nb,
-    };
+    let input = common::fixture_input(saksflyt::render::Lang::Nb);
     let out = from_word(&edited, "vedtakslogg.docx", |t| {
         saksflyt::render::docs::decision_log(t, &input, &Default::default())
     })
@@ -921,13 +899,8 @@ fn user_edited_template_keeps_logo_column_removal_and_font() {
 /// nested row loops with shading, the chart in the placeholder picture.
 #[test]
 fn exported_status_report_template_renders_plans_goals_and_chart() {
-    use saksflyt::render::{docs, projection, Lang, ReportInput, Templates};
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
-    let text_in = std::fs::read_to_string(fixtures.join("records.jsonl")).unwrap();
-    let records: Vec<saksflyt::record::Record> =
-        text_in.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    let log = saksflyt::store::log::derive(&records);
-    let input = ReportInput { records, log, register: saksflyt::config::Register::default(), lang: Lang::Nb };
+    use saksflyt::render::{docs, projection, Lang, Templates};
+    let input = common::fixture_input(Lang::Nb);
     let dir = tempfile::tempdir().unwrap();
     wordtpl::builtin::export(dir.path(), saksflyt::render::Lang::Nb).unwrap();
     let path = dir.path().join("statusrapport.docx");
@@ -966,21 +939,7 @@ fn exported_status_report_template_renders_plans_goals_and_chart() {
 fn dotx_template_renders_to_a_document() {
     let t = docx(&pr("{{ committee }}"), None);
     let ct = part(&t, "[Content_Types].xml").replace("document.main+xml", "template.main+xml");
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&t[..])).unwrap();
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = zip::ZipWriter::new(&mut buf);
-        for i in 0..z.len() {
-            let mut f = z.by_index(i).unwrap();
-            let name = f.name().to_string();
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).unwrap();
-            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
-            w.write_all(if name == "[Content_Types].xml" { ct.as_bytes() } else { &b }).unwrap();
-        }
-        w.finish().unwrap();
-    }
-    let out = render(&buf.into_inner());
+    let out = render(&common::with_entry(&t, "[Content_Types].xml", ct.as_bytes()));
     let types = part(&out, "[Content_Types].xml");
     assert!(
         types.contains("wordprocessingml.document.main+xml") && !types.contains("template.main"),

@@ -2,6 +2,8 @@
 //! the same form as the built-in path, and a user's edits in Word (a logo in the header, a column
 //! removed, the heading font changed) survive `run --templates`.
 
+mod common;
+
 use saksflyt::render::projection;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -57,15 +59,12 @@ fn forms(dir: &Path) -> Vec<String> {
     v
 }
 
-/// The projection without the document title (the Word template's title property is the form's
-/// name; the built-in one adds year and FSU, which the body's title and subtitle show anyway) and
-/// without column widths (the built-in writer sizes the measures table by its content, the Word
-/// template has the widths it was designed with, asserted below).
+/// The projection without column widths (the built-in writer sizes the measures table by its
+/// content, the Word template has the widths it was designed with, asserted below).
 fn body(path: &Path) -> Vec<String> {
     projection::project(&std::fs::read(path).unwrap())
         .unwrap()
         .lines()
-        .filter(|l| !l.starts_with("title: "))
         .map(|l| match l.strip_prefix("[table] ") {
             Some(t) => format!("[table] {}", t.split(' ').next().unwrap_or_default()),
             None => l.to_string(),
@@ -150,49 +149,30 @@ fn evaluation_form_from_the_word_template_matches_the_builtin() {
 
 /// The fixture records (`tests/fixtures/render/`), as `tests/render.rs` reads them.
 fn fixture_input(lang: saksflyt::render::Lang) -> saksflyt::render::ReportInput {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render");
-    let text = std::fs::read_to_string(dir.join("records.jsonl")).unwrap();
-    let mut records: Vec<saksflyt::record::Record> =
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
-    for r in &mut records {
-        saksflyt::extract::form::complete_plans(r);
-        for p in &mut r.plans {
-            for it in &mut p.items {
-                if it.smart_hint.is_none() {
-                    it.smart_hint = Some(saksflyt::extract::plan::smart_hint(it));
-                }
-            }
-        }
-    }
-    let log = serde_json::from_str(&std::fs::read_to_string(dir.join("log.json")).unwrap()).unwrap();
-    saksflyt::render::ReportInput { records, log, register: saksflyt::config::Register::default(), lang }
+    common::document_input(lang)
 }
 
-/// The built-in Word template in bokmål and nynorsk (words from `templates/word/words.toml`)
-/// renders the forms of the fixture records as the older built-in path does.
+/// The built-in Word template in bokmål and nynorsk (words from `templates/word/words.toml`):
+/// the exported template renders exactly the built-in form, in the language's words.
 #[test]
-fn builtin_evaluation_template_in_both_languages_matches_the_older_path() {
+fn builtin_evaluation_template_in_both_languages_is_the_exported_one() {
     use saksflyt::render::{docs, wordtpl, Lang, Templates};
     let t = Templates::new(None).unwrap();
-    let dir = tempfile::tempdir().unwrap();
     for (lang, fsu) in [(Lang::Nb, "FSU-BARN"), (Lang::Nn, "FSU-AKUTT")] {
         let input = fixture_input(lang);
-        let old = docs::evaluation(&t, &input, 2024, fsu).unwrap();
-        let new = wordtpl::builtin::evaluation(None, &input, 2024, fsu).unwrap();
-        assert_eq!(old.file_name, new.file_name);
-        let (a, b) = (dir.path().join("a.docx"), dir.path().join("b.docx"));
-        std::fs::write(&a, &old.bytes).unwrap();
-        std::fs::write(&b, &new.bytes).unwrap();
-        let (a, b) = (body(&a), body(&b));
-        let only_a: Vec<&String> = a.iter().filter(|l| !b.contains(l)).collect();
-        let only_b: Vec<&String> = b.iter().filter(|l| !a.contains(l)).collect();
-        assert!(
-            only_a.is_empty() && only_b.is_empty(),
-            "{fsu} {lang:?}: older path only:\n{only_a:#?}\nWord template only:\n{only_b:#?}"
-        );
-        let text = b.join("\n");
-        let want = if lang == Lang::Nn { "Vel dato" } else { "Velg dato" };
-        assert!(text.contains(want), "{text}");
+        let builtin = docs::evaluation(&t, &input, 2024, fsu).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        wordtpl::builtin::export(dir.path(), lang).unwrap();
+        let exported =
+            docs::evaluation(&Templates::new(Some(dir.path())).unwrap(), &input, 2024, fsu).unwrap();
+        assert_eq!(builtin.file_name, exported.file_name);
+        assert!(builtin.bytes == exported.bytes, "{fsu} {lang:?}: the exported template renders differently");
+        let file = dir.path().join("out.docx");
+        std::fs::write(&file, &builtin.bytes).unwrap();
+        let text = body(&file).join("\n");
+        let (want, not) =
+            if lang == Lang::Nn { ("Vel dato", "Velg dato") } else { ("Velg dato", "Vel dato") };
+        assert!(text.contains(want) && !text.contains(not), "{text}");
     }
 }
 
@@ -387,4 +367,47 @@ fn evaluation_template_resaved_by_libreoffice_still_renders_the_form() {
     let b = measures(&lo, &tmp.path().join("b"));
     assert!(a.as_array().unwrap().len() >= 5, "{a}");
     assert_eq!(a, b);
+}
+
+/// `templates check` on the exported form: ok; with a misspelt field in a control's tag
+/// attribute, exit 1 naming the table, row, cell, paragraph, the attribute and the tag.
+#[test]
+fn check_names_a_misspelt_tag_in_a_control_attribute() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t");
+    export(&t);
+    let good = t.join("evaluering.docx");
+    let check = |file: &Path| {
+        bin().args(["templates", "check"]).arg(file).arg("--samples").arg(samples()).output().unwrap()
+    };
+    let o = check(&good);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bad = tmp.path().join("evaluering-feil.docx");
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(&bad).unwrap());
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        if name == "word/document.xml" {
+            let s = String::from_utf8(b).unwrap();
+            assert!(s.contains("saksflyt:status:{{ it.index }}"));
+            b = s.replacen("saksflyt:status:{{ it.index }}", "saksflyt:status:{{ it.indx }}", 1).into_bytes();
+        }
+        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zout.write_all(&b).unwrap();
+    }
+    zout.finish().unwrap();
+    let o = check(&bad);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("evaluering-feil.docx: body, table 4, row 5, cell 9, paragraph ")
+            && stderr.contains(
+                "«<w:tag w:val=\"saksflyt:status:{{ it.indx }}\">»: {{ it.indx }}: unknown field indx of it — did you mean index?"
+            ),
+        "{stderr}"
+    );
 }

@@ -28,9 +28,14 @@ pub struct CommonArgs {
     /// Language of the document: nb (bokmål) or nn (nynorsk)
     #[arg(long, default_value = "nb", value_parser = parse_lang)]
     pub lang: Lang,
-    /// Folder with templates that override the built-in ones, file by file
+    /// Folder with Word templates (`saksflyt templates export DIR`) that replace the built-in
+    /// ones, document by document
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Check the --templates folder's Word template of this document against this data: list
+    /// every error (place, tag, reason) and write nothing; exit 1 on errors
+    #[arg(long, requires = "templates")]
+    pub check_template: bool,
     /// Committee register (default: ./saksflyt.toml if present, else the built-in one)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -58,8 +63,8 @@ pub struct EvaluationArgs {
     #[arg(long)]
     pub empty: bool,
     /// Output folder
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required_unless_present = "check_template")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -76,8 +81,8 @@ pub struct StatusReportArgs {
     #[arg(long)]
     pub empty: bool,
     /// Output file
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required_unless_present = "check_template")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -91,8 +96,8 @@ pub struct DecisionLogArgs {
     #[arg(long)]
     pub open: bool,
     /// Output file
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required_unless_present = "check_template")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -102,8 +107,8 @@ pub struct AnnualReportArgs {
     #[arg(long)]
     pub year: i32,
     /// Output file
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required_unless_present = "check_template")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -201,19 +206,15 @@ fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
     Ok((records, log))
 }
 
-pub fn templates_of(c: &CommonArgs) -> anyhow::Result<Templates> {
-    templates_in(c.templates.as_deref())
-}
-
-/// The templates of a `--templates` folder (or the built-in ones), each one used announced.
-pub fn templates_in(dir: Option<&Path>) -> anyhow::Result<Templates> {
-    let t = Templates::new(dir)?;
-    for name in &t.overridden {
-        eprintln!("saksflyt: using template {name} from {}", dir.unwrap_or(Path::new("")).display());
-    }
-    for kind in DocKind::ALL {
-        if let Some(p) = dir.and_then(|d| wordtpl::builtin::find(d, kind)) {
-            eprintln!("saksflyt: using Word template {}", p.display());
+/// The templates of the `--templates` folder for documents `kinds`, each Word template used
+/// announced on stderr (not when only checking).
+pub fn templates_of(c: &CommonArgs, kinds: &[DocKind]) -> anyhow::Result<Templates> {
+    let t = Templates::new(c.templates.as_deref())?;
+    if !c.check_template {
+        for kind in kinds {
+            if let Some(p) = c.templates.as_deref().and_then(|d| wordtpl::builtin::find(d, *kind)) {
+                eprintln!("saksflyt: using Word template {}", p.display());
+            }
         }
     }
     Ok(t)
@@ -235,7 +236,7 @@ pub fn write_doc(path: &Path, doc: &docs::Rendered) -> anyhow::Result<()> {
 
 pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
-    let t = templates_of(&a.common)?;
+    let t = templates_of(&a.common, &[DocKind::Evaluation])?;
     let codes: Vec<String> = match &a.fsu {
         Some(want) => {
             let w = want.to_lowercase();
@@ -278,21 +279,28 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
     if codes.is_empty() {
         return Ok(ExitCode::from(1));
     }
-    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
-    let word = a.common.templates.as_deref().and_then(|d| wordtpl::builtin::find(d, DocKind::Evaluation));
+    if a.common.check_template {
+        let dir = a.common.templates.as_deref();
+        return super::wordtpl::check_in_folder(
+            dir,
+            DocKind::Evaluation,
+            &input,
+            Some(a.year),
+            codes.first().map(String::as_str),
+        );
+    }
+    let out = a.out.as_deref().context("pass --out DIR")?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     for code in codes {
-        let doc = match &word {
-            Some(path) => wordtpl::builtin::evaluation(Some(path), &input, a.year, &code)?,
-            None => docs::evaluation(&t, &input, a.year, &code)?,
-        };
-        write_doc(&a.out.join(&doc.file_name), &doc)?;
+        let doc = docs::evaluation(&t, &input, a.year, &code)?;
+        write_doc(&out.join(&doc.file_name), &doc)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
-    let t = templates_of(&a.common)?;
+    let t = templates_of(&a.common, &[DocKind::StatusReport])?;
     let opts = StatusOptions { committee: a.committee, plan: a.plan };
     let ctx = saksflyt::render::data::status_report(&input, &opts);
     if ctx.plans.is_empty() && ctx.open.is_empty() && !a.empty {
@@ -303,23 +311,43 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
+    if a.common.check_template {
+        return super::wordtpl::check_in_folder(
+            a.common.templates.as_deref(),
+            DocKind::StatusReport,
+            &input,
+            None,
+            None,
+        );
+    }
+    let out = a.out.as_deref().context("pass --out FILE")?;
     let doc = docs::status_report(&t, &input, &opts)?;
-    write_doc(&a.out, &doc)?;
+    write_doc(out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
-    let t = templates_of(&a.common)?;
+    let t = templates_of(&a.common, &[DocKind::DecisionLog])?;
     let opts = DecisionLogOptions { committee: a.committee, open: a.open };
+    if a.common.check_template {
+        return super::wordtpl::check_in_folder(
+            a.common.templates.as_deref(),
+            DocKind::DecisionLog,
+            &input,
+            None,
+            None,
+        );
+    }
+    let out = a.out.as_deref().context("pass --out FILE")?;
     let doc = docs::decision_log(&t, &input, &opts)?;
-    write_doc(&a.out, &doc)?;
+    write_doc(out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
     let input = load_input(&a.common)?;
-    let t = templates_of(&a.common)?;
+    let t = templates_of(&a.common, &[DocKind::AnnualReport])?;
     if !saksflyt::render::data::year_has_data(&input.records, a.year) {
         eprintln!(
             "saksflyt: no data for {}: no meeting, case or action plan in the store covers that year",
@@ -327,27 +355,26 @@ pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
+    if a.common.check_template {
+        let dir = a.common.templates.as_deref();
+        return super::wordtpl::check_in_folder(dir, DocKind::AnnualReport, &input, Some(a.year), None);
+    }
+    let out = a.out.as_deref().context("pass --out FILE")?;
     let doc = docs::annual_report(&t, &input, a.year)?;
-    write_doc(&a.out, &doc)?;
+    write_doc(out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
     match a.action {
         TemplatesAction::Export { dir, lang } => {
-            for p in saksflyt::render::templates::export(&dir)? {
-                println!("{}", p.display());
-            }
             for p in wordtpl::builtin::export(&dir, lang)? {
                 println!("{}", p.display());
             }
         }
         TemplatesAction::List => {
-            for (name, _) in saksflyt::render::templates::BUILTIN {
-                println!("{name}");
-            }
-            for (_, name, _) in wordtpl::builtin::BUILTIN {
-                println!("{name}");
+            for (kind, name, _) in wordtpl::builtin::BUILTIN {
+                println!("{name}\t{}", kind.name());
             }
         }
         TemplatesAction::Check(c) => return super::wordtpl::check(c),

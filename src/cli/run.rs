@@ -91,9 +91,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         log: None,
         lang: a.lang,
         templates: a.templates.clone(),
+        check_template: false,
         config: a.config.clone(),
     };
-    let templates = templates_of(&common)?;
+    let templates = templates_of(&common, &saksflyt::render::wordtpl::documents::DocKind::ALL)?;
     if let Some(year) = a.year.filter(|y| !data::year_has_data(&input.records, *y)) {
         eprintln!(
             "saksflyt: no data for {year}: no meeting, case or action plan in the papers covers that year"
@@ -124,13 +125,6 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             ]
         }
     };
-    let mut documents = documents;
-    super::wordtpl::evaluation_forms_from_word_template(
-        a.templates.as_deref(),
-        &input,
-        year,
-        &mut documents,
-    )?;
     for doc in &documents {
         let path = a.out.join(&doc.file_name);
         if a.quiet {

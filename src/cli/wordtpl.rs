@@ -182,7 +182,7 @@ pub fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
 
 pub fn render(a: RenderArgs) -> anyhow::Result<ExitCode> {
     let (bytes, name, f) = load(&a.file, &a.data)?;
-    let out = wordtpl::render(&bytes, &name, &f.ctx, &f.images)?;
+    let out = wordtpl::render_with(&bytes, &name, &f.ctx, &f.images, &f.charts)?;
     saksflyt::util::write_atomic(&a.out, &out)
         .with_context(|| format!("cannot write {}", a.out.display()))?;
     println!("{}", a.out.display());
@@ -199,21 +199,38 @@ pub fn context(a: ContextArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `run --templates DIR`: the evaluation forms of `year` are rendered from DIR's
-/// `evaluering.docx` when it has one (the reports take their Word templates in `render::docs`).
-pub fn evaluation_forms_from_word_template(
+/// `--check-template` on a document command: the `--templates` folder's Word template of `kind`
+/// checked against the command's own data; every error listed, nothing written. Exit 1 on errors.
+pub fn check_in_folder(
     dir: Option<&Path>,
+    kind: DocKind,
     input: &ReportInput,
     year: Option<i32>,
-    documents: &mut [saksflyt::render::Rendered],
-) -> anyhow::Result<()> {
-    let Some(path) = dir.and_then(|d| wordtpl::builtin::find(d, DocKind::Evaluation)) else { return Ok(()) };
-    let Some(year) = year else { return Ok(()) };
-    for fsu in input.register.fsus() {
-        let name = format!("evaluering-{year}-{}.docx", fsu.code.to_lowercase());
-        if let Some(d) = documents.iter_mut().find(|d| d.file_name == name) {
-            *d = wordtpl::builtin::evaluation(Some(&path), input, year, &fsu.code)?;
-        }
+    fsu: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let dir =
+        dir.context("--check-template checks the Word template of --templates DIR: pass --templates")?;
+    let file =
+        wordtpl::builtin::BUILTIN.iter().find(|(k, _, _)| *k == kind).map(|(_, f, _)| *f).unwrap_or("");
+    let path = wordtpl::builtin::find(dir, kind).with_context(|| {
+        format!("{} has no {file} to check (`saksflyt templates export` writes it)", dir.display())
+    })?;
+    let name = path.display().to_string();
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {name}"))?;
+    let f =
+        documents::filling(kind, input, year, fsu).map_err(|e| anyhow::anyhow!("{}: {e}", kind.name()))?;
+    let errors = wordtpl::check(&bytes, &name, &f.ctx, &f.images)?;
+    if errors.is_empty() {
+        println!("{name}: ok");
+        return Ok(ExitCode::SUCCESS);
     }
-    Ok(())
+    for e in &errors {
+        eprintln!("{name}: {e}");
+    }
+    eprintln!(
+        "{name}: {} error{} (`saksflyt templates check {name} --comments OUT.docx` writes them as Word comments at the tags)",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    Ok(ExitCode::from(1))
 }

@@ -54,13 +54,63 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-/// Draws the chart; returns PNG bytes and the pixel size.
+/// Pixels above the bars (title) and below them (axis, its label, the legend).
+const TOP: u32 = 110;
+const BELOW: u32 = 150;
+/// Natural and smallest row height per area.
+const ROW: u32 = 64;
+const MIN_ROW: u32 = 44;
+/// Largest side of a drawn chart.
+const MAX_SIDE: u32 = 8000;
+
+/// Draws the chart at its natural size (1600 pixels wide, 64 per area); returns PNG bytes and
+/// the pixel size.
 pub fn draw(data: &ChartData) -> Result<(Vec<u8>, u32, u32), ChartError> {
+    let (w, h) = natural_size(data);
+    draw_sized(data, w, h)
+}
+
+/// The chart's natural pixel size: 1600 wide, 64 pixels per area.
+pub fn natural_size(data: &ChartData) -> (u32, u32) {
+    (1600, TOP + BELOW + ROW * areas(data) + 20)
+}
+
+fn areas(data: &ChartData) -> u32 {
+    u32::try_from(data.areas.len().max(1)).unwrap_or(u32::MAX).min(60)
+}
+
+/// The pixel size of the chart for a box of `box_w` × `box_h` (any unit, e.g. EMU of a Word
+/// picture): the box's aspect ratio, 1600 pixels wide unless the rows need more height (then
+/// wider, so the ratio holds), each side at most 8000 pixels.
+pub fn size_for(data: &ChartData, box_w: u64, box_h: u64) -> (u32, u32) {
+    let (bw, bh) = (box_w.max(1), box_h.max(1));
+    let n = u64::from(areas(data));
+    let min_h = u64::from(TOP + BELOW) + u64::from(MIN_ROW) * n;
+    let mut w: u64 = 1600;
+    let mut h = (w * bh + bw / 2) / bw;
+    if h < min_h {
+        h = min_h;
+        w = (h * bw + bh / 2) / bh;
+    }
+    let max = u64::from(MAX_SIDE);
+    if w > max {
+        w = max;
+        h = (w * bh + bw / 2) / bw;
+    }
+    if h > max {
+        h = max;
+        w = (h * bw + bh / 2) / bh;
+    }
+    (w.clamp(1, max) as u32, h.clamp(1, max) as u32)
+}
+
+/// Draws the chart into `w` × `h` pixels: the rows share the height between the title and the
+/// axis (up to four natural rows each, the block centred when they need less).
+pub fn draw_sized(data: &ChartData, w: u32, h: u32) -> Result<(Vec<u8>, u32, u32), ChartError> {
     if !font_ready() {
         return Err(ChartError::Font);
     }
-    let n = u32::try_from(data.areas.len().max(1)).unwrap_or(u32::MAX).min(60);
-    let (w, h) = (1600u32, 150 + 64 * n + 130);
+    let (w, h) = (w.clamp(1, MAX_SIDE), h.clamp(1, MAX_SIDE));
     let mut buf = vec![255u8; (w as usize) * (h as usize) * 3];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
@@ -93,10 +143,15 @@ fn draw_into(root: &Area<'_>, data: &ChartData, w: u32, h: u32) -> Result<(), Bo
         .pos(Pos::new(HPos::Center, VPos::Center));
 
     root.draw(&Text::new(shorten(&data.title, 70), (40, 30), title))?;
-    let left = 600i32;
+    let left = 600i32.min(w * 3 / 8);
     let right = w - 60;
-    let top = 110i32;
-    let row_h = 64i32;
+    let n = data.areas.len().max(1) as i32;
+    // the rows share the height between the title and the axis; at most 4 × the natural row,
+    // the block centred in what is left
+    let room = (h - (TOP + BELOW) as i32).max(n * 8);
+    let row_h = (room / n).clamp(8, 4 * ROW as i32);
+    let top = TOP as i32 + (room - row_h * n).max(0) / 2;
+    let pad = row_h * 10 / 64;
     let max_total = data.areas.iter().map(|(_, c)| c.iter().sum::<u32>()).max().unwrap_or(0).max(1);
     // Axis ticks: a step that gives at most ten ticks.
     let step = [1u32, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
@@ -124,8 +179,8 @@ fn draw_into(root: &Area<'_>, data: &ChartData, w: u32, h: u32) -> Result<(), Bo
         small.clone().pos(Pos::new(HPos::Center, VPos::Top)),
     ))?;
     for (i, (name, counts)) in data.areas.iter().enumerate() {
-        let y0 = top + row_h * i as i32 + 10;
-        let y1 = y0 + row_h - 20;
+        let y0 = top + row_h * i as i32 + pad;
+        let y1 = y0 + row_h - 2 * pad;
         root.draw(&Text::new(shorten(name, 30), (left - 16, (y0 + y1) / 2), label.clone()))?;
         let mut acc = 0u32;
         for (k, &c) in counts.iter().enumerate() {
@@ -134,7 +189,7 @@ fn draw_into(root: &Area<'_>, data: &ChartData, w: u32, h: u32) -> Result<(), Bo
             }
             let (x0, x1) = (x_of(acc), x_of(acc + c));
             root.draw(&Rectangle::new([(x0, y0), (x1, y1)], COLORS[k].filled()))?;
-            if x1 - x0 >= 30 {
+            if x1 - x0 >= 30 && y1 - y0 >= 30 {
                 root.draw(&Text::new(c.to_string(), ((x0 + x1) / 2, (y0 + y1) / 2), inside.clone()))?;
             }
             acc += c;
@@ -176,6 +231,24 @@ mod tests {
         assert_eq!(&a[..8], b"\x89PNG\r\n\x1a\n");
         assert_eq!(a, b);
         assert_eq!((w, h), (1600, 150 + 128 + 130));
+    }
+
+    /// A box's aspect ratio is kept: wide boxes give the natural width, a flat box a wider
+    /// picture (the rows keep their height), a tall one a narrower.
+    #[test]
+    fn size_follows_the_box() {
+        let d = sample();
+        let ratio = |(w, h): (u32, u32)| f64::from(w) / f64::from(h);
+        for (bw, bh) in [(5_940_000u64, 2_376_000u64), (5_940_000, 900_000), (3_000_000, 6_000_000), (1, 1)] {
+            let (w, h) = size_for(&d, bw, bh);
+            let want = bw as f64 / bh as f64;
+            assert!((ratio((w, h)) - want).abs() / want < 0.005, "{bw}x{bh} → {w}x{h}");
+            assert!(h >= 110 + 150 + 2 * 44 || w == 8000, "{bw}x{bh} → {w}x{h}");
+            let (png, pw, ph) = draw_sized(&d, w, h).unwrap();
+            assert_eq!((pw, ph), (w, h));
+            assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        }
+        assert_eq!(size_for(&d, 5_940_000, 2_376_000), (1600, 640));
     }
 
     #[test]

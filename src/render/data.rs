@@ -590,7 +590,7 @@ pub struct GrantMismatch {
     pub stated: i64,
 }
 
-/// Context of `annual-report.xml.j2`.
+/// Context of the annual report (`templates/word/annual-report.xml`).
 #[derive(Debug, Clone, Serialize)]
 pub struct AnnualCtx {
     #[serde(flatten)]

@@ -1,17 +1,12 @@
 //! The four documents: context → template → DOCX bytes. Entry points for the CLI.
 //!
-//! The status report and the decision log are filled into Word templates (`super::wordtpl`): the
-//! user's `.docx` from the `--templates` folder when it has one, else the built-in template of
-//! the document's language. The evaluation form and the annual report still go the older way:
-//! minijinja template → markup → docx-rs.
+//! Every document is filled into a Word template (`super::wordtpl`): the user's `.docx` from the
+//! `--templates` folder when it has one, else the built-in template of the document's language
+//! (`super::wordtpl::builtin`). One way to make a document.
 
-use super::chart::{self, ChartData};
-use super::data::{self, Counts, DecisionLogOptions, StatusOptions};
-use super::docx::{self as writer, Picture};
-use super::package::{self, CoreProps};
-use super::wordtpl::{self, builtin, documents::DocKind, Images};
-use super::{markup, RenderError, ReportInput, Templates};
-use std::collections::BTreeMap;
+use super::data::{self, DecisionLogOptions, StatusOptions};
+use super::wordtpl::{self, builtin, documents::DocKind, Charts, Images};
+use super::{RenderError, ReportInput, Templates};
 use std::sync::Arc;
 
 pub use super::Rendered;
@@ -43,94 +38,16 @@ fn fill<S: serde::Serialize>(
     input: &ReportInput,
     kind: DocKind,
     ctx: &S,
-    images: &Images,
+    charts: &Charts,
     file_name: String,
 ) -> Result<Rendered, RenderError> {
     let (name, template) = word_template(t, kind, input.lang)?;
     let ctx = serde_json::to_value(ctx)
         .map_err(|e| RenderError::Template { name: name.clone(), message: format!("context: {e}") })?;
-    let bytes = wordtpl::render(&template, &name, &ctx, images)?;
+    let bytes = wordtpl::render_with(&template, &name, &ctx, &Images::new(), charts)?;
     let date = ctx.get("created").and_then(|d| d.as_str());
     let bytes = wordtpl::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
-}
-
-fn chart_words(input: &ReportInput, fsu: bool) -> (String, [String; 3], String) {
-    match input.lang {
-        super::Lang::Nb => (
-            if fsu {
-                "Status for tiltak per faglig samarbeidsutvalg"
-            } else {
-                "Status for tiltak per område"
-            }
-            .into(),
-            ["Grønn".into(), "Gul".into(), "Rød".into()],
-            "Antall tiltak".into(),
-        ),
-        super::Lang::Nn => (
-            if fsu {
-                "Status for tiltak per fagleg samarbeidsutval"
-            } else {
-                "Status for tiltak per område"
-            }
-            .into(),
-            ["Grøn".into(), "Gul".into(), "Raud".into()],
-            "Tal på tiltak".into(),
-        ),
-    }
-}
-
-fn status_chart(
-    input: &ReportInput,
-    areas: &[data::AreaCtx],
-    fsu: bool,
-) -> Result<BTreeMap<String, Picture>, RenderError> {
-    let (title, legend, axis) = chart_words(input, fsu);
-    let data = ChartData {
-        title,
-        areas: areas
-            .iter()
-            .map(|a| {
-                let Counts { green, yellow, red, .. } = a.counts;
-                (a.name.clone(), [green, yellow, red])
-            })
-            .collect(),
-        legend,
-        axis,
-    };
-    let (png, width_px, height_px) = chart::draw(&data)?;
-    let mut m = BTreeMap::new();
-    m.insert("status".to_string(), Picture { png, width_px, height_px });
-    Ok(m)
-}
-
-/// Renders template `name` with `ctx` and writes the DOCX.
-fn finish<S: serde::Serialize>(
-    t: &Templates,
-    input: &ReportInput,
-    name: &str,
-    ctx: &S,
-    pictures: &BTreeMap<String, Picture>,
-    file_name: String,
-) -> Result<Rendered, RenderError> {
-    let text = t.render(name, ctx)?;
-    let m = markup::parse(&text).map_err(|source| RenderError::Markup { name: name.to_string(), source })?;
-    let (docx, missing) = writer::build(&m, pictures);
-    let props = CoreProps {
-        title: m.title.clone(),
-        subject: m.subject.clone(),
-        creator: input.register.partnership.name.clone(),
-        created: m.created.clone(),
-        language: match input.lang {
-            super::Lang::Nb => "nb-NO".into(),
-            super::Lang::Nn => "nn-NO".into(),
-        },
-    };
-    let alts = markup::image_alts(&m);
-    let bytes =
-        package::pack(docx.build(), &props, &alts).map_err(|e| RenderError::Package(e.to_string()))?;
-    let warnings = missing.into_iter().map(|n| format!("{name}: no chart named {n:?}")).collect();
-    Ok(Rendered { file_name, bytes, warnings })
 }
 
 /// The evaluation template for one FSU (register code).
@@ -141,11 +58,11 @@ pub fn evaluation(
     code: &str,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::evaluation(input, year, code).ok_or_else(|| RenderError::Template {
-        name: "evaluation.xml.j2".into(),
+        name: "evaluering.docx".into(),
         message: format!("no committee with code {code} in the register"),
     })?;
     let file = format!("evaluering-{year}-{}.docx", code.to_lowercase());
-    finish(t, input, "evaluation.xml.j2", &ctx, &BTreeMap::new(), file)
+    fill(t, input, DocKind::Evaluation, &ctx, &Charts::new(), file)
 }
 
 /// The status report on action plans.
@@ -155,12 +72,11 @@ pub fn status_report(
     opts: &StatusOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::status_report(input, opts);
-    let mut images = Images::new();
+    let mut charts = Charts::new();
     if ctx.chart.is_some() {
-        wordtpl::documents::chart_image(&mut images, input.lang, &ctx.areas, false)
-            .map_err(|m| RenderError::Template { name: "status chart".into(), message: m })?;
+        wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.areas, false);
     }
-    fill(t, input, DocKind::StatusReport, &ctx, &images, "statusrapport.docx".into())
+    fill(t, input, DocKind::StatusReport, &ctx, &charts, "statusrapport.docx".into())
 }
 
 /// The decision log.
@@ -170,16 +86,17 @@ pub fn decision_log(
     opts: &DecisionLogOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::decision_log(input, opts);
-    fill(t, input, DocKind::DecisionLog, &ctx, &Images::new(), "vedtakslogg.docx".into())
+    fill(t, input, DocKind::DecisionLog, &ctx, &Charts::new(), "vedtakslogg.docx".into())
 }
 
 /// The annual report for `year`.
 pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Rendered, RenderError> {
     let ctx = data::annual_report(input, year);
-    let pictures =
-        if ctx.chart.is_some() { status_chart(input, &ctx.fsu_status, true)? } else { BTreeMap::new() };
-    let mut doc =
-        finish(t, input, "annual-report.xml.j2", &ctx, &pictures, format!("arsrapport-{year}.docx"))?;
+    let mut charts = Charts::new();
+    if ctx.chart.is_some() {
+        wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.fsu_status, true);
+    }
+    let mut doc = fill(t, input, DocKind::AnnualReport, &ctx, &charts, format!("arsrapport-{year}.docx"))?;
     for m in &ctx.grant_mismatches {
         doc.warnings.push(format!(
             "{}: grant table {:?}: rows add up to kr {} but the source's sum row says kr {}",

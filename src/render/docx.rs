@@ -139,7 +139,8 @@ enum Child {
 }
 
 fn font() -> RunFonts {
-    RunFonts::new().ascii("Calibri").hi_ansi("Calibri").cs("Calibri").east_asia("Calibri")
+    let f = style_sheet().defaults.font.as_str();
+    RunFonts::new().ascii(f).hi_ansi(f).cs(f).east_asia(f)
 }
 
 fn base_document(m: &Markup) -> Docx {
@@ -175,122 +176,111 @@ fn base_document(m: &Markup) -> Docx {
     }
     let footer = Footer::new().add_paragraph(footer_p);
 
-    let spacing = |before: u32, after: u32| LineSpacing::new().before(before).after(after);
-    Docx::new()
+    let sheet = style_sheet();
+    let mut docx = Docx::new()
         .default_fonts(font())
-        .default_size(21)
+        .default_size(sheet.defaults.size)
         .page_margin(margins())
         .header(header)
-        .footer(footer)
-        .add_style(Style::new("Normal", StyleType::Paragraph).name("Normal").line_spacing(spacing(0, 100)))
-        .add_style(
-            Style::new("Title", StyleType::Paragraph)
-                .name("Title")
-                .based_on("Normal")
-                .next("Normal")
-                .size(52)
-                .color("1F3864")
-                .line_spacing(spacing(0, 120)),
-        )
-        .add_style(
-            Style::new("Subtitle", StyleType::Paragraph)
-                .name("Subtitle")
-                .based_on("Normal")
-                .next("Normal")
-                .size(28)
-                .color("595959")
-                .line_spacing(spacing(0, 240)),
-        )
-        .add_style(heading(1, 32, "1F3864", 360))
-        .add_style(heading(2, 26, "2F5496", 240))
-        .add_style(heading(3, 23, "2F5496", 200))
-        .add_style(Style::new("ListBullet", StyleType::Paragraph).name("List Bullet").based_on("Normal"))
-        .add_style(Style::new("ListNumber", StyleType::Paragraph).name("List Number").based_on("Normal"))
-        .add_style(
-            Style::new("Note", StyleType::Paragraph)
-                .name("Note")
-                .based_on("Normal")
-                .italic()
-                .size(18)
-                .color("595959"),
-        )
-        .add_style(
-            Style::new("TableText", StyleType::Paragraph)
-                .name("Table Text")
-                .based_on("Normal")
-                .size(19)
-                .line_spacing(spacing(0, 0)),
-        )
-        .add_style(
-            Style::new("TableSmall", StyleType::Paragraph)
-                .name("Table Small")
-                .based_on("TableText")
-                .size(15)
-                .line_spacing(spacing(0, 0)),
-        )
-        .add_style(
-            Style::new("Header", StyleType::Paragraph)
-                .name("header")
-                .based_on("Normal")
-                .size(18)
-                .color("595959"),
-        )
-        .add_style(
-            Style::new("Footer", StyleType::Paragraph)
-                .name("footer")
-                .based_on("Normal")
-                .size(18)
-                .color("595959"),
-        )
-        .add_style(Style::new("TableGrid", StyleType::Table).name("Table Grid"))
-}
-
-fn heading(level: usize, size: usize, color: &str, before: u32) -> Style {
-    Style::new(format!("Heading{level}"), StyleType::Paragraph)
-        .name(format!("heading {level}"))
-        .based_on("Normal")
-        .next("Normal")
-        .bold()
-        .size(size)
-        .color(color)
-        .outline_lvl(level - 1)
-        .line_spacing(LineSpacing::new().before(before).after(120))
-}
-
-fn bullet_abstract() -> AbstractNumbering {
-    let mut a = AbstractNumbering::new(BULLET_NUM);
-    for (lvl, sym) in ["•", "–", "▪", "•", "–"].iter().enumerate() {
-        a = a.add_level(
-            Level::new(
-                lvl,
-                Start::new(1),
-                NumberFormat::new("bullet"),
-                LevelText::new(*sym),
-                LevelJc::new("left"),
-            )
-            .indent(
-                Some(360 * (lvl as i32 + 1)),
-                Some(SpecialIndentType::Hanging(360)),
-                None,
-                None,
-            ),
-        );
+        .footer(footer);
+    for d in &sheet.style {
+        docx = docx.add_style(style(d));
     }
-    a
+    docx
 }
 
-fn ordered_abstract(id: usize) -> AbstractNumbering {
+/// The styles, default font and list formats of the built-in templates
+/// (`templates/word/styles.toml`).
+#[derive(Debug, serde::Deserialize)]
+struct StyleSheet {
+    defaults: Defaults,
+    style: Vec<StyleDef>,
+    lists: Lists,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Defaults {
+    font: String,
+    size: usize,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct StyleDef {
+    id: String,
+    name: String,
+    #[serde(default)]
+    kind: Option<String>,
+    based_on: Option<String>,
+    next: Option<String>,
+    size: Option<usize>,
+    color: Option<String>,
+    #[serde(default)]
+    bold: bool,
+    #[serde(default)]
+    italic: bool,
+    outline_level: Option<usize>,
+    before: Option<u32>,
+    after: Option<u32>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Lists {
+    indent: i32,
+    bullets: Vec<String>,
+    numbers: Vec<(String, String)>,
+}
+
+/// The style sheet, parsed once. It is compiled in and checked by a unit test, so it parses.
+fn style_sheet() -> &'static StyleSheet {
+    static SHEET: std::sync::OnceLock<StyleSheet> = std::sync::OnceLock::new();
+    SHEET.get_or_init(|| {
+        toml::from_str(include_str!("../../templates/word/styles.toml")).unwrap_or_else(|_| StyleSheet {
+            defaults: Defaults { font: "Calibri".into(), size: 21 },
+            style: Vec::new(),
+            lists: Lists {
+                indent: 360,
+                bullets: vec!["•".into()],
+                numbers: vec![("decimal".into(), "%1.".into())],
+            },
+        })
+    })
+}
+
+fn style(d: &StyleDef) -> Style {
+    let kind = if d.kind.as_deref() == Some("table") { StyleType::Table } else { StyleType::Paragraph };
+    let mut s = Style::new(d.id.as_str(), kind).name(d.name.as_str());
+    if let Some(b) = &d.based_on {
+        s = s.based_on(b.as_str());
+    }
+    if let Some(n) = &d.next {
+        s = s.next(n.as_str());
+    }
+    if d.bold {
+        s = s.bold();
+    }
+    if d.italic {
+        s = s.italic();
+    }
+    if let Some(size) = d.size {
+        s = s.size(size);
+    }
+    if let Some(c) = &d.color {
+        s = s.color(c.as_str());
+    }
+    if let Some(l) = d.outline_level {
+        s = s.outline_lvl(l);
+    }
+    if d.before.is_some() || d.after.is_some() {
+        s = s.line_spacing(LineSpacing::new().before(d.before.unwrap_or(0)).after(d.after.unwrap_or(0)));
+    }
+    s
+}
+
+/// One list definition: `formats[level]` = (number format, level text).
+fn list_abstract(id: usize, formats: &[(&str, &str)]) -> AbstractNumbering {
+    let indent = style_sheet().lists.indent;
     let mut a = AbstractNumbering::new(id);
-    for (lvl, (fmt, text)) in [
-        ("decimal", "%1."),
-        ("lowerLetter", "%2)"),
-        ("lowerRoman", "%3."),
-        ("decimal", "%4."),
-        ("lowerLetter", "%5)"),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (lvl, (fmt, text)) in formats.iter().enumerate() {
         a = a.add_level(
             Level::new(
                 lvl,
@@ -300,14 +290,26 @@ fn ordered_abstract(id: usize) -> AbstractNumbering {
                 LevelJc::new("left"),
             )
             .indent(
-                Some(360 * (lvl as i32 + 1)),
-                Some(SpecialIndentType::Hanging(360)),
+                Some(indent * (lvl as i32 + 1)),
+                Some(SpecialIndentType::Hanging(indent)),
                 None,
                 None,
             ),
         );
     }
     a
+}
+
+fn bullet_abstract() -> AbstractNumbering {
+    let b = &style_sheet().lists.bullets;
+    let formats: Vec<(&str, &str)> = b.iter().map(|s| ("bullet", s.as_str())).collect();
+    list_abstract(BULLET_NUM, &formats)
+}
+
+fn ordered_abstract(id: usize) -> AbstractNumbering {
+    let n = &style_sheet().lists.numbers;
+    let formats: Vec<(&str, &str)> = n.iter().map(|(f, t)| (f.as_str(), t.as_str())).collect();
+    list_abstract(id, &formats)
 }
 
 fn runs(mut p: Paragraph, inlines: &[Inline], force_bold: bool) -> Paragraph {
@@ -643,7 +645,39 @@ fn clamp_u32(v: u64) -> u32 {
 
 #[cfg(test)]
 mod fit_tests {
-    use super::fit_words;
+    use super::{fit_words, style_sheet, StyleSheet};
+
+    #[test]
+    fn the_style_sheet_parses_and_has_every_style_the_markup_uses() {
+        let sheet: StyleSheet = toml::from_str(include_str!("../../templates/word/styles.toml")).unwrap();
+        let ids: Vec<&str> = sheet.style.iter().map(|s| s.id.as_str()).collect();
+        for want in [
+            "Normal",
+            "Title",
+            "Subtitle",
+            "Heading1",
+            "Heading2",
+            "Heading3",
+            "ListBullet",
+            "ListNumber",
+            "Note",
+            "TableText",
+            "TableSmall",
+            "Header",
+            "Footer",
+            "TableGrid",
+        ] {
+            assert!(ids.contains(&want), "styles.toml has no {want}");
+        }
+        for s in &sheet.style {
+            if let Some(b) = &s.based_on {
+                assert!(ids.contains(&b.as_str()), "{} is based on unknown {b}", s.id);
+            }
+            assert!(s.kind.as_deref().is_none_or(|k| k == "table" || k == "paragraph"), "{}", s.id);
+        }
+        assert!(!sheet.lists.bullets.is_empty() && sheet.lists.bullets.len() == sheet.lists.numbers.len());
+        assert_eq!(style_sheet().style.len(), sheet.style.len());
+    }
 
     #[test]
     fn narrow_columns_get_room_for_their_longest_word() {

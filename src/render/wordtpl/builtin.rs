@@ -7,7 +7,7 @@
 
 use super::documents::DocKind;
 use super::{xml, WordTplError};
-use crate::render::{data, docx, markup, package, Lang, Rendered, ReportInput};
+use crate::render::{docx, markup, package, Lang};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub const BUILTIN: &[(DocKind, &str, &str)] = &[
     (DocKind::StatusReport, "statusrapport.docx", include_str!("../../../templates/word/status-report.xml")),
     (DocKind::DecisionLog, "vedtakslogg.docx", include_str!("../../../templates/word/decision-log.xml")),
+    (DocKind::AnnualReport, "arsrapport.docx", include_str!("../../../templates/word/annual-report.xml")),
     (DocKind::Evaluation, "evaluering.docx", include_str!("../../../templates/word/evaluation.xml")),
 ];
 
@@ -77,9 +78,10 @@ pub fn template(kind: DocKind, lang: Lang) -> Result<Arc<Vec<u8>>, WordTplError>
 }
 
 /// A light grey picture standing in for the status chart in an exported template (its alt text
-/// `status-chart` makes it the placeholder; size and position are the template's).
+/// `status-chart` makes it the placeholder; size and position are the template's, and the chart
+/// is drawn at its aspect ratio: 5:2, wide enough for a handful of bars).
 fn placeholder_png() -> Result<Vec<u8>, String> {
-    let (w, h) = (640u32, 360u32);
+    let (w, h) = (640u32, 256u32);
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
@@ -112,7 +114,24 @@ pub fn build(name: &str, source: &str, lang: Lang) -> Result<Vec<u8>, WordTplErr
     let mut at = 0;
     apply_widths(&mut target, &grids, &mut at);
     merge_row_properties(&mut target);
+    name_chart_placeholders(&mut target);
     super::replace_part(&with_tags, name, "word/document.xml", xml::write(&target).into_bytes())
+}
+
+/// The built-in templates' pictures are the status chart's placeholders: each gets the name
+/// (Word's selection pane; LibreOffice keeps it, unlike the title) and the title `status-chart`,
+/// which make it the placeholder, so its alt text (`descr`) can be a tag that describes the chart
+/// in the document's words.
+fn name_chart_placeholders(e: &mut xml::Elem) {
+    if e.name == "wp:docPr" {
+        e.set_attr("name", super::documents::STATUS_CHART);
+        if e.attr("title").is_none() {
+            e.set_attr("title", super::documents::STATUS_CHART);
+        }
+    }
+    for c in e.elems_mut() {
+        name_chart_placeholders(c);
+    }
 }
 
 /// One `w:trPr` per row: the writer can emit two (`<w:trPr><w:cantSplit/></w:trPr><w:trPr/>`),
@@ -251,7 +270,7 @@ fn build_markup(name: &str, source: &str, lang: Lang) -> Result<Vec<u8>, WordTpl
     let m = markup::parse(source).map_err(|e| err(format!("built-in markup: {e}")))?;
     let mut pictures = BTreeMap::new();
     let png = placeholder_png().map_err(|e| err(format!("placeholder picture: {e}")))?;
-    pictures.insert("status".to_string(), docx::Picture { png, width_px: 640, height_px: 360 });
+    pictures.insert("status".to_string(), docx::Picture { png, width_px: 640, height_px: 256 });
     let (doc, _) = docx::build(&m, &pictures);
     let props = package::CoreProps {
         title: m.title.clone(),
@@ -284,41 +303,6 @@ pub fn export(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, WordTplError> {
 /// The Word template of `kind` in a template folder, when the folder has one.
 pub fn find(dir: &Path, kind: DocKind) -> Option<PathBuf> {
     BUILTIN.iter().filter(|(k, _, _)| *k == kind).map(|(_, f, _)| dir.join(f)).find(|p| p.is_file())
-}
-
-/// The evaluation form of FSU `code` (register code) for `year`, rendered from the Word template
-/// at `path` (a `--templates` folder's `evaluering.docx`), else from the built-in one in the
-/// input's language: the built-in form's file name and content controls, so a filled copy is
-/// read back the same way. The document's dates follow the data, its author is the partnership.
-pub fn evaluation(
-    path: Option<&Path>,
-    input: &ReportInput,
-    year: i32,
-    code: &str,
-) -> Result<Rendered, WordTplError> {
-    let (name, template) = match path {
-        Some(p) => {
-            let name = p.display().to_string();
-            let bytes = crate::util::read_capped(p, super::MAX_PACKAGE_BYTES).map_err(|e| {
-                WordTplError::Package { file: name.clone(), message: format!("cannot read: {e}") }
-            })?;
-            (name, Arc::new(bytes))
-        }
-        None => ("built-in evaluering.docx".to_string(), template(DocKind::Evaluation, input.lang)?),
-    };
-    let ctx = data::evaluation(input, year, code).ok_or_else(|| WordTplError::Package {
-        file: name.clone(),
-        message: format!("no committee with code {code} in the register"),
-    })?;
-    let ctx = serde_json::to_value(&ctx).map_err(|e| WordTplError::Package {
-        file: name.clone(),
-        message: format!("cannot serialise the context: {e}"),
-    })?;
-    let bytes = super::render(&template, &name, &ctx, &super::Images::new())?;
-    let date = ctx.get("created").and_then(|d| d.as_str());
-    let bytes = super::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
-    let file_name = format!("evaluering-{year}-{}.docx", code.to_lowercase());
-    Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 
 #[cfg(test)]

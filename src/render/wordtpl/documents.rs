@@ -2,8 +2,8 @@
 //! built-in templates get (`super::super::data`), as JSON, plus the status chart as the image
 //! `status-chart` where the document has one.
 
-use super::Images;
-use crate::render::chart::{self, ChartData};
+use super::{Charts, Images};
+use crate::render::chart::ChartData;
 use crate::render::data::{self, AreaCtx};
 use crate::render::{Lang, ReportInput};
 
@@ -53,11 +53,12 @@ impl DocKind {
     }
 }
 
-/// A context and its images.
+/// A context, its images and its charts (drawn for their placeholders' boxes).
 #[derive(Debug, Clone)]
 pub struct Filling {
     pub ctx: serde_json::Value,
     pub images: Images,
+    pub charts: Charts,
 }
 
 /// The context of document `kind`. `year` defaults to the latest year in the records; `fsu`
@@ -72,7 +73,8 @@ pub fn filling(
     let json = |v: Result<serde_json::Value, serde_json::Error>| {
         v.map_err(|e| format!("cannot serialise the context: {e}"))
     };
-    let mut images = Images::new();
+    let images = Images::new();
+    let mut charts = Charts::new();
     let ctx = match kind {
         DocKind::Evaluation => {
             let year = year.ok_or("no dated records: give the year")?;
@@ -88,28 +90,25 @@ pub fn filling(
         }
         DocKind::StatusReport => {
             let ctx = data::status_report(input, &Default::default());
-            chart_image(&mut images, input.lang, &ctx.areas, false)?;
+            status_chart(&mut charts, input.lang, &ctx.areas, false);
             json(serde_json::to_value(&ctx))?
         }
         DocKind::DecisionLog => json(serde_json::to_value(data::decision_log(input, &Default::default())))?,
         DocKind::AnnualReport => {
             let year = year.ok_or("no dated records: give the year")?;
             let ctx = data::annual_report(input, year);
-            chart_image(&mut images, input.lang, &ctx.fsu_status, true)?;
+            status_chart(&mut charts, input.lang, &ctx.fsu_status, true);
             json(serde_json::to_value(&ctx))?
         }
     };
-    Ok(Filling { ctx, images })
+    Ok(Filling { ctx, images, charts })
 }
 
-pub(crate) fn chart_image(
-    images: &mut Images,
-    lang: Lang,
-    areas: &[AreaCtx],
-    fsu: bool,
-) -> Result<(), String> {
+/// The status chart of `areas` as chart `status-chart` (drawn when placed, at its
+/// placeholder's aspect ratio); nothing when there are no areas.
+pub fn status_chart(charts: &mut Charts, lang: Lang, areas: &[AreaCtx], fsu: bool) {
     if areas.is_empty() {
-        return Ok(());
+        return;
     }
     let (title, legend, axis) = match lang {
         Lang::Nb => (
@@ -140,7 +139,5 @@ pub(crate) fn chart_image(
         legend: legend.map(String::from),
         axis: axis.into(),
     };
-    let (png, _, _) = chart::draw(&data).map_err(|e| e.to_string())?;
-    images.insert(STATUS_CHART.to_string(), png);
-    Ok(())
+    charts.insert(STATUS_CHART.to_string(), data);
 }

@@ -19,6 +19,7 @@
 
 pub mod builtin;
 pub mod documents;
+pub mod lists;
 pub mod post;
 pub mod template;
 pub mod xml;
@@ -84,6 +85,11 @@ pub const MAX_ERRORS: usize = 50;
 /// Images for placeholders: name (the picture's alt text in the template) → PNG bytes.
 pub type Images = BTreeMap<String, Vec<u8>>;
 
+/// Charts for placeholders: name → what the chart shows. Each is drawn when it is placed, at the
+/// aspect ratio of its placeholder picture (`wp:extent`), so it fills the box without distortion;
+/// a chart's name given here wins over the same name in [`Images`].
+pub type Charts = BTreeMap<String, crate::render::chart::ChartData>;
+
 /// A tag that cannot be rendered: where it is, what it says, and why.
 #[derive(Debug, Clone)]
 pub struct TagError {
@@ -128,7 +134,18 @@ pub fn render(
     ctx: &serde_json::Value,
     images: &Images,
 ) -> Result<Vec<u8>, WordTplError> {
-    let (bytes, errors) = run(template, file, ctx, images)?;
+    render_with(template, file, ctx, images, &Charts::new())
+}
+
+/// [`render`] with charts drawn for their placeholders' boxes.
+pub fn render_with(
+    template: &[u8],
+    file: &str,
+    ctx: &serde_json::Value,
+    images: &Images,
+    charts: &Charts,
+) -> Result<Vec<u8>, WordTplError> {
+    let (bytes, errors) = run(template, file, ctx, images, charts)?;
     if errors.is_empty() {
         Ok(bytes)
     } else {
@@ -144,7 +161,7 @@ pub fn check(
     ctx: &serde_json::Value,
     images: &Images,
 ) -> Result<Vec<TagError>, WordTplError> {
-    run(template, file, ctx, images).map(|(_, e)| e)
+    run(template, file, ctx, images, &Charts::new()).map(|(_, e)| e)
 }
 
 fn package_err(file: &str, message: impl Into<String>) -> WordTplError {
@@ -287,6 +304,7 @@ fn run(
     file: &str,
     ctx: &serde_json::Value,
     images: &Images,
+    charts: &Charts,
 ) -> Result<(Vec<u8>, Vec<TagError>), WordTplError> {
     let mut pkg = Package::open(template, file)?;
     let parts = template_parts(&pkg);
@@ -296,9 +314,11 @@ fn run(
     let env = environment(fuel_for(ctx));
     let names = known_names(ctx);
     let value = Value::from(minijinja::value::Serde(ctx));
-    let image_names: BTreeSet<String> = images.keys().cloned().collect();
+    let image_names: BTreeSet<String> = images.keys().chain(charts.keys()).cloned().collect();
     let mut errors = Vec::new();
-    let mut media: Vec<(String, String, String)> = Vec::new(); // (part, rId, image name)
+    let mut media: Vec<Media> = Vec::new();
+    let main = parts.first().cloned().unwrap_or_default();
+    let (numbering_part, mut numbering) = numbering_of(&pkg, &main);
     for part in &parts {
         let Some(bytes) = pkg.get(part) else { continue };
         let text =
@@ -315,12 +335,31 @@ fn run(
         }
         match render_part(&env, part, &mut prep, &value, &names) {
             Ok(out) => {
-                let finished = post::finish(&out).map_err(|e| {
+                let mut finished = post::finish(&out).map_err(|e| {
                     package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
                 })?;
+                if lists::has_marks(&finished) {
+                    let mut root =
+                        xml::parse(&finished).map_err(|e| package_err(file, format!("{part}: {e}")))?;
+                    for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
+                        if let Some(t) = prep.tags.get(p.tag) {
+                            errors.push(TagError {
+                                loc: t.loc.clone(),
+                                tag: t.text.clone(),
+                                reason: p.reason,
+                            });
+                        }
+                    }
+                    finished = xml::write(&root);
+                }
                 pkg.put(part, finished.into_bytes());
                 for (name, rid) in &prep.image_rels {
-                    media.push((part.clone(), rid.clone(), name.clone()));
+                    media.push(Media {
+                        part: part.clone(),
+                        rid: rid.clone(),
+                        name: name.clone(),
+                        extent: prep.image_extents.get(name).copied(),
+                    });
                 }
             }
             Err(e) => errors.extend(e),
@@ -333,10 +372,29 @@ fn run(
     if !errors.is_empty() {
         return Ok((Vec::new(), errors));
     }
-    add_images(&mut pkg, &media, images).map_err(|e| package_err(file, e))?;
+    if let (true, Some(part), Some(root)) = (numbering.changed(), numbering_part, numbering.root.as_ref()) {
+        pkg.put(&part, xml::write(root).into_bytes());
+    }
+    add_images(&mut pkg, &media, images, charts).map_err(|e| package_err(file, e))?;
+    core_props(&mut pkg, file, &value)?;
     as_document(&mut pkg);
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
+}
+
+/// The numbering part (its name and parsed tree) and the styles of the main part, for `{% li %}`.
+fn numbering_of(pkg: &Package, main: &str) -> (Option<String>, lists::Numbering) {
+    let rels = relationships(pkg, &rels_of(main));
+    let load = |suffix: &str| -> Option<(String, xml::Elem)> {
+        let (_, _, target) = rels.iter().find(|(_, ty, _)| ty.ends_with(suffix))?;
+        let name = resolve(main, target);
+        let text = std::str::from_utf8(pkg.get(&name)?).ok()?;
+        Some((name.clone(), xml::parse(text).ok()?))
+    };
+    let numbering = load("/numbering");
+    let styles = load("/styles").map(|(_, s)| s);
+    let name = numbering.as_ref().map(|(n, _)| n.clone());
+    (name, lists::Numbering::new(numbering.map(|(_, n)| n), styles))
 }
 
 /// Renders one prepared part. A failing tag is recorded, made neutral and the render tried again,
@@ -479,6 +537,8 @@ fn environment(fuel: u64) -> Environment<'static> {
     env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
     env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
     env.add_filter("cellbg", |v: Value| cell_fill(&v));
+    env.add_filter("listlevel", list_level);
+    env.add_filter("outline", outline);
     env.add_filter(ATTR_FILTER, |v: Value| -> Result<Value, minijinja::Error> {
         // strict: an undefined value fails here as it does in text
         if v.is_undefined() {
@@ -496,6 +556,84 @@ fn environment(fuel: u64) -> Environment<'static> {
         Ok(Value::from_object(AttrText(out)))
     });
     env
+}
+
+/// The value of `{% li level %}`: a whole number 0–8 (Word's nine list levels).
+fn list_level(v: Value) -> Result<u8, minijinja::Error> {
+    let n = i64::try_from(v.clone()).ok().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+    match n {
+        Some(n) if (0..=8).contains(&n) => Ok(n as u8),
+        Some(n) if n > 8 => Ok(8),
+        _ => Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("the list level must be a whole number from 0 to 8, not {v}"),
+        )),
+    }
+}
+
+/// Deepest point nesting `outline` follows.
+const MAX_OUTLINE_DEPTH: usize = 16;
+
+/// `points | outline`: decision points (a tree: `text`, `label`, `children`, `lead_in`) as a flat
+/// list in reading order, each with `depth` (0 = a top-level point) and `numbered` (its list is
+/// numbered: the first point of the list has a label, as in the built-in documents); lead-ins
+/// (`Følgende innspill gis:`) of the top level come first, with `lead_in` true. Every other field
+/// of a point is kept. For `{%p for pt in case.decision | outline %}` around a `{% li pt.depth %}`
+/// paragraph.
+fn outline(points: Value) -> Result<Value, minijinja::Error> {
+    let mut out: Vec<Value> = Vec::new();
+    let items: Vec<Value> = match points.try_iter() {
+        Ok(it) => it.collect(),
+        Err(_) if points.is_none() || points.is_undefined() => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let lead = |p: &Value| p.get_attr("lead_in").map(|v| v.is_true()).unwrap_or(false);
+    for p in items.iter().filter(|p| lead(p)) {
+        out.push(flat_point(p, 0, false, true));
+    }
+    let rest: Vec<Value> = items.into_iter().filter(|p| !lead(p)).collect();
+    outline_into(&rest, 0, &mut out);
+    Ok(Value::from(out))
+}
+
+fn outline_into(points: &[Value], depth: usize, out: &mut Vec<Value>) {
+    if depth >= MAX_OUTLINE_DEPTH || out.len() >= 100_000 {
+        return;
+    }
+    let numbered = points.first().and_then(|p| p.get_attr("label").ok()).is_some_and(|l| l.is_true());
+    for p in points {
+        out.push(flat_point(p, depth, numbered, false));
+        let children: Vec<Value> = p
+            .get_attr("children")
+            .ok()
+            .and_then(|c| c.try_iter().ok().map(|it| it.collect()))
+            .unwrap_or_default();
+        if !children.is_empty() {
+            outline_into(&children, depth + 1, out);
+        }
+    }
+}
+
+fn flat_point(p: &Value, depth: usize, numbered: bool, lead_in: bool) -> Value {
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    if let Ok(keys) = p.try_iter() {
+        if p.kind() == minijinja::value::ValueKind::Map {
+            for k in keys {
+                if let (Some(name), Ok(v)) = (k.as_str().map(str::to_string), p.get_item(&k)) {
+                    if name != "children" {
+                        m.insert(name, v);
+                    }
+                }
+            }
+        }
+    }
+    if p.kind() != minijinja::value::ValueKind::Map {
+        m.insert("text".into(), p.clone());
+    }
+    m.insert("depth".into(), Value::from(depth));
+    m.insert("numbered".into(), Value::from(numbered));
+    m.insert("lead_in".into(), Value::from(lead_in));
+    Value::from_object(m)
 }
 
 /// A value as text inside `w:t`: XML-escaped; line breaks and tabs become Word's own.
@@ -696,7 +834,8 @@ fn nearest<'a>(s: &str, names: &'a BTreeSet<String>) -> Option<&'a str> {
         .iter()
         .map(|n| (levenshtein(s, n), n))
         .filter(|(d, _)| *d <= max)
-        .min_by_key(|(d, n)| (*d, n.len()))
+        // on a tie, a name of the same length (a letter mistyped rather than one missing)
+        .min_by_key(|(d, n)| (*d, n.chars().count().abs_diff(s.chars().count()), n.len()))
         .map(|(_, n)| n.as_str())
 }
 
@@ -743,15 +882,36 @@ fn as_document(pkg: &mut Package) {
 
 const IMAGE_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
 
+/// An image placeholder found in a part.
+struct Media {
+    part: String,
+    rid: String,
+    name: String,
+    /// The placeholder's size (EMU), for a chart drawn to fit it.
+    extent: Option<(u64, u64)>,
+}
+
 /// Adds each placeholder's image as a new media part with a relationship from its part; the
-/// drawing (extent, position, crop) stays as the template has it.
-fn add_images(pkg: &mut Package, media: &[(String, String, String)], images: &Images) -> Result<(), String> {
+/// drawing (extent, position, crop) stays as the template has it. A chart is drawn at the
+/// placeholder's aspect ratio.
+fn add_images(pkg: &mut Package, media: &[Media], images: &Images, charts: &Charts) -> Result<(), String> {
     if media.is_empty() {
         return Ok(());
     }
+    let mut drawn: BTreeMap<(String, String), Vec<u8>> = BTreeMap::new();
+    for m in media {
+        if let Some(data) = charts.get(&m.name) {
+            let (w, h) = match m.extent {
+                Some((cx, cy)) => crate::render::chart::size_for(data, cx, cy),
+                None => crate::render::chart::natural_size(data),
+            };
+            let (png, _, _) = crate::render::chart::draw_sized(data, w, h).map_err(|e| e.to_string())?;
+            drawn.insert((m.part.clone(), m.name.clone()), png);
+        }
+    }
     let mut by_part: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
-    for (part, rid, name) in media {
-        by_part.entry(part.as_str()).or_default().push((rid.as_str(), name.as_str()));
+    for m in media {
+        by_part.entry(m.part.as_str()).or_default().push((m.rid.as_str(), m.name.as_str()));
     }
     for (part, list) in by_part {
         let rels_part = rels_of(part);
@@ -762,7 +922,10 @@ fn add_images(pkg: &mut Package, media: &[(String, String, String)], images: &Im
         let mut root = xml::parse(&text).map_err(|e| format!("{rels_part}: {e}"))?;
         let stem = part.rsplit('/').next().unwrap_or(part).trim_end_matches(".xml").to_string();
         for (rid, name) in list {
-            let Some(png) = images.get(name) else { continue };
+            let Some(png) = drawn.get(&(part.to_string(), name.to_string())).or_else(|| images.get(name))
+            else {
+                continue;
+            };
             let safe: String =
                 name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
             let media_name = format!("media/saksflyt-{stem}-{safe}.png");
@@ -805,6 +968,54 @@ pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Resu
     let mut pkg = Package::open(docx, file)?;
     pkg.put(name, bytes);
     pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+}
+
+/// Fills tags in the document properties' title and subject (`Årsrapport {{ year }}`), with the
+/// same environment as the body (values as plain text: the XML writer escapes them); a property
+/// without tags is left as it is.
+fn core_props(pkg: &mut Package, file: &str, ctx: &Value) -> Result<(), WordTplError> {
+    let core = relationships(pkg, "_rels/.rels")
+        .into_iter()
+        .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
+        .map(|(_, _, t)| resolve("", &t))
+        .unwrap_or_else(|| "docProps/core.xml".to_string());
+    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
+        return Ok(());
+    };
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(());
+    }
+    let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
+    let mut env = environment(BASE_FUEL);
+    env.set_formatter(|out, _state, value| {
+        if value.is_undefined() || value.is_none() {
+            return Ok(());
+        }
+        let s = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+        let s: String = s.chars().filter(|c| crate::util::xml_allowed(*c)).collect();
+        out.write_str(&s).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
+    });
+    if let Some(props) = root.elems_mut().next() {
+        for e in props.elems_mut().filter(|e| e.name == "dc:title" || e.name == "dc:subject") {
+            let t: String = e
+                .children
+                .iter()
+                .filter_map(|n| if let xml::Node::Text(t) = n { Some(t.as_str()) } else { None })
+                .collect();
+            if !t.contains("{{") && !t.contains("{%") {
+                continue;
+            }
+            let filled = env.render_str(&t, ctx.clone()).map_err(|err| {
+                package_err(
+                    file,
+                    format!("document property {} «{t}»: {}", e.name, reason(&err, None, &BTreeSet::new())),
+                )
+            })?;
+            e.children = vec![xml::Node::Text(filled)];
+        }
+    }
+    pkg.put(&core, xml::write(&root).into_bytes());
+    Ok(())
 }
 
 /// Sets the document properties' created and modified dates (`YYYY-MM-DD`) of a rendered
@@ -1010,6 +1221,11 @@ mod tests {
         );
         assert_eq!(suggest("'plann' ~ plan.title", &names), None);
         assert_eq!(suggest("item.title is defined", &names), None);
+        let names: BTreeSet<String> = ["total", "totals"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            suggest("totalz.green", &names).as_deref(),
+            Some("unknown variable totalz — did you mean totals?")
+        );
     }
 
     #[test]

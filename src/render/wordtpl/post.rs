@@ -2,11 +2,12 @@
 //! whose paragraphs a `{%p %}` condition removed gets an empty one (Word requires a cell to end
 //! with a paragraph) and a table whose rows a `{%tr %}` loop removed is dropped.
 
-use super::template::{GLYPH_MARK, KEPT_PPR, VM_MARK};
+use super::template::{GLYPH_MARK, KEPT_PPR, KEPT_SHD, VM_MARK};
 use super::xml::{self, Elem, Node};
 use std::collections::BTreeMap;
 
-/// The fill `cellbg` gives a value without a colour: its `w:shd` is removed.
+/// The fill `cellbg` gives a value without a colour: its `w:shd` is replaced by the cell's own
+/// shading in the template, or removed.
 pub const NO_FILL: &str = "saksflyt-none";
 
 /// Checks and repairs a rendered part; an error says why the XML is broken.
@@ -59,10 +60,34 @@ fn fix(e: &mut Elem) {
     e.children
         .retain(|n| !matches!(n, Node::Elem(t) if t.name == "w:tbl" && !t.elems().any(|r| r.name == "w:tr")));
     match e.name.as_str() {
-        "w:tcPr" => e.children.retain(
-            |n| !matches!(n, Node::Elem(s) if s.name == "w:shd" && s.attr("w:fill") == Some(NO_FILL)),
-        ),
-        "w:tbl" => merge_vm(e),
+        "w:tcPr" => {
+            // no colour: the template's own shading, or none
+            let own = e.elems().find(|c| c.name == KEPT_SHD).and_then(|k| k.child("w:shd")).cloned();
+            e.children.retain(|n| !matches!(n, Node::Elem(c) if c.name == KEPT_SHD));
+            let none = e.children.iter().position(
+                |n| matches!(n, Node::Elem(s) if s.name == "w:shd" && s.attr("w:fill") == Some(NO_FILL)),
+            );
+            if let Some(i) = none {
+                match own {
+                    Some(own) => {
+                        if let Some(slot) = e.children.get_mut(i) {
+                            *slot = Node::Elem(own);
+                        }
+                    }
+                    None => {
+                        e.children.remove(i);
+                    }
+                }
+            }
+        }
+        "w:tbl" => {
+            // a row whose cells a column loop removed goes
+            e.children.retain(
+                |n| !matches!(n, Node::Elem(r) if r.name == "w:tr" && !r.elems().any(|c| c.name == "w:tc")),
+            );
+            fit_grid(e);
+            merge_vm(e);
+        }
         "w:sdt" => glyph_state(e),
         "w:tc" => {
             let kept = e.elems().find(|c| c.name == KEPT_PPR).and_then(|k| k.child("w:pPr")).cloned();
@@ -77,6 +102,97 @@ fn fix(e: &mut Elem) {
             }
         }
         _ => {}
+    }
+}
+
+/// A table whose rows no longer fit its grid (a `{%tc for %}` column loop repeated cells, a
+/// `{%tc if %}` removed one): the grid gets as many columns as the longest row has cells, in
+/// the proportions of that row's cell widths (a repeated cell's copies share alike, a removed
+/// column's width goes to the others), the table keeping its width; every cell spans one column
+/// and the last cell of a shorter row the rest.
+fn fit_grid(tbl: &mut Elem) {
+    let grid: Vec<u64> = tbl
+        .child("w:tblGrid")
+        .map(|g| {
+            g.elems()
+                .filter(|c| c.name == "w:gridCol")
+                .map(|c| c.attr("w:w").and_then(|v| v.parse().ok()).unwrap_or(0))
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows: Vec<(usize, usize)> = tbl
+        .elems()
+        .filter(|r| r.name == "w:tr")
+        .map(|r| {
+            let cells = r.elems().filter(|c| c.name == "w:tc");
+            cells.fold((0, 0), |(spans, n), c| (spans + grid_span(c), n + 1))
+        })
+        .collect();
+    if rows.iter().all(|(spans, _)| *spans == grid.len()) {
+        return;
+    }
+    let n = rows.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    if n == 0 || n > 63 {
+        return;
+    }
+    // the table's own width when it gives one in twips, else the grid's
+    let table_w = tbl
+        .child("w:tblPr")
+        .and_then(|p| p.child("w:tblW"))
+        .filter(|w| w.attr("w:type") == Some("dxa"))
+        .and_then(|w| w.attr("w:w"))
+        .and_then(|v| v.parse::<u64>().ok());
+    let total: u64 = table_w.unwrap_or_else(|| grid.iter().sum::<u64>()).max(n as u64 * 200);
+    let shares: Vec<u64> = tbl
+        .elems()
+        .filter(|r| r.name == "w:tr")
+        .find(|r| r.elems().filter(|c| c.name == "w:tc").count() == n)
+        .map(|r| {
+            r.elems()
+                .filter(|c| c.name == "w:tc")
+                .map(|c| {
+                    c.child("w:tcPr")
+                        .and_then(|p| p.child("w:tcW"))
+                        .and_then(|w| w.attr("w:w"))
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .unwrap_or(0)
+                        .clamp(1, 1_000_000)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let sum: u64 = shares.iter().sum::<u64>().max(1);
+    let widths: Vec<u64> = shares.iter().map(|s| total * s / sum).collect();
+    if let Some(g) = tbl.child_mut("w:tblGrid") {
+        g.children.retain(|c| !matches!(c, Node::Elem(e) if e.name == "w:gridCol"));
+        for w in &widths {
+            g.children.push(Node::Elem(Elem::new("w:gridCol", &[("w:w", &w.to_string())])));
+        }
+    }
+    for r in tbl.elems_mut().filter(|r| r.name == "w:tr") {
+        let count = r.elems().filter(|c| c.name == "w:tc").count();
+        for (i, tc) in r.elems_mut().filter(|c| c.name == "w:tc").enumerate() {
+            let span = if i + 1 == count { n.saturating_sub(count) + 1 } else { 1 };
+            if tc.child("w:tcPr").is_none() {
+                tc.children.insert(0, Node::Elem(Elem::new("w:tcPr", &[])));
+            }
+            let Some(pr) = tc.child_mut("w:tcPr") else { continue };
+            pr.children.retain(|c| !matches!(c, Node::Elem(e) if e.name == "w:gridSpan"));
+            if let Some(tw) = pr.child_mut("w:tcW") {
+                let w: u64 = widths.iter().skip(i).take(span).sum();
+                tw.set_attr("w:w", &w.to_string());
+                tw.set_attr("w:type", "dxa");
+            }
+            if span > 1 {
+                let at = pr
+                    .children
+                    .iter()
+                    .rposition(|c| matches!(c, Node::Elem(e) if e.name == "w:cnfStyle" || e.name == "w:tcW"))
+                    .map(|i| i + 1)
+                    .unwrap_or(0);
+                pr.children.insert(at, Node::Elem(Elem::new("w:gridSpan", &[("w:val", &span.to_string())])));
+            }
+        }
     }
 }
 

@@ -19,8 +19,14 @@ pub const SENTINEL_CLOSE: char = '\u{E001}';
 /// An element holding the `w:pPr` of a cell's paragraph that a `{%p}` tag replaced, removed by
 /// the post pass (which gives a cell left without paragraphs one with these properties).
 pub const KEPT_PPR: &str = "saksflyt-ppr";
+/// An element in a `{% cellbg %}` cell's `w:tcPr` holding the template's own `w:shd`, put back
+/// by the post pass when the value gives no colour.
+pub const KEPT_SHD: &str = "saksflyt-shd";
 /// The `w:vMerge` value that marks a `{% vm %}` cell until the merge pass.
 pub const VM_MARK: &str = "saksflyt-vm";
+/// An element in a `{% li %}` paragraph's `w:pPr` (attributes `tag`, the tag's index, and
+/// `lvl`, the rendered level) until the list pass ([`super::lists`]) numbers the paragraph.
+pub const LI_MARK: &str = "saksflyt-li";
 /// The `w14:checked` value of a check box whose shown glyph is written by a tag: the post pass
 /// sets the state from the glyph (☒ checked, ☐ not), so the box and its state agree.
 pub const GLYPH_MARK: &str = "saksflyt-glyph";
@@ -53,6 +59,8 @@ pub enum Kind {
     Stmt,
     CellBg,
     Vm,
+    /// `{% li level %}`: the paragraph is a list item at that level of its own numbering.
+    ListLevel,
     Comment,
 }
 
@@ -113,6 +121,8 @@ pub struct Prepared {
     pub problems: Vec<Problem>,
     /// Image name → relationship id given to the placeholders that show it.
     pub image_rels: BTreeMap<String, String>,
+    /// Image name → its first placeholder's size (`wp:extent` cx, cy in EMU).
+    pub image_extents: BTreeMap<String, (u64, u64)>,
 }
 
 enum Lift {
@@ -121,6 +131,7 @@ enum Lift {
     Tc(usize),
     CellBg(usize),
     Vm(usize),
+    Li(usize),
 }
 
 struct Walker<'a> {
@@ -132,6 +143,7 @@ struct Walker<'a> {
     stack: Vec<(usize, usize, usize)>,
     images: &'a BTreeSet<String>,
     image_rels: BTreeMap<String, String>,
+    image_extents: BTreeMap<String, (u64, u64)>,
     /// How many paragraphs enclose the element being walked.
     in_paragraph: usize,
 }
@@ -147,6 +159,7 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
         stack: Vec::new(),
         images,
         image_rels: BTreeMap::new(),
+        image_extents: BTreeMap::new(),
         in_paragraph: 0,
     };
     let left = w.walk(&mut root);
@@ -155,6 +168,7 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
             Lift::P(i) => (i, "a paragraph"),
             Lift::Tr(i) => (i, "a table row"),
             Lift::Tc(i) | Lift::CellBg(i) | Lift::Vm(i) => (i, "a table cell"),
+            Lift::Li(i) => (i, "a paragraph"),
         };
         if let Some(t) = w.tags.get(idx) {
             w.problems.push(Problem {
@@ -164,7 +178,13 @@ pub fn prepare(part: &str, mut root: Elem, images: &BTreeSet<String>) -> Prepare
             });
         }
     }
-    Prepared { root, tags: w.tags, problems: w.problems, image_rels: w.image_rels }
+    Prepared {
+        root,
+        tags: w.tags,
+        problems: w.problems,
+        image_rels: w.image_rels,
+        image_extents: w.image_extents,
+    }
 }
 
 /// The paragraph's `w:t` elements (not those of paragraphs nested in text boxes) with their
@@ -290,6 +310,7 @@ impl Walker<'_> {
                     ("w:p", Lift::P(t)) | ("w:tr", Lift::Tr(t)) | ("w:tc", Lift::Tc(t)) => here.push(t),
                     ("w:tc", Lift::CellBg(t)) => cell_shading(child, t),
                     ("w:tc", Lift::Vm(_)) => cell_vmerge(child),
+                    ("w:p", Lift::Li(t)) => list_marker(child, t),
                     (_, lift) => up.push(lift),
                 }
             }
@@ -409,16 +430,26 @@ impl Walker<'_> {
         }
     }
 
-    /// An image placeholder: a drawing whose alt text (or title) is an image name.
+    /// An image placeholder: a drawing whose alt text, title or name (Word's selection pane) is an
+    /// image name.
     fn image(&mut self, e: &mut Elem) {
         let Some(doc_pr) = e.child("wp:docPr") else { return };
-        let name = [doc_pr.attr("descr"), doc_pr.attr("title")]
+        let name = [doc_pr.attr("descr"), doc_pr.attr("title"), doc_pr.attr("name")]
             .into_iter()
             .flatten()
             .map(str::trim)
             .find(|n| self.images.contains(*n))
             .map(str::to_string);
         let Some(name) = name else { return };
+        // the first placeholder of a name gives the box its image is drawn for
+        let extent = e.child("wp:extent").and_then(|x| {
+            let cx = x.attr("cx")?.trim().parse::<u64>().ok()?;
+            let cy = x.attr("cy")?.trim().parse::<u64>().ok()?;
+            (cx > 0 && cy > 0).then_some((cx, cy))
+        });
+        if let Some(ext) = extent {
+            self.image_extents.entry(name.clone()).or_insert(ext);
+        }
         let next = self.image_rels.len() + 1;
         let rid = self.image_rels.entry(name).or_insert_with(|| format!("rIdSaksflytImage{next}")).clone();
         set_blips(e, &rid);
@@ -531,10 +562,13 @@ impl Walker<'_> {
                 let kind = match (level, first) {
                     (Level::Inline, "cellbg") => Kind::CellBg,
                     (Level::Inline, "vm") if code == "vm" => Kind::Vm,
+                    (Level::Inline, "li") => Kind::ListLevel,
                     _ => Kind::Stmt,
                 };
                 let code = if kind == Kind::CellBg {
                     code.strip_prefix("cellbg").unwrap_or_default().trim().to_string()
+                } else if kind == Kind::ListLevel {
+                    code.strip_prefix("li").unwrap_or_default().trim().to_string()
                 } else {
                     code
                 };
@@ -558,6 +592,7 @@ impl Walker<'_> {
             (Level::Tc, _) => (String::new(), Some(Lift::Tc(idx))),
             (_, Kind::CellBg) => (String::new(), Some(Lift::CellBg(idx))),
             (_, Kind::Vm) => (String::new(), Some(Lift::Vm(idx))),
+            (_, Kind::ListLevel) => (String::new(), Some(Lift::Li(idx))),
             _ => (format!("{SENTINEL_OPEN}{idx}{SENTINEL_CLOSE}"), None),
         }
     }
@@ -657,7 +692,31 @@ fn put_in_order(pr: &mut Elem, el: Elem, before: &[&str]) {
 fn cell_shading(tc: &mut Elem, tag: usize) {
     let fill = format!("{SENTINEL_OPEN}{tag}{SENTINEL_CLOSE}");
     let shd = Elem::new("w:shd", &[("w:val", "clear"), ("w:color", "auto"), ("w:fill", &fill)]);
+    // the template's own shading comes back when the value gives no colour
+    let own = tc
+        .child("w:tcPr")
+        .and_then(|p| p.child("w:shd"))
+        .filter(|s| !s.attr("w:fill").is_some_and(|f| f.contains(SENTINEL_OPEN)))
+        .cloned();
     into_tc_pr(tc, shd, &["w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders"]);
+    if let (Some(own), Some(pr)) = (own, tc.child_mut("w:tcPr")) {
+        pr.children.retain(|n| !matches!(n, Node::Elem(e) if e.name == KEPT_SHD));
+        let mut keep = Elem::new(KEPT_SHD, &[]);
+        keep.children.push(Node::Elem(own));
+        pr.children.push(Node::Elem(keep));
+    }
+}
+
+/// Marks a `{% li %}` paragraph: the marker's `lvl` is the tag's value once rendered.
+fn list_marker(p: &mut Elem, tag: usize) {
+    if p.child("w:pPr").is_none() {
+        p.children.insert(0, Node::Elem(Elem::new("w:pPr", &[])));
+    }
+    let lvl = format!("{SENTINEL_OPEN}{tag}{SENTINEL_CLOSE}");
+    if let Some(pr) = p.child_mut("w:pPr") {
+        pr.children.retain(|n| !matches!(n, Node::Elem(e) if e.name == LI_MARK));
+        pr.children.push(Node::Elem(Elem::new(LI_MARK, &[("tag", &tag.to_string()), ("lvl", &lvl)])));
+    }
 }
 
 fn cell_vmerge(tc: &mut Elem) {
@@ -749,7 +808,7 @@ impl SourceWriter<'_> {
                     // attribute (a literal sentinel in the template can not move one there)
                     let kind = self.tags.get(n).map(|t| t.kind);
                     let fits = match kind {
-                        Some(Kind::AttrPrint | Kind::CellBg) => attr,
+                        Some(Kind::AttrPrint | Kind::CellBg | Kind::ListLevel) => attr,
                         Some(_) => !attr,
                         None => false,
                     };
@@ -798,6 +857,8 @@ impl SourceWriter<'_> {
             (Kind::AttrPrint, true) => String::new(),
             (Kind::CellBg, false) => format!("{{{{ ({}) | cellbg }}}}", t.code),
             (Kind::CellBg, true) => super::post::NO_FILL.to_string(),
+            (Kind::ListLevel, false) => format!("{{{{ ({}) | listlevel }}}}", t.code),
+            (Kind::ListLevel, true) => "0".to_string(),
             (Kind::Stmt, false) => format!("{{% {} %}}", t.code),
             (Kind::Stmt, true) => format!("{{% {} %}}", neutral_stmt(&t.code)),
         };

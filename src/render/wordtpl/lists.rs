@@ -1,0 +1,321 @@
+//! `{% li level %}`: a paragraph with Word numbering (its own `w:numPr` or its style's, e.g.
+//! *List Number*) repeated by a `{%p for %}` loop becomes a list item at `level`, and every list
+//! starts again at its first number. After rendering, each marked paragraph gets `w:ilvl` from
+//! its tag; a *list* is a run of marked paragraphs in one container (the body, a cell, a text
+//! box) — any other paragraph, a table or the container's end closes it. Each list gets its own
+//! `w:num` instance of the template's numbering (same abstract definition, so the user's number
+//! format, indents and fonts stay) with a `w:startOverride` per level; a sub-list under an item
+//! of another numbering (numbered points under a bullet) gets its own instance too, as Word would
+//! otherwise continue its count. Bullet levels (no counter) keep the template's instance. New
+//! ids follow the highest existing one in document order, so output is deterministic.
+
+use super::template::{Tag, LI_MARK};
+use super::xml::{Elem, Node};
+use std::collections::BTreeMap;
+
+/// The numbering and styles parts of a package, parsed, with the ids handed out so far.
+pub struct Numbering {
+    /// `word/numbering.xml` (or wherever the main part's relationship points), parsed.
+    pub root: Option<Elem>,
+    styles: Option<Elem>,
+    next_id: u64,
+    changed: bool,
+}
+
+/// Where a marked paragraph's numbering problem is.
+pub struct ListProblem {
+    pub tag: usize,
+    pub reason: String,
+}
+
+impl Numbering {
+    pub fn new(numbering: Option<Elem>, styles: Option<Elem>) -> Numbering {
+        let next_id = numbering
+            .as_ref()
+            .and_then(list_root)
+            .map(|l| l.elems().filter(|e| e.name == "w:num").filter_map(num_id).max().unwrap_or(0) + 1)
+            .unwrap_or(1);
+        Numbering { root: numbering, styles, next_id, changed: false }
+    }
+
+    /// Whether new numbering instances were added (the part must be written back).
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
+    /// The numbering instance a paragraph uses: its own `w:numPr`, else its style's (following
+    /// `w:basedOn`), else the default paragraph style's.
+    fn base_of(&self, p: &Elem) -> Option<u64> {
+        let ppr = p.child("w:pPr");
+        if let Some(id) = ppr.and_then(|pr| pr.child("w:numPr")).and_then(|n| n.child("w:numId")) {
+            return id.attr("w:val").and_then(|v| v.parse().ok()).filter(|v| *v > 0);
+        }
+        let styles = self.styles.as_ref().and_then(list_root)?;
+        let mut style = match ppr.and_then(|pr| pr.child("w:pStyle")).and_then(|s| s.attr("w:val")) {
+            Some(id) => styles.elems().find(|s| s.name == "w:style" && s.attr("w:styleId") == Some(id)),
+            None => styles.elems().find(|s| {
+                s.name == "w:style"
+                    && s.attr("w:type") == Some("paragraph")
+                    && matches!(s.attr("w:default"), Some("1" | "true" | "on"))
+            }),
+        };
+        for _ in 0..20 {
+            let s = style?;
+            if let Some(id) =
+                s.child("w:pPr").and_then(|pr| pr.child("w:numPr")).and_then(|n| n.child("w:numId"))
+            {
+                return id.attr("w:val").and_then(|v| v.parse().ok()).filter(|v| *v > 0);
+            }
+            let based = s.child("w:basedOn").and_then(|b| b.attr("w:val"))?;
+            style = styles.elems().find(|x| x.name == "w:style" && x.attr("w:styleId") == Some(based));
+        }
+        None
+    }
+
+    fn num(&self, id: u64) -> Option<&Elem> {
+        list_root(self.root.as_ref()?)?.elems().find(|e| e.name == "w:num" && num_id(e) == Some(id))
+    }
+
+    fn abstract_of(&self, id: u64) -> Option<&Elem> {
+        let a = self.num(id)?.child("w:abstractNumId")?.attr("w:val")?;
+        list_root(self.root.as_ref()?)?
+            .elems()
+            .find(|e| e.name == "w:abstractNum" && e.attr("w:abstractNumId") == Some(a))
+    }
+
+    /// Whether level `lvl` of instance `id` counts (a number format, not a bullet or nothing).
+    fn counts(&self, id: u64, lvl: u8) -> bool {
+        let fmt = self
+            .abstract_of(id)
+            .and_then(|a| a.elems().find(|l| l.name == "w:lvl" && l.attr("w:ilvl") == Some(&lvl.to_string())))
+            .and_then(|l| l.child("w:numFmt"))
+            .and_then(|f| f.attr("w:val"));
+        !matches!(fmt, Some("bullet" | "none"))
+    }
+
+    /// A new instance of `base` that starts every level at its first number.
+    fn restart(&mut self, base: u64) -> u64 {
+        let Some(num) = self.num(base).cloned() else { return base };
+        let starts: Vec<(String, String)> = self
+            .abstract_of(base)
+            .map(|a| {
+                a.elems()
+                    .filter(|l| l.name == "w:lvl")
+                    .filter_map(|l| {
+                        let k = l.attr("w:ilvl")?.to_string();
+                        let start = l.child("w:start").and_then(|s| s.attr("w:val")).unwrap_or("0");
+                        Some((k, start.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut new = Elem::new("w:num", &[("w:numId", &id.to_string())]);
+        // the abstract reference, then one override per level: the template's own override
+        // (a redefined level stays) with its start made explicit
+        let mut overrides: BTreeMap<String, Elem> = BTreeMap::new();
+        for c in num.elems() {
+            if c.name == "w:lvlOverride" {
+                if let Some(k) = c.attr("w:ilvl") {
+                    overrides.insert(k.to_string(), c.clone());
+                }
+            } else if c.name == "w:abstractNumId" {
+                new.children.push(Node::Elem(c.clone()));
+            }
+        }
+        let mut levels: Vec<(String, String)> = starts;
+        for (k, o) in &overrides {
+            if !levels.iter().any(|(l, _)| l == k) {
+                let s = o.child("w:lvl").and_then(|l| l.child("w:start")).and_then(|s| s.attr("w:val"));
+                levels.push((k.clone(), s.unwrap_or("0").to_string()));
+            }
+        }
+        levels.sort_by_key(|(k, _)| k.parse::<u32>().unwrap_or(u32::MAX));
+        for (k, start) in levels {
+            let mut o = overrides.remove(&k).unwrap_or_else(|| Elem::new("w:lvlOverride", &[("w:ilvl", &k)]));
+            let own =
+                o.child("w:startOverride").and_then(|s| s.attr("w:val")).map(str::to_string).or_else(|| {
+                    o.child("w:lvl")
+                        .and_then(|l| l.child("w:start"))
+                        .and_then(|s| s.attr("w:val"))
+                        .map(str::to_string)
+                });
+            let start = own.unwrap_or(start);
+            o.children.retain(|n| !matches!(n, Node::Elem(e) if e.name == "w:startOverride"));
+            o.children.insert(0, Node::Elem(Elem::new("w:startOverride", &[("w:val", &start)])));
+            new.children.push(Node::Elem(o));
+        }
+        if let Some(root) = self.root.as_mut().and_then(list_root_mut) {
+            let at = root
+                .children
+                .iter()
+                .rposition(|n| matches!(n, Node::Elem(e) if e.name == "w:num" || e.name == "w:abstractNum"))
+                .map(|i| i + 1)
+                .unwrap_or(root.children.len());
+            root.children.insert(at, Node::Elem(new));
+            self.changed = true;
+        }
+        id
+    }
+}
+
+fn num_id(e: &Elem) -> Option<u64> {
+    e.attr("w:numId").and_then(|v| v.parse().ok())
+}
+
+/// The document element below the parse root (which holds the prolog).
+fn list_root(root: &Elem) -> Option<&Elem> {
+    root.elems().next()
+}
+
+fn list_root_mut(root: &mut Elem) -> Option<&mut Elem> {
+    root.elems_mut().next()
+}
+
+/// Whether the part has any `{% li %}` paragraph (cheap test on the rendered text).
+pub fn has_marks(rendered: &str) -> bool {
+    rendered.contains(LI_MARK)
+}
+
+/// Numbers every marked paragraph of a rendered part; returns the problems (tag index, reason).
+pub fn apply(root: &mut Elem, numbering: &mut Numbering, tags: &[Tag]) -> Vec<ListProblem> {
+    let mut problems = Vec::new();
+    container(root, numbering, &mut problems);
+    // a tag that reported a problem once is enough
+    problems.sort_by_key(|p| p.tag);
+    problems.dedup_by_key(|p| p.tag);
+    problems.retain(|p| p.tag < tags.len());
+    problems
+}
+
+/// A list in use at a level: the base numbering and the instance its items use.
+#[derive(Clone, Copy)]
+struct Open {
+    base: u64,
+    inst: u64,
+}
+
+/// One level of the current list: the lists used at it since the item above it (so a numbered
+/// list interrupted by a bullet at the same level goes on counting), and the latest item's.
+#[derive(Clone, Default)]
+struct Level {
+    lists: Vec<Open>,
+    current: Option<Open>,
+}
+
+fn container(e: &mut Elem, numbering: &mut Numbering, problems: &mut Vec<ListProblem>) {
+    // levels of the current list: index = ilvl
+    let mut stack: Vec<Level> = Vec::new();
+    for c in e.elems_mut() {
+        match c.name.as_str() {
+            "w:p" => {
+                let mark = c.child("w:pPr").and_then(|pr| pr.child(LI_MARK)).map(|m| {
+                    (m.attr("tag").and_then(|t| t.parse::<usize>().ok()), m.attr("lvl").map(str::to_string))
+                });
+                match mark {
+                    Some((tag, lvl)) => {
+                        let tag = tag.unwrap_or(usize::MAX);
+                        if let Some(pr) = c.child_mut("w:pPr") {
+                            pr.children.retain(|n| !matches!(n, Node::Elem(m) if m.name == LI_MARK));
+                        }
+                        let lvl: u8 = lvl.and_then(|l| l.trim().parse().ok()).unwrap_or(0).min(8);
+                        let Some(base) = numbering.base_of(c) else {
+                            problems.push(ListProblem {
+                                tag,
+                                reason: "`li` needs a paragraph with list numbering: give it a numbered list style (List Number) or numbering in Word".into(),
+                            });
+                            stack.clear();
+                            continue;
+                        };
+                        let inst = instance(&mut stack, numbering, base, lvl);
+                        set_num(c, inst, lvl);
+                    }
+                    None => {
+                        stack.clear();
+                        // paragraphs hold text boxes with their own paragraphs
+                        nested(c, numbering, problems);
+                    }
+                }
+            }
+            "w:tbl" => {
+                stack.clear();
+                nested(c, numbering, problems);
+            }
+            "w:sdt" => {
+                stack.clear();
+                nested(c, numbering, problems);
+            }
+            _ => nested(c, numbering, problems),
+        }
+    }
+}
+
+/// Containers below `e`: cells, text boxes, content controls' content.
+fn nested(e: &mut Elem, numbering: &mut Numbering, problems: &mut Vec<ListProblem>) {
+    for c in e.elems_mut() {
+        if matches!(c.name.as_str(), "w:tc" | "w:txbxContent" | "w:sdtContent" | "w:body" | "w:hdr" | "w:ftr")
+        {
+            container(c, numbering, problems);
+        } else {
+            nested(c, numbering, problems);
+        }
+    }
+}
+
+/// The instance a list item at `lvl` of numbering `base` uses, given the open levels.
+fn instance(stack: &mut Vec<Level>, numbering: &mut Numbering, base: u64, lvl: u8) -> u64 {
+    let l = usize::from(lvl);
+    stack.truncate(l + 1);
+    let same_level = stack.get(l).and_then(|lv| lv.lists.iter().find(|o| o.base == base).copied());
+    let parent = stack.get(..l).and_then(|s| s.iter().rev().find_map(|lv| lv.current));
+    let inst = match (same_level, parent) {
+        (Some(o), _) => o.inst,
+        // a sub-list of the same numbering: Word restarts the lower level by itself
+        (None, Some(p)) if p.base == base => p.inst,
+        _ if !numbering.counts(base, lvl) => base,
+        _ => numbering.restart(base),
+    };
+    if stack.len() <= l {
+        stack.resize(l + 1, Level::default());
+    }
+    if let Some(lv) = stack.get_mut(l) {
+        let open = Open { base, inst };
+        if !lv.lists.iter().any(|o| o.base == base) {
+            lv.lists.push(open);
+        }
+        lv.current = Some(open);
+    }
+    inst
+}
+
+/// Writes `w:numPr` (`w:ilvl`, `w:numId`) into the paragraph's properties in schema order.
+fn set_num(p: &mut Elem, inst: u64, lvl: u8) {
+    if p.child("w:pPr").is_none() {
+        p.children.insert(0, Node::Elem(Elem::new("w:pPr", &[])));
+    }
+    let Some(pr) = p.child_mut("w:pPr") else { return };
+    let mut num = Elem::new("w:numPr", &[]);
+    num.children.push(Node::Elem(Elem::new("w:ilvl", &[("w:val", &lvl.to_string())])));
+    num.children.push(Node::Elem(Elem::new("w:numId", &[("w:val", &inst.to_string())])));
+    match pr.children.iter_mut().find(|n| matches!(n, Node::Elem(e) if e.name == "w:numPr")) {
+        Some(slot) => *slot = Node::Elem(num),
+        None => {
+            const BEFORE: &[&str] = &[
+                "w:pStyle",
+                "w:keepNext",
+                "w:keepLines",
+                "w:pageBreakBefore",
+                "w:framePr",
+                "w:widowControl",
+            ];
+            let at = pr
+                .children
+                .iter()
+                .rposition(|n| matches!(n, Node::Elem(e) if BEFORE.contains(&e.name.as_str())))
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            pr.children.insert(at, Node::Elem(num));
+        }
+    }
+}
