@@ -260,11 +260,12 @@ pub fn page_lines_of(page: &Page, page_no: u32, vrules: &[(f32, f32, f32)]) -> V
 fn unmix_overlapping_runs(page: &Page, grp: &mut Vec<usize>) -> Vec<usize> {
     let glyph = |i: usize| page.glyphs.get(i);
     let overlapping = grp.windows(2).any(|w| match (glyph(w[0]), glyph(w[1])) {
+        // letters or digits on both sides: an accent drawn over its letter is no second run
         (Some(a), Some(b)) => {
             b.x0 < a.x1 - 0.3 * a.size.min(b.size)
                 && a.text(page) != b.text(page)
-                && !a.text(page).trim().is_empty()
-                && !b.text(page).trim().is_empty()
+                && a.text(page).chars().next().is_some_and(char::is_alphanumeric)
+                && b.text(page).chars().next().is_some_and(char::is_alphanumeric)
         }
         _ => false,
     });
@@ -276,8 +277,16 @@ fn unmix_overlapping_runs(page: &Page, grp: &mut Vec<usize>) -> Vec<usize> {
     let mut runs: Vec<Vec<usize>> = Vec::new();
     for i in order {
         let Some(g) = glyph(i) else { continue };
+        let mark = {
+            let mut cs = g.text(page).chars();
+            let accent = |c: char| matches!(c as u32, 0x02B0..=0x036F) || "¨´¸`^~¯".contains(c);
+            cs.next().is_some_and(accent) && cs.next().is_none()
+        };
         match runs.last_mut() {
-            Some(r) if r.last().and_then(|&j| glyph(j)).is_some_and(|p| g.x0 >= p.x1 - 0.3 * g.size) => {
+            // (a mark drawn back over the text, e.g. an accent, stays with its run)
+            Some(r)
+                if mark || r.last().and_then(|&j| glyph(j)).is_some_and(|p| g.x0 >= p.x1 - 0.3 * g.size) =>
+            {
                 r.push(i)
             }
             _ => runs.push(vec![i]),

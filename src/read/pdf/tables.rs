@@ -874,3 +874,162 @@ fn join_cell(dst: &mut Cell, src: Cell) {
     }
     dst.blocks.extend(blocks);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::pdf::content::Glyph;
+    use crate::read::pdf::layout::{page_lines_of, style_of};
+
+    /// Paint `text` on baseline `y` from `x`, each character `w` wide (a space too), as one run.
+    fn paint(p: &mut Page, text: &str, x: f32, y: f32, w: f32) {
+        let mut x = x;
+        let mut placed = true;
+        for ch in text.chars() {
+            let start = p.text.len() as u32;
+            p.text.push(ch);
+            p.glyphs.push(Glyph {
+                x0: x,
+                x1: x + w,
+                y,
+                size: 11.0,
+                start,
+                end: p.text.len() as u32,
+                bold: false,
+                italic: false,
+                rotated: false,
+                placed,
+            });
+            placed = false;
+            x += w;
+        }
+    }
+
+    fn cells(t: &Table) -> Vec<Vec<String>> {
+        t.rows.iter().map(|r| r.cells.iter().map(Cell::text).collect()).collect()
+    }
+
+    fn tables_of(p: &Page) -> Vec<Table> {
+        let rules = Rules::from_page(p);
+        let mut lines = page_lines_of(p, 1, &rules.vertical_spans());
+        let style = style_of(&lines);
+        find(&mut lines, &rules, &style, 1).into_iter().map(|f| f.table).collect()
+    }
+
+    /// typst's unruled agenda: cells so tight that a time and its case number form one chunk
+    /// (`10.00-10.10 18/25`), a one-line row without a case number (`Lunsj`), a wrapped row.
+    #[test]
+    fn touching_cells_split_at_column_starts() {
+        let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
+        let cols = [96.0, 152.0, 201.0, 383.0, 497.0];
+        let row = |p: &mut Page, y: f32, texts: [&str; 5]| {
+            for (t, x) in texts.iter().zip(cols) {
+                paint(p, t, x, y, 4.5);
+            }
+        };
+        row(&mut p, 700.0, ["Kl.", "Saksnr.", "Saker", "Ansvarleg", "Tid"]);
+        row(&mut p, 680.0, ["10.00-10.10", "18/25", "Godkjenning av innkalling", "Solfrid Aarflot", "10"]);
+        row(&mut p, 660.0, ["10.10-10.50", "19/25", "Status handlingsplan", "Kåre Longva", "40"]);
+        row(&mut p, 640.0, ["11.30-12.00", "", "Lunsj", "", "30"]);
+        row(&mut p, 620.0, ["12.00-12.45", "21/25", "Søknad om tilskot", "Ålesund kommune", "45"]);
+        row(&mut p, 605.6, ["", "", "ambulant team", "v/ Therese Lied", ""]);
+        // the time and the case number touch: one chunk before splitting
+        let lines = page_lines_of(&p, 1, &[]);
+        assert_eq!(
+            lines.get(1).and_then(|l| l.chunks.first()).map(|c| c.text.as_str()),
+            Some("10.00-10.10 18/25")
+        );
+        let tables = tables_of(&p);
+        assert_eq!(tables.len(), 1);
+        let got = cells(&tables[0]);
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert_eq!(got[1], ["10.00-10.10", "18/25", "Godkjenning av innkalling", "Solfrid Aarflot", "10"]);
+        assert_eq!(got[3], ["11.30-12.00", "", "Lunsj", "", "30"]);
+        assert_eq!(got[4][2], "Søknad om tilskot ambulant team");
+        assert_eq!(got[4][3], "Ålesund kommune v/ Therese Lied");
+    }
+
+    /// A date overflowing its narrow cell under the next cell's word: drawn one after the other,
+    /// sorted by x they would interleave (`01.06.202g5rønn`); they stay two cells.
+    #[test]
+    fn overlapping_runs_stay_apart() {
+        let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
+        for (y, a, b) in
+            [(700.0, "Tiltak", "Frist"), (680.0, "Plan A", "01.06.2025"), (660.0, "Plan B", "31.10.2025")]
+        {
+            paint(&mut p, a, 100.0, y, 5.0);
+            paint(&mut p, b, 300.0, y, 5.0);
+        }
+        paint(&mut p, "Status", 340.0, 700.0, 5.0);
+        paint(&mut p, "grønn", 340.0, 680.0, 5.0);
+        paint(&mut p, "gul", 340.0, 660.0, 5.0);
+        let lines = page_lines_of(&p, 1, &[]);
+        let texts: Vec<Vec<&str>> =
+            lines.iter().map(|l| l.chunks.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(texts[1], ["Plan A", "01.06.2025", "grønn"]);
+        let tables = tables_of(&p);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(cells(&tables[0])[2], ["Plan B", "31.10.2025", "gul"]);
+    }
+
+    /// Regrouping a line into runs keeps an accent drawn over its letter inside its word.
+    #[test]
+    fn regrouped_runs_keep_accents() {
+        let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
+        paint(&mut p, "Fet", 100.0, 700.0, 5.0);
+        paint(&mut p, "pa", 140.0, 700.0, 5.0);
+        paint(&mut p, "\u{2DA}", 145.5, 700.0, 4.0);
+        paint(&mut p, "01.06.2025", 300.0, 700.0, 5.0);
+        paint(&mut p, "grønn", 340.0, 700.0, 5.0);
+        let lines = page_lines_of(&p, 1, &[]);
+        let texts: Vec<&str> = lines[0].chunks.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["Fet", "pa\u{2DA}", "01.06.2025", "grønn"]);
+    }
+
+    /// booktabs: rules only above and below the header and at the end, one-line rows at an even
+    /// pitch, one row wrapping; the midrule's wider gap makes no row padding, so rows are cut
+    /// where the first column starts an entry.
+    #[test]
+    fn booktabs_rows_cut_at_the_first_column() {
+        let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
+        let rule = |y: f32| Shape { x0: 56.0, x1: 540.0, y0: y - 0.2, y1: y + 0.2, fill: Some([0, 0, 0]) };
+        p.shapes.extend([rule(712.0), rule(694.0), rule(620.0)]);
+        let rows = [
+            (700.0, "Tiltak", "Søker", "Beløp"),
+            (682.0, "Velferdsteknologi", "Aure kommune", "kr 900 000"),
+            (670.0, "Kampanje for legevakt", "Smøla kommune og Aure", "kr 650 000"),
+            (658.0, "", "kommune", ""),
+            (646.0, "Kurs i omsorg", "Sunndal kommune", "kr 450 000"),
+            (634.0, "Sum", "", "kr 2 000 000"),
+        ];
+        for (y, a, b, c) in rows {
+            paint(&mut p, a, 57.0, y, 5.0);
+            paint(&mut p, b, 295.0, y, 5.0);
+            paint(&mut p, c, 476.0, y, 5.0);
+        }
+        let tables = tables_of(&p);
+        assert_eq!(tables.len(), 1);
+        let got = cells(&tables[0]);
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert!(tables[0].rows[0].header);
+        assert_eq!(got[2], ["Kampanje for legevakt", "Smøla kommune og Aure kommune", "kr 650 000"]);
+        assert_eq!(got[4], ["Sum", "", "kr 2 000 000"]);
+    }
+
+    #[test]
+    fn chunk_splits_at_a_word() {
+        let mut p = Page { width: 595.0, height: 842.0, ..Page::default() };
+        paint(&mut p, "Barneavdelingen", 100.0, 700.0, 5.0);
+        // placed by the producer right where the text before ends: a word start, no space
+        paint(&mut p, "01.06.2025", 175.0, 700.0, 5.0);
+        let lines = page_lines_of(&p, 1, &[]);
+        let c = &lines[0].chunks[0];
+        assert_eq!(c.text, "Barneavdelingen01.06.2025");
+        assert_eq!(c.words.len(), 2);
+        let (a, b) = c.split_at_word(1).expect("split");
+        assert_eq!((a.text.as_str(), a.x0, a.x1), ("Barneavdelingen", 100.0, 175.0));
+        assert_eq!((b.text.as_str(), b.x0, b.x1), ("01.06.2025", 175.0, 225.0));
+        assert_eq!(b.flags.len(), 10);
+        assert!(c.split_at_word(0).is_none() && c.split_at_word(2).is_none());
+    }
+}
