@@ -351,6 +351,16 @@ fn layout_classes_give_their_facts() {
     assert_eq!(c.proposal[1].children.len(), 2);
     assert_eq!(c.proposal[2].children.len(), 2, "drifting bullets are siblings");
 
+    // a long title line followed directly by an attachment list printed without its heading
+    // (`1 Saksprotokoll …`): the numbered line is not a wrapped part of the title
+    let r = rec("saksframlegg_unlabelled_attachments");
+    let c = &r.cases[0];
+    assert_eq!(
+        c.title.as_deref(),
+        Some("Søknad om fritak fra verv som medlem av eldrerådet for perioden 01.02.2026-31.07.2026 - Per Hansen")
+    );
+    assert_eq!(c.proposal.len(), 1);
+
     // a protocol header (marker, then the body's name), nynorsk treatment line, time field,
     // unanimous vote
     let r = rec("protocol_marker_body_nn");

@@ -363,7 +363,26 @@ fn is_wrapped(prev: &str, next: &str) -> bool {
         return true;
     }
     let heading_like = n.split_whitespace().count() <= 4 && !n.trim_end().ends_with(['.', ',', ';']);
-    p.chars().count() >= 60 && !ends_stop && !looks_like_field(next) && !heading_like
+    p.chars().count() >= 60 && !ends_stop && !looks_like_field(next) && !heading_like && !bare_item_number(n)
+}
+
+/// Most digits of a bare item number ([`bare_item_number`]).
+const BARE_ITEM_NUMBER_MAX_DIGITS: usize = 2;
+
+/// `1 Saksprotokoll i Formannskapet …`: an item number without punctuation, a space and a
+/// capitalised word — how case systems print an attachment list without its heading. Such a
+/// line starts a block of its own; a wrapped sentence goes on with a lower-case word
+/// (`1 million`), a full date or year (`12.03.2024`, `2024 …`) or after a function word.
+fn bare_item_number(line: &str) -> bool {
+    let t = line.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > BARE_ITEM_NUMBER_MAX_DIGITS {
+        return false;
+    }
+    let mut rest = t[digits..].chars();
+    rest.next() == Some(' ')
+        && rest.next().is_some_and(char::is_uppercase)
+        && rest.next().is_some_and(char::is_lowercase)
 }
 
 /// `Dato: 12.03.2024`, `Saksbehandler: …`: a field line, never a wrapped continuation.
@@ -983,6 +1002,36 @@ mod tests {
     fn open_bold_joins_lines() {
         let doc = parse("**Sak: 4/24 Tittel som går\n- over to linjer**\n");
         assert_eq!(texts(&doc), vec!["p Sak: 4/24 Tittel som går - over to linjer"]);
+    }
+
+    #[test]
+    fn bare_item_numbers_start_a_line() {
+        for yes in
+            ["1 Saksprotokoll i Formannskapet 12.03.2025", "2 Søknad om tilskudd", " 12 Referat fra møtet"]
+        {
+            assert!(bare_item_number(yes), "{yes}");
+        }
+        for no in [
+            "1 million kroner til tiltaket",
+            "12.03.2024 Kommunestyret",
+            "2024 Kommunestyret vedtok",
+            "1. Saksprotokoll",
+            "1) Saksprotokoll",
+            "123 Søknader",
+            "1 A",
+            "Saksprotokoll 1",
+        ] {
+            assert!(!bare_item_number(no), "{no}");
+        }
+        let doc = parse("Søknad om forlenget permisjon fra verv som folkevalgt i perioden 2026 - Kari Nordmann\n1 Saksprotokoll Søknad om fritak fra politiske verv\n\nTekst.");
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "p Søknad om forlenget permisjon fra verv som folkevalgt i perioden 2026 - Kari Nordmann",
+                "p 1 Saksprotokoll Søknad om fritak fra politiske verv",
+                "p Tekst."
+            ]
+        );
     }
 
     #[test]
