@@ -10,10 +10,14 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ISO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(20\d\d|19\d\d)-(\d{2})-(\d{2})\b").expect("valid regex"));
+/// `13. mars 2024`, `25. april`, `1. okt.`: month names and abbreviations from the lexicon.
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(\d{1,2})\.\s*(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|des)\.?(?:\s+(\d{4}))?\b",
-    )
+    use crate::lexicon::{alternation, c};
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})\.\s*({}|{})\.?(?:\s+(\d{{4}}))?\b",
+        alternation(c::MONTHS),
+        alternation(c::MONTH_ABBREV)
+    ))
     .expect("valid regex")
 });
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
@@ -24,11 +28,15 @@ static TIME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})(?:[.:](\d{2})|(\d{2}))\b").expect("valid regex"));
 static KL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bkl(?:okka|\.)?\s*").expect("valid regex"));
 
+/// The months in calendar order by the letters that tell them apart (the lexicon's forms are
+/// not ordered): `mars` and `mar` are 3, `okt` 10.
+const MONTH_PREFIXES: [&str; 12] =
+    ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"];
+
 /// The month number of a Norwegian month name or its abbreviation (`mars`, `okt`).
 pub fn month_number(name: &str) -> Option<u32> {
     let n = name.to_lowercase();
-    let months = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"];
-    months.iter().position(|m| n.starts_with(m)).map(|i| i as u32 + 1)
+    MONTH_PREFIXES.iter().position(|m| n.starts_with(m)).map(|i| i as u32 + 1)
 }
 
 /// Days in month `m` of year `y` (0 for a month that does not exist).
@@ -142,6 +150,20 @@ pub fn minutes_between(a: &str, b: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_month_form_of_the_lexicon_has_its_number() {
+        use crate::lexicon::{c, forms};
+        let names = forms(c::MONTHS);
+        assert_eq!(names.len(), 12);
+        let mut numbers: Vec<u32> = names.iter().map(|m| month_number(m).expect(m)).collect();
+        numbers.sort();
+        assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
+        for a in forms(c::MONTH_ABBREV) {
+            assert!(month_number(a).is_some(), "{a}");
+        }
+        assert_eq!(first_date("den 3. okt. 2025", None), Some("2025-10-03".to_string()));
+    }
 
     #[test]
     fn dates() {
