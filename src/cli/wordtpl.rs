@@ -153,11 +153,31 @@ fn input_of(d: &DataArgs) -> anyhow::Result<ReportInput> {
 
 fn load(file: &Path, d: &DataArgs) -> anyhow::Result<(Vec<u8>, String, documents::Filling)> {
     let kind = kind_of(file, d)?;
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = read_template(file)?;
     let input = input_of(d)?;
     let filling = documents::filling(kind, &input, d.year, d.fsu.as_deref())
         .map_err(|e| anyhow::anyhow!("{}: {e}", kind.name()))?;
     Ok((bytes, file.display().to_string(), filling))
+}
+
+/// A Word template's bytes, within the size a template may have.
+fn read_template(file: &Path) -> anyhow::Result<Vec<u8>> {
+    saksflyt::util::read_capped(file, saksflyt::render::docs::MAX_TEMPLATE_FILE_BYTES)
+        .with_context(|| format!("cannot read {}", file.display()))
+}
+
+/// Prints a check's outcome: `NAME: ok`, or every error and their count (with `hint` after it).
+/// Exit 0 without errors, 1 with.
+fn report(name: &str, errors: &[wordtpl::TagError], hint: &str) -> ExitCode {
+    if errors.is_empty() {
+        println!("{name}: ok");
+        return ExitCode::SUCCESS;
+    }
+    for e in errors {
+        eprintln!("{name}: {e}");
+    }
+    eprintln!("{name}: {} error{}{hint}", errors.len(), if errors.len() == 1 { "" } else { "s" });
+    ExitCode::from(1)
 }
 
 /// Exit 0 when the template renders, 1 with every error listed (and the commented copy) if not.
@@ -169,15 +189,7 @@ pub fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
         saksflyt::util::write_atomic(out, &annotated)
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
-    if errors.is_empty() {
-        println!("{name}: ok");
-        return Ok(ExitCode::SUCCESS);
-    }
-    for e in &errors {
-        eprintln!("{name}: {e}");
-    }
-    eprintln!("{name}: {} error{}", errors.len(), if errors.len() == 1 { "" } else { "s" });
-    Ok(ExitCode::from(1))
+    Ok(report(&name, &errors, ""))
 }
 
 pub fn render(a: RenderArgs) -> anyhow::Result<ExitCode> {
@@ -210,27 +222,17 @@ pub fn check_in_folder(
 ) -> anyhow::Result<ExitCode> {
     let dir =
         dir.context("--check-template checks the Word template of --templates DIR: pass --templates")?;
-    let file =
-        wordtpl::builtin::BUILTIN.iter().find(|(k, _, _)| *k == kind).map(|(_, f, _)| *f).unwrap_or("");
+    let file = wordtpl::builtin::file_name(kind);
     let path = wordtpl::builtin::find(dir, kind).with_context(|| {
         format!("{} has no {file} to check (`saksflyt templates export` writes it)", dir.display())
     })?;
     let name = path.display().to_string();
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {name}"))?;
+    let bytes = read_template(&path)?;
     let f =
         documents::filling(kind, input, year, fsu).map_err(|e| anyhow::anyhow!("{}: {e}", kind.name()))?;
     let errors = wordtpl::check(&bytes, &name, &f.ctx, &f.images)?;
-    if errors.is_empty() {
-        println!("{name}: ok");
-        return Ok(ExitCode::SUCCESS);
-    }
-    for e in &errors {
-        eprintln!("{name}: {e}");
-    }
-    eprintln!(
-        "{name}: {} error{} (`saksflyt templates check {name} --comments OUT.docx` writes them as Word comments at the tags)",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
+    let hint = format!(
+        " (`saksflyt templates check {name} --comments OUT.docx` writes them as Word comments at the tags)"
     );
-    Ok(ExitCode::from(1))
+    Ok(report(&name, &errors, &hint))
 }

@@ -27,7 +27,7 @@ pub fn word_template(
             .map_err(|source| RenderError::Io { path: name.clone(), source })?;
         return Ok((name, Arc::new(bytes)));
     }
-    let file = builtin::BUILTIN.iter().find(|(k, _, _)| *k == kind).map(|(_, f, _)| *f).unwrap_or("");
+    let file = builtin::file_name(kind);
     Ok((format!("built-in {file}"), builtin::template(kind, lang)?))
 }
 
@@ -44,9 +44,11 @@ fn fill<S: serde::Serialize>(
     let (name, template) = word_template(t, kind, input.lang)?;
     let ctx = serde_json::to_value(ctx)
         .map_err(|e| RenderError::Template { name: name.clone(), message: format!("context: {e}") })?;
-    let bytes = wordtpl::render_with(&template, &name, &ctx, &Images::new(), charts)?;
-    let date = ctx.get("created").and_then(|d| d.as_str());
-    let bytes = wordtpl::set_core(&bytes, &name, date, Some(&input.register.partnership.name))?;
+    let stamp = wordtpl::Stamp {
+        date: ctx.get("created").and_then(|d| d.as_str()),
+        creator: Some(&input.register.partnership.name),
+    };
+    let bytes = wordtpl::render_stamped(&template, &name, &ctx, &Images::new(), charts, &stamp)?;
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 

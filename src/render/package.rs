@@ -25,19 +25,11 @@ pub struct CoreProps {
     pub language: String,
 }
 
+/// `s` escaped for XML text or an attribute value (one escaping for every writer:
+/// [`super::wordtpl::xml::escape_attr`]).
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
+    super::wordtpl::xml::escape_attr(s, &mut out);
     out
 }
 

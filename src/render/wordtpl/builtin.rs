@@ -224,13 +224,7 @@ fn collect_widths(e: &xml::Elem, out: &mut Vec<Widths>) {
                 .map(|r| {
                     r.elems()
                         .filter(|tc| tc.name == "w:tc")
-                        .map(|tc| {
-                            tc.child("w:tcPr")
-                                .and_then(|p| p.child("w:tcW"))
-                                .and_then(|w| w.attr("w:w"))
-                                .unwrap_or_default()
-                                .to_string()
-                        })
+                        .map(|tc| super::post::cell_width(tc).unwrap_or_default().to_string())
                         .collect()
                 })
                 .collect();
@@ -300,9 +294,14 @@ pub fn export(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, WordTplError> {
     Ok(out)
 }
 
+/// The file name of `kind`'s Word template in a template folder (`vedtakslogg.docx`).
+pub fn file_name(kind: DocKind) -> &'static str {
+    BUILTIN.iter().find(|(k, _, _)| *k == kind).map(|(_, f, _)| *f).unwrap_or_default()
+}
+
 /// The Word template of `kind` in a template folder, when the folder has one.
 pub fn find(dir: &Path, kind: DocKind) -> Option<PathBuf> {
-    BUILTIN.iter().filter(|(k, _, _)| *k == kind).map(|(_, f, _)| dir.join(f)).find(|p| p.is_file())
+    Some(dir.join(file_name(kind))).filter(|p| p.is_file() && !file_name(kind).is_empty())
 }
 
 #[cfg(test)]

@@ -145,7 +145,27 @@ pub fn render_with(
     images: &Images,
     charts: &Charts,
 ) -> Result<Vec<u8>, WordTplError> {
-    let (bytes, errors) = run(template, file, ctx, images, charts)?;
+    render_stamped(template, file, ctx, images, charts, &Stamp::default())
+}
+
+/// What a generated document's properties say beside the template's: its dates (`YYYY-MM-DD`,
+/// from the data, never the clock) and its author. `None` keeps the template's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stamp<'a> {
+    pub date: Option<&'a str>,
+    pub creator: Option<&'a str>,
+}
+
+/// [`render_with`], the document properties set from `stamp` in the same package write.
+pub fn render_stamped(
+    template: &[u8],
+    file: &str,
+    ctx: &serde_json::Value,
+    images: &Images,
+    charts: &Charts,
+    stamp: &Stamp,
+) -> Result<Vec<u8>, WordTplError> {
+    let (bytes, errors) = run(template, file, ctx, images, charts, stamp)?;
     if errors.is_empty() {
         Ok(bytes)
     } else {
@@ -161,7 +181,7 @@ pub fn check(
     ctx: &serde_json::Value,
     images: &Images,
 ) -> Result<Vec<TagError>, WordTplError> {
-    run(template, file, ctx, images, &Charts::new()).map(|(_, e)| e)
+    run(template, file, ctx, images, &Charts::new(), &Stamp::default()).map(|(_, e)| e)
 }
 
 fn package_err(file: &str, message: impl Into<String>) -> WordTplError {
@@ -305,6 +325,7 @@ fn run(
     ctx: &serde_json::Value,
     images: &Images,
     charts: &Charts,
+    stamp: &Stamp,
 ) -> Result<(Vec<u8>, Vec<TagError>), WordTplError> {
     let mut pkg = Package::open(template, file)?;
     let parts = template_parts(&pkg);
@@ -376,7 +397,7 @@ fn run(
         pkg.put(&part, xml::write(root).into_bytes());
     }
     add_images(&mut pkg, &media, images, charts).map_err(|e| package_err(file, e))?;
-    core_props(&mut pkg, file, &value)?;
+    core_props(&mut pkg, file, &value, stamp)?;
     as_document(&mut pkg);
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
@@ -970,10 +991,10 @@ pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Resu
     pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
 }
 
-/// Fills tags in the document properties' title and subject (`Årsrapport {{ year }}`), with the
-/// same environment as the body (values as plain text: the XML writer escapes them); a property
-/// without tags is left as it is.
-fn core_props(pkg: &mut Package, file: &str, ctx: &Value) -> Result<(), WordTplError> {
+/// The document properties: tags in the title and subject filled (`Årsrapport {{ year }}`), with
+/// the same environment as the body (values as plain text: the XML writer escapes them; a
+/// property without tags is left as it is), then the dates and author of `stamp` set.
+fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Result<(), WordTplError> {
     let core = relationships(pkg, "_rels/.rels")
         .into_iter()
         .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
@@ -982,7 +1003,8 @@ fn core_props(pkg: &mut Package, file: &str, ctx: &Value) -> Result<(), WordTplE
     let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
         return Ok(());
     };
-    if !text.contains("{{") && !text.contains("{%") {
+    let tagged = text.contains("{{") || text.contains("{%");
+    if !tagged && stamp.date.is_none() && stamp.creator.is_none() {
         return Ok(());
     }
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
@@ -996,57 +1018,30 @@ fn core_props(pkg: &mut Package, file: &str, ctx: &Value) -> Result<(), WordTplE
         out.write_str(&s).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     if let Some(props) = root.elems_mut().next() {
-        for e in props.elems_mut().filter(|e| e.name == "dc:title" || e.name == "dc:subject") {
-            let t: String = e
-                .children
-                .iter()
-                .filter_map(|n| if let xml::Node::Text(t) = n { Some(t.as_str()) } else { None })
-                .collect();
-            if !t.contains("{{") && !t.contains("{%") {
-                continue;
-            }
-            let filled = env.render_str(&t, ctx.clone()).map_err(|err| {
-                package_err(
-                    file,
-                    format!("document property {} «{t}»: {}", e.name, reason(&err, None, &BTreeSet::new())),
-                )
-            })?;
-            e.children = vec![xml::Node::Text(filled)];
-        }
-    }
-    pkg.put(&core, xml::write(&root).into_bytes());
-    Ok(())
-}
-
-/// Sets the document properties' created and modified dates (`YYYY-MM-DD`) of a rendered
-/// document, so they follow the data (as the built-in documents do) and never the clock.
-pub fn set_core_dates(docx: &[u8], file: &str, date: &str) -> Result<Vec<u8>, WordTplError> {
-    set_core(docx, file, Some(date), None)
-}
-
-/// Sets the created and modified dates (`YYYY-MM-DD`) and the author (`dc:creator`) of a rendered
-/// document, where given and where the template's properties have them.
-pub fn set_core(
-    docx: &[u8],
-    file: &str,
-    date: Option<&str>,
-    creator: Option<&str>,
-) -> Result<Vec<u8>, WordTplError> {
-    let mut pkg = Package::open(docx, file)?;
-    let core = relationships(&pkg, "_rels/.rels")
-        .into_iter()
-        .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
-        .map(|(_, _, t)| resolve("", &t))
-        .unwrap_or_else(|| "docProps/core.xml".to_string());
-    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
-        return Ok(docx.to_vec());
-    };
-    let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
-    if let Some(props) = root.elems_mut().next() {
         for e in props.elems_mut() {
             let value = match e.name.as_str() {
-                "dcterms:created" | "dcterms:modified" => date.map(|d| format!("{d}T00:00:00Z")),
-                "dc:creator" | "cp:lastModifiedBy" => creator.map(str::to_string),
+                "dc:title" | "dc:subject" => {
+                    let t: String = e
+                        .children
+                        .iter()
+                        .filter_map(|n| if let xml::Node::Text(t) = n { Some(t.as_str()) } else { None })
+                        .collect();
+                    if !t.contains("{{") && !t.contains("{%") {
+                        continue;
+                    }
+                    Some(env.render_str(&t, ctx.clone()).map_err(|err| {
+                        package_err(
+                            file,
+                            format!(
+                                "document property {} «{t}»: {}",
+                                e.name,
+                                reason(&err, None, &BTreeSet::new())
+                            ),
+                        )
+                    })?)
+                }
+                "dcterms:created" | "dcterms:modified" => stamp.date.map(|d| format!("{d}T00:00:00Z")),
+                "dc:creator" | "cp:lastModifiedBy" => stamp.creator.map(str::to_string),
                 _ => None,
             };
             if let Some(v) = value {
@@ -1055,7 +1050,7 @@ pub fn set_core(
         }
     }
     pkg.put(&core, xml::write(&root).into_bytes());
-    pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
+    Ok(())
 }
 
 const COMMENTS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";

@@ -150,14 +150,7 @@ fn fit_grid(tbl: &mut Elem) {
         .map(|r| {
             r.elems()
                 .filter(|c| c.name == "w:tc")
-                .map(|c| {
-                    c.child("w:tcPr")
-                        .and_then(|p| p.child("w:tcW"))
-                        .and_then(|w| w.attr("w:w"))
-                        .and_then(|v| v.parse::<u64>().ok())
-                        .unwrap_or(0)
-                        .clamp(1, 1_000_000)
-                })
+                .map(|c| cell_width(c).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0).clamp(1, 1_000_000))
                 .collect()
         })
         .unwrap_or_default();
@@ -298,4 +291,9 @@ fn merge_vm(tbl: &mut Elem) {
             tc.children.push(Node::Elem(p));
         }
     }
+}
+
+/// A table cell's preferred width as written (`w:tcPr/w:tcW/@w:w`).
+pub(crate) fn cell_width(tc: &Elem) -> Option<&str> {
+    tc.child("w:tcPr")?.child("w:tcW")?.attr("w:w")
 }
