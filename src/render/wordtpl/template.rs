@@ -637,12 +637,9 @@ fn section_break(n: &Node) -> Option<Elem> {
 
 /// Whether statement `code` opens a block (`if`, `for`, …) rather than closing or continuing one.
 fn opens_block(code: &str) -> bool {
-    let mut words = code.split_whitespace();
-    let mut w = words.next().unwrap_or("");
-    if matches!(w, "p" | "tr" | "tc") {
-        w = words.next().unwrap_or("");
-    }
-    !(w.starts_with("end") || w == "else" || w == "elif")
+    // `code` is the statement without its `p`/`tr`/`tc` form, as `balance` reads it
+    let first = code.split_whitespace().next().unwrap_or_default();
+    !(first.starts_with("end") || matches!(first, "else" | "elif"))
 }
 
 fn starts_space(s: &str) -> bool {
