@@ -60,6 +60,39 @@ fn heading_text(l: &Line) -> String {
     l.text.trim().trim_end_matches(':').trim().to_string()
 }
 
+/// The body's code, the case number or the body's name printed around a proposal or decision
+/// label by a case system: `KS- 064/21 Vedtak`, `KST - 142/21 Vedtak`, `142/2021 Vedtak`,
+/// `LEV - Tilråding`, `Kommunestyret - Vedtak`, `Vedtak - Kommunestyret 09.12.2021`,
+/// `Vedtak, enstemmig`. Group `num` holds the case number of a prefix.
+static LABEL_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    let unan = lexicon::alternation(lc::VOTE_UNANIMOUS);
+    lexicon_regex(format!(
+        r"(?i)^(?:(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}\s*[-–—]\s*)?(?:(?P<num>\d{{1,4}}\s*/\s*(?:\d{{4}}|\d{{2}}))\s+)?(?P<core>.+?)(?:\s*[-–—]\s*(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}(?:\s+\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})?|\s*,\s*(?:{unan}))?$"
+    ))
+});
+
+/// A label's core (`Vedtak` of `KS- 064/21 Vedtak`) and the case number printed with it.
+fn label_core(t: &str) -> Option<(&str, Option<CaseNum>)> {
+    if t.chars().count() > LABEL_MAX_CHARS {
+        return None;
+    }
+    let c = LABEL_CONTEXT.captures(t)?;
+    let core = c.name("core")?.as_str();
+    let num = c.name("num").and_then(|m| casenum::parse_value(m.as_str()));
+    Some((core, num))
+}
+
+/// Most characters of a proposal or decision label with its case-system context.
+const LABEL_MAX_CHARS: usize = 90;
+
+/// The case number printed in a decision label (`KS- 064/21 Vedtak:` → 64/2021): whose decision it is.
+fn label_number(l: &Line) -> Option<CaseNum> {
+    if l.is_item() || l.kind == LineKind::Table {
+        return None;
+    }
+    label_core(&heading_text(l)).and_then(|(_, n)| n)
+}
+
 /// The special part a heading opens, if any.
 fn part_of(l: &Line) -> Option<Part> {
     // a protocol numbers the proposals it sets against each other (`1)` / `Innstilling:`): an
@@ -73,12 +106,18 @@ fn part_of(l: &Line) -> Option<Part> {
     if !casenum::find_prefixed(&t).is_empty() {
         return None;
     }
-    if PROPOSAL.is_match(&t) {
+    if ATTACH.is_match(&t) && !labelled_heading && !PROPOSAL.is_match(&t) && !DECISION.is_match(&t) {
+        return Some(Part::Attachments);
+    }
+    let core = if PROPOSAL.is_match(&t) || DECISION.is_match(&t) {
+        t.as_str()
+    } else {
+        label_core(&t).map(|(c, _)| c)?
+    };
+    if PROPOSAL.is_match(core) {
         Some(Part::Proposal)
-    } else if DECISION.is_match(&t) {
+    } else if DECISION.is_match(core) {
         Some(Part::Decision)
-    } else if ATTACH.is_match(&t) && !labelled_heading {
-        Some(Part::Attachments)
     } else {
         None
     }
@@ -332,9 +371,30 @@ fn one(
     let mut seen_section = false;
     let mut current: Option<(Part, String, Vec<&Line>)> = None;
     let mut parts: Vec<(Part, String, Vec<&Line>)> = Vec::new();
+    // under a route heading of another treatment (an earlier body's, on another date): quoted
+    let mut foreign = false;
+    let mut own_lines: Vec<Line> = Vec::with_capacity(body.len());
     while i < body.len() {
         let l = &body[i];
         i += 1;
+        if !l.is_item() && l.kind != LineKind::Table {
+            if let Some((date, name)) = minutes::route_heading(&l.text, ctx.register) {
+                foreign = foreign_treatment(&date, &name, ctx);
+                seen_section = true;
+                if let Some(c) = current.take() {
+                    parts.push(c);
+                }
+                current = Some((Part::Other, heading_text(l), Vec::new()));
+                continue;
+            }
+        }
+        if foreign {
+            if let Some((_, _, content)) = current.as_mut() {
+                content.push(l);
+            }
+            continue;
+        }
+        own_lines.push(l.clone());
         if let Some(v) = field(&l.text).filter(|(k, v)| k == "vedlegg" && !v.is_empty()).map(|(_, v)| v) {
             case.attachments.extend(
                 v.split(';').map(|s| s.trim().trim_end_matches('.').to_string()).filter(|s| !s.is_empty()),
@@ -403,7 +463,14 @@ fn one(
             }
             continue;
         }
-        let opens = part_of(l);
+        let mut opens = part_of(l);
+        // `FS- 090/21 Vedtak:` under case 066/21: another body's decision in another case, quoted
+        if opens == Some(Part::Decision) {
+            let own = case.number.as_ref().map(CaseNum::key);
+            if label_number(l).is_some_and(|n| own.is_some_and(|o| o != n.key())) {
+                opens = Some(Part::Other);
+            }
+        }
         // the first line under `Vedtak`/`Innstilling` is its text, however short
         let first_of_points = current
             .as_ref()
@@ -484,7 +551,7 @@ fn one(
             }
         }
     }
-    case.votes = votes::find(body);
+    case.votes = votes::find(&own_lines);
     // references: every case number written with a case word, except the case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
@@ -504,6 +571,19 @@ fn one(
         case.committee = ctx.committee.clone();
     }
     case
+}
+
+/// Whether a route heading names another treatment than this meeting's: another date than the
+/// meeting's, or (no meeting date known) another body than the document's.
+fn foreign_treatment(date: &str, name: &str, ctx: &Ctx) -> bool {
+    if let Some(m) = &ctx.meeting_date {
+        return m != date;
+    }
+    match (&ctx.committee, committee::find(name, ctx.register, true)) {
+        (Some(own), Some(other)) => own.name != other.name,
+        (Some(own), None) => !crate::util::fold(&own.name).eq_ignore_ascii_case(&crate::util::fold(name)),
+        _ => false,
+    }
 }
 
 /// Most lines a paragraph may interrupt a numbered list and the list still go on after it.
