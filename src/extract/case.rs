@@ -293,14 +293,55 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
     let mut warnings = Vec::new();
     for (k, (begin, head, number, title)) in found.iter().enumerate() {
         let end = found.get(k + 1).map_or(lines.len(), |n| n.0);
+        // a title wrapped onto the next line goes on there
+        let mut title = title.clone();
+        let wrapped = (!title.is_empty() && !fallback && head + 1 < end)
+            .then(|| lines.get(head + 1))
+            .flatten()
+            .filter(|next| title_goes_on(&title, next, ctx));
+        if let Some(next) = wrapped {
+            title = format!("{} {}", title.trim_end(), next.text.trim());
+        }
+        let skip = if wrapped.is_some() { head + 1 } else { usize::MAX };
         // the body: from the marker (or header) to the next case, without the header line
         let from = if fallback || *head == usize::MAX { 0 } else { begin + 1 };
-        let body: Vec<Line> =
-            (from..end).filter(|i| i != head).filter_map(|i| lines.get(i).cloned()).collect();
+        let body: Vec<Line> = (from..end)
+            .filter(|i| i != head && *i != skip)
+            .filter_map(|i| lines.get(i).cloned())
+            .collect();
         let header_line = lines.get(*head);
-        cases.push(one(&body, number.clone(), title.clone(), header_line, ctx, &mut warnings));
+        cases.push(one(&body, number.clone(), title, header_line, ctx, &mut warnings));
     }
     (dedupe(cases), warnings)
+}
+
+/// Most words of the line a case title wraps onto.
+const TITLE_WRAP_MAX_WORDS: usize = 12;
+
+/// Whether the line after a case header holds the rest of its title: a short line that is no
+/// part, field, header or route heading, which starts in lower case, or follows a title ending on
+/// a function word or a hyphen (`… plan- og` / `bygningslova for Sveio kommune`), or is a year
+/// alone (`… og folkehelse` / `2022`).
+fn title_goes_on(title: &str, next: &Line, ctx: &Ctx) -> bool {
+    if next.is_item() || next.kind == LineKind::Table || part_of(next).is_some() || is_marker(next) {
+        return false;
+    }
+    let t = next.text.trim();
+    let words = t.split_whitespace().count();
+    if words == 0
+        || words > TITLE_WRAP_MAX_WORDS
+        || t.ends_with(':')
+        || field(t).is_some()
+        || header(next).is_some()
+        || minutes::route_heading(t, ctx.register).is_some()
+    {
+        return false;
+    }
+    let last = title.split_whitespace().last().unwrap_or_default();
+    let open_end = last.ends_with(['-', '–']) || lexicon::is(lc::FUNCTION_WORD, last);
+    let lower = t.starts_with(char::is_lowercase);
+    let year = dates::year4(t).is_some() && t.len() == 4;
+    lower || open_end || year
 }
 
 /// A case number seen twice (a meeting's case list, then the case itself) is one case: the
@@ -356,7 +397,11 @@ fn one(
     // a section)
     let opened_by_marker = header_line.is_some_and(is_marker);
     let opened_by_treatment = header_line.is_some_and(|l| minutes::behandling(&l.text).is_some());
-    let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
+    // a date in the title is the title's (`Protokoll frå møte 17.11.2021`), not the case's
+    let mut header_date = header_line.and_then(|l| {
+        let t = if title.trim().is_empty() { l.text.clone() } else { l.text.replace(title.trim(), "") };
+        dates::first_date(&t, ctx.year)
+    });
     if header_date.is_none() {
         if let Some(n) = &case.number {
             // the line that gave the number may carry the date (`Viser til sak 11/24 i SSU-møte, 13.03.2024`)
@@ -515,7 +560,8 @@ fn one(
     for (part, heading, content) in &parts {
         match part {
             Part::Proposal | Part::Decision => {
-                let mut points = points(content);
+                let content = point_lines(content);
+                let mut points = points(&content);
                 announce_placeholders(&mut points);
                 let what = if *part == Part::Proposal { "proposal" } else { "decision" };
                 for p in placeholder_paths(&points, "") {
@@ -677,7 +723,20 @@ fn points(content: &[&Line]) -> Vec<Point> {
             LineKind::Item { level, label, .. } => {
                 let prev = stack.last().map(|o| (o.kind, o.label.as_deref()));
                 let kind = label_kind(label.as_deref().filter(|l| !is_bullet(l)), prev);
-                (i32::from(*level), kind, label.clone())
+                // `2.` after an open `1.` is its sibling whatever its indent (a PDF may indent
+                // the second point deeper than the first)
+                let depth = label
+                    .as_deref()
+                    .and_then(label_value)
+                    .and_then(|n| {
+                        stack.iter().rev().find(|o| {
+                            o.kind == LabelKind::Number
+                                && o.label.as_deref().and_then(label_value) == Some(n.wrapping_sub(1))
+                        })
+                    })
+                    .filter(|_| kind == LabelKind::Number)
+                    .map_or(i32::from(*level), |o| o.depth);
+                (depth, kind, label.clone())
             }
             LineKind::Table => continue,
         };
@@ -719,6 +778,41 @@ fn points(content: &[&Line]) -> Vec<Point> {
     }
     close_to(&mut stack, &mut roots, 0);
     roots
+}
+
+/// Most words of an adoption statement that introduces a decision (`Kommunestyret vedtar
+/// samrøystes:`).
+const ADOPTION_LEAD_MAX_WORDS: usize = 8;
+
+/// The lines of a proposal or decision that are points: not an adoption statement that introduces
+/// the decision (`Samrøystes vedtak:`, `Kommunestyret vedtar samrøystes:` — a vote), and not a note
+/// in parentheses after the points (`(Kommunestyret gjør endelig vedtak).`).
+fn point_lines<'a>(content: &[&'a Line]) -> Vec<&'a Line> {
+    let adoption = |l: &Line| {
+        let t = l.text.trim();
+        !l.is_item()
+            && t.ends_with(':')
+            && t.split_whitespace().count() <= ADOPTION_LEAD_MAX_WORDS
+            && t.split(|c: char| !c.is_alphanumeric())
+                .any(|w| lexicon::is(lc::VOTE_UNANIMOUS, w))
+    };
+    let note = |l: &Line| {
+        let t = l.text.trim().trim_end_matches('.');
+        !l.is_item() && t.starts_with('(') && t.ends_with(')') && !t[1..].contains('(')
+    };
+    let mut out: Vec<&Line> = content.to_vec();
+    if out.first().is_some_and(|l| adoption(l)) {
+        out.remove(0);
+    }
+    while out.len() > 1 && out.last().is_some_and(|l| note(l)) {
+        out.pop();
+    }
+    out
+}
+
+/// The number of a numbered label (`2.` → 2, `3)` → 3).
+fn label_value(label: &str) -> Option<u32> {
+    label.trim().trim_end_matches(['.', ')']).parse().ok()
 }
 
 fn is_bullet(label: &str) -> bool {
