@@ -765,8 +765,13 @@ fn points(content: &[&Line]) -> Vec<Point> {
         let text = l.text.trim().to_string();
         let placeholder = is_placeholder_text(&text);
         let shown = label.clone().filter(|l| !is_bullet(l));
+        let amounts = super::tables::amounts(&text)
+            .into_iter()
+            .map(|(nok, text)| crate::record::Amount { nok, text })
+            .collect();
         let point = Point {
             label: shown,
+            amounts,
             text: if placeholder { String::new() } else { text },
             placeholder,
             children: Vec::new(),
