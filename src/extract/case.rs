@@ -60,26 +60,42 @@ fn heading_text(l: &Line) -> String {
     l.text.trim().trim_end_matches(':').trim().to_string()
 }
 
-/// The body's code, the case number or the body's name printed around a proposal or decision
-/// label by a case system: `KS- 064/21 Vedtak`, `KST - 142/21 Vedtak`, `142/2021 Vedtak`,
-/// `LEV - Tilråding`, `Kommunestyret - Vedtak`, `Vedtak - Kommunestyret 09.12.2021`,
-/// `Vedtak, enstemmig`. Group `num` holds the case number of a prefix.
-static LABEL_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+/// The body's code and the case number printed before a proposal or decision label by a case
+/// system: `KS- 064/21 Vedtak`, `KST - 142/21 Vedtak`, `142/2021 Vedtak`, `LEV - Tilråding`,
+/// `Kommunestyret - Vedtak`. Group `num` holds the case number.
+static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    lexicon_regex(
+        r"^(?:(?-i:\p{Lu})[\p{L}]{0,30}(?:\s+[\p{L}]{1,30}){0,2}\s*[-–—]\s*)?(?:(?P<num>\d{1,4}\s*/\s*(?:\d{4}|\d{2}))\s+)?"
+            .to_string(),
+    )
+});
+/// The body and date, or the adoption, printed after a label: `Vedtak - Kommunestyret
+/// 09.12.2021`, `Vedtak, enstemmig`.
+static LABEL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     let unan = lexicon::alternation(lc::VOTE_UNANIMOUS);
     lexicon_regex(format!(
-        r"(?i)^(?:(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}\s*[-–—]\s*)?(?:(?P<num>\d{{1,4}}\s*/\s*(?:\d{{4}}|\d{{2}}))\s+)?(?P<core>.+?)(?:\s*[-–—]\s*(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}(?:\s+\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})?|\s*,\s*(?:{unan}))?$"
+        r"(?i)(?:\s*[-–—]\s*(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}(?:\s+\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})?|\s*,\s*(?:{unan}))$"
     ))
 });
 
-/// A label's core (`Vedtak` of `KS- 064/21 Vedtak`) and the case number printed with it.
-fn label_core(t: &str) -> Option<(&str, Option<CaseNum>)> {
+/// The label's core (`Vedtak` of `KS- 064/21 Vedtak`) that matches `is_label`, and the case
+/// number printed with it.
+fn label_core(t: &str, is_label: impl Fn(&str) -> bool) -> Option<(String, Option<CaseNum>)> {
     if t.chars().count() > LABEL_MAX_CHARS {
         return None;
     }
-    let c = LABEL_CONTEXT.captures(t)?;
-    let core = c.name("core")?.as_str();
-    let num = c.name("num").and_then(|m| casenum::parse_value(m.as_str()));
-    Some((core, num))
+    let (rest, num) = match LABEL_PREFIX.captures(t) {
+        Some(c) => (
+            c.get(0).map_or(t, |m| &t[m.end()..]),
+            c.name("num").and_then(|m| casenum::parse_value(m.as_str())),
+        ),
+        None => (t, None),
+    };
+    let no_suffix = |s: &str| LABEL_SUFFIX.find(s).map_or(s.to_string(), |m| s[..m.start()].to_string());
+    [rest.to_string(), no_suffix(rest), no_suffix(t)]
+        .into_iter()
+        .find(|c| !c.is_empty() && is_label(c))
+        .map(|c| (c, num))
 }
 
 /// Most characters of a proposal or decision label with its case-system context.
@@ -90,7 +106,7 @@ fn label_number(l: &Line) -> Option<CaseNum> {
     if l.is_item() || l.kind == LineKind::Table {
         return None;
     }
-    label_core(&heading_text(l)).and_then(|(_, n)| n)
+    label_core(&heading_text(l), |c| DECISION.is_match(c)).and_then(|(_, n)| n)
 }
 
 /// The special part a heading opens, if any.
@@ -110,13 +126,13 @@ fn part_of(l: &Line) -> Option<Part> {
         return Some(Part::Attachments);
     }
     let core = if PROPOSAL.is_match(&t) || DECISION.is_match(&t) {
-        t.as_str()
+        t.clone()
     } else {
-        label_core(&t).map(|(c, _)| c)?
+        label_core(&t, |c| PROPOSAL.is_match(c) || DECISION.is_match(c)).map(|(c, _)| c)?
     };
-    if PROPOSAL.is_match(core) {
+    if PROPOSAL.is_match(&core) {
         Some(Part::Proposal)
-    } else if DECISION.is_match(core) {
+    } else if DECISION.is_match(&core) {
         Some(Part::Decision)
     } else {
         None
@@ -177,7 +193,9 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
     let (n, rest) = match prefixed {
         Some((n, _, e)) => (n, &t[e..]),
         None if matches!(l.kind, LineKind::Heading(_)) || l.bold => casenum::parse_bare(t)?,
-        None => return None,
+        // `064/21: Title` (a case system's header printed as a plain paragraph): the colon after
+        // the number makes it a header, as a case list's `064/21 Title` without one is not
+        None => casenum::parse_bare(t).filter(|(_, rest)| colon_title(rest))?,
     };
     let mut title = rest
         .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '.'))
@@ -191,6 +209,12 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
         title = title[..cut].trim_end();
     }
     Some((n, title.to_string()))
+}
+
+/// `: Title` after a bare case number: a colon, then a capitalised word.
+fn colon_title(rest: &str) -> bool {
+    rest.strip_prefix(':')
+        .is_some_and(|r| r.starts_with(char::is_whitespace) && r.trim_start().starts_with(char::is_uppercase))
 }
 
 /// Split persons on `/`, `,` and ` og `.
@@ -305,10 +329,8 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
         let skip = if wrapped.is_some() { head + 1 } else { usize::MAX };
         // the body: from the marker (or header) to the next case, without the header line
         let from = if fallback || *head == usize::MAX { 0 } else { begin + 1 };
-        let body: Vec<Line> = (from..end)
-            .filter(|i| i != head && *i != skip)
-            .filter_map(|i| lines.get(i).cloned())
-            .collect();
+        let body: Vec<Line> =
+            (from..end).filter(|i| i != head && *i != skip).filter_map(|i| lines.get(i).cloned()).collect();
         let header_line = lines.get(*head);
         cases.push(one(&body, number.clone(), title, header_line, ctx, &mut warnings));
     }
@@ -798,8 +820,7 @@ fn point_lines<'a>(content: &[&'a Line]) -> Vec<&'a Line> {
         !l.is_item()
             && t.ends_with(':')
             && t.split_whitespace().count() <= ADOPTION_LEAD_MAX_WORDS
-            && t.split(|c: char| !c.is_alphanumeric())
-                .any(|w| lexicon::is(lc::VOTE_UNANIMOUS, w))
+            && t.split(|c: char| !c.is_alphanumeric()).any(|w| lexicon::is(lc::VOTE_UNANIMOUS, w))
     };
     let note = |l: &Line| {
         let t = l.text.trim().trim_end_matches('.');
@@ -881,6 +902,83 @@ mod tests {
 
     fn line(text: &str) -> Line {
         Line::para(text)
+    }
+
+    #[test]
+    fn case_system_labels() {
+        type Want = Option<(Part, Option<&'static str>)>;
+        let cases: &[(&str, Want)] = &[
+            ("KS- 064/21 Vedtak:", Some((Part::Decision, Some("64/2021")))),
+            ("KST - 142/21 Vedtak:", Some((Part::Decision, Some("142/2021")))),
+            ("142/2021 Vedtak:", Some((Part::Decision, Some("142/2021")))),
+            ("Kommunestyret - Vedtak:", Some((Part::Decision, None))),
+            ("Vedtak - Kommunestyret 09.12.2021:", Some((Part::Decision, None))),
+            ("Vedtak, enstemmig:", Some((Part::Decision, None))),
+            ("LEV - Tilråding:", Some((Part::Proposal, None))),
+            ("Kommunedirektøren si innstilling:", Some((Part::Proposal, None))),
+            ("Rådmannen si tilråding:", Some((Part::Proposal, None))),
+            ("Innstilling fra kommunedirektøren:", Some((Part::Proposal, None))),
+            // must not: a quoted decision of another case, prose, a title with a dash
+            ("Vedtak i SSU sak 23/25", None),
+            ("Saka vart send tilbake - vedtaket vart ikkje gjort.", None),
+            ("Budsjett 2022 - økonomiplan", None),
+            ("Behandling i møtet:", None),
+        ];
+        for (t, want) in cases {
+            let l = line(t);
+            let got = part_of(&l).map(|p| (p, label_number(&l).map(|n| n.key())));
+            let want = want.map(|(p, n)| (p, n.map(str::to_string)));
+            assert_eq!(got, want, "{t}");
+        }
+    }
+
+    #[test]
+    fn wrapped_titles() {
+        let r = Register::default();
+        let ctx = Ctx { register: &r, meeting_date: None, year: None, committee: None };
+        let cases: &[(&str, &str, bool)] = &[
+            ("Strategi for tilsyn etter plan- og", "bygningslova for kommunen 2022–2026", true),
+            ("Oppfølging av rapport – Forum for oppvekst i", "Sunnhordland", true),
+            ("Val av representantar til Ungdomsråd", "for perioden 2022 - 2023", true),
+            ("Rullering av handlingsplan for folkehelse", "2022", true),
+            // must not: a proposal label, a section heading after a whole title, a route heading
+            ("Godkjenning av protokoll", "Kommunedirektøren si innstilling:", false),
+            ("Budsjett 2027", "Saksopplysningar", false),
+            ("Avtale om drift av", "14.12.2021 Kommunestyret", false),
+            ("Møteplan for 2027", "1. Møteplanen vert vedteken.", false),
+        ];
+        for (title, next, want) in cases {
+            let n = if next.starts_with("1. ") { item("1.", &next[3..]) } else { line(next) };
+            assert_eq!(title_goes_on(title, &n, &ctx), *want, "{title} / {next}");
+        }
+    }
+
+    #[test]
+    fn point_lines_drop_adoption_lead_ins_and_notes() {
+        let ls = [
+            line("Kommunestyret vedtek samrøystes:"),
+            item("1.", "Planen vert vedteken."),
+            line("(Kommunestyret gjer endeleg vedtak)."),
+        ];
+        let refs: Vec<&Line> = ls.iter().collect();
+        let got: Vec<&str> = point_lines(&refs).iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(got, vec!["Planen vert vedteken."]);
+        // must not: a lead-in that is no adoption, a point with a parenthesis inside
+        let ls = [line("Følgjande vert vedteke:"), item("1.", "Planen (utkast) vert vedteken.")];
+        let refs: Vec<&Line> = ls.iter().collect();
+        assert_eq!(point_lines(&refs).len(), 2);
+    }
+
+    #[test]
+    fn colon_headers_in_paragraphs() {
+        assert_eq!(
+            header(&line("064/21: Godkjenning av protokoll")).map(|(n, t)| (n.key(), t)),
+            Some(("64/2021".into(), "Godkjenning av protokoll".into()))
+        );
+        // must not: a case list row without the colon, a ratio, a time
+        assert!(header(&line("064/21 Godkjenning av protokoll")).is_none());
+        assert!(header(&line("2/3: av medlemmene")).is_none());
+        assert!(header(&line("12/24:")).is_none());
     }
 
     fn item(label: &str, text: &str) -> Line {

@@ -24,7 +24,9 @@ const TIME_FIELD_NEAR: usize = 3;
 /// A `Tidspunkt: 14:15 - 14:30` / `Tid: kl. 10.00` field: the start and end.
 fn time_field(text: &str) -> Option<(String, Option<String>)> {
     let (k, v) = field(text)?;
-    if !lexicon::is(lc::FIELD_TIME, &k) {
+    // `Møtetid: Kl. 14:00` names the meeting's time only (no date in it)
+    let meeting_time = lexicon::is(lc::FIELD_MEETING_DATE, &k) && dates::first_date(v, None).is_none();
+    if !lexicon::is(lc::FIELD_TIME, &k) && !meeting_time {
         return None;
     }
     let v = v.trim();

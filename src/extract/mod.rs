@@ -144,9 +144,16 @@ fn pair_lines(t: &Table) -> Option<Vec<String>> {
     };
     let known = |k: &str| {
         let k = k.trim_end_matches('.');
-        [lc::FIELD_MEETING_DATE, lc::FIELD_DATE, lc::FIELD_TIME, lc::FIELD_PLACE, lc::FIELD_COMMITTEE, lc::FIELD_CASE_NUMBER]
-            .iter()
-            .any(|c| lexicon::is(c, k))
+        [
+            lc::FIELD_MEETING_DATE,
+            lc::FIELD_DATE,
+            lc::FIELD_TIME,
+            lc::FIELD_PLACE,
+            lc::FIELD_COMMITTEE,
+            lc::FIELD_CASE_NUMBER,
+        ]
+        .iter()
+        .any(|c| lexicon::is(c, k))
     };
     let mut out = Vec::new();
     let mut any_known = false;
@@ -429,6 +436,51 @@ mod tests {
 
     fn para(s: &str) -> Block {
         Block::Paragraph { text: Text::plain(s), pos: Pos::default() }
+    }
+
+    fn table(rows: &[&[&str]]) -> Table {
+        use crate::model::{Cell, Row};
+        Table {
+            rows: rows
+                .iter()
+                .map(|r| Row {
+                    cells: r
+                        .iter()
+                        .map(|t| Cell {
+                            blocks: if t.is_empty() { vec![] } else { vec![para(t)] },
+                            ..Cell::default()
+                        })
+                        .collect(),
+                    ..Row::default()
+                })
+                .collect(),
+            pos: Pos::default(),
+        }
+    }
+
+    #[test]
+    fn label_value_grids_and_frames_become_lines() {
+        let t = table(&[
+            &["Møtedato:", "14.12.2021", "Møtetid:", "Kl. 14:00"],
+            &["Møtested:", "Rådhuset", "Saksnr.:", ""],
+        ]);
+        assert_eq!(
+            pair_lines(&t).unwrap(),
+            vec!["Møtedato: 14.12.2021", "Møtetid: Kl. 14:00", "Møtested: Rådhuset"]
+        );
+        let t = table(&[&["Møtedato: 16.12.2021", "Møtetid:", "Kl. 10.00 - 16.15"]]);
+        assert_eq!(pair_lines(&t).unwrap(), vec!["Møtedato: 16.12.2021", "Møtetid: Kl. 10.00 - 16.15"]);
+        // must not: a data table, labels the lexicon does not know, one pair only
+        assert!(
+            pair_lines(&table(&[&["Tiltak", "Ansvar", "Frist"], &["Kurs", "Kommunen", "2026"]])).is_none()
+        );
+        assert!(pair_lines(&table(&[&["Namn:", "Kari", "Parti:", "Sp"]])).is_none());
+        assert!(pair_lines(&table(&[&["Møtedato:", "14.12.2021"]])).is_none());
+        let t = table(&[&["Kommunestyret 16.12.2021:", ""], &["Behandling i møtet:", ""]]);
+        assert_eq!(frame_lines(&t).unwrap(), vec!["Kommunestyret 16.12.2021:", "Behandling i møtet:"]);
+        // must not: two filled cells in a row, too many rows
+        assert!(frame_lines(&table(&[&["Tiltak", "Ansvar"]])).is_none());
+        assert!(frame_lines(&table(&[&["a"], &["b"], &["c"], &["d"]])).is_none());
     }
 
     #[test]
