@@ -418,6 +418,30 @@ fn layout_classes_give_their_facts() {
         vec![(Some(11), Some(6), false), (None, None, true)],
         "the formannskap's 5-2 is not this meeting's"
     );
+
+    // a partnership's case paper from another region: a letterhead and a marker line carrying
+    // the case number above the title, labels without colons (`Utval Partnarskapsmøtet`,
+    // `Møtedato 12.03.2026`), two pairs on one line, `Vedlegg (t):`
+    let r = rec("casepaper_letterhead_marker_nn");
+    let c = &r.cases[0];
+    assert_eq!(c.number.as_ref().map(|n| n.key()).as_deref(), Some("7/2026"));
+    assert_eq!(c.title.as_deref(), Some("Felles handlingsplan for barn og unge 2026–2027"));
+    assert_eq!(c.committee.as_ref().and_then(|c| c.code.as_deref()), Some("PM"));
+    assert_eq!(c.date.as_deref(), Some("2026-03-12"));
+    assert_eq!(c.officers, vec!["Kari Li"]);
+    assert_eq!(c.archive_ref.as_deref(), Some("25/1234"));
+    assert_eq!(c.attachments.len(), 2);
+    assert_eq!(c.proposal.len(), 2);
+
+    // a body outside the register named on the first line, the meeting date in a sentence, a
+    // decision label with its adoption (`Vedtak, samrøystes;`)
+    let r = rec("protocol_body_first_line_nn");
+    assert_eq!(committee(&r), "Helse- og sosialutvalet");
+    let m = r.meeting.as_ref().expect("meeting from the sentence");
+    assert_eq!((m.date.as_str(), m.start.as_deref()), ("2026-03-04", Some("10:00")));
+    let c = &r.cases[0];
+    assert_eq!(texts(&c.decision), vec!["Utvalet løyver kr 25 000 til frivilligsentralen for 2026."]);
+    assert_eq!(votes(&r), vec![(None, None, true)]);
 }
 
 /// Every position a record carries points at the block the value was read from: a point's or

@@ -57,7 +57,7 @@ enum Part {
 }
 
 fn heading_text(l: &Line) -> String {
-    l.text.trim().trim_end_matches(':').trim().to_string()
+    l.text.trim().trim_end_matches([':', ';']).trim().to_string()
 }
 
 /// The body's code and the case number printed before a proposal or decision label by a case
@@ -211,6 +211,42 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
     Some((n, title.to_string()))
 }
 
+/// Most words of a letterhead line (`Helse Møre og Romsdal HF`).
+const LETTERHEAD_MAX_WORDS: usize = 6;
+/// Most words besides the case number on a marker line above a title (`Partnerskapsmøte sak 07-2026`).
+const NUMBER_LINE_MAX_WORDS: usize = 2;
+
+/// A line printed above a paper's title that is not its title: a letterhead (an organisation's
+/// name: capitalised words ending in an organisation word from the lexicon, `Tindeland kommune`,
+/// `Helse Nordvik HF`), a document marker (`SAKSFRAMLEGG`, `Møteprotokoll`), a line that only
+/// carries the case number (`Partnerskapsmøte sak 07-2026`, `Sak 12/25`) or a date alone.
+fn above_title(l: &Line) -> bool {
+    let t = l.text.trim();
+    if is_marker(l) || lexicon::is(lc::MINUTES, t) || lexicon::is(lc::INVITATION, t) {
+        return true;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let letterhead = (2..=LETTERHEAD_MAX_WORDS).contains(&words.len())
+        && words.last().is_some_and(|w| lexicon::is(lc::ORGANISATION_HEAD, w))
+        && words[..words.len() - 1]
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) || *w == "og" || *w == "i")
+        && !t.contains([':', '.', ','])
+        || words.len() == 1 && lexicon::is(lc::ORGANISATION_HEAD, t);
+    if letterhead {
+        return true;
+    }
+    if let Some((_, s, e)) = casenum::find_prefixed(t).into_iter().next() {
+        let rest = format!("{} {}", &t[..s], &t[e..]);
+        if rest.split_whitespace().count() <= NUMBER_LINE_MAX_WORDS {
+            return true;
+        }
+    }
+    dates::first_date(t, None).is_some()
+        && t.split_whitespace().count() <= 2
+        && !t.contains(char::is_alphabetic)
+}
+
 /// `: Title` after a bare case number: a colon, then a capitalised word.
 fn colon_title(rest: &str) -> bool {
     rest.strip_prefix(':')
@@ -308,6 +344,7 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
             matches!(l.kind, LineKind::Heading(_) | LineKind::Para)
                 && field(&l.text).is_none()
                 && part_of(l).is_none()
+                && !above_title(l)
         });
         let title = title_at.and_then(|i| lines.get(i)).map(|l| l.text.clone()).unwrap_or_default();
         found.push((0, title_at.unwrap_or(usize::MAX), num.map(|(n, _, _)| n), title));
@@ -440,6 +477,7 @@ fn one(
     let mut parts: Vec<(Part, String, Vec<&Line>)> = Vec::new();
     // under a route heading of another treatment (an earlier body's, on another date): quoted
     let mut foreign = false;
+    let mut routed = false;
     let mut own_lines: Vec<Line> = Vec::with_capacity(body.len());
     while i < body.len() {
         let l = &body[i];
@@ -447,6 +485,7 @@ fn one(
         if !l.is_item() && l.kind != LineKind::Table {
             if let Some((date, name)) = minutes::route_heading(&l.text, ctx.register) {
                 foreign = foreign_treatment(&date, &name, ctx);
+                routed = true;
                 seen_section = true;
                 if let Some(c) = current.take() {
                     parts.push(c);
@@ -462,6 +501,15 @@ fn one(
             continue;
         }
         own_lines.push(l.clone());
+        // a letterhead or a marker line above the title opens no section
+        if !seen_section
+            && l.kind != LineKind::Table
+            && !l.is_item()
+            && field(&l.text).is_none()
+            && above_title(l)
+        {
+            continue;
+        }
         if let Some(v) = field(&l.text).filter(|(k, v)| k == "vedlegg" && !v.is_empty()).map(|(_, v)| v) {
             case.attachments.extend(
                 v.split(';').map(|s| s.trim().trim_end_matches('.').to_string()).filter(|s| !s.is_empty()),
@@ -513,6 +561,7 @@ fn one(
             && !l.is_item()
             && part_of(l).is_none()
             && field(&l.text).is_none()
+            && !above_title(l)
         {
             title = l.text.clone();
             continue;
@@ -577,6 +626,15 @@ fn one(
     }
     if let Some(c) = current.take() {
         parts.push(c);
+    }
+    // a protocol that prints the administration's proposal without a label, directly under the
+    // case header and before the first treatment: that text is the proposal
+    if routed && !parts.iter().any(|(p, _, _)| *p == Part::Proposal) {
+        if let Some(first) =
+            parts.first_mut().filter(|(p, h, c)| *p == Part::Other && h.is_empty() && !c.is_empty())
+        {
+            first.0 = Part::Proposal;
+        }
     }
     let label = case.number.as_ref().map_or("(unnumbered)".to_string(), |n| n.short());
     for (part, heading, content) in &parts {
@@ -950,6 +1008,29 @@ mod tests {
         for (title, next, want) in cases {
             let n = if next.starts_with("1. ") { item("1.", &next[3..]) } else { line(next) };
             assert_eq!(title_goes_on(title, &n, &ctx), *want, "{title} / {next}");
+        }
+    }
+
+    #[test]
+    fn lines_above_a_title() {
+        for t in [
+            "Tindeland kommune",
+            "Helse Møre og Romsdal HF",
+            "SAKSFRAMLEGG",
+            "Partnerskapsmøte sak 07-2026",
+            "Sak 12/25",
+            "12.03.2026",
+        ] {
+            assert!(above_title(&line(t)), "{t}");
+        }
+        // must not: titles (one naming a kommune, one with a case number inside a sentence)
+        for t in [
+            "Budsjett for Tindeland kommune",
+            "Felles handlingsplan for barn og unge 2026–2027",
+            "Oppfølging av sak 12/25 om legevakta i kommunen",
+            "Kommunestyret",
+        ] {
+            assert!(!above_title(&line(t)), "{t}");
         }
     }
 
