@@ -183,7 +183,11 @@ pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
     };
     // One record per paper: the same paper in several formats counts once in every document.
     let records = saksflyt::store::derive::papers(&records);
-    Ok(ReportInput { records, log, register, lang: c.lang })
+    let mut input = ReportInput { records, log, register, lang: c.lang };
+    for m in docs::leave_out_oversized(&mut input) {
+        eprintln!("saksflyt: warning: {}", saksflyt::util::escape_controls(&m));
+    }
+    Ok(input)
 }
 
 /// The decision log derived from records (the store's pure derivation).

@@ -12,6 +12,7 @@
 
 mod content;
 mod fonts;
+pub mod guard;
 mod layout;
 mod lists;
 mod ocr;
@@ -83,9 +84,7 @@ fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Resul
     let start = Instant::now();
     let deadline = start + Duration::from_millis(limits.max_millis);
     let part_limit = usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX);
-    let opts =
-        lopdf::LoadOptions { max_decompressed_size: Some(part_limit), ..lopdf::LoadOptions::default() };
-    let pdf = lopdf::Document::load_mem_with_options(bytes, opts).map_err(load_error)?;
+    let pdf = load(bytes, part_limit, deadline, limits)?;
     if pdf.is_encrypted() {
         return Err(ReadError::EncryptedPdf);
     }
@@ -183,6 +182,59 @@ fn ocr_page(
         }
         Ok(_) => fail("OCR found no words".into(), warnings),
         Err(why) => fail(format!("OCR failed: {why}"), warnings),
+    }
+}
+
+/// lopdf's load step under saksflyt's budgets ([`guard`]): the classic cross-reference tables
+/// pre-checked, every parsed object counted and the deadline watched by the load filter. A
+/// filtered load skips lopdf's own second try with a rebuilt cross-reference table (it would
+/// run unfiltered), so that try is made here, filtered too.
+pub fn load(
+    bytes: &[u8],
+    part_limit: usize,
+    deadline: Instant,
+    limits: &Limits,
+) -> Result<lopdf::Document, ReadError> {
+    guard::precheck(bytes).map_err(ReadError::BadPdf)?;
+    let once = |force_reconstruct: bool| -> Result<lopdf::Document, ReadError> {
+        let g = guard::Guard::arm(bytes.len(), part_limit, deadline);
+        let opts = lopdf::LoadOptions {
+            max_decompressed_size: Some(part_limit),
+            filter: Some(guard::filter),
+            force_reconstruct,
+            ..lopdf::LoadOptions::default()
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| lopdf::Document::load_mem_with_options(bytes, opts)));
+        if g.timed_out() {
+            return Err(ReadError::Timeout(limits.max_millis));
+        }
+        if let Some(why) = g.problem() {
+            return Err(ReadError::Budget(format!("PDF load step: {why}")));
+        }
+        match result {
+            Ok(r) => r.map_err(load_error),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    };
+    let page_tree = |pdf: &lopdf::Document| {
+        pdf.catalog()
+            .and_then(|c| c.get(b"Pages"))
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|root| pdf.get_dictionary(root))
+            .is_ok_and(|root| root.has(b"Kids"))
+    };
+    let pdf = once(false)?;
+    if page_tree(&pdf)
+        || pdf.is_encrypted()
+        || pdf.xref_recovery == Some(lopdf::xref::XrefRecovery::Reconstructed)
+    {
+        return Ok(pdf);
+    }
+    match once(true) {
+        Ok(rebuilt) if page_tree(&rebuilt) => Ok(rebuilt),
+        Ok(_) => Ok(pdf),
+        Err(e @ (ReadError::Timeout(_) | ReadError::Budget(_))) => Err(e),
+        Err(_) => Ok(pdf),
     }
 }
 

@@ -52,6 +52,12 @@ pub fn fuel_for(ctx: &serde_json::Value) -> u64 {
     BASE_FUEL.saturating_add(bytes.saturating_mul(FUEL_PER_CONTEXT_BYTE))
 }
 
+/// What is left of one template's render budget, shared by all its parts.
+struct Budget {
+    fuel: u64,
+    output: usize,
+}
+
 /// Collects output up to `cap` bytes, then fails (minijinja stops the render).
 pub(crate) struct CappedWriter {
     pub(crate) buf: Vec<u8>,
@@ -154,6 +160,9 @@ pub fn render_with(
 pub struct Stamp<'a> {
     pub date: Option<&'a str>,
     pub creator: Option<&'a str>,
+    /// Mark the document as saksflyt's output (`dc:identifier`, [`crate::util::WRITTEN_MARK`]
+    /// and the digest of its main part), so a later `ingest` that meets it skips it.
+    pub mark: bool,
 }
 
 /// [`render_with`], the document properties set from `stamp` in the same package write.
@@ -195,12 +204,15 @@ struct Package {
 
 impl Package {
     fn open(bytes: &[u8], file: &str) -> Result<Package, WordTplError> {
+        crate::util::zip_precheck(bytes, MAX_ENTRIES as u64)
+            .map_err(|e| package_err(file, format!("not a usable DOCX (zip) file: {e}")))?;
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| package_err(file, format!("not a DOCX (zip) file: {e}")))?;
         if zip.len() > MAX_ENTRIES {
             return Err(package_err(file, format!("more than {MAX_ENTRIES} parts")));
         }
         let mut entries = Vec::new();
+        let mut seen = BTreeSet::new();
         let mut total = 0u64;
         for i in 0..zip.len() {
             let mut f =
@@ -222,6 +234,15 @@ impl Package {
                 return Err(package_err(
                     file,
                     format!("package is larger than {MAX_PACKAGE_BYTES} bytes inflated"),
+                ));
+            }
+            if !seen.insert(name.to_ascii_lowercase()) {
+                return Err(package_err(
+                    file,
+                    format!(
+                        "two entries named {:?} (part names differ only in case)",
+                        crate::util::escape_controls(&name)
+                    ),
                 ));
             }
             entries.push((name, buf));
@@ -332,7 +353,10 @@ fn run(
     if pkg.get(parts.first().map(String::as_str).unwrap_or_default()).is_none() {
         return Err(package_err(file, "no main document part (word/document.xml)"));
     }
-    let env = environment(fuel_for(ctx));
+    let mut env = environment(fuel_for(ctx));
+    // one budget for the whole template: every part (body, each header and footer) draws fuel
+    // and output from it, so 150 header parts cannot each take a fresh allowance
+    let mut budget = Budget { fuel: fuel_for(ctx), output: MAX_OUTPUT_BYTES };
     let names = known_names(ctx);
     let value = Value::from(minijinja::value::Serde(ctx));
     let image_names: BTreeSet<String> = images.keys().chain(charts.keys()).cloned().collect();
@@ -354,7 +378,8 @@ fn run(
             }));
             continue;
         }
-        match render_part(&env, part, &mut prep, &value, &names) {
+        env.set_fuel(Some(budget.fuel.max(1)));
+        match render_part(&env, part, &mut prep, &value, &names, &mut budget) {
             Ok(out) => {
                 let mut finished = post::finish(&out).map_err(|e| {
                     package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
@@ -399,6 +424,9 @@ fn run(
     add_images(&mut pkg, &media, images, charts).map_err(|e| package_err(file, e))?;
     core_props(&mut pkg, file, &value, stamp)?;
     as_document(&mut pkg);
+    if stamp.mark {
+        mark_written(&mut pkg, &main, file)?;
+    }
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
 }
@@ -426,6 +454,7 @@ fn render_part(
     prep: &mut template::Prepared,
     ctx: &Value,
     names: &BTreeSet<String>,
+    budget: &mut Budget,
 ) -> Result<String, Vec<TagError>> {
     let mut errors = Vec::new();
     let mut names = names.clone();
@@ -443,15 +472,22 @@ fn render_part(
             return Err(errors);
         }
         let result = env.template_from_named_str(part, &src.text).and_then(|t| {
-            let mut out = CappedWriter { buf: Vec::new(), cap: MAX_OUTPUT_BYTES, over: false };
+            let mut out = CappedWriter { buf: Vec::new(), cap: budget.output, over: false };
             let r = t.render_captured_to(ctx.clone(), &mut out);
             if out.over {
-                return Ok(Err(format!("the output passes the limit of {MAX_OUTPUT_BYTES} bytes")));
+                return Ok(Err(format!(
+                    "the output passes the limit of {MAX_OUTPUT_BYTES} bytes (all parts of the template together)"
+                )));
             }
-            r.map(|_| Ok(out.buf))
+            r.map(|captured| {
+                let used = captured.state().fuel_levels().map_or(0, |(consumed, _)| consumed);
+                Ok((out.buf, used))
+            })
         });
         let e = match result {
-            Ok(Ok(buf)) if errors.is_empty() => {
+            Ok(Ok((buf, used))) if errors.is_empty() => {
+                budget.fuel = budget.fuel.saturating_sub(used);
+                budget.output = budget.output.saturating_sub(buf.len());
                 return String::from_utf8(buf).map_err(|_| {
                     vec![TagError {
                         loc: first_loc(part, prep),
@@ -1047,6 +1083,39 @@ fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Resu
             if let Some(v) = value {
                 e.children = vec![xml::Node::Text(v)];
             }
+        }
+    }
+    pkg.put(&core, xml::write(&root).into_bytes());
+    Ok(())
+}
+
+/// Set `dc:identifier` of the core properties to [`crate::util::WRITTEN_MARK`] and the SHA-256 of
+/// the main part as it is written (nothing when the package has no core properties).
+fn mark_written(pkg: &mut Package, main: &str, file: &str) -> Result<(), WordTplError> {
+    let Some(digest) = pkg.get(main).map(crate::util::sha256_hex) else { return Ok(()) };
+    let core = relationships(pkg, "_rels/.rels")
+        .into_iter()
+        .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
+        .map(|(_, _, t)| resolve("", &t))
+        .unwrap_or_else(|| "docProps/core.xml".to_string());
+    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
+        return Ok(());
+    };
+    let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
+    let value = format!("{}{digest}", crate::util::WRITTEN_MARK);
+    if let Some(props) = root.elems_mut().next() {
+        if !props.attrs.iter().any(|(k, _)| k == "xmlns:dc") {
+            props.attrs.push(("xmlns:dc".into(), "http://purl.org/dc/elements/1.1/".into()));
+        }
+        let has = props.elems_mut().any(|e| e.name == "dc:identifier");
+        if has {
+            for e in props.elems_mut().filter(|e| e.name == "dc:identifier") {
+                e.children = vec![xml::Node::Text(value.clone())];
+            }
+        } else {
+            let mut e = xml::Elem::new("dc:identifier", &[]);
+            e.children.push(xml::Node::Text(value));
+            props.children.push(xml::Node::Elem(e));
         }
     }
     pkg.put(&core, xml::write(&root).into_bytes());
