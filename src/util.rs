@@ -139,6 +139,11 @@ fn salt() -> u64 {
     u64::from_le_bytes(b)
 }
 
+/// A fresh unguessable 64-bit value (for temporary names).
+pub fn fresh_salt() -> u64 {
+    salt()
+}
+
 /// Create `path` as a new file: exclusively (`O_CREAT|O_EXCL`: an existing file or a symbolic
 /// link there, even a dangling one, is an error, never followed) and with `O_NOFOLLOW`.
 pub fn create_exclusive(path: &Path) -> std::io::Result<std::fs::File> {
@@ -147,7 +152,7 @@ pub fn create_exclusive(path: &Path) -> std::io::Result<std::fs::File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW).mode(0o644);
+        o.custom_flags(libc::O_NOFOLLOW).mode(0o666);
     }
     o.open(path)
 }

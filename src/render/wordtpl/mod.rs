@@ -349,6 +349,7 @@ fn run(
     stamp: &Stamp,
 ) -> Result<(Vec<u8>, Vec<TagError>), WordTplError> {
     let mut pkg = Package::open(template, file)?;
+    refuse_network_fetches(&pkg, file)?;
     let parts = template_parts(&pkg);
     if pkg.get(parts.first().map(String::as_str).unwrap_or_default()).is_none() {
         return Err(package_err(file, "no main document part (word/document.xml)"));
@@ -429,6 +430,61 @@ fn run(
     }
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
+}
+
+/// Field codes that make Word fetch or run something when the document opens.
+const FETCHING_FIELDS: [&str; 4] = ["INCLUDEPICTURE", "INCLUDETEXT", "DDEAUTO", "DDE "];
+
+/// Refuse a template that would make every generated document fetch from the network when
+/// opened: an external relationship other than a hyperlink (a linked picture, an attached
+/// template, a linked object or frame) or a field that includes or links content
+/// ([`FETCHING_FIELDS`]). Hyperlinks stay: they fetch nothing until clicked.
+fn refuse_network_fetches(pkg: &Package, file: &str) -> Result<(), WordTplError> {
+    for (name, bytes) in &pkg.entries {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".rels") {
+            let text = String::from_utf8_lossy(bytes);
+            for rel in text.split("<Relationship ").skip(1) {
+                let rel = rel.split('>').next().unwrap_or_default();
+                let external = rel.contains("TargetMode=\"External\"") || rel.contains("TargetMode='External'");
+                let attr = |key: &str| {
+                    rel.split(&format!("{key}=\"")).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default()
+                };
+                if external && !attr("Type").ends_with("/hyperlink") {
+                    let kind = attr("Type").rsplit('/').next().unwrap_or_default().to_string();
+                    return Err(package_err(
+                        file,
+                        format!(
+                            "{name}: an external {kind} relationship to {:?} would be fetched from the network whenever a generated document is opened; remove it (insert the picture or content itself)",
+                            crate::util::escape_controls(attr("Target"))
+                        ),
+                    ));
+                }
+            }
+        } else if lower.ends_with(".xml") {
+            let text = String::from_utf8_lossy(bytes);
+            // field instructions: `<w:instrText>…</w:instrText>` and `w:instr="…"`
+            let complex = text.split("instrText").skip(1).filter_map(|r| {
+                let r = r.split_once('>')?.1;
+                Some(r.split('<').next().unwrap_or_default())
+            });
+            let simple = text.split("w:instr=\"").skip(1).map(|r| r.split('"').next().unwrap_or_default());
+            let fetching = complex.chain(simple).find_map(|instr| {
+                let upper = instr.trim_start().to_ascii_uppercase();
+                FETCHING_FIELDS.iter().find(|f| upper.starts_with(*f) || upper.contains(&format!(" {f}")))
+            });
+            if let Some(f) = fetching {
+                return Err(package_err(
+                    file,
+                    format!(
+                        "{name}: a {} field would fetch content whenever a generated document is opened; remove it (insert the content itself)",
+                        f.trim()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The numbering part (its name and parsed tree) and the styles of the main part, for `{% li %}`.
