@@ -532,3 +532,288 @@ fn store_errors_of_one_record_fail_that_record_only() {
     assert!(is_busy(&e(rusqlite::ffi::SQLITE_BUSY)) && is_busy(&e(rusqlite::ffi::SQLITE_LOCKED)));
     assert!(!is_busy(&e(rusqlite::ffi::SQLITE_TOOBIG)));
 }
+
+// ---- issue 19: budgets around the libraries, nothing written outside --out ----------------
+
+/// Address-space cap of the children in the issue-19 cases (as `ulimit -v 4 GiB`).
+const CHILD_ADDRESS_SPACE: u64 = 4 << 30;
+
+/// [`run_measured`] with the child's address space capped at [`CHILD_ADDRESS_SPACE`].
+fn run_capped(cmd: &mut Command) -> Run {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only setrlimit (async-signal-safe) runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let lim = libc::rlimit { rlim_cur: CHILD_ADDRESS_SPACE as _, rlim_max: CHILD_ADDRESS_SPACE as _ };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    run_measured(cmd)
+}
+
+/// A folder `in` with the samples and the hostile file(s) written by `make`; one `ingest` of it
+/// under the memory cap. Asserts every sample is stored, no panic, peak under
+/// [`PEAK_LIMIT_KB`]; returns the failures (path → reason) and the stored paths.
+fn ingest_with_samples(make: impl FnOnce(&Path)) -> (Vec<(String, String)>, Vec<String>, PathBuf, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let samples = copy_samples(&dir);
+    make(&dir);
+    let db = tmp.path().join("s.db");
+    let run = run_capped(Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("--json"));
+    eprintln!("{}\npeak RSS of ingest: {} MB", run.stderr, run.peak_kb / 1024);
+    assert!(!run.stderr.contains("panic"), "{}", run.stderr);
+    assert!(run.code == 0 || run.code == 1, "the batch must finish: {}", run.stderr);
+    let summary: Value = serde_json::from_str(&run.stdout).expect("summary JSON");
+    let stored = stored_paths(&db);
+    for s in &samples {
+        assert!(stored.contains(&format!("{}/{s}", dir.display())), "sample {s} not stored");
+    }
+    assert!(run.peak_kb < PEAK_LIMIT_KB, "peak memory of ingest {} MB", run.peak_kb / 1024);
+    let failures = summary["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap_or("");
+            let name = p.rsplit('/').next().unwrap_or(p).to_string();
+            (name, f["reason"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    let stored = stored.iter().map(|p| p.rsplit('/').next().unwrap_or(p).to_string()).collect();
+    (failures, stored, dir, tmp)
+}
+
+fn reason<'a>(failures: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    failures.iter().find(|(n, _)| n == name).map(|(_, r)| r.as_str())
+}
+
+/// A zip package of `parts` (stored).
+fn zip_parts(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in parts {
+        z.start_file(*name, opts).expect("entry");
+        z.write_all(bytes).expect("write");
+    }
+    z.finish().expect("finish").into_inner()
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+
+fn document_xml(body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    )
+}
+
+/// A PDF of `objects` (number → body after `N 0 obj`), catalog 1, with a classic xref table;
+/// `xref` may list extra (number, offset-of-object) entries that reuse another object's offset.
+fn pdf(objects: &[(u32, Vec<u8>)], shared: &[(u32, u32)]) -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = std::collections::BTreeMap::new();
+    for (n, body) in objects {
+        offsets.insert(*n, out.len());
+        out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    for (n, of) in shared {
+        let o = offsets[of];
+        offsets.insert(*n, o);
+    }
+    let size = offsets.keys().max().copied().unwrap_or(0) + 1;
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f \n").as_bytes());
+    for n in 1..size {
+        match offsets.get(&n) {
+            Some(o) => out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes()),
+            None => out.extend_from_slice(b"0000000000 65535 f \n"),
+        }
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    out
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut v = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    v.extend_from_slice(data);
+    v.extend_from_slice(b"\nendstream");
+    v
+}
+
+/// Catalog, page tree and one page with `resources` and content stream `content` (objects 1–4).
+fn one_page(resources: &str, content: &[u8]) -> Vec<(u32, Vec<u8>)> {
+    vec![
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec()),
+        (3, format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {resources} /Contents 4 0 R >>").into_bytes()),
+        (4, stream("", content)),
+    ]
+}
+
+/// Rows 1–3 and 13 of the issue: a zip ending in 100,000 end records, a zip64 end declaring two
+/// million entries, and two entries differing only in case are refused before (or instead of)
+/// the zip library, each with its reason; every sample is stored.
+#[test]
+fn zip_directories_are_checked_before_the_zip_library() {
+    let (failures, stored, _dir, _tmp) = ingest_with_samples(|dir| {
+        let names: Vec<String> = (0..2000).map(|i| format!("word/media/e{i}.xml")).collect();
+        let doc = document_xml("<w:p><w:r><w:t>Sak 5/25 Vedtak</w:t></w:r></w:p>");
+        let mut parts: Vec<(&str, &[u8])> = vec![
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("word/document.xml", doc.as_bytes()),
+        ];
+        parts.extend(names.iter().map(|n| (n.as_str(), &b""[..])));
+        let mut z = zip_parts(&parts);
+        let eocd = z[z.len() - 22..].to_vec();
+        for _ in 0..100_000 {
+            z.extend_from_slice(&eocd);
+        }
+        std::fs::write(dir.join("eocd-repeats.docx"), &z).expect("w");
+        // zip64: a local header, then a zip64 end record declaring 2,000,000 entries
+        let mut z = b"PK\x03\x04".to_vec();
+        z.resize(30, 0);
+        let at64 = z.len() as u64;
+        z.extend_from_slice(b"PK\x06\x06");
+        z.extend_from_slice(&44u64.to_le_bytes());
+        z.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        z.extend_from_slice(&2_000_000u64.to_le_bytes());
+        z.extend_from_slice(&2_000_000u64.to_le_bytes());
+        z.extend_from_slice(&(2_000_000u64 * 46).to_le_bytes());
+        z.extend_from_slice(&0u64.to_le_bytes());
+        z.extend_from_slice(b"PK\x06\x07");
+        z.extend_from_slice(&0u32.to_le_bytes());
+        z.extend_from_slice(&at64.to_le_bytes());
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(b"PK\x05\x06");
+        z.extend_from_slice(&[0xff; 16]);
+        z.extend_from_slice(&[0, 0]);
+        std::fs::write(dir.join("zip64-millions.docx"), &z).expect("w");
+        let decided = document_xml("<w:p><w:r><w:t>Sak 6/25 Vedtak: Utvalget vedtar planen.</w:t></w:r></w:p>");
+        let other = document_xml("<w:p><w:r><w:t>Sak 6/25 Vedtak: Utvalget avviser planen.</w:t></w:r></w:p>");
+        let z = zip_parts(&[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("word/document.xml", decided.as_bytes()),
+            ("Word/Document.xml", other.as_bytes()),
+        ]);
+        std::fs::write(dir.join("case-twins.docx"), &z).expect("w");
+    });
+    let r = reason(&failures, "eocd-repeats.docx").expect("refused");
+    assert!(r.contains("end-of-central-directory"), "{r}");
+    let r = reason(&failures, "zip64-millions.docx").expect("refused");
+    assert!(r.contains("2000000 entries declared, over the limit"), "{r}");
+    let r = reason(&failures, "case-twins.docx").expect("refused");
+    assert!(r.contains("differ only in case"), "{r}");
+    assert!(!stored.iter().any(|s| s.starts_with("eocd") || s.starts_with("zip64") || s.starts_with("case-")));
+}
+
+/// Rows 2 and 5 of the issue: an object stream listing 80 objects at one offset (a 1M-element
+/// array) and a classic xref with 100 entries at one offset are refused at lopdf's load step
+/// without parsing the array once per entry; every sample is stored, peak memory stays low.
+#[test]
+fn shared_offsets_in_pdf_object_tables_are_refused_at_the_load_step() {
+    let (failures, _stored, _dir, _tmp) = ingest_with_samples(|dir| {
+        let array = format!("[{}]", "0 ".repeat(1_000_000));
+        let index: String = (10..90).map(|n| format!("{n} 0 ")).collect();
+        let mut data = index.clone().into_bytes();
+        data.extend_from_slice(array.as_bytes());
+        let mut objs = one_page("<< >>", b"BT ET");
+        objs.push((5, stream(&format!("/Type /ObjStm /N 80 /First {}", index.len()), &data)));
+        std::fs::write(dir.join("objstm-shared.pdf"), pdf(&objs, &[])).expect("w");
+        let mut objs = one_page("<< >>", b"BT ET");
+        objs.push((10, array.into_bytes()));
+        let shared: Vec<(u32, u32)> = (11..110).map(|n| (n, 10)).collect();
+        std::fs::write(dir.join("xref-shared.pdf"), pdf(&objs, &shared)).expect("w");
+    });
+    let r = reason(&failures, "objstm-shared.pdf").expect("refused");
+    assert!(r.contains("several objects listed at one offset"), "{r}");
+    let r = reason(&failures, "xref-shared.pdf").expect("refused");
+    assert!(r.contains("share the offset"), "{r}");
+}
+
+/// Rows 3 and 4 of the issue: a ToUnicode map sending one code to 65,536 characters, shown
+/// 10,000 times, is read with the text cut per code; 2,000 fonts sharing one large ToUnicode
+/// stream parse it once. Both are stored within the memory budget.
+#[test]
+fn tounicode_text_is_capped_per_code_and_shared_maps_parse_once() {
+    let (failures, stored, _dir, _tmp) = ingest_with_samples(|dir| {
+        let long: String = "0041".repeat(65_536);
+        let cmap = format!(
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <01> <{long}> endbfchar endcmap end end"
+        );
+        let mut content = b"BT /F1 12 Tf 72 700 Td <".to_vec();
+        content.extend_from_slice("01".repeat(10_000).as_bytes());
+        content.extend_from_slice(b"> Tj ET");
+        let mut objs = one_page("<< /Font << /F1 5 0 R >> >>", &content);
+        objs.push((5, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>".to_vec()));
+        objs.push((6, stream("", cmap.as_bytes())));
+        std::fs::write(dir.join("tounicode-long.pdf"), pdf(&objs, &[])).expect("w");
+        // 1,900 fonts (under the interpreter's font cap) sharing one map of 20,000 entries
+        let entries: String = (0..20_000u32).map(|c| format!("<{c:04X}> <0041>\n")).collect();
+        let cmap = format!("begincmap 20000 beginbfchar\n{entries}endbfchar endcmap");
+        let fonts: String = (0..1900).map(|i| format!("/F{i} {} 0 R ", 10 + i)).collect();
+        let content: String =
+            (0..1900).map(|i| format!("BT /F{i} 10 Tf 72 {} Td (a) Tj ET\n", 800 - (i % 700))).collect();
+        let mut objs = one_page(&format!("<< /Font << {fonts}>> >>"), content.as_bytes());
+        objs.push((6, stream("", cmap.as_bytes())));
+        for i in 0..1900u32 {
+            objs.push((10 + i, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>".to_vec()));
+        }
+        std::fs::write(dir.join("tounicode-shared.pdf"), pdf(&objs, &[])).expect("w");
+    });
+    for n in ["tounicode-long.pdf", "tounicode-shared.pdf"] {
+        assert!(stored.contains(&n.to_string()), "{n}: {:?}", reason(&failures, n));
+    }
+}
+
+/// Rows 5–7 of the issue: a list level whose number text is `%1` × 100,000 (letters from 1300)
+/// on 400 paragraphs, a plan table with a 1 MB goal cell over 10,000 rows with the goal left
+/// empty, and one sentence naming 20,000 case numbers: all stored, text capped where it is
+/// made, within the memory budget.
+#[test]
+fn labels_carried_cells_and_reference_contexts_are_capped_where_made() {
+    let (failures, stored, dir, _tmp) = ingest_with_samples(|dir| {
+        let numbering = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1300"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="{}"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#,
+            "%1".repeat(100_000)
+        );
+        let body: String = (0..400)
+            .map(|i| format!(r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>Punkt {i}</w:t></w:r></w:p>"#))
+            .collect();
+        let doc = document_xml(&body);
+        let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/></Relationships>"#;
+        let z = zip_parts(&[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("word/document.xml", doc.as_bytes()),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+            ("word/numbering.xml", numbering.as_bytes()),
+        ]);
+        std::fs::write(dir.join("labels.docx"), z).expect("w");
+        let mut plan = String::from("Handlingsplan 2025\n\nMål\tTiltak\tAnsvar\n");
+        plan.push_str(&"bedre samhandling ".repeat(1_000_000 / 18));
+        plan.push_str("\tTiltak 0\tKommunen\n");
+        for i in 1..10_000 {
+            plan.push_str(&format!("\tTiltak {i}\tKommunen\n"));
+        }
+        std::fs::write(dir.join("plan-carried.txt"), plan).expect("w");
+        let refs: Vec<String> = (1..=20_000).map(|i| format!("sak {i}/24")).collect();
+        let text = format!(
+            "MØTEPROTOKOLL\n\nUtvalg: Strategisk samarbeidsutvalg\n\nMøtedato: 14.05.2025\n\nSak 9/25 Oppfølging\n\nSaken viser til {}.\n",
+            refs.join(", ")
+        );
+        std::fs::write(dir.join("references.txt"), text).expect("w");
+    });
+    for n in ["labels.docx", "plan-carried.txt", "references.txt"] {
+        assert!(stored.contains(&n.to_string()), "{n}: {:?}", reason(&failures, n));
+    }
+    let _ = dir;
+}
