@@ -817,3 +817,130 @@ fn labels_carried_cells_and_reference_contexts_are_capped_where_made() {
     }
     let _ = dir;
 }
+
+/// A folder with one paper, for the `run` cases.
+fn one_paper_folder(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("p.txt"), paper("4/25", "")).expect("w");
+    dir
+}
+
+/// Row 13 of the issue: 32,768 symbolic links planted in `--out` at every temp name the old
+/// writer would use (`.vedtakslogg.docx.tmpPID`, one per possible pid) never get written
+/// through: the file they point at outside `--out` is untouched, the documents are written.
+#[test]
+fn temp_files_are_never_written_through_links_planted_in_out() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = one_paper_folder(tmp.path());
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").expect("w");
+    let pid_max: u32 = std::fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(32_768)
+        .min(32_768);
+    for pid in 1..=pid_max {
+        std::os::unix::fs::symlink(&victim, out.join(format!(".vedtakslogg.docx.tmp{pid}"))).expect("link");
+    }
+    let o = Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).arg("-q").output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&victim).expect("victim"), b"precious", "written through a planted link");
+    let meta = std::fs::symlink_metadata(out.join("vedtakslogg.docx")).expect("decision log");
+    assert!(meta.is_file(), "the decision log is a regular file");
+}
+
+/// Row 14 of the issue: a committee code that names a path (`X/../../outside/PWNED`) in
+/// `./saksflyt.toml` is a configuration error naming the file and the field; nothing is
+/// written, least of all outside `--out`.
+#[test]
+fn a_committee_code_naming_a_path_is_a_config_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = one_paper_folder(tmp.path());
+    let work = tmp.path().join("work");
+    std::fs::create_dir(&work).expect("mkdir");
+    let register = saksflyt::config::DEFAULT_REGISTER.replace("code = \"SSU\"", "code = \"X/../../outside/PWNED\"");
+    assert_ne!(register, saksflyt::config::DEFAULT_REGISTER);
+    std::fs::write(work.join("saksflyt.toml"), register).expect("w");
+    let out = tmp.path().join("out");
+    let o = Command::new(bin()).current_dir(&work).arg("run").arg(&dir).arg("--out").arg(&out).output().expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("saksflyt.toml") && err.contains("`code`"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
+    assert!(!tmp.path().join("outside").exists(), "wrote outside --out");
+    assert!(!out.exists(), "nothing written on a config error");
+}
+
+/// Row 17 of the issue: `out/saksflyt.db` a symbolic link to a file outside is refused (the
+/// target stays untouched, no database created there); a foreign SQLite database at the store
+/// path is refused in one line, "not a saksflyt store", and left unchanged.
+#[test]
+fn the_store_is_not_followed_through_a_link_and_a_foreign_database_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = one_paper_folder(tmp.path());
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let outside = tmp.path().join("outside.db");
+    std::os::unix::fs::symlink(&outside, out.join("saksflyt.db")).expect("link");
+    let o = Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).output().expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    assert!(!outside.exists(), "the store was created through the link");
+
+    let out = tmp.path().join("out2");
+    std::fs::create_dir(&out).expect("mkdir");
+    let foreign = out.join("saksflyt.db");
+    {
+        let c = rusqlite::Connection::open(&foreign).expect("sqlite");
+        c.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL); INSERT INTO invoices VALUES (1, 9.5);")
+            .expect("foreign");
+    }
+    let before = std::fs::read(&foreign).expect("read");
+    let o = Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).output().expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("not a saksflyt store"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert_eq!(std::fs::read(&foreign).expect("read"), before, "the foreign database was changed");
+}
+
+/// The stored documents of a store, by path.
+fn stored_count(db: &Path) -> (usize, Vec<String>) {
+    let paths = stored_paths(db);
+    (paths.len(), paths)
+}
+
+/// Row 16 of the issue: `run` three times with `--out` inside the input folder gives the same
+/// store each time (its own reports are never read back), and an `ingest` that walks into that
+/// folder skips the generated documents as written by saksflyt.
+#[test]
+fn output_inside_the_input_folder_is_never_read_back() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let samples = copy_samples(&dir);
+    let out = dir.join("out");
+    let mut seen = Vec::new();
+    for round in 0..3 {
+        let o = Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).arg("-q").output().expect("run");
+        assert!(o.status.success(), "round {round}: {}", String::from_utf8_lossy(&o.stderr));
+        let (n, paths) = stored_count(&out.join("saksflyt.db"));
+        assert!(!paths.iter().any(|p| p.contains("/out/")), "round {round}: own output stored: {paths:?}");
+        seen.push((n, std::fs::read(out.join("records.jsonl")).expect("records")));
+    }
+    assert_eq!(seen[0].0, samples.len());
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "the store changed between runs");
+    // an ingest that walks into `out` recognises the documents saksflyt wrote
+    let db = tmp.path().join("other.db");
+    let o = Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("--json").output().expect("ingest");
+    let summary: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let skipped = summary["skipped"].as_array().expect("skipped");
+    let log = format!("{}/out/vedtakslogg.docx", dir.display());
+    let entry = skipped.iter().find(|s| s["path"] == log.as_str()).expect("the decision log is skipped");
+    assert!(entry["reason"].as_str().unwrap_or("").contains("written by saksflyt"), "{entry}");
+    assert_eq!(stored_paths(&db).len(), samples.len(), "{summary}");
+}
