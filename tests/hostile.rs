@@ -944,3 +944,213 @@ fn output_inside_the_input_folder_is_never_read_back() {
     assert!(entry["reason"].as_str().unwrap_or("").contains("written by saksflyt"), "{entry}");
     assert_eq!(stored_paths(&db).len(), samples.len(), "{summary}");
 }
+
+/// Row 8 of the issue: one paper whose record (inside the record budget) is too large for the
+/// generated documents is left out of them with a message naming the paper; every document is
+/// still written, the paper stays in the store.
+#[test]
+fn one_oversized_paper_never_stops_the_other_documents() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    copy_samples(&dir);
+    let long = "Utvalget ber sekretariatet følge opp samarbeidet med kommunene om tjenestene. ".repeat(36);
+    let mut text = String::from(
+        "MØTEPROTOKOLL\n\nUtvalg: Strategisk samarbeidsutvalg\n\nMøtedato: 14.05.2025\n\nSak 40/25 Stor sak\n\nVedtak\n\n",
+    );
+    for i in 1..=1_600 {
+        text.push_str(&format!("{i}. {long}\n"));
+    }
+    std::fs::write(dir.join("stor.txt"), text).expect("w");
+    let out = tmp.path().join("out");
+    let run = run_capped(Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).arg("-q"));
+    eprintln!("{}\npeak {} MB", run.stderr, run.peak_kb / 1024);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.lines().any(|l| l.contains("stor.txt") && l.contains("left out of the generated documents")),
+        "{}",
+        run.stderr
+    );
+    for f in ["vedtakslogg.docx", "statusrapport.docx", "arsrapport-2025.docx"] {
+        assert!(out.join(f).is_file(), "{f} not written: {}", run.stderr);
+    }
+    assert!(stored_paths(&out.join("saksflyt.db")).iter().any(|p| p.ends_with("stor.txt")));
+    assert!(run.peak_kb < PEAK_LIMIT_KB, "peak memory {} MB", run.peak_kb / 1024);
+}
+
+/// An ingested store of one paper and the exported decision-log template, for template cases.
+fn store_and_template(tmp: &Path) -> (PathBuf, PathBuf, Vec<u8>) {
+    let dir = one_paper_folder(tmp);
+    let db = tmp.join("s.db");
+    let o = Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("-q").output().expect("ingest");
+    assert!(o.status.success());
+    let t = tmp.join("t");
+    saksflyt::render::wordtpl::builtin::export(&t, saksflyt::render::Lang::Nb).expect("export");
+    let template = std::fs::read(t.join("vedtakslogg.docx")).expect("read");
+    (db, t, template)
+}
+
+fn decision_log_with(db: &Path, templates: &Path, out: &Path) -> Run {
+    run_capped(
+        Command::new(bin())
+            .arg("decision-log")
+            .arg("--db")
+            .arg(db)
+            .arg("--templates")
+            .arg(templates)
+            .arg("--out")
+            .arg(out),
+    )
+}
+
+/// Row 9 of the issue: a Word template with 150 header parts of 4 MB output each shares one
+/// fuel and output budget over all its parts: refused with the reason, within memory.
+#[test]
+fn all_parts_of_a_template_share_one_budget() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (db, t, mut template) = store_and_template(tmp.path());
+    let rels_name = "word/_rels/document.xml.rels";
+    let rels = saksflyt::render::projection::part(&template, rels_name).expect("zip").expect("rels");
+    let mut added = String::new();
+    for i in 0..150 {
+        added.push_str(&format!(
+            r#"<Relationship Id="rIdH{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="hx{i}.xml"/>"#
+        ));
+        let part = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{{{{ "x" * 4000000 }}}}</w:t></w:r></w:p></w:hdr>"#
+        );
+        template = saksflyt::render::wordtpl::replace_part(&template, "t", &format!("word/hx{i}.xml"), part.into_bytes())
+            .expect("part");
+    }
+    let rels = rels.replace("</Relationships>", &format!("{added}</Relationships>"));
+    template = saksflyt::render::wordtpl::replace_part(&template, "t", rels_name, rels.into_bytes()).expect("rels");
+    std::fs::write(t.join("vedtakslogg.docx"), template).expect("w");
+    let out = tmp.path().join("out.docx");
+    let run = decision_log_with(&db, &t, &out);
+    eprintln!("peak {} MB", run.peak_kb / 1024);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // whichever of the two shared budgets runs out first: the output cap or the fuel
+    assert!(
+        run.stderr.contains("all parts of the template together") || run.stderr.contains("ran out of template fuel"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.peak_kb < PEAK_LIMIT_KB, "peak memory {} MB", run.peak_kb / 1024);
+    assert!(!out.exists());
+}
+
+/// Row 20 of the issue: a template with an `INCLUDEPICTURE` field or an external picture link
+/// is refused with the reason (every generated document would fetch from the network).
+#[test]
+fn templates_that_fetch_from_the_network_are_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (db, t, template) = store_and_template(tmp.path());
+    let doc = saksflyt::render::projection::part(&template, "word/document.xml").expect("zip").expect("doc");
+    let field = r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDEPICTURE "http://example.invalid/logo.png" \d </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#;
+    let with_field = doc.replacen("<w:body>", &format!("<w:body>{field}"), 1);
+    let rels_name = "word/_rels/document.xml.rels";
+    let rels = saksflyt::render::projection::part(&template, rels_name).expect("zip").expect("rels");
+    let linked = rels.replace(
+        "</Relationships>",
+        r#"<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="http://example.invalid/x.png" TargetMode="External"/></Relationships>"#,
+    );
+    let cases = [("word/document.xml", with_field, "INCLUDEPICTURE"), (rels_name, linked, "external image")];
+    for (part, text, want) in cases {
+        let bytes = saksflyt::render::wordtpl::replace_part(&template, "t", part, text.into_bytes()).expect("replace");
+        std::fs::write(t.join("vedtakslogg.docx"), bytes).expect("w");
+        let out = tmp.path().join("out.docx");
+        let run = decision_log_with(&db, &t, &out);
+        assert_eq!(run.code, 1, "{want}: {}", run.stderr);
+        assert!(run.stderr.contains(want) && run.stderr.contains("network"), "{want}: {}", run.stderr);
+        assert!(!out.exists());
+    }
+}
+
+/// Row 19 of the issue: a file name with an escape sequence and a newline is printed escaped:
+/// it cannot clear the screen or forge a `saksflyt:` line.
+#[test]
+fn names_are_printed_with_control_characters_escaped() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = one_paper_folder(tmp.path());
+    std::fs::write(dir.join("x\u{1b}[2J\nsaksflyt: forged.docx"), b"not a zip").expect("w");
+    let o = Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(tmp.path().join("s.db")).output().expect("ingest");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains('\u{1b}'), "raw escape printed: {err:?}");
+    assert!(!err.lines().any(|l| l.starts_with("saksflyt: forged")), "forged line: {err}");
+    assert!(err.contains("x\\e[2J\\nsaksflyt: forged.docx"), "{err}");
+}
+
+/// An image-only one-page PDF (a grey 600 × 200 picture), so the page goes to OCR.
+fn scanned_pdf() -> Vec<u8> {
+    let (w, h) = (600, 200);
+    let mut px = vec![255u8; w * h];
+    for y in 80..120 {
+        for x in 50..550 {
+            px[y * w + x] = if (x / 20) % 2 == 0 { 0 } else { 255 };
+        }
+    }
+    let mut objs = one_page("<< /XObject << /Im1 5 0 R >> >>", b"q 500 0 0 170 50 600 cm /Im1 Do Q");
+    objs.push((5, stream(&format!("/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent 8"), &px)));
+    pdf(&objs, &[])
+}
+
+fn ocr_dirs(tmpdir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(tmpdir)
+        .map(|r| {
+            r.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("saksflyt-ocr-"))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Row 15 of the issue: OCR's temp folder is private (0700) and removed on Ctrl-C; one left by
+/// `kill -9` is removed by the next run that needs OCR.
+#[test]
+fn ocr_temp_folders_are_private_and_removed_on_ctrl_c_and_the_next_run() {
+    let have = |p: &str| Command::new(p).arg("-v").output().is_ok();
+    if !have("tesseract") || !have("pdftoppm") {
+        assert!(std::env::var_os("CI").is_none(), "tesseract/pdftoppm missing under CI");
+        eprintln!("tesseract or pdftoppm absent: skipped");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let tmpdir = tmp.path().join("t");
+    std::fs::create_dir(&tmpdir).expect("mkdir");
+    let file = tmp.path().join("scan.pdf");
+    std::fs::write(&file, scanned_pdf()).expect("w");
+    for (sig, left_behind) in [(libc::SIGINT, false), (libc::SIGKILL, true)] {
+        let mut child = Command::new(bin())
+            .arg("extract")
+            .arg(&file)
+            .env("TMPDIR", &tmpdir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let start = std::time::Instant::now();
+        let dir = loop {
+            if let Some(d) = ocr_dirs(&tmpdir).into_iter().next() {
+                break Some(d);
+            }
+            if start.elapsed().as_secs() > 60 || child.try_wait().ok().flatten().is_some() {
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        let Some(dir) = dir else { panic!("no OCR temp folder appeared") };
+        let mode = std::fs::metadata(&dir).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+        let _ = child.wait();
+        assert_eq!(mode, 0o700, "OCR temp folder mode {mode:o}");
+        assert_eq!(!ocr_dirs(&tmpdir).is_empty(), left_behind, "signal {sig}: {:?}", ocr_dirs(&tmpdir));
+    }
+    // the next run that needs OCR removes the folder the killed run left
+    let o = Command::new(bin()).arg("extract").arg(&file).env("TMPDIR", &tmpdir).output().expect("extract");
+    assert!(o.status.code().is_some());
+    assert!(ocr_dirs(&tmpdir).is_empty(), "{:?}", ocr_dirs(&tmpdir));
+}

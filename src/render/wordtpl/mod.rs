@@ -205,7 +205,7 @@ struct Package {
 impl Package {
     fn open(bytes: &[u8], file: &str) -> Result<Package, WordTplError> {
         crate::util::zip_precheck(bytes, MAX_ENTRIES as u64)
-            .map_err(|e| package_err(file, format!("not a usable DOCX (zip) file: {e}")))?;
+            .map_err(|e| package_err(file, format!("not a DOCX (zip) file: {e}")))?;
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| package_err(file, format!("not a DOCX (zip) file: {e}")))?;
         if zip.len() > MAX_ENTRIES {
@@ -477,7 +477,7 @@ fn refuse_network_fetches(pkg: &Package, file: &str) -> Result<(), WordTplError>
                 return Err(package_err(
                     file,
                     format!(
-                        "{name}: a {} field would fetch content whenever a generated document is opened; remove it (insert the content itself)",
+                        "{name}: the field {} would fetch content from the network (or another file) whenever a generated document is opened; remove it (insert the content itself)",
                         f.trim()
                     ),
                 ));
