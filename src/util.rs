@@ -263,9 +263,7 @@ pub fn zip_precheck(bytes: &[u8], max_entries: u64) -> Result<u64, String> {
     const EOCD64: &[u8; 4] = b"PK\x06\x06";
     let n = bytes.len();
     let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u64);
-    let u32_at = |i: usize| {
-        bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
-    };
+    let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64);
     let u64_at = |i: usize| {
         bytes.get(i..i + 8).map(|b| {
             let mut a = [0u8; 8];
@@ -324,7 +322,9 @@ pub fn zip_precheck(bytes: &[u8], max_entries: u64) -> Result<u64, String> {
     }
     // a central directory entry takes at least 46 bytes
     if cd_size > n as u64 || entries.saturating_mul(46) > n as u64 {
-        return Err(format!("the central directory ({entries} entries, {cd_size} bytes) does not fit in the file"));
+        return Err(format!(
+            "the central directory ({entries} entries, {cd_size} bytes) does not fit in the file"
+        ));
     }
     Ok(entries)
 }

@@ -557,7 +557,9 @@ fn run_capped(cmd: &mut Command) -> Run {
 /// A folder `in` with the samples and the hostile file(s) written by `make`; one `ingest` of it
 /// under the memory cap. Asserts every sample is stored, no panic, peak under
 /// [`PEAK_LIMIT_KB`]; returns the failures (path → reason) and the stored paths.
-fn ingest_with_samples(make: impl FnOnce(&Path)) -> (Vec<(String, String)>, Vec<String>, PathBuf, tempfile::TempDir) {
+fn ingest_with_samples(
+    make: impl FnOnce(&Path),
+) -> (Vec<(String, String)>, Vec<String>, PathBuf, tempfile::TempDir) {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path().join("in");
     std::fs::create_dir(&dir).expect("mkdir");
@@ -636,7 +638,9 @@ fn pdf(objects: &[(u32, Vec<u8>)], shared: &[(u32, u32)]) -> Vec<u8> {
             None => out.extend_from_slice(b"0000000000 65535 f \n"),
         }
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
     out
 }
 
@@ -696,8 +700,10 @@ fn zip_directories_are_checked_before_the_zip_library() {
         z.extend_from_slice(&[0xff; 16]);
         z.extend_from_slice(&[0, 0]);
         std::fs::write(dir.join("zip64-millions.docx"), &z).expect("w");
-        let decided = document_xml("<w:p><w:r><w:t>Sak 6/25 Vedtak: Utvalget vedtar planen.</w:t></w:r></w:p>");
-        let other = document_xml("<w:p><w:r><w:t>Sak 6/25 Vedtak: Utvalget avviser planen.</w:t></w:r></w:p>");
+        let decided =
+            document_xml("<w:p><w:r><w:t>Sak 6/25 Vedtak: Utvalget vedtar planen.</w:t></w:r></w:p>");
+        let other =
+            document_xml("<w:p><w:r><w:t>Sak 6/25 Vedtak: Utvalget avviser planen.</w:t></w:r></w:p>");
         let z = zip_parts(&[
             ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
             ("_rels/.rels", ROOT_RELS.as_bytes()),
@@ -712,7 +718,9 @@ fn zip_directories_are_checked_before_the_zip_library() {
     assert!(r.contains("2000000 entries declared, over the limit"), "{r}");
     let r = reason(&failures, "case-twins.docx").expect("refused");
     assert!(r.contains("differ only in case"), "{r}");
-    assert!(!stored.iter().any(|s| s.starts_with("eocd") || s.starts_with("zip64") || s.starts_with("case-")));
+    assert!(!stored
+        .iter()
+        .any(|s| s.starts_with("eocd") || s.starts_with("zip64") || s.starts_with("case-")));
 }
 
 /// Rows 2 and 5 of the issue: an object stream listing 80 objects at one offset (a 1M-element
@@ -765,7 +773,10 @@ fn tounicode_text_is_capped_per_code_and_shared_maps_parse_once() {
         let mut objs = one_page(&format!("<< /Font << {fonts}>> >>"), content.as_bytes());
         objs.push((6, stream("", cmap.as_bytes())));
         for i in 0..1900u32 {
-            objs.push((10 + i, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>".to_vec()));
+            objs.push((
+                10 + i,
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>".to_vec(),
+            ));
         }
         std::fs::write(dir.join("tounicode-shared.pdf"), pdf(&objs, &[])).expect("w");
     });
@@ -861,11 +872,19 @@ fn a_committee_code_naming_a_path_is_a_config_error() {
     let dir = one_paper_folder(tmp.path());
     let work = tmp.path().join("work");
     std::fs::create_dir(&work).expect("mkdir");
-    let register = saksflyt::config::DEFAULT_REGISTER.replace("code = \"SSU\"", "code = \"X/../../outside/PWNED\"");
+    let register =
+        saksflyt::config::DEFAULT_REGISTER.replace("code = \"SSU\"", "code = \"X/../../outside/PWNED\"");
     assert_ne!(register, saksflyt::config::DEFAULT_REGISTER);
     std::fs::write(work.join("saksflyt.toml"), register).expect("w");
     let out = tmp.path().join("out");
-    let o = Command::new(bin()).current_dir(&work).arg("run").arg(&dir).arg("--out").arg(&out).output().expect("run");
+    let o = Command::new(bin())
+        .current_dir(&work)
+        .arg("run")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("saksflyt.toml") && err.contains("`code`"), "{err}");
@@ -926,7 +945,8 @@ fn output_inside_the_input_folder_is_never_read_back() {
     let out = dir.join("out");
     let mut seen = Vec::new();
     for round in 0..3 {
-        let o = Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).arg("-q").output().expect("run");
+        let o =
+            Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).arg("-q").output().expect("run");
         assert!(o.status.success(), "round {round}: {}", String::from_utf8_lossy(&o.stderr));
         let (n, paths) = stored_count(&out.join("saksflyt.db"));
         assert!(!paths.iter().any(|p| p.contains("/out/")), "round {round}: own output stored: {paths:?}");
@@ -936,7 +956,14 @@ fn output_inside_the_input_folder_is_never_read_back() {
     assert!(seen.windows(2).all(|w| w[0] == w[1]), "the store changed between runs");
     // an ingest that walks into `out` recognises the documents saksflyt wrote
     let db = tmp.path().join("other.db");
-    let o = Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("--json").output().expect("ingest");
+    let o = Command::new(bin())
+        .arg("ingest")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .arg("--json")
+        .output()
+        .expect("ingest");
     let summary: Value = serde_json::from_slice(&o.stdout).expect("json");
     let skipped = summary["skipped"].as_array().expect("skipped");
     let log = format!("{}/out/vedtakslogg.docx", dir.display());
@@ -959,7 +986,8 @@ fn one_oversized_paper_never_stops_the_other_documents() {
     let text = paper("40/25", "");
     std::fs::write(dir.join("stor.txt"), &text).expect("w");
     let path = dir.join("stor.txt");
-    let doc = saksflyt::read::read_bytes(&path, text.as_bytes(), &saksflyt::read::Limits::default()).expect("read");
+    let doc =
+        saksflyt::read::read_bytes(&path, text.as_bytes(), &saksflyt::read::Limits::default()).expect("read");
     let source = saksflyt::record::Source {
         path: path.display().to_string(),
         format: doc.format,
@@ -983,7 +1011,9 @@ fn one_oversized_paper_never_stops_the_other_documents() {
     eprintln!("{}\npeak {} MB", run.stderr, run.peak_kb / 1024);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.lines().any(|l| l.contains("stor.txt") && l.contains("left out of the generated documents")),
+        run.stderr
+            .lines()
+            .any(|l| l.contains("stor.txt") && l.contains("left out of the generated documents")),
         "{}",
         run.stderr
     );
@@ -998,7 +1028,8 @@ fn one_oversized_paper_never_stops_the_other_documents() {
 fn store_and_template(tmp: &Path) -> (PathBuf, PathBuf, Vec<u8>) {
     let dir = one_paper_folder(tmp);
     let db = tmp.join("s.db");
-    let o = Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("-q").output().expect("ingest");
+    let o =
+        Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("-q").output().expect("ingest");
     assert!(o.status.success());
     let t = tmp.join("t");
     saksflyt::render::wordtpl::builtin::export(&t, saksflyt::render::Lang::Nb).expect("export");
@@ -1035,11 +1066,17 @@ fn all_parts_of_a_template_share_one_budget() {
         let part = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{{{{ "x" * 4000000 }}}}</w:t></w:r></w:p></w:hdr>"#
         );
-        template = saksflyt::render::wordtpl::replace_part(&template, "t", &format!("word/hx{i}.xml"), part.into_bytes())
-            .expect("part");
+        template = saksflyt::render::wordtpl::replace_part(
+            &template,
+            "t",
+            &format!("word/hx{i}.xml"),
+            part.into_bytes(),
+        )
+        .expect("part");
     }
     let rels = rels.replace("</Relationships>", &format!("{added}</Relationships>"));
-    template = saksflyt::render::wordtpl::replace_part(&template, "t", rels_name, rels.into_bytes()).expect("rels");
+    template =
+        saksflyt::render::wordtpl::replace_part(&template, "t", rels_name, rels.into_bytes()).expect("rels");
     std::fs::write(t.join("vedtakslogg.docx"), template).expect("w");
     let out = tmp.path().join("out.docx");
     let run = decision_log_with(&db, &t, &out);
@@ -1047,7 +1084,8 @@ fn all_parts_of_a_template_share_one_budget() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     // whichever of the two shared budgets runs out first: the output cap or the fuel
     assert!(
-        run.stderr.contains("all parts of the template together") || run.stderr.contains("ran out of template fuel"),
+        run.stderr.contains("all parts of the template together")
+            || run.stderr.contains("ran out of template fuel"),
         "{}",
         run.stderr
     );
@@ -1072,7 +1110,8 @@ fn templates_that_fetch_from_the_network_are_refused() {
     );
     let cases = [("word/document.xml", with_field, "INCLUDEPICTURE"), (rels_name, linked, "external image")];
     for (part, text, want) in cases {
-        let bytes = saksflyt::render::wordtpl::replace_part(&template, "t", part, text.into_bytes()).expect("replace");
+        let bytes = saksflyt::render::wordtpl::replace_part(&template, "t", part, text.into_bytes())
+            .expect("replace");
         std::fs::write(t.join("vedtakslogg.docx"), bytes).expect("w");
         let out = tmp.path().join("out.docx");
         let run = decision_log_with(&db, &t, &out);
@@ -1089,7 +1128,13 @@ fn names_are_printed_with_control_characters_escaped() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = one_paper_folder(tmp.path());
     std::fs::write(dir.join("x\u{1b}[2J\nsaksflyt: forged.docx"), b"not a zip").expect("w");
-    let o = Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(tmp.path().join("s.db")).output().expect("ingest");
+    let o = Command::new(bin())
+        .arg("ingest")
+        .arg(&dir)
+        .arg("--db")
+        .arg(tmp.path().join("s.db"))
+        .output()
+        .expect("ingest");
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(!err.contains('\u{1b}'), "raw escape printed: {err:?}");

@@ -89,7 +89,8 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
         }
         Event::File { path, outcome } => {
             if let Outcome::Failed(reason) = outcome {
-                let line = saksflyt::util::escape_controls(&format!("saksflyt: {path}: {reason}")).into_owned();
+                let line =
+                    saksflyt::util::escape_controls(&format!("saksflyt: {path}: {reason}")).into_owned();
                 match &bar {
                     Some(b) => b.suspend(|| eprintln!("{line}")),
                     None => eprintln!("{line}"),
@@ -168,7 +169,10 @@ pub(super) fn review(records: &[saksflyt::record::Record], dir: &Path, quiet: bo
         for f in &findings {
             eprintln!(
                 "{}",
-                saksflyt::util::escape_controls(&format!("  {}: {} — look at {}", f.file, f.missing, f.look_at))
+                saksflyt::util::escape_controls(&format!(
+                    "  {}: {} — look at {}",
+                    f.file, f.missing, f.look_at
+                ))
             );
         }
     }

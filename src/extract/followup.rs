@@ -257,14 +257,14 @@ fn sentence_around(text: &str, start: usize, end: usize) -> String {
     let before = text.get(floor..start).unwrap_or("");
     let from = floor
         + before
-        .char_indices()
-        .rev()
-        .find(|(i, c)| {
-            matches!(c, '.' | '!' | '?' | '\n')
-                && before.get(i + 1..).is_some_and(|r| r.starts_with(char::is_whitespace))
-                && !(*c == '.' && is_abbreviation(before.get(..*i).unwrap_or("")))
-        })
-        .map_or(0, |(i, _)| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(i, c)| {
+                matches!(c, '.' | '!' | '?' | '\n')
+                    && before.get(i + 1..).is_some_and(|r| r.starts_with(char::is_whitespace))
+                    && !(*c == '.' && is_abbreviation(before.get(..*i).unwrap_or("")))
+            })
+            .map_or(0, |(i, _)| i + 1);
     let rest = text.get(end..ceiling).unwrap_or("");
     let to = end + sentence_end(rest);
     text.get(from..to.min(text.len())).unwrap_or("").trim().to_string()

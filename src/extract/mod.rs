@@ -24,7 +24,6 @@ pub mod review;
 pub mod tables;
 pub mod votes;
 
-
 /// Most bytes of text kept on each side of a reference for its context (the sentence around a
 /// case number, cut to this window): a sentence naming thousands of cases gives each reference
 /// a window, not a copy of the whole sentence.

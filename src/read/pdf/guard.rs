@@ -376,7 +376,8 @@ mod tests {
 
     #[test]
     fn classic_xref_entries_sharing_an_offset_are_refused() {
-        let ok = b"%PDF-1.4\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000074 00000 n \ntrailer\n";
+        let ok =
+            b"%PDF-1.4\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000074 00000 n \ntrailer\n";
         assert!(precheck(ok).is_ok());
         let dup = b"%PDF-1.4\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000009 00000 n \ntrailer\nstartxref\n9\n";
         assert!(precheck(dup).unwrap_err().contains("share the offset 9"));

@@ -446,9 +446,13 @@ fn refuse_network_fetches(pkg: &Package, file: &str) -> Result<(), WordTplError>
             let text = String::from_utf8_lossy(bytes);
             for rel in text.split("<Relationship ").skip(1) {
                 let rel = rel.split('>').next().unwrap_or_default();
-                let external = rel.contains("TargetMode=\"External\"") || rel.contains("TargetMode='External'");
+                let external =
+                    rel.contains("TargetMode=\"External\"") || rel.contains("TargetMode='External'");
                 let attr = |key: &str| {
-                    rel.split(&format!("{key}=\"")).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default()
+                    rel.split(&format!("{key}=\""))
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .unwrap_or_default()
                 };
                 if external && !attr("Type").ends_with("/hyperlink") {
                     let kind = attr("Type").rsplit('/').next().unwrap_or_default().to_string();
@@ -550,7 +554,7 @@ fn render_part(
                         tag: String::new(),
                         reason: "output is not UTF-8".into(),
                     }]
-                })
+                });
             }
             Ok(Ok(_)) => return Err(errors),
             Ok(Err(message)) => {
