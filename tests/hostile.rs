@@ -1063,14 +1063,12 @@ fn all_parts_of_a_template_share_one_budget() {
         added.push_str(&format!(
             r#"<Relationship Id="rIdH{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="hx{i}.xml"/>"#
         ));
-        let part = format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{{{{ "x" * 4000000 }}}}</w:t></w:r></w:p></w:hdr>"#
-        );
+        let part = r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{{ "x" * 4000000 }}</w:t></w:r></w:p></w:hdr>"#;
         template = saksflyt::render::wordtpl::replace_part(
             &template,
             "t",
             &format!("word/hx{i}.xml"),
-            part.into_bytes(),
+            part.as_bytes().to_vec(),
         )
         .expect("part");
     }

@@ -299,8 +299,7 @@ pub fn precheck(bytes: &[u8]) -> Result<(), String> {
         }
         let mut p = at + 4;
         // subsections
-        loop {
-            let Some((first, q)) = number(bytes, p) else { break };
+        while let Some((first, q)) = number(bytes, p) {
             let Some((count, q)) = number(bytes, q) else { break };
             p = q;
             for k in 0..count {
