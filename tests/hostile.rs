@@ -1216,3 +1216,26 @@ fn ocr_temp_folders_are_private_and_removed_on_ctrl_c_and_the_next_run() {
     assert!(o.status.code().is_some());
     assert!(ocr_dirs(&tmpdir).is_empty(), "{:?}", ocr_dirs(&tmpdir));
 }
+
+/// Row 1 of the issue, as a Word template: the exported decision-log template ending in 100,000
+/// end-of-central-directory records is refused before the zip library reads it, naming the
+/// template.
+#[test]
+fn a_template_ending_in_many_end_records_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (db, t, mut template) = store_and_template(tmp.path());
+    let eocd = template[template.len() - 22..].to_vec();
+    for _ in 0..100_000 {
+        template.extend_from_slice(&eocd);
+    }
+    std::fs::write(t.join("vedtakslogg.docx"), template).expect("w");
+    let out = tmp.path().join("out.docx");
+    let run = decision_log_with(&db, &t, &out);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("vedtakslogg.docx") && run.stderr.contains("end-of-central-directory"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+}

@@ -1087,18 +1087,23 @@ pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Resu
     pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
 }
 
-/// The document properties: tags in the title and subject filled (`Årsrapport {{ year }}`), with
-/// the same environment as the body (values as plain text: the XML writer escapes them; a
-/// property without tags is left as it is), then the dates and author of `stamp` set.
-fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Result<(), WordTplError> {
+/// The core-properties part (its name from the package relationships, else the conventional
+/// one) and its text, when the package has one.
+fn core_part(pkg: &Package) -> Option<(String, String)> {
     let core = relationships(pkg, "_rels/.rels")
         .into_iter()
         .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
         .map(|(_, _, t)| resolve("", &t))
         .unwrap_or_else(|| "docProps/core.xml".to_string());
-    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
-        return Ok(());
-    };
+    let text = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok())?.to_string();
+    Some((core, text))
+}
+
+/// The document properties: tags in the title and subject filled (`Årsrapport {{ year }}`), with
+/// the same environment as the body (values as plain text: the XML writer escapes them; a
+/// property without tags is left as it is), then the dates and author of `stamp` set.
+fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Result<(), WordTplError> {
+    let Some((core, text)) = core_part(pkg) else { return Ok(()) };
     let tagged = text.contains("{{") || text.contains("{%");
     if !tagged && stamp.date.is_none() && stamp.creator.is_none() {
         return Ok(());
@@ -1153,14 +1158,7 @@ fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Resu
 /// the main part as it is written (nothing when the package has no core properties).
 fn mark_written(pkg: &mut Package, main: &str, file: &str) -> Result<(), WordTplError> {
     let Some(digest) = pkg.get(main).map(crate::util::sha256_hex) else { return Ok(()) };
-    let core = relationships(pkg, "_rels/.rels")
-        .into_iter()
-        .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
-        .map(|(_, _, t)| resolve("", &t))
-        .unwrap_or_else(|| "docProps/core.xml".to_string());
-    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
-        return Ok(());
-    };
+    let Some((core, text)) = core_part(pkg) else { return Ok(()) };
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
     let value = format!("{}{digest}", crate::util::WRITTEN_MARK);
     if let Some(props) = root.elems_mut().next() {
