@@ -64,8 +64,20 @@ impl Default for Register {
 
 impl Register {
     pub fn parse(text: &str, path: &str) -> Result<Register, ConfigError> {
-        toml::from_str(text)
-            .map_err(|e| ConfigError::Parse { path: path.to_string(), message: e.to_string() })
+        let register: Register = toml::from_str(text)
+            .map_err(|e| ConfigError::Parse { path: path.to_string(), message: e.to_string() })?;
+        for (i, c) in register.committees.iter().enumerate() {
+            check_code(&c.code).map_err(|why| ConfigError::Parse {
+                path: path.to_string(),
+                message: format!(
+                    "committee {} ({:?}): field `code` = {:?} {why}",
+                    i + 1,
+                    crate::util::escape_controls(&c.name),
+                    crate::util::escape_controls(&c.code)
+                ),
+            })?;
+        }
+        Ok(register)
     }
 
     pub fn load(path: &Path) -> Result<Register, ConfigError> {
@@ -93,6 +105,28 @@ impl Register {
     }
 }
 
+/// Most characters in a committee code.
+pub const MAX_CODE_CHARS: usize = 64;
+
+/// A committee code goes into file names (`evaluering-2025-fsu-barn.docx`): only letters,
+/// digits, `-` and `_` are allowed, so no code can name a folder (`/`, `\\`, `..`), hide a
+/// file (a leading dot) or carry control characters.
+pub fn check_code(code: &str) -> Result<(), String> {
+    if code.is_empty() {
+        return Err("is empty".into());
+    }
+    if code.chars().count() > MAX_CODE_CHARS {
+        return Err(format!("is longer than {MAX_CODE_CHARS} characters"));
+    }
+    if let Some(c) = code.chars().find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!(
+            "holds {:?}: only letters, digits, '-' and '_' are allowed (codes are used in file names)",
+            c
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +137,18 @@ mod tests {
         assert_eq!(r.fsus().count(), 12);
         assert_eq!(r.committees.iter().filter(|c| c.kind == CommitteeKind::Lsu).count(), 4);
         assert!(r.by_code("ssu").is_some());
+    }
+
+    #[test]
+    fn codes_that_could_name_a_path_are_refused() {
+        for good in ["SSU", "FSU-BARN", "LSU_ÅLESUND", "Fsu2"] {
+            assert!(check_code(good).is_ok(), "{good}");
+        }
+        for bad in ["", "X/../../../outside/PWNED", "..", ".hidden", "a\\b", "a\u{1b}[2J", "a b", "a.docx"] {
+            assert!(check_code(bad).is_err(), "{bad:?}");
+        }
+        let toml = DEFAULT_REGISTER.replacen("code = \"SSU\"", "code = \"X/../../../outside/PWNED\"", 1);
+        let e = Register::parse(&toml, "saksflyt.toml").unwrap_err().to_string();
+        assert!(e.contains("saksflyt.toml") && e.contains("`code`") && e.contains("PWNED"), "{e}");
     }
 }

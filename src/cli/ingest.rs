@@ -66,7 +66,7 @@ pub struct ExportArgs {
 pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let register = Register::discover(a.config.as_deref())?;
-    let Some((candidates, skipped)) = walk_or_report(&a.paths) else {
+    let Some((candidates, skipped)) = walk_or_report(&a.paths, &[]) else {
         return Ok(ExitCode::from(2));
     };
     let mut store = Store::open(&a.db).with_context(|| format!("cannot open store {}", a.db.display()))?;
@@ -89,14 +89,15 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
         }
         Event::File { path, outcome } => {
             if let Outcome::Failed(reason) = outcome {
-                let line = format!("saksflyt: {path}: {reason}");
+                let line =
+                    saksflyt::util::escape_controls(&format!("saksflyt: {path}: {reason}")).into_owned();
                 match &bar {
                     Some(b) => b.suspend(|| eprintln!("{line}")),
                     None => eprintln!("{line}"),
                 }
             }
             if let Some(b) = &bar {
-                b.set_message(path.to_string());
+                b.set_message(saksflyt::util::escape_controls(path).into_owned());
                 b.inc(1);
             }
         }
@@ -119,7 +120,7 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
         print_out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
     } else if !a.quiet {
         for s in &summary.skipped {
-            eprintln!("skipped {}: {}", s.path, s.reason);
+            eprintln!("{}", saksflyt::util::escape_controls(&format!("skipped {}: {}", s.path, s.reason)));
         }
         let c = &summary.store;
         let mut text = format!(
@@ -166,7 +167,13 @@ pub(super) fn review(records: &[saksflyt::record::Record], dir: &Path, quiet: bo
             path.display()
         );
         for f in &findings {
-            eprintln!("  {}: {} — look at {}", f.file, f.missing, f.look_at);
+            eprintln!(
+                "{}",
+                saksflyt::util::escape_controls(&format!(
+                    "  {}: {} — look at {}",
+                    f.file, f.missing, f.look_at
+                ))
+            );
         }
     }
     Ok(findings.len())
@@ -215,8 +222,11 @@ pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
 
 /// The files under `paths` to ingest, and those skipped; `None` (after printing why) when a path
 /// given by the user does not exist — a usage error.
-pub(super) fn walk_or_report(paths: &[PathBuf]) -> Option<(Vec<ingest::Candidate>, Vec<ingest::Skipped>)> {
-    match ingest::walk(paths) {
+pub(super) fn walk_or_report(
+    paths: &[PathBuf],
+    exclude: &[PathBuf],
+) -> Option<(Vec<ingest::Candidate>, Vec<ingest::Skipped>)> {
+    match ingest::walk_excluding(paths, exclude) {
         Ok(x) => Some(x),
         Err(e) => {
             eprintln!("saksflyt: error: {e}");

@@ -74,7 +74,10 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("saksflyt: error: {e:#}");
+            let text = format!("saksflyt: error: {e:#}");
+            let lines: Vec<String> =
+                text.split('\n').map(|l| saksflyt::util::escape_controls(l).into_owned()).collect();
+            eprintln!("{}", lines.join("\n"));
             ExitCode::from(1)
         }
     }

@@ -48,15 +48,17 @@ fn parse_lang(s: &str) -> Result<saksflyt::render::Lang, String> {
 pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let register = Register::discover(a.config.as_deref())?;
-    let Some((candidates, skipped)) = super::ingest::walk_or_report(&a.paths) else {
+    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    // the output folder is never read back as papers, even when it lies inside an input folder
+    let Some((candidates, skipped)) = super::ingest::walk_or_report(&a.paths, std::slice::from_ref(&a.out))
+    else {
         return Ok(ExitCode::from(2));
     };
-    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
     let db = a.out.join("saksflyt.db");
     let mut store = Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))?;
     let mut progress = |ev: Event| {
         if let Event::File { path, outcome: Outcome::Failed(reason) } = ev {
-            eprintln!("saksflyt: {path}: {reason}");
+            eprintln!("{}", saksflyt::util::escape_controls(&format!("saksflyt: {path}: {reason}")));
         }
     };
     let summary = ingest::ingest(
@@ -84,7 +86,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     let all_documents = records.len();
     // One record per paper: the same paper in several formats counts once in every document.
     let records = saksflyt::store::derive::papers(&records);
-    let input = ReportInput { records, log, register, lang: a.lang };
+    let mut input = ReportInput { records, log, register, lang: a.lang };
+    // a paper too large for the documents is named and left out; the others' documents are written
+    let mut document_failures = 0usize;
+    for m in docs::leave_out_oversized(&mut input) {
+        eprintln!("saksflyt: {}", saksflyt::util::escape_controls(&m));
+        document_failures += 1;
+    }
     let common = CommonArgs {
         db: db.clone(),
         records: None,
@@ -115,24 +123,40 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
                     );
                 }
             }
-            docs::all(&templates, &input, year, a.empty_forms)?
+            docs::each(&templates, &input, year, a.empty_forms)
         }
         None => {
             eprintln!("saksflyt: warning: no dated records; evaluation templates and annual report skipped");
             vec![
-                docs::status_report(&templates, &input, &Default::default())?,
-                docs::decision_log(&templates, &input, &Default::default())?,
+                docs::status_report(&templates, &input, &Default::default()),
+                docs::decision_log(&templates, &input, &Default::default()),
             ]
         }
     };
-    for doc in &documents {
+    // one document that fails (a template error, the output limit) never stops the others
+    let mut written = 0usize;
+    for doc in documents {
+        let doc = match doc {
+            Ok(doc) => doc,
+            Err(e) => {
+                eprintln!("saksflyt: error: {}", saksflyt::util::escape_controls(&e.to_string()));
+                document_failures += 1;
+                continue;
+            }
+        };
+        if let Err(e) = saksflyt::util::check_file_name(&doc.file_name) {
+            eprintln!("saksflyt: error: {e}");
+            document_failures += 1;
+            continue;
+        }
         let path = a.out.join(&doc.file_name);
         if a.quiet {
             saksflyt::util::write_atomic(&path, &doc.bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         } else {
-            write_doc(&path, doc)?;
+            write_doc(&path, &doc)?;
         }
+        written += 1;
     }
     if !a.quiet {
         let papers = input.records.len();
@@ -150,9 +174,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             c.cases,
             c.decision_points,
             c.plans,
-            documents.len() + 1,
+            written + 1,
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.failed > 0 || document_failures > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

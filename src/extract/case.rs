@@ -261,8 +261,12 @@ fn people(v: &str) -> Vec<String> {
 /// The sentence around byte range `[s, e)` of `text`.
 fn sentence(text: &str, s: usize, e: usize) -> String {
     let bytes = text.as_bytes();
+    // the sentence, within a bounded window around the match: one sentence naming thousands of
+    // cases stores a window per reference, not the whole sentence each time
+    let floor = s.saturating_sub(super::MAX_CONTEXT_BYTES);
+    let ceiling = e.saturating_add(super::MAX_CONTEXT_BYTES).min(bytes.len());
     let mut a = s;
-    while a > 0 {
+    while a > floor {
         let c = bytes.get(a - 1).copied().unwrap_or(b' ');
         if (c == b'.' || c == b'!' || c == b'?') && bytes.get(a).is_some_and(|n| *n == b' ') {
             break;
@@ -270,7 +274,7 @@ fn sentence(text: &str, s: usize, e: usize) -> String {
         a -= 1;
     }
     let mut b = e;
-    while b < bytes.len() {
+    while b < ceiling {
         let c = bytes[b];
         if (c == b'.' || c == b'!' || c == b'?') && bytes.get(b + 1).is_none_or(|n| *n == b' ') {
             b += 1;

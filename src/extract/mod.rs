@@ -24,6 +24,11 @@ pub mod review;
 pub mod tables;
 pub mod votes;
 
+/// Most bytes of text kept on each side of a reference for its context (the sentence around a
+/// case number, cut to this window): a sentence naming thousands of cases gives each reference
+/// a window, not a copy of the whole sentence.
+pub const MAX_CONTEXT_BYTES: usize = 400;
+
 use crate::config::Register;
 use crate::lexicon::{self, c as lc};
 use crate::model::{Block, Document, Table};
