@@ -39,7 +39,9 @@ impl<'a> Package<'a> {
             return Err(ReadError::BadZip("the file does not start with a zip header".into()));
         }
         let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| match e {
-            ZipError::InvalidArchive(m) => ReadError::BadZip(format!("truncated or damaged archive ({m})")),
+            ZipError::InvalidArchive(m) => ReadError::BadZip(format!(
+                "truncated or damaged archive: the file is cut off or broken ({m}) — copy it again, or open it in Word and save it again"
+            )),
             other => ReadError::BadZip(other.to_string()),
         })?;
         let mut names = BTreeMap::new();
