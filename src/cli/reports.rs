@@ -235,7 +235,8 @@ pub fn templates_of(c: &CommonArgs, kinds: &[DocKind]) -> anyhow::Result<Templat
     Ok(t)
 }
 
-/// `--out FILE.docx` of a one-document command: not a folder, ends in .docx.
+/// `--out FILE.docx` of a one-document command: not a folder (a usage error); a name without
+/// `.docx` is written as given, with a note.
 fn check_out_file(out: &Path) -> anyhow::Result<()> {
     if out.is_dir() {
         return Err(super::Usage(format!(
@@ -245,12 +246,11 @@ fn check_out_file(out: &Path) -> anyhow::Result<()> {
         ))
         .into());
     }
-    if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) {
-        return Err(super::Usage(format!(
-            "--out {}: give a file name ending in .docx (the document is a Word file)",
+    if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) && !super::quiet() {
+        eprintln!(
+            "saksflyt: note: --out {} does not end in .docx; the file is a Word document (Word opens it by that ending)",
             out.display()
-        ))
-        .into());
+        );
     }
     Ok(())
 }
