@@ -145,7 +145,10 @@ impl Register {
         let user: UserFile = toml::from_str(text).map_err(|e| parse_error(text, path, &e))?;
         let mut reg = Register::default();
         let err = |needle: &str, message: String| ConfigError::Parse {
-            path: format!("{path}{}", line_of(text, needle).map(|l| format!(", line {l}")).unwrap_or_default()),
+            path: format!(
+                "{path}{}",
+                line_of(text, needle).map(|l| format!(", line {l}")).unwrap_or_default()
+            ),
             message,
         };
         if let Some(p) = user.partnership {
@@ -159,7 +162,10 @@ impl Register {
         for c in user.committees {
             let code = c.code.trim().to_string();
             if code.is_empty() {
-                return Err(err("code", "a [[committee]] has an empty `code`: give it a short code such as ELDRERAD".into()));
+                return Err(err(
+                    "code",
+                    "a [[committee]] has an empty `code`: give it a short code such as ELDRERAD".into(),
+                ));
             }
             if let Some(def) = reg.committees.iter_mut().find(|d| d.code.eq_ignore_ascii_case(&code)) {
                 if let Some(k) = c.kind {
@@ -297,13 +303,15 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 fn parse_error(text: &str, path: &str, e: &toml::de::Error) -> ConfigError {
     let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
     let raw = e.message().trim();
-    let field = |m: &str, prefix: &str| {
-        m.strip_prefix(prefix).and_then(|r| r.split('`').nth(1).map(str::to_string))
-    };
+    let field =
+        |m: &str, prefix: &str| m.strip_prefix(prefix).and_then(|r| r.split('`').nth(1).map(str::to_string));
     let message = if let Some(f) = field(raw, "missing field") {
         format!("the field `{f}` is missing here")
     } else if let Some(f) = field(raw, "unknown field") {
-        let expected = raw.split_once("expected").map(|(_, e)| format!(" (known fields: {})", e.trim().trim_start_matches("one of").trim())).unwrap_or_default();
+        let expected = raw
+            .split_once("expected")
+            .map(|(_, e)| format!(" (known fields: {})", e.trim().trim_start_matches("one of").trim()))
+            .unwrap_or_default();
         format!("there is no field `{f}`{expected}")
     } else if raw.starts_with("unknown variant") {
         format!("{raw} (a committee's kind is one of partnership, ssu, lsu, fsu, generic)")
@@ -353,7 +361,11 @@ mod tests {
         // and the example, uncommented, is a valid file that adds
         let uncommented: String = EXAMPLE
             .lines()
-            .map(|l| l.strip_prefix("# ").filter(|r| !r.starts_with(' ') && (r.contains('=') || r.starts_with('['))).unwrap_or(l))
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|r| !r.starts_with(' ') && (r.contains('=') || r.starts_with('[')))
+                    .unwrap_or(l)
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let r = Register::parse_additions(&uncommented, "x").unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
@@ -364,11 +376,17 @@ mod tests {
     #[test]
     fn a_wrong_file_names_the_line_and_the_field() {
         let cases: &[(&str, &str)] = &[
-            ("[[committee]]\ncode = \"X\"\n", "line 2: the committee X is not in the built-in register, so it needs a `name`"),
+            (
+                "[[committee]]\ncode = \"X\"\n",
+                "line 2: the committee X is not in the built-in register, so it needs a `name`",
+            ),
             ("\n[[committee]]\nname = \"Eldrerådet\"\n", "line 2: the field `code` is missing"),
             ("[[committee]]\ncode = \"X\"\nname = \"Y\"\nkind = \"council\"\n", "line 4: unknown variant"),
             ("[[committee]]\ncode = \"X\"\nnmae = \"Y\"\n", "line 3: there is no field `nmae`"),
-            ("[lexicon]\ndecisoin = [\"Vedtak\"]\n", "line 2: [lexicon] has no concept `decisoin` — did you mean decision?"),
+            (
+                "[lexicon]\ndecisoin = [\"Vedtak\"]\n",
+                "line 2: [lexicon] has no concept `decisoin` — did you mean decision?",
+            ),
             ("[lexicon]\ndecision = \"Vedtak\"\n", "line 2: a lexicon entry is a list"),
             ("[partnership\n", "line 1"),
         ];

@@ -123,16 +123,18 @@ pub enum Lang {
     Nn,
 }
 
+/// Added forms by concept: (bokmål, nynorsk).
+type Added = BTreeMap<String, (Vec<String>, Vec<String>)>;
+
 /// Forms a user's `saksflyt.toml` adds ([`add_forms`]), set before the lexicon is first used.
-static ADDED: OnceLock<BTreeMap<String, (Vec<String>, Vec<String>)>> = OnceLock::new();
+static ADDED: OnceLock<Added> = OnceLock::new();
 
 /// Adds a user's forms (`saksflyt.toml` `[lexicon]`: concept → bokmål and nynorsk forms) to the
 /// built-in lexicon, for the whole process. The extractors compile their patterns from the
 /// lexicon once, so this must come before the first extraction (the CLI does it right after
 /// reading the config); adding other forms later is an error, adding the same ones again is not.
 pub fn add_forms(forms: &BTreeMap<String, crate::config::LexiconForms>) -> Result<(), String> {
-    let want: BTreeMap<String, (Vec<String>, Vec<String>)> =
-        forms.iter().map(|(k, f)| (k.clone(), (f.nb.clone(), f.nn.clone()))).collect();
+    let want: Added = forms.iter().map(|(k, f)| (k.clone(), (f.nb.clone(), f.nn.clone()))).collect();
     if let Some(unknown) = want.keys().find(|k| !c::ALL.contains(&k.as_str())) {
         return Err(format!("the lexicon has no concept {unknown}"));
     }
@@ -146,7 +148,7 @@ pub fn add_forms(forms: &BTreeMap<String, crate::config::LexiconForms>) -> Resul
     Ok(())
 }
 
-fn lexicon_has(want: &BTreeMap<String, (Vec<String>, Vec<String>)>) -> bool {
+fn lexicon_has(want: &Added) -> bool {
     want.iter().all(|(k, (nb, nn))| nb.iter().chain(nn).all(|f| forms(k).contains(&f.trim().to_lowercase())))
 }
 

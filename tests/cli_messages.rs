@@ -57,7 +57,8 @@ fn blank_pdf() -> Vec<u8> {
         pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     pdf.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
+            .as_bytes(),
     );
     pdf
 }
@@ -195,7 +196,11 @@ fn a_broken_template_stops_only_its_own_document() {
     let dir = tmp.path();
     papers(
         dir,
-        &["ssu-protokoll-2025-11-12.docx", "fsu-barn-unge-handlingsplan-2025.docx", "vedlegg-tilskudd-sak-17-25.docx"],
+        &[
+            "ssu-protokoll-2025-11-12.docx",
+            "fsu-barn-unge-handlingsplan-2025.docx",
+            "vedlegg-tilskudd-sak-17-25.docx",
+        ],
     );
     let o = run_in(dir, &["templates", "export", "maler"]);
     assert!(o.status.success(), "{}", err(&o));
@@ -268,7 +273,10 @@ fn options_and_messages_agree_across_commands() {
     assert!(o.status.success(), "{}", err(&o));
     assert!(err(&o).contains("config: built-in register"), "{}", err(&o));
     // four-digit years
-    for cmd in [&["annual-report", "--year", "25", "--out", "a.docx"][..], &["run", "papers", "--out", "out", "--year", "25"]] {
+    for cmd in [
+        &["annual-report", "--year", "25", "--out", "a.docx"][..],
+        &["run", "papers", "--out", "out", "--year", "25"],
+    ] {
         let o = run_in(dir, cmd);
         assert_eq!(o.status.code(), Some(2), "{cmd:?}");
         assert!(err(&o).contains("four digits, e.g. 2025"), "{cmd:?}: {}", err(&o));
@@ -295,7 +303,11 @@ fn options_and_messages_agree_across_commands() {
     let o = run_in(dir, &["status-report", "--templates", "finnesikke", "--out", "s.docx"]);
     assert_eq!(o.status.code(), Some(1));
     let e = err(&o);
-    assert!(e.contains("finnesikke: no such template folder") && !e.contains("not found: template folder not found"), "{e}");
+    assert!(
+        e.contains("finnesikke: no such template folder")
+            && !e.contains("not found: template folder not found"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -75,7 +75,10 @@ fn the_readme_shows_commands_and_each_runs() {
     let cmds = commands(&md);
     assert!(cmds.len() >= 10, "the README shows the user's commands: {cmds:?}");
     for must in ["run", "log", "evaluation", "status-report", "annual-report", "templates", "config"] {
-        assert!(cmds.iter().any(|c| c.first().map(String::as_str) == Some(must)), "README shows no `saksflyt {must}`");
+        assert!(
+            cmds.iter().any(|c| c.first().map(String::as_str) == Some(must)),
+            "README shows no `saksflyt {must}`"
+        );
     }
     let tmp = tempfile::tempdir().unwrap();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
@@ -93,7 +96,13 @@ fn the_readme_shows_commands_and_each_runs() {
         assert!(!stderr.contains("panicked"), "saksflyt {}: {stderr}", args.join(" "));
     }
     // what the walk-through says was written is there
-    for f in ["out/saksflyt.db", "out/review.csv", "out/statusrapport.docx", "maler/vedtakslogg.docx", "saksflyt.toml"] {
+    for f in [
+        "out/saksflyt.db",
+        "out/review.csv",
+        "out/statusrapport.docx",
+        "maler/vedtakslogg.docx",
+        "saksflyt.toml",
+    ] {
         assert!(tmp.path().join(f).is_file(), "{f}");
     }
 }
@@ -128,7 +137,9 @@ fn the_readme_is_a_users_guide_and_links_the_developer_docs() {
         assert!(md.contains(&link), "README links {link}");
         assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join(&link).is_file(), "{link} exists");
     }
-    for must in ["cargo install --path .", ".cargo/bin", "Windows", "macOS", "review.csv", "cargo test --locked"] {
+    for must in
+        ["cargo install --path .", ".cargo/bin", "Windows", "macOS", "review.csv", "cargo test --locked"]
+    {
         assert!(md.contains(must), "README says {must}");
     }
     // CI runs the README's test command

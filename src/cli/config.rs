@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt config init             write ./saksflyt.toml (a commented example) to edit\n  saksflyt config show             the committees and words in use, and where they come from")]
+#[command(
+    after_help = "Examples:\n  saksflyt config init             write ./saksflyt.toml (a commented example) to edit\n  saksflyt config show             the committees and words in use, and where they come from"
+)]
 pub struct ConfigArgs {
     #[command(subcommand)]
     pub action: ConfigAction,

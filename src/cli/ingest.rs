@@ -56,7 +56,9 @@ pub struct LogArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt export --db out/saksflyt.db --jsonl records.jsonl\n  saksflyt export --jsonl - | head -1")]
+#[command(
+    after_help = "Examples:\n  saksflyt export --db out/saksflyt.db --jsonl records.jsonl\n  saksflyt export --jsonl - | head -1"
+)]
 pub struct ExportArgs {
     /// The store (default: ./saksflyt.db, else the newest `run` output folder's DIR/saksflyt.db)
     #[arg(long, value_name = "FILE")]
@@ -173,7 +175,9 @@ pub(super) fn advice(path: &str, reason: &str) -> String {
     let convert = format!(
         "save it as .docx in Word (File › Save As › Word Document), or convert it: soffice --headless --convert-to docx \"{path}\" — then run again"
     );
-    if reason.contains("legacy .doc") || matches!(ext.as_str(), "doc" | "rtf" | "odt" | "wpd" | "wps" | "pages" | "dot") {
+    if reason.contains("legacy .doc")
+        || matches!(ext.as_str(), "doc" | "rtf" | "odt" | "wpd" | "wps" | "pages" | "dot")
+    {
         return convert;
     }
     if matches!(ext.as_str(), "xls" | "xlsx" | "ods" | "csv" | "ppt" | "pptx" | "odp") {
@@ -295,7 +299,10 @@ fn print_out(text: &str) -> anyhow::Result<()> {
 /// Open an existing store (reading commands do not create one).
 fn open_existing(db: &Path) -> anyhow::Result<Store> {
     if !db.is_file() {
-        anyhow::bail!("no store at {}: run `saksflyt run PAPERS --out DIR` first (it writes DIR/saksflyt.db)", db.display());
+        anyhow::bail!(
+            "no store at {}: run `saksflyt run PAPERS --out DIR` first (it writes DIR/saksflyt.db)",
+            db.display()
+        );
     }
     Store::open(db).with_context(|| format!("cannot open store {}", db.display()))
 }

@@ -45,7 +45,9 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt evaluation --db out/saksflyt.db --year 2025 --out skjema\n  saksflyt evaluation --year 2025 --fsu FSU-BARN --empty --out skjema\n\nSend the forms out; put the filled forms back among the papers and `run` again.")]
+#[command(
+    after_help = "Examples:\n  saksflyt evaluation --db out/saksflyt.db --year 2025 --out skjema\n  saksflyt evaluation --year 2025 --fsu FSU-BARN --empty --out skjema\n\nSend the forms out; put the filled forms back among the papers and `run` again."
+)]
 pub struct EvaluationArgs {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -68,7 +70,9 @@ pub struct EvaluationArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt status-report --db out/saksflyt.db --out statusrapport.docx\n  saksflyt status-report --committee FSU-BARN --out barn.docx")]
+#[command(
+    after_help = "Examples:\n  saksflyt status-report --db out/saksflyt.db --out statusrapport.docx\n  saksflyt status-report --committee FSU-BARN --out barn.docx"
+)]
 pub struct StatusReportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -87,7 +91,9 @@ pub struct StatusReportArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt decision-log --db out/saksflyt.db --out vedtakslogg.docx\n  saksflyt decision-log --committee SSU --open --out ssu-opne.docx")]
+#[command(
+    after_help = "Examples:\n  saksflyt decision-log --db out/saksflyt.db --out vedtakslogg.docx\n  saksflyt decision-log --committee SSU --open --out ssu-opne.docx"
+)]
 pub struct DecisionLogArgs {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -103,7 +109,9 @@ pub struct DecisionLogArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt annual-report --db out/saksflyt.db --year 2025 --out arsrapport-2025.docx\n  saksflyt annual-report --year 2025 --lang nn --out arsmelding-2025.docx")]
+#[command(
+    after_help = "Examples:\n  saksflyt annual-report --db out/saksflyt.db --year 2025 --out arsrapport-2025.docx\n  saksflyt annual-report --year 2025 --lang nn --out arsmelding-2025.docx"
+)]
 pub struct AnnualReportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -116,7 +124,9 @@ pub struct AnnualReportArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt templates export maler           the built-in templates, to edit in Word\n  saksflyt templates check maler/vedtakslogg.docx\n  saksflyt run ~/papers/2025 --out out --templates maler")]
+#[command(
+    after_help = "Examples:\n  saksflyt templates export maler           the built-in templates, to edit in Word\n  saksflyt templates check maler/vedtakslogg.docx\n  saksflyt run ~/papers/2025 --out out --templates maler"
+)]
 pub struct TemplatesArgs {
     #[command(subcommand)]
     pub action: TemplatesAction,
@@ -272,7 +282,11 @@ pub fn write_doc(path: &Path, doc: &docs::Rendered) -> anyhow::Result<()> {
 }
 
 pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
-    if let Some(out) = a.out.as_deref().filter(|o| o.is_file() || o.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx"))) {
+    if let Some(out) = a
+        .out
+        .as_deref()
+        .filter(|o| o.is_file() || o.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")))
+    {
         return Err(super::Usage(format!(
             "--out {} must be a folder: one form per FSU is written into it, e.g. --out skjema",
             out.display()

@@ -15,7 +15,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt run samples --out out\n  saksflyt run ~/papers/2025 --out rapporter --year 2025 --lang nn\n  saksflyt run ~/papers/2025 --out rapporter --templates maler\n\nRun it again after new papers arrive: unchanged files are not read again, nothing is counted twice.")]
+#[command(
+    after_help = "Examples:\n  saksflyt run samples --out out\n  saksflyt run ~/papers/2025 --out rapporter --year 2025 --lang nn\n  saksflyt run ~/papers/2025 --out rapporter --templates maler\n\nRun it again after new papers arrive: unchanged files are not read again, nothing is counted twice."
+)]
 pub struct RunArgs {
     /// Files or folders of papers (folders are read with their sub-folders)
     #[arg(required = true)]
@@ -75,7 +77,14 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     let summary = {
         let bar = super::ingest::Bar::new(!quiet);
         let mut progress = |ev: ingest::Event| bar.event(ev);
-        ingest::ingest(&mut store, &candidates, skipped, &register, &ingest::Options::default(), &mut progress)?
+        ingest::ingest(
+            &mut store,
+            &candidates,
+            skipped,
+            &register,
+            &ingest::Options::default(),
+            &mut progress,
+        )?
     };
 
     // records.jsonl, as `saksflyt export` writes it.
@@ -132,7 +141,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         None => notes.push("no dated records: no evaluation forms and no annual report".to_string()),
     }
     let (i, t) = (&input, &templates);
-    jobs.push(("statusrapport.docx".into(), Box::new(move || docs::status_report(t, i, &StatusOptions::default()))));
+    jobs.push((
+        "statusrapport.docx".into(),
+        Box::new(move || docs::status_report(t, i, &StatusOptions::default())),
+    ));
     jobs.push((
         "vedtakslogg.docx".into(),
         Box::new(move || docs::decision_log(t, i, &DecisionLogOptions::default())),
@@ -205,7 +217,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             } else {
                 String::new()
             },
-            if not_written.is_empty() { String::new() } else { format!("; NOT written: {}", not_written.join(", ")) }
+            if not_written.is_empty() {
+                String::new()
+            } else {
+                format!("; NOT written: {}", not_written.join(", "))
+            }
         );
         debug_assert!(papers <= all_documents);
     }

@@ -61,7 +61,9 @@ pub struct DataArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  saksflyt templates check maler/vedtakslogg.docx\n  saksflyt templates check maler/vedtakslogg.docx --comments feil.docx")]
+#[command(
+    after_help = "Examples:\n  saksflyt templates check maler/vedtakslogg.docx\n  saksflyt templates check maler/vedtakslogg.docx --comments feil.docx"
+)]
 pub struct CheckArgs {
     /// The Word template
     pub file: PathBuf,
@@ -73,7 +75,9 @@ pub struct CheckArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Example:\n  saksflyt templates render maler/vedtakslogg.docx --db out/saksflyt.db --out vedtakslogg.docx")]
+#[command(
+    after_help = "Example:\n  saksflyt templates render maler/vedtakslogg.docx --db out/saksflyt.db --out vedtakslogg.docx"
+)]
 pub struct RenderArgs {
     /// The Word template
     pub file: PathBuf,
@@ -85,7 +89,9 @@ pub struct RenderArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Example:\n  saksflyt templates context --doc decision-log --samples samples > data.json")]
+#[command(
+    after_help = "Example:\n  saksflyt templates context --doc decision-log --samples samples > data.json"
+)]
 pub struct ContextArgs {
     #[command(flatten)]
     pub data: DataArgs,

@@ -207,7 +207,10 @@ mod tests {
         let mut other = record(Kind::Other);
         other.language = Some("nb".into());
         assert!(check(&other).is_empty());
-        assert_eq!(missing(&record(Kind::Other)), vec!["no text found (a blank page, or a scan without a text layer?)"]);
+        assert_eq!(
+            missing(&record(Kind::Other)),
+            vec!["no text found (a blank page, or a scan without a text layer?)"]
+        );
     }
 
     #[test]
@@ -218,7 +221,12 @@ mod tests {
             c.sections = vec![crate::record::Section { heading: "Behandling".into(), text: t.into() }];
             says_no_decision(&c)
         };
-        for t in ["Saken ble vedtatt utsatt.", "Saka vart utsett til neste møte.", "Ingen vedtak.", "Saken utsettes."] {
+        for t in [
+            "Saken ble vedtatt utsatt.",
+            "Saka vart utsett til neste møte.",
+            "Ingen vedtak.",
+            "Saken utsettes.",
+        ] {
             assert!(says(t), "{t}");
         }
         for t in ["Saken ble drøftet.", "Forslaget ble vedtatt."] {

@@ -23,7 +23,7 @@ pub fn word_template(
 ) -> Result<(String, Arc<Vec<u8>>), RenderError> {
     if let Some(p) = t.template_for(kind) {
         let name = p.display().to_string();
-        let bytes = crate::util::read_capped(&p, MAX_TEMPLATE_FILE_BYTES)
+        let bytes = crate::util::read_capped(p, MAX_TEMPLATE_FILE_BYTES)
             .map_err(|source| RenderError::Io { path: name.clone(), source })?;
         return Ok((name, Arc::new(bytes)));
     }

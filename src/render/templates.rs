@@ -22,8 +22,11 @@ pub struct Templates {
     /// The Word template found in the folder for each document.
     found: Vec<(DocKind, PathBuf)>,
     /// Word files in the folder that are no document's template, each with why.
-    unused: Vec<(PathBuf, String)>,
+    unused: Unused,
 }
+
+/// Word files of a template folder no document uses, each with the reason.
+type Unused = Vec<(PathBuf, String)>;
 
 /// The names a template folder's files are recognised by, for messages.
 pub fn recognised_names() -> String {
@@ -34,14 +37,17 @@ pub fn recognised_names() -> String {
 /// The Word template of each document in `dir`: `evaluering.docx` (or `.dotx`) by its exact name
 /// first; else the one Word file whose name says which document it is (`Årsrapport mal.docx`).
 /// Returns the templates found and the Word files not used, with the reason.
-fn scan(dir: &Path) -> (Vec<(DocKind, PathBuf)>, Vec<(PathBuf, String)>) {
+fn scan(dir: &Path) -> (Vec<(DocKind, PathBuf)>, Unused) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
     files.retain(|p| {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        p.is_file() && !name.starts_with("~$") && !name.starts_with('.') && matches!(ext.as_str(), "docx" | "dotx")
+        p.is_file()
+            && !name.starts_with("~$")
+            && !name.starts_with('.')
+            && matches!(ext.as_str(), "docx" | "dotx")
     });
     files.sort();
     let mut found = Vec::new();
