@@ -60,6 +60,39 @@ fn heading_text(l: &Line) -> String {
     l.text.trim().trim_end_matches(':').trim().to_string()
 }
 
+/// The body's code, the case number or the body's name printed around a proposal or decision
+/// label by a case system: `KS- 064/21 Vedtak`, `KST - 142/21 Vedtak`, `142/2021 Vedtak`,
+/// `LEV - Tilråding`, `Kommunestyret - Vedtak`, `Vedtak - Kommunestyret 09.12.2021`,
+/// `Vedtak, enstemmig`. Group `num` holds the case number of a prefix.
+static LABEL_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    let unan = lexicon::alternation(lc::VOTE_UNANIMOUS);
+    lexicon_regex(format!(
+        r"(?i)^(?:(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}\s*[-–—]\s*)?(?:(?P<num>\d{{1,4}}\s*/\s*(?:\d{{4}}|\d{{2}}))\s+)?(?P<core>.+?)(?:\s*[-–—]\s*(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}(?:\s+\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})?|\s*,\s*(?:{unan}))?$"
+    ))
+});
+
+/// A label's core (`Vedtak` of `KS- 064/21 Vedtak`) and the case number printed with it.
+fn label_core(t: &str) -> Option<(&str, Option<CaseNum>)> {
+    if t.chars().count() > LABEL_MAX_CHARS {
+        return None;
+    }
+    let c = LABEL_CONTEXT.captures(t)?;
+    let core = c.name("core")?.as_str();
+    let num = c.name("num").and_then(|m| casenum::parse_value(m.as_str()));
+    Some((core, num))
+}
+
+/// Most characters of a proposal or decision label with its case-system context.
+const LABEL_MAX_CHARS: usize = 90;
+
+/// The case number printed in a decision label (`KS- 064/21 Vedtak:` → 64/2021): whose decision it is.
+fn label_number(l: &Line) -> Option<CaseNum> {
+    if l.is_item() || l.kind == LineKind::Table {
+        return None;
+    }
+    label_core(&heading_text(l)).and_then(|(_, n)| n)
+}
+
 /// The special part a heading opens, if any.
 fn part_of(l: &Line) -> Option<Part> {
     // a protocol numbers the proposals it sets against each other (`1)` / `Innstilling:`): an
@@ -73,12 +106,18 @@ fn part_of(l: &Line) -> Option<Part> {
     if !casenum::find_prefixed(&t).is_empty() {
         return None;
     }
-    if PROPOSAL.is_match(&t) {
+    if ATTACH.is_match(&t) && !labelled_heading && !PROPOSAL.is_match(&t) && !DECISION.is_match(&t) {
+        return Some(Part::Attachments);
+    }
+    let core = if PROPOSAL.is_match(&t) || DECISION.is_match(&t) {
+        t.as_str()
+    } else {
+        label_core(&t).map(|(c, _)| c)?
+    };
+    if PROPOSAL.is_match(core) {
         Some(Part::Proposal)
-    } else if DECISION.is_match(&t) {
+    } else if DECISION.is_match(core) {
         Some(Part::Decision)
-    } else if ATTACH.is_match(&t) && !labelled_heading {
-        Some(Part::Attachments)
     } else {
         None
     }
@@ -254,14 +293,55 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
     let mut warnings = Vec::new();
     for (k, (begin, head, number, title)) in found.iter().enumerate() {
         let end = found.get(k + 1).map_or(lines.len(), |n| n.0);
+        // a title wrapped onto the next line goes on there
+        let mut title = title.clone();
+        let wrapped = (!title.is_empty() && !fallback && head + 1 < end)
+            .then(|| lines.get(head + 1))
+            .flatten()
+            .filter(|next| title_goes_on(&title, next, ctx));
+        if let Some(next) = wrapped {
+            title = format!("{} {}", title.trim_end(), next.text.trim());
+        }
+        let skip = if wrapped.is_some() { head + 1 } else { usize::MAX };
         // the body: from the marker (or header) to the next case, without the header line
         let from = if fallback || *head == usize::MAX { 0 } else { begin + 1 };
-        let body: Vec<Line> =
-            (from..end).filter(|i| i != head).filter_map(|i| lines.get(i).cloned()).collect();
+        let body: Vec<Line> = (from..end)
+            .filter(|i| i != head && *i != skip)
+            .filter_map(|i| lines.get(i).cloned())
+            .collect();
         let header_line = lines.get(*head);
-        cases.push(one(&body, number.clone(), title.clone(), header_line, ctx, &mut warnings));
+        cases.push(one(&body, number.clone(), title, header_line, ctx, &mut warnings));
     }
     (dedupe(cases), warnings)
+}
+
+/// Most words of the line a case title wraps onto.
+const TITLE_WRAP_MAX_WORDS: usize = 12;
+
+/// Whether the line after a case header holds the rest of its title: a short line that is no
+/// part, field, header or route heading, which starts in lower case, or follows a title ending on
+/// a function word or a hyphen (`… plan- og` / `bygningslova for Sveio kommune`), or is a year
+/// alone (`… og folkehelse` / `2022`).
+fn title_goes_on(title: &str, next: &Line, ctx: &Ctx) -> bool {
+    if next.is_item() || next.kind == LineKind::Table || part_of(next).is_some() || is_marker(next) {
+        return false;
+    }
+    let t = next.text.trim();
+    let words = t.split_whitespace().count();
+    if words == 0
+        || words > TITLE_WRAP_MAX_WORDS
+        || t.ends_with(':')
+        || field(t).is_some()
+        || header(next).is_some()
+        || minutes::route_heading(t, ctx.register).is_some()
+    {
+        return false;
+    }
+    let last = title.split_whitespace().last().unwrap_or_default();
+    let open_end = last.ends_with(['-', '–']) || lexicon::is(lc::FUNCTION_WORD, last);
+    let lower = t.starts_with(char::is_lowercase);
+    let year = dates::year4(t).is_some() && t.len() == 4;
+    lower || open_end || year
 }
 
 /// A case number seen twice (a meeting's case list, then the case itself) is one case: the
@@ -317,7 +397,11 @@ fn one(
     // a section)
     let opened_by_marker = header_line.is_some_and(is_marker);
     let opened_by_treatment = header_line.is_some_and(|l| minutes::behandling(&l.text).is_some());
-    let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
+    // a date in the title is the title's (`Protokoll frå møte 17.11.2021`), not the case's
+    let mut header_date = header_line.and_then(|l| {
+        let t = if title.trim().is_empty() { l.text.clone() } else { l.text.replace(title.trim(), "") };
+        dates::first_date(&t, ctx.year)
+    });
     if header_date.is_none() {
         if let Some(n) = &case.number {
             // the line that gave the number may carry the date (`Viser til sak 11/24 i SSU-møte, 13.03.2024`)
@@ -332,9 +416,30 @@ fn one(
     let mut seen_section = false;
     let mut current: Option<(Part, String, Vec<&Line>)> = None;
     let mut parts: Vec<(Part, String, Vec<&Line>)> = Vec::new();
+    // under a route heading of another treatment (an earlier body's, on another date): quoted
+    let mut foreign = false;
+    let mut own_lines: Vec<Line> = Vec::with_capacity(body.len());
     while i < body.len() {
         let l = &body[i];
         i += 1;
+        if !l.is_item() && l.kind != LineKind::Table {
+            if let Some((date, name)) = minutes::route_heading(&l.text, ctx.register) {
+                foreign = foreign_treatment(&date, &name, ctx);
+                seen_section = true;
+                if let Some(c) = current.take() {
+                    parts.push(c);
+                }
+                current = Some((Part::Other, heading_text(l), Vec::new()));
+                continue;
+            }
+        }
+        if foreign {
+            if let Some((_, _, content)) = current.as_mut() {
+                content.push(l);
+            }
+            continue;
+        }
+        own_lines.push(l.clone());
         if let Some(v) = field(&l.text).filter(|(k, v)| k == "vedlegg" && !v.is_empty()).map(|(_, v)| v) {
             case.attachments.extend(
                 v.split(';').map(|s| s.trim().trim_end_matches('.').to_string()).filter(|s| !s.is_empty()),
@@ -403,7 +508,14 @@ fn one(
             }
             continue;
         }
-        let opens = part_of(l);
+        let mut opens = part_of(l);
+        // `FS- 090/21 Vedtak:` under case 066/21: another body's decision in another case, quoted
+        if opens == Some(Part::Decision) {
+            let own = case.number.as_ref().map(CaseNum::key);
+            if label_number(l).is_some_and(|n| own.is_some_and(|o| o != n.key())) {
+                opens = Some(Part::Other);
+            }
+        }
         // the first line under `Vedtak`/`Innstilling` is its text, however short
         let first_of_points = current
             .as_ref()
@@ -448,7 +560,8 @@ fn one(
     for (part, heading, content) in &parts {
         match part {
             Part::Proposal | Part::Decision => {
-                let mut points = points(content);
+                let content = point_lines(content);
+                let mut points = points(&content);
                 announce_placeholders(&mut points);
                 let what = if *part == Part::Proposal { "proposal" } else { "decision" };
                 for p in placeholder_paths(&points, "") {
@@ -484,7 +597,7 @@ fn one(
             }
         }
     }
-    case.votes = votes::find(body);
+    case.votes = votes::find(&own_lines);
     // references: every case number written with a case word, except the case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
@@ -504,6 +617,19 @@ fn one(
         case.committee = ctx.committee.clone();
     }
     case
+}
+
+/// Whether a route heading names another treatment than this meeting's: another date than the
+/// meeting's, or (no meeting date known) another body than the document's.
+fn foreign_treatment(date: &str, name: &str, ctx: &Ctx) -> bool {
+    if let Some(m) = &ctx.meeting_date {
+        return m != date;
+    }
+    match (&ctx.committee, committee::find(name, ctx.register, true)) {
+        (Some(own), Some(other)) => own.name != other.name,
+        (Some(own), None) => !crate::util::fold(&own.name).eq_ignore_ascii_case(&crate::util::fold(name)),
+        _ => false,
+    }
 }
 
 /// Most lines a paragraph may interrupt a numbered list and the list still go on after it.
@@ -597,7 +723,20 @@ fn points(content: &[&Line]) -> Vec<Point> {
             LineKind::Item { level, label, .. } => {
                 let prev = stack.last().map(|o| (o.kind, o.label.as_deref()));
                 let kind = label_kind(label.as_deref().filter(|l| !is_bullet(l)), prev);
-                (i32::from(*level), kind, label.clone())
+                // `2.` after an open `1.` is its sibling whatever its indent (a PDF may indent
+                // the second point deeper than the first)
+                let depth = label
+                    .as_deref()
+                    .and_then(label_value)
+                    .and_then(|n| {
+                        stack.iter().rev().find(|o| {
+                            o.kind == LabelKind::Number
+                                && o.label.as_deref().and_then(label_value) == Some(n.wrapping_sub(1))
+                        })
+                    })
+                    .filter(|_| kind == LabelKind::Number)
+                    .map_or(i32::from(*level), |o| o.depth);
+                (depth, kind, label.clone())
             }
             LineKind::Table => continue,
         };
@@ -626,8 +765,13 @@ fn points(content: &[&Line]) -> Vec<Point> {
         let text = l.text.trim().to_string();
         let placeholder = is_placeholder_text(&text);
         let shown = label.clone().filter(|l| !is_bullet(l));
+        let amounts = super::tables::amounts(&text)
+            .into_iter()
+            .map(|(nok, text)| crate::record::Amount { nok, text })
+            .collect();
         let point = Point {
             label: shown,
+            amounts,
             text: if placeholder { String::new() } else { text },
             placeholder,
             children: Vec::new(),
@@ -639,6 +783,41 @@ fn points(content: &[&Line]) -> Vec<Point> {
     }
     close_to(&mut stack, &mut roots, 0);
     roots
+}
+
+/// Most words of an adoption statement that introduces a decision (`Kommunestyret vedtar
+/// samrøystes:`).
+const ADOPTION_LEAD_MAX_WORDS: usize = 8;
+
+/// The lines of a proposal or decision that are points: not an adoption statement that introduces
+/// the decision (`Samrøystes vedtak:`, `Kommunestyret vedtar samrøystes:` — a vote), and not a note
+/// in parentheses after the points (`(Kommunestyret gjør endelig vedtak).`).
+fn point_lines<'a>(content: &[&'a Line]) -> Vec<&'a Line> {
+    let adoption = |l: &Line| {
+        let t = l.text.trim();
+        !l.is_item()
+            && t.ends_with(':')
+            && t.split_whitespace().count() <= ADOPTION_LEAD_MAX_WORDS
+            && t.split(|c: char| !c.is_alphanumeric())
+                .any(|w| lexicon::is(lc::VOTE_UNANIMOUS, w))
+    };
+    let note = |l: &Line| {
+        let t = l.text.trim().trim_end_matches('.');
+        !l.is_item() && t.starts_with('(') && t.ends_with(')') && !t[1..].contains('(')
+    };
+    let mut out: Vec<&Line> = content.to_vec();
+    if out.first().is_some_and(|l| adoption(l)) {
+        out.remove(0);
+    }
+    while out.len() > 1 && out.last().is_some_and(|l| note(l)) {
+        out.pop();
+    }
+    out
+}
+
+/// The number of a numbered label (`2.` → 2, `3)` → 3).
+fn label_value(label: &str) -> Option<u32> {
+    label.trim().trim_end_matches(['.', ')']).parse().ok()
 }
 
 fn is_bullet(label: &str) -> bool {

@@ -127,6 +127,84 @@ fn field_lines(t: &Table) -> Option<Vec<String>> {
 
 pub use crate::util::fold;
 
+/// Most words of a label cell in a label/value grid (`Møtedato:`, `Styre, råd, utvalg:`).
+const PAIR_LABEL_MAX_WORDS: usize = 4;
+
+/// A header table of label/value pairs side by side (`Møtedato: | 14.12.2021 | Møtetid: |
+/// Kl. 14:00`, or `Møtedato: 16.12.2021 | Møtetid: | Kl. 10.00`): each row read left to right,
+/// a cell `Label:` takes the next cell as its value, a cell `Label: value` is a pair of its own.
+/// Every filled cell must be part of a pair, and one label must be a field the lexicon knows, so
+/// a data table is never read as fields.
+fn pair_lines(t: &Table) -> Option<Vec<String>> {
+    let label = |s: &str| {
+        let k = s.strip_suffix(':')?.trim();
+        let words = k.split_whitespace().count();
+        ((1..=PAIR_LABEL_MAX_WORDS).contains(&words) && !k.chars().any(|c| c.is_ascii_digit()))
+            .then(|| k.to_string())
+    };
+    let known = |k: &str| {
+        let k = k.trim_end_matches('.');
+        [lc::FIELD_MEETING_DATE, lc::FIELD_DATE, lc::FIELD_TIME, lc::FIELD_PLACE, lc::FIELD_COMMITTEE, lc::FIELD_CASE_NUMBER]
+            .iter()
+            .any(|c| lexicon::is(c, k))
+    };
+    let mut out = Vec::new();
+    let mut any_known = false;
+    for row in &t.rows {
+        let cells: Vec<String> = row.cells.iter().map(|c| fold(&c.text())).collect();
+        let mut i = 0;
+        while let Some(c) = cells.get(i) {
+            i += 1;
+            if c.is_empty() {
+                continue;
+            }
+            if let Some(k) = label(c) {
+                let v = cells.get(i).filter(|v| label(v).is_none()).cloned().unwrap_or_default();
+                if cells.get(i).is_some_and(|v| label(v).is_none()) {
+                    i += 1;
+                }
+                any_known |= known(&k);
+                if !v.is_empty() {
+                    out.push(format!("{}: {v}", k.trim_end_matches('.')));
+                }
+                continue;
+            }
+            match meeting::field(c) {
+                Some((k, v)) if !v.is_empty() => {
+                    any_known |= known(&k);
+                    out.push(c.clone());
+                }
+                _ => return None,
+            }
+        }
+    }
+    (any_known && out.len() >= 2).then_some(out)
+}
+
+/// A table used as a frame: at most [`FRAME_MAX_ROWS`] rows with one filled cell each (`Kommunestyret
+/// 16.12.2021:` over `Behandling i møtet:`). Its cells are lines of text, not data.
+fn frame_lines(t: &Table) -> Option<Vec<String>> {
+    if t.rows.is_empty() || t.rows.len() > FRAME_MAX_ROWS {
+        return None;
+    }
+    let mut out = Vec::new();
+    for row in &t.rows {
+        let filled: Vec<String> =
+            row.cells.iter().map(|c| fold(&c.text())).filter(|s| !s.is_empty()).collect();
+        match filled.as_slice() {
+            [] => {}
+            [one] if one.chars().count() <= FRAME_MAX_CHARS => out.push(one.clone()),
+            _ => return None,
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Most rows of a frame table.
+const FRAME_MAX_ROWS: usize = 3;
+/// Most characters of a frame table's cell.
+const FRAME_MAX_CHARS: usize = 120;
+
 /// A header row naming a committee column and a date or case-number column.
 fn is_route_header(keys: &[Option<&crate::model::Cell>]) -> bool {
     let key = |c: &Option<&crate::model::Cell>| {
@@ -220,7 +298,7 @@ pub fn flatten(doc: &Document) -> Flat {
                 }
                 let ti = flat.tables.len();
                 flat.tables.push(t.clone());
-                match field_lines(t) {
+                match field_lines(t).or_else(|| pair_lines(t)).or_else(|| frame_lines(t)) {
                     Some(fields) => {
                         flat.field_tables.push(ti);
                         for f in fields {
