@@ -153,6 +153,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         jobs.push((format!("arsrapport-{year}.docx"), Box::new(move || docs::annual_report(t, i, year))));
     }
     let mut not_written: Vec<String> = Vec::new();
+    if !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("writing {} documents …", jobs.len());
+    }
     for (name, make) in &jobs {
         match make() {
             Ok(doc) => {
