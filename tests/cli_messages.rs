@@ -345,3 +345,24 @@ fn every_help_has_an_example() {
     let annual = out(&bin().args(["annual-report", "--help"]).output().unwrap());
     assert!(annual.contains("The year reported on"), "{annual}");
 }
+
+/// A `[lexicon]` form in saksflyt.toml reaches extraction: a decision heading the built-in
+/// lexicon does not know is read as the decision only with the file.
+#[test]
+fn lexicon_forms_from_the_config_reach_extraction() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("protokoll.txt"),
+        "MØTEPROTOKOLL\n\nUtvalg: Strategisk samarbeidsutvalg\n\nMøtedato: 12.11.2025 kl. 09.00 – 13.00\n\nSak: 22/25 Godkjenning av innkalling\n\nBehandling\n\nLeder innledet.\n\nKonklusjon:\n\n1. Innkallingen godkjennes.\n2. Protokollen godkjennes.\n",
+    )
+    .unwrap();
+    let decision = |o: &Output| -> usize {
+        assert!(o.status.success(), "{}", err(o));
+        let rec: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        rec["cases"][0]["decision"].as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(decision(&run_in(dir, &["extract", "protokoll.txt"])), 0, "not a decision heading without the file");
+    std::fs::write(dir.join("saksflyt.toml"), "[lexicon]\ndecision = [\"Konklusjon\"]\n").unwrap();
+    assert_eq!(decision(&run_in(dir, &["extract", "protokoll.txt"])), 2, "the file's form is a decision heading");
+}
