@@ -362,7 +362,15 @@ fn lexicon_forms_from_the_config_reach_extraction() {
         let rec: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         rec["cases"][0]["decision"].as_array().map_or(0, Vec::len)
     };
-    assert_eq!(decision(&run_in(dir, &["extract", "protokoll.txt"])), 0, "not a decision heading without the file");
+    assert_eq!(
+        decision(&run_in(dir, &["extract", "protokoll.txt"])),
+        0,
+        "not a decision heading without the file"
+    );
     std::fs::write(dir.join("saksflyt.toml"), "[lexicon]\ndecision = [\"Konklusjon\"]\n").unwrap();
-    assert_eq!(decision(&run_in(dir, &["extract", "protokoll.txt"])), 2, "the file's form is a decision heading");
+    assert_eq!(
+        decision(&run_in(dir, &["extract", "protokoll.txt"])),
+        2,
+        "the file's form is a decision heading"
+    );
 }
