@@ -278,7 +278,7 @@ pub(super) fn review(
             "needs review: {n} {} ({paper_findings} {}; the list is in {}):",
             if n == 1 { "paper" } else { "papers" },
             if paper_findings == 1 { "finding" } else { "findings" },
-            path.display()
+            path.strip_prefix(".").unwrap_or(&path).display()
         );
         for f in &findings[..paper_findings] {
             eprintln!("  {}: {} — look at {}", f.file, f.missing, f.look_at);
