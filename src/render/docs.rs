@@ -51,9 +51,9 @@ pub fn word_template(
     kind: DocKind,
     lang: super::Lang,
 ) -> Result<(String, Arc<Vec<u8>>), RenderError> {
-    if let Some(p) = t.dir().and_then(|d| builtin::find(d, kind)) {
+    if let Some(p) = t.template_for(kind) {
         let name = p.display().to_string();
-        let bytes = crate::util::read_capped(&p, MAX_TEMPLATE_FILE_BYTES)
+        let bytes = crate::util::read_capped(p, MAX_TEMPLATE_FILE_BYTES)
             .map_err(|source| RenderError::Io { path: name.clone(), source })?;
         return Ok((name, Arc::new(bytes)));
     }

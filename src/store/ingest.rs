@@ -150,8 +150,11 @@ fn walk_dir(
 fn consider(file: PathBuf, key: String, found: &mut Found, skipped: &mut Vec<Skipped>) {
     let name = file.file_name().map(|n| util::os_name(n).into_owned()).unwrap_or_default();
     let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_ascii_lowercase();
     if name.starts_with("~$") || name.starts_with('.') {
         skipped.push(Skipped { path: key, reason: "hidden or lock file".into() });
+    } else if stem == "readme" && matches!(ext.as_str(), "md" | "txt" | "") {
+        skipped.push(Skipped { path: key, reason: "a README (notes about the folder, not a paper)".into() });
     } else if !EXTENSIONS.contains(&ext.as_str()) {
         let what = if ext.is_empty() { "no extension".to_string() } else { format!(".{ext}") };
         skipped.push(Skipped { path: key, reason: format!("unsupported file type ({what})") });

@@ -47,7 +47,9 @@ impl<'a> Package<'a> {
         // allocates for) the central directory
         crate::util::zip_precheck(bytes, MAX_ZIP_ENTRIES).map_err(ReadError::BadZip)?;
         let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| match e {
-            ZipError::InvalidArchive(m) => ReadError::BadZip(format!("truncated or damaged archive ({m})")),
+            ZipError::InvalidArchive(m) => ReadError::BadZip(format!(
+                "truncated or damaged archive: the file is cut off or broken ({m}) — copy it again, or open it in Word and save it again"
+            )),
             other => ReadError::BadZip(other.to_string()),
         })?;
         let mut names = BTreeMap::new();
