@@ -3,6 +3,7 @@
 //! (0 ok, 1 input error, 2 usage error).
 
 mod blocks;
+mod dashboard;
 mod extract;
 mod ingest;
 mod reports;
@@ -51,6 +52,8 @@ pub enum Command {
     AnnualReport(reports::AnnualReportArgs),
     /// Export or list the built-in templates
     Templates(reports::TemplatesArgs),
+    /// Write the monitoring dashboard: one self-contained HTML file (DIR/dashboard.html)
+    Dashboard(dashboard::DashboardArgs),
     /// The whole job: ingest, export records and write all documents into one folder
     Run(run::RunArgs),
 }
@@ -69,6 +72,7 @@ pub fn main() -> ExitCode {
         Command::DecisionLog(a) => reports::decision_log(a),
         Command::AnnualReport(a) => reports::annual_report(a),
         Command::Templates(a) => reports::templates(a),
+        Command::Dashboard(a) => dashboard::run(a),
         Command::Run(a) => run::run(a),
     };
     match result {

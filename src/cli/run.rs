@@ -134,6 +134,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             write_doc(&path, doc)?;
         }
     }
+    super::dashboard::write_dashboard(&a.out, &input, a.quiet)?;
     if !a.quiet {
         let papers = input.records.len();
         debug_assert!(papers <= all_documents);
@@ -150,7 +151,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             c.cases,
             c.decision_points,
             c.plans,
-            documents.len() + 1,
+            documents.len() + 2,
             started.elapsed().as_secs_f64()
         );
     }
