@@ -634,7 +634,7 @@ pub fn render_ctx(ctx: &DashboardCtx, lang: Lang) -> Result<String, RenderError>
     tmpl.render(minijinja::context! {
         d => minijinja::Value::from(minijinja::value::Serde(ctx)),
         w => minijinja::Value::from(minijinja::value::Serde(&w)),
-        csp => csp(),
+        csp => minijinja::Value::from_safe_string(csp()),
         slug => slug_value,
         plan_codes => minijinja::Value::from(minijinja::value::Serde(&plan_codes)),
         log_codes => minijinja::Value::from(minijinja::value::Serde(&log_codes)),
