@@ -123,7 +123,8 @@ fn counts_equal_the_status_report_and_the_annual_report() {
     let annual = data::annual_report(&input, year);
     assert_eq!(ctx.year, Some(year));
     assert_eq!(ctx.fsu_totals, annual.status_totals);
-    let names = |v: &[data::AreaCtx]| v.iter().map(|a| (a.name.clone(), a.counts.clone())).collect::<Vec<_>>();
+    let names =
+        |v: &[data::AreaCtx]| v.iter().map(|a| (a.name.clone(), a.counts.clone())).collect::<Vec<_>>();
     assert_eq!(names(&ctx.fsu_status), names(&annual.fsu_status));
     let log = data::decision_log(&input, &DecisionLogOptions::default());
     let summarised: u32 = ctx.log_summary.iter().map(|s| s.count).sum();
@@ -144,7 +145,8 @@ fn counts_equal_the_status_report_and_the_annual_report() {
 
 #[test]
 fn history_and_change_since_the_previous_round() {
-    let input = input_of(two_rounds("Handlingsplan FSU Barn og unge", "Digital plan i to kommuner"), Lang::Nb);
+    let input =
+        input_of(two_rounds("Handlingsplan FSU Barn og unge", "Digital plan i to kommuner"), Lang::Nb);
     let ctx = dashboard::context(&input, &DashboardOptions::default()).unwrap();
     assert_eq!(ctx.plans.len(), 1, "two versions of one plan are one plan");
     let p = &ctx.plans[0];
@@ -159,7 +161,8 @@ fn history_and_change_since_the_previous_round() {
     let d = |s: &str| Some(s.to_string());
     assert_eq!(marks[0], [(d("2025-03-01"), Some(Status::Yellow)), (d("2025-09-01"), Some(Status::Green))]);
     assert_eq!(marks[3], [(d("2025-09-01"), Some(Status::Red))]);
-    let nn = dashboard::context(&ReportInput { lang: Lang::Nn, ..input }, &DashboardOptions::default()).unwrap();
+    let nn =
+        dashboard::context(&ReportInput { lang: Lang::Nn, ..input }, &DashboardOptions::default()).unwrap();
     assert_eq!(nn.plans[0].change_text, "2 gule → grøne, 1 ny raud");
 }
 
@@ -241,7 +244,13 @@ fn dump_dom(browser: &str, file: &Path, hash: &str, budget_ms: u32) -> String {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&#x2f;", "/").replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The text of the element with `id` (no nested elements).
@@ -258,7 +267,8 @@ fn write_page(dir: &Path, name: &str, html: &str) -> PathBuf {
 
 /// (data-plan, [green, yellow, red, none, total]) of the overview's plan rows.
 fn overview_rows(dom: &str) -> Vec<(String, Vec<u32>)> {
-    let table = dom.split("id=\"overview-plans\"").nth(1).unwrap_or("").split("</table>").next().unwrap_or("");
+    let table =
+        dom.split("id=\"overview-plans\"").nth(1).unwrap_or("").split("</table>").next().unwrap_or("");
     let row = Regex::new(r#"(?s)<tr data-code="[^"]*" data-plan="([^"]+)"[^>]*>(.*?)</tr>"#).unwrap();
     let cell = Regex::new(r#"data-count="(green|yellow|red|none|total)">(\d+)<"#).unwrap();
     row.captures_iter(table)
@@ -274,8 +284,10 @@ fn measure_rows(dom: &str) -> Vec<(String, bool)> {
 
 /// (committee code, status, hidden) of every decision-log row.
 fn log_rows(dom: &str) -> Vec<(String, String, bool)> {
-    let re = Regex::new(r#"<tr class="entry" data-code="([^"]*)" data-status="(\w+)" data-year="\d*"( hidden="")?>"#)
-        .unwrap();
+    let re = Regex::new(
+        r#"<tr class="entry" data-code="([^"]*)" data-status="(\w+)" data-year="\d*"( hidden="")?>"#,
+    )
+    .unwrap();
     re.captures_iter(dom).map(|c| (unescape(&c[1]), c[2].to_string(), c.get(3).is_some())).collect()
 }
 
@@ -338,8 +350,8 @@ fn the_browser_shows_the_status_reports_counts_and_filters_by_the_url() {
     let dom = dump_dom(browser, &page, "#q=Oppf%C3%B8lging", 5000);
     let row = Regex::new(r#"(?s)<tr class="entry"[^>]*?( hidden="")?>(.*?)</tr>"#).unwrap();
     let mut seen = 0;
+    let strip = Regex::new("<[^>]*>").unwrap();
     for c in row.captures_iter(&dom) {
-        let strip = Regex::new("<[^>]*>").unwrap();
         let text = unescape(&strip.replace_all(&c[2], "")).to_lowercase();
         assert_eq!(c.get(1).is_none(), text.contains("oppfølging"), "{text}");
         seen += usize::from(c.get(1).is_none());

@@ -251,7 +251,8 @@ pub fn change(
     all_marks: &[Mark],
     status_date: Option<&str>,
 ) -> Change {
-    let latest = status_date.map(str::to_string).or_else(|| all_marks.iter().filter_map(|m| m.date.clone()).max());
+    let latest =
+        status_date.map(str::to_string).or_else(|| all_marks.iter().filter_map(|m| m.date.clone()).max());
     let Some(latest) = latest else { return Change::default() };
     let previous = all_marks.iter().filter_map(|m| m.date.clone()).filter(|d| *d < latest).max();
     let Some(previous) = previous else { return Change::default() };
@@ -260,9 +261,9 @@ pub fn change(
     for it in items {
         let key = derive::measure_key(&it.measure);
         present.insert(key.clone());
-        let before = marks
-            .get(&key)
-            .and_then(|ms| ms.iter().rev().find(|m| m.date.as_deref().is_some_and(|d| d <= previous.as_str())));
+        let before = marks.get(&key).and_then(|ms| {
+            ms.iter().rev().find(|m| m.date.as_deref().is_some_and(|d| d <= previous.as_str()))
+        });
         let now = status_key(it.status);
         match before {
             None => *moves.entry((None, now)).or_default() += 1,
@@ -277,9 +278,8 @@ pub fn change(
 
 /// The words of the dashboard in `lang`.
 pub fn words(lang: Lang) -> Result<BTreeMap<String, String>, RenderError> {
-    let table: BTreeMap<String, BTreeMap<String, String>> = toml::from_str(WORDS).map_err(|e| {
-        RenderError::Template { name: "dashboard/words.toml".into(), message: e.to_string() }
-    })?;
+    let table: BTreeMap<String, BTreeMap<String, String>> = toml::from_str(WORDS)
+        .map_err(|e| RenderError::Template { name: "dashboard/words.toml".into(), message: e.to_string() })?;
     Ok(table.into_iter().filter_map(|(k, v)| v.get(lang.code()).map(|w| (k, w.clone()))).collect())
 }
 
@@ -319,19 +319,19 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
     let annual = year.map(|y| data::annual_report(input, y));
     let current = derive::current_plans(&input.records);
 
-    let plans: Vec<PlanView> = status
-        .plans
-        .iter()
-        .enumerate()
-        .map(|(i, p)| plan_view(i, p, &current, input, opts, &w))
-        .collect();
+    let plans: Vec<PlanView> =
+        status.plans.iter().enumerate().map(|(i, p)| plan_view(i, p, &current, input, opts, &w)).collect();
 
     // decision log: the entries with their committee code, year and sources
-    let mut by_key: BTreeMap<(Option<String>, Option<String>, Option<String>, String), &LogEntry> =
-        BTreeMap::new();
+    let mut by_key: BTreeMap<LogKey, &LogEntry> = BTreeMap::new();
     for e in &input.log {
         by_key
-            .entry((e.meeting_date.clone(), e.case.as_ref().map(|c| c.short()), e.label.clone(), e.text.clone()))
+            .entry((
+                e.meeting_date.clone(),
+                e.case.as_ref().map(|c| c.short()),
+                e.label.clone(),
+                e.text.clone(),
+            ))
             .or_insert(e);
     }
     let key_of = |e: &LogCtx| (e.date.clone(), e.case.clone(), e.label.clone(), e.text.clone());
@@ -391,10 +391,10 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
     };
     open_by_committee.sort_by(|a, b| (rank(&a.code), &a.name).cmp(&(rank(&b.code), &b.name)));
     let mut committees: Vec<CommitteeOption> = Vec::new();
-    for (code, name) in plans
-        .iter()
-        .map(|p| (p.code.clone(), p.committee.clone().unwrap_or_else(|| p.code.clone())))
-        .chain(log.iter().map(|r| (r.code.clone(), r.entry.committee.clone().unwrap_or_else(|| r.code.clone()))))
+    for (code, name) in
+        plans.iter().map(|p| (p.code.clone(), p.committee.clone().unwrap_or_else(|| p.code.clone()))).chain(
+            log.iter().map(|r| (r.code.clone(), r.entry.committee.clone().unwrap_or_else(|| r.code.clone()))),
+        )
     {
         if !code.is_empty() && !committees.iter().any(|c| c.code == code) {
             committees.push(CommitteeOption { code, name });
@@ -560,13 +560,20 @@ const STATUS_WORDS: [(&str, &str); 9] = [
     ("placeholder", "log_placeholder"),
 ];
 
+/// Status code → URL word of one language.
+type Slugs = BTreeMap<&'static str, String>;
+/// URL word (either language, or the code) → status code.
+type Aliases = BTreeMap<String, &'static str>;
+/// A decision-log entry's identity as its context shows it: meeting date, case, label, text.
+type LogKey = (Option<String>, Option<String>, Option<String>, String);
+
 /// A status word as it goes into the URL: lower case, spaces as `-` (`over-fristen`).
 fn slug(word: &str) -> String {
     word.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")
 }
 
 /// The URL words of the statuses in `lang`, and every accepted URL word → status code.
-pub fn status_slugs(lang: Lang) -> Result<(BTreeMap<&'static str, String>, BTreeMap<String, &'static str>), RenderError> {
+pub fn status_slugs(lang: Lang) -> Result<(Slugs, Aliases), RenderError> {
     let own = words(lang)?;
     let mut slugs = BTreeMap::new();
     let mut aliases = BTreeMap::new();
@@ -603,7 +610,10 @@ pub fn render(input: &ReportInput, opts: &DashboardOptions) -> Result<String, Re
 /// Renders a computed context (the tests compare the context with the DOM).
 pub fn render_ctx(ctx: &DashboardCtx, lang: Lang) -> Result<String, RenderError> {
     let w = words(lang)?;
-    let err = |e: minijinja::Error| RenderError::Template { name: "dashboard.html.j2".into(), message: format!("{e:#}") };
+    let err = |e: minijinja::Error| RenderError::Template {
+        name: "dashboard.html.j2".into(),
+        message: format!("{e:#}"),
+    };
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
