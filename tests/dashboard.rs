@@ -313,6 +313,11 @@ fn the_browser_shows_the_status_reports_counts_and_filters_by_the_url() {
     let total = Regex::new(r#"data-total="(\w+)"><span class="n">(\d+)<"#).unwrap();
     let shown: Vec<u32> = total.captures_iter(&dom).map(|c| c[2].parse().unwrap()).collect();
     assert_eq!(shown, counts_vec(&status.totals));
+    let open_table = dom.split("id=\"overview-open\"").nth(1).unwrap().split("<tfoot>").nth(1).unwrap();
+    let cell = Regex::new(r#"data-count="(open|overdue)">(?:<a [^>]*>)?(\d+)<"#).unwrap();
+    let shown: Vec<usize> = cell.captures_iter(open_table).map(|c| c[2].parse().unwrap()).collect();
+    let count = |s: &str| status.open.iter().filter(|e| e.status == s).count();
+    assert_eq!(shown, [count("open"), count("overdue")], "open and overdue as the status report");
     assert!(Regex::new(r#"<section data-view="plans"[^>]*hidden"#).unwrap().is_match(&dom), "overview only");
     assert!(dom.contains(r#"data-nav="overview" aria-current="page""#));
 
