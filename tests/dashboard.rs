@@ -368,9 +368,20 @@ fn the_browser_shows_the_status_reports_counts_and_filters_by_the_url() {
 fn the_browser_runs_no_payload_from_a_paper_and_shows_it_as_text() {
     let Some(browser) = browser() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let input = input_of(two_rounds(XSS_TITLE, XSS_MEASURE), Lang::Nn);
+    let mut records = two_rounds(XSS_TITLE, XSS_MEASURE);
+    records.push(minutes_with_payloads());
+    let input = input_of(records, Lang::Nn);
+    assert!(
+        input.log.iter().any(|e| e.case_title.as_deref() == Some(XSS_TITLE)),
+        "the payload is in the log"
+    );
     let html = dashboard::render(&input, &DashboardOptions::default()).unwrap();
     let page = write_page(dir.path(), "dashboard.html", &html);
+    // the decision log shows the case title and point as text, and searching for them runs nothing
+    let dom = dump_dom(browser, &page, "#view=log&q=%3Cscript%3E", 5000);
+    assert!(!dom.contains("data-xss=\""), "a payload ran in the log");
+    assert!(!dom.contains("<img"), "a payload made an element in the log");
+    assert_eq!(log_rows(&dom).iter().filter(|r| !r.2).count(), 1, "the search finds the point");
     // with the plan in the URL, the script also puts the title into document.title
     let dom = dump_dom(browser, &page, "#plan=plan-1", 5000);
     assert!(!dom.contains("data-xss=\""), "a payload ran");
@@ -388,6 +399,29 @@ fn the_browser_runs_no_payload_from_a_paper_and_shows_it_as_text() {
     let control = write_page(dir.path(), "raw.html", &raw);
     let dom = dump_dom(browser, &control, "", 3000);
     assert!(dom.contains("data-xss=\"") && dom.contains("<title>XSS"), "the control payloads did not run");
+}
+
+/// Minutes of FSU-BARN whose case title and decision point hold the payloads.
+fn minutes_with_payloads() -> Record {
+    serde_json::from_value(serde_json::json!({
+        "schema_version": 2,
+        "source": {"path": "samples/<img src=x>.docx", "format": "docx", "sha256": ""},
+        "kind": "minutes",
+        "language": "nb",
+        "committee": {"code": "FSU-BARN", "name": "FSU Barn og unge"},
+        "meeting": {"date": "2025-10-08", "start": null, "end": null, "place": null},
+        "agenda": [], "plans": [], "tables": [], "warnings": [], "attachment_of": null,
+        "cases": [{
+            "number": {"seq": 19, "year": 2025, "as_written": "Sak 19/25"},
+            "title": XSS_TITLE,
+            "committee": {"code": "FSU-BARN", "name": "FSU Barn og unge"},
+            "date": "2025-10-08", "owners": [], "officers": [], "proposal": [], "references": [],
+            "attachments": [], "sections": [],
+            "decision": [{"label": "1.", "text": XSS_MEASURE, "placeholder": false, "children": [],
+                          "deadline": "2026-01-15", "responsible": XSS_TITLE}]
+        }]
+    }))
+    .unwrap()
 }
 
 /// `axe.min.js` of the npm package `axe-core` (installed by `.ci/run` into `target/axe`).
