@@ -513,3 +513,32 @@ fn no_request_and_no_serious_accessibility_violation_in_any_view() {
         assert!(csp.contains("img-src"), "{csp}");
     }
 }
+
+#[test]
+fn a_large_log_is_listed_up_to_its_budget_open_points_first_and_counted_in_full() {
+    let mut input = samples_input(Lang::Nb);
+    let base = input.log.clone();
+    let copies = dashboard::MAX_LOG_ROWS / base.len() + 2;
+    input.log = (0..copies)
+        .flat_map(|i| {
+            base.iter().map(move |e| {
+                let mut e = e.clone();
+                e.text = format!("{} ({i})", e.text);
+                e
+            })
+        })
+        .collect();
+    let ctx = dashboard::context(&input, &DashboardOptions::default()).unwrap();
+    assert_eq!(ctx.log.len(), dashboard::MAX_LOG_ROWS);
+    let summarised: u32 = ctx.log_summary.iter().map(|s| s.count).sum();
+    assert_eq!(ctx.log.len() + summarised as usize, input.log.len(), "every point listed or counted");
+    let open = input.log.iter().filter(|e| e.status.as_str() == "open").count();
+    assert!(open < dashboard::MAX_LOG_ROWS);
+    assert_eq!(ctx.log.iter().filter(|r| r.entry.status == "open").count(), open, "all open points listed");
+    assert!(ctx.log_summary.iter().all(|s| s.status != "open"));
+    // the overview still counts them all
+    let status = data::status_report(&input, &StatusOptions::default());
+    assert_eq!((ctx.open_total + ctx.overdue_total) as usize, status.open.len());
+    let html = dashboard::render_ctx(&ctx, Lang::Nb).unwrap();
+    assert!(html.len() < 5_000_000, "{} bytes", html.len());
+}

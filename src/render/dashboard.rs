@@ -26,10 +26,15 @@ const STYLE: &str = include_str!("../../templates/dashboard/dashboard.css");
 const SCRIPT: &str = include_str!("../../templates/dashboard/dashboard.js");
 const WORDS: &str = include_str!("../../templates/dashboard/words.toml");
 
-/// Closed decision-log points older than this many years before the newest date in the data
-/// are summarised (counted per committee and year) instead of listed one by one; open and
-/// overdue points are always listed.
+/// Closed decision-log points (followed up, routine, not filled in) from meetings more than this
+/// many years before the newest year in the data are summarised (counted per committee, year and
+/// status) instead of listed one by one.
 pub const FULL_LOG_YEARS: i32 = 2;
+/// At most this many decision-log points are listed one by one (about 0.8 KB each): open points
+/// first, then overdue, then closed ones, each newest meeting first; the rest are summarised like
+/// old closed points. Every count in the overview still covers all points. (`summary_caption` in
+/// `templates/dashboard/words.toml` names both numbers.)
+pub const MAX_LOG_ROWS: usize = 4000;
 /// History marks shown per measure; older ones are summarised as a count.
 pub const MAX_MARKS: usize = 8;
 
@@ -344,8 +349,8 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
             .unwrap_or_default()
     };
     let newest_year = year_of(data::newest_date(&input.records, None).as_deref());
-    let mut log = Vec::new();
     let mut summary: BTreeMap<(String, Option<i32>, &'static str), u32> = BTreeMap::new();
+    let mut candidates: Vec<&LogCtx> = Vec::new();
     for e in &log_ctx.entries {
         let y = year_of(e.date.as_deref());
         let open = matches!(e.status, "open" | "overdue");
@@ -354,6 +359,22 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
             _ => false,
         };
         if !open && old {
+            *summary.entry((e.committee.clone().unwrap_or_default(), y, e.status)).or_default() += 1;
+        } else {
+            candidates.push(e);
+        }
+    }
+    let priority = |e: &LogCtx| match e.status {
+        "open" => 0,
+        "overdue" => 1,
+        _ => 2,
+    };
+    // stable: within a priority the newest meetings first, else the decision log's order
+    candidates.sort_by(|a, b| priority(a).cmp(&priority(b)).then_with(|| b.date.cmp(&a.date)));
+    let mut log = Vec::new();
+    for (i, e) in candidates.into_iter().enumerate() {
+        let y = year_of(e.date.as_deref());
+        if i >= MAX_LOG_ROWS {
             *summary.entry((e.committee.clone().unwrap_or_default(), y, e.status)).or_default() += 1;
             continue;
         }
@@ -641,18 +662,23 @@ pub fn render_ctx(ctx: &DashboardCtx, lang: Lang) -> Result<String, RenderError>
     };
     let json = script_json(&data)?;
     let tmpl = env.get_template("dashboard.html.j2").map_err(err)?;
-    tmpl.render(minijinja::context! {
-        d => minijinja::Value::from(minijinja::value::Serde(ctx)),
-        w => minijinja::Value::from(minijinja::value::Serde(&w)),
-        csp => minijinja::Value::from_safe_string(csp()),
-        slug => slug_value,
-        plan_codes => minijinja::Value::from(minijinja::value::Serde(&plan_codes)),
-        log_codes => minijinja::Value::from(minijinja::value::Serde(&log_codes)),
-        style => minijinja::Value::from_safe_string(STYLE.to_string()),
-        script => minijinja::Value::from_safe_string(SCRIPT.to_string()),
-        data_json => minijinja::Value::from_safe_string(json),
-    })
-    .map_err(err)
+    let html = tmpl
+        .render(minijinja::context! {
+            d => minijinja::Value::from(minijinja::value::Serde(ctx)),
+            w => minijinja::Value::from(minijinja::value::Serde(&w)),
+            csp => minijinja::Value::from_safe_string(csp()),
+            slug => slug_value,
+            plan_codes => minijinja::Value::from(minijinja::value::Serde(&plan_codes)),
+            log_codes => minijinja::Value::from(minijinja::value::Serde(&log_codes)),
+            style => minijinja::Value::from_safe_string(STYLE.to_string()),
+            script => minijinja::Value::from_safe_string(SCRIPT.to_string()),
+            data_json => minijinja::Value::from_safe_string(json),
+        })
+        .map_err(err)?;
+    // minijinja writes `/` as `&#x2f;`; HTML needs no escape for it in text or quoted attributes,
+    // and the sequence cannot come from anything else (a value's own `&` is written `&amp;`, the
+    // inlined style, script and JSON hold none).
+    Ok(html.replace("&#x2f;", "/"))
 }
 
 #[cfg(test)]
@@ -680,6 +706,10 @@ mod tests {
     fn inline_style_and_script_hold_no_closing_tag() {
         assert!(!SCRIPT.to_lowercase().contains("</script"));
         assert!(!STYLE.to_lowercase().contains("</style"));
+        // `render_ctx` turns every `&#x2f;` back into `/`: none may be the page's own
+        for own in [SCRIPT, STYLE, TEMPLATE, WORDS] {
+            assert!(!own.contains("&#x2f;"));
+        }
     }
 
     #[test]
