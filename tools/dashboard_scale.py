@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Writes a synthetic store of 20,000 minutes (18 committees, 2016-2025, 3 cases of 3 points each,
-most points referring back to earlier cases) plus a plan and an evaluation form per FSU and year, as
+"""Writes a synthetic store of 20,000 minutes (18 committees, 2016-2025, meetings in date order with
+3 cases of 3 points each, deadlines 1-6 months ahead, 90 % of points following up a case of an
+earlier meeting) plus a plan and an evaluation form per FSU and year, as
 records JSON Lines, for the dashboard size/speed check (docs/dashboard.md):
     python3 tools/dashboard_scale.py OUT.jsonl && saksflyt dashboard --records OUT.jsonl --out DIR
 Invented data; fixed seed, so the same file every time."""
-import json, random, sys
+import datetime, json, random, sys
 random.seed(7)
 comms = [("SSU","Strategisk samarbeidsutvalg"),("PM","Partnerskapsmøtet")] + \
   [(c,c) for c in ["LSU-KRISTIANSUND","LSU-MOLDE","LSU-ALESUND","LSU-VOLDA"]] + \
@@ -12,38 +13,47 @@ comms = [("SSU","Strategisk samarbeidsutvalg"),("PM","Partnerskapsmøtet")] + \
 words = "tiltak rutine samarbeid kommune sykehus pasient forløp plan oppfølging koordinator opplæring rapport evaluering tjeneste behandling".split()
 out = open(sys.argv[1],"w")
 n = 0
-seqs = {}
 def src(path): return {"path": path, "format": "docx", "sha256": "%064x" % random.getrandbits(256)}
 years = list(range(2016, 2026))
-while n < 20000:
-    for code, name in comms:
-        if n >= 20000: break
-        y = random.choice(years); m = random.randint(1, 12); d = random.randint(1, 28)
-        date = f"{y}-{m:02}-{d:02}"
-        cases = []
-        for k in range(3):
-            s = seqs.get((code, y), 0) + 1; seqs[(code, y)] = s
-            pts = []
-            for p in range(3):
-                dl_y = y + random.choice([0, 0, 1])
-                dl = f"{dl_y}-{random.randint(1,12):02}-{random.randint(1,28):02}"
-                text = " ".join(random.choice(words) for _ in range(8)) + f" innan {dl}"
-                pt = {"label": f"{p+1}.", "text": text, "placeholder": False, "children": [], "deadline": dl,
-                      "at": {"block": 10 + p}}
-                if s > 3 and random.random() < 0.85:
-                    prev = random.randint(1, s - 1)
-                    pt["follows_up"] = [{"case": {"seq": prev, "year": y, "as_written": f"sak {prev}/{y%100:02}"},
-                                         "context": f"Oppfølging av sak {prev}/{y%100:02}"}]
-                pts.append(pt)
-            cases.append({"number": {"seq": s, "year": y, "as_written": f"Sak {s}/{y%100:02}"},
-                          "title": " ".join(random.choice(words) for _ in range(5)), "committee": {"code": code, "name": name},
-                          "date": date, "owners": [], "officers": [], "proposal": [], "decision": pts,
-                          "references": [], "attachments": [], "sections": []})
-        rec = {"schema_version": 2, "source": src(f"papers/{code.lower()}/{date}-{n}.docx"), "kind": "minutes",
-               "language": "nb", "committee": {"code": code, "name": name},
-               "meeting": {"date": date, "start": None, "end": None, "place": None},
-               "agenda": [], "cases": cases, "plans": [], "tables": [], "warnings": [], "attachment_of": None}
-        out.write(json.dumps(rec, ensure_ascii=False) + "\n"); n += 1
+per_year = -(-20000 // (len(comms) * len(years)))  # meetings per committee and year
+def add_months(y, m, k):
+    m += k
+    return y + (m - 1) // 12, (m - 1) % 12 + 1
+for code, name in comms:
+    for y in years:
+        # meetings in date order; case numbers grow with the date, as a secretariat numbers them
+        days = sorted(random.sample(range(1, 360), per_year))
+        seq = 0
+        for day in days:
+            if n >= 20000: break
+            dt = datetime.date(y, 1, 1) + datetime.timedelta(days=day)
+            m = dt.month
+            date = dt.isoformat()
+            first = seq + 1
+            cases = []
+            for k in range(3):
+                seq += 1
+                pts = []
+                for p in range(3):
+                    dy, dm = add_months(y, m, random.randint(1, 6))
+                    dl = f"{dy}-{dm:02}-{random.randint(1, 28):02}"
+                    text = " ".join(random.choice(words) for _ in range(8)) + f" innan {dl}"
+                    pt = {"label": f"{p+1}.", "text": text, "placeholder": False, "children": [], "deadline": dl,
+                          "at": {"block": 10 + p}}
+                    if first > 3 and random.random() < 0.9:
+                        prev = random.randint(max(1, first - 9), first - 1)  # a case of an earlier meeting
+                        pt["follows_up"] = [{"case": {"seq": prev, "year": y, "as_written": f"sak {prev}/{y%100:02}"},
+                                             "context": f"Oppfølging av sak {prev}/{y%100:02}"}]
+                    pts.append(pt)
+                cases.append({"number": {"seq": seq, "year": y, "as_written": f"Sak {seq}/{y%100:02}"},
+                              "title": " ".join(random.choice(words) for _ in range(5)), "committee": {"code": code, "name": name},
+                              "date": date, "owners": [], "officers": [], "proposal": [], "decision": pts,
+                              "references": [], "attachments": [], "sections": []})
+            rec = {"schema_version": 2, "source": src(f"papers/{code.lower()}/{date}-{n}.docx"), "kind": "minutes",
+                   "language": "nb", "committee": {"code": code, "name": name},
+                   "meeting": {"date": date, "start": None, "end": None, "place": None},
+                   "agenda": [], "cases": cases, "plans": [], "tables": [], "warnings": [], "attachment_of": None}
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n"); n += 1
 # plans: one version per FSU per year with a status date, plus a form each autumn
 st = ["green", "yellow", "red"]
 for code, name in comms:

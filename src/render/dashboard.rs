@@ -30,11 +30,11 @@ const WORDS: &str = include_str!("../../templates/dashboard/words.toml");
 /// many years before the newest year in the data are summarised (counted per committee, year and
 /// status) instead of listed one by one.
 pub const FULL_LOG_YEARS: i32 = 2;
-/// At most this many decision-log points are listed one by one (about 0.8 KB each): open points
+/// At most this many decision-log points are listed one by one (about 1.1 KB each): open points
 /// first, then overdue, then closed ones, each newest meeting first; the rest are summarised like
 /// old closed points. Every count in the overview still covers all points. (`summary_caption` in
 /// `templates/dashboard/words.toml` names both numbers.)
-pub const MAX_LOG_ROWS: usize = 4000;
+pub const MAX_LOG_ROWS: usize = 3000;
 /// History marks shown per measure; older ones are summarised as a count.
 pub const MAX_MARKS: usize = 8;
 
