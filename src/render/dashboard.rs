@@ -448,6 +448,35 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
     })
 }
 
+/// Longest plan anchor (the start of committee and title).
+const PLAN_ID_CHARS: usize = 60;
+
+/// A plan's anchor, stable while its committee and title stay: `plan-fsu-barn-mal-tiltak-og-status`
+/// (ASCII, at most [`PLAN_ID_CHARS`]; `plan-N` for the N-th plan when that is empty).
+fn plan_id(code: &str, title: &str, i: usize) -> String {
+    let mut id = String::from("plan-");
+    for c in format!("{code} {title}").to_lowercase().chars() {
+        let mapped = match c {
+            'æ' => "ae".to_string(),
+            'ø' => "o".to_string(),
+            'å' => "a".to_string(),
+            c if c.is_ascii_alphanumeric() => c.to_string(),
+            _ => "-".to_string(),
+        };
+        if mapped == "-" && id.ends_with('-') {
+            continue;
+        }
+        id.push_str(&mapped);
+    }
+    let id: String = id.chars().take(PLAN_ID_CHARS).collect();
+    let id = id.trim_end_matches('-').to_string();
+    if id == "plan" {
+        format!("plan-{}", i + 1)
+    } else {
+        id
+    }
+}
+
 fn plan_view(
     i: usize,
     p: &PlanCtx,
@@ -490,7 +519,7 @@ fn plan_view(
         .or_else(|| p.owner.clone())
         .unwrap_or_default();
     PlanView {
-        id: format!("plan-{}", i + 1),
+        id: plan_id(&code, &p.title, i),
         code,
         title: p.title.clone(),
         committee: p.committee.clone(),
