@@ -187,6 +187,14 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    // the dashboard beside the Word documents; a failure leaves the others
+    match super::dashboard::write_dashboard(&a.out, &input, true) {
+        Ok(path) => written.push(path.display().to_string()),
+        Err(e) => {
+            eprintln!("saksflyt: dashboard.html not written: {}", saksflyt::util::escape_controls(&format!("{e:#}")));
+            not_written.push("dashboard.html".into());
+        }
+    }
 
     if !quiet {
         for n in &notes {
