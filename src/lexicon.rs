@@ -52,6 +52,8 @@ pub mod c {
     pub const INVITATION: &str = "invitation";
     pub const MINUTES: &str = "minutes";
     pub const LANGUAGE_MARKER: &str = "language_marker";
+    pub const CASE_LIST_HEADING: &str = "case_list_heading";
+    pub const PLAN_MEASURE_LEAD: &str = "plan_measure_lead";
 
     /// Every concept (the unit test checks each is in the data and non-empty).
     pub const ALL: &[&str] = &[
@@ -97,6 +99,8 @@ pub mod c {
         INVITATION,
         MINUTES,
         LANGUAGE_MARKER,
+        CASE_LIST_HEADING,
+        PLAN_MEASURE_LEAD,
     ];
 }
 
