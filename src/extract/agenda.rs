@@ -287,7 +287,7 @@ fn list_heading(l: &Line) -> bool {
 }
 
 /// Whether `next` continues the title `title` (a list printed with wrapped lines): it starts in
-/// lower case, or the title ends on a function word or a hyphen.
+/// lower case, is a year alone, or the title ends on a function word or a hyphen.
 fn title_goes_on(title: &str, next: &str) -> bool {
     let words = next.split_whitespace().count();
     if words == 0 || words > CASE_LIST_WRAP_MAX_WORDS || next.trim_end().ends_with(':') {
@@ -295,7 +295,8 @@ fn title_goes_on(title: &str, next: &str) -> bool {
     }
     let last = title.split_whitespace().last().unwrap_or_default();
     let open_end = last.ends_with(['-', '–']) || lexicon::is(lc::FUNCTION_WORD, last);
-    next.starts_with(char::is_lowercase) || open_end
+    let year = next.len() == 4 && dates::year4(next).is_some();
+    next.starts_with(char::is_lowercase) || open_end || year
 }
 
 /// A title in a column printed apart from its numbers: short, no sentence.
@@ -362,8 +363,15 @@ pub fn from_lines(lines: &[Line]) -> Vec<AgendaItem> {
                 continue;
             }
             let Some(last) = rows.last_mut() else { break };
-            if !last.1.is_empty() && title_goes_on(&last.1, l.text.trim()) {
-                last.1 = format!("{} {}", last.1, l.text.trim());
+            // a short line between two rows is the wrapped end of the title above it
+            let between =
+                lines.get(j + 1).is_some_and(|n| n.kind != LineKind::Table && list_row(&n.text).is_some())
+                    && l.text.split_whitespace().count() <= CASE_LIST_WRAP_MAX_WORDS;
+            if !last.1.is_empty() && !list_heading(l) && (between || title_goes_on(&last.1, l.text.trim())) {
+                let next = l.text.trim();
+                // `arealdel 2018-` / `2030`: a range broken at its hyphen
+                let glue = last.1.ends_with(['-', '–']) && next.starts_with(|c: char| c.is_ascii_digit());
+                last.1 = if glue { format!("{}{next}", last.1) } else { format!("{} {next}", last.1) };
                 j += 1;
                 continue;
             }
@@ -508,6 +516,36 @@ mod tests {
                 ("12/2026", "Godkjenning av innkalling"),
                 ("13/2026", "Revidert plan for samarbeid om legevakt og øyeblikkeleg hjelp")
             ])
+        );
+        // a wrapped last line: a year alone, a range broken at its hyphen, a short line between
+        // two rows
+        assert_eq!(
+            rows(&[
+                "Saksliste",
+                "031/26 Plan for idrett og friluftsliv",
+                "2027",
+                "032/26 Arealdel 2026-",
+                "2038",
+                "033/26 Arealdel for Nordvik",
+                "Sentrum",
+                "034/26 Eventuelt"
+            ]),
+            want(&[
+                ("31/2026", "Plan for idrett og friluftsliv 2027"),
+                ("32/2026", "Arealdel 2026-2038"),
+                ("33/2026", "Arealdel for Nordvik Sentrum"),
+                ("34/2026", "Eventuelt")
+            ])
+        );
+        // must not: the heading of a second list is no part of the first list's last title
+        assert_eq!(
+            rows(&["Saksliste", "031/26 Referatsaker", "Innhald", "Sak 31/26 Referatsaker 2"]),
+            want(&[("31/2026", "Referatsaker")])
+        );
+        // must not: a heading after the last row is no part of its title
+        assert_eq!(
+            rows(&["Saksliste", "031/26 Referatsaker", "Kommunedirektøren si innstilling"]),
+            want(&[("31/2026", "Referatsaker")])
         );
         // `PS` with year-first zero-padded numbers, three rows without a heading
         assert_eq!(

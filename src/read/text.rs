@@ -199,7 +199,7 @@ pub fn parse_within(text: &str, limits: &Limits, started: Instant) -> Result<Doc
             let mut cont_indent: Option<usize> = None;
             lines.advance();
             while let Some(next) = lines.peek() {
-                if next.trim().is_empty() || is_structure(next) {
+                if next.trim().is_empty() || is_structure(next) || starts_with_case_number(next) {
                     break;
                 }
                 // a bare label line (`1)`) takes the next line as its text; after that, a line
@@ -1164,6 +1164,11 @@ mod tests {
         ] {
             assert!(!starts_with_case_number(no), "{no}");
         }
+        // a list item is not continued by a case line either
+        assert_eq!(
+            texts(&parse("- Kari Nordmann og\nSak 12/26 Godkjenning\n")),
+            vec!["li0 - Kari Nordmann og", "p Sak 12/26 Godkjenning"]
+        );
         // a sakskart and a `Forfall:` line: each case its own paragraph, even after a line that
         // ends on a function word or runs past the hard-wrap length
         let doc = parse("Forfall: Kari Nordmann, Ola Nordmann, Per Hansen, Eva Lid, Siri Moe og\nSak 12/26 Godkjenning av innkalling\n013/26 Godkjenning av protokoll frå førre møte i\n014/26 Referatsaker\n");
