@@ -182,7 +182,11 @@ impl Register {
             if let Err(why) = check_code(&code) {
                 return Err(err(
                     &code,
-                    format!("committee {:?}: field `code` = {:?} {why}", c.name.as_deref().unwrap_or(""), crate::util::escape_controls(&code)),
+                    format!(
+                        "committee {:?}: field `code` = {:?} {why}",
+                        c.name.as_deref().unwrap_or(""),
+                        crate::util::escape_controls(&code)
+                    ),
                 ));
             }
             if let Some(def) = reg.committees.iter_mut().find(|d| d.code.eq_ignore_ascii_case(&code)) {

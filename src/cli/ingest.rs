@@ -146,7 +146,8 @@ impl Bar {
             }
             Event::File { path, outcome } => {
                 if let Outcome::Failed(reason) = outcome {
-                    let line = saksflyt::util::escape_controls(&format!("saksflyt: {path}: {reason}")).into_owned();
+                    let line =
+                        saksflyt::util::escape_controls(&format!("saksflyt: {path}: {reason}")).into_owned();
                     match &self.0 {
                         Some(b) => b.suspend(|| eprintln!("{line}")),
                         None => eprintln!("{line}"),
@@ -214,7 +215,11 @@ pub(super) fn print_skipped(summary: &ingest::Summary) {
         let what = advice(paths[0], reason);
         eprintln!(
             "{}",
-            saksflyt::util::escape_controls(&format!("skipped {} ({reason}; {what}): {}", paths.len(), paths.join(", ")))
+            saksflyt::util::escape_controls(&format!(
+                "skipped {} ({reason}; {what}): {}",
+                paths.len(),
+                paths.join(", ")
+            ))
         );
     }
 }
@@ -286,7 +291,10 @@ pub(super) fn review(
         for f in &findings[..paper_findings] {
             eprintln!(
                 "{}",
-                saksflyt::util::escape_controls(&format!("  {}: {} — look at {}", f.file, f.missing, f.look_at))
+                saksflyt::util::escape_controls(&format!(
+                    "  {}: {} — look at {}",
+                    f.file, f.missing, f.look_at
+                ))
             );
         }
     }

@@ -182,7 +182,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
                 written.push(path.display().to_string());
             }
             Err(e) => {
-                eprintln!("saksflyt: {name} not written: {}", saksflyt::util::escape_controls(&e.to_string()));
+                eprintln!(
+                    "saksflyt: {name} not written: {}",
+                    saksflyt::util::escape_controls(&e.to_string())
+                );
                 not_written.push(name.clone());
             }
         }
@@ -191,7 +194,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     match super::dashboard::write_dashboard(&a.out, &input, true) {
         Ok(path) => written.push(path.display().to_string()),
         Err(e) => {
-            eprintln!("saksflyt: dashboard.html not written: {}", saksflyt::util::escape_controls(&format!("{e:#}")));
+            eprintln!(
+                "saksflyt: dashboard.html not written: {}",
+                saksflyt::util::escape_controls(&format!("{e:#}"))
+            );
             not_written.push("dashboard.html".into());
         }
     }
