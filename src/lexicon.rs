@@ -207,6 +207,62 @@ pub fn is(concept: &str, text: &str) -> bool {
     forms(concept).contains(&t)
 }
 
+/// The concepts whose forms label a value (headings, fields, votes, markers): what
+/// `saksflyt extract --explain` names for each line a value was read from.
+pub const LABEL_CONCEPTS: &[&str] = &[
+    c::CASE_MARKER,
+    c::MINUTES,
+    c::INVITATION,
+    c::TREATMENT,
+    c::FIELD_COMMITTEE,
+    c::FIELD_MEETING_DATE,
+    c::FIELD_DATE,
+    c::FIELD_TIME,
+    c::FIELD_PLACE,
+    c::FIELD_OWNER,
+    c::FIELD_OFFICER,
+    c::FIELD_CASE_NUMBER,
+    c::FIELD_ARCHIVE,
+    c::FIELD_ATTACHMENTS,
+    c::CASE_ROUTE,
+    c::PROPOSER,
+    c::PROPOSAL,
+    c::DECISION,
+    c::NO_DECISION,
+    c::VOTE_OBJECT,
+    c::VOTE_VERB,
+    c::VOTE_AGAINST,
+    c::VOTE_UNANIMOUS,
+    c::VOTE_ADOPTED,
+    c::VOTE_FELL,
+    c::VOTE_THEREBY,
+    c::MOTION_INTRO,
+    c::MEETING_HELD,
+    c::PLAN_WORD,
+];
+
+/// Which label concepts' forms stand in `text` as whole words: `(concept, form)`, the longest
+/// form of each concept, in [`LABEL_CONCEPTS`] order.
+pub fn label_matches(text: &str) -> Vec<(&'static str, String)> {
+    let lower = crate::util::fold(text).to_lowercase();
+    let word_at = |i: usize, len: usize| {
+        let before = lower[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = lower[i + len..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    };
+    let mut out = Vec::new();
+    for concept in LABEL_CONCEPTS {
+        // forms are longest first: the first that stands as whole words names the concept
+        let hit = forms(concept)
+            .iter()
+            .find(|f| !f.is_empty() && lower.match_indices(f.as_str()).any(|(i, m)| word_at(i, m.len())));
+        if let Some(f) = hit {
+            out.push((*concept, f.clone()));
+        }
+    }
+    out
+}
+
 /// The concept as a regex alternation (no group), longest form first; spaces match any run of
 /// white space.
 pub fn alternation(concept: &str) -> String {
@@ -247,6 +303,17 @@ mod tests {
         for (concept, text, want) in cases {
             assert_eq!(is(concept, text), *want, "{concept}: {text}");
         }
+    }
+
+    #[test]
+    fn label_matches_name_concept_and_form() {
+        let got = label_matches("KS- 064/21 Vedtak:");
+        assert!(got.contains(&(c::DECISION, "vedtak".to_string())), "{got:?}");
+        let got = label_matches("Kommunedirektøren si innstilling:");
+        assert!(got.contains(&(c::PROPOSER, "kommunedirektøren si".to_string())), "{got:?}");
+        assert!(got.contains(&(c::PROPOSAL, "innstilling".to_string())), "{got:?}");
+        // must not: a form inside a longer word
+        assert!(!label_matches("Vedtaksmyndighet").iter().any(|(k, _)| *k == c::DECISION));
     }
 
     #[test]

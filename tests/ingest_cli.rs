@@ -317,3 +317,25 @@ fn run_names_incomplete_papers_in_review_csv() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("needs review: 1 paper (2 findings"), "{err}");
 }
+
+/// `extract --explain` names, for each value, the line it was read from and the lexicon entry
+/// (concept and form) that matched it (issue 17).
+#[test]
+fn explain_names_the_lexicon_entry_of_each_value() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/extract/protocol_route_headings_nn/input.txt");
+    let out = bin().args(["extract", "--explain"]).arg(&fixture).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "[lexicon: minutes «møteprotokoll»]",
+        "[lexicon: field_meeting_date «møtedato»]",
+        "proposal label ← block 5 (line 10): \"Kommunedirektøren si innstilling:\" [lexicon: proposer «kommunedirektøren si», proposal «innstilling»]",
+        "decision label ← block 10 (line 18): \"KS- 012/26 Vedtak:\" [lexicon: decision «vedtak»]",
+        "vote_unanimous «samrøystes»",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    // the formannskap's quoted decision is not this case's label
+    assert!(!text.contains("decision label ← block 33"), "{text}");
+}

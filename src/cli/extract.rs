@@ -107,10 +107,71 @@ fn source_line(doc: &saksflyt::model::Document, at: Option<saksflyt::record::At>
     format!("block {} ({place}): \"{short}{more}\"", at.block)
 }
 
+/// The lexicon entries that stand in `text`: ` [lexicon: decision «vedtak», …]`, or nothing.
+fn lexicon_note(text: &str, only: &[&str]) -> String {
+    let hits: Vec<String> = saksflyt::lexicon::label_matches(text)
+        .into_iter()
+        .filter(|(c, _)| only.is_empty() || only.contains(c))
+        .map(|(c, f)| format!("{c} «{f}»"))
+        .collect();
+    if hits.is_empty() {
+        String::new()
+    } else {
+        format!(" [lexicon: {}]", hits.join(", "))
+    }
+}
+
+/// Most blocks above a first point where its label (`Vedtak:`, `Forslag til vedtak`) is looked for.
+const LABEL_LOOKBACK: usize = 3;
+
+/// The block of the label above a proposal's or decision's first point, and the lexicon entries
+/// it matched.
+fn label_above(
+    doc: &saksflyt::model::Document,
+    at: Option<saksflyt::record::At>,
+    concepts: &[&str],
+) -> Option<String> {
+    let block = at?.block as usize;
+    (block.saturating_sub(LABEL_LOOKBACK)..=block).rev().find_map(|i| {
+        let text = doc.blocks.get(i)?.text()?;
+        let note = lexicon_note(text, concepts);
+        (!note.is_empty()).then(|| {
+            let at = saksflyt::record::At { block: i as u32, page: doc.blocks.get(i)?.pos().page };
+            Some(format!("{}{note}", source_line(doc, Some(at))))
+        })?
+    })
+}
+
+/// The first block near the top whose text matches one of `concepts`, with the entries.
+fn field_line(doc: &saksflyt::model::Document, concepts: &[&str], value: &str) -> Option<String> {
+    let value = value.to_lowercase();
+    doc.blocks.iter().enumerate().take(80).find_map(|(i, b)| {
+        let text = match b {
+            saksflyt::model::Block::Table(t) => {
+                t.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.text())).collect::<Vec<_>>().join(" ")
+            }
+            _ => b.text()?.to_string(),
+        };
+        let note = lexicon_note(&text, concepts);
+        (!note.is_empty() && (value.is_empty() || text.to_lowercase().contains(&value))).then(|| {
+            let at = saksflyt::record::At { block: i as u32, page: b.pos().page };
+            format!("{}{note}", source_line(doc, Some(at)))
+        })
+    })
+}
+
 fn explain(r: &saksflyt::record::Record, doc: &saksflyt::model::Document) -> String {
+    use saksflyt::lexicon::c as lc;
     use saksflyt::record::Point;
     use std::fmt::Write as _;
     fn points(out: &mut String, doc: &saksflyt::model::Document, what: &str, ps: &[Point], depth: usize) {
+        if depth == 0 {
+            let concepts: &[&str] =
+                if what == "proposal" { &[lc::PROPOSER, lc::PROPOSAL] } else { &[lc::DECISION] };
+            if let Some(label) = ps.first().and_then(|p| label_above(doc, p.at, concepts)) {
+                let _ = writeln!(out, "  {what} label ← {label}");
+            }
+        }
         for p in ps {
             let label = p.label.clone().unwrap_or_else(|| "•".to_string());
             let text: String =
@@ -129,9 +190,17 @@ fn explain(r: &saksflyt::record::Record, doc: &saksflyt::model::Document) -> Str
             c.name,
             c.code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default()
         );
+        if let Some(l) = field_line(doc, &[lc::FIELD_COMMITTEE, lc::MINUTES, lc::INVITATION], "") {
+            let _ = writeln!(out, "  ← {l}");
+        }
     }
     if let Some(m) = &r.meeting {
         let _ = writeln!(out, "meeting: {} {}", m.date, m.start.as_deref().unwrap_or(""));
+        if let Some(l) =
+            field_line(doc, &[lc::FIELD_MEETING_DATE, lc::FIELD_DATE, lc::MEETING_HELD, lc::TREATMENT], "")
+        {
+            let _ = writeln!(out, "  ← {l}");
+        }
     }
     for c in &r.cases {
         let num = c.number.as_ref().map_or("(no number)".to_string(), |n| n.key());
@@ -151,7 +220,8 @@ fn explain(r: &saksflyt::record::Record, doc: &saksflyt::model::Document) -> Str
                 None => "",
             };
             let _ = writeln!(out, "  vote {count}{adopted}");
-            let _ = writeln!(out, "    ← {}", source_line(doc, v.at));
+            let note = lexicon_note(&v.text, &[]);
+            let _ = writeln!(out, "    ← {}{note}", source_line(doc, v.at));
         }
     }
     for p in &r.plans {

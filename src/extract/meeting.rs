@@ -102,6 +102,23 @@ pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Com
     (None, None)
 }
 
+/// The body's name after a marker phrase that opens the line (`Innkalling til møte i
+/// Eldrerådet` → `Eldrerådet`, `Møteprotokoll for Kontrollutvalet` → `Kontrollutvalet`).
+fn after_marker(text: &str) -> &str {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    for f in lexicon::forms(lc::INVITATION).iter().chain(lexicon::forms(lc::MINUTES)) {
+        if let Some(rest) = lower.strip_prefix(f.as_str()) {
+            for joint in [" i ", " for ", " til ", " - ", ": "] {
+                if rest.starts_with(joint) {
+                    return t.get(f.len() + joint.len()..).unwrap_or(t).trim();
+                }
+            }
+        }
+    }
+    t
+}
+
 /// Most words of a body's name standing as the paper's first line.
 const FIRST_LINE_NAME_MAX_WORDS: usize = 6;
 
@@ -160,7 +177,7 @@ pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
                 && !t.contains(',')
                 && t.split_whitespace().count() <= FIRST_LINE_NAME_MAX_WORDS
         })
-        .find_map(|l| committee::body_name(&l.text, register))
+        .find_map(|l| committee::body_name(after_marker(&l.text), register))
     {
         return Some(c);
     }
@@ -225,6 +242,8 @@ mod tests {
             (&["Utvalg: Strategisk samarbeidsutvalg"], Some("Strategisk samarbeidsutvalg")),
             (&["Utval: Eldrerådet"], Some("Eldrerådet")),
             (&["MØTEPROTOKOLL", "Klagenemnda", "Møtedato: 12.02.2026"], Some("Klagenemnda")),
+            (&["Helse- og sosialutvalet", "MØTEPROTOKOLL"], Some("Helse- og sosialutvalet")),
+            (&["Innkalling til møte i Eldrerådet", "Møtedato: 12.02.2026"], Some("Eldrerådet")),
             (
                 &["Møteinnkalling", "Lokalt samarbeidsutval Sunnhordland"],
                 Some("Lokalt samarbeidsutval Sunnhordland"),
