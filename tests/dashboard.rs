@@ -544,3 +544,36 @@ fn a_large_log_is_listed_up_to_its_budget_open_points_first_and_counted_in_full(
     let html = dashboard::render_ctx(&ctx, Lang::Nb).unwrap();
     assert!(html.len() < 5_000_000, "{} bytes", html.len());
 }
+
+#[test]
+fn the_commands_write_the_page_run_beside_the_word_documents() {
+    let bin = env!("CARGO_BIN_EXE_saksflyt");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(bin)
+        .current_dir(root)
+        .args(["dashboard", "--lang", "nn", "--records", "tests/fixtures/render/records.jsonl", "--out"])
+        .arg(dir.path().join("d"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(dir.path().join("d/dashboard.html")).unwrap();
+    assert!(page.contains("<html lang=\"nn\">") && page.contains("Dashbord for handlingsplanar"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dashboard.html"), "the path is printed");
+
+    let out = Command::new(bin)
+        .current_dir(root)
+        .args(["run", "samples", "-q", "--out"])
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(dir.path().join("r/dashboard.html")).unwrap();
+    assert!(dir.path().join("r/statusrapport.docx").is_file());
+    assert!(page.contains("<html lang=\"nb\">") && page.len() < 300_000);
+    // source links lead from the page's folder back to the papers
+    let href = Regex::new(r##"href="([^"#]+)""##).unwrap();
+    let first = href.captures(&page).expect("a link to a source paper");
+    let target = dir.path().join("r").join(&first[1]);
+    assert!(target.is_file(), "{} does not lead to the paper", &first[1]);
+}
