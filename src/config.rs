@@ -134,7 +134,19 @@ impl Default for Register {
 impl Register {
     /// A complete register (the built-in one's format: `[partnership]` and every committee).
     pub fn parse(text: &str, path: &str) -> Result<Register, ConfigError> {
-        toml::from_str(text).map_err(|e| parse_error(text, path, &e))
+        let register: Register = toml::from_str(text).map_err(|e| parse_error(text, path, &e))?;
+        for (i, c) in register.committees.iter().enumerate() {
+            check_code(&c.code).map_err(|why| ConfigError::Parse {
+                path: path.to_string(),
+                message: format!(
+                    "committee {} ({:?}): field `code` = {:?} {why}",
+                    i + 1,
+                    crate::util::escape_controls(&c.name),
+                    crate::util::escape_controls(&c.code)
+                ),
+            })?;
+        }
+        Ok(register)
     }
 
     /// The built-in register with a user's file (`saksflyt.toml`) added to it: new committees
@@ -188,6 +200,9 @@ impl Register {
                     }
                 }
                 continue;
+            }
+            if let Err(why) = check_code(&code) {
+                return Err(err(&code, format!("field `code` = {:?} {why}", crate::util::escape_controls(&code))));
             }
             let Some(name) = c.name.filter(|n| !n.trim().is_empty()) else {
                 return Err(err(
@@ -327,6 +342,28 @@ fn parse_error(text: &str, path: &str, e: &toml::de::Error) -> ConfigError {
     ConfigError::Parse { path, message }
 }
 
+/// Most characters in a committee code.
+pub const MAX_CODE_CHARS: usize = 64;
+
+/// A committee code goes into file names (`evaluering-2025-fsu-barn.docx`): only letters,
+/// digits, `-` and `_` are allowed, so no code can name a folder (`/`, `\\`, `..`), hide a
+/// file (a leading dot) or carry control characters.
+pub fn check_code(code: &str) -> Result<(), String> {
+    if code.is_empty() {
+        return Err("is empty".into());
+    }
+    if code.chars().count() > MAX_CODE_CHARS {
+        return Err(format!("is longer than {MAX_CODE_CHARS} characters"));
+    }
+    if let Some(c) = code.chars().find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!(
+            "holds {:?}: only letters, digits, '-' and '_' are allowed (codes are used in file names)",
+            c
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,11 +426,25 @@ mod tests {
             ),
             ("[lexicon]\ndecision = \"Vedtak\"\n", "line 2: a lexicon entry is a list"),
             ("[partnership\n", "line 1"),
+            ("[[committee]]\ncode = \"X/../ut\"\nname = \"Y\"\n", "line 2: field `code` = \"X/../ut\" holds '/'"),
         ];
         for (text, want) in cases {
             let e = Register::parse_additions(text, "saksflyt.toml").unwrap_err().to_string();
             assert!(e.starts_with("saksflyt.toml, line"), "{text}: {e}");
             assert!(e.contains(want), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn codes_that_could_name_a_path_are_refused() {
+        for good in ["SSU", "FSU-BARN", "LSU_ÅLESUND", "Fsu2"] {
+            assert!(check_code(good).is_ok(), "{good}");
+        }
+        for bad in ["", "X/../../../outside/PWNED", "..", ".hidden", "a\\b", "a\u{1b}[2J", "a b", "a.docx"] {
+            assert!(check_code(bad).is_err(), "{bad:?}");
+        }
+        let toml = DEFAULT_REGISTER.replacen("code = \"SSU\"", "code = \"X/../../../outside/PWNED\"", 1);
+        let e = Register::parse(&toml, "saksflyt.toml").unwrap_err().to_string();
+        assert!(e.contains("saksflyt.toml") && e.contains("`code`") && e.contains("PWNED"), "{e}");
     }
 }

@@ -52,6 +52,8 @@ pub mod c {
     pub const INVITATION: &str = "invitation";
     pub const MINUTES: &str = "minutes";
     pub const LANGUAGE_MARKER: &str = "language_marker";
+    pub const ORGANISATION_HEAD: &str = "organisation_head";
+    pub const MEETING_HELD: &str = "meeting_held";
 
     /// Every concept (the unit test checks each is in the data and non-empty).
     pub const ALL: &[&str] = &[
@@ -97,6 +99,8 @@ pub mod c {
         INVITATION,
         MINUTES,
         LANGUAGE_MARKER,
+        ORGANISATION_HEAD,
+        MEETING_HELD,
     ];
 }
 

@@ -55,7 +55,10 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
                     Ok(r) => r,
                     Err(e) => {
                         failed = true;
-                        eprintln!("saksflyt: {}: {e}", path.display());
+                        eprintln!(
+                            "{}",
+                            saksflyt::util::escape_controls(&format!("saksflyt: {}: {e}", path.display()))
+                        );
                         continue;
                     }
                 };
@@ -72,7 +75,10 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 failed = true;
-                eprintln!("saksflyt: {}: {e}", path.display());
+                eprintln!(
+                    "{}",
+                    saksflyt::util::escape_controls(&format!("saksflyt: {}: {e}", path.display()))
+                );
             }
         }
     }

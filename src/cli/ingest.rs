@@ -71,11 +71,12 @@ pub struct ExportArgs {
 pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let quiet = super::quiet();
-    let Some((candidates, skipped)) = walk_or_report(&a.paths) else {
+    let Some((candidates, skipped)) = walk_or_report(&a.paths, &[]) else {
         return Ok(ExitCode::from(2));
     };
-    let register = super::load_config(a.config.as_deref())?;
+    let register = super::load_config_unannounced(a.config.as_deref())?;
     let mut store = Store::open(&a.db).with_context(|| format!("cannot open store {}", a.db.display()))?;
+    super::announce_config();
     let options = ingest::Options { force: a.force, ..ingest::Options::default() };
 
     let summary = {
@@ -146,14 +147,15 @@ impl Bar {
             }
             Event::File { path, outcome } => {
                 if let Outcome::Failed(reason) = outcome {
-                    let line = format!("saksflyt: {path}: {reason}");
+                    let line =
+                        saksflyt::util::escape_controls(&format!("saksflyt: {path}: {reason}")).into_owned();
                     match &self.0 {
                         Some(b) => b.suspend(|| eprintln!("{line}")),
                         None => eprintln!("{line}"),
                     }
                 }
                 if let Some(b) = &self.0 {
-                    b.set_message(path.to_string());
+                    b.set_message(saksflyt::util::escape_controls(path).into_owned());
                     b.inc(1);
                 }
             }
@@ -183,7 +185,7 @@ pub(super) fn advice(path: &str, reason: &str) -> String {
     if matches!(ext.as_str(), "xls" | "xlsx" | "ods" | "csv" | "ppt" | "pptx" | "odp") {
         return "spreadsheets and slides are not read: if it is a paper, save it as .docx or PDF".into();
     }
-    if reason.contains("README") || reason.contains("hidden or lock") {
+    if reason.contains("README") || reason.contains("hidden or lock") || reason.contains("output folder of saksflyt") {
         return "not a paper: nothing to do".into();
     }
     if reason.contains("symbolic link") {
@@ -212,7 +214,8 @@ pub(super) fn print_skipped(summary: &ingest::Summary) {
     }
     for (reason, paths) in by {
         let what = advice(paths[0], reason);
-        eprintln!("skipped {} ({reason}; {what}): {}", paths.len(), paths.join(", "));
+        let line = format!("skipped {} ({reason}; {what}): {}", paths.len(), paths.join(", "));
+        eprintln!("{}", saksflyt::util::escape_controls(&line));
     }
 }
 
@@ -281,7 +284,8 @@ pub(super) fn review(
             path.strip_prefix(".").unwrap_or(&path).display()
         );
         for f in &findings[..paper_findings] {
-            eprintln!("  {}: {} — look at {}", f.file, f.missing, f.look_at);
+            let line = format!("  {}: {} — look at {}", f.file, f.missing, f.look_at);
+            eprintln!("{}", saksflyt::util::escape_controls(&line));
         }
     }
     Ok(findings.len())
@@ -333,8 +337,11 @@ pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
 
 /// The files under `paths` to ingest, and those skipped; `None` (after printing why) when a path
 /// given by the user does not exist — a usage error.
-pub(super) fn walk_or_report(paths: &[PathBuf]) -> Option<(Vec<ingest::Candidate>, Vec<ingest::Skipped>)> {
-    match ingest::walk(paths) {
+pub(super) fn walk_or_report(
+    paths: &[PathBuf],
+    exclude: &[PathBuf],
+) -> Option<(Vec<ingest::Candidate>, Vec<ingest::Skipped>)> {
+    match ingest::walk_excluding(paths, exclude) {
         Ok(x) => Some(x),
         Err(e) => {
             eprintln!("saksflyt: error: {e}");

@@ -204,7 +204,11 @@ pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
     };
     // One record per paper: the same paper in several formats counts once in every document.
     let records = saksflyt::store::derive::papers(&records);
-    Ok(ReportInput { records, log, register, lang: c.lang })
+    let mut input = ReportInput { records, log, register, lang: c.lang };
+    for m in docs::leave_out_oversized(&mut input) {
+        eprintln!("saksflyt: warning: {}", saksflyt::util::escape_controls(&m));
+    }
+    Ok(input)
 }
 
 /// The decision log derived from records (the store's pure derivation).
@@ -267,6 +271,8 @@ fn check_out_file(out: &Path) -> anyhow::Result<()> {
 
 /// Writes a rendered document atomically and reports it.
 pub fn write_doc(path: &Path, doc: &docs::Rendered) -> anyhow::Result<()> {
+    // a document's own name (from the register's codes) is one plain file name, never a path
+    saksflyt::util::check_file_name(&doc.file_name).map_err(anyhow::Error::msg)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }

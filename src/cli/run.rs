@@ -56,10 +56,12 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let Some((candidates, skipped)) = super::ingest::walk_or_report(&a.paths) else {
+    // the output folder is never read back as papers, even when it lies inside an input folder
+    let Some((candidates, skipped)) = super::ingest::walk_or_report(&a.paths, std::slice::from_ref(&a.out))
+    else {
         return Ok(ExitCode::from(2));
     };
-    let register = super::load_config(a.config.as_deref())?;
+    let register = super::load_config_unannounced(a.config.as_deref())?;
     let common = CommonArgs {
         db: None,
         records: None,
@@ -74,6 +76,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
     let db = a.out.join("saksflyt.db");
     let mut store = Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))?;
+    super::announce_config();
     let summary = {
         let bar = super::ingest::Bar::new(!quiet);
         let mut progress = |ev: ingest::Event| bar.event(ev);
@@ -102,7 +105,14 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     let all_documents = records.len();
     // One record per paper: the same paper in several formats counts once in every document.
     let records = saksflyt::store::derive::papers(&records);
-    let input = ReportInput { records, log, register, lang: a.lang };
+    let mut input = ReportInput { records, log, register, lang: a.lang };
+    // a paper too large for the documents is named and left out; the others' documents are written
+    let mut not_written: Vec<String> = Vec::new();
+    for m in docs::leave_out_oversized(&mut input) {
+        eprintln!("saksflyt: {}", saksflyt::util::escape_controls(&m));
+        not_written.push("(a paper too large for the documents)".to_string());
+    }
+    let input = input;
     if let Some(year) = a.year.filter(|y| !data::year_has_data(&input.records, *y)) {
         eprintln!(
             "saksflyt: no data for {year}: no meeting, case or action plan in the papers covers that year (the store and review.csv are written; no documents)"
@@ -152,13 +162,17 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(year) = year {
         jobs.push((format!("arsrapport-{year}.docx"), Box::new(move || docs::annual_report(t, i, year))));
     }
-    let mut not_written: Vec<String> = Vec::new();
     if !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         eprintln!("writing {} documents …", jobs.len());
     }
     for (name, make) in &jobs {
         match make() {
             Ok(doc) => {
+                if let Err(e) = saksflyt::util::check_file_name(&doc.file_name) {
+                    eprintln!("saksflyt: error: {e}");
+                    not_written.push(name.clone());
+                    continue;
+                }
                 let path = a.out.join(&doc.file_name);
                 saksflyt::util::write_atomic(&path, &doc.bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?;
@@ -168,7 +182,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
                 written.push(path.display().to_string());
             }
             Err(e) => {
-                eprintln!("saksflyt: {name} not written: {e}");
+                eprintln!(
+                    "{}",
+                    saksflyt::util::escape_controls(&format!("saksflyt: {name} not written: {e}"))
+                );
                 not_written.push(name.clone());
             }
         }
@@ -182,7 +199,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             super::ingest::print_skipped(&summary);
         }
         for f in &summary.failures {
-            eprintln!("not read: {}: {} — {}", f.path, f.reason, super::ingest::advice(&f.path, &f.reason));
+            let line = format!("not read: {}: {} — {}", f.path, f.reason, super::ingest::advice(&f.path, &f.reason));
+            eprintln!("{}", saksflyt::util::escape_controls(&line));
         }
         for w in &written {
             println!("{w}");

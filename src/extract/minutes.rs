@@ -115,7 +115,10 @@ mod tests {
         let cases: &[(&str, Option<(&str, &str)>)] = &[
             ("14.12.2021 Kommunestyret", Some(("2021-12-14", "Kommunestyret"))),
             ("Kommunestyret 16.12.2021:", Some(("2021-12-16", "Kommunestyret"))),
-            ("02.03.2026 Hovedutval for helse og omsorg", Some(("2026-03-02", "Hovedutval for helse og omsorg"))),
+            (
+                "02.03.2026 Hovedutval for helse og omsorg",
+                Some(("2026-03-02", "Hovedutval for helse og omsorg")),
+            ),
             // must not: prose with a date, a date range, a date and a number, a lower-case start
             ("Møtet ble holdt 14.12.2021", None),
             ("12.03.2024 Frist for innspill", None),

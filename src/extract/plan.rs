@@ -109,13 +109,19 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
             if alone && measure.starts_with(char::is_lowercase) {
                 if let Some(prev) = items.last_mut() {
                     let prev: &mut PlanItem = prev;
-                    prev.measure = format!("{} {measure}", prev.measure);
+                    prev.measure.push(' ');
+                    prev.measure.push_str(&measure);
                     continue;
                 }
             }
             // a goal cell left empty under a merged or repeated goal carries the one above
-            let main = text_of(row, c.goal).or_else(|| last_goal.clone());
-            last_goal = main.clone();
+            let main = match text_of(row, c.goal) {
+                Some(g) => {
+                    last_goal = Some(carried(&g));
+                    Some(g)
+                }
+                None => last_goal.clone(),
+            };
             let goal = match (main, text_of(row, c.subgoal)) {
                 (Some(g), Some(s)) => Some(format!("{g} – {s}")),
                 (g, s) => g.or(s),
@@ -227,6 +233,18 @@ pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
 /// Fewest measures for a plan written as headings and bullets inside a case paper.
 const PLAN_IN_CASE_MIN_ITEMS: usize = 2;
 
+/// Most characters of a goal carried down into the rows (or bullets) below it: a real goal is a
+/// sentence or two; a huge one is kept whole in its own row and cut (with `…`) where copied.
+pub const MAX_CARRIED_GOAL_CHARS: usize = 600;
+
+/// `goal` as copied into another row: at most [`MAX_CARRIED_GOAL_CHARS`] characters.
+fn carried(goal: &str) -> String {
+    match goal.char_indices().nth(MAX_CARRIED_GOAL_CHARS) {
+        Some((at, _)) => format!("{}…", goal.get(..at).unwrap_or_default()),
+        None => goal.to_string(),
+    }
+}
+
 /// A goal heading followed by bullet measures, repeated.
 fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
     let mut items = Vec::new();
@@ -242,7 +260,7 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
                 };
                 if !text.is_empty() {
                     items.push(PlanItem {
-                        goal: Some(g.clone()),
+                        goal: Some(carried(g)),
                         measure: text,
                         status,
                         status_text: None,

@@ -62,8 +62,10 @@ pub fn amounts(text: &str) -> Vec<(i64, String)> {
     for re in [&*KR_BEFORE, &*KR_AFTER] {
         for c in re.captures_iter(text).take(AMOUNTS_MAX) {
             let Some(m) = c.get(0) else { continue };
-            let digits: String =
-                c.get(1).map(|d| d.as_str().chars().filter(char::is_ascii_digit).collect()).unwrap_or_default();
+            let digits: String = c
+                .get(1)
+                .map(|d| d.as_str().chars().filter(char::is_ascii_digit).collect())
+                .unwrap_or_default();
             add(m.start(), m.end(), digits.parse().ok());
         }
     }
