@@ -202,7 +202,10 @@ impl Register {
                 continue;
             }
             if let Err(why) = check_code(&code) {
-                return Err(err(&code, format!("field `code` = {:?} {why}", crate::util::escape_controls(&code))));
+                return Err(err(
+                    &code,
+                    format!("field `code` = {:?} {why}", crate::util::escape_controls(&code)),
+                ));
             }
             let Some(name) = c.name.filter(|n| !n.trim().is_empty()) else {
                 return Err(err(
@@ -426,7 +429,10 @@ mod tests {
             ),
             ("[lexicon]\ndecision = \"Vedtak\"\n", "line 2: a lexicon entry is a list"),
             ("[partnership\n", "line 1"),
-            ("[[committee]]\ncode = \"X/../ut\"\nname = \"Y\"\n", "line 2: field `code` = \"X/../ut\" holds '/'"),
+            (
+                "[[committee]]\ncode = \"X/../ut\"\nname = \"Y\"\n",
+                "line 2: field `code` = \"X/../ut\" holds '/'",
+            ),
         ];
         for (text, want) in cases {
             let e = Register::parse_additions(text, "saksflyt.toml").unwrap_err().to_string();

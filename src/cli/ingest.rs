@@ -185,7 +185,10 @@ pub(super) fn advice(path: &str, reason: &str) -> String {
     if matches!(ext.as_str(), "xls" | "xlsx" | "ods" | "csv" | "ppt" | "pptx" | "odp") {
         return "spreadsheets and slides are not read: if it is a paper, save it as .docx or PDF".into();
     }
-    if reason.contains("README") || reason.contains("hidden or lock") || reason.contains("output folder of saksflyt") {
+    if reason.contains("README")
+        || reason.contains("hidden or lock")
+        || reason.contains("output folder of saksflyt")
+    {
         return "not a paper: nothing to do".into();
     }
     if reason.contains("symbolic link") {

@@ -199,7 +199,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             super::ingest::print_skipped(&summary);
         }
         for f in &summary.failures {
-            let line = format!("not read: {}: {} — {}", f.path, f.reason, super::ingest::advice(&f.path, &f.reason));
+            let line =
+                format!("not read: {}: {} — {}", f.path, f.reason, super::ingest::advice(&f.path, &f.reason));
             eprintln!("{}", saksflyt::util::escape_controls(&line));
         }
         for w in &written {
