@@ -54,6 +54,8 @@ pub mod c {
     pub const LANGUAGE_MARKER: &str = "language_marker";
     pub const ORGANISATION_HEAD: &str = "organisation_head";
     pub const MEETING_HELD: &str = "meeting_held";
+    pub const CASE_LIST_HEADING: &str = "case_list_heading";
+    pub const PLAN_MEASURE_LEAD: &str = "plan_measure_lead";
 
     /// Every concept (the unit test checks each is in the data and non-empty).
     pub const ALL: &[&str] = &[
@@ -101,6 +103,8 @@ pub mod c {
         LANGUAGE_MARKER,
         ORGANISATION_HEAD,
         MEETING_HELD,
+        CASE_LIST_HEADING,
+        PLAN_MEASURE_LEAD,
     ];
 }
 

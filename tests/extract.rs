@@ -442,6 +442,66 @@ fn layout_classes_give_their_facts() {
     let c = &r.cases[0];
     assert_eq!(texts(&c.decision), vec!["Utvalet løyver kr 25 000 til frivilligsentralen for 2026."]);
     assert_eq!(votes(&r), vec![(None, None, true)]);
+
+    // --- issue 17, classes 3, 8, 9 (case lists, references, text reader joins) ---
+    let agenda = |r: &Record| -> Vec<(String, String)> {
+        r.agenda
+            .iter()
+            .map(|a| (a.case.as_ref().map(|n| n.key()).unwrap_or_default(), a.title.clone()))
+            .collect()
+    };
+    let pairs =
+        |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    // a saksliste without times: zero-padded numbers, an archive-number column, wrapped titles;
+    // a table of contents with year-first `PS 26/031` numbers keeps no page numbers
+    let r = rec("case_list_lines");
+    assert_eq!(
+        agenda(&r),
+        pairs(&[
+            ("21/2026", "Godkjenning av innkalling og saksliste"),
+            ("22/2026", "Revidert plan for samarbeid om legevakt og øyeblikkeleg hjelp"),
+            ("23/2026", "Orientering om dagtilbod for personar med demens"),
+            ("24/2026", "Eventuelt"),
+            ("31/2026", "Referatsaker"),
+            ("32/2026", "Tertialrapport 1 for 2026"),
+            ("33/2026", "Orienteringssaker"),
+        ])
+    );
+    assert_eq!(r.kind, saksflyt::record::Kind::MeetingInvitation);
+    let titles: Vec<_> = r.cases.iter().filter_map(|c| c.title.clone()).collect();
+    assert_eq!(titles, vec!["Referatsaker", "Tertialrapport 1 for 2026", "Orienteringssaker"]);
+
+    // references with a body's prefix or a compound case word; a year-less `sak 1` and an
+    // archive case are no references
+    let r = rec("references_body_prefix");
+    let refs: Vec<String> = r.cases[0].references.iter().map(|x| x.number.key()).collect();
+    assert_eq!(refs, vec!["142/2025", "18/2026", "118/2025", "12/2025", "31/2025"]);
+
+    // a `Forfall:` line ending on `og`, then `Sak NN/YY` rows: each row its own line (three
+    // agenda rows); pipe-delimited rows are a table
+    let r = rec("text_rows_not_joined");
+    assert_eq!(
+        agenda(&r),
+        pairs(&[
+            ("40/2026", "Godkjenning av innkalling"),
+            ("41/2026", "Kjøp av tenester frå nabokommunen"),
+            ("42/2026", "Tertialrapport"),
+        ])
+    );
+    let t = r.tables.first().expect("the pipe rows as a table");
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[1][1].text, "rådgjevar");
+
+    // a handlingsdel written as prose inside a case paper: a lead-in naming measures opens a list
+    // without a goal, area headings give goals
+    let r = rec("plan_prose_lead_in");
+    let p = r.plans.first().expect("a plan written as prose");
+    let items: Vec<(Option<&str>, &str)> =
+        p.items.iter().map(|i| (i.goal.as_deref(), i.measure.as_str())).collect();
+    assert_eq!(items.len(), 5, "{items:?}");
+    assert_eq!(items[0], (None, "Felles kurs for tilsette i skule og barnevern"));
+    assert_eq!(items[3], (Some("Tidleg innsats"), "Oppfølgingsteam i kvar kommune"));
+    assert_eq!(items[4].0, Some("Samarbeid med frivillige"));
 }
 
 /// Every position a record carries points at the block the value was read from: a point's or

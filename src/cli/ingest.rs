@@ -217,8 +217,14 @@ pub(super) fn print_skipped(summary: &ingest::Summary) {
     }
     for (reason, paths) in by {
         let what = advice(paths[0], reason);
-        let line = format!("skipped {} ({reason}; {what}): {}", paths.len(), paths.join(", "));
-        eprintln!("{}", saksflyt::util::escape_controls(&line));
+        eprintln!(
+            "{}",
+            saksflyt::util::escape_controls(&format!(
+                "skipped {} ({reason}; {what}): {}",
+                paths.len(),
+                paths.join(", ")
+            ))
+        );
     }
 }
 
@@ -287,8 +293,13 @@ pub(super) fn review(
             path.strip_prefix(".").unwrap_or(&path).display()
         );
         for f in &findings[..paper_findings] {
-            let line = format!("  {}: {} — look at {}", f.file, f.missing, f.look_at);
-            eprintln!("{}", saksflyt::util::escape_controls(&line));
+            eprintln!(
+                "{}",
+                saksflyt::util::escape_controls(&format!(
+                    "  {}: {} — look at {}",
+                    f.file, f.missing, f.look_at
+                ))
+            );
         }
     }
     Ok(findings.len())

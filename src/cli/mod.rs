@@ -4,6 +4,7 @@
 
 mod blocks;
 mod config;
+mod dashboard;
 mod extract;
 mod ingest;
 mod reports;
@@ -66,6 +67,8 @@ pub enum Command {
     AnnualReport(reports::AnnualReportArgs),
     /// Word templates: export the built-in ones to edit, list them, check, render, show their data
     Templates(reports::TemplatesArgs),
+    /// Write the monitoring dashboard: one self-contained HTML file (DIR/dashboard.html)
+    Dashboard(dashboard::DashboardArgs),
     /// The whole job: ingest, export records, write review.csv and all documents into one folder
     Run(run::RunArgs),
     /// The configuration file (saksflyt.toml): write a commented example, or show what is in use
@@ -87,6 +90,7 @@ pub fn main() -> ExitCode {
         Command::DecisionLog(a) => reports::decision_log(a),
         Command::AnnualReport(a) => reports::annual_report(a),
         Command::Templates(a) => reports::templates(a),
+        Command::Dashboard(a) => dashboard::run(a),
         Command::Run(a) => run::run(a),
         Command::Config(a) => config::run(a),
     };

@@ -56,11 +56,6 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    // the output folder is never read back as papers, even when it lies inside an input folder
-    let Some((candidates, skipped)) = super::ingest::walk_or_report(&a.paths, std::slice::from_ref(&a.out))
-    else {
-        return Ok(ExitCode::from(2));
-    };
     let register = super::load_config_unannounced(a.config.as_deref())?;
     let common = CommonArgs {
         db: None,
@@ -74,6 +69,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     // the template folder is checked before anything is read
     let templates = templates_of(&common, &saksflyt::render::wordtpl::documents::DocKind::ALL)?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    // the output folder is never read back as papers, even when it lies inside an input folder
+    let Some((candidates, skipped)) = super::ingest::walk_or_report(&a.paths, std::slice::from_ref(&a.out))
+    else {
+        return Ok(ExitCode::from(2));
+    };
     let db = a.out.join("saksflyt.db");
     let mut store = Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))?;
     super::announce_config();
@@ -107,10 +107,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     let records = saksflyt::store::derive::papers(&records);
     let mut input = ReportInput { records, log, register, lang: a.lang };
     // a paper too large for the documents is named and left out; the others' documents are written
-    let mut not_written: Vec<String> = Vec::new();
+    let mut left_out = 0usize;
     for m in docs::leave_out_oversized(&mut input) {
         eprintln!("saksflyt: {}", saksflyt::util::escape_controls(&m));
-        not_written.push("(a paper too large for the documents)".to_string());
+        left_out += 1;
     }
     let input = input;
     if let Some(year) = a.year.filter(|y| !data::year_has_data(&input.records, *y)) {
@@ -162,6 +162,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(year) = year {
         jobs.push((format!("arsrapport-{year}.docx"), Box::new(move || docs::annual_report(t, i, year))));
     }
+    let mut not_written: Vec<String> = Vec::new();
     if !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         eprintln!("writing {} documents …", jobs.len());
     }
@@ -169,7 +170,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         match make() {
             Ok(doc) => {
                 if let Err(e) = saksflyt::util::check_file_name(&doc.file_name) {
-                    eprintln!("saksflyt: error: {e}");
+                    eprintln!("saksflyt: {name} not written: {e}");
                     not_written.push(name.clone());
                     continue;
                 }
@@ -183,11 +184,22 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 eprintln!(
-                    "{}",
-                    saksflyt::util::escape_controls(&format!("saksflyt: {name} not written: {e}"))
+                    "saksflyt: {name} not written: {}",
+                    saksflyt::util::escape_controls(&e.to_string())
                 );
                 not_written.push(name.clone());
             }
+        }
+    }
+    // the dashboard beside the Word documents; a failure leaves the others
+    match super::dashboard::write_dashboard(&a.out, &input, true) {
+        Ok(path) => written.push(path.display().to_string()),
+        Err(e) => {
+            eprintln!(
+                "saksflyt: dashboard.html not written: {}",
+                saksflyt::util::escape_controls(&format!("{e:#}"))
+            );
+            not_written.push("dashboard.html".into());
         }
     }
 
@@ -199,9 +211,15 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             super::ingest::print_skipped(&summary);
         }
         for f in &summary.failures {
-            let line =
-                format!("not read: {}: {} — {}", f.path, f.reason, super::ingest::advice(&f.path, &f.reason));
-            eprintln!("{}", saksflyt::util::escape_controls(&line));
+            eprintln!(
+                "{}",
+                saksflyt::util::escape_controls(&format!(
+                    "not read: {}: {} — {}",
+                    f.path,
+                    f.reason,
+                    super::ingest::advice(&f.path, &f.reason)
+                ))
+            );
         }
         for w in &written {
             println!("{w}");
@@ -247,5 +265,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         );
         debug_assert!(papers <= all_documents);
     }
-    Ok(if summary.failed > 0 || !not_written.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.failed > 0 || !not_written.is_empty() || left_out > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -682,12 +682,13 @@ fn one(
         }
     }
     case.votes = votes::find(&own_lines);
-    // references: every case number written with a case word, except the case's own
+    // references: every case number written with a case word or a body's code, except the
+    // case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
     texts.extend(body.iter().map(|l| l.text.as_str()));
     for t in texts {
-        for (n, s, e) in casenum::find_prefixed(t) {
+        for (n, s, e) in casenum::find_references(t) {
             if Some(n.key()) == own || case.references.iter().any(|r| r.number.key() == n.key()) {
                 continue;
             }

@@ -493,14 +493,18 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     });
     let committee = meeting::doc_committee(&flat.lines, register).or(meeting_committee);
 
-    let (agenda, agenda_tables) = agenda::extract(&flat, &words);
+    let (mut agenda, agenda_tables) = agenda::extract(&flat, &words);
+    if agenda.is_empty() {
+        agenda = agenda::from_lines(&flat.lines);
+    }
     let ctx = case::Ctx {
         register,
         meeting_date: meeting.as_ref().map(|m| m.date.clone()),
         year,
         committee: committee.clone(),
     };
-    let (cases, warnings) = case::extract(&flat.lines, &ctx);
+    let (mut cases, warnings) = case::extract(&flat.lines, &ctx);
+    agenda::strip_case_pages(&agenda, &mut cases);
     r.warnings.extend(warnings);
     // plan tables stay in `tables` too (their typed cells keep fills and status); agenda and
     // header-field tables are fully represented elsewhere
@@ -511,7 +515,6 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
         }
         r.tables.push(tables::record_table(t, plan::caption_before(&flat.lines, i)));
     }
-    let mut agenda = agenda;
     if let Some(start) = meeting.as_ref().and_then(|m| m.start.as_deref()) {
         agenda::fill_times(&mut agenda, start);
     }
