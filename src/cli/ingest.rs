@@ -74,8 +74,9 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
     let Some((candidates, skipped)) = walk_or_report(&a.paths, &[]) else {
         return Ok(ExitCode::from(2));
     };
-    let register = super::load_config(a.config.as_deref())?;
+    let register = super::load_config_unannounced(a.config.as_deref())?;
     let mut store = Store::open(&a.db).with_context(|| format!("cannot open store {}", a.db.display()))?;
+    super::announce_config();
     let options = ingest::Options { force: a.force, ..ingest::Options::default() };
 
     let summary = {
@@ -184,7 +185,10 @@ pub(super) fn advice(path: &str, reason: &str) -> String {
     if matches!(ext.as_str(), "xls" | "xlsx" | "ods" | "csv" | "ppt" | "pptx" | "odp") {
         return "spreadsheets and slides are not read: if it is a paper, save it as .docx or PDF".into();
     }
-    if reason.contains("README") || reason.contains("hidden or lock") {
+    if reason.contains("README")
+        || reason.contains("hidden or lock")
+        || reason.contains("output folder of saksflyt")
+    {
         return "not a paper: nothing to do".into();
     }
     if reason.contains("symbolic link") {

@@ -134,12 +134,28 @@ impl From<OcrArg> for saksflyt::read::Ocr {
 /// The register of `--config FILE` (else `./saksflyt.toml`, else the built-in one), with its
 /// lexicon forms added to the lexicon; says on stderr which config is in use (not with `-q`).
 pub fn load_config(explicit: Option<&Path>) -> anyhow::Result<saksflyt::config::Register> {
+    let register = load_config_unannounced(explicit)?;
+    announce_config();
+    Ok(register)
+}
+
+/// Which config is in use, said once by [`announce_config`].
+static CONFIG_LINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// [`load_config`] without the line on stderr yet: `run` and `ingest` say it once the store is
+/// open, so a run that cannot start prints only why.
+pub fn load_config_unannounced(explicit: Option<&Path>) -> anyhow::Result<saksflyt::config::Register> {
     let (register, source) = saksflyt::config::Register::discover_with_source(explicit)?;
     saksflyt::lexicon::add_forms(&register.lexicon).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if !quiet() {
-        eprintln!("saksflyt: config: {}", register.describe(&source));
-    }
+    let _ = CONFIG_LINE.set(register.describe(&source));
     Ok(register)
+}
+
+/// Says on stderr which config is in use (not with `-q`).
+pub fn announce_config() {
+    if let (Some(line), false) = (CONFIG_LINE.get(), quiet()) {
+        eprintln!("saksflyt: config: {line}");
+    }
 }
 
 /// `--year`: a four-digit year.

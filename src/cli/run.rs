@@ -56,7 +56,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let register = super::load_config(a.config.as_deref())?;
+    let register = super::load_config_unannounced(a.config.as_deref())?;
     let common = CommonArgs {
         db: None,
         records: None,
@@ -76,6 +76,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let db = a.out.join("saksflyt.db");
     let mut store = Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))?;
+    super::announce_config();
     let summary = {
         let bar = super::ingest::Bar::new(!quiet);
         let mut progress = |ev: ingest::Event| bar.event(ev);

@@ -45,7 +45,15 @@ impl<'a> Package<'a> {
         }
         // the end records and the entry count are checked before the zip library parses (and
         // allocates for) the central directory
-        crate::util::zip_precheck(bytes, MAX_ZIP_ENTRIES).map_err(ReadError::BadZip)?;
+        crate::util::zip_precheck(bytes, MAX_ZIP_ENTRIES).map_err(|m| {
+            ReadError::BadZip(if m.contains("truncated?") {
+                format!(
+                    "truncated or damaged archive: the file is cut off or broken ({m}) — copy it again, or open it in Word and save it again"
+                )
+            } else {
+                m
+            })
+        })?;
         let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| match e {
             ZipError::InvalidArchive(m) => ReadError::BadZip(format!(
                 "truncated or damaged archive: the file is cut off or broken ({m}) — copy it again, or open it in Word and save it again"
