@@ -1011,7 +1011,7 @@ mod tests {
             ("Møteplan for 2027", "1. Møteplanen vert vedteken.", false),
         ];
         for (title, next, want) in cases {
-            let n = if next.starts_with("1. ") { item("1.", &next[3..]) } else { line(next) };
+            let n = if let Some(rest) = next.strip_prefix("1. ") { item("1.", rest) } else { line(next) };
             assert_eq!(title_goes_on(title, &n, &ctx), *want, "{title} / {next}");
         }
     }
