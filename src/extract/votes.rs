@@ -71,8 +71,32 @@ fn num(m: Option<regex::Match>) -> Option<u32> {
     m.and_then(|m| m.as_str().parse().ok())
 }
 
+/// The words without which no vote event can stand in a line: the unanimous, adopted and fell
+/// words, and (with a digit in the line) the vote verbs. A line with none of them is not scanned
+/// by the vote pattern (most lines of a paper), which keeps the case-insensitive Unicode regex
+/// off them.
+static KEYWORDS: LazyLock<(Vec<String>, Vec<String>)> = LazyLock::new(|| {
+    let mut any: Vec<String> = Vec::new();
+    for concept in [c::VOTE_UNANIMOUS, c::VOTE_ADOPTED, c::VOTE_FELL] {
+        any.extend(lexicon::forms(concept).iter().cloned());
+    }
+    let with_digit: Vec<String> = lexicon::forms(c::VOTE_VERB).to_vec();
+    (any, with_digit)
+});
+
+/// Whether `text` may hold a vote event (see [`KEYWORDS`]).
+fn may_vote(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let (any, with_digit) = &*KEYWORDS;
+    any.iter().any(|w| lower.contains(w.as_str()))
+        || text.bytes().any(|b| b.is_ascii_digit()) && with_digit.iter().any(|w| lower.contains(w.as_str()))
+}
+
 fn events(text: &str) -> Vec<(usize, Event)> {
     let mut out = Vec::new();
+    if !may_vote(text) {
+        return out;
+    }
     for cap in P.all.captures_iter(text) {
         let at = cap.get(0).map_or(0, |m| m.start());
         let ev = if cap.name("against").is_some() {
