@@ -65,7 +65,7 @@ fn heading_text(l: &Line) -> String {
 /// `Kommunestyret - Vedtak`. Group `num` holds the case number.
 static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     lexicon_regex(
-        r"^(?:(?-i:\p{Lu})[\p{L}]{0,30}(?:\s+[\p{L}]{1,30}){0,2}\s*[-–—]\s*)?(?:(?P<num>\d{1,4}\s*/\s*(?:\d{4}|\d{2}))\s+)?"
+        r"^(?:\p{Lu}\p{L}*(?:\s+\p{L}+){0,2}\s*[-–—]\s*)?(?:(?P<num>\d{1,4}\s*/\s*(?:\d{4}|\d{2}))\s+)?"
             .to_string(),
     )
 });
@@ -74,7 +74,7 @@ static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static LABEL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     let unan = lexicon::alternation(lc::VOTE_UNANIMOUS);
     lexicon_regex(format!(
-        r"(?i)(?:\s*[-–—]\s*(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}(?:\s+\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})?|\s*,\s*(?:{unan}))$"
+        r"(?:\s*[-–—]\s*\p{{Lu}}\p{{L}}*(?:\s+\p{{L}}+){{0,2}}(?:\s+\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})?|\s*,\s*(?i:{unan}))$"
     ))
 });
 
