@@ -95,6 +95,24 @@ fn page_number(s: &str) -> bool {
     }
 }
 
+/// A page number printed alone (`3`, `- 3 -`) as the first or last line of a page: page
+/// furniture, not content (a running number inside a page, as in a numbered attachment list,
+/// stays).
+fn lone_page_number(doc: &Document, bi: usize, text: &str) -> bool {
+    let core = text.trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
+    if core.is_empty() || core.len() > 3 || !core.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let Some(b) = doc.blocks.get(bi) else { return false };
+    let page = b.pos().page;
+    let apart = |other: Option<&Block>| match other {
+        None => true,
+        Some(Block::PageBreak { .. }) => true,
+        Some(o) => page.is_some() && o.pos().page.is_some() && o.pos().page != page,
+    };
+    apart(bi.checked_sub(1).and_then(|i| doc.blocks.get(i))) || apart(doc.blocks.get(bi + 1))
+}
+
 fn row_texts(row: Option<&crate::model::Row>) -> Vec<String> {
     row.map(|r| r.cells.iter().map(|c| fold(&c.text())).collect()).unwrap_or_default()
 }
@@ -336,7 +354,10 @@ pub fn flatten(doc: &Document) -> Flat {
             Block::PageBreak { .. } => continue,
         };
         let mut folded = fold(&text.text);
-        if folded.is_empty() && !matches!(kind, LineKind::Item { .. }) || page_number(&folded) {
+        if folded.is_empty() && !matches!(kind, LineKind::Item { .. })
+            || page_number(&folded)
+            || kind == LineKind::Para && lone_page_number(doc, bi, &folded)
+        {
             continue;
         }
         let mut kind = kind;
@@ -585,6 +606,39 @@ mod tests {
         // must not: two filled cells in a row, too many rows
         assert!(frame_lines(&table(&[&["Tiltak", "Ansvar"]])).is_none());
         assert!(frame_lines(&table(&[&["a"], &["b"], &["c"], &["d"]])).is_none());
+    }
+
+    #[test]
+    fn lone_page_numbers_at_page_boundaries_are_dropped() {
+        let on = |t: &str, page: u32| Block::Paragraph {
+            text: Text::plain(t),
+            pos: Pos { index: 0, page: Some(page) },
+        };
+        let mut doc = Document::new(Format::Pdf);
+        doc.blocks = vec![
+            on("Vedtak:", 1),
+            on("Planen vert vedteken.", 1),
+            on("1", 1),
+            on("2", 2),
+            on("Vedlegg", 2),
+            on("3", 2),
+            on("Kartlegging av tenestene", 2),
+        ];
+        let texts: Vec<String> = flatten(&doc).lines.into_iter().map(|l| l.text).collect();
+        // the last line of page 1 and the first of page 2 go; a running number inside a page stays
+        assert_eq!(
+            texts,
+            vec!["Vedtak:", "Planen vert vedteken.", "Vedlegg", "3", "Kartlegging av tenestene"]
+        );
+        let mut doc = Document::new(Format::Text);
+        doc.blocks = vec![
+            para("Planen vert vedteken."),
+            para("- 1 -"),
+            Block::PageBreak { pos: Pos::default() },
+            para("Neste side"),
+        ];
+        let texts: Vec<String> = flatten(&doc).lines.into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, vec!["Planen vert vedteken.", "Neste side"]);
     }
 
     #[test]
