@@ -152,7 +152,9 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
 pub(super) fn review(records: &[saksflyt::record::Record], dir: &Path, quiet: bool) -> anyhow::Result<usize> {
     // one paper, one finding: a paper kept as DOCX, PDF and text is reviewed in its best form
     let papers = saksflyt::store::derive::papers(records);
-    let findings: Vec<_> = papers.iter().flat_map(saksflyt::extract::review::check).collect();
+    let mut findings: Vec<_> = papers.iter().flat_map(saksflyt::extract::review::check).collect();
+    // what the evaluation forms filled in and could not be applied, and why
+    findings.extend(saksflyt::store::derive::form_findings(&papers));
     let path = dir.join("review.csv");
     saksflyt::util::write_atomic(&path, saksflyt::extract::review::csv(&findings).as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
