@@ -441,24 +441,82 @@ fn a_paper_deleted_from_the_folder_leaves_the_documents() {
     assert!(!jsonl.contains("vedlegg-tilskudd"), "the store forgot the paper");
 }
 
+/// The partnership's documents: the register's bodies only, case numbers as the papers wrote
+/// them, dates that say what they are true for, `Ingen vedtak.` shown.
 #[test]
-#[ignore]
-fn debug_dump() {
+fn the_documents_say_only_what_the_papers_say() {
     let l = Loop::new(&[]);
-    let s0 = l.doc("statusrapport.docx");
-    let a0 = l.doc("arsrapport-2025.docx");
-    l.fill("fsu-psyk", "lagret-i-libreoffice.docx", as_libreoffice_saves);
-    l.fill("fsu-barn", "evaluering-barn.docx", |xml| {
-        fill(&fill_date(xml, "31.11.2025", None), "saksflyt:status:0", "Rød")
-    });
-    eprintln!("{}", l.run(&[]));
-    let s1 = l.doc("statusrapport.docx");
-    let a1 = l.doc("arsrapport-2025.docx");
-    for (x, y) in [(s0, s1), (a0, a1)] {
-        for (i, (p, q)) in x.lines().zip(y.lines()).enumerate() {
-            if p != q {
-                eprintln!("{i}: {p}\n{i}: {q}");
-            }
+    let annual = l.doc("arsrapport-2025.docx");
+    let status = l.doc("statusrapport.docx");
+    let log = l.doc("vedtakslogg.docx");
+    for (name, text) in [("annual", &annual), ("status", &status), ("log", &log)] {
+        assert!(!text.contains("Eldrerådet"), "{name}: a body outside the register");
+    }
+    assert!(l.review().contains("Eldrerådet i Fjordvik"), "it goes to the review list");
+    for written in ["07.25", "09-2025"] {
+        assert!(annual.contains(&format!("[TableText] {written} |")), "{written} as written: {annual}");
+    }
+    // cases known only from an invitation or a case paper are not "behandlet"
+    assert!(
+        annual.contains("12 saker er behandlet i 2025. 17 saker er bare kjent fra innkalling"),
+        "{annual}"
+    );
+    // the partnerskapsmøte has no meeting in the papers, only a case paper dated 05.12.2025
+    assert!(!annual.contains("[TableText] Partnerskapsmøtet | [TableText] 1 |"), "{annual}");
+    // the open points say against which date they are judged
+    assert!(status.contains("Status og frister er vurdert mot den nyeste møte- eller saksdatoen i papirene: 5. desember 2025."), "{status}");
+    // the two plans have different status dates: the subtitle claims none, each plan states its own
+    assert!(status.contains("[Subtitle] Helsefellesskap Møre og Romsdal\n"), "{status}");
+    assert!(
+        status
+            .contains("Status per 1. september 2025 · kilde: fsu-psykisk-helse-rus-handlingsplan-2025.docx"),
+        "{status}"
+    );
+    // SSU 26/25: the minutes say `Ingen vedtak.`
+    let row =
+        annual.lines().find(|l| l.contains("[TableText] 26/25 |")).unwrap_or_else(|| panic!("{annual}"));
+    assert!(row.contains("Ingen vedtak."), "{row}");
+    // amounts keep together on a line (no-break spaces), as the paper's `2 400 000 kr`
+    let raw = projection::project(&std::fs::read(l.out.join("vedtakslogg.docx")).unwrap()).unwrap();
+    assert!(raw.contains("ramme på 2\u{a0}400\u{a0}000\u{a0}kr"), "{raw}");
+}
+
+#[test]
+fn one_meeting_one_case_in_both_languages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let papers = tmp.path().join("papers");
+    std::fs::create_dir_all(&papers).unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    std::fs::copy(samples.join("fsu-rehabilitering-protokoll-2025-10-02.docx"), papers.join("b.docx"))
+        .unwrap();
+    for (lang, want) in [("nb", "1 møte er registrert i 2025"), ("nn", "1 møte er registrert i 2025")] {
+        let out = tmp.path().join(lang);
+        let o = bin()
+            .arg("run")
+            .arg(&papers)
+            .arg("--out")
+            .arg(&out)
+            .args(["--quiet", "--lang", lang, "--empty-forms"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let annual = projection::project(&std::fs::read(out.join("arsrapport-2025.docx")).unwrap()).unwrap();
+        assert!(annual.contains(want), "{lang}: {annual}");
+        assert!(
+            !annual.contains("1 møter")
+                && !annual.contains("1 saker")
+                && !annual.contains("1 møte er registrerte"),
+            "{lang}: {annual}"
+        );
+        // the form's date picker speaks the document's language
+        let mut z =
+            zip::ZipArchive::new(std::fs::File::open(out.join("evaluering-2025-fsu-rehab.docx")).unwrap())
+                .unwrap();
+        let mut xml = String::new();
+        z.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+        assert!(xml.contains(&format!("<w:lid w:val=\"{lang}-NO\"")), "{lang}");
+        if lang == "nn" {
+            assert!(annual.contains("Til partnerskapsmøtet"), "the body's own spelling: {annual}");
         }
     }
 }

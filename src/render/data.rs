@@ -173,7 +173,7 @@ pub fn written_number(n: &crate::record::CaseNum) -> String {
 /// becomes a no-break space.
 pub fn keep_amounts(text: &str) -> String {
     static GROUP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(\d) (\d{3}(?:\D|$))|(\d) (kr|mill\.|millioner|prosent|%)|(kr) (\d)")
+        regex::Regex::new(r"(\d) (\d{3}(?:\D|$))|(\d) (kr\b|mill\.|millioner|prosent|%)|\b(kr) (\d)")
             .expect("valid regex")
     });
     let mut out = text.to_string();
@@ -945,4 +945,21 @@ pub fn latest_year(records: &[Record]) -> Option<i32> {
         .map(|n| n.year as i32)
         .max();
     dates.max(numbers).max(forms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_case_numbers_as_written() {
+        assert_eq!(keep_amounts("en ramme på 2 400 000 kr."), "en ramme på 2\u{a0}400\u{a0}000\u{a0}kr.");
+        assert_eq!(keep_amounts("kr 250 000 og 1,5 mill. kr"), "kr\u{a0}250\u{a0}000 og 1,5\u{a0}mill. kr");
+        assert_eq!(keep_amounts("i 2025 og 2026 er det 12 saker"), "i 2025 og 2026 er det 12 saker");
+        let n = |w: &str, seq, year| crate::record::CaseNum { seq, year, as_written: w.into() };
+        assert_eq!(written_number(&n("Sak 07.25", 7, 2025)), "07.25");
+        assert_eq!(written_number(&n("Sak 09-2025", 9, 2025)), "09-2025");
+        assert_eq!(written_number(&n("Sak: 18/25", 18, 2025)), "18/25");
+        assert_eq!(written_number(&n("", 18, 2025)), "18/25");
+    }
 }
