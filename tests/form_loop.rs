@@ -4,8 +4,10 @@
 //! either applies what it says or names what it did not apply, and why, in `review.csv` and on
 //! stderr. Nothing a committee filled in is dropped without a word.
 
+mod common;
+
 use saksflyt::render::projection;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -68,18 +70,8 @@ impl Loop {
     }
 }
 
-/// Set the value of the content control tagged `tag`: the shown text becomes `value` and the
-/// placeholder flag goes, as Word writes a filled control.
 fn fill(xml: &str, tag: &str, value: &str) -> String {
-    let at = xml.find(&format!("w:val=\"{tag}\"")).unwrap_or_else(|| panic!("no control {tag}"));
-    let start = xml[..at].rfind("<w:sdt>").unwrap();
-    let end = at + xml[at..].find("</w:sdt>").unwrap();
-    let sdt = &xml[start..end];
-    let sdt = sdt.replace("<w:showingPlcHdr />", "").replace("<w:showingPlcHdr/>", "");
-    let t0 = sdt.find("<w:t xml:space=\"preserve\">").unwrap() + "<w:t xml:space=\"preserve\">".len();
-    let t1 = t0 + sdt[t0..].find("</w:t>").unwrap();
-    let filled = format!("{}{}{}", &sdt[..t0], value, &sdt[t1..]);
-    format!("{}{}{}", &xml[..start], filled, &xml[end..])
+    common::fill_control(xml, tag, value)
 }
 
 /// The meeting date as Word's date picker stores it: the text shown and `w:fullDate`.
@@ -126,20 +118,7 @@ fn as_libreoffice_saves(xml: &str) -> String {
 
 /// Rewrite one part of a DOCX zip.
 fn rewrite(docx: &Path, part: &str, edit: impl Fn(&str) -> String, to: &Path) {
-    let mut zin = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
-    let mut zout = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().to_string();
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).unwrap();
-        if name == part {
-            bytes = edit(&String::from_utf8(bytes).unwrap()).into_bytes();
-        }
-        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-        zout.write_all(&bytes).unwrap();
-    }
-    zout.finish().unwrap();
+    common::rewrite_part(docx, part, edit, to)
 }
 
 /// The status report's table row for `measure`.
