@@ -1,7 +1,8 @@
 //! Bench: render every document `run` writes (one evaluation per FSU of the register, the status
 //! report, the decision log and the annual report) from a set of records, and print the time.
 //! Records: `BENCH_RECORDS=FILE.jsonl` (e.g. `out/records.jsonl` after `saksflyt run samples
-//! --out out`) or the render fixtures. Run: `cargo bench --bench render`.
+//! --out out`) or the render fixtures. Run: `cargo bench --bench render`. Also times the dashboard
+//! (`render::dashboard`, issue 22) on the same input, as a ratio to the Word documents.
 
 use saksflyt::config::Register;
 use saksflyt::record::{LogEntry, Record};
@@ -53,5 +54,19 @@ fn main() {
         median.as_secs_f64() * 1000.0,
         times[0].as_secs_f64() * 1000.0,
         times[runs - 1].as_secs_f64() * 1000.0,
+    );
+    let opts = saksflyt::render::dashboard::DashboardOptions::default();
+    let mut dtimes = Vec::new();
+    let mut page = 0usize;
+    for _ in 0..runs {
+        let start = Instant::now();
+        page = saksflyt::render::dashboard::render(&input, &opts).expect("dashboard renders").len();
+        dtimes.push(start.elapsed());
+    }
+    dtimes.sort();
+    println!(
+        "dashboard: {page} bytes in {:.1} ms (median of {runs}); {:.2} × the Word documents' time",
+        dtimes[runs / 2].as_secs_f64() * 1000.0,
+        dtimes[runs / 2].as_secs_f64() / median.as_secs_f64(),
     );
 }

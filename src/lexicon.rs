@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The concepts, as named in `lexicon.toml`.
 pub mod c {
@@ -52,6 +52,10 @@ pub mod c {
     pub const INVITATION: &str = "invitation";
     pub const MINUTES: &str = "minutes";
     pub const LANGUAGE_MARKER: &str = "language_marker";
+    pub const ORGANISATION_HEAD: &str = "organisation_head";
+    pub const MEETING_HELD: &str = "meeting_held";
+    pub const CASE_LIST_HEADING: &str = "case_list_heading";
+    pub const PLAN_MEASURE_LEAD: &str = "plan_measure_lead";
 
     /// Every concept (the unit test checks each is in the data and non-empty).
     pub const ALL: &[&str] = &[
@@ -97,6 +101,10 @@ pub mod c {
         INVITATION,
         MINUTES,
         LANGUAGE_MARKER,
+        ORGANISATION_HEAD,
+        MEETING_HELD,
+        CASE_LIST_HEADING,
+        PLAN_MEASURE_LEAD,
     ];
 }
 
@@ -123,8 +131,47 @@ pub enum Lang {
     Nn,
 }
 
+/// Added forms by concept: (bokmål, nynorsk).
+type Added = BTreeMap<String, (Vec<String>, Vec<String>)>;
+
+/// Forms a user's `saksflyt.toml` adds ([`add_forms`]), set before the lexicon is first used.
+static ADDED: OnceLock<Added> = OnceLock::new();
+
+/// Adds a user's forms (`saksflyt.toml` `[lexicon]`: concept → bokmål and nynorsk forms) to the
+/// built-in lexicon, for the whole process. The extractors compile their patterns from the
+/// lexicon once, so this must come before the first extraction (the CLI does it right after
+/// reading the config); adding other forms later is an error, adding the same ones again is not.
+pub fn add_forms(forms: &BTreeMap<String, crate::config::LexiconForms>) -> Result<(), String> {
+    let want: Added = forms.iter().map(|(k, f)| (k.clone(), (f.nb.clone(), f.nn.clone()))).collect();
+    if let Some(unknown) = want.keys().find(|k| !c::ALL.contains(&k.as_str())) {
+        return Err(format!("the lexicon has no concept {unknown}"));
+    }
+    if want.is_empty() && ADDED.get().is_none() {
+        return Ok(());
+    }
+    let set = ADDED.get_or_init(|| want.clone());
+    if *set != want || (BUILT.load(std::sync::atomic::Ordering::SeqCst) && !lexicon_has(&want)) {
+        return Err("the lexicon is already in use with other forms".to_string());
+    }
+    Ok(())
+}
+
+fn lexicon_has(want: &Added) -> bool {
+    want.iter().all(|(k, (nb, nn))| nb.iter().chain(nn).all(|f| forms(k).contains(&f.trim().to_lowercase())))
+}
+
+/// Whether [`LEXICON`] has been built (its forms are then fixed for the process).
+static BUILT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let raw: BTreeMap<String, Entry> = toml::from_str(include_str!("lexicon.toml")).unwrap_or_default();
+    BUILT.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut raw: BTreeMap<String, Entry> = toml::from_str(include_str!("lexicon.toml")).unwrap_or_default();
+    for (k, (nb, nn)) in ADDED.get().into_iter().flatten() {
+        if let Some(e) = raw.get_mut(k) {
+            e.nb.extend(nb.iter().cloned());
+            e.nn.extend(nn.iter().cloned());
+        }
+    }
     let lower = |v: &Vec<String>| v.iter().map(|w| w.trim().to_lowercase()).collect::<Vec<_>>();
     let nb = raw.iter().map(|(k, e)| (k.clone(), lower(&e.nb))).collect();
     let nn = raw.iter().map(|(k, e)| (k.clone(), lower(&e.nn))).collect();

@@ -268,6 +268,19 @@ pub struct Point {
     /// Where the point was read. (Added field.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<At>,
+    /// Amounts of money the point's own text states (`kr. 50 000,-`, `100.000 kr`), in order.
+    /// (Added field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amounts: Vec<Amount>,
+}
+
+/// An amount of money named in running text. (Added type.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Amount {
+    /// Whole kroner.
+    pub nok: i64,
+    /// The amount as written.
+    pub text: String,
 }
 
 /// A point's (or case's) explicit follow-up of an earlier decision. (Added type.)

@@ -75,14 +75,92 @@ pub fn os_name(name: &OsStr) -> Cow<'_, str> {
     }
 }
 
-/// The temporary name [`write_atomic`] writes to before renaming: `.NAME.tmpPID` beside it.
-fn temp_name(dir: &Path, name: &str, pid: u32) -> std::path::PathBuf {
-    dir.join(format!(".{name}.tmp{pid}"))
+/// Text for a terminal or a log line: control characters (C0, DEL, C1, and the line and
+/// paragraph separators) are written as `\\u{..}` escapes (`\\n`, `\\t`, `\\r`, `\\e` for the
+/// common ones), so a file name cannot clear the screen, move the cursor or forge a line.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if bad(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Check that `name` is one plain file name, to be joined to an output folder: not empty, not
+/// `.` or `..`, no path separator, no control character.
+pub fn check_file_name(name: &str) -> Result<(), String> {
+    let bad = name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control);
+    if bad {
+        Err(format!("refused output file name {:?}: not one plain file name", escape_controls(name)))
+    } else {
+        Ok(())
+    }
+}
+
+/// The temporary name [`write_atomic`] writes to before renaming: `.NAME.tmpPID.RANDOM` beside
+/// it. The random part (clock, counter and address bits, hashed) makes the name unguessable, so
+/// nobody can plant a file or link at it in advance; the file is still created exclusively.
+fn temp_name(dir: &Path, name: &str, pid: u32, salt: u64) -> std::path::PathBuf {
+    dir.join(format!(".{name}.tmp{pid}.{salt:016x}"))
+}
+
+/// A fresh random-ish 64-bit value for temp names (no dependency: the clock's nanoseconds, a
+/// process-wide counter and a stack address, mixed by SHA-256).
+fn salt() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let local = 0u8;
+    let addr = &local as *const u8 as usize as u64;
+    let mut h = Sha256::new();
+    h.update(t.as_nanos().to_le_bytes());
+    h.update(n.to_le_bytes());
+    h.update(addr.to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    let d = h.finalize();
+    let mut b = [0u8; 8];
+    b.copy_from_slice(d.get(..8).unwrap_or(&[0; 8]));
+    u64::from_le_bytes(b)
+}
+
+/// A fresh unguessable 64-bit value (for temporary names).
+pub fn fresh_salt() -> u64 {
+    salt()
+}
+
+/// Create `path` as a new file: exclusively (`O_CREAT|O_EXCL`: an existing file or a symbolic
+/// link there, even a dangling one, is an error, never followed) and with `O_NOFOLLOW`.
+pub fn create_exclusive(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW).mode(0o666);
+    }
+    o.open(path)
 }
 
 /// Remove temporary files of earlier writes of `name` in `dir` whose process is gone (left by a
-/// killed run). Files of a process still running are left alone. Linux only (it needs `/proc`);
-/// elsewhere nothing is removed.
+/// killed run). Files of a process still running are left alone, and so is anything that is not
+/// a regular file (a symbolic link planted there is not ours to remove). Linux only (it needs
+/// `/proc`); elsewhere nothing is removed.
 pub fn remove_stale_temps(dir: &Path, name: &str) {
     if !Path::new("/proc/self").exists() {
         return;
@@ -91,9 +169,11 @@ pub fn remove_stale_temps(dir: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let file_name = e.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let pid = rest.split('.').next().unwrap_or(rest);
         let Ok(pid) = pid.parse::<u32>() else { continue };
         let alive = Path::new(&format!("/proc/{pid}")).exists();
+        // `DirEntry::file_type` does not follow links: a link is never removed
         if !alive && e.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(e.path());
         }
@@ -116,9 +196,12 @@ pub fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Write a file atomically: a temporary file in the same folder, fsync, then rename over the
-/// target. Readers never see a half-written file; temporary files of this name left by a killed
-/// earlier run are removed first ([`remove_stale_temps`]).
+/// Write a file atomically: a temporary file in the same folder, created exclusively under an
+/// unguessable name and never through a symbolic link ([`create_exclusive`], retried under a
+/// new name when one exists), fsync, then rename over the target (a rename replaces a link at
+/// the target itself, it never writes through it). Readers never see a half-written file;
+/// temporary files of this name left by a killed earlier run are removed first
+/// ([`remove_stale_temps`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -126,17 +209,124 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     remove_stale_temps(dir, name);
-    let tmp = temp_name(dir, name, std::process::id());
+    let mut attempt = 0;
+    let (tmp, mut f) = loop {
+        let tmp = temp_name(dir, name, std::process::id(), salt());
+        match create_exclusive(&tmp) {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    };
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
+        drop(f);
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The start of `dc:identifier` in the core properties of a document saksflyt generated; the
+/// SHA-256 (hex) of its main part follows. A reader that finds it, and the main part still has
+/// that digest, knows saksflyt wrote the file and nobody changed its body since (a filled-in
+/// evaluation form has another digest and is read).
+pub const WRITTEN_MARK: &str = "saksflyt-output:sha256:";
+
+/// Whether core properties `core_xml` mark a document whose main part `main` saksflyt wrote
+/// unchanged (see [`WRITTEN_MARK`]).
+pub fn written_by_saksflyt(core_xml: &[u8], main: &[u8]) -> bool {
+    let mark = WRITTEN_MARK.as_bytes();
+    let Some(at) = core_xml.windows(mark.len()).position(|w| w == mark) else { return false };
+    let hex = core_xml.get(at + mark.len()..at + mark.len() + 64);
+    hex.is_some_and(|h| h == sha256_hex(main).as_bytes())
+}
+
+/// Most end-of-central-directory signatures a zip file may hold. A package normally has one; a
+/// few more can sit inside stored entries (an embedded workbook). The zip library tries every
+/// one it finds from the end, re-reading the directory each time, so many of them cost time
+/// without bound.
+pub const MAX_EOCD_RECORDS: usize = 8;
+
+/// Check a zip file's end records before a zip library opens it: exactly one usable
+/// end-of-central-directory record at the end (at most [`MAX_EOCD_RECORDS`] signatures in the
+/// whole file), at most `max_entries` entries as declared (zip64 counts included), a central
+/// directory that fits in the file. Runs in one pass over the bytes, allocating nothing, so a
+/// file that would make the library loop or allocate an entry table of millions is refused
+/// first. Returns the declared number of entries.
+pub fn zip_precheck(bytes: &[u8], max_entries: u64) -> Result<u64, String> {
+    const EOCD: &[u8; 4] = b"PK\x05\x06";
+    const LOC64: &[u8; 4] = b"PK\x06\x07";
+    const EOCD64: &[u8; 4] = b"PK\x06\x06";
+    let n = bytes.len();
+    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u64);
+    let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64);
+    let u64_at = |i: usize| {
+        bytes.get(i..i + 8).map(|b| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(b);
+            u64::from_le_bytes(a)
+        })
+    };
+    // count the signatures (a memchr-like scan for 'P')
+    let mut count = 0usize;
+    let mut i = 0usize;
+    while let Some(off) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'P')) {
+        let at = i + off;
+        if bytes.get(at..at + 4) == Some(EOCD.as_slice()) {
+            count += 1;
+            if count > MAX_EOCD_RECORDS {
+                return Err(format!(
+                    "more than {MAX_EOCD_RECORDS} end-of-central-directory records (a normal package has one)"
+                ));
+            }
+        }
+        i = at + 1;
+    }
+    // the record itself: within the last 64 KiB + 22 bytes, its comment ending at the end
+    let lowest = n.saturating_sub(22 + 0xFFFF);
+    let mut found = None;
+    let mut at = n.saturating_sub(22);
+    loop {
+        if bytes.get(at..at + 4) == Some(EOCD.as_slice())
+            && u16_at(at + 20).is_some_and(|c| at as u64 + 22 + c <= n as u64)
+        {
+            found = Some(at);
+            break;
+        }
+        if at == lowest || at == 0 {
+            break;
+        }
+        at -= 1;
+    }
+    let Some(e) = found else {
+        return Err("no end-of-central-directory record at the end of the file (truncated?)".into());
+    };
+    let mut entries = u16_at(e + 10).unwrap_or(0);
+    let mut cd_size = u32_at(e + 12).unwrap_or(0);
+    let zip64 = entries == 0xFFFF || cd_size == 0xFFFF_FFFF || u32_at(e + 16) == Some(0xFFFF_FFFF);
+    if zip64 && e >= 20 && bytes.get(e - 20..e - 16) == Some(LOC64.as_slice()) {
+        let at64 = u64_at(e - 20 + 8).unwrap_or(u64::MAX);
+        let at64 = usize::try_from(at64).unwrap_or(usize::MAX);
+        if bytes.get(at64..at64.saturating_add(4)) != Some(EOCD64.as_slice()) {
+            return Err("the zip64 end record is missing or misplaced".into());
+        }
+        entries = u64_at(at64 + 32).unwrap_or(u64::MAX);
+        cd_size = u64_at(at64 + 40).unwrap_or(u64::MAX);
+    }
+    if entries > max_entries {
+        return Err(format!("{entries} entries declared, over the limit of {max_entries}"));
+    }
+    // a central directory entry takes at least 46 bytes
+    if cd_size > n as u64 || entries.saturating_mul(46) > n as u64 {
+        return Err(format!(
+            "the central directory ({entries} entries, {cd_size} bytes) does not fit in the file"
+        ));
+    }
+    Ok(entries)
 }
 
 /// The character of one of XML's five predefined entities (`amp`, `lt`, `gt`, `quot`, `apos`).
@@ -149,6 +339,20 @@ pub fn xml_predefined_entity(name: &str) -> Option<char> {
         "apos" => '\'',
         _ => return None,
     })
+}
+
+/// The Levenshtein distance of two short strings, in characters (for "did you mean").
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -170,8 +374,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("logg.docx");
         // a pid that cannot be running (above the kernel's pid_max), and our own (running)
-        let dead = temp_name(dir.path(), "logg.docx", 4_999_999);
-        let live = temp_name(dir.path(), "logg.docx.other", std::process::id());
+        let dead = temp_name(dir.path(), "logg.docx", 4_999_999, 7);
+        let live = temp_name(dir.path(), "logg.docx.other", std::process::id(), 7);
         std::fs::write(&dead, b"half").unwrap();
         std::fs::write(&live, b"busy").unwrap();
         write_atomic(&p, b"whole").unwrap();
@@ -226,6 +430,63 @@ mod tests {
         assert_eq!(os_name(OsStr::new("møte.docx")), "møte.docx");
         let c = os_name(OsStr::from_bytes(b"a\\b\xe5.txt")).into_owned();
         assert_eq!(c, "a\\\\b\\xe5.txt");
+    }
+
+    fn small_zip(names: &[&str]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for n in names {
+            z.start_file(*n, o).unwrap();
+            z.write_all(b"x").unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn zip_precheck_counts_end_records_and_entries() {
+        let ok = small_zip(&["a.xml", "b.xml"]);
+        assert_eq!(zip_precheck(&ok, 10), Ok(2));
+        assert!(zip_precheck(&ok, 1).unwrap_err().contains("over the limit of 1"));
+        // the end record repeated: refused before any zip library sees it
+        let eocd = ok.get(ok.len() - 22..).unwrap().to_vec();
+        let mut many = ok.clone();
+        for _ in 0..100 {
+            many.extend_from_slice(&eocd);
+        }
+        assert!(zip_precheck(&many, 10).unwrap_err().contains("end-of-central-directory"));
+        assert!(zip_precheck(b"PK\x03\x04 no end", 10).is_err());
+        assert!(zip_precheck(b"", 10).is_err());
+        // a declared count of millions with nothing behind it
+        let mut lying = ok.clone();
+        let e = lying.len() - 22;
+        lying[e + 8..e + 12].copy_from_slice(&[0xff, 0xff, 0xff, 0xff]);
+        assert!(zip_precheck(&lying, 100_000).is_err());
+    }
+
+    #[test]
+    fn created_exclusively_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"keep").unwrap();
+        let link = dir.path().join("link");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        #[cfg(unix)]
+        assert!(create_exclusive(&link).is_err());
+        assert!(create_exclusive(&victim).is_err());
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+        assert_ne!(salt(), salt());
+    }
+
+    #[test]
+    fn controls_are_escaped_for_the_terminal() {
+        assert_eq!(escape_controls("møte.docx"), "møte.docx");
+        assert_eq!(escape_controls("a\u{1b}[2Jb\nsaksflyt: x"), "a\\e[2Jb\\nsaksflyt: x");
+        assert_eq!(escape_controls("\u{7f}\u{85}"), "\\u{7f}\\u{85}");
+        assert!(check_file_name("vedtakslogg.docx").is_ok());
+        for bad in ["", "..", "a/b", "a\\b", "a\nb"] {
+            assert!(check_file_name(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

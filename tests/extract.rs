@@ -388,6 +388,120 @@ fn layout_classes_give_their_facts() {
     let c = &r.cases[0];
     assert_eq!(c.number.as_ref().map(|n| n.key()).as_deref(), Some("14/2026"));
     assert_eq!(c.date.as_deref(), Some("2026-03-12"));
+
+    // a protocol as a case system prints it (issue 17): label/value pairs side by side in the
+    // header, `NNN/YY: Title` headers as plain paragraphs, nynorsk `si innstilling`, route
+    // headings (`16.03.2026 Kommunestyret`) over each body's treatment, decision labels with the
+    // body's code and the case number (`KS- 013/26 Vedtak:`), an earlier body's treatment and
+    // decision quoted below (not this meeting's), a second point indented deeper, an adoption
+    // lead-in, a closing note in parentheses, a date inside a title, amounts in points
+    let r = rec("protocol_route_headings_nn");
+    assert_eq!(committee(&r), "Kommunestyret");
+    let m = r.meeting.as_ref().expect("meeting from the label/value grid");
+    assert_eq!((m.date.as_str(), m.start.as_deref()), ("2026-03-16", Some("18:00")));
+    let nums: Vec<String> = r.cases.iter().filter_map(|c| c.number.as_ref().map(|n| n.key())).collect();
+    assert_eq!(nums, vec!["12/2026", "13/2026", "14/2026"]);
+    assert!(
+        r.cases.iter().all(|c| c.date.as_deref() == Some("2026-03-16")),
+        "the meeting's date, not the title's"
+    );
+    let c = &r.cases[1];
+    assert_eq!(c.title.as_deref(), Some("Tilskot til lag og organisasjonar i kommunen"));
+    assert_eq!(texts(&c.proposal).len(), 2, "the note in parentheses is no point: {:?}", texts(&c.proposal));
+    assert_eq!(c.proposal[1].label.as_deref(), Some("2."), "2. is a sibling of 1. whatever its indent");
+    assert_eq!(c.proposal[0].amounts.iter().map(|a| a.nok).collect::<Vec<_>>(), vec![40_000]);
+    assert_eq!(texts(&c.decision).len(), 2, "the adoption lead-in is a vote: {:?}", texts(&c.decision));
+    assert_eq!(c.decision[0].amounts.iter().map(|a| a.nok).collect::<Vec<_>>(), vec![60_000]);
+    let v: Vec<_> = c.votes.iter().map(|v| (v.for_, v.against, v.unanimous)).collect();
+    assert_eq!(
+        v,
+        vec![(Some(11), Some(6), false), (None, None, true)],
+        "the formannskap's 5-2 is not this meeting's"
+    );
+
+    // a partnership's case paper from another region: a letterhead and a marker line carrying
+    // the case number above the title, labels without colons (`Utval Partnarskapsmøtet`,
+    // `Møtedato 12.03.2026`), two pairs on one line, `Vedlegg (t):`
+    let r = rec("casepaper_letterhead_marker_nn");
+    let c = &r.cases[0];
+    assert_eq!(c.number.as_ref().map(|n| n.key()).as_deref(), Some("7/2026"));
+    assert_eq!(c.title.as_deref(), Some("Felles handlingsplan for barn og unge 2026–2027"));
+    assert_eq!(c.committee.as_ref().and_then(|c| c.code.as_deref()), Some("PM"));
+    assert_eq!(c.date.as_deref(), Some("2026-03-12"));
+    assert_eq!(c.officers, vec!["Kari Li"]);
+    assert_eq!(c.archive_ref.as_deref(), Some("25/1234"));
+    assert_eq!(c.attachments.len(), 2);
+    assert_eq!(c.proposal.len(), 2);
+
+    // a body outside the register named on the first line, the meeting date in a sentence, a
+    // decision label with its adoption (`Vedtak, samrøystes;`)
+    let r = rec("protocol_body_first_line_nn");
+    assert_eq!(committee(&r), "Helse- og sosialutvalet");
+    let m = r.meeting.as_ref().expect("meeting from the sentence");
+    assert_eq!((m.date.as_str(), m.start.as_deref()), ("2026-03-04", Some("10:00")));
+    let c = &r.cases[0];
+    assert_eq!(texts(&c.decision), vec!["Utvalet løyver kr 25 000 til frivilligsentralen for 2026."]);
+    assert_eq!(votes(&r), vec![(None, None, true)]);
+
+    // --- issue 17, classes 3, 8, 9 (case lists, references, text reader joins) ---
+    let agenda = |r: &Record| -> Vec<(String, String)> {
+        r.agenda
+            .iter()
+            .map(|a| (a.case.as_ref().map(|n| n.key()).unwrap_or_default(), a.title.clone()))
+            .collect()
+    };
+    let pairs =
+        |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    // a saksliste without times: zero-padded numbers, an archive-number column, wrapped titles;
+    // a table of contents with year-first `PS 26/031` numbers keeps no page numbers
+    let r = rec("case_list_lines");
+    assert_eq!(
+        agenda(&r),
+        pairs(&[
+            ("21/2026", "Godkjenning av innkalling og saksliste"),
+            ("22/2026", "Revidert plan for samarbeid om legevakt og øyeblikkeleg hjelp"),
+            ("23/2026", "Orientering om dagtilbod for personar med demens"),
+            ("24/2026", "Eventuelt"),
+            ("31/2026", "Referatsaker"),
+            ("32/2026", "Tertialrapport 1 for 2026"),
+            ("33/2026", "Orienteringssaker"),
+        ])
+    );
+    assert_eq!(r.kind, saksflyt::record::Kind::MeetingInvitation);
+    let titles: Vec<_> = r.cases.iter().filter_map(|c| c.title.clone()).collect();
+    assert_eq!(titles, vec!["Referatsaker", "Tertialrapport 1 for 2026", "Orienteringssaker"]);
+
+    // references with a body's prefix or a compound case word; a year-less `sak 1` and an
+    // archive case are no references
+    let r = rec("references_body_prefix");
+    let refs: Vec<String> = r.cases[0].references.iter().map(|x| x.number.key()).collect();
+    assert_eq!(refs, vec!["142/2025", "18/2026", "118/2025", "12/2025", "31/2025"]);
+
+    // a `Forfall:` line ending on `og`, then `Sak NN/YY` rows: each row its own line (three
+    // agenda rows); pipe-delimited rows are a table
+    let r = rec("text_rows_not_joined");
+    assert_eq!(
+        agenda(&r),
+        pairs(&[
+            ("40/2026", "Godkjenning av innkalling"),
+            ("41/2026", "Kjøp av tenester frå nabokommunen"),
+            ("42/2026", "Tertialrapport"),
+        ])
+    );
+    let t = r.tables.first().expect("the pipe rows as a table");
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[1][1].text, "rådgjevar");
+
+    // a handlingsdel written as prose inside a case paper: a lead-in naming measures opens a list
+    // without a goal, area headings give goals
+    let r = rec("plan_prose_lead_in");
+    let p = r.plans.first().expect("a plan written as prose");
+    let items: Vec<(Option<&str>, &str)> =
+        p.items.iter().map(|i| (i.goal.as_deref(), i.measure.as_str())).collect();
+    assert_eq!(items.len(), 5, "{items:?}");
+    assert_eq!(items[0], (None, "Felles kurs for tilsette i skule og barnevern"));
+    assert_eq!(items[3], (Some("Tidleg innsats"), "Oppfølgingsteam i kvar kommune"));
+    assert_eq!(items[4].0, Some("Samarbeid med frivillige"));
 }
 
 /// Every position a record carries points at the block the value was read from: a point's or

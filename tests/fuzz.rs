@@ -9,7 +9,14 @@
 //! as `ReadError::Internal`), an extraction that failed unexpectedly, or an input that ran out of
 //! time. Findings are written to `target/fuzz-findings/` for replay and fail the test.
 //!
-//! CI runs a bounded smoke mode (by default 300 text, 200 DOCX and 60 PDF inputs). Longer runs:
+//! Two more targets sit where a library does the work: lopdf's load step as saksflyt runs it
+//! (`read::pdf::load`, its guard filter and pre-check; PDF structure tokens and duplicated xref
+//! entries and object-stream indexes as mutations), and the zip directory (`util::zip_precheck`
+//! and `Package::open` over DOCX whose central directory and end records are mutated: flipped,
+//! repeated, counts changed). A finding there is a panic or a budget that did not hold.
+//!
+//! CI runs a bounded smoke mode (by default 300 text, 200 DOCX and 60 PDF inputs, 120 PDF loads,
+//! 300 zip directories). Longer runs:
 //!
 //! ```text
 //! SAKSFLYT_FUZZ_ITERS=5000 SAKSFLYT_FUZZ_SEED=7 cargo test --release --test fuzz -- --nocapture
@@ -102,6 +109,13 @@ const TOKENS: &[&[u8]] = &[
     b"Vedtak:",
     b"Dato: 01.02.2025 ",
     b"\xc3\xb8",
+    b"0000000010 00000 n \r\n",
+    b"/Type /ObjStm /N 8 /First 16 ",
+    b"10 0 11 0 12 0 13 0 ",
+    b"[0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0]",
+    b" 0 obj\n",
+    b"endobj\n",
+    b"xref\n0 3\n",
 ];
 
 /// Mutate `data` in place with 1–4 random operations.
@@ -315,6 +329,136 @@ fn fuzz_docx_reader_and_extraction() {
 #[test]
 fn fuzz_pdf_reader_and_extraction() {
     check("pdf");
+}
+
+fn iters(default: usize) -> usize {
+    std::env::var("SAKSFLYT_FUZZ_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+fn fuzz_seed() -> u64 {
+    std::env::var("SAKSFLYT_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1)
+}
+
+fn keep_finding(kind: &str, n: usize, input: &[u8], what: String, findings: &mut Vec<String>) {
+    let out_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-findings");
+    let _ = std::fs::create_dir_all(&out_dir);
+    let file = out_dir.join(format!("{kind}-{}-{n}", fuzz_seed()));
+    let _ = std::fs::write(&file, input);
+    findings.push(format!("{}: {what}", file.display()));
+}
+
+/// lopdf's load step as saksflyt runs it (pre-check, guard filter, deadline): no panic escapes,
+/// no load runs out of time, whatever the cross-reference tables and object streams say.
+#[test]
+fn fuzz_pdf_load_step() {
+    let corpus = seeds("pdf");
+    let limits = Limits::default();
+    let part_limit = limits.max_part_bytes as usize;
+    let mut rng = Rng(fuzz_seed().wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x10ad);
+    let mut findings = Vec::new();
+    let (mut loaded, mut refused) = (0, 0);
+    for n in 0..iters(120) {
+        let (_, seed_bytes) = &corpus[rng.below(corpus.len())];
+        let mut input = seed_bytes.clone();
+        mutate(&mut input, &mut rng);
+        let deadline = Instant::now() + std::time::Duration::from_millis(limits.max_millis);
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            saksflyt::read::pdf::load(&input, part_limit, deadline, &limits)
+        }));
+        match r {
+            Err(_) => keep_finding("pdfload", n, &input, "panic in the load step".into(), &mut findings),
+            Ok(Err(ReadError::Timeout(ms))) => {
+                keep_finding("pdfload", n, &input, format!("load over {ms} ms"), &mut findings)
+            }
+            Ok(Err(_)) => refused += 1,
+            Ok(Ok(_)) => loaded += 1,
+        }
+    }
+    eprintln!("fuzz PDF load: {loaded} loaded, {refused} refused, {} findings", findings.len());
+    assert!(findings.is_empty(), "findings:\n{}", findings.join("\n"));
+    assert!(loaded > 0, "no mutated PDF loaded: the harness is not exercising the load step");
+}
+
+/// Mutate the end of a zip: its central directory and end records.
+fn mutate_zip_tail(data: &mut Vec<u8>, rng: &mut Rng) {
+    let len = data.len();
+    if len < 22 {
+        mutate(data, rng);
+        return;
+    }
+    match rng.below(5) {
+        0 => {
+            // flips in the last 2 KiB
+            for _ in 0..1 + rng.below(8) {
+                let i = len - 1 - rng.below(len.min(2048));
+                data[i] ^= 1 << rng.below(8);
+            }
+        }
+        1 => {
+            // the end record repeated
+            let eocd = data[len - 22..].to_vec();
+            for _ in 0..1 + rng.below(20_000) {
+                data.extend_from_slice(&eocd);
+            }
+        }
+        2 => {
+            // entry counts, directory size or offset changed
+            let field = len - 22 + [8, 10, 12, 16][rng.below(4)];
+            let v: [u8; 4] = [[0xff; 4], [0; 4], [0xff, 0xff, 0, 0], [0x10, 0x27, 0, 0]][rng.below(4)];
+            let w = if field >= len - 12 { 4 } else { 2 };
+            data[field..field + w].copy_from_slice(&v[..w]);
+        }
+        3 => {
+            // junk or a zip64 locator before the end record
+            let junk: &[u8] = [
+                &b"PK\x06\x07\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\x7f\x01\0\0\0"[..],
+                b"PK\x01\x02",
+                b"\0\0\0\0",
+            ][rng.below(3)];
+            data.splice(len - 22..len - 22, junk.iter().copied());
+        }
+        _ => mutate(data, rng),
+    }
+}
+
+/// The zip directory: `zip_precheck` and `Package::open` over DOCX with mutated end records and
+/// directories never panic and never run past the deadline.
+#[test]
+fn fuzz_zip_directory() {
+    let corpus = seeds("docx");
+    let limits = Limits::default();
+    let mut rng = Rng(fuzz_seed().wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x21b);
+    let mut findings = Vec::new();
+    let (mut opened, mut refused) = (0, 0);
+    for n in 0..iters(300) {
+        let (_, seed_bytes) = &corpus[rng.below(corpus.len())];
+        let mut input = seed_bytes.clone();
+        mutate_zip_tail(&mut input, &mut rng);
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            let _ = saksflyt::util::zip_precheck(&input, saksflyt::read::docx::package::MAX_ZIP_ENTRIES);
+            saksflyt::read::docx::package::Package::open(&input, &limits).map(|p| p.names().count())
+        }));
+        match r {
+            Err(_) => keep_finding("zipdir", n, &input, "panic opening the package".into(), &mut findings),
+            Ok(Err(ReadError::Timeout(ms))) => {
+                keep_finding("zipdir", n, &input, format!("open over {ms} ms"), &mut findings)
+            }
+            Ok(Err(_)) => refused += 1,
+            Ok(Ok(entries)) if entries as u64 > saksflyt::read::docx::package::MAX_ZIP_ENTRIES => {
+                keep_finding(
+                    "zipdir",
+                    n,
+                    &input,
+                    format!("{entries} entries passed the limit"),
+                    &mut findings,
+                )
+            }
+            Ok(Ok(_)) => opened += 1,
+        }
+    }
+    eprintln!("fuzz zip directory: {opened} opened, {refused} refused, {} findings", findings.len());
+    assert!(findings.is_empty(), "findings:\n{}", findings.join("\n"));
+    assert!(opened > 0 && refused > 0, "the harness is not exercising the zip directory");
 }
 
 /// Replays files given in `SAKSFLYT_FUZZ_REPLAY` (a folder), e.g. the findings of a campaign.

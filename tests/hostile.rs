@@ -532,3 +532,710 @@ fn store_errors_of_one_record_fail_that_record_only() {
     assert!(is_busy(&e(rusqlite::ffi::SQLITE_BUSY)) && is_busy(&e(rusqlite::ffi::SQLITE_LOCKED)));
     assert!(!is_busy(&e(rusqlite::ffi::SQLITE_TOOBIG)));
 }
+
+// ---- issue 19: budgets around the libraries, nothing written outside --out ----------------
+
+/// Address-space cap of the children in the issue-19 cases (as `ulimit -v 4 GiB`).
+const CHILD_ADDRESS_SPACE: u64 = 4 << 30;
+
+/// [`run_measured`] with the child's address space capped at [`CHILD_ADDRESS_SPACE`].
+fn run_capped(cmd: &mut Command) -> Run {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only setrlimit (async-signal-safe) runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let lim = libc::rlimit { rlim_cur: CHILD_ADDRESS_SPACE as _, rlim_max: CHILD_ADDRESS_SPACE as _ };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    run_measured(cmd)
+}
+
+/// A folder `in` with the samples and the hostile file(s) written by `make`; one `ingest` of it
+/// under the memory cap. Asserts every sample is stored, no panic, peak under
+/// [`PEAK_LIMIT_KB`]; returns the failures (path → reason) and the stored paths.
+fn ingest_with_samples(
+    make: impl FnOnce(&Path),
+) -> (Vec<(String, String)>, Vec<String>, PathBuf, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let samples = copy_samples(&dir);
+    make(&dir);
+    let db = tmp.path().join("s.db");
+    let run = run_capped(Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("--json"));
+    eprintln!("{}\npeak RSS of ingest: {} MB", run.stderr, run.peak_kb / 1024);
+    assert!(!run.stderr.contains("panic"), "{}", run.stderr);
+    assert!(run.code == 0 || run.code == 1, "the batch must finish: {}", run.stderr);
+    let summary: Value = serde_json::from_str(&run.stdout).expect("summary JSON");
+    let stored = stored_paths(&db);
+    for s in &samples {
+        assert!(stored.contains(&format!("{}/{s}", dir.display())), "sample {s} not stored");
+    }
+    assert!(run.peak_kb < PEAK_LIMIT_KB, "peak memory of ingest {} MB", run.peak_kb / 1024);
+    let failures = summary["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap_or("");
+            let name = p.rsplit('/').next().unwrap_or(p).to_string();
+            (name, f["reason"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    let stored = stored.iter().map(|p| p.rsplit('/').next().unwrap_or(p).to_string()).collect();
+    (failures, stored, dir, tmp)
+}
+
+fn reason<'a>(failures: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    failures.iter().find(|(n, _)| n == name).map(|(_, r)| r.as_str())
+}
+
+/// A zip package of `parts` (stored).
+fn zip_parts(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in parts {
+        z.start_file(*name, opts).expect("entry");
+        z.write_all(bytes).expect("write");
+    }
+    z.finish().expect("finish").into_inner()
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+
+fn document_xml(body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    )
+}
+
+/// A PDF of `objects` (number → body after `N 0 obj`), catalog 1, with a classic xref table;
+/// `xref` may list extra (number, offset-of-object) entries that reuse another object's offset.
+fn pdf(objects: &[(u32, Vec<u8>)], shared: &[(u32, u32)]) -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = std::collections::BTreeMap::new();
+    for (n, body) in objects {
+        offsets.insert(*n, out.len());
+        out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    for (n, of) in shared {
+        let o = offsets[of];
+        offsets.insert(*n, o);
+    }
+    let size = offsets.keys().max().copied().unwrap_or(0) + 1;
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f \n").as_bytes());
+    for n in 1..size {
+        match offsets.get(&n) {
+            Some(o) => out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes()),
+            None => out.extend_from_slice(b"0000000000 65535 f \n"),
+        }
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut v = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    v.extend_from_slice(data);
+    v.extend_from_slice(b"\nendstream");
+    v
+}
+
+/// Catalog, page tree and one page with `resources` and content stream `content` (objects 1–4).
+fn one_page(resources: &str, content: &[u8]) -> Vec<(u32, Vec<u8>)> {
+    vec![
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec()),
+        (3, format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {resources} /Contents 4 0 R >>").into_bytes()),
+        (4, stream("", content)),
+    ]
+}
+
+/// Rows 1–3 and 13 of the issue: a zip ending in 100,000 end records, a zip64 end declaring two
+/// million entries, and two entries differing only in case are refused before (or instead of)
+/// the zip library, each with its reason; every sample is stored.
+#[test]
+fn zip_directories_are_checked_before_the_zip_library() {
+    let (failures, stored, _dir, _tmp) = ingest_with_samples(|dir| {
+        let names: Vec<String> = (0..2000).map(|i| format!("word/media/e{i}.xml")).collect();
+        let doc = document_xml("<w:p><w:r><w:t>Sak 5/25 Vedtak</w:t></w:r></w:p>");
+        let mut parts: Vec<(&str, &[u8])> = vec![
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("word/document.xml", doc.as_bytes()),
+        ];
+        parts.extend(names.iter().map(|n| (n.as_str(), &b""[..])));
+        let mut z = zip_parts(&parts);
+        let eocd = z[z.len() - 22..].to_vec();
+        for _ in 0..100_000 {
+            z.extend_from_slice(&eocd);
+        }
+        std::fs::write(dir.join("eocd-repeats.docx"), &z).expect("w");
+        // zip64: a local header, then a zip64 end record declaring 2,000,000 entries
+        let mut z = b"PK\x03\x04".to_vec();
+        z.resize(30, 0);
+        let at64 = z.len() as u64;
+        z.extend_from_slice(b"PK\x06\x06");
+        z.extend_from_slice(&44u64.to_le_bytes());
+        z.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        z.extend_from_slice(&2_000_000u64.to_le_bytes());
+        z.extend_from_slice(&2_000_000u64.to_le_bytes());
+        z.extend_from_slice(&(2_000_000u64 * 46).to_le_bytes());
+        z.extend_from_slice(&0u64.to_le_bytes());
+        z.extend_from_slice(b"PK\x06\x07");
+        z.extend_from_slice(&0u32.to_le_bytes());
+        z.extend_from_slice(&at64.to_le_bytes());
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(b"PK\x05\x06");
+        z.extend_from_slice(&[0xff; 16]);
+        z.extend_from_slice(&[0, 0]);
+        std::fs::write(dir.join("zip64-millions.docx"), &z).expect("w");
+        let decided =
+            document_xml("<w:p><w:r><w:t>Sak 6/25 Vedtak: Utvalget vedtar planen.</w:t></w:r></w:p>");
+        let other =
+            document_xml("<w:p><w:r><w:t>Sak 6/25 Vedtak: Utvalget avviser planen.</w:t></w:r></w:p>");
+        let z = zip_parts(&[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("word/document.xml", decided.as_bytes()),
+            ("Word/Document.xml", other.as_bytes()),
+        ]);
+        std::fs::write(dir.join("case-twins.docx"), &z).expect("w");
+    });
+    let r = reason(&failures, "eocd-repeats.docx").expect("refused");
+    assert!(r.contains("end-of-central-directory"), "{r}");
+    let r = reason(&failures, "zip64-millions.docx").expect("refused");
+    assert!(r.contains("2000000 entries declared, over the limit"), "{r}");
+    let r = reason(&failures, "case-twins.docx").expect("refused");
+    assert!(r.contains("differ only in case"), "{r}");
+    assert!(!stored
+        .iter()
+        .any(|s| s.starts_with("eocd") || s.starts_with("zip64") || s.starts_with("case-")));
+}
+
+/// Rows 2 and 5 of the issue: an object stream listing 80 objects at one offset (a 1M-element
+/// array) and a classic xref with 100 entries at one offset are refused at lopdf's load step
+/// without parsing the array once per entry; every sample is stored, peak memory stays low.
+#[test]
+fn shared_offsets_in_pdf_object_tables_are_refused_at_the_load_step() {
+    let (failures, _stored, _dir, _tmp) = ingest_with_samples(|dir| {
+        let array = format!("[{}]", "0 ".repeat(1_000_000));
+        let index: String = (10..90).map(|n| format!("{n} 0 ")).collect();
+        let mut data = index.clone().into_bytes();
+        data.extend_from_slice(array.as_bytes());
+        let mut objs = one_page("<< >>", b"BT ET");
+        objs.push((5, stream(&format!("/Type /ObjStm /N 80 /First {}", index.len()), &data)));
+        std::fs::write(dir.join("objstm-shared.pdf"), pdf(&objs, &[])).expect("w");
+        let mut objs = one_page("<< >>", b"BT ET");
+        objs.push((10, array.into_bytes()));
+        let shared: Vec<(u32, u32)> = (11..110).map(|n| (n, 10)).collect();
+        std::fs::write(dir.join("xref-shared.pdf"), pdf(&objs, &shared)).expect("w");
+    });
+    let r = reason(&failures, "objstm-shared.pdf").expect("refused");
+    assert!(r.contains("several objects listed at one offset"), "{r}");
+    let r = reason(&failures, "xref-shared.pdf").expect("refused");
+    assert!(r.contains("share the offset"), "{r}");
+}
+
+/// Rows 3 and 4 of the issue: a ToUnicode map sending one code to 65,536 characters, shown
+/// 10,000 times, is read with the text cut per code; 2,000 fonts sharing one large ToUnicode
+/// stream parse it once. Both are stored within the memory budget.
+#[test]
+fn tounicode_text_is_capped_per_code_and_shared_maps_parse_once() {
+    let (failures, stored, _dir, _tmp) = ingest_with_samples(|dir| {
+        let long: String = "0041".repeat(65_536);
+        let cmap = format!(
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <01> <{long}> endbfchar endcmap end end"
+        );
+        let mut content = b"BT /F1 12 Tf 72 700 Td <".to_vec();
+        content.extend_from_slice("01".repeat(10_000).as_bytes());
+        content.extend_from_slice(b"> Tj ET");
+        let mut objs = one_page("<< /Font << /F1 5 0 R >> >>", &content);
+        objs.push((5, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>".to_vec()));
+        objs.push((6, stream("", cmap.as_bytes())));
+        std::fs::write(dir.join("tounicode-long.pdf"), pdf(&objs, &[])).expect("w");
+        // 1,900 fonts (under the interpreter's font cap) sharing one map of 20,000 entries
+        let entries: String = (0..20_000u32).map(|c| format!("<{c:04X}> <0041>\n")).collect();
+        let cmap = format!("begincmap 20000 beginbfchar\n{entries}endbfchar endcmap");
+        let fonts: String = (0..1900).map(|i| format!("/F{i} {} 0 R ", 10 + i)).collect();
+        let content: String =
+            (0..1900).map(|i| format!("BT /F{i} 10 Tf 72 {} Td (a) Tj ET\n", 800 - (i % 700))).collect();
+        let mut objs = one_page(&format!("<< /Font << {fonts}>> >>"), content.as_bytes());
+        objs.push((6, stream("", cmap.as_bytes())));
+        for i in 0..1900u32 {
+            objs.push((
+                10 + i,
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>".to_vec(),
+            ));
+        }
+        std::fs::write(dir.join("tounicode-shared.pdf"), pdf(&objs, &[])).expect("w");
+    });
+    for n in ["tounicode-long.pdf", "tounicode-shared.pdf"] {
+        assert!(stored.contains(&n.to_string()), "{n}: {:?}", reason(&failures, n));
+    }
+}
+
+/// Rows 5–7 of the issue: a list level whose number text is `%1` × 100,000 (letters from 1300)
+/// on 400 paragraphs, a plan table with a 1 MB goal cell over 10,000 rows with the goal left
+/// empty, and one sentence naming 20,000 case numbers: all stored, text capped where it is
+/// made, within the memory budget.
+#[test]
+fn labels_carried_cells_and_reference_contexts_are_capped_where_made() {
+    let (failures, stored, dir, _tmp) = ingest_with_samples(|dir| {
+        let numbering = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1300"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="{}"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#,
+            "%1".repeat(100_000)
+        );
+        let body: String = (0..400)
+            .map(|i| format!(r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>Punkt {i}</w:t></w:r></w:p>"#))
+            .collect();
+        let doc = document_xml(&body);
+        let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/></Relationships>"#;
+        let z = zip_parts(&[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("word/document.xml", doc.as_bytes()),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+            ("word/numbering.xml", numbering.as_bytes()),
+        ]);
+        std::fs::write(dir.join("labels.docx"), z).expect("w");
+        let mut plan = String::from("Handlingsplan 2025\n\nMål\tTiltak\tAnsvar\n");
+        plan.push_str(&"bedre samhandling ".repeat(1_000_000 / 18));
+        plan.push_str("\tTiltak 0\tKommunen\n");
+        for i in 1..10_000 {
+            plan.push_str(&format!("\tTiltak {i}\tKommunen\n"));
+        }
+        std::fs::write(dir.join("plan-carried.txt"), plan).expect("w");
+        let refs: Vec<String> = (1..=20_000).map(|i| format!("sak {i}/24")).collect();
+        let text = format!(
+            "MØTEPROTOKOLL\n\nUtvalg: Strategisk samarbeidsutvalg\n\nMøtedato: 14.05.2025\n\nSak 9/25 Oppfølging\n\nSaken viser til {}.\n",
+            refs.join(", ")
+        );
+        std::fs::write(dir.join("references.txt"), text).expect("w");
+    });
+    for n in ["labels.docx", "plan-carried.txt", "references.txt"] {
+        assert!(stored.contains(&n.to_string()), "{n}: {:?}", reason(&failures, n));
+    }
+    let _ = dir;
+}
+
+/// A folder with one paper, for the `run` cases.
+fn one_paper_folder(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("p.txt"), paper("4/25", "")).expect("w");
+    dir
+}
+
+/// Row 13 of the issue: 32,768 symbolic links planted in `--out` at every temp name the old
+/// writer would use (`.vedtakslogg.docx.tmpPID`, one per possible pid) never get written
+/// through: the file they point at outside `--out` is untouched, the documents are written.
+#[test]
+fn temp_files_are_never_written_through_links_planted_in_out() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = one_paper_folder(tmp.path());
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").expect("w");
+    let pid_max: u32 = std::fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(32_768)
+        .min(32_768);
+    for pid in 1..=pid_max {
+        std::os::unix::fs::symlink(&victim, out.join(format!(".vedtakslogg.docx.tmp{pid}"))).expect("link");
+    }
+    let o = Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).arg("-q").output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&victim).expect("victim") == b"precious", "written through a planted link");
+    let meta = std::fs::symlink_metadata(out.join("vedtakslogg.docx")).expect("decision log");
+    assert!(meta.is_file(), "the decision log is a regular file");
+}
+
+/// Row 14 of the issue: a committee code that names a path (`X/../../outside/PWNED`) in
+/// `./saksflyt.toml` is a configuration error naming the file and the field; nothing is
+/// written, least of all outside `--out`.
+#[test]
+fn a_committee_code_naming_a_path_is_a_config_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = one_paper_folder(tmp.path());
+    let work = tmp.path().join("work");
+    std::fs::create_dir(&work).expect("mkdir");
+    // an FSU's code: it names the FSU's evaluation form (`--empty-forms` writes one for each)
+    let register =
+        saksflyt::config::DEFAULT_REGISTER.replace("code = \"FSU-BARN\"", "code = \"X/../../outside/PWNED\"");
+    assert_ne!(register, saksflyt::config::DEFAULT_REGISTER);
+    std::fs::write(work.join("saksflyt.toml"), register).expect("w");
+    let out = tmp.path().join("out");
+    let o = Command::new(bin())
+        .current_dir(&work)
+        .arg("run")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .arg("--empty-forms")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!tmp.path().join("outside").exists(), "wrote outside --out");
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("saksflyt.toml") && err.contains("`code`"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
+    assert!(!tmp.path().join("outside").exists(), "wrote outside --out");
+    assert!(!out.exists(), "nothing written on a config error");
+}
+
+/// Row 17 of the issue: `out/saksflyt.db` a symbolic link to a file outside is refused (the
+/// target stays untouched, no database created there); a foreign SQLite database at the store
+/// path is refused in one line, "not a saksflyt store", and left unchanged.
+#[test]
+fn the_store_is_not_followed_through_a_link_and_a_foreign_database_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = one_paper_folder(tmp.path());
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let outside = tmp.path().join("outside.db");
+    std::os::unix::fs::symlink(&outside, out.join("saksflyt.db")).expect("link");
+    let o = Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).output().expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    assert!(!outside.exists(), "the store was created through the link");
+
+    let out = tmp.path().join("out2");
+    std::fs::create_dir(&out).expect("mkdir");
+    let foreign = out.join("saksflyt.db");
+    {
+        let c = rusqlite::Connection::open(&foreign).expect("sqlite");
+        c.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL); INSERT INTO invoices VALUES (1, 9.5);")
+            .expect("foreign");
+    }
+    let before = std::fs::read(&foreign).expect("read");
+    let o = Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).output().expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("not a saksflyt store"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert_eq!(std::fs::read(&foreign).expect("read"), before, "the foreign database was changed");
+}
+
+/// The stored documents of a store, by path.
+fn stored_count(db: &Path) -> (usize, Vec<String>) {
+    let paths = stored_paths(db);
+    (paths.len(), paths)
+}
+
+/// Row 16 of the issue: `run` three times with `--out` inside the input folder gives the same
+/// store each time (its own reports are never read back), and an `ingest` that walks into that
+/// folder skips the generated documents as written by saksflyt.
+#[test]
+fn output_inside_the_input_folder_is_never_read_back() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let samples = copy_samples(&dir);
+    let out = dir.join("out");
+    let mut seen = Vec::new();
+    for round in 0..3 {
+        let o =
+            Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).arg("-q").output().expect("run");
+        assert!(o.status.success(), "round {round}: {}", String::from_utf8_lossy(&o.stderr));
+        let (n, paths) = stored_count(&out.join("saksflyt.db"));
+        assert!(!paths.iter().any(|p| p.contains("/out/")), "round {round}: own output stored: {paths:?}");
+        seen.push((n, std::fs::read(out.join("records.jsonl")).expect("records")));
+    }
+    assert_eq!(seen[0].0, samples.len());
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "the store changed between runs");
+    // an ingest that walks into `out` recognises the documents saksflyt wrote
+    let db = tmp.path().join("other.db");
+    let o = Command::new(bin())
+        .arg("ingest")
+        .arg(&dir)
+        .arg("--db")
+        .arg(&db)
+        .arg("--json")
+        .output()
+        .expect("ingest");
+    let summary: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let skipped = summary["skipped"].as_array().expect("skipped");
+    let log = format!("{}/out/vedtakslogg.docx", dir.display());
+    let entry = skipped.iter().find(|s| s["path"] == log.as_str()).expect("the decision log is skipped");
+    assert!(entry["reason"].as_str().unwrap_or("").contains("written by saksflyt"), "{entry}");
+    assert_eq!(stored_paths(&db).len(), samples.len(), "{summary}");
+}
+
+/// Row 8 of the issue: one paper whose record (inside the record budget) is too large for the
+/// generated documents is left out of them with a message naming the paper; every document is
+/// still written, the paper stays in the store. (The large record is extracted from a small
+/// paper and grown to 1,600 decision points of 3 KB, then stored beside the samples: extracting
+/// a 5 MB paper takes minutes in a debug build.)
+#[test]
+fn one_oversized_paper_never_stops_the_other_documents() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    copy_samples(&dir);
+    let text = paper("40/25", "");
+    std::fs::write(dir.join("stor.txt"), &text).expect("w");
+    let path = dir.join("stor.txt");
+    let doc =
+        saksflyt::read::read_bytes(&path, text.as_bytes(), &saksflyt::read::Limits::default()).expect("read");
+    let source = saksflyt::record::Source {
+        path: path.display().to_string(),
+        format: doc.format,
+        sha256: saksflyt::util::sha256_hex(text.as_bytes()),
+    };
+    let mut rec = saksflyt::extract::extract(&doc, source, &saksflyt::config::Register::default());
+    let case = rec.cases.first_mut().expect("a case");
+    let point = case.decision.first().cloned().expect("a decision point");
+    let long = "Utvalget ber sekretariatet følge opp samarbeidet med kommunene om tjenestene. ".repeat(36);
+    for i in 0..1_600 {
+        let mut p = point.clone();
+        p.text = format!("{i}: {long}");
+        case.decision.push(p);
+    }
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let mut store = saksflyt::store::Store::open(&out.join("saksflyt.db")).expect("store");
+    store.put_record(&rec).expect("put");
+    drop(store);
+    let run = run_capped(Command::new(bin()).arg("run").arg(&dir).arg("--out").arg(&out).arg("-q"));
+    eprintln!("{}\npeak {} MB", run.stderr, run.peak_kb / 1024);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.contains("stor.txt") && l.contains("left out of the generated documents")),
+        "{}",
+        run.stderr
+    );
+    for f in ["vedtakslogg.docx", "statusrapport.docx", "arsrapport-2025.docx"] {
+        assert!(out.join(f).is_file(), "{f} not written: {}", run.stderr);
+    }
+    assert!(stored_paths(&out.join("saksflyt.db")).iter().any(|p| p.ends_with("stor.txt")));
+    assert!(run.peak_kb < PEAK_LIMIT_KB, "peak memory {} MB", run.peak_kb / 1024);
+}
+
+/// An ingested store of one paper and the exported decision-log template, for template cases.
+fn store_and_template(tmp: &Path) -> (PathBuf, PathBuf, Vec<u8>) {
+    let dir = one_paper_folder(tmp);
+    let db = tmp.join("s.db");
+    let o =
+        Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("-q").output().expect("ingest");
+    assert!(o.status.success());
+    let t = tmp.join("t");
+    saksflyt::render::wordtpl::builtin::export(&t, saksflyt::render::Lang::Nb).expect("export");
+    let template = std::fs::read(t.join("vedtakslogg.docx")).expect("read");
+    (db, t, template)
+}
+
+fn decision_log_with(db: &Path, templates: &Path, out: &Path) -> Run {
+    run_capped(
+        Command::new(bin())
+            .arg("decision-log")
+            .arg("--db")
+            .arg(db)
+            .arg("--templates")
+            .arg(templates)
+            .arg("--out")
+            .arg(out),
+    )
+}
+
+/// Row 9 of the issue: a Word template with 150 header parts of 4 MB output each shares one
+/// fuel and output budget over all its parts: refused with the reason, within memory.
+#[test]
+fn all_parts_of_a_template_share_one_budget() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (db, t, mut template) = store_and_template(tmp.path());
+    let rels_name = "word/_rels/document.xml.rels";
+    let rels = saksflyt::render::projection::part(&template, rels_name).expect("zip").expect("rels");
+    let mut added = String::new();
+    for i in 0..150 {
+        added.push_str(&format!(
+            r#"<Relationship Id="rIdH{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="hx{i}.xml"/>"#
+        ));
+        let part = r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{{ "x" * 4000000 }}</w:t></w:r></w:p></w:hdr>"#;
+        template = saksflyt::render::wordtpl::replace_part(
+            &template,
+            "t",
+            &format!("word/hx{i}.xml"),
+            part.as_bytes().to_vec(),
+        )
+        .expect("part");
+    }
+    let rels = rels.replace("</Relationships>", &format!("{added}</Relationships>"));
+    template =
+        saksflyt::render::wordtpl::replace_part(&template, "t", rels_name, rels.into_bytes()).expect("rels");
+    std::fs::write(t.join("vedtakslogg.docx"), template).expect("w");
+    let out = tmp.path().join("out.docx");
+    let run = decision_log_with(&db, &t, &out);
+    eprintln!("peak {} MB", run.peak_kb / 1024);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // whichever of the two shared budgets runs out first: the output cap or the fuel
+    assert!(
+        run.stderr.contains("all parts of the template together")
+            || run.stderr.contains("ran out of template fuel"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.peak_kb < PEAK_LIMIT_KB, "peak memory {} MB", run.peak_kb / 1024);
+    assert!(!out.exists());
+}
+
+/// Row 20 of the issue: a template with an `INCLUDEPICTURE` field or an external picture link
+/// is refused with the reason (every generated document would fetch from the network).
+#[test]
+fn templates_that_fetch_from_the_network_are_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (db, t, template) = store_and_template(tmp.path());
+    let doc = saksflyt::render::projection::part(&template, "word/document.xml").expect("zip").expect("doc");
+    let field = r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDEPICTURE "http://example.invalid/logo.png" \d </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#;
+    let with_field = doc.replacen("<w:body>", &format!("<w:body>{field}"), 1);
+    let rels_name = "word/_rels/document.xml.rels";
+    let rels = saksflyt::render::projection::part(&template, rels_name).expect("zip").expect("rels");
+    let linked = rels.replace(
+        "</Relationships>",
+        r#"<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="http://example.invalid/x.png" TargetMode="External"/></Relationships>"#,
+    );
+    let cases = [("word/document.xml", with_field, "INCLUDEPICTURE"), (rels_name, linked, "external image")];
+    for (part, text, want) in cases {
+        let bytes = saksflyt::render::wordtpl::replace_part(&template, "t", part, text.into_bytes())
+            .expect("replace");
+        std::fs::write(t.join("vedtakslogg.docx"), bytes).expect("w");
+        let out = tmp.path().join("out.docx");
+        let run = decision_log_with(&db, &t, &out);
+        assert_eq!(run.code, 1, "{want}: {}", run.stderr);
+        assert!(run.stderr.contains(want) && run.stderr.contains("network"), "{want}: {}", run.stderr);
+        assert!(!out.exists());
+    }
+}
+
+/// Row 19 of the issue: a file name with an escape sequence and a newline is printed escaped:
+/// it cannot clear the screen or forge a `saksflyt:` line.
+#[test]
+fn names_are_printed_with_control_characters_escaped() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = one_paper_folder(tmp.path());
+    std::fs::write(dir.join("x\u{1b}[2J\nsaksflyt: forged.docx"), b"not a zip").expect("w");
+    let o = Command::new(bin())
+        .arg("ingest")
+        .arg(&dir)
+        .arg("--db")
+        .arg(tmp.path().join("s.db"))
+        .output()
+        .expect("ingest");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains('\u{1b}'), "raw escape printed: {err:?}");
+    assert!(!err.lines().any(|l| l.starts_with("saksflyt: forged")), "forged line: {err}");
+    assert!(err.contains("x\\e[2J\\nsaksflyt: forged.docx"), "{err}");
+}
+
+/// An image-only one-page PDF (a grey 600 × 200 picture), so the page goes to OCR.
+fn scanned_pdf() -> Vec<u8> {
+    let (w, h) = (600, 200);
+    let mut px = vec![255u8; w * h];
+    for y in 80..120 {
+        for x in 50..550 {
+            px[y * w + x] = if (x / 20) % 2 == 0 { 0 } else { 255 };
+        }
+    }
+    let mut objs = one_page("<< /XObject << /Im1 5 0 R >> >>", b"q 500 0 0 170 50 600 cm /Im1 Do Q");
+    objs.push((5, stream(&format!("/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent 8"), &px)));
+    pdf(&objs, &[])
+}
+
+fn ocr_dirs(tmpdir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(tmpdir)
+        .map(|r| {
+            r.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("saksflyt-ocr-"))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Row 15 of the issue: OCR's temp folder is private (0700) and removed on Ctrl-C; one left by
+/// `kill -9` is removed by the next run that needs OCR.
+#[test]
+fn ocr_temp_folders_are_private_and_removed_on_ctrl_c_and_the_next_run() {
+    let have = |p: &str| Command::new(p).arg("-v").output().is_ok();
+    if !have("tesseract") || !have("pdftoppm") {
+        assert!(std::env::var_os("CI").is_none(), "tesseract/pdftoppm missing under CI");
+        eprintln!("tesseract or pdftoppm absent: skipped");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let tmpdir = tmp.path().join("t");
+    std::fs::create_dir(&tmpdir).expect("mkdir");
+    let file = tmp.path().join("scan.pdf");
+    std::fs::write(&file, scanned_pdf()).expect("w");
+    for (sig, left_behind) in [(libc::SIGINT, false), (libc::SIGKILL, true)] {
+        let mut child = Command::new(bin())
+            .arg("extract")
+            .arg(&file)
+            .env("TMPDIR", &tmpdir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let start = std::time::Instant::now();
+        let dir = loop {
+            if let Some(d) = ocr_dirs(&tmpdir).into_iter().next() {
+                break Some(d);
+            }
+            if start.elapsed().as_secs() > 60 || child.try_wait().ok().flatten().is_some() {
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        let Some(dir) = dir else { panic!("no OCR temp folder appeared") };
+        let mode = std::fs::metadata(&dir).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+        let _ = child.wait();
+        assert_eq!(mode, 0o700, "OCR temp folder mode {mode:o}");
+        assert_eq!(!ocr_dirs(&tmpdir).is_empty(), left_behind, "signal {sig}: {:?}", ocr_dirs(&tmpdir));
+    }
+    // the next run that needs OCR removes the folder the killed run left
+    let o = Command::new(bin()).arg("extract").arg(&file).env("TMPDIR", &tmpdir).output().expect("extract");
+    assert!(o.status.code().is_some());
+    assert!(ocr_dirs(&tmpdir).is_empty(), "{:?}", ocr_dirs(&tmpdir));
+}
+
+/// Row 1 of the issue, as a Word template: the exported decision-log template ending in 100,000
+/// end-of-central-directory records is refused before the zip library reads it, naming the
+/// template.
+#[test]
+fn a_template_ending_in_many_end_records_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (db, t, mut template) = store_and_template(tmp.path());
+    let eocd = template[template.len() - 22..].to_vec();
+    for _ in 0..100_000 {
+        template.extend_from_slice(&eocd);
+    }
+    std::fs::write(t.join("vedtakslogg.docx"), template).expect("w");
+    let out = tmp.path().join("out.docx");
+    let run = decision_log_with(&db, &t, &out);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("vedtakslogg.docx") && run.stderr.contains("end-of-central-directory"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+}

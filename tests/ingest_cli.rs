@@ -302,7 +302,10 @@ fn run_names_incomplete_papers_in_review_csv() {
     let csv = std::fs::read_to_string(out.join("review.csv")).expect("review.csv written");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.first().copied(), Some("file,missing,look_at"), "{csv}");
-    let draft: Vec<&&str> = lines.iter().filter(|l| l.contains("eldreradet-saksframlegg-utkast")).collect();
+    let draft: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.contains("eldreradet-saksframlegg-utkast") && !l.contains(",skipped: "))
+        .collect();
     assert_eq!(draft.len(), 2, "{csv}");
     assert!(draft.iter().all(|l| l.contains("eldreradet-saksframlegg-utkast.docx")), "best form only: {csv}");
     assert!(draft.iter().any(|l| l.contains("no case number")), "{csv}");
@@ -310,7 +313,15 @@ fn run_names_incomplete_papers_in_review_csv() {
         draft.iter().any(|l| l.contains("committee not in the register: Eldrerådet i Fjordvik")),
         "{csv}"
     );
-    assert_eq!(lines.len(), 3, "only the draft needs review: {csv}");
+    // the other rows are the files skipped (scripts, JSON, samples/README.md), each with what to do
+    let papers: Vec<&&str> =
+        lines[1..].iter().filter(|l| !l.contains(",skipped: ") && !l.contains(",\"skipped: ")).collect();
+    assert_eq!(papers.len(), 2, "only the draft needs review: {csv}");
+    assert!(lines.iter().any(|l| l.contains("samples/README.md") && l.contains("not a paper")), "{csv}");
+    assert!(
+        lines.iter().any(|l| l.contains("samples/make.py,skipped: unsupported file type (.py)")),
+        "{csv}"
+    );
     // --quiet keeps stderr free of the list; without it the list is printed
     assert!(!String::from_utf8_lossy(&o.stderr).contains("needs review"));
     let o = bin().arg("run").arg(samples()).arg("--out").arg(&out).output().unwrap();

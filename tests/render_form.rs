@@ -48,7 +48,7 @@ fn run(papers: &Path, out: &Path) -> String {
 /// `run`, with the Word templates of `templates` when given.
 fn run_with(papers: &Path, out: &Path, templates: Option<&Path>) -> String {
     let mut c = bin();
-    c.arg("run").arg(papers).arg("--out").arg(out).arg("--quiet");
+    c.arg("run").arg(papers).arg("--out").arg(out);
     if let Some(t) = templates {
         c.arg("--templates").arg(t);
     }

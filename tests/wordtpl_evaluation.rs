@@ -32,7 +32,7 @@ fn export(dir: &Path) {
 
 fn run(templates: Option<&Path>, out: &Path) -> String {
     let mut c = bin();
-    c.arg("run").arg(samples()).arg("--out").arg(out).arg("--quiet");
+    c.arg("run").arg(samples()).arg("--out").arg(out);
     if let Some(t) = templates {
         c.arg("--templates").arg(t);
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Example:\n  saksflyt blocks samples/asu-innkalling.docx | less")]
+#[command(after_help = "Example:\n  saksflyt blocks samples/ssu-innkalling-2025-09-10.docx | less")]
 pub struct BlocksArgs {
     /// The document (.docx, .pdf, .txt, .md)
     pub file: PathBuf,

@@ -5,7 +5,6 @@
 //! reason; the others are still printed, and the exit code is 1.
 
 use clap::Args;
-use saksflyt::config::Register;
 use saksflyt::read::{read_bytes, Limits};
 use saksflyt::record::Source;
 use std::io::Write;
@@ -14,7 +13,7 @@ use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  saksflyt extract sak.docx\n  saksflyt extract papers/*.docx papers/*.txt > records.jsonl\n  saksflyt extract --config saksflyt.toml innkalling.docx"
+    after_help = "Examples:\n  saksflyt extract samples/ssu-protokoll-2025-11-12.docx\n  saksflyt extract --explain samples/ssu-protokoll-2025-11-12.txt\n  saksflyt extract papers/*.docx papers/*.txt > records.jsonl\n  saksflyt extract --config saksflyt.toml innkalling.docx"
 )]
 pub struct ExtractArgs {
     /// Documents to extract (.docx, .pdf, .txt, .md)
@@ -33,10 +32,11 @@ pub struct ExtractArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = "Example:\n  saksflyt schema > record.schema.json")]
 pub struct SchemaArgs {}
 
 pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
-    let register = Register::discover(a.config.as_deref())?;
+    let register = super::load_config(a.config.as_deref())?;
     let limits = Limits { ocr: a.ocr.into(), ..Limits::default() };
     let many = a.files.len() > 1;
     let mut failed = false;
@@ -55,7 +55,10 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
                     Ok(r) => r,
                     Err(e) => {
                         failed = true;
-                        eprintln!("saksflyt: {}: {e}", path.display());
+                        eprintln!(
+                            "{}",
+                            saksflyt::util::escape_controls(&format!("saksflyt: {}: {e}", path.display()))
+                        );
                         continue;
                     }
                 };
@@ -72,7 +75,10 @@ pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 failed = true;
-                eprintln!("saksflyt: {}: {e}", path.display());
+                eprintln!(
+                    "{}",
+                    saksflyt::util::escape_controls(&format!("saksflyt: {}: {e}", path.display()))
+                );
             }
         }
     }

@@ -4,7 +4,6 @@
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use saksflyt::config::Register;
 use saksflyt::record::{LogEntry, PointKind};
 use saksflyt::store::ingest::{self, Event, Outcome};
 use saksflyt::store::{LogFilter, Store};
@@ -13,24 +12,24 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt ingest samples --db saksflyt.db\n  saksflyt ingest ~/papers/2025 ~/papers/2026 --db saksflyt.db --json\n\n`saksflyt run` does this and writes the documents too."
+)]
 pub struct IngestArgs {
     /// Files or folders to ingest (folders are walked recursively; .docx, .pdf, .txt, .md)
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// The store
+    /// The store (created if missing)
     #[arg(long, default_value = "saksflyt.db")]
     pub db: PathBuf,
     /// Committee register (default: ./saksflyt.toml if present, else the built-in one)
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Print nothing but failures
-    #[arg(long, short)]
-    pub quiet: bool,
     /// Print the summary as JSON on stdout
     #[arg(long)]
     pub json: bool,
     /// Keep going when a file fails (the default; failures give exit code 1)
-    #[arg(long, default_value_t = true)]
+    #[arg(long, default_value_t = true, hide = true)]
     pub keep_going: bool,
     /// Re-read files even when their content is already stored
     #[arg(long)]
@@ -38,10 +37,13 @@ pub struct IngestArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt log --db out/saksflyt.db\n  saksflyt log --committee SSU --open\n  saksflyt log --open --json > open.json"
+)]
 pub struct LogArgs {
-    /// The store
-    #[arg(long, default_value = "saksflyt.db")]
-    pub db: PathBuf,
+    /// The store (default: ./saksflyt.db, else the newest `run` output folder's DIR/saksflyt.db)
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     /// Only this committee (code such as ASU, or a part of its name)
     #[arg(long)]
     pub committee: Option<String>,
@@ -54,10 +56,13 @@ pub struct LogArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt export --db out/saksflyt.db --jsonl records.jsonl\n  saksflyt export --jsonl - | head -1"
+)]
 pub struct ExportArgs {
-    /// The store
-    #[arg(long, default_value = "saksflyt.db")]
-    pub db: PathBuf,
+    /// The store (default: ./saksflyt.db, else the newest `run` output folder's DIR/saksflyt.db)
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     /// Write all records as JSON Lines to FILE (`-` for stdout)
     #[arg(long, value_name = "FILE")]
     pub jsonl: PathBuf,
@@ -65,49 +70,22 @@ pub struct ExportArgs {
 
 pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let register = Register::discover(a.config.as_deref())?;
-    let Some((candidates, skipped)) = walk_or_report(&a.paths) else {
+    let quiet = super::quiet();
+    let Some((candidates, skipped)) = walk_or_report(&a.paths, &[]) else {
         return Ok(ExitCode::from(2));
     };
+    let register = super::load_config(a.config.as_deref())?;
     let mut store = Store::open(&a.db).with_context(|| format!("cannot open store {}", a.db.display()))?;
     let options = ingest::Options { force: a.force, ..ingest::Options::default() };
 
-    let bar = if !a.quiet && !a.json && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(0);
-        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
-            bar.set_style(style);
-        }
-        Some(bar)
-    } else {
-        None
+    let summary = {
+        let bar = Bar::new(!quiet && !a.json);
+        let mut progress = |ev: Event| bar.event(ev);
+        ingest::ingest(&mut store, &candidates, skipped, &register, &options, &mut progress)?
     };
-    let mut progress = |ev: Event| match ev {
-        Event::Start { total } => {
-            if let Some(b) = &bar {
-                b.set_length(total as u64);
-            }
-        }
-        Event::File { path, outcome } => {
-            if let Outcome::Failed(reason) = outcome {
-                let line = format!("saksflyt: {path}: {reason}");
-                match &bar {
-                    Some(b) => b.suspend(|| eprintln!("{line}")),
-                    None => eprintln!("{line}"),
-                }
-            }
-            if let Some(b) = &bar {
-                b.set_message(path.to_string());
-                b.inc(1);
-            }
-        }
-    };
-    let summary = ingest::ingest(&mut store, &candidates, skipped, &register, &options, &mut progress)?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
     let elapsed = started.elapsed();
     let review_dir = a.db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let review = review(&store.records()?, review_dir, a.quiet || a.json)?;
+    let review = review(&store.records()?, &summary, review_dir, quiet || a.json)?;
 
     if a.json {
         let mut v = serde_json::to_value(&summary)?;
@@ -117,10 +95,8 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
             o.insert("review".into(), serde_json::json!(review));
         }
         print_out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
-    } else if !a.quiet {
-        for s in &summary.skipped {
-            eprintln!("skipped {}: {}", s.path, s.reason);
-        }
+    } else if !quiet {
+        print_skipped(&summary);
         let c = &summary.store;
         let mut text = format!(
             "documents: {} read ({} replaced), {} skipped ({} unchanged, {} unsupported), {} failed\n",
@@ -146,29 +122,182 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// The review list (`extract::review`) of the stored records: written to `DIR/review.csv`
-/// (atomically, always, so an empty list clears an old one) and, unless `quiet`, listed on
-/// stderr. Returns how many findings there are.
-pub(super) fn review(records: &[saksflyt::record::Record], dir: &Path, quiet: bool) -> anyhow::Result<usize> {
+/// The progress of an ingest on a terminal: a bar with the file being read, failures printed
+/// above it. Nothing when stderr is not a terminal or when quiet (failures are still printed).
+pub(super) struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    pub(super) fn new(show: bool) -> Bar {
+        Bar((show && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(0);
+            if let Ok(style) = ProgressStyle::with_template("reading {bar:30} {pos}/{len} {wide_msg}") {
+                bar.set_style(style);
+            }
+            bar
+        }))
+    }
+
+    pub(super) fn event(&self, ev: Event) {
+        match ev {
+            Event::Start { total } => {
+                if let Some(b) = &self.0 {
+                    b.set_length(total as u64);
+                }
+            }
+            Event::File { path, outcome } => {
+                if let Outcome::Failed(reason) = outcome {
+                    let line =
+                        saksflyt::util::escape_controls(&format!("saksflyt: {path}: {reason}")).into_owned();
+                    match &self.0 {
+                        Some(b) => b.suspend(|| eprintln!("{line}")),
+                        None => eprintln!("{line}"),
+                    }
+                }
+                if let Some(b) = &self.0 {
+                    b.set_message(saksflyt::util::escape_controls(path).into_owned());
+                    b.inc(1);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// What a user does about a file that was skipped or could not be read.
+pub(super) fn advice(path: &str, reason: &str) -> String {
+    let ext = Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let convert = format!(
+        "save it as .docx in Word (File › Save As › Word Document), or convert it: soffice --headless --convert-to docx \"{path}\" — then run again"
+    );
+    if reason.contains("legacy .doc")
+        || matches!(ext.as_str(), "doc" | "rtf" | "odt" | "wpd" | "wps" | "pages" | "dot")
+    {
+        return convert;
+    }
+    if matches!(ext.as_str(), "xls" | "xlsx" | "ods" | "csv" | "ppt" | "pptx" | "odp") {
+        return "spreadsheets and slides are not read: if it is a paper, save it as .docx or PDF".into();
+    }
+    if reason.contains("README") || reason.contains("hidden or lock") {
+        return "not a paper: nothing to do".into();
+    }
+    if reason.contains("symbolic link") {
+        return "folders behind links are not followed: give the folder itself".into();
+    }
+    if reason.starts_with("unsupported file type") {
+        return "not a paper (only .docx, .pdf, .txt and .md are read): nothing to do, or save the paper as .docx or PDF".into();
+    }
+    if reason.contains("needs a password") {
+        return "ask the sender for a copy without a password (or print it to a new PDF)".into();
+    }
+    if reason.contains("empty") || reason.contains("truncated") {
+        return "copy the file again from where it came from; if it opens in Word, save it again".into();
+    }
+    if reason.contains("no %PDF") || reason.contains("zip header") {
+        return "the file is not what its name says: open it and save it again as .docx or PDF".into();
+    }
+    "open the file to check it; if it opens, save it again as .docx or PDF and run again".into()
+}
+
+/// The skipped files on stderr, one line per kind of file, every file named.
+pub(super) fn print_skipped(summary: &ingest::Summary) {
+    let mut by: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for s in &summary.skipped {
+        by.entry(s.reason.as_str()).or_default().push(s.path.as_str());
+    }
+    for (reason, paths) in by {
+        let what = advice(paths[0], reason);
+        eprintln!(
+            "{}",
+            saksflyt::util::escape_controls(&format!(
+                "skipped {} ({reason}; {what}): {}",
+                paths.len(),
+                paths.join(", ")
+            ))
+        );
+    }
+}
+
+/// Where a value was read, in the file's own terms (`line 48`, `page 2`, `paragraph 12`): the
+/// file is read again to map the block to its place; `block N` if it cannot be.
+fn places(file: &str) -> impl Fn(saksflyt::record::At) -> String {
+    let doc = saksflyt::read::read_file(Path::new(file), &saksflyt::read::Limits::default()).ok();
+    move |at| {
+        let pos = doc.as_ref().and_then(|d| d.blocks.get(at.block as usize).map(|b| (d.format, b.pos())));
+        match (pos, at.page) {
+            (_, Some(p)) => format!("page {p}"),
+            (Some((_, pos)), None) if pos.page.is_some() => format!("page {}", pos.page.unwrap_or(1)),
+            (Some((saksflyt::model::Format::Text, pos)), None) => format!("line {}", pos.index),
+            (Some((_, pos)), None) => format!("paragraph {}", pos.index + 1),
+            (None, None) => format!("block {}", at.block),
+        }
+    }
+}
+
+/// The review list (`extract::review`) of the stored records, then every file this run could
+/// not read and every file it skipped, each with what to do: written to `DIR/review.csv`
+/// (atomically, always, so an empty list clears an old one) and, unless `quiet`, the papers'
+/// findings and the failures listed on stderr. Returns how many rows there are.
+pub(super) fn review(
+    records: &[saksflyt::record::Record],
+    summary: &ingest::Summary,
+    dir: &Path,
+    quiet: bool,
+) -> anyhow::Result<usize> {
+    use saksflyt::extract::review::{check_with, csv, Finding};
     // one paper, one finding: a paper kept as DOCX, PDF and text is reviewed in its best form
     let papers = saksflyt::store::derive::papers(records);
-    let mut findings: Vec<_> = papers.iter().flat_map(saksflyt::extract::review::check).collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    for r in &papers {
+        if saksflyt::extract::review::check(r).is_empty() {
+            continue;
+        }
+        findings.extend(check_with(r, &places(&r.source.path)));
+    }
     // what the evaluation forms filled in and could not be applied, and why
     findings.extend(saksflyt::store::derive::form_findings(&papers));
+    let paper_findings = findings.len();
+    for f in &summary.failures {
+        findings.push(Finding {
+            file: f.path.clone(),
+            missing: format!("not read: {}", f.reason),
+            look_at: advice(&f.path, &f.reason),
+        });
+    }
+    for s in &summary.skipped {
+        findings.push(Finding {
+            file: s.path.clone(),
+            missing: format!("skipped: {}", s.reason),
+            look_at: advice(&s.path, &s.reason),
+        });
+    }
     let path = dir.join("review.csv");
-    saksflyt::util::write_atomic(&path, saksflyt::extract::review::csv(&findings).as_bytes())
+    saksflyt::util::write_atomic(&path, csv(&findings).as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    if !quiet && !findings.is_empty() {
-        let papers: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+    if !quiet && paper_findings > 0 {
+        let papers: std::collections::BTreeSet<&str> =
+            findings[..paper_findings].iter().map(|f| f.file.as_str()).collect();
         let n = papers.len();
         eprintln!(
-            "needs review: {n} {} ({} findings, in {}):",
+            "needs review: {n} {} ({paper_findings} {}; the list is in {}):",
             if n == 1 { "paper" } else { "papers" },
-            findings.len(),
-            path.display()
+            if paper_findings == 1 { "finding" } else { "findings" },
+            path.strip_prefix(".").unwrap_or(&path).display()
         );
-        for f in &findings {
-            eprintln!("  {}: {} — look at {}", f.file, f.missing, f.look_at);
+        for f in &findings[..paper_findings] {
+            eprintln!(
+                "{}",
+                saksflyt::util::escape_controls(&format!(
+                    "  {}: {} — look at {}",
+                    f.file, f.missing, f.look_at
+                ))
+            );
         }
     }
     Ok(findings.len())
@@ -186,13 +315,16 @@ fn print_out(text: &str) -> anyhow::Result<()> {
 /// Open an existing store (reading commands do not create one).
 fn open_existing(db: &Path) -> anyhow::Result<Store> {
     if !db.is_file() {
-        anyhow::bail!("no store at {}: run `saksflyt ingest PATH --db {}` first", db.display(), db.display());
+        anyhow::bail!(
+            "no store at {}: run `saksflyt run PAPERS --out DIR` first (it writes DIR/saksflyt.db)",
+            db.display()
+        );
     }
     Store::open(db).with_context(|| format!("cannot open store {}", db.display()))
 }
 
 pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
-    let store = open_existing(&a.db)?;
+    let store = open_existing(&super::find_db(a.db.as_deref())?)?;
     let filter = LogFilter { committee: a.committee.clone(), open_only: a.open };
     let entries = store.decision_log(&filter)?;
     if a.json {
@@ -204,7 +336,7 @@ pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
-    let store = open_existing(&a.db)?;
+    let store = open_existing(&super::find_db(a.db.as_deref())?)?;
     let buf = jsonl(&store.records()?)?;
     if a.jsonl.as_os_str() == "-" {
         print_out(&String::from_utf8_lossy(&buf))?;
@@ -217,8 +349,11 @@ pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
 
 /// The files under `paths` to ingest, and those skipped; `None` (after printing why) when a path
 /// given by the user does not exist — a usage error.
-pub(super) fn walk_or_report(paths: &[PathBuf]) -> Option<(Vec<ingest::Candidate>, Vec<ingest::Skipped>)> {
-    match ingest::walk(paths) {
+pub(super) fn walk_or_report(
+    paths: &[PathBuf],
+    exclude: &[PathBuf],
+) -> Option<(Vec<ingest::Candidate>, Vec<ingest::Skipped>)> {
+    match ingest::walk_excluding(paths, exclude) {
         Ok(x) => Some(x),
         Err(e) => {
             eprintln!("saksflyt: error: {e}");

@@ -3,6 +3,8 @@
 //! (0 ok, 1 input error, 2 usage error).
 
 mod blocks;
+mod config;
+mod dashboard;
 mod extract;
 mod ingest;
 mod reports;
@@ -10,7 +12,17 @@ mod run;
 mod wordtpl;
 
 use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `-q`: print only failures (set once from the command line).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Whether `-q` was given.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -20,16 +32,20 @@ use std::process::ExitCode;
     long_about = "saksflyt reads committee papers of health partnerships (DOCX, PDF, text), extracts \
 case numbers, proposed and adopted decisions, agendas, action plans and tables, keeps them in an \
 embedded SQLite store with a decision log, and generates standard Word documents.",
-    after_help = "Examples:\n  saksflyt run samples --out out\n  saksflyt blocks samples/asu-innkalling.docx\n  saksflyt extract papers/*.docx > records.jsonl"
+    after_help = "Examples:\n  saksflyt run samples --out out                 the whole job: store, review.csv, documents\n  saksflyt log --db out/saksflyt.db --open       what still needs action\n  saksflyt extract samples/ssu-protokoll-2025-11-12.docx\n  saksflyt config init                           a saksflyt.toml to teach it committees and words\n\nEvery command has --help with an example. Exit codes: 0 ok, 1 some input failed, 2 usage error."
 )]
 pub struct Cli {
+    /// Print only failures (no progress, summaries or notes)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Print a document's block model as JSON (headings, paragraphs, list items, tables)
+    /// Print a document's block model as JSON (headings, paragraphs, list items, tables; for
+    /// debugging what the reader sees)
     Blocks(blocks::BlocksArgs),
     /// Extract records (the JSON contract) from documents
     Extract(extract::ExtractArgs),
@@ -49,14 +65,19 @@ pub enum Command {
     DecisionLog(reports::DecisionLogArgs),
     /// Write the annual report to the partnerskapsmøte (DOCX)
     AnnualReport(reports::AnnualReportArgs),
-    /// Export or list the built-in templates
+    /// Word templates: export the built-in ones to edit, list them, check, render, show their data
     Templates(reports::TemplatesArgs),
-    /// The whole job: ingest, export records and write all documents into one folder
+    /// Write the monitoring dashboard: one self-contained HTML file (DIR/dashboard.html)
+    Dashboard(dashboard::DashboardArgs),
+    /// The whole job: ingest, export records, write review.csv and all documents into one folder
     Run(run::RunArgs),
+    /// The configuration file (saksflyt.toml): write a commented example, or show what is in use
+    Config(config::ConfigArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    QUIET.store(cli.quiet, Ordering::Relaxed);
     let result = match cli.command {
         Command::Blocks(a) => blocks::run(a),
         Command::Extract(a) => extract::run(a),
@@ -69,12 +90,21 @@ pub fn main() -> ExitCode {
         Command::DecisionLog(a) => reports::decision_log(a),
         Command::AnnualReport(a) => reports::annual_report(a),
         Command::Templates(a) => reports::templates(a),
+        Command::Dashboard(a) => dashboard::run(a),
         Command::Run(a) => run::run(a),
+        Command::Config(a) => config::run(a),
     };
     match result {
         Ok(code) => code,
+        Err(e) if e.downcast_ref::<Usage>().is_some() => {
+            eprintln!("saksflyt: error: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
-            eprintln!("saksflyt: error: {e:#}");
+            let text = format!("saksflyt: error: {e:#}");
+            let lines: Vec<String> =
+                text.split('\n').map(|l| saksflyt::util::escape_controls(l).into_owned()).collect();
+            eprintln!("{}", lines.join("\n"));
             ExitCode::from(1)
         }
     }
@@ -100,3 +130,85 @@ impl From<OcrArg> for saksflyt::read::Ocr {
         }
     }
 }
+
+/// The register of `--config FILE` (else `./saksflyt.toml`, else the built-in one), with its
+/// lexicon forms added to the lexicon; says on stderr which config is in use (not with `-q`).
+pub fn load_config(explicit: Option<&Path>) -> anyhow::Result<saksflyt::config::Register> {
+    let (register, source) = saksflyt::config::Register::discover_with_source(explicit)?;
+    saksflyt::lexicon::add_forms(&register.lexicon).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !quiet() {
+        eprintln!("saksflyt: config: {}", register.describe(&source));
+    }
+    Ok(register)
+}
+
+/// `--year`: a four-digit year.
+pub fn parse_year(s: &str) -> Result<i32, String> {
+    match s.trim().parse::<i32>() {
+        Ok(y) if (1900..=2200).contains(&y) && s.trim().len() == 4 => Ok(y),
+        Ok(y) if (0..100).contains(&y) => Err(format!("give the year with four digits, e.g. {}", 2000 + y)),
+        _ => Err("give the year with four digits, e.g. 2025".to_string()),
+    }
+}
+
+/// The store a reading command uses: `--db FILE` when given; else `./saksflyt.db`; else the
+/// store of the newest `run` output folder here (`DIR/saksflyt.db`, announced on stderr). The
+/// error names where it looked and what to run.
+pub fn find_db(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(p) = explicit {
+        if !p.is_file() {
+            anyhow::bail!(
+                "no store at {}: run `saksflyt run PAPERS --out DIR` first (it writes DIR/saksflyt.db), or check the path",
+                p.display()
+            );
+        }
+        return Ok(p.to_path_buf());
+    }
+    let default = PathBuf::from("saksflyt.db");
+    if default.is_file() {
+        return Ok(default);
+    }
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(".")
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path().join("saksflyt.db"))
+                .filter(|p| p.is_file())
+                .map(|p| (p.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), p))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    let names = |found: &[(std::time::SystemTime, PathBuf)]| {
+        found.iter().map(|(_, p)| display(p)).collect::<Vec<_>>().join(", ")
+    };
+    match found.last() {
+        Some((_, p)) => {
+            if !quiet() {
+                let others = if found.len() > 1 { format!("; also here: {}", names(&found[..found.len() - 1])) } else { String::new() };
+                eprintln!("saksflyt: store: {} (the newest `run` output in this folder; --db FILE for another{others})", display(p));
+            }
+            Ok(p.clone())
+        }
+        None => anyhow::bail!(
+            "no store here: neither saksflyt.db nor DIR/saksflyt.db of a `saksflyt run PAPERS --out DIR` in this folder; run that first, or pass --db FILE"
+        ),
+    }
+}
+
+/// A path as the user would type it (`out/saksflyt.db`, not `./out/saksflyt.db`).
+fn display(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// A usage error found after parsing (a wrong `--out`): exit code 2.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}

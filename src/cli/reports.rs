@@ -5,7 +5,6 @@
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use saksflyt::config::Register;
 use saksflyt::record::{LogEntry, Record};
 use saksflyt::render::wordtpl::{self, documents::DocKind};
 use saksflyt::render::{docs, DecisionLogOptions, Lang, ReportInput, StatusOptions, Templates};
@@ -16,9 +15,9 @@ use std::process::ExitCode;
 /// Options every report command takes.
 #[derive(Args, Debug, Clone)]
 pub struct CommonArgs {
-    /// The store
-    #[arg(long, default_value = "saksflyt.db")]
-    pub db: PathBuf,
+    /// The store (default: ./saksflyt.db, else the newest `run` output folder's DIR/saksflyt.db)
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     /// Read records from this JSON Lines file instead of the store
     #[arg(long, value_name = "FILE.jsonl")]
     pub records: Option<PathBuf>,
@@ -46,11 +45,14 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt evaluation --db out/saksflyt.db --year 2025 --out skjema\n  saksflyt evaluation --year 2025 --fsu FSU-BARN --empty --out skjema\n\nSend the forms out; put the filled forms back among the papers and `run` again."
+)]
 pub struct EvaluationArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// The year evaluated (the period is September–December of this year)
-    #[arg(long)]
+    /// The year evaluated, four digits (the period is September–December of this year)
+    #[arg(long, value_parser = super::parse_year)]
     pub year: i32,
     /// One FSU: register code (FSU-BARN) or part of its name
     #[arg(long, conflicts_with = "all")]
@@ -62,12 +64,15 @@ pub struct EvaluationArgs {
     /// rows for new measures); without it such an FSU is reported and skipped
     #[arg(long)]
     pub empty: bool,
-    /// Output folder
-    #[arg(long, required_unless_present = "check_template")]
+    /// Output folder (one form per FSU is written into it)
+    #[arg(long, value_name = "DIR", required_unless_present = "check_template")]
     pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt status-report --db out/saksflyt.db --out statusrapport.docx\n  saksflyt status-report --committee FSU-BARN --out barn.docx"
+)]
 pub struct StatusReportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -80,12 +85,15 @@ pub struct StatusReportArgs {
     /// Write the report even when nothing matches (it then says there is no data)
     #[arg(long)]
     pub empty: bool,
-    /// Output file
-    #[arg(long, required_unless_present = "check_template")]
+    /// Output file (.docx)
+    #[arg(long, value_name = "FILE.docx", required_unless_present = "check_template")]
     pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt decision-log --db out/saksflyt.db --out vedtakslogg.docx\n  saksflyt decision-log --committee SSU --open --out ssu-opne.docx"
+)]
 pub struct DecisionLogArgs {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -95,23 +103,30 @@ pub struct DecisionLogArgs {
     /// Only entries still open (open or overdue)
     #[arg(long)]
     pub open: bool,
-    /// Output file
-    #[arg(long, required_unless_present = "check_template")]
+    /// Output file (.docx)
+    #[arg(long, value_name = "FILE.docx", required_unless_present = "check_template")]
     pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt annual-report --db out/saksflyt.db --year 2025 --out arsrapport-2025.docx\n  saksflyt annual-report --year 2025 --lang nn --out arsmelding-2025.docx"
+)]
 pub struct AnnualReportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    #[arg(long)]
+    /// The year reported on, four digits (meetings, cases, plans and grants of that year)
+    #[arg(long, value_parser = super::parse_year)]
     pub year: i32,
-    /// Output file
-    #[arg(long, required_unless_present = "check_template")]
+    /// Output file (.docx)
+    #[arg(long, value_name = "FILE.docx", required_unless_present = "check_template")]
     pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt templates export maler           the built-in templates, to edit in Word\n  saksflyt templates check maler/vedtakslogg.docx\n  saksflyt run ~/papers/2025 --out out --templates maler"
+)]
 pub struct TemplatesArgs {
     #[command(subcommand)]
     pub action: TemplatesAction,
@@ -120,13 +135,19 @@ pub struct TemplatesArgs {
 #[derive(Subcommand, Debug)]
 pub enum TemplatesAction {
     /// Write the built-in templates into DIR for editing in Word (then pass --templates DIR)
+    #[command(after_help = "Example:\n  saksflyt templates export maler && saksflyt templates list")]
     Export {
+        /// The folder (created if missing)
         dir: PathBuf,
         /// Language of the templates' words: nb (bokmål) or nn (nynorsk)
         #[arg(long, default_value = "nb", value_parser = parse_lang)]
         lang: Lang,
+        /// Overwrite templates already in DIR (your edits to them are lost)
+        #[arg(long)]
+        force: bool,
     },
-    /// List the built-in template names
+    /// List the template file names a --templates folder is read by, and their documents
+    #[command(after_help = "Example:\n  saksflyt templates list")]
     List,
     /// Check a Word template (.docx with tags) against sample data; list every error
     Check(super::wordtpl::CheckArgs),
@@ -169,7 +190,7 @@ fn read_log(path: &Path) -> anyhow::Result<Vec<LogEntry>> {
 
 /// Loads what the documents are made from.
 pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
-    let register = Register::discover(c.config.as_deref())?;
+    let register = super::load_config(c.config.as_deref())?;
     let (records, log) = match &c.records {
         Some(path) => {
             let records = read_records_jsonl(path)?;
@@ -179,11 +200,15 @@ pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
             };
             (records, log)
         }
-        None => load_store(&c.db)?,
+        None => load_store(&super::find_db(c.db.as_deref())?)?,
     };
     // One record per paper: the same paper in several formats counts once in every document.
     let records = saksflyt::store::derive::papers(&records);
-    Ok(ReportInput { records, log, register, lang: c.lang })
+    let mut input = ReportInput { records, log, register, lang: c.lang };
+    for m in docs::leave_out_oversized(&mut input) {
+        eprintln!("saksflyt: warning: {}", saksflyt::util::escape_controls(&m));
+    }
+    Ok(input)
 }
 
 /// The decision log derived from records (the store's pure derivation).
@@ -207,21 +232,47 @@ fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
 }
 
 /// The templates of the `--templates` folder for documents `kinds`, each Word template used
-/// announced on stderr (not when only checking).
+/// announced on stderr (not when only checking, not with `-q`), and the folder's Word files
+/// that no document uses named with the reason.
 pub fn templates_of(c: &CommonArgs, kinds: &[DocKind]) -> anyhow::Result<Templates> {
     let t = Templates::new(c.templates.as_deref())?;
-    if !c.check_template {
+    if !c.check_template && !super::quiet() {
         for kind in kinds {
-            if let Some(p) = c.templates.as_deref().and_then(|d| wordtpl::builtin::find(d, *kind)) {
-                eprintln!("saksflyt: using Word template {}", p.display());
+            if let Some(p) = t.template_for(*kind) {
+                eprintln!("saksflyt: using Word template {} for the {}", p.display(), kind.name());
             }
+        }
+        for (p, why) in t.unused() {
+            eprintln!("saksflyt: {} is not used: {why}", p.display());
         }
     }
     Ok(t)
 }
 
+/// `--out FILE.docx` of a one-document command: not a folder (a usage error); a name without
+/// `.docx` is written as given, with a note.
+fn check_out_file(out: &Path) -> anyhow::Result<()> {
+    if out.is_dir() {
+        return Err(super::Usage(format!(
+            "--out {} is a folder: give the Word file to write, e.g. --out {}",
+            out.display(),
+            out.join("dokument.docx").display()
+        ))
+        .into());
+    }
+    if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) && !super::quiet() {
+        eprintln!(
+            "saksflyt: note: --out {} does not end in .docx; the file is a Word document (Word opens it by that ending)",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
 /// Writes a rendered document atomically and reports it.
 pub fn write_doc(path: &Path, doc: &docs::Rendered) -> anyhow::Result<()> {
+    // a document's own name (from the register's codes) is one plain file name, never a path
+    saksflyt::util::check_file_name(&doc.file_name).map_err(anyhow::Error::msg)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
@@ -230,11 +281,24 @@ pub fn write_doc(path: &Path, doc: &docs::Rendered) -> anyhow::Result<()> {
     for w in &doc.warnings {
         eprintln!("saksflyt: warning: {w}");
     }
-    println!("{}", path.display());
+    if !super::quiet() {
+        println!("{}", path.display());
+    }
     Ok(())
 }
 
 pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
+    if let Some(out) = a
+        .out
+        .as_deref()
+        .filter(|o| o.is_file() || o.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")))
+    {
+        return Err(super::Usage(format!(
+            "--out {} must be a folder: one form per FSU is written into it, e.g. --out skjema",
+            out.display()
+        ))
+        .into());
+    }
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common, &[DocKind::Evaluation])?;
     let codes: Vec<String> = match &a.fsu {
@@ -299,6 +363,9 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(out) = &a.out {
+        check_out_file(out)?;
+    }
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common, &[DocKind::StatusReport])?;
     let opts = StatusOptions { committee: a.committee, plan: a.plan };
@@ -327,6 +394,9 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
+    if let Some(out) = &a.out {
+        check_out_file(out)?;
+    }
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common, &[DocKind::DecisionLog])?;
     let opts = DecisionLogOptions { committee: a.committee, open: a.open };
@@ -346,6 +416,9 @@ pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(out) = &a.out {
+        check_out_file(out)?;
+    }
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common, &[DocKind::AnnualReport])?;
     if !saksflyt::render::data::year_has_data(&input.records, a.year) {
@@ -367,7 +440,20 @@ pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
 
 pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
     match a.action {
-        TemplatesAction::Export { dir, lang } => {
+        TemplatesAction::Export { dir, lang, force } => {
+            let existing: Vec<String> = wordtpl::builtin::BUILTIN
+                .iter()
+                .map(|(_, f, _)| dir.join(f))
+                .filter(|p| p.exists())
+                .map(|p| p.display().to_string())
+                .collect();
+            if !existing.is_empty() && !force {
+                eprintln!(
+                    "saksflyt: not overwritten: {} (your edited templates?); pass --force to replace them, or export into another folder",
+                    existing.join(", ")
+                );
+                return Ok(ExitCode::from(1));
+            }
             for p in wordtpl::builtin::export(&dir, lang)? {
                 println!("{}", p.display());
             }
@@ -375,6 +461,11 @@ pub fn templates(a: TemplatesArgs) -> anyhow::Result<ExitCode> {
         TemplatesAction::List => {
             for (kind, name, _) in wordtpl::builtin::BUILTIN {
                 println!("{name}\t{}", kind.name());
+            }
+            if !super::quiet() {
+                eprintln!(
+                    "A --templates folder's files are found by these names (or the same names ending in .dotx); a file whose name says the document (Årsrapport mal.docx) is used when it is the only one."
+                );
             }
         }
         TemplatesAction::Check(c) => return super::wordtpl::check(c),

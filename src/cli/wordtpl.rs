@@ -4,7 +4,6 @@
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use saksflyt::config::Register;
 use saksflyt::render::wordtpl::{self, documents, documents::DocKind};
 use saksflyt::render::{Lang, ReportInput};
 use saksflyt::store::ingest;
@@ -47,8 +46,8 @@ pub struct DataArgs {
     /// Read and extract the papers in this folder (in memory) for the data
     #[arg(long, value_name = "DIR")]
     pub samples: Option<PathBuf>,
-    /// The year (evaluation, annual report; default: the latest year in the data)
-    #[arg(long)]
+    /// The year, four digits (evaluation, annual report; default: the latest year in the data)
+    #[arg(long, value_parser = super::parse_year)]
     pub year: Option<i32>,
     /// The FSU of an evaluation (register code; default: the first with data)
     #[arg(long)]
@@ -62,6 +61,9 @@ pub struct DataArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  saksflyt templates check maler/vedtakslogg.docx\n  saksflyt templates check maler/vedtakslogg.docx --comments feil.docx"
+)]
 pub struct CheckArgs {
     /// The Word template
     pub file: PathBuf,
@@ -73,6 +75,9 @@ pub struct CheckArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Example:\n  saksflyt templates render maler/vedtakslogg.docx --db out/saksflyt.db --out vedtakslogg.docx"
+)]
 pub struct RenderArgs {
     /// The Word template
     pub file: PathBuf,
@@ -84,6 +89,9 @@ pub struct RenderArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Example:\n  saksflyt templates context --doc decision-log --samples samples > data.json"
+)]
 pub struct ContextArgs {
     #[command(flatten)]
     pub data: DataArgs,
@@ -106,7 +114,7 @@ fn kind_of(file: &Path, d: &DataArgs) -> anyhow::Result<DocKind> {
 /// Records and log: from --records, --db, or the papers of --samples (default `samples/`, then
 /// `saksflyt.db`).
 fn input_of(d: &DataArgs) -> anyhow::Result<ReportInput> {
-    let register = Register::discover(d.config.as_deref())?;
+    let register = super::load_config(d.config.as_deref())?;
     let (records, log) = if let Some(path) = &d.records {
         let records = super::reports::read_records_jsonl(path)?;
         let log = saksflyt::store::log::derive(&records);
@@ -223,8 +231,13 @@ pub fn check_in_folder(
     let dir =
         dir.context("--check-template checks the Word template of --templates DIR: pass --templates")?;
     let file = wordtpl::builtin::file_name(kind);
-    let path = wordtpl::builtin::find(dir, kind).with_context(|| {
-        format!("{} has no {file} to check (`saksflyt templates export` writes it)", dir.display())
+    let folder = saksflyt::render::Templates::new(Some(dir))?;
+    let path = folder.template_for(kind).map(Path::to_path_buf).with_context(|| {
+        format!(
+            "{} has no {file} to check (`saksflyt templates export` writes it; names recognised: {})",
+            dir.display(),
+            saksflyt::render::templates::recognised_names()
+        )
     })?;
     let name = path.display().to_string();
     let bytes = read_template(&path)?;

@@ -4,10 +4,13 @@
 //! case number (none for pauses), a title, sub-items (list items inside the cell, or a list that
 //! lost its item breaks — see [`split_flat`]) and responsible persons (split on `/`, `,`, `og`).
 
-use super::{casenum, dates, fold, Flat};
+use super::{casenum, dates, fold, Flat, Line, LineKind};
+use crate::lexicon::{self, c as lc};
 use crate::model::{Block, Cell};
 use crate::record::AgendaItem;
+use regex::Regex;
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 #[derive(Default, Debug)]
 struct Columns {
@@ -238,6 +241,196 @@ pub fn extract(flat: &Flat, words: &BTreeSet<String>) -> (Vec<AgendaItem>, Vec<u
     (out, used)
 }
 
+/// Fewest rows of a case list printed as lines without a list heading above it.
+const CASE_LIST_MIN_ROWS: usize = 3;
+/// Most lines between a list heading (`Saksliste`) and its first row (a column-label line such
+/// as `Saksnr. Arkivnr. Tittel`).
+const CASE_LIST_HEAD_GAP: usize = 2;
+/// Most words of a column-label line between a list heading and its rows.
+const CASE_LIST_LABEL_MAX_WORDS: usize = 4;
+/// Most words of a line that continues a wrapped title, or of a title in a column read apart.
+const CASE_LIST_WRAP_MAX_WORDS: usize = 12;
+/// Share of a list's rows that must end in a page number for the list to be a table of contents.
+const TOC_MIN_SHARE: f64 = 0.75;
+
+static ARCHIVE_LEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{2,4}/\d{1,6}(?:-\d+)?\s+").expect("valid regex"));
+static ARCHIVE_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+\d{2,4}/\d{3,}(?:-\d+)?$").expect("valid regex"));
+static PAGE_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\s*\.{2,}\s*|\s+)(\d{1,3})$").expect("valid regex"));
+
+/// A case-list row: `012/26 Title`, `PS 12/26 Title`, `PS 26/012 Title`, `Sak 12/26: Title`,
+/// `012/26 26/1234 Title` (an archive-number column, dropped: a title never opens with a
+/// second number of that shape). The title may be empty (a column
+/// printed apart from its numbers).
+fn list_row(text: &str) -> Option<(crate::record::CaseNum, String)> {
+    let (n, rest) = casenum::parse_bare(text)?;
+    let rest = rest.trim_start_matches([':', '-', '–', ' ', '\t']);
+    let rest = ARCHIVE_LEAD.replace(rest, "");
+    let rest = ARCHIVE_TAIL.replace(&rest, "");
+    let title = rest.trim();
+    // a title starts with a capital, a digit or a quote: `12/26 av dei …` is running text
+    if title.chars().next().is_some_and(|c| c.is_lowercase()) {
+        return None;
+    }
+    Some((n, title.to_string()))
+}
+
+/// A list heading (`Saksliste`, `Sakskart`, `Innhald`), a label of the lexicon.
+fn list_heading(l: &Line) -> bool {
+    let t = l.text.trim().trim_end_matches(':').trim();
+    lexicon::is(lc::CASE_LIST_HEADING, t)
+        || lexicon::forms(lc::CASE_LIST_HEADING)
+            .iter()
+            .any(|f| fold(t).to_lowercase().strip_prefix(f.as_str()).is_some_and(|r| r.starts_with(' ')))
+}
+
+/// Whether `next` continues the title `title` (a list printed with wrapped lines): it starts in
+/// lower case, is a year alone, or the title ends on a function word or a hyphen.
+fn title_goes_on(title: &str, next: &str) -> bool {
+    let words = next.split_whitespace().count();
+    if words == 0 || words > CASE_LIST_WRAP_MAX_WORDS || next.trim_end().ends_with(':') {
+        return false;
+    }
+    let last = title.split_whitespace().last().unwrap_or_default();
+    let open_end = last.ends_with(['-', '–']) || lexicon::is(lc::FUNCTION_WORD, last);
+    let year = next.len() == 4 && dates::year4(next).is_some();
+    next.starts_with(char::is_lowercase) || open_end || year
+}
+
+/// A title in a column printed apart from its numbers: short, no sentence.
+fn column_title(l: &Line) -> bool {
+    let t = l.text.trim();
+    let words = t.split_whitespace().count();
+    l.kind != LineKind::Table
+        && (1..=CASE_LIST_WRAP_MAX_WORDS).contains(&words)
+        && !t.ends_with(['.', ':'])
+        && list_row(t).is_none()
+}
+
+/// A table of contents: most rows end in a page number, and the numbers never fall. Their page
+/// numbers (and dot leaders) are cut from the titles.
+fn strip_page_numbers(rows: &mut [(crate::record::CaseNum, String)]) {
+    let pages: Vec<Option<u32>> = rows
+        .iter()
+        .map(|(_, t)| PAGE_TAIL.captures(t).and_then(|c| c.get(1)?.as_str().parse().ok()))
+        .collect();
+    let found: Vec<u32> = pages.iter().flatten().copied().collect();
+    let share = found.len() as f64 / rows.len().max(1) as f64;
+    if rows.len() < 2 || share < TOC_MIN_SHARE || found.windows(2).any(|w| w[1] < w[0]) {
+        return;
+    }
+    for (_, t) in rows.iter_mut() {
+        let cut = PAGE_TAIL.replace(t, "").trim().to_string();
+        if !cut.is_empty() {
+            *t = cut;
+        }
+    }
+}
+
+/// Case lists printed as lines, without times (a saksliste, a sakskart, a table of contents, a
+/// table whose grid was lost): rows `012/26 Title` under a list heading, or a run of at least
+/// [`CASE_LIST_MIN_ROWS`] such rows of one year in rising order. A wrapped title is joined; a
+/// column of numbers printed before its column of titles is paired in order only when the
+/// counts agree (else the rows keep no title and are dropped, never a neighbour's title).
+pub fn from_lines(lines: &[Line]) -> Vec<AgendaItem> {
+    let mut out: Vec<AgendaItem> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        // a list heading straight above, or above column labels (`Saksnr. Tittel`)
+        let headed = (1..=CASE_LIST_HEAD_GAP + 1).any(|back| {
+            i >= back
+                && lines.get(i - back).is_some_and(list_heading)
+                && lines.get(i + 1 - back..i).is_some_and(|gap| {
+                    gap.iter().all(|l| l.text.split_whitespace().count() <= CASE_LIST_LABEL_MAX_WORDS)
+                })
+        });
+        let Some(first) = lines.get(i).filter(|l| l.kind != LineKind::Table).and_then(|l| list_row(&l.text))
+        else {
+            i += 1;
+            continue;
+        };
+        let mut rows = vec![first];
+        let mut j = i + 1;
+        while let Some(l) = lines.get(j) {
+            if l.kind == LineKind::Table {
+                break;
+            }
+            if let Some(row) = list_row(&l.text) {
+                rows.push(row);
+                j += 1;
+                continue;
+            }
+            let Some(last) = rows.last_mut() else { break };
+            // a short line between two rows is the wrapped end of the title above it
+            let between =
+                lines.get(j + 1).is_some_and(|n| n.kind != LineKind::Table && list_row(&n.text).is_some())
+                    && l.text.split_whitespace().count() <= CASE_LIST_WRAP_MAX_WORDS;
+            if !last.1.is_empty() && !list_heading(l) && (between || title_goes_on(&last.1, l.text.trim())) {
+                let next = l.text.trim();
+                // `arealdel 2018-` / `2030`: a range broken at its hyphen
+                let glue = last.1.ends_with(['-', '–']) && next.starts_with(|c: char| c.is_ascii_digit());
+                last.1 = if glue { format!("{}{next}", last.1) } else { format!("{} {next}", last.1) };
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        // numbers printed apart from their titles: the titles follow, one per number
+        let untitled = rows.iter().rev().take_while(|(_, t)| t.is_empty()).count();
+        if untitled > 0 {
+            let titles: Vec<&Line> = lines.iter().skip(j).take_while(|l| column_title(l)).collect();
+            if titles.len() == untitled {
+                let from = rows.len() - untitled;
+                for (row, l) in rows.iter_mut().skip(from).zip(&titles) {
+                    row.1 = l.text.trim().to_string();
+                }
+                j += untitled;
+            }
+        }
+        rows.retain(|(_, t)| !t.is_empty());
+        let one_year = rows.windows(2).all(|w| w[0].0.year == w[1].0.year && w[0].0.seq < w[1].0.seq);
+        if !rows.is_empty() && (headed || rows.len() >= CASE_LIST_MIN_ROWS && one_year) {
+            strip_page_numbers(&mut rows);
+            for (n, title) in rows {
+                if out.iter().any(|a| a.case.as_ref().is_some_and(|c| c.key() == n.key())) {
+                    continue;
+                }
+                out.push(AgendaItem {
+                    case: Some(n),
+                    start: String::new(),
+                    end: String::new(),
+                    minutes: None,
+                    title,
+                    sub_items: Vec::new(),
+                    responsible: Vec::new(),
+                });
+            }
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// A case whose header is a row of a table of contents (`PS 26/033 Orienteringssaker 9`) takes
+/// the row's title without its page number.
+pub fn strip_case_pages(agenda: &[AgendaItem], cases: &mut [crate::record::Case]) {
+    for case in cases.iter_mut() {
+        let Some(key) = case.number.as_ref().map(|n| n.key()) else { continue };
+        let Some(row) = agenda.iter().find(|a| a.case.as_ref().is_some_and(|n| n.key() == key)) else {
+            continue;
+        };
+        let Some(title) = case.title.as_deref() else { continue };
+        let page_only = title
+            .strip_prefix(row.title.as_str())
+            .is_some_and(|rest| !rest.is_empty() && PAGE_TAIL.replace(rest, "").trim().is_empty());
+        if page_only {
+            case.title = Some(row.title.clone());
+        }
+    }
+}
+
 /// An agenda with minutes but no times: times follow from the meeting's start.
 pub fn fill_times(items: &mut [AgendaItem], meeting_start: &str) {
     if items.is_empty() || items.iter().any(|i| !i.start.is_empty() || i.minutes.is_none()) {
@@ -293,6 +486,101 @@ mod tests {
         assert_eq!(
             split_flat("Tema: Status for VI - et prosjekt", &words),
             vec!["Tema: Status for VI - et prosjekt"]
+        );
+    }
+
+    fn rows(texts: &[&str]) -> Vec<(String, String)> {
+        let lines: Vec<Line> = texts.iter().map(|t| Line::para(t)).collect();
+        from_lines(&lines)
+            .into_iter()
+            .map(|a| (a.case.map(|n| n.key()).unwrap_or_default(), a.title))
+            .collect()
+    }
+
+    fn want(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, t)| (k.to_string(), t.to_string())).collect()
+    }
+
+    #[test]
+    fn case_lists_printed_as_lines() {
+        // zero-padded numbers under a heading, with an archive-number column and a wrapped title
+        assert_eq!(
+            rows(&[
+                "Saksliste",
+                "Saksnr. Arkivnr. Tittel",
+                "012/26 26/1187 Godkjenning av innkalling",
+                "013/26 25/2290 Revidert plan for samarbeid om",
+                "legevakt og øyeblikkeleg hjelp"
+            ]),
+            want(&[
+                ("12/2026", "Godkjenning av innkalling"),
+                ("13/2026", "Revidert plan for samarbeid om legevakt og øyeblikkeleg hjelp")
+            ])
+        );
+        // a wrapped last line: a year alone, a range broken at its hyphen, a short line between
+        // two rows
+        assert_eq!(
+            rows(&[
+                "Saksliste",
+                "031/26 Plan for idrett og friluftsliv",
+                "2027",
+                "032/26 Arealdel 2026-",
+                "2038",
+                "033/26 Arealdel for Nordvik",
+                "Sentrum",
+                "034/26 Eventuelt"
+            ]),
+            want(&[
+                ("31/2026", "Plan for idrett og friluftsliv 2027"),
+                ("32/2026", "Arealdel 2026-2038"),
+                ("33/2026", "Arealdel for Nordvik Sentrum"),
+                ("34/2026", "Eventuelt")
+            ])
+        );
+        // must not: the heading of a second list is no part of the first list's last title
+        assert_eq!(
+            rows(&["Saksliste", "031/26 Referatsaker", "Innhald", "Sak 31/26 Referatsaker 2"]),
+            want(&[("31/2026", "Referatsaker")])
+        );
+        // must not: a heading after the last row is no part of its title
+        assert_eq!(
+            rows(&["Saksliste", "031/26 Referatsaker", "Kommunedirektøren si innstilling"]),
+            want(&[("31/2026", "Referatsaker")])
+        );
+        // `PS` with year-first zero-padded numbers, three rows without a heading
+        assert_eq!(
+            rows(&["PS 26/004 Budsjett for 2026", "PS 26/005 Tertialrapport", "PS 26/006 Eventuelt"]),
+            want(&[("4/2026", "Budsjett for 2026"), ("5/2026", "Tertialrapport"), ("6/2026", "Eventuelt")])
+        );
+        // a table of contents: page numbers and dot leaders go, a title's own number stays
+        assert_eq!(
+            rows(&[
+                "Innhald",
+                "Sak 4/26 Referatsaker 3",
+                "Sak 5/26 Orienteringssaker ..... 13",
+                "Sak 6/26 Tertialrapport 1 17"
+            ]),
+            want(&[
+                ("4/2026", "Referatsaker"),
+                ("5/2026", "Orienteringssaker"),
+                ("6/2026", "Tertialrapport 1")
+            ])
+        );
+        // a column of numbers printed before its column of titles: paired in order
+        assert_eq!(
+            rows(&["Sakskart", "021/26", "022/26", "Årsmelding", "Kurs for tilsette"]),
+            want(&[("21/2026", "Årsmelding"), ("22/2026", "Kurs for tilsette")])
+        );
+        // must not: counts that disagree attach no title (no row); two rows without a heading;
+        // a history of cases from several years; running text that starts with a number
+        assert_eq!(rows(&["Sakskart", "021/26", "022/26", "Årsmelding"]), want(&[]));
+        assert_eq!(rows(&["012/26 Godkjenning", "013/26 Referat"]), want(&[]));
+        assert_eq!(rows(&["Sak 12/24 Plan", "Sak 30/24 Budsjett", "Sak 2/25 Rapport"]), want(&[]));
+        assert_eq!(rows(&["Saksliste", "12/26 av dei spurde svarte ja"]), want(&[]));
+        // a list of page numbers that fall is no table of contents
+        assert_eq!(
+            rows(&["Innhald", "Sak 4/26 Tertialrapport 2", "Sak 5/26 Tertialrapport 1"]),
+            want(&[("4/2026", "Tertialrapport 2"), ("5/2026", "Tertialrapport 1")])
         );
     }
 }

@@ -57,7 +57,56 @@ enum Part {
 }
 
 fn heading_text(l: &Line) -> String {
-    l.text.trim().trim_end_matches(':').trim().to_string()
+    l.text.trim().trim_end_matches([':', ';']).trim().to_string()
+}
+
+/// The body's code and the case number printed before a proposal or decision label by a case
+/// system: `KS- 064/21 Vedtak`, `KST - 142/21 Vedtak`, `142/2021 Vedtak`, `LEV - Tilråding`,
+/// `Kommunestyret - Vedtak`. Group `num` holds the case number.
+static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    lexicon_regex(
+        r"^(?:(?-i:\p{Lu})[\p{L}]{0,30}(?:\s+[\p{L}]{1,30}){0,2}\s*[-–—]\s*)?(?:(?P<num>\d{1,4}\s*/\s*(?:\d{4}|\d{2}))\s+)?"
+            .to_string(),
+    )
+});
+/// The body and date, or the adoption, printed after a label: `Vedtak - Kommunestyret
+/// 09.12.2021`, `Vedtak, enstemmig`.
+static LABEL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    let unan = lexicon::alternation(lc::VOTE_UNANIMOUS);
+    lexicon_regex(format!(
+        r"(?i)(?:\s*[-–—]\s*(?-i:\p{{Lu}})[\p{{L}}]{{0,30}}(?:\s+[\p{{L}}]{{1,30}}){{0,2}}(?:\s+\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})?|\s*,\s*(?:{unan}))$"
+    ))
+});
+
+/// The label's core (`Vedtak` of `KS- 064/21 Vedtak`) that matches `is_label`, and the case
+/// number printed with it.
+fn label_core(t: &str, is_label: impl Fn(&str) -> bool) -> Option<(String, Option<CaseNum>)> {
+    if t.chars().count() > LABEL_MAX_CHARS {
+        return None;
+    }
+    let (rest, num) = match LABEL_PREFIX.captures(t) {
+        Some(c) => (
+            c.get(0).map_or(t, |m| &t[m.end()..]),
+            c.name("num").and_then(|m| casenum::parse_value(m.as_str())),
+        ),
+        None => (t, None),
+    };
+    let no_suffix = |s: &str| LABEL_SUFFIX.find(s).map_or(s.to_string(), |m| s[..m.start()].to_string());
+    [rest.to_string(), no_suffix(rest), no_suffix(t)]
+        .into_iter()
+        .find(|c| !c.is_empty() && is_label(c))
+        .map(|c| (c, num))
+}
+
+/// Most characters of a proposal or decision label with its case-system context.
+const LABEL_MAX_CHARS: usize = 90;
+
+/// The case number printed in a decision label (`KS- 064/21 Vedtak:` → 64/2021): whose decision it is.
+fn label_number(l: &Line) -> Option<CaseNum> {
+    if l.is_item() || l.kind == LineKind::Table {
+        return None;
+    }
+    label_core(&heading_text(l), |c| DECISION.is_match(c)).and_then(|(_, n)| n)
 }
 
 /// The special part a heading opens, if any.
@@ -73,12 +122,18 @@ fn part_of(l: &Line) -> Option<Part> {
     if !casenum::find_prefixed(&t).is_empty() {
         return None;
     }
-    if PROPOSAL.is_match(&t) {
+    if ATTACH.is_match(&t) && !labelled_heading && !PROPOSAL.is_match(&t) && !DECISION.is_match(&t) {
+        return Some(Part::Attachments);
+    }
+    let core = if PROPOSAL.is_match(&t) || DECISION.is_match(&t) {
+        t.clone()
+    } else {
+        label_core(&t, |c| PROPOSAL.is_match(c) || DECISION.is_match(c)).map(|(c, _)| c)?
+    };
+    if PROPOSAL.is_match(&core) {
         Some(Part::Proposal)
-    } else if DECISION.is_match(&t) {
+    } else if DECISION.is_match(&core) {
         Some(Part::Decision)
-    } else if ATTACH.is_match(&t) && !labelled_heading {
-        Some(Part::Attachments)
     } else {
         None
     }
@@ -138,7 +193,9 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
     let (n, rest) = match prefixed {
         Some((n, _, e)) => (n, &t[e..]),
         None if matches!(l.kind, LineKind::Heading(_)) || l.bold => casenum::parse_bare(t)?,
-        None => return None,
+        // `064/21: Title` (a case system's header printed as a plain paragraph): the colon after
+        // the number makes it a header, as a case list's `064/21 Title` without one is not
+        None => casenum::parse_bare(t).filter(|(_, rest)| colon_title(rest))?,
     };
     let mut title = rest
         .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '.'))
@@ -154,6 +211,48 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
     Some((n, title.to_string()))
 }
 
+/// Most words of a letterhead line (`Helse Møre og Romsdal HF`).
+const LETTERHEAD_MAX_WORDS: usize = 6;
+/// Most words besides the case number on a marker line above a title (`Partnerskapsmøte sak 07-2026`).
+const NUMBER_LINE_MAX_WORDS: usize = 2;
+
+/// A line printed above a paper's title that is not its title: a letterhead (an organisation's
+/// name: capitalised words ending in an organisation word from the lexicon, `Tindeland kommune`,
+/// `Helse Nordvik HF`), a document marker (`SAKSFRAMLEGG`, `Møteprotokoll`), a line that only
+/// carries the case number (`Partnerskapsmøte sak 07-2026`, `Sak 12/25`) or a date alone.
+fn above_title(l: &Line) -> bool {
+    let t = l.text.trim();
+    if is_marker(l) || lexicon::is(lc::MINUTES, t) || lexicon::is(lc::INVITATION, t) {
+        return true;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let letterhead = (2..=LETTERHEAD_MAX_WORDS).contains(&words.len())
+        && words.last().is_some_and(|w| lexicon::is(lc::ORGANISATION_HEAD, w))
+        && words[..words.len() - 1]
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) || *w == "og" || *w == "i")
+        && !t.contains([':', '.', ','])
+        || words.len() == 1 && lexicon::is(lc::ORGANISATION_HEAD, t);
+    if letterhead {
+        return true;
+    }
+    if let Some((_, s, e)) = casenum::find_prefixed(t).into_iter().next() {
+        let rest = format!("{} {}", &t[..s], &t[e..]);
+        if rest.split_whitespace().count() <= NUMBER_LINE_MAX_WORDS {
+            return true;
+        }
+    }
+    dates::first_date(t, None).is_some()
+        && t.split_whitespace().count() <= 2
+        && !t.contains(char::is_alphabetic)
+}
+
+/// `: Title` after a bare case number: a colon, then a capitalised word.
+fn colon_title(rest: &str) -> bool {
+    rest.strip_prefix(':')
+        .is_some_and(|r| r.starts_with(char::is_whitespace) && r.trim_start().starts_with(char::is_uppercase))
+}
+
 /// Split persons on `/`, `,` and ` og `.
 fn people(v: &str) -> Vec<String> {
     super::agenda::split_people(v)
@@ -162,8 +261,12 @@ fn people(v: &str) -> Vec<String> {
 /// The sentence around byte range `[s, e)` of `text`.
 fn sentence(text: &str, s: usize, e: usize) -> String {
     let bytes = text.as_bytes();
+    // the sentence, within a bounded window around the match: one sentence naming thousands of
+    // cases stores a window per reference, not the whole sentence each time
+    let floor = s.saturating_sub(super::MAX_CONTEXT_BYTES);
+    let ceiling = e.saturating_add(super::MAX_CONTEXT_BYTES).min(bytes.len());
     let mut a = s;
-    while a > 0 {
+    while a > floor {
         let c = bytes.get(a - 1).copied().unwrap_or(b' ');
         if (c == b'.' || c == b'!' || c == b'?') && bytes.get(a).is_some_and(|n| *n == b' ') {
             break;
@@ -171,7 +274,7 @@ fn sentence(text: &str, s: usize, e: usize) -> String {
         a -= 1;
     }
     let mut b = e;
-    while b < bytes.len() {
+    while b < ceiling {
         let c = bytes[b];
         if (c == b'.' || c == b'!' || c == b'?') && bytes.get(b + 1).is_none_or(|n| *n == b' ') {
             b += 1;
@@ -245,6 +348,7 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
             matches!(l.kind, LineKind::Heading(_) | LineKind::Para)
                 && field(&l.text).is_none()
                 && part_of(l).is_none()
+                && !above_title(l)
         });
         let title = title_at.and_then(|i| lines.get(i)).map(|l| l.text.clone()).unwrap_or_default();
         found.push((0, title_at.unwrap_or(usize::MAX), num.map(|(n, _, _)| n), title));
@@ -254,14 +358,53 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
     let mut warnings = Vec::new();
     for (k, (begin, head, number, title)) in found.iter().enumerate() {
         let end = found.get(k + 1).map_or(lines.len(), |n| n.0);
+        // a title wrapped onto the next line goes on there
+        let mut title = title.clone();
+        let wrapped = (!title.is_empty() && !fallback && head + 1 < end)
+            .then(|| lines.get(head + 1))
+            .flatten()
+            .filter(|next| title_goes_on(&title, next, ctx));
+        if let Some(next) = wrapped {
+            title = format!("{} {}", title.trim_end(), next.text.trim());
+        }
+        let skip = if wrapped.is_some() { head + 1 } else { usize::MAX };
         // the body: from the marker (or header) to the next case, without the header line
         let from = if fallback || *head == usize::MAX { 0 } else { begin + 1 };
         let body: Vec<Line> =
-            (from..end).filter(|i| i != head).filter_map(|i| lines.get(i).cloned()).collect();
+            (from..end).filter(|i| i != head && *i != skip).filter_map(|i| lines.get(i).cloned()).collect();
         let header_line = lines.get(*head);
-        cases.push(one(&body, number.clone(), title.clone(), header_line, ctx, &mut warnings));
+        cases.push(one(&body, number.clone(), title, header_line, ctx, &mut warnings));
     }
     (dedupe(cases), warnings)
+}
+
+/// Most words of the line a case title wraps onto.
+const TITLE_WRAP_MAX_WORDS: usize = 12;
+
+/// Whether the line after a case header holds the rest of its title: a short line that is no
+/// part, field, header or route heading, which starts in lower case, or follows a title ending on
+/// a function word or a hyphen (`… plan- og` / `bygningslova for Sveio kommune`), or is a year
+/// alone (`… og folkehelse` / `2022`).
+fn title_goes_on(title: &str, next: &Line, ctx: &Ctx) -> bool {
+    if next.is_item() || next.kind == LineKind::Table || part_of(next).is_some() || is_marker(next) {
+        return false;
+    }
+    let t = next.text.trim();
+    let words = t.split_whitespace().count();
+    if words == 0
+        || words > TITLE_WRAP_MAX_WORDS
+        || t.ends_with(':')
+        || field(t).is_some()
+        || header(next).is_some()
+        || minutes::route_heading(t, ctx.register).is_some()
+    {
+        return false;
+    }
+    let last = title.split_whitespace().last().unwrap_or_default();
+    let open_end = last.ends_with(['-', '–']) || lexicon::is(lc::FUNCTION_WORD, last);
+    let lower = t.starts_with(char::is_lowercase);
+    let year = dates::year4(t).is_some() && t.len() == 4;
+    lower || open_end || year
 }
 
 /// A case number seen twice (a meeting's case list, then the case itself) is one case: the
@@ -317,7 +460,11 @@ fn one(
     // a section)
     let opened_by_marker = header_line.is_some_and(is_marker);
     let opened_by_treatment = header_line.is_some_and(|l| minutes::behandling(&l.text).is_some());
-    let mut header_date = header_line.and_then(|l| dates::first_date(&l.text, ctx.year));
+    // a date in the title is the title's (`Protokoll frå møte 17.11.2021`), not the case's
+    let mut header_date = header_line.and_then(|l| {
+        let t = if title.trim().is_empty() { l.text.clone() } else { l.text.replace(title.trim(), "") };
+        dates::first_date(&t, ctx.year)
+    });
     if header_date.is_none() {
         if let Some(n) = &case.number {
             // the line that gave the number may carry the date (`Viser til sak 11/24 i SSU-møte, 13.03.2024`)
@@ -332,9 +479,41 @@ fn one(
     let mut seen_section = false;
     let mut current: Option<(Part, String, Vec<&Line>)> = None;
     let mut parts: Vec<(Part, String, Vec<&Line>)> = Vec::new();
+    // under a route heading of another treatment (an earlier body's, on another date): quoted
+    let mut foreign = false;
+    let mut routed = false;
+    let mut own_lines: Vec<Line> = Vec::with_capacity(body.len());
     while i < body.len() {
         let l = &body[i];
         i += 1;
+        if !l.is_item() && l.kind != LineKind::Table {
+            if let Some((date, name)) = minutes::route_heading(&l.text, ctx.register) {
+                foreign = foreign_treatment(&date, &name, ctx);
+                routed = true;
+                seen_section = true;
+                if let Some(c) = current.take() {
+                    parts.push(c);
+                }
+                current = Some((Part::Other, heading_text(l), Vec::new()));
+                continue;
+            }
+        }
+        if foreign {
+            if let Some((_, _, content)) = current.as_mut() {
+                content.push(l);
+            }
+            continue;
+        }
+        own_lines.push(l.clone());
+        // a letterhead or a marker line above the title opens no section
+        if !seen_section
+            && l.kind != LineKind::Table
+            && !l.is_item()
+            && field(&l.text).is_none()
+            && above_title(l)
+        {
+            continue;
+        }
         if let Some(v) = field(&l.text).filter(|(k, v)| k == "vedlegg" && !v.is_empty()).map(|(_, v)| v) {
             case.attachments.extend(
                 v.split(';').map(|s| s.trim().trim_end_matches('.').to_string()).filter(|s| !s.is_empty()),
@@ -386,6 +565,7 @@ fn one(
             && !l.is_item()
             && part_of(l).is_none()
             && field(&l.text).is_none()
+            && !above_title(l)
         {
             title = l.text.clone();
             continue;
@@ -403,7 +583,14 @@ fn one(
             }
             continue;
         }
-        let opens = part_of(l);
+        let mut opens = part_of(l);
+        // `FS- 090/21 Vedtak:` under case 066/21: another body's decision in another case, quoted
+        if opens == Some(Part::Decision) {
+            let own = case.number.as_ref().map(CaseNum::key);
+            if label_number(l).is_some_and(|n| own.is_some_and(|o| o != n.key())) {
+                opens = Some(Part::Other);
+            }
+        }
         // the first line under `Vedtak`/`Innstilling` is its text, however short
         let first_of_points = current
             .as_ref()
@@ -444,11 +631,21 @@ fn one(
     if let Some(c) = current.take() {
         parts.push(c);
     }
+    // a protocol that prints the administration's proposal without a label, directly under the
+    // case header and before the first treatment: that text is the proposal
+    if routed && !parts.iter().any(|(p, _, _)| *p == Part::Proposal) {
+        if let Some(first) =
+            parts.first_mut().filter(|(p, h, c)| *p == Part::Other && h.is_empty() && !c.is_empty())
+        {
+            first.0 = Part::Proposal;
+        }
+    }
     let label = case.number.as_ref().map_or("(unnumbered)".to_string(), |n| n.short());
     for (part, heading, content) in &parts {
         match part {
             Part::Proposal | Part::Decision => {
-                let mut points = points(content);
+                let content = point_lines(content);
+                let mut points = points(&content);
                 announce_placeholders(&mut points);
                 let what = if *part == Part::Proposal { "proposal" } else { "decision" };
                 for p in placeholder_paths(&points, "") {
@@ -484,13 +681,14 @@ fn one(
             }
         }
     }
-    case.votes = votes::find(body);
-    // references: every case number written with a case word, except the case's own
+    case.votes = votes::find(&own_lines);
+    // references: every case number written with a case word or a body's code, except the
+    // case's own
     let own = case.number.as_ref().map(|n| n.key());
     let mut texts: Vec<&str> = vec![title.as_str()];
     texts.extend(body.iter().map(|l| l.text.as_str()));
     for t in texts {
-        for (n, s, e) in casenum::find_prefixed(t) {
+        for (n, s, e) in casenum::find_references(t) {
             if Some(n.key()) == own || case.references.iter().any(|r| r.number.key() == n.key()) {
                 continue;
             }
@@ -504,6 +702,19 @@ fn one(
         case.committee = ctx.committee.clone();
     }
     case
+}
+
+/// Whether a route heading names another treatment than this meeting's: another date than the
+/// meeting's, or (no meeting date known) another body than the document's.
+fn foreign_treatment(date: &str, name: &str, ctx: &Ctx) -> bool {
+    if let Some(m) = &ctx.meeting_date {
+        return m != date;
+    }
+    match (&ctx.committee, committee::find(name, ctx.register, true)) {
+        (Some(own), Some(other)) => own.name != other.name,
+        (Some(own), None) => !crate::util::fold(&own.name).eq_ignore_ascii_case(&crate::util::fold(name)),
+        _ => false,
+    }
 }
 
 /// Most lines a paragraph may interrupt a numbered list and the list still go on after it.
@@ -597,7 +808,20 @@ fn points(content: &[&Line]) -> Vec<Point> {
             LineKind::Item { level, label, .. } => {
                 let prev = stack.last().map(|o| (o.kind, o.label.as_deref()));
                 let kind = label_kind(label.as_deref().filter(|l| !is_bullet(l)), prev);
-                (i32::from(*level), kind, label.clone())
+                // `2.` after an open `1.` is its sibling whatever its indent (a PDF may indent
+                // the second point deeper than the first)
+                let depth = label
+                    .as_deref()
+                    .and_then(label_value)
+                    .and_then(|n| {
+                        stack.iter().rev().find(|o| {
+                            o.kind == LabelKind::Number
+                                && o.label.as_deref().and_then(label_value) == Some(n.wrapping_sub(1))
+                        })
+                    })
+                    .filter(|_| kind == LabelKind::Number)
+                    .map_or(i32::from(*level), |o| o.depth);
+                (depth, kind, label.clone())
             }
             LineKind::Table => continue,
         };
@@ -626,8 +850,13 @@ fn points(content: &[&Line]) -> Vec<Point> {
         let text = l.text.trim().to_string();
         let placeholder = is_placeholder_text(&text);
         let shown = label.clone().filter(|l| !is_bullet(l));
+        let amounts = super::tables::amounts(&text)
+            .into_iter()
+            .map(|(nok, text)| crate::record::Amount { nok, text })
+            .collect();
         let point = Point {
             label: shown,
+            amounts,
             text: if placeholder { String::new() } else { text },
             placeholder,
             children: Vec::new(),
@@ -639,6 +868,40 @@ fn points(content: &[&Line]) -> Vec<Point> {
     }
     close_to(&mut stack, &mut roots, 0);
     roots
+}
+
+/// Most words of an adoption statement that introduces a decision (`Kommunestyret vedtar
+/// samrøystes:`).
+const ADOPTION_LEAD_MAX_WORDS: usize = 8;
+
+/// The lines of a proposal or decision that are points: not an adoption statement that introduces
+/// the decision (`Samrøystes vedtak:`, `Kommunestyret vedtar samrøystes:` — a vote), and not a note
+/// in parentheses after the points (`(Kommunestyret gjør endelig vedtak).`).
+fn point_lines<'a>(content: &[&'a Line]) -> Vec<&'a Line> {
+    let adoption = |l: &Line| {
+        let t = l.text.trim();
+        !l.is_item()
+            && t.ends_with(':')
+            && t.split_whitespace().count() <= ADOPTION_LEAD_MAX_WORDS
+            && t.split(|c: char| !c.is_alphanumeric()).any(|w| lexicon::is(lc::VOTE_UNANIMOUS, w))
+    };
+    let note = |l: &Line| {
+        let t = l.text.trim().trim_end_matches('.');
+        !l.is_item() && t.starts_with('(') && t.ends_with(')') && !t[1..].contains('(')
+    };
+    let mut out: Vec<&Line> = content.to_vec();
+    if out.first().is_some_and(|l| adoption(l)) {
+        out.remove(0);
+    }
+    while out.len() > 1 && out.last().is_some_and(|l| note(l)) {
+        out.pop();
+    }
+    out
+}
+
+/// The number of a numbered label (`2.` → 2, `3)` → 3).
+fn label_value(label: &str) -> Option<u32> {
+    label.trim().trim_end_matches(['.', ')']).parse().ok()
 }
 
 fn is_bullet(label: &str) -> bool {
@@ -702,6 +965,106 @@ mod tests {
 
     fn line(text: &str) -> Line {
         Line::para(text)
+    }
+
+    #[test]
+    fn case_system_labels() {
+        type Want = Option<(Part, Option<&'static str>)>;
+        let cases: &[(&str, Want)] = &[
+            ("KS- 064/21 Vedtak:", Some((Part::Decision, Some("64/2021")))),
+            ("KST - 142/21 Vedtak:", Some((Part::Decision, Some("142/2021")))),
+            ("142/2021 Vedtak:", Some((Part::Decision, Some("142/2021")))),
+            ("Kommunestyret - Vedtak:", Some((Part::Decision, None))),
+            ("Vedtak - Kommunestyret 09.12.2021:", Some((Part::Decision, None))),
+            ("Vedtak, enstemmig:", Some((Part::Decision, None))),
+            ("LEV - Tilråding:", Some((Part::Proposal, None))),
+            ("Kommunedirektøren si innstilling:", Some((Part::Proposal, None))),
+            ("Rådmannen si tilråding:", Some((Part::Proposal, None))),
+            ("Innstilling fra kommunedirektøren:", Some((Part::Proposal, None))),
+            // must not: a quoted decision of another case, prose, a title with a dash
+            ("Vedtak i SSU sak 23/25", None),
+            ("Saka vart send tilbake - vedtaket vart ikkje gjort.", None),
+            ("Budsjett 2022 - økonomiplan", None),
+            ("Behandling i møtet:", None),
+        ];
+        for (t, want) in cases {
+            let l = line(t);
+            let got = part_of(&l).map(|p| (p, label_number(&l).map(|n| n.key())));
+            let want = want.map(|(p, n)| (p, n.map(str::to_string)));
+            assert_eq!(got, want, "{t}");
+        }
+    }
+
+    #[test]
+    fn wrapped_titles() {
+        let r = Register::default();
+        let ctx = Ctx { register: &r, meeting_date: None, year: None, committee: None };
+        let cases: &[(&str, &str, bool)] = &[
+            ("Strategi for tilsyn etter plan- og", "bygningslova for kommunen 2022–2026", true),
+            ("Oppfølging av rapport – Forum for oppvekst i", "Sunnhordland", true),
+            ("Val av representantar til Ungdomsråd", "for perioden 2022 - 2023", true),
+            ("Rullering av handlingsplan for folkehelse", "2022", true),
+            // must not: a proposal label, a section heading after a whole title, a route heading
+            ("Godkjenning av protokoll", "Kommunedirektøren si innstilling:", false),
+            ("Budsjett 2027", "Saksopplysningar", false),
+            ("Avtale om drift av", "14.12.2021 Kommunestyret", false),
+            ("Møteplan for 2027", "1. Møteplanen vert vedteken.", false),
+        ];
+        for (title, next, want) in cases {
+            let n = if let Some(rest) = next.strip_prefix("1. ") { item("1.", rest) } else { line(next) };
+            assert_eq!(title_goes_on(title, &n, &ctx), *want, "{title} / {next}");
+        }
+    }
+
+    #[test]
+    fn lines_above_a_title() {
+        for t in [
+            "Tindeland kommune",
+            "Helse Møre og Romsdal HF",
+            "SAKSFRAMLEGG",
+            "Partnerskapsmøte sak 07-2026",
+            "Sak 12/25",
+            "12.03.2026",
+        ] {
+            assert!(above_title(&line(t)), "{t}");
+        }
+        // must not: titles (one naming a kommune, one with a case number inside a sentence)
+        for t in [
+            "Budsjett for Tindeland kommune",
+            "Felles handlingsplan for barn og unge 2026–2027",
+            "Oppfølging av sak 12/25 om legevakta i kommunen",
+            "Kommunestyret",
+        ] {
+            assert!(!above_title(&line(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn point_lines_drop_adoption_lead_ins_and_notes() {
+        let ls = [
+            line("Kommunestyret vedtek samrøystes:"),
+            item("1.", "Planen vert vedteken."),
+            line("(Kommunestyret gjer endeleg vedtak)."),
+        ];
+        let refs: Vec<&Line> = ls.iter().collect();
+        let got: Vec<&str> = point_lines(&refs).iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(got, vec!["Planen vert vedteken."]);
+        // must not: a lead-in that is no adoption, a point with a parenthesis inside
+        let ls = [line("Følgjande vert vedteke:"), item("1.", "Planen (utkast) vert vedteken.")];
+        let refs: Vec<&Line> = ls.iter().collect();
+        assert_eq!(point_lines(&refs).len(), 2);
+    }
+
+    #[test]
+    fn colon_headers_in_paragraphs() {
+        assert_eq!(
+            header(&line("064/21: Godkjenning av protokoll")).map(|(n, t)| (n.key(), t)),
+            Some(("64/2021".into(), "Godkjenning av protokoll".into()))
+        );
+        // must not: a case list row without the colon, a ratio, a time
+        assert!(header(&line("064/21 Godkjenning av protokoll")).is_none());
+        assert!(header(&line("2/3: av medlemmene")).is_none());
+        assert!(header(&line("12/24:")).is_none());
     }
 
     fn item(label: &str, text: &str) -> Line {

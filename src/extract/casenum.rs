@@ -11,12 +11,23 @@ use crate::record::CaseNum;
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// A case word, alone or as the end of a compound (`styresak`, `utvalssak`, `FSU-sak`, `HT sak`),
+/// then the number.
 static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:sak(?:en|a|ene|er)?|ps|saksnr\.?|sak\s+nr\.?)\s*:?\s*(\d{1,4})\s*([/.\-])\s*(\d{4}|\d{1,3})\b",
+        r"(?i)\b(?:(\p{L}+-?)?sak(?:en|a|ene|er)?|ps|saksnr\.?|sak\s+nr\.?)\s*:?\s*(\d{1,4})(\s*[/.\-]\s*)(\d{4}|\d{1,3})\b",
     )
     .expect("valid regex")
 });
+
+/// A body's code in capitals straight before the number (`KS 142/21`, `FSK-012/26`, `HT 7/2026`):
+/// written with a slash only, the code two to [`BODY_CODE_MAX`] capitals.
+static BODY_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([A-ZÆØÅ]{2,5})\s*-?\s*(\d{1,3})(\s*/\s*)(\d{4}|\d{2})\b").expect("valid regex")
+});
+
+/// Most capitals of a body's code before a case number ([`BODY_CODE`]).
+pub const BODY_CODE_MAX: usize = 5;
 
 static BARE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(\d{1,3})\s*/\s*(\d{4}|\d{2})\b").expect("valid regex"));
@@ -30,7 +41,10 @@ pub fn make(seq: &str, year: &str, as_written: &str) -> Option<CaseNum> {
         && year.len() <= 3
         && as_written.contains('/')
         && seq.parse::<u32>().is_ok_and(|y| (1990..=2099).contains(&y));
-    let (seq, year) = if year_first { (year, seq) } else { (seq, year) };
+    // `PS 21/045`: a two-digit year first, then a zero-padded three-digit sequence number (a
+    // year is never written with three digits)
+    let short_year_first = seq.len() == 2 && year.len() == 3 && as_written.contains('/');
+    let (seq, year) = if year_first || short_year_first { (year, seq) } else { (seq, year) };
     let seq: u32 = seq.parse().ok()?;
     let y: u32 = year.parse().ok()?;
     let year = match year.len() {
@@ -67,25 +81,73 @@ pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
         return out;
     }
     for c in PREFIXED.captures_iter(text) {
-        let (Some(all), Some(seq), Some(sep), Some(year)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
+        let compound = c.get(1).map(|m| m.as_str().to_lowercase());
+        let (Some(all), Some(seq), Some(sep), Some(year)) = (c.get(0), c.get(2), c.get(3), c.get(4)) else {
             continue;
         };
-        let after = &text[all.end()..];
-        // `2025/311-4` style continuations and dates (`sak 12.03.2024`) are something else
-        if after.starts_with(['/', '-', '.']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
+        // `arkivsak 2026/123`, `journalsak`: an archive reference, not a case
+        if compound.is_some_and(|w| archive_word(&w)) {
             continue;
         }
-        if sep.as_str() != "/" && year.as_str().len() == 2 && seq.as_str().len() > 3 {
-            continue;
-        }
-        if archive_context(&text[..all.start()]) {
-            continue;
-        }
-        if let Some(n) = make(seq.as_str(), year.as_str(), all.as_str()) {
+        if let Some(n) = accept(text, all, seq.as_str(), sep.as_str(), year.as_str()) {
             out.push((n, all.start(), all.end()));
         }
     }
     out
+}
+
+/// Every case number in `text` that refers to a case: [`find_prefixed`], and numbers after a
+/// body's code (`KS 142/21`) — a reference in running text, never a case header.
+pub fn find_references(text: &str) -> Vec<(CaseNum, usize, usize)> {
+    let mut out = find_prefixed(text);
+    if !text.contains('/') {
+        return out;
+    }
+    for c in BODY_CODE.captures_iter(text) {
+        let (Some(all), Some(seq), Some(sep), Some(year)) = (c.get(0), c.get(2), c.get(3), c.get(4)) else {
+            continue;
+        };
+        // `PS 12/26` and `SAK 12/26` are the case word's; a code inside a found number is not new;
+        // a code and number opening the line label a part (`FSK- 137/21 Vedtak:`), they are no
+        // reference in running text
+        if out.iter().any(|(_, s, e)| all.start() < *e && *s < all.end())
+            || text[..all.start()].trim().is_empty()
+        {
+            continue;
+        }
+        if let Some(n) = accept(text, all, seq.as_str(), sep.as_str(), year.as_str()) {
+            out.push((n, all.start(), all.end()));
+        }
+    }
+    out.sort_by_key(|(_, s, _)| *s);
+    out
+}
+
+/// Words that make a compound with `sak` an archive reference.
+fn archive_word(w: &str) -> bool {
+    ["arkiv", "journal"].iter().any(|a| w.starts_with(a))
+}
+
+/// A matched `seq sep year` as a case number, unless the context says it is something else.
+fn accept(text: &str, all: regex::Match<'_>, seq: &str, sep: &str, year: &str) -> Option<CaseNum> {
+    let after = &text[all.end()..];
+    // `2025/311-4` style continuations and dates (`sak 12.03.2024`) are something else
+    if after.starts_with(['/', '-', '.']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
+        return None;
+    }
+    let mark = sep.trim();
+    if mark != "/" && year.len() == 2 && seq.len() > 3 {
+        return None;
+    }
+    // `sak 1 - 22 deltakarar`, `sak 1. 20 minutt`: a year-less case number followed by a dash
+    // or the end of a sentence — never a case of the year that happens to follow
+    if mark != "/" && sep.len() > mark.len() {
+        return None;
+    }
+    if archive_context(&text[..all.start()]) {
+        return None;
+    }
+    make(seq, year, all.as_str())
 }
 
 /// A case number standing alone where the layout makes it one: `18/24` or `18/24 Title` at the
@@ -121,7 +183,7 @@ mod tests {
     use super::*;
 
     fn key(s: &str) -> Vec<String> {
-        find_prefixed(s).into_iter().map(|(n, _, _)| format!("{} {}", n.key(), n.as_written)).collect()
+        find_references(s).into_iter().map(|(n, _, _)| format!("{} {}", n.key(), n.as_written)).collect()
     }
 
     #[test]
@@ -137,6 +199,7 @@ mod tests {
             // year first where the layout makes it the case number
             ("PS 2025/31 Budsjett", &["31/2025 PS 2025/31"]),
             ("sak 2026/114", &["114/2026 sak 2026/114"]),
+            ("PS 26/012 Budsjett", &["12/2026 PS 26/012"]),
             // must not: an archive reference, a four-digit sequence, a one-digit year, a date
             ("Arkivsak 2025/1234", &[]),
             ("sak 2025/1234", &[]),
@@ -149,10 +212,29 @@ mod tests {
             ("møte 19.06.2024", &[]),
             ("sak 12.03.2024", &[]),
             ("2/3 av de som svarte", &[]),
+            // issue 17: a body's prefix, compounds with `sak`, two numbers joined by `og`
+            ("jf. KS 142/21 og FSK-012/26", &["142/2021 KS 142/21", "12/2026 FSK-012/26"]),
+            ("vedtak i styresak 14/26", &["14/2026 styresak 14/26"]),
+            ("HT sak 118/25 om legevakt", &["118/2025 sak 118/25"]),
+            ("FSU-sak 3/2026", &["3/2026 FSU-sak 3/2026"]),
+            ("Sak 12-25 og Sak 31-25", &["12/2025 Sak 12-25", "31/2025 Sak 31-25"]),
+            // must not: a year-less `sak 1` before a dash, a count or the next sentence; an
+            // archive compound; a code before a fraction or a date; lower-case letters as a code
+            ("sak 1 - 22 deltakarar", &[]),
+            ("Dette gjeld sak 1. 20 minutt er sett av.", &[]),
+            ("i sak 1 og sak 2", &[]),
+            ("Arkivsak 2026/123", &[]),
+            ("journalsak 12/26", &[]),
+            ("KS 12.03.2026", &[]),
+            ("Ks 14/26", &[]),
+            ("Vår ref: KS 2026/123", &[]),
         ];
         for (text, want) in cases {
             assert_eq!(key(text), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{text}");
         }
+        // a body's code makes a reference, never a case header (`KS 142/21 Vedtak:` is a label)
+        assert!(find_prefixed("KS 142/21 Vedtak:").is_empty());
+        assert!(find_references("FSK- 137/26 Vedtak:").is_empty(), "a label, not running text");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! samarbeidsutval`, `faglig samarbeidsutvalg`, `fagråd`) or in an `Utvalg:` field.
 
 use crate::config::{CommitteeKind, Register};
+use crate::lexicon::c as lc;
 use crate::record::Committee;
 
 fn is_word_char(c: char) -> bool {
@@ -104,6 +105,24 @@ pub fn body_name(text: &str, register: &Register) -> Option<Committee> {
     {
         return None;
     }
+    // a row of column labels (`STYRE/RÅD/UTVALG MØTESTED MØTEDATO`) is no name
+    let labels = t
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .filter(|w| {
+            [
+                lc::FIELD_COMMITTEE,
+                lc::FIELD_MEETING_DATE,
+                lc::FIELD_DATE,
+                lc::FIELD_PLACE,
+                lc::FIELD_CASE_NUMBER,
+            ]
+            .iter()
+            .any(|c| crate::lexicon::is(c, w))
+        })
+        .count();
+    if labels >= 2 {
+        return None;
+    }
     if let Some(c) = find(t, register, true) {
         return Some(c);
     }
@@ -137,6 +156,10 @@ mod tests {
             ("Saksliste", None),
             ("Deltakelse", None),
             ("Det var godt oppmøte i rådet i år, og mange innspill.", None),
+            ("STYRE/RÅD/UTVALG MØTESTED MØTEDATO", None),
+            ("Utvalg Møtested Møtedato", None),
+            ("Helse- og sosialutvalet", Some("Helse- og sosialutvalet")),
+            ("Regionråd", Some("Regionråd")),
         ];
         for (t, want) in cases {
             assert_eq!(body_name(t, &r).map(|c| c.name).as_deref(), *want, "{t}");

@@ -333,19 +333,29 @@ pub fn follows_up(text: &str, register: &Register) -> Vec<FollowsUp> {
 
 /// The sentence of `text` around bytes `start..end`.
 fn sentence_around(text: &str, start: usize, end: usize) -> String {
-    let before = text.get(..start).unwrap_or("");
-    let from = before
-        .char_indices()
-        .rev()
-        .find(|(i, c)| {
-            matches!(c, '.' | '!' | '?' | '\n')
-                && before.get(i + 1..).is_some_and(|r| r.starts_with(char::is_whitespace))
-                && !(*c == '.' && is_abbreviation(before.get(..*i).unwrap_or("")))
-        })
-        .map_or(0, |(i, _)| i + 1);
-    let rest = text.get(end..).unwrap_or("");
+    // within a bounded window around the match (see `super::MAX_CONTEXT_BYTES`)
+    let mut floor = start.saturating_sub(super::MAX_CONTEXT_BYTES);
+    while floor > 0 && !text.is_char_boundary(floor) {
+        floor -= 1;
+    }
+    let mut ceiling = end.saturating_add(super::MAX_CONTEXT_BYTES).min(text.len());
+    while ceiling < text.len() && !text.is_char_boundary(ceiling) {
+        ceiling += 1;
+    }
+    let before = text.get(floor..start).unwrap_or("");
+    let from = floor
+        + before
+            .char_indices()
+            .rev()
+            .find(|(i, c)| {
+                matches!(c, '.' | '!' | '?' | '\n')
+                    && before.get(i + 1..).is_some_and(|r| r.starts_with(char::is_whitespace))
+                    && !(*c == '.' && is_abbreviation(before.get(..*i).unwrap_or("")))
+            })
+            .map_or(0, |(i, _)| i + 1);
+    let rest = text.get(end..ceiling).unwrap_or("");
     let to = end + sentence_end(rest);
-    text.get(from..to.min(text.len())).unwrap_or(text).trim().to_string()
+    text.get(from..to.min(text.len())).unwrap_or("").trim().to_string()
 }
 
 /// Abbreviations whose dot ends no sentence (bokmål, nynorsk).

@@ -11,7 +11,11 @@ use crate::record::{Committee, Meeting};
 /// Split `Key: value` (key of at most four words).
 pub fn field(text: &str) -> Option<(String, &str)> {
     let (k, v) = text.split_once(':')?;
-    let key = fold(k).to_lowercase().trim_end_matches('.').to_string();
+    let mut key = fold(k).to_lowercase().trim_end_matches('.').to_string();
+    // `Vedlegg (t):` — a plural marker in brackets after the label
+    if let Some(open) = key.rfind(" (").filter(|_| key.ends_with(')')) {
+        key.truncate(open);
+    }
     if key.is_empty() || key.split(' ').count() > 4 || key.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -24,7 +28,9 @@ const TIME_FIELD_NEAR: usize = 3;
 /// A `Tidspunkt: 14:15 - 14:30` / `Tid: kl. 10.00` field: the start and end.
 fn time_field(text: &str) -> Option<(String, Option<String>)> {
     let (k, v) = field(text)?;
-    if !lexicon::is(lc::FIELD_TIME, &k) {
+    // `Møtetid: Kl. 14:00` names the meeting's time only (no date in it)
+    let meeting_time = lexicon::is(lc::FIELD_MEETING_DATE, &k) && dates::first_date(v, None).is_none();
+    if !lexicon::is(lc::FIELD_TIME, &k) && !meeting_time {
         return None;
     }
     let v = v.trim();
@@ -72,6 +78,21 @@ pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Com
         let c = starts_with_date.then(|| committee::find(text, register, false)).flatten();
         return (Some(Meeting { date, start, end, place }), c);
     }
+    // a sentence saying the meeting took place: `Møtet ble avholdt på Teams 12.03.2026`,
+    // `Orienteringssak til møte i Eldrerådet tirsdag 4. mars 2026`
+    for l in lines.iter().take(MEETING_PROSE_LINES).filter(|l| !l.is_item() && l.kind != LineKind::Table) {
+        if let Some(date) = held_date(&l.text) {
+            return (
+                Some(Meeting {
+                    date,
+                    start: dates::time_after_kl(&l.text).map(|(s, _)| s),
+                    end: None,
+                    place,
+                }),
+                None,
+            );
+        }
+    }
     // a protocol: "… behandling av sak 12/2025 i møte den 14.03.2025"
     for l in lines.iter().take(80) {
         if let Some((_, Some(date))) = minutes::behandling(&l.text) {
@@ -79,6 +100,32 @@ pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Com
         }
     }
     (None, None)
+}
+
+/// Most words of a body's name standing as the paper's first line.
+const FIRST_LINE_NAME_MAX_WORDS: usize = 6;
+
+/// How many opening lines may hold the sentence that says when the meeting was held.
+const MEETING_PROSE_LINES: usize = 40;
+/// Most words between the phrase and the date (`til møte i Eldrerådet tirsdag 4. mars 2026`).
+const MEETING_PROSE_GAP_WORDS: usize = 8;
+
+/// The date of a sentence saying the meeting took place (a lexicon `meeting_held` phrase, then a
+/// date within a few words).
+fn held_date(text: &str) -> Option<String> {
+    if text.chars().count() > 250 {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    let at = crate::lexicon::forms(lc::MEETING_HELD).iter().find_map(|f| {
+        lower.find(f.as_str()).filter(|i| *i == 0 || lower[..*i].ends_with(' ')).map(|i| i + f.len())
+    })?;
+    let rest = text.get(at..)?;
+    let (pos, date) = dates::find_dates(rest, None).into_iter().next()?;
+    // the date belongs to the phrase: no clause or sentence break between them
+    let gap = rest.get(..pos)?;
+    (gap.split_whitespace().count() <= MEETING_PROSE_GAP_WORDS && !gap.contains([',', '.', ';']))
+        .then_some(date)
 }
 
 /// The document's committee: the `Utvalg:` field near the top, else the first committee named in
@@ -92,14 +139,30 @@ pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
         }
     }
     // a protocol or invitation header: the marker line, then the body's name on a line of its own
+    let marker = |l: &Line| lexicon::is(lc::MINUTES, &l.text) || lexicon::is(lc::INVITATION, &l.text);
     for w in lines.iter().take(12).collect::<Vec<_>>().windows(2) {
         let [m, name] = w else { continue };
-        let marker = lexicon::is(lc::MINUTES, &m.text) || lexicon::is(lc::INVITATION, &m.text);
-        if marker {
+        if marker(m) {
             if let Some(c) = committee::body_name(&name.text, register) {
                 return Some(c);
             }
         }
+    }
+    // the body's name as the paper's first line (above its marker, or alone at the top)
+    if let Some(c) = lines
+        .iter()
+        .take(3)
+        .filter(|l| l.kind != LineKind::Table && !l.is_item())
+        .take_while(|l| !marker(l))
+        .filter(|l| {
+            let t = l.text.trim();
+            !t.ends_with(['.', '!', '?'])
+                && !t.contains(',')
+                && t.split_whitespace().count() <= FIRST_LINE_NAME_MAX_WORDS
+        })
+        .find_map(|l| committee::body_name(&l.text, register))
+    {
+        return Some(c);
     }
     // a protocol: the body whose treatment this is (`Formannskaps behandling av sak …`)
     if let Some(c) = lines.iter().take(80).find_map(|l| committee::from_treatment(&l.text, register)) {
@@ -140,9 +203,13 @@ mod tests {
                 &["Formannskapets behandling av sak 12/2025 i møte den 14.03.2025:"],
                 Some(("2025-03-14", None, None)),
             ),
+            (&["Møtet ble avholdt på Teams 12.03.2026 kl. 10.00."], Some(("2026-03-12", Some("10:00"), None))),
+            (&["Orienteringssak til møte i Eldrerådet tirsdag 4. mars 2026"], Some(("2026-03-04", None, None))),
+            (&["Tid/sted: Tirsdag 4. mars 2026, Rådhuset"], Some(("2026-03-04", None, None))),
             // must not: a plain `Dato:` with no time beside it is the paper's date, not a meeting
             (&["Dato: 03.03.2026", "Saksbehandler: Ola Berg"], None),
             (&["Vi viser til møtet 12.03.2025."], None),
+            (&["Saka vart sendt til møte i juni, og svaret kom 12.03.2025 etter lang tid og mange runder."], None),
         ];
         for (input, want) in cases {
             let (m, _) = find(&lines(input), &r);

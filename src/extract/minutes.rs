@@ -39,6 +39,43 @@ pub fn treatment_body(text: &str) -> Option<&str> {
     BEHANDLING.captures(text)?.name("body").map(|m| m.as_str().trim())
 }
 
+/// Most words of the body's name in a route heading.
+const ROUTE_BODY_MAX_WORDS: usize = 6;
+
+/// A route heading of a protocol: the body and the date of one treatment of the case, printed on
+/// a line of its own in either order (`14.12.2021 Kommunestyret`, `Kommunestyret 16.12.2021:`,
+/// `Formannskapet 30.11.2021`). Returns the date and the body's name. A protocol quotes the
+/// earlier bodies' treatments of a case under such headings.
+pub fn route_heading(text: &str, register: &crate::config::Register) -> Option<(String, String)> {
+    let colon = text.trim_end().ends_with(':');
+    let t = text.trim().trim_end_matches(':').trim();
+    if t.chars().count() > 100 {
+        return None;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let is_date = |w: &str| {
+        let parts: Vec<&str> = w.split('.').collect();
+        parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    let (date, body) = match words.as_slice() {
+        [first, rest @ ..] if is_date(first) => (*first, rest),
+        // the body first is a label (`Kommunestyret 16.12.2021:`); without the colon it is prose
+        [rest @ .., last] if colon && is_date(last) => (*last, rest),
+        _ => return None,
+    };
+    let name = body.join(" ");
+    let plain = |w: &&str| w.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '/' | ','));
+    if body.is_empty()
+        || body.len() > ROUTE_BODY_MAX_WORDS
+        || !name.starts_with(char::is_uppercase)
+        || !body.iter().all(plain)
+        || super::committee::body_name(&name, register).is_none()
+    {
+        return None;
+    }
+    Some((dates::first_date(date, None)?, name))
+}
+
 static MOTION: LazyLock<Regex> = LazyLock::new(|| {
     let words = crate::lexicon::alternation(crate::lexicon::c::MOTION_INTRO);
     Regex::new(&format!(r"(?i)\b(?:{words})\b")).unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
@@ -70,6 +107,31 @@ mod tests {
             "etter behandling av sak 4/2025 i møtet",
         ] {
             assert!(behandling(t).is_none(), "{t}");
+        }
+    }
+
+    #[test]
+    fn route_headings() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("14.12.2021 Kommunestyret", Some(("2021-12-14", "Kommunestyret"))),
+            ("Kommunestyret 16.12.2021:", Some(("2021-12-16", "Kommunestyret"))),
+            (
+                "02.03.2026 Hovedutval for helse og omsorg",
+                Some(("2026-03-02", "Hovedutval for helse og omsorg")),
+            ),
+            // must not: prose with a date, a date range, a date and a number, a lower-case start
+            ("Møtet ble holdt 14.12.2021", None),
+            ("12.03.2024 Frist for innspill", None),
+            ("14.12.2021 kl. 10.00", None),
+            ("Saka vart handsama 14.12.2021 i formannskapet", None),
+            ("14.12.2021", None),
+            ("01.01.2026 30.06.2026", None),
+            ("Sak 12/2025 14.12.2021", None),
+        ];
+        let r = crate::config::Register::default();
+        for (t, want) in cases {
+            let got = route_heading(t, &r);
+            assert_eq!(got.as_ref().map(|(d, b)| (d.as_str(), b.as_str())), *want, "{t}");
         }
     }
 

@@ -24,6 +24,11 @@ pub mod review;
 pub mod tables;
 pub mod votes;
 
+/// Most bytes of text kept on each side of a reference for its context (the sentence around a
+/// case number, cut to this window): a sentence naming thousands of cases gives each reference
+/// a window, not a copy of the whole sentence.
+pub const MAX_CONTEXT_BYTES: usize = 400;
+
 use crate::config::Register;
 use crate::lexicon::{self, c as lc};
 use crate::model::{Block, Document, Table};
@@ -127,6 +132,91 @@ fn field_lines(t: &Table) -> Option<Vec<String>> {
 
 pub use crate::util::fold;
 
+/// Most words of a label cell in a label/value grid (`Møtedato:`, `Styre, råd, utvalg:`).
+const PAIR_LABEL_MAX_WORDS: usize = 4;
+
+/// A header table of label/value pairs side by side (`Møtedato: | 14.12.2021 | Møtetid: |
+/// Kl. 14:00`, or `Møtedato: 16.12.2021 | Møtetid: | Kl. 10.00`): each row read left to right,
+/// a cell `Label:` takes the next cell as its value, a cell `Label: value` is a pair of its own.
+/// Every filled cell must be part of a pair, and one label must be a field the lexicon knows, so
+/// a data table is never read as fields.
+fn pair_lines(t: &Table) -> Option<Vec<String>> {
+    let label = |s: &str| {
+        let k = s.strip_suffix(':')?.trim();
+        let words = k.split_whitespace().count();
+        ((1..=PAIR_LABEL_MAX_WORDS).contains(&words) && !k.chars().any(|c| c.is_ascii_digit()))
+            .then(|| k.to_string())
+    };
+    let known = |k: &str| {
+        let k = k.trim_end_matches('.');
+        [
+            lc::FIELD_MEETING_DATE,
+            lc::FIELD_DATE,
+            lc::FIELD_TIME,
+            lc::FIELD_PLACE,
+            lc::FIELD_COMMITTEE,
+            lc::FIELD_CASE_NUMBER,
+        ]
+        .iter()
+        .any(|c| lexicon::is(c, k))
+    };
+    let mut out = Vec::new();
+    let mut any_known = false;
+    for row in &t.rows {
+        let cells: Vec<String> = row.cells.iter().map(|c| fold(&c.text())).collect();
+        let mut i = 0;
+        while let Some(c) = cells.get(i) {
+            i += 1;
+            if c.is_empty() {
+                continue;
+            }
+            if let Some(k) = label(c) {
+                let v = cells.get(i).filter(|v| label(v).is_none()).cloned().unwrap_or_default();
+                if cells.get(i).is_some_and(|v| label(v).is_none()) {
+                    i += 1;
+                }
+                any_known |= known(&k);
+                if !v.is_empty() {
+                    out.push(format!("{}: {v}", k.trim_end_matches('.')));
+                }
+                continue;
+            }
+            match meeting::field(c) {
+                Some((k, v)) if !v.is_empty() => {
+                    any_known |= known(&k);
+                    out.push(c.clone());
+                }
+                _ => return None,
+            }
+        }
+    }
+    (any_known && out.len() >= 2).then_some(out)
+}
+
+/// A table used as a frame: at most [`FRAME_MAX_ROWS`] rows with one filled cell each (`Kommunestyret
+/// 16.12.2021:` over `Behandling i møtet:`). Its cells are lines of text, not data.
+fn frame_lines(t: &Table) -> Option<Vec<String>> {
+    if t.rows.is_empty() || t.rows.len() > FRAME_MAX_ROWS {
+        return None;
+    }
+    let mut out = Vec::new();
+    for row in &t.rows {
+        let filled: Vec<String> =
+            row.cells.iter().map(|c| fold(&c.text())).filter(|s| !s.is_empty()).collect();
+        match filled.as_slice() {
+            [] => {}
+            [one] if one.chars().count() <= FRAME_MAX_CHARS => out.push(one.clone()),
+            _ => return None,
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Most rows of a frame table.
+const FRAME_MAX_ROWS: usize = 3;
+/// Most characters of a frame table's cell.
+const FRAME_MAX_CHARS: usize = 120;
+
 /// A header row naming a committee column and a date or case-number column.
 fn is_route_header(keys: &[Option<&crate::model::Cell>]) -> bool {
     let key = |c: &Option<&crate::model::Cell>| {
@@ -220,7 +310,7 @@ pub fn flatten(doc: &Document) -> Flat {
                 }
                 let ti = flat.tables.len();
                 flat.tables.push(t.clone());
-                match field_lines(t) {
+                match field_lines(t).or_else(|| pair_lines(t)).or_else(|| frame_lines(t)) {
                     Some(fields) => {
                         flat.field_tables.push(ti);
                         for f in fields {
@@ -263,7 +353,103 @@ pub fn flatten(doc: &Document) -> Flat {
         flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None, at });
     }
     route_lines(&mut flat.lines);
+    split_fields(&mut flat.lines);
     flat
+}
+
+/// The header-field concepts a line may carry as `Label: value`.
+const FIELD_CONCEPTS: &[&str] = &[
+    lc::FIELD_COMMITTEE,
+    lc::FIELD_MEETING_DATE,
+    lc::FIELD_DATE,
+    lc::FIELD_TIME,
+    lc::FIELD_PLACE,
+    lc::FIELD_OWNER,
+    lc::FIELD_OFFICER,
+    lc::FIELD_CASE_NUMBER,
+    lc::FIELD_ARCHIVE,
+    lc::FIELD_ATTACHMENTS,
+];
+
+/// A field label the lexicon knows, with its colon (`Arkivsaksnr.:`, `Vedlegg (t):`).
+static FIELD_LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let alt = FIELD_CONCEPTS.iter().map(|c| lexicon::alternation(c)).collect::<Vec<_>>().join("|");
+    regex::Regex::new(&format!(r"(?i)(?:^|\s)((?:{alt})\.?(?:\s*\([^)]{{1,6}}\))?\s*:)"))
+        .unwrap_or_else(|_| regex::Regex::new("$^").expect("valid regex"))
+});
+
+/// Most words of a person's name in a field without a colon (`Saksbehandler Kari Nordmann`).
+const NAME_MAX_WORDS: usize = 4;
+
+/// Header fields in other shapes, made `Label: value` lines: several pairs on one line
+/// (`Møtedato: 16.12.2021 Møtetid: Kl. 10.00`, `Sakshandsamar: Kari Li Arkivsaksnr.: 25/1234`)
+/// are split at each known label; a known label without its colon at the start of a line
+/// (`Utvalg Kommunestyret`, `Dato 12.03.2026`) gets one when its value has the label's type (a
+/// body's name, a date, a person's name, an archive number).
+fn split_fields(lines: &mut Vec<Line>) {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for l in lines.drain(..) {
+        if !matches!(l.kind, LineKind::Para | LineKind::Heading(_)) || l.text.chars().count() > 300 {
+            out.push(l);
+            continue;
+        }
+        let starts: Vec<usize> =
+            FIELD_LABEL.captures_iter(&l.text).filter_map(|c| c.get(1).map(|m| m.start())).collect();
+        if starts.len() >= 2 && starts.first() == Some(&0) {
+            let mut bounds = starts.clone();
+            bounds.push(l.text.len());
+            for w in bounds.windows(2) {
+                let part = l.text.get(w[0]..w[1]).unwrap_or_default().trim();
+                if !part.is_empty() {
+                    out.push(Line { text: part.to_string(), ..l.clone() });
+                }
+            }
+            continue;
+        }
+        if starts.is_empty() {
+            if let Some(text) = colonless_field(&l.text) {
+                out.push(Line { text, ..l });
+                continue;
+            }
+        }
+        out.push(l);
+    }
+    *lines = out;
+}
+
+/// `Utvalg Kommunestyret` → `Utvalg: Kommunestyret`, when the value has the label's type.
+fn colonless_field(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (label, value) = (1..=3).rev().find_map(|n| {
+        let mut it = t.splitn(n + 1, ' ');
+        let label: Vec<&str> = it.by_ref().take(n).collect();
+        let value = it.next()?.trim();
+        let label = label.join(" ");
+        FIELD_CONCEPTS.iter().any(|c| lexicon::is(c, &label)).then_some((label, value))
+    })?;
+    let is = |c: &str| lexicon::is(c, &label);
+    let date_first = || dates::find_dates(value, None).first().is_some_and(|(at, _)| *at == 0);
+    let name = || {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        (2..=NAME_MAX_WORDS).contains(&words.len())
+            && words.iter().all(|w| {
+                w.starts_with(char::is_uppercase)
+                    && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')
+            })
+    };
+    let ok = if is(lc::FIELD_MEETING_DATE) || is(lc::FIELD_DATE) {
+        date_first()
+    } else if is(lc::FIELD_COMMITTEE) {
+        committee::body_name(value, &crate::config::Register::default()).is_some()
+            && value.split_whitespace().count() <= 8
+    } else if is(lc::FIELD_OFFICER) || is(lc::FIELD_OWNER) {
+        name()
+    } else if is(lc::FIELD_ARCHIVE) {
+        value.starts_with(|c: char| c.is_ascii_digit()) && value.split_whitespace().count() == 1
+    } else {
+        false
+    };
+    ok.then(|| format!("{label}: {value}"))
 }
 
 /// Lower-case words that the document writes in lower case somewhere: a capitalised word in
@@ -307,14 +493,18 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     });
     let committee = meeting::doc_committee(&flat.lines, register).or(meeting_committee);
 
-    let (agenda, agenda_tables) = agenda::extract(&flat, &words);
+    let (mut agenda, agenda_tables) = agenda::extract(&flat, &words);
+    if agenda.is_empty() {
+        agenda = agenda::from_lines(&flat.lines);
+    }
     let ctx = case::Ctx {
         register,
         meeting_date: meeting.as_ref().map(|m| m.date.clone()),
         year,
         committee: committee.clone(),
     };
-    let (cases, warnings) = case::extract(&flat.lines, &ctx);
+    let (mut cases, warnings) = case::extract(&flat.lines, &ctx);
+    agenda::strip_case_pages(&agenda, &mut cases);
     r.warnings.extend(warnings);
     // plan tables stay in `tables` too (their typed cells keep fills and status); agenda and
     // header-field tables are fully represented elsewhere
@@ -325,7 +515,6 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
         }
         r.tables.push(tables::record_table(t, plan::caption_before(&flat.lines, i)));
     }
-    let mut agenda = agenda;
     if let Some(start) = meeting.as_ref().and_then(|m| m.start.as_deref()) {
         agenda::fill_times(&mut agenda, start);
     }
@@ -351,6 +540,81 @@ mod tests {
 
     fn para(s: &str) -> Block {
         Block::Paragraph { text: Text::plain(s), pos: Pos::default() }
+    }
+
+    fn table(rows: &[&[&str]]) -> Table {
+        use crate::model::{Cell, Row};
+        Table {
+            rows: rows
+                .iter()
+                .map(|r| Row {
+                    cells: r
+                        .iter()
+                        .map(|t| Cell {
+                            blocks: if t.is_empty() { vec![] } else { vec![para(t)] },
+                            ..Cell::default()
+                        })
+                        .collect(),
+                    ..Row::default()
+                })
+                .collect(),
+            pos: Pos::default(),
+        }
+    }
+
+    #[test]
+    fn label_value_grids_and_frames_become_lines() {
+        let t = table(&[
+            &["Møtedato:", "14.12.2021", "Møtetid:", "Kl. 14:00"],
+            &["Møtested:", "Rådhuset", "Saksnr.:", ""],
+        ]);
+        assert_eq!(
+            pair_lines(&t).unwrap(),
+            vec!["Møtedato: 14.12.2021", "Møtetid: Kl. 14:00", "Møtested: Rådhuset"]
+        );
+        let t = table(&[&["Møtedato: 16.12.2021", "Møtetid:", "Kl. 10.00 - 16.15"]]);
+        assert_eq!(pair_lines(&t).unwrap(), vec!["Møtedato: 16.12.2021", "Møtetid: Kl. 10.00 - 16.15"]);
+        // must not: a data table, labels the lexicon does not know, one pair only
+        assert!(
+            pair_lines(&table(&[&["Tiltak", "Ansvar", "Frist"], &["Kurs", "Kommunen", "2026"]])).is_none()
+        );
+        assert!(pair_lines(&table(&[&["Namn:", "Kari", "Parti:", "Sp"]])).is_none());
+        assert!(pair_lines(&table(&[&["Møtedato:", "14.12.2021"]])).is_none());
+        let t = table(&[&["Kommunestyret 16.12.2021:", ""], &["Behandling i møtet:", ""]]);
+        assert_eq!(frame_lines(&t).unwrap(), vec!["Kommunestyret 16.12.2021:", "Behandling i møtet:"]);
+        // must not: two filled cells in a row, too many rows
+        assert!(frame_lines(&table(&[&["Tiltak", "Ansvar"]])).is_none());
+        assert!(frame_lines(&table(&[&["a"], &["b"], &["c"], &["d"]])).is_none());
+    }
+
+    #[test]
+    fn header_fields_in_other_shapes() {
+        let split = |ts: &[&str]| {
+            let mut ls: Vec<Line> = ts.iter().map(|t| Line::para(t)).collect();
+            split_fields(&mut ls);
+            ls.into_iter().map(|l| l.text).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            split(&["Møtedato: 16.12.2021 Møtetid: Kl. 10.00"]),
+            vec!["Møtedato: 16.12.2021", "Møtetid: Kl. 10.00"]
+        );
+        assert_eq!(
+            split(&["Sakshandsamar: Kari Li Arkivsaksnr.: 25/1234"]),
+            vec!["Sakshandsamar: Kari Li", "Arkivsaksnr.: 25/1234"]
+        );
+        assert_eq!(split(&["Utvalg Kommunestyret"]), vec!["Utvalg: Kommunestyret"]);
+        assert_eq!(split(&["Dato 12.03.2026"]), vec!["Dato: 12.03.2026"]);
+        assert_eq!(split(&["Saksbehandler Kari Nordmann"]), vec!["Saksbehandler: Kari Nordmann"]);
+        // must not: prose that starts with a label word, one pair, a label inside a sentence
+        for t in [
+            "Dato for neste møte er ikkje fastsett.",
+            "Utvalg som skal behandle saken",
+            "Saksbehandler har vurdert saken.",
+            "Møtedato: 16.12.2021",
+            "Saka gjeld vedlegg: plan for helse",
+        ] {
+            assert_eq!(split(&[t]), vec![t], "{t}");
+        }
     }
 
     #[test]

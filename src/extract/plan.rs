@@ -109,13 +109,19 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
             if alone && measure.starts_with(char::is_lowercase) {
                 if let Some(prev) = items.last_mut() {
                     let prev: &mut PlanItem = prev;
-                    prev.measure = format!("{} {measure}", prev.measure);
+                    prev.measure.push(' ');
+                    prev.measure.push_str(&measure);
                     continue;
                 }
             }
             // a goal cell left empty under a merged or repeated goal carries the one above
-            let main = text_of(row, c.goal).or_else(|| last_goal.clone());
-            last_goal = main.clone();
+            let main = match text_of(row, c.goal) {
+                Some(g) => {
+                    last_goal = Some(carried(&g));
+                    Some(g)
+                }
+                None => last_goal.clone(),
+            };
             let goal = match (main, text_of(row, c.subgoal)) {
                 (Some(g), Some(s)) => Some(format!("{g} – {s}")),
                 (g, s) => g.or(s),
@@ -147,26 +153,24 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
             .or_else(|| first_heading.and_then(|l| period(&l.text)));
         plans.push(Plan { title, period, owner: None, items, ..Plan::default() });
     }
-    let has_plan_word = |t: &str| {
-        let lower = t.to_lowercase();
-        lexicon::forms(lc::PLAN_WORD)
-            .iter()
-            .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == w.as_str()))
-    };
     if plans.is_empty() && !has_cases && has_plan_word(&title0) {
-        if let Some(p) = heading_plan(&flat.lines, &title0) {
+        if let Some(p) = heading_plan(&flat.lines, &title0, false) {
             plans.push(p);
         }
     }
-    if plans.is_empty() && has_cases {
-        // a plan written inside a case paper: a heading naming a plan, then goal headings with
-        // bullet measures, up to the proposal or decision
-        if let Some(start) = flat.lines.iter().position(|l| heading_like(l) && has_plan_word(&l.text)) {
+    if plans.is_empty() {
+        // a plan written as prose (inside a case paper, or a paper whose first line names no
+        // plan): a heading naming a plan (`Handlingsdel 2026–2027`), or a lead-in naming the
+        // plan's measures (`Følgjande tiltak inngår i handlingsplanen:`), then goal or area
+        // headings with bullet measures, up to the proposal or decision
+        let starts = |l: &Line| (heading_like(l) || lead_in(l)) && has_plan_word(&l.text) && !l.is_item();
+        if let Some(start) = flat.lines.iter().position(starts) {
             let rest = flat.lines.get(start + 1..).unwrap_or_default();
             let end = rest.iter().position(super::case::opens_points).unwrap_or(rest.len());
-            let title =
-                flat.lines.get(start).map(|l| l.text.trim_end_matches(':').to_string()).unwrap_or_default();
-            if let Some(p) = heading_plan(rest.get(..end).unwrap_or_default(), &title) {
+            let head = flat.lines.get(start);
+            let title = head.map(|l| l.text.trim_end_matches(':').to_string()).unwrap_or_default();
+            let opened = head.is_some_and(lead_in);
+            if let Some(p) = heading_plan(rest.get(..end).unwrap_or_default(), &title, opened) {
                 if p.items.len() >= PLAN_IN_CASE_MIN_ITEMS {
                     plans.push(p);
                 }
@@ -227,13 +231,50 @@ pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
 /// Fewest measures for a plan written as headings and bullets inside a case paper.
 const PLAN_IN_CASE_MIN_ITEMS: usize = 2;
 
-/// A goal heading followed by bullet measures, repeated.
-fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
+/// Most characters of a goal carried down into the rows (or bullets) below it: a real goal is a
+/// sentence or two; a huge one is kept whole in its own row and cut (with `…`) where copied.
+pub const MAX_CARRIED_GOAL_CHARS: usize = 600;
+
+/// `goal` as copied into another row: at most [`MAX_CARRIED_GOAL_CHARS`] characters.
+fn carried(goal: &str) -> String {
+    match goal.char_indices().nth(MAX_CARRIED_GOAL_CHARS) {
+        Some((at, _)) => format!("{}…", goal.get(..at).unwrap_or_default()),
+        None => goal.to_string(),
+    }
+}
+
+/// A text naming a plan (`handlingsplan`, `handlingsdel`: the lexicon's `plan_word`).
+fn has_plan_word(t: &str) -> bool {
+    let lower = t.to_lowercase();
+    lexicon::forms(lc::PLAN_WORD)
+        .iter()
+        .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == w.as_str()))
+}
+
+/// A lead-in that announces a list of measures: a paragraph closing with `:` that names them
+/// (`Følgende tiltak prioriteres:`, `Tiltak:`, `Vi vil gjennomføre desse aktivitetane:`; the
+/// lexicon's `plan_measure_lead`).
+fn lead_in(l: &Line) -> bool {
+    let t = l.text.trim();
+    if l.is_item() || !t.ends_with(':') {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    lexicon::forms(lc::PLAN_MEASURE_LEAD)
+        .iter()
+        .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == w.as_str()))
+}
+
+/// A goal heading followed by bullet measures, repeated; a lead-in naming measures opens a list
+/// of its own (under the goal above it, if any). `opened`: the list is open from the start.
+fn heading_plan(lines: &[Line], title: &str, opened: bool) -> Option<Plan> {
     let mut items = Vec::new();
     let mut goal: Option<String> = None;
+    let mut open = opened;
     for l in lines {
         if l.is_item() {
-            if let Some(g) = &goal {
+            if goal.is_some() || open {
+                let g = &goal;
                 let (status, text) = match tables::status_from_text(&l.text) {
                     Some(s) if l.text.starts_with(['🟢', '🟡', '🔴']) => {
                         (Some(s), l.text.trim_start_matches(['🟢', '🟡', '🔴']).trim().to_string())
@@ -242,7 +283,7 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
                 };
                 if !text.is_empty() {
                     items.push(PlanItem {
-                        goal: Some(g.clone()),
+                        goal: g.as_deref().map(carried),
                         measure: text,
                         status,
                         status_text: None,
@@ -253,8 +294,16 @@ fn heading_plan(lines: &[Line], title: &str) -> Option<Plan> {
                     });
                 }
             }
+        } else if lead_in(l) {
+            open = true;
+        } else if heading_like(l) && has_plan_word(&l.text) {
+            // a plan's own title (`Handlingsdel 2026–2027`) heads no goal
+            goal = None;
         } else if heading_like(l) {
             goal = Some(l.text.trim_end_matches(':').to_string());
+        } else {
+            // prose between lists closes a lead-in's list
+            open = false;
         }
     }
     (!items.is_empty()).then(|| Plan {
@@ -320,5 +369,51 @@ mod tests {
         assert_eq!(period("Handlingsplan 2022 – 2024"), Some(Period { from: 2022, to: 2024 }));
         assert_eq!(period("plan 2023-2026"), Some(Period { from: 2023, to: 2026 }));
         assert_eq!(period("Sak 18/24"), None);
+    }
+
+    #[test]
+    fn plans_written_as_prose() {
+        fn item(t: &str) -> Line {
+            Line {
+                kind: LineKind::Item { level: 0, label: Some("-".into()), ordered: false },
+                ..Line::para(t)
+            }
+        }
+        let p = |ls: &[Line]| {
+            heading_plan(ls, "Handlingsdel", false)
+                .map(|p| p.items.into_iter().map(|i| (i.goal, i.measure)).collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        // a lead-in opens a list without a goal; area headings give goals; a plan's own title
+        // heads no goal
+        let got = p(&[
+            Line::para("Handlingsdel 2026–2027"),
+            Line::para("Følgende tiltak prioriteres:"),
+            item("Felles kurs"),
+            Line::para("Tidlig innsats"),
+            item("Kartlegging av barn"),
+        ]);
+        assert_eq!(
+            got,
+            vec![
+                (None, "Felles kurs".to_string()),
+                (Some("Tidlig innsats".to_string()), "Kartlegging av barn".to_string())
+            ]
+        );
+        for yes in ["Følgende tiltak prioriteres:", "Vi vil gjennomføre desse aktivitetane:", "Tiltak:"] {
+            assert!(lead_in(&Line::para(yes)), "{yes}");
+        }
+        // must not: a lead-in without a measure word, a sentence naming measures, a list item
+        for no in ["Utvalet ber om følgjande:", "Tiltaka er omtalte i vedlegget.", "Vedlegg:"] {
+            assert!(!lead_in(&Line::para(no)), "{no}");
+        }
+        assert!(!lead_in(&item("Tiltak:")));
+        // must not: bullets after a prose paragraph that closed a lead-in's list, with no goal
+        assert!(p(&[
+            Line::para("Tiltak:"),
+            Line::para("Dette er ein lang forklarande tekst som ikkje er ein overskrift, og som sluttar med punktum."),
+            item("Eit punkt i prosaen"),
+        ])
+        .is_empty());
     }
 }

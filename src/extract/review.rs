@@ -20,12 +20,32 @@ pub struct Finding {
     pub look_at: String,
 }
 
-fn place(at: Option<At>) -> String {
+fn place(at: Option<At>, at_place: &dyn Fn(At) -> String) -> String {
     match at {
-        Some(At { block, page: Some(p) }) => format!("block {block}, page {p}"),
-        Some(At { block, page: None }) => format!("block {block}"),
+        Some(at) => at_place(at),
         None => "the opening lines".to_string(),
     }
+}
+
+/// A position as the record knows it: the page (PDF), else the block's index.
+fn block_place(at: At) -> String {
+    match at {
+        At { block, page: Some(p) } => format!("block {block}, page {p}"),
+        At { block, page: None } => format!("block {block}"),
+    }
+}
+
+/// A record in which nothing was recognised and too little text to tell its language: a blank
+/// page, or a scan without a text layer.
+fn is_blank(r: &Record) -> bool {
+    r.kind == Kind::Other
+        && r.language.is_none()
+        && r.committee.is_none()
+        && r.meeting.is_none()
+        && r.cases.is_empty()
+        && r.agenda.is_empty()
+        && r.plans.is_empty()
+        && r.tables.is_empty()
 }
 
 fn case_name(c: &Case) -> String {
@@ -43,6 +63,13 @@ fn says_no_decision(c: &Case) -> bool {
 
 /// The findings for one record, in a fixed order.
 pub fn check(r: &Record) -> Vec<Finding> {
+    check_with(r, &block_place)
+}
+
+/// [`check`], with places named by `at_place` (the CLI names the line, paragraph or page of
+/// the file the block was read from).
+pub fn check_with(r: &Record, at_place: &dyn Fn(At) -> String) -> Vec<Finding> {
+    let place = |at: Option<At>| place(at, at_place);
     let mut out = Vec::new();
     let mut add = |missing: String, look_at: String| {
         out.push(Finding { file: r.source.path.clone(), missing, look_at });
@@ -57,6 +84,12 @@ pub fn check(r: &Record) -> Vec<Finding> {
             "the header (if the name is right, add the committee to saksflyt.toml)".into(),
         ),
         _ => {}
+    }
+    if is_blank(r) {
+        add(
+            "no text found (a blank page, or a scan without a text layer?)".into(),
+            "the file itself: a scan is read when tesseract is installed; else ask for the original".into(),
+        );
     }
     if needs_cases && r.cases.is_empty() {
         add("no case found".into(), "the case header (Sak/PS N, or the treatment line)".into());
@@ -170,8 +203,35 @@ mod tests {
         assert_eq!(missing(&r), vec!["committee not in the register: Eldrerådet"]);
         r.committee = None;
         assert_eq!(missing(&r), vec!["no committee"]);
-        // other documents need nothing
-        assert!(check(&record(Kind::Other)).is_empty());
+        // other documents with text need nothing; one with no text at all is named
+        let mut other = record(Kind::Other);
+        other.language = Some("nb".into());
+        assert!(check(&other).is_empty());
+        assert_eq!(
+            missing(&record(Kind::Other)),
+            vec!["no text found (a blank page, or a scan without a text layer?)"]
+        );
+    }
+
+    #[test]
+    fn a_postponed_case_needs_no_decision() {
+        // forms that say the case was postponed or has no decision, and text that does not
+        let says = |t: &str| {
+            let mut c = case(true, true, false);
+            c.sections = vec![crate::record::Section { heading: "Behandling".into(), text: t.into() }];
+            says_no_decision(&c)
+        };
+        for t in [
+            "Saken ble vedtatt utsatt.",
+            "Saka vart utsett til neste møte.",
+            "Ingen vedtak.",
+            "Saken utsettes.",
+        ] {
+            assert!(says(t), "{t}");
+        }
+        for t in ["Saken ble drøftet.", "Forslaget ble vedtatt."] {
+            assert!(!says(t), "{t}");
+        }
     }
 
     #[test]

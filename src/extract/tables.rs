@@ -36,6 +36,47 @@ pub fn money(text: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
+/// Most amounts read from one text (a bound on what one sentence can add to a record).
+const AMOUNTS_MAX: usize = 64;
+
+/// Every amount of money stated in running text (`kr. 50 000,-`, `kr 12 500 000,-`,
+/// `40 000 kr.`, `1,2 mill. kr`), in order, each with the text as written.
+pub fn amounts(text: &str) -> Vec<(i64, String)> {
+    let lower = text.to_ascii_lowercase();
+    if !(lower.contains("kr") || lower.contains("nok") || lower.contains("mill") || lower.contains(",-"))
+        || !text.bytes().any(|b| b.is_ascii_digit())
+    {
+        return Vec::new();
+    }
+    let mut found: Vec<(usize, usize, i64)> = Vec::new();
+    let mut add = |s: usize, e: usize, v: Option<i64>| {
+        if let Some(v) = v.filter(|v| *v > 0) {
+            if !found.iter().any(|(a, b, _)| s < *b && *a < e) {
+                found.push((s, e, v));
+            }
+        }
+    };
+    for m in MILL.find_iter(text).take(AMOUNTS_MAX) {
+        add(m.start(), m.end(), money(m.as_str()));
+    }
+    for re in [&*KR_BEFORE, &*KR_AFTER] {
+        for c in re.captures_iter(text).take(AMOUNTS_MAX) {
+            let Some(m) = c.get(0) else { continue };
+            let digits: String = c
+                .get(1)
+                .map(|d| d.as_str().chars().filter(char::is_ascii_digit).collect())
+                .unwrap_or_default();
+            add(m.start(), m.end(), digits.parse().ok());
+        }
+    }
+    found.sort_by_key(|(s, _, _)| *s);
+    found
+        .into_iter()
+        .take(AMOUNTS_MAX)
+        .filter_map(|(s, e, v)| Some((v, text.get(s..e)?.trim().to_string())))
+        .collect()
+}
+
 /// Map a fill colour (`#RRGGBB`) to a traffic light, tolerantly: by hue, for saturated colours.
 pub fn status_from_fill(fill: &str) -> Option<Status> {
     let hex = fill.trim_start_matches('#');
@@ -148,6 +189,24 @@ pub fn record_table(t: &Table, caption: Option<String>) -> RecordTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_in_running_text() {
+        let cases: &[(&str, &[i64])] = &[
+            ("Kommunen teiknar aksjar for kr. 50 000,- i selskapet.", &[50000]),
+            ("auke beløpet til kr. 100.000,-.", &[100000]),
+            ("Det blir løyvd 40 000 kr. til tiltaket og kr 12 500 000,- til bygget.", &[40000, 12500000]),
+            ("ei ramme på 1,2 mill. kr", &[1200000]),
+            // must not: years, case numbers, percentages, dates, paragraph numbers
+            ("i perioden 2022-2025 etter sak 12/21", &[]),
+            ("ein auke på 25 % frå 01.01.2026", &[]),
+            ("jf. kommunelova § 11-8", &[]),
+        ];
+        for (t, want) in cases {
+            let got: Vec<i64> = amounts(t).into_iter().map(|(v, _)| v).collect();
+            assert_eq!(got, want.to_vec(), "{t}");
+        }
+    }
 
     #[test]
     fn money_forms() {

@@ -114,6 +114,8 @@ pub enum ReadError {
     Ocr(String),
     #[error("reader failed unexpectedly: {0}")]
     Internal(String),
+    #[error("the file is empty (0 bytes): nothing to read — was it copied or saved completely?")]
+    Empty,
 }
 
 /// The format a file will be read as, from its first bytes and its extension.
@@ -207,6 +209,10 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
 pub fn read_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(ReadError::TooLarge { size: bytes.len() as u64, limit: limits.max_file_bytes });
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if bytes.is_empty() && matches!(ext.as_str(), "docx" | "docm" | "dotx" | "pdf") {
+        return Err(ReadError::Empty);
     }
     let doc = match detect(path, &bytes[..bytes.len().min(1024)])? {
         Format::Docx => docx::read(bytes, limits),

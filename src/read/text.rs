@@ -155,13 +155,26 @@ pub fn parse_within(text: &str, limits: &Limits, started: Instant) -> Result<Doc
             lines.advance();
             continue;
         }
-        if is_table_start(line) {
+        let pipes = lines
+            .it
+            .clone()
+            .nth(1)
+            .is_some_and(|next| pipe_cells(line).is_some() && pipe_cells(next).is_some());
+        if pipes || is_table_start(line) {
             let mut rows = Vec::new();
             while let Some(l) = lines.peek() {
-                if !l.contains('\t') || l.trim().is_empty() {
+                if l.trim().is_empty() || if pipes { pipe_cells(l).is_none() } else { !l.contains('\t') } {
                     break;
                 }
-                let row = table_row(l, lines.no as u32, rows.is_empty());
+                if pipes && pipe_rule(l) {
+                    lines.advance();
+                    continue;
+                }
+                let row = if pipes {
+                    pipe_row(l, lines.no as u32, rows.is_empty())
+                } else {
+                    table_row(l, lines.no as u32, rows.is_empty())
+                };
                 p.nodes += row.cells.len() as u64;
                 rows.push(row);
                 lines.advance();
@@ -186,7 +199,7 @@ pub fn parse_within(text: &str, limits: &Limits, started: Instant) -> Result<Doc
             let mut cont_indent: Option<usize> = None;
             lines.advance();
             while let Some(next) = lines.peek() {
-                if next.trim().is_empty() || is_structure(next) {
+                if next.trim().is_empty() || is_structure(next) || starts_with_case_number(next) {
                     break;
                 }
                 // a bare label line (`1)`) takes the next line as its text; after that, a line
@@ -265,6 +278,67 @@ pub fn parse_within(text: &str, limits: &Limits, started: Instant) -> Result<Doc
         )));
     }
     Ok(p.doc)
+}
+
+/// Fewest filled cells of a pipe-delimited row (`Navn | Stilling | Organisasjon |`).
+const PIPE_MIN_CELLS: usize = 2;
+
+/// The cells of a pipe-delimited row: at least two `|`, and at least [`PIPE_MIN_CELLS`] filled
+/// cells, or a markdown rule row (`|---|:---:|`). A lone `A | B` in a title is no row.
+fn pipe_cells(line: &str) -> Option<Vec<&str>> {
+    let t = line.trim();
+    if t.matches('|').count() < 2 {
+        return None;
+    }
+    let inner = t.strip_prefix('|').unwrap_or(t);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
+    let filled = cells.iter().filter(|c| !c.is_empty()).count();
+    (filled >= PIPE_MIN_CELLS || pipe_rule(line)).then_some(cells)
+}
+
+/// A markdown rule row under a pipe table's header (`|---|:---:|`): no content.
+fn pipe_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+fn pipe_row(line: &str, no: u32, header: bool) -> Row {
+    let cells = pipe_cells(line)
+        .unwrap_or_default()
+        .into_iter()
+        .take(MAX_CELLS)
+        .map(|c| Cell {
+            blocks: if c.is_empty() {
+                Vec::new()
+            } else {
+                vec![Block::Paragraph { text: inline(c), pos: pos(no) }]
+            },
+            ..Cell::default()
+        })
+        .collect();
+    Row { cells, header }
+}
+
+/// A line that opens with a case number (`Sak 12/26 …`, `PS 26/012 …`, `012/26 Tittel`, `Sak
+/// nr. 4-2026`): a saksliste row or a case header, never the wrapped tail of the line above. A
+/// case word must be capitalised (`sak 12/26 …` in lower case goes on a sentence); a bare number
+/// must be followed by a capitalised title or nothing (`2/3 av dei` is a fraction).
+pub fn starts_with_case_number(line: &str) -> bool {
+    static CASE_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:(?:[A-ZÆØÅ][a-zæøå]*sak|Sak|Sak\s+nr\.?|Saksnr\.?|PS|RS|OS|SAK)\s*:?\s*)?(\d{1,4})\s*[/\-.]\s*(\d{2,4})(?:\s*:?\s+(\S)|\s*$)",
+        )
+        .expect("valid regex")
+    });
+    let t = line.trim();
+    let Some(c) = CASE_LINE.captures(t) else { return false };
+    let prefixed = c.get(0).zip(c.get(1)).is_some_and(|(all, seq)| seq.start() > all.start());
+    let title_ok = c.get(3).is_none_or(|m| m.as_str().starts_with(|ch: char| ch.is_uppercase() || ch == '«'));
+    let (Some(seq), Some(year)) = (c.get(1), c.get(2)) else { return false };
+    // `12.03.2024`, `1.2`: a date or a decimal, never a bare case number
+    let sep_dot = t[seq.end()..year.start()].contains('.');
+    (prefixed || !sep_dot) && title_ok && (seq.as_str().len() <= 3 || year.as_str().len() <= 3)
 }
 
 /// A line that starts a table: a tab between two pieces of text (tabs only at the start are
@@ -349,6 +423,9 @@ fn ends_open(prev: &str) -> bool {
 
 /// Whether `next` continues the paragraph line `prev` (hard wrapping).
 fn is_wrapped(prev: &str, next: &str) -> bool {
+    if starts_with_case_number(next) {
+        return false;
+    }
     if ends_open(prev) && !looks_like_field(next) {
         return true;
     }
@@ -399,7 +476,11 @@ fn looks_like_field(line: &str) -> bool {
 
 /// A line that starts its own block (heading, list item, table row).
 fn is_structure(line: &str) -> bool {
-    is_table_start(line) || heading(line).is_some() || list_item(line).is_some() || line.contains('\u{c}')
+    is_table_start(line)
+        || pipe_cells(line).is_some() && !pipe_rule(line)
+        || heading(line).is_some()
+        || list_item(line).is_some()
+        || line.contains('\u{c}')
 }
 
 fn heading(line: &str) -> Option<(u8, &str)> {
@@ -1058,5 +1139,72 @@ mod tests {
         let doc = parse("a\t<ul><li>En</li><li>To</li></ul><p>Slutt<br>her</p>\n");
         let Some(Block::Table(t)) = doc.blocks.first() else { panic!("no table") };
         assert_eq!(t.rows[0].cells[1].text(), "En\nTo\nSlutt\nher");
+    }
+
+    #[test]
+    fn case_number_lines_start_their_own_block() {
+        for yes in [
+            "Sak 12/26 Godkjenning av innkalling",
+            "PS 26/012 Budsjett for eldresenteret",
+            "012/26 Referatsaker",
+            "12/26",
+            "Sak nr. 4-2026 Tilskot til lag",
+            "Styresak 7/26 Årsmelding",
+            "RS 3/26: Melding frå fylket",
+        ] {
+            assert!(starts_with_case_number(yes), "{yes}");
+        }
+        for no in [
+            "sak 12/26 om budsjettet vart drøfta",
+            "2/3 av dei som svarte",
+            "12.03.2026 Kommunestyret",
+            "2023-2026 Planperiode",
+            "Saka 12/26 vart utsett",
+            "Vår ref: 2026/1234",
+        ] {
+            assert!(!starts_with_case_number(no), "{no}");
+        }
+        // a list item is not continued by a case line either
+        assert_eq!(
+            texts(&parse("- Kari Nordmann og\nSak 12/26 Godkjenning\n")),
+            vec!["li0 - Kari Nordmann og", "p Sak 12/26 Godkjenning"]
+        );
+        // a sakskart and a `Forfall:` line: each case its own paragraph, even after a line that
+        // ends on a function word or runs past the hard-wrap length
+        let doc = parse("Forfall: Kari Nordmann, Ola Nordmann, Per Hansen, Eva Lid, Siri Moe og\nSak 12/26 Godkjenning av innkalling\n013/26 Godkjenning av protokoll frå førre møte i\n014/26 Referatsaker\n");
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "p Forfall: Kari Nordmann, Ola Nordmann, Per Hansen, Eva Lid, Siri Moe og",
+                "p Sak 12/26 Godkjenning av innkalling",
+                "p 013/26 Godkjenning av protokoll frå førre møte i",
+                "p 014/26 Referatsaker"
+            ]
+        );
+    }
+
+    #[test]
+    fn pipe_rows_become_a_table() {
+        let doc = parse("Deltakarar\nNavn | Stilling | Organisasjon |\nKari Li | leiar | Nordvik kommune |\nOla Vik | rådgjevar | Helse Nord |\n\nTekst.");
+        let Some(Block::Table(t)) = doc.blocks.get(1) else { panic!("no table: {:?}", texts(&doc)) };
+        assert_eq!(t.rows.len(), 3);
+        assert!(t.rows[0].header);
+        assert_eq!(
+            t.rows[2].cells.iter().map(|c| c.text()).collect::<Vec<_>>(),
+            vec!["Ola Vik", "rådgjevar", "Helse Nord"]
+        );
+        // markdown pipes with a rule row
+        let doc = parse("| Tiltak | Frist |\n|---|:---:|\n| Kurs | 2026 |\n");
+        let Some(Block::Table(t)) = doc.blocks.first() else { panic!("no table") };
+        assert_eq!(t.rows.len(), 2);
+        // must not: one line with pipes, a title with a single bar
+        assert_eq!(
+            texts(&parse("Helse | Omsorg | Rus\n\nTekst.")),
+            vec!["p Helse | Omsorg | Rus", "p Tekst."]
+        );
+        assert_eq!(
+            texts(&parse("Plan A | Plan B\nPlan C | Plan D\n")),
+            vec!["p Plan A | Plan B", "p Plan C | Plan D"]
+        );
     }
 }

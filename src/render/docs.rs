@@ -14,6 +14,36 @@ pub use super::Rendered;
 /// Largest Word template file read from a template folder.
 pub const MAX_TEMPLATE_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Largest record (as JSON) of one paper that goes into the generated documents. A paper within
+/// the read budget can still be so large (tens of thousands of points) that a document
+/// listing it passes [`wordtpl::MAX_OUTPUT_BYTES`]; it is left out of the documents, named,
+/// and stays in the store and `records.jsonl`, so the other papers' documents are written.
+pub const MAX_PAPER_BYTES_IN_DOCUMENTS: u64 = 4 * 1024 * 1024;
+
+/// Leaves the papers whose record passes [`MAX_PAPER_BYTES_IN_DOCUMENTS`] (and the decision-log
+/// entries only they are the source of) out of `input`; one message per paper, naming it.
+pub fn leave_out_oversized(input: &mut ReportInput) -> Vec<String> {
+    let mut dropped = std::collections::BTreeSet::new();
+    let mut messages = Vec::new();
+    input.records.retain(|r| {
+        let size = serde_json::to_vec(r).map(|v| v.len() as u64).unwrap_or(u64::MAX);
+        if size > MAX_PAPER_BYTES_IN_DOCUMENTS {
+            messages.push(format!(
+                "{}: left out of the generated documents: its record is {size} bytes, over the limit of {MAX_PAPER_BYTES_IN_DOCUMENTS} bytes per paper (it stays in the store)",
+                r.source.path
+            ));
+            dropped.insert(r.source.path.clone());
+            false
+        } else {
+            true
+        }
+    });
+    if !dropped.is_empty() {
+        input.log.retain(|e| e.sources.is_empty() || !e.sources.iter().all(|s| dropped.contains(s)));
+    }
+    messages
+}
+
 /// The Word template of `kind`: the template folder's file when it has one, else the built-in
 /// template in the input's language. Returns its name (for errors) and bytes.
 pub fn word_template(
@@ -21,9 +51,9 @@ pub fn word_template(
     kind: DocKind,
     lang: super::Lang,
 ) -> Result<(String, Arc<Vec<u8>>), RenderError> {
-    if let Some(p) = t.dir().and_then(|d| builtin::find(d, kind)) {
+    if let Some(p) = t.template_for(kind) {
         let name = p.display().to_string();
-        let bytes = crate::util::read_capped(&p, MAX_TEMPLATE_FILE_BYTES)
+        let bytes = crate::util::read_capped(p, MAX_TEMPLATE_FILE_BYTES)
             .map_err(|source| RenderError::Io { path: name.clone(), source })?;
         return Ok((name, Arc::new(bytes)));
     }
@@ -47,6 +77,7 @@ fn fill<S: serde::Serialize>(
     let stamp = wordtpl::Stamp {
         date: ctx.get("created").and_then(|d| d.as_str()),
         creator: Some(&input.register.partnership.name),
+        mark: true,
     };
     let bytes = wordtpl::render_stamped(&template, &name, &ctx, &Images::new(), charts, &stamp)?;
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
@@ -130,6 +161,17 @@ pub fn all(
     year: i32,
     empty_forms: bool,
 ) -> Result<Vec<Rendered>, RenderError> {
+    each(t, input, year, empty_forms).into_iter().collect()
+}
+
+/// [`all`], each document on its own: one that fails (a template error, the output limit)
+/// leaves the others.
+pub fn each(
+    t: &Templates,
+    input: &ReportInput,
+    year: i32,
+    empty_forms: bool,
+) -> Vec<Result<Rendered, RenderError>> {
     let mut out = Vec::new();
     let codes: Vec<String> = if empty_forms {
         input.register.fsus().map(|d| d.code.clone()).collect()
@@ -137,10 +179,10 @@ pub fn all(
         fsus_with_plans(input, year)
     };
     for code in codes {
-        out.push(evaluation(t, input, year, &code)?);
+        out.push(evaluation(t, input, year, &code));
     }
-    out.push(status_report(t, input, &StatusOptions::default())?);
-    out.push(decision_log(t, input, &DecisionLogOptions::default())?);
-    out.push(annual_report(t, input, year)?);
-    Ok(out)
+    out.push(status_report(t, input, &StatusOptions::default()));
+    out.push(decision_log(t, input, &DecisionLogOptions::default()));
+    out.push(annual_report(t, input, year));
+    out
 }

@@ -8,6 +8,7 @@
 //! for tests.
 
 pub mod chart;
+pub mod dashboard;
 pub mod data;
 pub mod docs;
 pub mod docx;

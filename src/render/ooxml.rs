@@ -312,6 +312,22 @@ fn fix(el: &mut Elem, parent: &str) {
         }
         let mut it = keep.into_iter();
         el.children.retain(|_| it.next().unwrap_or(true));
+        // Word's default paragraph style is marked `w:default="1"`; without the mark python-docx
+        // finds no style for a paragraph without `w:pStyle` (`p.style` is None).
+        let is_default =
+            |e: &Elem| e.attrs.contains("w:default=\"1\"") || e.attrs.contains("w:default=\"true\"");
+        let paragraph = |e: &Elem| e.name == "w:style" && e.attrs.contains("w:type=\"paragraph\"");
+        let has_default =
+            el.children.iter().any(|c| matches!(c, Node::Elem(e) if paragraph(e) && is_default(e)));
+        if !has_default {
+            if let Some(Node::Elem(normal)) = el
+                .children
+                .iter_mut()
+                .find(|c| matches!(c, Node::Elem(e) if paragraph(e) && style_id(&e.attrs) == Some("Normal")))
+            {
+                normal.attrs = format!("{} w:default=\"1\"", normal.attrs.trim_end());
+            }
+        }
     }
     let name = el.name.clone();
     for c in el.children.iter_mut() {
@@ -369,6 +385,17 @@ pub fn repair(xml: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_normal_style_is_marked_as_the_default_paragraph_style() {
+        let s = repair(
+            r#"<w:styles><w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal" /></w:style></w:styles>"#,
+        );
+        assert!(s.contains(r#"w:styleId="Normal" w:default="1""#), "{s}");
+        // a template that already has a default keeps it
+        let kept = r#"<w:styles><w:style w:type="paragraph" w:default="1" w:styleId="Body"><w:name w:val="Body" /></w:style><w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal" /></w:style></w:styles>"#;
+        assert_eq!(repair(kept), kept);
+    }
 
     #[test]
     fn sorts_by_schema_and_keeps_text() {

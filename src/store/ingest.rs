@@ -59,15 +59,28 @@ pub enum WalkError {
 
 /// The candidates under `paths`, sorted by key and without duplicates, and the skipped files.
 pub fn walk(paths: &[PathBuf]) -> Result<(Vec<Candidate>, Vec<Skipped>), WalkError> {
+    walk_excluding(paths, &[])
+}
+
+/// [`walk`] that leaves out the folders in `exclude` (the folders saksflyt writes into, such as
+/// `run --out`, so a run never reads its own output back as papers). A folder is recognised by
+/// its canonical path, so `out`, `./out` and a path through a link to it are the same.
+pub fn walk_excluding(
+    paths: &[PathBuf],
+    exclude: &[PathBuf],
+) -> Result<(Vec<Candidate>, Vec<Skipped>), WalkError> {
+    let exclude: Vec<PathBuf> = exclude.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     let mut found = BTreeMap::new();
     let mut skipped = Vec::new();
     for p in paths {
         let key = display_key(p);
         let meta = std::fs::metadata(p).map_err(|_| WalkError::NotFound { path: key.clone() })?;
-        if meta.is_dir() {
+        if meta.is_dir() && is_excluded(p, &exclude) {
+            skipped.push(Skipped { path: key, reason: OUTPUT_FOLDER.into() });
+        } else if meta.is_dir() {
             // the folder given itself must be listable: that is a usage error
             let entries = list(p).map_err(|source| WalkError::List { path: key.clone(), source })?;
-            walk_dir(entries, &key, &mut found, &mut skipped);
+            walk_dir(entries, &key, &exclude, &mut found, &mut skipped);
         } else {
             consider(p.clone(), key, &mut found, &mut skipped);
         }
@@ -92,7 +105,20 @@ fn list(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
 
 type Found = BTreeMap<String, (PathBuf, Option<String>)>;
 
-fn walk_dir(entries: Vec<(String, PathBuf)>, key: &str, found: &mut Found, skipped: &mut Vec<Skipped>) {
+/// Why an output folder is not walked.
+const OUTPUT_FOLDER: &str = "output folder of saksflyt (not read as papers)";
+
+fn is_excluded(dir: &Path, exclude: &[PathBuf]) -> bool {
+    !exclude.is_empty() && std::fs::canonicalize(dir).is_ok_and(|c| exclude.contains(&c))
+}
+
+fn walk_dir(
+    entries: Vec<(String, PathBuf)>,
+    key: &str,
+    exclude: &[PathBuf],
+    found: &mut Found,
+    skipped: &mut Vec<Skipped>,
+) {
     for (name, path) in entries {
         let child_key = if key.is_empty() || key == "." { name.clone() } else { format!("{key}/{name}") };
         // Symlinked folders are not followed (no loops); symlinked files are read.
@@ -104,8 +130,12 @@ fn walk_dir(entries: Vec<(String, PathBuf)>, key: &str, found: &mut Found, skipp
             if name.starts_with('.') {
                 continue;
             }
+            if is_excluded(&path, exclude) {
+                skipped.push(Skipped { path: child_key, reason: OUTPUT_FOLDER.into() });
+                continue;
+            }
             match list(&path) {
-                Ok(entries) => walk_dir(entries, &child_key, found, skipped),
+                Ok(entries) => walk_dir(entries, &child_key, exclude, found, skipped),
                 // an unreadable sub-folder fails alone; the rest of the walk goes on
                 Err(e) => {
                     found.insert(child_key, (path, Some(format!("cannot list folder: {e}"))));
@@ -120,8 +150,11 @@ fn walk_dir(entries: Vec<(String, PathBuf)>, key: &str, found: &mut Found, skipp
 fn consider(file: PathBuf, key: String, found: &mut Found, skipped: &mut Vec<Skipped>) {
     let name = file.file_name().map(|n| util::os_name(n).into_owned()).unwrap_or_default();
     let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_ascii_lowercase();
     if name.starts_with("~$") || name.starts_with('.') {
         skipped.push(Skipped { path: key, reason: "hidden or lock file".into() });
+    } else if stem == "readme" && matches!(ext.as_str(), "md" | "txt" | "") {
+        skipped.push(Skipped { path: key, reason: "a README (notes about the folder, not a paper)".into() });
     } else if !EXTENSIONS.contains(&ext.as_str()) {
         let what = if ext.is_empty() { "no extension".to_string() } else { format!(".{ext}") };
         skipped.push(Skipped { path: key, reason: format!("unsupported file type ({what})") });
@@ -176,6 +209,8 @@ pub enum Outcome {
     Stored { replaced: bool, warnings: usize },
     /// Path and content already stored.
     Unchanged,
+    /// Not read: not a paper (a document saksflyt wrote); the reason.
+    Skipped(String),
     /// Could not be read or stored; the reason.
     Failed(String),
 }
@@ -213,6 +248,8 @@ pub struct Summary {
 enum Work {
     Record(Box<Record>),
     Unchanged,
+    /// Not a paper (a document saksflyt wrote); the reason.
+    Skipped(String),
     Failed(String),
 }
 
@@ -251,6 +288,7 @@ pub fn ingest(
                     let Some(c) = next.next() else { break };
                     let outcome = match work {
                         Work::Unchanged => Outcome::Unchanged,
+                        Work::Skipped(reason) => Outcome::Skipped(reason),
                         Work::Failed(reason) => Outcome::Failed(reason),
                         Work::Record(rec) => match store.put_record(&rec) {
                             Ok(PutOutcome::Unchanged) => Outcome::Unchanged,
@@ -271,6 +309,10 @@ pub fn ingest(
                             summary.warnings += warnings;
                         }
                         Outcome::Unchanged => summary.unchanged += 1,
+                        Outcome::Skipped(reason) => {
+                            summary.unsupported += 1;
+                            summary.skipped.push(Skipped { path: c.key.clone(), reason: reason.clone() });
+                        }
                         Outcome::Failed(reason) => {
                             summary.failed += 1;
                             summary.failures.push(Skipped { path: c.key.clone(), reason: reason.clone() });
@@ -290,6 +332,10 @@ pub fn ingest(
     Ok(summary)
 }
 
+/// Why a generated document is not read as a paper.
+pub const WRITTEN_BY_SAKSFLYT: &str =
+    "written by saksflyt (a generated document, unchanged since; not read as a paper)";
+
 /// Read, hash and extract one file (runs on a rayon worker; never panics outward).
 fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, options: &Options) -> Work {
     if let Some(problem) = &c.problem {
@@ -303,6 +349,9 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, optio
     let sha256 = util::sha256_hex(&bytes);
     if !options.force && known_sha == Some(&sha256) {
         return Work::Unchanged;
+    }
+    if bytes.starts_with(b"PK") && read::docx::written_by_saksflyt(&bytes, limits) {
+        return Work::Skipped(WRITTEN_BY_SAKSFLYT.into());
     }
     // wait until the working memory of the files in flight leaves room for this one
     let _permit = ADMISSION.acquire(working_memory(&c.file, &bytes, limits));
@@ -363,7 +412,13 @@ pub fn working_memory(path: &Path, bytes: &[u8], limits: &Limits) -> u64 {
     let head = &bytes[..bytes.len().min(1024)];
     match read::detect(path, head) {
         Ok(crate::model::Format::Docx) => {
-            let xml = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            // a package the reader will refuse is not opened here either (the pre-check is one
+            // pass over the bytes; the zip library could take minutes on a hostile directory)
+            let usable = util::zip_precheck(bytes, read::docx::package::MAX_ZIP_ENTRIES).is_ok();
+            let xml = usable
+                .then(|| zip::ZipArchive::new(std::io::Cursor::new(bytes)))
+                .and_then(Result::ok)
+                .ok_or(())
                 .map(|mut z| {
                     (0..z.len())
                         .filter_map(|i| {

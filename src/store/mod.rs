@@ -31,6 +31,12 @@ pub enum StoreError {
     /// A file next to the store could not be written.
     #[error("cannot write {path}: {source}")]
     Io { path: String, source: std::io::Error },
+    /// The file is an SQLite database, but not one saksflyt made: it is left untouched.
+    #[error("not a saksflyt store ({0}); give saksflyt its own file")]
+    Foreign(String),
+    /// The store path is a symbolic link (saksflyt never writes through one).
+    #[error("the store path is a symbolic link; saksflyt does not write through links")]
+    Symlink,
     /// The database was written by a newer saksflyt.
     #[error("database schema version {found} is newer than this saksflyt supports ({supported})")]
     TooNew { found: u32, supported: u32 },
@@ -196,7 +202,19 @@ fn user_version(conn: &Connection) -> Option<u32> {
 impl Store {
     /// Open or create the store at `path`, switch it to WAL mode and migrate it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open(path)?;
+        let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        let beside = |suffix: &str| {
+            let mut s = path.as_os_str().to_owned();
+            s.push(suffix);
+            std::path::PathBuf::from(s)
+        };
+        if is_link(path) || ["-wal", "-shm", "-journal"].iter().any(|x| is_link(&beside(x))) {
+            return Err(StoreError::Symlink);
+        }
+        // SQLITE_OPEN_NOFOLLOW: SQLite itself refuses a link at the path (also one planted
+        // between the check above and the open)
+        let flags = rusqlite::OpenFlags::default() | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        let conn = Connection::open_with_flags(path, flags)?;
         Store::setup(conn)
     }
 
@@ -230,6 +248,8 @@ impl Store {
 
     fn setup_once(conn: &mut Connection) -> Result<(), StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // before anything changes the file (WAL mode is a change): a foreign database is refused
+        schema::check_ours(conn)?;
         // `journal_mode` returns a row; WAL keeps readers consistent and a killed writer harmless.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;

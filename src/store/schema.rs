@@ -149,6 +149,29 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// Bring the database up to [`VERSION`].
+/// Refuse an SQLite database saksflyt did not make ([`StoreError::Foreign`]): one with tables but
+/// no schema version, or with a version but without saksflyt's `documents` table. An empty
+/// database (a new file) is ours to set up.
+pub fn check_ours(conn: &Connection) -> Result<(), StoreError> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let objects: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'", [], |r| {
+            r.get(0)
+        })?;
+    let has_documents: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'documents'",
+        [],
+        |r| r.get(0),
+    )?;
+    if current == 0 && objects > 0 {
+        return Err(StoreError::Foreign(format!("{objects} tables or indexes, no saksflyt schema version")));
+    }
+    if current > 0 && !has_documents {
+        return Err(StoreError::Foreign(format!("schema version {current} without saksflyt's tables")));
+    }
+    Ok(())
+}
+
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > VERSION {

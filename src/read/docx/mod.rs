@@ -46,6 +46,23 @@ struct Rel {
     target: String,
 }
 
+/// Whether `bytes` is a document saksflyt generated and nobody changed since (its core
+/// properties carry [`crate::util::WRITTEN_MARK`] with the digest of its main part). Only the
+/// small core-properties part is read unless the mark is there. Ingest skips such files, so a
+/// run never reads its own reports back as papers; `extract` on one file still reads it.
+pub fn written_by_saksflyt(bytes: &[u8], limits: &Limits) -> bool {
+    let Ok(mut pkg) = Package::open(bytes, limits) else { return false };
+    let Ok(Some(core)) = pkg.read("docProps/core.xml") else { return false };
+    let mark = crate::util::WRITTEN_MARK.as_bytes();
+    if !core.windows(mark.len()).any(|w| w == mark) {
+        return false;
+    }
+    match pkg.read("word/document.xml") {
+        Ok(Some(main)) => crate::util::written_by_saksflyt(&core, &main),
+        _ => false,
+    }
+}
+
 fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let mut pkg = Package::open(bytes, limits)?;
     let started = pkg.started();

@@ -202,6 +202,11 @@ impl Numbering {
         let mut out = String::new();
         let mut chars = level.text.chars().peekable();
         while let Some(c) = chars.next() {
+            if out.len() >= MAX_LABEL_BYTES {
+                // a label is a few characters; the rest of a runaway lvlText is dropped here,
+                // where the label is made, not after it has been copied to every paragraph
+                break;
+            }
             if c == '%' {
                 if let Some(d) = chars.peek().and_then(|d| d.to_digit(10)).filter(|d| (1..=9).contains(d)) {
                     chars.next();
@@ -229,6 +234,9 @@ impl Numbering {
         Some(Label { label: (!label.is_empty()).then_some(label), ordered })
     }
 }
+
+/// Most bytes of one list label (`%1.%2.%3` with long letter numbers is well under 100).
+pub const MAX_LABEL_BYTES: usize = 256;
 
 /// Format a counter value in a Word number format. Unknown formats fall back to decimal.
 pub fn format_number(n: i64, fmt: &str) -> String {

@@ -13,6 +13,9 @@ use std::time::Instant;
 use zip::result::ZipError;
 use zip::ZipArchive;
 
+/// Most entries in a DOCX package (a real one has tens, a large one with images hundreds).
+pub const MAX_ZIP_ENTRIES: u64 = 10_000;
+
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// An opened zip package with its running budget.
@@ -29,6 +32,8 @@ pub struct Package<'a> {
 impl<'a> Package<'a> {
     /// Open the archive and check its declared sizes.
     pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Self, ReadError> {
+        // the deadline counts from here: the zip directory is read under it too
+        let started = Instant::now();
         if bytes.starts_with(&OLE_MAGIC) {
             return Err(ReadError::LegacyOrEncrypted);
         }
@@ -38,8 +43,13 @@ impl<'a> Package<'a> {
         if !bytes.starts_with(b"PK") {
             return Err(ReadError::BadZip("the file does not start with a zip header".into()));
         }
+        // the end records and the entry count are checked before the zip library parses (and
+        // allocates for) the central directory
+        crate::util::zip_precheck(bytes, MAX_ZIP_ENTRIES).map_err(ReadError::BadZip)?;
         let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| match e {
-            ZipError::InvalidArchive(m) => ReadError::BadZip(format!("truncated or damaged archive ({m})")),
+            ZipError::InvalidArchive(m) => ReadError::BadZip(format!(
+                "truncated or damaged archive: the file is cut off or broken ({m}) — copy it again, or open it in Word and save it again"
+            )),
             other => ReadError::BadZip(other.to_string()),
         })?;
         let mut names = BTreeMap::new();
@@ -54,9 +64,19 @@ impl<'a> Package<'a> {
                 )));
             }
             let name = entry.name().trim_start_matches('/').to_ascii_lowercase();
-            names.entry(name).or_insert(i);
+            if names.insert(name, i).is_some() {
+                // OPC part names are case-insensitive: two entries of one name are two
+                // versions of one part, and readers disagree on which one counts
+                return Err(ReadError::BadZip(format!(
+                    "two entries named {:?} (part names differ only in case); Word and saksflyt could read different ones",
+                    crate::util::escape_controls(entry.name())
+                )));
+            }
+            if i % 256 == 0 {
+                check_deadline(started, limits)?;
+            }
         }
-        Ok(Package { archive, names, limits: *limits, inflated: 0, started: Instant::now() })
+        Ok(Package { archive, names, limits: *limits, inflated: 0, started })
     }
 
     /// True when the package has a part of that name (no leading slash).

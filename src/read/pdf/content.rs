@@ -20,6 +20,8 @@ use std::time::Instant;
 const MAX_FORM_DEPTH: usize = 12;
 /// Most glyphs kept from one page.
 const MAX_GLYPHS_PER_PAGE: usize = 500_000;
+/// Most text bytes kept from one page (a dense page holds about 10 KB).
+const MAX_PAGE_TEXT_BYTES: usize = 4 * 1024 * 1024;
 /// Most distinct fonts loaded from one document (each holds bounded maps).
 const MAX_FONTS: usize = 2_000;
 /// Most painted shapes kept from one page.
@@ -613,7 +615,8 @@ impl<'d> Interp<'d> {
             let (xu, yu) = apply(&trm, 0.0, 1.0);
             let eff = ((xu - x0).powi(2) + (yu - y0).powi(2)).sqrt();
             let rotated = (ya - y0).abs() > (xa - x0).abs() * 0.2 + 0.01 || (xu - x0).abs() > (yu - y0).abs();
-            if !c.text.is_empty() && out.glyphs.len() < MAX_GLYPHS_PER_PAGE {
+            let room = out.glyphs.len() < MAX_GLYPHS_PER_PAGE && out.text.len() < MAX_PAGE_TEXT_BYTES;
+            if !c.text.is_empty() && room {
                 let start = out.text.len() as u32;
                 out.text.push_str(c.text);
                 out.glyphs.push(Glyph {
@@ -628,7 +631,7 @@ impl<'d> Interp<'d> {
                     rotated,
                     placed: std::mem::take(placed),
                 });
-            } else if out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+            } else if !room {
                 out.truncated = true;
             }
             let ws = if c.is_space_byte { gs.word_space } else { 0.0 };

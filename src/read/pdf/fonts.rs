@@ -11,6 +11,11 @@ use std::collections::HashMap;
 
 /// Most code → text entries kept from one ToUnicode map or `W` array.
 const MAX_MAP_ENTRIES: usize = 200_000;
+/// Most characters one character code maps to (a ligature is two or three; longer text for one
+/// glyph is cut here, where it is produced).
+pub const MAX_CODE_TEXT_CHARS: usize = 32;
+/// Most text bytes in one parsed ToUnicode map.
+const MAX_MAP_TEXT_BYTES: usize = 8 * 1024 * 1024;
 
 /// A decoded font, ready to turn string bytes into glyphs.
 #[derive(Debug, Default)]
@@ -22,8 +27,8 @@ pub struct Font {
     codespace: Vec<(usize, [u8; 4], [u8; 4])>,
     /// Code → CID ranges of an embedded CMap (low, high, first CID); empty means CID = code.
     cid_ranges: Vec<(u32, u32, u32)>,
-    /// Code → text from the ToUnicode map.
-    to_unicode: HashMap<u32, String>,
+    /// Code → text from the ToUnicode map (shared by the fonts that use one map stream).
+    to_unicode: std::rc::Rc<HashMap<u32, String>>,
     /// Code → text from the simple encoding (single-byte fonts).
     simple: Vec<Option<String>>,
     /// Widths in glyph units (1/1000 em after `scale`), by code.
@@ -240,8 +245,19 @@ pub fn load_font(doc: &Document, dict: &Dictionary, limit: usize, names: &mut Gl
         }
     }
 
-    if let Some(tu) = dict.get(b"ToUnicode").ok().and_then(|o| stream_bytes(doc, o, limit)) {
-        parse_to_unicode(&tu, font.two_byte, &mut font.to_unicode);
+    if let Ok(tu) = dict.get(b"ToUnicode") {
+        // one map stream shared by many fonts is parsed once
+        let id = tu.as_reference().ok();
+        if let Some(map) = id.and_then(|id| names.to_unicode.get(&id)) {
+            font.to_unicode = map.clone();
+        } else if let Some(bytes) = stream_bytes(doc, tu, limit) {
+            let mut map = HashMap::new();
+            parse_to_unicode(&bytes, font.two_byte, &mut map);
+            font.to_unicode = std::rc::Rc::new(map);
+            if let Some(id) = id {
+                names.to_unicode.insert(id, font.to_unicode.clone());
+            }
+        }
     }
 
     let lname = base_font.as_deref().unwrap_or("").to_ascii_lowercase();
@@ -289,10 +305,12 @@ fn read_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f32>) {
     }
 }
 
-/// Glyph name → text, cached, resolved through lopdf's glyph list with `uniXXXX`/`uXXXX` forms.
+/// Glyph name → text, cached, resolved through lopdf's glyph list with `uniXXXX`/`uXXXX` forms;
+/// also the parsed ToUnicode maps by stream object, so fonts sharing one parse it once.
 #[derive(Default)]
 pub struct GlyphNames {
     cache: HashMap<Vec<u8>, Option<String>>,
+    to_unicode: HashMap<lopdf::ObjectId, std::rc::Rc<HashMap<u32, String>>>,
 }
 
 impl GlyphNames {
@@ -556,6 +574,8 @@ fn code_of(bytes: &[u8]) -> u32 {
 }
 
 fn utf16_text(bytes: &[u8]) -> String {
+    // at most MAX_CODE_TEXT_CHARS characters (a surrogate pair is two units)
+    let bytes = bytes.get(..MAX_CODE_TEXT_CHARS * 4).unwrap_or(bytes);
     let units: Vec<u16> = bytes
         .chunks(2)
         .map(|p| ((p.first().copied().unwrap_or(0) as u16) << 8) | p.get(1).copied().unwrap_or(0) as u16)
@@ -564,7 +584,7 @@ fn utf16_text(bytes: &[u8]) -> String {
     // several units, each an ASCII letter in the high byte and zero in the low, are swapped.
     let swapped = units.len() >= 2 && units.iter().all(|u| u & 0xFF == 0 && (0x21..0x7F).contains(&(u >> 8)));
     let units = units.into_iter().map(|u| if swapped { u.swap_bytes() } else { u });
-    let t: String = char::decode_utf16(units).filter_map(Result::ok).collect();
+    let t: String = char::decode_utf16(units).filter_map(Result::ok).take(MAX_CODE_TEXT_CHARS).collect();
     clean_text(&t)
 }
 
@@ -573,6 +593,13 @@ fn utf16_text(bytes: &[u8]) -> String {
 pub fn parse_to_unicode(data: &[u8], _two_byte: bool, out: &mut HashMap<u32, String>) {
     let toks = tokenize(data);
     let mut i = 0;
+    let mut text_bytes = 0usize;
+    let mut insert = |out: &mut HashMap<u32, String>, code: u32, text: String| {
+        text_bytes += text.len();
+        if text_bytes <= MAX_MAP_TEXT_BYTES {
+            out.insert(code, text);
+        }
+    };
     while i < toks.len() && out.len() < MAX_MAP_ENTRIES {
         match toks.get(i) {
             Some(Tok::Word(b"beginbfchar")) => {
@@ -583,7 +610,7 @@ pub fn parse_to_unicode(data: &[u8], _two_byte: bool, out: &mut HashMap<u32, Str
                         Tok::Name(n) => resolve_plain_name(n),
                         _ => String::new(),
                     };
-                    out.insert(code_of(src), text);
+                    insert(out, code_of(src), text);
                     i += 2;
                     if out.len() >= MAX_MAP_ENTRIES {
                         break;
@@ -599,7 +626,7 @@ pub fn parse_to_unicode(data: &[u8], _two_byte: bool, out: &mut HashMap<u32, Str
                             let span = hi.saturating_sub(lo).min((MAX_MAP_ENTRIES - out.len()) as u32);
                             let mut d = dst.clone();
                             for k in 0..=span {
-                                out.insert(lo + k, utf16_text(&d));
+                                insert(out, lo + k, utf16_text(&d));
                                 // increment the last byte (with carry into the one before)
                                 if let Some(last) = d.last_mut() {
                                     let (v, carry) = last.overflowing_add(1);
@@ -619,7 +646,7 @@ pub fn parse_to_unicode(data: &[u8], _two_byte: bool, out: &mut HashMap<u32, Str
                             let mut k = 0u32;
                             while let Some(Tok::Hex(d)) = toks.get(j) {
                                 if let Some(code) = lo.checked_add(k).filter(|c| *c <= hi) {
-                                    out.insert(code, utf16_text(d));
+                                    insert(out, code, utf16_text(d));
                                 }
                                 k = k.saturating_add(1);
                                 j += 1;

@@ -12,6 +12,7 @@
 
 mod content;
 mod fonts;
+pub mod guard;
 mod layout;
 mod lists;
 mod ocr;
@@ -29,6 +30,9 @@ const MAX_GLYPHS: usize = 5_000_000;
 const MAX_OCR_PAGES: usize = 50;
 /// Time bound for rasterising and recognising one page; it extends the document's bound.
 const OCR_PAGE_MILLIS: u64 = 90_000;
+/// Time bound for all OCR of one file: pages past it keep a warning (an error with
+/// `--ocr require`), so a file of slow pages cannot hold a batch for an hour.
+pub const OCR_FILE_MILLIS: u64 = 180_000;
 
 /// What the worker tells the waiting caller.
 enum Msg {
@@ -83,9 +87,7 @@ fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Resul
     let start = Instant::now();
     let deadline = start + Duration::from_millis(limits.max_millis);
     let part_limit = usize::try_from(limits.max_part_bytes).unwrap_or(usize::MAX);
-    let opts =
-        lopdf::LoadOptions { max_decompressed_size: Some(part_limit), ..lopdf::LoadOptions::default() };
-    let pdf = lopdf::Document::load_mem_with_options(bytes, opts).map_err(load_error)?;
+    let pdf = load(bytes, part_limit, deadline, limits)?;
     if pdf.is_encrypted() {
         return Err(ReadError::EncryptedPdf);
     }
@@ -103,7 +105,9 @@ fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Resul
     let mut interp = content::Interp::new(&pdf, part_limit, deadline);
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut total_glyphs = 0usize;
+    let mut total_text = 0usize;
     let mut ocr_pages = 0usize;
+    let mut ocr_spent = Duration::ZERO;
     for (i, id) in page_ids.iter().take(limits.max_pages as usize).enumerate() {
         let page = interp.page(*id);
         if interp.timed_out {
@@ -119,15 +123,24 @@ fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Resul
         let mut page = page;
         if page.glyphs.iter().all(|g| g.text(&page).trim().is_empty()) {
             let t = Instant::now();
-            ocr_page(bytes, n, &mut page, limits, extend, &mut ocr_pages, &mut doc.warnings)?;
+            let left = Duration::from_millis(OCR_FILE_MILLIS).saturating_sub(ocr_spent);
+            ocr_page(bytes, n, &mut page, limits, extend, &mut ocr_pages, left, &mut doc.warnings)?;
             // time spent in OCR does not count against the interpreter's bound
+            ocr_spent += t.elapsed();
             interp.extend_deadline(t.elapsed());
         }
         total_glyphs += page.glyphs.len();
+        total_text += page.text.len();
         pages.push(page);
         if total_glyphs > MAX_GLYPHS {
             doc.warnings.push(format!("stopped after page {n}: more than {MAX_GLYPHS} characters"));
             break;
+        }
+        if total_text as u64 > limits.max_text_bytes {
+            return Err(ReadError::Budget(format!(
+                "the text passes {} bytes by page {n} (the limit of the document's text)",
+                limits.max_text_bytes
+            )));
         }
     }
     doc.pages = Some(pages.len() as u32);
@@ -135,6 +148,7 @@ fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Resul
     Ok(doc)
 }
 
+#[allow(clippy::too_many_arguments)]
 /// A page without a text layer: recognise it with OCR when it paints an image and OCR is on
 /// and available; otherwise say why not (and how to enable it).
 fn ocr_page(
@@ -144,6 +158,7 @@ fn ocr_page(
     limits: &Limits,
     extend: &dyn Fn(Duration),
     done: &mut usize,
+    time_left: Duration,
     warnings: &mut Vec<String>,
 ) -> Result<(), ReadError> {
     if page.images == 0 {
@@ -169,8 +184,14 @@ fn ocr_page(
     if *done >= MAX_OCR_PAGES {
         return fail(format!("only the first {MAX_OCR_PAGES} scanned pages are read with OCR"), warnings);
     }
+    if time_left.is_zero() {
+        return fail(
+            format!("the file's OCR time budget of {} s is spent", OCR_FILE_MILLIS / 1000),
+            warnings,
+        );
+    }
     *done += 1;
-    let bound = Duration::from_millis(OCR_PAGE_MILLIS);
+    let bound = Duration::from_millis(OCR_PAGE_MILLIS).min(time_left);
     extend(bound);
     match ocr::recognise(bytes, n, page.width, page.height, Instant::now() + bound) {
         Ok(o) if o.words > 0 => {
@@ -183,6 +204,59 @@ fn ocr_page(
         }
         Ok(_) => fail("OCR found no words".into(), warnings),
         Err(why) => fail(format!("OCR failed: {why}"), warnings),
+    }
+}
+
+/// lopdf's load step under saksflyt's budgets ([`guard`]): the classic cross-reference tables
+/// pre-checked, every parsed object counted and the deadline watched by the load filter. A
+/// filtered load skips lopdf's own second try with a rebuilt cross-reference table (it would
+/// run unfiltered), so that try is made here, filtered too.
+pub fn load(
+    bytes: &[u8],
+    part_limit: usize,
+    deadline: Instant,
+    limits: &Limits,
+) -> Result<lopdf::Document, ReadError> {
+    guard::precheck(bytes).map_err(ReadError::BadPdf)?;
+    let once = |force_reconstruct: bool| -> Result<lopdf::Document, ReadError> {
+        let g = guard::Guard::arm(bytes.len(), part_limit, deadline);
+        let opts = lopdf::LoadOptions {
+            max_decompressed_size: Some(part_limit),
+            filter: Some(guard::filter),
+            force_reconstruct,
+            ..lopdf::LoadOptions::default()
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| lopdf::Document::load_mem_with_options(bytes, opts)));
+        if g.timed_out() {
+            return Err(ReadError::Timeout(limits.max_millis));
+        }
+        if let Some(why) = g.problem() {
+            return Err(ReadError::Budget(format!("PDF load step: {why}")));
+        }
+        match result {
+            Ok(r) => r.map_err(load_error),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    };
+    let page_tree = |pdf: &lopdf::Document| {
+        pdf.catalog()
+            .and_then(|c| c.get(b"Pages"))
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|root| pdf.get_dictionary(root))
+            .is_ok_and(|root| root.has(b"Kids"))
+    };
+    let pdf = once(false)?;
+    if page_tree(&pdf)
+        || pdf.is_encrypted()
+        || pdf.xref_recovery == Some(lopdf::xref::XrefRecovery::Reconstructed)
+    {
+        return Ok(pdf);
+    }
+    match once(true) {
+        Ok(rebuilt) if page_tree(&rebuilt) => Ok(rebuilt),
+        Ok(_) => Ok(pdf),
+        Err(e @ (ReadError::Timeout(_) | ReadError::Budget(_))) => Err(e),
+        Err(_) => Ok(pdf),
     }
 }
 

@@ -11,7 +11,6 @@
 use super::content::{Glyph, Page, Shape};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -55,17 +54,46 @@ pub const HOW_TO_ENABLE: &str =
     "install tesseract and pdftoppm to read it with OCR (Debian: apt-get install \
                                  tesseract-ocr tesseract-ocr-nor poppler-utils)";
 
-/// A private temporary folder, removed when dropped.
-struct TempDir(PathBuf);
+/// Address-space limit of each OCR program (`RLIMIT_AS`, set in the child before it runs): a
+/// page whose image would take gigabytes to decode makes the program fail, not the machine
+/// swap. Tesseract with two language models needs well under 1 GiB for an A4 page.
+pub const OCR_CHILD_MEMORY: u64 = 1536 * 1024 * 1024;
+
+/// The prefix of OCR temp folders (`saksflyt-ocr-PID-RANDOM`).
+const TEMP_PREFIX: &str = "saksflyt-ocr-";
+
+/// The files an OCR temp folder holds (removed by name from the signal handler).
+const TEMP_FILES: [&str; 4] = ["in.pdf", "page.pgm", "ocr.hocr", "ocr.txt"];
+
+/// A private temporary folder (mode 0700, unguessable name), removed when dropped, on Ctrl-C
+/// or `SIGTERM` (a signal handler, see [`cleanup_on_signal`]), and — after a `SIGKILL` — by
+/// the next run ([`remove_stale`]).
+struct TempDir(PathBuf, usize);
 
 impl TempDir {
     fn new() -> std::io::Result<TempDir> {
-        static N: AtomicU64 = AtomicU64::new(0);
+        static STALE: OnceLock<()> = OnceLock::new();
+        STALE.get_or_init(|| {
+            remove_stale(&std::env::temp_dir());
+            cleanup_on_signal();
+        });
         for _ in 0..100 {
-            let n = N.fetch_add(1, Ordering::Relaxed);
-            let p = std::env::temp_dir().join(format!("saksflyt-ocr-{}-{n}", std::process::id()));
-            match std::fs::create_dir(&p) {
-                Ok(()) => return Ok(TempDir(p)),
+            let p = std::env::temp_dir().join(format!(
+                "{TEMP_PREFIX}{}-{:016x}",
+                std::process::id(),
+                crate::util::fresh_salt()
+            ));
+            let mut b = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                b.mode(0o700);
+            }
+            match b.create(&p) {
+                Ok(()) => {
+                    let slot = signal::register(&p);
+                    return Ok(TempDir(p, slot));
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
@@ -77,11 +105,156 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+        signal::unregister(self.1);
     }
 }
 
-/// Run a command to its end or until `deadline` (then it is killed).
+/// Remove OCR temp folders in `tmp` left by runs that were killed: ours (same owner) whose
+/// process is gone. Linux only (it needs `/proc`).
+pub fn remove_stale(tmp: &std::path::Path) {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(tmp) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(e.path()) else { continue };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // SAFETY: geteuid has no preconditions.
+            let me = unsafe { libc::geteuid() };
+            if meta.uid() != me {
+                continue;
+            }
+        }
+        if meta.is_dir() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Install the Ctrl-C / `SIGTERM` handler that removes the OCR temp folders in use, then ends
+/// the process as the signal would have (Unix).
+fn cleanup_on_signal() {
+    #[cfg(unix)]
+    signal::install();
+}
+
+/// The OCR temp folders in use, for the signal handler: fixed slots of NUL-terminated paths,
+/// published with an atomic flag, so the handler reads them without locks or allocation and
+/// uses only async-signal-safe calls (`unlink`, `rmdir`, `signal`, `raise`).
+mod signal {
+    use std::path::Path;
+    use std::sync::atomic::{AtomicU8, Ordering};
+
+    const SLOTS: usize = 64;
+    const LEN: usize = 512;
+    const FREE: u8 = 0;
+    const BUSY: u8 = 1;
+    const LIVE: u8 = 2;
+    static STATE: [AtomicU8; SLOTS] = [const { AtomicU8::new(FREE) }; SLOTS];
+    static mut PATHS: [[u8; LEN]; SLOTS] = [[0; LEN]; SLOTS];
+
+    /// Publish `dir` for the handler; returns its slot (`SLOTS` when none is free or the path
+    /// is too long: then only `Drop` and the next run remove it).
+    pub fn register(dir: &Path) -> usize {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bytes = dir.as_os_str().as_bytes();
+            if bytes.len() + 1 > LEN - 16 {
+                return SLOTS;
+            }
+            for (i, s) in STATE.iter().enumerate() {
+                if s.compare_exchange(FREE, BUSY, Ordering::AcqRel, Ordering::Relaxed).is_ok() {
+                    // SAFETY: the slot is ours (BUSY) until published; the handler reads LIVE
+                    // slots only.
+                    unsafe {
+                        let p = &mut *std::ptr::addr_of_mut!(PATHS[i]);
+                        p[..bytes.len()].copy_from_slice(bytes);
+                        p[bytes.len()] = 0;
+                    }
+                    s.store(LIVE, Ordering::Release);
+                    return i;
+                }
+            }
+        }
+        let _ = dir;
+        SLOTS
+    }
+
+    pub fn unregister(slot: usize) {
+        if let Some(s) = STATE.get(slot) {
+            s.store(FREE, Ordering::Release);
+        }
+    }
+
+    #[cfg(unix)]
+    pub fn install() {
+        extern "C" fn on_signal(sig: libc::c_int) {
+            for (i, s) in STATE.iter().enumerate() {
+                if s.load(Ordering::Acquire) != LIVE {
+                    continue;
+                }
+                // SAFETY: a LIVE slot holds a NUL-terminated path and is not written until
+                // freed; the buffer below is on the stack; unlink/rmdir are async-signal-safe.
+                unsafe {
+                    let dir = &*std::ptr::addr_of!(PATHS[i]);
+                    let n = dir.iter().position(|&b| b == 0).unwrap_or(0);
+                    for f in super::TEMP_FILES {
+                        let mut buf = [0u8; LEN];
+                        let f = f.as_bytes();
+                        if n + 1 + f.len() + 1 > LEN {
+                            continue;
+                        }
+                        buf[..n].copy_from_slice(&dir[..n]);
+                        buf[n] = b'/';
+                        buf[n + 1..n + 1 + f.len()].copy_from_slice(f);
+                        libc::unlink(buf.as_ptr().cast());
+                    }
+                    libc::rmdir(dir.as_ptr().cast());
+                }
+            }
+            // SAFETY: restore the default action and raise again: the process ends as the
+            // signal meant (exit status 130 for Ctrl-C in a shell).
+            unsafe {
+                libc::signal(sig, libc::SIG_DFL);
+                libc::raise(sig);
+            }
+        }
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: installing a handler that only uses async-signal-safe calls.
+            unsafe {
+                libc::signal(sig, on_signal as *const () as libc::sighandler_t);
+            }
+        }
+    }
+}
+
+/// Run a command to its end or until `deadline` (then it is killed), with its address space
+/// limited to [`OCR_CHILD_MEMORY`].
 fn run(cmd: &mut Command, deadline: Instant, what: &str) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: the closure runs in the child between fork and exec and only calls
+        // setrlimit, which is async-signal-safe; it allocates nothing.
+        unsafe {
+            cmd.pre_exec(|| {
+                let lim = libc::rlimit { rlim_cur: OCR_CHILD_MEMORY as _, rlim_max: OCR_CHILD_MEMORY as _ };
+                if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -132,7 +305,12 @@ pub fn recognise(
     let dpi = (dpi as u32).to_string();
     let dir = TempDir::new().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
     let input = dir.0.join("in.pdf");
-    std::fs::write(&input, pdf).map_err(|e| format!("cannot write a temporary file: {e}"))?;
+    {
+        use std::io::Write;
+        let mut f = crate::util::create_exclusive(&input)
+            .map_err(|e| format!("cannot write a temporary file: {e}"))?;
+        f.write_all(pdf).map_err(|e| format!("cannot write a temporary file: {e}"))?;
+    }
     let image = dir.0.join("page");
     let n = page_no.to_string();
     run(

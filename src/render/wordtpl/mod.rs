@@ -52,6 +52,12 @@ pub fn fuel_for(ctx: &serde_json::Value) -> u64 {
     BASE_FUEL.saturating_add(bytes.saturating_mul(FUEL_PER_CONTEXT_BYTE))
 }
 
+/// What is left of one template's render budget, shared by all its parts.
+struct Budget {
+    fuel: u64,
+    output: usize,
+}
+
 /// Collects output up to `cap` bytes, then fails (minijinja stops the render).
 pub(crate) struct CappedWriter {
     pub(crate) buf: Vec<u8>,
@@ -154,6 +160,9 @@ pub fn render_with(
 pub struct Stamp<'a> {
     pub date: Option<&'a str>,
     pub creator: Option<&'a str>,
+    /// Mark the document as saksflyt's output (`dc:identifier`, [`crate::util::WRITTEN_MARK`]
+    /// and the digest of its main part), so a later `ingest` that meets it skips it.
+    pub mark: bool,
 }
 
 /// [`render_with`], the document properties set from `stamp` in the same package write.
@@ -195,12 +204,15 @@ struct Package {
 
 impl Package {
     fn open(bytes: &[u8], file: &str) -> Result<Package, WordTplError> {
+        crate::util::zip_precheck(bytes, MAX_ENTRIES as u64)
+            .map_err(|e| package_err(file, format!("not a DOCX (zip) file: {e}")))?;
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| package_err(file, format!("not a DOCX (zip) file: {e}")))?;
         if zip.len() > MAX_ENTRIES {
             return Err(package_err(file, format!("more than {MAX_ENTRIES} parts")));
         }
         let mut entries = Vec::new();
+        let mut seen = BTreeSet::new();
         let mut total = 0u64;
         for i in 0..zip.len() {
             let mut f =
@@ -222,6 +234,15 @@ impl Package {
                 return Err(package_err(
                     file,
                     format!("package is larger than {MAX_PACKAGE_BYTES} bytes inflated"),
+                ));
+            }
+            if !seen.insert(name.to_ascii_lowercase()) {
+                return Err(package_err(
+                    file,
+                    format!(
+                        "two entries named {:?} (part names differ only in case)",
+                        crate::util::escape_controls(&name)
+                    ),
                 ));
             }
             entries.push((name, buf));
@@ -328,11 +349,15 @@ fn run(
     stamp: &Stamp,
 ) -> Result<(Vec<u8>, Vec<TagError>), WordTplError> {
     let mut pkg = Package::open(template, file)?;
+    refuse_network_fetches(&pkg, file)?;
     let parts = template_parts(&pkg);
     if pkg.get(parts.first().map(String::as_str).unwrap_or_default()).is_none() {
         return Err(package_err(file, "no main document part (word/document.xml)"));
     }
-    let env = environment(fuel_for(ctx));
+    let mut env = environment(fuel_for(ctx));
+    // one budget for the whole template: every part (body, each header and footer) draws fuel
+    // and output from it, so 150 header parts cannot each take a fresh allowance
+    let mut budget = Budget { fuel: fuel_for(ctx), output: MAX_OUTPUT_BYTES };
     let names = known_names(ctx);
     let value = Value::from(minijinja::value::Serde(ctx));
     let image_names: BTreeSet<String> = images.keys().chain(charts.keys()).cloned().collect();
@@ -354,7 +379,8 @@ fn run(
             }));
             continue;
         }
-        match render_part(&env, part, &mut prep, &value, &names) {
+        env.set_fuel(Some(budget.fuel.max(1)));
+        match render_part(&env, part, &mut prep, &value, &names, &mut budget) {
             Ok(out) => {
                 let mut finished = post::finish(&out).map_err(|e| {
                     package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
@@ -399,8 +425,70 @@ fn run(
     add_images(&mut pkg, &media, images, charts).map_err(|e| package_err(file, e))?;
     core_props(&mut pkg, file, &value, stamp)?;
     as_document(&mut pkg);
+    if stamp.mark {
+        mark_written(&mut pkg, &main, file)?;
+    }
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
+}
+
+/// Field codes that make Word fetch or run something when the document opens.
+const FETCHING_FIELDS: [&str; 4] = ["INCLUDEPICTURE", "INCLUDETEXT", "DDEAUTO", "DDE "];
+
+/// Refuse a template that would make every generated document fetch from the network when
+/// opened: an external relationship other than a hyperlink (a linked picture, an attached
+/// template, a linked object or frame) or a field that includes or links content
+/// ([`FETCHING_FIELDS`]). Hyperlinks stay: they fetch nothing until clicked.
+fn refuse_network_fetches(pkg: &Package, file: &str) -> Result<(), WordTplError> {
+    for (name, bytes) in &pkg.entries {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".rels") {
+            let text = String::from_utf8_lossy(bytes);
+            for rel in text.split("<Relationship ").skip(1) {
+                let rel = rel.split('>').next().unwrap_or_default();
+                let external =
+                    rel.contains("TargetMode=\"External\"") || rel.contains("TargetMode='External'");
+                let attr = |key: &str| {
+                    rel.split(&format!("{key}=\""))
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .unwrap_or_default()
+                };
+                if external && !attr("Type").ends_with("/hyperlink") {
+                    let kind = attr("Type").rsplit('/').next().unwrap_or_default().to_string();
+                    return Err(package_err(
+                        file,
+                        format!(
+                            "{name}: an external {kind} relationship to {:?} would be fetched from the network whenever a generated document is opened; remove it (insert the picture or content itself)",
+                            crate::util::escape_controls(attr("Target"))
+                        ),
+                    ));
+                }
+            }
+        } else if lower.ends_with(".xml") {
+            let text = String::from_utf8_lossy(bytes);
+            // field instructions: `<w:instrText>…</w:instrText>` and `w:instr="…"`
+            let complex = text.split("instrText").skip(1).filter_map(|r| {
+                let r = r.split_once('>')?.1;
+                Some(r.split('<').next().unwrap_or_default())
+            });
+            let simple = text.split("w:instr=\"").skip(1).map(|r| r.split('"').next().unwrap_or_default());
+            let fetching = complex.chain(simple).find_map(|instr| {
+                let upper = instr.trim_start().to_ascii_uppercase();
+                FETCHING_FIELDS.iter().find(|f| upper.starts_with(*f) || upper.contains(&format!(" {f}")))
+            });
+            if let Some(f) = fetching {
+                return Err(package_err(
+                    file,
+                    format!(
+                        "{name}: the field {} would fetch content from the network (or another file) whenever a generated document is opened; remove it (insert the content itself)",
+                        f.trim()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The numbering part (its name and parsed tree) and the styles of the main part, for `{% li %}`.
@@ -426,6 +514,7 @@ fn render_part(
     prep: &mut template::Prepared,
     ctx: &Value,
     names: &BTreeSet<String>,
+    budget: &mut Budget,
 ) -> Result<String, Vec<TagError>> {
     let mut errors = Vec::new();
     let mut names = names.clone();
@@ -443,22 +532,29 @@ fn render_part(
             return Err(errors);
         }
         let result = env.template_from_named_str(part, &src.text).and_then(|t| {
-            let mut out = CappedWriter { buf: Vec::new(), cap: MAX_OUTPUT_BYTES, over: false };
+            let mut out = CappedWriter { buf: Vec::new(), cap: budget.output, over: false };
             let r = t.render_captured_to(ctx.clone(), &mut out);
             if out.over {
-                return Ok(Err(format!("the output passes the limit of {MAX_OUTPUT_BYTES} bytes")));
+                return Ok(Err(format!(
+                    "the output passes the limit of {MAX_OUTPUT_BYTES} bytes (all parts of the template together)"
+                )));
             }
-            r.map(|_| Ok(out.buf))
+            r.map(|captured| {
+                let used = captured.state().fuel_levels().map_or(0, |(consumed, _)| consumed);
+                Ok((out.buf, used))
+            })
         });
         let e = match result {
-            Ok(Ok(buf)) if errors.is_empty() => {
+            Ok(Ok((buf, used))) if errors.is_empty() => {
+                budget.fuel = budget.fuel.saturating_sub(used);
+                budget.output = budget.output.saturating_sub(buf.len());
                 return String::from_utf8(buf).map_err(|_| {
                     vec![TagError {
                         loc: first_loc(part, prep),
                         tag: String::new(),
                         reason: "output is not UTF-8".into(),
                     }]
-                })
+                });
             }
             Ok(Ok(_)) => return Err(errors),
             Ok(Err(message)) => {
@@ -991,18 +1087,23 @@ pub fn replace_part(docx: &[u8], file: &str, name: &str, bytes: Vec<u8>) -> Resu
     pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))
 }
 
-/// The document properties: tags in the title and subject filled (`Årsrapport {{ year }}`), with
-/// the same environment as the body (values as plain text: the XML writer escapes them; a
-/// property without tags is left as it is), then the dates and author of `stamp` set.
-fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Result<(), WordTplError> {
+/// The core-properties part (its name from the package relationships, else the conventional
+/// one) and its text, when the package has one.
+fn core_part(pkg: &Package) -> Option<(String, String)> {
     let core = relationships(pkg, "_rels/.rels")
         .into_iter()
         .find(|(_, ty, _)| ty.ends_with("/metadata/core-properties"))
         .map(|(_, _, t)| resolve("", &t))
         .unwrap_or_else(|| "docProps/core.xml".to_string());
-    let Some(text) = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok()).map(str::to_string) else {
-        return Ok(());
-    };
+    let text = pkg.get(&core).and_then(|b| std::str::from_utf8(b).ok())?.to_string();
+    Some((core, text))
+}
+
+/// The document properties: tags in the title and subject filled (`Årsrapport {{ year }}`), with
+/// the same environment as the body (values as plain text: the XML writer escapes them; a
+/// property without tags is left as it is), then the dates and author of `stamp` set.
+fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Result<(), WordTplError> {
+    let Some((core, text)) = core_part(pkg) else { return Ok(()) };
     let tagged = text.contains("{{") || text.contains("{%");
     if !tagged && stamp.date.is_none() && stamp.creator.is_none() {
         return Ok(());
@@ -1047,6 +1148,32 @@ fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Resu
             if let Some(v) = value {
                 e.children = vec![xml::Node::Text(v)];
             }
+        }
+    }
+    pkg.put(&core, xml::write(&root).into_bytes());
+    Ok(())
+}
+
+/// Set `dc:identifier` of the core properties to [`crate::util::WRITTEN_MARK`] and the SHA-256 of
+/// the main part as it is written (nothing when the package has no core properties).
+fn mark_written(pkg: &mut Package, main: &str, file: &str) -> Result<(), WordTplError> {
+    let Some(digest) = pkg.get(main).map(crate::util::sha256_hex) else { return Ok(()) };
+    let Some((core, text)) = core_part(pkg) else { return Ok(()) };
+    let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
+    let value = format!("{}{digest}", crate::util::WRITTEN_MARK);
+    if let Some(props) = root.elems_mut().next() {
+        if !props.attrs.iter().any(|(k, _)| k == "xmlns:dc") {
+            props.attrs.push(("xmlns:dc".into(), "http://purl.org/dc/elements/1.1/".into()));
+        }
+        let has = props.elems_mut().any(|e| e.name == "dc:identifier");
+        if has {
+            for e in props.elems_mut().filter(|e| e.name == "dc:identifier") {
+                e.children = vec![xml::Node::Text(value.clone())];
+            }
+        } else {
+            let mut e = xml::Elem::new("dc:identifier", &[]);
+            e.children.push(xml::Node::Text(value));
+            props.children.push(xml::Node::Elem(e));
         }
     }
     pkg.put(&core, xml::write(&root).into_bytes());

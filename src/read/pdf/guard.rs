@@ -1,0 +1,387 @@
+//! Budgets around lopdf's load step, which parses every object of the file before saksflyt's own
+//! code runs.
+//!
+//! Three things can make that step cost far more than the file's size: several cross-reference
+//! entries (or object-stream index entries) pointing at one offset, so one large object is
+//! parsed once per entry; object-stream members whose offsets point into each other (a nested
+//! array parsed once per level); and compressed object streams. They are answered here:
+//!
+//! - [`precheck`] reads the classic `xref` tables of the file as text before lopdf does and
+//!   refuses in-use entries sharing an offset.
+//! - [`filter`] is lopdf's load filter (called for each object as it is parsed, and for an
+//!   object stream *before* lopdf expands it): it refuses an object stream whose index lists one
+//!   offset twice, whose members run into each other, or whose expansion passes the byte budget,
+//!   counts the parsed objects' size against a budget from the file's own size, and stops at the
+//!   deadline. Once it refuses, every further object is dropped as soon as it is parsed, so
+//!   memory stays bounded; the load's result is then refused with the reason.
+//!
+//! The filter is a plain function (lopdf's `FilterFunc`), so its state lives in a thread-local
+//! set up by [`Guard::arm`] on the PDF worker thread (lopdf runs without its rayon feature,
+//! so the load stays on that thread).
+
+use lopdf::Object;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+/// Parsed objects may hold at most this many nodes per byte of the file plus expanded object
+/// streams (each node — a number, name, array — needs at least two bytes of source, so a file
+/// parsed once stays well inside), plus [`BASE_NODES`].
+const NODES_PER_BYTE_NUM: u64 = 1;
+const NODES_PER_BYTE_DEN: u64 = 2;
+/// Nodes allowed whatever the file's size.
+const BASE_NODES: u64 = 1_000_000;
+/// Most bytes all object streams of one file may expand to, together.
+pub const MAX_OBJECT_STREAM_BYTES: u64 = 256 * 1024 * 1024;
+
+struct State {
+    deadline: Instant,
+    part_limit: usize,
+    nodes: u64,
+    node_budget: u64,
+    expanded: u64,
+    /// Object numbers listed in object streams let through: lopdf hands their members to the
+    /// filter and keeps what it returns, so those are returned whole.
+    members: BTreeSet<u32>,
+    problem: Option<String>,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+/// The filter's state for one load on this thread; dropped, it disarms the filter.
+pub struct Guard;
+
+impl Guard {
+    pub fn arm(file_len: usize, part_limit: usize, deadline: Instant) -> Guard {
+        let node_budget =
+            (file_len as u64).saturating_mul(NODES_PER_BYTE_NUM) / NODES_PER_BYTE_DEN + BASE_NODES;
+        STATE.with(|s| {
+            *s.borrow_mut() = Some(State {
+                deadline,
+                part_limit,
+                nodes: 0,
+                node_budget,
+                expanded: 0,
+                members: BTreeSet::new(),
+                problem: None,
+            })
+        });
+        Guard
+    }
+
+    /// Why the filter refused the load, if it did.
+    pub fn problem(&self) -> Option<String> {
+        STATE.with(|s| s.borrow().as_ref().and_then(|s| s.problem.clone()))
+    }
+
+    /// Whether the filter stopped at the deadline.
+    pub fn timed_out(&self) -> bool {
+        STATE.with(|s| s.borrow().as_ref().is_some_and(|s| s.problem.as_deref() == Some(TIMEOUT)))
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        STATE.with(|s| *s.borrow_mut() = None);
+    }
+}
+
+const TIMEOUT: &str = "timeout";
+
+/// The payload of the unwind that stops a refused load (raised with `resume_unwind`, so no panic
+/// message is printed; [`super::load`] catches it and reports the guard's reason).
+pub struct Abort;
+
+/// lopdf's load filter (see the module documentation). Once the load is refused it is stopped
+/// at once: the filter unwinds out of lopdf (caught by the caller), so no further object is
+/// parsed and the time the load takes stays within the deadline plus one object.
+pub fn filter(id: (u32, u16), obj: &mut Object) -> Option<((u32, u16), Object)> {
+    let kept = filter_inner(id, obj);
+    let refused = STATE.with(|s| s.borrow().as_ref().is_some_and(|s| s.problem.is_some()));
+    if refused {
+        std::panic::resume_unwind(Box::new(Abort));
+    }
+    kept
+}
+
+fn filter_inner(id: (u32, u16), obj: &mut Object) -> Option<((u32, u16), Object)> {
+    STATE.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let Some(st) = guard.as_mut() else {
+            return Some((id, obj.clone()));
+        };
+        if st.problem.is_some() {
+            return None;
+        }
+        if Instant::now() > st.deadline {
+            st.problem = Some(TIMEOUT.into());
+            return None;
+        }
+        if let Object::Stream(s) = obj {
+            if s.dict.has_type(b"ObjStm") {
+                match check_object_stream(s, st.part_limit) {
+                    Ok((ids, bytes)) => {
+                        st.expanded = st.expanded.saturating_add(bytes);
+                        // the expanded text is parsed too: it widens the node budget
+                        st.node_budget = st.node_budget.saturating_add(bytes / NODES_PER_BYTE_DEN);
+                        if st.expanded > MAX_OBJECT_STREAM_BYTES {
+                            st.problem = Some(format!(
+                                "object streams expand to more than {MAX_OBJECT_STREAM_BYTES} bytes"
+                            ));
+                            return None;
+                        }
+                        st.members.extend(ids);
+                    }
+                    Err(why) => {
+                        st.problem = Some(format!("object stream {} refused: {why}", id.0));
+                        return None;
+                    }
+                }
+            }
+        }
+        st.nodes = st.nodes.saturating_add(nodes(obj, st.node_budget));
+        if st.nodes > st.node_budget {
+            st.problem = Some(format!(
+                "its objects expand beyond the budget of {} parsed values for a file of this size \
+                 (cross-reference entries sharing an object?)",
+                st.node_budget
+            ));
+            return None;
+        }
+        // For an object parsed at its own offset lopdf keeps `obj` and ignores what is returned;
+        // for an object-stream member it keeps what is returned.
+        if id.1 == 0 && st.members.contains(&id.0) {
+            Some((id, obj.clone()))
+        } else {
+            Some((id, Object::Null))
+        }
+    })
+}
+
+/// The number of values in `obj` (strings and stream data counted per 64 bytes), stopping
+/// once past `cap`.
+fn nodes(obj: &Object, cap: u64) -> u64 {
+    let mut n = 0u64;
+    let mut stack = vec![obj];
+    while let Some(o) = stack.pop() {
+        n += 1;
+        match o {
+            Object::Array(a) => stack.extend(a.iter()),
+            Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v)),
+            Object::Stream(s) => {
+                n += s.content.len() as u64 / 64;
+                stack.extend(s.dict.iter().map(|(_, v)| v));
+            }
+            Object::String(s, _) | Object::Name(s) => n += s.len() as u64 / 64,
+            _ => {}
+        }
+        if n > cap {
+            break;
+        }
+    }
+    n
+}
+
+/// Check an object stream before lopdf expands it: its content within `part_limit`, its index
+/// read as lopdf reads it (pairs of numbers before `/First`), no offset listed twice, and no
+/// member running into the next (brackets, dictionaries and strings balanced within each
+/// member's span). Returns the member object numbers and the expanded size.
+fn check_object_stream(s: &lopdf::Stream, part_limit: usize) -> Result<(Vec<u32>, u64), String> {
+    let content = s.get_plain_content_with_limit(part_limit).map_err(|e| e.to_string().to_lowercase())?;
+    if content.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let first = s.dict.get(b"First").and_then(Object::as_i64).map_err(|_| "no /First".to_string())?;
+    let first = usize::try_from(first).map_err(|_| "bad /First".to_string())?;
+    let index = content.get(..first).ok_or("/First past the end")?;
+    let text = std::str::from_utf8(index).map_err(|_| "index is not text".to_string())?;
+    let numbers: Vec<Option<u32>> = text
+        .split(['\r', '\n'])
+        .flat_map(|line| line.split('%').next().unwrap_or_default().split_whitespace())
+        .map(|n| n.parse::<u32>().ok())
+        .collect();
+    let mut ids = Vec::new();
+    let mut offsets = Vec::new();
+    for pair in numbers.chunks_exact(2) {
+        let (Some(id), Some(off)) = (pair[0], pair[1]) else { continue };
+        let off = first.saturating_add(off as usize);
+        if off >= content.len() {
+            continue;
+        }
+        ids.push(id);
+        offsets.push(off);
+    }
+    let mut sorted = offsets.clone();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return Err("several objects listed at one offset".into());
+    }
+    for (i, &start) in sorted.iter().enumerate() {
+        let end = sorted.get(i + 1).copied().unwrap_or(content.len());
+        if !balanced(content.get(start..end).unwrap_or_default()) {
+            return Err("a member runs into the next one".into());
+        }
+    }
+    Ok((ids, content.len() as u64))
+}
+
+/// Whether arrays, dictionaries and strings opened in `span` close in it (comments and
+/// escaped characters skipped), i.e. the object there does not reach past its span.
+fn balanced(span: &[u8]) -> bool {
+    let mut depth: i64 = 0;
+    let mut i = 0;
+    while let Some(&c) = span.get(i) {
+        match c {
+            b'%' => {
+                while span.get(i).is_some_and(|&c| c != b'\n' && c != b'\r') {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                // a literal string: nested parentheses, backslash escapes
+                let mut d = 1;
+                i += 1;
+                while d > 0 {
+                    match span.get(i) {
+                        None => return false,
+                        Some(b'\\') => i += 1,
+                        Some(b'(') => d += 1,
+                        Some(b')') => d -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'<' if span.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b'>' if span.get(i + 1) == Some(&b'>') => {
+                depth -= 1;
+                i += 1;
+            }
+            b'<' => {
+                // a hex string
+                while span.get(i).is_some_and(|&c| c != b'>') {
+                    i += 1;
+                }
+                if span.get(i).is_none() {
+                    return false;
+                }
+            }
+            b'[' => depth += 1,
+            b']' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+        i += 1;
+    }
+    depth == 0
+}
+
+/// Refuse a file whose classic cross-reference tables list one offset for two objects in use
+/// (lopdf would parse the object there once per entry). The same object listed again at its
+/// offset by a later incremental update is fine. Read as text: each `xref` keyword at a
+/// line start, its subsections (`first count`) and 20-byte entries (`oooooooooo ggggg n`).
+pub fn precheck(bytes: &[u8]) -> Result<(), String> {
+    let mut offsets: Vec<(u64, u64)> = Vec::new();
+    let mut i = 0;
+    while let Some(at) = find(bytes, b"xref", i) {
+        i = at + 4;
+        let line_start = at == 0 || matches!(bytes.get(at - 1), Some(b'\n' | b'\r'));
+        if !line_start || bytes.get(at.saturating_sub(9)..at).is_some_and(|b| b.ends_with(b"start")) {
+            continue;
+        }
+        let mut p = at + 4;
+        // subsections
+        while let Some((first, q)) = number(bytes, p) {
+            let Some((count, q)) = number(bytes, q) else { break };
+            p = q;
+            for k in 0..count {
+                let Some((off, q)) = number(bytes, p) else { break };
+                let Some((_gen, q)) = number(bytes, q) else { break };
+                let q = skip_space(bytes, q);
+                let kind = bytes.get(q).copied();
+                p = q + 1;
+                if kind == Some(b'n') && off > 0 {
+                    offsets.push((off, first.saturating_add(k)));
+                }
+                if offsets.len() > 50_000_000 {
+                    return Err("too many cross-reference entries".into());
+                }
+            }
+        }
+        i = i.max(p);
+    }
+    offsets.sort_unstable();
+    offsets.dedup();
+    if let Some(w) = offsets.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(format!(
+            "cross-reference entries of objects {} and {} share the offset {}",
+            w[0].1, w[1].1, w[0].0
+        ));
+    }
+    Ok(())
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(off) = hay.get(i..).and_then(|r| r.iter().position(|&b| b == needle[0])) {
+        let at = i + off;
+        if hay.get(at..at + needle.len()) == Some(needle) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+fn skip_space(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+        i += 1;
+    }
+    i
+}
+
+/// A decimal number after white space, and the position after it.
+fn number(b: &[u8], i: usize) -> Option<(u64, usize)> {
+    let start = skip_space(b, i);
+    let mut j = start;
+    let mut n: u64 = 0;
+    while let Some(c) = b.get(j).filter(|c| c.is_ascii_digit()) {
+        n = n.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+        j += 1;
+    }
+    (j > start).then_some((n, j))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_must_close_within_their_span() {
+        assert!(balanced(b"<< /A [1 2 (a[b) <41>] >> "));
+        assert!(balanced(b"(x\\)y) 12 % [ comment\n"));
+        assert!(!balanced(b"[[1 2"));
+        assert!(!balanced(b"<< /A 1"));
+        assert!(!balanced(b"]"));
+    }
+
+    #[test]
+    fn classic_xref_entries_sharing_an_offset_are_refused() {
+        let ok =
+            b"%PDF-1.4\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000074 00000 n \ntrailer\n";
+        assert!(precheck(ok).is_ok());
+        let dup = b"%PDF-1.4\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000009 00000 n \ntrailer\nstartxref\n9\n";
+        assert!(precheck(dup).unwrap_err().contains("share the offset 9"));
+        // an incremental update listing object 1 again at its offset
+        let again = b"%PDF-1.4\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\nxref\n1 1\n0000000009 00000 n \ntrailer\n";
+        assert!(precheck(again).is_ok());
+    }
+}
