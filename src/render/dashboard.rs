@@ -598,7 +598,7 @@ struct ScriptData<'a> {
 }
 
 /// Measure statuses and decision-log statuses with the word key that names each.
-const STATUS_WORDS: [(&str, &str); 9] = [
+const STATUS_WORDS: [(&str, &str); 10] = [
     ("green", "green_one"),
     ("yellow", "yellow_one"),
     ("red", "red_one"),
@@ -607,6 +607,7 @@ const STATUS_WORDS: [(&str, &str); 9] = [
     ("overdue", "log_overdue"),
     ("followed_up", "log_followed_up"),
     ("routine", "log_routine"),
+    ("resolved", "log_resolved"),
     ("placeholder", "log_placeholder"),
 ];
 
