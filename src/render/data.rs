@@ -29,6 +29,9 @@ pub struct DecisionLogOptions {
     pub committee: Option<String>,
     /// Only entries still open (open or overdue).
     pub open: bool,
+    /// Also the entries of bodies outside the register (the secretariat's own view; the
+    /// partnership's documents leave them out).
+    pub all_bodies: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
@@ -137,6 +140,12 @@ pub struct PlanCtx {
     pub source: String,
     /// Evaluation forms laid over the plan (their file names).
     pub forms: Vec<String>,
+    /// The plan's paper and its forms as stored (paths): for links in a local view, never
+    /// printed in a document.
+    #[serde(skip)]
+    pub source_path: String,
+    #[serde(skip)]
+    pub form_paths: Vec<String>,
     pub goals: Vec<GoalCtx>,
     pub counts: Counts,
     /// Some SMART boxes are the committee's own (a filled form was laid over the plan).
@@ -289,6 +298,8 @@ fn plan_ctx(register: &Register, cp: &CurrentPlan) -> PlanCtx {
         status_date: p.status_date.clone(),
         source: file_name(&cp.source),
         forms: cp.forms.iter().map(|f| file_name(f)).collect(),
+        source_path: cp.source.clone(),
+        form_paths: cp.forms.clone(),
         goals,
         counts,
         smart_by_committee: cp.notes.iter().any(|n| n.smart_by_committee),
@@ -616,7 +627,7 @@ pub fn decision_log(input: &ReportInput, opts: &DecisionLogOptions) -> DecisionL
         .filter(|e| !opts.open || is_open(e))
         .filter(|e| match opts.committee.as_deref() {
             Some(c) => matches_committee(reg, e.committee.as_ref(), c),
-            None => in_register(e.committee.as_ref()),
+            None => opts.all_bodies || in_register(e.committee.as_ref()),
         })
         .map(|e| log_ctx(reg, e))
         .collect();
