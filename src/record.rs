@@ -252,6 +252,11 @@ pub struct Point {
     /// matter to orientation. (Added field.)
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub routine: bool,
+    /// A resolution that is done by being adopted and asks nobody to act: an approval (`SSU
+    /// godkjenner budsjettet`), an allocation, `slutter seg til`, `støtter`, `gir følgende
+    /// innspill`. (Added field.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resolution: bool,
     /// When the point follows up an earlier decision (`Oppfølging av sak 3/24`, `jf. vedtak i sak
     /// 17/25 punkt 3`): that decision. (Added field.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -317,12 +322,24 @@ pub struct Plan {
 }
 
 /// The meeting that filled in an evaluation form. (Added type.)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationForm {
     /// `YYYY-MM-DD`, when filled in.
     pub meeting_date: Option<String>,
     /// The case number as filled in.
     pub case: Option<String>,
+    /// The year the form evaluates (its title `… 2025`), which is not the year of its meeting
+    /// (a 2025 evaluation met in January 2026). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The meeting date as typed when it is no date (`31.11.2025`, `20/11/2025`). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_text: Option<String>,
+    /// Values the committee filled in that could not be taken (a status outside the list, a
+    /// decision that is none of the options), each saying which measure and what was typed.
+    /// (Added field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -461,6 +478,9 @@ pub enum LogStatus {
     Placeholder,
     /// A routine point (approval of agenda or minutes, orientation): nothing to follow up.
     Routine,
+    /// A resolution done by being adopted (an approval, a statement of support, comments
+    /// given): nobody is asked to act.
+    Resolved,
 }
 
 impl LogStatus {
@@ -471,6 +491,7 @@ impl LogStatus {
             LogStatus::Overdue => "overdue",
             LogStatus::Placeholder => "placeholder",
             LogStatus::Routine => "routine",
+            LogStatus::Resolved => "resolved",
         }
     }
 }

@@ -126,7 +126,7 @@ fn counts_equal_the_status_report_and_the_annual_report() {
     let names =
         |v: &[data::AreaCtx]| v.iter().map(|a| (a.name.clone(), a.counts.clone())).collect::<Vec<_>>();
     assert_eq!(names(&ctx.fsu_status), names(&annual.fsu_status));
-    let log = data::decision_log(&input, &DecisionLogOptions::default());
+    let log = data::decision_log(&input, &DecisionLogOptions { all_bodies: true, ..Default::default() });
     let summarised: u32 = ctx.log_summary.iter().map(|s| s.count).sum();
     assert_eq!(ctx.log.len() + summarised as usize, log.entries.len());
     assert_eq!(ctx.log_total, log.entries.len());

@@ -257,12 +257,23 @@ fn log_on_the_samples_links_follow_ups_and_derives_statuses() {
     assert!(e.sources.iter().any(|s| s.ends_with("ssu-innkalling-2025-09-10.docx")), "{:?}", e.sources);
     assert!(!e.sources.iter().any(|s| s.contains("ssu-innkalling-2025-09-10.pdf")), "{:?}", e.sources);
     assert!(!e.sources.iter().any(|s| s.contains("ssu-innkalling-2025-09-10.txt")), "{:?}", e.sources);
-    assert_eq!(entry("SSU", 17, "1").status, LogStatus::FollowedUp);
+    // SSU 24/25 follows up 17/25's point 4 only (`Viser til sak 17/25, vedtakspunkt 4`); point 1
+    // (`slutter seg til … og tildeler …`) is a resolution done by being adopted.
+    assert_eq!(entry("SSU", 17, "4").status, LogStatus::FollowedUp);
+    assert_eq!(entry("SSU", 17, "1").status, LogStatus::Resolved);
+    assert_ne!(entry("SSU", 17, "2").status, LogStatus::FollowedUp);
     // A placeholder point; a passed deadline (newest date in the samples is in December 2025);
     // a deadline still ahead; an adopted decision from the minutes.
     assert_eq!(entry("SSU", 14, "3").status, LogStatus::Placeholder);
+    // a proposal whose deadline has passed is not overdue: only an adopted decision binds
     let late = entry("SSU", 18, "2");
-    assert_eq!((late.deadline.as_deref(), late.status), (Some("2025-12-01"), LogStatus::Overdue));
+    assert_eq!(
+        (late.kind, late.deadline.as_deref(), late.status),
+        (PointKind::Proposal, Some("2025-12-01"), LogStatus::Open)
+    );
+    let overdue =
+        log.iter().find(|e| e.status == LogStatus::Overdue).expect("an adopted decision past its deadline");
+    assert_eq!(overdue.kind, PointKind::Decision);
     let ahead = entry("LSU-MOLDE", 9, "3");
     assert_eq!((ahead.deadline.as_deref(), ahead.status), (Some("2026-03-11"), LogStatus::Open));
     let adopted = entry("SSU", 23, "3");

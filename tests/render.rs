@@ -31,7 +31,12 @@ fn all_documents(t: &Templates) -> Vec<(&'static str, Rendered)> {
         ("decision-log", docs::decision_log(t, &nb, &DecisionLogOptions::default()).unwrap()),
         (
             "decision-log-open-nn",
-            docs::decision_log(t, &nn, &DecisionLogOptions { committee: None, open: true }).unwrap(),
+            docs::decision_log(
+                t,
+                &nn,
+                &DecisionLogOptions { committee: None, open: true, ..Default::default() },
+            )
+            .unwrap(),
         ),
         ("annual-report", docs::annual_report(t, &nb, 2024).unwrap()),
         ("annual-report-nn", docs::annual_report(t, &nn, 2024).unwrap()),

@@ -182,11 +182,12 @@ fn decision_log_links_follow_ups_and_derives_statuses() {
         // `ASU tok saken til orientering.`: routine, never open.
         ("3/24", "2024-03-13", D, "1", "routine"),
         ("3/24", "2024-03-13", D, "2", "followed_up"),
-        ("6/24", "2024-03-13", D, "1", "overdue"),
-        ("19/24", "2024-06-19", P, "1", "routine"),
-        ("19/24", "2024-06-19", P, "2", "placeholder"),
-        ("20/24", "2024-06-19", P, "1", "open"),
-        ("", "2024-06-19", P, "1", "routine"),
+        // unlabelled points (paragraphs, bullets) keep no label: none is invented
+        ("6/24", "2024-03-13", D, "", "overdue"),
+        ("19/24", "2024-06-19", P, "", "routine"),
+        ("19/24", "2024-06-19", P, "", "placeholder"),
+        ("20/24", "2024-06-19", P, "", "open"),
+        ("", "2024-06-19", P, "", "routine"),
     ];
     let want: Vec<(String, &str, PointKind, String, &str)> =
         want.iter().map(|(c, d, k, l, s)| (c.to_string(), *d, *k, l.to_string(), *s)).collect();

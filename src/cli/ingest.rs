@@ -264,6 +264,8 @@ pub(super) fn review(
         }
         findings.extend(check_with(r, &places(&r.source.path)));
     }
+    // what the evaluation forms filled in and could not be applied, and why
+    findings.extend(saksflyt::store::derive::form_findings(&papers));
     let paper_findings = findings.len();
     for f in &summary.failures {
         findings.push(Finding {

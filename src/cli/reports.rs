@@ -399,7 +399,7 @@ pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
     }
     let input = load_input(&a.common)?;
     let t = templates_of(&a.common, &[DocKind::DecisionLog])?;
-    let opts = DecisionLogOptions { committee: a.committee, open: a.open };
+    let opts = DecisionLogOptions { committee: a.committee, open: a.open, ..Default::default() };
     if a.common.check_template {
         return super::wordtpl::check_in_folder(
             a.common.templates.as_deref(),

@@ -90,6 +90,21 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         )?
     };
 
+    // The store reflects the folders of this run: a paper no longer there leaves the store.
+    let roots: Vec<String> = a.paths.iter().map(|p| ingest::display_key(p)).collect();
+    let present: std::collections::BTreeSet<String> = candidates.iter().map(|c| c.key.clone()).collect();
+    let (removed, outside) = store.remove_missing(&roots, &present)?;
+    for p in &removed {
+        eprintln!("saksflyt: {p}: no longer in the papers, removed from the store and the documents");
+    }
+    if outside > 0 && !quiet {
+        eprintln!(
+            "saksflyt: the store {} also holds {outside} documents from outside {} (earlier runs); they are in the documents too",
+            db.display(),
+            roots.join(", ")
+        );
+    }
+
     // records.jsonl, as `saksflyt export` writes it.
     let records = store.records()?;
     let buf = super::ingest::jsonl(&records)?;

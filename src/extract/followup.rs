@@ -94,6 +94,41 @@ pub const FOLLOW_UP_PHRASES: &[&str] = &[
     "i samsvar med vedtak i",
     "i samsvar med vedtaket i",
 ];
+/// Verbs and phrases of a resolution that is done by being adopted: approvals, allocations,
+/// support, joining, comments given (bokmål, nynorsk). A sentence with one of them and no one
+/// asked to act asks for no follow-up.
+pub const RESOLUTION_PHRASES: &[&str] = &[
+    "godkjenner",
+    "godkjenn",
+    "godkjennes",
+    "godkjennast",
+    "vedtar",
+    "vedtek",
+    "vedtas",
+    "vedtakast",
+    "vert vedteken",
+    "vert vedteke",
+    "blir vedtatt",
+    "fastsetter",
+    "fastset",
+    "fordeles",
+    "fordelast",
+    "tildeler",
+    "tildeles",
+    "tildelast",
+    "slutter seg til",
+    "sluttar seg til",
+    "støtter",
+    "støttar",
+    "gir følgende innspill",
+    "gir følgjande innspel",
+    "gjev følgjande innspel",
+    "gir slike innspill",
+    "gjev slike innspel",
+];
+/// Compound deadline words that name somebody else's deadline, not a task of the body
+/// (`Høyringsfristen er 01.12.2025`: the consultees' deadline) (bokmål, nynorsk).
+pub const NOT_TASK_DEADLINES: &[&str] = &["høyringsfrist", "høringsfrist", "svarfrist"];
 /// Words that name a point of a decision after a case number (`sak 17/25 punkt 3`).
 pub const POINT_WORDS: &[&str] = &["punkt", "pkt", "pkt.", "vedtakspunkt"];
 
@@ -122,6 +157,10 @@ static ROUTINE_NOTED_RE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+static RESOLUTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})(?:$|[^\p{{L}}])", alternation(RESOLUTION_PHRASES)))
+        .expect("valid regex")
+});
 static FOLLOW_UP_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s*$", alternation(FOLLOW_UP_PHRASES)))
         .expect("valid regex")
@@ -147,6 +186,55 @@ pub fn is_routine(text: &str) -> bool {
     sentences.retain(|s| s.chars().any(char::is_alphabetic));
     !sentences.is_empty()
         && sentences.iter().all(|s| ROUTINE_APPROVAL_RE.is_match(s) || ROUTINE_NOTED_RE.is_match(s))
+}
+
+/// Whether a point's own text is a resolution done by being adopted: every sentence approves,
+/// allocates, supports, joins or gives comments ([`RESOLUTION_PHRASES`]), and nobody is asked
+/// to act (no responsible; the caller also checks the deadline).
+pub fn is_resolution(text: &str) -> bool {
+    let mut sentences: Vec<String> = Vec::new();
+    let mut rest = text;
+    let mut joined = false;
+    while !rest.trim().is_empty() {
+        let end = sentence_end(rest);
+        let part = rest[..end].trim();
+        // `… til fem tiltak, jf. vedlegg.`: an abbreviation's dot ends no sentence
+        match sentences.last_mut() {
+            Some(last) if joined => {
+                last.push_str(". ");
+                last.push_str(part);
+            }
+            _ => sentences.push(part.to_string()),
+        }
+        joined = is_abbreviation(part);
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    sentences.retain(|s| s.chars().any(char::is_alphabetic));
+    let someone_else_s_deadline = |s: &str| {
+        let first = s.split_whitespace().next().unwrap_or("").to_lowercase();
+        NOT_TASK_DEADLINES.iter().any(|w| first.starts_with(w))
+    };
+    !sentences.is_empty()
+        && responsible(text).is_none()
+        && sentences.iter().all(|s| RESOLUTION_RE.is_match(s) || is_routine(s) || someone_else_s_deadline(s))
+}
+
+/// The points of case `key` a text names (`Viser til sak 17/25, vedtakspunkt 4` → `4`).
+fn points_named(text: &str, key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, _, end) in casenum::find_prefixed(text) {
+        if n.key() != key {
+            continue;
+        }
+        let after = text.get(end..).unwrap_or("");
+        if let Some(p) = POINT_AFTER.captures(after).and_then(|c| c.get(1)) {
+            let p = p.as_str().to_string();
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 /// The committee named right at the end of `before` (`… i LSU Ålesund`), through the
@@ -293,6 +381,31 @@ fn annotate_case(case: &mut Case, register: &Register) {
     let own = case.number.as_ref().map(|n| n.key());
     let mut from_title = case.title.as_deref().map(|t| follows_up(t, register)).unwrap_or_default();
     from_title.retain(|f| Some(f.case.key()) != own || f.committee.is_some());
+    // `Oppfølging sak 17/25` in the title, `Viser til sak 17/25, vedtakspunkt 4` in the text:
+    // the case follows up point 4, not the whole of 17/25
+    let texts: Vec<&str> = case.sections.iter().map(|s| s.text.as_str()).collect();
+    from_title = from_title
+        .into_iter()
+        .flat_map(|f| {
+            if f.point.is_some() {
+                return vec![f];
+            }
+            let key = f.case.key();
+            let mut named: Vec<String> = Vec::new();
+            for t in &texts {
+                for p in points_named(t, &key) {
+                    if !named.contains(&p) {
+                        named.push(p);
+                    }
+                }
+            }
+            if named.is_empty() {
+                vec![f]
+            } else {
+                named.into_iter().map(|p| FollowsUp { point: Some(p), ..f.clone() }).collect()
+            }
+        })
+        .collect();
     for points in [&mut case.proposal, &mut case.decision] {
         for p in points.iter_mut() {
             annotate_point(p, register, own.as_deref());
@@ -301,6 +414,11 @@ fn annotate_case(case: &mut Case, register: &Register) {
                 && p.deadline.is_none()
                 && p.children.iter().all(|c| c.placeholder && c.text.trim().is_empty())
                 && is_routine(&p.text);
+            p.resolution = !p.routine
+                && !p.placeholder
+                && p.responsible.is_none()
+                && p.deadline.is_none()
+                && is_resolution(&p.text);
             for f in &from_title {
                 if !p.follows_up.iter().any(|o| o.case.key() == f.case.key() && o.point == f.point) {
                     p.follows_up.push(f.clone());
@@ -352,6 +470,10 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn deadline(text: &str) -> Option<String> {
     let direct = DIRECT.captures_iter(text).find_map(|c| {
         let start = c.get(0)?.start();
+        let word = c.get(0)?.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
+        if NOT_TASK_DEADLINES.iter().any(|w| word.starts_with(w)) {
+            return None;
+        }
         let date = if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
             ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
         } else if let (Some(d), Some(m), Some(y)) = (c.name("d2"), c.name("m2"), c.name("y2")) {
@@ -585,7 +707,9 @@ mod tests {
             ("Frist: 15.03.2025", Some("2025-03-15")),
             ("seinast 3.4.2025", Some("2025-04-03")),
             ("Søknadsfristen settes til 01.04.2026.", Some("2026-04-01")),
-            ("Høyringsfristen er 01.12.2025.", Some("2025-12-01")),
+            // the consultees' deadline is no task of the body
+            ("Høyringsfristen er 01.12.2025.", None),
+            ("Høringsfristen er satt til 01.12.2025.", None),
             ("Saken tas opp i ASU-møtet 04.09.24", Some("2024-09-04")),
             ("Utvalet ber om å få rapport frå prosjektet i møte 10.06.2026.", Some("2026-06-10")),
             // The earliest phrase wins.
@@ -665,6 +789,60 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(is_routine(text), *want, "{text}");
         }
+    }
+
+    #[test]
+    fn resolution_points() {
+        let cases: &[(&str, bool)] = &[
+            ("SSU godkjenner budsjett for sekretariatet 2026 med en ramme på 2 400 000 kr.", true),
+            ("Partnerskapsmøtet godkjenner felles handlingsplan 2026.", true),
+            ("Kostnadene fordeles slik:", true),
+            ("Møteplanen for 2026 vert vedteken.", true),
+            ("LSU Kristiansund gir følgende innspill til høringen:", true),
+            ("FSU Barn og unge sluttar seg til forslaget frå arbeidsgruppa.", true),
+            ("SSU støtter søknaden om midler til prosjektet.", true),
+            ("SSU tildeler midler slik det går fram av vedlegget.", true),
+            ("SSU slutter seg til innstillingen og tildeler 3 450 000 kr til fem tiltak, jf. vedlegg.", true),
+            ("Høyringsfristen er 01.12.2025.", true),
+            // actions: someone is asked to do something
+            ("SSU godkjenner planen og ber sekretariatet sende den ut.", false),
+            ("Leder sender innspillet til sekretariatet.", false),
+            ("SSU ber FSU-ene revidere handlingsplanene.", false),
+            ("Arbeidsgruppen skal legge fram kriterier.", false),
+            ("Saken følges opp i møte 11.02.2026.", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(is_resolution(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_title_follow_up_narrows_to_the_points_the_text_names() {
+        let r = Register::default();
+        let mut case = Case {
+            number: None,
+            title: Some("Oppfølging sak 17/25 – kriterier for tilskudd 2026".into()),
+            committee: None,
+            date: None,
+            owners: vec![],
+            officers: vec![],
+            proposal: vec![],
+            decision: vec![Point { label: Some("1.".into()), text: "Kriteriene vedtas.".into(), ..Point::default() }],
+            references: vec![],
+            attachments: vec![],
+            sections: vec![crate::record::Section {
+                heading: "Bakgrunn".into(),
+                text: "Viser til sak 17/25, vedtakspunkt 4, der arbeidsgruppen ble bedt om å legge fram forslag."
+                    .into(),
+            }],
+            archive_ref: None,
+            votes: vec![],
+            at: None,
+        };
+        annotate_case(&mut case, &r);
+        let f = &case.decision[0].follows_up;
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].case.key().as_str(), f[0].point.as_deref()), ("17/2025", Some("4")));
     }
 
     #[test]

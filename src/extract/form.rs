@@ -191,19 +191,88 @@ fn status_text_as_comment(r: &mut Record) {
     }
 }
 
+/// Placeholder texts of the form's controls (`templates/word/words.toml`: `write`, `choose`,
+/// `choose_date`, bokmål and nynorsk). Word hides them behind `w:showingPlcHdr`; LibreOffice
+/// drops that flag on save, so a control it saved untouched shows its placeholder as text.
+pub const PLACEHOLDER_TEXTS: &[&str] = &["skriv her", "velg dato", "vel dato", "velg", "vel"];
+
+/// The cell's text without a control's placeholder: empty when it is only the placeholder, the
+/// rest when the committee typed after it (`Skriv her Finansiert` → `Finansiert`).
+pub fn without_placeholder(text: &str) -> String {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    for p in PLACEHOLDER_TEXTS {
+        let Some(rest) = lower.strip_prefix(p) else { continue };
+        let rest_trimmed = rest.trim_start_matches([' ', '.', '…', ':', '/']);
+        if rest_trimmed.is_empty() {
+            return String::new();
+        }
+        // only a whole word (`Velgjørende` is no placeholder)
+        if rest.starts_with(|c: char| c.is_alphanumeric()) {
+            continue;
+        }
+        let cut = t.len() - rest_trimmed.len();
+        return t.get(cut..).unwrap_or("").trim().to_string();
+    }
+    t.to_string()
+}
+
+/// A form cell's status: only a colour word (`Grønn`, `raud`), else not taken (`Oransje`,
+/// `Grønn/gul`): `Err` with the text as typed.
+pub fn form_status(text: &str) -> Result<Option<crate::record::Status>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if tables::only_names_status(t) {
+        if let Some(s) = tables::status_from_text(t) {
+            return Ok(Some(s));
+        }
+    }
+    Err(t.to_string())
+}
+
+/// A form cell's decision: one of [`DECISIONS`] (as a whole word at the start), else `Err`
+/// with the text as typed (`Utsette`).
+pub fn form_decision(text: &str) -> Result<Option<String>, String> {
+    let k = key(text);
+    if k.is_empty() {
+        return Ok(None);
+    }
+    let first = k.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    DECISIONS
+        .iter()
+        .find(|(w, _)| first == *w)
+        .map(|(_, v)| Some(v.to_string()))
+        .ok_or_else(|| text.trim().to_string())
+}
+
+/// The year a form evaluates: the first year (19xx/20xx) in its title.
+fn evaluated_year(title: &str) -> Option<i32> {
+    title
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4)
+        .filter_map(|w| w.parse::<i32>().ok())
+        .find(|y| (1900..2100).contains(y))
+}
+
 /// A filled-in (or empty) evaluation form as a plan.
 fn evaluation_form(flat: &Flat) -> Option<Plan> {
     let mut meeting_date = None;
+    let mut date_text = None;
     let mut case = None;
     for l in &flat.lines {
         let Some((k, v)) = l.text.split_once(':') else { continue };
         let k = key(k);
-        let v = v.trim();
+        let v = without_placeholder(v);
         if v.is_empty() {
             continue;
         }
-        if meeting_date.is_none() && MEETING_DATE_FIELDS.contains(&k.as_str()) {
-            meeting_date = dates::first_date(v, None);
+        if meeting_date.is_none() && date_text.is_none() && MEETING_DATE_FIELDS.contains(&k.as_str()) {
+            meeting_date = whole_date(&v);
+            if meeting_date.is_none() {
+                date_text = Some(v.to_string());
+            }
         } else if case.is_none() && CASE_FIELDS.contains(&k.as_str()) {
             case = Some(v.to_string());
         }
@@ -223,18 +292,44 @@ fn evaluation_form(flat: &Flat) -> Option<Plan> {
         // the five SMART columns stand between the measure and the last status
         let smart_cols: Vec<usize> = (mc + 1..mc + 6).collect();
         let mut items = Vec::new();
+        let mut problems = Vec::new();
         for row in grid.iter().skip(hi + 1) {
-            let text =
-                |c: Option<usize>| c.map(|c| cell_text(row.get(c).copied().flatten())).unwrap_or_default();
+            let text = |c: Option<usize>| {
+                c.map(|c| without_placeholder(&cell_text(row.get(c).copied().flatten()))).unwrap_or_default()
+            };
             let measure_cell = text(Some(mc));
             let measure = measure_cell.split(" / ").next().unwrap_or("").trim().to_string();
+            let status = match form_status(&text(Some(sc))) {
+                Ok(s) => s,
+                Err(typed) => {
+                    problems.push(format!(
+                        "status \"{typed}\" for \"{}\" is not green, yellow or red (Grønn/Gul/Rød): not applied",
+                        if measure.is_empty() { "a blank row" } else { measure.as_str() }
+                    ));
+                    None
+                }
+            };
+            let decision = match form_decision(&text(dc)) {
+                Ok(d) => d,
+                Err(typed) => {
+                    problems.push(format!(
+                        "decision \"{typed}\" for \"{}\" is none of Videreføre/Justere/Avslutte: not applied",
+                        if measure.is_empty() { "a blank row" } else { measure.as_str() }
+                    ));
+                    None
+                }
+            };
+            let comment = Some(text(cc)).filter(|c| !c.is_empty());
+            let goal = Some(text(goal_c)).filter(|g| !g.is_empty());
             if measure.is_empty() {
+                if status.is_some() || decision.is_some() || comment.is_some() || goal.is_some() {
+                    problems.push(format!(
+                        "a blank row has a status, decision or comment but no measure{}: not applied",
+                        comment.as_deref().map(|c| format!(" (comment \"{c}\")")).unwrap_or_default()
+                    ));
+                }
                 continue;
             }
-            let status = tables::status_from_text(&text(Some(sc)));
-            let decision_text = key(&text(dc));
-            let decision =
-                DECISIONS.iter().find(|(w, _)| decision_text.starts_with(w)).map(|(_, v)| v.to_string());
             let boxes: Vec<String> = smart_cols.iter().map(|c| text(Some(*c))).collect();
             let smart = boxes.iter().all(|b| b.chars().count() <= 2).then(|| {
                 let mut s = [false; 5];
@@ -245,8 +340,6 @@ fn evaluation_form(flat: &Flat) -> Option<Plan> {
                 }
                 s
             });
-            let comment = Some(text(cc)).filter(|c| !c.is_empty());
-            let goal = Some(text(goal_c)).filter(|g| !g.is_empty());
             items.push(PlanItem {
                 goal,
                 measure,
@@ -264,15 +357,24 @@ fn evaluation_form(flat: &Flat) -> Option<Plan> {
             .find(|l| l.kind != LineKind::Table && !l.text.is_empty())
             .map(|l| l.text.clone())
             .unwrap_or_default();
+        let year = evaluated_year(&title);
         return Some(Plan {
             title,
             items,
             status_date: meeting_date.clone(),
-            form: Some(EvaluationForm { meeting_date, case }),
+            form: Some(EvaluationForm { meeting_date, case, year, date_text, problems }),
             ..Plan::default()
         });
     }
     None
+}
+
+/// A form's meeting date: the field holds one real date and nothing else (`20.11.2025`,
+/// `2025-11-20`, `20. november 2025`); `31.11.2025` or `20/11/2025` is none.
+fn whole_date(v: &str) -> Option<String> {
+    let found = dates::find_dates(v, None);
+    let [(_, d)] = found.as_slice() else { return None };
+    Some(d.clone())
 }
 
 #[cfg(test)]

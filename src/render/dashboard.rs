@@ -319,7 +319,8 @@ fn year_of(d: Option<&str>) -> Option<i32> {
 pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<DashboardCtx, RenderError> {
     let w = words(input.lang)?;
     let status = data::status_report(input, &StatusOptions::default());
-    let log_ctx = data::decision_log(input, &DecisionLogOptions::default());
+    // the secretariat's view: every body, the register's or not
+    let log_ctx = data::decision_log(input, &DecisionLogOptions { all_bodies: true, ..Default::default() });
     let year = data::latest_year(&input.records);
     let annual = year.map(|y| data::annual_report(input, y));
     let current = derive::current_plans(&input.records);
@@ -485,7 +486,7 @@ fn plan_view(
     opts: &DashboardOptions,
     w: &BTreeMap<String, String>,
 ) -> PlanView {
-    let cp = current.iter().find(|cp| cp.source == p.source && cp.plan.title == p.title);
+    let cp = current.iter().find(|cp| cp.source == p.source_path && cp.plan.title == p.title);
     let marks = cp.map(|cp| history(&input.records, cp)).unwrap_or_default();
     let all_marks: Vec<Mark> = marks.values().flatten().cloned().collect();
     let items: Vec<&ItemCtx> = p.goals.iter().flat_map(|g| g.items.iter()).collect();
@@ -506,7 +507,7 @@ fn plan_view(
                         item: it.clone(),
                         marks: all[older..].to_vec(),
                         older_marks: older,
-                        source: source_ref(opts, &p.source, at_of(it.index)),
+                        source: source_ref(opts, &p.source_path, at_of(it.index)),
                     }
                 })
                 .collect(),
@@ -527,8 +528,8 @@ fn plan_view(
         period: p.period.clone(),
         status_date: p.status_date.clone(),
         counts: p.counts.clone(),
-        source: source_ref(opts, &p.source, None),
-        forms: p.forms.iter().map(|f| source_ref(opts, f, None)).collect(),
+        source: source_ref(opts, &p.source_path, None),
+        forms: p.form_paths.iter().map(|f| source_ref(opts, f, None)).collect(),
         goals,
         change_text: change_text(&ch, w),
         change: ch,
@@ -598,7 +599,7 @@ struct ScriptData<'a> {
 }
 
 /// Measure statuses and decision-log statuses with the word key that names each.
-const STATUS_WORDS: [(&str, &str); 9] = [
+const STATUS_WORDS: [(&str, &str); 10] = [
     ("green", "green_one"),
     ("yellow", "yellow_one"),
     ("red", "red_one"),
@@ -607,6 +608,7 @@ const STATUS_WORDS: [(&str, &str); 9] = [
     ("overdue", "log_overdue"),
     ("followed_up", "log_followed_up"),
     ("routine", "log_routine"),
+    ("resolved", "log_resolved"),
     ("placeholder", "log_placeholder"),
 ];
 

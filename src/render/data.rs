@@ -9,7 +9,7 @@
 
 use super::ReportInput;
 use crate::config::{CommitteeKind, Register};
-use crate::record::{Committee, LogEntry, LogStatus, Point, PointKind, Record, Status};
+use crate::record::{Committee, Kind, LogEntry, LogStatus, Point, PointKind, Record, Status};
 use crate::store::derive::{self, CurrentPlan};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,6 +29,9 @@ pub struct DecisionLogOptions {
     pub committee: Option<String>,
     /// Only entries still open (open or overdue).
     pub open: bool,
+    /// Also the entries of bodies outside the register (the secretariat's own view; the
+    /// partnership's documents leave them out).
+    pub all_bodies: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
@@ -111,6 +114,12 @@ pub struct ItemCtx {
     pub assessed: Option<String>,
     /// Position of the item in its plan (form controls are tagged with it).
     pub index: usize,
+    /// `YYYY-MM-DD`: when the comment was written (the plan's status date or the form's date).
+    pub comment_date: Option<String>,
+    /// `YYYY-MM-DD`: the measure was added in an evaluation form of this date.
+    pub added: Option<String>,
+    /// The SMART boxes are the committee's own (from a filled form).
+    pub smart_by_committee: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,10 +138,83 @@ pub struct PlanCtx {
     /// `YYYY-MM-DD`: the plan's status date (`Status per …`), or the newest evaluation form's.
     pub status_date: Option<String>,
     pub source: String,
-    /// Evaluation forms laid over the plan (source paths).
+    /// Evaluation forms laid over the plan (their file names).
     pub forms: Vec<String>,
+    /// The plan's paper and its forms as stored (paths): for links in a local view, never
+    /// printed in a document.
+    #[serde(skip)]
+    pub source_path: String,
+    #[serde(skip)]
+    pub form_paths: Vec<String>,
     pub goals: Vec<GoalCtx>,
     pub counts: Counts,
+    /// Some SMART boxes are the committee's own (a filled form was laid over the plan).
+    pub smart_by_committee: bool,
+    /// `YYYY-MM-DD`: the date of the newest form laid over the plan.
+    pub form_date: Option<String>,
+}
+
+/// Whether a committee is one of the partnership's bodies (in the register): the partnership's
+/// documents show only these; papers of other bodies go to the review list.
+pub fn in_register(c: Option<&Committee>) -> bool {
+    c.and_then(|c| c.code.as_ref()).is_some()
+}
+
+/// A case number as the paper wrote it (`07.25`, `09-2025`, `18/25`), so it can be found in
+/// the archive; the committee style `18/25` when the written form holds no number.
+pub fn written_number(n: &crate::record::CaseNum) -> String {
+    let token = n
+        .as_written
+        .split_whitespace()
+        .rev()
+        .find(|t| t.chars().any(|c| c.is_ascii_digit()))
+        .map(|t| t.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .unwrap_or("");
+    let seq: String = token.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if seq.parse::<u32>().ok() == Some(n.seq) && token.len() > seq.len() {
+        token.to_string()
+    } else {
+        n.short()
+    }
+}
+
+/// Amounts and numbers keep together on a line: the space inside `2 400 000` and before `kr`
+/// becomes a no-break space.
+pub fn keep_amounts(text: &str) -> String {
+    static GROUP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(\d) (\d{3}(?:\D|$))|(\d) (kr\b|mill\.|millioner|prosent|%)|\b(kr) (\d)")
+            .expect("valid regex")
+    });
+    let mut out = text.to_string();
+    // twice: overlapping groups (`2 400 000`)
+    for _ in 0..2 {
+        out = GROUP
+            .replace_all(&out, |c: &regex::Captures| {
+                let g = |i: usize| c.get(i).map_or("", |m| m.as_str());
+                if !g(1).is_empty() {
+                    format!("{}\u{a0}{}", g(1), g(2))
+                } else if !g(3).is_empty() {
+                    format!("{}\u{a0}{}", g(3), g(4))
+                } else {
+                    format!("{}\u{a0}{}", g(5), g(6))
+                }
+            })
+            .into_owned();
+    }
+    out
+}
+
+fn keep_amounts_in(points: &[Point]) -> Vec<Point> {
+    points
+        .iter()
+        .map(|p| Point { text: keep_amounts(&p.text), children: keep_amounts_in(&p.children), ..p.clone() })
+        .collect()
+}
+
+/// A paper's file name without its folders: documents sent to committees never show a local
+/// path (`../papers/innkomne/…`).
+pub fn file_name(path: &str) -> String {
+    path.rsplit(['/', '\\']).next().unwrap_or(path).to_string()
 }
 
 #[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
@@ -177,6 +259,7 @@ fn plan_ctx(register: &Register, cp: &CurrentPlan) -> PlanCtx {
     let mut counts = Counts::default();
     for (index, it) in p.items.iter().enumerate() {
         counts.add(it.status);
+        let note = cp.notes.get(index).cloned().unwrap_or_default();
         // the committee's own assessment (a filled evaluation form), else extraction's first hint
         let [s, m, a, r, t] = it.smart.or(it.smart_hint).unwrap_or_default();
         let sm = Smart { specific: s, measurable: m, achievable: a, relevant: r, time_bound: t };
@@ -191,6 +274,9 @@ fn plan_ctx(register: &Register, cp: &CurrentPlan) -> PlanCtx {
             decision: it.decision.clone(),
             assessed: it.assessed.clone(),
             index,
+            comment_date: note.comment_date,
+            added: note.added,
+            smart_by_committee: note.smart_by_committee,
         };
         match goals.last_mut() {
             Some(g) if g.goal == it.goal => g.items.push(item),
@@ -210,10 +296,14 @@ fn plan_ctx(register: &Register, cp: &CurrentPlan) -> PlanCtx {
         }),
         date: cp.date.clone(),
         status_date: p.status_date.clone(),
-        source: cp.source.clone(),
-        forms: cp.forms.clone(),
+        source: file_name(&cp.source),
+        forms: cp.forms.iter().map(|f| file_name(f)).collect(),
+        source_path: cp.source.clone(),
+        form_paths: cp.forms.clone(),
         goals,
         counts,
+        smart_by_committee: cp.notes.iter().any(|n| n.smart_by_committee),
+        form_date: (!cp.forms.is_empty()).then(|| p.status_date.clone()).flatten(),
     }
 }
 
@@ -310,13 +400,13 @@ fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
     LogCtx {
         committee: committee_name(register, e.committee.as_ref()),
         date: e.meeting_date.clone(),
-        case: e.case.as_ref().map(|c| c.short()),
+        case: e.case.as_ref().map(written_number),
         title: e.case_title.clone(),
         proposal: e.kind == PointKind::Proposal,
         label: e.label.clone(),
-        text: e.text.clone(),
-        head: e.text.lines().next().unwrap_or("").to_string(),
-        sub_points: real_points(&e.sub_points),
+        text: keep_amounts(&e.text),
+        head: keep_amounts(e.text.lines().next().unwrap_or("")),
+        sub_points: keep_amounts_in(&real_points(&e.sub_points)),
         responsible: e.responsible.clone(),
         deadline: e.deadline.clone(),
         status: e.status.as_str(),
@@ -325,7 +415,7 @@ fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
             .follow_ups
             .iter()
             .map(|f| FollowCtx {
-                case: f.case.as_ref().map(|c| c.short()),
+                case: f.case.as_ref().map(written_number),
                 title: f.title.clone(),
                 date: f.date.clone(),
                 committee: committee_name(register, f.committee.as_ref()),
@@ -342,13 +432,12 @@ fn is_open(e: &LogEntry) -> bool {
 /// Log entries in a stable order: date, committee (register order), case, label.
 fn sorted_log<'a>(register: &Register, log: &'a [LogEntry]) -> Vec<&'a LogEntry> {
     let mut v: Vec<&LogEntry> = log.iter().collect();
+    // stable: within a case the points keep the paper's order
     v.sort_by(|a, b| {
-        (&a.meeting_date, committee_rank(register, a.committee.as_ref()), &a.case, &a.label, &a.text).cmp(&(
+        (&a.meeting_date, committee_rank(register, a.committee.as_ref()), &a.case).cmp(&(
             &b.meeting_date,
             committee_rank(register, b.committee.as_ref()),
             &b.case,
-            &b.label,
-            &b.text,
         ))
     });
     v
@@ -426,6 +515,11 @@ pub struct StatusCtx {
     pub totals: Counts,
     pub chart: Option<String>,
     pub open: Vec<LogCtx>,
+    /// `YYYY-MM-DD`: the plans' status date when they all share one (the subtitle's date).
+    pub plans_as_of: Option<String>,
+    /// `YYYY-MM-DD`: the date the open points' statuses are judged against (`Forfalt`: a
+    /// deadline before it), the newest meeting or case date of the papers.
+    pub deadlines_as_of: Option<String>,
 }
 
 fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
@@ -487,12 +581,21 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
     let open = sorted_log(reg, &input.log)
         .into_iter()
         .filter(|e| is_open(e))
+        .filter(|e| in_register(e.committee.as_ref()))
         .filter(|e| opts.committee.as_deref().is_none_or(|c| matches_committee(reg, e.committee.as_ref(), c)))
         .map(|e| log_ctx(reg, e))
         .collect();
-    // The report speaks for the plans' status date (`Status per …`), not for the newest paper.
+    // Each date says what it is true for: the plans' status date, the open points' date.
+    let dates: BTreeSet<Option<String>> = plans.iter().map(|p| p.status_date.clone()).collect();
+    let plans_as_of = match dates.into_iter().collect::<Vec<_>>().as_slice() {
+        [Some(d)] => Some(d.clone()),
+        _ => None,
+    };
+    let deadlines_as_of = crate::store::log::as_of(&input.records);
     let as_of = plans.iter().filter_map(|p| p.status_date.clone()).max();
     StatusCtx {
+        plans_as_of,
+        deadlines_as_of,
         common: common(input, as_of.or_else(|| newest_date(&input.records, None))),
         committee: opts.committee.clone(),
         plan_filter: opts.plan.clone(),
@@ -522,7 +625,10 @@ pub fn decision_log(input: &ReportInput, opts: &DecisionLogOptions) -> DecisionL
     let entries: Vec<LogCtx> = sorted_log(reg, &input.log)
         .into_iter()
         .filter(|e| !opts.open || is_open(e))
-        .filter(|e| opts.committee.as_deref().is_none_or(|c| matches_committee(reg, e.committee.as_ref(), c)))
+        .filter(|e| match opts.committee.as_deref() {
+            Some(c) => matches_committee(reg, e.committee.as_ref(), c),
+            None => opts.all_bodies || in_register(e.committee.as_ref()),
+        })
         .map(|e| log_ctx(reg, e))
         .collect();
     let mut counts = BTreeMap::new();
@@ -551,6 +657,9 @@ pub struct CaseCtx {
     pub date: Option<String>,
     pub decision: Vec<Point>,
     pub proposal: Vec<Point>,
+    /// Treated: from minutes, or with adopted decision points. A case known only from an
+    /// invitation or a case paper is not counted as treated.
+    pub decided: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -599,7 +708,10 @@ pub struct AnnualCtx {
     pub meetings: Vec<MeetingsCtx>,
     pub meeting_count: usize,
     pub cases: Vec<CommitteeCasesCtx>,
+    /// Cases treated in the year (minutes or adopted decisions).
     pub case_count: usize,
+    /// Cases known only from an invitation or a case paper (a proposal, no decision yet).
+    pub proposed_count: usize,
     pub fsu_status: Vec<AreaCtx>,
     pub status_totals: Counts,
     pub chart: Option<String>,
@@ -613,6 +725,11 @@ pub struct AnnualCtx {
     pub grant_mismatches: Vec<GrantMismatch>,
     /// Whether the year has any data at all (meetings, cases, plans, grants).
     pub has_data: bool,
+    /// The caption of the declined applications' table as the paper words it
+    /// (`Søknader som ikke innstilles`), when there is one.
+    pub declined_caption: Option<String>,
+    /// `YYYY-MM-DD`: the date the open points' statuses are judged against.
+    pub deadlines_as_of: Option<String>,
 }
 
 /// A committee in register order: (rank, display name).
@@ -628,7 +745,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     let papers = derive::papers(&input.records);
     for r in &papers {
         let rc = r.committee.as_ref();
-        if let Some(m) = &r.meeting {
+        if let Some(m) = r.meeting.as_ref().filter(|_| in_register(rc)) {
             if in_year(Some(&m.date), year) {
                 let key = (committee_rank(reg, rc), committee_name(reg, rc));
                 meetings.entry(key).or_default().insert(m.date.clone());
@@ -636,6 +753,9 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         }
         for c in &r.cases {
             let cc = c.committee.as_ref().or(rc);
+            if !in_register(cc) {
+                continue;
+            }
             let date = c.date.clone().or_else(|| r.meeting.as_ref().map(|m| m.date.clone()));
             let counts = c.number.as_ref().map(|n| n.year as i32 == year).unwrap_or(false)
                 || (c.number.is_none() && in_year(date.as_deref(), year));
@@ -643,9 +763,13 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
                 continue;
             }
             let key = (committee_rank(reg, cc), committee_name(reg, cc));
-            if let Some(d) = &date {
-                if in_year(Some(d), year) {
-                    meetings.entry(key.clone()).or_default().insert(d.clone());
+            // a meeting is a meeting's date (minutes, invitation, `Møtedato`), never the date a
+            // case paper was written (`Dato:`)
+            if r.kind == Kind::Minutes {
+                if let Some(d) = &date {
+                    if in_year(Some(d), year) {
+                        meetings.entry(key.clone()).or_default().insert(d.clone());
+                    }
                 }
             }
             let ck = c
@@ -654,12 +778,15 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
                 .map(|n| (n.year, n.seq, String::new()))
                 .unwrap_or_else(|| (0, 0, c.title.clone().unwrap_or_default()));
             let entry = cases.entry(key).or_default().entry(ck).or_insert_with(|| CaseCtx {
-                number: c.number.as_ref().map(|n| n.short()),
+                number: c.number.as_ref().map(written_number),
                 title: None,
                 date: None,
                 decision: Vec::new(),
                 proposal: Vec::new(),
+                decided: false,
             });
+            // treated: minutes say so, or the case carries adopted decision points
+            entry.decided |= r.kind == Kind::Minutes || !c.decision.is_empty();
             if entry.title.is_none() {
                 entry.title = c.title.clone();
             }
@@ -683,7 +810,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         .into_iter()
         .map(|((_, committee), cs)| CommitteeCasesCtx { committee, cases: cs.into_values().collect() })
         .collect();
-    let case_count = cases.iter().map(|c| c.cases.len()).sum();
+    let case_count = cases.iter().flat_map(|c| c.cases.iter()).filter(|c| c.decided).count();
+    let proposed_count = cases.iter().flat_map(|c| c.cases.iter()).filter(|c| !c.decided).count();
 
     // Action-plan status per FSU (register order).
     let mut fsu_status = Vec::new();
@@ -702,6 +830,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     let open = sorted_log(reg, &input.log)
         .into_iter()
         .filter(|e| is_open(e))
+        .filter(|e| in_register(e.committee.as_ref()))
         .filter(|e| e.meeting_date.as_deref().is_none_or(|d| d <= end.as_str()))
         .map(|e| log_ctx(reg, e))
         .collect();
@@ -710,7 +839,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     let mut grants = Vec::new();
     let mut grant_mismatches = Vec::new();
     for r in derive::papers(&input.records) {
-        if !in_year(record_date(&r).as_deref(), year) {
+        if !in_year(record_date(&r).as_deref(), year) || !in_register(r.committee.as_ref()) {
             continue;
         }
         for t in &r.tables {
@@ -739,7 +868,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
             if let Some(stated) = source_total {
                 if stated != total {
                     grant_mismatches.push(GrantMismatch {
-                        source: r.source.path.clone(),
+                        source: file_name(&r.source.path),
                         caption: t.caption.clone(),
                         computed: total,
                         stated,
@@ -770,7 +899,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         grants.iter().filter(|g| !g.declined).map(|g| g.total).fold(0i64, |a, b| a.saturating_add(b));
     let declined_total =
         grants.iter().filter(|g| g.declined).map(|g| g.total).fold(0i64, |a, b| a.saturating_add(b));
-    let has_data = meeting_count > 0 || case_count > 0 || !grants.is_empty();
+    let has_data = meeting_count > 0 || case_count > 0 || proposed_count > 0 || !grants.is_empty();
+    let declined_caption = grants.iter().filter(|g| g.declined).find_map(|g| g.caption.clone());
     let created = newest_date(&input.records, Some(&end)).or(Some(end.clone()));
     AnnualCtx {
         common: common(input, created),
@@ -779,6 +909,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         meeting_count,
         cases,
         case_count,
+        proposed_count,
         chart: (status_totals.total > 0).then(|| "status".to_string()),
         fsu_status,
         status_totals,
@@ -788,13 +919,15 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         declined_total,
         grant_mismatches,
         has_data,
+        declined_caption,
+        deadlines_as_of: crate::store::log::as_of(&input.records),
     }
 }
 
 /// Whether the data says anything about `year`: a meeting, case or plan status dated in it, a
 /// case numbered in it, or a plan whose period covers it.
 pub fn year_has_data(records: &[Record], year: i32) -> bool {
-    records.iter().any(|r| {
+    records.iter().filter(|r| !is_form(r)).any(|r| {
         in_year(record_date(r).as_deref(), year)
             || r.cases.iter().any(|c| {
                 c.number.as_ref().is_some_and(|n| n.year as i32 == year) || in_year(c.date.as_deref(), year)
@@ -803,8 +936,18 @@ pub fn year_has_data(records: &[Record], year: i32) -> bool {
     })
 }
 
-/// The latest year in the data (meeting and case dates, case numbers), if any.
+/// A filled-in evaluation form: its meeting evaluates an earlier period (a 2025 form met in
+/// January 2026), so its date never decides the year a run reports on.
+fn is_form(r: &Record) -> bool {
+    r.plans.iter().any(|p| p.form.is_some())
+}
+
+/// The latest year in the data (meeting and case dates, case numbers), if any. Evaluation
+/// forms count with the year they evaluate, not the date of their meeting.
 pub fn latest_year(records: &[Record]) -> Option<i32> {
+    let forms = records.iter().flat_map(|r| r.plans.iter()).filter_map(|p| p.form.as_ref()?.year).max();
+    let records: Vec<Record> = records.iter().filter(|r| !is_form(r)).cloned().collect();
+    let records = records.as_slice();
     let dates = newest_date(records, None).and_then(|d| super::lang::parse_iso_date(&d).map(|(y, _, _)| y));
     let numbers = records
         .iter()
@@ -812,5 +955,22 @@ pub fn latest_year(records: &[Record]) -> Option<i32> {
         .filter_map(|c| c.number.as_ref())
         .map(|n| n.year as i32)
         .max();
-    dates.max(numbers)
+    dates.max(numbers).max(forms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_case_numbers_as_written() {
+        assert_eq!(keep_amounts("en ramme på 2 400 000 kr."), "en ramme på 2\u{a0}400\u{a0}000\u{a0}kr.");
+        assert_eq!(keep_amounts("kr 250 000 og 1,5 mill. kr"), "kr\u{a0}250\u{a0}000 og 1,5\u{a0}mill. kr");
+        assert_eq!(keep_amounts("i 2025 og 2026 er det 12 saker"), "i 2025 og 2026 er det 12 saker");
+        let n = |w: &str, seq, year| crate::record::CaseNum { seq, year, as_written: w.into() };
+        assert_eq!(written_number(&n("Sak 07.25", 7, 2025)), "07.25");
+        assert_eq!(written_number(&n("Sak 09-2025", 9, 2025)), "09-2025");
+        assert_eq!(written_number(&n("Sak: 18/25", 18, 2025)), "18/25");
+        assert_eq!(written_number(&n("", 18, 2025)), "18/25");
+    }
 }

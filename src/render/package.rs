@@ -363,7 +363,12 @@ pub fn pack(x: docx_rs::XMLDocx, props: &CoreProps, alts: &[String]) -> zip::res
     let document =
         fix_document(&String::from_utf8_lossy(&x.document), header_rid.as_deref(), footer_rid.as_deref());
     let document =
-        describe_pictures(&rows_cant_split(&insert_controls(&super::ooxml::repair(&document))), alts);
+        describe_pictures(&rows_cant_split(&insert_controls(&super::ooxml::repair(&document))), alts)
+            // the date picker speaks the document's language (nn-NO in a nynorsk form)
+            .replace(
+                "<w:lid w:val=\"nb-NO\" />",
+                &format!("<w:lid w:val=\"{}\" />", xml_escape(&props.language)),
+            );
     let (content_types, document_rels) = add_theme(&x.content_type, &x.document_rels);
     let fixed = |b: &[u8]| super::ooxml::repair(&String::from_utf8_lossy(b)).into_bytes();
     let mut parts: Vec<(String, Vec<u8>)> = vec![

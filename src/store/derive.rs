@@ -14,6 +14,7 @@
 //!   comment, decision, SMART boxes and the form's date).
 
 use super::committee_key;
+use crate::extract::review::Finding;
 use crate::model::Format;
 use crate::record::{Committee, Plan, Record};
 use std::collections::{BTreeMap, BTreeSet};
@@ -110,6 +111,8 @@ struct Identity {
     cases: BTreeSet<String>,
     attachment_of: Option<String>,
     form: bool,
+    /// A form's filled values: two copies filled differently are two papers.
+    form_values: String,
     words: BTreeSet<String>,
 }
 
@@ -127,6 +130,7 @@ fn identity(r: &Record) -> Identity {
         cases: r.cases.iter().filter_map(|c| c.number.as_ref().map(|n| n.key())).collect(),
         attachment_of: r.attachment_of.as_ref().map(|n| n.key()),
         form: r.plans.iter().any(|p| p.form.is_some()),
+        form_values: form_values(r),
         words: words(r),
     }
 }
@@ -144,6 +148,7 @@ fn same_cases(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
 fn same_paper(a: &Identity, b: &Identity) -> bool {
     let agree = |x: &Option<String>, y: &Option<String>| x.is_none() || y.is_none() || x == y;
     if a.form != b.form
+        || a.form_values != b.form_values
         || a.kind != b.kind
         || !same_cases(&a.cases, &b.cases)
         || a.attachment_of != b.attachment_of
@@ -235,6 +240,20 @@ pub struct CurrentPlan {
     pub plan: Plan,
     /// Evaluation forms applied, as their source paths.
     pub forms: Vec<String>,
+    /// Per item of `plan` (same order): what the forms did to it.
+    pub notes: Vec<ItemNote>,
+}
+
+/// What the evaluation forms did to one plan item.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemNote {
+    /// `YYYY-MM-DD`: the date the item's comment was written (the plan's status date, or the
+    /// date of the form that gave it), so an older comment is never shown as new.
+    pub comment_date: Option<String>,
+    /// `YYYY-MM-DD`: the measure was added in the blank rows of the form of this date.
+    pub added: Option<String>,
+    /// The SMART boxes are the committee's own (a filled form's), not extraction's first hint.
+    pub smart_by_committee: bool,
 }
 
 /// Letters and digits of the measure's text, lower case: the key that matches a measure across
@@ -258,11 +277,213 @@ pub fn same_plan(a: &Plan, b: &Plan) -> bool {
 }
 
 /// The current plans: per committee the newest version of each plan, the most complete copy,
-/// with later evaluation forms of that committee laid over its measures. Ordered by committee
-/// key, then title.
+/// with later evaluation forms of that committee laid over its measures (see
+/// [`plans_and_findings`]). Ordered by committee key, then title.
 pub fn current_plans(records: &[Record]) -> Vec<CurrentPlan> {
+    plans_and_findings(records).0
+}
+
+/// What the evaluation forms among the records could not give the plans: for the review list
+/// (every value a committee filled in is either applied or named here, with why).
+pub fn form_findings(records: &[Record]) -> Vec<Finding> {
+    plans_and_findings(records).1
+}
+
+/// The signature of a form's filled values (two copies with other values are two papers).
+fn form_values(r: &Record) -> String {
+    let mut out = String::new();
+    for p in r.plans.iter().filter(|p| p.form.is_some()) {
+        if let Some(f) = &p.form {
+            out.push_str(&format!("{:?}|{:?}|{:?}|", f.meeting_date, f.date_text, f.problems));
+        }
+        for it in &p.items {
+            out.push_str(&format!(
+                "{}:{:?}:{:?}:{:?}:{:?};",
+                measure_key(&it.measure),
+                it.status,
+                it.decision,
+                it.comment,
+                it.smart
+            ));
+        }
+    }
+    out
+}
+
+/// One evaluation form (or several copies filled for the same meeting, merged) to lay over a
+/// plan.
+struct FormSet<'a> {
+    committee: String,
+    record: &'a Record,
+    date: String,
+    files: Vec<String>,
+    items: Vec<crate::record::PlanItem>,
+    year: Option<i32>,
+    title: String,
+}
+
+fn finding(file: &str, missing: String) -> Finding {
+    Finding {
+        file: file.to_string(),
+        missing,
+        look_at: "the evaluation form (Møtedato and the measures table)".into(),
+    }
+}
+
+/// Whether a form item carries anything the committee filled in.
+fn has_values(it: &crate::record::PlanItem) -> bool {
+    it.status.is_some() || it.decision.is_some() || it.comment.is_some()
+}
+
+fn describe(it: &crate::record::PlanItem) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = it.status {
+        parts.push(format!("status {}", s.as_str()));
+    }
+    if let Some(d) = &it.decision {
+        parts.push(format!("decision {d}"));
+    }
+    if let Some(c) = &it.comment {
+        parts.push(format!("comment \"{c}\""));
+    }
+    format!("\"{}\" ({})", it.measure, parts.join(", "))
+}
+
+/// Forms grouped by committee and meeting date; copies that disagree on a value give no value
+/// for it (each disagreement is a finding), copies that agree count once.
+fn form_sets<'a>(papers: &'a [Record], findings: &mut Vec<Finding>) -> Vec<FormSet<'a>> {
+    let mut groups: BTreeMap<(String, String), Vec<(&'a Record, &'a Plan)>> = BTreeMap::new();
+    for r in papers {
+        for p in r.plans.iter() {
+            let Some(f) = &p.form else { continue };
+            let path = r.source.path.as_str();
+            for problem in &f.problems {
+                findings.push(finding(path, problem.clone()));
+            }
+            let filled: Vec<&crate::record::PlanItem> = p.items.iter().filter(|i| has_values(i)).collect();
+            let Some(date) = f.meeting_date.clone() else {
+                if filled.is_empty() && f.date_text.is_none() {
+                    findings.push(finding(
+                        path,
+                        "evaluation form with nothing filled in (no meeting date, no status, decision or comment): nothing applied".into(),
+                    ));
+                    continue;
+                }
+                let what = match &f.date_text {
+                    Some(t) => format!("meeting date \"{t}\" is not a date"),
+                    None => "no meeting date (Møtedato)".to_string(),
+                };
+                let values = if filled.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", filled.iter().map(|i| describe(i)).collect::<Vec<_>>().join("; "))
+                };
+                findings.push(finding(path, format!("{what}: form not applied{values}")));
+                continue;
+            };
+            groups.entry((committee_key(r.committee.as_ref()), date)).or_default().push((r, p));
+        }
+    }
+    let mut sets = Vec::new();
+    for ((committee, date), forms) in groups {
+        let Some((first, first_plan)) = forms.first().copied() else { continue };
+        let files: Vec<String> = forms.iter().map(|(r, _)| r.source.path.clone()).collect();
+        // measures in the order of the first form, then new ones of the others
+        let mut keys: Vec<String> = Vec::new();
+        for (_, p) in &forms {
+            for it in &p.items {
+                let k = measure_key(&it.measure);
+                if !k.is_empty() && !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        let mut items = Vec::new();
+        for k in keys {
+            let copies: Vec<(&str, &crate::record::PlanItem)> = forms
+                .iter()
+                .flat_map(|(r, p)| {
+                    p.items
+                        .iter()
+                        .filter(|i| measure_key(&i.measure) == k)
+                        .map(move |i| (r.source.path.as_str(), i))
+                })
+                .collect();
+            let Some((_, base)) = copies.first() else { continue };
+            let mut merged = (*base).clone();
+            fn pick<T: Clone + PartialEq + std::fmt::Debug>(
+                copies: &[(&str, &crate::record::PlanItem)],
+                get: impl Fn(&crate::record::PlanItem) -> Option<T>,
+                what: &str,
+                findings: &mut Vec<Finding>,
+            ) -> Option<T> {
+                let mut values: Vec<(T, Vec<&str>)> = Vec::new();
+                for (file, it) in copies {
+                    if let Some(v) = get(it) {
+                        match values.iter_mut().find(|(x, _)| *x == v) {
+                            Some((_, files)) => files.push(file),
+                            None => values.push((v, vec![file])),
+                        }
+                    }
+                }
+                match values.as_slice() {
+                    [] => None,
+                    [(v, _)] => Some(v.clone()),
+                    many => {
+                        let measure = copies.first().map(|(_, i)| i.measure.as_str()).unwrap_or("");
+                        let said = many
+                            .iter()
+                            .map(|(v, files)| format!("{v:?} in {}", files.join(", ")))
+                            .collect::<Vec<_>>()
+                            .join(" but ");
+                        for (file, _) in copies {
+                            findings.push(Finding {
+                                file: file.to_string(),
+                                missing: format!(
+                                    "copies of the evaluation form disagree on the {what} of \"{measure}\": {said}; neither applied"
+                                ),
+                                look_at: "the evaluation forms of the same meeting: keep one".into(),
+                            });
+                        }
+                        None
+                    }
+                }
+            }
+            merged.status = pick(&copies, |i| i.status, "status", findings);
+            merged.decision = pick(&copies, |i| i.decision.clone(), "decision", findings);
+            merged.comment = pick(&copies, |i| i.comment.clone(), "comment", findings);
+            merged.smart = pick(&copies, |i| i.smart, "SMART boxes", findings);
+            merged.goal = pick(&copies, |i| i.goal.clone(), "goal", findings);
+            merged.assessed = merged.status.map(|_| date.clone());
+            items.push(merged);
+        }
+        findings.dedup();
+        sets.push(FormSet {
+            committee,
+            record: first,
+            date,
+            files,
+            items,
+            year: first_plan.form.as_ref().and_then(|f| f.year),
+            title: first_plan.title.clone(),
+        });
+    }
+    sets.sort_by(|a, b| (&a.date, &a.files).cmp(&(&b.date, &b.files)));
+    sets
+}
+
+/// The current plans (see [`current_plans`]) and the findings of the forms laid over them.
+///
+/// A form is laid over the newest plan of its committee that shares a measure with it (or the
+/// committee's only plan): each filled status, decision and comment replaces the plan's, a
+/// measure typed into a blank row is added, the SMART boxes become the committee's own. A form
+/// is not applied, and named in the findings, when its meeting date is missing or no date, when
+/// it is older than the plan's own status, when it fills in nothing, or when it has no plan
+/// and no committee; a form of a committee without a plan becomes that committee's plan.
+pub fn plans_and_findings(records: &[Record]) -> (Vec<CurrentPlan>, Vec<Finding>) {
     let papers = papers(records);
     let records = papers.as_slice();
+    let mut findings = Vec::new();
     let mut all: Vec<(&Record, &Plan)> = records
         .iter()
         .flat_map(|r| r.plans.iter().filter(|p| p.form.is_none()).map(move |p| (r, p)))
@@ -295,14 +516,6 @@ pub fn current_plans(records: &[Record]) -> Vec<CurrentPlan> {
             kept.push((r, p));
         }
     }
-    // Forms, oldest first, so the newest assessment is applied last.
-    let mut forms: Vec<(&Record, &Plan)> = records
-        .iter()
-        .flat_map(|r| r.plans.iter().filter(|p| p.form.is_some()).map(move |p| (r, p)))
-        .collect();
-    forms.sort_by(|(ra, pa), (rb, pb)| {
-        (&pa.status_date, &ra.source.path).cmp(&(&pb.status_date, &rb.source.path))
-    });
     let mut out: Vec<CurrentPlan> = kept
         .into_iter()
         .map(|(r, p)| {
@@ -312,66 +525,161 @@ pub fn current_plans(records: &[Record]) -> Vec<CurrentPlan> {
                     it.assessed = plan.status_date.clone();
                 }
             }
-            let mut applied = Vec::new();
-            let committee = committee_key(r.committee.as_ref());
-            for (fr, form) in &forms {
-                let fc = committee_key(fr.committee.as_ref());
-                if !(fc == committee || fc.is_empty()) {
-                    continue;
-                }
-                // a form older than the plan's own status says nothing new
-                if let (Some(fd), Some(pd)) = (&form.status_date, &plan.status_date) {
-                    if fd < pd {
-                        continue;
-                    }
-                }
-                let mut used = false;
-                for fi in &form.items {
-                    let key = measure_key(&fi.measure);
-                    let Some(it) =
-                        plan.items.iter_mut().find(|it| !key.is_empty() && measure_key(&it.measure) == key)
-                    else {
-                        continue;
-                    };
-                    if fi.status.is_some() {
-                        it.status = fi.status;
-                        it.status_text = None;
-                        it.assessed = form.status_date.clone();
-                        used = true;
-                    }
-                    if fi.comment.is_some() {
-                        it.comment = fi.comment.clone();
-                        used = true;
-                    }
-                    if fi.decision.is_some() {
-                        it.decision = fi.decision.clone();
-                        used = true;
-                    }
-                    if fi.smart.is_some() {
-                        it.smart = fi.smart;
-                    }
-                }
-                if used {
-                    if form.status_date.is_some() {
-                        plan.status_date = form.status_date.clone();
-                    }
-                    applied.push(fr.source.path.clone());
-                }
-            }
+            let notes = plan
+                .items
+                .iter()
+                .map(|it| ItemNote {
+                    comment_date: it.comment.as_ref().and(plan.status_date.clone()),
+                    ..ItemNote::default()
+                })
+                .collect();
             CurrentPlan {
                 committee: r.committee.clone(),
                 source: r.source.path.clone(),
                 date: record_date(r),
                 plan,
-                forms: applied,
+                forms: Vec::new(),
+                notes,
             }
         })
         .collect();
+    // Forms, oldest meeting first, so the newest assessment is applied last.
+    for set in form_sets(records, &mut findings) {
+        let keys: BTreeSet<String> = set.items.iter().map(|i| measure_key(&i.measure)).collect();
+        let shared = |cp: &CurrentPlan| {
+            cp.plan.items.iter().filter(|it| keys.contains(&measure_key(&it.measure))).count()
+        };
+        let target = out
+            .iter_mut()
+            .filter(|cp| {
+                let c = committee_key(cp.committee.as_ref());
+                c == set.committee || (set.committee.is_empty() && shared(cp) > 0)
+            })
+            .max_by_key(|cp| (shared(cp), cp.date.clone()));
+        let filled_items: Vec<&crate::record::PlanItem> =
+            set.items.iter().filter(|i| has_values(i)).collect();
+        let Some(cp) = target else {
+            if set.items.is_empty() {
+                for f in &set.files {
+                    findings
+                        .push(finding(f, "evaluation form with nothing filled in: nothing applied".into()));
+                }
+                continue;
+            }
+            if set.committee.is_empty() {
+                for f in &set.files {
+                    findings.push(finding(
+                        f,
+                        "evaluation form without a committee (Utval/Utvalg) and no plan shares its measures: not applied".into(),
+                    ));
+                }
+                continue;
+            }
+            // A committee without a plan: the form's measures are its plan.
+            let items: Vec<crate::record::PlanItem> = set.items.clone();
+            let notes = items
+                .iter()
+                .map(|it| ItemNote {
+                    comment_date: it.comment.as_ref().map(|_| set.date.clone()),
+                    added: Some(set.date.clone()),
+                    smart_by_committee: it.smart.is_some(),
+                })
+                .collect();
+            out.push(CurrentPlan {
+                committee: set.record.committee.clone(),
+                source: set.record.source.path.clone(),
+                date: Some(set.date.clone()),
+                plan: Plan {
+                    title: set.title.clone(),
+                    period: set.year.map(|y| crate::record::Period { from: y, to: y }),
+                    items,
+                    status_date: Some(set.date.clone()),
+                    ..Plan::default()
+                },
+                forms: set.files.clone(),
+                notes,
+            });
+            continue;
+        };
+        if let Some(pd) = cp.plan.status_date.clone().filter(|pd| set.date < *pd) {
+            for f in &set.files {
+                let values: Vec<String> = filled_items.iter().map(|i| describe(i)).collect();
+                findings.push(finding(
+                    f,
+                    format!(
+                        "evaluation form of {} is older than the plan's status ({pd}, {}): not applied{}",
+                        set.date,
+                        cp.source,
+                        if values.is_empty() { String::new() } else { format!(": {}", values.join("; ")) }
+                    ),
+                ));
+            }
+            continue;
+        }
+        // Anything new? A value, a new measure, or SMART boxes other than the ones printed.
+        let changes_smart = set.items.iter().any(|fi| {
+            let k = measure_key(&fi.measure);
+            cp.plan
+                .items
+                .iter()
+                .find(|it| measure_key(&it.measure) == k)
+                .is_some_and(|it| fi.smart.is_some() && fi.smart != it.smart.or(it.smart_hint))
+        });
+        let new_measures = set.items.iter().any(|fi| {
+            let k = measure_key(&fi.measure);
+            !k.is_empty() && !cp.plan.items.iter().any(|it| measure_key(&it.measure) == k)
+        });
+        if filled_items.is_empty() && !changes_smart && !new_measures {
+            for f in &set.files {
+                findings.push(finding(f, "evaluation form with nothing filled in: nothing applied".into()));
+            }
+            continue;
+        }
+        for fi in &set.items {
+            let key = measure_key(&fi.measure);
+            match cp.plan.items.iter().position(|it| !key.is_empty() && measure_key(&it.measure) == key) {
+                Some(i) => {
+                    let (Some(it), Some(note)) = (cp.plan.items.get_mut(i), cp.notes.get_mut(i)) else {
+                        continue;
+                    };
+                    if fi.status.is_some() {
+                        it.status = fi.status;
+                        it.status_text = None;
+                        it.assessed = Some(set.date.clone());
+                    }
+                    if fi.comment.is_some() {
+                        it.comment = fi.comment.clone();
+                        note.comment_date = Some(set.date.clone());
+                    }
+                    if fi.decision.is_some() {
+                        it.decision = fi.decision.clone();
+                    }
+                    if fi.smart.is_some() {
+                        it.smart = fi.smart;
+                        note.smart_by_committee = true;
+                    }
+                }
+                None if !key.is_empty() => {
+                    let mut it = fi.clone();
+                    it.assessed = it.status.map(|_| set.date.clone());
+                    cp.notes.push(ItemNote {
+                        comment_date: it.comment.as_ref().map(|_| set.date.clone()),
+                        added: Some(set.date.clone()),
+                        smart_by_committee: it.smart.is_some(),
+                    });
+                    cp.plan.items.push(it);
+                }
+                None => {}
+            }
+        }
+        cp.plan.status_date = Some(set.date.clone());
+        cp.forms.extend(set.files.iter().cloned());
+    }
     out.sort_by(|a, b| {
         (committee_key(a.committee.as_ref()), a.plan.title.to_lowercase())
             .cmp(&(committee_key(b.committee.as_ref()), b.plan.title.to_lowercase()))
     });
-    out
+    (out, findings)
 }
 
 #[cfg(test)]
@@ -431,6 +739,7 @@ mod tests {
             cases: BTreeSet::new(),
             attachment_of: Some("17/2025".into()),
             form: false,
+            form_values: String::new(),
             words: w.iter().map(|s| s.to_string()).collect(),
         };
         // Broken table cells: few words of their own, all found in the full reading.
@@ -472,8 +781,10 @@ mod tests {
         let plan = rec("plan.docx", Format::Docx, &["Utgreie felles ROP-team", "Felles opplæring"]);
         let mut form = rec("form.docx", Format::Docx, &["Utgreie felles ROP-team."]);
         form.plans[0].status_date = Some("2025-11-20".into());
-        form.plans[0].form =
-            Some(crate::record::EvaluationForm { meeting_date: Some("2025-11-20".into()), case: None });
+        form.plans[0].form = Some(crate::record::EvaluationForm {
+            meeting_date: Some("2025-11-20".into()),
+            ..Default::default()
+        });
         form.plans[0].items[0].status = Some(Status::Green);
         form.plans[0].items[0].comment = Some("Finansiert".into());
         let cur = current_plans(&[plan, form]);
@@ -486,5 +797,114 @@ mod tests {
         assert_eq!(cur[0].plan.items[1].assessed.as_deref(), Some("2025-09-01"));
         assert_eq!(cur[0].plan.status_date.as_deref(), Some("2025-11-20"));
         assert_eq!(cur[0].forms, ["form.docx"]);
+    }
+
+    fn form(path: &str, date: Option<&str>, rows: &[(&str, Option<Status>, Option<&str>)]) -> Record {
+        let mut r = rec(path, Format::Docx, &[]);
+        r.plans[0].status_date = date.map(str::to_string);
+        r.plans[0].form = Some(crate::record::EvaluationForm {
+            meeting_date: date.map(str::to_string),
+            ..Default::default()
+        });
+        r.plans[0].items = rows
+            .iter()
+            .map(|(m, s, c)| PlanItem {
+                measure: m.to_string(),
+                status: *s,
+                comment: c.map(str::to_string),
+                ..PlanItem::default()
+            })
+            .collect();
+        r
+    }
+
+    #[test]
+    fn a_measure_typed_into_a_blank_row_joins_the_plan() {
+        let plan = rec("plan.docx", Format::Docx, &["Utgreie felles ROP-team", "Felles opplæring"]);
+        let f = form(
+            "form.docx",
+            Some("2025-11-20"),
+            &[("Ny ruspoliklinikk i Molde", Some(Status::Yellow), None)],
+        );
+        let (cur, findings) = plans_and_findings(&[plan, f]);
+        assert!(findings.is_empty(), "{findings:?}");
+        let items = &cur[0].plan.items;
+        assert_eq!(items.len(), 3);
+        assert_eq!(
+            (items[2].measure.as_str(), items[2].status),
+            ("Ny ruspoliklinikk i Molde", Some(Status::Yellow))
+        );
+        assert_eq!(cur[0].notes[2].added.as_deref(), Some("2025-11-20"));
+    }
+
+    #[test]
+    fn a_form_of_a_committee_without_a_plan_becomes_its_plan() {
+        let f = form(
+            "form.docx",
+            Some("2026-01-15"),
+            &[("Felles kurs for fastleger", Some(Status::Green), Some("Holdt i mars"))],
+        );
+        let (cur, findings) = plans_and_findings(&[f]);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(cur.len(), 1);
+        assert_eq!(cur[0].plan.items[0].comment.as_deref(), Some("Holdt i mars"));
+    }
+
+    #[test]
+    fn an_older_form_an_undated_form_and_an_empty_form_are_reported_not_dropped() {
+        let plan = rec("plan.docx", Format::Docx, &["Utgreie felles ROP-team", "Felles opplæring"]);
+        let old =
+            form("old.docx", Some("2025-06-01"), &[("Utgreie felles ROP-team", Some(Status::Green), None)]);
+        let undated = form("undated.docx", None, &[("Felles opplæring", Some(Status::Green), None)]);
+        let empty = form("empty.docx", Some("2025-11-20"), &[("Felles opplæring", None, None)]);
+        let (cur, findings) = plans_and_findings(&[plan, old, undated, empty]);
+        assert_eq!(cur[0].plan.items[0].status, Some(Status::Red), "nothing applied");
+        let said: Vec<(&str, &str)> =
+            findings.iter().map(|f| (f.file.as_str(), f.missing.as_str())).collect();
+        assert!(
+            said.iter()
+                .any(|(f, m)| *f == "old.docx" && m.contains("older than the plan's status (2025-09-01")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|(f, m)| *f == "undated.docx"
+                && m.contains("no meeting date")
+                && m.contains("status green")),
+            "{said:?}"
+        );
+        assert!(said.iter().any(|(f, m)| *f == "empty.docx" && m.contains("nothing filled in")), "{said:?}");
+    }
+
+    #[test]
+    fn two_copies_that_disagree_apply_neither_value_and_say_so() {
+        let plan = rec("plan.docx", Format::Docx, &["Utgreie felles ROP-team", "Felles opplæring"]);
+        let a = form(
+            "a-utkast.docx",
+            Some("2025-11-20"),
+            &[
+                ("Utgreie felles ROP-team", Some(Status::Green), Some("Avklart")),
+                ("Felles opplæring", Some(Status::Yellow), None),
+            ],
+        );
+        let b = form(
+            "b-rettet.docx",
+            Some("2025-11-20"),
+            &[
+                ("Utgreie felles ROP-team", Some(Status::Yellow), Some("Avklart")),
+                ("Felles opplæring", Some(Status::Yellow), None),
+            ],
+        );
+        let (cur, findings) = plans_and_findings(&[plan, a, b]);
+        let items = &cur[0].plan.items;
+        assert_eq!(items[0].status, Some(Status::Red), "the disputed status is not applied");
+        assert_eq!(items[0].comment.as_deref(), Some("Avklart"), "the agreed comment is");
+        assert_eq!(items[1].status, Some(Status::Yellow));
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(
+            findings.iter().all(|f| f.missing.contains("disagree on the status")
+                && f.missing.contains("a-utkast.docx")
+                && f.missing.contains("b-rettet.docx")),
+            "{findings:?}"
+        );
     }
 }

@@ -18,8 +18,10 @@
 //!   for every point of case 3/24, `jf. vedtak i sak 17/25 punkt 3` for point 3 only — its date
 //!   is later, or, when a date is missing, its number is; and the point's deadline, if any, is
 //!   not after the newest date in the records: a point with a future deadline stays open until
-//!   then); `overdue` (the deadline is before the newest meeting or case date in the records —
-//!   never the wall clock); else `open`. Merely mentioning a case is no follow-up.
+//!   then); `resolved` (a resolution done by being adopted: an approval, an allocation,
+//!   support, comments given — `Point::resolution`); `overdue` (an adopted decision whose
+//!   deadline is before the newest meeting or case date in the records — never the wall clock;
+//!   a proposal is never overdue); else `open`. Merely mentioning a case is no follow-up.
 //! - `reason`: the referring sentence of the newest follow-up (for `followed_up`), or of a
 //!   follow-up that came before a future deadline (for `open`).
 //! - Entries are sorted by meeting date (undated last), committee, case number, kind, position.
@@ -35,14 +37,7 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
     let mut order: Vec<&Record> = papers.iter().collect();
     order.sort_by(|a, b| a.source.path.cmp(&b.source.path));
 
-    let newest = order
-        .iter()
-        .flat_map(|r| {
-            r.meeting.iter().map(|m| m.date.as_str()).chain(r.cases.iter().filter_map(|c| c.date.as_deref()))
-        })
-        .filter(|d| is_date(d))
-        .max()
-        .map(str::to_string);
+    let newest = as_of_papers(&papers);
 
     let mut cases: BTreeMap<String, Agg> = BTreeMap::new();
     // to_key → ((from_key, point) → follow-up); one follow-up per referring case and point.
@@ -170,9 +165,15 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
                     (LogStatus::Placeholder, None)
                 } else if p.routine {
                     (LogStatus::Routine, None)
+                } else if p.resolution {
+                    (LogStatus::Resolved, None)
                 } else if !follow_ups.is_empty() && deadline_passed {
                     (LogStatus::FollowedUp, follow_ups.last().map(|f| f.context.clone()))
-                } else if matches!((&deadline, &newest), (Some(d), Some(n)) if d < n) {
+                } else if kind == PointKind::Decision
+                    && matches!((&deadline, &newest), (Some(d), Some(n)) if d < n)
+                {
+                    // only an adopted decision can be overdue: a proposal's deadline binds
+                    // nobody until it is adopted
                     (LogStatus::Overdue, None)
                 } else {
                     (LogStatus::Open, follow_ups.last().map(|f| f.context.clone()))
@@ -183,7 +184,12 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
                     case: agg.number.clone(),
                     case_title: title.clone(),
                     kind,
-                    label: Some(label),
+                    // the label as the paper wrote it: a bullet point has none
+                    label: p
+                        .label
+                        .as_deref()
+                        .map(|l| l.trim().trim_end_matches(['.', ')']).trim().to_string())
+                        .filter(|l| !l.is_empty()),
                     responsible: p.responsible.clone(),
                     text,
                     sub_points: p.children.clone(),
@@ -207,6 +213,25 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
     }
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.into_iter().flat_map(|(_, e)| e).collect()
+}
+
+/// The date the log's statuses are true for: the newest meeting or case date of the papers
+/// (never the wall clock). `overdue` means a deadline before this date. Evaluation forms (whose
+/// meeting evaluates an earlier period) do not move it.
+pub fn as_of(records: &[Record]) -> Option<String> {
+    as_of_papers(&super::derive::papers(records))
+}
+
+fn as_of_papers(papers: &[Record]) -> Option<String> {
+    papers
+        .iter()
+        .filter(|r| !r.plans.iter().any(|p| p.form.is_some()))
+        .flat_map(|r| {
+            r.meeting.iter().map(|m| m.date.as_str()).chain(r.cases.iter().filter_map(|c| c.date.as_deref()))
+        })
+        .filter(|d| is_date(d))
+        .max()
+        .map(str::to_string)
 }
 
 /// A referring case's number (year, seq) and the follow-up it makes.

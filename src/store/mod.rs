@@ -371,6 +371,37 @@ impl Store {
         Ok(true)
     }
 
+    /// Remove the stored documents that a batch over `roots` (paths as [`ingest::display_key`]
+    /// writes them) should have seen but did not: a paper deleted from (or moved out of) a
+    /// folder the batch read. Documents outside the roots are kept. Returns the removed paths
+    /// and the number of documents kept from outside the roots.
+    pub fn remove_missing(
+        &mut self,
+        roots: &[String],
+        present: &std::collections::BTreeSet<String>,
+    ) -> Result<(Vec<String>, usize), StoreError> {
+        let stored: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT path FROM documents ORDER BY path")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let under = |p: &str| {
+            roots
+                .iter()
+                .any(|r| r == "." || p == r || p.strip_prefix(r.as_str()).is_some_and(|t| t.starts_with('/')))
+        };
+        let mut removed = Vec::new();
+        let mut outside = 0;
+        for p in stored {
+            if !under(&p) {
+                outside += 1;
+            } else if !present.contains(&p) && self.remove_document(&p)? {
+                removed.push(p);
+            }
+        }
+        Ok((removed, outside))
+    }
+
     /// Every stored record, sorted by path.
     pub fn records(&self) -> Result<Vec<Record>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT path, record_json FROM documents ORDER BY path")?;

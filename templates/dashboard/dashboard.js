@@ -10,7 +10,7 @@
   var aliases = data.aliases; // slug (nb, nn, English code) -> status code
   var slugs = data.slugs; // status code -> slug of this page's language
   var MEASURE = ['green', 'yellow', 'red', 'none'];
-  var LOG = ['open', 'overdue', 'followed_up', 'routine', 'placeholder'];
+  var LOG = ['open', 'overdue', 'followed_up', 'routine', 'resolved', 'placeholder'];
   var KEYS = ['view', 'plan', 'fsu', 'status', 'year', 'q'];
 
   function $(sel, root) { return (root || document).querySelector(sel); }

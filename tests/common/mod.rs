@@ -62,3 +62,26 @@ pub fn document_input(lang: Lang) -> ReportInput {
         serde_json::from_str(&std::fs::read_to_string(render_fixtures().join("log.json")).unwrap()).unwrap();
     ReportInput { records, log, register: saksflyt::config::Register::default(), lang }
 }
+
+/// Set the value of the content control tagged `tag` in a document part: the shown text
+/// becomes `value` and the placeholder flag goes, as Word writes a filled control.
+pub fn fill_control(xml: &str, tag: &str, value: &str) -> String {
+    let at = xml.find(&format!("w:val=\"{tag}\"")).unwrap_or_else(|| panic!("no control {tag}"));
+    let start = xml[..at].rfind("<w:sdt>").unwrap();
+    let end = at + xml[at..].find("</w:sdt>").unwrap();
+    let sdt = &xml[start..end];
+    let sdt = sdt.replace("<w:showingPlcHdr />", "").replace("<w:showingPlcHdr/>", "");
+    let t0 = sdt.find("<w:t xml:space=\"preserve\">").unwrap() + "<w:t xml:space=\"preserve\">".len();
+    let t1 = t0 + sdt[t0..].find("</w:t>").unwrap();
+    let filled = format!("{}{}{}", &sdt[..t0], value, &sdt[t1..]);
+    format!("{}{}{}", &xml[..start], filled, &xml[end..])
+}
+
+/// Copy the DOCX `docx` to `to` with one part rewritten by `edit`.
+pub fn rewrite_part(docx: &Path, part: &str, edit: impl Fn(&str) -> String, to: &Path) {
+    let bytes = std::fs::read(docx).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut xml = String::new();
+    z.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
+    std::fs::write(to, with_entry(&bytes, part, edit(&xml).as_bytes())).unwrap();
+}

@@ -340,7 +340,11 @@ impl<'a> Walker<'a> {
                 "hyperlink" | "smartTag" | "customXml" | "ins" | "moveTo" | "fldSimple" | "bdo" | "dir"
                 | "sdtContent" | "oMath" | "oMathPara" => self.inline(c, para, depth + 1)?,
                 "sdt" => {
-                    if let Some(s) = c.child("sdtContent").filter(|_| !showing_placeholder(c)) {
+                    if showing_placeholder(c) {
+                    } else if let Some(iso) = full_date(c) {
+                        // a date picker's stored date, whatever format or text it shows
+                        para.acc().push(&iso, false, false);
+                    } else if let Some(s) = c.child("sdtContent") {
                         self.inline(s, para, depth + 1)?;
                     }
                 }
@@ -617,6 +621,17 @@ fn symbol(font: Option<&str>, hex: &str) -> Option<char> {
         }
     };
     Some(mapped)
+}
+
+/// The date a date-picker control (`w:sdtPr/w:date/@w:fullDate`, `2025-11-20T00:00:00Z`) holds,
+/// as `YYYY-MM-DD`.
+fn full_date(sdt: &Element) -> Option<String> {
+    let full = sdt.child("sdtPr")?.child("date")?.attr("fullDate")?;
+    let d = full.get(..10)?;
+    let b = d.as_bytes();
+    let ok =
+        b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    ok.then(|| d.to_string())
 }
 
 /// A content control (`w:sdt`) showing its placeholder text (`w:showingPlcHdr`): its value is
