@@ -437,7 +437,7 @@ fn axe_js() -> Option<String> {
 const CSP_LISTENER: &str = "window.__csp=[];document.addEventListener('securitypolicyviolation',function(e){window.__csp.push(e.violatedDirective+' '+e.blockedURI);});";
 
 const AXE_RUNNER: &str = "(function(){function out(id,v){var p=document.createElement('pre');p.id=id;p.textContent=JSON.stringify(v);document.body.appendChild(p);}\
-if(typeof axe==='undefined'){out('axe-error','no axe');return;}\
+if(typeof axe==='undefined'){out('csp-violations',window.__csp);out('axe-error','no axe');return;}\
 axe.run(document,{resultTypes:['violations']}).then(function(r){out('csp-violations',window.__csp);out('axe-result',r.violations.map(function(v){return {id:v.id,impact:v.impact,help:v.help,nodes:v.nodes.slice(0,5).map(function(n){return n.target.join(' ');})};}));}).catch(function(e){out('axe-error',String(e));});})();";
 
 /// The dashboard with a CSP-violation listener at the top and axe plus its runner at the end,
