@@ -54,6 +54,7 @@ pub mod c {
     pub const LANGUAGE_MARKER: &str = "language_marker";
     pub const ORGANISATION_HEAD: &str = "organisation_head";
     pub const MEETING_HELD: &str = "meeting_held";
+    pub const NAME_JOINER: &str = "name_joiner";
     pub const CASE_LIST_HEADING: &str = "case_list_heading";
     pub const PLAN_MEASURE_LEAD: &str = "plan_measure_lead";
 
@@ -103,6 +104,7 @@ pub mod c {
         LANGUAGE_MARKER,
         ORGANISATION_HEAD,
         MEETING_HELD,
+        NAME_JOINER,
         CASE_LIST_HEADING,
         PLAN_MEASURE_LEAD,
     ];

@@ -230,7 +230,7 @@ fn above_title(l: &Line) -> bool {
         && words.last().is_some_and(|w| lexicon::is(lc::ORGANISATION_HEAD, w))
         && words[..words.len() - 1]
             .iter()
-            .all(|w| w.starts_with(char::is_uppercase) || *w == "og" || *w == "i")
+            .all(|w| w.starts_with(char::is_uppercase) || lexicon::is(lc::NAME_JOINER, w))
         && !t.contains([':', '.', ','])
         || words.len() == 1 && lexicon::is(lc::ORGANISATION_HEAD, t);
     if letterhead {

@@ -108,12 +108,18 @@ fn after_marker(text: &str) -> &str {
     let t = text.trim();
     let lower = t.to_lowercase();
     for f in lexicon::forms(lc::INVITATION).iter().chain(lexicon::forms(lc::MINUTES)) {
-        if let Some(rest) = lower.strip_prefix(f.as_str()) {
-            for joint in [" i ", " for ", " til ", " - ", ": "] {
-                if rest.starts_with(joint) {
-                    return t.get(f.len() + joint.len()..).unwrap_or(t).trim();
-                }
-            }
+        let Some(rest) = lower.strip_prefix(f.as_str()) else { continue };
+        // joined by a dash, a colon or a function word (`i`, `for`, `til` — from the lexicon)
+        let joint = if rest.starts_with(" - ") || rest.starts_with(": ") {
+            Some(2)
+        } else {
+            rest.strip_prefix(' ')
+                .and_then(|r| r.split_once(' '))
+                .filter(|(w, _)| lexicon::is(lc::FUNCTION_WORD, w))
+                .map(|(w, _)| w.len() + 2)
+        };
+        if let Some(n) = joint {
+            return t.get(f.len() + n..).unwrap_or(t).trim();
         }
     }
     t

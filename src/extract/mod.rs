@@ -374,7 +374,6 @@ pub fn flatten(doc: &Document) -> Flat {
         flat.lines.push(Line { kind, bold: text.all_bold(), text: folded, table: None, at });
     }
     route_lines(&mut flat.lines);
-    split_fields(&mut flat.lines);
     flat
 }
 
@@ -407,7 +406,7 @@ const NAME_MAX_WORDS: usize = 4;
 /// are split at each known label; a known label without its colon at the start of a line
 /// (`Utvalg Kommunestyret`, `Dato 12.03.2026`) gets one when its value has the label's type (a
 /// body's name, a date, a person's name, an archive number).
-fn split_fields(lines: &mut Vec<Line>) {
+fn split_fields(lines: &mut Vec<Line>, register: &Register) {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     for l in lines.drain(..) {
         if !matches!(l.kind, LineKind::Para | LineKind::Heading(_)) || l.text.chars().count() > 300 {
@@ -428,7 +427,7 @@ fn split_fields(lines: &mut Vec<Line>) {
             continue;
         }
         if starts.is_empty() {
-            if let Some(text) = colonless_field(&l.text) {
+            if let Some(text) = colonless_field(&l.text, register) {
                 out.push(Line { text, ..l });
                 continue;
             }
@@ -439,7 +438,7 @@ fn split_fields(lines: &mut Vec<Line>) {
 }
 
 /// `Utvalg Kommunestyret` → `Utvalg: Kommunestyret`, when the value has the label's type.
-fn colonless_field(text: &str) -> Option<String> {
+fn colonless_field(text: &str, register: &Register) -> Option<String> {
     let t = text.trim();
     let (label, value) = (1..=3).rev().find_map(|n| {
         let mut it = t.splitn(n + 1, ' ');
@@ -461,8 +460,7 @@ fn colonless_field(text: &str) -> Option<String> {
     let ok = if is(lc::FIELD_MEETING_DATE) || is(lc::FIELD_DATE) {
         date_first()
     } else if is(lc::FIELD_COMMITTEE) {
-        committee::body_name(value, &crate::config::Register::default()).is_some()
-            && value.split_whitespace().count() <= 8
+        committee::body_name(value, register).is_some() && value.split_whitespace().count() <= 8
     } else if is(lc::FIELD_OFFICER) || is(lc::FIELD_OWNER) {
         name()
     } else if is(lc::FIELD_ARCHIVE) {
@@ -501,7 +499,9 @@ pub fn lexicon(flat: &Flat) -> BTreeSet<String> {
 pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     let mut r = Record::empty(source);
     r.warnings.extend(doc.warnings.iter().cloned());
-    let flat = flatten(doc);
+    let mut flat = flatten(doc);
+    // header fields in other shapes need the register (a committee's name as a field's value)
+    split_fields(&mut flat.lines, register);
     let words = lexicon(&flat);
 
     let (meeting, meeting_committee) = meeting::find(&flat.lines, register);
@@ -645,7 +645,7 @@ mod tests {
     fn header_fields_in_other_shapes() {
         let split = |ts: &[&str]| {
             let mut ls: Vec<Line> = ts.iter().map(|t| Line::para(t)).collect();
-            split_fields(&mut ls);
+            split_fields(&mut ls, &Register::default());
             ls.into_iter().map(|l| l.text).collect::<Vec<_>>()
         };
         assert_eq!(
