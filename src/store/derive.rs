@@ -205,31 +205,45 @@ pub fn papers(records: &[Record]) -> Vec<Record> {
     order.sort_by(|a, b| {
         (format_rank(a.source.format), &a.source.path).cmp(&(format_rank(b.source.format), &b.source.path))
     });
-    let mut kept: Vec<(&Record, Identity)> = Vec::new();
-    let mut by_committee: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for r in order {
-        let id = identity(r);
-        let dup = if id.committee.is_empty() {
-            kept.iter().any(|(_, k)| same_paper(k, &id))
-        } else {
-            [id.committee.as_str(), ""]
-                .iter()
-                .filter_map(|c| by_committee.get(*c))
-                .flatten()
-                .any(|&i| kept.get(i).is_some_and(|(_, k)| same_paper(k, &id)))
-        };
-        if !dup {
-            by_committee.entry(id.committee.clone()).or_default().push(kept.len());
-            kept.push((r, id));
-        }
-    }
-    let mut out: Vec<Record> = kept.into_iter().map(|(r, _)| r.clone()).collect();
+    let mut sieve = Sieve::default();
+    let mut out: Vec<Record> = order.into_iter().filter(|r| sieve.offer(r)).cloned().collect();
     out.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     out
 }
 
+/// The one-paper-per-paper reduction of [`papers`], one record at a time: offer the records
+/// best form first (format rank, then path); [`Sieve::offer`] says whether the record is a
+/// paper of its own (kept) or a copy of one kept before. Only the identities of kept records
+/// are held, so the store can stream its records through it.
+#[derive(Default)]
+pub struct Sieve {
+    kept: Vec<Identity>,
+    by_committee: BTreeMap<String, Vec<usize>>,
+}
+
+impl Sieve {
+    /// Whether `r` is kept (not the same paper as a record kept before).
+    pub fn offer(&mut self, r: &Record) -> bool {
+        let id = identity(r);
+        let dup = if id.committee.is_empty() {
+            self.kept.iter().any(|k| same_paper(k, &id))
+        } else {
+            [id.committee.as_str(), ""]
+                .iter()
+                .filter_map(|c| self.by_committee.get(*c))
+                .flatten()
+                .any(|&i| self.kept.get(i).is_some_and(|k| same_paper(k, &id)))
+        };
+        if !dup {
+            self.by_committee.entry(id.committee.clone()).or_default().push(self.kept.len());
+            self.kept.push(id);
+        }
+        !dup
+    }
+}
+
 /// An action plan as the reports show it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrentPlan {
     pub committee: Option<Committee>,
     /// The source document (path) of the plan.
@@ -245,7 +259,7 @@ pub struct CurrentPlan {
 }
 
 /// What the evaluation forms did to one plan item.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ItemNote {
     /// `YYYY-MM-DD`: the date the item's comment was written (the plan's status date, or the
     /// date of the form that gave it), so an older comment is never shown as new.
