@@ -149,40 +149,57 @@ def plan(code, name, y):
     write(f"{code.lower()}/{y}-handlingsplan", lines)
 
 
+ROUTINE = ["Innkalling og saksliste godkjennes.", "Protokoll fra forrige møte godkjennes."]
+NOTED = ["Saken tas til orientering.", "Utvalget tar orienteringen til etterretning."]
+RESOLVED = ["Utvalget slutter seg til forslaget om {}.", "Utvalget støtter arbeidet med {}.",
+            "Midlene til {} fordeles som foreslått."]
+
+
 def main():
     y = 2016
+    pending = {code: [] for code, _ in COMMITTEES}  # action cases not yet followed up
     while written < N:
         for code, name in FSUS:
             plan(code, name, y)
-        per_committee = max(1, (2000 - len(FSUS)) // (len(COMMITTEES) * 4))  # meetings a year
+        per_committee = max(1, (2000 - len(FSUS)) // (len(COMMITTEES) * 5 // 4))  # meetings a year
         for code, name in COMMITTEES:
             seq = 0
             days = sorted(random.sample(range(10, 350), per_committee))
-            earlier = []
             for day in days:
                 date = datetime.date(y, 1, 1) + datetime.timedelta(days=day)
                 m, d = date.month, date.day
-                cases = []
-                for _ in range(random.randint(3, 4)):
+                seq += 1
+                cases = [(seq, "Godkjenning av innkalling, saksliste og protokoll", ROUTINE, None)]
+                # follow-ups of earlier action cases (most are followed up at a later meeting)
+                for prev in list(pending[code][:2]):
+                    pending[code].remove(prev)
+                    if random.random() < 0.9:
+                        seq += 1
+                        pseq, pyear = prev
+                        title = f"Oppfølging av sak {pseq}/{pyear % 100:02} – {random.choice(TOPICS)}"
+                        cases.append((seq, title, [random.choice(NOTED)], None))
+                for _ in range(random.randint(1, 3)):
                     seq += 1
-                    points = []
-                    for _ in range(random.randint(2, 4)):
-                        dl_m = min(12, m + random.randint(1, 6))
-                        points.append(f"{sentence()} innen {dmy(y, dl_m, random.randint(1, 28))}.")
-                    if earlier and random.random() < 0.4:
-                        prev = random.choice(earlier)
-                        title = f"Oppfølging av sak {prev}/{y % 100:02} – {random.choice(TOPICS)}"
-                    elif random.random() < 0.05:
-                        other = random.choice(COMMITTEES)[0]
-                        title = f"{random.choice(TOPICS).capitalize()}"
-                        points.append(f"Saken ses i sammenheng med vedtak i {other.split('-')[0]} sak {random.randint(1, 30)}/{y % 100:02}.")
+                    kind = random.random()
+                    topic = random.choice(TOPICS)
+                    if kind < 0.3:
+                        cases.append((seq, f"Orientering om {topic}", [random.choice(NOTED)], None))
+                    elif kind < 0.55:
+                        cases.append((seq, f"{topic.capitalize()}", [random.choice(RESOLVED).format(topic)], None))
                     else:
-                        title = f"{random.choice(TOPICS).capitalize()} – {random.choice(OBJECTS)}"
-                    cases.append((seq, title, points, None))
-                earlier += [c[0] for c in cases]
-                # every fourth meeting's first case also as a case paper (a paper of its own)
+                        points = []
+                        for _ in range(random.randint(1, 3)):
+                            dl = date + datetime.timedelta(days=random.randint(20, 150))
+                            points.append(f"{sentence()} innen {dmy(dl.year, dl.month, dl.day)}.")
+                        if random.random() < 0.05:
+                            other = random.choice(COMMITTEES)[0].split("-")[0]
+                            points.append(
+                                f"Saken ses i sammenheng med vedtak i {other} sak {random.randint(1, 30)}/{y % 100:02}.")
+                        cases.append((seq, f"{topic.capitalize()} – {random.choice(OBJECTS)}", points, None))
+                        pending[code].append((seq, y))
+                # every fourth meeting's last case also as a case paper (a paper of its own)
                 if random.random() < 0.25:
-                    c = cases[0]
+                    c = cases[-1]
                     case_paper(code, name, y, m, d, c[0], c[1], c[2])
                 minutes(code, name, y, m, d, cases, random.random() < 0.05)
         y += 1
