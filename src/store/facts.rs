@@ -116,14 +116,18 @@ impl Store {
         // 1. the papers: best form first, so the first of a paper's group is kept
         let mut kept: Vec<(String, i64)> = Vec::new();
         {
-            let mut sieve = derive::Sieve::default();
+            // the order first (small rows), then each record by id: no sort over the records
             let mut stmt = tx.prepare(
-                "SELECT id, path, record_json FROM documents
+                "SELECT id, path FROM documents
                  ORDER BY CASE format WHEN 'docx' THEN 0 WHEN 'pdf' THEN 1 ELSE 2 END, path",
             )?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let (id, path, json): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let order = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
+            let mut sieve = derive::Sieve::default();
+            for (id, path) in order {
+                let json: String = get.query_row([id], |r| r.get(0))?;
                 let rec = parse_record(&path, &json)?;
                 if sieve.offer(&rec) {
                     kept.push((path, id));
@@ -194,8 +198,8 @@ impl Store {
                 "INSERT INTO log_entries (position, committee_code, committee_name, meeting_date, status, entry_json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for (i, e) in builder.finish(as_of).iter().enumerate() {
-                let json = serde_json::to_string(e).map_err(|err| bad("the decision log", err))?;
+            for (i, e) in builder.finish(as_of).into_iter().enumerate() {
+                let json = serde_json::to_string(&e).map_err(|err| bad("the decision log", err))?;
                 put.execute(params![
                     i as i64,
                     e.committee.as_ref().and_then(|c| c.code.clone()),

@@ -138,7 +138,9 @@ impl LogBuilder {
     pub fn finish(self, newest: Option<String>) -> Vec<LogEntry> {
         let (cases, refs) = (self.cases, self.refs);
         let mut keyed: Vec<(SortKey, Vec<LogEntry>)> = Vec::new();
-        for (key, agg) in &cases {
+        // each case is dropped once its entries are made
+        for (key, agg) in cases {
+            let (key, agg) = (&key, &agg);
             let (kind, chosen) = match (&agg.decision, &agg.proposal) {
                 (Some(d), _) => (PointKind::Decision, d),
                 (None, Some(p)) => (PointKind::Proposal, p),
