@@ -78,6 +78,23 @@ fn years_of(r: &Record) -> BTreeSet<i32> {
     out
 }
 
+/// The committee keys whose cases a paper adds to or follows up ([`log::LogBuilder::add`]):
+/// its own committee (agenda rows, attachments, cases without a committee of their own), each
+/// case's committee, and the committee of each case its points follow up.
+fn log_committees(r: &Record) -> BTreeSet<String> {
+    let own = committee_key(r.committee.as_ref());
+    let mut out = BTreeSet::from([own.clone()]);
+    for case in &r.cases {
+        let ckey = case.committee.as_ref().map_or_else(|| own.clone(), |c| committee_key(Some(c)));
+        let points = case.decision.iter().chain(case.proposal.iter());
+        for f in points.flat_map(|p| p.follows_up.iter()) {
+            out.insert(f.committee.clone().unwrap_or_else(|| ckey.clone()));
+        }
+        out.insert(ckey);
+    }
+    out
+}
+
 fn bad(path: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::BadRecord { path: path.to_string(), message: e.to_string() }
 }
@@ -136,7 +153,8 @@ impl Store {
         }
         kept.sort();
         // 2. the kept papers in path order: paper rows, the decision log
-        let mut builder = log::LogBuilder::default();
+        // committee key → the kept papers (path order) that add to its cases or follow them up
+        let mut touching: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
         let mut as_of: Option<String> = None;
         let mut plan_papers: Vec<(Record, bool)> = Vec::new();
         {
@@ -187,28 +205,55 @@ impl Store {
                     put_date.execute(params![d, id])?;
                 }
                 as_of = as_of.max(log::as_of_papers(std::slice::from_ref(&rec)));
-                builder.add(&rec);
+                for k in log_committees(&rec) {
+                    touching.entry(k).or_default().push((path.clone(), *id));
+                }
                 if !rec.plans.is_empty() {
                     plan_papers.push((rec, oversized));
                 }
             }
         }
+        // the decision log, one committee at a time (memory: one committee's cases): its
+        // entries staged with their sort key, then numbered in the log's order
         {
+            let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
+            let mut stage = tx.prepare(
+                "INSERT INTO log_stage (committee_code, committee_name, meeting_date, status, entry_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut order: Vec<(log::EntryOrder, i64)> = Vec::new();
+            for (key, papers) in &touching {
+                let mut builder = log::LogBuilder::default();
+                for (path, id) in papers {
+                    let json: String = get.query_row([id], |r| r.get(0))?;
+                    builder.add(&parse_record(path, &json)?);
+                }
+                let entries = builder.finish(as_of.clone());
+                for (i, e) in entries.into_iter().enumerate() {
+                    // a case of another committee seen here: that committee's builder has it whole
+                    if committee_key(e.committee.as_ref()) != *key {
+                        continue;
+                    }
+                    let json = serde_json::to_string(&e).map_err(|err| bad("the decision log", err))?;
+                    stage.execute(params![
+                        e.committee.as_ref().and_then(|c| c.code.clone()),
+                        e.committee.as_ref().map(|c| c.name.clone()),
+                        e.meeting_date,
+                        e.status.as_str(),
+                        json
+                    ])?;
+                    order.push((log::EntryOrder::of(&e, i), tx.last_insert_rowid()));
+                }
+            }
+            order.sort();
             let mut put = tx.prepare(
                 "INSERT INTO log_entries (position, committee_code, committee_name, meeting_date, status, entry_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 SELECT ?1, committee_code, committee_name, meeting_date, status, entry_json FROM log_stage WHERE id = ?2",
             )?;
-            for (i, e) in builder.finish(as_of).into_iter().enumerate() {
-                let json = serde_json::to_string(&e).map_err(|err| bad("the decision log", err))?;
-                put.execute(params![
-                    i as i64,
-                    e.committee.as_ref().and_then(|c| c.code.clone()),
-                    e.committee.as_ref().map(|c| c.name.clone()),
-                    e.meeting_date,
-                    e.status.as_str(),
-                    json
-                ])?;
+            for (i, (_, id)) in order.iter().enumerate() {
+                put.execute(params![i as i64, id])?;
             }
+            tx.execute("DELETE FROM log_stage", [])?;
         }
         // 3. plans: the documents leave oversized papers out, the review list does not
         let all: Vec<Record> = plan_papers.iter().map(|(r, _)| r.clone()).collect();

@@ -257,6 +257,31 @@ pub fn as_of_papers(papers: &[Record]) -> Option<String> {
 /// A referring case's number (year, seq) and the follow-up it makes.
 type Referrer = (Option<(u32, u32)>, FollowUp);
 
+/// The log's order of an entry, rebuilt from the entry (for a log derived in parts, one
+/// committee at a time, as the store does): meeting date (undated last), committee, case
+/// number, then the entry's `index` in its part, which holds the rest of the order (the parts
+/// are whole committees, so two parts never tie).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EntryOrder {
+    undated: bool,
+    date: String,
+    committee: String,
+    number: (u32, u32),
+    index: usize,
+}
+
+impl EntryOrder {
+    pub fn of(e: &LogEntry, index: usize) -> EntryOrder {
+        EntryOrder {
+            undated: e.meeting_date.is_none(),
+            date: e.meeting_date.clone().unwrap_or_default(),
+            committee: committee_key(e.committee.as_ref()),
+            number: e.case.as_ref().map_or((u32::MAX, u32::MAX), |n| (n.year, n.seq)),
+            index,
+        }
+    }
+}
+
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct SortKey {
     undated: bool,

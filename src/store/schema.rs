@@ -177,6 +177,15 @@ CREATE TABLE log_entries (
     entry_json     TEXT NOT NULL
 );
 CREATE INDEX log_entries_committee ON log_entries(committee_code, committee_name);
+-- Entries while they are derived, one committee at a time (empty otherwise).
+CREATE TABLE log_stage (
+    id             INTEGER PRIMARY KEY,
+    committee_code TEXT,
+    committee_name TEXT,
+    meeting_date   TEXT,
+    status         TEXT NOT NULL,
+    entry_json     TEXT NOT NULL
+);
 CREATE INDEX log_entries_status ON log_entries(status, position);
 -- The current plans as the documents show them (`derive::current_plans`, oversized papers
 -- left out), and what the evaluation forms could not give them (the review list).
