@@ -341,12 +341,25 @@ pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
 
 pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
     let store = open_existing(&super::find_db(a.db.as_deref())?)?;
-    let buf = jsonl(&store.records()?)?;
+    // the stored JSON of each record, streamed (the store may be larger than memory)
     if a.jsonl.as_os_str() == "-" {
-        print_out(&String::from_utf8_lossy(&buf))?;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = store.write_records_jsonl(&mut out).and_then(|()| {
+            out.flush().map_err(|source| saksflyt::store::StoreError::Io { path: "stdout".into(), source })
+        });
+        match written {
+            // a closed pipe (`saksflyt export --jsonl - | head`) is not an error
+            Err(saksflyt::store::StoreError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::BrokenPipe => {}
+            r => r?,
+        }
     } else {
-        saksflyt::util::write_atomic(&a.jsonl, &buf)
-            .with_context(|| format!("cannot write {}", a.jsonl.display()))?;
+        saksflyt::util::write_atomic_with(&a.jsonl, |f| {
+            let mut w = std::io::BufWriter::new(f);
+            store.write_records_jsonl(&mut w).map_err(std::io::Error::other)?;
+            w.flush()
+        })
+        .with_context(|| format!("cannot write {}", a.jsonl.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -364,16 +377,6 @@ pub(super) fn walk_or_report(
             None
         }
     }
-}
-
-/// Records as JSON Lines, one document a line (the `export` format).
-pub(super) fn jsonl(records: &[saksflyt::record::Record]) -> anyhow::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    for rec in records {
-        serde_json::to_writer(&mut buf, rec)?;
-        buf.push(b'\n');
-    }
-    Ok(buf)
 }
 
 /// The decision log as a plain-text table; long cells wrap inside their column.

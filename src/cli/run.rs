@@ -109,11 +109,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     store.refresh_facts()?;
 
     // records.jsonl, as `saksflyt export` writes it.
-    let buf = store.records_jsonl()?;
     let jsonl = a.out.join("records.jsonl");
-    saksflyt::util::write_atomic(&jsonl, &buf)
-        .with_context(|| format!("cannot write {}", jsonl.display()))?;
-    drop(buf);
+    saksflyt::util::write_atomic_with(&jsonl, |f| {
+        let mut w = std::io::BufWriter::new(f);
+        store.write_records_jsonl(&mut w).map_err(std::io::Error::other)?;
+        std::io::Write::flush(&mut w)
+    })
+    .with_context(|| format!("cannot write {}", jsonl.display()))?;
     let mut written = vec![jsonl.display().to_string()];
 
     let review_rows = super::ingest::review(&store, &summary, &a.out, quiet)?;

@@ -422,18 +422,18 @@ impl Store {
         Ok(out)
     }
 
-    /// Every stored record as JSON Lines, sorted by path (what `export` writes): the stored JSON
-    /// of each record, one line each, without parsing it.
-    pub fn records_jsonl(&self) -> Result<Vec<u8>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT record_json FROM documents ORDER BY path")?;
+    /// Writes every stored record as JSON Lines, sorted by path (what `export` writes): the
+    /// stored JSON of each record, one line each, streamed without parsing it.
+    pub fn write_records_jsonl(&self, out: &mut dyn std::io::Write) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare("SELECT path, record_json FROM documents ORDER BY path")?;
         let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            let json = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            out.extend_from_slice(json.as_bytes());
-            out.push(b'\n');
+            let json = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            out.write_all(json.as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(|source| StoreError::Io { path: "records.jsonl".into(), source })?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The decision log of all stored records ([`log::derive`]), filtered: the stored log when

@@ -221,8 +221,16 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// The tables of derived facts (schema version 3; `facts.rs`), rebuilt from the ones above.
-pub const FACT_TABLES: &[&str] =
-    &["facts_state", "papers", "paper_years", "paper_dates", "log_entries", "current_plans", "form_findings"];
+pub const FACT_TABLES: &[&str] = &[
+    "facts_state",
+    "papers",
+    "paper_years",
+    "paper_dates",
+    "log_entries",
+    "log_stage",
+    "current_plans",
+    "form_findings",
+];
 
 /// Bring the database up to [`VERSION`].
 /// Refuse an SQLite database saksflyt did not make ([`StoreError::Foreign`]): one with tables but
