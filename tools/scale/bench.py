@@ -72,8 +72,10 @@ for n in sizes:
     out = os.path.join(work, f"out-{n}")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
-    # the newest year of the generated papers (about 2,000 papers a year from 2016)
-    year = 2016 + (n - 1) // 2000
+    # the newest full year of the generated papers (gen.py: about max(2,000, N/80) papers a
+    # year from 2016, the last year partly filled)
+    per_year = max(2000, -(-n // 80)) + 38
+    year = 2016 + max(0, n // per_year - 1)
     for name, cmd in commands(db, out, year):
         wall, cpu, mb, code = timed([binary, "-q"] + cmd)
         print(f"| {n} | {name} | {wall:.2f} | {cpu:.2f} | {mb:.0f} | {code} |", flush=True)

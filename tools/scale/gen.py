@@ -5,7 +5,8 @@
 
 Invented wording (word lists below, combined at random; no sentence of a real paper), fixed seed:
 the same N gives the same files. Committees of the built-in register, years 2016 onwards (about
-2,000 papers a year), per committee and year meetings in date order:
+2,000 papers a year; more a year past 160,000 papers, so every date is before 2100), per
+committee and year meetings in date order:
 - minutes (text; every 20th as DOCX) with 3-4 numbered cases, decision points with deadlines
   (`innen 15.03.2021`), some cases following up an earlier case (`Oppfølging av sak 4/21`),
   now and then one of another committee (`jf. vedtak i SSU sak 12/21`);
@@ -161,7 +162,10 @@ def main():
     while written < N:
         for code, name in FSUS:
             plan(code, name, y)
-        per_committee = max(1, (2000 - len(FSUS)) // (len(COMMITTEES) * 5 // 4))  # meetings a year
+        # meetings a year per committee: about 2,000 papers a year, more when N needs more than
+        # 80 years (dates and two-digit case years stay before 2100)
+        per_year = max(2000, -(-N // 80))
+        per_committee = max(1, (per_year - len(FSUS)) // (len(COMMITTEES) * 5 // 4))
         for code, name in COMMITTEES:
             seq = 0
             days = sorted(random.sample(range(10, 350), per_committee))
