@@ -328,7 +328,8 @@ fn open_existing(db: &Path) -> anyhow::Result<Store> {
 
 pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
     let mut store = open_existing(&super::find_db(a.db.as_deref())?)?;
-    store.refresh_facts()?;
+    // stale and locked by a running ingest: `decision_log` derives from the records instead
+    super::reports::refresh_facts(&mut store)?;
     let filter = LogFilter { committee: a.committee.clone(), open_only: a.open };
     let entries = store.decision_log(&filter)?;
     if a.json {

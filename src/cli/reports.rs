@@ -251,7 +251,7 @@ pub fn input_from_store(
     register: saksflyt::config::Register,
     lang: Lang,
 ) -> anyhow::Result<(ReportInput, Vec<String>)> {
-    store.refresh_facts()?;
+    refresh_facts(store)?;
     let facts = store.facts()?;
     let mut input = ReportInput { records: Vec::new(), log: Vec::new(), register, lang, facts: Some(facts) };
     let mut years: std::collections::BTreeSet<i32> = need.years.iter().copied().collect();
@@ -278,6 +278,22 @@ pub fn input_from_store(
     let dropped: std::collections::BTreeSet<String> = oversized.into_iter().map(|o| o.path).collect();
     docs::leave_out_log_of(&mut input.log, &dropped);
     Ok((input, messages))
+}
+
+/// Derives the store's facts when they are stale (an older store, an interrupted ingest). While
+/// another saksflyt writes the store (it stays locked past the busy wait), the facts of the last
+/// derivation are used, with a note: reading never fails for a running ingest.
+pub fn refresh_facts(store: &mut Store) -> anyhow::Result<()> {
+    match store.refresh_facts() {
+        Ok(_) => Ok(()),
+        Err(e) if saksflyt::store::is_busy(&e) => {
+            eprintln!(
+                "saksflyt: note: another saksflyt is writing the store; this uses the facts of its last complete ingest"
+            );
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The decision log derived from records (the store's pure derivation).
