@@ -9,9 +9,12 @@
 //!
 //! 1. [`derive::Sieve`] in best-form order (format rank, path): the papers (one record per
 //!    paper), holding only the identities of kept records;
-//! 2. the kept papers in path order through [`log::LogBuilder`] (the decision log, holding the
-//!    chosen points of each case) and into `papers`, `paper_years`, `paper_dates`;
-//! 3. [`derive::plans_and_findings`] over the papers that hold plans (a few per committee):
+//! 2. the kept papers in path order into `papers`, `paper_years`, `paper_dates`;
+//! 3. the decision log one committee at a time: [`log::LogBuilder`] over the papers that add to
+//!    or follow up that committee's cases (path order; holding the chosen points of that
+//!    committee's cases only), its entries staged in `log_stage` and numbered in the log's order
+//!    ([`log::EntryOrder`]) — the same log as [`log::derive`] of all papers;
+//! 4. [`derive::plans_and_findings`] over the papers that hold plans (a few per committee):
 //!    `current_plans` (papers too large for the documents left out, as the documents do) and
 //!    `form_findings` (all papers, as the review list does).
 //!
