@@ -50,9 +50,72 @@ struct Run {
 
 /// Run a command to the end and measure its peak memory (the child is reaped by `wait4`, which
 /// also returns its resource usage).
-#[allow(clippy::zombie_processes)]
 fn run_measured(cmd: &mut Command) -> Run {
+    run_observed(cmd, false).0
+}
+
+/// What was seen of a child's process tree while it ran (sampled from `/proc` every 10 ms).
+#[derive(Debug, Default, Clone, Copy)]
+struct TreePeak {
+    /// Most OCR programs (`pdftoppm`, `tesseract`) alive at once below the child.
+    ocr_programs: usize,
+    /// Largest sum of the resident memory of the child and all its descendants, in KiB.
+    rss_kb: i64,
+}
+
+/// The processes below `root` (itself included): (pid, command name, resident KiB), from the
+/// parent links in `/proc/PID/stat`.
+fn process_tree(root: i32) -> Vec<(i32, String, i64)> {
+    // SAFETY: sysconf has no preconditions.
+    let page_kb = (unsafe { libc::sysconf(libc::_SC_PAGESIZE) } / 1024).max(1) as i64;
+    let mut all = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // `pid (comm) state ppid …`, comm may hold spaces and parentheses
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let name = stat[open + 1..close].to_string();
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let ppid = fields.get(1).and_then(|f| f.parse::<i32>().ok()).unwrap_or(0);
+        let rss = fields.get(21).and_then(|f| f.parse::<i64>().ok()).unwrap_or(0) * page_kb;
+        all.push((pid, ppid, name, rss));
+    }
+    let mut tree = Vec::new();
+    let mut todo = vec![root];
+    while let Some(p) = todo.pop() {
+        for (pid, ppid, name, rss) in &all {
+            if *pid == p {
+                tree.push((*pid, name.clone(), *rss));
+            }
+            if *ppid == p && *pid != p {
+                todo.push(*pid);
+            }
+        }
+    }
+    tree
+}
+
+/// [`run_measured`], and with `sample` the child's process tree watched while it runs.
+#[allow(clippy::zombie_processes)]
+fn run_observed(cmd: &mut Command, sample: bool) -> (Run, TreePeak) {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = sample.then(|| {
+        let stop = stop.clone();
+        let root = child.id() as i32;
+        std::thread::spawn(move || {
+            let mut peak = TreePeak::default();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let tree = process_tree(root);
+                let ocr =
+                    tree.iter().filter(|(_, n, _)| n.starts_with("pdftoppm") || n.starts_with("tesseract"));
+                peak.ocr_programs = peak.ocr_programs.max(ocr.count());
+                peak.rss_kb = peak.rss_kb.max(tree.iter().map(|t| t.2).sum());
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            peak
+        })
+    });
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");
     let t_out = std::thread::spawn(move || {
@@ -74,7 +137,9 @@ fn run_measured(cmd: &mut Command) -> Run {
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
     let stdout = String::from_utf8_lossy(&t_out.join().unwrap_or_default()).into_owned();
     let stderr = String::from_utf8_lossy(&t_err.join().unwrap_or_default()).into_owned();
-    Run { code, stdout, stderr, peak_kb: usage.ru_maxrss as i64 }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.map(|t| t.join().expect("sampler")).unwrap_or_default();
+    (Run { code, stdout, stderr, peak_kb: usage.ru_maxrss as i64 }, peak)
 }
 
 fn mkfifo(p: &Path) {
@@ -540,6 +605,12 @@ const CHILD_ADDRESS_SPACE: u64 = 4 << 30;
 
 /// [`run_measured`] with the child's address space capped at [`CHILD_ADDRESS_SPACE`].
 fn run_capped(cmd: &mut Command) -> Run {
+    capped(cmd);
+    run_measured(cmd)
+}
+
+/// Cap the address space of `cmd`'s process at [`CHILD_ADDRESS_SPACE`].
+fn capped(cmd: &mut Command) {
     use std::os::unix::process::CommandExt;
     // SAFETY: only setrlimit (async-signal-safe) runs between fork and exec.
     unsafe {
@@ -551,7 +622,6 @@ fn run_capped(cmd: &mut Command) -> Run {
             Ok(())
         });
     }
-    run_measured(cmd)
 }
 
 /// A folder `in` with the samples and the hostile file(s) written by `make`; one `ingest` of it
@@ -560,13 +630,33 @@ fn run_capped(cmd: &mut Command) -> Run {
 fn ingest_with_samples(
     make: impl FnOnce(&Path),
 ) -> (Vec<(String, String)>, Vec<String>, PathBuf, tempfile::TempDir) {
+    let (failures, stored, dir, tmp, _) = ingest_with_samples_observed(make, &[], false);
+    (failures, stored, dir, tmp)
+}
+
+/// [`ingest_with_samples`] with environment variables `env` for the child (`TMPDIR` is a
+/// folder `t` of the test's own), and with `sample` its process tree watched.
+#[allow(clippy::type_complexity)]
+fn ingest_with_samples_observed(
+    make: impl FnOnce(&Path),
+    env: &[(&str, &str)],
+    sample: bool,
+) -> (Vec<(String, String)>, Vec<String>, PathBuf, tempfile::TempDir, TreePeak) {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path().join("in");
     std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::create_dir(tmp.path().join("t")).expect("mkdir");
     let samples = copy_samples(&dir);
     make(&dir);
     let db = tmp.path().join("s.db");
-    let run = run_capped(Command::new(bin()).arg("ingest").arg(&dir).arg("--db").arg(&db).arg("--json"));
+    let mut cmd = Command::new(bin());
+    cmd.arg("ingest").arg(&dir).arg("--db").arg(&db).arg("--json").env("TMPDIR", tmp.path().join("t"));
+    cmd.envs(env.iter().copied());
+    let (run, peak) = {
+        let mut cmd = cmd;
+        capped(&mut cmd);
+        run_observed(&mut cmd, sample)
+    };
     eprintln!("{}\npeak RSS of ingest: {} MB", run.stderr, run.peak_kb / 1024);
     assert!(!run.stderr.contains("panic"), "{}", run.stderr);
     assert!(run.code == 0 || run.code == 1, "the batch must finish: {}", run.stderr);
@@ -587,7 +677,7 @@ fn ingest_with_samples(
         })
         .collect();
     let stored = stored.iter().map(|p| p.rsplit('/').next().unwrap_or(p).to_string()).collect();
-    (failures, stored, dir, tmp)
+    (failures, stored, dir, tmp, peak)
 }
 
 fn reason<'a>(failures: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -1238,4 +1328,188 @@ fn a_template_ending_in_many_end_records_is_refused() {
         run.stderr
     );
     assert!(!out.exists());
+}
+
+/// Whether pdftoppm and tesseract are here; under CI they must be.
+fn have_ocr() -> bool {
+    let have = |p: &str| Command::new(p).arg("-v").output().is_ok();
+    if have("tesseract") && have("pdftoppm") {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "tesseract/pdftoppm missing under CI");
+    eprintln!("tesseract or pdftoppm absent: skipped");
+    false
+}
+
+/// Row 10 of the issue: `pages` image-only pages that are slow to rasterise and finite. Each
+/// page paints a 2 × 2 image (so it goes to OCR) over a function-based shading whose
+/// PostScript calculator function runs `ops` no-op pairs (`dup pop`) per pixel: no text, about
+/// 9 KB, and pdftoppm evaluates the function for each of the page's 8.7 million pixels at
+/// 300 dpi. Measured on two shared cores (`pdftoppm -r 300 -gray -singlefile`, one page):
+/// 10 ops 2 s, 100 ops 10 s, 1,000 ops 111 s — 50 such pages are 90 minutes unbounded.
+fn slow_scanned_pdf(pages: u32, ops: usize) -> Vec<u8> {
+    let kids: String = (0..pages).map(|i| format!("{} 0 R ", 10 + i)).collect();
+    let mut objs = vec![
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+        (2, format!("<< /Type /Pages /Kids [{kids}] /Count {pages} >>").into_bytes()),
+        (3, stream("", b"q 595 0 0 842 0 0 cm /Sh0 sh Q q 10 0 0 10 20 20 cm /Im1 Do Q")),
+        (4, stream("/FunctionType 4 /Domain [0 1 0 1] /Range [0 1]", format!("{{ {}add 2 div }}", "dup pop ".repeat(ops)).as_bytes())),
+        (5, b"<< /ShadingType 1 /ColorSpace /DeviceGray /Domain [0 1 0 1] /Function 4 0 R >>".to_vec()),
+        (6, stream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", b"\x00\xff\xff\x00")),
+    ];
+    for i in 0..pages {
+        objs.push((10 + i, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Shading << /Sh0 5 0 R >> /XObject << /Im1 6 0 R >> >> /Contents 3 0 R >>".to_vec()));
+    }
+    pdf(&objs, &[])
+}
+
+/// Processes whose command line names `path` (the OCR programs of a run with `TMPDIR` there).
+fn processes_naming(path: &Path) -> Vec<String> {
+    let needle = path.as_os_str().as_bytes();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .filter(|c| c.windows(needle.len()).any(|w| w == needle))
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .collect()
+}
+
+/// Row 10 of the issue: a 50-page scan whose pages take pdftoppm about 110 s each costs its
+/// file at most the file's OCR budget (here 4 s through `SAKSFLYT_OCR_SECONDS`; 180 s by
+/// default) plus the reading, not 50 × the page bound: the OCR program is killed (with its
+/// process group) at what is left of the budget, the file is refused naming the budget, no
+/// OCR program outlives the run, and in a batch every other paper is stored.
+#[test]
+fn a_file_of_slow_scanned_pages_costs_at_most_its_ocr_budget() {
+    if !have_ocr() {
+        return;
+    }
+    const BUDGET_S: u64 = 4;
+    // generous for a debug build on two loaded cores, and far below one page's 90 s bound
+    const MARGIN_S: u64 = 40;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let t = tmp.path().join("t");
+    std::fs::create_dir(&t).expect("mkdir");
+    let file = tmp.path().join("slow-scan.pdf");
+    std::fs::write(&file, slow_scanned_pdf(50, 1000)).expect("w");
+    let start = std::time::Instant::now();
+    let run = run_capped(
+        Command::new(bin())
+            .arg("extract")
+            .arg(&file)
+            .env("TMPDIR", &t)
+            .env("SAKSFLYT_OCR_SECONDS", BUDGET_S.to_string()),
+    );
+    let took = start.elapsed();
+    eprintln!("{}\nextract took {took:?}, peak {} MB", run.stderr, run.peak_kb / 1024);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("slow-scan.pdf")
+            && run.stderr.contains("OCR stopped at page 1 of 50: the file's OCR time budget of 4 s is spent"),
+        "{}",
+        run.stderr
+    );
+    assert!(took.as_secs() < BUDGET_S + MARGIN_S, "the file took {took:?}");
+    assert!(processes_naming(&t).is_empty(), "left running: {:?}", processes_naming(&t));
+    assert!(ocr_dirs(&t).is_empty(), "{:?}", ocr_dirs(&t));
+    let (failures, stored, _dir, _tmp, _) = ingest_with_samples_observed(
+        |dir| std::fs::write(dir.join("slow-scan.pdf"), slow_scanned_pdf(50, 1000)).expect("w"),
+        &[("SAKSFLYT_OCR_SECONDS", "4")],
+        false,
+    );
+    let r = reason(&failures, "slow-scan.pdf").expect("refused");
+    assert!(r.contains("OCR time budget of 4 s is spent"), "{r}");
+    assert!(!stored.iter().any(|s| s == "slow-scan.pdf"));
+}
+
+/// A raw JPEG 2000 codestream of one `side` × `side` grey tile with no coded data (every
+/// packet empty): 75 bytes that a decoder must give a `side`² buffer of 32-bit samples (3.6 GB
+/// for 30000 × 30000; `pdftoppm` peaks at 3.6 GB on it, measured with `/usr/bin/time -f %M`
+/// under an 8 GB cap).
+fn empty_j2k(side: u32) -> Vec<u8> {
+    let seg = |marker: u16, body: &[u8]| {
+        let mut v = marker.to_be_bytes().to_vec();
+        v.extend_from_slice(&(body.len() as u16 + 2).to_be_bytes());
+        v.extend_from_slice(body);
+        v
+    };
+    let mut siz = 0u16.to_be_bytes().to_vec(); // capabilities
+    for v in [side, side, 0, 0, side, side, 0, 0] {
+        siz.extend_from_slice(&v.to_be_bytes()); // image, offset, tile, tile offset
+    }
+    siz.extend_from_slice(&1u16.to_be_bytes()); // one component
+    siz.extend_from_slice(&[7, 1, 1]); // 8-bit unsigned, no subsampling
+                                       // LRCP, one layer, no colour transform; no wavelet levels, 64 × 64 code-blocks, 5/3
+    let cod = [0u8, 0, 0, 1, 0, 0, 4, 4, 0, 1];
+    let qcd = [0x40u8, 8 << 3]; // no quantisation, 2 guard bits, exponent 8
+    let tile = [0xffu8, 0x93, 0x00]; // start of data, one empty packet
+    let mut j = vec![0xff, 0x4f];
+    j.extend(seg(0xff51, &siz));
+    j.extend(seg(0xff52, &cod));
+    j.extend(seg(0xff5c, &qcd));
+    let mut sot = 0u16.to_be_bytes().to_vec();
+    sot.extend_from_slice(&(12 + tile.len() as u32).to_be_bytes());
+    sot.extend_from_slice(&[0, 1]);
+    j.extend(seg(0xff90, &sot));
+    j.extend_from_slice(&tile);
+    j.extend_from_slice(&[0xff, 0xd9]);
+    j
+}
+
+/// An image-only page showing a `side` × `side` JPEG 2000 image.
+fn huge_image_pdf(side: u32) -> Vec<u8> {
+    let mut objs = one_page("<< /XObject << /Im1 5 0 R >> >>", b"q 595 0 0 842 0 0 cm /Im1 Do Q");
+    objs.push((
+        5,
+        stream(
+            &format!("/Type /XObject /Subtype /Image /Width {side} /Height {side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /JPXDecode"),
+            &empty_j2k(side),
+        ),
+    ));
+    pdf(&objs, &[])
+}
+
+/// Row 11 of the issue: image-only pages holding a 30000 × 30000 JPEG 2000 image (3.6 GB to
+/// decode). Four in one batch, read four at a time: each OCR program is stopped by its memory
+/// limit, never more than two run at once, the whole process tree stays small (sampled from
+/// `/proc`, and `ru_maxrss` of the reaped children), each file is refused naming the limit,
+/// and every sample is stored.
+#[test]
+fn huge_images_for_ocr_are_stopped_by_the_memory_limit_and_few_run_at_once() {
+    if !have_ocr() {
+        return;
+    }
+    // the small one is rendered (blank): the codestream is valid, only its size is the problem
+    let small = tempfile::tempdir().expect("tmp");
+    let small_pdf = small.path().join("small.pdf");
+    std::fs::write(&small_pdf, huge_image_pdf(2000)).expect("w");
+    let o = Command::new("pdftoppm")
+        .args(["-r", "30", "-gray", "-singlefile"])
+        .arg(&small_pdf)
+        .arg(small.path().join("p"))
+        .output()
+        .expect("pdftoppm");
+    assert!(o.status.success() && small.path().join("p.pgm").is_file());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("decode"), "{}", String::from_utf8_lossy(&o.stderr));
+    let names = ["huge-1.pdf", "huge-2.pdf", "huge-3.pdf", "huge-4.pdf"];
+    let (failures, stored, _dir, _tmp, peak) = ingest_with_samples_observed(
+        |dir| {
+            for n in names {
+                std::fs::write(dir.join(n), huge_image_pdf(30_000)).expect("w");
+            }
+        },
+        &[("RAYON_NUM_THREADS", "4")],
+        true,
+    );
+    eprintln!("process tree: {peak:?}");
+    for n in names {
+        let r = reason(&failures, n).unwrap_or_else(|| panic!("{n} not refused"));
+        assert!(r.contains("pdftoppm could not render the page (limited to 1536 MiB)"), "{n}: {r}");
+        assert!(!stored.iter().any(|s| s == n));
+    }
+    assert!(peak.ocr_programs >= 1, "the sampler saw no OCR program: {peak:?}");
+    assert!(peak.ocr_programs <= 2, "more than two OCR programs at once: {peak:?}");
+    assert!(peak.rss_kb < 1024 * 1024, "process tree peaked at {} MB", peak.rss_kb / 1024);
 }
