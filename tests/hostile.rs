@@ -1513,3 +1513,91 @@ fn huge_images_for_ocr_are_stopped_by_the_memory_limit_and_few_run_at_once() {
     assert!(peak.ocr_programs <= 2, "more than two OCR programs at once: {peak:?}");
     assert!(peak.rss_kb < 1024 * 1024, "process tree peaked at {} MB", peak.rss_kb / 1024);
 }
+
+/// A PDF of `objects` (catalog 1) whose cross-reference data is a stream (PDF 1.5,
+/// `/W [1 4 2]`, Flate-compressed with PNG "up" predictors as writers make them): each object
+/// at its offset, plus `shared` (number, object whose offset it reuses) and `slots` (number,
+/// object stream, index) entries.
+fn pdf_with_xref_stream(
+    objects: &[(u32, Vec<u8>)],
+    shared: &[(u32, u32)],
+    slots: &[(u32, u32, u16)],
+) -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut rows: std::collections::BTreeMap<u32, (u8, u32, u16)> = std::collections::BTreeMap::new();
+    for (n, body) in objects {
+        rows.insert(*n, (1, out.len() as u32, 0));
+        out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    for (n, of) in shared {
+        let row = rows[of];
+        rows.insert(*n, row);
+    }
+    for (n, container, index) in slots {
+        rows.insert(*n, (2, *container, *index));
+    }
+    let me = rows.keys().max().copied().unwrap_or(0) + 1;
+    let at = out.len() as u32;
+    rows.insert(me, (1, at, 0));
+    let size = me + 1;
+    // rows of 7 bytes, each after a PNG filter byte 2 ("up": the difference to the row above)
+    let mut raw = Vec::new();
+    let mut above = [0u8; 7];
+    for n in 0..size {
+        let (t, a, b) = rows.get(&n).copied().unwrap_or((0, 0, 0xffff));
+        let mut row = [t, 0, 0, 0, 0, 0, 0];
+        row[1..5].copy_from_slice(&a.to_be_bytes());
+        row[5..7].copy_from_slice(&b.to_be_bytes());
+        raw.push(2);
+        raw.extend(row.iter().zip(above).map(|(x, y)| x.wrapping_sub(y)));
+        above = row;
+    }
+    let mut z = lopdf::Stream::new(lopdf::Dictionary::new(), raw);
+    z.compress().expect("deflate");
+    assert!(z.dict.has(b"Filter"), "not compressed");
+    out.extend_from_slice(format!("{me} 0 obj\n").as_bytes());
+    out.extend_from_slice(&stream(
+        &format!("/Type /XRef /Size {size} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 7 >>"),
+        &z.content,
+    ));
+    out.extend_from_slice(format!("\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+    out
+}
+
+/// The rest of row 2 of the issue: a cross-reference *stream* listing 80 objects at the
+/// offset of one 1M-element array, and one listing two objects at one object-stream index,
+/// are refused before lopdf parses anything (the pre-check decodes the stream, predictor
+/// included); a well-formed file with a cross-reference stream and an object stream is read.
+/// Every sample is stored, peak memory stays low.
+#[test]
+fn cross_reference_streams_sharing_offsets_or_slots_are_refused_before_loading() {
+    let (failures, stored, _dir, _tmp) = ingest_with_samples(|dir| {
+        let array = format!("[{}]", "0 ".repeat(1_000_000));
+        let mut objs = one_page("<< >>", b"BT ET");
+        objs.push((10, array.into_bytes()));
+        let shared: Vec<(u32, u32)> = (11..90).map(|n| (n, 10)).collect();
+        std::fs::write(dir.join("xrefstm-shared.pdf"), pdf_with_xref_stream(&objs, &shared, &[])).expect("w");
+        // a good object stream holding the page's font, listed twice at index 0
+        let font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+        let index = b"20 0 ";
+        let mut data = index.to_vec();
+        data.extend_from_slice(font);
+        let content = b"BT /F1 12 Tf 72 700 Td (Sak 12/25 Vedtak: Utvalget vedtar planen.) Tj ET";
+        let mut objs = one_page("<< /Font << /F1 20 0 R >> >>", content);
+        objs.push((5, stream(&format!("/Type /ObjStm /N 1 /First {}", index.len()), &data)));
+        std::fs::write(dir.join("xrefstm-good.pdf"), pdf_with_xref_stream(&objs, &[], &[(20, 5, 0)]))
+            .expect("w");
+        std::fs::write(
+            dir.join("xrefstm-slots.pdf"),
+            pdf_with_xref_stream(&objs, &[], &[(20, 5, 0), (21, 5, 0)]),
+        )
+        .expect("w");
+    });
+    let r = reason(&failures, "xrefstm-shared.pdf").expect("refused");
+    assert!(r.contains("share the offset"), "{r}");
+    let r = reason(&failures, "xrefstm-slots.pdf").expect("refused");
+    assert!(r.contains("objects 20 and 21 share index 0 of object stream 5"), "{r}");
+    assert!(stored.iter().any(|s| s == "xrefstm-good.pdf"), "{failures:?}");
+}

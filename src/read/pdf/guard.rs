@@ -284,10 +284,24 @@ fn balanced(span: &[u8]) -> bool {
     depth == 0
 }
 
-/// Refuse a file whose classic cross-reference tables list one offset for two objects in use
-/// (lopdf would parse the object there once per entry). The same object listed again at its
-/// offset by a later incremental update is fine. Read as text: each `xref` keyword at a
-/// line start, its subsections (`first count`) and 20-byte entries (`oooooooooo ggggg n`).
+/// Most cross-reference entries the pre-check reads (classic tables and streams together).
+const MAX_XREF_ENTRIES: usize = 50_000_000;
+/// Most cross-reference streams the pre-check reads (a file has one per revision).
+const MAX_XREF_STREAMS: usize = 1_000;
+/// Most bytes the cross-reference streams of one file may decode to, together (12 million
+/// entries of 5 bytes; a file of 100,000 objects needs 0.5 MB).
+pub const MAX_XREF_STREAM_BYTES: usize = 64 * 1024 * 1024;
+
+/// Refuse a file whose cross-reference data lists one offset for two objects in use, or one
+/// object-stream slot (stream, index) for two objects: lopdf would parse the object there once
+/// per entry. The same object listed again at its place by a later incremental update (or by
+/// both halves of a hybrid file) is fine. Two kinds are read before lopdf runs:
+///
+/// - classic `xref` tables, as text: each `xref` keyword at a line start, its subsections
+///   (`first count`) and 20-byte entries (`oooooooooo ggggg n`);
+/// - cross-reference streams (PDF 1.5): each indirect object whose dictionary has
+///   `/Type /XRef`, its stream decoded (filters and predictors, within
+///   [`MAX_XREF_STREAM_BYTES`] for all of them) and its `/W`-wide entries read per `/Index`.
 pub fn precheck(bytes: &[u8]) -> Result<(), String> {
     let mut offsets: Vec<(u64, u64)> = Vec::new();
     let mut i = 0;
@@ -311,13 +325,15 @@ pub fn precheck(bytes: &[u8]) -> Result<(), String> {
                 if kind == Some(b'n') && off > 0 {
                     offsets.push((off, first.saturating_add(k)));
                 }
-                if offsets.len() > 50_000_000 {
+                if offsets.len() > MAX_XREF_ENTRIES {
                     return Err("too many cross-reference entries".into());
                 }
             }
         }
         i = i.max(p);
     }
+    let mut slots: Vec<((u64, u64), u64)> = Vec::new();
+    xref_streams(bytes, &mut offsets, &mut slots)?;
     offsets.sort_unstable();
     offsets.dedup();
     if let Some(w) = offsets.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -326,7 +342,256 @@ pub fn precheck(bytes: &[u8]) -> Result<(), String> {
             w[0].1, w[1].1, w[0].0
         ));
     }
+    slots.sort_unstable();
+    slots.dedup();
+    if let Some(w) = slots.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(format!(
+            "cross-reference entries of objects {} and {} share index {} of object stream {}",
+            w[0].1, w[1].1, w[0].0 .1, w[0].0 .0
+        ));
+    }
     Ok(())
+}
+
+/// Read the entries of every cross-reference stream in `bytes`: in-use objects as
+/// (offset, object) into `offsets`, compressed ones as ((stream, index), object) into `slots`.
+/// A stream that cannot be read here is left to lopdf (and the load filter).
+fn xref_streams(
+    bytes: &[u8],
+    offsets: &mut Vec<(u64, u64)>,
+    slots: &mut Vec<((u64, u64), u64)>,
+) -> Result<(), String> {
+    let mut decoded = 0usize;
+    let mut seen = 0usize;
+    let mut i = 0;
+    while let Some(at) = find(bytes, b"/XRef", i) {
+        i = at + 5;
+        if bytes.get(at + 5).is_some_and(|&c| !delimiter(c)) {
+            continue; // `/XRefStm` and other longer names
+        }
+        seen += 1;
+        if seen > MAX_XREF_STREAMS {
+            return Err(format!("more than {MAX_XREF_STREAMS} cross-reference streams"));
+        }
+        // the indirect object around it: `N G obj <<` within the few KB before
+        let window = at.saturating_sub(4096);
+        let Some(obj) = rfind(bytes.get(window..at).unwrap_or_default(), b"obj").map(|o| window + o + 3)
+        else {
+            continue;
+        };
+        let mut p = skip_ws(bytes, obj);
+        let Some(lopdf::Object::Dictionary(dict)) = value(bytes, &mut p, 0) else { continue };
+        if p <= at || !dict.has_type(b"XRef") {
+            continue;
+        }
+        let Some(content) = stream_data(bytes, p, &dict) else { continue };
+        let stream = lopdf::Stream::new(dict.clone(), content.to_vec());
+        let data = match stream.get_plain_content_with_limit(MAX_XREF_STREAM_BYTES - decoded) {
+            Ok(d) => d,
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+                return Err(format!(
+                    "cross-reference streams decode to more than {MAX_XREF_STREAM_BYTES} bytes"
+                ));
+            }
+            // a stream that does not decode is lopdf's to refuse or repair
+            Err(_) => continue,
+        };
+        decoded += data.len();
+        let widths: Vec<usize> = match dict.get(b"W").and_then(lopdf::Object::as_array) {
+            Ok(w) => {
+                w.iter().map(|v| v.as_i64().ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(9)).collect()
+            }
+            Err(_) => continue,
+        };
+        let [w0, w1, w2] = widths[..] else { continue };
+        if w0 > 8 || w1 > 8 || w2 > 8 || w0 + w1 + w2 == 0 {
+            continue;
+        }
+        let size = dict.get(b"Size").and_then(lopdf::Object::as_i64).unwrap_or(0).max(0);
+        let index: Vec<i64> = match dict.get(b"Index").and_then(lopdf::Object::as_array) {
+            Ok(a) => a.iter().map(|v| v.as_i64().unwrap_or(-1)).collect(),
+            Err(_) => vec![0, size],
+        };
+        let field = |b: &[u8]| b.iter().fold(0u64, |n, &c| (n << 8) | u64::from(c));
+        let mut rows = data.chunks_exact(w0 + w1 + w2);
+        for pair in index.chunks_exact(2) {
+            let (Ok(first), Ok(count)) = (u64::try_from(pair[0]), u64::try_from(pair[1])) else { break };
+            for k in 0..count {
+                let Some(row) = rows.next() else { break };
+                let kind = if w0 == 0 { 1 } else { field(&row[..w0]) };
+                let a = field(&row[w0..w0 + w1]);
+                let b = field(&row[w0 + w1..]);
+                let id = first.saturating_add(k);
+                match kind {
+                    1 if a > 0 => offsets.push((a, id)),
+                    2 => slots.push(((a, b), id)),
+                    _ => {}
+                }
+                if offsets.len() + slots.len() > MAX_XREF_ENTRIES {
+                    return Err("too many cross-reference entries".into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The raw data of the stream whose dictionary ends at `p`: `/Length` bytes after the
+/// `stream` keyword when it is a number that fits, else up to `endstream`.
+fn stream_data<'a>(bytes: &'a [u8], p: usize, dict: &lopdf::Dictionary) -> Option<&'a [u8]> {
+    let p = skip_ws(bytes, p);
+    if bytes.get(p..p + 6) != Some(b"stream") {
+        return None;
+    }
+    let mut start = p + 6;
+    if bytes.get(start) == Some(&b'\r') {
+        start += 1;
+    }
+    if bytes.get(start) == Some(&b'\n') {
+        start += 1;
+    }
+    let by_length = dict
+        .get(b"Length")
+        .and_then(lopdf::Object::as_i64)
+        .ok()
+        .and_then(|n| usize::try_from(n).ok())
+        .and_then(|n| bytes.get(start..start.checked_add(n)?));
+    by_length.or_else(|| {
+        let end = find(bytes, b"endstream", start)?;
+        let mut data = bytes.get(start..end)?;
+        while let [rest @ .., b'\r' | b'\n'] = data {
+            data = rest;
+        }
+        Some(data)
+    })
+}
+
+/// PDF delimiters and white space (a name ends at one).
+fn delimiter(c: u8) -> bool {
+    c.is_ascii_whitespace() || b"()<>[]{}/%\0".contains(&c)
+}
+
+/// White space and comments skipped.
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    loop {
+        match b.get(i) {
+            Some(c) if c.is_ascii_whitespace() || *c == 0 => i += 1,
+            Some(b'%') => {
+                while b.get(i).is_some_and(|&c| c != b'\n' && c != b'\r') {
+                    i += 1;
+                }
+            }
+            _ => return i,
+        }
+    }
+}
+
+/// A direct PDF value at `*i` (dictionaries, arrays, names, numbers, references, strings,
+/// booleans, null), enough to read a cross-reference stream's dictionary; `None` on anything
+/// else. Nesting is bounded.
+fn value(b: &[u8], i: &mut usize, depth: usize) -> Option<lopdf::Object> {
+    use lopdf::Object;
+    if depth > 16 {
+        return None;
+    }
+    *i = skip_ws(b, *i);
+    match *b.get(*i)? {
+        b'<' if b.get(*i + 1) == Some(&b'<') => {
+            *i += 2;
+            let mut dict = lopdf::Dictionary::new();
+            loop {
+                *i = skip_ws(b, *i);
+                if b.get(*i..*i + 2) == Some(b">>") {
+                    *i += 2;
+                    return Some(Object::Dictionary(dict));
+                }
+                let Object::Name(key) = value(b, i, depth + 1)? else { return None };
+                let v = value(b, i, depth + 1)?;
+                dict.set(key, v);
+            }
+        }
+        b'[' => {
+            *i += 1;
+            let mut items = Vec::new();
+            loop {
+                *i = skip_ws(b, *i);
+                if b.get(*i) == Some(&b']') {
+                    *i += 1;
+                    return Some(Object::Array(items));
+                }
+                items.push(value(b, i, depth + 1)?);
+            }
+        }
+        b'/' => {
+            let start = *i + 1;
+            *i = start;
+            while b.get(*i).is_some_and(|&c| !delimiter(c)) {
+                *i += 1;
+            }
+            Some(Object::Name(b.get(start..*i)?.to_vec()))
+        }
+        b'(' => {
+            let mut d = 0;
+            loop {
+                match b.get(*i)? {
+                    b'\\' => *i += 1,
+                    b'(' => d += 1,
+                    b')' => {
+                        d -= 1;
+                        if d == 0 {
+                            *i += 1;
+                            return Some(Object::Null);
+                        }
+                    }
+                    _ => {}
+                }
+                *i += 1;
+            }
+        }
+        b'<' => {
+            *i += find(b, b">", *i)? - *i + 1;
+            Some(Object::Null)
+        }
+        c if c.is_ascii_digit() || c == b'-' || c == b'+' || c == b'.' => {
+            let start = *i;
+            *i += 1;
+            while b.get(*i).is_some_and(|&c| c.is_ascii_digit() || c == b'.') {
+                *i += 1;
+            }
+            let text = std::str::from_utf8(b.get(start..*i)?).ok()?;
+            let Ok(n) = text.parse::<i64>() else {
+                return Some(Object::Real(text.parse().unwrap_or(0.0)));
+            };
+            // `N G R`
+            let save = *i;
+            if let Some((g, j)) = number(b, *i) {
+                let j = skip_ws(b, j);
+                if b.get(j) == Some(&b'R') && b.get(j + 1).is_none_or(|&c| delimiter(c)) {
+                    *i = j + 1;
+                    return Some(Object::Reference((u32::try_from(n).ok()?, u16::try_from(g).ok()?)));
+                }
+            }
+            *i = save;
+            Some(Object::Integer(n))
+        }
+        _ => {
+            for (word, v) in [
+                (&b"true"[..], Object::Boolean(true)),
+                (b"false", Object::Boolean(false)),
+                (b"null", Object::Null),
+            ] {
+                if b.get(*i..*i + word.len()) == Some(word) {
+                    *i += word.len();
+                    return Some(v);
+                }
+            }
+            None
+        }
+    }
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
