@@ -1601,3 +1601,114 @@ fn cross_reference_streams_sharing_offsets_or_slots_are_refused_before_loading()
     assert!(r.contains("objects 20 and 21 share index 0 of object stream 5"), "{r}");
     assert!(stored.iter().any(|s| s == "xrefstm-good.pdf"), "{failures:?}");
 }
+
+/// A one-page PDF made and encrypted by lopdf (RC4, 128-bit key, empty user password, as
+/// "permissions-only" protected papers are), with the extra objects `extra` encrypted too.
+/// Returns the file, its trailer entries (`/Root … /Encrypt … /ID …`) and the extra objects'
+/// numbers.
+fn encrypted_pdf(extra: Vec<lopdf::Object>) -> (Vec<u8>, String, Vec<u32>) {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages = doc.new_object_id();
+    let font =
+        doc.add_object(dictionary! {"Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica"});
+    let text = b"BT /F1 12 Tf 72 700 Td (Sak 12/25 Vedtak: Utvalget vedtar planen.) Tj ET".to_vec();
+    let content = doc.add_object(Stream::new(dictionary! {}, text));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages, "Contents" => content,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! {"Font" => dictionary! {"F1" => font}},
+    });
+    doc.objects.insert(
+        pages,
+        Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1}),
+    );
+    let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages});
+    doc.trailer.set("Root", catalog);
+    let id = Object::string_literal(b"saksflyt-hostile".to_vec());
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let ids: Vec<u32> = extra.into_iter().map(|o| doc.add_object(o).0).collect();
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: "",
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    })
+    .expect("encryption state");
+    doc.encrypt(&state).expect("encrypt");
+    let encrypt = doc.trailer.get(b"Encrypt").and_then(lopdf::Object::as_reference).expect("/Encrypt");
+    let trailer = format!(
+        "/Root {} 0 R /Encrypt {} 0 R /ID [(saksflyt-hostile) (saksflyt-hostile)]",
+        catalog.0, encrypt.0
+    );
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    (out, trailer, ids)
+}
+
+/// `bytes` with an incremental update appended: a cross-reference stream (not encrypted, as
+/// the format says) listing `compressed` (object, object stream, index) entries, with
+/// `trailer`'s entries and `/Prev` the file's last cross-reference section.
+fn with_compressed_entries(mut bytes: Vec<u8>, trailer: &str, compressed: &[(u32, u32, u16)]) -> Vec<u8> {
+    let tail = String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(64)..]).into_owned();
+    let prev: u64 = tail
+        .rsplit("startxref")
+        .next()
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("startxref");
+    let me = 10_000u32;
+    let at = bytes.len() as u32;
+    let mut index = String::new();
+    let mut data = Vec::new();
+    for (n, container, i) in compressed {
+        index.push_str(&format!("{n} 1 "));
+        data.push(2);
+        data.extend_from_slice(&container.to_be_bytes());
+        data.extend_from_slice(&i.to_be_bytes());
+    }
+    index.push_str(&format!("{me} 1"));
+    data.push(1);
+    data.extend_from_slice(&at.to_be_bytes());
+    data.extend_from_slice(&[0, 0]);
+    bytes.extend_from_slice(format!("\n{me} 0 obj\n").as_bytes());
+    bytes.extend_from_slice(&stream(
+        &format!("/Type /XRef /Size {} /W [1 4 2] /Index [{index}] /Prev {prev} {trailer}", me + 1),
+        &data,
+    ));
+    bytes.extend_from_slice(format!("\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+    bytes
+}
+
+/// The rest of row 2 of the issue, encrypted: lopdf decrypts and expands the object streams
+/// of an encrypted file by a path of its own, without the load filter. An encrypted file whose
+/// object stream lists 80 objects at the offset of one 1M-element array is refused by the same
+/// checks as a plain one (it used to be parsed once per object, 3 GB and more); an encrypted
+/// paper with the empty user password is still read. Every sample is stored within memory.
+#[test]
+fn encrypted_pdfs_go_through_the_guarded_load() {
+    let (failures, stored, _dir, _tmp) = ingest_with_samples(|dir| {
+        std::fs::write(dir.join("enc-good.pdf"), encrypted_pdf(Vec::new()).0).expect("w");
+        let index: String = (100..180).map(|n| format!("{n} 0 ")).collect();
+        let mut data = index.clone().into_bytes();
+        data.extend_from_slice(format!("[{}]", "0 ".repeat(1_000_000)).as_bytes());
+        // lopdf's writer leaves object streams out: it gets another type of the same length,
+        // put back in the written bytes (names in dictionaries are not encrypted)
+        let objstm = lopdf::Stream::new(
+            lopdf::dictionary! {"Type" => "ObjStQ", "N" => 80, "First" => index.len() as i64},
+            data,
+        );
+        let (mut bytes, trailer, ids) = encrypted_pdf(vec![objstm.into()]);
+        let at = bytes.windows(7).position(|w| w == b"/ObjStQ").expect("object stream written");
+        bytes[at..at + 7].copy_from_slice(b"/ObjStm");
+        assert!(!bytes.windows(6).any(|w| w == b"100 0 "), "the object stream is not encrypted");
+        // the members listed in the cross-reference data, where lopdf's own decryption looks
+        let members: Vec<(u32, u32, u16)> = (100..180).map(|n| (n, ids[0], (n - 100) as u16)).collect();
+        let bytes = with_compressed_entries(bytes, &trailer, &members);
+        std::fs::write(dir.join("enc-objstm-shared.pdf"), &bytes).expect("w");
+    });
+    let r = reason(&failures, "enc-objstm-shared.pdf").expect("refused");
+    assert!(r.contains("several objects listed at one offset"), "{r}");
+    assert!(stored.iter().any(|s| s == "enc-good.pdf"), "{failures:?}");
+}

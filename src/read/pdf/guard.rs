@@ -43,6 +43,10 @@ struct State {
     /// Object numbers listed in object streams let through: lopdf hands their members to the
     /// filter and keeps what it returns, so those are returned whole.
     members: BTreeSet<u32>,
+    /// An encrypted file loaded with its encryption hidden ([`hide_encryption`]): object
+    /// streams are still ciphertext, so they are hidden from lopdf too, and expanded after
+    /// decryption by [`decrypt`].
+    hide_object_streams: bool,
     problem: Option<String>,
 }
 
@@ -54,7 +58,7 @@ thread_local! {
 pub struct Guard;
 
 impl Guard {
-    pub fn arm(file_len: usize, part_limit: usize, deadline: Instant) -> Guard {
+    pub fn arm(file_len: usize, part_limit: usize, deadline: Instant, encrypted: bool) -> Guard {
         let node_budget =
             (file_len as u64).saturating_mul(NODES_PER_BYTE_NUM) / NODES_PER_BYTE_DEN + BASE_NODES;
         STATE.with(|s| {
@@ -65,6 +69,7 @@ impl Guard {
                 node_budget,
                 expanded: 0,
                 members: BTreeSet::new(),
+                hide_object_streams: encrypted,
                 problem: None,
             })
         });
@@ -120,7 +125,9 @@ fn filter_inner(id: (u32, u16), obj: &mut Object) -> Option<((u32, u16), Object)
             return None;
         }
         if let Object::Stream(s) = obj {
-            if s.dict.has_type(b"ObjStm") {
+            if s.dict.has_type(b"ObjStm") && st.hide_object_streams {
+                s.dict.set("Type", Object::Name(HIDDEN_OBJECT_STREAM.to_vec()));
+            } else if s.dict.has_type(b"ObjStm") {
                 match check_object_stream(s, st.part_limit) {
                     Ok((ids, bytes)) => {
                         st.expanded = st.expanded.saturating_add(bytes);
@@ -158,6 +165,84 @@ fn filter_inner(id: (u32, u16), obj: &mut Object) -> Option<((u32, u16), Object)
             Some((id, Object::Null))
         }
     })
+}
+
+/// The `/Type` an object stream of an encrypted file carries while it is still ciphertext.
+const HIDDEN_OBJECT_STREAM: &[u8] = b"SaksflytObjStmEncrypted";
+/// The trailer key `/Encrypt` becomes in the copy lopdf loads (same length, so every offset
+/// stays true).
+const HIDDEN_ENCRYPT: &[u8] = b"/Encrypx";
+
+/// lopdf loads an encrypted file by a path of its own that takes no load filter (and expands
+/// its object streams without the checks above). So an encrypted file is loaded as if it were
+/// not: a copy with each `/Encrypt` key renamed (same length) goes through the guarded load,
+/// object streams hidden from lopdf, and [`decrypt`] then decrypts the loaded objects and
+/// expands the object streams under the same checks and budget. `None` when the file names no
+/// `/Encrypt` key.
+pub fn hide_encryption(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut copy: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while let Some(at) = find(bytes, b"/Encrypt", i) {
+        i = at + 8;
+        if bytes.get(at + 8).is_some_and(|&c| !delimiter(c)) {
+            continue; // `/EncryptMetadata`
+        }
+        let c = copy.get_or_insert_with(|| bytes.to_vec());
+        if let Some(key) = c.get_mut(at..at + 8) {
+            key.copy_from_slice(HIDDEN_ENCRYPT);
+        }
+    }
+    copy
+}
+
+/// Decrypt a document loaded from [`hide_encryption`]'s copy with the empty user password
+/// (lopdf's own decryption of the loaded objects), then expand its object streams with the
+/// checks and budget of the load filter. Runs with the [`Guard`] of that load armed: a refusal
+/// unwinds like the filter's.
+pub fn decrypt(pdf: &mut lopdf::Document) -> Result<(), lopdf::Error> {
+    let Ok(encrypt) = pdf.trailer.remove(&HIDDEN_ENCRYPT[1..]).ok_or(()) else {
+        return Ok(()); // the latest trailer is not encrypted
+    };
+    pdf.trailer.set("Encrypt", encrypt);
+    // hidden from lopdf's decryption, which would expand them unchecked
+    let hidden: Vec<lopdf::ObjectId> = pdf
+        .objects
+        .iter()
+        .filter(|(_, o)| o.as_stream().is_ok_and(|s| s.dict.has_type(HIDDEN_OBJECT_STREAM)))
+        .map(|(id, _)| *id)
+        .collect();
+    match pdf.decrypt("") {
+        // an object that does not decrypt keeps what could be decrypted, as in lopdf's own load
+        Ok(()) | Err(lopdf::Error::Decryption(_)) => {}
+        Err(e) => return Err(e),
+    }
+    STATE.with(|s| {
+        if let Some(st) = s.borrow_mut().as_mut() {
+            st.hide_object_streams = false;
+        }
+    });
+    for id in hidden {
+        let Some(Object::Stream(s)) = pdf.objects.get_mut(&id) else { continue };
+        s.dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+        let mut container = Object::Stream(s.clone());
+        // the checks of an object stream in the load filter (it unwinds on a refusal)
+        filter(id, &mut container);
+        let Object::Stream(s) = container else { continue };
+        let part_limit = STATE.with(|st| st.borrow().as_ref().map(|st| st.part_limit));
+        let Ok(members) = lopdf::ObjectStream::new_with_limit(&s, part_limit) else { continue };
+        for (mid, mut obj) in members.objects {
+            let listed_elsewhere = matches!(
+                pdf.reference_table.get(mid.0),
+                Some(lopdf::xref::XrefEntry::Compressed { container, .. }) if *container != id.0
+            );
+            if let Some((mid, obj)) = filter(mid, &mut obj) {
+                if !listed_elsewhere {
+                    pdf.objects.entry(mid).or_insert(obj);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The number of values in `obj` (strings and stream data counted per 64 bytes), stopping

@@ -276,15 +276,25 @@ pub fn load(
     limits: &Limits,
 ) -> Result<lopdf::Document, ReadError> {
     guard::precheck(bytes).map_err(ReadError::BadPdf)?;
+    // an encrypted file goes through the same guarded load (see `guard::hide_encryption`)
+    let hidden = guard::hide_encryption(bytes);
+    let encrypted = hidden.is_some();
+    let bytes = hidden.as_deref().unwrap_or(bytes);
     let once = |force_reconstruct: bool| -> Result<lopdf::Document, ReadError> {
-        let g = guard::Guard::arm(bytes.len(), part_limit, deadline);
+        let g = guard::Guard::arm(bytes.len(), part_limit, deadline, encrypted);
         let opts = lopdf::LoadOptions {
             max_decompressed_size: Some(part_limit),
             filter: Some(guard::filter),
             force_reconstruct,
             ..lopdf::LoadOptions::default()
         };
-        let result = catch_unwind(AssertUnwindSafe(|| lopdf::Document::load_mem_with_options(bytes, opts)));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut pdf = lopdf::Document::load_mem_with_options(bytes, opts)?;
+            if encrypted {
+                guard::decrypt(&mut pdf)?;
+            }
+            Ok(pdf)
+        }));
         if g.timed_out() {
             return Err(ReadError::Timeout(limits.max_millis));
         }
