@@ -734,4 +734,76 @@ mod tests {
         let again = b"%PDF-1.4\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\nxref\n1 1\n0000000009 00000 n \ntrailer\n";
         assert!(precheck(again).is_ok());
     }
+
+    /// A file with one uncompressed cross-reference stream (`/W [1 2 1]`) of `rows`
+    /// (type, field 2, field 3) for objects `first..`.
+    fn with_xref_stream(first: u32, rows: &[(u8, u16, u8)], extra: &str) -> Vec<u8> {
+        let mut data = Vec::new();
+        for (t, a, b) in rows {
+            data.push(*t);
+            data.extend_from_slice(&a.to_be_bytes());
+            data.push(*b);
+        }
+        let mut f = b"%PDF-1.5\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".to_vec();
+        f.extend_from_slice(
+            format!(
+                "9 0 obj\n<< /Type /XRef /Size 10 /W [1 2 1] /Index [{first} {}] {extra}/Length {} >>\nstream\n",
+                rows.len(),
+                data.len()
+            )
+            .as_bytes(),
+        );
+        f.extend_from_slice(&data);
+        f.extend_from_slice(b"\nendstream\nendobj\nstartxref\n44\n%%EOF\n");
+        f
+    }
+
+    #[test]
+    fn cross_reference_streams_sharing_offsets_or_slots_are_refused() {
+        let ok = with_xref_stream(0, &[(0, 0, 255), (1, 9, 0), (2, 4, 0), (2, 4, 1), (1, 44, 0)], "");
+        assert!(precheck(&ok).is_ok());
+        let dup = with_xref_stream(0, &[(0, 0, 255), (1, 9, 0), (1, 9, 0)], "");
+        assert!(
+            precheck(&dup).unwrap_err().contains("objects 1 and 2 share the offset 9"),
+            "{:?}",
+            precheck(&dup)
+        );
+        let slot = with_xref_stream(3, &[(2, 4, 1), (2, 4, 1)], "/Prev 7 ");
+        assert!(precheck(&slot).unwrap_err().contains("objects 3 and 4 share index 1 of object stream 4"));
+        // a classic table and a stream listing the same object at its offset (a hybrid file)
+        let mut hybrid = with_xref_stream(1, &[(1, 9, 0)], "");
+        hybrid.extend_from_slice(b"xref\n1 1\n0000000009 00000 n \ntrailer\n");
+        assert!(precheck(&hybrid).is_ok());
+        // ... and another object at that offset
+        hybrid.extend_from_slice(b"xref\n5 1\n0000000009 00000 n \ntrailer\n");
+        assert!(precheck(&hybrid).is_err());
+        // `/XRefStm` is a key, not a cross-reference stream's type
+        let named = b"%PDF-1.5\ntrailer\n<< /XRefStm 9 /Size 3 >>\n".to_vec();
+        assert!(precheck(&named).is_ok());
+    }
+
+    #[test]
+    fn dictionaries_of_cross_reference_streams_are_read() {
+        let text = b"<< /Type /XRef /W [1 4 2] /Index [0 3 10 2] /ID [<AB01> (x\\)y)] /Root 1 0 R /Info 2 0 R /Encrypt 3 0 R /F true /R -1.5 /D << /Predictor 12 /Columns 7 >> >>stream";
+        let mut i = 0;
+        let Some(Object::Dictionary(d)) = value(text, &mut i, 0) else { panic!("no dictionary") };
+        assert!(d.has_type(b"XRef"));
+        assert_eq!(d.get(b"W").and_then(Object::as_array).map(Vec::len).ok(), Some(3));
+        assert_eq!(d.get(b"Root").and_then(Object::as_reference).ok(), Some((1, 0)));
+        assert!(d.get(b"D").and_then(Object::as_dict).is_ok_and(|p| p.has(b"Columns")));
+        assert_eq!(&text[i..], b"stream");
+        let mut i = 0;
+        assert!(value(&[b'['; 64], &mut i, 0).is_none(), "nesting is bounded");
+    }
+
+    #[test]
+    fn encryption_keys_are_renamed_in_place() {
+        let f = b"%PDF-1.5\ntrailer\n<< /Encrypt 7 0 R /Root 1 0 R >>\n7 0 obj << /EncryptMetadata false >>"
+            .to_vec();
+        let hidden = hide_encryption(&f).expect("a copy");
+        assert_eq!(hidden.len(), f.len());
+        assert!(hidden.windows(13).any(|w| w == b"/Encrypx 7 0 "));
+        assert!(hidden.windows(16).any(|w| w == b"/EncryptMetadata"));
+        assert!(hide_encryption(b"%PDF-1.5\n/EncryptMetadata true").is_none());
+    }
 }

@@ -840,4 +840,32 @@ mod tests {
         assert!((g.y - (841.9 - 383.0 * scale)).abs() < 0.01, "{}", g.y);
         assert!((p.glyphs[1].y - g.y).abs() < 0.01);
     }
+
+    #[test]
+    fn no_more_than_the_allowed_ocr_programs_start_at_once() {
+        let soon = || Instant::now() + Duration::from_millis(50);
+        let held: Vec<Slot> =
+            (0..MAX_OCR_CHILDREN).map(|_| Slot::take(soon()).expect("a free place")).collect();
+        assert!(Slot::take(soon()).is_none(), "a place past the limit");
+        drop(held);
+        assert!(Slot::take(soon()).is_some());
+    }
+
+    #[test]
+    fn the_cause_of_a_failed_render_is_its_first_line_naming_memory_a_limit_or_decoding() {
+        let dir = TempDir::new().expect("temp");
+        let f = dir.0.join("pdftoppm.err");
+        std::fs::write(
+            &f,
+            "Syntax Error: Malformed JP2 file format: first box must be JPEG 2000 signature box<0a>\n\
+             Syntax Warning: Unable to read header\nSyntax Error: Size of tile data exceeds system limits<0a>\n\
+             Syntax Error: Failed to decode.<0a>\n",
+        )
+        .expect("w");
+        assert_eq!(first_error(&f).as_deref(), Some("Syntax Error: Size of tile data exceeds system limits"));
+        std::fs::write(&f, "Syntax Warning: x\nSyntax Error: Bad \u{1b}[2J stream\n").expect("w");
+        assert_eq!(first_error(&f).as_deref(), Some("Syntax Error: Bad [2J stream"));
+        std::fs::write(&f, "Syntax Warning: x\n").expect("w");
+        assert_eq!(first_error(&f), None);
+    }
 }
