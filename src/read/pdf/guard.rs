@@ -371,6 +371,9 @@ fn balanced(span: &[u8]) -> bool {
 
 /// Most cross-reference entries the pre-check reads (classic tables and streams together).
 const MAX_XREF_ENTRIES: usize = 50_000_000;
+/// Most values the pre-check reads in one cross-reference stream's dictionary (an `/Index` of
+/// 500,000 subsections).
+const MAX_XREF_DICT_VALUES: u32 = 1_000_000;
 /// Most cross-reference streams the pre-check reads (a file has one per revision).
 const MAX_XREF_STREAMS: usize = 1_000;
 /// Most bytes the cross-reference streams of one file may decode to, together (12 million
@@ -465,7 +468,14 @@ fn xref_streams(
             continue;
         };
         let mut p = skip_ws(bytes, obj);
-        let Some(lopdf::Object::Dictionary(dict)) = value(bytes, &mut p, 0) else { continue };
+        let mut left = MAX_XREF_DICT_VALUES;
+        let parsed = value(bytes, &mut p, 0, &mut left);
+        if left == 0 {
+            return Err(format!(
+                "a cross-reference stream's dictionary holds more than {MAX_XREF_DICT_VALUES} values"
+            ));
+        }
+        let Some(lopdf::Object::Dictionary(dict)) = parsed else { continue };
         if p <= at || !dict.has_type(b"XRef") {
             continue;
         }
@@ -574,11 +584,12 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 /// A direct PDF value at `*i` (dictionaries, arrays, names, numbers, references, strings,
 /// booleans, null), enough to read a cross-reference stream's dictionary; `None` on anything
 /// else. Nesting is bounded.
-fn value(b: &[u8], i: &mut usize, depth: usize) -> Option<lopdf::Object> {
+fn value(b: &[u8], i: &mut usize, depth: usize, left: &mut u32) -> Option<lopdf::Object> {
     use lopdf::Object;
     if depth > 16 {
         return None;
     }
+    *left = left.checked_sub(1)?;
     *i = skip_ws(b, *i);
     match *b.get(*i)? {
         b'<' if b.get(*i + 1) == Some(&b'<') => {
@@ -590,8 +601,8 @@ fn value(b: &[u8], i: &mut usize, depth: usize) -> Option<lopdf::Object> {
                     *i += 2;
                     return Some(Object::Dictionary(dict));
                 }
-                let Object::Name(key) = value(b, i, depth + 1)? else { return None };
-                let v = value(b, i, depth + 1)?;
+                let Object::Name(key) = value(b, i, depth + 1, left)? else { return None };
+                let v = value(b, i, depth + 1, left)?;
                 dict.set(key, v);
             }
         }
@@ -604,7 +615,7 @@ fn value(b: &[u8], i: &mut usize, depth: usize) -> Option<lopdf::Object> {
                     *i += 1;
                     return Some(Object::Array(items));
                 }
-                items.push(value(b, i, depth + 1)?);
+                items.push(value(b, i, depth + 1, left)?);
             }
         }
         b'/' => {
@@ -786,14 +797,17 @@ mod tests {
     fn dictionaries_of_cross_reference_streams_are_read() {
         let text = b"<< /Type /XRef /W [1 4 2] /Index [0 3 10 2] /ID [<AB01> (x\\)y)] /Root 1 0 R /Info 2 0 R /Encrypt 3 0 R /F true /R -1.5 /D << /Predictor 12 /Columns 7 >> >>stream";
         let mut i = 0;
-        let Some(Object::Dictionary(d)) = value(text, &mut i, 0) else { panic!("no dictionary") };
+        let Some(Object::Dictionary(d)) = value(text, &mut i, 0, &mut 100) else { panic!("no dictionary") };
         assert!(d.has_type(b"XRef"));
         assert_eq!(d.get(b"W").and_then(Object::as_array).map(Vec::len).ok(), Some(3));
         assert_eq!(d.get(b"Root").and_then(Object::as_reference).ok(), Some((1, 0)));
         assert!(d.get(b"D").and_then(Object::as_dict).is_ok_and(|p| p.has(b"Columns")));
         assert_eq!(&text[i..], b"stream");
         let mut i = 0;
-        assert!(value(&[b'['; 64], &mut i, 0).is_none(), "nesting is bounded");
+        assert!(value(&[b'['; 64], &mut i, 0, &mut 100).is_none(), "nesting is bounded");
+        let mut left = 1000;
+        assert!(value(format!("[{}]", "1 ".repeat(2000)).as_bytes(), &mut 0, 0, &mut left).is_none());
+        assert_eq!(left, 0, "values are counted");
     }
 
     #[test]
