@@ -394,12 +394,8 @@ fn run(cmd: &mut Command, deadline: Instant, what: &str, stderr: &std::path::Pat
             }
         }
     };
-    // the group may hold helpers the program started: they end with it
-    #[cfg(unix)]
-    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: as above; a group with no member left makes this a no-op (ESRCH).
-        unsafe { libc::kill(-pid, libc::SIGKILL) };
-    }
+    // (a program that ended by itself is reaped: its group id may be free again, so it is not
+    // signalled any more)
     signal::unregister_child(group);
     match result {
         Err(OcrError::Failed(why)) => Err(OcrError::Failed(with_first_error(why, stderr))),
