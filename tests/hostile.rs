@@ -1233,20 +1233,6 @@ fn names_are_printed_with_control_characters_escaped() {
     assert!(err.contains("x\\e[2J\\nsaksflyt: forged.docx"), "{err}");
 }
 
-/// An image-only one-page PDF (a grey 600 × 200 picture), so the page goes to OCR.
-fn scanned_pdf() -> Vec<u8> {
-    let (w, h) = (600, 200);
-    let mut px = vec![255u8; w * h];
-    for y in 80..120 {
-        for x in 50..550 {
-            px[y * w + x] = if (x / 20) % 2 == 0 { 0 } else { 255 };
-        }
-    }
-    let mut objs = one_page("<< /XObject << /Im1 5 0 R >> >>", b"q 500 0 0 170 50 600 cm /Im1 Do Q");
-    objs.push((5, stream(&format!("/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent 8"), &px)));
-    pdf(&objs, &[])
-}
-
 fn ocr_dirs(tmpdir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(tmpdir)
         .map(|r| {
