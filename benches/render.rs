@@ -32,7 +32,7 @@ fn main() {
     } else {
         saksflyt::store::log::derive(&records)
     };
-    let input = ReportInput { records, log, register: Register::default(), lang: Lang::Nb };
+    let input = ReportInput { records, log, register: Register::default(), lang: Lang::Nb, facts: None };
     let year = saksflyt::render::data::latest_year(&input.records).unwrap_or(2024);
     let templates = Templates::new(None).expect("built-in templates load");
     // Warm up (font registration, template compilation).

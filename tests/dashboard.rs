@@ -42,7 +42,7 @@ fn samples_input(lang: Lang) -> ReportInput {
             assert_eq!(summary.failed, 0, "{:?}", summary.failures);
             let records = saksflyt::store::derive::papers(&store.records().unwrap());
             let log = store.decision_log(&LogFilter::default()).unwrap();
-            ReportInput { records, log, register, lang: Lang::Nb }
+            ReportInput { records, log, register, lang: Lang::Nb, facts: None }
         })
         .clone();
     input.lang = lang;
@@ -99,7 +99,7 @@ fn two_rounds(title: &str, measure_d: &str) -> Vec<Record> {
 
 fn input_of(records: Vec<Record>, lang: Lang) -> ReportInput {
     let log = saksflyt::store::log::derive(&records);
-    ReportInput { records, log, register: Register::default(), lang }
+    ReportInput { records, log, register: Register::default(), lang, facts: None }
 }
 
 #[test]

@@ -185,7 +185,13 @@ fn values_are_escaped() {
 #[test]
 fn empty_input_renders_every_document() {
     let t = Templates::new(None).unwrap();
-    let empty = ReportInput { records: vec![], log: vec![], register: Register::default(), lang: Lang::Nb };
+    let empty = ReportInput {
+        records: vec![],
+        log: vec![],
+        register: Register::default(),
+        lang: Lang::Nb,
+        facts: None,
+    };
     let all = docs::all(&t, &empty, 2024, true).unwrap();
     assert_eq!(all.len(), Register::default().fsus().count() + 3);
     let text = projection::project(&all[0].bytes).unwrap();

@@ -23,7 +23,7 @@ fn samples_input() -> ReportInput {
     // As the CLI does: one record per paper (the samples hold each paper in several formats).
     let records = saksflyt::store::derive::papers(&store.records().unwrap());
     let log = store.decision_log(&LogFilter::default()).unwrap();
-    ReportInput { records, log, register, lang: Lang::Nb }
+    ReportInput { records, log, register, lang: Lang::Nb, facts: None }
 }
 
 #[test]

@@ -52,7 +52,8 @@ pub fn run(a: DashboardArgs) -> anyhow::Result<ExitCode> {
         check_template: false,
         config: a.config,
     };
-    let input = load_input(&common)?;
+    let need = super::reports::Need { latest_year: true, plan_papers: true, ..Default::default() };
+    let input = load_input(&common, &need)?;
     write_dashboard(&a.out, &input, super::quiet())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -86,7 +86,9 @@ pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
     };
     let elapsed = started.elapsed();
     let review_dir = a.db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let review = review(&store.records()?, &summary, review_dir, quiet || a.json)?;
+    // the facts the reports read, derived once now that the records changed
+    store.refresh_facts()?;
+    let review = review(&store, &summary, review_dir, quiet || a.json)?;
 
     if a.json {
         let mut v = serde_json::to_value(&summary)?;
@@ -249,23 +251,20 @@ fn places(file: &str) -> impl Fn(saksflyt::record::At) -> String {
 /// (atomically, always, so an empty list clears an old one) and, unless `quiet`, the papers'
 /// findings and the failures listed on stderr. Returns how many rows there are.
 pub(super) fn review(
-    records: &[saksflyt::record::Record],
+    store: &Store,
     summary: &ingest::Summary,
     dir: &Path,
     quiet: bool,
 ) -> anyhow::Result<usize> {
     use saksflyt::extract::review::{check_with, csv, Finding};
     // one paper, one finding: a paper kept as DOCX, PDF and text is reviewed in its best form
-    let papers = saksflyt::store::derive::papers(records);
+    // (the store's papers; only those with something to review are read)
     let mut findings: Vec<Finding> = Vec::new();
-    for r in &papers {
-        if saksflyt::extract::review::check(r).is_empty() {
-            continue;
-        }
+    for r in &store.papers_to_review()? {
         findings.extend(check_with(r, &places(&r.source.path)));
     }
     // what the evaluation forms filled in and could not be applied, and why
-    findings.extend(saksflyt::store::derive::form_findings(&papers));
+    findings.extend(store.form_findings()?);
     let paper_findings = findings.len();
     for f in &summary.failures {
         findings.push(Finding {
@@ -328,7 +327,9 @@ fn open_existing(db: &Path) -> anyhow::Result<Store> {
 }
 
 pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
-    let store = open_existing(&super::find_db(a.db.as_deref())?)?;
+    let mut store = open_existing(&super::find_db(a.db.as_deref())?)?;
+    // stale and locked by a running ingest: `decision_log` derives from the records instead
+    super::reports::refresh_facts(&mut store)?;
     let filter = LogFilter { committee: a.committee.clone(), open_only: a.open };
     let entries = store.decision_log(&filter)?;
     if a.json {
@@ -341,12 +342,25 @@ pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
 
 pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
     let store = open_existing(&super::find_db(a.db.as_deref())?)?;
-    let buf = jsonl(&store.records()?)?;
+    // the stored JSON of each record, streamed (the store may be larger than memory)
     if a.jsonl.as_os_str() == "-" {
-        print_out(&String::from_utf8_lossy(&buf))?;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = store.write_records_jsonl(&mut out).and_then(|()| {
+            out.flush().map_err(|source| saksflyt::store::StoreError::Io { path: "stdout".into(), source })
+        });
+        match written {
+            // a closed pipe (`saksflyt export --jsonl - | head`) is not an error
+            Err(saksflyt::store::StoreError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::BrokenPipe => {}
+            r => r?,
+        }
     } else {
-        saksflyt::util::write_atomic(&a.jsonl, &buf)
-            .with_context(|| format!("cannot write {}", a.jsonl.display()))?;
+        saksflyt::util::write_atomic_with(&a.jsonl, |f| {
+            let mut w = std::io::BufWriter::new(f);
+            store.write_records_jsonl(&mut w).map_err(std::io::Error::other)?;
+            w.flush()
+        })
+        .with_context(|| format!("cannot write {}", a.jsonl.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -364,16 +378,6 @@ pub(super) fn walk_or_report(
             None
         }
     }
-}
-
-/// Records as JSON Lines, one document a line (the `export` format).
-pub(super) fn jsonl(records: &[saksflyt::record::Record]) -> anyhow::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    for rec in records {
-        serde_json::to_writer(&mut buf, rec)?;
-        buf.push(b'\n');
-    }
-    Ok(buf)
 }
 
 /// The decision log as a plain-text table; long cells wrap inside their column.

@@ -188,27 +188,112 @@ fn read_log(path: &Path) -> anyhow::Result<Vec<LogEntry>> {
     Ok(out)
 }
 
-/// Loads what the documents are made from.
-pub fn load_input(c: &CommonArgs) -> anyhow::Result<ReportInput> {
+/// What of the store a document reads (the store's derived facts give the rest).
+#[derive(Debug, Clone, Default)]
+pub struct Need {
+    /// The papers of these years.
+    pub years: Vec<i32>,
+    /// Also the papers of the latest year of the data.
+    pub latest_year: bool,
+    /// The papers with action plans and evaluation forms (a plan's history).
+    pub plan_papers: bool,
+    pub log: LogNeed,
+}
+
+/// Which decision-log entries a document reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum LogNeed {
+    /// The whole log.
+    #[default]
+    All,
+    /// Only open and overdue entries.
+    Open,
+    /// Only open and overdue entries of a meeting on or before the date (or undated).
+    OpenUntil(String),
+    /// None.
+    Nothing,
+}
+
+/// Loads what the documents are made from: from `--records` (everything, derived in memory),
+/// else from the store's facts and only the rows `need` names.
+pub fn load_input(c: &CommonArgs, need: &Need) -> anyhow::Result<ReportInput> {
     let register = super::load_config(c.config.as_deref())?;
-    let (records, log) = match &c.records {
+    let (input, messages) = match &c.records {
         Some(path) => {
             let records = read_records_jsonl(path)?;
             let log = match &c.log {
                 Some(l) => read_log(l)?,
                 None => derive_log(&records),
             };
-            (records, log)
+            // One record per paper: the same paper in several formats counts once in every document.
+            let records = saksflyt::store::derive::papers(&records);
+            let mut input = ReportInput { records, log, register, lang: c.lang, facts: None };
+            let messages = docs::leave_out_oversized(&mut input);
+            (input, messages)
         }
-        None => load_store(&super::find_db(c.db.as_deref())?)?,
+        None => {
+            let mut store = open_store(&super::find_db(c.db.as_deref())?)?;
+            input_from_store(&mut store, need, register, c.lang)?
+        }
     };
-    // One record per paper: the same paper in several formats counts once in every document.
-    let records = saksflyt::store::derive::papers(&records);
-    let mut input = ReportInput { records, log, register, lang: c.lang };
-    for m in docs::leave_out_oversized(&mut input) {
+    for m in messages {
         eprintln!("saksflyt: warning: {}", saksflyt::util::escape_controls(&m));
     }
     Ok(input)
+}
+
+/// The input of documents from the store: its derived facts (derived first when stale: an
+/// older store, an interrupted ingest), the papers and log entries `need` names, papers too
+/// large for the documents left out (one message each).
+pub fn input_from_store(
+    store: &mut Store,
+    need: &Need,
+    register: saksflyt::config::Register,
+    lang: Lang,
+) -> anyhow::Result<(ReportInput, Vec<String>)> {
+    refresh_facts(store)?;
+    let facts = store.facts()?;
+    let mut input = ReportInput { records: Vec::new(), log: Vec::new(), register, lang, facts: Some(facts) };
+    let mut years: std::collections::BTreeSet<i32> = need.years.iter().copied().collect();
+    if need.latest_year {
+        years.extend(input.latest_year());
+    }
+    let mut papers: std::collections::BTreeMap<String, Record> = std::collections::BTreeMap::new();
+    for y in years {
+        papers.extend(store.papers_of_year(y)?.into_iter().map(|r| (r.source.path.clone(), r)));
+    }
+    if need.plan_papers {
+        papers.extend(store.plan_papers()?.into_iter().map(|r| (r.source.path.clone(), r)));
+    }
+    input.records = papers.into_values().collect();
+    let open = LogFilter { committee: None, open_only: true };
+    input.log = match &need.log {
+        LogNeed::All => store.log_entries(&LogFilter::default(), None)?,
+        LogNeed::Open => store.log_entries(&open, None)?,
+        LogNeed::OpenUntil(d) => store.log_entries(&open, Some(d))?,
+        LogNeed::Nothing => Vec::new(),
+    };
+    let oversized = store.oversized()?;
+    let messages = oversized.iter().map(|o| docs::oversized_message(&o.path, o.bytes)).collect();
+    let dropped: std::collections::BTreeSet<String> = oversized.into_iter().map(|o| o.path).collect();
+    docs::leave_out_log_of(&mut input.log, &dropped);
+    Ok((input, messages))
+}
+
+/// Derives the store's facts when they are stale (an older store, an interrupted ingest). While
+/// another saksflyt writes the store (it stays locked past the busy wait), the facts of the last
+/// derivation are used, with a note: reading never fails for a running ingest.
+pub fn refresh_facts(store: &mut Store) -> anyhow::Result<()> {
+    match store.refresh_facts() {
+        Ok(_) => Ok(()),
+        Err(e) if saksflyt::store::is_busy(&e) => {
+            eprintln!(
+                "saksflyt: note: another saksflyt is writing the store; this uses the facts of its last complete ingest"
+            );
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The decision log derived from records (the store's pure derivation).
@@ -216,8 +301,8 @@ fn derive_log(records: &[Record]) -> Vec<LogEntry> {
     saksflyt::store::log::derive(records)
 }
 
-/// Records and the decision log from an existing store (reading commands do not create one).
-fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
+/// An existing store (reading commands do not create one).
+fn open_store(db: &Path) -> anyhow::Result<Store> {
     if !db.is_file() {
         anyhow::bail!(
             "no store at {}: run `saksflyt ingest PATH --db {}` first, or pass --records FILE.jsonl",
@@ -225,10 +310,7 @@ fn load_store(db: &Path) -> anyhow::Result<(Vec<Record>, Vec<LogEntry>)> {
             db.display()
         );
     }
-    let store = Store::open(db).with_context(|| format!("cannot open store {}", db.display()))?;
-    let records = store.records()?;
-    let log = store.decision_log(&LogFilter::default())?;
-    Ok((records, log))
+    Store::open(db).with_context(|| format!("cannot open store {}", db.display()))
 }
 
 /// The templates of the `--templates` folder for documents `kinds`, each Word template used
@@ -299,7 +381,8 @@ pub fn evaluation(a: EvaluationArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let input = load_input(&a.common)?;
+    let need = Need { years: vec![a.year], log: LogNeed::Nothing, ..Need::default() };
+    let input = load_input(&a.common, &need)?;
     let t = templates_of(&a.common, &[DocKind::Evaluation])?;
     let codes: Vec<String> = match &a.fsu {
         Some(want) => {
@@ -366,7 +449,7 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &a.out {
         check_out_file(out)?;
     }
-    let input = load_input(&a.common)?;
+    let input = load_input(&a.common, &Need { log: LogNeed::Open, ..Need::default() })?;
     let t = templates_of(&a.common, &[DocKind::StatusReport])?;
     let opts = StatusOptions { committee: a.committee, plan: a.plan };
     let ctx = saksflyt::render::data::status_report(&input, &opts);
@@ -397,7 +480,8 @@ pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &a.out {
         check_out_file(out)?;
     }
-    let input = load_input(&a.common)?;
+    let log = if a.open { LogNeed::Open } else { LogNeed::All };
+    let input = load_input(&a.common, &Need { log, ..Need::default() })?;
     let t = templates_of(&a.common, &[DocKind::DecisionLog])?;
     let opts = DecisionLogOptions { committee: a.committee, open: a.open, ..Default::default() };
     if a.common.check_template {
@@ -419,7 +503,12 @@ pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &a.out {
         check_out_file(out)?;
     }
-    let input = load_input(&a.common)?;
+    let need = Need {
+        years: vec![a.year],
+        log: LogNeed::OpenUntil(format!("{:04}-12-31", a.year)),
+        ..Need::default()
+    };
+    let input = load_input(&a.common, &need)?;
     let t = templates_of(&a.common, &[DocKind::AnnualReport])?;
     if !saksflyt::render::data::year_has_data(&input.records, a.year) {
         eprintln!(

@@ -5,12 +5,12 @@
 //! made (a broken template) does not stop the others; the summary names it. Exit code 1 when
 //! some file could not be read or some document not written.
 
-use super::reports::{templates_of, CommonArgs};
+use super::reports::{templates_of, CommonArgs, LogNeed, Need};
 use anyhow::Context;
 use clap::Args;
-use saksflyt::render::{data, docs, DecisionLogOptions, ReportInput, StatusOptions};
+use saksflyt::render::{data, docs, DecisionLogOptions, StatusOptions};
 use saksflyt::store::ingest;
-use saksflyt::store::{LogFilter, Store};
+use saksflyt::store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -105,29 +105,35 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
+    // the facts the documents read, derived once now that the records changed
+    store.refresh_facts()?;
+
     // records.jsonl, as `saksflyt export` writes it.
-    let records = store.records()?;
-    let buf = super::ingest::jsonl(&records)?;
     let jsonl = a.out.join("records.jsonl");
-    saksflyt::util::write_atomic(&jsonl, &buf)
-        .with_context(|| format!("cannot write {}", jsonl.display()))?;
+    saksflyt::util::write_atomic_with(&jsonl, |f| {
+        let mut w = std::io::BufWriter::new(f);
+        store.write_records_jsonl(&mut w).map_err(std::io::Error::other)?;
+        std::io::Write::flush(&mut w)
+    })
+    .with_context(|| format!("cannot write {}", jsonl.display()))?;
     let mut written = vec![jsonl.display().to_string()];
 
-    let review_rows = super::ingest::review(&records, &summary, &a.out, quiet)?;
+    let review_rows = super::ingest::review(&store, &summary, &a.out, quiet)?;
     written.push(a.out.join("review.csv").display().to_string());
 
-    let log = store.decision_log(&LogFilter::default())?;
-    let all_documents = records.len();
-    // One record per paper: the same paper in several formats counts once in every document.
-    let records = saksflyt::store::derive::papers(&records);
-    let mut input = ReportInput { records, log, register, lang: a.lang };
+    let all_documents = store.counts()?.documents as usize;
+    // One record per paper (the store's papers): the same paper in several formats counts once
+    // in every document; the documents read the papers of their year and the plans.
+    let need =
+        Need { years: a.year.into_iter().collect(), latest_year: true, plan_papers: true, log: LogNeed::All };
+    let (input, messages) = super::reports::input_from_store(&mut store, &need, register, a.lang)?;
     // a paper too large for the documents is named and left out; the others' documents are written
     let mut left_out = 0usize;
-    for m in docs::leave_out_oversized(&mut input) {
+    for m in messages {
         eprintln!("saksflyt: {}", saksflyt::util::escape_controls(&m));
         left_out += 1;
     }
-    let input = input;
+    let papers_in_documents = store.paper_count()? as usize - left_out;
     if let Some(year) = a.year.filter(|y| !data::year_has_data(&input.records, *y)) {
         eprintln!(
             "saksflyt: no data for {year}: no meeting, case or action plan in the papers covers that year (the store and review.csv are written; no documents)"
@@ -239,7 +245,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         for w in &written {
             println!("{w}");
         }
-        let papers = input.records.len();
+        let papers = papers_in_documents;
         let c = &summary.store;
         println!(
             "files: {} read, {} unchanged, {} skipped (not papers), {} failed; store {}: {} {} = {} {} (the same paper in several formats counts once), {} cases, {} decision points, {} plans",

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use saksflyt::render::wordtpl::{self, documents, documents::DocKind};
 use saksflyt::render::{Lang, ReportInput};
 use saksflyt::store::ingest;
-use saksflyt::store::{LogFilter, Store};
+use saksflyt::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -115,11 +115,12 @@ fn kind_of(file: &Path, d: &DataArgs) -> anyhow::Result<DocKind> {
 /// `saksflyt.db`).
 fn input_of(d: &DataArgs) -> anyhow::Result<ReportInput> {
     let register = super::load_config(d.config.as_deref())?;
-    let (records, log) = if let Some(path) = &d.records {
+    if let Some(path) = &d.records {
         let records = super::reports::read_records_jsonl(path)?;
         let log = saksflyt::store::log::derive(&records);
-        (records, log)
-    } else {
+        return Ok(ReportInput { records, log, register, lang: d.lang, facts: None });
+    }
+    let mut store = {
         let db = d.db.clone().or_else(|| {
             let default = PathBuf::from("saksflyt.db");
             (d.samples.is_none() && !Path::new("samples").is_dir() && default.is_file()).then_some(default)
@@ -129,9 +130,7 @@ fn input_of(d: &DataArgs) -> anyhow::Result<ReportInput> {
                 if !db.is_file() {
                     anyhow::bail!("no store at {}", db.display());
                 }
-                let store =
-                    Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))?;
-                (store.records()?, store.decision_log(&LogFilter::default())?)
+                Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))?
             }
             None => {
                 let dir = d.samples.clone().unwrap_or_else(|| PathBuf::from("samples"));
@@ -152,11 +151,22 @@ fn input_of(d: &DataArgs) -> anyhow::Result<ReportInput> {
                     &ingest::Options::default(),
                     &mut |_| {},
                 )?;
-                (store.records()?, store.decision_log(&LogFilter::default())?)
+                store
             }
         }
     };
-    Ok(ReportInput { records, log, register, lang: d.lang })
+    // the store's facts, the papers of the year asked for (or the latest) and the plans
+    let need = super::reports::Need {
+        years: d.year.into_iter().collect(),
+        latest_year: true,
+        plan_papers: true,
+        log: super::reports::LogNeed::All,
+    };
+    let (input, messages) = super::reports::input_from_store(&mut store, &need, register, d.lang)?;
+    for m in messages {
+        eprintln!("saksflyt: warning: {}", saksflyt::util::escape_controls(&m));
+    }
+    Ok(input)
 }
 
 fn load(file: &Path, d: &DataArgs) -> anyhow::Result<(Vec<u8>, String, documents::Filling)> {

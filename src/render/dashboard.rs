@@ -321,9 +321,9 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
     let status = data::status_report(input, &StatusOptions::default());
     // the secretariat's view: every body, the register's or not
     let log_ctx = data::decision_log(input, &DecisionLogOptions { all_bodies: true, ..Default::default() });
-    let year = data::latest_year(&input.records);
+    let year = input.latest_year();
     let annual = year.map(|y| data::annual_report(input, y));
-    let current = derive::current_plans(&input.records);
+    let current = input.current_plans();
 
     let plans: Vec<PlanView> =
         status.plans.iter().enumerate().map(|(i, p)| plan_view(i, p, &current, input, opts, &w)).collect();
@@ -349,7 +349,7 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
             .or_else(|| e.committee.clone())
             .unwrap_or_default()
     };
-    let newest_year = year_of(data::newest_date(&input.records, None).as_deref());
+    let newest_year = year_of(input.newest_date(None).as_deref());
     let mut summary: BTreeMap<(String, Option<i32>, &'static str), u32> = BTreeMap::new();
     let mut candidates: Vec<&LogCtx> = Vec::new();
     for e in &log_ctx.entries {
@@ -429,7 +429,7 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
     Ok(DashboardCtx {
         lang: input.lang.code(),
         partnership: input.register.partnership.name.clone(),
-        as_of: data::newest_date(&input.records, None),
+        as_of: input.newest_date(None),
         totals: status.totals.clone(),
         year,
         fsu_status: annual.as_ref().map(|a| a.fsu_status.clone()).unwrap_or_default(),

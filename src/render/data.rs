@@ -308,8 +308,12 @@ fn plan_ctx(register: &Register, cp: &CurrentPlan) -> PlanCtx {
 }
 
 /// Current plans ([`crate::store::derive::current_plans`]) in register order.
-fn current_plans(register: &Register, records: &[Record]) -> Vec<CurrentPlan> {
-    let mut kept = derive::current_plans(records);
+fn current_plans(register: &Register, input: &ReportInput) -> Vec<CurrentPlan> {
+    sorted_plans(register, input.current_plans())
+}
+
+fn sorted_plans(register: &Register, plans: Vec<CurrentPlan>) -> Vec<CurrentPlan> {
+    let mut kept = plans;
     kept.sort_by(|a, b| {
         (
             committee_rank(register, a.committee.as_ref()),
@@ -343,14 +347,24 @@ pub fn fsu_plan_for_year(
     code: &str,
     year: i32,
 ) -> Option<CurrentPlan> {
-    fsu_plan(register, records, code).filter(|cp| plan_in_year(cp, year))
+    fsu_plan_in(register, derive::current_plans(records), code, year)
 }
 
-fn fsu_plan(register: &Register, records: &[Record], code: &str) -> Option<CurrentPlan> {
+/// [`fsu_plan_for_year`] among the current plans `plans`.
+pub fn fsu_plan_in(
+    register: &Register,
+    plans: Vec<CurrentPlan>,
+    code: &str,
+    year: i32,
+) -> Option<CurrentPlan> {
+    fsu_plan(register, plans, code).filter(|cp| plan_in_year(cp, year))
+}
+
+fn fsu_plan(register: &Register, plans: Vec<CurrentPlan>, code: &str) -> Option<CurrentPlan> {
     let def = register.by_code(code)?;
     let mut names: Vec<String> = def.names.iter().map(|n| n.to_lowercase()).collect();
     names.push(def.name.to_lowercase());
-    current_plans(register, records)
+    sorted_plans(register, plans)
         .into_iter()
         .filter(|cp| match &cp.committee {
             Some(c) => c.code.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(code)),
@@ -490,8 +504,8 @@ pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<Evaluati
     let localized = localized(input);
     let reg = &localized;
     let def = reg.by_code(code)?;
-    let plan = fsu_plan_for_year(reg, &input.records, &def.code, year).map(|cp| plan_ctx(reg, &cp));
-    let created = newest_date(&input.records, None).or_else(|| Some(format!("{year:04}-09-01")));
+    let plan = fsu_plan_in(reg, input.current_plans(), &def.code, year).map(|cp| plan_ctx(reg, &cp));
+    let created = input.newest_date(None).or_else(|| Some(format!("{year:04}-09-01")));
     Some(EvaluationCtx {
         common: common(input, created),
         year,
@@ -558,7 +572,7 @@ fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
 pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
     let localized = localized(input);
     let reg = &localized;
-    let plans: Vec<PlanCtx> = current_plans(reg, &input.records)
+    let plans: Vec<PlanCtx> = current_plans(reg, input)
         .iter()
         .filter(|cp| {
             opts.committee.as_deref().is_none_or(|c| {
@@ -591,12 +605,12 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
         [Some(d)] => Some(d.clone()),
         _ => None,
     };
-    let deadlines_as_of = crate::store::log::as_of(&input.records);
+    let deadlines_as_of = input.as_of();
     let as_of = plans.iter().filter_map(|p| p.status_date.clone()).max();
     StatusCtx {
         plans_as_of,
         deadlines_as_of,
-        common: common(input, as_of.or_else(|| newest_date(&input.records, None))),
+        common: common(input, as_of.or_else(|| input.newest_date(None))),
         committee: opts.committee.clone(),
         plan_filter: opts.plan.clone(),
         chart: (totals.total > 0).then(|| "status".to_string()),
@@ -636,7 +650,7 @@ pub fn decision_log(input: &ReportInput, opts: &DecisionLogOptions) -> DecisionL
         *counts.entry(e.status).or_insert(0) += 1;
     }
     DecisionLogCtx {
-        common: common(input, newest_date(&input.records, None)),
+        common: common(input, input.newest_date(None)),
         committee: opts.committee.clone(),
         open_only: opts.open,
         entries,
@@ -742,8 +756,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     // Meetings: (committee, date) from meeting dates and case dates.
     let mut meetings: BTreeMap<CommitteeKey, BTreeSet<String>> = BTreeMap::new();
     let mut cases: BTreeMap<CommitteeKey, BTreeMap<(u32, u32, String), CaseCtx>> = BTreeMap::new();
-    let papers = derive::papers(&input.records);
-    for r in &papers {
+    let papers = input.papers();
+    for r in papers.iter() {
         let rc = r.committee.as_ref();
         if let Some(m) = r.meeting.as_ref().filter(|_| in_register(rc)) {
             if in_year(Some(&m.date), year) {
@@ -817,7 +831,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     let mut fsu_status = Vec::new();
     let mut status_totals = Counts::default();
     for def in reg.committees.iter().filter(|d| d.kind == CommitteeKind::Fsu) {
-        if let Some(cp) = fsu_plan_for_year(reg, &input.records, &def.code, year) {
+        if let Some(cp) = fsu_plan_in(reg, input.current_plans(), &def.code, year) {
             let pc = plan_ctx(reg, &cp);
             status_totals.merge(&pc.counts);
             fsu_status.push(AreaCtx {
@@ -838,8 +852,8 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
     // Grants: tables with amounts from papers dated in the year (each paper once).
     let mut grants = Vec::new();
     let mut grant_mismatches = Vec::new();
-    for r in derive::papers(&input.records) {
-        if !in_year(record_date(&r).as_deref(), year) || !in_register(r.committee.as_ref()) {
+    for r in papers.iter() {
+        if !in_year(record_date(r).as_deref(), year) || !in_register(r.committee.as_ref()) {
             continue;
         }
         for t in &r.tables {
@@ -901,7 +915,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         grants.iter().filter(|g| g.declined).map(|g| g.total).fold(0i64, |a, b| a.saturating_add(b));
     let has_data = meeting_count > 0 || case_count > 0 || proposed_count > 0 || !grants.is_empty();
     let declined_caption = grants.iter().filter(|g| g.declined).find_map(|g| g.caption.clone());
-    let created = newest_date(&input.records, Some(&end)).or(Some(end.clone()));
+    let created = input.newest_date(Some(&end)).or(Some(end.clone()));
     AnnualCtx {
         common: common(input, created),
         year,
@@ -920,7 +934,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
         grant_mismatches,
         has_data,
         declined_caption,
-        deadlines_as_of: crate::store::log::as_of(&input.records),
+        deadlines_as_of: input.as_of(),
     }
 }
 

@@ -18,7 +18,7 @@ pub const MAX_TEMPLATE_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// the read budget can still be so large (tens of thousands of points) that a document
 /// listing it passes [`wordtpl::MAX_OUTPUT_BYTES`]; it is left out of the documents, named,
 /// and stays in the store and `records.jsonl`, so the other papers' documents are written.
-pub const MAX_PAPER_BYTES_IN_DOCUMENTS: u64 = 4 * 1024 * 1024;
+pub const MAX_PAPER_BYTES_IN_DOCUMENTS: u64 = crate::store::facts::MAX_PAPER_BYTES_IN_DOCUMENTS;
 
 /// Leaves the papers whose record passes [`MAX_PAPER_BYTES_IN_DOCUMENTS`] (and the decision-log
 /// entries only they are the source of) out of `input`; one message per paper, naming it.
@@ -28,20 +28,32 @@ pub fn leave_out_oversized(input: &mut ReportInput) -> Vec<String> {
     input.records.retain(|r| {
         let size = serde_json::to_vec(r).map(|v| v.len() as u64).unwrap_or(u64::MAX);
         if size > MAX_PAPER_BYTES_IN_DOCUMENTS {
-            messages.push(format!(
-                "{}: left out of the generated documents: its record is {size} bytes, over the limit of {MAX_PAPER_BYTES_IN_DOCUMENTS} bytes per paper (it stays in the store)",
-                r.source.path
-            ));
+            messages.push(oversized_message(&r.source.path, size));
             dropped.insert(r.source.path.clone());
             false
         } else {
             true
         }
     });
-    if !dropped.is_empty() {
-        input.log.retain(|e| e.sources.is_empty() || !e.sources.iter().all(|s| dropped.contains(s)));
-    }
+    leave_out_log_of(&mut input.log, &dropped);
     messages
+}
+
+/// What is said of a paper left out of the documents for its size.
+pub fn oversized_message(path: &str, size: u64) -> String {
+    format!(
+        "{path}: left out of the generated documents: its record is {size} bytes, over the limit of {MAX_PAPER_BYTES_IN_DOCUMENTS} bytes per paper (it stays in the store)"
+    )
+}
+
+/// Leaves out the decision-log entries whose sources are all among `dropped` papers.
+pub fn leave_out_log_of(
+    log: &mut Vec<crate::record::LogEntry>,
+    dropped: &std::collections::BTreeSet<String>,
+) {
+    if !dropped.is_empty() {
+        log.retain(|e| e.sources.is_empty() || !e.sources.iter().all(|s| dropped.contains(s)));
+    }
 }
 
 /// The Word template of `kind`: the template folder's file when it has one, else the built-in
@@ -147,7 +159,7 @@ pub fn fsus_with_plans(input: &ReportInput, year: i32) -> Vec<String> {
     input
         .register
         .fsus()
-        .filter(|d| data::fsu_plan_for_year(&input.register, &input.records, &d.code, year).is_some())
+        .filter(|d| data::fsu_plan_in(&input.register, input.current_plans(), &d.code, year).is_some())
         .map(|d| d.code.clone())
         .collect()
 }

@@ -54,10 +54,83 @@ pub struct Rendered {
 }
 
 /// Everything a document is made from.
+///
+/// Without `facts`, `records` are all the papers and what every document needs besides
+/// (current plans, dates, newest years) is derived from them here. With `facts` (read from
+/// the store, `store::facts`), those come from the facts and `records` holds only the papers
+/// the documents at hand read (a year's papers, the plan papers); `log` may likewise hold only
+/// the entries they show.
 #[derive(Debug, Clone)]
 pub struct ReportInput {
     pub records: Vec<Record>,
     pub log: Vec<LogEntry>,
     pub register: Register,
     pub lang: Lang,
+    pub facts: Option<crate::store::facts::Facts>,
+}
+
+impl ReportInput {
+    /// The papers of `records` (one per paper): as given with facts (the store's papers),
+    /// else reduced here.
+    pub fn papers(&self) -> std::borrow::Cow<'_, [Record]> {
+        match &self.facts {
+            Some(_) => std::borrow::Cow::Borrowed(&self.records),
+            None => std::borrow::Cow::Owned(crate::store::derive::papers(&self.records)),
+        }
+    }
+
+    /// The current plans ([`crate::store::derive::current_plans`]).
+    pub fn current_plans(&self) -> Vec<crate::store::derive::CurrentPlan> {
+        match &self.facts {
+            Some(f) => f.current_plans.clone(),
+            None => crate::store::derive::current_plans(&self.records),
+        }
+    }
+
+    /// The newest meeting or case date of the papers, optionally not after `until`
+    /// ([`data::newest_date`]).
+    pub fn newest_date(&self, until: Option<&str>) -> Option<String> {
+        match &self.facts {
+            Some(f) => f
+                .dates
+                .iter()
+                .map(|(d, _)| d)
+                .filter(|d| lang::parse_iso_date(d).is_some())
+                .filter(|d| until.is_none_or(|u| d.as_str() <= u))
+                .max()
+                .cloned(),
+            None => data::newest_date(&self.records, until),
+        }
+    }
+
+    /// The date the decision log's statuses are true for ([`crate::store::log::as_of`]).
+    pub fn as_of(&self) -> Option<String> {
+        match &self.facts {
+            Some(f) => f
+                .dates
+                .iter()
+                .filter(|(d, form)| !form && crate::store::log::is_date(d))
+                .map(|(d, _)| d)
+                .max()
+                .cloned(),
+            None => crate::store::log::as_of(&self.records),
+        }
+    }
+
+    /// The latest year of the data ([`data::latest_year`]).
+    pub fn latest_year(&self) -> Option<i32> {
+        match &self.facts {
+            Some(f) => {
+                let dates = f
+                    .dates
+                    .iter()
+                    .filter(|(d, form)| !form && lang::parse_iso_date(d).is_some())
+                    .map(|(d, _)| d)
+                    .max()
+                    .and_then(|d| lang::parse_iso_date(d).map(|(y, _, _)| y));
+                dates.max(f.case_year).max(f.form_year)
+            }
+            None => data::latest_year(&self.records),
+        }
+    }
 }

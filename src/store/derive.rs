@@ -113,7 +113,54 @@ struct Identity {
     form: bool,
     /// A form's filled values: two copies filled differently are two papers.
     form_values: String,
-    words: BTreeSet<String>,
+    words: WordSet,
+}
+
+/// A record's words as sorted, distinct 64-bit hashes: the same counts of common and distinct
+/// words as the words themselves (a collision among a paper's few thousand words is
+/// negligible), in an eighth of the memory, so the store can hold the identities of every
+/// paper while it streams them ([`Sieve`]).
+#[derive(Debug, Default)]
+struct WordSet(Box<[u64]>);
+
+impl WordSet {
+    fn of<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> WordSet {
+        use std::hash::{Hash, Hasher};
+        let mut v: Vec<u64> = words
+            .into_iter()
+            .map(|w| {
+                // SipHash with fixed keys: the same hash for the same word in every run
+                let mut h = std::hash::DefaultHasher::new();
+                w.as_ref().hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        WordSet(v.into_boxed_slice())
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The number of words in both sets.
+    fn common(&self, other: &WordSet) -> usize {
+        let (a, b) = (&self.0, &other.0);
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+            match x.cmp(y) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    }
 }
 
 fn identity(r: &Record) -> Identity {
@@ -131,7 +178,7 @@ fn identity(r: &Record) -> Identity {
         attachment_of: r.attachment_of.as_ref().map(|n| n.key()),
         form: r.plans.iter().any(|p| p.form.is_some()),
         form_values: form_values(r),
-        words: words(r),
+        words: WordSet::of(words(r)),
     }
 }
 
@@ -169,7 +216,7 @@ fn same_paper(a: &Identity, b: &Identity) -> bool {
         if smaller == 0 {
             0.0
         } else {
-            x.words.intersection(&y.words).count() as f64 / smaller as f64
+            x.words.common(&y.words) as f64 / smaller as f64
         }
     };
     let plan_documents =
@@ -186,11 +233,11 @@ fn same_paper(a: &Identity, b: &Identity) -> bool {
     if targeted && a.words.len().min(b.words.len()) < EMPTY_READING_WORDS {
         return true;
     }
-    let union = a.words.union(&b.words).count();
+    let common = a.words.common(&b.words);
+    let union = a.words.len() + b.words.len() - common;
     if union == 0 {
         return false;
     }
-    let common = a.words.intersection(&b.words).count();
     let smaller = a.words.len().min(b.words.len());
     common as f64 / union as f64 >= SAME_PAPER_WORDS
         || (smaller > 0 && common as f64 / smaller as f64 >= SAME_PAPER_CONTAINED)
@@ -205,31 +252,45 @@ pub fn papers(records: &[Record]) -> Vec<Record> {
     order.sort_by(|a, b| {
         (format_rank(a.source.format), &a.source.path).cmp(&(format_rank(b.source.format), &b.source.path))
     });
-    let mut kept: Vec<(&Record, Identity)> = Vec::new();
-    let mut by_committee: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for r in order {
-        let id = identity(r);
-        let dup = if id.committee.is_empty() {
-            kept.iter().any(|(_, k)| same_paper(k, &id))
-        } else {
-            [id.committee.as_str(), ""]
-                .iter()
-                .filter_map(|c| by_committee.get(*c))
-                .flatten()
-                .any(|&i| kept.get(i).is_some_and(|(_, k)| same_paper(k, &id)))
-        };
-        if !dup {
-            by_committee.entry(id.committee.clone()).or_default().push(kept.len());
-            kept.push((r, id));
-        }
-    }
-    let mut out: Vec<Record> = kept.into_iter().map(|(r, _)| r.clone()).collect();
+    let mut sieve = Sieve::default();
+    let mut out: Vec<Record> = order.into_iter().filter(|r| sieve.offer(r)).cloned().collect();
     out.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     out
 }
 
+/// The one-paper-per-paper reduction of [`papers`], one record at a time: offer the records
+/// best form first (format rank, then path); [`Sieve::offer`] says whether the record is a
+/// paper of its own (kept) or a copy of one kept before. Only the identities of kept records
+/// are held, so the store can stream its records through it.
+#[derive(Default)]
+pub struct Sieve {
+    kept: Vec<Identity>,
+    by_committee: BTreeMap<String, Vec<usize>>,
+}
+
+impl Sieve {
+    /// Whether `r` is kept (not the same paper as a record kept before).
+    pub fn offer(&mut self, r: &Record) -> bool {
+        let id = identity(r);
+        let dup = if id.committee.is_empty() {
+            self.kept.iter().any(|k| same_paper(k, &id))
+        } else {
+            [id.committee.as_str(), ""]
+                .iter()
+                .filter_map(|c| self.by_committee.get(*c))
+                .flatten()
+                .any(|&i| self.kept.get(i).is_some_and(|k| same_paper(k, &id)))
+        };
+        if !dup {
+            self.by_committee.entry(id.committee.clone()).or_default().push(self.kept.len());
+            self.kept.push(id);
+        }
+        !dup
+    }
+}
+
 /// An action plan as the reports show it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrentPlan {
     pub committee: Option<Committee>,
     /// The source document (path) of the plan.
@@ -245,7 +306,7 @@ pub struct CurrentPlan {
 }
 
 /// What the evaluation forms did to one plan item.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ItemNote {
     /// `YYYY-MM-DD`: the date the item's comment was written (the plan's status date, or the
     /// date of the form that gave it), so an older comment is never shown as new.
@@ -740,7 +801,7 @@ mod tests {
             attachment_of: Some("17/2025".into()),
             form: false,
             form_values: String::new(),
-            words: w.iter().map(|s| s.to_string()).collect(),
+            words: WordSet::of(w.iter()),
         };
         // Broken table cells: few words of their own, all found in the full reading.
         let full = id(&[

@@ -36,14 +36,28 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
     let papers = super::derive::papers(records);
     let mut order: Vec<&Record> = papers.iter().collect();
     order.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    let mut builder = LogBuilder::default();
+    for rec in order {
+        builder.add(rec);
+    }
+    builder.finish(as_of_papers(&papers))
+}
 
-    let newest = as_of_papers(&papers);
-
-    let mut cases: BTreeMap<String, Agg> = BTreeMap::new();
+/// The decision log built one paper at a time (what [`derive`] does, for a store that streams
+/// its papers): [`LogBuilder::add`] the papers (one record per paper, in path order), then
+/// [`LogBuilder::finish`] with the date the statuses are true for ([`as_of`]). Holds the
+/// chosen points of each case, not the records.
+#[derive(Default)]
+pub struct LogBuilder {
+    cases: BTreeMap<String, Agg>,
     // to_key → ((from_key, point) → follow-up); one follow-up per referring case and point.
-    let mut refs: BTreeMap<String, BTreeMap<(String, Option<String>), Referrer>> = BTreeMap::new();
+    refs: BTreeMap<String, BTreeMap<(String, Option<String>), Referrer>>,
+}
 
-    for rec in &order {
+impl LogBuilder {
+    /// Add one paper.
+    pub fn add(&mut self, rec: &Record) {
+        let (cases, refs) = (&mut self.cases, &mut self.refs);
         let path = rec.source.path.as_str();
         let doc_committee = committee_key(rec.committee.as_ref());
         let meeting_date = rec.meeting.as_ref().map(|m| m.date.clone()).filter(|d| is_date(d));
@@ -120,99 +134,105 @@ pub fn derive(records: &[Record]) -> Vec<LogEntry> {
         }
     }
 
-    let mut keyed: Vec<(SortKey, Vec<LogEntry>)> = Vec::new();
-    for (key, agg) in &cases {
-        let (kind, chosen) = match (&agg.decision, &agg.proposal) {
-            (Some(d), _) => (PointKind::Decision, d),
-            (None, Some(p)) => (PointKind::Proposal, p),
-            (None, None) => continue,
-        };
-        let meeting_date =
-            chosen.date.clone().or_else(|| agg.agenda_date.clone()).or_else(|| agg.date.clone());
-        let this_num = agg.number.as_ref().map(|n| (n.year, n.seq));
-        let referrers: Vec<(&Option<String>, &FollowUp)> = refs
-            .get(key)
-            .map(|m| {
-                m.iter()
-                    .filter(|(_, (num, fu))| {
-                        is_later(fu.date.as_deref(), *num, meeting_date.as_deref(), this_num)
-                    })
-                    .map(|((_, point), (_, fu))| (point, fu))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let sources: Vec<String> = agg.sources.iter().cloned().collect();
-        let title = agg.title.clone().or_else(|| agg.agenda_title.clone());
-        let entries = chosen
-            .points
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !p.lead_in)
-            .map(|(i, p)| {
-                let text = joined_text(p);
-                let label = label(p, i);
-                let mut follow_ups: Vec<FollowUp> = referrers
-                    .iter()
-                    .filter(|(point, _)| point.as_deref().is_none_or(|pt| same_label(pt, &label)))
-                    .map(|(_, fu)| (*fu).clone())
-                    .collect();
-                follow_ups.sort_by(|a, b| (&a.date, &a.case).cmp(&(&b.date, &b.case)));
-                follow_ups.dedup();
-                let deadline = p.deadline.clone();
-                let deadline_passed =
-                    deadline.as_deref().is_none_or(|d| newest.as_deref().is_some_and(|n| d <= n));
-                let (status, reason) = if has_placeholder(p) {
-                    (LogStatus::Placeholder, None)
-                } else if p.routine {
-                    (LogStatus::Routine, None)
-                } else if p.resolution {
-                    (LogStatus::Resolved, None)
-                } else if !follow_ups.is_empty() && deadline_passed {
-                    (LogStatus::FollowedUp, follow_ups.last().map(|f| f.context.clone()))
-                } else if kind == PointKind::Decision
-                    && matches!((&deadline, &newest), (Some(d), Some(n)) if d < n)
-                {
-                    // only an adopted decision can be overdue: a proposal's deadline binds
-                    // nobody until it is adopted
-                    (LogStatus::Overdue, None)
-                } else {
-                    (LogStatus::Open, follow_ups.last().map(|f| f.context.clone()))
-                };
-                LogEntry {
-                    committee: agg.committee.clone(),
-                    meeting_date: meeting_date.clone(),
-                    case: agg.number.clone(),
-                    case_title: title.clone(),
-                    kind,
-                    // the label as the paper wrote it: a bullet point has none
-                    label: p
-                        .label
-                        .as_deref()
-                        .map(|l| l.trim().trim_end_matches(['.', ')']).trim().to_string())
-                        .filter(|l| !l.is_empty()),
-                    responsible: p.responsible.clone(),
-                    text,
-                    sub_points: p.children.clone(),
-                    deadline,
-                    status,
-                    follow_ups,
-                    routine: p.routine,
-                    reason,
-                    sources: sources.clone(),
-                }
-            })
-            .collect();
-        let sort = SortKey {
-            undated: meeting_date.is_none(),
-            date: meeting_date.clone().unwrap_or_default(),
-            committee: committee_key(agg.committee.as_ref()),
-            number: this_num.unwrap_or((u32::MAX, u32::MAX)),
-            key: key.clone(),
-        };
-        keyed.push((sort, entries));
+    /// The log entries, in the log's order; `newest` is the date the statuses are true for.
+    pub fn finish(self, newest: Option<String>) -> Vec<LogEntry> {
+        let (cases, refs) = (self.cases, self.refs);
+        let mut keyed: Vec<(SortKey, Vec<LogEntry>)> = Vec::new();
+        // each case is dropped once its entries are made
+        for (key, agg) in cases {
+            let (key, agg) = (&key, &agg);
+            let (kind, chosen) = match (&agg.decision, &agg.proposal) {
+                (Some(d), _) => (PointKind::Decision, d),
+                (None, Some(p)) => (PointKind::Proposal, p),
+                (None, None) => continue,
+            };
+            let meeting_date =
+                chosen.date.clone().or_else(|| agg.agenda_date.clone()).or_else(|| agg.date.clone());
+            let this_num = agg.number.as_ref().map(|n| (n.year, n.seq));
+            let referrers: Vec<(&Option<String>, &FollowUp)> = refs
+                .get(key)
+                .map(|m| {
+                    m.iter()
+                        .filter(|(_, (num, fu))| {
+                            is_later(fu.date.as_deref(), *num, meeting_date.as_deref(), this_num)
+                        })
+                        .map(|((_, point), (_, fu))| (point, fu))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let sources: Vec<String> = agg.sources.iter().cloned().collect();
+            let title = agg.title.clone().or_else(|| agg.agenda_title.clone());
+            let entries = chosen
+                .points
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.lead_in)
+                .map(|(i, p)| {
+                    let text = joined_text(p);
+                    let label = label(p, i);
+                    let mut follow_ups: Vec<FollowUp> = referrers
+                        .iter()
+                        .filter(|(point, _)| point.as_deref().is_none_or(|pt| same_label(pt, &label)))
+                        .map(|(_, fu)| (*fu).clone())
+                        .collect();
+                    follow_ups.sort_by(|a, b| (&a.date, &a.case).cmp(&(&b.date, &b.case)));
+                    follow_ups.dedup();
+                    let deadline = p.deadline.clone();
+                    let deadline_passed =
+                        deadline.as_deref().is_none_or(|d| newest.as_deref().is_some_and(|n| d <= n));
+                    let (status, reason) = if has_placeholder(p) {
+                        (LogStatus::Placeholder, None)
+                    } else if p.routine {
+                        (LogStatus::Routine, None)
+                    } else if p.resolution {
+                        (LogStatus::Resolved, None)
+                    } else if !follow_ups.is_empty() && deadline_passed {
+                        (LogStatus::FollowedUp, follow_ups.last().map(|f| f.context.clone()))
+                    } else if kind == PointKind::Decision
+                        && matches!((&deadline, &newest), (Some(d), Some(n)) if d < n)
+                    {
+                        // only an adopted decision can be overdue: a proposal's deadline binds
+                        // nobody until it is adopted
+                        (LogStatus::Overdue, None)
+                    } else {
+                        (LogStatus::Open, follow_ups.last().map(|f| f.context.clone()))
+                    };
+                    LogEntry {
+                        committee: agg.committee.clone(),
+                        meeting_date: meeting_date.clone(),
+                        case: agg.number.clone(),
+                        case_title: title.clone(),
+                        kind,
+                        // the label as the paper wrote it: a bullet point has none
+                        label: p
+                            .label
+                            .as_deref()
+                            .map(|l| l.trim().trim_end_matches(['.', ')']).trim().to_string())
+                            .filter(|l| !l.is_empty()),
+                        responsible: p.responsible.clone(),
+                        text,
+                        sub_points: p.children.clone(),
+                        deadline,
+                        status,
+                        follow_ups,
+                        routine: p.routine,
+                        reason,
+                        sources: sources.clone(),
+                    }
+                })
+                .collect();
+            let sort = SortKey {
+                undated: meeting_date.is_none(),
+                date: meeting_date.clone().unwrap_or_default(),
+                committee: committee_key(agg.committee.as_ref()),
+                number: this_num.unwrap_or((u32::MAX, u32::MAX)),
+                key: key.clone(),
+            };
+            keyed.push((sort, entries));
+        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.into_iter().flat_map(|(_, e)| e).collect()
     }
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    keyed.into_iter().flat_map(|(_, e)| e).collect()
 }
 
 /// The date the log's statuses are true for: the newest meeting or case date of the papers
@@ -222,7 +242,7 @@ pub fn as_of(records: &[Record]) -> Option<String> {
     as_of_papers(&super::derive::papers(records))
 }
 
-fn as_of_papers(papers: &[Record]) -> Option<String> {
+pub fn as_of_papers(papers: &[Record]) -> Option<String> {
     papers
         .iter()
         .filter(|r| !r.plans.iter().any(|p| p.form.is_some()))
@@ -236,6 +256,31 @@ fn as_of_papers(papers: &[Record]) -> Option<String> {
 
 /// A referring case's number (year, seq) and the follow-up it makes.
 type Referrer = (Option<(u32, u32)>, FollowUp);
+
+/// The log's order of an entry, rebuilt from the entry (for a log derived in parts, one
+/// committee at a time, as the store does): meeting date (undated last), committee, case
+/// number, then the entry's `index` in its part, which holds the rest of the order (the parts
+/// are whole committees, so two parts never tie).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EntryOrder {
+    undated: bool,
+    date: String,
+    committee: String,
+    number: (u32, u32),
+    index: usize,
+}
+
+impl EntryOrder {
+    pub fn of(e: &LogEntry, index: usize) -> EntryOrder {
+        EntryOrder {
+            undated: e.meeting_date.is_none(),
+            date: e.meeting_date.clone().unwrap_or_default(),
+            committee: committee_key(e.committee.as_ref()),
+            number: e.case.as_ref().map_or((u32::MAX, u32::MAX), |n| (n.year, n.seq)),
+            index,
+        }
+    }
+}
 
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct SortKey {
@@ -305,7 +350,8 @@ fn is_later(
     }
 }
 
-fn is_date(s: &str) -> bool {
+/// Whether `s` has the shape `YYYY-MM-DD`.
+pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })

@@ -11,6 +11,7 @@
 //!   [`Store::decision_log`].
 
 pub mod derive;
+pub mod facts;
 pub mod ingest;
 pub mod log;
 pub mod schema;
@@ -167,6 +168,9 @@ pub struct Store {
     /// The register fingerprint records are extracted with ([`Store::set_register`]; the
     /// built-in register until set).
     register: String,
+    /// Records and log entries parsed from JSON since the store was opened
+    /// ([`Store::parsed_rows`]).
+    parsed: std::cell::Cell<u64>,
 }
 
 /// Retries of a transaction SQLite still reports busy after its busy handler gave up.
@@ -233,7 +237,7 @@ impl Store {
             match Store::setup_once(&mut conn) {
                 Ok(()) => {
                     let register = register_fingerprint(&crate::config::Register::default());
-                    return Ok(Store { conn, register });
+                    return Ok(Store { conn, register, parsed: std::cell::Cell::new(0) });
                 }
                 Err(e)
                     if attempt < BUSY_RETRIES && (is_busy(&e) || user_version(&conn) != version_before) =>
@@ -354,6 +358,7 @@ impl Store {
         };
         insert_rows(&tx, doc_id, record, &mut touched)?;
         refresh_cases(&tx, &touched)?;
+        mark_stale(&tx)?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -367,6 +372,7 @@ impl Store {
         let touched = clear_document(&tx, id)?;
         tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?.execute([id])?;
         refresh_cases(&tx, &touched)?;
+        mark_stale(&tx)?;
         tx.commit()?;
         Ok(true)
     }
@@ -416,8 +422,26 @@ impl Store {
         Ok(out)
     }
 
-    /// The decision log of all stored records ([`log::derive`]), filtered.
+    /// Writes every stored record as JSON Lines, sorted by path (what `export` writes): the
+    /// stored JSON of each record, one line each, streamed without parsing it.
+    pub fn write_records_jsonl(&self, out: &mut dyn std::io::Write) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare("SELECT path, record_json FROM documents ORDER BY path")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let json = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            out.write_all(json.as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(|source| StoreError::Io { path: "records.jsonl".into(), source })?;
+        }
+        Ok(())
+    }
+
+    /// The decision log of all stored records ([`log::derive`]), filtered: the stored log when
+    /// the facts are fresh ([`Store::log_entries`]), else derived from the records.
     pub fn decision_log(&self, filter: &LogFilter) -> Result<Vec<LogEntry>, StoreError> {
+        if !self.facts_stale()? {
+            return self.log_entries(filter, None);
+        }
         let records = self.records()?;
         Ok(log::derive(&records).into_iter().filter(|e| filter.matches(e)).collect())
     }
@@ -490,6 +514,12 @@ impl Store {
         }
         Ok(problems)
     }
+}
+
+/// The derived facts no longer match the records (`facts.rs` derives them again).
+fn mark_stale(tx: &Transaction) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT OR REPLACE INTO facts_state (key, value) VALUES ('stale', '1')")?.execute([])?;
+    Ok(())
 }
 
 /// Delete a document's rows (not the document itself); the cases it touched.

@@ -129,6 +129,78 @@ CREATE TABLE record_tables (
 ALTER TABLE documents ADD COLUMN extractor TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN register TEXT NOT NULL DEFAULT '';
 "#,
+    // Version 3: facts derived from the records once (after an ingest that changed something),
+    // so a report reads only its year or committee (`facts.rs`). `facts_state.stale` is set by
+    // every write of a document and cleared when the facts are derived again; an older store
+    // starts stale and derives on first use.
+    r#"
+CREATE TABLE facts_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO facts_state (key, value) VALUES ('stale', '1');
+-- One row per paper (`derive::papers`: the kept form of a paper held in several formats).
+CREATE TABLE papers (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    path        TEXT NOT NULL,
+    committee   TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    oversized   INTEGER NOT NULL,
+    form        INTEGER NOT NULL,
+    has_plans   INTEGER NOT NULL,
+    review      INTEGER NOT NULL,
+    plan_from   INTEGER,
+    plan_to     INTEGER,
+    form_year   INTEGER,
+    case_year   INTEGER
+);
+CREATE INDEX papers_path ON papers(path);
+-- The years a paper speaks of (meeting, case and status dates, case numbers).
+CREATE TABLE paper_years (
+    year        INTEGER NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (year, document_id)
+) WITHOUT ROWID;
+-- The meeting and case dates of each paper, as written in the record.
+CREATE TABLE paper_dates (
+    date        TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (date, document_id)
+) WITHOUT ROWID;
+-- The decision log (`log::derive`), in its order.
+CREATE TABLE log_entries (
+    position       INTEGER PRIMARY KEY,
+    committee_code TEXT,
+    committee_name TEXT,
+    meeting_date   TEXT,
+    status         TEXT NOT NULL,
+    entry_json     TEXT NOT NULL
+);
+CREATE INDEX log_entries_committee ON log_entries(committee_code, committee_name);
+-- Entries while they are derived, one committee at a time (empty otherwise).
+CREATE TABLE log_stage (
+    id             INTEGER PRIMARY KEY,
+    committee_code TEXT,
+    committee_name TEXT,
+    meeting_date   TEXT,
+    status         TEXT NOT NULL,
+    entry_json     TEXT NOT NULL
+);
+CREATE INDEX log_entries_status ON log_entries(status, position);
+-- The current plans as the documents show them (`derive::current_plans`, oversized papers
+-- left out), and what the evaluation forms could not give them (the review list).
+CREATE TABLE current_plans (
+    position  INTEGER PRIMARY KEY,
+    committee TEXT NOT NULL,
+    plan_json TEXT NOT NULL
+);
+CREATE TABLE form_findings (
+    position INTEGER PRIMARY KEY,
+    file     TEXT NOT NULL,
+    missing  TEXT NOT NULL,
+    look_at  TEXT NOT NULL
+);
+"#,
 ];
 
 /// The schema version this build writes.
@@ -146,6 +218,18 @@ pub const TABLES: &[&str] = &[
     "plans",
     "plan_items",
     "record_tables",
+];
+
+/// The tables of derived facts (schema version 3; `facts.rs`), rebuilt from the ones above.
+pub const FACT_TABLES: &[&str] = &[
+    "facts_state",
+    "papers",
+    "paper_years",
+    "paper_dates",
+    "log_entries",
+    "log_stage",
+    "current_plans",
+    "form_findings",
 ];
 
 /// Bring the database up to [`VERSION`].

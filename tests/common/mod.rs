@@ -20,7 +20,7 @@ pub fn fixture_records() -> Vec<saksflyt::record::Record> {
 pub fn fixture_input(lang: Lang) -> ReportInput {
     let records = fixture_records();
     let log = saksflyt::store::log::derive(&records);
-    ReportInput { records, log, register: saksflyt::config::Register::default(), lang }
+    ReportInput { records, log, register: saksflyt::config::Register::default(), lang, facts: None }
 }
 
 /// A copy of the zip `docx` with entry `name` replaced by `bytes` (the other entries and their
@@ -60,7 +60,7 @@ pub fn document_input(lang: Lang) -> ReportInput {
     }
     let log =
         serde_json::from_str(&std::fs::read_to_string(render_fixtures().join("log.json")).unwrap()).unwrap();
-    ReportInput { records, log, register: saksflyt::config::Register::default(), lang }
+    ReportInput { records, log, register: saksflyt::config::Register::default(), lang, facts: None }
 }
 
 /// Set the value of the content control tagged `tag` in a document part: the shown text

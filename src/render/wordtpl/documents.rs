@@ -69,7 +69,7 @@ pub fn filling(
     year: Option<i32>,
     fsu: Option<&str>,
 ) -> Result<Filling, String> {
-    let year = year.or_else(|| data::latest_year(&input.records));
+    let year = year.or_else(|| input.latest_year());
     let json = |v: Result<serde_json::Value, serde_json::Error>| {
         v.map_err(|e| format!("cannot serialise the context: {e}"))
     };

@@ -1,0 +1,444 @@
+//! Derived facts: what the reports need, derived once from the stored records and kept in
+//! tables (schema version 3), so a report reads only its year or committee.
+//!
+//! [`Store::refresh_facts`] derives them when a document was written or removed since the last
+//! derivation (`facts_state.stale`, set in the same transaction as the write): `ingest` and
+//! `run` call it at their end; a reading command calls it too, so an older store (or one whose
+//! ingest was killed before the end) derives once on first use. The derivation streams the
+//! records from SQLite, one at a time, through the same code the in-memory path uses:
+//!
+//! 1. [`derive::Sieve`] in best-form order (format rank, path): the papers (one record per
+//!    paper), holding only the identities of kept records;
+//! 2. the kept papers in path order through [`log::LogBuilder`] (the decision log, holding the
+//!    chosen points of each case) and into `papers`, `paper_years`, `paper_dates`;
+//! 3. [`derive::plans_and_findings`] over the papers that hold plans (a few per committee):
+//!    `current_plans` (papers too large for the documents left out, as the documents do) and
+//!    `form_findings` (all papers, as the review list does).
+//!
+//! The log's statuses depend on the newest date among the papers ([`log::as_of`]); since every
+//! change re-derives the whole log, the stored statuses are those of the current store.
+//!
+//! Nothing here reads Norwegian text: it runs the store's derive steps and indexes their
+//! results.
+
+use super::{committee_key, derive, log, LogFilter, Store, StoreError};
+use crate::extract::review::Finding;
+use crate::record::{LogEntry, Record};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use std::collections::BTreeSet;
+
+/// Largest record (as JSON) of one paper that goes into the generated documents (see
+/// `render::docs::MAX_PAPER_BYTES_IN_DOCUMENTS`, which is this value).
+pub const MAX_PAPER_BYTES_IN_DOCUMENTS: u64 = 4 * 1024 * 1024;
+
+/// The facts every document needs whatever its year or committee: small (the current plans
+/// and the distinct dates), read whole.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// The current plans ([`derive::current_plans`] of the papers in the documents).
+    pub current_plans: Vec<derive::CurrentPlan>,
+    /// The distinct meeting and case dates of the papers in the documents, as written, with
+    /// whether the paper is an evaluation form; newest first.
+    pub dates: Vec<(String, bool)>,
+    /// The newest year of an evaluation form (`EvaluationForm::year`).
+    pub form_year: Option<i32>,
+    /// The newest case-number year of a paper that is no evaluation form.
+    pub case_year: Option<i32>,
+}
+
+/// A paper left out of the documents because its record is too large.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Oversized {
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// The year of a date as written (`2025-03-01` → 2025): the part before the first `-`.
+fn date_year(d: &str) -> Option<i32> {
+    d.trim().split('-').next()?.parse().ok()
+}
+
+fn is_form(r: &Record) -> bool {
+    r.plans.iter().any(|p| p.form.is_some())
+}
+
+/// The years a record speaks of: meeting, case and plan status dates, case numbers (a report
+/// for a year reads the papers of that year; its own rules decide what counts).
+fn years_of(r: &Record) -> BTreeSet<i32> {
+    let mut out = BTreeSet::new();
+    let dates = r
+        .meeting
+        .iter()
+        .map(|m| m.date.as_str())
+        .chain(r.cases.iter().filter_map(|c| c.date.as_deref()))
+        .chain(r.plans.iter().filter_map(|p| p.status_date.as_deref()));
+    out.extend(dates.filter_map(date_year));
+    out.extend(r.cases.iter().filter_map(|c| c.number.as_ref()).map(|n| n.year as i32));
+    out.extend(r.attachment_of.iter().map(|n| n.year as i32));
+    out
+}
+
+/// The committee keys whose cases a paper adds to or follows up ([`log::LogBuilder::add`]):
+/// its own committee (agenda rows, attachments, cases without a committee of their own), each
+/// case's committee, and the committee of each case its points follow up.
+fn log_committees(r: &Record) -> BTreeSet<String> {
+    let own = committee_key(r.committee.as_ref());
+    let mut out = BTreeSet::from([own.clone()]);
+    for case in &r.cases {
+        let ckey = case.committee.as_ref().map_or_else(|| own.clone(), |c| committee_key(Some(c)));
+        let points = case.decision.iter().chain(case.proposal.iter());
+        for f in points.flat_map(|p| p.follows_up.iter()) {
+            out.insert(f.committee.clone().unwrap_or_else(|| ckey.clone()));
+        }
+        out.insert(ckey);
+    }
+    out
+}
+
+fn bad(path: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::BadRecord { path: path.to_string(), message: e.to_string() }
+}
+
+fn parse_record(path: &str, json: &str) -> Result<Record, StoreError> {
+    serde_json::from_str(json).map_err(|e| bad(path, e))
+}
+
+impl Store {
+    /// Whether the derived facts are older than the records (a document was written or
+    /// removed since they were derived).
+    pub fn facts_stale(&self) -> Result<bool, StoreError> {
+        let v: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM facts_state WHERE key = 'stale'", [], |r| r.get(0))
+            .optional()?;
+        Ok(v.as_deref() != Some("0"))
+    }
+
+    /// Derive the facts when they are stale; true when they were derived.
+    pub fn refresh_facts(&mut self) -> Result<bool, StoreError> {
+        if !self.facts_stale()? {
+            return Ok(false);
+        }
+        self.derive_facts()?;
+        Ok(true)
+    }
+
+    /// Derive every fact from the stored records (see the module doc), in one transaction.
+    pub fn derive_facts(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for table in ["papers", "paper_years", "paper_dates", "log_entries", "current_plans", "form_findings"]
+        {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        // 1. the papers: best form first, so the first of a paper's group is kept
+        let mut kept: Vec<(String, i64)> = Vec::new();
+        {
+            // the order first (small rows), then each record by id: no sort over the records
+            let mut stmt = tx.prepare(
+                "SELECT id, path FROM documents
+                 ORDER BY CASE format WHEN 'docx' THEN 0 WHEN 'pdf' THEN 1 ELSE 2 END, path",
+            )?;
+            let order = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
+            let mut sieve = derive::Sieve::default();
+            for (id, path) in order {
+                let json: String = get.query_row([id], |r| r.get(0))?;
+                let rec = parse_record(&path, &json)?;
+                if sieve.offer(&rec) {
+                    kept.push((path, id));
+                }
+            }
+        }
+        kept.sort();
+        // 2. the kept papers in path order: paper rows, the decision log
+        // committee key → the kept papers (path order) that add to its cases or follow them up
+        let mut touching: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
+        let mut as_of: Option<String> = None;
+        let mut plan_papers: Vec<(Record, bool)> = Vec::new();
+        {
+            let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
+            let mut put = tx.prepare(
+                "INSERT INTO papers (document_id, path, committee, bytes, oversized, form, has_plans, review,
+                 plan_from, plan_to, form_year, case_year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            let mut put_year =
+                tx.prepare("INSERT OR IGNORE INTO paper_years (year, document_id) VALUES (?1, ?2)")?;
+            let mut put_date =
+                tx.prepare("INSERT OR IGNORE INTO paper_dates (date, document_id) VALUES (?1, ?2)")?;
+            for (path, id) in &kept {
+                let json: String = get.query_row([id], |r| r.get(0))?;
+                let rec = parse_record(path, &json)?;
+                let bytes = json.len() as u64;
+                let oversized = bytes > MAX_PAPER_BYTES_IN_DOCUMENTS;
+                let form = is_form(&rec);
+                let periods = rec.plans.iter().filter_map(|p| p.period);
+                let plan_from = periods.clone().map(|p| p.from).min();
+                let plan_to = periods.map(|p| p.to).max();
+                let form_year = rec.plans.iter().filter_map(|p| p.form.as_ref()?.year).max();
+                let case_year =
+                    rec.cases.iter().filter_map(|c| c.number.as_ref()).map(|n| n.year as i32).max();
+                put.execute(params![
+                    id,
+                    path,
+                    committee_key(rec.committee.as_ref()),
+                    bytes as i64,
+                    oversized,
+                    form,
+                    !rec.plans.is_empty(),
+                    !crate::extract::review::check(&rec).is_empty(),
+                    plan_from,
+                    plan_to,
+                    form_year,
+                    if form { None } else { case_year },
+                ])?;
+                for y in years_of(&rec) {
+                    put_year.execute(params![y, id])?;
+                }
+                let dates = rec
+                    .meeting
+                    .iter()
+                    .map(|m| m.date.as_str())
+                    .chain(rec.cases.iter().filter_map(|c| c.date.as_deref()));
+                for d in dates {
+                    put_date.execute(params![d, id])?;
+                }
+                as_of = as_of.max(log::as_of_papers(std::slice::from_ref(&rec)));
+                for k in log_committees(&rec) {
+                    touching.entry(k).or_default().push((path.clone(), *id));
+                }
+                if !rec.plans.is_empty() {
+                    plan_papers.push((rec, oversized));
+                }
+            }
+        }
+        // the decision log, one committee at a time (memory: one committee's cases): its
+        // entries staged with their sort key, then numbered in the log's order
+        {
+            let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
+            let mut stage = tx.prepare(
+                "INSERT INTO log_stage (committee_code, committee_name, meeting_date, status, entry_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut order: Vec<(log::EntryOrder, i64)> = Vec::new();
+            for (key, papers) in &touching {
+                let mut builder = log::LogBuilder::default();
+                for (path, id) in papers {
+                    let json: String = get.query_row([id], |r| r.get(0))?;
+                    builder.add(&parse_record(path, &json)?);
+                }
+                let entries = builder.finish(as_of.clone());
+                for (i, e) in entries.into_iter().enumerate() {
+                    // a case of another committee seen here: that committee's builder has it whole
+                    if committee_key(e.committee.as_ref()) != *key {
+                        continue;
+                    }
+                    let json = serde_json::to_string(&e).map_err(|err| bad("the decision log", err))?;
+                    stage.execute(params![
+                        e.committee.as_ref().and_then(|c| c.code.clone()),
+                        e.committee.as_ref().map(|c| c.name.clone()),
+                        e.meeting_date,
+                        e.status.as_str(),
+                        json
+                    ])?;
+                    order.push((log::EntryOrder::of(&e, i), tx.last_insert_rowid()));
+                }
+            }
+            order.sort();
+            let mut put = tx.prepare(
+                "INSERT INTO log_entries (position, committee_code, committee_name, meeting_date, status, entry_json)
+                 SELECT ?1, committee_code, committee_name, meeting_date, status, entry_json FROM log_stage WHERE id = ?2",
+            )?;
+            for (i, (_, id)) in order.iter().enumerate() {
+                put.execute(params![i as i64, id])?;
+            }
+            tx.execute("DELETE FROM log_stage", [])?;
+        }
+        // 3. plans: the documents leave oversized papers out, the review list does not
+        let all: Vec<Record> = plan_papers.iter().map(|(r, _)| r.clone()).collect();
+        let (plans, findings) = derive::plans_and_findings(&all);
+        let plans = if plan_papers.iter().any(|(_, o)| *o) {
+            let small: Vec<Record> = plan_papers.into_iter().filter(|(_, o)| !*o).map(|(r, _)| r).collect();
+            derive::plans_and_findings(&small).0
+        } else {
+            plans
+        };
+        {
+            let mut put =
+                tx.prepare("INSERT INTO current_plans (position, committee, plan_json) VALUES (?1, ?2, ?3)")?;
+            for (i, cp) in plans.iter().enumerate() {
+                let json = serde_json::to_string(cp).map_err(|err| bad(&cp.source, err))?;
+                put.execute(params![i as i64, committee_key(cp.committee.as_ref()), json])?;
+            }
+            let mut put = tx.prepare(
+                "INSERT INTO form_findings (position, file, missing, look_at) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (i, f) in findings.iter().enumerate() {
+                put.execute(params![i as i64, f.file, f.missing, f.look_at])?;
+            }
+        }
+        tx.execute("INSERT OR REPLACE INTO facts_state (key, value) VALUES ('stale', '0')", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn count_parsed(&self, n: usize) {
+        self.parsed.set(self.parsed.get() + n as u64);
+    }
+
+    /// How many records and log entries this store value has parsed from JSON since it was
+    /// opened (what a report costs; tests check that a report reads only its rows).
+    pub fn parsed_rows(&self) -> u64 {
+        self.parsed.get()
+    }
+
+    fn records_where(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Record>, StoreError> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query(args)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let (path, json): (String, String) = (row.get(0)?, row.get(1)?);
+            out.push(parse_record(&path, &json)?);
+        }
+        self.count_parsed(out.len());
+        Ok(out)
+    }
+
+    /// The facts every document needs (current plans, dates, newest years).
+    pub fn facts(&self) -> Result<Facts, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT plan_json FROM current_plans ORDER BY position")?;
+        let mut current_plans = Vec::new();
+        for json in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            current_plans.push(serde_json::from_str(&json?).map_err(|e| bad("the current plans", e))?);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT d.date, p.form FROM paper_dates d JOIN papers p ON p.document_id = d.document_id
+             WHERE NOT p.oversized ORDER BY d.date DESC, p.form",
+        )?;
+        let dates = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(String, bool)>, _>>()?;
+        let (form_year, case_year) = self.conn.query_row(
+            "SELECT max(form_year), max(case_year) FROM papers WHERE NOT oversized",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Facts { current_plans, dates, form_year, case_year })
+    }
+
+    /// The papers (one record per paper, in path order) that speak of `year`, without those too
+    /// large for the documents: what a report of that year reads.
+    pub fn papers_of_year(&self, year: i32) -> Result<Vec<Record>, StoreError> {
+        self.records_where(
+            "SELECT d.path, d.record_json FROM papers p JOIN documents d ON d.id = p.document_id
+             WHERE NOT p.oversized AND (p.document_id IN (SELECT document_id FROM paper_years WHERE year = ?1)
+                OR (p.plan_from <= ?1 AND p.plan_to >= ?1))
+             ORDER BY d.path",
+            [year],
+        )
+    }
+
+    /// The papers that hold action plans or evaluation forms, without those too large for the
+    /// documents (the history of a plan's measures), in path order.
+    pub fn plan_papers(&self) -> Result<Vec<Record>, StoreError> {
+        self.records_where(
+            "SELECT d.path, d.record_json FROM papers p JOIN documents d ON d.id = p.document_id
+             WHERE NOT p.oversized AND p.has_plans ORDER BY d.path",
+            [],
+        )
+    }
+
+    /// The papers extraction left something to review in (`extract::review::check`), in path
+    /// order.
+    pub fn papers_to_review(&self) -> Result<Vec<Record>, StoreError> {
+        self.records_where(
+            "SELECT d.path, d.record_json FROM papers p JOIN documents d ON d.id = p.document_id
+             WHERE p.review ORDER BY d.path",
+            [],
+        )
+    }
+
+    /// What the evaluation forms filled in and could not be applied, and why.
+    pub fn form_findings(&self) -> Result<Vec<Finding>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT file, missing, look_at FROM form_findings ORDER BY position")?;
+        let rows =
+            stmt.query_map([], |r| Ok(Finding { file: r.get(0)?, missing: r.get(1)?, look_at: r.get(2)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The papers left out of the documents because their record is too large, in path order.
+    pub fn oversized(&self) -> Result<Vec<Oversized>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT path, bytes FROM papers WHERE oversized ORDER BY path")?;
+        let rows = stmt
+            .query_map([], |r| Ok(Oversized { path: r.get(0)?, bytes: r.get::<_, i64>(1)?.max(0) as u64 }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The number of papers (one per paper, however many formats).
+    pub fn paper_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM papers", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Entries of the stored decision log that pass `filter`, in the log's order; with
+    /// `until`, only entries of a meeting on or before that date (or undated). Reads only the
+    /// rows of the committees the filter names (and only open ones when it asks for those).
+    pub fn log_entries(&self, filter: &LogFilter, until: Option<&str>) -> Result<Vec<LogEntry>, StoreError> {
+        // the committees the filter names, decided by the filter's own rule on the few
+        // distinct committees of the log
+        let committees: Option<Vec<(Option<String>, Option<String>)>> = match &filter.committee {
+            None => None,
+            Some(_) => {
+                let mut stmt =
+                    self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
+                let pairs = stmt
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
+                let want = filter.committee.as_deref().unwrap_or_default();
+                let named = |code: &Option<String>, name: &Option<String>| {
+                    name.as_ref().is_some_and(|name| {
+                        let c = crate::record::Committee { code: code.clone(), name: name.clone() };
+                        super::committee_matches(&c, want)
+                    })
+                };
+                Some(pairs.into_iter().filter(|(c, n)| named(c, n)).collect())
+            }
+        };
+        let mut sql = String::from("SELECT position, entry_json FROM log_entries WHERE 1");
+        if filter.open_only {
+            sql.push_str(" AND status IN ('open', 'overdue')");
+        }
+        if until.is_some() {
+            sql.push_str(" AND (meeting_date IS NULL OR meeting_date <= ?1)");
+        } else {
+            sql.push_str(" AND ?1 IS NULL");
+        }
+        let mut out: Vec<(i64, LogEntry)> = Vec::new();
+        let mut read = |sql: &str, extra: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let args: Vec<&dyn rusqlite::ToSql> =
+                std::iter::once(&until as &dyn rusqlite::ToSql).chain(extra.iter().copied()).collect();
+            let mut rows = stmt.query(args.as_slice())?;
+            while let Some(row) = rows.next()? {
+                let (pos, json): (i64, String) = (row.get(0)?, row.get(1)?);
+                let e: LogEntry = serde_json::from_str(&json).map_err(|e| bad("the decision log", e))?;
+                out.push((pos, e));
+            }
+            Ok(())
+        };
+        match &committees {
+            None => read(&format!("{sql} ORDER BY position"), &[])?,
+            Some(pairs) => {
+                let q = format!("{sql} AND committee_code IS ?2 AND committee_name IS ?3");
+                for (code, name) in pairs {
+                    read(&q, &[code, name])?;
+                }
+            }
+        }
+        out.sort_by_key(|(p, _)| *p);
+        self.count_parsed(out.len());
+        Ok(out.into_iter().map(|(_, e)| e).filter(|e| filter.matches(e)).collect())
+    }
+}

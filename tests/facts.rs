@@ -1,0 +1,212 @@
+//! The store's derived facts (schema version 3, `store::facts`): they equal the in-memory
+//! derivation after papers are added, changed and removed; an older store migrates and derives
+//! on first use; a report's queries read only the rows of its year or committee.
+
+use rusqlite::Connection;
+use saksflyt::record::{Case, CaseNum, Committee, Meeting, Point, Record, Source};
+use saksflyt::store::{derive, log, LogFilter, PutOutcome, Store};
+use std::collections::BTreeSet;
+
+/// Minutes of `committee` on `date` with one case `seq/yy` of decision points.
+fn minutes(path: &str, committee: &str, date: &str, seq: u32, points: &[&str]) -> Record {
+    let year: u32 = date[..4].parse().unwrap();
+    let mut r = Record::empty(Source {
+        path: path.into(),
+        format: saksflyt::model::Format::Text,
+        sha256: format!("{:0>64}", path.len() + points.len()),
+    });
+    r.kind = saksflyt::record::Kind::Minutes;
+    r.committee = Some(Committee { code: Some(committee.into()), name: committee.into() });
+    r.meeting = Some(Meeting { date: date.into(), start: None, end: None, place: None });
+    r.cases.push(Case {
+        number: Some(CaseNum { seq, year, as_written: format!("{seq}/{}", year % 100) }),
+        title: Some(format!("Sak om {path}")),
+        committee: None,
+        date: Some(date.into()),
+        owners: vec![],
+        officers: vec![],
+        proposal: vec![],
+        decision: points
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Point {
+                label: Some(format!("{}.", i + 1)),
+                text: t.to_string(),
+                ..Default::default()
+            })
+            .collect(),
+        references: vec![],
+        attachments: vec![],
+        sections: vec![],
+        archive_ref: None,
+        votes: vec![],
+        at: None,
+    });
+    saksflyt::extract::followup::annotate(&mut r, &saksflyt::config::Register::default());
+    r
+}
+
+fn corpus() -> Vec<Record> {
+    let mut out = Vec::new();
+    for (i, year) in [2023, 2024, 2025].iter().enumerate() {
+        for (j, c) in ["SSU", "ASU", "FSU-BARN"].iter().enumerate() {
+            let seq = (i * 3 + j + 1) as u32;
+            out.push(minutes(
+                &format!("p/{c}-{year}.txt"),
+                c,
+                &format!("{year}-0{}-1{j}", i + 3),
+                seq,
+                &[
+                    &format!("Sekretariatet lager en oversikt over tiltak nummer {seq} innen 01.06.{year}."),
+                    &format!("Utvalget drøfter saken {seq} i neste møte."),
+                ],
+            ));
+        }
+    }
+    // a later SSU case following up an earlier one
+    out.push(minutes(
+        "p/SSU-2025-oppfolging.txt",
+        "SSU",
+        "2025-11-20",
+        40,
+        &["Oppfølging av sak 7/25: utvalget tar orienteringen til etterretning."],
+    ));
+    out
+}
+
+/// The facts of `store` equal what the in-memory path derives from `records`.
+fn assert_facts_match(store: &Store, records: &[Record]) {
+    assert!(!store.facts_stale().unwrap());
+    assert_eq!(store.log_entries(&LogFilter::default(), None).unwrap(), log::derive(records));
+    assert_eq!(store.decision_log(&LogFilter::default()).unwrap(), log::derive(records));
+    let facts = store.facts().unwrap();
+    assert_eq!(facts.current_plans, derive::current_plans(records));
+    let papers = derive::papers(records);
+    assert_eq!(store.paper_count().unwrap(), papers.len() as u64);
+    let want_dates: BTreeSet<String> = papers
+        .iter()
+        .flat_map(|r| {
+            r.meeting.iter().map(|m| m.date.clone()).chain(r.cases.iter().filter_map(|c| c.date.clone()))
+        })
+        .collect();
+    let got_dates: BTreeSet<String> = facts.dates.iter().map(|(d, _)| d.clone()).collect();
+    assert_eq!(got_dates, want_dates);
+}
+
+#[test]
+fn facts_follow_added_changed_and_removed_papers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let mut records = corpus();
+    for r in &records {
+        assert_eq!(store.put_record(r).unwrap(), PutOutcome::Inserted);
+    }
+    assert!(store.facts_stale().unwrap(), "written papers make the facts stale");
+    assert!(store.refresh_facts().unwrap());
+    assert!(!store.refresh_facts().unwrap(), "fresh facts are not derived again");
+    assert_facts_match(&store, &records);
+    let before = store.log_entries(&LogFilter::default(), None).unwrap();
+    assert!(before.iter().any(|e| !e.follow_ups.is_empty()), "the follow-up is linked");
+
+    // added
+    let added =
+        minutes("p/ASU-2025-ny.txt", "ASU", "2025-12-01", 41, &["Leder sender brevet innen 01.02.2026."]);
+    store.put_record(&added).unwrap();
+    records.push(added);
+    assert!(store.facts_stale().unwrap());
+    store.refresh_facts().unwrap();
+    assert_facts_match(&store, &records);
+    assert_ne!(store.log_entries(&LogFilter::default(), None).unwrap(), before);
+
+    // changed (same path, other content)
+    let changed =
+        minutes("p/ASU-2025-ny.txt", "ASU", "2025-12-02", 41, &["Leder sender to brev innen 01.03.2026."]);
+    assert_eq!(store.put_record(&changed).unwrap(), PutOutcome::Replaced);
+    records.retain(|r| r.source.path != changed.source.path);
+    records.push(changed);
+    store.refresh_facts().unwrap();
+    assert_facts_match(&store, &records);
+
+    // unchanged: the facts stay fresh
+    store.put_record(&records[0]).unwrap();
+    assert!(!store.facts_stale().unwrap());
+
+    // removed (a paper no longer in the folder)
+    let present: BTreeSet<String> =
+        records.iter().map(|r| r.source.path.clone()).filter(|p| !p.contains("oppfolging")).collect();
+    let (removed, _) = store.remove_missing(&["p".to_string()], &present).unwrap();
+    assert_eq!(removed, ["p/SSU-2025-oppfolging.txt"]);
+    records.retain(|r| present.contains(&r.source.path));
+    assert!(store.facts_stale().unwrap());
+    store.refresh_facts().unwrap();
+    assert_facts_match(&store, &records);
+    assert!(store.log_entries(&LogFilter::default(), None).unwrap().iter().all(|e| e.follow_ups.is_empty()));
+}
+
+#[test]
+fn a_version_2_store_migrates_and_derives_on_first_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v2.db");
+    let records = corpus();
+    {
+        let mut store = Store::open(&db).unwrap();
+        for r in &records {
+            store.put_record(r).unwrap();
+        }
+    }
+    {
+        // what a version-2 saksflyt left: the record tables, no facts
+        let c = Connection::open(&db).unwrap();
+        for t in saksflyt::store::schema::FACT_TABLES {
+            c.execute_batch(&format!("DROP TABLE {t}")).unwrap();
+        }
+        c.execute_batch("PRAGMA user_version = 2").unwrap();
+    }
+    let mut store = Store::open(&db).unwrap();
+    let v: u32 = Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, saksflyt::store::schema::VERSION);
+    assert!(store.facts_stale().unwrap(), "a migrated store derives its facts");
+    // before deriving, the log still comes from the records
+    assert_eq!(store.decision_log(&LogFilter::default()).unwrap(), log::derive(&records));
+    assert!(store.refresh_facts().unwrap());
+    assert_facts_match(&store, &records);
+}
+
+#[test]
+fn a_report_reads_only_the_rows_of_its_year_and_committee() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let records = corpus();
+    {
+        let mut store = Store::open(&db).unwrap();
+        for r in &records {
+            store.put_record(r).unwrap();
+        }
+        store.refresh_facts().unwrap();
+    }
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.parsed_rows(), 0);
+    let of_2024 = store.papers_of_year(2024).unwrap();
+    let paths: Vec<&str> = of_2024.iter().map(|r| r.source.path.as_str()).collect();
+    assert_eq!(paths, ["p/ASU-2024.txt", "p/FSU-BARN-2024.txt", "p/SSU-2024.txt"]);
+    assert_eq!(store.parsed_rows(), 3, "only the papers of 2024 are read");
+
+    let all = log::derive(&records);
+    let asu = LogFilter { committee: Some("asu".into()), open_only: false };
+    let want: Vec<_> = all.iter().filter(|e| asu.matches(e)).cloned().collect();
+    assert!(!want.is_empty() && want.len() < all.len());
+    let before = store.parsed_rows();
+    assert_eq!(store.log_entries(&asu, None).unwrap(), want);
+    assert_eq!(store.parsed_rows() - before, want.len() as u64, "only ASU's entries are read");
+
+    let open = LogFilter { committee: None, open_only: true };
+    let want: Vec<_> = all.iter().filter(|e| open.matches(e)).cloned().collect();
+    let before = store.parsed_rows();
+    assert_eq!(store.log_entries(&open, None).unwrap(), want);
+    assert_eq!(store.parsed_rows() - before, want.len() as u64, "only open entries are read");
+
+    let until = store.log_entries(&open, Some("2024-12-31")).unwrap();
+    let want: Vec<_> =
+        want.into_iter().filter(|e| e.meeting_date.as_deref().is_none_or(|d| d <= "2024-12-31")).collect();
+    assert_eq!(until, want);
+}
