@@ -499,3 +499,75 @@ fn one_meeting_one_case_in_both_languages() {
         }
     }
 }
+
+/// An invented later protocol of FSU Rehabilitering that moves two deadlines of its meeting of
+/// 02.10.2025 (sak 11/25 point 2 past the papers' newest date, sak 12/25 point 2 not).
+const MOVING_PROTOCOL: &str = "MØTEPROTOKOLL
+
+Utval: FSU Rehabilitering
+
+Møtestad: Teams
+
+Møtedato: 20.11.2025 kl. 12.00 – 13.00
+
+Sak 14/25 Status for oppsummeringa og innspelet
+
+Vedtak
+
+1. Fristen for oppsummeringa til LSU-ane (sak 11/25 punkt 2) vert utsett til 01.02.2026.
+2. Ny frist for innspelet i sak 12/25 punkt 2 er 01.12.2025.
+
+Samrøystes.
+";
+
+/// The decision-log row of case `case` whose text holds `text`.
+fn log_row<'a>(doc: &'a str, case: &str, text: &str) -> &'a str {
+    doc.lines()
+        .find(|l| l.contains(&format!("[TableText] {case} |")) && l.contains(text))
+        .unwrap_or_else(|| panic!("no row {case} {text}: {doc}"))
+}
+
+/// A later decision that moves a deadline changes the point's deadline in the decision log;
+/// "Forfalt" is judged against the new deadline, names the decision that moved it, and every
+/// overdue cell says against which dates (bokmål and nynorsk; decision log, status report,
+/// annual report).
+#[test]
+fn a_later_decision_moves_a_deadline_and_each_overdue_cell_says_its_dates() {
+    let l = Loop::new(&[]);
+    let before = l.doc("vedtakslogg.docx");
+    let row = log_row(&before, "11/25", "ber sekretariatet");
+    assert!(row.contains("Forfalt (frist 15.10.2025, per 05.12.2025)"), "{row}");
+    std::fs::write(l.papers.join("fsu-rehabilitering-protokoll-2025-11-20.txt"), MOVING_PROTOCOL).unwrap();
+    l.run(&[]);
+    let log = l.doc("vedtakslogg.docx");
+    // moved past the papers' newest date: open again, with the new deadline and who moved it
+    let row = log_row(&log, "11/25", "ber sekretariatet");
+    assert!(row.contains("1. februar 2026") && row.contains("Åpen") && !row.contains("Forfalt"), "{row}");
+    assert!(
+        row.contains(
+            "Fristen er flyttet i sak 14/25 (FSU Rehabilitering), 20.11.2025; tidligere frist 15.10.2025"
+        ),
+        "{row}"
+    );
+    // moved, but still before the newest date: overdue against the new deadline
+    let row = log_row(&log, "12/25", "Leiar sender");
+    assert!(row.contains("Forfalt (frist 01.12.2025, per 05.12.2025)"), "{row}");
+    assert!(row.contains("Fristen er flyttet i sak 14/25"), "{row}");
+    // the moving point itself is no task
+    let row = log_row(&log, "14/25", "Fristen for oppsummeringa");
+    assert!(!row.contains("Forfalt") && !row.contains("Åpen"), "{row}");
+    for doc in ["statusrapport.docx", "arsrapport-2025.docx"] {
+        let text = l.doc(doc);
+        // the open points' table (the annual report also lists the cases handled)
+        let rows = |case: &str, says: &str| {
+            text.lines().any(|r| r.contains(&format!("[TableText] {case} |")) && r.contains(says))
+        };
+        assert!(rows("12/25", "Forfalt (frist 01.12.2025, per 05.12.2025)"), "{doc}: {text}");
+        assert!(rows("11/25", "Fristen er flyttet i sak 14/25"), "{doc}: {text}");
+    }
+    l.run(&["--lang", "nn"]);
+    let log = l.doc("vedtakslogg.docx");
+    let row = log_row(&log, "12/25", "Leiar sender");
+    assert!(row.contains("Over fristen (frist 01.12.2025, per 05.12.2025)"), "{row}");
+    assert!(row.contains("Fristen er flytta i sak 14/25"), "{row}");
+}

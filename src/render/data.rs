@@ -384,6 +384,22 @@ pub struct LogCtx {
     /// Why the point has its status: the referring sentence of a follow-up.
     pub reason: Option<String>,
     pub follow_ups: Vec<FollowCtx>,
+    /// `YYYY-MM-DD`, for an overdue point: the date it is judged overdue against.
+    pub as_of: Option<String>,
+    /// The later decision that moved the deadline, when one did.
+    pub moved: Option<MovedCtx>,
+}
+
+/// A later decision that moved a point's deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovedCtx {
+    /// `YYYY-MM-DD`: the deadline before the move.
+    pub from: Option<String>,
+    pub case: Option<String>,
+    pub date: Option<String>,
+    pub committee: Option<String>,
+    /// The sentence that moves it.
+    pub context: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -422,6 +438,14 @@ fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
                 context: f.context.clone(),
             })
             .collect(),
+        as_of: e.as_of.clone(),
+        moved: e.deadline_moved.as_ref().map(|m| MovedCtx {
+            from: m.from.clone(),
+            case: m.case.as_ref().map(written_number),
+            date: m.date.clone(),
+            committee: committee_name(register, m.committee.as_ref()),
+            context: m.context.clone(),
+        }),
     }
 }
 

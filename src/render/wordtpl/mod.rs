@@ -652,6 +652,9 @@ fn environment(fuel: u64) -> Environment<'static> {
             .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
+    env.add_filter("numdate", |s: Option<String>| {
+        s.map(|s| lang::format_numeric_date(&s)).unwrap_or_default()
+    });
     env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
     env.add_filter("cellbg", |v: Value| cell_fill(&v));
     env.add_filter("listlevel", list_level);
