@@ -571,3 +571,78 @@ fn a_later_decision_moves_a_deadline_and_each_overdue_cell_says_its_dates() {
     assert!(row.contains("Over fristen (frist 01.12.2025, per 05.12.2025)"), "{row}");
     assert!(row.contains("Fristen er flytta i sak 14/25"), "{row}");
 }
+
+/// An invented protocol of the SSU that adopts its own traffic-light definitions, as a list.
+const LEGEND_PROTOCOL: &str = "MØTEPROTOKOLL
+
+Utvalg: Strategisk samarbeidsutvalg
+
+Møtested: Molde
+
+Møtedato: 10.12.2025 kl. 09.00 – 11.00
+
+Sak 31/25 Felles fargekoder i statusrapporteringen
+
+Vedtak
+
+1. SSU vedtar disse definisjonene av fargekodene for rapportering på handlingsplanene:
+
+- Grønn = tiltaket er levert eller følger tidsplanen
+- Gul = tiltaket har avvik som er under kontroll
+- Rød = tiltaket har stanset og trenger ny beslutning
+
+Enstemmig.
+";
+
+/// The legend of the evaluation form and the status report is the partnership's own when a
+/// paper defines the colours (citing the paper), else the built-in one (saying so).
+#[test]
+fn the_colour_legend_is_the_partnerships_own_when_a_paper_defines_it() {
+    // no paper defines the colours: the built-in legend, and the note says so
+    let tmp = tempfile::tempdir().unwrap();
+    let papers = tmp.path().join("papers");
+    std::fs::create_dir_all(&papers).unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    std::fs::copy(samples.join("fsu-rehabilitering-protokoll-2025-10-02.docx"), papers.join("p.docx"))
+        .unwrap();
+    let out = tmp.path().join("out");
+    let o =
+        bin().arg("run").arg(&papers).arg("--out").arg(&out).args(["-q", "--empty-forms"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let form =
+        projection::project(&std::fs::read(out.join("evaluering-2025-fsu-rehab.docx")).unwrap()).unwrap();
+    assert!(form.contains("tiltaket går som planlagt"), "{form}");
+    assert!(form.contains("Ingen av papirene definerer fargekodene"), "{form}");
+
+    // the SSU adopts definitions: the status report shows them, citing the protocol
+    let l = Loop::new(&[]);
+    std::fs::write(l.papers.join("ssu-protokoll-2025-12-10.txt"), LEGEND_PROTOCOL).unwrap();
+    l.run(&[]);
+    let status = l.doc("statusrapport.docx");
+    for want in [
+        "tiltaket er levert eller følger tidsplanen",
+        "tiltaket har avvik som er under kontroll",
+        "tiltaket har stanset og trenger ny beslutning",
+        "Fargekodene slik partnerskapet har definert dem i ssu-protokoll-2025-12-10.txt (10. desember 2025).",
+    ] {
+        assert!(status.contains(want), "{want}: {status}");
+    }
+    assert!(!status.contains("tiltaket går som planlagt"), "{status}");
+    // a committee's form shows its own plan's definitions first (the sample plan defines them)
+    let form = l.doc("evaluering-2025-fsu-psyk.docx");
+    assert!(
+        form.contains(
+            "Fargekodene slik partnerskapet har definert dem i fsu-psykisk-helse-rus-handlingsplan-2025.docx"
+        ),
+        "{form}"
+    );
+    assert!(!form.contains("tiltaket går som planlagt"), "{form}");
+    // nynorsk documents keep the paper's words and say where they come from in nynorsk
+    l.run(&["--lang", "nn"]);
+    let status = l.doc("statusrapport.docx");
+    assert!(status.contains("tiltaket har avvik som er under kontroll"), "{status}");
+    assert!(
+        status.contains("Fargekodane slik partnarskapet har definert dei i ssu-protokoll-2025-12-10.txt"),
+        "{status}"
+    );
+}
