@@ -166,6 +166,7 @@ fn no_word_is_wider_than_its_table_cell() {
     let t_re = regex::Regex::new(r"(?s)<w:t(?: [^>]*)?>(.*?)</w:t>").unwrap();
     let own_ind = regex::Regex::new(r#"<w:ind w:(?:left|start)="(\d+)""#).unwrap();
     let num_re = regex::Regex::new(r#"<w:numPr><w:ilvl w:val="(\d+)"/><w:numId w:val="(\d+)"/>"#).unwrap();
+    let sz_re = regex::Regex::new(r#"<w:sz w:val="(\d+)""#).unwrap();
     let mut checked = 0;
     let mut too_wide = Vec::new();
     for name in ["vedtakslogg.docx", "statusrapport.docx", &format!("arsrapport-{year}.docx")] {
@@ -189,10 +190,7 @@ fn no_word_is_wider_than_its_table_cell() {
                     let c = num_re.captures(p)?;
                     level_left(&numbering, &c[2], &c[1])
                 });
-                let size: usize = regex::Regex::new(r#"<w:sz w:val="(\d+)""#)
-                    .unwrap()
-                    .captures(p)
-                    .map_or(19, |c| c[1].parse().unwrap());
+                let size: usize = sz_re.captures(p).map_or(19, |c| c[1].parse().unwrap());
                 let text: String = t_re.captures_iter(p).map(|c| c[1].to_string()).collect();
                 let text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
                 let room = width.saturating_sub(160 + indent.unwrap_or(0));

@@ -126,7 +126,7 @@ fn table_entries(t: &crate::model::Table, at: Option<crate::record::At>) -> Opti
             _ => None,
         };
         match entry {
-            Some((status, text)) => out.push(LegendEntry { status, text, at: at.clone() }),
+            Some((status, text)) => out.push(LegendEntry { status, text, at }),
             None => other_rows += 1,
         }
     }
@@ -144,7 +144,7 @@ pub fn extract(flat: &Flat) -> Vec<LegendEntry> {
         if line.kind == LineKind::Table {
             if let Some(found) = as_legend(std::mem::take(&mut group)).or_else(|| {
                 let t = flat.tables.get(line.table?)?;
-                table_entries(t, line.at.clone())
+                table_entries(t, line.at)
             }) {
                 return found;
             }
@@ -167,11 +167,7 @@ pub fn extract(flat: &Flat) -> Vec<LegendEntry> {
                 return found;
             }
         }
-        group.extend(entries.into_iter().map(|(status, text)| LegendEntry {
-            status,
-            text,
-            at: line.at.clone(),
-        }));
+        group.extend(entries.into_iter().map(|(status, text)| LegendEntry { status, text, at: line.at }));
         if group.len() >= MIN_COLOURS && as_legend(group.clone()).is_none() {
             // a colour repeated: a list of statuses, not a legend
             group.clear();
@@ -200,7 +196,8 @@ mod tests {
     #[test]
     fn legends_in_lines_that_must_match() {
         use Status::*;
-        let cases: &[(&[&str], &[(Status, &str)])] = &[
+        type Case<'a> = (&'a [&'a str], &'a [(Status, &'a str)]);
+        let cases: &[Case] = &[
             (
                 &[
                     "Fargekodar:",

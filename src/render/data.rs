@@ -513,19 +513,15 @@ pub struct LegendCtx {
 /// The adopted definitions: from the papers of the partnership's bodies (never an evaluation
 /// form, which repeats a legend), those of committee `prefer` first, then the newest paper.
 pub fn legend(records: &[Record], prefer: Option<&str>) -> Option<LegendCtx> {
-    let papers = derive::papers(records);
-    let r = papers
-        .iter()
-        .filter(|r| !r.status_legend.is_empty() && !is_form(r) && in_register(r.committee.as_ref()))
-        .max_by_key(|r| {
-            let own = prefer.is_some_and(|p| {
-                r.committee
-                    .as_ref()
-                    .and_then(|c| c.code.as_deref())
-                    .is_some_and(|c| c.eq_ignore_ascii_case(p))
-            });
-            (own, record_date(r), std::cmp::Reverse(r.source.path.clone()))
-        })?;
+    // only the few papers that define colours are reduced to one per paper
+    let defining: Vec<Record> = records.iter().filter(|r| !r.status_legend.is_empty()).cloned().collect();
+    let papers = derive::papers(&defining);
+    let r = papers.iter().filter(|r| !is_form(r) && in_register(r.committee.as_ref())).max_by_key(|r| {
+        let own = prefer.is_some_and(|p| {
+            r.committee.as_ref().and_then(|c| c.code.as_deref()).is_some_and(|c| c.eq_ignore_ascii_case(p))
+        });
+        (own, record_date(r), std::cmp::Reverse(r.source.path.clone()))
+    })?;
     let text = |s: Status| r.status_legend.iter().find(|e| e.status == s).map(|e| e.text.clone());
     Some(LegendCtx {
         green: text(Status::Green),

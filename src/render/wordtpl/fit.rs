@@ -52,15 +52,8 @@ pub fn fit_tables(root: &mut Elem, numbering: &Numbering) {
 }
 
 fn fit_table(tbl: &mut Elem, numbering: &Numbering) {
-    let mut grid: Vec<usize> = tbl
-        .child("w:tblGrid")
-        .map(|g| {
-            g.elems()
-                .filter(|c| c.name == "w:gridCol")
-                .map(|c| c.attr("w:w").and_then(|v| v.parse().ok()).unwrap_or(0))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut grid: Vec<usize> =
+        super::post::grid_widths(tbl).into_iter().map(|w| usize::try_from(w).unwrap_or(0)).collect();
     if grid.is_empty() || grid.contains(&0) {
         return;
     }
@@ -152,10 +145,8 @@ fn compress_lists(tc: &mut Elem, numbering: &Numbering, room: u32) {
     if step == u32::MAX || !items.iter().any(|m| m.widest > 0 && m.indent + m.widest > room) {
         return;
     }
-    let mut i = 0;
-    for p in tc.elems_mut().filter(|p| p.name == "w:p") {
+    for (i, p) in tc.elems_mut().filter(|p| p.name == "w:p").enumerate() {
         let Some(m) = measures.get(i) else { break };
-        i += 1;
         if let Some(level) = m.level {
             set_indent(p, base + u32::from(level) * step, m.hanging);
         }
