@@ -57,6 +57,8 @@ pub mod c {
     pub const NAME_JOINER: &str = "name_joiner";
     pub const CASE_LIST_HEADING: &str = "case_list_heading";
     pub const PLAN_MEASURE_LEAD: &str = "plan_measure_lead";
+    pub const DEADLINE_WORD: &str = "deadline_word";
+    pub const DEADLINE_MOVED: &str = "deadline_moved";
 
     /// Every concept (the unit test checks each is in the data and non-empty).
     pub const ALL: &[&str] = &[
@@ -107,6 +109,8 @@ pub mod c {
         NAME_JOINER,
         CASE_LIST_HEADING,
         PLAN_MEASURE_LEAD,
+        DEADLINE_WORD,
+        DEADLINE_MOVED,
     ];
 }
 

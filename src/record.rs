@@ -29,6 +29,22 @@ pub struct Record {
     /// For an attachment (`Vedlegg til sak 12/24`): the case it belongs to. (Added field.)
     #[serde(default)]
     pub attachment_of: Option<CaseNum>,
+    /// The traffic lights as the paper defines them (`Grønn – tiltaket er gjennomført`, a table
+    /// of colour and meaning): the partnership's adopted definitions, in the paper's words.
+    /// (Added field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status_legend: Vec<LegendEntry>,
+}
+
+/// One colour of a paper's own traffic-light definitions. (Added type.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LegendEntry {
+    pub status: Status,
+    /// What the colour means, as the paper words it.
+    pub text: String,
+    /// Where it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<At>,
 }
 
 impl Record {
@@ -46,6 +62,7 @@ impl Record {
             tables: Vec::new(),
             warnings: Vec::new(),
             attachment_of: None,
+            status_legend: Vec::new(),
         }
     }
 }
@@ -272,6 +289,28 @@ pub struct Point {
     /// (Added field.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amounts: Vec<Amount>,
+    /// When the point moves the deadline of an earlier decision (`Fristen for … (sak 12/25)
+    /// vert utsett til 01.03.2026`, `ny frist …`): that decision and its new deadline. (Added
+    /// field.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves_deadline: Vec<MovesDeadline>,
+}
+
+/// A point's move of an earlier decision's deadline. (Added type.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MovesDeadline {
+    /// The case whose deadline is moved.
+    pub case: CaseNum,
+    /// The point of that case's decision, when named (`punkt 2` → `2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<String>,
+    /// The register code of the case's committee when the text names another one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committee: Option<String>,
+    /// `YYYY-MM-DD`: the new deadline.
+    pub deadline: String,
+    /// The sentence that says so.
+    pub context: String,
 }
 
 /// An amount of money named in running text. (Added type.)
@@ -458,6 +497,14 @@ pub struct LogEntry {
     /// or the routine wording. (Added field.)
     #[serde(default)]
     pub reason: Option<String>,
+    /// `YYYY-MM-DD`, for an overdue point: the date its deadline is judged against (the newest
+    /// meeting or case date of the papers). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// When a later decision moved the point's deadline: which, and the deadline before it
+    /// (`deadline` is then the new one). (Added field.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_moved: Option<DeadlineMoved>,
     /// Source documents (paths) the point was seen in.
     pub sources: Vec<String>,
 }
@@ -494,6 +541,19 @@ impl LogStatus {
             LogStatus::Resolved => "resolved",
         }
     }
+}
+
+/// A later decision that moved a log entry's deadline. (Added type.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeadlineMoved {
+    /// `YYYY-MM-DD`: the deadline before the move (the point's own), if it had one.
+    pub from: Option<String>,
+    /// The case that moved it, its date and committee.
+    pub case: Option<CaseNum>,
+    pub date: Option<String>,
+    pub committee: Option<Committee>,
+    /// The sentence that moves it.
+    pub context: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

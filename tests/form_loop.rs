@@ -499,3 +499,150 @@ fn one_meeting_one_case_in_both_languages() {
         }
     }
 }
+
+/// An invented later protocol of FSU Rehabilitering that moves two deadlines of its meeting of
+/// 02.10.2025 (sak 11/25 point 2 past the papers' newest date, sak 12/25 point 2 not).
+const MOVING_PROTOCOL: &str = "MØTEPROTOKOLL
+
+Utval: FSU Rehabilitering
+
+Møtestad: Teams
+
+Møtedato: 20.11.2025 kl. 12.00 – 13.00
+
+Sak 14/25 Status for oppsummeringa og innspelet
+
+Vedtak
+
+1. Fristen for oppsummeringa til LSU-ane (sak 11/25 punkt 2) vert utsett til 01.02.2026.
+2. Ny frist for innspelet i sak 12/25 punkt 2 er 01.12.2025.
+
+Samrøystes.
+";
+
+/// The decision-log row of case `case` whose text holds `text`.
+fn log_row<'a>(doc: &'a str, case: &str, text: &str) -> &'a str {
+    doc.lines()
+        .find(|l| l.contains(&format!("[TableText] {case} |")) && l.contains(text))
+        .unwrap_or_else(|| panic!("no row {case} {text}: {doc}"))
+}
+
+/// A later decision that moves a deadline changes the point's deadline in the decision log;
+/// "Forfalt" is judged against the new deadline, names the decision that moved it, and every
+/// overdue cell says against which dates (bokmål and nynorsk; decision log, status report,
+/// annual report).
+#[test]
+fn a_later_decision_moves_a_deadline_and_each_overdue_cell_says_its_dates() {
+    let l = Loop::new(&[]);
+    let before = l.doc("vedtakslogg.docx");
+    let row = log_row(&before, "11/25", "ber sekretariatet");
+    assert!(row.contains("Forfalt (frist 15.10.2025, per 05.12.2025)"), "{row}");
+    std::fs::write(l.papers.join("fsu-rehabilitering-protokoll-2025-11-20.txt"), MOVING_PROTOCOL).unwrap();
+    l.run(&[]);
+    let log = l.doc("vedtakslogg.docx");
+    // moved past the papers' newest date: open again, with the new deadline and who moved it
+    let row = log_row(&log, "11/25", "ber sekretariatet");
+    assert!(row.contains("1. februar 2026") && row.contains("Åpen") && !row.contains("Forfalt"), "{row}");
+    assert!(
+        row.contains(
+            "Fristen er flyttet i sak 14/25 (FSU Rehabilitering), 20.11.2025; tidligere frist 15.10.2025"
+        ),
+        "{row}"
+    );
+    // moved, but still before the newest date: overdue against the new deadline
+    let row = log_row(&log, "12/25", "Leiar sender");
+    assert!(row.contains("Forfalt (frist 01.12.2025, per 05.12.2025)"), "{row}");
+    assert!(row.contains("Fristen er flyttet i sak 14/25"), "{row}");
+    // the moving point itself is no task
+    let row = log_row(&log, "14/25", "Fristen for oppsummeringa");
+    assert!(!row.contains("Forfalt") && !row.contains("Åpen"), "{row}");
+    for doc in ["statusrapport.docx", "arsrapport-2025.docx"] {
+        let text = l.doc(doc);
+        // the open points' table (the annual report also lists the cases handled)
+        let rows = |case: &str, says: &str| {
+            text.lines().any(|r| r.contains(&format!("[TableText] {case} |")) && r.contains(says))
+        };
+        assert!(rows("12/25", "Forfalt (frist 01.12.2025, per 05.12.2025)"), "{doc}: {text}");
+        assert!(rows("11/25", "Fristen er flyttet i sak 14/25"), "{doc}: {text}");
+    }
+    l.run(&["--lang", "nn"]);
+    let log = l.doc("vedtakslogg.docx");
+    let row = log_row(&log, "12/25", "Leiar sender");
+    assert!(row.contains("Over fristen (frist 01.12.2025, per 05.12.2025)"), "{row}");
+    assert!(row.contains("Fristen er flytta i sak 14/25"), "{row}");
+}
+
+/// An invented protocol of the SSU that adopts its own traffic-light definitions, as a list.
+const LEGEND_PROTOCOL: &str = "MØTEPROTOKOLL
+
+Utvalg: Strategisk samarbeidsutvalg
+
+Møtested: Molde
+
+Møtedato: 10.12.2025 kl. 09.00 – 11.00
+
+Sak 31/25 Felles fargekoder i statusrapporteringen
+
+Vedtak
+
+1. SSU vedtar disse definisjonene av fargekodene for rapportering på handlingsplanene:
+
+- Grønn = tiltaket er levert eller følger tidsplanen
+- Gul = tiltaket har avvik som er under kontroll
+- Rød = tiltaket har stanset og trenger ny beslutning
+
+Enstemmig.
+";
+
+/// The legend of the evaluation form and the status report is the partnership's own when a
+/// paper defines the colours (citing the paper), else the built-in one (saying so).
+#[test]
+fn the_colour_legend_is_the_partnerships_own_when_a_paper_defines_it() {
+    // no paper defines the colours: the built-in legend, and the note says so
+    let tmp = tempfile::tempdir().unwrap();
+    let papers = tmp.path().join("papers");
+    std::fs::create_dir_all(&papers).unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    std::fs::copy(samples.join("fsu-rehabilitering-protokoll-2025-10-02.docx"), papers.join("p.docx"))
+        .unwrap();
+    let out = tmp.path().join("out");
+    let o =
+        bin().arg("run").arg(&papers).arg("--out").arg(&out).args(["-q", "--empty-forms"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let form =
+        projection::project(&std::fs::read(out.join("evaluering-2025-fsu-rehab.docx")).unwrap()).unwrap();
+    assert!(form.contains("tiltaket går som planlagt"), "{form}");
+    assert!(form.contains("Ingen av papirene definerer fargekodene"), "{form}");
+
+    // the SSU adopts definitions: the status report shows them, citing the protocol
+    let l = Loop::new(&[]);
+    std::fs::write(l.papers.join("ssu-protokoll-2025-12-10.txt"), LEGEND_PROTOCOL).unwrap();
+    l.run(&[]);
+    let status = l.doc("statusrapport.docx");
+    for want in [
+        "tiltaket er levert eller følger tidsplanen",
+        "tiltaket har avvik som er under kontroll",
+        "tiltaket har stanset og trenger ny beslutning",
+        "Fargekodene slik partnerskapet har definert dem i ssu-protokoll-2025-12-10.txt (10. desember 2025).",
+    ] {
+        assert!(status.contains(want), "{want}: {status}");
+    }
+    assert!(!status.contains("tiltaket går som planlagt"), "{status}");
+    // a committee's form shows its own plan's definitions first (the sample plan defines them)
+    let form = l.doc("evaluering-2025-fsu-psyk.docx");
+    assert!(
+        form.contains(
+            "Fargekodene slik partnerskapet har definert dem i fsu-psykisk-helse-rus-handlingsplan-2025.docx"
+        ),
+        "{form}"
+    );
+    assert!(!form.contains("tiltaket går som planlagt"), "{form}");
+    // nynorsk documents keep the paper's words and say where they come from in nynorsk
+    l.run(&["--lang", "nn"]);
+    let status = l.doc("statusrapport.docx");
+    assert!(status.contains("tiltaket har avvik som er under kontroll"), "{status}");
+    assert!(
+        status.contains("Fargekodane slik partnarskapet har definert dei i ssu-protokoll-2025-12-10.txt"),
+        "{status}"
+    );
+}

@@ -116,6 +116,11 @@ const TOKENS: &[&[u8]] = &[
     b" 0 obj\n",
     b"endobj\n",
     b"xref\n0 3\n",
+    b"/Type /XRef /W [1 4 2] ",
+    b"/Index [0 3 10 80] ",
+    b"\x02\x00\x00\x00\x05\x00\x00",
+    b"/Encrypt 7 0 R ",
+    b"/Prev 9 ",
 ];
 
 /// Mutate `data` in place with 1–4 random operations.

@@ -121,3 +121,91 @@ fn sample_documents_open_in_libreoffice_and_pandoc() {
         assert!(!plain.stdout.is_empty(), "{}: pandoc read no text", f.display());
     }
 }
+
+/// Least plausible advance of one character of table text, in thousandths of an em: narrower
+/// than any font's average for Norwegian words (Calibri's lower-case average is about 0.47 em).
+const LEAST_MILLI_EM_PER_CHAR: usize = 400;
+
+/// The left indent of level `lvl` of numbering instance `num` in `numbering.xml`.
+fn level_left(numbering: &str, num: &str, lvl: &str) -> Option<usize> {
+    let num_re =
+        regex::Regex::new(&format!(r#"<w:num w:numId="{num}"[^>]*>\s*<w:abstractNumId w:val="(\d+)"/>"#))
+            .unwrap();
+    let abs = num_re.captures(numbering)?.get(1)?.as_str().to_string();
+    let start = numbering.find(&format!(r#"<w:abstractNum w:abstractNumId="{abs}""#))?;
+    let body = &numbering[start..];
+    let body = &body[..body.find("</w:abstractNum>")?];
+    let lvl_at = body.find(&format!(r#"<w:lvl w:ilvl="{lvl}""#))?;
+    let lvl_body = &body[lvl_at..];
+    let lvl_body = &lvl_body[..lvl_body.find("</w:lvl>")?];
+    regex::Regex::new(r#"<w:ind w:(?:left|start)="(\d+)""#)
+        .unwrap()
+        .captures(lvl_body)?
+        .get(1)?
+        .as_str()
+        .parse()
+        .ok()
+}
+
+/// No word (and no amount) can be broken inside a table cell of the decision log, the status
+/// report or the annual report: in every single-column cell, each unbreakable piece of each
+/// paragraph (split at spaces, after hyphens and slashes; a no-break space joins) fits the
+/// cell's width less its margins and the paragraph's indent (its own, or its list level's), at
+/// even the narrowest plausible width per character. Asserted on the XML, whatever renders it:
+/// the samples hold `rehabiliteringstilbodet` in a narrow title column and
+/// `kvardagsrehabilitering` in a list nested two levels deep in a decision cell.
+#[test]
+fn no_word_is_wider_than_its_table_cell() {
+    let input = samples_input();
+    let year = data::latest_year(&input.records).unwrap();
+    let t = Templates::new(None).unwrap();
+    let all = docs::all(&t, &input, year, false).unwrap();
+    let tc_re = regex::Regex::new(r"(?s)<w:tc>(.*?)</w:tc>").unwrap();
+    let w_re = regex::Regex::new(r#"<w:tcW w:w="(\d+)""#).unwrap();
+    let p_re = regex::Regex::new(r"(?s)<w:p[ >](.*?)</w:p>").unwrap();
+    let t_re = regex::Regex::new(r"(?s)<w:t(?: [^>]*)?>(.*?)</w:t>").unwrap();
+    let own_ind = regex::Regex::new(r#"<w:ind w:(?:left|start)="(\d+)""#).unwrap();
+    let num_re = regex::Regex::new(r#"<w:numPr><w:ilvl w:val="(\d+)"/><w:numId w:val="(\d+)"/>"#).unwrap();
+    let sz_re = regex::Regex::new(r#"<w:sz w:val="(\d+)""#).unwrap();
+    let mut checked = 0;
+    let mut too_wide = Vec::new();
+    for name in ["vedtakslogg.docx", "statusrapport.docx", &format!("arsrapport-{year}.docx")] {
+        let d = all.iter().find(|d| d.file_name == name).unwrap();
+        let xml = projection::part(&d.bytes, "word/document.xml").unwrap().unwrap();
+        let numbering = projection::part(&d.bytes, "word/numbering.xml").unwrap().unwrap_or_default();
+        // cell margins of the built-in tables: 80 twips each side (asserted, not assumed)
+        assert!(
+            xml.contains(r#"<w:left w:w="80" w:type="dxa"/>"#),
+            "{name}: the tables' cell margins changed"
+        );
+        for tc in tc_re.captures_iter(&xml) {
+            let tc = tc.get(1).unwrap().as_str();
+            if tc.contains("<w:gridSpan") || tc.contains("<w:tbl>") {
+                continue;
+            }
+            let width: usize = w_re.captures(tc).unwrap()[1].parse().unwrap();
+            for p in p_re.captures_iter(tc) {
+                let p = p.get(1).unwrap().as_str();
+                let indent = own_ind.captures(p).map(|c| c[1].parse().unwrap()).or_else(|| {
+                    let c = num_re.captures(p)?;
+                    level_left(&numbering, &c[2], &c[1])
+                });
+                let size: usize = sz_re.captures(p).map_or(19, |c| c[1].parse().unwrap());
+                let text: String = t_re.captures_iter(p).map(|c| c[1].to_string()).collect();
+                let text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+                let room = width.saturating_sub(160 + indent.unwrap_or(0));
+                for word in text.split([' ', '\t', '\n']).flat_map(|w| w.split_inclusive(['-', '/'])) {
+                    let least = word.chars().count() * LEAST_MILLI_EM_PER_CHAR * size * 10 / 1000;
+                    checked += 1;
+                    if least > room {
+                        too_wide.push(format!(
+                            "{name}: «{word}» needs at least {least} twips, the cell has {room}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} words checked");
+    assert!(too_wide.is_empty(), "{}", too_wide.join("\n"));
+}

@@ -25,13 +25,21 @@
 //! the committee named at the number resolved through the register (`LSU Ålesund sak 07.25` →
 //! `LSU-ALESUND`). Merely mentioning a case (`Viser til sak 16/25`) is not a follow-up.
 //!
+//! **Moves a deadline** ([`moves_deadline`]): a sentence with a deadline word (lexicon
+//! `deadline_word`: `fristen`, `tidsfrist`), a moving phrase (lexicon `deadline_moved`: `vert
+//! utsett til`, `forlenges til`, `ny frist`), a case number (`sak 12/25`, with its point and
+//! committee when named) and a date after the phrase: the new deadline of that case's point.
+//! The date is then no deadline of the moving point itself, and a point that only moves
+//! deadlines asks nobody to act (a resolution).
+//!
 //! The word lists below are named constants with bokmål and nynorsk forms, to move into the
 //! lexicon.
 
 use crate::config::{CommitteeKind, Register};
 use crate::extract::casenum;
 use crate::extract::dates::{days_in_month, month_number as month, year4 as year, ymd};
-use crate::record::{Case, FollowsUp, Point, Record};
+use crate::lexicon::{self, c as lc};
+use crate::record::{Case, FollowsUp, MovesDeadline, Point, Record};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -216,7 +224,99 @@ pub fn is_resolution(text: &str) -> bool {
     };
     !sentences.is_empty()
         && responsible(text).is_none()
-        && sentences.iter().all(|s| RESOLUTION_RE.is_match(s) || is_routine(s) || someone_else_s_deadline(s))
+        && sentences.iter().all(|s| {
+            RESOLUTION_RE.is_match(s) || is_routine(s) || someone_else_s_deadline(s) || moves_a_deadline(s)
+        })
+}
+
+static DEADLINE_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:^|[^\p{{L}}])(?:{})(?:$|[^\p{{L}}])",
+        lexicon::alternation(lc::DEADLINE_WORD)
+    ))
+    .expect("valid regex")
+});
+static DEADLINE_MOVED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:^|[^\p{{L}}])(?:{})(?:$|[^\p{{L}}])",
+        lexicon::alternation(lc::DEADLINE_MOVED)
+    ))
+    .expect("valid regex")
+});
+static ANY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}})\b|\b(?P<d2>\d{{1,2}})\.?\s+(?P<m2>{MONTHS})\s+(?P<y2>\d{{4}})\b"
+    ))
+    .expect("valid regex")
+});
+/// A point named before its case number (`punkt 2 i sak 12/25`).
+static POINT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:^|[^\p{{L}}])(?:{})\s*(\d{{1,2}}(?:\.\d{{1,2}})?[a-z]?)\b",
+        alternation(POINT_WORDS)
+    ))
+    .expect("valid regex")
+});
+
+/// Whether a sentence moves a deadline (a deadline word and a moving phrase).
+fn moves_a_deadline(sentence: &str) -> bool {
+    DEADLINE_MOVED_RE.is_match(sentence) && DEADLINE_WORD_RE.is_match(sentence)
+}
+
+/// The first date in `text`, as `YYYY-MM-DD`.
+fn first_date(text: &str) -> Option<String> {
+    ANY_DATE.captures_iter(text).find_map(|c| {
+        if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
+            ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
+        } else {
+            ymd(year(c.name("y2")?.as_str())?, month(c.name("m2")?.as_str())?, num(c.name("d2")?.as_str())?)
+        }
+    })
+}
+
+/// The deadlines of earlier decisions that `text` moves: per sentence with a deadline word, a
+/// moving phrase, a case number and a date after the phrase, that case (its point and committee
+/// when named) and the date.
+pub fn moves_deadline(text: &str, register: &Register) -> Vec<MovesDeadline> {
+    let mut out: Vec<MovesDeadline> = Vec::new();
+    // cheap prefilter: most points name no deadline
+    if !DEADLINE_WORD_RE.is_match(text) {
+        return out;
+    }
+    let mut rest = text;
+    while !rest.trim().is_empty() {
+        let end = sentence_end(rest);
+        let sentence = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or("");
+        if !DEADLINE_WORD_RE.is_match(sentence) {
+            continue;
+        }
+        let Some(phrase) = DEADLINE_MOVED_RE.find(sentence) else { continue };
+        let Some(date) = sentence.get(phrase.end()..).and_then(first_date) else { continue };
+        for (n, start, end) in casenum::find_prefixed(sentence) {
+            let before = sentence.get(..start).unwrap_or("");
+            let committee = committee_at_end(before.trim_end_matches(['(', ' ']), register)
+                .filter(|(_, at)| before.get(*at..).is_some_and(|t| t.trim_matches(['(', ' ']).len() < 40))
+                .map(|(code, _)| code);
+            let after = sentence.get(end..).unwrap_or("");
+            let point = POINT_AFTER
+                .captures(after)
+                .or_else(|| POINT_BEFORE.captures_iter(before).last())
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string());
+            let m = MovesDeadline {
+                case: n,
+                point,
+                committee,
+                deadline: date.clone(),
+                context: sentence.trim().to_string(),
+            };
+            if !out.iter().any(|o| o.case.key() == m.case.key() && o.point == m.point) {
+                out.push(m);
+            }
+        }
+    }
+    out
 }
 
 /// The points of case `key` a text names (`Viser til sak 17/25, vedtakspunkt 4` → `4`).
@@ -444,6 +544,20 @@ fn annotate_point(p: &mut Point, register: &Register, own: Option<&str>) {
         }
     }
     p.follows_up = f;
+    let mut moves = moves_deadline(&p.text, register);
+    moves.retain(|m| Some(m.case.key().as_str()) != own || m.committee.is_some());
+    for c in &p.children {
+        for cm in &c.moves_deadline {
+            if !moves.iter().any(|o| o.case.key() == cm.case.key() && o.point == cm.point) {
+                moves.push(cm.clone());
+            }
+        }
+    }
+    // the new date is the earlier decision's deadline, not a task of this point
+    if p.deadline.as_ref().is_some_and(|d| moves.iter().any(|m| &m.deadline == d)) {
+        p.deadline = None;
+    }
+    p.moves_deadline = moves;
 }
 
 const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember";
@@ -878,6 +992,77 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn deadline_moves() {
+        let r = Register::default();
+        type Want<'a> = Option<(&'a str, Option<&'a str>, &'a str)>;
+        let cases: &[(&str, Want)] = &[
+            // must match: bokmål and nynorsk, the point before or after the case, dates in words
+            (
+                "Fristen for kartleggingsrapporten (sak 12/25) vert utsett til 01.03.2026.",
+                Some(("12/2025", None, "2026-03-01")),
+            ),
+            (
+                "Ny frist for punkt 2 i sak 14/25 er 15. april 2026.",
+                Some(("14/2025", Some("2"), "2026-04-15")),
+            ),
+            ("Fristen i sak 9/25 punkt 3 forlenges til 31.01.26.", Some(("9/2025", Some("3"), "2026-01-31"))),
+            ("Tidsfristen for sak 3/25 er flyttet til 1. juni 2026.", Some(("3/2025", None, "2026-06-01"))),
+            (
+                "Rapporteringsfristen i sak 21/25 vert endra til 10.02.2026",
+                Some(("21/2025", None, "2026-02-10")),
+            ),
+            // must not: no moving phrase, no deadline word, no case, no date, a date before the phrase
+            ("Fristen for sak 12/25 er 01.12.2025.", None),
+            ("Saka vert utsett til møtet 11.02.2026, jf. sak 12/25.", None),
+            ("Fristen vert utsett til 01.03.2026.", None),
+            ("Fristen i sak 12/25 vert utsett.", None),
+            ("Innen 01.12.2025 skal fristen i sak 12/25 utsettes til neste møte.", None),
+            ("Høyringsfristen i sak 12/25 vert utsett til 01.03.2026.", None),
+        ];
+        for (text, want) in cases {
+            let got = moves_deadline(text, &r);
+            match want {
+                None => assert!(got.is_empty(), "{text}: {got:?}"),
+                Some((key, point, date)) => {
+                    let m = got.first().unwrap_or_else(|| panic!("{text}: no move"));
+                    assert_eq!(
+                        (m.case.key().as_str(), m.point.as_deref(), m.deadline.as_str()),
+                        (*key, *point, *date),
+                        "{text}"
+                    );
+                    assert_eq!(m.context, *text, "{text}");
+                }
+            }
+        }
+        // the moving point: the date is not its own deadline, and it asks nobody to act
+        let mut case = Case {
+            number: None,
+            title: Some("Status for kartlegginga".into()),
+            committee: None,
+            date: None,
+            owners: vec![],
+            officers: vec![],
+            proposal: vec![],
+            decision: vec![Point {
+                label: Some("1.".into()),
+                text: "Fristen for kartleggingsrapporten (sak 12/25) vert utsett til 01.03.2026.".into(),
+                ..Point::default()
+            }],
+            references: vec![],
+            attachments: vec![],
+            sections: vec![],
+            archive_ref: None,
+            votes: vec![],
+            at: None,
+        };
+        annotate_case(&mut case, &r);
+        let p = &case.decision[0];
+        assert_eq!(p.deadline, None);
+        assert!(p.resolution, "{p:?}");
+        assert_eq!(p.moves_deadline.len(), 1);
     }
 
     /// Every committee of the built-in register resolves from its name, its code and each name

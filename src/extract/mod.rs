@@ -17,6 +17,7 @@ pub mod dates;
 pub mod followup;
 pub mod form;
 pub mod kind;
+pub mod legend;
 pub mod meeting;
 pub mod minutes;
 pub mod plan;
@@ -551,6 +552,7 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     r.plans = plans;
     followup::annotate(&mut r, register);
     form::apply(&flat, &mut r);
+    r.status_legend = legend::extract(&flat);
     r
 }
 

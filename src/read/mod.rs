@@ -45,6 +45,27 @@ pub struct Limits {
     pub max_record_bytes: u64,
     /// OCR of PDF pages without a text layer.
     pub ocr: Ocr,
+    /// Wall-clock bound for all OCR of one file, in milliseconds (every OCR program of the
+    /// file together, waiting for a free OCR place included): each program is killed at what
+    /// is left of it. Default [`OCR_FILE_MILLIS`]; the environment variable
+    /// [`OCR_SECONDS_VAR`] sets it in seconds.
+    pub max_ocr_millis: u64,
+}
+
+/// Default wall-clock bound for all OCR of one file (see [`Limits::max_ocr_millis`]).
+pub const OCR_FILE_MILLIS: u64 = 180_000;
+
+/// Environment variable that sets [`Limits::max_ocr_millis`] in whole seconds (1 to 86,400).
+pub const OCR_SECONDS_VAR: &str = "SAKSFLYT_OCR_SECONDS";
+
+/// The OCR budget of one file from [`OCR_SECONDS_VAR`], or the default when unset or not a
+/// number of seconds from 1 to 86,400.
+fn ocr_file_millis() -> u64 {
+    std::env::var(OCR_SECONDS_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| (1..=86_400).contains(s))
+        .map_or(OCR_FILE_MILLIS, |s| s * 1000)
 }
 
 /// Whether PDF pages without a text layer (scans) are read with OCR (tesseract).
@@ -74,6 +95,7 @@ impl Default for Limits {
             max_text_amplification: 1000,
             max_record_bytes: 16 * 1024 * 1024,
             ocr: Ocr::Auto,
+            max_ocr_millis: ocr_file_millis(),
         }
     }
 }

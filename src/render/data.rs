@@ -398,6 +398,22 @@ pub struct LogCtx {
     /// Why the point has its status: the referring sentence of a follow-up.
     pub reason: Option<String>,
     pub follow_ups: Vec<FollowCtx>,
+    /// `YYYY-MM-DD`, for an overdue point: the date it is judged overdue against.
+    pub as_of: Option<String>,
+    /// The later decision that moved the deadline, when one did.
+    pub moved: Option<MovedCtx>,
+}
+
+/// A later decision that moved a point's deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovedCtx {
+    /// `YYYY-MM-DD`: the deadline before the move.
+    pub from: Option<String>,
+    pub case: Option<String>,
+    pub date: Option<String>,
+    pub committee: Option<String>,
+    /// The sentence that moves it.
+    pub context: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -436,6 +452,14 @@ fn log_ctx(register: &Register, e: &LogEntry) -> LogCtx {
                 context: f.context.clone(),
             })
             .collect(),
+        as_of: e.as_of.clone(),
+        moved: e.deadline_moved.as_ref().map(|m| MovedCtx {
+            from: m.from.clone(),
+            case: m.case.as_ref().map(written_number),
+            date: m.date.clone(),
+            committee: committee_name(register, m.committee.as_ref()),
+            context: m.context.clone(),
+        }),
     }
 }
 
@@ -488,6 +512,40 @@ pub struct FsuCtx {
     pub name: String,
 }
 
+/// The traffic lights as a paper of the partnership defines them (`Record::status_legend`):
+/// the legend of the evaluation form and the status report, else the built-in one.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegendCtx {
+    pub green: Option<String>,
+    pub yellow: Option<String>,
+    pub red: Option<String>,
+    /// The paper that gives them (file name) and its date.
+    pub source: String,
+    pub date: Option<String>,
+}
+
+/// The adopted definitions: from the papers of the partnership's bodies (never an evaluation
+/// form, which repeats a legend), those of committee `prefer` first, then the newest paper.
+pub fn legend(records: &[Record], prefer: Option<&str>) -> Option<LegendCtx> {
+    // only the few papers that define colours are reduced to one per paper
+    let defining: Vec<Record> = records.iter().filter(|r| !r.status_legend.is_empty()).cloned().collect();
+    let papers = derive::papers(&defining);
+    let r = papers.iter().filter(|r| !is_form(r) && in_register(r.committee.as_ref())).max_by_key(|r| {
+        let own = prefer.is_some_and(|p| {
+            r.committee.as_ref().and_then(|c| c.code.as_deref()).is_some_and(|c| c.eq_ignore_ascii_case(p))
+        });
+        (own, record_date(r), std::cmp::Reverse(r.source.path.clone()))
+    })?;
+    let text = |s: Status| r.status_legend.iter().find(|e| e.status == s).map(|e| e.text.clone());
+    Some(LegendCtx {
+        green: text(Status::Green),
+        yellow: text(Status::Yellow),
+        red: text(Status::Red),
+        source: file_name(&r.source.path),
+        date: record_date(r),
+    })
+}
+
 /// Context of `evaluation.xml.j2`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvaluationCtx {
@@ -498,6 +556,8 @@ pub struct EvaluationCtx {
     pub plan: Option<PlanCtx>,
     /// Empty rows for new measures (more when there is no plan).
     pub blank_rows: u32,
+    /// The partnership's own traffic-light definitions, when a paper gives them.
+    pub legend: Option<LegendCtx>,
 }
 
 pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<EvaluationCtx> {
@@ -512,6 +572,7 @@ pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<Evaluati
         fsu: FsuCtx { code: def.code.clone(), name: def.name.clone() },
         blank_rows: if plan.is_some() { 2 } else { 6 },
         plan,
+        legend: legend(&input.records, Some(&def.code)),
     })
 }
 
@@ -534,6 +595,8 @@ pub struct StatusCtx {
     /// `YYYY-MM-DD`: the date the open points' statuses are judged against (`Forfalt`: a
     /// deadline before it), the newest meeting or case date of the papers.
     pub deadlines_as_of: Option<String>,
+    /// The partnership's own traffic-light definitions, when a paper gives them.
+    pub legend: Option<LegendCtx>,
 }
 
 fn areas_of(plans: &[PlanCtx]) -> (&'static str, Vec<AreaCtx>) {
@@ -608,6 +671,10 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
     let deadlines_as_of = input.as_of();
     let as_of = plans.iter().filter_map(|p| p.status_date.clone()).max();
     StatusCtx {
+        legend: legend(
+            &input.records,
+            opts.committee.as_deref().and_then(|c| reg.by_code(c)).map(|d| d.code.as_str()),
+        ),
         plans_as_of,
         deadlines_as_of,
         common: common(input, as_of.or_else(|| input.newest_date(None))),

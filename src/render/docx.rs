@@ -609,9 +609,15 @@ fn fit_words(grid: &mut [usize], longest: &[usize]) {
         .zip(longest)
         .map(|(_, l)| if *l == 0 { 0 } else { l * CHAR_TWIPS + CELL_MARGINS })
         .collect();
-    let missing: usize = grid.iter().zip(&need).map(|(g, n)| n.saturating_sub(*g)).sum();
-    let spare: usize =
-        grid.iter().zip(&need).map(|(g, n)| g.saturating_sub((*n).max(CELL_MARGINS * 3))).sum();
+    fit_columns(grid, &need);
+}
+
+/// Widen columns narrower than they `need` (twips; 0: no need) by taking width from columns
+/// with room to spare, in proportion to that room; the total width stays the same. A column
+/// keeps at least three cell margins.
+pub(crate) fn fit_columns(grid: &mut [usize], need: &[usize]) {
+    let missing: usize = grid.iter().zip(need).map(|(g, n)| n.saturating_sub(*g)).sum();
+    let spare: usize = grid.iter().zip(need).map(|(g, n)| g.saturating_sub((*n).max(CELL_MARGINS * 3))).sum();
     if missing == 0 || spare == 0 {
         return;
     }

@@ -91,6 +91,14 @@ pub fn format_date(s: &str) -> String {
     }
 }
 
+/// `2025-10-01` → `01.10.2025` (the short form for a table cell); any other text unchanged.
+pub fn format_numeric_date(s: &str) -> String {
+    match parse_iso_date(s).or_else(|| parse_dotted_date(s)) {
+        Some((y, m, d)) => format!("{d:02}.{m:02}.{y:04}"),
+        None => s.to_string(),
+    }
+}
+
 /// `250000` → `kr 250 000` (non-breaking spaces between groups of three digits).
 pub fn format_nok(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();

@@ -83,7 +83,8 @@ fn years_of(r: &Record) -> BTreeSet<i32> {
 
 /// The committee keys whose cases a paper adds to or follows up ([`log::LogBuilder::add`]):
 /// its own committee (agenda rows, attachments, cases without a committee of their own), each
-/// case's committee, and the committee of each case its points follow up.
+/// case's committee, and the committee of each case its points follow up or whose deadline its
+/// decisions move.
 fn log_committees(r: &Record) -> BTreeSet<String> {
     let own = committee_key(r.committee.as_ref());
     let mut out = BTreeSet::from([own.clone()]);
@@ -92,6 +93,9 @@ fn log_committees(r: &Record) -> BTreeSet<String> {
         let points = case.decision.iter().chain(case.proposal.iter());
         for f in points.flat_map(|p| p.follows_up.iter()) {
             out.insert(f.committee.clone().unwrap_or_else(|| ckey.clone()));
+        }
+        for m in case.decision.iter().flat_map(|p| p.moves_deadline.iter()) {
+            out.insert(m.committee.clone().unwrap_or_else(|| ckey.clone()));
         }
         out.insert(ckey);
     }

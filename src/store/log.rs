@@ -22,12 +22,18 @@
 //!   support, comments given — `Point::resolution`); `overdue` (an adopted decision whose
 //!   deadline is before the newest meeting or case date in the records — never the wall clock;
 //!   a proposal is never overdue); else `open`. Merely mentioning a case is no follow-up.
+//! - `deadline`: the point's own, or the new deadline set by the newest later adopted decision
+//!   that moves it (`Point::moves_deadline`, naming this case and, if given, this point); then
+//!   `deadline_moved` names that decision and the deadline before. `overdue` is judged against
+//!   the new deadline, and an overdue entry carries `as_of`, the date it was judged against.
 //! - `reason`: the referring sentence of the newest follow-up (for `followed_up`), or of a
 //!   follow-up that came before a future deadline (for `open`).
 //! - Entries are sorted by meeting date (undated last), committee, case number, kind, position.
 
 use super::{case_key, committee_key, unnumbered_case_key};
-use crate::record::{CaseNum, Committee, FollowUp, Kind, LogEntry, LogStatus, Point, PointKind, Record};
+use crate::record::{
+    CaseNum, Committee, DeadlineMoved, FollowUp, Kind, LogEntry, LogStatus, Point, PointKind, Record,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Derive the decision log of a set of records.
@@ -52,12 +58,14 @@ pub struct LogBuilder {
     cases: BTreeMap<String, Agg>,
     // to_key → ((from_key, point) → follow-up); one follow-up per referring case and point.
     refs: BTreeMap<String, BTreeMap<(String, Option<String>), Referrer>>,
+    // to_key → the adopted decisions that move its deadlines
+    moves: BTreeMap<String, Vec<Move>>,
 }
 
 impl LogBuilder {
     /// Add one paper.
     pub fn add(&mut self, rec: &Record) {
-        let (cases, refs) = (&mut self.cases, &mut self.refs);
+        let (cases, refs, moves) = (&mut self.cases, &mut self.refs, &mut self.moves);
         let path = rec.source.path.as_str();
         let doc_committee = committee_key(rec.committee.as_ref());
         let meeting_date = rec.meeting.as_ref().map(|m| m.date.clone()).filter(|d| is_date(d));
@@ -131,12 +139,32 @@ impl LogBuilder {
                 let slot = refs.entry(to).or_default().entry((key.clone(), f.point.clone()));
                 slot.or_insert((num, follow));
             }
+            // only an adopted decision moves a deadline
+            for m in case.decision.iter().flat_map(|p| p.moves_deadline.iter()) {
+                let to_committee = m.committee.clone().unwrap_or_else(|| ckey.clone());
+                let to = case_key(&to_committee, &m.case);
+                if to == key {
+                    continue;
+                }
+                moves.entry(to).or_default().push(Move {
+                    point: m.point.clone(),
+                    num: case.number.as_ref().map(|n| (n.year, n.seq)),
+                    deadline: m.deadline.clone(),
+                    by: DeadlineMoved {
+                        from: None,
+                        case: case.number.clone(),
+                        date: case_date.clone(),
+                        committee: committee.clone(),
+                        context: m.context.clone(),
+                    },
+                });
+            }
         }
     }
 
     /// The log entries, in the log's order; `newest` is the date the statuses are true for.
     pub fn finish(self, newest: Option<String>) -> Vec<LogEntry> {
-        let (cases, refs) = (self.cases, self.refs);
+        let (cases, refs, moves) = (self.cases, self.refs, self.moves);
         let mut keyed: Vec<(SortKey, Vec<LogEntry>)> = Vec::new();
         // each case is dropped once its entries are made
         for (key, agg) in cases {
@@ -177,7 +205,18 @@ impl LogBuilder {
                         .collect();
                     follow_ups.sort_by(|a, b| (&a.date, &a.case).cmp(&(&b.date, &b.case)));
                     follow_ups.dedup();
-                    let deadline = p.deadline.clone();
+                    // the newest later decision that moved this point's deadline
+                    let moved = moves.get(key).and_then(|v| {
+                        v.iter()
+                            .filter(|m| m.point.as_deref().is_none_or(|pt| same_label(pt, &label)))
+                            .filter(|m| {
+                                is_later(m.by.date.as_deref(), m.num, meeting_date.as_deref(), this_num)
+                            })
+                            .max_by(|a, b| (&a.by.date, a.num).cmp(&(&b.by.date, b.num)))
+                    });
+                    let deadline_moved =
+                        moved.map(|m| DeadlineMoved { from: p.deadline.clone(), ..m.by.clone() });
+                    let deadline = moved.map(|m| m.deadline.clone()).or_else(|| p.deadline.clone());
                     let deadline_passed =
                         deadline.as_deref().is_none_or(|d| newest.as_deref().is_some_and(|n| d <= n));
                     let (status, reason) = if has_placeholder(p) {
@@ -217,6 +256,8 @@ impl LogBuilder {
                         follow_ups,
                         routine: p.routine,
                         reason,
+                        as_of: (status == LogStatus::Overdue).then(|| newest.clone()).flatten(),
+                        deadline_moved,
                         sources: sources.clone(),
                     }
                 })
@@ -252,6 +293,17 @@ pub fn as_of_papers(papers: &[Record]) -> Option<String> {
         .filter(|d| is_date(d))
         .max()
         .map(str::to_string)
+}
+
+/// A later decision's move of a case's deadline.
+struct Move {
+    /// The point it names, if any.
+    point: Option<String>,
+    /// The moving case's number (year, seq).
+    num: Option<(u32, u32)>,
+    /// `YYYY-MM-DD`: the new deadline.
+    deadline: String,
+    by: DeadlineMoved,
 }
 
 /// A referring case's number (year, seq) and the follow-up it makes.

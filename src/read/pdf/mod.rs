@@ -28,11 +28,24 @@ use std::time::{Duration, Instant};
 const MAX_GLYPHS: usize = 5_000_000;
 /// Most pages of one document read by OCR.
 const MAX_OCR_PAGES: usize = 50;
-/// Time bound for rasterising and recognising one page; it extends the document's bound.
+/// Time bound for rasterising and recognising one page; it extends the document's bound (within
+/// the file's OCR budget, `Limits::max_ocr_millis`: a file of slow pages cannot hold a batch for
+/// an hour).
 const OCR_PAGE_MILLIS: u64 = 90_000;
-/// Time bound for all OCR of one file: pages past it keep a warning (an error with
-/// `--ocr require`), so a file of slow pages cannot hold a batch for an hour.
-pub const OCR_FILE_MILLIS: u64 = 180_000;
+
+/// Where OCR of one file stands.
+struct OcrRun {
+    /// Pages sent to OCR.
+    pages: usize,
+    /// Wall time spent in OCR (waiting for a free OCR place included).
+    spent: Duration,
+    /// The file's OCR budget.
+    budget: Duration,
+    /// The page at which the budget ran out: OCR stops there for the file.
+    stopped_at: Option<usize>,
+    /// The first page whose OCR failed (a program failed, or could not render the page).
+    failure: Option<String>,
+}
 
 /// What the worker tells the waiting caller.
 enum Msg {
@@ -106,8 +119,14 @@ fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Resul
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut total_glyphs = 0usize;
     let mut total_text = 0usize;
-    let mut ocr_pages = 0usize;
-    let mut ocr_spent = Duration::ZERO;
+    let mut ocr = OcrRun {
+        pages: 0,
+        spent: Duration::ZERO,
+        budget: Duration::from_millis(limits.max_ocr_millis),
+        stopped_at: None,
+        failure: None,
+    };
+    let read_pages = page_ids.len().min(limits.max_pages as usize);
     for (i, id) in page_ids.iter().take(limits.max_pages as usize).enumerate() {
         let page = interp.page(*id);
         if interp.timed_out {
@@ -123,10 +142,9 @@ fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Resul
         let mut page = page;
         if page.glyphs.iter().all(|g| g.text(&page).trim().is_empty()) {
             let t = Instant::now();
-            let left = Duration::from_millis(OCR_FILE_MILLIS).saturating_sub(ocr_spent);
-            ocr_page(bytes, n, &mut page, limits, extend, &mut ocr_pages, left, &mut doc.warnings)?;
+            ocr_page(bytes, n, &mut page, limits, extend, &mut ocr, &mut doc.warnings)?;
             // time spent in OCR does not count against the interpreter's bound
-            ocr_spent += t.elapsed();
+            ocr.spent += t.elapsed();
             interp.extend_deadline(t.elapsed());
         }
         total_glyphs += page.glyphs.len();
@@ -143,22 +161,34 @@ fn read_inner(bytes: &[u8], limits: &Limits, extend: &dyn Fn(Duration)) -> Resul
             )));
         }
     }
+    let no_text = pages.iter().all(|p| p.text.trim().is_empty());
+    if let Some(k) = ocr.stopped_at {
+        let why = format!(
+            "OCR stopped at page {k} of {read_pages}: the file's OCR time budget of {} s is spent",
+            ocr.budget.as_secs_f32()
+        );
+        if no_text {
+            return Err(ReadError::Budget(format!("{why}; no text was read")));
+        }
+        doc.warnings.push(format!("{why}; its scanned pages from page {k} on were not read"));
+    } else if let Some(why) = ocr.failure.filter(|_| no_text) {
+        return Err(ReadError::Budget(format!("no text could be read: {why}")));
+    }
     doc.pages = Some(pages.len() as u32);
     layout::build(&pages, &mut doc);
     Ok(doc)
 }
 
-#[allow(clippy::too_many_arguments)]
 /// A page without a text layer: recognise it with OCR when it paints an image and OCR is on
-/// and available; otherwise say why not (and how to enable it).
+/// and available, within what is left of the file's OCR budget; otherwise say why not (and how
+/// to enable it).
 fn ocr_page(
     bytes: &[u8],
     n: usize,
     page: &mut content::Page,
     limits: &Limits,
     extend: &dyn Fn(Duration),
-    done: &mut usize,
-    time_left: Duration,
+    run: &mut OcrRun,
     warnings: &mut Vec<String>,
 ) -> Result<(), ReadError> {
     if page.images == 0 {
@@ -181,17 +211,22 @@ fn ocr_page(
         Ok(l) => l,
         Err(why) => return fail(format!("{why}; {}", ocr::HOW_TO_ENABLE), warnings),
     };
-    if *done >= MAX_OCR_PAGES {
+    if run.stopped_at.is_some() {
+        // said once for the file, after its last page
+        return Ok(());
+    }
+    if run.pages >= MAX_OCR_PAGES {
         return fail(format!("only the first {MAX_OCR_PAGES} scanned pages are read with OCR"), warnings);
     }
-    if time_left.is_zero() {
-        return fail(
-            format!("the file's OCR time budget of {} s is spent", OCR_FILE_MILLIS / 1000),
-            warnings,
-        );
+    let left = run.budget.saturating_sub(run.spent);
+    let page_bound = Duration::from_millis(OCR_PAGE_MILLIS);
+    let budget_bound = left < page_bound;
+    if left.is_zero() {
+        run.stopped_at = Some(n);
+        return spent(run, n, limits);
     }
-    *done += 1;
-    let bound = Duration::from_millis(OCR_PAGE_MILLIS).min(time_left);
+    run.pages += 1;
+    let bound = page_bound.min(left);
     extend(bound);
     match ocr::recognise(bytes, n, page.width, page.height, Instant::now() + bound) {
         Ok(o) if o.words > 0 => {
@@ -203,8 +238,31 @@ fn ocr_page(
             Ok(())
         }
         Ok(_) => fail("OCR found no words".into(), warnings),
-        Err(why) => fail(format!("OCR failed: {why}"), warnings),
+        Err(ocr::OcrError::Time(_)) if budget_bound => {
+            run.stopped_at = Some(n);
+            spent(run, n, limits)
+        }
+        Err(ocr::OcrError::Time(why)) => {
+            fail(format!("OCR passed the page's time of {} s ({why})", OCR_PAGE_MILLIS / 1000), warnings)
+        }
+        Err(ocr::OcrError::Failed(why)) => {
+            run.failure.get_or_insert_with(|| format!("page {n}: {why}"));
+            fail(format!("OCR failed: {why}"), warnings)
+        }
+        Err(ocr::OcrError::Unavailable(why)) => fail(format!("OCR failed: {why}"), warnings),
     }
+}
+
+/// The file's OCR budget ran out at page `n`: an error with `--ocr require`, otherwise said
+/// once after the last page (see `read_inner`).
+fn spent(run: &OcrRun, n: usize, limits: &Limits) -> Result<(), ReadError> {
+    if limits.ocr == Ocr::Require {
+        return Err(ReadError::Budget(format!(
+            "OCR stopped at page {n}: the file's OCR time budget of {} s is spent",
+            run.budget.as_secs_f32()
+        )));
+    }
+    Ok(())
 }
 
 /// lopdf's load step under saksflyt's budgets ([`guard`]): the classic cross-reference tables
@@ -218,15 +276,25 @@ pub fn load(
     limits: &Limits,
 ) -> Result<lopdf::Document, ReadError> {
     guard::precheck(bytes).map_err(ReadError::BadPdf)?;
+    // an encrypted file goes through the same guarded load (see `guard::hide_encryption`)
+    let hidden = guard::hide_encryption(bytes);
+    let encrypted = hidden.is_some();
+    let bytes = hidden.as_deref().unwrap_or(bytes);
     let once = |force_reconstruct: bool| -> Result<lopdf::Document, ReadError> {
-        let g = guard::Guard::arm(bytes.len(), part_limit, deadline);
+        let g = guard::Guard::arm(bytes.len(), part_limit, deadline, encrypted);
         let opts = lopdf::LoadOptions {
             max_decompressed_size: Some(part_limit),
             filter: Some(guard::filter),
             force_reconstruct,
             ..lopdf::LoadOptions::default()
         };
-        let result = catch_unwind(AssertUnwindSafe(|| lopdf::Document::load_mem_with_options(bytes, opts)));
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut pdf = lopdf::Document::load_mem_with_options(bytes, opts)?;
+            if encrypted {
+                guard::decrypt(&mut pdf)?;
+            }
+            Ok(pdf)
+        }));
         if g.timed_out() {
             return Err(ReadError::Timeout(limits.max_millis));
         }

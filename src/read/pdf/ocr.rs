@@ -63,7 +63,7 @@ pub const OCR_CHILD_MEMORY: u64 = 1536 * 1024 * 1024;
 const TEMP_PREFIX: &str = "saksflyt-ocr-";
 
 /// The files an OCR temp folder holds (removed by name from the signal handler).
-const TEMP_FILES: [&str; 4] = ["in.pdf", "page.pgm", "ocr.hocr", "ocr.txt"];
+const TEMP_FILES: [&str; 6] = ["in.pdf", "page.pgm", "ocr.hocr", "ocr.txt", "pdftoppm.err", "tesseract.err"];
 
 /// A private temporary folder (mode 0700, unguessable name), removed when dropped, on Ctrl-C
 /// or `SIGTERM` (a signal handler, see [`cleanup_on_signal`]), and — after a `SIGKILL` — by
@@ -151,7 +151,7 @@ fn cleanup_on_signal() {
 /// uses only async-signal-safe calls (`unlink`, `rmdir`, `signal`, `raise`).
 mod signal {
     use std::path::Path;
-    use std::sync::atomic::{AtomicU8, Ordering};
+    use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
 
     const SLOTS: usize = 64;
     const LEN: usize = 512;
@@ -195,9 +195,34 @@ mod signal {
         }
     }
 
+    /// Process groups of the OCR programs running (0 = free), killed by the handler.
+    static CHILDREN: [AtomicI32; SLOTS] = [const { AtomicI32::new(0) }; SLOTS];
+
+    /// Publish a running OCR program (the leader of its own process group); returns its slot.
+    pub fn register_child(pid: u32) -> usize {
+        let Ok(pid) = i32::try_from(pid) else { return SLOTS };
+        CHILDREN
+            .iter()
+            .position(|c| c.compare_exchange(0, pid, Ordering::AcqRel, Ordering::Relaxed).is_ok())
+            .unwrap_or(SLOTS)
+    }
+
+    pub fn unregister_child(slot: usize) {
+        if let Some(c) = CHILDREN.get(slot) {
+            c.store(0, Ordering::Release);
+        }
+    }
+
     #[cfg(unix)]
     pub fn install() {
         extern "C" fn on_signal(sig: libc::c_int) {
+            for c in &CHILDREN {
+                let pid = c.load(Ordering::Acquire);
+                if pid > 0 {
+                    // SAFETY: kill is async-signal-safe; the group is our running child's.
+                    unsafe { libc::kill(-pid, libc::SIGKILL) };
+                }
+            }
             for (i, s) in STATE.iter().enumerate() {
                 if s.load(Ordering::Acquire) != LIVE {
                     continue;
@@ -237,43 +262,174 @@ mod signal {
     }
 }
 
-/// Run a command to its end or until `deadline` (then it is killed), with its address space
-/// limited to [`OCR_CHILD_MEMORY`].
-fn run(cmd: &mut Command, deadline: Instant, what: &str) -> Result<(), String> {
+/// Most OCR programs running at once in one saksflyt process, whatever the number of files read
+/// in parallel: with [`OCR_CHILD_MEMORY`] each, OCR never takes more than
+/// `MAX_OCR_CHILDREN × OCR_CHILD_MEMORY` (3 GiB) of address space together.
+pub const MAX_OCR_CHILDREN: usize = 2;
+
+/// Most bytes of a program's error output kept (the first lines say why a page did not render).
+const MAX_STDERR_BYTES: u64 = 4096;
+
+/// Why OCR of a page did not give its text.
+#[derive(Debug)]
+pub enum OcrError {
+    /// The page's time ran out (the program was killed at the file's remaining OCR budget).
+    Time(String),
+    /// The page could not be rendered or recognised (a program failed, was killed by its
+    /// memory limit, or reported an image it could not decode).
+    Failed(String),
+    /// OCR cannot run here (a program missing, no temporary folder).
+    Unavailable(String),
+}
+
+impl std::fmt::Display for OcrError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OcrError::Time(s) | OcrError::Failed(s) | OcrError::Unavailable(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A place among the [`MAX_OCR_CHILDREN`] OCR programs allowed at once; given back when dropped.
+struct Slot;
+
+static SLOTS: (std::sync::Mutex<usize>, std::sync::Condvar) =
+    (std::sync::Mutex::new(0), std::sync::Condvar::new());
+
+impl Slot {
+    /// Wait for a free place until `deadline`; `None` when it passes first.
+    fn take(deadline: Instant) -> Option<Slot> {
+        let (lock, free) = &SLOTS;
+        let mut busy = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= MAX_OCR_CHILDREN {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            busy = free.wait_timeout(busy, left).map(|(g, _)| g).unwrap_or_else(|e| e.into_inner().0);
+        }
+        *busy += 1;
+        Some(Slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (lock, free) = &SLOTS;
+        let mut busy = lock.lock().unwrap_or_else(|e| e.into_inner());
+        *busy = busy.saturating_sub(1);
+        free.notify_one();
+    }
+}
+
+/// Run a command to its end or until `deadline`, with its address space limited to
+/// [`OCR_CHILD_MEMORY`], in its own process group (killed as a group at the deadline, and by
+/// the signal handler on Ctrl-C), and killed by the kernel if saksflyt dies first
+/// (`PR_SET_PDEATHSIG`). Its error output goes to `stderr` (a file in the private folder).
+fn run(cmd: &mut Command, deadline: Instant, what: &str, stderr: &std::path::Path) -> Result<(), OcrError> {
+    let budget_note = |s: &str| format!("{what} {s} (limited to {} MiB)", OCR_CHILD_MEMORY >> 20);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
+        // SAFETY: getpid has no preconditions.
+        let parent = unsafe { libc::getpid() };
         // SAFETY: the closure runs in the child between fork and exec and only calls
-        // setrlimit, which is async-signal-safe; it allocates nothing.
+        // setrlimit, prctl and getppid, which are async-signal-safe; it allocates nothing.
         unsafe {
-            cmd.pre_exec(|| {
+            cmd.pre_exec(move || {
                 let lim = libc::rlimit { rlim_cur: OCR_CHILD_MEMORY as _, rlim_max: OCR_CHILD_MEMORY as _ };
                 if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
+                #[cfg(target_os = "linux")]
+                {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0);
+                    if libc::getppid() != parent {
+                        return Err(std::io::Error::other("saksflyt ended"));
+                    }
+                }
+                let _ = parent;
                 Ok(())
             });
         }
+        cmd.process_group(0);
     }
+    let err = crate::util::create_exclusive(stderr)
+        .map_err(|e| OcrError::Unavailable(format!("cannot write a temporary file: {e}")))?;
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::from(err))
         .spawn()
-        .map_err(|e| format!("cannot start {what}: {e}"))?;
-    loop {
+        .map_err(|e| OcrError::Unavailable(format!("cannot start {what}: {e}")))?;
+    let group = signal::register_child(child.id());
+    let kill = |child: &mut std::process::Child| {
+        #[cfg(unix)]
+        if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+            // SAFETY: signalling the process group our own child leads (it is not reaped yet,
+            // so the id cannot have been reused).
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    };
+    let result = loop {
         match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => return Err(format!("{what} failed ({status})")),
+            Ok(Some(status)) if status.success() => break Ok(()),
+            Ok(Some(status)) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::process::ExitStatusExt;
+                    if let Some(sig) = status.signal() {
+                        break Err(OcrError::Failed(budget_note(&format!("was stopped by signal {sig}"))));
+                    }
+                }
+                break Err(OcrError::Failed(budget_note(&format!("failed ({status})"))));
+            }
             Ok(None) if Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{what} took too long"));
+                kill(&mut child);
+                break Err(OcrError::Time(format!("{what} was stopped at the end of the page's time")));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("{what}: {e}")),
+            Err(e) => {
+                kill(&mut child);
+                break Err(OcrError::Failed(format!("{what}: {e}")));
+            }
         }
+    };
+    // (a program that ended by itself is reaped: its group id may be free again, so it is not
+    // signalled any more)
+    signal::unregister_child(group);
+    match result {
+        Err(OcrError::Failed(why)) => Err(OcrError::Failed(with_first_error(why, stderr))),
+        other => other,
     }
+}
+
+/// `why` followed by the first error line the program printed (poppler: `Syntax Error: …`).
+fn with_first_error(why: String, stderr: &std::path::Path) -> String {
+    match first_error(stderr) {
+        Some(line) => format!("{why}: {line}"),
+        None => why,
+    }
+}
+
+/// The first line of a program's error output that reports an error, cleaned for a message.
+fn first_error(stderr: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    let f = std::fs::File::open(stderr).ok()?;
+    let mut buf = Vec::new();
+    f.take(MAX_STDERR_BYTES).read_to_end(&mut buf).ok()?;
+    text.push_str(&String::from_utf8_lossy(&buf));
+    // a line naming the cause (memory, a limit, decoding) over the first generic error
+    let has = |l: &str, words: &[&str]| {
+        let l = l.to_ascii_lowercase();
+        words.iter().any(|w| l.contains(w))
+    };
+    let line = text
+        .lines()
+        .find(|l| has(l, &["memory", "limit", "decode"]))
+        .or_else(|| text.lines().find(|l| has(l, &["error"])))?;
+    let clean: String = line.replace("<0a>", "").chars().filter(|c| !c.is_control()).take(200).collect();
+    Some(clean.trim().to_string())
 }
 
 /// What OCR gave for one page.
@@ -295,24 +451,33 @@ pub fn recognise(
     width: f32,
     height: f32,
     deadline: Instant,
-) -> Result<OcrPage, String> {
-    let langs = engine()?;
+) -> Result<OcrPage, OcrError> {
+    let langs = engine().map_err(OcrError::Unavailable)?;
     let side = width.max(height).max(1.0);
     let dpi = (DPI as f32).min(MAX_SIDE_PX * 72.0 / side).floor();
     if !dpi.is_finite() || dpi < 50.0 {
-        return Err(format!("the page is too large to render for OCR ({width:.0} × {height:.0} pt)"));
+        return Err(OcrError::Failed(format!(
+            "the page is too large to render for OCR ({width:.0} × {height:.0} pt)"
+        )));
     }
     let dpi = (dpi as u32).to_string();
-    let dir = TempDir::new().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    // one of the few OCR places of the process, waited for within the page's time
+    let Some(_slot) = Slot::take(deadline) else {
+        return Err(OcrError::Time("no OCR program could start within the page's time".into()));
+    };
+    let unavailable =
+        |e: std::io::Error| OcrError::Unavailable(format!("cannot write a temporary file: {e}"));
+    let dir = TempDir::new()
+        .map_err(|e| OcrError::Unavailable(format!("cannot create a temporary folder: {e}")))?;
     let input = dir.0.join("in.pdf");
     {
         use std::io::Write;
-        let mut f = crate::util::create_exclusive(&input)
-            .map_err(|e| format!("cannot write a temporary file: {e}"))?;
-        f.write_all(pdf).map_err(|e| format!("cannot write a temporary file: {e}"))?;
+        let mut f = crate::util::create_exclusive(&input).map_err(unavailable)?;
+        f.write_all(pdf).map_err(unavailable)?;
     }
     let image = dir.0.join("page");
     let n = page_no.to_string();
+    let render_errors = dir.0.join("pdftoppm.err");
     run(
         Command::new("pdftoppm")
             .args(["-r", &dpi, "-gray", "-singlefile", "-f", &n, "-l", &n])
@@ -320,6 +485,7 @@ pub fn recognise(
             .arg(&image),
         deadline,
         "pdftoppm",
+        &render_errors,
     )?;
     // a PGM (Tesseract reads it, and so can we: the table rules are only pixels in a scan)
     let pgm = dir.0.join("page.pgm");
@@ -334,11 +500,23 @@ pub fn recognise(
             .env("OMP_THREAD_LIMIT", "1"),
         deadline,
         "tesseract",
+        &dir.0.join("tesseract.err"),
     )?;
-    let hocr =
-        std::fs::read_to_string(out.with_extension("hocr")).map_err(|e| format!("no OCR output: {e}"))?;
+    let hocr = std::fs::read_to_string(out.with_extension("hocr"))
+        .map_err(|e| OcrError::Failed(format!("no OCR output: {e}")))?;
     let mut page = from_hocr(&hocr, width, height);
     page.rules = rules;
+    if page.words == 0 {
+        // pdftoppm draws what it can and reports what it could not (an image too large to
+        // decode within its memory limit, a damaged stream): a page left empty by that is a
+        // failure, not a blank scan
+        if let Some(line) = first_error(&render_errors) {
+            return Err(OcrError::Failed(format!(
+                "pdftoppm could not render the page (limited to {} MiB): {line}",
+                OCR_CHILD_MEMORY >> 20
+            )));
+        }
+    }
     Ok(page)
 }
 
@@ -657,5 +835,33 @@ mod tests {
         assert!((g.x0 - 300.0 * scale).abs() < 0.01);
         assert!((g.y - (841.9 - 383.0 * scale)).abs() < 0.01, "{}", g.y);
         assert!((p.glyphs[1].y - g.y).abs() < 0.01);
+    }
+
+    #[test]
+    fn no_more_than_the_allowed_ocr_programs_start_at_once() {
+        let soon = || Instant::now() + Duration::from_millis(50);
+        let held: Vec<Slot> =
+            (0..MAX_OCR_CHILDREN).map(|_| Slot::take(soon()).expect("a free place")).collect();
+        assert!(Slot::take(soon()).is_none(), "a place past the limit");
+        drop(held);
+        assert!(Slot::take(soon()).is_some());
+    }
+
+    #[test]
+    fn the_cause_of_a_failed_render_is_its_first_line_naming_memory_a_limit_or_decoding() {
+        let dir = TempDir::new().expect("temp");
+        let f = dir.0.join("pdftoppm.err");
+        std::fs::write(
+            &f,
+            "Syntax Error: Malformed JP2 file format: first box must be JPEG 2000 signature box<0a>\n\
+             Syntax Warning: Unable to read header\nSyntax Error: Size of tile data exceeds system limits<0a>\n\
+             Syntax Error: Failed to decode.<0a>\n",
+        )
+        .expect("w");
+        assert_eq!(first_error(&f).as_deref(), Some("Syntax Error: Size of tile data exceeds system limits"));
+        std::fs::write(&f, "Syntax Warning: x\nSyntax Error: Bad \u{1b}[2J stream\n").expect("w");
+        assert_eq!(first_error(&f).as_deref(), Some("Syntax Error: Bad [2J stream"));
+        std::fs::write(&f, "Syntax Warning: x\n").expect("w");
+        assert_eq!(first_error(&f), None);
     }
 }

@@ -83,6 +83,39 @@ impl Numbering {
             .find(|e| e.name == "w:abstractNum" && e.attr("w:abstractNumId") == Some(a))
     }
 
+    /// The left indent and the hanging indent (twips) of level `lvl` of numbering instance `id`,
+    /// as its definition gives them (`w:ind` `w:left`/`w:start`, `w:hanging`).
+    pub fn level_indent(&self, id: u64, lvl: u8) -> Option<(u32, u32)> {
+        let ind = self
+            .abstract_of(id)?
+            .elems()
+            .find(|l| l.name == "w:lvl" && l.attr("w:ilvl") == Some(&lvl.to_string()))?
+            .child("w:pPr")?
+            .child("w:ind")?;
+        let left = ind.attr("w:left").or_else(|| ind.attr("w:start"))?.parse().ok()?;
+        let hanging = ind.attr("w:hanging").and_then(|v| v.parse().ok()).unwrap_or(0);
+        Some((left, hanging))
+    }
+
+    /// The font size (half-points) of paragraph style `id` (following `w:basedOn`), or of the
+    /// document's defaults.
+    pub fn style_size(&self, id: Option<&str>) -> Option<u32> {
+        let styles = self.styles.as_ref().and_then(list_root)?;
+        let size = |e: &Elem| -> Option<u32> { e.child("w:rPr")?.child("w:sz")?.attr("w:val")?.parse().ok() };
+        let mut style =
+            id.and_then(|id| styles.elems().find(|s| s.name == "w:style" && s.attr("w:styleId") == Some(id)));
+        for _ in 0..20 {
+            let Some(s) = style else { break };
+            if let Some(sz) = size(s) {
+                return Some(sz);
+            }
+            let based = s.child("w:basedOn").and_then(|b| b.attr("w:val"));
+            style = based
+                .and_then(|b| styles.elems().find(|x| x.name == "w:style" && x.attr("w:styleId") == Some(b)));
+        }
+        styles.child("w:docDefaults")?.child("w:rPrDefault").and_then(size)
+    }
+
     /// Whether level `lvl` of instance `id` counts (a number format, not a bullet or nothing).
     fn counts(&self, id: u64, lvl: u8) -> bool {
         let fmt = self

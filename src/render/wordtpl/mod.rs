@@ -15,11 +15,13 @@
 //! Steps: [`template::prepare`] (rejoin split tags, lift block tags) → [`template::source`]
 //! (one minijinja template per part, one tag per line) → render (strict undefined, fuel, output
 //! cap, every value XML-escaped by the formatter) → [`post::finish`] (well-formed check, merges,
-//! cells that lost their last paragraph) → a zip written byte-stably.
+//! cells that lost their last paragraph) → list levels ([`lists`]) and table columns sized from
+//! the filled content ([`fit`]: no word broken inside a cell) → a zip written byte-stably.
 
 pub mod builtin;
 pub mod documents;
-pub mod lists;
+mod fit;
+mod lists;
 pub mod post;
 pub mod template;
 pub mod xml;
@@ -385,17 +387,25 @@ fn run(
                 let mut finished = post::finish(&out).map_err(|e| {
                     package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
                 })?;
-                if lists::has_marks(&finished) {
+                let marks = lists::has_marks(&finished);
+                let tables = finished.contains("<w:tbl>") || finished.contains("<w:tbl ");
+                if marks || tables {
                     let mut root =
                         xml::parse(&finished).map_err(|e| package_err(file, format!("{part}: {e}")))?;
-                    for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
-                        if let Some(t) = prep.tags.get(p.tag) {
-                            errors.push(TagError {
-                                loc: t.loc.clone(),
-                                tag: t.text.clone(),
-                                reason: p.reason,
-                            });
+                    if marks {
+                        for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
+                            if let Some(t) = prep.tags.get(p.tag) {
+                                errors.push(TagError {
+                                    loc: t.loc.clone(),
+                                    tag: t.text.clone(),
+                                    reason: p.reason,
+                                });
+                            }
                         }
+                    }
+                    // columns sized from the filled content: no word broken inside a cell
+                    if tables {
+                        fit::fit_tables(&mut root, &numbering);
                     }
                     finished = xml::write(&root);
                 }
@@ -652,6 +662,9 @@ fn environment(fuel: u64) -> Environment<'static> {
             .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     env.add_filter("nodate", |s: Option<String>| s.map(|s| lang::format_date(&s)).unwrap_or_default());
+    env.add_filter("numdate", |s: Option<String>| {
+        s.map(|s| lang::format_numeric_date(&s)).unwrap_or_default()
+    });
     env.add_filter("nok", |n: Option<i64>| n.map(lang::format_nok).unwrap_or_default());
     env.add_filter("cellbg", |v: Value| cell_fill(&v));
     env.add_filter("listlevel", list_level);

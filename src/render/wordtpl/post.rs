@@ -110,16 +110,20 @@ fn fix(e: &mut Elem) {
 /// the proportions of that row's cell widths (a repeated cell's copies share alike, a removed
 /// column's width goes to the others), the table keeping its width; every cell spans one column
 /// and the last cell of a shorter row the rest.
-fn fit_grid(tbl: &mut Elem) {
-    let grid: Vec<u64> = tbl
-        .child("w:tblGrid")
+/// A table's grid column widths as written (`w:tblGrid/w:gridCol/@w:w`; 0 when unreadable).
+pub(crate) fn grid_widths(tbl: &Elem) -> Vec<u64> {
+    tbl.child("w:tblGrid")
         .map(|g| {
             g.elems()
                 .filter(|c| c.name == "w:gridCol")
                 .map(|c| c.attr("w:w").and_then(|v| v.parse().ok()).unwrap_or(0))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn fit_grid(tbl: &mut Elem) {
+    let grid = grid_widths(tbl);
     let rows: Vec<(usize, usize)> = tbl
         .elems()
         .filter(|r| r.name == "w:tr")
