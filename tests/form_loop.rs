@@ -637,6 +637,42 @@ fn the_colour_legend_is_the_partnerships_own_when_a_paper_defines_it() {
         "{form}"
     );
     assert!(!form.contains("tiltaket går som planlagt"), "{form}");
+    // the document commands read the same legend from the store's facts, though they read no
+    // paper of other years (status-report reads only the open entries and the plans)
+    let db = l.out.join("saksflyt.db");
+    let alone = l._tmp.path().join("alone");
+    std::fs::create_dir_all(&alone).unwrap();
+    let o = bin()
+        .arg("status-report")
+        .arg("--db")
+        .arg(&db)
+        .arg("--out")
+        .arg(alone.join("s.docx"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = bin()
+        .args(["evaluation", "--year", "2025", "--fsu", "FSU-PSYK", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(alone.join("forms"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read =
+        |n: &str| projection::project(&std::fs::read(alone.join(n)).unwrap()).unwrap().replace('\u{a0}', " ");
+    let (status_alone, form_alone) = (read("s.docx"), read("forms/evaluering-2025-fsu-psyk.docx"));
+    assert!(
+        status_alone
+            .contains("Fargekodene slik partnerskapet har definert dem i ssu-protokoll-2025-12-10.txt"),
+        "{status_alone}"
+    );
+    assert!(
+        form_alone.contains(
+            "Fargekodene slik partnerskapet har definert dem i fsu-psykisk-helse-rus-handlingsplan-2025.docx"
+        ),
+        "{form_alone}"
+    );
     // nynorsk documents keep the paper's words and say where they come from in nynorsk
     l.run(&["--lang", "nn"]);
     let status = l.doc("statusrapport.docx");

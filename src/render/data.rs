@@ -572,7 +572,7 @@ pub fn evaluation(input: &ReportInput, year: i32, code: &str) -> Option<Evaluati
         fsu: FsuCtx { code: def.code.clone(), name: def.name.clone() },
         blank_rows: if plan.is_some() { 2 } else { 6 },
         plan,
-        legend: legend(&input.records, Some(&def.code)),
+        legend: legend(&input.legend_papers(), Some(&def.code)),
     })
 }
 
@@ -672,7 +672,7 @@ pub fn status_report(input: &ReportInput, opts: &StatusOptions) -> StatusCtx {
     let as_of = plans.iter().filter_map(|p| p.status_date.clone()).max();
     StatusCtx {
         legend: legend(
-            &input.records,
+            &input.legend_papers(),
             opts.committee.as_deref().and_then(|c| reg.by_code(c)).map(|d| d.code.as_str()),
         ),
         plans_as_of,

@@ -79,6 +79,17 @@ impl ReportInput {
         }
     }
 
+    /// The papers that define the traffic-light colours: the store's (any year) with facts,
+    /// else those among `records`.
+    pub fn legend_papers(&self) -> std::borrow::Cow<'_, [Record]> {
+        match &self.facts {
+            Some(f) => std::borrow::Cow::Borrowed(&f.legend_papers),
+            None => std::borrow::Cow::Owned(
+                self.records.iter().filter(|r| !r.status_legend.is_empty()).cloned().collect(),
+            ),
+        }
+    }
+
     /// The current plans ([`crate::store::derive::current_plans`]).
     pub fn current_plans(&self) -> Vec<crate::store::derive::CurrentPlan> {
         match &self.facts {

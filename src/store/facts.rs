@@ -47,6 +47,9 @@ pub struct Facts {
     pub form_year: Option<i32>,
     /// The newest case-number year of a paper that is no evaluation form.
     pub case_year: Option<i32>,
+    /// The papers that define the traffic-light colours (`Record::status_legend`), whatever
+    /// their year: the documents' legend is the partnership's own when a paper gives it.
+    pub legend_papers: Vec<Record>,
 }
 
 /// A paper left out of the documents because its record is too large.
@@ -168,7 +171,8 @@ impl Store {
             let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
             let mut put = tx.prepare(
                 "INSERT INTO papers (document_id, path, committee, bytes, oversized, form, has_plans, review,
-                 plan_from, plan_to, form_year, case_year) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 plan_from, plan_to, form_year, case_year, legend)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             let mut put_year =
                 tx.prepare("INSERT OR IGNORE INTO paper_years (year, document_id) VALUES (?1, ?2)")?;
@@ -199,6 +203,7 @@ impl Store {
                     plan_to,
                     form_year,
                     if form { None } else { case_year },
+                    !rec.status_legend.is_empty(),
                 ])?;
                 for y in years_of(&rec) {
                     put_year.execute(params![y, id])?;
@@ -331,7 +336,12 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        Ok(Facts { current_plans, dates, form_year, case_year })
+        let legend_papers = self.records_where(
+            "SELECT d.path, d.record_json FROM papers p JOIN documents d ON d.id = p.document_id
+             WHERE NOT p.oversized AND p.legend ORDER BY d.path",
+            [],
+        )?;
+        Ok(Facts { current_plans, dates, form_year, case_year, legend_papers })
     }
 
     /// The papers (one record per paper, in path order) that speak of `year`, without those too

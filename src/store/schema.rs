@@ -152,7 +152,9 @@ CREATE TABLE papers (
     plan_from   INTEGER,
     plan_to     INTEGER,
     form_year   INTEGER,
-    case_year   INTEGER
+    case_year   INTEGER,
+    -- the paper defines the traffic-light colours (`Record::status_legend`)
+    legend      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX papers_path ON papers(path);
 -- The years a paper speaks of (meeting, case and status dates, case numbers).
