@@ -280,10 +280,13 @@ fn list_row(text: &str) -> Option<(crate::record::CaseNum, String)> {
 /// A list heading (`Saksliste`, `Sakskart`, `Innhald`), a label of the lexicon.
 fn list_heading(l: &Line) -> bool {
     let t = l.text.trim().trim_end_matches(':').trim();
-    lexicon::is(lc::CASE_LIST_HEADING, t)
-        || lexicon::forms(lc::CASE_LIST_HEADING)
-            .iter()
-            .any(|f| fold(t).to_lowercase().strip_prefix(f.as_str()).is_some_and(|r| r.starts_with(' ')))
+    if lexicon::is(lc::CASE_LIST_HEADING, t) {
+        return true;
+    }
+    let lower = fold(t).to_lowercase();
+    lexicon::forms(lc::CASE_LIST_HEADING)
+        .iter()
+        .any(|f| lower.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with(' ')))
 }
 
 /// Whether `next` continues the title `title` (a list printed with wrapped lines): it starts in

@@ -154,7 +154,9 @@ fn accept(text: &str, all: regex::Match<'_>, seq: &str, sep: &str, year: &str) -
 /// start of `text` (also after a case word). Returns the number and the rest of the text.
 pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
     let t = text.trim_start();
-    if let Some(c) = BARE.captures(t) {
+    // prefilter of [`BARE`]: a digit first, a slash later
+    let bare = t.starts_with(|c: char| c.is_ascii_digit()) && t.contains('/');
+    if let Some(c) = bare.then(|| BARE.captures(t)).flatten() {
         let all = c.get(0)?;
         let after = &t[all.end()..];
         if after.starts_with(['/', '-']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {

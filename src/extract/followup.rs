@@ -32,6 +32,7 @@ use crate::config::{CommitteeKind, Register};
 use crate::extract::casenum;
 use crate::extract::dates::{days_in_month, month_number as month, year4 as year, ymd};
 use crate::record::{Case, FollowsUp, Point, Record};
+use crate::extract::prefilter::{has_all, has_any, has_digit, Words};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -173,6 +174,18 @@ static POINT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Prefilters (see [`crate::extract::prefilter`]) of the patterns above, by the words each
+/// needs: [`ROUTINE_APPROVAL_RE`] an approval verb, [`ROUTINE_NOTED_RE`] an object of taking
+/// note, [`RESOLUTION_RE`] a resolution phrase.
+static ROUTINE_APPROVAL_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(ROUTINE_APPROVED));
+static ROUTINE_NOTED_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(ROUTINE_NOTED));
+static RESOLUTION_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(RESOLUTION_PHRASES));
+
+fn routine_sentence(s: &str) -> bool {
+    ROUTINE_APPROVAL_WORDS.any(s) && ROUTINE_APPROVAL_RE.is_match(s)
+        || ROUTINE_NOTED_WORDS.any(s) && ROUTINE_NOTED_RE.is_match(s)
+}
+
 /// Whether a point's own text is routine: every sentence approves the agenda or minutes, or
 /// takes a matter to orientation.
 pub fn is_routine(text: &str) -> bool {
@@ -185,7 +198,7 @@ pub fn is_routine(text: &str) -> bool {
     }
     sentences.retain(|s| s.chars().any(char::is_alphabetic));
     !sentences.is_empty()
-        && sentences.iter().all(|s| ROUTINE_APPROVAL_RE.is_match(s) || ROUTINE_NOTED_RE.is_match(s))
+        && sentences.iter().all(|s| routine_sentence(s))
 }
 
 /// Whether a point's own text is a resolution done by being adopted: every sentence approves,
@@ -216,7 +229,9 @@ pub fn is_resolution(text: &str) -> bool {
     };
     !sentences.is_empty()
         && responsible(text).is_none()
-        && sentences.iter().all(|s| RESOLUTION_RE.is_match(s) || is_routine(s) || someone_else_s_deadline(s))
+        && sentences.iter().all(|s| {
+            RESOLUTION_WORDS.any(s) && RESOLUTION_RE.is_match(s) || is_routine(s) || someone_else_s_deadline(s)
+        })
 }
 
 /// The points of case `key` a text names (`Viser til sak 17/25, vedtakspunkt 4` → `4`).
@@ -466,9 +481,22 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})\b").expect("valid date regex")
 });
 
+/// The prefilter of [`DIRECT`]: a deadline word (`\w*frist` ends in `frist`).
+const DIRECT_WORDS: &[&str] = &["innen", "inna", "innan", "senest", "seinast", "frist"];
+/// The prefilter of [`RETURN`]: a word every one of its phrases holds (`fremlegges` holds
+/// `legge`, `møtet` holds `møte`).
+const RETURN_WORDS: &[&str] = &["tilbake", "møte", "mote", "legge", "fremmes"];
+static DEADLINE_GATE: LazyLock<(Words, Words)> =
+    LazyLock::new(|| (Words::new(DIRECT_WORDS), Words::new(RETURN_WORDS)));
+
 /// The deadline a text names, as `YYYY-MM-DD`.
 pub fn deadline(text: &str) -> Option<String> {
-    let direct = DIRECT.captures_iter(text).find_map(|c| {
+    // every deadline holds a date or a year: digits
+    if !has_digit(text) {
+        return None;
+    }
+    let (direct_words, return_words) = &*DEADLINE_GATE;
+    let direct = direct_words.any(text).then(|| DIRECT.captures_iter(text)).into_iter().flatten().find_map(|c| {
         let start = c.get(0)?.start();
         let word = c.get(0)?.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
         if NOT_TASK_DEADLINES.iter().any(|w| word.starts_with(w)) {
@@ -488,7 +516,7 @@ pub fn deadline(text: &str) -> Option<String> {
         }?;
         Some((start, date))
     });
-    let ret = RETURN.find_iter(text).find_map(|m| {
+    let ret = return_words.any(text).then(|| RETURN.find_iter(text)).into_iter().flatten().find_map(|m| {
         let rest = text.get(m.end()..)?;
         let sentence = &rest[..sentence_end(rest)];
         let c = NUMERIC_DATE.captures(sentence)?;
@@ -544,6 +572,13 @@ static ACTOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 static ANSVAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bansvar(?:leg|lig)?\s*:\s*([^.;\n]{1,60})").expect("valid regex"));
 static BER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bber\s+").expect("valid regex"));
+/// Prefilters of the actor patterns (case-sensitive, as the patterns are): [`GIR_OPPDRAG`] needs
+/// `gir` and `oppdrag`, [`BER`] `ber`, and these the verbs of [`FAR_OPPDRAG`] and
+/// [`ACTOR_FIRST`] (`sender`/`send`, `legger`/`legg fram`, `utarbeider`/`utarbeidar`,
+/// `følger`/`følgjer opp`).
+const FAR_OPPDRAG_WORDS: &[&str] = &["får", "bes", "blir", "vert"];
+const ACTOR_FIRST_WORDS: &[&str] = &["send", "legg", "utarbeid", "rapporterer", "følg"];
+static ANSVAR_WORD: LazyLock<Words> = LazyLock::new(|| Words::new(["ansvar"]));
 
 /// Words that continue a responsible's name (`leiar for kvart FSU`, `kommunene og sykehuset`).
 const CONNECTORS: &[&str] = &["for", "og", "ved", "til", "på", "av", "i"];
@@ -564,18 +599,21 @@ const NOT_ACTORS: &[&str] = &["det", "dette", "som", "saken", "saka", "rutinen",
 /// `gir AU i oppdrag` → `AU`, `ber leiar for kvart FSU sende …` → `leiar for kvart FSU`,
 /// `Sekretariatet får i oppdrag …` / `Leiar sender …` → the sentence's subject.
 pub fn responsible(text: &str) -> Option<String> {
-    if let Some(c) = GIR_OPPDRAG.captures(text) {
+    if let Some(c) = has_all(text, &["gir", "oppdrag"]).then(|| GIR_OPPDRAG.captures(text)).flatten() {
         let who = c.get(1)?.as_str().trim();
         if !who.is_empty() && who.split_whitespace().count() <= 6 {
             return Some(clean(who));
         }
     }
-    for m in BER.find_iter(text) {
+    for m in text.contains("ber").then(|| BER.find_iter(text)).into_iter().flatten() {
         if let Some(who) = name_after(text.get(m.end()..)?) {
             return Some(who);
         }
     }
-    for re in [&*FAR_OPPDRAG, &*ACTOR_FIRST] {
+    for (re, words) in [(&FAR_OPPDRAG, FAR_OPPDRAG_WORDS), (&ACTOR_FIRST, ACTOR_FIRST_WORDS)] {
+        if !has_any(text, words) {
+            continue;
+        }
         if let Some(who) = re.captures(text).and_then(|c| c.get(1)) {
             let who = who.as_str().trim();
             let first = who.split_whitespace().next().unwrap_or("").to_lowercase();
@@ -584,6 +622,9 @@ pub fn responsible(text: &str) -> Option<String> {
                 return Some(clean(who));
             }
         }
+    }
+    if !ANSVAR_WORD.any(text) {
+        return None;
     }
     ANSVAR.captures(text).and_then(|c| c.get(1)).map(|m| clean(m.as_str()))
 }

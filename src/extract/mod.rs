@@ -20,6 +20,7 @@ pub mod kind;
 pub mod meeting;
 pub mod minutes;
 pub mod plan;
+pub mod prefilter;
 pub mod review;
 pub mod tables;
 pub mod votes;
