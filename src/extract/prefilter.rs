@@ -15,15 +15,19 @@
 //! folding as the pattern's `(?i)`, without word boundaries (a word inside a longer word passes:
 //! that is the safe direction).
 
-use regex::Regex;
+use aho_corasick::AhoCorasick;
 
-/// Words of which a text must hold at least one: a literal alternation without word boundaries
-/// or classes, which the regex engine runs as a literal search or a DFA scan.
-pub struct Words(Option<Regex>);
+/// Words of which a text must hold at least one, found by one multi-word literal search
+/// (aho-corasick: no per-call cache, no regex engine). A form of several words is asked for by
+/// its first word (`forslag til vedtak` → `forslag`): every text the pattern matches holds it.
+pub struct Words {
+    search: Option<AhoCorasick>,
+    fold_case: bool,
+}
 
 impl Words {
-    /// Case-insensitive (as `(?i)` patterns are): `forms` as the lexicon writes them, a space
-    /// matching any run of white space.
+    /// Case-insensitive, as `(?i)` patterns are: ASCII letters by the search, the other letters
+    /// of a word (æ, ø, å, é …) by writing each word in both cases.
     pub fn new<S: AsRef<str>>(forms: impl IntoIterator<Item = S>) -> Words {
         Words::build(forms, true)
     }
@@ -34,25 +38,75 @@ impl Words {
     }
 
     fn build<S: AsRef<str>>(forms: impl IntoIterator<Item = S>, fold_case: bool) -> Words {
-        let mut alts: Vec<String> = forms
-            .into_iter()
-            .map(|f| regex::escape(f.as_ref().trim()).replace(' ', r"\s+"))
-            .filter(|f| !f.is_empty())
-            .collect();
-        alts.sort();
-        alts.dedup();
-        // no words: nothing to ask (a prefilter that cannot be built lets everything through)
-        if alts.is_empty() {
-            return Words(None);
+        let mut words: Vec<String> = Vec::new();
+        for f in forms {
+            let Some(first) = f.as_ref().split_whitespace().next() else { continue };
+            if fold_case {
+                words.extend(case_variants(&first.to_lowercase()));
+            } else {
+                words.push(first.to_string());
+            }
         }
-        let flags = if fold_case { "(?i)" } else { "" };
-        Words(Regex::new(&format!("{flags}(?:{})", alts.join("|"))).ok())
+        words.sort();
+        words.dedup();
+        // no words: nothing to ask (a prefilter that cannot be built lets everything through)
+        let search = if words.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder().ascii_case_insensitive(fold_case).build(&words).ok()
+        };
+        Words { search, fold_case }
     }
 
     /// Whether `text` holds one of the words (anywhere, also inside a longer word).
     pub fn any(&self, text: &str) -> bool {
-        self.0.as_ref().is_none_or(|re| re.is_match(text))
+        match &self.search {
+            None => true,
+            // letters that `(?i)` also folds to an ASCII letter or to å (the Kelvin sign, the
+            // long s, the ångström sign): let such rare text through to the pattern
+            Some(_) if self.fold_case && !text.is_ascii() && text.contains(RARE_FOLDS) => true,
+            Some(ac) => ac.is_match(text),
+        }
     }
+}
+
+/// Characters outside ASCII whose simple case folding (what `(?i)` uses) reaches a letter of
+/// our words other than by one-letter upper/lower case: K (U+212A) ~ k, ſ (U+017F) ~ s,
+/// Å (U+212B) ~ å, ẞ (U+1E9E) ~ ß.
+const RARE_FOLDS: &[char] = &['\u{212A}', '\u{017F}', '\u{212B}', '\u{1E9E}'];
+
+/// `word` (lower case) with each non-ASCII letter in both cases (`røyst` → `røyst`, `rØyst`);
+/// ASCII letters are folded by the search itself.
+fn case_variants(word: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in word.chars() {
+        let mut forms = vec![c];
+        if !c.is_ascii() {
+            let one = |s: String| {
+                let mut it = s.chars();
+                it.next().filter(|_| it.next().is_none())
+            };
+            // a letter that maps to one letter (`ß` → `SS` is no simple case fold)
+            for mapped in [one(c.to_uppercase().collect()), one(c.to_lowercase().collect())] {
+                if let Some(other) = mapped {
+                    if !forms.contains(&other) {
+                        forms.push(other);
+                    }
+                }
+            }
+        }
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                forms.iter().map(move |f| {
+                    let mut s = prefix.clone();
+                    s.push(*f);
+                    s
+                })
+            })
+            .collect();
+    }
+    out
 }
 
 /// Whether `text` holds an ASCII digit (every number pattern needs one).
@@ -81,18 +135,25 @@ mod tests {
 
     #[test]
     fn words_fold_case_as_the_patterns_do() {
-        let w = Words::new(["samrøystes", "forslag til vedtak", "vedtatt"]);
+        let w = Words::new(["samrøystes", "forslag til vedtak", "vedtatt", "Ærend"]);
         for t in [
             "SAMRØYSTES vedteke",
             "Samrøystes",
+            "SamrØystes",
             "Forslag  til\u{a0}vedtak",
+            // a form of several words is asked for by its first word
+            "forslag",
             "ble VEDTATT.",
+            "ærend",
+            "ÆREND",
             // inside a longer word: passes (the pattern decides)
             "Vedtattes",
+            // what `(?i)` also folds: passes
+            "ſamrøyſtes",
         ] {
             assert!(w.any(t), "{t}");
         }
-        for t in ["samroystes", "forslag til", "vedtak", ""] {
+        for t in ["samroystes", "vedtak", "", "Kommunen vedtar budsjettet"] {
             assert!(!w.any(t), "{t}");
         }
         let exact = Words::exact(["får"]);
