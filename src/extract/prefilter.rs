@@ -15,7 +15,7 @@
 //! folding as the pattern's `(?i)`, without word boundaries (a word inside a longer word passes:
 //! that is the safe direction).
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 /// Words of which a text must hold at least one, found by one multi-word literal search
 /// (aho-corasick: no per-call cache, no regex engine). A form of several words is asked for by
@@ -53,7 +53,12 @@ impl Words {
         let search = if words.is_empty() {
             None
         } else {
-            AhoCorasick::builder().ascii_case_insensitive(fold_case).build(&words).ok()
+            // a DFA: one table step per byte, built once per process
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(fold_case)
+                .build(&words)
+                .ok()
         };
         Words { search, fold_case }
     }
