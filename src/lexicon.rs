@@ -190,7 +190,9 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         .collect();
     let max_chars = forms
         .iter()
-        .map(|(k, v): (&String, &Vec<String>)| (k.clone(), v.iter().map(|f| f.chars().count()).max().unwrap_or(0)))
+        .map(|(k, v): (&String, &Vec<String>)| {
+            (k.clone(), v.iter().map(|f| f.chars().count()).max().unwrap_or(0))
+        })
         .collect();
     Lexicon { forms, max_chars, nb, nn }
 });

@@ -24,9 +24,8 @@ static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
 /// letters (`en`, `ene`, `snr`), dots, colons and white space, an optional `nr`, then a digit —
 /// what every one of its forms has (`saken 3`, `Saksnr.: 12`, `sak nr. 4`, `PS 22`), without
 /// word boundaries or captures, so the regex engine answers it with its DFA.
-static PREFIXED_GATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:sak|ps)[a-z]{0,3}[.:\s]*(?:nr[.:\s]*)?\d").expect("valid regex")
-});
+static PREFIXED_GATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:sak|ps)[a-z]{0,3}[.:\s]*(?:nr[.:\s]*)?\d").expect("valid regex"));
 
 /// A body's code in capitals straight before the number (`KS 142/21`, `FSK-012/26`, `HT 7/2026`):
 /// written with a slash only, the code two to [`BODY_CODE_MAX`] capitals.

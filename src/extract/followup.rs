@@ -31,8 +31,8 @@
 use crate::config::{CommitteeKind, Register};
 use crate::extract::casenum;
 use crate::extract::dates::{days_in_month, month_number as month, year4 as year, ymd};
-use crate::record::{Case, FollowsUp, Point, Record};
 use crate::extract::prefilter::{has_all, has_any, has_digit, Words};
+use crate::record::{Case, FollowsUp, Point, Record};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -197,8 +197,7 @@ pub fn is_routine(text: &str) -> bool {
         rest = rest.get(end + 1..).unwrap_or("");
     }
     sentences.retain(|s| s.chars().any(char::is_alphabetic));
-    !sentences.is_empty()
-        && sentences.iter().all(|s| routine_sentence(s))
+    !sentences.is_empty() && sentences.iter().all(|s| routine_sentence(s))
 }
 
 /// Whether a point's own text is a resolution done by being adopted: every sentence approves,
@@ -230,7 +229,9 @@ pub fn is_resolution(text: &str) -> bool {
     !sentences.is_empty()
         && responsible(text).is_none()
         && sentences.iter().all(|s| {
-            RESOLUTION_WORDS.any(s) && RESOLUTION_RE.is_match(s) || is_routine(s) || someone_else_s_deadline(s)
+            RESOLUTION_WORDS.any(s) && RESOLUTION_RE.is_match(s)
+                || is_routine(s)
+                || someone_else_s_deadline(s)
         })
 }
 
@@ -496,26 +497,27 @@ pub fn deadline(text: &str) -> Option<String> {
         return None;
     }
     let (direct_words, return_words) = &*DEADLINE_GATE;
-    let direct = direct_words.any(text).then(|| DIRECT.captures_iter(text)).into_iter().flatten().find_map(|c| {
-        let start = c.get(0)?.start();
-        let word = c.get(0)?.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
-        if NOT_TASK_DEADLINES.iter().any(|w| word.starts_with(w)) {
-            return None;
-        }
-        let date = if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
-            ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
-        } else if let (Some(d), Some(m), Some(y)) = (c.name("d2"), c.name("m2"), c.name("y2")) {
-            ymd(year(y.as_str())?, month(m.as_str())?, num(d.as_str())?)
-        } else {
-            let y = year(c.name("y3")?.as_str())?;
-            let m = match c.name("m3") {
-                Some(m) => month(m.as_str())?,
-                None => 12,
-            };
-            ymd(y, m, days_in_month(y, m))
-        }?;
-        Some((start, date))
-    });
+    let direct =
+        direct_words.any(text).then(|| DIRECT.captures_iter(text)).into_iter().flatten().find_map(|c| {
+            let start = c.get(0)?.start();
+            let word = c.get(0)?.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
+            if NOT_TASK_DEADLINES.iter().any(|w| word.starts_with(w)) {
+                return None;
+            }
+            let date = if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
+                ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
+            } else if let (Some(d), Some(m), Some(y)) = (c.name("d2"), c.name("m2"), c.name("y2")) {
+                ymd(year(y.as_str())?, month(m.as_str())?, num(d.as_str())?)
+            } else {
+                let y = year(c.name("y3")?.as_str())?;
+                let m = match c.name("m3") {
+                    Some(m) => month(m.as_str())?,
+                    None => 12,
+                };
+                ymd(y, m, days_in_month(y, m))
+            }?;
+            Some((start, date))
+        });
     let ret = return_words.any(text).then(|| RETURN.find_iter(text)).into_iter().flatten().find_map(|m| {
         let rest = text.get(m.end()..)?;
         let sentence = &rest[..sentence_end(rest)];
