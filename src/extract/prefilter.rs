@@ -22,7 +22,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 /// its first word (`forslag til vedtak` → `forslag`): every text the pattern matches holds it.
 pub struct Words {
     search: Option<AhoCorasick>,
-    fold_case: bool,
 }
 
 impl Words {
@@ -47,6 +46,11 @@ impl Words {
                 words.push(first.to_string());
             }
         }
+        if fold_case && !words.is_empty() {
+            // letters that `(?i)` also folds to a letter of our words (the Kelvin sign, the long
+            // s, the ångström sign, capital sharp s): a text holding one passes to the pattern
+            words.extend(RARE_FOLDS.iter().map(|c| c.to_string()));
+        }
         words.sort();
         words.dedup();
         // no words: nothing to ask (a prefilter that cannot be built lets everything through)
@@ -60,18 +64,12 @@ impl Words {
                 .build(&words)
                 .ok()
         };
-        Words { search, fold_case }
+        Words { search }
     }
 
     /// Whether `text` holds one of the words (anywhere, also inside a longer word).
     pub fn any(&self, text: &str) -> bool {
-        match &self.search {
-            None => true,
-            // letters that `(?i)` also folds to an ASCII letter or to å (the Kelvin sign, the
-            // long s, the ångström sign): let such rare text through to the pattern
-            Some(_) if self.fold_case && !text.is_ascii() && text.contains(RARE_FOLDS) => true,
-            Some(ac) => ac.is_match(text),
-        }
+        self.search.as_ref().is_none_or(|ac| ac.is_match(text))
     }
 }
 

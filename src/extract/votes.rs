@@ -72,19 +72,32 @@ fn num(m: Option<regex::Match>) -> Option<u32> {
     m.and_then(|m| m.as_str().parse().ok())
 }
 
-/// The prefilter of the vote pattern (see [`super::prefilter`]): the words without which no
-/// vote event can stand in a line — the unanimous, adopted and fell words, or (with a digit in
-/// the line) the vote verbs. A line with none of them is not scanned by the vote pattern (most
-/// lines of a paper), which keeps its Unicode word boundaries off them.
-static GATE: LazyLock<(Words, Words)> = LazyLock::new(|| {
-    let any = [c::VOTE_UNANIMOUS, c::VOTE_ADOPTED, c::VOTE_FELL].iter().flat_map(|k| lexicon::forms(k));
-    (Words::new(any), Words::new(lexicon::forms(c::VOTE_VERB)))
+/// The prefilter of the vote pattern (see [`super::prefilter`]): what each of its alternatives
+/// needs in a line — a unanimous or a fell word; a vote verb and a digit (counts for and
+/// against, `7 mot 2 stemte`); an adopted word with a digit (`vedtatt med 7 mot 2`) or after a
+/// `thereby` word (`Dermed ble … vedtatt`). A line with none of these is not scanned by the vote
+/// pattern (most lines of a paper), which keeps its Unicode word boundaries off them.
+struct Gate {
+    unanimous_or_fell: Words,
+    verb: Words,
+    adopted: Words,
+    thereby: Words,
+}
+
+static GATE: LazyLock<Gate> = LazyLock::new(|| Gate {
+    unanimous_or_fell: Words::new([c::VOTE_UNANIMOUS, c::VOTE_FELL].iter().flat_map(|k| lexicon::forms(k))),
+    verb: Words::new(lexicon::forms(c::VOTE_VERB)),
+    adopted: Words::new(lexicon::forms(c::VOTE_ADOPTED)),
+    thereby: Words::new(lexicon::forms(c::VOTE_THEREBY)),
 });
 
 /// Whether `text` may hold a vote event (see [`GATE`]).
 fn may_vote(text: &str) -> bool {
-    let (any, with_digit) = &*GATE;
-    any.any(text) || has_digit(text) && with_digit.any(text)
+    let g = &*GATE;
+    let digit = has_digit(text);
+    g.unanimous_or_fell.any(text)
+        || digit && g.verb.any(text)
+        || g.adopted.any(text) && (digit || g.thereby.any(text))
 }
 
 fn events(text: &str) -> Vec<(usize, Event)> {
@@ -335,6 +348,8 @@ mod tests {
             "Det ble stemt over forslaget.",
             "Saken gjelder forslag 2 fra rådet.",
             "Økonomi og særlige forhold",
+            // adopted, but neither counted nor closing a vote
+            "Planen ble vedtatt i kommunestyret i fjor.",
         ] {
             assert!(!may_vote(t), "{t}");
         }
