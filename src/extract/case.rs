@@ -981,6 +981,38 @@ fn placeholder_paths(points: &[Point], prefix: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The prefilters of the part headings and labels pass every heading the patterns read, in
+    /// any case, and keep ordinary lines from them.
+    #[test]
+    fn part_prefilters() {
+        for t in [
+            "Forslag til vedtak",
+            "FRAMLEGG TIL VEDTAK",
+            "Kommunedirektørens innstilling:",
+            "Tilråding",
+            "TILRÅDING",
+            "Vedtak",
+            "Endeleg vedtak",
+            "KS- 064/21 Vedtak:",
+            "Vedlegg",
+            "Trykte vedlegg",
+            "Uprenta vedlegg",
+        ] {
+            assert!(PART_WORDS.any(t), "{t}");
+            assert!(part_of(&line(t)).is_some(), "{t}");
+        }
+        for t in ["Bakgrunn", "Saksopplysninger", "Økonomiske konsekvenser", "Kommunen har 12 ansatte."] {
+            assert!(!PART_WORDS.any(t), "{t}");
+        }
+        assert!(DECISION_WORDS.any("Formannskapets VEDTAK"));
+        assert!(!DECISION_WORDS.any("Forslag til innstilling"));
+        // the label suffix starts with a dash or a comma
+        for t in ["Vedtak - Kommunestyret 09.12.2021", "Vedtak – Formannskapet", "Vedtak, enstemmig"] {
+            assert!(has_char(t, LABEL_SUFFIX_MARKS) && LABEL_SUFFIX.is_match(t), "{t}");
+        }
+        assert!(!has_char("Vedtak i SSU", LABEL_SUFFIX_MARKS));
+    }
+
     fn line(text: &str) -> Line {
         Line::para(text)
     }

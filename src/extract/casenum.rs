@@ -82,10 +82,7 @@ fn archive_context(before: &str) -> bool {
 /// Every case number written with a case word in `text`, with its byte range.
 pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
     let mut out = Vec::new();
-    if !PREFIXED_GATE.is_match(text) {
-        return out;
-    }
-    for c in PREFIXED.captures_iter(text) {
+    for c in prefixed_matches(text) {
         let compound = c.get(1).map(|m| m.as_str().to_lowercase());
         let (Some(all), Some(seq), Some(sep), Some(year)) = (c.get(0), c.get(2), c.get(3), c.get(4)) else {
             continue;
@@ -96,6 +93,34 @@ pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
         }
         if let Some(n) = accept(text, all, seq.as_str(), sep.as_str(), year.as_str()) {
             out.push((n, all.start(), all.end()));
+        }
+    }
+    out
+}
+
+/// The matches of [`PREFIXED`] in `text`, as `captures_iter` gives them, found from the
+/// prefilter's candidates: the pattern's Unicode word boundaries keep it on the backtracker,
+/// so it is started only at the word run holding a candidate (`_at` keeps the text before in
+/// view for `\b`), never over the text between. Every match holds a prefilter match (its case
+/// word to the digit) that starts inside it after letters and at most a hyphen, so walking back
+/// over letters and hyphens from the leftmost candidate reaches at or before the leftmost match.
+fn prefixed_matches(text: &str) -> Vec<regex::Captures<'_>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(g) = PREFIXED_GATE.find_at(text, at) {
+        let run = text[at..g.start()]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphabetic() || *c == '-')
+            .last()
+            .map_or(g.start(), |(i, _)| at + i);
+        let Some(c) = PREFIXED.captures_at(text, run) else { break };
+        let Some(end) = c.get(0).map(|m| m.end()) else { break };
+        // a match is never empty; step on by a character if it were
+        at = if end > at { end } else { at + text[at..].chars().next().map_or(1, char::len_utf8) };
+        out.push(c);
+        if at >= text.len() {
+            break;
         }
     }
     out

@@ -733,6 +733,47 @@ fn clean(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The prefilters of the follow-up patterns pass what each pattern reads (any case, æøå)
+    /// and keep other sentences from them.
+    #[test]
+    fn followup_prefilters() {
+        let (direct, ret) = &*DEADLINE_GATE;
+        for t in
+            ["innen 11.09.2024", "INNAN 1.10.24", "Seinast 3.4.2025", "Søknadsfristen settes til 01.04.2026"]
+        {
+            assert!(direct.any(t) && DIRECT.is_match(t), "{t}");
+        }
+        for t in ["komme tilbake til saken", "i ASU-MØTET 04.09.24", "legges fram", "Saka fremmes"] {
+            assert!(ret.any(t) && RETURN.is_match(t), "{t}");
+        }
+        for t in ["ASU tar saken til orientering.", "Budsjettet for 2026"] {
+            assert!(!direct.any(t) && !ret.any(t), "{t}");
+        }
+        for t in ["Protokollen godkjennes.", "Innkallinga vert GODKJEND"] {
+            assert!(ROUTINE_APPROVAL_WORDS.any(t) && ROUTINE_APPROVAL_RE.is_match(t), "{t}");
+        }
+        for t in ["ASU tar saken til orientering.", "Utvalet tek saka til VITANDE"] {
+            assert!(ROUTINE_NOTED_WORDS.any(t) && ROUTINE_NOTED_RE.is_match(t), "{t}");
+        }
+        for t in
+            ["SSU godkjenner planen.", "Midlane vert fordelt og tildelast kommunane", "LSU sluttar seg til"]
+        {
+            assert!(RESOLUTION_WORDS.any(t) && RESOLUTION_RE.is_match(t), "{t}");
+        }
+        for t in ["Sekretariatet lager en plan", "Saken gjelder samhandling"] {
+            assert!(
+                !ROUTINE_APPROVAL_WORDS.any(t) && !ROUTINE_NOTED_WORDS.any(t) && !RESOLUTION_WORDS.any(t),
+                "{t}"
+            );
+        }
+        // the actor patterns' words, case-sensitive as the patterns are
+        assert!(has_any("Sekretariatet får i oppdrag", FAR_OPPDRAG_WORDS));
+        assert!(has_any("Leiar følgjer opp", ACTOR_FIRST_WORDS));
+        assert!(!has_any("Saken gjelder samhandling", FAR_OPPDRAG_WORDS));
+        assert!(!has_any("Saken gjelder samhandling", ACTOR_FIRST_WORDS));
+        assert!(ANSVAR_WORD.any("ANSVARLEG: Kari") && !ANSVAR_WORD.any("Kari Nordmann"));
+    }
+
     #[test]
     fn deadline_phrases() {
         let cases: &[(&str, Option<&str>)] = &[
