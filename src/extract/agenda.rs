@@ -277,9 +277,16 @@ fn list_row(text: &str) -> Option<(crate::record::CaseNum, String)> {
     Some((n, title.to_string()))
 }
 
+static LIST_HEADING_WORDS: LazyLock<super::prefilter::Words> =
+    LazyLock::new(|| super::prefilter::Words::new(lexicon::forms(lc::CASE_LIST_HEADING)));
+
 /// A list heading (`Saksliste`, `Sakskart`, `Innhald`), a label of the lexicon.
 fn list_heading(l: &Line) -> bool {
     let t = l.text.trim().trim_end_matches(':').trim();
+    // prefilter (see `super::prefilter`): both tests need a list heading's form in the line
+    if !LIST_HEADING_WORDS.any(t) {
+        return false;
+    }
     if lexicon::is(lc::CASE_LIST_HEADING, t) {
         return true;
     }
