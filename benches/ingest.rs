@@ -9,9 +9,9 @@
 //! 2. the same again (everything unchanged: the hash skip);
 //! 3. the DOCX part alone, and `pandoc -f docx -t json` on a sample of the same DOCX files;
 //! 4. the PDF part alone, and `pdftotext -layout` on a sample of the same PDF files;
-//! 5. in this process, on a sample of the same DOCX and PDF files: the reader alone, and reader
-//!    + extraction (CPU time of this process, single-threaded), so that extraction's own cost
-//!    per document sits beside the reader's;
+//! 5. in this process, on a sample of the same DOCX and PDF files: the reader alone, and the
+//!    reader and extraction together (CPU time of this process, single-threaded), so that
+//!    extraction's own cost per document sits beside the reader's;
 //!
 //! and prints, per CPU-second (user + system; steady on a shared machine), saksflyt read-only,
 //! read + extract and ingest against pandoc (DOCX) and pdftotext (PDF) in the same run, with the

@@ -90,11 +90,11 @@ fn case_variants(word: &str) -> Vec<String> {
                 it.next().filter(|_| it.next().is_none())
             };
             // a letter that maps to one letter (`ß` → `SS` is no simple case fold)
-            for mapped in [one(c.to_uppercase().collect()), one(c.to_lowercase().collect())] {
-                if let Some(other) = mapped {
-                    if !forms.contains(&other) {
-                        forms.push(other);
-                    }
+            for other in
+                [one(c.to_uppercase().collect()), one(c.to_lowercase().collect())].into_iter().flatten()
+            {
+                if !forms.contains(&other) {
+                    forms.push(other);
                 }
             }
         }
