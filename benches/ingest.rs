@@ -22,6 +22,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+/// The allocator of the `saksflyt` binary (`src/main.rs`), so that the in-process figures are
+/// those of the program as shipped (why mimalloc: ARCHITECTURE.md, dependencies).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SHARE: [(&str, usize); 3] = [("docx", 70), ("pdf", 15), ("txt", 15)];
 /// Files given to pandoc / pdftotext (one process each, as a user would run them).
 const TOOL_SAMPLE: usize = 60;
