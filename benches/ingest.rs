@@ -1,22 +1,31 @@
 //! Ingest benchmark (`cargo bench --bench ingest`; not a test).
 //!
-//! Builds a corpus of at least 2,000 documents (`SAKSFLYT_BENCH_DOCS`, default 2000) by copying
-//! the samples (`samples/`, else `../shared/seeds`) with changed case numbers, dates and text —
-//! DOCX copies keep their real structure: only `word/document.xml` is rewritten inside the zip —
-//! then times the release binary:
-//! 1. `saksflyt ingest` of the whole corpus into a new store (documents/s, MB/s, peak memory);
+//! Builds a reproducible corpus of at least 2,000 documents (`SAKSFLYT_BENCH_DOCS`, default 2000)
+//! by copying the samples (`samples/`) and the seeds (`../shared/seeds`, when present) with fixed
+//! rewrites of case numbers, dates and one word per copy — DOCX copies keep their real
+//! structure: only `word/document.xml` is rewritten inside the zip — then measures:
+//! 1. `saksflyt ingest` (the release binary) of the whole corpus into a new store (documents/s,
+//!    MB/s, peak memory);
 //! 2. the same again (everything unchanged: the hash skip);
 //! 3. the DOCX part alone, and `pandoc -f docx -t json` on a sample of the same DOCX files;
-//! 4. the PDF part alone, and `pdftotext` on a sample of the same PDF files;
+//! 4. the PDF part alone, and `pdftotext -layout` on a sample of the same PDF files;
+//! 5. in this process, on a sample of the same DOCX and PDF files: the reader alone, and the
+//!    reader and extraction together (CPU time of this process, single-threaded), so that
+//!    extraction's own cost per document sits beside the reader's;
 //!
-//! and prints the ratios, per wall-clock second and per CPU-second (user + system; less
-//! sensitive to other load on a shared machine). Peak memory is the child's maximum resident set
-//! size; both come from `/usr/bin/time`.
+//! and prints, per CPU-second (user + system; steady on a shared machine), saksflyt read-only,
+//! read + extract and ingest against pandoc (DOCX) and pdftotext (PDF) in the same run, with the
+//! ratios. Peak memory and the children's CPU time come from `/usr/bin/time`.
 
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+
+/// The allocator of the `saksflyt` binary (`src/main.rs`), so that the in-process figures are
+/// those of the program as shipped (why mimalloc: ARCHITECTURE.md, dependencies).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SHARE: [(&str, usize); 3] = [("docx", 70), ("pdf", 15), ("txt", 15)];
 /// Files given to pandoc / pdftotext (one process each, as a user would run them).
@@ -25,19 +34,22 @@ const TOOL_SAMPLE: usize = 60;
 fn main() {
     let total: usize = std::env::var("SAKSFLYT_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = [manifest.join("samples"), manifest.join("../shared/seeds")]
+    let sources: Vec<PathBuf> = [manifest.join("samples"), manifest.join("../shared/seeds")]
         .into_iter()
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| fail("no samples/ or ../shared/seeds to build the corpus from"));
+        .filter(|p| p.is_dir())
+        .collect();
+    if sources.is_empty() {
+        fail("no samples/ or ../shared/seeds to build the corpus from");
+    }
     let tmp = tempfile::tempdir().unwrap_or_else(|e| fail(&format!("cannot make a temporary folder: {e}")));
     let corpus = tmp.path().join("corpus");
 
     let started = Instant::now();
-    let (files, bytes) = build_corpus(&source, &corpus, total);
+    let (files, bytes) = build_corpus(&sources, &corpus, total);
     println!(
         "corpus: {files} documents, {:.1} MB from {} ({:.1} s to build)",
         mb(bytes),
-        source.display(),
+        sources.iter().map(|s| s.display().to_string()).collect::<Vec<_>>().join(" and "),
         started.elapsed().as_secs_f64()
     );
 
@@ -54,44 +66,142 @@ fn main() {
     let pdf = run_ingest(bin, &corpus.join("pdf"), &tmp.path().join("pdf.db"));
     pdf.print("ingest PDF only", pdf_bytes);
 
-    match tool_rate("pandoc", &corpus.join("docx"), |f| {
+    let pandoc = tool_rate("pandoc", &corpus.join("docx"), |f| {
         let mut c = Command::new("pandoc");
         c.args(["-f", "docx", "-t", "json", "-o", "/dev/null"]).arg(f);
         c
-    }) {
-        Some((rate, cpu_rate)) => {
-            println!(
-                "pandoc -f docx -t json: {rate:.1} docs/s ({TOOL_SAMPLE} files, one process each) → saksflyt DOCX is {:.1}× pandoc (target ≥ 50×)",
-                docx.docs_per_s() / rate
-            );
-            print_cpu_ratio("pandoc", cpu_rate, docx.docs_per_cpu_s());
-        }
-        None => println!("pandoc: not installed, no ratio"),
-    }
-    match tool_rate("pdftotext", &corpus.join("pdf"), |f| {
+    });
+    let pdftotext = tool_rate("pdftotext", &corpus.join("pdf"), |f| {
         let mut c = Command::new("pdftotext");
         c.args(["-layout"]).arg(f).arg("/dev/null");
         c
-    }) {
-        Some((rate, cpu_rate)) => {
-            println!(
-                "pdftotext -layout: {rate:.1} docs/s ({TOOL_SAMPLE} files, one process each) → saksflyt PDF is {:.2}× pdftotext",
-                pdf.docs_per_s() / rate
-            );
-            print_cpu_ratio("pdftotext", cpu_rate, pdf.docs_per_cpu_s());
-        }
-        None => println!("pdftotext: not installed, no ratio"),
-    }
+    });
+    let docx_inproc = in_process(&corpus.join("docx"));
+    let pdf_inproc = in_process(&corpus.join("pdf"));
     let peak = [&all, &again, &docx, &pdf].iter().filter_map(|r| r.peak_kb).max();
     if let Some(kb) = peak {
         println!("peak memory of any run: {:.1} MB (target < 200 MB)", kb as f64 / 1024.0);
     }
+
+    println!();
+    println!("documents per CPU-second, in this run (ratio = saksflyt ÷ peer):");
+    for (what, peer_name, peer, inproc, ingest) in [
+        ("DOCX", "pandoc -f docx -t json", pandoc, docx_inproc, &docx),
+        ("PDF", "pdftotext -layout", pdftotext, pdf_inproc, &pdf),
+    ] {
+        let peer_cpu = peer.and_then(|(_, c)| c);
+        match peer_cpu {
+            Some(p) => {
+                println!("  {what}: {peer_name} {p:.1} docs/CPU-s ({TOOL_SAMPLE} files, one process each)")
+            }
+            None => println!("  {what}: {peer_name} not installed: no ratio"),
+        }
+        let ratio =
+            |ours: f64| peer_cpu.map_or(String::new(), |p| format!(" = {:.1}× {peer_name}", ours / p));
+        if let Some(ip) = &inproc {
+            println!(
+                "    saksflyt read only:      {:>7.0} docs/CPU-s{}",
+                ip.read_rate(),
+                ratio(ip.read_rate())
+            );
+            println!(
+                "    saksflyt read + extract: {:>7.0} docs/CPU-s{}",
+                ip.extract_rate(),
+                ratio(ip.extract_rate())
+            );
+            println!(
+                "    per document: read {:.2} ms, extract {:.2} ms ({} files; extract ≤ read: {})",
+                ip.read_ms(),
+                ip.extract_ms(),
+                ip.docs,
+                if ip.extract_ms() <= ip.read_ms() { "yes" } else { "no" }
+            );
+        }
+        if let Some(o) = ingest.docs_per_cpu_s() {
+            println!("    saksflyt ingest:         {o:>7.0} docs/CPU-s{}", ratio(o));
+        }
+    }
 }
 
-fn print_cpu_ratio(tool: &str, tool_rate: Option<f64>, ours: Option<f64>) {
-    if let (Some(t), Some(o)) = (tool_rate, ours) {
-        println!("  per CPU-second: {tool} {t:.1} docs, saksflyt {o:.0} docs → {:.1}×", o / t);
+/// CPU seconds this process has used (all threads), from `CLOCK_PROCESS_CPUTIME_ID`.
+fn process_cpu() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant the kernel knows.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return 0.0;
     }
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+}
+
+/// Files of the in-process measurement (a spread sample of each part of the corpus).
+const INPROC_SAMPLE: usize = 300;
+
+/// The reader alone and reader + extraction, in this process on one thread.
+struct InProcess {
+    docs: usize,
+    /// CPU seconds: reading all, and reading + extracting all.
+    read: f64,
+    read_extract: f64,
+}
+
+impl InProcess {
+    fn read_rate(&self) -> f64 {
+        self.docs as f64 / self.read.max(1e-9)
+    }
+    fn extract_rate(&self) -> f64 {
+        self.docs as f64 / self.read_extract.max(1e-9)
+    }
+    fn read_ms(&self) -> f64 {
+        1000.0 * self.read / self.docs.max(1) as f64
+    }
+    /// Extraction alone: read + extract less reading.
+    fn extract_ms(&self) -> f64 {
+        1000.0 * (self.read_extract - self.read).max(0.0) / self.docs.max(1) as f64
+    }
+}
+
+fn in_process(dir: &Path) -> Option<InProcess> {
+    use saksflyt::read::{read_bytes, Limits};
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(|e| Some(e.ok()?.path())).collect();
+    files.sort();
+    let step = (files.len() / INPROC_SAMPLE).max(1);
+    let inputs: Vec<(PathBuf, Vec<u8>)> = files
+        .into_iter()
+        .step_by(step)
+        .take(INPROC_SAMPLE)
+        .filter_map(|p| Some((p.clone(), std::fs::read(&p).ok()?)))
+        .collect();
+    if inputs.is_empty() {
+        return None;
+    }
+    let limits = Limits::default();
+    let register = saksflyt::config::Register::default();
+    // one untimed pass: patterns built and caches warm, as in a long ingest
+    for (p, b) in inputs.iter().take(20) {
+        if let Ok(doc) = read_bytes(p, b, &limits) {
+            let source =
+                saksflyt::record::Source { path: String::new(), format: doc.format, sha256: String::new() };
+            std::hint::black_box(saksflyt::extract::extract(&doc, source, &register));
+        }
+    }
+    let t0 = process_cpu();
+    for (p, b) in &inputs {
+        let _ = std::hint::black_box(read_bytes(p, b, &limits));
+    }
+    let t1 = process_cpu();
+    for (p, b) in &inputs {
+        if let Ok(doc) = read_bytes(p, b, &limits) {
+            let source = saksflyt::record::Source {
+                path: p.display().to_string(),
+                format: doc.format,
+                sha256: String::new(),
+            };
+            std::hint::black_box(saksflyt::extract::extract(&doc, source, &register));
+        }
+    }
+    let t2 = process_cpu();
+    Some(InProcess { docs: inputs.len(), read: t1 - t0, read_extract: t2 - t1 })
 }
 
 fn fail(msg: &str) -> ! {
@@ -220,18 +330,23 @@ fn folder_bytes(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-/// Copy the samples into `corpus/{docx,pdf,txt}` until `total` documents exist; returns the
-/// number of files and their total size.
-fn build_corpus(source: &Path, corpus: &Path, total: usize) -> (usize, u64) {
+/// Copy the samples and seeds into `corpus/{docx,pdf,txt}` until `total` documents exist
+/// (copy `k` of the sorted originals gets rewrite `k`: the same corpus on every run); returns
+/// the number of files and their total size.
+fn build_corpus(sources: &[PathBuf], corpus: &Path, total: usize) -> (usize, u64) {
     let mut count = 0;
     let mut bytes = 0;
     for (ext, share) in SHARE {
-        let mut originals: Vec<PathBuf> = std::fs::read_dir(source)
-            .unwrap_or_else(|e| fail(&format!("cannot list {}: {e}", source.display())))
-            .filter_map(|e| Some(e.ok()?.path()))
-            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(ext))
-            .collect();
-        originals.sort();
+        let mut originals: Vec<PathBuf> = Vec::new();
+        for source in sources {
+            let mut these: Vec<PathBuf> = std::fs::read_dir(source)
+                .unwrap_or_else(|e| fail(&format!("cannot list {}: {e}", source.display())))
+                .filter_map(|e| Some(e.ok()?.path()))
+                .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(ext))
+                .collect();
+            these.sort();
+            originals.extend(these);
+        }
         if originals.is_empty() {
             continue;
         }

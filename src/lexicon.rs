@@ -125,6 +125,8 @@ struct Entry {
 struct Lexicon {
     /// concept → every form (nb ∪ nn), lower case, longest first.
     forms: BTreeMap<String, Vec<String>>,
+    /// concept → the most characters of any of its forms (see [`is`]).
+    max_chars: BTreeMap<String, usize>,
     /// concept → the bokmål forms, and the nynorsk forms, as written in the data.
     nb: BTreeMap<String, Vec<String>>,
     nn: BTreeMap<String, Vec<String>>,
@@ -181,7 +183,7 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let lower = |v: &Vec<String>| v.iter().map(|w| w.trim().to_lowercase()).collect::<Vec<_>>();
     let nb = raw.iter().map(|(k, e)| (k.clone(), lower(&e.nb))).collect();
     let nn = raw.iter().map(|(k, e)| (k.clone(), lower(&e.nn))).collect();
-    let forms = raw
+    let forms: BTreeMap<String, Vec<String>> = raw
         .into_iter()
         .map(|(k, e)| {
             let mut v: Vec<String> = e.nb.into_iter().chain(e.nn).map(|w| w.trim().to_lowercase()).collect();
@@ -190,7 +192,13 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             (k, v)
         })
         .collect();
-    Lexicon { forms, nb, nn }
+    let max_chars = forms
+        .iter()
+        .map(|(k, v): (&String, &Vec<String>)| {
+            (k.clone(), v.iter().map(|f| f.chars().count()).max().unwrap_or(0))
+        })
+        .collect();
+    Lexicon { forms, max_chars, nb, nn }
 });
 
 /// The forms of a concept in one written standard.
@@ -209,6 +217,13 @@ pub fn forms(concept: &str) -> &'static [String] {
 
 /// Whether `text` (any case, white space folded) is one of the concept's forms.
 pub fn is(concept: &str, text: &str) -> bool {
+    // prefilter: folding white space and lower-casing never make a text shorter than its
+    // characters other than white space, so a text with more of them than the longest form
+    // cannot be one (most lines asked are sentences, far longer than any label)
+    let max = LEXICON.max_chars.get(concept).copied().unwrap_or(0);
+    if text.chars().filter(|c| !(c.is_whitespace() || *c == '\u{a0}')).nth(max).is_some() {
+        return false;
+    }
     let t = crate::util::fold(text).to_lowercase();
     forms(concept).contains(&t)
 }

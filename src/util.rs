@@ -9,10 +9,15 @@ use std::path::Path;
 
 /// Fold white space (also no-break spaces) to single spaces and trim.
 pub fn fold(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c == '\u{a0}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    // one pass, one allocation (it runs on every line of every paper)
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// SHA-256 of bytes as lower-case hex.

@@ -277,13 +277,23 @@ fn list_row(text: &str) -> Option<(crate::record::CaseNum, String)> {
     Some((n, title.to_string()))
 }
 
+static LIST_HEADING_WORDS: LazyLock<super::prefilter::Words> =
+    LazyLock::new(|| super::prefilter::Words::new(lexicon::forms(lc::CASE_LIST_HEADING)));
+
 /// A list heading (`Saksliste`, `Sakskart`, `Innhald`), a label of the lexicon.
 fn list_heading(l: &Line) -> bool {
     let t = l.text.trim().trim_end_matches(':').trim();
-    lexicon::is(lc::CASE_LIST_HEADING, t)
-        || lexicon::forms(lc::CASE_LIST_HEADING)
-            .iter()
-            .any(|f| fold(t).to_lowercase().strip_prefix(f.as_str()).is_some_and(|r| r.starts_with(' ')))
+    // prefilter (see `super::prefilter`): both tests need a list heading's form in the line
+    if !LIST_HEADING_WORDS.any(t) {
+        return false;
+    }
+    if lexicon::is(lc::CASE_LIST_HEADING, t) {
+        return true;
+    }
+    let lower = fold(t).to_lowercase();
+    lexicon::forms(lc::CASE_LIST_HEADING)
+        .iter()
+        .any(|f| lower.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with(' ')))
 }
 
 /// Whether `next` continues the title `title` (a list printed with wrapped lines): it starts in

@@ -8,6 +8,7 @@
 //! (*Vedtak*) as point trees, attachments under *Vedlegg*, and references to other cases with the
 //! sentence they stand in.
 
+use super::prefilter::{has_char, Words};
 use super::{casenum, committee, dates, meeting::field, minutes, votes, Line, LineKind};
 use crate::config::Register;
 use crate::lexicon::{self, c as lc};
@@ -78,6 +79,18 @@ static LABEL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// The prefilter of [`LABEL_SUFFIX`]: each of its forms starts with a dash or a comma.
+const LABEL_SUFFIX_MARKS: &[char] = &['-', '–', '—', ','];
+
+/// The prefilter of [`part_of`] (see [`super::prefilter`]): every part heading holds a
+/// proposal, decision or attachments word of the lexicon ([`PROPOSAL`], [`DECISION`],
+/// [`ATTACH`] each need one).
+static PART_WORDS: LazyLock<Words> = LazyLock::new(|| {
+    Words::new([lc::PROPOSAL, lc::DECISION, lc::FIELD_ATTACHMENTS].iter().flat_map(|k| lexicon::forms(k)))
+});
+/// The prefilter of [`label_number`]: a decision label holds a decision word.
+static DECISION_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(lexicon::forms(lc::DECISION)));
+
 /// The label's core (`Vedtak` of `KS- 064/21 Vedtak`) that matches `is_label`, and the case
 /// number printed with it.
 fn label_core(t: &str, is_label: impl Fn(&str) -> bool) -> Option<(String, Option<CaseNum>)> {
@@ -91,7 +104,12 @@ fn label_core(t: &str, is_label: impl Fn(&str) -> bool) -> Option<(String, Optio
         ),
         None => (t, None),
     };
-    let no_suffix = |s: &str| LABEL_SUFFIX.find(s).map_or(s.to_string(), |m| s[..m.start()].to_string());
+    let no_suffix = |s: &str| {
+        if !has_char(s, LABEL_SUFFIX_MARKS) {
+            return s.to_string();
+        }
+        LABEL_SUFFIX.find(s).map_or(s.to_string(), |m| s[..m.start()].to_string())
+    };
     [rest.to_string(), no_suffix(rest), no_suffix(t)]
         .into_iter()
         .find(|c| !c.is_empty() && is_label(c))
@@ -103,7 +121,7 @@ const LABEL_MAX_CHARS: usize = 90;
 
 /// The case number printed in a decision label (`KS- 064/21 Vedtak:` → 64/2021): whose decision it is.
 fn label_number(l: &Line) -> Option<CaseNum> {
-    if l.is_item() || l.kind == LineKind::Table {
+    if l.is_item() || l.kind == LineKind::Table || !DECISION_WORDS.any(&l.text) {
         return None;
     }
     label_core(&heading_text(l), |c| DECISION.is_match(c)).and_then(|(_, n)| n)
@@ -114,7 +132,7 @@ fn part_of(l: &Line) -> Option<Part> {
     // a protocol numbers the proposals it sets against each other (`1)` / `Innstilling:`): an
     // item whose whole text is a part heading with its colon is that heading
     let labelled_heading = l.is_item() && l.text.trim_end().ends_with(':');
-    if l.is_item() && !labelled_heading || l.kind == LineKind::Table {
+    if l.is_item() && !labelled_heading || l.kind == LineKind::Table || !PART_WORDS.any(&l.text) {
         return None;
     }
     let t = heading_text(l);
@@ -962,6 +980,38 @@ fn placeholder_paths(points: &[Point], prefix: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The prefilters of the part headings and labels pass every heading the patterns read, in
+    /// any case, and keep ordinary lines from them.
+    #[test]
+    fn part_prefilters() {
+        for t in [
+            "Forslag til vedtak",
+            "FRAMLEGG TIL VEDTAK",
+            "Kommunedirektørens innstilling:",
+            "Tilråding",
+            "TILRÅDING",
+            "Vedtak",
+            "Endeleg vedtak",
+            "KS- 064/21 Vedtak:",
+            "Vedlegg",
+            "Trykte vedlegg",
+            "Uprenta vedlegg",
+        ] {
+            assert!(PART_WORDS.any(t), "{t}");
+            assert!(part_of(&line(t)).is_some(), "{t}");
+        }
+        for t in ["Bakgrunn", "Saksopplysninger", "Økonomiske konsekvenser", "Kommunen har 12 ansatte."] {
+            assert!(!PART_WORDS.any(t), "{t}");
+        }
+        assert!(DECISION_WORDS.any("Formannskapets VEDTAK"));
+        assert!(!DECISION_WORDS.any("Forslag til innstilling"));
+        // the label suffix starts with a dash or a comma
+        for t in ["Vedtak - Kommunestyret 09.12.2021", "Vedtak – Formannskapet", "Vedtak, enstemmig"] {
+            assert!(has_char(t, LABEL_SUFFIX_MARKS) && LABEL_SUFFIX.is_match(t), "{t}");
+        }
+        assert!(!has_char("Vedtak i SSU", LABEL_SUFFIX_MARKS));
+    }
 
     fn line(text: &str) -> Line {
         Line::para(text)

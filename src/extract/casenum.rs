@@ -20,6 +20,13 @@ static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The prefilter of [`PREFIXED`] (see [`super::prefilter`]): `sak` or `ps`, at most three
+/// letters (`en`, `ene`, `snr`), dots, colons and white space, an optional `nr`, then a digit —
+/// what every one of its forms has (`saken 3`, `Saksnr.: 12`, `sak nr. 4`, `PS 22`), without
+/// word boundaries or captures, so the regex engine answers it with its DFA.
+static PREFIXED_GATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:sak|ps)[a-z]{0,3}[.:\s]*(?:nr[.:\s]*)?\d").expect("valid regex"));
+
 /// A body's code in capitals straight before the number (`KS 142/21`, `FSK-012/26`, `HT 7/2026`):
 /// written with a slash only, the code two to [`BODY_CODE_MAX`] capitals.
 static BODY_CODE: LazyLock<Regex> = LazyLock::new(|| {
@@ -75,12 +82,7 @@ fn archive_context(before: &str) -> bool {
 /// Every case number written with a case word in `text`, with its byte range.
 pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
     let mut out = Vec::new();
-    // cheap prefilter: every form needs a case word and a digit
-    let lower = text.to_ascii_lowercase();
-    if !(lower.contains("sak") || lower.contains("ps")) || !text.bytes().any(|b| b.is_ascii_digit()) {
-        return out;
-    }
-    for c in PREFIXED.captures_iter(text) {
+    for c in prefixed_matches(text) {
         let compound = c.get(1).map(|m| m.as_str().to_lowercase());
         let (Some(all), Some(seq), Some(sep), Some(year)) = (c.get(0), c.get(2), c.get(3), c.get(4)) else {
             continue;
@@ -91,6 +93,34 @@ pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
         }
         if let Some(n) = accept(text, all, seq.as_str(), sep.as_str(), year.as_str()) {
             out.push((n, all.start(), all.end()));
+        }
+    }
+    out
+}
+
+/// The matches of [`PREFIXED`] in `text`, as `captures_iter` gives them, found from the
+/// prefilter's candidates: the pattern's Unicode word boundaries keep it on the backtracker,
+/// so it is started only at the word run holding a candidate (`_at` keeps the text before in
+/// view for `\b`), never over the text between. Every match holds a prefilter match (its case
+/// word to the digit) that starts inside it after letters and at most a hyphen, so walking back
+/// over letters and hyphens from the leftmost candidate reaches at or before the leftmost match.
+fn prefixed_matches(text: &str) -> Vec<regex::Captures<'_>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(g) = PREFIXED_GATE.find_at(text, at) {
+        let run = text[at..g.start()]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphabetic() || *c == '-')
+            .last()
+            .map_or(g.start(), |(i, _)| at + i);
+        let Some(c) = PREFIXED.captures_at(text, run) else { break };
+        let Some(end) = c.get(0).map(|m| m.end()) else { break };
+        // a match is never empty; step on by a character if it were
+        at = if end > at { end } else { at + text[at..].chars().next().map_or(1, char::len_utf8) };
+        out.push(c);
+        if at >= text.len() {
+            break;
         }
     }
     out
@@ -154,7 +184,9 @@ fn accept(text: &str, all: regex::Match<'_>, seq: &str, sep: &str, year: &str) -
 /// start of `text` (also after a case word). Returns the number and the rest of the text.
 pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
     let t = text.trim_start();
-    if let Some(c) = BARE.captures(t) {
+    // prefilter of [`BARE`]: a digit first, a slash later
+    let bare = t.starts_with(|c: char| c.is_ascii_digit()) && t.contains('/');
+    if let Some(c) = bare.then(|| BARE.captures(t)).flatten() {
         let all = c.get(0)?;
         let after = &t[all.end()..];
         if after.starts_with(['/', '-']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
@@ -235,6 +267,29 @@ mod tests {
         // a body's code makes a reference, never a case header (`KS 142/21 Vedtak:` is a label)
         assert!(find_prefixed("KS 142/21 Vedtak:").is_empty());
         assert!(find_references("FSK- 137/26 Vedtak:").is_empty(), "a label, not running text");
+    }
+
+    /// The prefilter passes every form [`PREFIXED`] reads and keeps other lines from it.
+    #[test]
+    fn prefixed_prefilter() {
+        for t in [
+            "Sak: 18/24",
+            "saka 4/24",
+            "SAKEN 3/24",
+            "Saksnr.: 09-2025",
+            "sak nr. 4/2025",
+            "sak  :  7.24",
+            "PS 22/2025",
+            "FSU-sak 3/2026",
+            "styresak 14/26",
+            "Utvalssak 2/25",
+        ] {
+            assert!(PREFIXED_GATE.is_match(t), "{t}");
+            assert!(PREFIXED.is_match(t), "{t}");
+        }
+        for t in ["Saken gjelder 3 kommuner", "sak (3/24)", "Ingen saker", "Møte 12.03.2025", "KS 142/21"] {
+            assert!(!PREFIXED_GATE.is_match(t), "{t}");
+        }
     }
 
     #[test]

@@ -20,6 +20,13 @@ static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+/// The prefilter of [`KL`].
+static KL_WORD: LazyLock<super::prefilter::Words> = LazyLock::new(|| super::prefilter::Words::new(["kl"]));
+/// The prefilter of [`NAMED`] (see [`super::prefilter`]): a month's name or abbreviation.
+static MONTH_WORDS: LazyLock<super::prefilter::Words> = LazyLock::new(|| {
+    use crate::lexicon::{c, forms};
+    super::prefilter::Words::new(forms(c::MONTHS).iter().chain(forms(c::MONTH_ABBREV)))
+});
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,2})(?:[.:](\d{2})|(\d{2}))?\s*(?:-|–|—|til)\s*(\d{1,2})(?:[.:](\d{2})|(\d{2}))?\b")
         .expect("valid regex")
@@ -73,14 +80,16 @@ pub fn find_dates(text: &str, year: Option<u32>) -> Vec<(usize, String)> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return out;
     }
-    for c in NUMERIC.captures_iter(text) {
+    // prefilters: [`NUMERIC`] and [`NAMED`] need a dot after the day, [`ISO`] a dash
+    let dot = text.contains('.');
+    for c in dot.then(|| NUMERIC.captures_iter(text)).into_iter().flatten() {
         let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) else { continue };
         let parsed = (|| ymd(year4(y.as_str())?, m.as_str().parse().ok()?, d.as_str().parse().ok()?))();
         if let Some(s) = parsed {
             out.push((d.start(), s));
         }
     }
-    for c in ISO.captures_iter(text) {
+    for c in text.contains('-').then(|| ISO.captures_iter(text)).into_iter().flatten() {
         let (Some(all), Some(y), Some(m), Some(d)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
             continue;
         };
@@ -90,7 +99,7 @@ pub fn find_dates(text: &str, year: Option<u32>) -> Vec<(usize, String)> {
             out.push((all.start(), s));
         }
     }
-    for c in NAMED.captures_iter(text) {
+    for c in (dot && MONTH_WORDS.any(text)).then(|| NAMED.captures_iter(text)).into_iter().flatten() {
         let (Some(all), Some(d), Some(m)) = (c.get(0), c.get(1), c.get(2)) else { continue };
         let y = c.get(3).and_then(|y| y.as_str().parse().ok()).or(year);
         if let Some(s) = (|| ymd(y?, month_number(m.as_str())?, d.as_str().parse().ok()?))() {
@@ -115,7 +124,12 @@ fn hhmm(h: &str, m: Option<&str>) -> Option<String> {
 /// A time span at the start of `text` (an agenda cell): `13.00-13.10`, `15.35 – 15.45`,
 /// `0910-0945`, `09-12`.
 pub fn span(text: &str) -> Option<(String, String)> {
-    let c = SPAN.captures(text.trim())?;
+    // prefilter: a span at the start starts with a digit
+    let t = text.trim();
+    if !t.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let c = SPAN.captures(t)?;
     if c.get(0)?.start() != 0 {
         return None;
     }
@@ -126,6 +140,9 @@ pub fn span(text: &str) -> Option<(String, String)> {
 
 /// The meeting time after `kl`: a span (`kl. 13.00 – 17.00`, `kl 0910-0945`) or a start only.
 pub fn time_after_kl(text: &str) -> Option<(String, Option<String>)> {
+    if !KL_WORD.any(text) {
+        return None;
+    }
     let m = KL.find(text)?;
     let rest = &text[m.end()..];
     if let Some((a, b)) = span(rest) {

@@ -38,6 +38,7 @@
 use crate::config::{CommitteeKind, Register};
 use crate::extract::casenum;
 use crate::extract::dates::{days_in_month, month_number as month, year4 as year, ymd};
+use crate::extract::prefilter::{has_all, has_any, has_digit, Words};
 use crate::lexicon::{self, c as lc};
 use crate::record::{Case, FollowsUp, MovesDeadline, Point, Record};
 use regex::Regex;
@@ -181,6 +182,18 @@ static POINT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Prefilters (see [`crate::extract::prefilter`]) of the patterns above, by the words each
+/// needs: [`ROUTINE_APPROVAL_RE`] an approval verb, [`ROUTINE_NOTED_RE`] an object of taking
+/// note, [`RESOLUTION_RE`] a resolution phrase.
+static ROUTINE_APPROVAL_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(ROUTINE_APPROVED));
+static ROUTINE_NOTED_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(ROUTINE_NOTED));
+static RESOLUTION_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(RESOLUTION_PHRASES));
+
+fn routine_sentence(s: &str) -> bool {
+    ROUTINE_APPROVAL_WORDS.any(s) && ROUTINE_APPROVAL_RE.is_match(s)
+        || ROUTINE_NOTED_WORDS.any(s) && ROUTINE_NOTED_RE.is_match(s)
+}
+
 /// Whether a point's own text is routine: every sentence approves the agenda or minutes, or
 /// takes a matter to orientation.
 pub fn is_routine(text: &str) -> bool {
@@ -192,8 +205,7 @@ pub fn is_routine(text: &str) -> bool {
         rest = rest.get(end + 1..).unwrap_or("");
     }
     sentences.retain(|s| s.chars().any(char::is_alphabetic));
-    !sentences.is_empty()
-        && sentences.iter().all(|s| ROUTINE_APPROVAL_RE.is_match(s) || ROUTINE_NOTED_RE.is_match(s))
+    !sentences.is_empty() && sentences.iter().all(|s| routine_sentence(s))
 }
 
 /// Whether a point's own text is a resolution done by being adopted: every sentence approves,
@@ -225,7 +237,10 @@ pub fn is_resolution(text: &str) -> bool {
     !sentences.is_empty()
         && responsible(text).is_none()
         && sentences.iter().all(|s| {
-            RESOLUTION_RE.is_match(s) || is_routine(s) || someone_else_s_deadline(s) || moves_a_deadline(s)
+            RESOLUTION_WORDS.any(s) && RESOLUTION_RE.is_match(s)
+                || is_routine(s)
+                || someone_else_s_deadline(s)
+                || moves_a_deadline(s)
         })
 }
 
@@ -279,8 +294,8 @@ fn first_date(text: &str) -> Option<String> {
 /// when named) and the date.
 pub fn moves_deadline(text: &str, register: &Register) -> Vec<MovesDeadline> {
     let mut out: Vec<MovesDeadline> = Vec::new();
-    // cheap prefilter: most points name no deadline
-    if !DEADLINE_WORD_RE.is_match(text) {
+    // cheap prefilters: a moved deadline holds a date (digits); most points name no deadline
+    if !has_digit(text) || !DEADLINE_WORD_RE.is_match(text) {
         return out;
     }
     let mut rest = text;
@@ -580,29 +595,43 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})\b").expect("valid date regex")
 });
 
+/// The prefilter of [`DIRECT`]: a deadline word (`\w*frist` ends in `frist`).
+const DIRECT_WORDS: &[&str] = &["innen", "inna", "innan", "senest", "seinast", "frist"];
+/// The prefilter of [`RETURN`]: a word every one of its phrases holds (`fremlegges` holds
+/// `legge`, `møtet` holds `møte`).
+const RETURN_WORDS: &[&str] = &["tilbake", "møte", "mote", "legge", "fremmes"];
+static DEADLINE_GATE: LazyLock<(Words, Words)> =
+    LazyLock::new(|| (Words::new(DIRECT_WORDS), Words::new(RETURN_WORDS)));
+
 /// The deadline a text names, as `YYYY-MM-DD`.
 pub fn deadline(text: &str) -> Option<String> {
-    let direct = DIRECT.captures_iter(text).find_map(|c| {
-        let start = c.get(0)?.start();
-        let word = c.get(0)?.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
-        if NOT_TASK_DEADLINES.iter().any(|w| word.starts_with(w)) {
-            return None;
-        }
-        let date = if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
-            ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
-        } else if let (Some(d), Some(m), Some(y)) = (c.name("d2"), c.name("m2"), c.name("y2")) {
-            ymd(year(y.as_str())?, month(m.as_str())?, num(d.as_str())?)
-        } else {
-            let y = year(c.name("y3")?.as_str())?;
-            let m = match c.name("m3") {
-                Some(m) => month(m.as_str())?,
-                None => 12,
-            };
-            ymd(y, m, days_in_month(y, m))
-        }?;
-        Some((start, date))
-    });
-    let ret = RETURN.find_iter(text).find_map(|m| {
+    // every deadline holds a date or a year: digits
+    if !has_digit(text) {
+        return None;
+    }
+    let (direct_words, return_words) = &*DEADLINE_GATE;
+    let direct =
+        direct_words.any(text).then(|| DIRECT.captures_iter(text)).into_iter().flatten().find_map(|c| {
+            let start = c.get(0)?.start();
+            let word = c.get(0)?.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
+            if NOT_TASK_DEADLINES.iter().any(|w| word.starts_with(w)) {
+                return None;
+            }
+            let date = if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
+                ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
+            } else if let (Some(d), Some(m), Some(y)) = (c.name("d2"), c.name("m2"), c.name("y2")) {
+                ymd(year(y.as_str())?, month(m.as_str())?, num(d.as_str())?)
+            } else {
+                let y = year(c.name("y3")?.as_str())?;
+                let m = match c.name("m3") {
+                    Some(m) => month(m.as_str())?,
+                    None => 12,
+                };
+                ymd(y, m, days_in_month(y, m))
+            }?;
+            Some((start, date))
+        });
+    let ret = return_words.any(text).then(|| RETURN.find_iter(text)).into_iter().flatten().find_map(|m| {
         let rest = text.get(m.end()..)?;
         let sentence = &rest[..sentence_end(rest)];
         let c = NUMERIC_DATE.captures(sentence)?;
@@ -658,6 +687,13 @@ static ACTOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 static ANSVAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bansvar(?:leg|lig)?\s*:\s*([^.;\n]{1,60})").expect("valid regex"));
 static BER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bber\s+").expect("valid regex"));
+/// Prefilters of the actor patterns (case-sensitive, as the patterns are): [`GIR_OPPDRAG`] needs
+/// `gir` and `oppdrag`, [`BER`] `ber`, and these the verbs of [`FAR_OPPDRAG`] and
+/// [`ACTOR_FIRST`] (`sender`/`send`, `legger`/`legg fram`, `utarbeider`/`utarbeidar`,
+/// `følger`/`følgjer opp`).
+const FAR_OPPDRAG_WORDS: &[&str] = &["får", "bes", "blir", "vert"];
+const ACTOR_FIRST_WORDS: &[&str] = &["send", "legg", "utarbeid", "rapporterer", "følg"];
+static ANSVAR_WORD: LazyLock<Words> = LazyLock::new(|| Words::new(["ansvar"]));
 
 /// Words that continue a responsible's name (`leiar for kvart FSU`, `kommunene og sykehuset`).
 const CONNECTORS: &[&str] = &["for", "og", "ved", "til", "på", "av", "i"];
@@ -678,18 +714,21 @@ const NOT_ACTORS: &[&str] = &["det", "dette", "som", "saken", "saka", "rutinen",
 /// `gir AU i oppdrag` → `AU`, `ber leiar for kvart FSU sende …` → `leiar for kvart FSU`,
 /// `Sekretariatet får i oppdrag …` / `Leiar sender …` → the sentence's subject.
 pub fn responsible(text: &str) -> Option<String> {
-    if let Some(c) = GIR_OPPDRAG.captures(text) {
+    if let Some(c) = has_all(text, &["gir", "oppdrag"]).then(|| GIR_OPPDRAG.captures(text)).flatten() {
         let who = c.get(1)?.as_str().trim();
         if !who.is_empty() && who.split_whitespace().count() <= 6 {
             return Some(clean(who));
         }
     }
-    for m in BER.find_iter(text) {
+    for m in text.contains("ber").then(|| BER.find_iter(text)).into_iter().flatten() {
         if let Some(who) = name_after(text.get(m.end()..)?) {
             return Some(who);
         }
     }
-    for re in [&*FAR_OPPDRAG, &*ACTOR_FIRST] {
+    for (re, words) in [(&FAR_OPPDRAG, FAR_OPPDRAG_WORDS), (&ACTOR_FIRST, ACTOR_FIRST_WORDS)] {
+        if !has_any(text, words) {
+            continue;
+        }
         if let Some(who) = re.captures(text).and_then(|c| c.get(1)) {
             let who = who.as_str().trim();
             let first = who.split_whitespace().next().unwrap_or("").to_lowercase();
@@ -698,6 +737,9 @@ pub fn responsible(text: &str) -> Option<String> {
                 return Some(clean(who));
             }
         }
+    }
+    if !ANSVAR_WORD.any(text) {
+        return None;
     }
     ANSVAR.captures(text).and_then(|c| c.get(1)).map(|m| clean(m.as_str()))
 }
@@ -803,6 +845,47 @@ fn clean(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The prefilters of the follow-up patterns pass what each pattern reads (any case, æøå)
+    /// and keep other sentences from them.
+    #[test]
+    fn followup_prefilters() {
+        let (direct, ret) = &*DEADLINE_GATE;
+        for t in
+            ["innen 11.09.2024", "INNAN 1.10.24", "Seinast 3.4.2025", "Søknadsfristen settes til 01.04.2026"]
+        {
+            assert!(direct.any(t) && DIRECT.is_match(t), "{t}");
+        }
+        for t in ["komme tilbake til saken", "i ASU-MØTET 04.09.24", "legges fram", "Saka fremmes"] {
+            assert!(ret.any(t) && RETURN.is_match(t), "{t}");
+        }
+        for t in ["ASU tar saken til orientering.", "Budsjettet for 2026"] {
+            assert!(!direct.any(t) && !ret.any(t), "{t}");
+        }
+        for t in ["Protokollen godkjennes.", "Innkallinga vert GODKJEND"] {
+            assert!(ROUTINE_APPROVAL_WORDS.any(t) && ROUTINE_APPROVAL_RE.is_match(t), "{t}");
+        }
+        for t in ["ASU tar saken til orientering.", "Utvalet tek saka til VITANDE"] {
+            assert!(ROUTINE_NOTED_WORDS.any(t) && ROUTINE_NOTED_RE.is_match(t), "{t}");
+        }
+        for t in
+            ["SSU godkjenner planen.", "Midlane vert fordelt og tildelast kommunane", "LSU sluttar seg til"]
+        {
+            assert!(RESOLUTION_WORDS.any(t) && RESOLUTION_RE.is_match(t), "{t}");
+        }
+        for t in ["Sekretariatet lager en plan", "Saken gjelder samhandling"] {
+            assert!(
+                !ROUTINE_APPROVAL_WORDS.any(t) && !ROUTINE_NOTED_WORDS.any(t) && !RESOLUTION_WORDS.any(t),
+                "{t}"
+            );
+        }
+        // the actor patterns' words, case-sensitive as the patterns are
+        assert!(has_any("Sekretariatet får i oppdrag", FAR_OPPDRAG_WORDS));
+        assert!(has_any("Leiar følgjer opp", ACTOR_FIRST_WORDS));
+        assert!(!has_any("Saken gjelder samhandling", FAR_OPPDRAG_WORDS));
+        assert!(!has_any("Saken gjelder samhandling", ACTOR_FIRST_WORDS));
+        assert!(ANSVAR_WORD.any("ANSVARLEG: Kari") && !ANSVAR_WORD.any("Kari Nordmann"));
+    }
 
     #[test]
     fn deadline_phrases() {

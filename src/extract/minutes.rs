@@ -2,6 +2,7 @@
 //! (`Formannskapets behandling av sak 12/2025 i møte den 14.03.2025`), and vote lines
 //! (`For forslaget stemte 5: …`, `Enstemmig vedtatt`, `Samrøystes`) that close a decision.
 
+use super::prefilter::Words;
 use super::{casenum, dates};
 use crate::record::CaseNum;
 use regex::Regex;
@@ -17,10 +18,14 @@ static BEHANDLING: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
 });
 
+/// The prefilter of [`BEHANDLING`] (see [`super::prefilter`]): a treatment word of the lexicon.
+static TREATMENT_WORDS: LazyLock<Words> =
+    LazyLock::new(|| Words::new(crate::lexicon::forms(crate::lexicon::c::TREATMENT)));
+
 /// `X behandling av sak N [i møte den DATE]` (X, the deciding body, in the genitive): the case
 /// number and the meeting date.
 pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
-    if text.chars().count() > 200 {
+    if text.chars().count() > 200 || !TREATMENT_WORDS.any(text) {
         return None;
     }
     let c = BEHANDLING.captures(text)?;
@@ -33,7 +38,7 @@ pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
 /// The deciding body of a treatment line, out of the genitive: `Formannskaps behandling av sak …`
 /// → `Formannskap`, `Kontrollutvalet si handsaming av sak …` → `Kontrollutvalet`.
 pub fn treatment_body(text: &str) -> Option<&str> {
-    if text.chars().count() > 200 {
+    if text.chars().count() > 200 || !TREATMENT_WORDS.any(text) {
         return None;
     }
     BEHANDLING.captures(text)?.name("body").map(|m| m.as_str().trim())

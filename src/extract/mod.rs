@@ -21,6 +21,7 @@ pub mod legend;
 pub mod meeting;
 pub mod minutes;
 pub mod plan;
+pub mod prefilter;
 pub mod review;
 pub mod tables;
 pub mod votes;

@@ -8,6 +8,7 @@
 //! alternative joins it, an adoption line (`Dermed ble … vedtatt`) closes it. Words come from the
 //! lexicon.
 
+use super::prefilter::{has_digit, Words};
 use super::Line;
 use crate::lexicon::{self, c};
 use crate::record::{At, Vote};
@@ -71,25 +72,32 @@ fn num(m: Option<regex::Match>) -> Option<u32> {
     m.and_then(|m| m.as_str().parse().ok())
 }
 
-/// The words without which no vote event can stand in a line: the unanimous, adopted and fell
-/// words, and (with a digit in the line) the vote verbs. A line with none of them is not scanned
-/// by the vote pattern (most lines of a paper), which keeps the case-insensitive Unicode regex
-/// off them.
-static KEYWORDS: LazyLock<(Vec<String>, Vec<String>)> = LazyLock::new(|| {
-    let mut any: Vec<String> = Vec::new();
-    for concept in [c::VOTE_UNANIMOUS, c::VOTE_ADOPTED, c::VOTE_FELL] {
-        any.extend(lexicon::forms(concept).iter().cloned());
-    }
-    let with_digit: Vec<String> = lexicon::forms(c::VOTE_VERB).to_vec();
-    (any, with_digit)
+/// The prefilter of the vote pattern (see [`super::prefilter`]): what each of its alternatives
+/// needs in a line — a unanimous or a fell word; a vote verb and a digit (counts for and
+/// against, `7 mot 2 stemte`); an adopted word with a digit (`vedtatt med 7 mot 2`) or after a
+/// `thereby` word (`Dermed ble … vedtatt`). A line with none of these is not scanned by the vote
+/// pattern (most lines of a paper), which keeps its Unicode word boundaries off them.
+struct Gate {
+    unanimous_or_fell: Words,
+    verb: Words,
+    adopted: Words,
+    thereby: Words,
+}
+
+static GATE: LazyLock<Gate> = LazyLock::new(|| Gate {
+    unanimous_or_fell: Words::new([c::VOTE_UNANIMOUS, c::VOTE_FELL].iter().flat_map(|k| lexicon::forms(k))),
+    verb: Words::new(lexicon::forms(c::VOTE_VERB)),
+    adopted: Words::new(lexicon::forms(c::VOTE_ADOPTED)),
+    thereby: Words::new(lexicon::forms(c::VOTE_THEREBY)),
 });
 
-/// Whether `text` may hold a vote event (see [`KEYWORDS`]).
+/// Whether `text` may hold a vote event (see [`GATE`]).
 fn may_vote(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    let (any, with_digit) = &*KEYWORDS;
-    any.iter().any(|w| lower.contains(w.as_str()))
-        || text.bytes().any(|b| b.is_ascii_digit()) && with_digit.iter().any(|w| lower.contains(w.as_str()))
+    let g = &*GATE;
+    let digit = has_digit(text);
+    g.unanimous_or_fell.any(text)
+        || digit && g.verb.any(text)
+        || g.adopted.any(text) && (digit || g.thereby.any(text))
 }
 
 fn events(text: &str) -> Vec<(usize, Event)> {
@@ -314,6 +322,36 @@ mod tests {
         for (input, want) in cases {
             let got: Vec<_> = find(&lines(input)).iter().map(sig).collect();
             assert_eq!(&got, want, "{input:?}");
+        }
+    }
+
+    /// The prefilter passes every form the vote pattern reads (and so every line above), and
+    /// keeps ordinary lines away from it.
+    #[test]
+    fn vote_prefilter() {
+        for t in [
+            "Enstemmig vedtatt.",
+            "SAMRØYSTES",
+            "Innstillinga vart samrøystes vedteke.",
+            "For forslaget stemte 5: Ap, H",
+            "Mot framlegget røysta 1: Kari.",
+            "Framlegget vart vedteke med 8 mot 3 røyster.",
+            "Dermed ble forslag 1 vedtatt.",
+            "Forslaget falt.",
+        ] {
+            assert!(may_vote(t), "{t}");
+            assert!(!events(t).is_empty(), "{t}");
+        }
+        for t in [
+            "Kommunen vedtar budsjettet for 2026.",
+            "Forslag til vedtak",
+            "Det ble stemt over forslaget.",
+            "Saken gjelder forslag 2 fra rådet.",
+            "Økonomi og særlige forhold",
+            // adopted, but neither counted nor closing a vote
+            "Planen ble vedtatt i kommunestyret i fjor.",
+        ] {
+            assert!(!may_vote(t), "{t}");
         }
     }
 

@@ -1,0 +1,180 @@
+//! Prefilters: cheap tests that every match of an expensive pattern passes, run before it.
+//!
+//! The extraction patterns are written for readability: case-insensitive, with Unicode word
+//! boundaries (`\b`) and letter classes, because Norwegian words hold æ, ø and å. Such a pattern
+//! is slow to run over every line — the regex engine's lazy DFA cannot answer a Unicode `\b` on
+//! non-ASCII text and falls back to its backtracker — and slow to build. Most lines cannot match
+//! at all: they hold none of the words the pattern needs. A prefilter asks only that question,
+//! with an engine path that is always fast, and the pattern runs (and is built, on first use) only
+//! for the lines that pass.
+//!
+//! The rule (see `docs/extraction.md`): a prefilter must pass **every** text its pattern can
+//! match — it may let through lines the pattern then rejects, never the reverse. So it tests
+//! only what every alternative of the pattern requires: a word from the same lexicon forms, a
+//! digit, a punctuation mark. [`Words`] matches its words case-insensitively with the same case
+//! folding as the pattern's `(?i)`, without word boundaries (a word inside a longer word passes:
+//! that is the safe direction).
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+/// Words of which a text must hold at least one, found by one multi-word literal search
+/// (aho-corasick: no per-call cache, no regex engine). A form of several words is asked for by
+/// its first word (`forslag til vedtak` → `forslag`): every text the pattern matches holds it.
+pub struct Words {
+    search: Option<AhoCorasick>,
+}
+
+impl Words {
+    /// Case-insensitive, as `(?i)` patterns are: ASCII letters by the search, the other letters
+    /// of a word (æ, ø, å, é …) by writing each word in both cases.
+    pub fn new<S: AsRef<str>>(forms: impl IntoIterator<Item = S>) -> Words {
+        Words::build(forms, true)
+    }
+
+    /// Case-sensitive, for patterns written without `(?i)`.
+    pub fn exact<S: AsRef<str>>(forms: impl IntoIterator<Item = S>) -> Words {
+        Words::build(forms, false)
+    }
+
+    fn build<S: AsRef<str>>(forms: impl IntoIterator<Item = S>, fold_case: bool) -> Words {
+        let mut words: Vec<String> = Vec::new();
+        for f in forms {
+            let Some(first) = f.as_ref().split_whitespace().next() else { continue };
+            if fold_case {
+                words.extend(case_variants(&first.to_lowercase()));
+            } else {
+                words.push(first.to_string());
+            }
+        }
+        if fold_case && !words.is_empty() {
+            // letters that `(?i)` also folds to a letter of our words (the Kelvin sign, the long
+            // s, the ångström sign, capital sharp s): a text holding one passes to the pattern
+            words.extend(RARE_FOLDS.iter().map(|c| c.to_string()));
+        }
+        words.sort();
+        words.dedup();
+        // no words: nothing to ask (a prefilter that cannot be built lets everything through)
+        let search = if words.is_empty() {
+            None
+        } else {
+            // a DFA: one table step per byte, built once per process
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(fold_case)
+                .build(&words)
+                .ok()
+        };
+        Words { search }
+    }
+
+    /// Whether `text` holds one of the words (anywhere, also inside a longer word).
+    pub fn any(&self, text: &str) -> bool {
+        self.search.as_ref().is_none_or(|ac| ac.is_match(text))
+    }
+}
+
+/// Characters outside ASCII whose simple case folding (what `(?i)` uses) reaches a letter of
+/// our words other than by one-letter upper/lower case: K (U+212A) ~ k, ſ (U+017F) ~ s,
+/// Å (U+212B) ~ å, ẞ (U+1E9E) ~ ß.
+const RARE_FOLDS: &[char] = &['\u{212A}', '\u{017F}', '\u{212B}', '\u{1E9E}'];
+
+/// `word` (lower case) with each non-ASCII letter in both cases (`røyst` → `røyst`, `rØyst`);
+/// ASCII letters are folded by the search itself.
+fn case_variants(word: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in word.chars() {
+        let mut forms = vec![c];
+        if !c.is_ascii() {
+            let one = |s: String| {
+                let mut it = s.chars();
+                it.next().filter(|_| it.next().is_none())
+            };
+            // a letter that maps to one letter (`ß` → `SS` is no simple case fold)
+            for other in
+                [one(c.to_uppercase().collect()), one(c.to_lowercase().collect())].into_iter().flatten()
+            {
+                if !forms.contains(&other) {
+                    forms.push(other);
+                }
+            }
+        }
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                forms.iter().map(move |f| {
+                    let mut s = prefix.clone();
+                    s.push(*f);
+                    s
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// Whether `text` holds an ASCII digit (every number pattern needs one).
+pub fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Whether `text` holds one of the characters.
+pub fn has_char(text: &str, chars: &[char]) -> bool {
+    text.contains(chars)
+}
+
+/// Whether `text` holds every one of the plain strings (case-sensitive).
+pub fn has_all(text: &str, parts: &[&str]) -> bool {
+    parts.iter().all(|p| text.contains(p))
+}
+
+/// Whether `text` holds one of the plain strings (case-sensitive).
+pub fn has_any(text: &str, parts: &[&str]) -> bool {
+    parts.iter().any(|p| text.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_fold_case_as_the_patterns_do() {
+        let w = Words::new(["samrøystes", "forslag til vedtak", "vedtatt", "Ærend"]);
+        for t in [
+            "SAMRØYSTES vedteke",
+            "Samrøystes",
+            "SamrØystes",
+            "Forslag  til\u{a0}vedtak",
+            // a form of several words is asked for by its first word
+            "forslag",
+            "ble VEDTATT.",
+            "ærend",
+            "ÆREND",
+            // inside a longer word: passes (the pattern decides)
+            "Vedtattes",
+            // what `(?i)` also folds: passes
+            "ſamrøyſtes",
+        ] {
+            assert!(w.any(t), "{t}");
+        }
+        for t in ["samroystes", "vedtak", "", "Kommunen vedtar budsjettet"] {
+            assert!(!w.any(t), "{t}");
+        }
+        let exact = Words::exact(["får"]);
+        assert!(exact.any("Sekretariatet får i oppdrag"));
+        assert!(!exact.any("FÅR"));
+        // no words: lets everything through
+        assert!(Words::new(Vec::<String>::new()).any("x"));
+    }
+
+    #[test]
+    fn characters() {
+        assert!(has_digit("sak 3"));
+        assert!(!has_digit("sak tre"));
+        assert!(has_char("Vedtak – Kommunestyret", &['-', '–', '—', ',']));
+        assert!(!has_char("Vedtak", &['-', '–', '—', ',']));
+        assert!(has_all("gir AU i oppdrag", &["gir", "oppdrag"]));
+        assert!(!has_all("gir AU beskjed", &["gir", "oppdrag"]));
+        assert!(has_any("Leiar sender", &["send", "legg"]));
+        assert!(!has_any("Leiar", &["send", "legg"]));
+    }
+}
