@@ -491,7 +491,12 @@ pub fn context_with(
         log_summary: summary
             .into_iter()
             .filter(|(_, count)| *count > 0)
-            .map(|((committee, year, status), count)| LogSummary { committee, year, status, count: count as u32 })
+            .map(|((committee, year, status), count)| LogSummary {
+                committee,
+                year,
+                status,
+                count: count as u32,
+            })
             .collect(),
         committees,
         years,

@@ -502,8 +502,9 @@ impl LogTally {
         let mut groups: std::collections::BTreeMap<(Option<Committee>, Option<i32>, LogStatus), u64> =
             Default::default();
         for e in entries {
-            *groups.entry((e.committee.clone(), meeting_year(e.meeting_date.as_deref()), e.status)).or_default() +=
-                1;
+            *groups
+                .entry((e.committee.clone(), meeting_year(e.meeting_date.as_deref()), e.status))
+                .or_default() += 1;
         }
         LogTally {
             rows: groups
@@ -533,9 +534,15 @@ impl Store {
         let mut rows = Vec::new();
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
-            let (code, name, year, status, count): (Option<String>, Option<String>, Option<i32>, String, i64) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-            let status = log_status(&status).ok_or_else(|| bad("the decision log", format!("status {status:?}")))?;
+            let (code, name, year, status, count): (
+                Option<String>,
+                Option<String>,
+                Option<i32>,
+                String,
+                i64,
+            ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            let status =
+                log_status(&status).ok_or_else(|| bad("the decision log", format!("status {status:?}")))?;
             let committee = name.map(|name| Committee { code, name });
             rows.push(LogTallyRow { committee, year, status, count: count.max(0) as u64 });
         }
@@ -548,7 +555,11 @@ impl Store {
     /// not older than `old_before` (meeting year; undated ones included) the newest meetings
     /// filling `max_rows` with the open ones (all entries of the last meeting date that fits,
     /// so the dashboard's own tie-break decides). Reads and parses only those rows.
-    pub fn dashboard_log(&self, old_before: Option<i32>, max_rows: usize) -> Result<Vec<LogEntry>, StoreError> {
+    pub fn dashboard_log(
+        &self,
+        old_before: Option<i32>,
+        max_rows: usize,
+    ) -> Result<Vec<LogEntry>, StoreError> {
         let open: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM log_entries WHERE {OPEN_SQL} AND NOT oversized_only"),
             [],
@@ -587,11 +598,16 @@ impl Store {
                 .optional()?;
             match cutoff {
                 Some(Some(date)) => read(
-                    &format!("SELECT position, entry_json FROM log_entries WHERE meeting_date >= ?2 AND {recent}"),
+                    &format!(
+                        "SELECT position, entry_json FROM log_entries WHERE meeting_date >= ?2 AND {recent}"
+                    ),
                     &[&old_before, &date],
                 )?,
                 // fewer dated closed entries than the room: all of them, undated ones too
-                _ => read(&format!("SELECT position, entry_json FROM log_entries WHERE {recent}"), &[&old_before])?,
+                _ => read(
+                    &format!("SELECT position, entry_json FROM log_entries WHERE {recent}"),
+                    &[&old_before],
+                )?,
             }
         }
         out.sort_by_key(|(p, _)| *p);
