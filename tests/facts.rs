@@ -172,19 +172,25 @@ fn a_version_2_store_migrates_and_derives_on_first_use() {
     assert_facts_match(&store, &records);
 }
 
-#[test]
-fn a_report_reads_only_the_rows_of_its_year_and_committee() {
+/// A store of `records` with its facts derived, opened again (its parsed-rows counter at 0).
+fn fresh_store(records: &[Record]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let records = corpus();
     {
         let mut store = Store::open(&db).unwrap();
-        for r in &records {
+        for r in records {
             store.put_record(r).unwrap();
         }
         store.refresh_facts().unwrap();
     }
     let store = Store::open(&db).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_report_reads_only_the_rows_of_its_year_and_committee() {
+    let records = corpus();
+    let (_dir, store) = fresh_store(&records);
     assert_eq!(store.parsed_rows(), 0);
     let of_2024 = store.papers_of_year(2024).unwrap();
     let paths: Vec<&str> = of_2024.iter().map(|r| r.source.path.as_str()).collect();
@@ -253,17 +259,8 @@ fn the_dashboard_reads_only_the_points_it_lists_and_counts_the_rest_in_sql() {
     use saksflyt::render::dashboard::{self, DashboardOptions};
     use saksflyt::render::{data, Lang, ReportInput};
     use saksflyt::store::facts::LogTally;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
     let records = years_corpus();
-    {
-        let mut store = Store::open(&db).unwrap();
-        for r in &records {
-            store.put_record(r).unwrap();
-        }
-        store.refresh_facts().unwrap();
-    }
-    let store = Store::open(&db).unwrap();
+    let (_dir, store) = fresh_store(&records);
     let full = store.log_entries(&LogFilter::default(), None).unwrap();
     assert_eq!(full, log::derive(&records));
 
