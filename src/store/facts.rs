@@ -524,12 +524,13 @@ impl LogTally {
 const OPEN_SQL: &str = "status IN ('open', 'overdue')";
 
 impl Store {
-    /// The decision log's tally ([`LogTally`]): one SQL aggregate over `log_entries` (its
-    /// `log_entries_tally` index), no entry parsed.
+    /// The decision log's tally ([`LogTally`]): one SQL aggregate over `log_entries`, read in
+    /// group order from its `log_entries_tally` index alone (no temporary B-tree, no entry
+    /// parsed).
     pub fn log_tally(&self) -> Result<LogTally, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT committee_code, committee_name, meeting_year, status, count(*) FROM log_entries
-             WHERE NOT oversized_only GROUP BY status, meeting_year, committee_code, committee_name",
+             WHERE oversized_only = 0 GROUP BY status, meeting_year, committee_code, committee_name",
         )?;
         let mut rows = Vec::new();
         let mut q = stmt.query([])?;
@@ -566,6 +567,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let room = max_rows.saturating_sub(open.max(0) as usize);
+        // (`NOT oversized_only`, not `= 0`: the date index orders these, not the tally's)
         let recent = "NOT status IN ('open', 'overdue') AND NOT oversized_only
              AND (meeting_year IS NULL OR ?1 IS NULL OR meeting_year >= ?1)";
         let mut out: Vec<(i64, LogEntry)> = Vec::new();

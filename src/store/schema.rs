@@ -195,7 +195,7 @@ CREATE TABLE log_stage (
 CREATE INDEX log_entries_status ON log_entries(status, position);
 -- The dashboard's summary of the log (`Store::log_tally`: counts by committee, year and
 -- status, read from this index alone) and its newest closed entries (`Store::dashboard_log`).
-CREATE INDEX log_entries_tally ON log_entries(status, oversized_only, meeting_year, committee_code, committee_name);
+CREATE INDEX log_entries_tally ON log_entries(oversized_only, status, meeting_year, committee_code, committee_name);
 CREATE INDEX log_entries_date ON log_entries(meeting_date);
 -- The current plans as the documents show them (`derive::current_plans`, oversized papers
 -- left out), and what the evaluation forms could not give them (the review list).
