@@ -467,7 +467,11 @@ fn axe_page(html: &str, axe: Option<&str>) -> String {
 fn no_request_and_no_serious_accessibility_violation_in_any_view() {
     let Some(browser) = browser() else { return };
     let input = samples_input(Lang::Nb);
-    let html = dashboard::render(&input, &DashboardOptions { source_base: Some("../".into()) }).unwrap();
+    let html = dashboard::render(
+        &input,
+        &DashboardOptions { source_base: Some("../".into()), ..Default::default() },
+    )
+    .unwrap();
     // Nothing in the page can load anything: no src attributes, only in-page or relative links.
     assert!(!Regex::new(r"(?i)\ssrc\s*=").unwrap().is_match(&html), "a src attribute");
     assert!(!Regex::new(r"(?i)(https?:|//)[^\s]*\.(js|css|png|svg|woff)").unwrap().is_match(&html));

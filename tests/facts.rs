@@ -3,7 +3,7 @@
 //! on first use; a report's queries read only the rows of its year or committee.
 
 use rusqlite::Connection;
-use saksflyt::record::{Case, CaseNum, Committee, Meeting, Point, Record, Source};
+use saksflyt::record::{Case, CaseNum, Committee, LogEntry, Meeting, Point, Record, Source};
 use saksflyt::store::{derive, log, LogFilter, PutOutcome, Store};
 use std::collections::BTreeSet;
 
@@ -172,19 +172,25 @@ fn a_version_2_store_migrates_and_derives_on_first_use() {
     assert_facts_match(&store, &records);
 }
 
-#[test]
-fn a_report_reads_only_the_rows_of_its_year_and_committee() {
+/// A store of `records` with its facts derived, opened again (its parsed-rows counter at 0).
+fn fresh_store(records: &[Record]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let records = corpus();
     {
         let mut store = Store::open(&db).unwrap();
-        for r in &records {
+        for r in records {
             store.put_record(r).unwrap();
         }
         store.refresh_facts().unwrap();
     }
     let store = Store::open(&db).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_report_reads_only_the_rows_of_its_year_and_committee() {
+    let records = corpus();
+    let (_dir, store) = fresh_store(&records);
     assert_eq!(store.parsed_rows(), 0);
     let of_2024 = store.papers_of_year(2024).unwrap();
     let paths: Vec<&str> = of_2024.iter().map(|r| r.source.path.as_str()).collect();
@@ -209,4 +215,137 @@ fn a_report_reads_only_the_rows_of_its_year_and_committee() {
     let want: Vec<_> =
         want.into_iter().filter(|e| e.meeting_date.as_deref().is_none_or(|d| d <= "2024-12-31")).collect();
     assert_eq!(until, want);
+}
+
+/// Minutes of three committees a year over 2018–2025, each with a point with a deadline and a
+/// routine one: old closed points to summarise, recent ones to list.
+fn years_corpus() -> Vec<Record> {
+    let mut out = Vec::new();
+    for (i, year) in (2018..=2025).enumerate() {
+        for (j, c) in ["SSU", "ASU", "FSU-BARN"].iter().enumerate() {
+            let seq = (i * 3 + j + 1) as u32;
+            out.push(minutes(
+                &format!("y/{c}-{year}.txt"),
+                c,
+                &format!("{year}-0{}-1{j}", j + 3),
+                seq,
+                &[
+                    &format!("Sekretariatet lager en oversikt over tiltak nummer {seq} innen 01.06.{year}."),
+                    "Utvalget tar orienteringen til etterretning.",
+                    "Protokollen godkjennes.",
+                ],
+            ));
+        }
+    }
+    // follow-ups close some of the early points
+    for (k, year) in [2019, 2021, 2024].iter().enumerate() {
+        out.push(minutes(
+            &format!("y/SSU-{year}-oppfolging.txt"),
+            "SSU",
+            &format!("{year}-11-2{k}"),
+            60 + k as u32,
+            &[&format!(
+                "Oppfølging av sak {}/{}: utvalget tar orienteringen til etterretning.",
+                k * 9 + 1,
+                (year - 1) % 100
+            )],
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_dashboard_reads_only_the_points_it_lists_and_counts_the_rest_in_sql() {
+    use saksflyt::render::dashboard::{self, DashboardOptions};
+    use saksflyt::render::{data, Lang, ReportInput};
+    use saksflyt::store::facts::LogTally;
+    let records = years_corpus();
+    let (_dir, store) = fresh_store(&records);
+    let full = store.log_entries(&LogFilter::default(), None).unwrap();
+    assert_eq!(full, log::derive(&records));
+
+    // the SQL tally equals the counts of the whole log
+    let tally = store.log_tally().unwrap();
+    assert_eq!(tally, LogTally::of(&full));
+    assert_eq!(tally.total(), full.len() as u64);
+
+    // the input a store-backed dashboard reads: facts, the latest year's and the plan papers
+    let facts = store.facts().unwrap();
+    let mut input = ReportInput {
+        records: Vec::new(),
+        log: Vec::new(),
+        register: saksflyt::config::Register::default(),
+        lang: Lang::Nb,
+        facts: Some(facts),
+    };
+    let year = input.latest_year().unwrap();
+    input.records = store.papers_of_year(year).unwrap();
+    input.records.extend(store.plan_papers().unwrap());
+    let old_before = dashboard::old_before(&input);
+    assert_eq!(old_before, Some(2023));
+    let open = full.iter().filter(|e| matches!(e.status.as_str(), "open" | "overdue")).count();
+    let old_closed = full
+        .iter()
+        .filter(|e| !matches!(e.status.as_str(), "open" | "overdue"))
+        .filter(|e| e.meeting_date.as_deref().is_some_and(|d| d < "2023"))
+        .count();
+    assert!(open > 0 && old_closed > 0, "open {open}, old closed {old_closed}");
+    let opts = DashboardOptions { max_log_rows: open + 4, ..Default::default() };
+
+    // what the dashboard reads of the log: the open points and the newest closed ones
+    let before = store.parsed_rows();
+    let part = store.dashboard_log(old_before, opts.max_log_rows).unwrap();
+    assert_eq!(store.parsed_rows() - before, part.len() as u64);
+    assert!(part.len() < full.len() - old_closed, "read {} of {}", part.len(), full.len());
+    let part_input = ReportInput { log: part.clone(), ..input.clone() };
+    let ctx = dashboard::context_with(&part_input, &opts, Some(&tally)).unwrap();
+    assert_eq!(ctx.log.len(), opts.max_log_rows);
+    assert_eq!(ctx.log_total, full.len());
+    // read but not listed: only closed points of the oldest listed meeting date (a tie the
+    // dashboard's own order decides)
+    let listed_closed: Vec<Option<String>> = ctx
+        .log
+        .iter()
+        .filter(|r| !matches!(r.entry.status, "open" | "overdue"))
+        .map(|r| r.entry.date.clone())
+        .collect();
+    let oldest_listed = listed_closed.iter().min().cloned().unwrap();
+    let read_closed: Vec<&LogEntry> =
+        part.iter().filter(|e| !matches!(e.status.as_str(), "open" | "overdue")).collect();
+    assert!(read_closed.len() >= listed_closed.len());
+    assert!(read_closed.iter().all(|e| e.meeting_date >= oldest_listed));
+    let at_cutoff = read_closed.iter().filter(|e| e.meeting_date == oldest_listed).count();
+    assert!(read_closed.len() - listed_closed.len() < at_cutoff.max(1));
+
+    // the summary: every point not listed, counted from the whole log by committee, year, status
+    let full_input = ReportInput { log: full.clone(), ..input.clone() };
+    let all =
+        data::decision_log(&full_input, &data::DecisionLogOptions { all_bodies: true, ..Default::default() });
+    let year_of =
+        |d: &Option<String>| d.as_deref().and_then(saksflyt::util::parse_iso_date).map(|(y, _, _)| y);
+    let mut want: std::collections::BTreeMap<(String, Option<i32>, String), i64> = Default::default();
+    for e in &all.entries {
+        *want
+            .entry((e.committee.clone().unwrap_or_default(), year_of(&e.date), e.status.to_string()))
+            .or_default() += 1;
+    }
+    for r in &ctx.log {
+        *want
+            .get_mut(&(r.entry.committee.clone().unwrap_or_default(), r.year, r.entry.status.to_string()))
+            .unwrap() -= 1;
+    }
+    want.retain(|_, n| *n > 0);
+    let got: std::collections::BTreeMap<(String, Option<i32>, String), i64> = ctx
+        .log_summary
+        .iter()
+        .map(|s| ((s.committee.clone(), s.year, s.status.to_string()), s.count as i64))
+        .collect();
+    assert_eq!(got, want);
+    assert!(got.keys().any(|(_, y, _)| y.is_some_and(|y| y < 2023)), "old history summarised");
+
+    // the page equals the one made from the whole log in memory
+    assert_eq!(
+        dashboard::render_with(&part_input, &opts, Some(&tally)).unwrap(),
+        dashboard::render(&full_input, &opts).unwrap()
+    );
 }

@@ -2,11 +2,12 @@
 //! (`DIR/dashboard.html`), from the store (or `--records`). `run` writes it too
 //! ([`write_dashboard`]).
 
-use super::reports::{load_input, CommonArgs};
+use super::reports::{load_input, CommonArgs, LogNeed, Need};
 use anyhow::Context;
 use clap::Args;
 use saksflyt::render::dashboard::{self, DashboardOptions};
 use saksflyt::render::{Lang, ReportInput};
+use saksflyt::store::facts::LogTally;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
@@ -52,18 +53,39 @@ pub fn run(a: DashboardArgs) -> anyhow::Result<ExitCode> {
         check_template: false,
         config: a.config,
     };
-    let need = super::reports::Need { latest_year: true, plan_papers: true, ..Default::default() };
-    let input = load_input(&common, &need)?;
-    write_dashboard(&a.out, &input, super::quiet())?;
+    if common.records.is_some() {
+        let need = super::reports::Need { latest_year: true, plan_papers: true, ..Default::default() };
+        let input = load_input(&common, &need)?;
+        write_dashboard(&a.out, &input, None, super::quiet())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // from the store: the papers of the latest year and the plan papers, only the log points
+    // the page lists, and the rest of the log as counts (`Store::log_tally`)
+    let register = super::load_config(common.config.as_deref())?;
+    let mut store = super::reports::open_store(&super::find_db(common.db.as_deref())?)?;
+    let need = Need { latest_year: true, plan_papers: true, log: LogNeed::Nothing, ..Default::default() };
+    let (mut input, messages) = super::reports::input_from_store(&mut store, &need, register, common.lang)?;
+    for m in messages {
+        eprintln!("saksflyt: warning: {}", saksflyt::util::escape_controls(&m));
+    }
+    input.log = store.dashboard_log(dashboard::old_before(&input), dashboard::MAX_LOG_ROWS)?;
+    let tally = store.log_tally()?;
+    write_dashboard(&a.out, &input, Some(&tally), super::quiet())?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes `out/dashboard.html` atomically (and prints its path unless `quiet`); source papers
-/// are linked relative to `out`.
-pub fn write_dashboard(out: &Path, input: &ReportInput, quiet: bool) -> anyhow::Result<PathBuf> {
+/// are linked relative to `out`. `tally`: the whole log's counts when `input.log` holds only
+/// the points the page lists ([`dashboard::render_with`]); `None` when it is the whole log.
+pub fn write_dashboard(
+    out: &Path,
+    input: &ReportInput,
+    tally: Option<&LogTally>,
+    quiet: bool,
+) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let opts = DashboardOptions { source_base: source_base(out) };
-    let html = dashboard::render(input, &opts)?;
+    let opts = DashboardOptions { source_base: source_base(out), ..Default::default() };
+    let html = dashboard::render_with(input, &opts, tally)?;
     let path = out.join(FILE_NAME);
     saksflyt::util::write_atomic(&path, html.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;

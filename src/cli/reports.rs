@@ -302,7 +302,7 @@ fn derive_log(records: &[Record]) -> Vec<LogEntry> {
 }
 
 /// An existing store (reading commands do not create one).
-fn open_store(db: &Path) -> anyhow::Result<Store> {
+pub fn open_store(db: &Path) -> anyhow::Result<Store> {
     if !db.is_file() {
         anyhow::bail!(
             "no store at {}: run `saksflyt ingest PATH --db {}` first, or pass --records FILE.jsonl",

@@ -213,7 +213,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     // the dashboard beside the Word documents; a failure leaves the others
-    match super::dashboard::write_dashboard(&a.out, &input, true) {
+    match super::dashboard::write_dashboard(&a.out, &input, None, true) {
         Ok(path) => written.push(path.display().to_string()),
         Err(e) => {
             eprintln!(

@@ -15,7 +15,8 @@
 
 use super::data::{self, AreaCtx, Counts, DecisionLogOptions, ItemCtx, LogCtx, PlanCtx, StatusOptions};
 use super::{Lang, RenderError, ReportInput};
-use crate::record::{At, LogEntry, Record, Status};
+use crate::record::{At, LogEntry, LogStatus, Record, Status};
+use crate::store::facts::LogTally;
 use crate::store::{committee_key, derive};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -38,12 +39,26 @@ pub const MAX_LOG_ROWS: usize = 3000;
 /// History marks shown per measure; older ones are summarised as a count.
 pub const MAX_MARKS: usize = 8;
 
-/// How the page links to source papers.
-#[derive(Debug, Clone, Default)]
+/// How the page links to source papers, and how many log points it lists.
+#[derive(Debug, Clone)]
 pub struct DashboardOptions {
     /// Prefix for relative source paths (the way from the dashboard's folder to the folder the
     /// paths are relative to, `../`); `None`: relative paths are linked as they are.
     pub source_base: Option<String>,
+    /// At most this many decision-log points listed ([`MAX_LOG_ROWS`]).
+    pub max_log_rows: usize,
+}
+
+impl Default for DashboardOptions {
+    fn default() -> Self {
+        DashboardOptions { source_base: None, max_log_rows: MAX_LOG_ROWS }
+    }
+}
+
+/// Closed points of meetings before this year are summarised, never listed: the newest year
+/// of the data less [`FULL_LOG_YEARS`] (`None`: no date, nothing is old).
+pub fn old_before(input: &ReportInput) -> Option<i32> {
+    year_of(input.newest_date(None).as_deref()).map(|n| n - FULL_LOG_YEARS)
 }
 
 /// One status assessment of a measure: a plan version's status or an evaluation form's.
@@ -316,7 +331,29 @@ fn year_of(d: Option<&str>) -> Option<i32> {
 
 /// The dashboard's context: the status report's plans (all committees), the annual report's
 /// FSU status for the latest year, the decision log; plus history, change and provenance.
+/// `input.log` is the whole decision log.
 pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<DashboardCtx, RenderError> {
+    context_with(input, opts, None)
+}
+
+/// [`context`] from a part of the decision log: `input.log` holds at least the points the page
+/// lists (every open and overdue point; of the closed ones not older than [`old_before`] the
+/// newest meetings filling `opts.max_log_rows`: `Store::dashboard_log`), and `tally` counts
+/// the whole log (`Store::log_tally`), so the summary of the points not listed and the log's
+/// total come from the tally. `None`: `input.log` is the whole log and is counted here.
+pub fn context_with(
+    input: &ReportInput,
+    opts: &DashboardOptions,
+    tally: Option<&LogTally>,
+) -> Result<DashboardCtx, RenderError> {
+    let own_tally;
+    let tally = match tally {
+        Some(t) => t,
+        None => {
+            own_tally = LogTally::of(&input.log);
+            &own_tally
+        }
+    };
     let w = words(input.lang)?;
     let status = data::status_report(input, &StatusOptions::default());
     // the secretariat's view: every body, the register's or not
@@ -349,19 +386,24 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
             .or_else(|| e.committee.clone())
             .unwrap_or_default()
     };
-    let newest_year = year_of(input.newest_date(None).as_deref());
-    let mut summary: BTreeMap<(String, Option<i32>, &'static str), u32> = BTreeMap::new();
+    let old_before = old_before(input);
+    // the summary: every closed point of the tally, less the closed points listed, plus the
+    // open points the budget leaves out
+    let reg = data::localized(input);
+    let mut summary: BTreeMap<(String, Option<i32>, &'static str), i64> = BTreeMap::new();
+    for t in tally.rows.iter().filter(|t| !matches!(t.status, LogStatus::Open | LogStatus::Overdue)) {
+        let name = data::committee_name(&reg, t.committee.as_ref()).unwrap_or_default();
+        *summary.entry((name, t.year, t.status.as_str())).or_default() += t.count as i64;
+    }
     let mut candidates: Vec<&LogCtx> = Vec::new();
     for e in &log_ctx.entries {
         let y = year_of(e.date.as_deref());
         let open = matches!(e.status, "open" | "overdue");
-        let old = match (y, newest_year) {
-            (Some(y), Some(n)) => y < n - FULL_LOG_YEARS,
+        let old = match (y, old_before) {
+            (Some(y), Some(b)) => y < b,
             _ => false,
         };
-        if !open && old {
-            *summary.entry((e.committee.clone().unwrap_or_default(), y, e.status)).or_default() += 1;
-        } else {
+        if open || !old {
             candidates.push(e);
         }
     }
@@ -375,9 +417,16 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
     let mut log = Vec::new();
     for (i, e) in candidates.into_iter().enumerate() {
         let y = year_of(e.date.as_deref());
-        if i >= MAX_LOG_ROWS {
-            *summary.entry((e.committee.clone().unwrap_or_default(), y, e.status)).or_default() += 1;
+        let key = (e.committee.clone().unwrap_or_default(), y, e.status);
+        let open = matches!(e.status, "open" | "overdue");
+        if i >= opts.max_log_rows {
+            if open {
+                *summary.entry(key).or_default() += 1;
+            }
             continue;
+        }
+        if !open {
+            *summary.entry(key).or_default() -= 1;
         }
         let sources = by_key
             .get(&key_of(e))
@@ -437,11 +486,17 @@ pub fn context(input: &ReportInput, opts: &DashboardOptions) -> Result<Dashboard
         open_total: open_by_committee.iter().map(|c| c.open).sum(),
         overdue_total: open_by_committee.iter().map(|c| c.overdue).sum(),
         open_by_committee,
-        log_total: log_ctx.entries.len(),
+        log_total: tally.total() as usize,
         log,
         log_summary: summary
             .into_iter()
-            .map(|((committee, year, status), count)| LogSummary { committee, year, status, count })
+            .filter(|(_, count)| *count > 0)
+            .map(|((committee, year, status), count)| LogSummary {
+                committee,
+                year,
+                status,
+                count: count as u32,
+            })
             .collect(),
         committees,
         years,
@@ -655,7 +710,17 @@ struct ScriptPlan<'a> {
 
 /// Renders the dashboard: the HTML page as a string.
 pub fn render(input: &ReportInput, opts: &DashboardOptions) -> Result<String, RenderError> {
-    let ctx = context(input, opts)?;
+    render_with(input, opts, None)
+}
+
+/// Renders the dashboard from a part of the decision log and the tally of the whole
+/// ([`context_with`]).
+pub fn render_with(
+    input: &ReportInput,
+    opts: &DashboardOptions,
+    tally: Option<&LogTally>,
+) -> Result<String, RenderError> {
+    let ctx = context_with(input, opts, tally)?;
     render_ctx(&ctx, input.lang)
 }
 

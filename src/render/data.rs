@@ -482,7 +482,7 @@ fn sorted_log<'a>(register: &Register, log: &'a [LogEntry]) -> Vec<&'a LogEntry>
 }
 
 /// The register with the display names of the document's language (`name_nn` in nynorsk).
-fn localized(input: &ReportInput) -> Register {
+pub(crate) fn localized(input: &ReportInput) -> Register {
     let mut reg = input.register.clone();
     if input.lang == super::Lang::Nn {
         for c in &mut reg.committees {

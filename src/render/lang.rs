@@ -68,17 +68,7 @@ fn parse_dotted_date(s: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
-/// Splits `YYYY-MM-DD` into its numbers; `None` when the text is not such a date.
-pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = s.trim().splitn(3, '-');
-    let y: i32 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next()?.parse().ok()?;
-    let d: u32 = parts.next()?.get(..2)?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    Some((y, m, d))
-}
+pub use crate::util::parse_iso_date;
 
 /// `2024-06-19` (or `19.06.2024`) → `19. juni 2024`; any other text is returned unchanged.
 pub fn format_date(s: &str) -> String {

@@ -26,7 +26,7 @@
 
 use super::{committee_key, derive, log, LogFilter, Store, StoreError};
 use crate::extract::review::Finding;
-use crate::record::{LogEntry, Record};
+use crate::record::{Committee, LogEntry, LogStatus, Record};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeSet;
 
@@ -167,6 +167,8 @@ impl Store {
         let mut touching: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
         let mut as_of: Option<String> = None;
         let mut plan_papers: Vec<(Record, bool)> = Vec::new();
+        // the papers left out of the documents (their log entries too, `docs::leave_out_log_of`)
+        let mut oversized_paths: BTreeSet<String> = BTreeSet::new();
         {
             let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
             let mut put = tx.prepare(
@@ -183,6 +185,9 @@ impl Store {
                 let rec = parse_record(path, &json)?;
                 let bytes = json.len() as u64;
                 let oversized = bytes > MAX_PAPER_BYTES_IN_DOCUMENTS;
+                if oversized {
+                    oversized_paths.insert(path.clone());
+                }
                 let form = is_form(&rec);
                 let periods = rec.plans.iter().filter_map(|p| p.period);
                 let plan_from = periods.clone().map(|p| p.from).min();
@@ -230,8 +235,8 @@ impl Store {
         {
             let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
             let mut stage = tx.prepare(
-                "INSERT INTO log_stage (committee_code, committee_name, meeting_date, status, entry_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO log_stage (committee_code, committee_name, meeting_date, meeting_year,
+                 oversized_only, status, entry_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut order: Vec<(log::EntryOrder, i64)> = Vec::new();
             for (key, papers) in &touching {
@@ -251,6 +256,8 @@ impl Store {
                         e.committee.as_ref().and_then(|c| c.code.clone()),
                         e.committee.as_ref().map(|c| c.name.clone()),
                         e.meeting_date,
+                        e.meeting_date.as_deref().and_then(crate::util::parse_iso_date).map(|(y, _, _)| y),
+                        !e.sources.is_empty() && e.sources.iter().all(|s| oversized_paths.contains(s)),
                         e.status.as_str(),
                         json
                     ])?;
@@ -259,8 +266,10 @@ impl Store {
             }
             order.sort();
             let mut put = tx.prepare(
-                "INSERT INTO log_entries (position, committee_code, committee_name, meeting_date, status, entry_json)
-                 SELECT ?1, committee_code, committee_name, meeting_date, status, entry_json FROM log_stage WHERE id = ?2",
+                "INSERT INTO log_entries (position, committee_code, committee_name, meeting_date, meeting_year,
+                 oversized_only, status, entry_json)
+                 SELECT ?1, committee_code, committee_name, meeting_date, meeting_year, oversized_only, status,
+                 entry_json FROM log_stage WHERE id = ?2",
             )?;
             for (i, (_, id)) in order.iter().enumerate() {
                 put.execute(params![i as i64, id])?;
@@ -457,5 +466,164 @@ impl Store {
         out.sort_by_key(|(p, _)| *p);
         self.count_parsed(out.len());
         Ok(out.into_iter().map(|(_, e)| e).filter(|e| filter.matches(e)).collect())
+    }
+}
+
+/// One group of the decision log's tally: a committee (as the entries carry it), the year of
+/// the meeting (`YYYY-MM-DD` dates only) and a status, with how many entries it holds.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LogTallyRow {
+    pub committee: Option<Committee>,
+    pub year: Option<i32>,
+    pub status: LogStatus,
+    pub count: u64,
+}
+
+/// The decision log counted by committee, year and status, without the entries the documents
+/// leave out (those whose every source is a paper too large for them): what the dashboard
+/// summarises instead of listing (its older history).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogTally {
+    /// Sorted by committee, year, status; no empty group.
+    pub rows: Vec<LogTallyRow>,
+}
+
+/// The year of a meeting date (`YYYY-MM-DD` only), as `log_entries.meeting_year` holds it.
+pub fn meeting_year(date: Option<&str>) -> Option<i32> {
+    date.and_then(crate::util::parse_iso_date).map(|(y, _, _)| y)
+}
+
+fn log_status(s: &str) -> Option<LogStatus> {
+    [
+        LogStatus::Open,
+        LogStatus::FollowedUp,
+        LogStatus::Overdue,
+        LogStatus::Placeholder,
+        LogStatus::Routine,
+        LogStatus::Resolved,
+    ]
+    .into_iter()
+    .find(|st| st.as_str() == s)
+}
+
+impl LogTally {
+    /// The tally of `entries` (a whole decision log, the documents' leaving-out already done).
+    pub fn of(entries: &[LogEntry]) -> LogTally {
+        let mut groups: std::collections::BTreeMap<(Option<Committee>, Option<i32>, LogStatus), u64> =
+            Default::default();
+        for e in entries {
+            *groups
+                .entry((e.committee.clone(), meeting_year(e.meeting_date.as_deref()), e.status))
+                .or_default() += 1;
+        }
+        LogTally {
+            rows: groups
+                .into_iter()
+                .map(|((committee, year, status), count)| LogTallyRow { committee, year, status, count })
+                .collect(),
+        }
+    }
+
+    /// The number of entries.
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|r| r.count).sum()
+    }
+}
+
+/// Log statuses of points still to be done (the dashboard lists them all).
+const OPEN_SQL: &str = "status IN ('open', 'overdue')";
+
+impl Store {
+    /// The decision log's tally ([`LogTally`]): one SQL aggregate over `log_entries`, read in
+    /// group order from its `log_entries_tally` index alone (no temporary B-tree, no entry
+    /// parsed).
+    pub fn log_tally(&self) -> Result<LogTally, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT committee_code, committee_name, meeting_year, status, count(*) FROM log_entries
+             WHERE oversized_only = 0 GROUP BY status, meeting_year, committee_code, committee_name",
+        )?;
+        let mut rows = Vec::new();
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let (code, name, year, status, count): (
+                Option<String>,
+                Option<String>,
+                Option<i32>,
+                String,
+                i64,
+            ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            let status =
+                log_status(&status).ok_or_else(|| bad("the decision log", format!("status {status:?}")))?;
+            let committee = name.map(|name| Committee { code, name });
+            rows.push(LogTallyRow { committee, year, status, count: count.max(0) as u64 });
+        }
+        rows.sort();
+        Ok(LogTally { rows })
+    }
+
+    /// The entries the dashboard lists (`render::dashboard`), in the log's order, without the
+    /// entries the documents leave out: every open and overdue entry, and of the closed ones
+    /// not older than `old_before` (meeting year; undated ones included) the newest meetings
+    /// filling `max_rows` with the open ones (all entries of the last meeting date that fits,
+    /// so the dashboard's own tie-break decides). Reads and parses only those rows.
+    pub fn dashboard_log(
+        &self,
+        old_before: Option<i32>,
+        max_rows: usize,
+    ) -> Result<Vec<LogEntry>, StoreError> {
+        let open: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM log_entries WHERE {OPEN_SQL} AND NOT oversized_only"),
+            [],
+            |r| r.get(0),
+        )?;
+        let room = max_rows.saturating_sub(open.max(0) as usize);
+        // (`NOT oversized_only`, not `= 0`: the date index orders these, not the tally's)
+        let recent = "NOT status IN ('open', 'overdue') AND NOT oversized_only
+             AND (meeting_year IS NULL OR ?1 IS NULL OR meeting_year >= ?1)";
+        let mut out: Vec<(i64, LogEntry)> = Vec::new();
+        let mut read = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let mut rows = stmt.query(args)?;
+            while let Some(row) = rows.next()? {
+                let (pos, json): (i64, String) = (row.get(0)?, row.get(1)?);
+                let e: LogEntry = serde_json::from_str(&json).map_err(|e| bad("the decision log", e))?;
+                out.push((pos, e));
+            }
+            Ok(())
+        };
+        read(
+            &format!("SELECT position, entry_json FROM log_entries WHERE {OPEN_SQL} AND NOT oversized_only"),
+            &[],
+        )?;
+        if room > 0 {
+            // the date of the room-th newest closed entry: newer ones and that date's all fit
+            let cutoff: Option<Option<String>> = self
+                .conn
+                .query_row(
+                    &format!(
+                        "SELECT meeting_date FROM log_entries WHERE {recent}
+                         ORDER BY meeting_date DESC LIMIT 1 OFFSET ?2"
+                    ),
+                    params![old_before, (room - 1) as i64],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match cutoff {
+                Some(Some(date)) => read(
+                    &format!(
+                        "SELECT position, entry_json FROM log_entries WHERE meeting_date >= ?2 AND {recent}"
+                    ),
+                    &[&old_before, &date],
+                )?,
+                // fewer dated closed entries than the room: all of them, undated ones too
+                _ => read(
+                    &format!("SELECT position, entry_json FROM log_entries WHERE {recent}"),
+                    &[&old_before],
+                )?,
+            }
+        }
+        out.sort_by_key(|(p, _)| *p);
+        self.count_parsed(out.len());
+        Ok(out.into_iter().map(|(_, e)| e).collect())
     }
 }

@@ -169,12 +169,16 @@ CREATE TABLE paper_dates (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     PRIMARY KEY (date, document_id)
 ) WITHOUT ROWID;
--- The decision log (`log::derive`), in its order.
+-- The decision log (`log::derive`), in its order. `meeting_year`: the year of `meeting_date`
+-- when it is a `YYYY-MM-DD` date (`util::parse_iso_date`); `oversized_only`: every source of the
+-- entry is a paper too large for the documents (they leave the entry out).
 CREATE TABLE log_entries (
     position       INTEGER PRIMARY KEY,
     committee_code TEXT,
     committee_name TEXT,
     meeting_date   TEXT,
+    meeting_year   INTEGER,
+    oversized_only INTEGER NOT NULL,
     status         TEXT NOT NULL,
     entry_json     TEXT NOT NULL
 );
@@ -185,10 +189,16 @@ CREATE TABLE log_stage (
     committee_code TEXT,
     committee_name TEXT,
     meeting_date   TEXT,
+    meeting_year   INTEGER,
+    oversized_only INTEGER NOT NULL,
     status         TEXT NOT NULL,
     entry_json     TEXT NOT NULL
 );
 CREATE INDEX log_entries_status ON log_entries(status, position);
+-- The dashboard's summary of the log (`Store::log_tally`: counts by committee, year and
+-- status, read from this index alone) and its newest closed entries (`Store::dashboard_log`).
+CREATE INDEX log_entries_tally ON log_entries(oversized_only, status, meeting_year, committee_code, committee_name);
+CREATE INDEX log_entries_date ON log_entries(meeting_date);
 -- The current plans as the documents show them (`derive::current_plans`, oversized papers
 -- left out), and what the evaluation forms could not give them (the review list).
 CREATE TABLE current_plans (
