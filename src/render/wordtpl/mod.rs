@@ -384,31 +384,22 @@ fn run(
         env.set_fuel(Some(budget.fuel.max(1)));
         match render_part(&env, part, &mut prep, &value, &names, &mut budget) {
             Ok(out) => {
-                let mut finished = post::finish(&out).map_err(|e| {
+                let mut root = post::finish(out).map_err(|e| {
                     package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
                 })?;
-                let marks = lists::has_marks(&finished);
-                let tables = finished.contains("<w:tbl>") || finished.contains("<w:tbl ");
-                if marks || tables {
-                    let mut root =
-                        xml::parse(&finished).map_err(|e| package_err(file, format!("{part}: {e}")))?;
-                    if marks {
-                        for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
-                            if let Some(t) = prep.tags.get(p.tag) {
-                                errors.push(TagError {
-                                    loc: t.loc.clone(),
-                                    tag: t.text.clone(),
-                                    reason: p.reason,
-                                });
-                            }
+                if root.has_elem(template::LI_MARK) {
+                    for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
+                        if let Some(t) = prep.tags.get(p.tag) {
+                            errors.push(TagError { loc: t.loc.clone(), tag: t.text.clone(), reason: p.reason });
                         }
                     }
-                    // columns sized from the filled content: no word broken inside a cell
-                    if tables {
-                        fit::fit_tables(&mut root, &numbering);
-                    }
-                    finished = xml::write(&root);
                 }
+                // columns sized from the filled content: no word broken inside a cell
+                if root.has_elem("w:tbl") {
+                    fit::fit_tables(&mut root, &numbering);
+                }
+                let finished = xml::write(&root);
+                drop(root);
                 pkg.put(part, finished.into_bytes());
                 for (name, rid) in &prep.image_rels {
                     media.push(Media {

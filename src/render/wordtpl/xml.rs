@@ -96,7 +96,7 @@ impl Elem {
 
 fn start_elem(s: &BytesStart<'_>) -> Result<Elem, String> {
     let name = String::from_utf8_lossy(s.name().as_ref()).into_owned();
-    let mut attrs = Vec::new();
+    let mut attrs = Vec::with_capacity(s.attributes().count());
     for a in s.attributes() {
         let a = a.map_err(|e| e.to_string())?;
         let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
@@ -141,7 +141,9 @@ pub fn parse(text: &str) -> Result<Elem, String> {
                 if stack.len() < 2 {
                     return Err("an end tag without a start tag".into());
                 }
-                if let Some(done) = stack.pop() {
+                if let Some(mut done) = stack.pop() {
+                    // a rendered part holds millions of nodes: no spare capacity kept per element
+                    done.children.shrink_to_fit();
                     if let Some(top) = stack.last_mut() {
                         top.children.push(Node::Elem(done));
                     }
@@ -198,6 +200,13 @@ pub fn parse(text: &str) -> Result<Elem, String> {
         return Err("no root element".into());
     }
     Ok(root)
+}
+
+impl Elem {
+    /// Whether this element or one below it is named `name`.
+    pub fn has_elem(&self, name: &str) -> bool {
+        self.elems().any(|e| e.name == name || e.has_elem(name))
+    }
 }
 
 /// Escapes character data.
