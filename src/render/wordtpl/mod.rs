@@ -384,13 +384,18 @@ fn run(
         env.set_fuel(Some(budget.fuel.max(1)));
         match render_part(&env, part, &mut prep, &value, &names, &mut budget) {
             Ok(out) => {
+                let size = out.len();
                 let mut root = post::finish(out).map_err(|e| {
                     package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
                 })?;
                 if root.has_elem(template::LI_MARK) {
                     for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
                         if let Some(t) = prep.tags.get(p.tag) {
-                            errors.push(TagError { loc: t.loc.clone(), tag: t.text.clone(), reason: p.reason });
+                            errors.push(TagError {
+                                loc: t.loc.clone(),
+                                tag: t.text.clone(),
+                                reason: p.reason,
+                            });
                         }
                     }
                 }
@@ -398,7 +403,7 @@ fn run(
                 if root.has_elem("w:tbl") {
                     fit::fit_tables(&mut root, &numbering);
                 }
-                let finished = xml::write(&root);
+                let finished = xml::write_sized(&root, size);
                 drop(root);
                 pkg.put(part, finished.into_bytes());
                 for (name, rid) in &prep.image_rels {

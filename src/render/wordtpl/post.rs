@@ -14,6 +14,7 @@ pub const NO_FILL: &str = "saksflyt-none";
 /// The rendered text is dropped as soon as it is parsed; the repaired tree is returned for the
 /// later passes (lists, column fitting), which work on it before it is written once.
 pub fn finish(rendered: String) -> Result<Elem, String> {
+    // a rendered part is read once: the buffer the template wrote into goes before the tree grows
     let mut root = xml::parse(&rendered)?;
     drop(rendered);
     fix(&mut root);

@@ -241,7 +241,13 @@ pub fn escape_attr(s: &str, out: &mut String) {
 
 /// Writes a parsed part back as plain XML (no template tags may remain in it).
 pub fn write(root: &Elem) -> String {
-    let mut out = String::new();
+    write_sized(root, 0)
+}
+
+/// [`write`] into a string made for about `size` bytes (the part's size before it was parsed),
+/// so a large part is not copied from buffer to buffer as it grows.
+pub fn write_sized(root: &Elem, size: usize) -> String {
+    let mut out = String::with_capacity(size);
     for n in &root.children {
         write_node(n, &mut out);
     }
