@@ -87,12 +87,13 @@ fn fill<S: serde::Serialize>(
     let (name, template) = word_template(t, kind, input.lang)?;
     let ctx = serde_json::to_value(&ctx)
         .map_err(|e| RenderError::Template { name: name.clone(), message: format!("context: {e}") })?;
+    let created = ctx.get("created").and_then(|d| d.as_str()).map(str::to_string);
     let stamp = wordtpl::Stamp {
-        date: ctx.get("created").and_then(|d| d.as_str()),
+        date: created.as_deref(),
         creator: Some(&input.register.partnership.name),
         mark: true,
     };
-    let bytes = wordtpl::render_stamped(&template, &name, &ctx, &Images::new(), charts, &stamp)?;
+    let bytes = wordtpl::render_stamped_owned(&template, &name, ctx, &Images::new(), charts, &stamp)?;
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 

@@ -29,6 +29,7 @@ pub mod xml;
 use super::lang;
 use minijinja::value::Value;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{Cursor, Read, Write};
@@ -176,7 +177,23 @@ pub fn render_stamped(
     charts: &Charts,
     stamp: &Stamp,
 ) -> Result<Vec<u8>, WordTplError> {
-    let (bytes, errors) = run(template, file, ctx, images, charts, stamp)?;
+    finish_render(file, run(template, file, Cow::Borrowed(ctx), images, charts, stamp)?)
+}
+
+/// [`render_stamped`] taking the context: it is dropped once it is turned into the template's
+/// values, so a large document does not hold it twice while it is rendered.
+pub fn render_stamped_owned(
+    template: &[u8],
+    file: &str,
+    ctx: serde_json::Value,
+    images: &Images,
+    charts: &Charts,
+    stamp: &Stamp,
+) -> Result<Vec<u8>, WordTplError> {
+    finish_render(file, run(template, file, Cow::Owned(ctx), images, charts, stamp)?)
+}
+
+fn finish_render(file: &str, (bytes, errors): (Vec<u8>, Vec<TagError>)) -> Result<Vec<u8>, WordTplError> {
     if errors.is_empty() {
         Ok(bytes)
     } else {
@@ -192,7 +209,7 @@ pub fn check(
     ctx: &serde_json::Value,
     images: &Images,
 ) -> Result<Vec<TagError>, WordTplError> {
-    run(template, file, ctx, images, &Charts::new(), &Stamp::default()).map(|(_, e)| e)
+    run(template, file, Cow::Borrowed(ctx), images, &Charts::new(), &Stamp::default()).map(|(_, e)| e)
 }
 
 fn package_err(file: &str, message: impl Into<String>) -> WordTplError {
@@ -345,7 +362,7 @@ fn template_parts(pkg: &Package) -> Vec<String> {
 fn run(
     template: &[u8],
     file: &str,
-    ctx: &serde_json::Value,
+    ctx: Cow<'_, serde_json::Value>,
     images: &Images,
     charts: &Charts,
     stamp: &Stamp,
@@ -356,12 +373,14 @@ fn run(
     if pkg.get(parts.first().map(String::as_str).unwrap_or_default()).is_none() {
         return Err(package_err(file, "no main document part (word/document.xml)"));
     }
-    let mut env = environment(fuel_for(ctx));
+    let fuel = fuel_for(&ctx);
+    let mut env = environment(fuel);
     // one budget for the whole template: every part (body, each header and footer) draws fuel
     // and output from it, so 150 header parts cannot each take a fresh allowance
-    let mut budget = Budget { fuel: fuel_for(ctx), output: MAX_OUTPUT_BYTES };
-    let names = known_names(ctx);
-    let value = Value::from(minijinja::value::Serde(ctx));
+    let mut budget = Budget { fuel, output: MAX_OUTPUT_BYTES };
+    let names = known_names(&ctx);
+    let value = Value::from(minijinja::value::Serde(&*ctx));
+    drop(ctx);
     let image_names: BTreeSet<String> = images.keys().chain(charts.keys()).cloned().collect();
     let mut errors = Vec::new();
     let mut media: Vec<Media> = Vec::new();
