@@ -74,24 +74,26 @@ pub fn word_template(
 }
 
 /// Fills the Word template of `kind` with `ctx`; the document's dates follow `ctx.created` and
-/// its author is the partnership.
+/// its author is the partnership. The typed context is dropped once it is turned into JSON, so
+/// a large document does not keep it alive while it is rendered.
 fn fill<S: serde::Serialize>(
     t: &Templates,
     input: &ReportInput,
     kind: DocKind,
-    ctx: &S,
+    ctx: S,
     charts: &Charts,
     file_name: String,
 ) -> Result<Rendered, RenderError> {
     let (name, template) = word_template(t, kind, input.lang)?;
-    let ctx = serde_json::to_value(ctx)
+    let ctx = serde_json::to_value(&ctx)
         .map_err(|e| RenderError::Template { name: name.clone(), message: format!("context: {e}") })?;
+    let created = ctx.get("created").and_then(|d| d.as_str()).map(str::to_string);
     let stamp = wordtpl::Stamp {
-        date: ctx.get("created").and_then(|d| d.as_str()),
+        date: created.as_deref(),
         creator: Some(&input.register.partnership.name),
         mark: true,
     };
-    let bytes = wordtpl::render_stamped(&template, &name, &ctx, &Images::new(), charts, &stamp)?;
+    let bytes = wordtpl::render_stamped_owned(&template, &name, ctx, &Images::new(), charts, &stamp)?;
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
 
@@ -107,7 +109,7 @@ pub fn evaluation(
         message: format!("no committee with code {code} in the register"),
     })?;
     let file = format!("evaluering-{year}-{}.docx", code.to_lowercase());
-    fill(t, input, DocKind::Evaluation, &ctx, &Charts::new(), file)
+    fill(t, input, DocKind::Evaluation, ctx, &Charts::new(), file)
 }
 
 /// The status report on action plans.
@@ -121,7 +123,7 @@ pub fn status_report(
     if ctx.chart.is_some() {
         wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.areas, false);
     }
-    fill(t, input, DocKind::StatusReport, &ctx, &charts, "statusrapport.docx".into())
+    fill(t, input, DocKind::StatusReport, ctx, &charts, "statusrapport.docx".into())
 }
 
 /// The decision log.
@@ -131,7 +133,7 @@ pub fn decision_log(
     opts: &DecisionLogOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::decision_log(input, opts);
-    fill(t, input, DocKind::DecisionLog, &ctx, &Charts::new(), "vedtakslogg.docx".into())
+    fill(t, input, DocKind::DecisionLog, ctx, &Charts::new(), "vedtakslogg.docx".into())
 }
 
 /// The annual report for `year`.
@@ -141,16 +143,21 @@ pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Re
     if ctx.chart.is_some() {
         wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.fsu_status, true);
     }
-    let mut doc = fill(t, input, DocKind::AnnualReport, &ctx, &charts, format!("arsrapport-{year}.docx"))?;
-    for m in &ctx.grant_mismatches {
-        doc.warnings.push(format!(
-            "{}: grant table {:?}: rows add up to kr {} but the source's sum row says kr {}",
-            m.source,
-            m.caption.as_deref().unwrap_or(""),
-            m.computed,
-            m.stated
-        ));
-    }
+    let warnings: Vec<String> = ctx
+        .grant_mismatches
+        .iter()
+        .map(|m| {
+            format!(
+                "{}: grant table {:?}: rows add up to kr {} but the source's sum row says kr {}",
+                m.source,
+                m.caption.as_deref().unwrap_or(""),
+                m.computed,
+                m.stated
+            )
+        })
+        .collect();
+    let mut doc = fill(t, input, DocKind::AnnualReport, ctx, &charts, format!("arsrapport-{year}.docx"))?;
+    doc.warnings.extend(warnings);
     Ok(doc)
 }
 

@@ -206,11 +206,6 @@ fn list_root_mut(root: &mut Elem) -> Option<&mut Elem> {
     root.elems_mut().next()
 }
 
-/// Whether the part has any `{% li %}` paragraph (cheap test on the rendered text).
-pub fn has_marks(rendered: &str) -> bool {
-    rendered.contains(LI_MARK)
-}
-
 /// Numbers every marked paragraph of a rendered part; returns the problems (tag index, reason).
 pub fn apply(root: &mut Elem, numbering: &mut Numbering, tags: &[Tag]) -> Vec<ListProblem> {
     let mut problems = Vec::new();

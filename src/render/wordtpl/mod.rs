@@ -29,6 +29,7 @@ pub mod xml;
 use super::lang;
 use minijinja::value::Value;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{Cursor, Read, Write};
@@ -176,7 +177,23 @@ pub fn render_stamped(
     charts: &Charts,
     stamp: &Stamp,
 ) -> Result<Vec<u8>, WordTplError> {
-    let (bytes, errors) = run(template, file, ctx, images, charts, stamp)?;
+    finish_render(file, run(template, file, Cow::Borrowed(ctx), images, charts, stamp)?)
+}
+
+/// [`render_stamped`] taking the context: it is dropped once it is turned into the template's
+/// values, so a large document does not hold it twice while it is rendered.
+pub fn render_stamped_owned(
+    template: &[u8],
+    file: &str,
+    ctx: serde_json::Value,
+    images: &Images,
+    charts: &Charts,
+    stamp: &Stamp,
+) -> Result<Vec<u8>, WordTplError> {
+    finish_render(file, run(template, file, Cow::Owned(ctx), images, charts, stamp)?)
+}
+
+fn finish_render(file: &str, (bytes, errors): (Vec<u8>, Vec<TagError>)) -> Result<Vec<u8>, WordTplError> {
     if errors.is_empty() {
         Ok(bytes)
     } else {
@@ -192,7 +209,7 @@ pub fn check(
     ctx: &serde_json::Value,
     images: &Images,
 ) -> Result<Vec<TagError>, WordTplError> {
-    run(template, file, ctx, images, &Charts::new(), &Stamp::default()).map(|(_, e)| e)
+    run(template, file, Cow::Borrowed(ctx), images, &Charts::new(), &Stamp::default()).map(|(_, e)| e)
 }
 
 fn package_err(file: &str, message: impl Into<String>) -> WordTplError {
@@ -345,7 +362,7 @@ fn template_parts(pkg: &Package) -> Vec<String> {
 fn run(
     template: &[u8],
     file: &str,
-    ctx: &serde_json::Value,
+    ctx: Cow<'_, serde_json::Value>,
     images: &Images,
     charts: &Charts,
     stamp: &Stamp,
@@ -356,12 +373,14 @@ fn run(
     if pkg.get(parts.first().map(String::as_str).unwrap_or_default()).is_none() {
         return Err(package_err(file, "no main document part (word/document.xml)"));
     }
-    let mut env = environment(fuel_for(ctx));
+    let fuel = fuel_for(&ctx);
+    let mut env = environment(fuel);
     // one budget for the whole template: every part (body, each header and footer) draws fuel
     // and output from it, so 150 header parts cannot each take a fresh allowance
-    let mut budget = Budget { fuel: fuel_for(ctx), output: MAX_OUTPUT_BYTES };
-    let names = known_names(ctx);
-    let value = Value::from(minijinja::value::Serde(ctx));
+    let mut budget = Budget { fuel, output: MAX_OUTPUT_BYTES };
+    let names = known_names(&ctx);
+    let value = Value::from(minijinja::value::Serde(&*ctx));
+    drop(ctx);
     let image_names: BTreeSet<String> = images.keys().chain(charts.keys()).cloned().collect();
     let mut errors = Vec::new();
     let mut media: Vec<Media> = Vec::new();
@@ -384,31 +403,27 @@ fn run(
         env.set_fuel(Some(budget.fuel.max(1)));
         match render_part(&env, part, &mut prep, &value, &names, &mut budget) {
             Ok(out) => {
-                let mut finished = post::finish(&out).map_err(|e| {
+                let size = out.len();
+                let mut root = post::finish(out).map_err(|e| {
                     package_err(file, format!("{part}: the tags produce broken Word XML ({e})"))
                 })?;
-                let marks = lists::has_marks(&finished);
-                let tables = finished.contains("<w:tbl>") || finished.contains("<w:tbl ");
-                if marks || tables {
-                    let mut root =
-                        xml::parse(&finished).map_err(|e| package_err(file, format!("{part}: {e}")))?;
-                    if marks {
-                        for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
-                            if let Some(t) = prep.tags.get(p.tag) {
-                                errors.push(TagError {
-                                    loc: t.loc.clone(),
-                                    tag: t.text.clone(),
-                                    reason: p.reason,
-                                });
-                            }
+                if root.has_elem(template::LI_MARK) {
+                    for p in lists::apply(&mut root, &mut numbering, &prep.tags) {
+                        if let Some(t) = prep.tags.get(p.tag) {
+                            errors.push(TagError {
+                                loc: t.loc.clone(),
+                                tag: t.text.clone(),
+                                reason: p.reason,
+                            });
                         }
                     }
-                    // columns sized from the filled content: no word broken inside a cell
-                    if tables {
-                        fit::fit_tables(&mut root, &numbering);
-                    }
-                    finished = xml::write(&root);
                 }
+                // columns sized from the filled content: no word broken inside a cell
+                if root.has_elem("w:tbl") {
+                    fit::fit_tables(&mut root, &numbering);
+                }
+                let finished = xml::write_sized(&root, size);
+                drop(root);
                 pkg.put(part, finished.into_bytes());
                 for (name, rid) in &prep.image_rels {
                     media.push(Media {

@@ -96,7 +96,7 @@ impl Elem {
 
 fn start_elem(s: &BytesStart<'_>) -> Result<Elem, String> {
     let name = String::from_utf8_lossy(s.name().as_ref()).into_owned();
-    let mut attrs = Vec::new();
+    let mut attrs = Vec::with_capacity(s.attributes().count());
     for a in s.attributes() {
         let a = a.map_err(|e| e.to_string())?;
         let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
@@ -141,7 +141,9 @@ pub fn parse(text: &str) -> Result<Elem, String> {
                 if stack.len() < 2 {
                     return Err("an end tag without a start tag".into());
                 }
-                if let Some(done) = stack.pop() {
+                if let Some(mut done) = stack.pop() {
+                    // a rendered part holds millions of nodes: no spare capacity kept per element
+                    done.children.shrink_to_fit();
                     if let Some(top) = stack.last_mut() {
                         top.children.push(Node::Elem(done));
                     }
@@ -200,6 +202,13 @@ pub fn parse(text: &str) -> Result<Elem, String> {
     Ok(root)
 }
 
+impl Elem {
+    /// Whether this element or one below it is named `name`.
+    pub fn has_elem(&self, name: &str) -> bool {
+        self.elems().any(|e| e.name == name || e.has_elem(name))
+    }
+}
+
 /// Escapes character data.
 pub fn escape_text(s: &str, out: &mut String) {
     for c in s.chars() {
@@ -232,7 +241,13 @@ pub fn escape_attr(s: &str, out: &mut String) {
 
 /// Writes a parsed part back as plain XML (no template tags may remain in it).
 pub fn write(root: &Elem) -> String {
-    let mut out = String::new();
+    write_sized(root, 0)
+}
+
+/// [`write`] into a string made for about `size` bytes (the part's size before it was parsed),
+/// so a large part is not copied from buffer to buffer as it grows.
+pub fn write_sized(root: &Elem, size: usize) -> String {
+    let mut out = String::with_capacity(size);
     for n in &root.children {
         write_node(n, &mut out);
     }
