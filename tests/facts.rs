@@ -349,3 +349,48 @@ fn the_dashboard_reads_only_the_points_it_lists_and_counts_the_rest_in_sql() {
         dashboard::render(&full_input, &opts).unwrap()
     );
 }
+
+/// `decision-log --committee X` reads only the entries of the committees the document's own rule
+/// picks (code, the name as written, or the register's name: `strategisk` is SSU only by the
+/// register), and its context equals the one made from the whole log.
+#[test]
+fn a_committees_decision_log_reads_only_that_committees_entries() {
+    use saksflyt::render::{data, DecisionLogOptions, Lang, ReportInput};
+    let records = corpus();
+    let (_dir, store) = fresh_store(&records);
+    let register = saksflyt::config::Register::default();
+    let whole = ReportInput {
+        records: Vec::new(),
+        log: store.log_entries(&LogFilter::default(), None).unwrap(),
+        register: register.clone(),
+        lang: Lang::Nb,
+        facts: Some(store.facts().unwrap()),
+    };
+    for (wanted, open) in [("strategisk", false), ("strategisk", true), ("FSU-BARN", false), ("asu", true)] {
+        let keep = data::committee_filter(&whole, wanted);
+        let before = store.parsed_rows();
+        let part = store.log_entries_of(open, &keep).unwrap();
+        let read = store.parsed_rows() - before;
+        let want: Vec<_> = whole
+            .log
+            .iter()
+            .filter(|e| e.committee.as_ref().is_some_and(&keep))
+            .filter(|e| {
+                !open
+                    || matches!(
+                        e.status,
+                        saksflyt::record::LogStatus::Open | saksflyt::record::LogStatus::Overdue
+                    )
+            })
+            .cloned()
+            .collect();
+        assert!(!part.is_empty() && part.len() < whole.log.len(), "{wanted}");
+        assert_eq!(part, want, "{wanted}");
+        assert_eq!(read, part.len() as u64, "{wanted}: only its entries are parsed");
+        let opts = DecisionLogOptions { committee: Some(wanted.into()), open, ..Default::default() };
+        let from_part = ReportInput { log: part, ..whole.clone() };
+        let a = serde_json::to_string(&data::decision_log(&whole, &opts)).unwrap();
+        let b = serde_json::to_string(&data::decision_log(&from_part, &opts)).unwrap();
+        assert_eq!(a, b, "{wanted}: the same document context");
+    }
+}

@@ -210,6 +210,9 @@ pub enum LogNeed {
     Open,
     /// Only open and overdue entries of a meeting on or before the date (or undated).
     OpenUntil(String),
+    /// The entries of the committees the documents' `--committee` rule picks
+    /// (`render::data::committee_filter`); only open and overdue ones with `open`.
+    Committee { open: bool, wanted: String },
     /// None.
     Nothing,
 }
@@ -271,6 +274,10 @@ pub fn input_from_store(
         LogNeed::All => store.log_entries(&LogFilter::default(), None)?,
         LogNeed::Open => store.log_entries(&open, None)?,
         LogNeed::OpenUntil(d) => store.log_entries(&open, Some(d))?,
+        LogNeed::Committee { open, wanted } => {
+            let keep = saksflyt::render::data::committee_filter(&input, wanted);
+            store.log_entries_of(*open, &keep)?
+        }
         LogNeed::Nothing => Vec::new(),
     };
     let oversized = store.oversized()?;
@@ -480,7 +487,12 @@ pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
     if let Some(out) = &a.out {
         check_out_file(out)?;
     }
-    let log = if a.open { LogNeed::Open } else { LogNeed::All };
+    let log = match &a.committee {
+        // one committee's entries only (the document's own committee rule picks them)
+        Some(c) => LogNeed::Committee { open: a.open, wanted: c.clone() },
+        None if a.open => LogNeed::Open,
+        None => LogNeed::All,
+    };
     let input = load_input(&a.common, &Need { log, ..Need::default() })?;
     let t = templates_of(&a.common, &[DocKind::DecisionLog])?;
     let opts = DecisionLogOptions { committee: a.committee, open: a.open, ..Default::default() };

@@ -23,6 +23,15 @@ pub struct StatusOptions {
     pub plan: Option<String>,
 }
 
+/// The documents' `--committee` rule (register code, or part of the committee's name as
+/// written or as the register names it in the document's language) as a predicate: the store
+/// picks a committee's log entries with it (`Store::log_entries_of`).
+pub fn committee_filter(input: &ReportInput, wanted: &str) -> impl Fn(&Committee) -> bool {
+    let reg = localized(input);
+    let wanted = wanted.to_string();
+    move |c| matches_committee(&reg, Some(c), &wanted)
+}
+
 /// Filters of the decision log.
 #[derive(Debug, Clone, Default)]
 pub struct DecisionLogOptions {

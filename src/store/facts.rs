@@ -469,6 +469,46 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The entries of the committees `keep` accepts, in the log's order (only the open and
+    /// overdue ones with `open_only`). `keep` is asked once per distinct committee of the log,
+    /// so a document picks its rows by its own committee rule and no other entry is parsed.
+    pub fn log_entries_of(
+        &self,
+        open_only: bool,
+        keep: &dyn Fn(&Committee) -> bool,
+    ) -> Result<Vec<LogEntry>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
+        let pairs = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
+        let mut sql = String::from(
+            "SELECT position, entry_json FROM log_entries WHERE committee_code IS ?1 AND committee_name IS ?2",
+        );
+        if open_only {
+            sql.push_str(" AND status IN ('open', 'overdue')");
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut out: Vec<(i64, LogEntry)> = Vec::new();
+        for (code, name) in pairs {
+            let Some(name) = name else { continue };
+            if !keep(&Committee { code: code.clone(), name: name.clone() }) {
+                continue;
+            }
+            let mut rows = stmt.query(params![code, name])?;
+            while let Some(row) = rows.next()? {
+                let (pos, json): (i64, String) = (row.get(0)?, row.get(1)?);
+                let e: LogEntry = serde_json::from_str(&json).map_err(|e| bad("the decision log", e))?;
+                out.push((pos, e));
+            }
+        }
+        out.sort_by_key(|(p, _)| *p);
+        self.count_parsed(out.len());
+        Ok(out.into_iter().map(|(_, e)| e).collect())
+    }
+}
+
 /// One group of the decision log's tally: a committee (as the entries carry it), the year of
 /// the meeting (`YYYY-MM-DD` dates only) and a status, with how many entries it holds.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
