@@ -412,28 +412,34 @@ impl Store {
     /// `until`, only entries of a meeting on or before that date (or undated). Reads only the
     /// rows of the committees the filter names (and only open ones when it asks for those).
     pub fn log_entries(&self, filter: &LogFilter, until: Option<&str>) -> Result<Vec<LogEntry>, StoreError> {
-        // the committees the filter names, decided by the filter's own rule on the few
-        // distinct committees of the log
-        let committees: Option<Vec<(Option<String>, Option<String>)>> = match &filter.committee {
-            None => None,
-            Some(_) => {
-                let mut stmt =
-                    self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
-                let pairs = stmt
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
-                let want = filter.committee.as_deref().unwrap_or_default();
-                let named = |code: &Option<String>, name: &Option<String>| {
-                    name.as_ref().is_some_and(|name| {
-                        let c = crate::record::Committee { code: code.clone(), name: name.clone() };
-                        super::committee_matches(&c, want)
-                    })
-                };
-                Some(pairs.into_iter().filter(|(c, n)| named(c, n)).collect())
-            }
-        };
+        let named =
+            |c: &Committee| filter.committee.as_deref().is_none_or(|want| super::committee_matches(c, want));
+        let out = self.log_rows(filter.open_only, until, filter.committee.is_some().then_some(&named))?;
+        Ok(out.into_iter().filter(|e| filter.matches(e)).collect())
+    }
+
+    /// The entries of the committees `keep` accepts, in the log's order (only the open and
+    /// overdue ones with `open_only`). `keep` is asked once per distinct committee of the log,
+    /// so a document picks its rows by its own committee rule and no other entry is parsed.
+    pub fn log_entries_of(
+        &self,
+        open_only: bool,
+        keep: &dyn Fn(&Committee) -> bool,
+    ) -> Result<Vec<LogEntry>, StoreError> {
+        self.log_rows(open_only, None, Some(keep))
+    }
+
+    /// The log's rows in its order: only open and overdue ones with `open_only`, only of a
+    /// meeting on or before `until` (or undated), only of the committees `keep` accepts (asked
+    /// once per distinct committee of the log; entries without a committee are then left out).
+    fn log_rows(
+        &self,
+        open_only: bool,
+        until: Option<&str>,
+        keep: Option<&dyn Fn(&Committee) -> bool>,
+    ) -> Result<Vec<LogEntry>, StoreError> {
         let mut sql = String::from("SELECT position, entry_json FROM log_entries WHERE 1");
-        if filter.open_only {
+        if open_only {
             sql.push_str(" AND status IN ('open', 'overdue')");
         }
         if until.is_some() {
@@ -443,7 +449,7 @@ impl Store {
         }
         let mut out: Vec<(i64, LogEntry)> = Vec::new();
         let mut read = |sql: &str, extra: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
-            let mut stmt = self.conn.prepare(sql)?;
+            let mut stmt = self.conn.prepare_cached(sql)?;
             let args: Vec<&dyn rusqlite::ToSql> =
                 std::iter::once(&until as &dyn rusqlite::ToSql).chain(extra.iter().copied()).collect();
             let mut rows = stmt.query(args.as_slice())?;
@@ -454,53 +460,21 @@ impl Store {
             }
             Ok(())
         };
-        match &committees {
+        match keep {
             None => read(&format!("{sql} ORDER BY position"), &[])?,
-            Some(pairs) => {
+            Some(keep) => {
+                let mut stmt =
+                    self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
+                let pairs = stmt
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
                 let q = format!("{sql} AND committee_code IS ?2 AND committee_name IS ?3");
                 for (code, name) in pairs {
-                    read(&q, &[code, name])?;
+                    let Some(name) = name else { continue };
+                    if keep(&Committee { code: code.clone(), name: name.clone() }) {
+                        read(&q, &[&code, &name])?;
+                    }
                 }
-            }
-        }
-        out.sort_by_key(|(p, _)| *p);
-        self.count_parsed(out.len());
-        Ok(out.into_iter().map(|(_, e)| e).filter(|e| filter.matches(e)).collect())
-    }
-}
-
-impl Store {
-    /// The entries of the committees `keep` accepts, in the log's order (only the open and
-    /// overdue ones with `open_only`). `keep` is asked once per distinct committee of the log,
-    /// so a document picks its rows by its own committee rule and no other entry is parsed.
-    pub fn log_entries_of(
-        &self,
-        open_only: bool,
-        keep: &dyn Fn(&Committee) -> bool,
-    ) -> Result<Vec<LogEntry>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
-        let pairs = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
-        let mut sql = String::from(
-            "SELECT position, entry_json FROM log_entries WHERE committee_code IS ?1 AND committee_name IS ?2",
-        );
-        if open_only {
-            sql.push_str(" AND status IN ('open', 'overdue')");
-        }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut out: Vec<(i64, LogEntry)> = Vec::new();
-        for (code, name) in pairs {
-            let Some(name) = name else { continue };
-            if !keep(&Committee { code: code.clone(), name: name.clone() }) {
-                continue;
-            }
-            let mut rows = stmt.query(params![code, name])?;
-            while let Some(row) = rows.next()? {
-                let (pos, json): (i64, String) = (row.get(0)?, row.get(1)?);
-                let e: LogEntry = serde_json::from_str(&json).map_err(|e| bad("the decision log", e))?;
-                out.push((pos, e));
             }
         }
         out.sort_by_key(|(p, _)| *p);
