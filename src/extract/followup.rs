@@ -37,7 +37,7 @@
 
 use crate::config::{CommitteeKind, Register};
 use crate::extract::casenum;
-use crate::extract::dates::{days_in_month, month_number as month, year4 as year, ymd};
+use crate::extract::dates::{self, days_in_month, month_number as month, year4 as year, ymd};
 use crate::extract::prefilter::{has_all, has_any, has_digit, Words};
 use crate::lexicon::{self, c as lc};
 use crate::record::{Case, FollowsUp, MovesDeadline, Point, Record};
@@ -258,12 +258,6 @@ static DEADLINE_MOVED_RE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
-static ANY_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)\b(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}})\b|\b(?P<d2>\d{{1,2}})\.?\s+(?P<m2>{MONTHS})\s+(?P<y2>\d{{4}})\b"
-    ))
-    .expect("valid regex")
-});
 /// A point named before its case number (`punkt 2 i sak 12/25`).
 static POINT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -276,17 +270,6 @@ static POINT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a sentence moves a deadline (a deadline word and a moving phrase).
 fn moves_a_deadline(sentence: &str) -> bool {
     DEADLINE_MOVED_RE.is_match(sentence) && DEADLINE_WORD_RE.is_match(sentence)
-}
-
-/// The first date in `text`, as `YYYY-MM-DD`.
-fn first_date(text: &str) -> Option<String> {
-    ANY_DATE.captures_iter(text).find_map(|c| {
-        if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
-            ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
-        } else {
-            ymd(year(c.name("y2")?.as_str())?, month(c.name("m2")?.as_str())?, num(c.name("d2")?.as_str())?)
-        }
-    })
 }
 
 /// The deadlines of earlier decisions that `text` moves: per sentence with a deadline word, a
@@ -307,7 +290,9 @@ pub fn moves_deadline(text: &str, register: &Register) -> Vec<MovesDeadline> {
             continue;
         }
         let Some(phrase) = DEADLINE_MOVED_RE.find(sentence) else { continue };
-        let Some(date) = sentence.get(phrase.end()..).and_then(first_date) else { continue };
+        let Some(date) = sentence.get(phrase.end()..).and_then(|t| dates::first_date(t, None)) else {
+            continue;
+        };
         for (n, start, end) in casenum::find_prefixed(sentence) {
             let before = sentence.get(..start).unwrap_or("");
             let committee = committee_at_end(before.trim_end_matches(['(', ' ']), register)
