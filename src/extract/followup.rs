@@ -267,9 +267,14 @@ static POINT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The prefilter of [`DEADLINE_WORD_RE`] (its lexicon forms, without word boundaries).
+static DEADLINE_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(lexicon::forms(lc::DEADLINE_WORD)));
+
 /// Whether a sentence moves a deadline (a deadline word and a moving phrase).
 fn moves_a_deadline(sentence: &str) -> bool {
-    DEADLINE_MOVED_RE.is_match(sentence) && DEADLINE_WORD_RE.is_match(sentence)
+    DEADLINE_WORDS.any(sentence)
+        && DEADLINE_MOVED_RE.is_match(sentence)
+        && DEADLINE_WORD_RE.is_match(sentence)
 }
 
 /// The deadlines of earlier decisions that `text` moves: per sentence with a deadline word, a
@@ -278,7 +283,7 @@ fn moves_a_deadline(sentence: &str) -> bool {
 pub fn moves_deadline(text: &str, register: &Register) -> Vec<MovesDeadline> {
     let mut out: Vec<MovesDeadline> = Vec::new();
     // cheap prefilters: a moved deadline holds a date (digits); most points name no deadline
-    if !has_digit(text) || !DEADLINE_WORD_RE.is_match(text) {
+    if !has_digit(text) || !DEADLINE_WORDS.any(text) || !DEADLINE_WORD_RE.is_match(text) {
         return out;
     }
     let mut rest = text;
@@ -1059,6 +1064,21 @@ mod tests {
                     assert_eq!(f.committee.as_deref(), *committee, "{text}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_deadline_word_prefilter_passes_every_sentence_its_pattern_matches() {
+        for text in [
+            "Fristen for sak 12/25 vert utsett til 01.03.2026.",
+            "FRISTEN I SAK 9/25 FORLENGES TIL 31.01.26.",
+            "Tidsfristen for sak 3/25 er flyttet til 1. juni 2026.",
+            "Rapporteringsfristen i sak 21/25 vert endra til 10.02.2026",
+        ] {
+            assert!(DEADLINE_WORDS.any(text), "{text}");
+        }
+        for text in ["Saka vert utsett til møtet 11.02.2026.", "Sekretariatet følgjer opp."] {
+            assert!(!DEADLINE_WORDS.any(text) && !DEADLINE_WORD_RE.is_match(text), "{text}");
         }
     }
 
