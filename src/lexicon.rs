@@ -59,6 +59,7 @@ pub mod c {
     pub const PLAN_MEASURE_LEAD: &str = "plan_measure_lead";
     pub const DEADLINE_WORD: &str = "deadline_word";
     pub const DEADLINE_MOVED: &str = "deadline_moved";
+    pub const LIST_JOINER: &str = "list_joiner";
 
     /// Every concept (the unit test checks each is in the data and non-empty).
     pub const ALL: &[&str] = &[
@@ -111,6 +112,7 @@ pub mod c {
         PLAN_MEASURE_LEAD,
         DEADLINE_WORD,
         DEADLINE_MOVED,
+        LIST_JOINER,
     ];
 }
 

@@ -78,7 +78,7 @@ fn line_entries(text: &str) -> Vec<(Status, String)> {
         let value_end = labels.get(i + 1).map_or(t.len(), |next| next.0);
         let mut value = t.get(*value_start..value_end).unwrap_or("").trim_end();
         // `…, gul = … og rød = …`: the joining word before the next label is not the meaning's
-        for joiner in lexicon::forms(lc::NAME_JOINER).iter().map(String::as_str).chain(["eller"]) {
+        for joiner in lexicon::forms(lc::LIST_JOINER).iter().map(String::as_str) {
             if i + 1 < labels.len() {
                 if let Some(v) = value.strip_suffix(joiner).filter(|v| v.ends_with(char::is_whitespace)) {
                     value = v.trim_end();
