@@ -48,6 +48,13 @@ pub struct LegendEntry {
 }
 
 impl Record {
+    /// Whether the record is a filled-in evaluation form (one of its plans carries form values).
+    /// Its meeting evaluates an earlier period (a 2025 form met in January 2026), so its date
+    /// never decides the year a run reports on.
+    pub fn is_form(&self) -> bool {
+        self.plans.iter().any(|p| p.form.is_some())
+    }
+
     pub fn empty(source: Source) -> Self {
         Record {
             schema_version: SCHEMA_VERSION,

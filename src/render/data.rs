@@ -539,7 +539,7 @@ pub fn legend(records: &[Record], prefer: Option<&str>) -> Option<LegendCtx> {
     // only the few papers that define colours are reduced to one per paper
     let defining: Vec<Record> = records.iter().filter(|r| !r.status_legend.is_empty()).cloned().collect();
     let papers = derive::papers(&defining);
-    let r = papers.iter().filter(|r| !is_form(r) && in_register(r.committee.as_ref())).max_by_key(|r| {
+    let r = papers.iter().filter(|r| !r.is_form() && in_register(r.committee.as_ref())).max_by_key(|r| {
         let own = prefer.is_some_and(|p| {
             r.committee.as_ref().and_then(|c| c.code.as_deref()).is_some_and(|c| c.eq_ignore_ascii_case(p))
         });
@@ -1017,7 +1017,7 @@ pub fn annual_report(input: &ReportInput, year: i32) -> AnnualCtx {
 /// Whether the data says anything about `year`: a meeting, case or plan status dated in it, a
 /// case numbered in it, or a plan whose period covers it.
 pub fn year_has_data(records: &[Record], year: i32) -> bool {
-    records.iter().filter(|r| !is_form(r)).any(|r| {
+    records.iter().filter(|r| !r.is_form()).any(|r| {
         in_year(record_date(r).as_deref(), year)
             || r.cases.iter().any(|c| {
                 c.number.as_ref().is_some_and(|n| n.year as i32 == year) || in_year(c.date.as_deref(), year)
@@ -1026,17 +1026,11 @@ pub fn year_has_data(records: &[Record], year: i32) -> bool {
     })
 }
 
-/// A filled-in evaluation form: its meeting evaluates an earlier period (a 2025 form met in
-/// January 2026), so its date never decides the year a run reports on.
-fn is_form(r: &Record) -> bool {
-    r.plans.iter().any(|p| p.form.is_some())
-}
-
 /// The latest year in the data (meeting and case dates, case numbers), if any. Evaluation
 /// forms count with the year they evaluate, not the date of their meeting.
 pub fn latest_year(records: &[Record]) -> Option<i32> {
     let forms = records.iter().flat_map(|r| r.plans.iter()).filter_map(|p| p.form.as_ref()?.year).max();
-    let records: Vec<Record> = records.iter().filter(|r| !is_form(r)).cloned().collect();
+    let records: Vec<Record> = records.iter().filter(|r| !r.is_form()).cloned().collect();
     let records = records.as_slice();
     let dates = newest_date(records, None).and_then(|d| super::lang::parse_iso_date(&d).map(|(y, _, _)| y));
     let numbers = records

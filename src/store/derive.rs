@@ -176,7 +176,7 @@ fn identity(r: &Record) -> Identity {
         date: record_date(r),
         cases: r.cases.iter().filter_map(|c| c.number.as_ref().map(|n| n.key())).collect(),
         attachment_of: r.attachment_of.as_ref().map(|n| n.key()),
-        form: r.plans.iter().any(|p| p.form.is_some()),
+        form: r.is_form(),
         form_values: form_values(r),
         words: WordSet::of(words(r)),
     }

@@ -64,10 +64,6 @@ fn date_year(d: &str) -> Option<i32> {
     d.trim().split('-').next()?.parse().ok()
 }
 
-fn is_form(r: &Record) -> bool {
-    r.plans.iter().any(|p| p.form.is_some())
-}
-
 /// The years a record speaks of: meeting, case and plan status dates, case numbers (a report
 /// for a year reads the papers of that year; its own rules decide what counts).
 fn years_of(r: &Record) -> BTreeSet<i32> {
@@ -188,7 +184,7 @@ impl Store {
                 if oversized {
                     oversized_paths.insert(path.clone());
                 }
-                let form = is_form(&rec);
+                let form = rec.is_form();
                 let periods = rec.plans.iter().filter_map(|p| p.period);
                 let plan_from = periods.clone().map(|p| p.from).min();
                 let plan_to = periods.map(|p| p.to).max();

@@ -286,7 +286,7 @@ pub fn as_of(records: &[Record]) -> Option<String> {
 pub fn as_of_papers(papers: &[Record]) -> Option<String> {
     papers
         .iter()
-        .filter(|r| !r.plans.iter().any(|p| p.form.is_some()))
+        .filter(|r| !r.is_form())
         .flat_map(|r| {
             r.meeting.iter().map(|m| m.date.as_str()).chain(r.cases.iter().filter_map(|c| c.date.as_deref()))
         })
