@@ -253,7 +253,7 @@ fn fuzz(ext: &str) -> Stats {
     let seed: u64 = std::env::var("SAKSFLYT_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ ext.len() as u64 ^ 0x5eed);
     let corpus = seeds(ext);
-    let register = Register::default();
+    let register = std::sync::Arc::new(Register::default());
     let limits = Limits::default();
     let out_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-findings");
     let started = Instant::now();
@@ -470,7 +470,7 @@ fn fuzz_zip_directory() {
 #[test]
 fn replay_findings() {
     let Some(dir) = std::env::var_os("SAKSFLYT_FUZZ_REPLAY") else { return };
-    let register = Register::default();
+    let register = std::sync::Arc::new(Register::default());
     let limits = Limits::default();
     for e in std::fs::read_dir(Path::new(&dir)).expect("replay folder").flatten() {
         let p = e.path();

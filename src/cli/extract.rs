@@ -36,7 +36,7 @@ pub struct ExtractArgs {
 pub struct SchemaArgs {}
 
 pub fn run(a: ExtractArgs) -> anyhow::Result<ExitCode> {
-    let register = super::load_config(a.config.as_deref())?;
+    let register = std::sync::Arc::new(super::load_config(a.config.as_deref())?);
     let limits = Limits { ocr: a.ocr.into(), ..Limits::default() };
     let many = a.files.len() > 1;
     let mut failed = false;

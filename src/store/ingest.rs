@@ -16,11 +16,12 @@ use crate::read::{self, Limits};
 use crate::record::{Record, Source};
 use crate::{extract, util};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::RecvTimeoutError;
-use std::sync::{Condvar, Mutex};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// Files read in parallel before the writer gets them; bounds memory to a few chunks of records.
@@ -266,6 +267,7 @@ pub fn ingest(
 ) -> Result<Summary, StoreError> {
     store.set_register(register);
     let known = store.known_documents()?;
+    let register = &Arc::new(register.clone());
     let mut summary = Summary { unsupported: skipped.len(), skipped, ..Summary::default() };
     progress(Event::Start { total: candidates.len() });
 
@@ -337,7 +339,7 @@ pub const WRITTEN_BY_SAKSFLYT: &str =
     "written by saksflyt (a generated document, unchanged since; not read as a paper)";
 
 /// Read, hash and extract one file (runs on a rayon worker; never panics outward).
-fn process(c: &Candidate, known_sha: Option<&String>, register: &Register, options: &Options) -> Work {
+fn process(c: &Candidate, known_sha: Option<&String>, register: &Arc<Register>, options: &Options) -> Work {
     if let Some(problem) = &c.problem {
         return Work::Failed(problem.clone());
     }
@@ -440,36 +442,44 @@ pub fn working_memory(path: &Path, bytes: &[u8], limits: &Limits) -> u64 {
 /// the same length, which the PDF reader extends by the time OCR took) and check its size
 /// (`limits.max_record_bytes` as JSON).
 ///
-/// Extraction is pure and cannot be interrupted, so it runs on its own thread; when the budget
-/// runs out the file fails with a message naming the limit and the batch goes on (the thread
-/// finishes in the background and its result is dropped). A panic is caught and reported.
+/// Extraction is pure and cannot be interrupted, so it runs on a thread of its own: each calling
+/// thread keeps one long-lived extraction thread ([`ExtractionThread`]), so a batch does not
+/// start a thread per file and the regex engines' per-thread caches stay warm from file to file.
+/// When the budget runs out the file fails with a message naming the limit and the batch goes
+/// on: the caller forgets that thread (it finishes in the background, its result is dropped and
+/// it ends) and starts a new one for the next file. A panic is caught and reported.
 pub fn extract_within(
     doc: Document,
     source: Source,
-    register: &Register,
+    register: &Arc<Register>,
     limits: &Limits,
 ) -> Result<Record, String> {
     let left = Duration::from_millis(limits.max_millis);
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    let register = register.clone();
-    let spawned = std::thread::Builder::new().name("extract".into()).spawn(move || {
-        let rec = catch_unwind(AssertUnwindSafe(|| extract::extract(&doc, source, &register)));
-        let _ = tx.send(rec.map_err(|_| ()));
-    });
-    if let Err(e) = spawned {
-        return Err(format!("cannot start extraction: {e}"));
-    }
-    let rec = match rx.recv_timeout(left) {
-        Ok(Ok(rec)) => rec,
-        Ok(Err(())) => return Err("extraction failed unexpectedly (panic)".into()),
-        Err(RecvTimeoutError::Timeout) => {
-            return Err(format!(
-                "over the per-file budget: extraction took longer than {} ms",
-                limits.max_millis
-            ))
+    let job = Job { doc, source, register: Arc::clone(register) };
+    let rec = EXTRACTION_THREAD.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(ExtractionThread::start()?);
         }
-        Err(RecvTimeoutError::Disconnected) => return Err("extraction failed unexpectedly".into()),
-    };
+        let Some(thread) = slot.as_ref() else { return Err("cannot start extraction".to_string()) };
+        if thread.jobs.send(job).is_err() {
+            *slot = None;
+            return Err("extraction failed unexpectedly".into());
+        }
+        match thread.results.recv_timeout(left) {
+            Ok(Ok(rec)) => Ok(rec),
+            Ok(Err(())) => Err("extraction failed unexpectedly (panic)".into()),
+            Err(RecvTimeoutError::Timeout) => {
+                // the thread is still busy with this file: leave it to finish alone
+                *slot = None;
+                Err(format!("over the per-file budget: extraction took longer than {} ms", limits.max_millis))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                *slot = None;
+                Err("extraction failed unexpectedly".into())
+            }
+        }
+    })?;
     let size = serde_json::to_vec(&rec).map(|v| v.len() as u64).unwrap_or(u64::MAX);
     if size > limits.max_record_bytes {
         return Err(format!(
@@ -478,4 +488,43 @@ pub fn extract_within(
         ));
     }
     Ok(rec)
+}
+
+/// One file's extraction, sent to an [`ExtractionThread`].
+struct Job {
+    doc: Document,
+    source: Source,
+    register: Arc<Register>,
+}
+
+/// A long-lived thread that extracts the files its caller sends, one at a time.
+struct ExtractionThread {
+    jobs: SyncSender<Job>,
+    results: Receiver<Result<Record, ()>>,
+}
+
+impl ExtractionThread {
+    fn start() -> Result<Self, String> {
+        let (jobs, job_rx) = std::sync::mpsc::sync_channel::<Job>(1);
+        let (result_tx, results) = std::sync::mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("extract".into())
+            .spawn(move || {
+                // ends when the caller drops its end (its thread ended, or it gave up on a file)
+                for Job { doc, source, register } in job_rx {
+                    let rec = catch_unwind(AssertUnwindSafe(|| extract::extract(&doc, source, &register)));
+                    drop(doc);
+                    if result_tx.send(rec.map_err(|_| ())).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| format!("cannot start extraction: {e}"))?;
+        Ok(ExtractionThread { jobs, results })
+    }
+}
+
+thread_local! {
+    /// The extraction thread of the calling thread (a rayon worker of ingest, or the main thread).
+    static EXTRACTION_THREAD: RefCell<Option<ExtractionThread>> = const { RefCell::new(None) };
 }

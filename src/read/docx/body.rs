@@ -182,7 +182,7 @@ impl<'a> Walker<'a> {
             return Ok(());
         }
         for e in container.elements() {
-            match e.name.as_str() {
+            match e.name.as_ref() {
                 "p" => {
                     let pos = self.pos(mode);
                     self.paragraph(e, pos, out, depth)?;
@@ -335,7 +335,7 @@ impl<'a> Walker<'a> {
             return Ok(());
         }
         for c in e.elements() {
-            match c.name.as_str() {
+            match c.name.as_ref() {
                 "r" => self.run(c, para)?,
                 "hyperlink" | "smartTag" | "customXml" | "ins" | "moveTo" | "fldSimple" | "bdo" | "dir"
                 | "sdtContent" | "oMath" | "oMathPara" => self.inline(c, para, depth + 1)?,
@@ -387,7 +387,7 @@ impl<'a> Walker<'a> {
             if hidden || !self.field_visible() {
                 continue;
             }
-            match c.name.as_str() {
+            match c.name.as_ref() {
                 "t" => para.acc().push(&c.text(), bold, italic),
                 "tab" | "ptab" => para.acc().push("\t", false, false),
                 "br" => match c.attr("type") {
@@ -556,7 +556,7 @@ fn collect_rows<'e>(e: &'e Element, out: &mut Vec<&'e Element>, depth: usize) {
         return;
     }
     for c in e.elements() {
-        match c.name.as_str() {
+        match c.name.as_ref() {
             "tr" => out.push(c),
             "sdt" | "sdtContent" | "customXml" | "ins" | "moveTo" => collect_rows(c, out, depth + 1),
             _ => {}
@@ -569,7 +569,7 @@ fn collect_cells<'e>(e: &'e Element, out: &mut Vec<&'e Element>, depth: usize) {
         return;
     }
     for c in e.elements() {
-        match c.name.as_str() {
+        match c.name.as_ref() {
             "tc" => out.push(c),
             "sdt" | "sdtContent" | "customXml" | "ins" | "moveTo" => collect_cells(c, out, depth + 1),
             _ => {}

@@ -16,6 +16,9 @@ use zip::ZipArchive;
 /// Most entries in a DOCX package (a real one has tens, a large one with images hundreds).
 pub const MAX_ZIP_ENTRIES: u64 = 10_000;
 
+/// Bytes inflated between two checks of a part's caps and of the deadline.
+const INFLATE_CHUNK: u64 = 64 * 1024;
+
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// An opened zip package with its running budget.
@@ -131,15 +134,15 @@ impl<'a> Package<'a> {
         let total_left = self.limits.max_unzipped_bytes.saturating_sub(self.inflated);
         let cap = part_cap.min(total_left);
         let mut out = Vec::with_capacity(entry.size().min(cap).min(64 * 1024 * 1024) as usize);
-        let mut buf = [0u8; 64 * 1024];
         loop {
-            let n = entry.read(&mut buf).map_err(|e| {
+            // inflate straight into `out`, a chunk at a time (no zeroed scratch buffer per part),
+            // checking the caps and the deadline between chunks
+            let n = (&mut entry).take(INFLATE_CHUNK).read_to_end(&mut out).map_err(|e| {
                 ReadError::BadZip(format!("cannot inflate part {name} (truncated or damaged archive): {e}"))
             })?;
             if n == 0 {
                 break;
             }
-            out.extend_from_slice(buf.get(..n).unwrap_or_default());
             if out.len() as u64 > cap {
                 return Err(ReadError::ZipBomb(if cap < part_cap {
                     format!(

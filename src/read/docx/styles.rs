@@ -174,7 +174,7 @@ impl Theme {
                     .and_then(|s| s.attr("val"))
                     .or_else(|| c.child("sysClr").and_then(|s| s.attr("lastClr")));
                 if let Some(v) = value.and_then(hex6) {
-                    colours.insert(c.name.clone(), v);
+                    colours.insert(c.name.to_string(), v);
                 }
             }
         }

@@ -6,10 +6,18 @@
 //! which keeps the tree small. A `<!DOCTYPE` anywhere refuses the part ([`ReadError::Dtd`]):
 //! DOCX never needs one, and entities are the classic XML attack. Nesting is bounded so that
 //! the recursive walkers above cannot overflow the stack.
+//!
+//! The parser runs on every part of every DOCX, so it allocates little: the local names of
+//! WordprocessingML, DrawingML and package elements and attributes are static strings
+//! ([`intern`]), a node's children are gathered on one scratch stack and moved into a vector of
+//! their exact size when the element closes, and the revision-session attributes Word writes on
+//! almost every paragraph and run (`w:rsid…`, `w14:paraId`, `w14:textId`), which no reader
+//! looks at, are not kept.
 
 use crate::read::{Limits, ReadError};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::borrow::Cow;
 use std::time::Instant;
 
 /// Deepest element nesting accepted.
@@ -18,8 +26,9 @@ pub const MAX_DEPTH: usize = 400;
 /// One element: local name, attributes (local name → value) and children.
 #[derive(Debug, Default, Clone)]
 pub struct Element {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
+    /// Local name; a static string for the names OOXML uses ([`intern`]).
+    pub name: Cow<'static, str>,
+    pub attrs: Vec<(Cow<'static, str>, String)>,
     pub children: Vec<Node>,
 }
 
@@ -32,7 +41,7 @@ pub enum Node {
 impl Element {
     /// The value of an attribute by local name (`w:val` → `val`).
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
     }
 
     /// Child elements.
@@ -90,12 +99,227 @@ fn keeps_text(name: &str) -> bool {
     matches!(name, "t" | "delText" | "instrText")
 }
 
-fn local(qname: &[u8]) -> String {
-    let local = match qname.iter().rposition(|&b| b == b':') {
+/// The local part of a qualified name (`w:p` → `p`).
+fn local(qname: &[u8]) -> &[u8] {
+    match qname.iter().rposition(|&b| b == b':') {
         Some(i) => qname.get(i + 1..).unwrap_or_default(),
         None => qname,
-    };
-    String::from_utf8_lossy(local).into_owned()
+    }
+}
+
+/// A local name as a string: static for the names the OOXML parts are made of, else owned.
+fn name_of(local: &[u8]) -> Cow<'static, str> {
+    match std::str::from_utf8(local) {
+        Ok(s) => intern(s).map_or_else(|| Cow::Owned(s.to_string()), Cow::Borrowed),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(local).into_owned()),
+    }
+}
+
+/// The static string of a common element or attribute local name of WordprocessingML,
+/// DrawingML, markup compatibility and the package parts (relationships, content types).
+pub fn intern(s: &str) -> Option<&'static str> {
+    Some(match s {
+        // elements
+        "document" => "document",
+        "body" => "body",
+        "p" => "p",
+        "pPr" => "pPr",
+        "r" => "r",
+        "rPr" => "rPr",
+        "t" => "t",
+        "tab" => "tab",
+        "tabs" => "tabs",
+        "br" => "br",
+        "cr" => "cr",
+        "tbl" => "tbl",
+        "tblPr" => "tblPr",
+        "tblGrid" => "tblGrid",
+        "gridCol" => "gridCol",
+        "tr" => "tr",
+        "trPr" => "trPr",
+        "tc" => "tc",
+        "tcPr" => "tcPr",
+        "tcW" => "tcW",
+        "gridSpan" => "gridSpan",
+        "gridBefore" => "gridBefore",
+        "vMerge" => "vMerge",
+        "hMerge" => "hMerge",
+        "shd" => "shd",
+        "pStyle" => "pStyle",
+        "rStyle" => "rStyle",
+        "tblStyle" => "tblStyle",
+        "numPr" => "numPr",
+        "ilvl" => "ilvl",
+        "numId" => "numId",
+        "jc" => "jc",
+        "spacing" => "spacing",
+        "ind" => "ind",
+        "b" => "b",
+        "bCs" => "bCs",
+        "i" => "i",
+        "iCs" => "iCs",
+        "u" => "u",
+        "sz" => "sz",
+        "szCs" => "szCs",
+        "color" => "color",
+        "rFonts" => "rFonts",
+        "lang" => "lang",
+        "noProof" => "noProof",
+        "vertAlign" => "vertAlign",
+        "highlight" => "highlight",
+        "caps" => "caps",
+        "vanish" => "vanish",
+        "webHidden" => "webHidden",
+        "kern" => "kern",
+        "sectPr" => "sectPr",
+        "pgSz" => "pgSz",
+        "pgMar" => "pgMar",
+        "cols" => "cols",
+        "docGrid" => "docGrid",
+        "headerReference" => "headerReference",
+        "footerReference" => "footerReference",
+        "proofErr" => "proofErr",
+        "bookmarkStart" => "bookmarkStart",
+        "bookmarkEnd" => "bookmarkEnd",
+        "fldChar" => "fldChar",
+        "instrText" => "instrText",
+        "fldSimple" => "fldSimple",
+        "hyperlink" => "hyperlink",
+        "sdt" => "sdt",
+        "sdtPr" => "sdtPr",
+        "sdtContent" => "sdtContent",
+        "sdtEndPr" => "sdtEndPr",
+        "lastRenderedPageBreak" => "lastRenderedPageBreak",
+        "delText" => "delText",
+        "ins" => "ins",
+        "del" => "del",
+        "tblW" => "tblW",
+        "tblBorders" => "tblBorders",
+        "tcBorders" => "tcBorders",
+        "tblLook" => "tblLook",
+        "tblLayout" => "tblLayout",
+        "tblInd" => "tblInd",
+        "tblCellMar" => "tblCellMar",
+        "top" => "top",
+        "left" => "left",
+        "bottom" => "bottom",
+        "right" => "right",
+        "start" => "start",
+        "end" => "end",
+        "insideH" => "insideH",
+        "insideV" => "insideV",
+        "vAlign" => "vAlign",
+        "trHeight" => "trHeight",
+        "tblHeader" => "tblHeader",
+        "cantSplit" => "cantSplit",
+        "keepNext" => "keepNext",
+        "keepLines" => "keepLines",
+        "widowControl" => "widowControl",
+        "outlineLvl" => "outlineLvl",
+        "contextualSpacing" => "contextualSpacing",
+        "style" => "style",
+        "name" => "name",
+        "basedOn" => "basedOn",
+        "next" => "next",
+        "link" => "link",
+        "uiPriority" => "uiPriority",
+        "qFormat" => "qFormat",
+        "semiHidden" => "semiHidden",
+        "unhideWhenUsed" => "unhideWhenUsed",
+        "styles" => "styles",
+        "docDefaults" => "docDefaults",
+        "rPrDefault" => "rPrDefault",
+        "pPrDefault" => "pPrDefault",
+        "latentStyles" => "latentStyles",
+        "lsdException" => "lsdException",
+        "numbering" => "numbering",
+        "abstractNum" => "abstractNum",
+        "abstractNumId" => "abstractNumId",
+        "lvl" => "lvl",
+        "lvlText" => "lvlText",
+        "numFmt" => "numFmt",
+        "lvlJc" => "lvlJc",
+        "lvlRestart" => "lvlRestart",
+        "nsid" => "nsid",
+        "multiLevelType" => "multiLevelType",
+        "tmpl" => "tmpl",
+        "num" => "num",
+        "lvlOverride" => "lvlOverride",
+        "startOverride" => "startOverride",
+        "footnote" => "footnote",
+        "footnotes" => "footnotes",
+        "endnote" => "endnote",
+        "endnotes" => "endnotes",
+        "footnoteReference" => "footnoteReference",
+        "endnoteReference" => "endnoteReference",
+        "hdr" => "hdr",
+        "ftr" => "ftr",
+        "Relationships" => "Relationships",
+        "Relationship" => "Relationship",
+        "drawing" => "drawing",
+        "inline" => "inline",
+        "anchor" => "anchor",
+        "AlternateContent" => "AlternateContent",
+        "Choice" => "Choice",
+        "Fallback" => "Fallback",
+        "txbxContent" => "txbxContent",
+        "srgbClr" => "srgbClr",
+        "sysClr" => "sysClr",
+        "clrScheme" => "clrScheme",
+        // attributes
+        "val" => "val",
+        "type" => "type",
+        "id" => "id",
+        "styleId" => "styleId",
+        "default" => "default",
+        "customStyle" => "customStyle",
+        "w" => "w",
+        "h" => "h",
+        "ascii" => "ascii",
+        "hAnsi" => "hAnsi",
+        "eastAsia" => "eastAsia",
+        "cs" => "cs",
+        "fill" => "fill",
+        "themeColor" => "themeColor",
+        "themeFill" => "themeFill",
+        "themeFillTint" => "themeFillTint",
+        "themeFillShade" => "themeFillShade",
+        "themeShade" => "themeShade",
+        "themeTint" => "themeTint",
+        "space" => "space",
+        "after" => "after",
+        "before" => "before",
+        "line" => "line",
+        "lineRule" => "lineRule",
+        "hanging" => "hanging",
+        "firstLine" => "firstLine",
+        "pos" => "pos",
+        "leader" => "leader",
+        "instr" => "instr",
+        "fldCharType" => "fldCharType",
+        "dirty" => "dirty",
+        "Type" => "Type",
+        "Target" => "Target",
+        "TargetMode" => "TargetMode",
+        "Id" => "Id",
+        "lastClr" => "lastClr",
+        "font" => "font",
+        "char" => "char",
+        "fullDate" => "fullDate",
+        "firstRow" => "firstRow",
+        "lastRow" => "lastRow",
+        "firstColumn" => "firstColumn",
+        "lastColumn" => "lastColumn",
+        "noHBand" => "noHBand",
+        "noVBand" => "noVBand",
+        _ => return None,
+    })
+}
+
+/// Attributes no reader looks at and Word writes on nearly every element: revision-session
+/// ids (`w:rsidR`, `w:rsidRPr`, …) and Word 2010 paragraph ids (`w14:paraId`, `w14:textId`).
+fn ignored_attribute(local: &[u8]) -> bool {
+    local.starts_with(b"rsid") || local == b"paraId" || local == b"textId"
 }
 
 fn element(start: &BytesStart<'_>) -> Element {
@@ -105,13 +329,22 @@ fn element(start: &BytesStart<'_>) -> Element {
         if key.starts_with(b"xmlns") {
             continue;
         }
-        let raw = String::from_utf8_lossy(&a.value);
-        let value =
-            quick_xml::escape::unescape(&raw).map(|v| v.into_owned()).unwrap_or_else(|_| raw.to_string());
-        attrs.push((local(key), value));
+        let key = local(key);
+        if ignored_attribute(key) {
+            continue;
+        }
+        let value = match std::str::from_utf8(&a.value) {
+            Ok(v) if !v.contains('&') => v.to_string(),
+            Ok(v) => quick_xml::escape::unescape(v).map(Cow::into_owned).unwrap_or_else(|_| v.to_string()),
+            Err(_) => {
+                let raw = String::from_utf8_lossy(&a.value);
+                quick_xml::escape::unescape(&raw).map(|v| v.into_owned()).unwrap_or_else(|_| raw.to_string())
+            }
+        };
+        attrs.push((name_of(key), value));
     }
     attrs.shrink_to_fit(); // a Vec grows to 4 slots: most elements have one attribute
-    Element { name: local(start.name().as_ref()), attrs, children: Vec::new() }
+    Element { name: name_of(local(start.name().as_ref())), attrs, children: Vec::new() }
 }
 
 /// Decode a part to UTF-8: strip a UTF-8 BOM, transcode UTF-16 (with BOM).
@@ -134,8 +367,18 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
     let mut reader = Reader::from_reader(bytes.as_ref());
     reader.config_mut().check_end_names = false;
     let bad = |e: String| ReadError::BadDocx(format!("malformed XML in {part}: {e}"));
-    // stack[0] is a synthetic document node
-    let mut stack: Vec<Element> = vec![Element::default()];
+    // the open elements, each with where its children start on `pending`; the first is a
+    // synthetic document node
+    let mut stack: Vec<(Element, usize)> = vec![(Element::default(), 0)];
+    // the children of the open elements, in document order; an element's are moved into a
+    // vector of their exact size when it closes
+    let mut pending: Vec<Node> = Vec::new();
+    let close = |stack: &mut Vec<(Element, usize)>, pending: &mut Vec<Node>| {
+        if let Some((mut done, from)) = stack.pop() {
+            done.children = pending.drain(from.min(pending.len())..).collect();
+            pending.push(Node::Element(done));
+        }
+    };
     let mut events: u64 = 0;
     loop {
         events += 1;
@@ -151,6 +394,8 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
             }
         }
         let ev = reader.read_event().map_err(|e| bad(e.to_string()))?;
+        let keeps =
+            |stack: &Vec<(Element, usize)>| stack.last().is_some_and(|(top, _)| keeps_text(&top.name));
         match ev {
             Event::DocType(_) => return Err(ReadError::Dtd(part.to_string())),
             Event::Start(s) => {
@@ -159,55 +404,37 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
                         "XML in {part} is nested deeper than {MAX_DEPTH} elements"
                     )));
                 }
-                stack.push(element(&s));
+                stack.push((element(&s), pending.len()));
             }
-            Event::Empty(s) => {
-                let e = element(&s);
-                if let Some(top) = stack.last_mut() {
-                    top.children.push(Node::Element(e));
-                }
-            }
+            Event::Empty(s) => pending.push(Node::Element(element(&s))),
             Event::End(_) => {
                 if stack.len() > 1 {
-                    if let Some(mut done) = stack.pop() {
-                        // most elements have one or two children; without this every one keeps
-                        // four slots (~320 bytes), tripling the tree
-                        done.children.shrink_to_fit();
-                        if let Some(top) = stack.last_mut() {
-                            top.children.push(Node::Element(done));
-                        }
-                    }
+                    close(&mut stack, &mut pending);
                 }
             }
             Event::Text(t) => {
-                if let Some(top) = stack.last_mut() {
-                    if keeps_text(&top.name) {
-                        let s = t.xml10_content().map_err(|e| bad(e.to_string()))?;
-                        top.children.push(Node::Text(s.into_owned()));
-                    }
+                if keeps(&stack) {
+                    let s = t.xml10_content().map_err(|e| bad(e.to_string()))?;
+                    pending.push(Node::Text(s.into_owned()));
                 }
             }
             Event::CData(t) => {
-                if let Some(top) = stack.last_mut() {
-                    if keeps_text(&top.name) {
-                        top.children.push(Node::Text(String::from_utf8_lossy(&t).into_owned()));
-                    }
+                if keeps(&stack) {
+                    pending.push(Node::Text(String::from_utf8_lossy(&t).into_owned()));
                 }
             }
             Event::GeneralRef(r) => {
-                if let Some(top) = stack.last_mut() {
-                    if keeps_text(&top.name) {
-                        let c = match r.resolve_char_ref() {
-                            Ok(Some(c)) => Some(c),
-                            Ok(None) => r.decode().ok().and_then(|n| crate::util::xml_predefined_entity(&n)),
-                            Err(_) => None,
-                        };
-                        match c {
-                            Some(c) => top.children.push(Node::Text(c.to_string())),
-                            None => {
-                                let name = String::from_utf8_lossy(&r).into_owned();
-                                return Err(bad(format!("undeclared entity &{name};")));
-                            }
+                if keeps(&stack) {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        Ok(None) => r.decode().ok().and_then(|n| crate::util::xml_predefined_entity(&n)),
+                        Err(_) => None,
+                    };
+                    match c {
+                        Some(c) => pending.push(Node::Text(c.to_string())),
+                        None => {
+                            let name = String::from_utf8_lossy(&r).into_owned();
+                            return Err(bad(format!("undeclared entity &{name};")));
                         }
                     }
                 }
@@ -218,14 +445,9 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
     }
     // close elements left open by a truncated part
     while stack.len() > 1 {
-        if let Some(done) = stack.pop() {
-            if let Some(top) = stack.last_mut() {
-                top.children.push(Node::Element(done));
-            }
-        }
+        close(&mut stack, &mut pending);
     }
-    let doc = stack.pop().unwrap_or_default();
-    doc.children
+    pending
         .into_iter()
         .find_map(|n| match n {
             Node::Element(e) => Some(e),
