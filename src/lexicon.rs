@@ -127,11 +127,25 @@ struct Entry {
 struct Lexicon {
     /// concept → every form (nb ∪ nn), lower case, longest first.
     forms: BTreeMap<String, Vec<String>>,
-    /// concept → the most characters of any of its forms (see [`is`]).
-    max_chars: BTreeMap<String, usize>,
+    /// concept → the lengths of its forms (see [`is`]).
+    shape: BTreeMap<String, Shape>,
     /// concept → the bokmål forms, and the nynorsk forms, as written in the data.
     nb: BTreeMap<String, Vec<String>>,
     nn: BTreeMap<String, Vec<String>>,
+}
+
+/// The lengths of a concept's forms, which let [`is`] answer most texts without folding them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shape {
+    /// The most characters of any form.
+    max_chars: usize,
+    /// Bit `n` set when a form has `n` characters (bit 63: 63 or more).
+    lengths: u64,
+}
+
+/// The bit of [`Shape::lengths`] for a length in characters.
+fn length_bit(chars: usize) -> u64 {
+    1u64 << chars.min(63)
 }
 
 /// A written standard of Norwegian.
@@ -194,13 +208,17 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             (k, v)
         })
         .collect();
-    let max_chars = forms
+    let shape = forms
         .iter()
         .map(|(k, v): (&String, &Vec<String>)| {
-            (k.clone(), v.iter().map(|f| f.chars().count()).max().unwrap_or(0))
+            let shape = v.iter().map(|f| f.chars().count()).fold(Shape::default(), |s, n| Shape {
+                max_chars: s.max_chars.max(n),
+                lengths: s.lengths | length_bit(n),
+            });
+            (k.clone(), shape)
         })
         .collect();
-    Lexicon { forms, max_chars, nb, nn }
+    Lexicon { forms, shape, nb, nn }
 });
 
 /// The forms of a concept in one written standard.
@@ -219,11 +237,29 @@ pub fn forms(concept: &str) -> &'static [String] {
 
 /// Whether `text` (any case, white space folded) is one of the concept's forms.
 pub fn is(concept: &str, text: &str) -> bool {
-    // prefilter: folding white space and lower-casing never make a text shorter than its
-    // characters other than white space, so a text with more of them than the longest form
-    // cannot be one (most lines asked are sentences, far longer than any label)
-    let max = LEXICON.max_chars.get(concept).copied().unwrap_or(0);
-    if text.chars().filter(|c| !(c.is_whitespace() || *c == '\u{a0}')).nth(max).is_some() {
+    let Some(shape) = LEXICON.shape.get(concept) else { return false };
+    // prefilters, without folding or allocating: folding white space and lower-casing never
+    // make a text shorter than its characters other than white space, so a text with more of
+    // them than the longest form cannot be one (most lines asked are sentences, far longer than
+    // any label); and when every character is below U+0130 (lower-casing each gives one
+    // character) the folded text's length is known, and no form of another length can match
+    let (mut chars, mut words, mut in_word, mut exact) = (0usize, 0usize, false, true);
+    for ch in text.chars() {
+        if ch.is_whitespace() || ch == '\u{a0}' {
+            in_word = false;
+            continue;
+        }
+        chars += 1;
+        if chars > shape.max_chars {
+            return false;
+        }
+        if !in_word {
+            words += 1;
+            in_word = true;
+        }
+        exact &= ch < '\u{130}';
+    }
+    if exact && shape.lengths & length_bit(chars + words.saturating_sub(1)) == 0 {
         return false;
     }
     let t = crate::util::fold(text).to_lowercase();
@@ -304,6 +340,27 @@ mod tests {
         // and nothing in the data is unnamed
         for k in LEXICON.forms.keys() {
             assert!(c::ALL.contains(&k.as_str()), "{k} is in lexicon.toml but not named in lexicon::c");
+        }
+    }
+
+    #[test]
+    fn length_prefilter_keeps_folded_and_cased_forms() {
+        let cases: &[(&str, &str, bool)] = &[
+            // white space of any kind and any amount folds to one space
+            (c::PROPOSAL, "Forslag  til\u{a0}vedtak", true),
+            (c::PROPOSAL, "  FORSLAG TIL VEDTAK\t", true),
+            (c::DECISION, "VEDTAK", true),
+            // one character more or less than every form
+            (c::DECISION, "Vedtakk", false),
+            (c::DECISION, "Vedta", false),
+            (c::PROPOSAL, "Forslag tilvedtak", false),
+            // characters whose lower case is longer skip the length test, never a match
+            (c::DECISION, "VEDTAKİ", false),
+            (c::DECISION, "", false),
+            ("no such concept", "vedtak", false),
+        ];
+        for (concept, text, want) in cases {
+            assert_eq!(is(concept, text), *want, "{concept}: {text:?}");
         }
     }
 

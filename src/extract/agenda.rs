@@ -187,7 +187,7 @@ pub fn split_flat(text: &str, words: &BTreeSet<String>) -> Vec<String> {
 }
 
 /// Title and sub-items of a `Saker` cell.
-fn title_and_items(cell: &Cell, words: &BTreeSet<String>) -> (String, Vec<String>) {
+fn title_and_items(cell: &Cell, words: &super::Words<'_>) -> (String, Vec<String>) {
     let mut title = String::new();
     let mut items = Vec::new();
     for b in &cell.blocks {
@@ -197,23 +197,23 @@ fn title_and_items(cell: &Cell, words: &BTreeSet<String>) -> (String, Vec<String
             continue;
         }
         match b {
-            Block::ListItem { .. } => items.extend(split_flat(&t, words)),
+            Block::ListItem { .. } => items.extend(split_flat(&t, words.get())),
             _ if title.is_empty() => {
                 // a converter may flatten `title <ul>…</ul>` to `title / items`
                 let mut parts = t.split(" / ");
                 title = parts.next().unwrap_or_default().trim().to_string();
                 for p in parts {
-                    items.extend(split_flat(p.trim(), words));
+                    items.extend(split_flat(p.trim(), words.get()));
                 }
             }
-            _ => items.extend(split_flat(&t, words)),
+            _ => items.extend(split_flat(&t, words.get())),
         }
     }
     (title, items.into_iter().filter(|s| !s.trim().is_empty()).collect())
 }
 
 /// Agenda items from the document's agenda tables, and the indices of those tables.
-pub fn extract(flat: &Flat, words: &BTreeSet<String>) -> (Vec<AgendaItem>, Vec<usize>) {
+pub fn extract(flat: &Flat, words: &super::Words<'_>) -> (Vec<AgendaItem>, Vec<usize>) {
     let mut out = Vec::new();
     let mut used = Vec::new();
     for (ti, t) in flat.tables.iter().enumerate() {

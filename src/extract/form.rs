@@ -131,19 +131,22 @@ fn mark_sums(r: &mut Record) {
 /// Plan status date and comments, sum rows, and evaluation forms (see the module doc).
 pub fn apply(flat: &Flat, r: &mut Record) {
     mark_sums(r);
-    let status_date = flat.lines.iter().filter(|l| l.kind != LineKind::Table).find_map(|l| {
-        let lower = l.text.to_lowercase();
-        let at = STATUS_DATE_WORDS.iter().filter_map(|w| lower.find(w).map(|i| i + w.len())).min()?;
-        dates::first_date(lower.get(at..)?, None)
-    });
     if let Some(form) = evaluation_form(flat) {
         r.plans = vec![form];
         r.kind = Kind::ActionPlan;
         return;
     }
-    for plan in &mut r.plans {
-        if plan.status_date.is_none() {
-            plan.status_date = status_date.clone();
+    // the document's status date, looked for only when a plan lacks its own
+    if r.plans.iter().any(|p| p.status_date.is_none()) {
+        let status_date = flat.lines.iter().filter(|l| l.kind != LineKind::Table).find_map(|l| {
+            let lower = l.text.to_lowercase();
+            let at = STATUS_DATE_WORDS.iter().filter_map(|w| lower.find(w).map(|i| i + w.len())).min()?;
+            dates::first_date(lower.get(at..)?, None)
+        });
+        for plan in &mut r.plans {
+            if plan.status_date.is_none() {
+                plan.status_date = status_date.clone();
+            }
         }
     }
     // comment columns

@@ -70,10 +70,17 @@ const LANGUAGE_MIN_MARKERS: usize = 5;
 pub fn language(flat: &Flat) -> Option<String> {
     let nb_words = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nb);
     let nn_words = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nn);
+    // the byte lengths of the markers (bit 63: 63 or more): most words have none of them and
+    // are passed over without comparing
+    let bit = |len: usize| 1u64 << len.min(63);
+    let lengths = nb_words.iter().chain(nn_words).fold(0u64, |m, w| m | bit(w.len()));
     let (mut nn, mut nb) = (0usize, 0usize);
     for l in &flat.lines {
         let lower = l.text.to_lowercase();
-        for w in lower.split(|c: char| !c.is_alphanumeric() && c != 'ò').filter(|w| !w.is_empty()) {
+        for w in lower
+            .split(|c: char| !c.is_alphanumeric() && c != 'ò')
+            .filter(|w| !w.is_empty() && lengths & bit(w.len()) != 0)
+        {
             if nn_words.iter().any(|x| x == w) {
                 nn += 1;
             }

@@ -497,6 +497,23 @@ pub fn lexicon(flat: &Flat) -> BTreeSet<String> {
     set
 }
 
+/// A document's [`lexicon`], made on first use: only agenda cells whose list breaks were lost
+/// need it ([`agenda::split_flat`]), and most documents have none.
+pub struct Words<'a> {
+    flat: &'a Flat,
+    set: std::cell::OnceCell<BTreeSet<String>>,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(flat: &'a Flat) -> Self {
+        Words { flat, set: std::cell::OnceCell::new() }
+    }
+
+    pub fn get(&self) -> &BTreeSet<String> {
+        self.set.get_or_init(|| lexicon(self.flat))
+    }
+}
+
 /// Extract one document's record.
 pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     let mut r = Record::empty(source);
@@ -504,7 +521,7 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
     let mut flat = flatten(doc);
     // header fields in other shapes need the register (a committee's name as a field's value)
     split_fields(&mut flat.lines, register);
-    let words = lexicon(&flat);
+    let words = Words::new(&flat);
 
     let (meeting, meeting_committee) = meeting::find(&flat.lines, register);
     let year = meeting.as_ref().and_then(|m| m.date.get(..4)).and_then(|y| y.parse().ok()).or_else(|| {
