@@ -5,7 +5,8 @@
 //! style), bold/italic/hidden run properties, and the style name for localised heading names.
 
 use super::xml::{on_off, Element};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 /// Longest `basedOn` chain followed.
 const MAX_CHAIN: usize = 32;
@@ -29,6 +30,10 @@ pub struct Style {
 pub struct Styles {
     by_id: BTreeMap<String, Style>,
     default_para: Option<String>,
+    /// What [`Styles::heading_level`] and [`Styles::run_style`] said of each style id asked,
+    /// so that a chain is resolved once per document, not once per paragraph and run.
+    levels: RefCell<HashMap<String, Option<u8>>>,
+    runs: RefCell<HashMap<String, RunStyle>>,
 }
 
 /// Bold/italic/hidden as set by a style chain (`None`: the chain does not say).
@@ -93,6 +98,15 @@ impl Styles {
     /// The heading level (1–6) a paragraph style gives, from its name (own or inherited) or
     /// its outline level.
     pub fn heading_level(&self, id: &str) -> Option<u8> {
+        if let Some(known) = self.levels.borrow().get(id) {
+            return *known;
+        }
+        let level = self.resolve_heading_level(id);
+        self.levels.borrow_mut().insert(id.to_string(), level);
+        level
+    }
+
+    fn resolve_heading_level(&self, id: &str) -> Option<u8> {
         if let Some(l) = heading_from_name(id) {
             return Some(l);
         }
@@ -124,12 +138,17 @@ impl Styles {
     /// Bold/italic/hidden from a style chain (nearest setting wins).
     pub fn run_style(&self, id: Option<&str>) -> RunStyle {
         let Some(id) = id else { return RunStyle::default() };
+        if let Some(known) = self.runs.borrow().get(id) {
+            return *known;
+        }
         let chain = self.chain(id);
-        RunStyle {
+        let style = RunStyle {
             bold: chain.iter().find_map(|s| s.bold),
             italic: chain.iter().find_map(|s| s.italic),
             vanish: chain.iter().find_map(|s| s.vanish),
-        }
+        };
+        self.runs.borrow_mut().insert(id.to_string(), style);
+        style
     }
 }
 

@@ -476,6 +476,21 @@ mod tests {
     }
 
     #[test]
+    fn names_are_interned_and_others_kept() {
+        for n in ["p", "r", "t", "pPr", "tbl", "val", "Target", "clrScheme"] {
+            assert_eq!(intern(n), Some(n));
+        }
+        for other in ["", "pp", "P", "w:p", "rsidR", "unknownElement", "valx"] {
+            assert_eq!(intern(other), None, "{other}");
+        }
+        let e = p(r#"<w:p w:rsidR="00A1" w14:paraId="1" w:customAttr="x"><w:newThing/></w:p>"#).unwrap();
+        assert_eq!(e.attr("customAttr"), Some("x"));
+        assert_eq!(e.attr("rsidR"), None);
+        assert_eq!(e.attr("paraId"), None);
+        assert_eq!(e.elements().next().map(|c| c.name.as_ref()), Some("newThing"));
+    }
+
+    #[test]
     fn doctype_refused() {
         let e = p(r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>"#);
         assert!(matches!(e, Err(ReadError::Dtd(ref s)) if s == "word/document.xml"), "{e:?}");
