@@ -35,7 +35,7 @@ use crate::config::Register;
 use crate::lexicon::{self, c as lc};
 use crate::model::{Block, Document, Table};
 use crate::record::{self, Record, Source};
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 /// What a line of the flattened document is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -475,8 +475,8 @@ fn colonless_field(text: &str, register: &Register) -> Option<String> {
 
 /// Lower-case words that the document writes in lower case somewhere: a capitalised word in
 /// this set is an ordinary word, not a name (used to split flattened lists).
-pub fn lexicon(flat: &Flat) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
+pub fn lexicon(flat: &Flat) -> HashSet<String> {
+    let mut set = HashSet::new();
     let mut add = |s: &str| {
         for w in s.split(|c: char| !c.is_alphanumeric() && c != '-') {
             if w.chars().next().is_some_and(|c| c.is_lowercase()) && !set.contains(w) {
@@ -501,7 +501,7 @@ pub fn lexicon(flat: &Flat) -> BTreeSet<String> {
 /// need it ([`agenda::split_flat`]), and most documents have none.
 pub struct Words<'a> {
     flat: &'a Flat,
-    set: std::cell::OnceCell<BTreeSet<String>>,
+    set: std::cell::OnceCell<HashSet<String>>,
 }
 
 impl<'a> Words<'a> {
@@ -509,7 +509,7 @@ impl<'a> Words<'a> {
         Words { flat, set: std::cell::OnceCell::new() }
     }
 
-    pub fn get(&self) -> &BTreeSet<String> {
+    pub fn get(&self) -> &HashSet<String> {
         self.set.get_or_init(|| lexicon(self.flat))
     }
 }
