@@ -28,7 +28,8 @@ pub const MAX_DEPTH: usize = 400;
 pub struct Element {
     /// Local name; a static string for the names OOXML uses ([`intern`]).
     pub name: Cow<'static, str>,
-    pub attrs: Vec<(Cow<'static, str>, String)>,
+    /// The attributes a reader looks at ([`kept_attribute`]): local name → value.
+    pub attrs: Vec<(&'static str, String)>,
     pub children: Vec<Node>,
 }
 
@@ -115,12 +116,11 @@ fn name_of(local: &[u8]) -> Cow<'static, str> {
     }
 }
 
-/// The static string of a common element or attribute local name of WordprocessingML,
-/// DrawingML, markup compatibility and the package parts (relationships, content types).
+/// The static string of a common element local name of WordprocessingML, DrawingML, markup
+/// compatibility and the package parts (relationships, content types).
 pub fn intern(s: &str) -> Option<&'static str> {
     Some(match s {
         // the most frequent first: the arms are tried in order
-        "val" => "val",
         "r" => "r",
         "rPr" => "rPr",
         "t" => "t",
@@ -138,24 +138,13 @@ pub fn intern(s: &str) -> Option<&'static str> {
         "spacing" => "spacing",
         "jc" => "jc",
         "ind" => "ind",
-        "ascii" => "ascii",
-        "hAnsi" => "hAnsi",
-        "eastAsia" => "eastAsia",
-        "cs" => "cs",
-        "type" => "type",
         "noProof" => "noProof",
-        "id" => "id",
-        "w" => "w",
         "tc" => "tc",
         "tcPr" => "tcPr",
         "tcW" => "tcW",
         "tr" => "tr",
         "pStyle" => "pStyle",
         "rStyle" => "rStyle",
-        "after" => "after",
-        "before" => "before",
-        "line" => "line",
-        "lineRule" => "lineRule",
         "proofErr" => "proofErr",
         "bookmarkStart" => "bookmarkStart",
         "bookmarkEnd" => "bookmarkEnd",
@@ -165,14 +154,10 @@ pub fn intern(s: &str) -> Option<&'static str> {
         "tab" => "tab",
         "br" => "br",
         "shd" => "shd",
-        "fill" => "fill",
-        "themeColor" => "themeColor",
         "top" => "top",
         "left" => "left",
         "bottom" => "bottom",
         "right" => "right",
-        "space" => "space",
-        "styleId" => "styleId",
         "name" => "name",
         "basedOn" => "basedOn",
         "style" => "style",
@@ -283,55 +268,45 @@ pub fn intern(s: &str) -> Option<&'static str> {
         "sysClr" => "sysClr",
         "clrScheme" => "clrScheme",
         "default" => "default",
-        "customStyle" => "customStyle",
-        "h" => "h",
-        "themeFill" => "themeFill",
-        "themeFillTint" => "themeFillTint",
-        "themeFillShade" => "themeFillShade",
-        "themeShade" => "themeShade",
-        "themeTint" => "themeTint",
-        "hanging" => "hanging",
-        "firstLine" => "firstLine",
-        "pos" => "pos",
-        "leader" => "leader",
-        "instr" => "instr",
-        "fldCharType" => "fldCharType",
-        "dirty" => "dirty",
-        "Type" => "Type",
-        "Target" => "Target",
-        "TargetMode" => "TargetMode",
-        "Id" => "Id",
-        "lastClr" => "lastClr",
-        "font" => "font",
-        "char" => "char",
-        "fullDate" => "fullDate",
-        "firstRow" => "firstRow",
-        "lastRow" => "lastRow",
-        "firstColumn" => "firstColumn",
-        "lastColumn" => "lastColumn",
-        "noHBand" => "noHBand",
-        "noVBand" => "noVBand",
         _ => return None,
     })
 }
 
-/// Attributes no reader looks at and Word writes on nearly every element: revision-session
-/// ids (`w:rsidR`, `w:rsidRPr`, …) and Word 2010 paragraph ids (`w14:paraId`, `w14:textId`).
-fn ignored_attribute(local: &[u8]) -> bool {
-    local.starts_with(b"rsid") || local == b"paraId" || local == b"textId"
+/// The attributes the readers look at ([`Element::attr`]), as static strings; every other
+/// attribute (fonts, sizes, spacing, revision-session ids, …: most of a part's attributes) is
+/// not kept. A reader that needs another attribute adds it here (a unit test checks that every
+/// `attr("…")` in `src/read/docx` is in this list).
+fn kept_attribute(local: &[u8]) -> Option<&'static str> {
+    Some(match local {
+        b"val" => "val",
+        b"type" => "type",
+        b"styleId" => "styleId",
+        b"default" => "default",
+        b"space" => "space",
+        b"numId" => "numId",
+        b"ilvl" => "ilvl",
+        b"abstractNumId" => "abstractNumId",
+        b"fldCharType" => "fldCharType",
+        b"fill" => "fill",
+        b"color" => "color",
+        b"themeFill" => "themeFill",
+        b"themeFillTint" => "themeFillTint",
+        b"themeFillShade" => "themeFillShade",
+        b"lastClr" => "lastClr",
+        b"fullDate" => "fullDate",
+        b"font" => "font",
+        b"char" => "char",
+        b"Type" => "Type",
+        b"Target" => "Target",
+        b"TargetMode" => "TargetMode",
+        _ => return None,
+    })
 }
 
 fn element(start: &BytesStart<'_>) -> Element {
     let mut attrs = Vec::new();
     for a in start.attributes().with_checks(false).flatten() {
-        let key = a.key.as_ref();
-        if key.starts_with(b"xmlns") {
-            continue;
-        }
-        let key = local(key);
-        if ignored_attribute(key) {
-            continue;
-        }
+        let Some(key) = kept_attribute(local(a.key.as_ref())) else { continue };
         let value = match std::str::from_utf8(&a.value) {
             Ok(v) if !v.contains('&') => v.to_string(),
             Ok(v) => quick_xml::escape::unescape(v).map(Cow::into_owned).unwrap_or_else(|_| v.to_string()),
@@ -340,7 +315,7 @@ fn element(start: &BytesStart<'_>) -> Element {
                 quick_xml::escape::unescape(&raw).map(|v| v.into_owned()).unwrap_or_else(|_| raw.to_string())
             }
         };
-        attrs.push((name_of(key), value));
+        attrs.push((key, value));
     }
     attrs.shrink_to_fit(); // a Vec grows to 4 slots: most elements have one attribute
     Element { name: name_of(local(start.name().as_ref())), attrs, children: Vec::new() }
@@ -482,11 +457,39 @@ mod tests {
         for other in ["", "pp", "P", "w:p", "rsidR", "unknownElement", "valx"] {
             assert_eq!(intern(other), None, "{other}");
         }
-        let e = p(r#"<w:p w:rsidR="00A1" w14:paraId="1" w:customAttr="x"><w:newThing/></w:p>"#).unwrap();
-        assert_eq!(e.attr("customAttr"), Some("x"));
-        assert_eq!(e.attr("rsidR"), None);
-        assert_eq!(e.attr("paraId"), None);
+        let e =
+            p(r#"<w:p w:rsidR="00A1" w14:paraId="1" w:val="a&amp;b" w:customAttr="x"><w:newThing/></w:p>"#)
+                .unwrap();
+        assert_eq!(e.attr("val"), Some("a&b"));
+        for dropped in ["customAttr", "rsidR", "paraId"] {
+            assert_eq!(e.attr(dropped), None, "{dropped}");
+        }
         assert_eq!(e.elements().next().map(|c| c.name.as_ref()), Some("newThing"));
+    }
+
+    #[test]
+    fn every_attribute_a_reader_asks_for_is_kept() {
+        let sources = [
+            include_str!("body.rs"),
+            include_str!("mod.rs"),
+            include_str!("numbering.rs"),
+            include_str!("styles.rs"),
+            include_str!("package.rs"),
+        ];
+        let mut asked = 0;
+        for src in sources {
+            for piece in src.split("attr(\"").skip(1) {
+                let name = piece.split('"').next().unwrap_or_default();
+                asked += 1;
+                assert_eq!(
+                    kept_attribute(name.as_bytes()),
+                    Some(name),
+                    "attr(\"{name}\") is not kept by the parser"
+                );
+            }
+        }
+        assert!(asked > 10, "{asked}");
+        assert_eq!(kept_attribute(b"rFonts"), None);
     }
 
     #[test]
