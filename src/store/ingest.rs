@@ -247,7 +247,8 @@ pub struct Summary {
 
 /// Result of the parallel stage for one file.
 enum Work {
-    Record(Box<Record>),
+    /// The record and its JSON.
+    Record(Box<Record>, String),
     Unchanged,
     /// Not a paper (a document saksflyt wrote); the reason.
     Skipped(String),
@@ -292,7 +293,7 @@ pub fn ingest(
                         Work::Unchanged => Outcome::Unchanged,
                         Work::Skipped(reason) => Outcome::Skipped(reason),
                         Work::Failed(reason) => Outcome::Failed(reason),
-                        Work::Record(rec) => match store.put_record(&rec) {
+                        Work::Record(rec, json) => match store.put_record_json(&rec, &json) {
                             Ok(PutOutcome::Unchanged) => Outcome::Unchanged,
                             Ok(o) => Outcome::Stored {
                                 replaced: o == PutOutcome::Replaced,
@@ -365,8 +366,8 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Arc<Register>, 
         Err(_) => return Work::Failed("reader failed unexpectedly (panic)".into()),
     };
     let source = Source { path: c.key.clone(), format: doc.format, sha256 };
-    match extract_within(doc, source, register, limits) {
-        Ok(rec) => Work::Record(Box::new(rec)),
+    match extract_within_json(doc, source, register, limits) {
+        Ok((rec, json)) => Work::Record(Box::new(rec), json),
         Err(e) => Work::Failed(e),
     }
 }
@@ -454,6 +455,17 @@ pub fn extract_within(
     register: &Arc<Register>,
     limits: &Limits,
 ) -> Result<Record, String> {
+    extract_within_json(doc, source, register, limits).map(|(rec, _)| rec)
+}
+
+/// [`extract_within`], and the record as JSON (`serde_json::to_string`, made to check its size),
+/// which ingest stores as it is.
+pub fn extract_within_json(
+    doc: Document,
+    source: Source,
+    register: &Arc<Register>,
+    limits: &Limits,
+) -> Result<(Record, String), String> {
     let left = Duration::from_millis(limits.max_millis);
     let job = Job { doc, source, register: Arc::clone(register) };
     let rec = EXTRACTION_THREAD.with(|slot| {
@@ -480,14 +492,15 @@ pub fn extract_within(
             }
         }
     })?;
-    let size = serde_json::to_vec(&rec).map(|v| v.len() as u64).unwrap_or(u64::MAX);
+    let json = serde_json::to_string(&rec).map_err(|e| format!("cannot write the record as JSON: {e}"))?;
+    let size = json.len() as u64;
     if size > limits.max_record_bytes {
         return Err(format!(
             "over the per-file budget: the extracted record is {size} bytes as JSON, over the limit of {} bytes",
             limits.max_record_bytes
         ));
     }
-    Ok(rec)
+    Ok((rec, json))
 }
 
 /// One file's extraction, sent to an [`ExtractionThread`].

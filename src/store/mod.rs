@@ -291,9 +291,19 @@ impl Store {
     /// writer waits in SQLite's busy handler (10 s) rather than failing on a lock upgrade; a
     /// transaction still refused as busy is retried [`BUSY_RETRIES`] times.
     pub fn put_record(&mut self, record: &Record) -> Result<PutOutcome, StoreError> {
+        let json = serde_json::to_string(record).map_err(|e| StoreError::Serialise {
+            path: record.source.path.clone(),
+            message: e.to_string(),
+        })?;
+        self.put_record_json(record, &json)
+    }
+
+    /// [`Store::put_record`] with the record's JSON (`serde_json::to_string(record)`) already
+    /// made, as ingest has it from checking the record's size.
+    pub fn put_record_json(&mut self, record: &Record, json: &str) -> Result<PutOutcome, StoreError> {
         let mut attempt = 0;
         loop {
-            match self.put_record_once(record) {
+            match self.put_record_once(record, json) {
                 Err(e) if attempt < BUSY_RETRIES && is_busy(&e) => {
                     attempt += 1;
                     backoff(attempt);
@@ -303,10 +313,8 @@ impl Store {
         }
     }
 
-    fn put_record_once(&mut self, record: &Record) -> Result<PutOutcome, StoreError> {
+    fn put_record_once(&mut self, record: &Record, json: &str) -> Result<PutOutcome, StoreError> {
         let path = record.source.path.as_str();
-        let json = serde_json::to_string(record)
-            .map_err(|e| StoreError::Serialise { path: path.to_string(), message: e.to_string() })?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existing: Option<(i64, String, String, bool)> = tx
             .query_row(

@@ -451,7 +451,7 @@ mod tests {
 
     #[test]
     fn names_are_interned_and_others_kept() {
-        for n in ["p", "r", "t", "pPr", "tbl", "val", "Target", "clrScheme"] {
+        for n in ["p", "r", "t", "pPr", "tbl", "style", "Relationship", "clrScheme"] {
             assert_eq!(intern(n), Some(n));
         }
         for other in ["", "pp", "P", "w:p", "rsidR", "unknownElement", "valx"] {
