@@ -15,10 +15,16 @@ use std::collections::BTreeMap;
 
 /// The numbering and styles parts of a package, parsed, with the ids handed out so far.
 pub struct Numbering {
-    /// `word/numbering.xml` (or wherever the main part's relationship points), parsed.
-    pub root: Option<Elem>,
+    /// `word/numbering.xml` (or wherever the main part's relationship points), parsed; the
+    /// template's own, until [`Numbering::finished`] puts the added instances in.
+    root: Option<Elem>,
     styles: Option<Elem>,
     next_id: u64,
+    /// The instances [`Numbering::restart`] made, in order, ids from `first_added` on: kept
+    /// apart from `root` so a lookup is an index, not a search through every list of the
+    /// document (a report restarts a list per case: thousands of instances).
+    added: Vec<Elem>,
+    first_added: u64,
     changed: bool,
 }
 
@@ -35,7 +41,35 @@ impl Numbering {
             .and_then(list_root)
             .map(|l| l.elems().filter(|e| e.name == "w:num").filter_map(num_id).max().unwrap_or(0) + 1)
             .unwrap_or(1);
-        Numbering { root: numbering, styles, next_id, changed: false }
+        Numbering {
+            root: numbering,
+            styles,
+            next_id,
+            added: Vec::new(),
+            first_added: next_id,
+            changed: false,
+        }
+    }
+
+    /// The numbering part as it is to be written: the template's with the added instances after
+    /// its last `w:num` or `w:abstractNum` (in the order they were made).
+    pub fn finished(&mut self) -> Option<&Elem> {
+        if !self.added.is_empty() {
+            if let Some(root) = self.root.as_mut().and_then(list_root_mut) {
+                let at = root
+                    .children
+                    .iter()
+                    .rposition(
+                        |n| matches!(n, Node::Elem(e) if e.name == "w:num" || e.name == "w:abstractNum"),
+                    )
+                    .map(|i| i + 1)
+                    .unwrap_or(root.children.len());
+                let added = std::mem::take(&mut self.added).into_iter().map(Node::Elem);
+                root.children.splice(at..at, added);
+            }
+            self.first_added = self.next_id;
+        }
+        self.root.as_ref()
     }
 
     /// Whether new numbering instances were added (the part must be written back).
@@ -73,6 +107,10 @@ impl Numbering {
     }
 
     fn num(&self, id: u64) -> Option<&Elem> {
+        let added = id.checked_sub(self.first_added).and_then(|i| usize::try_from(i).ok());
+        if let Some(e) = added.and_then(|i| self.added.get(i)) {
+            return Some(e);
+        }
         list_root(self.root.as_ref()?)?.elems().find(|e| e.name == "w:num" && num_id(e) == Some(id))
     }
 
@@ -179,14 +217,8 @@ impl Numbering {
             o.children.insert(0, Node::Elem(Elem::new("w:startOverride", &[("w:val", &start)])));
             new.children.push(Node::Elem(o));
         }
-        if let Some(root) = self.root.as_mut().and_then(list_root_mut) {
-            let at = root
-                .children
-                .iter()
-                .rposition(|n| matches!(n, Node::Elem(e) if e.name == "w:num" || e.name == "w:abstractNum"))
-                .map(|i| i + 1)
-                .unwrap_or(root.children.len());
-            root.children.insert(at, Node::Elem(new));
+        if self.root.as_ref().and_then(list_root).is_some() {
+            self.added.push(new);
             self.changed = true;
         }
         id

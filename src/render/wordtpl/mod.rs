@@ -212,6 +212,30 @@ pub fn check(
     run(template, file, Cow::Borrowed(ctx), images, &Charts::new(), &Stamp::default()).map(|(_, e)| e)
 }
 
+/// The bytes of markup the tags of `template` produce with `ctx`, all parts together: what
+/// [`MAX_OUTPUT_BYTES`] limits (the documents' lower bounds per listed entry are checked
+/// against it). Nothing is written; a tag error is `Err`.
+pub fn markup_bytes(template: &[u8], file: &str, ctx: &serde_json::Value) -> Result<usize, WordTplError> {
+    let pkg = Package::open(template, file)?;
+    let fuel = fuel_for(ctx);
+    let env = environment(fuel);
+    let mut budget = Budget { fuel, output: usize::MAX };
+    let names = known_names(ctx);
+    let value = Value::from(minijinja::value::Serde(ctx));
+    let mut total = 0usize;
+    for part in template_parts(&pkg) {
+        let Some(bytes) = pkg.get(&part) else { continue };
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| package_err(file, format!("{part} is not UTF-8")))?;
+        let root = xml::parse(text).map_err(|e| package_err(file, format!("{part}: malformed XML: {e}")))?;
+        let mut prep = template::prepare(&part, root, &BTreeSet::new());
+        let out = render_part(&env, &part, &mut prep, &value, &names, &mut budget)
+            .map_err(|errors| WordTplError::Tags { file: file.to_string(), errors })?;
+        total = total.saturating_add(out.len());
+    }
+    Ok(total)
+}
+
 fn package_err(file: &str, message: impl Into<String>) -> WordTplError {
     WordTplError::Package { file: file.to_string(), message: message.into() }
 }
@@ -444,7 +468,7 @@ fn run(
     if !errors.is_empty() {
         return Ok((Vec::new(), errors));
     }
-    if let (true, Some(part), Some(root)) = (numbering.changed(), numbering_part, numbering.root.as_ref()) {
+    if let (true, Some(part), Some(root)) = (numbering.changed(), numbering_part, numbering.finished()) {
         pkg.put(&part, xml::write(root).into_bytes());
     }
     add_images(&mut pkg, &media, images, charts).map_err(|e| package_err(file, e))?;
