@@ -39,6 +39,29 @@ pub fn leave_out_oversized(input: &mut ReportInput) -> Vec<String> {
     messages
 }
 
+/// Fewest bytes of markup the built-in templates (the decision log, the status report and the
+/// annual report, both languages) write for one listed decision-log entry besides its case
+/// title and first line: its table row of eight or nine cells with their properties and
+/// paragraphs. A lower bound, checked by rendering minimal entries (every field empty, each
+/// status) in the unit test `a_listed_entry_costs_at_least_its_bound`.
+pub const MIN_MARKUP_BYTES_PER_LISTED_ENTRY: u64 = 2_000;
+
+/// The markup a listed entry's own words add at least: its case title and the first line of its
+/// text (the documents' `title` and `head`), as the templates print them (`wordtpl::word_text`,
+/// after `data::keep_amounts`).
+pub fn listed_text_bytes(title: Option<&str>, text: &str) -> u64 {
+    let head = data::keep_amounts(text.lines().next().unwrap_or(""));
+    let title = title.map_or(0, |t| wordtpl::word_text(t).len());
+    (title + wordtpl::word_text(&head).len()) as u64
+}
+
+/// The least markup a built-in template writes for `entries` listed entries whose words add
+/// `text_bytes` ([`listed_text_bytes`]): a document past [`wordtpl::MAX_OUTPUT_BYTES`] by this
+/// bound cannot be written, so it is refused before its entries are read.
+pub fn listed_bytes_at_least(entries: u64, text_bytes: u64) -> u64 {
+    entries.saturating_mul(MIN_MARKUP_BYTES_PER_LISTED_ENTRY).saturating_add(text_bytes)
+}
+
 /// What is said of a paper left out of the documents for its size.
 pub fn oversized_message(path: &str, size: u64) -> String {
     format!(
@@ -204,4 +227,109 @@ pub fn each(
     out.push(decision_log(t, input, &DecisionLogOptions::default()));
     out.push(annual_report(t, input, year));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Committee, LogEntry, LogStatus, PointKind};
+    use crate::render::Lang;
+
+    /// An entry with every field the templates print empty: the least a listed entry can cost.
+    fn minimal(status: LogStatus, title: Option<&str>, text: &str) -> LogEntry {
+        LogEntry {
+            committee: Some(Committee { code: Some(String::new()), name: String::new() }),
+            meeting_date: None,
+            case: None,
+            case_title: title.map(str::to_string),
+            kind: PointKind::Decision,
+            label: None,
+            text: text.to_string(),
+            sub_points: Vec::new(),
+            responsible: None,
+            deadline: None,
+            status,
+            follow_ups: Vec::new(),
+            routine: false,
+            reason: None,
+            as_of: None,
+            deadline_moved: None,
+            sources: Vec::new(),
+        }
+    }
+
+    /// The markup bytes of each built-in document listing `log`.
+    fn markup(lang: Lang, log: Vec<LogEntry>) -> Vec<(DocKind, usize)> {
+        let input = ReportInput {
+            records: Vec::new(),
+            log,
+            register: crate::config::Register::default(),
+            lang,
+            facts: None,
+        };
+        let contexts = [
+            (DocKind::DecisionLog, serde_json::to_value(data::decision_log(&input, &Default::default()))),
+            (DocKind::StatusReport, serde_json::to_value(data::status_report(&input, &Default::default()))),
+            (DocKind::AnnualReport, serde_json::to_value(data::annual_report(&input, 2025))),
+        ];
+        contexts
+            .into_iter()
+            .map(|(kind, ctx)| {
+                let template = builtin::template(kind, lang).unwrap();
+                (kind, wordtpl::markup_bytes(&template, "built-in", &ctx.unwrap()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_listed_entry_costs_at_least_its_bound() {
+        // the documents list open and overdue entries; the decision log every status
+        let statuses = [
+            LogStatus::Open,
+            LogStatus::Overdue,
+            LogStatus::FollowedUp,
+            LogStatus::Placeholder,
+            LogStatus::Routine,
+            LogStatus::Resolved,
+        ];
+        let words = [
+            (None, ""),
+            (Some("Tittel & <sak>"), "Første linje\r\nandre\tlinje"),
+            (Some("\u{1}"), "1 000 kr"),
+        ];
+        let n = 3;
+        let mut least = u64::MAX;
+        for lang in [Lang::Nb, Lang::Nn] {
+            let base = markup(lang, vec![minimal(LogStatus::Open, None, "")]);
+            for status in statuses {
+                for (title, text) in words {
+                    let mut log = vec![minimal(LogStatus::Open, None, "")];
+                    log.extend((0..n).map(|_| minimal(status, title, text)));
+                    for ((kind, before), (_, after)) in base.iter().zip(markup(lang, log)) {
+                        let listed = match kind {
+                            DocKind::DecisionLog => true,
+                            _ => matches!(status, LogStatus::Open | LogStatus::Overdue),
+                        };
+                        if !listed {
+                            continue;
+                        }
+                        let grew = (after - before) as u64;
+                        let bound = listed_bytes_at_least(n, n * listed_text_bytes(title, text));
+                        assert!(
+                            grew >= bound,
+                            "{kind:?} {lang:?} {status:?} {title:?}: {n} entries added {grew} bytes, under the bound {bound}"
+                        );
+                        least = least.min(grew / n - listed_text_bytes(title, text));
+                    }
+                }
+            }
+        }
+        // the bound stays close to what a row costs (2,086 bytes when it was set): a bound far
+        // below it would refuse too little
+        assert!(
+            least < MIN_MARKUP_BYTES_PER_LISTED_ENTRY + MIN_MARKUP_BYTES_PER_LISTED_ENTRY / 10,
+            "a row costs at least {least} bytes: raise MIN_MARKUP_BYTES_PER_LISTED_ENTRY"
+        );
+        eprintln!("least markup per listed entry besides its words: {least} bytes");
+    }
 }

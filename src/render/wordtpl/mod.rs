@@ -42,6 +42,22 @@ pub const BASE_FUEL: u64 = 2_000_000;
 /// Largest markup one render may produce, in bytes.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 
+/// The environment variable that lowers [`MAX_OUTPUT_BYTES`] (never raises it): the refusals of
+/// documents too large to write are tested on a small store with it.
+pub const MAX_OUTPUT_ENV: &str = "SAKSFLYT_MAX_OUTPUT_BYTES";
+
+/// The output limit in force: [`MAX_OUTPUT_BYTES`], or the lower value [`MAX_OUTPUT_ENV`] gives
+/// (read once per process).
+pub fn max_output_bytes() -> usize {
+    static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var(MAX_OUTPUT_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .map_or(MAX_OUTPUT_BYTES, |v| v.min(MAX_OUTPUT_BYTES))
+    })
+}
+
 /// Deepest macro/include recursion.
 pub const MAX_RECURSION: usize = 64;
 
@@ -213,7 +229,7 @@ pub fn check(
 }
 
 /// The bytes of markup the tags of `template` produce with `ctx`, all parts together: what
-/// [`MAX_OUTPUT_BYTES`] limits (the documents' lower bounds per listed entry are checked
+/// [`max_output_bytes`] limits (the documents' lower bounds per listed entry are checked
 /// against it). Nothing is written; a tag error is `Err`.
 pub fn markup_bytes(template: &[u8], file: &str, ctx: &serde_json::Value) -> Result<usize, WordTplError> {
     let pkg = Package::open(template, file)?;
@@ -401,7 +417,7 @@ fn run(
     let mut env = environment(fuel);
     // one budget for the whole template: every part (body, each header and footer) draws fuel
     // and output from it, so 150 header parts cannot each take a fresh allowance
-    let mut budget = Budget { fuel, output: MAX_OUTPUT_BYTES };
+    let mut budget = Budget { fuel, output: max_output_bytes() };
     let names = known_names(&ctx);
     let value = Value::from(minijinja::value::Serde(&*ctx));
     drop(ctx);
@@ -585,7 +601,8 @@ fn render_part(
             let r = t.render_captured_to(ctx.clone(), &mut out);
             if out.over {
                 return Ok(Err(format!(
-                    "the output passes the limit of {MAX_OUTPUT_BYTES} bytes (all parts of the template together)"
+                    "the output passes the limit of {} bytes (all parts of the template together)",
+                    max_output_bytes()
                 )));
             }
             r.map(|captured| {
