@@ -573,7 +573,7 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let out = a.out.as_deref().context("pass --out FILE")?;
-    let doc = docs::status_report(&t, &input, &opts)?;
+    let doc = docs::status_report_owned(&t, input, &opts)?;
     write_doc(out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -614,7 +614,7 @@ pub fn decision_log(a: DecisionLogArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let out = a.out.as_deref().context("pass --out FILE")?;
-    let doc = docs::decision_log(&t, &input, &opts)?;
+    let doc = docs::decision_log_owned(&t, input, &opts)?;
     write_doc(out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -651,7 +651,7 @@ pub fn annual_report(a: AnnualReportArgs) -> anyhow::Result<ExitCode> {
         return super::wordtpl::check_in_folder(dir, DocKind::AnnualReport, &input, Some(a.year), None);
     }
     let out = a.out.as_deref().context("pass --out FILE")?;
-    let doc = docs::annual_report(&t, &input, a.year)?;
+    let doc = docs::annual_report_owned(&t, input, a.year)?;
     write_doc(out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -107,15 +107,24 @@ fn fill<S: serde::Serialize>(
     charts: &Charts,
     file_name: String,
 ) -> Result<Rendered, RenderError> {
-    let (name, template) = word_template(t, kind, input.lang)?;
+    fill_as(t, (input.lang, &input.register.partnership.name), kind, ctx, charts, file_name)
+}
+
+/// [`fill`] for a document in language `lang` by partnership `author`, its input already
+/// dropped.
+fn fill_as<S: serde::Serialize>(
+    t: &Templates,
+    (lang, author): (super::Lang, &str),
+    kind: DocKind,
+    ctx: S,
+    charts: &Charts,
+    file_name: String,
+) -> Result<Rendered, RenderError> {
+    let (name, template) = word_template(t, kind, lang)?;
     let ctx = serde_json::to_value(&ctx)
         .map_err(|e| RenderError::Template { name: name.clone(), message: format!("context: {e}") })?;
     let created = ctx.get("created").and_then(|d| d.as_str()).map(str::to_string);
-    let stamp = wordtpl::Stamp {
-        date: created.as_deref(),
-        creator: Some(&input.register.partnership.name),
-        mark: true,
-    };
+    let stamp = wordtpl::Stamp { date: created.as_deref(), creator: Some(author), mark: true };
     let bytes = wordtpl::render_stamped_owned(&template, &name, ctx, &Images::new(), charts, &stamp)?;
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
@@ -142,11 +151,32 @@ pub fn status_report(
     opts: &StatusOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::status_report(input, opts);
+    status_report_of(t, (input.lang, &input.register.partnership.name), ctx)
+}
+
+/// [`status_report`] taking the input: it is dropped once the document's context is made, so
+/// the records and entries are not held while the document is rendered.
+pub fn status_report_owned(
+    t: &Templates,
+    input: ReportInput,
+    opts: &StatusOptions,
+) -> Result<Rendered, RenderError> {
+    let ctx = data::status_report(&input, opts);
+    let (lang, author) = (input.lang, input.register.partnership.name.clone());
+    drop(input);
+    status_report_of(t, (lang, &author), ctx)
+}
+
+fn status_report_of(
+    t: &Templates,
+    (lang, author): (super::Lang, &str),
+    ctx: data::StatusCtx,
+) -> Result<Rendered, RenderError> {
     let mut charts = Charts::new();
     if ctx.chart.is_some() {
-        wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.areas, false);
+        wordtpl::documents::status_chart(&mut charts, lang, &ctx.areas, false);
     }
-    fill(t, input, DocKind::StatusReport, ctx, &charts, "statusrapport.docx".into())
+    fill_as(t, (lang, author), DocKind::StatusReport, ctx, &charts, "statusrapport.docx".into())
 }
 
 /// The decision log.
@@ -159,12 +189,42 @@ pub fn decision_log(
     fill(t, input, DocKind::DecisionLog, ctx, &Charts::new(), "vedtakslogg.docx".into())
 }
 
+/// [`decision_log`] taking the input: it is dropped once the document's context is made.
+pub fn decision_log_owned(
+    t: &Templates,
+    input: ReportInput,
+    opts: &DecisionLogOptions,
+) -> Result<Rendered, RenderError> {
+    let ctx = data::decision_log(&input, opts);
+    let (lang, author) = (input.lang, input.register.partnership.name.clone());
+    drop(input);
+    fill_as(t, (lang, &author), DocKind::DecisionLog, ctx, &Charts::new(), "vedtakslogg.docx".into())
+}
+
 /// The annual report for `year`.
 pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Rendered, RenderError> {
     let ctx = data::annual_report(input, year);
+    annual_report_of(t, (input.lang, &input.register.partnership.name), ctx, year)
+}
+
+/// [`annual_report`] taking the input: it is dropped once the document's context is made (the
+/// year's papers are the larger part of the process's memory until then).
+pub fn annual_report_owned(t: &Templates, input: ReportInput, year: i32) -> Result<Rendered, RenderError> {
+    let ctx = data::annual_report(&input, year);
+    let (lang, author) = (input.lang, input.register.partnership.name.clone());
+    drop(input);
+    annual_report_of(t, (lang, &author), ctx, year)
+}
+
+fn annual_report_of(
+    t: &Templates,
+    (lang, author): (super::Lang, &str),
+    ctx: data::AnnualCtx,
+    year: i32,
+) -> Result<Rendered, RenderError> {
     let mut charts = Charts::new();
     if ctx.chart.is_some() {
-        wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.fsu_status, true);
+        wordtpl::documents::status_chart(&mut charts, lang, &ctx.fsu_status, true);
     }
     let warnings: Vec<String> = ctx
         .grant_mismatches
@@ -179,7 +239,8 @@ pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Re
             )
         })
         .collect();
-    let mut doc = fill(t, input, DocKind::AnnualReport, ctx, &charts, format!("arsrapport-{year}.docx"))?;
+    let mut doc =
+        fill_as(t, (lang, author), DocKind::AnnualReport, ctx, &charts, format!("arsrapport-{year}.docx"))?;
     doc.warnings.extend(warnings);
     Ok(doc)
 }

@@ -422,26 +422,35 @@ fn run(
     let value = Value::from(minijinja::value::Serde(&*ctx));
     drop(ctx);
     let image_names: BTreeSet<String> = images.keys().chain(charts.keys()).cloned().collect();
+    // 1. every part's tags rendered while the context's values are alive, and the document
+    // properties' tags; then the values go, so a large part's tree is built without them. What
+    // each step would have raised is kept and raised in the order of step 2, part by part, as
+    // one pass over the parts would.
+    let mut rendered: Vec<Result<Option<Rendered>, WordTplError>> = Vec::new();
+    for part in &parts {
+        rendered.push(render_one(&pkg, file, part, &image_names, &mut env, &value, &names, &mut budget));
+    }
+    let core = core_props(&pkg, file, &value, stamp);
+    drop(value);
+    // 2. each part finished in order: parsed into a tree, lists numbered, tables fitted, written
     let mut errors = Vec::new();
     let mut media: Vec<Media> = Vec::new();
     let main = parts.first().cloned().unwrap_or_default();
     let (numbering_part, mut numbering) = numbering_of(&pkg, &main);
-    for part in &parts {
-        let Some(bytes) = pkg.get(part) else { continue };
-        let text =
-            std::str::from_utf8(bytes).map_err(|_| package_err(file, format!("{part} is not UTF-8")))?;
-        let root = xml::parse(text).map_err(|e| package_err(file, format!("{part}: malformed XML: {e}")))?;
-        let mut prep = template::prepare(part, root, &image_names);
+    for (part, one) in parts.iter().zip(rendered) {
+        let Rendered { prep, out } = match one? {
+            Some(r) => r,
+            None => continue,
+        };
         if !prep.problems.is_empty() {
-            errors.extend(prep.problems.drain(..).map(|p| TagError {
+            errors.extend(prep.problems.into_iter().map(|p| TagError {
                 loc: p.loc,
                 tag: p.tag,
                 reason: p.reason,
             }));
             continue;
         }
-        env.set_fuel(Some(budget.fuel.max(1)));
-        match render_part(&env, part, &mut prep, &value, &names, &mut budget) {
+        match out {
             Ok(out) => {
                 let size = out.len();
                 let mut root = post::finish(out).map_err(|e| {
@@ -488,13 +497,47 @@ fn run(
         pkg.put(&part, xml::write(root).into_bytes());
     }
     add_images(&mut pkg, &media, images, charts).map_err(|e| package_err(file, e))?;
-    core_props(&mut pkg, file, &value, stamp)?;
+    if let Some((core, bytes)) = core? {
+        pkg.put(&core, bytes);
+    }
     as_document(&mut pkg);
     if stamp.mark {
         mark_written(&mut pkg, &main, file)?;
     }
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
+}
+
+/// A template part prepared and its tags rendered (step 1 of [`run`]).
+struct Rendered {
+    prep: template::Prepared,
+    /// The rendered text, or the tags that failed (nothing rendered when `prep` has problems).
+    out: Result<String, Vec<TagError>>,
+}
+
+/// Step 1 of [`run`] for one part: read, prepared and rendered against the shared budget;
+/// `None` for a part the package lacks.
+#[allow(clippy::too_many_arguments)]
+fn render_one(
+    pkg: &Package,
+    file: &str,
+    part: &str,
+    image_names: &BTreeSet<String>,
+    env: &mut Environment<'static>,
+    value: &Value,
+    names: &BTreeSet<String>,
+    budget: &mut Budget,
+) -> Result<Option<Rendered>, WordTplError> {
+    let Some(bytes) = pkg.get(part) else { return Ok(None) };
+    let text = std::str::from_utf8(bytes).map_err(|_| package_err(file, format!("{part} is not UTF-8")))?;
+    let root = xml::parse(text).map_err(|e| package_err(file, format!("{part}: malformed XML: {e}")))?;
+    let mut prep = template::prepare(part, root, image_names);
+    if !prep.problems.is_empty() {
+        return Ok(Some(Rendered { prep, out: Ok(String::new()) }));
+    }
+    env.set_fuel(Some(budget.fuel.max(1)));
+    let out = render_part(env, part, &mut prep, value, names, budget);
+    Ok(Some(Rendered { prep, out }))
 }
 
 /// Field codes that make Word fetch or run something when the document opens.
@@ -1171,11 +1214,18 @@ fn core_part(pkg: &Package) -> Option<(String, String)> {
 /// The document properties: tags in the title and subject filled (`Årsrapport {{ year }}`), with
 /// the same environment as the body (values as plain text: the XML writer escapes them; a
 /// property without tags is left as it is), then the dates and author of `stamp` set.
-fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Result<(), WordTplError> {
-    let Some((core, text)) = core_part(pkg) else { return Ok(()) };
+/// The core properties part with its tags rendered and `stamp` applied: its name and bytes, or
+/// `None` when it stays as it is.
+fn core_props(
+    pkg: &Package,
+    file: &str,
+    ctx: &Value,
+    stamp: &Stamp,
+) -> Result<Option<(String, Vec<u8>)>, WordTplError> {
+    let Some((core, text)) = core_part(pkg) else { return Ok(None) };
     let tagged = text.contains("{{") || text.contains("{%");
     if !tagged && stamp.date.is_none() && stamp.creator.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
     let mut env = environment(BASE_FUEL);
@@ -1219,8 +1269,7 @@ fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Resu
             }
         }
     }
-    pkg.put(&core, xml::write(&root).into_bytes());
-    Ok(())
+    Ok(Some((core, xml::write(&root).into_bytes())))
 }
 
 /// Set `dc:identifier` of the core properties to [`crate::util::WRITTEN_MARK`] and the SHA-256 of
