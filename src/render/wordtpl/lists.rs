@@ -22,10 +22,17 @@ pub struct Numbering {
     next_id: u64,
     /// The instances [`Numbering::restart`] made, in order, ids from `first_added` on: kept
     /// apart from `root` so a lookup is an index, not a search through every list of the
-    /// document (a report restarts a list per case: thousands of instances).
-    added: Vec<Elem>,
+    /// document (a report restarts a list per case: thousands of instances), and kept as the
+    /// markup they are written as (a tenth of a tree's memory).
+    added: Vec<Added>,
     first_added: u64,
     changed: bool,
+}
+
+/// An instance made by [`Numbering::restart`]: its `w:abstractNumId` and its markup.
+struct Added {
+    abstract_id: Option<String>,
+    xml: String,
 }
 
 /// Where a marked paragraph's numbering problem is.
@@ -64,7 +71,7 @@ impl Numbering {
                     )
                     .map(|i| i + 1)
                     .unwrap_or(root.children.len());
-                let added = std::mem::take(&mut self.added).into_iter().map(Node::Elem);
+                let added = std::mem::take(&mut self.added).into_iter().map(|a| Node::Raw(a.xml));
                 root.children.splice(at..at, added);
             }
             self.first_added = self.next_id;
@@ -106,16 +113,31 @@ impl Numbering {
         None
     }
 
-    fn num(&self, id: u64) -> Option<&Elem> {
-        let added = id.checked_sub(self.first_added).and_then(|i| usize::try_from(i).ok());
-        if let Some(e) = added.and_then(|i| self.added.get(i)) {
-            return Some(e);
+    fn added(&self, id: u64) -> Option<&Added> {
+        let i = usize::try_from(id.checked_sub(self.first_added)?).ok()?;
+        self.added.get(i)
+    }
+
+    /// Instance `id` as an element (an added one read back from its markup).
+    fn num(&self, id: u64) -> Option<Elem> {
+        if let Some(a) = self.added(id) {
+            return super::xml::parse(&a.xml).ok()?.elems().next().cloned();
         }
-        list_root(self.root.as_ref()?)?.elems().find(|e| e.name == "w:num" && num_id(e) == Some(id))
+        list_root(self.root.as_ref()?)?.elems().find(|e| e.name == "w:num" && num_id(e) == Some(id)).cloned()
+    }
+
+    /// The abstract numbering instance `id` refers to.
+    fn abstract_id(&self, id: u64) -> Option<&str> {
+        if let Some(a) = self.added(id) {
+            return a.abstract_id.as_deref();
+        }
+        let num =
+            list_root(self.root.as_ref()?)?.elems().find(|e| e.name == "w:num" && num_id(e) == Some(id))?;
+        num.child("w:abstractNumId")?.attr("w:val")
     }
 
     fn abstract_of(&self, id: u64) -> Option<&Elem> {
-        let a = self.num(id)?.child("w:abstractNumId")?.attr("w:val")?;
+        let a = self.abstract_id(id)?;
         list_root(self.root.as_ref()?)?
             .elems()
             .find(|e| e.name == "w:abstractNum" && e.attr("w:abstractNumId") == Some(a))
@@ -166,7 +188,7 @@ impl Numbering {
 
     /// A new instance of `base` that starts every level at its first number.
     fn restart(&mut self, base: u64) -> u64 {
-        let Some(num) = self.num(base).cloned() else { return base };
+        let Some(num) = self.num(base) else { return base };
         let starts: Vec<(String, String)> = self
             .abstract_of(base)
             .map(|a| {
@@ -218,7 +240,10 @@ impl Numbering {
             new.children.push(Node::Elem(o));
         }
         if self.root.as_ref().and_then(list_root).is_some() {
-            self.added.push(new);
+            let abstract_id = new.child("w:abstractNumId").and_then(|a| a.attr("w:val")).map(str::to_string);
+            let mut holder = Elem::default();
+            holder.children.push(Node::Elem(new));
+            self.added.push(Added { abstract_id, xml: super::xml::write(&holder) });
             self.changed = true;
         }
         id

@@ -1280,7 +1280,7 @@ fn mark_written(pkg: &mut Package, main: &str, file: &str) -> Result<(), WordTpl
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
     let value = format!("{}{digest}", crate::util::WRITTEN_MARK);
     if let Some(props) = root.elems_mut().next() {
-        if !props.attrs.iter().any(|(k, _)| k == "xmlns:dc") {
+        if !props.attrs.iter().any(|(k, _)| *k == "xmlns:dc") {
             props.attrs.push(("xmlns:dc".into(), "http://purl.org/dc/elements/1.1/".into()));
         }
         let has = props.elems_mut().any(|e| e.name == "dc:identifier");
