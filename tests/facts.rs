@@ -394,3 +394,92 @@ fn a_committees_decision_log_reads_only_that_committees_entries() {
         assert_eq!(a, b, "{wanted}: the same document context");
     }
 }
+
+/// What a document lists of the decision log is counted in SQL without parsing an entry
+/// (`Store::listed_count`, `Store::listed_texts`: the early refusal of a document too large to
+/// write), and the count is exactly what the document's own context lists: the decision log
+/// (all, open, one committee, a body outside the register), the status report's and the annual
+/// report's open points.
+#[test]
+fn the_entries_a_document_lists_are_counted_in_sql() {
+    use saksflyt::render::wordtpl::word_text;
+    use saksflyt::render::{data, docs, DecisionLogOptions, Lang, ReportInput, StatusOptions};
+    use saksflyt::store::facts::Listed;
+    let mut records = corpus();
+    // a body outside the register: the partnership's documents leave it out unless named
+    let mut other = minutes(
+        "p/styret-2025.txt",
+        "SSU",
+        "2025-05-02",
+        9,
+        &["Styret ber daglig leder lage en plan innen 01.09.2025 & mer."],
+    );
+    other.committee = Some(Committee { code: None, name: "Styret i Foreningen".into() });
+    records.push(other);
+    let (_dir, store) = fresh_store(&records);
+    let whole = ReportInput {
+        records: Vec::new(),
+        log: store.log_entries(&LogFilter::default(), None).unwrap(),
+        register: saksflyt::config::Register::default(),
+        lang: Lang::Nb,
+        facts: Some(store.facts().unwrap()),
+    };
+    let words = |entries: &[data::LogCtx]| -> u64 {
+        entries
+            .iter()
+            .map(|e| (word_text(e.title.as_deref().unwrap_or("")).len() + word_text(&e.head).len()) as u64)
+            .sum()
+    };
+    let measure = |listed: &Listed<'_>| -> (u64, u64) {
+        let before = store.parsed_rows();
+        let n = store.listed_count(listed).unwrap();
+        let mut w = 0;
+        store.listed_texts(listed, &mut |t, x| w += docs::listed_text_bytes(t, x)).unwrap();
+        assert_eq!(store.parsed_rows(), before, "no entry parsed");
+        (n, w)
+    };
+    // the decision log: all of the register's bodies, open ones, one committee, the other body
+    for (committee, open) in
+        [(None, false), (None, true), (Some("ssu"), false), (Some("asu"), true), (Some("Styret"), false)]
+    {
+        let opts =
+            DecisionLogOptions { committee: committee.map(str::to_string), open, ..Default::default() };
+        let ctx = data::decision_log(&whole, &opts);
+        let keep = committee.map(|c| data::committee_filter(&whole, c));
+        let listed = Listed {
+            open_only: open,
+            until: None,
+            registered_only: committee.is_none(),
+            keep: keep.as_ref().map(|k| k as &dyn Fn(&Committee) -> bool),
+        };
+        assert!(!ctx.entries.is_empty(), "{committee:?} {open}");
+        assert_eq!(measure(&listed), (ctx.entries.len() as u64, words(&ctx.entries)), "{committee:?} {open}");
+    }
+    let all = Listed { registered_only: true, ..Default::default() };
+    assert!(
+        store.listed_count(&all).unwrap() < whole.log.len() as u64,
+        "the other body's entries are left out"
+    );
+    // the status report's open points (all, one committee) and the annual report's
+    for committee in [None, Some("FSU-BARN")] {
+        let ctx = data::status_report(
+            &whole,
+            &StatusOptions { committee: committee.map(str::to_string), plan: None },
+        );
+        let keep = committee.map(|c| data::committee_filter(&whole, c));
+        let listed = Listed {
+            open_only: true,
+            registered_only: true,
+            keep: keep.as_ref().map(|k| k as &dyn Fn(&Committee) -> bool),
+            ..Default::default()
+        };
+        assert!(!ctx.open.is_empty());
+        assert_eq!(measure(&listed), (ctx.open.len() as u64, words(&ctx.open)), "{committee:?}");
+    }
+    for year in [2023, 2024, 2025] {
+        let ctx = data::annual_report(&whole, year);
+        let end = format!("{year}-12-31");
+        let listed = Listed { open_only: true, until: Some(&end), registered_only: true, keep: None };
+        assert_eq!(measure(&listed), (ctx.open.len() as u64, words(&ctx.open)), "{year}");
+    }
+}

@@ -229,3 +229,86 @@ fn check_template_lists_errors_and_writes_nothing() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--templates"));
 }
+
+/// A document whose listed decision points cannot fit the output limit is refused before its
+/// entries are read: the message names the count and how to narrow it, exit 1, nothing written.
+/// Tested on the samples' store with the limit lowered (`SAKSFLYT_MAX_OUTPUT_BYTES`) just under
+/// the bound of its rows; without it the same documents are written, and a folder's own template
+/// (which may print less per entry) is not refused early — here, the exported built-in one,
+/// the renderer refuses it on the same limit (the bound refuses nothing the renderer would write).
+#[test]
+fn a_document_over_the_output_limit_is_refused_before_its_entries_are_read() {
+    use saksflyt::render::docs::MIN_MARKUP_BYTES_PER_LISTED_ENTRY as ROW;
+    use saksflyt::render::wordtpl::MAX_OUTPUT_ENV;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let out = saksflyt().args(["-q", "ingest", "samples", "--db", db]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = saksflyt().args(["-q", "log", "--db", db, "--json"]).output().unwrap();
+    let log: Vec<serde_json::Value> = serde_json::from_slice(&log.stdout).unwrap();
+    let registered: Vec<&serde_json::Value> =
+        log.iter().filter(|e| e["committee"]["code"].is_string()).collect();
+    let open = registered.iter().filter(|e| matches!(e["status"].as_str(), Some("open" | "overdue"))).count();
+    assert!(open > 0 && registered.len() > open);
+    let open_2025 = registered
+        .iter()
+        .filter(|e| matches!(e["status"].as_str(), Some("open" | "overdue")))
+        .filter(|e| e["meeting_date"].as_str().is_none_or(|d| d <= "2025-12-31"))
+        .count();
+    assert!(open_2025 > 0);
+    let target = dir.path().join("doc.docx");
+    let target_s = target.to_str().unwrap();
+    let run = |args: &[&str], limit: Option<usize>| {
+        let mut c = saksflyt();
+        c.args(["-q"]).args(args).args(["--db", db, "--out", target_s]);
+        if let Some(l) = limit {
+            c.env(MAX_OUTPUT_ENV, l.to_string());
+        }
+        let out = c.output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let cases: [(&[&str], usize, String, &str); 3] = [
+        (
+            &["decision-log"],
+            registered.len(),
+            format!("the decision log would list {} decision points", registered.len()),
+            "narrow it with --committee or --open",
+        ),
+        (
+            &["status-report", "--empty"],
+            open,
+            format!("the status report would list {open} open decision points"),
+            "narrow it with --committee",
+        ),
+        (
+            &["annual-report", "--year", "2025"],
+            open_2025,
+            format!("the annual report would list {open_2025} open decision points"),
+            "still open at the end of 2025",
+        ),
+    ];
+    let templates = dir.path().join("maler");
+    let out = saksflyt().args(["templates", "export", templates.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success());
+    for (args, listed, says, narrow) in cases {
+        let limit = listed * ROW as usize - 1;
+        let (code, err) = run(args, Some(limit));
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(err.contains(&says) && err.contains(narrow), "{args:?}: {err}");
+        assert!(err.contains(&format!("over the limit of {limit} bytes per document")), "{err}");
+        assert!(!target.exists(), "{args:?}: nothing written");
+        // a folder's template is filled as before: the renderer meets the same limit
+        let mut with_folder = args.to_vec();
+        with_folder.extend(["--templates", templates.to_str().unwrap()]);
+        let (code, err) = run(&with_folder, Some(limit));
+        assert_eq!(code, Some(1), "{with_folder:?}: {err}");
+        assert!(err.contains("the output passes the limit") && !err.contains("would list"), "{err}");
+        assert!(!target.exists());
+        // the whole limit: written
+        let (code, err) = run(args, None);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(target.exists());
+        std::fs::remove_file(&target).unwrap();
+    }
+}

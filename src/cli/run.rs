@@ -124,8 +124,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     let all_documents = store.counts()?.documents as usize;
     // One record per paper (the store's papers): the same paper in several formats counts once
     // in every document; the documents read the papers of their year and the plans.
-    let need =
-        Need { years: a.year.into_iter().collect(), latest_year: true, plan_papers: true, log: LogNeed::All };
+    let need = Need {
+        years: a.year.into_iter().collect(),
+        latest_year: true,
+        plan_papers: true,
+        log: LogNeed::All,
+        fit: None,
+    };
     let (input, messages) = super::reports::input_from_store(&mut store, &need, register, a.lang)?;
     // a paper too large for the documents is named and left out; the others' documents are written
     let mut left_out = 0usize;

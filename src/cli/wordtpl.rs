@@ -161,6 +161,7 @@ fn input_of(d: &DataArgs) -> anyhow::Result<ReportInput> {
         latest_year: true,
         plan_papers: true,
         log: super::reports::LogNeed::All,
+        fit: None,
     };
     let (input, messages) = super::reports::input_from_store(&mut store, &need, register, d.lang)?;
     for m in messages {

@@ -39,6 +39,29 @@ pub fn leave_out_oversized(input: &mut ReportInput) -> Vec<String> {
     messages
 }
 
+/// Fewest bytes of markup the built-in templates (the decision log, the status report and the
+/// annual report, both languages) write for one listed decision-log entry besides its case
+/// title and first line: its table row of eight or nine cells with their properties and
+/// paragraphs. A lower bound, checked by rendering minimal entries (every field empty, each
+/// status) in the unit test `a_listed_entry_costs_at_least_its_bound`.
+pub const MIN_MARKUP_BYTES_PER_LISTED_ENTRY: u64 = 2_000;
+
+/// The markup a listed entry's own words add at least: its case title and the first line of its
+/// text (the documents' `title` and `head`), as the templates print them (`wordtpl::word_text`,
+/// after `data::keep_amounts`).
+pub fn listed_text_bytes(title: Option<&str>, text: &str) -> u64 {
+    let head = data::keep_amounts(text.lines().next().unwrap_or(""));
+    let title = title.map_or(0, |t| wordtpl::word_text(t).len());
+    (title + wordtpl::word_text(&head).len()) as u64
+}
+
+/// The least markup a built-in template writes for `entries` listed entries whose words add
+/// `text_bytes` ([`listed_text_bytes`]): a document past [`wordtpl::MAX_OUTPUT_BYTES`] by this
+/// bound cannot be written, so it is refused before its entries are read.
+pub fn listed_bytes_at_least(entries: u64, text_bytes: u64) -> u64 {
+    entries.saturating_mul(MIN_MARKUP_BYTES_PER_LISTED_ENTRY).saturating_add(text_bytes)
+}
+
 /// What is said of a paper left out of the documents for its size.
 pub fn oversized_message(path: &str, size: u64) -> String {
     format!(
@@ -84,15 +107,24 @@ fn fill<S: serde::Serialize>(
     charts: &Charts,
     file_name: String,
 ) -> Result<Rendered, RenderError> {
-    let (name, template) = word_template(t, kind, input.lang)?;
+    fill_as(t, (input.lang, &input.register.partnership.name), kind, ctx, charts, file_name)
+}
+
+/// [`fill`] for a document in language `lang` by partnership `author`, its input already
+/// dropped.
+fn fill_as<S: serde::Serialize>(
+    t: &Templates,
+    (lang, author): (super::Lang, &str),
+    kind: DocKind,
+    ctx: S,
+    charts: &Charts,
+    file_name: String,
+) -> Result<Rendered, RenderError> {
+    let (name, template) = word_template(t, kind, lang)?;
     let ctx = serde_json::to_value(&ctx)
         .map_err(|e| RenderError::Template { name: name.clone(), message: format!("context: {e}") })?;
     let created = ctx.get("created").and_then(|d| d.as_str()).map(str::to_string);
-    let stamp = wordtpl::Stamp {
-        date: created.as_deref(),
-        creator: Some(&input.register.partnership.name),
-        mark: true,
-    };
+    let stamp = wordtpl::Stamp { date: created.as_deref(), creator: Some(author), mark: true };
     let bytes = wordtpl::render_stamped_owned(&template, &name, ctx, &Images::new(), charts, &stamp)?;
     Ok(Rendered { file_name, bytes, warnings: Vec::new() })
 }
@@ -119,11 +151,32 @@ pub fn status_report(
     opts: &StatusOptions,
 ) -> Result<Rendered, RenderError> {
     let ctx = data::status_report(input, opts);
+    status_report_of(t, (input.lang, &input.register.partnership.name), ctx)
+}
+
+/// [`status_report`] taking the input: it is dropped once the document's context is made, so
+/// the records and entries are not held while the document is rendered.
+pub fn status_report_owned(
+    t: &Templates,
+    input: ReportInput,
+    opts: &StatusOptions,
+) -> Result<Rendered, RenderError> {
+    let ctx = data::status_report(&input, opts);
+    let (lang, author) = (input.lang, input.register.partnership.name.clone());
+    drop(input);
+    status_report_of(t, (lang, &author), ctx)
+}
+
+fn status_report_of(
+    t: &Templates,
+    (lang, author): (super::Lang, &str),
+    ctx: data::StatusCtx,
+) -> Result<Rendered, RenderError> {
     let mut charts = Charts::new();
     if ctx.chart.is_some() {
-        wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.areas, false);
+        wordtpl::documents::status_chart(&mut charts, lang, &ctx.areas, false);
     }
-    fill(t, input, DocKind::StatusReport, ctx, &charts, "statusrapport.docx".into())
+    fill_as(t, (lang, author), DocKind::StatusReport, ctx, &charts, "statusrapport.docx".into())
 }
 
 /// The decision log.
@@ -136,12 +189,42 @@ pub fn decision_log(
     fill(t, input, DocKind::DecisionLog, ctx, &Charts::new(), "vedtakslogg.docx".into())
 }
 
+/// [`decision_log`] taking the input: it is dropped once the document's context is made.
+pub fn decision_log_owned(
+    t: &Templates,
+    input: ReportInput,
+    opts: &DecisionLogOptions,
+) -> Result<Rendered, RenderError> {
+    let ctx = data::decision_log(&input, opts);
+    let (lang, author) = (input.lang, input.register.partnership.name.clone());
+    drop(input);
+    fill_as(t, (lang, &author), DocKind::DecisionLog, ctx, &Charts::new(), "vedtakslogg.docx".into())
+}
+
 /// The annual report for `year`.
 pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Rendered, RenderError> {
     let ctx = data::annual_report(input, year);
+    annual_report_of(t, (input.lang, &input.register.partnership.name), ctx, year)
+}
+
+/// [`annual_report`] taking the input: it is dropped once the document's context is made (the
+/// year's papers are the larger part of the process's memory until then).
+pub fn annual_report_owned(t: &Templates, input: ReportInput, year: i32) -> Result<Rendered, RenderError> {
+    let ctx = data::annual_report(&input, year);
+    let (lang, author) = (input.lang, input.register.partnership.name.clone());
+    drop(input);
+    annual_report_of(t, (lang, &author), ctx, year)
+}
+
+fn annual_report_of(
+    t: &Templates,
+    (lang, author): (super::Lang, &str),
+    ctx: data::AnnualCtx,
+    year: i32,
+) -> Result<Rendered, RenderError> {
     let mut charts = Charts::new();
     if ctx.chart.is_some() {
-        wordtpl::documents::status_chart(&mut charts, input.lang, &ctx.fsu_status, true);
+        wordtpl::documents::status_chart(&mut charts, lang, &ctx.fsu_status, true);
     }
     let warnings: Vec<String> = ctx
         .grant_mismatches
@@ -156,7 +239,8 @@ pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Re
             )
         })
         .collect();
-    let mut doc = fill(t, input, DocKind::AnnualReport, ctx, &charts, format!("arsrapport-{year}.docx"))?;
+    let mut doc =
+        fill_as(t, (lang, author), DocKind::AnnualReport, ctx, &charts, format!("arsrapport-{year}.docx"))?;
     doc.warnings.extend(warnings);
     Ok(doc)
 }
@@ -204,4 +288,109 @@ pub fn each(
     out.push(decision_log(t, input, &DecisionLogOptions::default()));
     out.push(annual_report(t, input, year));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Committee, LogEntry, LogStatus, PointKind};
+    use crate::render::Lang;
+
+    /// An entry with every field the templates print empty: the least a listed entry can cost.
+    fn minimal(status: LogStatus, title: Option<&str>, text: &str) -> LogEntry {
+        LogEntry {
+            committee: Some(Committee { code: Some(String::new()), name: String::new() }),
+            meeting_date: None,
+            case: None,
+            case_title: title.map(str::to_string),
+            kind: PointKind::Decision,
+            label: None,
+            text: text.to_string(),
+            sub_points: Vec::new(),
+            responsible: None,
+            deadline: None,
+            status,
+            follow_ups: Vec::new(),
+            routine: false,
+            reason: None,
+            as_of: None,
+            deadline_moved: None,
+            sources: Vec::new(),
+        }
+    }
+
+    /// The markup bytes of each built-in document listing `log`.
+    fn markup(lang: Lang, log: Vec<LogEntry>) -> Vec<(DocKind, usize)> {
+        let input = ReportInput {
+            records: Vec::new(),
+            log,
+            register: crate::config::Register::default(),
+            lang,
+            facts: None,
+        };
+        let contexts = [
+            (DocKind::DecisionLog, serde_json::to_value(data::decision_log(&input, &Default::default()))),
+            (DocKind::StatusReport, serde_json::to_value(data::status_report(&input, &Default::default()))),
+            (DocKind::AnnualReport, serde_json::to_value(data::annual_report(&input, 2025))),
+        ];
+        contexts
+            .into_iter()
+            .map(|(kind, ctx)| {
+                let template = builtin::template(kind, lang).unwrap();
+                (kind, wordtpl::markup_bytes(&template, "built-in", &ctx.unwrap()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_listed_entry_costs_at_least_its_bound() {
+        // the documents list open and overdue entries; the decision log every status
+        let statuses = [
+            LogStatus::Open,
+            LogStatus::Overdue,
+            LogStatus::FollowedUp,
+            LogStatus::Placeholder,
+            LogStatus::Routine,
+            LogStatus::Resolved,
+        ];
+        let words = [
+            (None, ""),
+            (Some("Tittel & <sak>"), "Første linje\r\nandre\tlinje"),
+            (Some("\u{1}"), "1 000 kr"),
+        ];
+        let n = 3;
+        let mut least = u64::MAX;
+        for lang in [Lang::Nb, Lang::Nn] {
+            let base = markup(lang, vec![minimal(LogStatus::Open, None, "")]);
+            for status in statuses {
+                for (title, text) in words {
+                    let mut log = vec![minimal(LogStatus::Open, None, "")];
+                    log.extend((0..n).map(|_| minimal(status, title, text)));
+                    for ((kind, before), (_, after)) in base.iter().zip(markup(lang, log)) {
+                        let listed = match kind {
+                            DocKind::DecisionLog => true,
+                            _ => matches!(status, LogStatus::Open | LogStatus::Overdue),
+                        };
+                        if !listed {
+                            continue;
+                        }
+                        let grew = (after - before) as u64;
+                        let bound = listed_bytes_at_least(n, n * listed_text_bytes(title, text));
+                        assert!(
+                            grew >= bound,
+                            "{kind:?} {lang:?} {status:?} {title:?}: {n} entries added {grew} bytes, under the bound {bound}"
+                        );
+                        least = least.min(grew / n - listed_text_bytes(title, text));
+                    }
+                }
+            }
+        }
+        // the bound stays close to what a row costs (2,086 bytes when it was set): a bound far
+        // below it would refuse too little
+        assert!(
+            least < MIN_MARKUP_BYTES_PER_LISTED_ENTRY + MIN_MARKUP_BYTES_PER_LISTED_ENTRY / 10,
+            "a row costs at least {least} bytes: raise MIN_MARKUP_BYTES_PER_LISTED_ENTRY"
+        );
+        eprintln!("least markup per listed entry besides its words: {least} bytes");
+    }
 }

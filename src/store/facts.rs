@@ -477,6 +477,115 @@ impl Store {
         self.count_parsed(out.len());
         Ok(out.into_iter().map(|(_, e)| e).collect())
     }
+
+    /// How many decision-log entries a document would list ([`Listed`]), counted in SQL
+    /// without reading an entry.
+    pub fn listed_count(&self, listed: &Listed<'_>) -> Result<u64, StoreError> {
+        let mut n = 0u64;
+        self.each_listed_query(listed, "count(*)", &mut |row| {
+            n += row.get::<_, i64>(0)?.max(0) as u64;
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
+    /// The case title and text of each entry a document would list ([`Listed`]), in no
+    /// particular order; SQLite takes the two fields out of the stored JSON, so no entry is
+    /// parsed here.
+    pub fn listed_texts(
+        &self,
+        listed: &Listed<'_>,
+        each: &mut dyn FnMut(Option<&str>, &str),
+    ) -> Result<(), StoreError> {
+        self.each_listed_query(
+            listed,
+            "json_extract(entry_json, '$.case_title'), json_extract(entry_json, '$.text')",
+            &mut |row| {
+                let title = row.get_ref(0)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+                let text = row.get_ref(1)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+                each(title, text.unwrap_or_default());
+                Ok(())
+            },
+        )
+    }
+
+    /// Runs `SELECT {columns} FROM log_entries` over the rows `listed` picks (once per picked
+    /// committee when it names committees), handing each result row to `each`.
+    fn each_listed_query(
+        &self,
+        listed: &Listed<'_>,
+        columns: &str,
+        each: &mut dyn FnMut(&rusqlite::Row<'_>) -> Result<(), rusqlite::Error>,
+    ) -> Result<(), StoreError> {
+        let mut sql = format!("SELECT {columns} FROM log_entries WHERE NOT oversized_only");
+        if listed.open_only {
+            sql.push_str(&format!(" AND {OPEN_SQL}"));
+        }
+        if listed.registered_only {
+            sql.push_str(" AND committee_code IS NOT NULL");
+        }
+        if listed.until.is_some() {
+            sql.push_str(" AND (meeting_date IS NULL OR meeting_date <= ?1)");
+        } else {
+            sql.push_str(" AND ?1 IS NULL");
+        }
+        let mut run = |sql: &str, extra: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let args: Vec<&dyn rusqlite::ToSql> =
+                std::iter::once(&listed.until as &dyn rusqlite::ToSql).chain(extra.iter().copied()).collect();
+            let mut rows = stmt.query(args.as_slice())?;
+            while let Some(row) = rows.next()? {
+                each(row)?;
+            }
+            Ok(())
+        };
+        match listed.keep {
+            None => run(&sql, &[]),
+            Some(keep) => {
+                let mut stmt =
+                    self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
+                let pairs = stmt
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
+                let q = format!("{sql} AND committee_code IS ?2 AND committee_name IS ?3");
+                for (code, name) in pairs {
+                    let Some(name) = name else { continue };
+                    if keep(&Committee { code: code.clone(), name: name.clone() }) {
+                        run(&q, &[&code, &name])?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Which decision-log entries a document lists, as the store can pick them without reading
+/// an entry: never those whose every source is a paper too large for the documents
+/// (`oversized_only`, as `render::docs::leave_out_log_of` leaves them out).
+#[derive(Clone, Copy, Default)]
+pub struct Listed<'a> {
+    /// Only open and overdue entries.
+    pub open_only: bool,
+    /// Only entries of a meeting on or before this date (or undated).
+    pub until: Option<&'a str>,
+    /// Only entries of the partnership's bodies: a committee with a register code
+    /// (`render::data::in_register`).
+    pub registered_only: bool,
+    /// Only entries of the committees this accepts (asked once per distinct committee of the
+    /// log; entries without a committee are then left out), as [`Store::log_entries_of`].
+    pub keep: Option<&'a dyn Fn(&Committee) -> bool>,
+}
+
+impl std::fmt::Debug for Listed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Listed")
+            .field("open_only", &self.open_only)
+            .field("until", &self.until)
+            .field("registered_only", &self.registered_only)
+            .field("keep", &self.keep.map(|_| "…"))
+            .finish()
+    }
 }
 
 /// One group of the decision log's tally: a committee (as the entries carry it), the year of

@@ -3,11 +3,12 @@
 command at N papers (docs/performance.md, "Scale").
 
     cargo build --release
-    python3 tools/scale/bench.py target/release/saksflyt 2000 20000 [200000] [--work DIR]
+    python3 tools/scale/bench.py target/release/saksflyt 2000 20000 [200000] [--work DIR] [--reuse]
 
 For each N: writes N distinct papers (tools/scale/gen.py) into DIR/papers-N (kept between runs),
 ingests them into a new store DIR/store-N.db, then runs each command once against that store
-and prints one row per command. Each command runs as a child process; its peak resident memory
+and prints one row per command. With --reuse, a store DIR/store-N.db that is already there is
+used as it is (no ingest row: the 200,000-paper store takes minutes to build). Each command runs as a child process; its peak resident memory
 and CPU come from wait4's rusage (the child's own, not this script's).
 """
 import os
@@ -17,6 +18,7 @@ import sys
 import time
 
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
+reuse = "--reuse" in sys.argv
 work = "/tmp/saksflyt-scale"
 if "--work" in sys.argv:
     work = sys.argv[sys.argv.index("--work") + 1]
@@ -64,11 +66,12 @@ for n in sizes:
         subprocess.run([sys.executable, os.path.join(here, "gen.py"), str(n), papers], check=True,
                        stdout=subprocess.DEVNULL)
     db = os.path.join(work, f"store-{n}.db")
-    for suffix in ["", "-wal", "-shm"]:
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
-    wall, cpu, mb, code = timed([binary, "-q", "ingest", papers, "--db", db])
-    print(f"| {n} | ingest | {wall:.2f} | {cpu:.2f} | {mb:.0f} | {code} |", flush=True)
+    if not (reuse and os.path.exists(db)):
+        for suffix in ["", "-wal", "-shm"]:
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        wall, cpu, mb, code = timed([binary, "-q", "ingest", papers, "--db", db])
+        print(f"| {n} | ingest | {wall:.2f} | {cpu:.2f} | {mb:.0f} | {code} |", flush=True)
     out = os.path.join(work, f"out-{n}")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)

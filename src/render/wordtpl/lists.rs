@@ -15,11 +15,24 @@ use std::collections::BTreeMap;
 
 /// The numbering and styles parts of a package, parsed, with the ids handed out so far.
 pub struct Numbering {
-    /// `word/numbering.xml` (or wherever the main part's relationship points), parsed.
-    pub root: Option<Elem>,
+    /// `word/numbering.xml` (or wherever the main part's relationship points), parsed; the
+    /// template's own, until [`Numbering::finished`] puts the added instances in.
+    root: Option<Elem>,
     styles: Option<Elem>,
     next_id: u64,
+    /// The instances [`Numbering::restart`] made, in order, ids from `first_added` on: kept
+    /// apart from `root` so a lookup is an index, not a search through every list of the
+    /// document (a report restarts a list per case: thousands of instances), and kept as the
+    /// markup they are written as (a tenth of a tree's memory).
+    added: Vec<Added>,
+    first_added: u64,
     changed: bool,
+}
+
+/// An instance made by [`Numbering::restart`]: its `w:abstractNumId` and its markup.
+struct Added {
+    abstract_id: Option<String>,
+    xml: String,
 }
 
 /// Where a marked paragraph's numbering problem is.
@@ -35,7 +48,35 @@ impl Numbering {
             .and_then(list_root)
             .map(|l| l.elems().filter(|e| e.name == "w:num").filter_map(num_id).max().unwrap_or(0) + 1)
             .unwrap_or(1);
-        Numbering { root: numbering, styles, next_id, changed: false }
+        Numbering {
+            root: numbering,
+            styles,
+            next_id,
+            added: Vec::new(),
+            first_added: next_id,
+            changed: false,
+        }
+    }
+
+    /// The numbering part as it is to be written: the template's with the added instances after
+    /// its last `w:num` or `w:abstractNum` (in the order they were made).
+    pub fn finished(&mut self) -> Option<&Elem> {
+        if !self.added.is_empty() {
+            if let Some(root) = self.root.as_mut().and_then(list_root_mut) {
+                let at = root
+                    .children
+                    .iter()
+                    .rposition(
+                        |n| matches!(n, Node::Elem(e) if e.name == "w:num" || e.name == "w:abstractNum"),
+                    )
+                    .map(|i| i + 1)
+                    .unwrap_or(root.children.len());
+                let added = std::mem::take(&mut self.added).into_iter().map(|a| Node::Raw(a.xml));
+                root.children.splice(at..at, added);
+            }
+            self.first_added = self.next_id;
+        }
+        self.root.as_ref()
     }
 
     /// Whether new numbering instances were added (the part must be written back).
@@ -72,12 +113,31 @@ impl Numbering {
         None
     }
 
-    fn num(&self, id: u64) -> Option<&Elem> {
-        list_root(self.root.as_ref()?)?.elems().find(|e| e.name == "w:num" && num_id(e) == Some(id))
+    fn added(&self, id: u64) -> Option<&Added> {
+        let i = usize::try_from(id.checked_sub(self.first_added)?).ok()?;
+        self.added.get(i)
+    }
+
+    /// Instance `id` as an element (an added one read back from its markup).
+    fn num(&self, id: u64) -> Option<Elem> {
+        if let Some(a) = self.added(id) {
+            return super::xml::parse(&a.xml).ok()?.elems().next().cloned();
+        }
+        list_root(self.root.as_ref()?)?.elems().find(|e| e.name == "w:num" && num_id(e) == Some(id)).cloned()
+    }
+
+    /// The abstract numbering instance `id` refers to.
+    fn abstract_id(&self, id: u64) -> Option<&str> {
+        if let Some(a) = self.added(id) {
+            return a.abstract_id.as_deref();
+        }
+        let num =
+            list_root(self.root.as_ref()?)?.elems().find(|e| e.name == "w:num" && num_id(e) == Some(id))?;
+        num.child("w:abstractNumId")?.attr("w:val")
     }
 
     fn abstract_of(&self, id: u64) -> Option<&Elem> {
-        let a = self.num(id)?.child("w:abstractNumId")?.attr("w:val")?;
+        let a = self.abstract_id(id)?;
         list_root(self.root.as_ref()?)?
             .elems()
             .find(|e| e.name == "w:abstractNum" && e.attr("w:abstractNumId") == Some(a))
@@ -128,7 +188,7 @@ impl Numbering {
 
     /// A new instance of `base` that starts every level at its first number.
     fn restart(&mut self, base: u64) -> u64 {
-        let Some(num) = self.num(base).cloned() else { return base };
+        let Some(num) = self.num(base) else { return base };
         let starts: Vec<(String, String)> = self
             .abstract_of(base)
             .map(|a| {
@@ -179,14 +239,11 @@ impl Numbering {
             o.children.insert(0, Node::Elem(Elem::new("w:startOverride", &[("w:val", &start)])));
             new.children.push(Node::Elem(o));
         }
-        if let Some(root) = self.root.as_mut().and_then(list_root_mut) {
-            let at = root
-                .children
-                .iter()
-                .rposition(|n| matches!(n, Node::Elem(e) if e.name == "w:num" || e.name == "w:abstractNum"))
-                .map(|i| i + 1)
-                .unwrap_or(root.children.len());
-            root.children.insert(at, Node::Elem(new));
+        if self.root.as_ref().and_then(list_root).is_some() {
+            let abstract_id = new.child("w:abstractNumId").and_then(|a| a.attr("w:val")).map(str::to_string);
+            let mut holder = Elem::default();
+            holder.children.push(Node::Elem(new));
+            self.added.push(Added { abstract_id, xml: super::xml::write(&holder) });
             self.changed = true;
         }
         id

@@ -42,6 +42,22 @@ pub const BASE_FUEL: u64 = 2_000_000;
 /// Largest markup one render may produce, in bytes.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 
+/// The environment variable that lowers [`MAX_OUTPUT_BYTES`] (never raises it): the refusals of
+/// documents too large to write are tested on a small store with it.
+pub const MAX_OUTPUT_ENV: &str = "SAKSFLYT_MAX_OUTPUT_BYTES";
+
+/// The output limit in force: [`MAX_OUTPUT_BYTES`], or the lower value [`MAX_OUTPUT_ENV`] gives
+/// (read once per process).
+pub fn max_output_bytes() -> usize {
+    static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var(MAX_OUTPUT_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .map_or(MAX_OUTPUT_BYTES, |v| v.min(MAX_OUTPUT_BYTES))
+    })
+}
+
 /// Deepest macro/include recursion.
 pub const MAX_RECURSION: usize = 64;
 
@@ -212,6 +228,30 @@ pub fn check(
     run(template, file, Cow::Borrowed(ctx), images, &Charts::new(), &Stamp::default()).map(|(_, e)| e)
 }
 
+/// The bytes of markup the tags of `template` produce with `ctx`, all parts together: what
+/// [`max_output_bytes`] limits (the documents' lower bounds per listed entry are checked
+/// against it). Nothing is written; a tag error is `Err`.
+pub fn markup_bytes(template: &[u8], file: &str, ctx: &serde_json::Value) -> Result<usize, WordTplError> {
+    let pkg = Package::open(template, file)?;
+    let fuel = fuel_for(ctx);
+    let env = environment(fuel);
+    let mut budget = Budget { fuel, output: usize::MAX };
+    let names = known_names(ctx);
+    let value = Value::from(minijinja::value::Serde(ctx));
+    let mut total = 0usize;
+    for part in template_parts(&pkg) {
+        let Some(bytes) = pkg.get(&part) else { continue };
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| package_err(file, format!("{part} is not UTF-8")))?;
+        let root = xml::parse(text).map_err(|e| package_err(file, format!("{part}: malformed XML: {e}")))?;
+        let mut prep = template::prepare(&part, root, &BTreeSet::new());
+        let out = render_part(&env, &part, &mut prep, &value, &names, &mut budget)
+            .map_err(|errors| WordTplError::Tags { file: file.to_string(), errors })?;
+        total = total.saturating_add(out.len());
+    }
+    Ok(total)
+}
+
 fn package_err(file: &str, message: impl Into<String>) -> WordTplError {
     WordTplError::Package { file: file.to_string(), message: message.into() }
 }
@@ -377,31 +417,40 @@ fn run(
     let mut env = environment(fuel);
     // one budget for the whole template: every part (body, each header and footer) draws fuel
     // and output from it, so 150 header parts cannot each take a fresh allowance
-    let mut budget = Budget { fuel, output: MAX_OUTPUT_BYTES };
+    let mut budget = Budget { fuel, output: max_output_bytes() };
     let names = known_names(&ctx);
     let value = Value::from(minijinja::value::Serde(&*ctx));
     drop(ctx);
     let image_names: BTreeSet<String> = images.keys().chain(charts.keys()).cloned().collect();
+    // 1. every part's tags rendered while the context's values are alive, and the document
+    // properties' tags; then the values go, so a large part's tree is built without them. What
+    // each step would have raised is kept and raised in the order of step 2, part by part, as
+    // one pass over the parts would.
+    let mut rendered: Vec<Result<Option<Rendered>, WordTplError>> = Vec::new();
+    for part in &parts {
+        rendered.push(render_one(&pkg, file, part, &image_names, &mut env, &value, &names, &mut budget));
+    }
+    let core = core_props(&pkg, file, &value, stamp);
+    drop(value);
+    // 2. each part finished in order: parsed into a tree, lists numbered, tables fitted, written
     let mut errors = Vec::new();
     let mut media: Vec<Media> = Vec::new();
     let main = parts.first().cloned().unwrap_or_default();
     let (numbering_part, mut numbering) = numbering_of(&pkg, &main);
-    for part in &parts {
-        let Some(bytes) = pkg.get(part) else { continue };
-        let text =
-            std::str::from_utf8(bytes).map_err(|_| package_err(file, format!("{part} is not UTF-8")))?;
-        let root = xml::parse(text).map_err(|e| package_err(file, format!("{part}: malformed XML: {e}")))?;
-        let mut prep = template::prepare(part, root, &image_names);
+    for (part, one) in parts.iter().zip(rendered) {
+        let Rendered { prep, out } = match one? {
+            Some(r) => r,
+            None => continue,
+        };
         if !prep.problems.is_empty() {
-            errors.extend(prep.problems.drain(..).map(|p| TagError {
+            errors.extend(prep.problems.into_iter().map(|p| TagError {
                 loc: p.loc,
                 tag: p.tag,
                 reason: p.reason,
             }));
             continue;
         }
-        env.set_fuel(Some(budget.fuel.max(1)));
-        match render_part(&env, part, &mut prep, &value, &names, &mut budget) {
+        match out {
             Ok(out) => {
                 let size = out.len();
                 let mut root = post::finish(out).map_err(|e| {
@@ -444,17 +493,51 @@ fn run(
     if !errors.is_empty() {
         return Ok((Vec::new(), errors));
     }
-    if let (true, Some(part), Some(root)) = (numbering.changed(), numbering_part, numbering.root.as_ref()) {
+    if let (true, Some(part), Some(root)) = (numbering.changed(), numbering_part, numbering.finished()) {
         pkg.put(&part, xml::write(root).into_bytes());
     }
     add_images(&mut pkg, &media, images, charts).map_err(|e| package_err(file, e))?;
-    core_props(&mut pkg, file, &value, stamp)?;
+    if let Some((core, bytes)) = core? {
+        pkg.put(&core, bytes);
+    }
     as_document(&mut pkg);
     if stamp.mark {
         mark_written(&mut pkg, &main, file)?;
     }
     let bytes = pkg.write().map_err(|e| package_err(file, format!("cannot write the package: {e}")))?;
     Ok((bytes, Vec::new()))
+}
+
+/// A template part prepared and its tags rendered (step 1 of [`run`]).
+struct Rendered {
+    prep: template::Prepared,
+    /// The rendered text, or the tags that failed (nothing rendered when `prep` has problems).
+    out: Result<String, Vec<TagError>>,
+}
+
+/// Step 1 of [`run`] for one part: read, prepared and rendered against the shared budget;
+/// `None` for a part the package lacks.
+#[allow(clippy::too_many_arguments)]
+fn render_one(
+    pkg: &Package,
+    file: &str,
+    part: &str,
+    image_names: &BTreeSet<String>,
+    env: &mut Environment<'static>,
+    value: &Value,
+    names: &BTreeSet<String>,
+    budget: &mut Budget,
+) -> Result<Option<Rendered>, WordTplError> {
+    let Some(bytes) = pkg.get(part) else { return Ok(None) };
+    let text = std::str::from_utf8(bytes).map_err(|_| package_err(file, format!("{part} is not UTF-8")))?;
+    let root = xml::parse(text).map_err(|e| package_err(file, format!("{part}: malformed XML: {e}")))?;
+    let mut prep = template::prepare(part, root, image_names);
+    if !prep.problems.is_empty() {
+        return Ok(Some(Rendered { prep, out: Ok(String::new()) }));
+    }
+    env.set_fuel(Some(budget.fuel.max(1)));
+    let out = render_part(env, part, &mut prep, value, names, budget);
+    Ok(Some(Rendered { prep, out }))
 }
 
 /// Field codes that make Word fetch or run something when the document opens.
@@ -561,7 +644,8 @@ fn render_part(
             let r = t.render_captured_to(ctx.clone(), &mut out);
             if out.over {
                 return Ok(Err(format!(
-                    "the output passes the limit of {MAX_OUTPUT_BYTES} bytes (all parts of the template together)"
+                    "the output passes the limit of {} bytes (all parts of the template together)",
+                    max_output_bytes()
                 )));
             }
             r.map(|captured| {
@@ -1130,11 +1214,18 @@ fn core_part(pkg: &Package) -> Option<(String, String)> {
 /// The document properties: tags in the title and subject filled (`Årsrapport {{ year }}`), with
 /// the same environment as the body (values as plain text: the XML writer escapes them; a
 /// property without tags is left as it is), then the dates and author of `stamp` set.
-fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Result<(), WordTplError> {
-    let Some((core, text)) = core_part(pkg) else { return Ok(()) };
+/// The core properties part with its tags rendered and `stamp` applied: its name and bytes, or
+/// `None` when it stays as it is.
+fn core_props(
+    pkg: &Package,
+    file: &str,
+    ctx: &Value,
+    stamp: &Stamp,
+) -> Result<Option<(String, Vec<u8>)>, WordTplError> {
+    let Some((core, text)) = core_part(pkg) else { return Ok(None) };
     let tagged = text.contains("{{") || text.contains("{%");
     if !tagged && stamp.date.is_none() && stamp.creator.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
     let mut env = environment(BASE_FUEL);
@@ -1178,8 +1269,7 @@ fn core_props(pkg: &mut Package, file: &str, ctx: &Value, stamp: &Stamp) -> Resu
             }
         }
     }
-    pkg.put(&core, xml::write(&root).into_bytes());
-    Ok(())
+    Ok(Some((core, xml::write(&root).into_bytes())))
 }
 
 /// Set `dc:identifier` of the core properties to [`crate::util::WRITTEN_MARK`] and the SHA-256 of
@@ -1190,7 +1280,7 @@ fn mark_written(pkg: &mut Package, main: &str, file: &str) -> Result<(), WordTpl
     let mut root = xml::parse(&text).map_err(|e| package_err(file, format!("{core}: {e}")))?;
     let value = format!("{}{digest}", crate::util::WRITTEN_MARK);
     if let Some(props) = root.elems_mut().next() {
-        if !props.attrs.iter().any(|(k, _)| k == "xmlns:dc") {
+        if !props.attrs.iter().any(|(k, _)| *k == "xmlns:dc") {
             props.attrs.push(("xmlns:dc".into(), "http://purl.org/dc/elements/1.1/".into()));
         }
         let has = props.elems_mut().any(|e| e.name == "dc:identifier");

@@ -8,6 +8,67 @@ use quick_xml::Reader;
 /// Deepest element nesting accepted in a template part.
 pub const MAX_DEPTH: usize = 1000;
 
+/// An element or attribute name as written (`w:p`, `w:val`): shared, since a large part repeats
+/// a few dozen names hundreds of thousands of times (a parse hands out one copy of each). Reads
+/// as a `&str`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Name(std::sync::Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        Name(s.into())
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(s.into())
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == &*other.0
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Node {
     Elem(Elem),
@@ -23,16 +84,16 @@ pub enum Node {
 #[derive(Debug, Clone, Default)]
 pub struct Elem {
     /// Qualified name as written (`w:p`).
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
+    pub name: Name,
+    pub attrs: Vec<(Name, String)>,
     pub children: Vec<Node>,
 }
 
 impl Elem {
     pub fn new(name: &str, attrs: &[(&str, &str)]) -> Elem {
         Elem {
-            name: name.to_string(),
-            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            name: name.into(),
+            attrs: attrs.iter().map(|(k, v)| (Name::from(*k), v.to_string())).collect(),
             children: Vec::new(),
         }
     }
@@ -44,7 +105,7 @@ impl Elem {
     pub fn set_attr(&mut self, name: &str, value: &str) {
         match self.attrs.iter_mut().find(|(k, _)| k == name) {
             Some((_, v)) => *v = value.to_string(),
-            None => self.attrs.push((name.to_string(), value.to_string())),
+            None => self.attrs.push((name.into(), value.to_string())),
         }
     }
 
@@ -94,12 +155,27 @@ impl Elem {
     }
 }
 
-fn start_elem(s: &BytesStart<'_>) -> Result<Elem, String> {
-    let name = String::from_utf8_lossy(s.name().as_ref()).into_owned();
+/// The names of one parse, each kept once.
+#[derive(Default)]
+struct Names(std::collections::HashMap<Vec<u8>, Name>);
+
+impl Names {
+    fn get(&mut self, raw: &[u8]) -> Name {
+        if let Some(n) = self.0.get(raw) {
+            return n.clone();
+        }
+        let n = Name::from(String::from_utf8_lossy(raw).into_owned());
+        self.0.insert(raw.to_vec(), n.clone());
+        n
+    }
+}
+
+fn start_elem(s: &BytesStart<'_>, names: &mut Names) -> Result<Elem, String> {
+    let name = names.get(s.name().as_ref());
     let mut attrs = Vec::with_capacity(s.attributes().count());
     for a in s.attributes() {
         let a = a.map_err(|e| e.to_string())?;
-        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+        let key = names.get(a.key.as_ref());
         let raw = String::from_utf8_lossy(&a.value);
         let value = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?.into_owned();
         attrs.push((key, value));
@@ -121,6 +197,7 @@ pub fn parse(text: &str) -> Result<Elem, String> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Elem> = vec![Elem::default()];
+    let mut names = Names::default();
     loop {
         let ev = reader.read_event().map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
         match ev {
@@ -129,10 +206,10 @@ pub fn parse(text: &str) -> Result<Elem, String> {
                 if stack.len() > MAX_DEPTH {
                     return Err(format!("elements nested deeper than {MAX_DEPTH}"));
                 }
-                stack.push(start_elem(&s)?);
+                stack.push(start_elem(&s, &mut names)?);
             }
             Event::Empty(s) => {
-                let e = start_elem(&s)?;
+                let e = start_elem(&s, &mut names)?;
                 if let Some(top) = stack.last_mut() {
                     top.children.push(Node::Elem(e));
                 }
