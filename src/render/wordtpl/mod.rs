@@ -471,8 +471,7 @@ fn run(
                 if root.has_elem("w:tbl") {
                     fit::fit_tables(&mut root, &numbering);
                 }
-                let finished = xml::write_sized(&root, size);
-                drop(root);
+                let finished = xml::write_owned(root, size);
                 pkg.put(part, finished.into_bytes());
                 for (name, rid) in &prep.image_rels {
                     media.push(Media {

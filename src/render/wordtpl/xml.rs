@@ -331,6 +331,45 @@ pub fn write_sized(root: &Elem, size: usize) -> String {
     out
 }
 
+/// [`write_sized`] taking the tree: each element is dropped as soon as it is written, so a
+/// large part's tree and its written text are not both whole in memory.
+pub fn write_owned(root: Elem, size: usize) -> String {
+    let mut out = String::with_capacity(size);
+    for n in root.children {
+        write_node_owned(n, &mut out);
+    }
+    out
+}
+
+/// [`write_node`], dropping the node's children as they are written.
+fn write_node_owned(n: Node, out: &mut String) {
+    match n {
+        Node::Elem(e) => {
+            if e.children.is_empty() {
+                write_node(&Node::Elem(e), out);
+                return;
+            }
+            out.push('<');
+            out.push_str(&e.name);
+            for (k, v) in &e.attrs {
+                out.push(' ');
+                out.push_str(k);
+                out.push_str("=\"");
+                escape_attr(v, out);
+                out.push('"');
+            }
+            out.push('>');
+            for c in e.children {
+                write_node_owned(c, out);
+            }
+            out.push_str("</");
+            out.push_str(&e.name);
+            out.push('>');
+        }
+        other => write_node(&other, out),
+    }
+}
+
 fn write_node(n: &Node, out: &mut String) {
     match n {
         Node::Elem(e) => {
@@ -371,6 +410,7 @@ mod tests {
 <w:document xmlns:w="x"><w:body><w:p w:rsidR="00A1"><w:r><w:t xml:space="preserve"> a &amp; b &lt; c</w:t></w:r><w:r><w:t>&#65;&quot;</w:t></w:r></w:p><!-- c --></w:body></w:document>"#;
         let t = parse(src).unwrap();
         let out = write(&t);
+        assert_eq!(write_owned(t.clone(), 0), out, "the consuming write writes the same");
         assert!(out.contains(r#"<w:t xml:space="preserve"> a &amp; b &lt; c</w:t>"#), "{out}");
         assert!(out.contains("<w:t>A\"</w:t>"), "{out}");
         assert!(out.contains("<!-- c -->"));
