@@ -75,17 +75,27 @@ pub fn language(flat: &Flat) -> Option<String> {
     let bit = |len: usize| 1u64 << len.min(63);
     let lengths = nb_words.iter().chain(nn_words).fold(0u64, |m, w| m | bit(w.len()));
     let (mut nn, mut nb) = (0usize, 0usize);
+    let mut count = |w: &str| {
+        nn += usize::from(nn_words.iter().any(|x| x == w));
+        nb += usize::from(nb_words.iter().any(|x| x == w));
+    };
+    let separator = |c: char| !c.is_alphanumeric() && c != 'ò';
     for l in &flat.lines {
-        let lower = l.text.to_lowercase();
-        for w in lower
-            .split(|c: char| !c.is_alphanumeric() && c != 'ò')
-            .filter(|w| !w.is_empty() && lengths & bit(w.len()) != 0)
-        {
-            if nn_words.iter().any(|x| x == w) {
-                nn += 1;
+        if l.text.bytes().all(|b| b < 0xC4) {
+            // every character below U+0100: lower-casing keeps each character's class and
+            // byte length, so the words split from the text as written are those of its lower
+            // case, and only the words of a marker's length are lower-cased
+            for w in l.text.split(separator).filter(|w| !w.is_empty() && lengths & bit(w.len()) != 0) {
+                if w.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                    count(&w.to_lowercase());
+                } else {
+                    count(w);
+                }
             }
-            if nb_words.iter().any(|x| x == w) {
-                nb += 1;
+        } else {
+            let lower = l.text.to_lowercase();
+            for w in lower.split(separator).filter(|w| !w.is_empty() && lengths & bit(w.len()) != 0) {
+                count(w);
             }
         }
     }
