@@ -194,6 +194,16 @@ pub fn keep_amounts(text: &str) -> String {
         regex::Regex::new(r"(\d) (\d{3}(?:\D|$))|(\d) (kr\b|mill\.|millioner|prosent|%)|\b(kr) (\d)")
             .expect("valid regex")
     });
+    // every match has a space after a digit (`\d` is any Unicode decimal digit: `is_numeric`
+    // takes in more) or `kr ` before one: most texts have neither and are not searched
+    let mut chars = text.chars().peekable();
+    let mut may_match = text.contains("kr ");
+    while let (false, Some(c)) = (may_match, chars.next()) {
+        may_match = c.is_numeric() && chars.peek() == Some(&' ');
+    }
+    if !may_match {
+        return text.to_string();
+    }
     let mut out = text.to_string();
     // twice: overlapping groups (`2 400 000`)
     for _ in 0..2 {
@@ -1051,6 +1061,12 @@ mod tests {
         assert_eq!(keep_amounts("en ramme på 2 400 000 kr."), "en ramme på 2\u{a0}400\u{a0}000\u{a0}kr.");
         assert_eq!(keep_amounts("kr 250 000 og 1,5 mill. kr"), "kr\u{a0}250\u{a0}000 og 1,5\u{a0}mill. kr");
         assert_eq!(keep_amounts("i 2025 og 2026 er det 12 saker"), "i 2025 og 2026 er det 12 saker");
+        // the prefilter passes every text a group can match in, and only those are changed
+        assert_eq!(keep_amounts("kr 5"), "kr\u{a0}5");
+        assert_eq!(keep_amounts("\u{ff11} 000 kroner"), "\u{ff11}\u{a0}000 kroner");
+        assert_eq!(keep_amounts("40 %"), "40\u{a0}%");
+        assert_eq!(keep_amounts("ingen tall her, kr."), "ingen tall her, kr.");
+        assert_eq!(keep_amounts(""), "");
         let n = |w: &str, seq, year| crate::record::CaseNum { seq, year, as_written: w.into() };
         assert_eq!(written_number(&n("Sak 07.25", 7, 2025)), "07.25");
         assert_eq!(written_number(&n("Sak 09-2025", 9, 2025)), "09-2025");
