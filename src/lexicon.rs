@@ -132,6 +132,10 @@ struct Lexicon {
     /// concept → the bokmål forms, and the nynorsk forms, as written in the data.
     nb: BTreeMap<String, Vec<String>>,
     nn: BTreeMap<String, Vec<String>>,
+    /// form → the concepts it is a form of (see [`concepts_of`]).
+    by_form: std::collections::HashMap<String, Vec<String>>,
+    /// The most characters of any form of any concept.
+    max_chars: usize,
 }
 
 /// The lengths of a concept's forms, which let [`is`] answer most texts without folding them.
@@ -218,7 +222,14 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             (k.clone(), shape)
         })
         .collect();
-    Lexicon { forms, shape, nb, nn }
+    let mut by_form: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for (k, v) in &forms {
+        for f in v {
+            by_form.entry(f.clone()).or_default().push(k.clone());
+        }
+    }
+    let max_chars = forms.values().flatten().map(|f| f.chars().count()).max().unwrap_or(0);
+    Lexicon { forms, shape, nb, nn, by_form, max_chars }
 });
 
 /// The forms of a concept in one written standard.
@@ -264,6 +275,17 @@ pub fn is(concept: &str, text: &str) -> bool {
     }
     let t = crate::util::fold(text).to_lowercase();
     forms(concept).contains(&t)
+}
+
+/// The concepts `text` (any case, white space folded) is a form of, in the order of their
+/// names: `is(c, text)` for each `c` in it and no other. One folding and one look-up, where
+/// asking [`is`] of many concepts would fold the text for each.
+pub fn concepts_of(text: &str) -> &'static [String] {
+    let lexicon = &*LEXICON;
+    if text.chars().filter(|c| !(c.is_whitespace() || *c == '\u{a0}')).nth(lexicon.max_chars).is_some() {
+        return &[];
+    }
+    lexicon.by_form.get(&crate::util::fold(text).to_lowercase()).map_or(&[], Vec::as_slice)
 }
 
 /// The concepts whose forms label a value (headings, fields, votes, markers): what
@@ -341,6 +363,19 @@ mod tests {
         for k in LEXICON.forms.keys() {
             assert!(c::ALL.contains(&k.as_str()), "{k} is in lexicon.toml but not named in lexicon::c");
         }
+    }
+
+    #[test]
+    fn concepts_of_a_text_are_those_it_is_a_form_of() {
+        for text in
+            ["Vedtak", "  FORSLAG  til vedtak", "Saksbehandler", "innstilling", "vedtaket", "ikke noe", ""]
+        {
+            let got: Vec<&str> = concepts_of(text).iter().map(String::as_str).collect();
+            let want: Vec<&str> = LEXICON.forms.keys().map(String::as_str).filter(|c| is(c, text)).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+        assert!(concepts_of("Vedtak").iter().any(|c| c == c::DECISION));
+        assert!(concepts_of("ikke noe").is_empty());
     }
 
     #[test]

@@ -447,7 +447,8 @@ fn colonless_field(text: &str, register: &Register) -> Option<String> {
         let label: Vec<&str> = it.by_ref().take(n).collect();
         let value = it.next()?.trim();
         let label = label.join(" ");
-        FIELD_CONCEPTS.iter().any(|c| lexicon::is(c, &label)).then_some((label, value))
+        let concepts = lexicon::concepts_of(&label);
+        FIELD_CONCEPTS.iter().any(|c| concepts.iter().any(|k| k == c)).then_some((label, value))
     })?;
     let is = |c: &str| lexicon::is(c, &label);
     let date_first = || dates::find_dates(value, None).first().is_some_and(|(at, _)| *at == 0);
