@@ -85,6 +85,10 @@ pub struct Flat {
 
 /// Page furniture left in the body (`Side 1 av 2`, `Page 3`, `2 av 5`): not content.
 fn page_number(s: &str) -> bool {
+    // two to four words, or none of the shapes below (most lines are sentences)
+    if !(2..=4).contains(&s.split_whitespace().take(5).count()) {
+        return false;
+    }
     let words: Vec<String> = s.to_lowercase().split_whitespace().map(str::to_string).collect();
     let num = |w: Option<&String>| w.is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()));
     match words.as_slice() {
