@@ -43,20 +43,25 @@ fn columns(grid: &[Vec<Option<&Cell>>]) -> Option<Columns> {
     let mut c = Columns::default();
     for (i, cell) in head.iter().enumerate() {
         let k = header_key(&cell.map(|c| c.text()).unwrap_or_default());
-        let is_span = share(i, &|v| dates::span(v).is_some()) >= 0.6;
-        let is_num = share(i, &|v| v.parse::<u32>().is_ok()) >= 0.6;
-        let is_case = share(i, &|v| casenum::parse_value(v).is_some()) >= 0.5;
+        // what the column's values are, looked at only for the headers that ask
+        let is_span = || share(i, &|v| dates::span(v).is_some()) >= 0.6;
+        let is_num = || share(i, &|v| v.parse::<u32>().is_ok()) >= 0.6;
+        let is_case = || share(i, &|v| casenum::parse_value(v).is_some()) >= 0.5;
         match k.as_str() {
-            "kl" | "klokka" | "klokkeslett" | "tidspunkt" | "tid" | "når" if is_span && c.time.is_none() => {
+            "kl" | "klokka" | "klokkeslett" | "tidspunkt" | "tid" | "når"
+                if c.time.is_none() && is_span() =>
+            {
                 c.time = Some(i)
             }
-            "tid" | "min" | "minutter" | "varighet" | "varigheit" | "tid (min)" | "tid (min.)" if is_num => {
+            "tid" | "min" | "minutter" | "varighet" | "varigheit" | "tid (min)" | "tid (min.)"
+                if is_num() =>
+            {
                 c.minutes = Some(i)
             }
             "saksnr" | "sak nr" | "saknr" | "nr" | "ps" | "saksnummer" if c.case.is_none() => {
                 c.case = Some(i)
             }
-            "sak" if is_case && c.case.is_none() => c.case = Some(i),
+            "sak" if c.case.is_none() && is_case() => c.case = Some(i),
             "saker" | "sak" | "tittel" | "sakstittel" | "tema" | "innhold" | "innhald" | "saksliste"
             | "beskrivelse" | "agenda" | "program" | "emne"
                 if c.title.is_none() =>
