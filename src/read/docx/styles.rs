@@ -30,10 +30,12 @@ pub struct Style {
 pub struct Styles {
     by_id: BTreeMap<String, Style>,
     default_para: Option<String>,
-    /// What [`Styles::heading_level`] and [`Styles::run_style`] said of each style id asked,
+    /// What [`Styles::heading_level`], [`Styles::run_style`] and [`Styles::numbering`] said of
+    /// each style id asked,
     /// so that a chain is resolved once per document, not once per paragraph and run.
     levels: RefCell<HashMap<String, Option<u8>>>,
     runs: RefCell<HashMap<String, RunStyle>>,
+    nums: RefCell<HashMap<String, Option<(String, Option<u8>)>>>,
 }
 
 /// Bold/italic/hidden as set by a style chain (`None`: the chain does not say).
@@ -129,10 +131,14 @@ impl Styles {
 
     /// The numbering a paragraph style carries: (numId, ilvl if given), nearest in the chain.
     pub fn numbering(&self, id: &str) -> Option<(String, Option<u8>)> {
+        if let Some(known) = self.nums.borrow().get(id) {
+            return known.clone();
+        }
         let chain = self.chain(id);
-        let num = chain.iter().find_map(|s| s.num_id.clone())?;
-        let ilvl = chain.iter().find_map(|s| s.ilvl);
-        Some((num, ilvl))
+        let found =
+            chain.iter().find_map(|s| s.num_id.clone()).map(|num| (num, chain.iter().find_map(|s| s.ilvl)));
+        self.nums.borrow_mut().insert(id.to_string(), found.clone());
+        found
     }
 
     /// Bold/italic/hidden from a style chain (nearest setting wins).
