@@ -425,6 +425,24 @@ impl Store {
         self.log_rows(open_only, None, Some(keep))
     }
 
+    /// The distinct committees (code, name) of the log's entries that `keep` accepts; entries
+    /// without a committee name are never among them.
+    fn kept_committees(
+        &self,
+        keep: &dyn Fn(&Committee) -> bool,
+    ) -> Result<Vec<(Option<String>, String)>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
+        let pairs = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
+        Ok(pairs
+            .into_iter()
+            .filter_map(|(code, name)| Some((code, name?)))
+            .filter(|(code, name)| keep(&Committee { code: code.clone(), name: name.clone() }))
+            .collect())
+    }
+
     /// The log's rows in its order: only open and overdue ones with `open_only`, only of a
     /// meeting on or before `until` (or undated), only of the committees `keep` accepts (asked
     /// once per distinct committee of the log; entries without a committee are then left out).
@@ -459,17 +477,9 @@ impl Store {
         match keep {
             None => read(&format!("{sql} ORDER BY position"), &[])?,
             Some(keep) => {
-                let mut stmt =
-                    self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
-                let pairs = stmt
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
                 let q = format!("{sql} AND committee_code IS ?2 AND committee_name IS ?3");
-                for (code, name) in pairs {
-                    let Some(name) = name else { continue };
-                    if keep(&Committee { code: code.clone(), name: name.clone() }) {
-                        read(&q, &[&code, &name])?;
-                    }
+                for (code, name) in self.kept_committees(keep)? {
+                    read(&q, &[&code, &name])?;
                 }
             }
         }
@@ -542,17 +552,9 @@ impl Store {
         match listed.keep {
             None => run(&sql, &[]),
             Some(keep) => {
-                let mut stmt =
-                    self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
-                let pairs = stmt
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
                 let q = format!("{sql} AND committee_code IS ?2 AND committee_name IS ?3");
-                for (code, name) in pairs {
-                    let Some(name) = name else { continue };
-                    if keep(&Committee { code: code.clone(), name: name.clone() }) {
-                        run(&q, &[&code, &name])?;
-                    }
+                for (code, name) in self.kept_committees(keep)? {
+                    run(&q, &[&code, &name])?;
                 }
                 Ok(())
             }
