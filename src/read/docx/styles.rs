@@ -35,8 +35,11 @@ pub struct Styles {
     /// so that a chain is resolved once per document, not once per paragraph and run.
     levels: RefCell<HashMap<String, Option<u8>>>,
     runs: RefCell<HashMap<String, RunStyle>>,
-    nums: RefCell<HashMap<String, Option<(String, Option<u8>)>>>,
+    nums: RefCell<HashMap<String, Option<StyleNumbering>>>,
 }
+
+/// The numbering a paragraph style carries: `w:numId`, and `w:ilvl` when the style gives it.
+pub type StyleNumbering = (String, Option<u8>);
 
 /// Bold/italic/hidden as set by a style chain (`None`: the chain does not say).
 #[derive(Debug, Default, Clone, Copy)]
@@ -130,7 +133,7 @@ impl Styles {
     }
 
     /// The numbering a paragraph style carries: (numId, ilvl if given), nearest in the chain.
-    pub fn numbering(&self, id: &str) -> Option<(String, Option<u8>)> {
+    pub fn numbering(&self, id: &str) -> Option<StyleNumbering> {
         if let Some(known) = self.nums.borrow().get(id) {
             return known.clone();
         }
