@@ -67,8 +67,24 @@ pub const FUEL_PER_CONTEXT_BYTE: u64 = 4;
 
 /// The fuel of one render with `ctx`.
 pub fn fuel_for(ctx: &serde_json::Value) -> u64 {
-    let bytes = serde_json::to_vec(ctx).map(|v| v.len() as u64).unwrap_or(0);
+    // counted as written, not written into a buffer (the context of a large document is tens of
+    // megabytes as JSON)
+    let mut counter = ByteCount(0);
+    let bytes = serde_json::to_writer(&mut counter, ctx).map(|()| counter.0).unwrap_or(0);
     BASE_FUEL.saturating_add(bytes.saturating_mul(FUEL_PER_CONTEXT_BYTE))
+}
+
+/// Counts the bytes written to it.
+struct ByteCount(u64);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(b.len() as u64);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// What is left of one template's render budget, shared by all its parts.
@@ -639,7 +655,10 @@ fn render_part(
             return Err(errors);
         }
         let result = env.template_from_named_str(part, &src.text).and_then(|t| {
-            let mut out = CappedWriter { buf: Vec::new(), cap: budget.output, over: false };
+            // room for all the part may write: memory the part does not fill is never touched,
+            // and a large part is not copied from buffer to doubled buffer as it grows
+            let room = budget.output.min(max_output_bytes());
+            let mut out = CappedWriter { buf: Vec::with_capacity(room), cap: budget.output, over: false };
             let r = t.render_captured_to(ctx.clone(), &mut out);
             if out.over {
                 return Ok(Err(format!(
@@ -653,7 +672,8 @@ fn render_part(
             })
         });
         let e = match result {
-            Ok(Ok((buf, used))) if errors.is_empty() => {
+            Ok(Ok((mut buf, used))) if errors.is_empty() => {
+                buf.shrink_to_fit();
                 budget.fuel = budget.fuel.saturating_sub(used);
                 budget.output = budget.output.saturating_sub(buf.len());
                 return String::from_utf8(buf).map_err(|_| {

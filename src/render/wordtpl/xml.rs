@@ -163,41 +163,69 @@ impl Elem {
     }
 }
 
+/// A quick hash for the short names and values of one parse (FNV-1a): the default hasher's
+/// protection against chosen collisions is not needed for a lookup that only saves memory, and
+/// a rendered part is looked up millions of times.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 /// The names of one parse, each kept once; and the attribute values, each kept once.
 #[derive(Default)]
-struct Names(std::collections::HashMap<Vec<u8>, Name>, std::collections::HashSet<Name>);
+struct Names {
+    names: std::collections::HashMap<Vec<u8>, Name, FnvBuild>,
+    values: std::collections::HashSet<Name, FnvBuild>,
+    /// The attributes of the element being read, moved into a vector of their exact length.
+    attrs: Vec<(Name, Name)>,
+}
 
 impl Names {
     fn get(&mut self, raw: &[u8]) -> Name {
-        if let Some(n) = self.0.get(raw) {
+        if let Some(n) = self.names.get(raw) {
             return n.clone();
         }
         let n = Name::from(String::from_utf8_lossy(raw).into_owned());
-        self.0.insert(raw.to_vec(), n.clone());
+        self.names.insert(raw.to_vec(), n.clone());
         n
     }
 
     fn value(&mut self, value: &str) -> Name {
-        if let Some(v) = self.1.get(value) {
+        if let Some(v) = self.values.get(value) {
             return v.clone();
         }
         let v = Name::from(value);
-        self.1.insert(v.clone());
+        self.values.insert(v.clone());
         v
     }
 }
 
 fn start_elem(s: &BytesStart<'_>, names: &mut Names) -> Result<Elem, String> {
     let name = names.get(s.name().as_ref());
-    let mut attrs = Vec::with_capacity(s.attributes().count());
+    names.attrs.clear();
     for a in s.attributes() {
         let a = a.map_err(|e| e.to_string())?;
         let key = names.get(a.key.as_ref());
         let raw = String::from_utf8_lossy(&a.value);
         let value = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?;
-        attrs.push((key, names.value(&value)));
+        let value = names.value(&value);
+        names.attrs.push((key, value));
     }
-    Ok(Elem { name, attrs, children: Vec::new() })
+    Ok(Elem { name, attrs: names.attrs.drain(..).collect(), children: Vec::new() })
 }
 
 /// Appends character data to the open element's children (`nodes[from..]`): to the text node
