@@ -93,6 +93,10 @@ struct Budget {
     output: usize,
 }
 
+/// Output of a part past which its buffer is grown to all the room left at once
+/// ([`CappedWriter`]); below it the buffer grows as usual, so a small part takes little.
+const GROWN_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
+
 /// Collects output up to `cap` bytes, then fails (minijinja stops the render).
 pub(crate) struct CappedWriter {
     pub(crate) buf: Vec<u8>,
@@ -105,6 +109,12 @@ impl std::io::Write for CappedWriter {
         if self.buf.len() + b.len() > self.cap {
             self.over = true;
             return Err(std::io::Error::other("template output too large"));
+        }
+        if self.buf.len() >= GROWN_OUTPUT_BYTES && self.buf.capacity() - self.buf.len() < b.len() {
+            // a large part: room for all it may still write, at once (memory it does not fill
+            // is never touched), instead of copying it from buffer to doubled buffer
+            let room = self.cap.min(max_output_bytes()).max(self.buf.len() + b.len());
+            self.buf.reserve_exact(room - self.buf.len());
         }
         self.buf.extend_from_slice(b);
         Ok(b.len())
@@ -655,10 +665,7 @@ fn render_part(
             return Err(errors);
         }
         let result = env.template_from_named_str(part, &src.text).and_then(|t| {
-            // room for all the part may write: memory the part does not fill is never touched,
-            // and a large part is not copied from buffer to doubled buffer as it grows
-            let room = budget.output.min(max_output_bytes());
-            let mut out = CappedWriter { buf: Vec::with_capacity(room), cap: budget.output, over: false };
+            let mut out = CappedWriter { buf: Vec::new(), cap: budget.output, over: false };
             let r = t.render_captured_to(ctx.clone(), &mut out);
             if out.over {
                 return Ok(Err(format!(
@@ -672,8 +679,7 @@ fn render_part(
             })
         });
         let e = match result {
-            Ok(Ok((mut buf, used))) if errors.is_empty() => {
-                buf.shrink_to_fit();
+            Ok(Ok((buf, used))) if errors.is_empty() => {
                 budget.fuel = budget.fuel.saturating_sub(used);
                 budget.output = budget.output.saturating_sub(buf.len());
                 return String::from_utf8(buf).map_err(|_| {
