@@ -1473,6 +1473,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn output_room_is_taken_at_once_only_for_a_large_part() {
+        use std::io::Write;
+        let mut small = CappedWriter { buf: Vec::new(), cap: 64 << 20, over: false };
+        small.write_all(&[b'a'; 1000]).unwrap();
+        assert!(small.buf.capacity() < 1 << 20, "a small part grows as usual");
+        let mut large = CappedWriter { buf: Vec::new(), cap: 16 << 20, over: false };
+        for _ in 0..5 {
+            large.write_all(&vec![b'a'; 1 << 20]).unwrap();
+        }
+        assert!(large.buf.capacity() >= 16 << 20, "room for all left, at once");
+        assert!(large.write_all(&vec![b'a'; 12 << 20]).is_err(), "the cap still holds");
+        assert!(large.over);
+    }
+
+    #[test]
     fn suggestions() {
         let names: BTreeSet<String> =
             ["plan", "items", "title", "item"].iter().map(|s| s.to_string()).collect();
