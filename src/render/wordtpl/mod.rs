@@ -67,8 +67,24 @@ pub const FUEL_PER_CONTEXT_BYTE: u64 = 4;
 
 /// The fuel of one render with `ctx`.
 pub fn fuel_for(ctx: &serde_json::Value) -> u64 {
-    let bytes = serde_json::to_vec(ctx).map(|v| v.len() as u64).unwrap_or(0);
+    // counted as written, not written into a buffer (the context of a large document is tens of
+    // megabytes as JSON)
+    let mut counter = ByteCount(0);
+    let bytes = serde_json::to_writer(&mut counter, ctx).map(|()| counter.0).unwrap_or(0);
     BASE_FUEL.saturating_add(bytes.saturating_mul(FUEL_PER_CONTEXT_BYTE))
+}
+
+/// Counts the bytes written to it.
+struct ByteCount(u64);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(b.len() as u64);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// What is left of one template's render budget, shared by all its parts.
@@ -76,6 +92,10 @@ struct Budget {
     fuel: u64,
     output: usize,
 }
+
+/// Output of a part past which its buffer is grown to all the room left at once
+/// ([`CappedWriter`]); below it the buffer grows as usual, so a small part takes little.
+const GROWN_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
 
 /// Collects output up to `cap` bytes, then fails (minijinja stops the render).
 pub(crate) struct CappedWriter {
@@ -89,6 +109,12 @@ impl std::io::Write for CappedWriter {
         if self.buf.len() + b.len() > self.cap {
             self.over = true;
             return Err(std::io::Error::other("template output too large"));
+        }
+        if self.buf.len() >= GROWN_OUTPUT_BYTES && self.buf.capacity() - self.buf.len() < b.len() {
+            // a large part: room for all it may still write, at once (memory it does not fill
+            // is never touched), instead of copying it from buffer to doubled buffer
+            let room = self.cap.min(max_output_bytes()).max(self.buf.len() + b.len());
+            self.buf.reserve_exact(room - self.buf.len());
         }
         self.buf.extend_from_slice(b);
         Ok(b.len())
@@ -1445,6 +1471,21 @@ fn mark_paragraphs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_room_is_taken_at_once_only_for_a_large_part() {
+        use std::io::Write;
+        let mut small = CappedWriter { buf: Vec::new(), cap: 64 << 20, over: false };
+        small.write_all(&[b'a'; 1000]).unwrap();
+        assert!(small.buf.capacity() < 1 << 20, "a small part grows as usual");
+        let mut large = CappedWriter { buf: Vec::new(), cap: 16 << 20, over: false };
+        for _ in 0..5 {
+            large.write_all(&vec![b'a'; 1 << 20]).unwrap();
+        }
+        assert!(large.buf.capacity() >= 16 << 20, "room for all left, at once");
+        assert!(large.write_all(&vec![b'a'; 12 << 20]).is_err(), "the cap still holds");
+        assert!(large.over);
+    }
 
     #[test]
     fn suggestions() {

@@ -425,7 +425,7 @@ impl Walker<'_> {
             }
             out.push_str(value.get(pos..).unwrap_or_default());
             if let Some(slot) = e.attrs.get_mut(i) {
-                slot.1 = out;
+                slot.1 = out.into();
             }
         }
     }

@@ -39,6 +39,12 @@ impl std::fmt::Display for Name {
     }
 }
 
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<&str> for Name {
     fn from(s: &str) -> Name {
         Name(s.into())
@@ -85,7 +91,9 @@ pub enum Node {
 pub struct Elem {
     /// Qualified name as written (`w:p`).
     pub name: Name,
-    pub attrs: Vec<(Name, String)>,
+    /// Names and values (unescaped); a value is shared like a name: a rendered part repeats a
+    /// few hundred values (`dxa`, `top`, a style's id) over a million times.
+    pub attrs: Vec<(Name, Name)>,
     pub children: Vec<Node>,
 }
 
@@ -93,7 +101,7 @@ impl Elem {
     pub fn new(name: &str, attrs: &[(&str, &str)]) -> Elem {
         Elem {
             name: name.into(),
-            attrs: attrs.iter().map(|(k, v)| (Name::from(*k), v.to_string())).collect(),
+            attrs: attrs.iter().map(|(k, v)| (Name::from(*k), Name::from(*v))).collect(),
             children: Vec::new(),
         }
     }
@@ -104,8 +112,8 @@ impl Elem {
 
     pub fn set_attr(&mut self, name: &str, value: &str) {
         match self.attrs.iter_mut().find(|(k, _)| k == name) {
-            Some((_, v)) => *v = value.to_string(),
-            None => self.attrs.push((name.into(), value.to_string())),
+            Some((_, v)) => *v = value.into(),
+            None => self.attrs.push((name.into(), value.into())),
         }
     }
 
@@ -155,89 +163,138 @@ impl Elem {
     }
 }
 
-/// The names of one parse, each kept once.
+/// A quick hash for the short names and values of one parse (eight bytes a step, as rustc's
+/// FxHash): the default hasher's protection against chosen collisions is not needed for a
+/// lookup that only saves memory, and a rendered part is looked up millions of times.
 #[derive(Default)]
-struct Names(std::collections::HashMap<Vec<u8>, Name>);
+struct QuickHash(u64);
+
+impl QuickHash {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for QuickHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+}
+
+type QuickBuild = std::hash::BuildHasherDefault<QuickHash>;
+
+/// The names of one parse, each kept once; and the attribute values, each kept once.
+#[derive(Default)]
+struct Names {
+    names: std::collections::HashMap<Vec<u8>, Name, QuickBuild>,
+    values: std::collections::HashSet<Name, QuickBuild>,
+    /// The attributes of the element being read, moved into a vector of their exact length.
+    attrs: Vec<(Name, Name)>,
+}
 
 impl Names {
     fn get(&mut self, raw: &[u8]) -> Name {
-        if let Some(n) = self.0.get(raw) {
+        if let Some(n) = self.names.get(raw) {
             return n.clone();
         }
         let n = Name::from(String::from_utf8_lossy(raw).into_owned());
-        self.0.insert(raw.to_vec(), n.clone());
+        self.names.insert(raw.to_vec(), n.clone());
         n
+    }
+
+    fn value(&mut self, value: &str) -> Name {
+        if let Some(v) = self.values.get(value) {
+            return v.clone();
+        }
+        let v = Name::from(value);
+        self.values.insert(v.clone());
+        v
     }
 }
 
 fn start_elem(s: &BytesStart<'_>, names: &mut Names) -> Result<Elem, String> {
     let name = names.get(s.name().as_ref());
-    let mut attrs = Vec::with_capacity(s.attributes().count());
+    names.attrs.clear();
     for a in s.attributes() {
         let a = a.map_err(|e| e.to_string())?;
         let key = names.get(a.key.as_ref());
         let raw = String::from_utf8_lossy(&a.value);
-        let value = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?.into_owned();
-        attrs.push((key, value));
+        let value = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?;
+        let value = names.value(&value);
+        names.attrs.push((key, value));
     }
-    Ok(Elem { name, attrs, children: Vec::new() })
+    Ok(Elem { name, attrs: names.attrs.drain(..).collect(), children: Vec::new() })
 }
 
-fn push_text(top: &mut Elem, t: &str) {
-    if let Some(Node::Text(prev)) = top.children.last_mut() {
-        prev.push_str(t);
-    } else {
-        top.children.push(Node::Text(t.to_string()));
+/// Appends character data to the open element's children (`nodes[from..]`): to the text node
+/// it ends with, or as a new one.
+fn push_text(nodes: &mut Vec<Node>, from: usize, t: &str) {
+    if nodes.len() > from {
+        if let Some(Node::Text(prev)) = nodes.last_mut() {
+            prev.push_str(t);
+            return;
+        }
     }
+    nodes.push(Node::Text(t.to_string()));
 }
 
 /// Parses a whole part; the result is a root holding the prolog and the document element.
+///
+/// The children of every open element are collected on one shared stack (`nodes`) and moved
+/// into a vector of their exact length when the element ends: a rendered part holds millions of
+/// nodes, and growing each element's own vector child by child (then shrinking it) allocated,
+/// copied and freed most of the tree's memory several times over.
 pub fn parse(text: &str) -> Result<Elem, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Elem> = vec![Elem::default()];
+    // the open elements, each with where its children start in `nodes`; the first is the root
+    let mut open: Vec<(Elem, usize)> = vec![(Elem::default(), 0)];
+    let mut nodes: Vec<Node> = Vec::new();
     let mut names = Names::default();
     loop {
         let ev = reader.read_event().map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+        let from = open.last().map_or(0, |(_, f)| *f);
         match ev {
             Event::DocType(_) => return Err("a DOCTYPE is not allowed".into()),
             Event::Start(s) => {
-                if stack.len() > MAX_DEPTH {
+                if open.len() > MAX_DEPTH {
                     return Err(format!("elements nested deeper than {MAX_DEPTH}"));
                 }
-                stack.push(start_elem(&s, &mut names)?);
+                open.push((start_elem(&s, &mut names)?, nodes.len()));
             }
-            Event::Empty(s) => {
-                let e = start_elem(&s, &mut names)?;
-                if let Some(top) = stack.last_mut() {
-                    top.children.push(Node::Elem(e));
-                }
-            }
+            Event::Empty(s) => nodes.push(Node::Elem(start_elem(&s, &mut names)?)),
             Event::End(_) => {
-                if stack.len() < 2 {
+                if open.len() < 2 {
                     return Err("an end tag without a start tag".into());
                 }
-                if let Some(mut done) = stack.pop() {
-                    // a rendered part holds millions of nodes: no spare capacity kept per element
-                    done.children.shrink_to_fit();
-                    if let Some(top) = stack.last_mut() {
-                        top.children.push(Node::Elem(done));
-                    }
+                if let Some((mut done, from)) = open.pop() {
+                    done.children = nodes.drain(from..).collect();
+                    nodes.push(Node::Elem(done));
                 }
             }
-            Event::Text(t) => {
-                let s = t.decode().map_err(|e| e.to_string())?;
-                if let Some(top) = stack.last_mut() {
-                    push_text(top, &s);
-                }
-            }
-            Event::CData(t) => {
-                let s = String::from_utf8_lossy(&t).into_owned();
-                if let Some(top) = stack.last_mut() {
-                    push_text(top, &s);
-                }
-            }
+            Event::Text(t) => push_text(&mut nodes, from, &t.decode().map_err(|e| e.to_string())?),
+            Event::CData(t) => push_text(&mut nodes, from, &String::from_utf8_lossy(&t)),
             Event::GeneralRef(r) => {
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
@@ -247,32 +304,20 @@ pub fn parse(text: &str) -> Result<Elem, String> {
                 let Some(c) = c else {
                     return Err(format!("undeclared entity &{};", String::from_utf8_lossy(&r)));
                 };
-                if let Some(top) = stack.last_mut() {
-                    push_text(top, c.encode_utf8(&mut [0; 4]));
-                }
+                push_text(&mut nodes, from, c.encode_utf8(&mut [0; 4]));
             }
-            Event::Decl(d) => {
-                if let Some(top) = stack.last_mut() {
-                    top.children.push(Node::Raw(format!("<?{}?>", String::from_utf8_lossy(&d))));
-                }
-            }
-            Event::PI(p) => {
-                if let Some(top) = stack.last_mut() {
-                    top.children.push(Node::Raw(format!("<?{}?>", String::from_utf8_lossy(&p))));
-                }
-            }
-            Event::Comment(c) => {
-                if let Some(top) = stack.last_mut() {
-                    top.children.push(Node::Raw(format!("<!--{}-->", String::from_utf8_lossy(&c))));
-                }
-            }
+            Event::Decl(d) => nodes.push(Node::Raw(format!("<?{}?>", String::from_utf8_lossy(&d)))),
+            Event::PI(p) => nodes.push(Node::Raw(format!("<?{}?>", String::from_utf8_lossy(&p)))),
+            Event::Comment(c) => nodes.push(Node::Raw(format!("<!--{}-->", String::from_utf8_lossy(&c)))),
             Event::Eof => break,
         }
     }
-    if stack.len() != 1 {
+    if open.len() != 1 {
         return Err("the part ends inside an element".into());
     }
-    let root = stack.pop().unwrap_or_default();
+    let mut root = open.pop().map(|(e, _)| e).unwrap_or_default();
+    nodes.shrink_to_fit();
+    root.children = nodes;
     if !root.children.iter().any(|n| matches!(n, Node::Elem(_))) {
         return Err("no root element".into());
     }
@@ -416,5 +461,30 @@ mod tests {
         assert!(out.contains("<!-- c -->"));
         assert!(parse("<a><b></a>").is_err());
         assert!(parse("<!DOCTYPE x><a/>").is_err());
+    }
+
+    #[test]
+    fn nested_children_stay_in_order_and_values_are_shared() {
+        let src = r#"<a k="v">x<b k="v"><c/>y&amp;z<d k="w">t</d></b><e/>q</a>"#;
+        let t = parse(src).unwrap();
+        assert_eq!(write(&t), r#"<a k="v">x<b k="v"><c/>y&amp;z<d k="w">t</d></b><e/>q</a>"#);
+        let a = t.child("a").unwrap();
+        assert_eq!(a.children.len(), 4, "text, b, e, text");
+        assert_eq!(a.children.capacity(), 4, "no spare room kept");
+        let b = a.child("b").unwrap();
+        assert!(matches!(&b.children[1], Node::Text(s) if s == "y&z"), "one text node");
+        assert!(std::sync::Arc::ptr_eq(&a.attrs[0].1 .0, &b.attrs[0].1 .0), "one copy of a value");
+        assert_eq!(b.child("d").unwrap().attr("k"), Some("w"));
+        assert!(parse("<a><b></b>").is_err(), "unclosed");
+        assert!(parse("</a>").is_err());
+    }
+
+    #[test]
+    fn the_quick_hash_tells_names_apart() {
+        use std::hash::BuildHasher;
+        let h = |s: &[u8]| QuickBuild::default().hash_one(s);
+        assert_ne!(h(b"w:val"), h(b"w:va"));
+        assert_ne!(h(b"w:tblGrid"), h(b"w:tblGrie"), "past the first eight bytes");
+        assert_eq!(h(b"w:tcW"), h(b"w:tcW"));
     }
 }
