@@ -386,6 +386,19 @@ pub fn write_owned(root: Elem, size: usize) -> String {
     out
 }
 
+/// An element's start tag without its closing `>` or `/>`: `<name a="v"`.
+fn write_open(e: &Elem, out: &mut String) {
+    out.push('<');
+    out.push_str(&e.name);
+    for (k, v) in &e.attrs {
+        out.push(' ');
+        out.push_str(k);
+        out.push_str("=\"");
+        escape_attr(v, out);
+        out.push('"');
+    }
+}
+
 /// [`write_node`], dropping the node's children as they are written.
 fn write_node_owned(n: Node, out: &mut String) {
     match n {
@@ -394,15 +407,7 @@ fn write_node_owned(n: Node, out: &mut String) {
                 write_node(&Node::Elem(e), out);
                 return;
             }
-            out.push('<');
-            out.push_str(&e.name);
-            for (k, v) in &e.attrs {
-                out.push(' ');
-                out.push_str(k);
-                out.push_str("=\"");
-                escape_attr(v, out);
-                out.push('"');
-            }
+            write_open(&e, out);
             out.push('>');
             for c in e.children {
                 write_node_owned(c, out);
@@ -418,15 +423,7 @@ fn write_node_owned(n: Node, out: &mut String) {
 fn write_node(n: &Node, out: &mut String) {
     match n {
         Node::Elem(e) => {
-            out.push('<');
-            out.push_str(&e.name);
-            for (k, v) in &e.attrs {
-                out.push(' ');
-                out.push_str(k);
-                out.push_str("=\"");
-                escape_attr(v, out);
-                out.push('"');
-            }
+            write_open(e, out);
             if e.children.is_empty() {
                 out.push_str("/>");
             } else {
