@@ -7,12 +7,11 @@
 //! DOCX never needs one, and entities are the classic XML attack. Nesting is bounded so that
 //! the recursive walkers above cannot overflow the stack.
 //!
-//! The parser runs on every part of every DOCX, so it allocates little: the local names of
-//! WordprocessingML, DrawingML and package elements and attributes are static strings
-//! ([`intern`]), a node's children are gathered on one scratch stack and moved into a vector of
-//! their exact size when the element closes, and the revision-session attributes Word writes on
-//! almost every paragraph and run (`w:rsid…`, `w14:paraId`, `w14:textId`), which no reader
-//! looks at, are not kept.
+//! The parser runs on every part of every DOCX, so it allocates little: only the attributes a
+//! reader asks for are kept ([`kept_attribute`]; fonts, sizes, spacing, revision-session ids and
+//! the like, most of a part's attributes, are passed over), the local names of the common
+//! elements are static strings ([`intern`]), and a node's children are gathered on one scratch
+//! stack and moved into a vector of their exact size when the element closes.
 
 use crate::read::{Limits, ReadError};
 use quick_xml::events::{BytesStart, Event};
@@ -118,7 +117,7 @@ fn name_of(local: &[u8]) -> Cow<'static, str> {
 
 /// The static string of a common element local name of WordprocessingML, DrawingML, markup
 /// compatibility and the package parts (relationships, content types).
-pub fn intern(s: &str) -> Option<&'static str> {
+fn intern(s: &str) -> Option<&'static str> {
     Some(match s {
         // the most frequent first: the arms are tried in order
         "r" => "r",
@@ -307,13 +306,11 @@ fn element(start: &BytesStart<'_>) -> Element {
     let mut attrs = Vec::new();
     for a in start.attributes().with_checks(false).flatten() {
         let Some(key) = kept_attribute(local(a.key.as_ref())) else { continue };
-        let value = match std::str::from_utf8(&a.value) {
-            Ok(v) if !v.contains('&') => v.to_string(),
-            Ok(v) => quick_xml::escape::unescape(v).map(Cow::into_owned).unwrap_or_else(|_| v.to_string()),
-            Err(_) => {
-                let raw = String::from_utf8_lossy(&a.value);
-                quick_xml::escape::unescape(&raw).map(|v| v.into_owned()).unwrap_or_else(|_| raw.to_string())
-            }
+        let raw = String::from_utf8_lossy(&a.value);
+        let value = if raw.contains('&') {
+            quick_xml::escape::unescape(&raw).map(Cow::into_owned).unwrap_or_else(|_| raw.to_string())
+        } else {
+            raw.into_owned()
         };
         attrs.push((key, value));
     }
