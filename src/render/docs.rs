@@ -154,6 +154,13 @@ pub fn status_report(
     status_report_of(t, (input.lang, &input.register.partnership.name), ctx)
 }
 
+/// The context `make` builds from `input`, with the document's language and author (the
+/// partnership); `input` is dropped before the document is rendered (the `*_owned` documents).
+fn context_dropping<C>(input: ReportInput, make: impl FnOnce(&ReportInput) -> C) -> (C, super::Lang, String) {
+    let ctx = make(&input);
+    (ctx, input.lang, input.register.partnership.name)
+}
+
 /// [`status_report`] taking the input: it is dropped once the document's context is made, so
 /// the records and entries are not held while the document is rendered.
 pub fn status_report_owned(
@@ -161,9 +168,7 @@ pub fn status_report_owned(
     input: ReportInput,
     opts: &StatusOptions,
 ) -> Result<Rendered, RenderError> {
-    let ctx = data::status_report(&input, opts);
-    let (lang, author) = (input.lang, input.register.partnership.name.clone());
-    drop(input);
+    let (ctx, lang, author) = context_dropping(input, |i| data::status_report(i, opts));
     status_report_of(t, (lang, &author), ctx)
 }
 
@@ -195,9 +200,7 @@ pub fn decision_log_owned(
     input: ReportInput,
     opts: &DecisionLogOptions,
 ) -> Result<Rendered, RenderError> {
-    let ctx = data::decision_log(&input, opts);
-    let (lang, author) = (input.lang, input.register.partnership.name.clone());
-    drop(input);
+    let (ctx, lang, author) = context_dropping(input, |i| data::decision_log(i, opts));
     fill_as(t, (lang, &author), DocKind::DecisionLog, ctx, &Charts::new(), "vedtakslogg.docx".into())
 }
 
@@ -210,9 +213,7 @@ pub fn annual_report(t: &Templates, input: &ReportInput, year: i32) -> Result<Re
 /// [`annual_report`] taking the input: it is dropped once the document's context is made (the
 /// year's papers are the larger part of the process's memory until then).
 pub fn annual_report_owned(t: &Templates, input: ReportInput, year: i32) -> Result<Rendered, RenderError> {
-    let ctx = data::annual_report(&input, year);
-    let (lang, author) = (input.lang, input.register.partnership.name.clone());
-    drop(input);
+    let (ctx, lang, author) = context_dropping(input, |i| data::annual_report(i, year));
     annual_report_of(t, (lang, &author), ctx, year)
 }
 
