@@ -470,10 +470,10 @@ pub fn extract_within_json(
     let job = Job { doc, source, register: Arc::clone(register) };
     let rec = EXTRACTION_THREAD.with(|slot| {
         let mut slot = slot.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(ExtractionThread::start()?);
-        }
-        let Some(thread) = slot.as_ref() else { return Err("cannot start extraction".to_string()) };
+        let thread = match &mut *slot {
+            Some(thread) => thread,
+            empty => empty.insert(ExtractionThread::start()?),
+        };
         if thread.jobs.send(job).is_err() {
             *slot = None;
             return Err("extraction failed unexpectedly".into());
@@ -540,4 +540,35 @@ impl ExtractionThread {
 thread_local! {
     /// The extraction thread of the calling thread (a rayon worker of ingest, or the main thread).
     static EXTRACTION_THREAD: RefCell<Option<ExtractionThread>> = const { RefCell::new(None) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Format;
+
+    fn paper(lines: usize) -> Document {
+        let text: String = (1..=lines)
+            .map(|i| format!("Sak {i}/26 Oppfølging av sak {i}/25\nVedtak:\n1. Tiltaket videreføres innen 01.06.2026.\n"))
+            .collect();
+        read::read_bytes(Path::new("paper.txt"), text.as_bytes(), &Limits::default()).expect("text reads")
+    }
+
+    fn source(path: &str) -> Source {
+        Source { path: path.into(), format: Format::Text, sha256: String::new() }
+    }
+
+    #[test]
+    fn a_file_given_up_on_does_not_answer_for_the_next() {
+        let register = Arc::new(Register::default());
+        // no time at all: the caller gives up on the file while its thread is still at it
+        let none = Limits { max_millis: 0, ..Limits::default() };
+        let first = extract_within(paper(2_000), source("first.txt"), &register, &none);
+        assert!(first.as_ref().is_err_and(|e| e.contains("took longer")), "{first:?}");
+        // the next file on this thread gets a new extraction thread and its own record
+        let second = extract_within(paper(2), source("second.txt"), &register, &Limits::default());
+        assert_eq!(second.map(|r| r.source.path), Ok("second.txt".to_string()));
+        let third = extract_within(paper(1), source("third.txt"), &register, &Limits::default());
+        assert_eq!(third.map(|r| r.source.path), Ok("third.txt".to_string()));
+    }
 }
