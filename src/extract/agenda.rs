@@ -259,11 +259,11 @@ const CASE_LIST_WRAP_MAX_WORDS: usize = 12;
 const TOC_MIN_SHARE: f64 = 0.75;
 
 static ARCHIVE_LEAD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{2,4}/\d{1,6}(?:-\d+)?\s+").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^[0-9]{2,4}/[0-9]{1,6}(?:-[0-9]+)?\s+").expect("valid regex"));
 static ARCHIVE_TAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s+\d{2,4}/\d{3,}(?:-\d+)?$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"\s+[0-9]{2,4}/[0-9]{3,}(?:-[0-9]+)?$").expect("valid regex"));
 static PAGE_TAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:\s*\.{2,}\s*|\s+)(\d{1,3})$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?:\s*\.{2,}\s*|\s+)([0-9]{1,3})$").expect("valid regex"));
 
 /// A case-list row: `012/26 Title`, `PS 12/26 Title`, `PS 26/012 Title`, `Sak 12/26: Title`,
 /// `012/26 26/1234 Title` (an archive-number column, dropped: a title never opens with a

@@ -46,7 +46,7 @@ static DECISION: LazyLock<Regex> = LazyLock::new(|| {
 /// An attachments heading: `Vedlegg`, `Trykte vedlegg`, `Vedlegg 2`.
 static ATTACH: LazyLock<Regex> = LazyLock::new(|| {
     let attach = lexicon::alternation(lc::FIELD_ATTACHMENTS);
-    lexicon_regex(format!(r"(?i)^(?:{attach})(?:\s*\d+)?$"))
+    lexicon_regex(format!(r"(?i)^(?:{attach})(?:\s*[0-9]+)?$"))
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +66,7 @@ fn heading_text(l: &Line) -> String {
 /// `Kommunestyret - Vedtak`. Group `num` holds the case number.
 static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     lexicon_regex(
-        r"^(?:\p{Lu}\p{L}*(?:\s+\p{L}+){0,2}\s*[-–—]\s*)?(?:(?P<num>\d{1,4}\s*/\s*(?:\d{4}|\d{2}))\s+)?"
+        r"^(?:\p{Lu}\p{L}*(?:\s+\p{L}+){0,2}\s*[-–—]\s*)?(?:(?P<num>[0-9]{1,4}\s*/\s*(?:[0-9]{4}|[0-9]{2}))\s+)?"
             .to_string(),
     )
 });
@@ -75,7 +75,7 @@ static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static LABEL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     let unan = lexicon::alternation(lc::VOTE_UNANIMOUS);
     lexicon_regex(format!(
-        r"(?:\s*[-–—]\s*\p{{Lu}}\p{{L}}*(?:\s+\p{{L}}+){{0,2}}(?:\s+\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})?|\s*,\s*(?i:{unan}))$"
+        r"(?:\s*[-–—]\s*\p{{Lu}}\p{{L}}*(?:\s+\p{{L}}+){{0,2}}(?:\s+[0-9]{{1,2}}\.[0-9]{{1,2}}\.[0-9]{{2,4}})?|\s*,\s*(?i:{unan}))$"
     ))
 });
 

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 /// then the number.
 static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(\p{L}+-?)?sak(?:en|a|ene|er)?|ps|saksnr\.?|sak\s+nr\.?)\s*:?\s*(\d{1,4})(\s*[/.\-]\s*)(\d{4}|\d{1,3})\b",
+        r"(?i)\b(?:(\p{L}+-?)?sak(?:en|a|ene|er)?|ps|saksnr\.?|sak\s+nr\.?)\s*:?\s*([0-9]{1,4})(\s*[/.\-]\s*)([0-9]{4}|[0-9]{1,3})\b",
     )
     .expect("valid regex")
 });
@@ -25,19 +25,19 @@ static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
 /// what every one of its forms has (`saken 3`, `Saksnr.: 12`, `sak nr. 4`, `PS 22`), without
 /// word boundaries or captures, so the regex engine answers it with its DFA.
 static PREFIXED_GATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:sak|ps)[a-z]{0,3}[.:\s]*(?:nr[.:\s]*)?\d").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)(?:sak|ps)[a-z]{0,3}[.:\s]*(?:nr[.:\s]*)?[0-9]").expect("valid regex"));
 
 /// A body's code in capitals straight before the number (`KS 142/21`, `FSK-012/26`, `HT 7/2026`):
 /// written with a slash only, the code two to [`BODY_CODE_MAX`] capitals.
 static BODY_CODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-ZÆØÅ]{2,5})\s*-?\s*(\d{1,3})(\s*/\s*)(\d{4}|\d{2})\b").expect("valid regex")
+    Regex::new(r"\b([A-ZÆØÅ]{2,5})\s*-?\s*([0-9]{1,3})(\s*/\s*)([0-9]{4}|[0-9]{2})\b").expect("valid regex")
 });
 
 /// Most capitals of a body's code before a case number ([`BODY_CODE`]).
 pub const BODY_CODE_MAX: usize = 5;
 
 static BARE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(\d{1,3})\s*/\s*(\d{4}|\d{2})\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^\s*([0-9]{1,3})\s*/\s*([0-9]{4}|[0-9]{2})\b").expect("valid regex"));
 
 /// Build a case number from its parts, refusing what cannot be one (years out of range,
 /// sequence numbers that look like years).
@@ -200,7 +200,7 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
 }
 
 static VALUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(\d{1,4})\s*[-./]\s*(\d{4}|\d{1,3})\s*$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^\s*([0-9]{1,4})\s*[-./]\s*([0-9]{4}|[0-9]{1,3})\s*$").expect("valid regex"));
 
 /// A field value that is a case number (`Saksnr.: 09-2025`, `Saksnr.: sak 07.25`, `18/24`).
 pub fn parse_value(value: &str) -> Option<CaseNum> {

@@ -6,15 +6,15 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?:$|[^\d])").expect("valid regex")
+    Regex::new(r"(?:^|[^[0-9].])([0-9]{1,2})\.\s?([0-9]{1,2})\.\s?([0-9]{4}|[0-9]{2})(?:$|[^[0-9]])").expect("valid regex")
 });
 static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(20\d\d|19\d\d)-(\d{2})-(\d{2})\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"\b(20[0-9][0-9]|19[0-9][0-9])-([0-9]{2})-([0-9]{2})\b").expect("valid regex"));
 /// `13. mars 2024`, `25. april`, `1. okt.`: month names and abbreviations from the lexicon.
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     use crate::lexicon::{alternation, c};
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})\.\s*({}|{})\.?(?:\s+(\d{{4}}))?\b",
+        r"(?i)\b([0-9]{{1,2}})\.\s*({}|{})\.?(?:\s+([0-9]{{4}}))?\b",
         alternation(c::MONTHS),
         alternation(c::MONTH_ABBREV)
     ))
@@ -28,11 +28,11 @@ static MONTH_WORDS: LazyLock<super::prefilter::Words> = LazyLock::new(|| {
     super::prefilter::Words::new(forms(c::MONTHS).iter().chain(forms(c::MONTH_ABBREV)))
 });
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{1,2})(?:[.:](\d{2})|(\d{2}))?\s*(?:-|–|—|til)\s*(\d{1,2})(?:[.:](\d{2})|(\d{2}))?\b")
+    Regex::new(r"([0-9]{1,2})(?:[.:]([0-9]{2})|([0-9]{2}))?\s*(?:-|–|—|til)\s*([0-9]{1,2})(?:[.:]([0-9]{2})|([0-9]{2}))?\b")
         .expect("valid regex")
 });
 static TIME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})(?:[.:](\d{2})|(\d{2}))\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"\b([0-9]{1,2})(?:[.:]([0-9]{2})|([0-9]{2}))\b").expect("valid regex"));
 static KL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bkl(?:okka|\.)?\s*").expect("valid regex"));
 
 /// The months in calendar order by the letters that tell them apart (the lexicon's forms are

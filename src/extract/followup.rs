@@ -167,16 +167,16 @@ static ROUTINE_NOTED_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static RESOLUTION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})(?:$|[^\p{{L}}])", alternation(RESOLUTION_PHRASES)))
+    Regex::new(&format!(r"(?:^|[^\p{{L}}])(?i:{})(?:$|[^\p{{L}}])", alternation(RESOLUTION_PHRASES)))
         .expect("valid regex")
 });
 static FOLLOW_UP_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s*$", alternation(FOLLOW_UP_PHRASES)))
+    Regex::new(&format!(r"(?:^|[^\p{{L}}])(?i:{})\s*$", alternation(FOLLOW_UP_PHRASES)))
         .expect("valid regex")
 });
 static POINT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^\s*,?\s*(?:{})\s*(\d{{1,2}}(?:\.\d{{1,2}})?[a-z]?)\b",
+        r"(?i)^\s*,?\s*(?:{})\s*([0-9]{{1,2}}(?:\.[0-9]{{1,2}})?[a-z]?)\b",
         alternation(POINT_WORDS)
     ))
     .expect("valid regex")
@@ -246,14 +246,14 @@ pub fn is_resolution(text: &str) -> bool {
 
 static DEADLINE_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}])(?:{})(?:$|[^\p{{L}}])",
+        r"(?:^|[^\p{{L}}])(?i:{})(?:$|[^\p{{L}}])",
         lexicon::alternation(lc::DEADLINE_WORD)
     ))
     .expect("valid regex")
 });
 static DEADLINE_MOVED_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}])(?:{})(?:$|[^\p{{L}}])",
+        r"(?:^|[^\p{{L}}])(?i:{})(?:$|[^\p{{L}}])",
         lexicon::alternation(lc::DEADLINE_MOVED)
     ))
     .expect("valid regex")
@@ -261,7 +261,7 @@ static DEADLINE_MOVED_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// A point named before its case number (`punkt 2 i sak 12/25`).
 static POINT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:^|[^\p{{L}}])(?:{})\s*(\d{{1,2}}(?:\.\d{{1,2}})?[a-z]?)\b",
+        r"(?:^|[^\p{{L}}])(?i:{})\s*([0-9]{{1,2}}(?:\.[0-9]{{1,2}})?(?i:[a-z])?)\b",
         alternation(POINT_WORDS)
     ))
     .expect("valid regex")
@@ -569,7 +569,7 @@ const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|o
 
 static DIRECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:\b(?:innen|inna|innan|senest|seinast)|\b\w*frist(?:en)?(?:\s+(?:er|blir|vert))?(?:\s+(?:satt|sett|settes)\s+til)?:?)\s+(?:den\s+)?(?:(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}})\b|(?P<d2>\d{{1,2}})\.?\s+(?P<m2>{MONTHS})\s+(?P<y2>\d{{4}})\b|(?:utgangen\s+av\s+)?(?:(?P<m3>{MONTHS})\s+)?(?P<y3>20\d{{2}})\b)"
+        r"(?i)(?:\b(?:innen|inna|innan|senest|seinast)|\b\w*frist(?:en)?(?:\s+(?:er|blir|vert))?(?:\s+(?:satt|sett|settes)\s+til)?:?)\s+(?:den\s+)?(?:(?P<d>[0-9]{{1,2}})\.\s?(?P<m>[0-9]{{1,2}})\.\s?(?P<y>[0-9]{{4}}|[0-9]{{2}})\b|(?P<d2>[0-9]{{1,2}})\.?\s+(?P<m2>{MONTHS})\s+(?P<y2>[0-9]{{4}})\b|(?:utgangen\s+av\s+)?(?:(?P<m3>{MONTHS})\s+)?(?P<y3>20[0-9]{{2}})\b)"
     ))
     .expect("valid deadline regex")
 });
@@ -582,7 +582,7 @@ static RETURN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})\b").expect("valid date regex")
+    Regex::new(r"\b(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4}|[0-9]{2})\b").expect("valid date regex")
 });
 
 /// The prefilter of [`DIRECT`]: a deadline word (`\w*frist` ends in `frist`).

@@ -12,7 +12,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static PERIOD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"\b((?:19|20)[0-9][0-9])\s*[-–—/]\s*((?:19|20)[0-9][0-9])\b").expect("valid regex"));
 
 /// `2022 – 2024`, `2023-2026` in `text`.
 pub fn period(text: &str) -> Option<Period> {
@@ -197,7 +197,7 @@ const SMART_SPECIFIC_MIN_WORDS: usize = 5;
 ///   `smart_time`, `months`).
 pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
     static YEAR_OR_DATE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b(19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.").expect("valid regex"));
+        LazyLock::new(|| Regex::new(r"\b(19|20)[0-9]{2}\b|\b[0-9]{1,2}\.[0-9]{1,2}\.").expect("valid regex"));
     let words = |t: &str| -> Vec<String> {
         t.to_lowercase()
             .split(|c: char| !c.is_alphanumeric())

@@ -11,15 +11,15 @@ use std::sync::LazyLock;
 
 static MILL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(\d+(?:[.,]\d+)?)\s*(mill(?:\.|ioner|ion)?|mnok|mrd\.?|milliarder)\s*(?:kr\.?|kroner|nok)?",
+        r"(?i)([0-9]+(?:[.,][0-9]+)?)\s*(mill(?:\.|ioner|ion)?|mnok|mrd\.?|milliarder)\s*(?:kr\.?|kroner|nok)?",
     )
     .expect("valid regex")
 });
 static KR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bkr\.?|\bnok)\s*(\d{1,3}(?:[  .]\d{3})+|\d+)(?:,(\d{1,2}|-))?").expect("valid regex")
+    Regex::new(r"(?i)(?:\bkr\.?|\bnok)\s*([0-9]{1,3}(?:[  .][0-9]{3})+|[0-9]+)(?:,([0-9]{1,2}|-))?").expect("valid regex")
 });
 static KR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d{1,3}(?:[  .]\d{3})+|\d+)(?:,(\d{1,2}|-))?\s*(?:kr\b|kroner\b|nok\b|,-)")
+    Regex::new(r"(?i)([0-9]{1,3}(?:[  .][0-9]{3})+|[0-9]+)(?:,([0-9]{1,2}|-))?\s*(?:kr\b|kroner\b|nok\b|,-)")
         .expect("valid regex")
 });
 

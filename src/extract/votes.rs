@@ -56,13 +56,13 @@ static P: LazyLock<Patterns> = LazyLock::new(|| {
     // one alternation of named groups, scanned left to right
     let all = format!(
         r"(?ix)
-        (?P<against>\b(?:{against})\s+(?:{obj})(?:\s+(?:nr\.?\s*)?\d+)?\s+(?:{verb})\s+(?P<ac>\d+))
-        | (?P<for>\bfor\s+(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<fw>\d+))?\s+(?:{verb})\s+(?P<fc>\d+))
-        | (?P<tally>\b(?:{adopted})\s+med\s+(?P<tf>\d+)\s+(?:{against})\s+(?P<ta>\d+))
-        | (?P<tally2>\b(?P<tf2>\d+)\s+(?:{against})\s+(?P<ta2>\d+)\s+(?:{verb}))
+        (?P<against>\b(?:{against})\s+(?:{obj})(?:\s+(?:nr\.?\s*)?[0-9]+)?\s+(?:{verb})\s+(?P<ac>[0-9]+))
+        | (?P<for>\bfor\s+(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<fw>[0-9]+))?\s+(?:{verb})\s+(?P<fc>[0-9]+))
+        | (?P<tally>\b(?:{adopted})\s+med\s+(?P<tf>[0-9]+)\s+(?:{against})\s+(?P<ta>[0-9]+))
+        | (?P<tally2>\b(?P<tf2>[0-9]+)\s+(?:{against})\s+(?P<ta2>[0-9]+)\s+(?:{verb}))
         | (?P<unan>(?P<unneg>\b(?:{neg})\s+)?\b(?:{unan})\b(?P<unad>\s+(?:{adopted}))?)
-        | (?P<adopt>\b(?:{thereby})\s+(?P<an1>(?:{neg})\s+)?(?:(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<aw>\d+))?\s+)?(?P<an2>(?:{neg})\s+)?(?:{adopted}))
-        | (?P<fell>\b(?:{obj})(?:\s+(?P<fw2>\d+))?\s+(?:{fell})\b)
+        | (?P<adopt>\b(?:{thereby})\s+(?P<an1>(?:{neg})\s+)?(?:(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<aw>[0-9]+))?\s+)?(?P<an2>(?:{neg})\s+)?(?:{adopted}))
+        | (?P<fell>\b(?:{obj})(?:\s+(?P<fw2>[0-9]+))?\s+(?:{fell})\b)
         "
     );
     Patterns { all: Regex::new(&all).unwrap_or_else(|_| Regex::new("$^").expect("valid regex")) }

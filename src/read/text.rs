@@ -327,7 +327,7 @@ fn pipe_row(line: &str, no: u32, header: bool) -> Row {
 pub fn starts_with_case_number(line: &str) -> bool {
     static CASE_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"^(?:(?:[A-ZÆØÅ][a-zæøå]*sak|Sak|Sak\s+nr\.?|Saksnr\.?|PS|RS|OS|SAK)\s*:?\s*)?(\d{1,4})\s*[/\-.]\s*(\d{2,4})(?:\s*:?\s+(\S)|\s*$)",
+            r"^(?:(?:[A-ZÆØÅ][a-zæøå]*sak|Sak|Sak\s+nr\.?|Saksnr\.?|PS|RS|OS|SAK)\s*:?\s*)?([0-9]{1,4})\s*[/\-.]\s*([0-9]{2,4})(?:\s*:?\s+(\S)|\s*$)",
         )
         .expect("valid regex")
     });
