@@ -199,8 +199,9 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
     (start == 0).then(|| (n, &t[end..]))
 }
 
-static VALUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*([0-9]{1,4})\s*[-./]\s*([0-9]{4}|[0-9]{1,3})\s*$").expect("valid regex"));
+static VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([0-9]{1,4})\s*[-./]\s*([0-9]{4}|[0-9]{1,3})\s*$").expect("valid regex")
+});
 
 /// A field value that is a case number (`Saksnr.: 09-2025`, `Saksnr.: sak 07.25`, `18/24`).
 pub fn parse_value(value: &str) -> Option<CaseNum> {

@@ -32,6 +32,44 @@ fn find_word(hay: &str, lower: &str, needle: &str, fold: bool) -> Option<usize> 
     None
 }
 
+/// The whole words of a text, as written and lower-cased: the prefilter of [`find_word`] for
+/// the register's many names. A name found as a whole word starts with a whole word of the
+/// text, its own first word (the characters before its first character that is not a word
+/// character); a name whose first word is none of the text's words is not searched for.
+struct TextWords<'a> {
+    written: Vec<&'a str>,
+    lower: Vec<&'a str>,
+}
+
+impl<'a> TextWords<'a> {
+    fn new(text: &'a str, lower: &'a str) -> TextWords<'a> {
+        let words = |t: &'a str| t.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).collect();
+        TextWords { written: words(text), lower: words(lower) }
+    }
+
+    /// Whether `name` may be in the text as a whole word ([`find_word`] with `fold`).
+    fn may_hold(&self, name: &str, fold: bool) -> bool {
+        // the final sigma lower-cases by its place in a word, not character by character
+        if name.contains('Σ') {
+            return true;
+        }
+        let first_word = || {
+            name.chars()
+                .flat_map(move |c| {
+                    let lowered = fold.then(|| c.to_lowercase());
+                    let kept = (!fold).then_some(c);
+                    lowered.into_iter().flatten().chain(kept)
+                })
+                .take_while(|c| is_word_char(*c))
+        };
+        if first_word().next().is_none() {
+            return true;
+        }
+        let words = if fold { &self.lower } else { &self.written };
+        words.iter().any(|w| w.chars().eq(first_word()))
+    }
+}
+
 fn has_fsu_marker(text: &str, l: &str) -> bool {
     find_word(text, l, "FSU", false).is_some()
         || l.contains("samarbeidsutval")
@@ -44,6 +82,7 @@ fn has_fsu_marker(text: &str, l: &str) -> bool {
 pub fn find(text: &str, register: &Register, field: bool) -> Option<Committee> {
     let lower = text.to_lowercase();
     let fsu_ok = field || has_fsu_marker(text, &lower);
+    let words = TextWords::new(text, &lower);
     let mut best: Option<(usize, usize, &crate::config::CommitteeDef)> = None;
     for def in &register.committees {
         if def.kind == CommitteeKind::Fsu && !fsu_ok {
@@ -52,6 +91,9 @@ pub fn find(text: &str, register: &Register, field: bool) -> Option<Committee> {
         let names = def.names.iter().map(|n| (n, true));
         let abbrevs = def.abbrev.iter().map(|n| (n, false));
         for (name, fold) in names.chain(abbrevs) {
+            if !words.may_hold(name, fold) {
+                continue;
+            }
             if let Some(at) = find_word(text, &lower, name, fold) {
                 let len = name.chars().count();
                 let better = match best {
@@ -137,6 +179,46 @@ pub fn body_name(text: &str, register: &Register) -> Option<Committee> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_prefilter_passes_every_name_found_and_stops_the_others() {
+        let r = Register::default();
+        let texts = [
+            "Strategisk samarbeidsutvalg",
+            "Møte i SSU 12.11.2025",
+            "Referat frå Strategisk samarbeidsutval (SSU)",
+            "LSU-Molde, sak 12/25",
+            "fsu barn og unge",
+            "Partnerskapsmøtet.",
+            "Helse Møre og Romsdal HF",
+            "İstanbul ssu",
+            "Kommunestyret",
+            "ingen utval her",
+        ];
+        for text in texts {
+            let lower = text.to_lowercase();
+            let words = TextWords::new(text, &lower);
+            for def in &r.committees {
+                let names = def.names.iter().map(|n| (n, true)).chain(def.abbrev.iter().map(|n| (n, false)));
+                for (name, fold) in names {
+                    if find_word(text, &lower, name, fold).is_some() {
+                        assert!(words.may_hold(name, fold), "{name:?} in {text:?}");
+                    }
+                }
+            }
+        }
+        let t = "ingen utval her";
+        let lower = t.to_lowercase();
+        let words = TextWords::new(t, &lower);
+        for (name, fold) in
+            [("Strategisk samarbeidsutvalg", true), ("SSU", false), ("utvalg", true), ("Utval", false)]
+        {
+            assert!(!words.may_hold(name, fold), "{name}");
+        }
+        for (name, fold) in [("Utval her", true), ("utval", false), ("UTVAL", true), ("-x", true)] {
+            assert!(words.may_hold(name, fold), "{name}");
+        }
+    }
 
     #[test]
     fn body_names() {

@@ -6,10 +6,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^[0-9].])([0-9]{1,2})\.\s?([0-9]{1,2})\.\s?([0-9]{4}|[0-9]{2})(?:$|[^[0-9]])").expect("valid regex")
+    Regex::new(r"(?:^|[^[0-9].])([0-9]{1,2})\.\s?([0-9]{1,2})\.\s?([0-9]{4}|[0-9]{2})(?:$|[^[0-9]])")
+        .expect("valid regex")
 });
-static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(20[0-9][0-9]|19[0-9][0-9])-([0-9]{2})-([0-9]{2})\b").expect("valid regex"));
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(20[0-9][0-9]|19[0-9][0-9])-([0-9]{2})-([0-9]{2})\b").expect("valid regex")
+});
 /// `13. mars 2024`, `25. april`, `1. okt.`: month names and abbreviations from the lexicon.
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     use crate::lexicon::{alternation, c};

@@ -171,8 +171,7 @@ static RESOLUTION_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static FOLLOW_UP_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?:^|[^\p{{L}}])(?i:{})\s*$", alternation(FOLLOW_UP_PHRASES)))
-        .expect("valid regex")
+    Regex::new(&format!(r"(?:^|[^\p{{L}}])(?i:{})\s*$", alternation(FOLLOW_UP_PHRASES))).expect("valid regex")
 });
 static POINT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -245,18 +244,12 @@ pub fn is_resolution(text: &str) -> bool {
 }
 
 static DEADLINE_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?:^|[^\p{{L}}])(?i:{})(?:$|[^\p{{L}}])",
-        lexicon::alternation(lc::DEADLINE_WORD)
-    ))
-    .expect("valid regex")
+    Regex::new(&format!(r"(?:^|[^\p{{L}}])(?i:{})(?:$|[^\p{{L}}])", lexicon::alternation(lc::DEADLINE_WORD)))
+        .expect("valid regex")
 });
 static DEADLINE_MOVED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?:^|[^\p{{L}}])(?i:{})(?:$|[^\p{{L}}])",
-        lexicon::alternation(lc::DEADLINE_MOVED)
-    ))
-    .expect("valid regex")
+    Regex::new(&format!(r"(?:^|[^\p{{L}}])(?i:{})(?:$|[^\p{{L}}])", lexicon::alternation(lc::DEADLINE_MOVED)))
+        .expect("valid regex")
 });
 /// A point named before its case number (`punkt 2 i sak 12/25`).
 static POINT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -582,7 +575,8 @@ static RETURN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4}|[0-9]{2})\b").expect("valid date regex")
+    Regex::new(r"\b(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4}|[0-9]{2})\b")
+        .expect("valid date regex")
 });
 
 /// The prefilter of [`DIRECT`]: a deadline word (`\w*frist` ends in `frist`).

@@ -138,7 +138,13 @@ pub fn apply(flat: &Flat, r: &mut Record) {
     }
     // the document's status date, looked for only when a plan lacks its own
     if r.plans.iter().any(|p| p.status_date.is_none()) {
+        // a line holds a status-date phrase only if it holds the phrase's first word
+        static FIRST_WORDS: std::sync::LazyLock<super::prefilter::Words> =
+            std::sync::LazyLock::new(|| super::prefilter::Words::new(STATUS_DATE_WORDS));
         let status_date = flat.lines.iter().filter(|l| l.kind != LineKind::Table).find_map(|l| {
+            if !FIRST_WORDS.any(&l.text) {
+                return None;
+            }
             let lower = l.text.to_lowercase();
             let at = STATUS_DATE_WORDS.iter().filter_map(|w| lower.find(w).map(|i| i + w.len())).min()?;
             dates::first_date(lower.get(at..)?, None)

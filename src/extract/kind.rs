@@ -65,19 +65,44 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
 /// Fewest marker words before a language is decided.
 const LANGUAGE_MIN_MARKERS: usize = 5;
 
+/// The language markers by byte length (the index), each form with whether it marks bokmål and
+/// nynorsk: a word is compared only with the markers of its own length (a handful), not with all
+/// of them.
+struct Markers {
+    by_len: Vec<Vec<(&'static str, bool, bool)>>,
+}
+
+static MARKERS: std::sync::LazyLock<Markers> = std::sync::LazyLock::new(|| {
+    let nb = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nb);
+    let nn = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nn);
+    let longest = nb.iter().chain(nn).map(String::len).max().unwrap_or(0);
+    let mut by_len: Vec<Vec<(&'static str, bool, bool)>> = vec![Vec::new(); longest + 1];
+    for w in nb.iter().chain(nn) {
+        let bucket = &mut by_len[w.len()];
+        if !bucket.iter().any(|(x, _, _)| *x == w.as_str()) {
+            bucket.push((w.as_str(), nb.contains(w), nn.contains(w)));
+        }
+    }
+    Markers { by_len }
+});
+
+impl Markers {
+    /// The markers a word of `len` bytes may be.
+    fn of_len(&self, len: usize) -> &[(&'static str, bool, bool)] {
+        self.by_len.get(len).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The language: the lexicon's bokmål and nynorsk marker words counted over the text; null
 /// below [`LANGUAGE_MIN_MARKERS`].
 pub fn language(flat: &Flat) -> Option<String> {
-    let nb_words = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nb);
-    let nn_words = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nn);
-    // the byte lengths of the markers (bit 63: 63 or more): most words have none of them and
-    // are passed over without comparing
-    let bit = |len: usize| 1u64 << len.min(63);
-    let lengths = nb_words.iter().chain(nn_words).fold(0u64, |m, w| m | bit(w.len()));
+    let markers = &*MARKERS;
     let (mut nn, mut nb) = (0usize, 0usize);
     let mut count = |w: &str| {
-        nn += usize::from(nn_words.iter().any(|x| x == w));
-        nb += usize::from(nb_words.iter().any(|x| x == w));
+        if let Some((_, b, n)) = markers.of_len(w.len()).iter().find(|(x, _, _)| *x == w) {
+            nb += usize::from(*b);
+            nn += usize::from(*n);
+        }
     };
     let separator = |c: char| !c.is_alphanumeric() && c != 'ò';
     for l in &flat.lines {
@@ -85,7 +110,7 @@ pub fn language(flat: &Flat) -> Option<String> {
             // every character below U+0100: lower-casing keeps each character's class and
             // byte length, so the words split from the text as written are those of its lower
             // case, and only the words of a marker's length are lower-cased
-            for w in l.text.split(separator).filter(|w| !w.is_empty() && lengths & bit(w.len()) != 0) {
+            for w in l.text.split(separator).filter(|w| !markers.of_len(w.len()).is_empty()) {
                 if w.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
                     count(&w.to_lowercase());
                 } else {
@@ -94,7 +119,7 @@ pub fn language(flat: &Flat) -> Option<String> {
             }
         } else {
             let lower = l.text.to_lowercase();
-            for w in lower.split(separator).filter(|w| !w.is_empty() && lengths & bit(w.len()) != 0) {
+            for w in lower.split(separator) {
                 count(w);
             }
         }

@@ -11,8 +11,9 @@ use crate::record::{Period, Plan, PlanItem};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static PERIOD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b((?:19|20)[0-9][0-9])\s*[-–—/]\s*((?:19|20)[0-9][0-9])\b").expect("valid regex"));
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b((?:19|20)[0-9][0-9])\s*[-–—/]\s*((?:19|20)[0-9][0-9])\b").expect("valid regex")
+});
 
 /// `2022 – 2024`, `2023-2026` in `text`.
 pub fn period(text: &str) -> Option<Period> {

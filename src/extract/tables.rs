@@ -16,7 +16,8 @@ static MILL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static KR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bkr\.?|\bnok)\s*([0-9]{1,3}(?:[  .][0-9]{3})+|[0-9]+)(?:,([0-9]{1,2}|-))?").expect("valid regex")
+    Regex::new(r"(?i)(?:\bkr\.?|\bnok)\s*([0-9]{1,3}(?:[  .][0-9]{3})+|[0-9]+)(?:,([0-9]{1,2}|-))?")
+        .expect("valid regex")
 });
 static KR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)([0-9]{1,3}(?:[  .][0-9]{3})+|[0-9]+)(?:,([0-9]{1,2}|-))?\s*(?:kr\b|kroner\b|nok\b|,-)")

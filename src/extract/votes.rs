@@ -45,17 +45,26 @@ struct Patterns {
 }
 
 static P: LazyLock<Patterns> = LazyLock::new(|| {
-    let obj = lexicon::alternation(c::VOTE_OBJECT);
-    let verb = lexicon::alternation(c::VOTE_VERB);
-    let against = lexicon::alternation(c::VOTE_AGAINST);
-    let unan = lexicon::alternation(c::VOTE_UNANIMOUS);
-    let adopted = lexicon::alternation(c::VOTE_ADOPTED);
-    let fell = lexicon::alternation(c::VOTE_FELL);
-    let thereby = lexicon::alternation(c::VOTE_THEREBY);
-    let neg = lexicon::alternation(c::NEGATION);
-    // one alternation of named groups, scanned left to right
+    // every word in its shadow (see [`shadow`]), as the text is scanned
+    let alt = |concept: &str| {
+        lexicon::forms(concept)
+            .iter()
+            .map(|f| regex::escape(&shadow(f)).replace(' ', r"\s+"))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let obj = alt(c::VOTE_OBJECT);
+    let verb = alt(c::VOTE_VERB);
+    let against = alt(c::VOTE_AGAINST);
+    let unan = alt(c::VOTE_UNANIMOUS);
+    let adopted = alt(c::VOTE_ADOPTED);
+    let fell = alt(c::VOTE_FELL);
+    let thereby = alt(c::VOTE_THEREBY);
+    let neg = alt(c::NEGATION);
+    // one alternation of named groups, scanned left to right; ASCII only (`-u`): it runs on the
+    // text's shadow, where `\b` is the Unicode word boundary of the text
     let all = format!(
-        r"(?ix)
+        r"(?ix-u)
         (?P<against>\b(?:{against})\s+(?:{obj})(?:\s+(?:nr\.?\s*)?[0-9]+)?\s+(?:{verb})\s+(?P<ac>[0-9]+))
         | (?P<for>\bfor\s+(?:{obj})(?:\s+(?:nr\.?\s*)?(?P<fw>[0-9]+))?\s+(?:{verb})\s+(?P<fc>[0-9]+))
         | (?P<tally>\b(?:{adopted})\s+med\s+(?P<tf>[0-9]+)\s+(?:{against})\s+(?P<ta>[0-9]+))
@@ -100,12 +109,43 @@ fn may_vote(text: &str) -> bool {
         || g.adopted.any(text) && (digit || g.thereby.any(text))
 }
 
+/// The text's ASCII shadow, byte for byte as long: a character outside ASCII becomes as many
+/// `a` as its bytes when it is a word character (a letter, a digit, a mark: `\w`), as many
+/// spaces when it is white space, and as many `#` otherwise. Word boundaries, white space and
+/// every byte offset of the text are those of its shadow, so the vote pattern runs on the
+/// shadow in ASCII, where the regex engine's DFA answers `\b` (a Unicode `\b` on text with æ, ø
+/// or å sends it to its slow backtracker). The pattern's own words are shadowed the same way:
+/// `samrøystes` is `samraaystes` on both sides. (Two words that differ only in letters outside
+/// ASCII of the same length share a shadow; no vote word has such a twin.)
+fn shadow(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+            continue;
+        }
+        let stand_in = if regex_syntax::is_word_character(ch) {
+            'a'
+        } else if ch.is_whitespace() {
+            ' '
+        } else {
+            '#'
+        };
+        out.extend(std::iter::repeat_n(stand_in, ch.len_utf8()));
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn events(text: &str) -> Vec<(usize, Event)> {
     let mut out = Vec::new();
     if !may_vote(text) {
         return out;
     }
-    for cap in P.all.captures_iter(text) {
+    let text = shadow(text);
+    for cap in P.all.captures_iter(&text) {
         let at = cap.get(0).map_or(0, |m| m.start());
         let ev = if cap.name("against").is_some() {
             num(cap.name("ac")).map(|count| Event::Against { count })
@@ -368,5 +408,30 @@ mod tests {
         for t in ["Kommunen vedtar budsjettet", "Forslag til vedtak", "Saken gjelder forslag 2 fra rådet."] {
             assert!(!is_vote(t), "{t}");
         }
+    }
+
+    #[test]
+    fn the_shadow_keeps_offsets_and_word_boundaries() {
+        for t in ["Samrøystes vedteke – «ja»", "Æ\u{a0}ø\u{2009}å€", "plain ascii", "e\u{301}nstemmig"]
+        {
+            let s = shadow(t);
+            assert_eq!(s.len(), t.len(), "{t}");
+            assert!(s.is_ascii(), "{t}");
+            // every character boundary of the text is one of the shadow's
+            assert!(t.char_indices().all(|(i, _)| s.is_char_boundary(i)), "{t}");
+        }
+        assert_eq!(shadow("Samrøystes – ja"), "Samraaystes ### ja");
+        assert_eq!(shadow("a\u{a0}b"), "a  b");
+        // a vote word after a letter outside ASCII is inside a word (no boundary) …
+        for t in ["Æenstemmig vedtatt.", "Forslagetø falt", "Innstillinga vart ysamrøystes vedteke"] {
+            assert!(!is_vote(t) && events(t).is_empty(), "{t}");
+        }
+        // … and after punctuation or white space outside ASCII it starts one
+        for t in ["–\u{a0}Enstemmig vedtatt.", "«Samrøystes» vedteke", "Forslaget\u{2009}falt"] {
+            assert!(!events(t).is_empty(), "{t}");
+        }
+        // offsets are those of the text
+        let t = "Sakshandsaming: Samrøystes vedteke.";
+        assert_eq!(events(t).first().map(|(at, _)| *at), t.find("Samrøystes"));
     }
 }
