@@ -78,6 +78,64 @@ impl Words {
 /// Å (U+212B) ~ å, ẞ (U+1E9E) ~ ß.
 const RARE_FOLDS: &[char] = &['\u{212A}', '\u{017F}', '\u{212B}', '\u{1E9E}'];
 
+/// Several word sets asked at once: one search over a text answers which sets it holds a word
+/// of (a bit per set, in the order given), where asking each set's [`Words`] would scan the text
+/// once per set. Case-insensitive, first words and rare folds as [`Words::new`].
+pub struct WordGroups {
+    search: Option<AhoCorasick>,
+    /// The sets each searched word belongs to (a bit per set), by the search's pattern index.
+    sets_of: Vec<u32>,
+    /// Every set's bit.
+    all: u32,
+}
+
+impl WordGroups {
+    /// At most 32 sets.
+    pub fn new<S: AsRef<str>>(sets: &[Vec<S>]) -> WordGroups {
+        let all = if sets.len() >= 32 { u32::MAX } else { (1u32 << sets.len()) - 1 };
+        let mut words: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+        for (i, set) in sets.iter().enumerate().take(32) {
+            for f in set {
+                let Some(first) = f.as_ref().split_whitespace().next() else { continue };
+                for v in case_variants(&first.to_lowercase()) {
+                    *words.entry(v).or_default() |= 1 << i;
+                }
+            }
+        }
+        if !words.is_empty() {
+            // a letter `(?i)` folds to one of our letters: the text may hold any set's word
+            for c in RARE_FOLDS {
+                *words.entry(c.to_string()).or_default() |= all;
+            }
+        }
+        let (patterns, sets_of): (Vec<String>, Vec<u32>) = words.into_iter().unzip();
+        let search = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(true)
+                .build(&patterns)
+                .ok()
+        };
+        WordGroups { search, sets_of, all }
+    }
+
+    /// The sets `text` holds a word of (anywhere, also inside a longer word); every set when
+    /// the search could not be built.
+    pub fn found(&self, text: &str) -> u32 {
+        let Some(ac) = &self.search else { return self.all };
+        let mut found = 0;
+        for m in ac.find_overlapping_iter(text) {
+            found |= self.sets_of.get(m.pattern().as_usize()).copied().unwrap_or(self.all);
+            if found == self.all {
+                break;
+            }
+        }
+        found
+    }
+}
+
 /// `word` (lower case) with each non-ASCII letter in both cases (`røyst` → `røyst`, `rØyst`);
 /// ASCII letters are folded by the search itself.
 fn case_variants(word: &str) -> Vec<String> {
@@ -164,6 +222,37 @@ mod tests {
         assert!(!exact.any("FÅR"));
         // no words: lets everything through
         assert!(Words::new(Vec::<String>::new()).any("x"));
+    }
+
+    #[test]
+    fn word_groups_answer_each_set_as_its_words_would() {
+        let sets =
+            vec![vec!["samrøystes", "enstemmig"], vec!["stemte"], vec!["vedtatt", "vedteke"], vec!["dermed"]];
+        let groups = WordGroups::new(&sets);
+        for t in [
+            "Enstemmig vedtatt.",
+            "SAMRØYSTES",
+            "For forslaget stemte 5: Ap, H",
+            "Dermed ble forslag 1 vedtatt",
+            "Vedtattes",
+            "ſtemte",
+            "",
+            "Kommunen vedtar budsjettet",
+            "enstemmigvedtatt dermedstemte",
+        ] {
+            let want = sets.iter().enumerate().fold(0u32, |m, (i, set)| {
+                if Words::new(set.iter().copied()).any(t) {
+                    m | 1 << i
+                } else {
+                    m
+                }
+            });
+            assert_eq!(groups.found(t), want, "{t}");
+        }
+        assert_eq!(groups.found("Enstemmig vedtatt."), 0b0101);
+        assert_eq!(groups.found("ingenting"), 0);
+        // no words: every set, as an unbuilt prefilter lets everything through
+        assert_eq!(WordGroups::new::<&str>(&[vec![], vec![]]).found("x"), 0b11);
     }
 
     #[test]

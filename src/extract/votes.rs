@@ -8,7 +8,7 @@
 //! alternative joins it, an adoption line (`Dermed ble … vedtatt`) closes it. Words come from the
 //! lexicon.
 
-use super::prefilter::{has_digit, Words};
+use super::prefilter::{has_digit, WordGroups};
 use super::Line;
 use crate::lexicon::{self, c};
 use crate::record::{At, Vote};
@@ -85,28 +85,30 @@ fn num(m: Option<regex::Match>) -> Option<u32> {
 /// needs in a line — a unanimous or a fell word; a vote verb and a digit (counts for and
 /// against, `7 mot 2 stemte`); an adopted word with a digit (`vedtatt med 7 mot 2`) or after a
 /// `thereby` word (`Dermed ble … vedtatt`). A line with none of these is not scanned by the vote
-/// pattern (most lines of a paper), which keeps its Unicode word boundaries off them.
-struct Gate {
-    unanimous_or_fell: Words,
-    verb: Words,
-    adopted: Words,
-    thereby: Words,
-}
-
-static GATE: LazyLock<Gate> = LazyLock::new(|| Gate {
-    unanimous_or_fell: Words::new([c::VOTE_UNANIMOUS, c::VOTE_FELL].iter().flat_map(|k| lexicon::forms(k))),
-    verb: Words::new(lexicon::forms(c::VOTE_VERB)),
-    adopted: Words::new(lexicon::forms(c::VOTE_ADOPTED)),
-    thereby: Words::new(lexicon::forms(c::VOTE_THEREBY)),
+/// pattern (most lines of a paper) nor shadowed. One search answers which of these word sets a
+/// line holds (see [`WordGroups`]).
+static GATE: LazyLock<WordGroups> = LazyLock::new(|| {
+    let forms = |concepts: &[&str]| concepts.iter().flat_map(|k| lexicon::forms(k)).collect::<Vec<_>>();
+    WordGroups::new(&[
+        forms(&[c::VOTE_UNANIMOUS, c::VOTE_FELL]),
+        forms(&[c::VOTE_VERB]),
+        forms(&[c::VOTE_ADOPTED]),
+        forms(&[c::VOTE_THEREBY]),
+    ])
 });
+
+/// The word sets of [`GATE`], by bit.
+const UNANIMOUS_OR_FELL: u32 = 1;
+const VERB: u32 = 1 << 1;
+const ADOPTED: u32 = 1 << 2;
+const THEREBY: u32 = 1 << 3;
 
 /// Whether `text` may hold a vote event (see [`GATE`]).
 fn may_vote(text: &str) -> bool {
-    let g = &*GATE;
+    let found = GATE.found(text);
+    let has = |set: u32| found & set != 0;
     let digit = has_digit(text);
-    g.unanimous_or_fell.any(text)
-        || digit && g.verb.any(text)
-        || g.adopted.any(text) && (digit || g.thereby.any(text))
+    has(UNANIMOUS_OR_FELL) || digit && has(VERB) || has(ADOPTED) && (digit || has(THEREBY))
 }
 
 /// The text's ASCII shadow, byte for byte as long: a character outside ASCII becomes as many
