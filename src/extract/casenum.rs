@@ -36,8 +36,12 @@ static BODY_CODE: LazyLock<Regex> = LazyLock::new(|| {
 /// Most capitals of a body's code before a case number ([`BODY_CODE`]).
 pub const BODY_CODE_MAX: usize = 5;
 
+/// A bare case number opening a text (`12/25 …`). The word boundary after the year is tested
+/// after the match ([`parse_bare`]), not by a Unicode `\b` in the pattern, which would keep the
+/// engine off its DFA: the year's alternatives are runs of digits, so the match is the one the
+/// pattern with `\b` would find whenever that one exists.
 static BARE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*([0-9]{1,3})\s*/\s*([0-9]{4}|[0-9]{2})\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^\s*([0-9]{1,3})\s*/\s*([0-9]{4}|[0-9]{2})").expect("valid regex"));
 
 /// Build a case number from its parts, refusing what cannot be one (years out of range,
 /// sequence numbers that look like years).
@@ -186,7 +190,11 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
     let t = text.trim_start();
     // prefilter of [`BARE`]: a digit first, a slash later
     let bare = t.starts_with(|c: char| c.is_ascii_digit()) && t.contains('/');
-    if let Some(c) = bare.then(|| BARE.captures(t)).flatten() {
+    // the year ends at a word boundary: a digit or letter straight after it makes no match
+    let at_boundary = |c: &regex::Captures| {
+        c.get(0).is_some_and(|m| !t[m.end()..].chars().next().is_some_and(regex_syntax::is_word_character))
+    };
+    if let Some(c) = bare.then(|| BARE.captures(t)).flatten().filter(at_boundary) {
         let all = c.get(0)?;
         let after = &t[all.end()..];
         if after.starts_with(['/', '-']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
@@ -214,6 +222,24 @@ pub fn parse_value(value: &str) -> Option<CaseNum> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_numbers_end_at_a_word_boundary() {
+        for t in [
+            "12/25 Budsjett",
+            "12/2025: Budsjett",
+            "12 / 25",
+            "12/25",
+            "12/25, sak",
+            "12/25–Tittel",
+            "12/25\u{a0}Tittel",
+        ] {
+            assert!(parse_bare(t).is_some(), "{t}");
+        }
+        for t in ["12/25å Tittel", "12/2025x", "12/202", "12/20255", "12/25_1", "12/2025/1"] {
+            assert!(parse_bare(t).is_none(), "{t}");
+        }
+    }
 
     fn key(s: &str) -> Vec<String> {
         find_references(s).into_iter().map(|(n, _, _)| format!("{} {}", n.key(), n.as_written)).collect()

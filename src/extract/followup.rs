@@ -653,23 +653,29 @@ fn num(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
-static GIR_OPPDRAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bgir\s+(.{1,60}?)\s+(?:i\s+)?oppdrag\b").expect("valid regex"));
+// The actor patterns use only group 1 of their first match, so a word boundary is written as
+// the character that makes it (`(?:^|\W)` before a word, `(?:$|\W)` after one): the same
+// matches and groups, but no Unicode `\b`, which would keep the regex engine off its DFA on text
+// with æ, ø or å (tests: `actor_patterns_match_as_with_word_boundaries`).
+static GIR_OPPDRAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\W)gir\s+(.{1,60}?)\s+(?:i\s+)?oppdrag(?:$|\W)").expect("valid regex")
+});
 static FAR_OPPDRAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:får\s+i\s+oppdrag|får\s+ansvar(?:et)?\b|bes\b|blir\s+bedt\s+om|vert\s+beden\b)",
+        r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:får\s+i\s+oppdrag|får\s+ansvar(?:et)?(?:$|\W)|bes(?:$|\W)|blir\s+bedt\s+om|vert\s+beden(?:$|\W))",
     )
     .expect("valid regex")
 });
 /// A sentence that starts with its actor: `Sekretariatet legger fram …`, `Leiar sender …`.
 static ACTOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:sender|send|legger\s+fram|legg\s+fram|utarbeider|utarbeidar|rapporterer|følger\s+opp|følgjer\s+opp)\b",
+        r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:sender|send|legger\s+fram|legg\s+fram|utarbeider|utarbeidar|rapporterer|følger\s+opp|følgjer\s+opp)(?:$|\W)",
     )
     .expect("valid regex")
 });
-static ANSVAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bansvar(?:leg|lig)?\s*:\s*([^.;\n]{1,60})").expect("valid regex"));
+static ANSVAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\W)ansvar(?:leg|lig)?\s*:\s*([^.;\n]{1,60})").expect("valid regex")
+});
 static BER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bber\s+").expect("valid regex"));
 /// Prefilters of the actor patterns (case-sensitive, as the patterns are): [`GIR_OPPDRAG`] needs
 /// `gir` and `oppdrag`, [`BER`] `ber`, and these the verbs of [`FAR_OPPDRAG`] and
@@ -829,6 +835,54 @@ fn clean(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actor_patterns_match_as_with_word_boundaries() {
+        // the patterns as written with `\b`: the same first match's group 1, on texts with a
+        // boundary or none before and after the words, in ASCII and beside æ, ø, å
+        let with_b = [
+            (&*GIR_OPPDRAG, r"\bgir\s+(.{1,60}?)\s+(?:i\s+)?oppdrag\b"),
+            (
+                &*FAR_OPPDRAG,
+                r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:får\s+i\s+oppdrag|får\s+ansvar(?:et)?\b|bes\b|blir\s+bedt\s+om|vert\s+beden\b)",
+            ),
+            (
+                &*ACTOR_FIRST,
+                r"(?:^|[.;:]\s+)((?:\S+\s+){0,3}?\S+)\s+(?:sender|send|legger\s+fram|legg\s+fram|utarbeider|utarbeidar|rapporterer|følger\s+opp|følgjer\s+opp)\b",
+            ),
+            (&*ANSVAR, r"(?i)\bansvar(?:leg|lig)?\s*:\s*([^.;\n]{1,60})"),
+        ];
+        let texts = [
+            "SSU gir AU i oppdrag å lage ein plan.",
+            "SSU gir sekretariatet oppdrag",
+            "SSU gir sekretariatet oppdraget",
+            "Ågir AU i oppdrag",
+            "øgir AU oppdrag.",
+            "Sekretariatet får i oppdrag å følgje opp.",
+            "Sekretariatet får ansvaret for saka.",
+            "Sekretariatet får ansvaretø for saka.",
+            "Leiar bes sende saka. Kommunane bes.",
+            "Leiar besø sende saka",
+            "Rådet vert beden om svar",
+            "Rådet vert bedenå om svar",
+            "Leiar sender planen. Sekretariatet legger fram saka.",
+            "Leiar senderå planen",
+            "Kommunane følgjer opp.",
+            "Ansvar: Kommunedirektøren.",
+            "Ansvarleg: Leiar i ASU",
+            "Delansvar: ingen",
+            "Øansvar: ingen",
+            "ansvarlig:   Fastlegekontoret; andre",
+            "",
+        ];
+        for (now, old) in with_b {
+            let old = Regex::new(old).expect("valid regex");
+            for t in texts {
+                let group = |re: &Regex| re.captures(t).and_then(|c| c.get(1)).map(|m| m.range());
+                assert_eq!(group(now), group(&old), "{} on {t:?}", now.as_str());
+            }
+        }
+    }
 
     /// The prefilters of the follow-up patterns pass what each pattern reads (any case, æøå)
     /// and keep other sentences from them.
