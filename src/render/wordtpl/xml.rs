@@ -10,9 +10,10 @@ pub const MAX_DEPTH: usize = 1000;
 
 /// An element or attribute name as written (`w:p`, `w:val`): shared, since a large part repeats
 /// a few dozen names hundreds of thousands of times (a parse hands out one copy of each). Reads
-/// as a `&str`.
+/// as a `&str`. One pointer wide (the text sits behind the shared allocation), so an element
+/// node stays small: a rendered part holds millions of them.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Name(std::sync::Arc<str>);
+pub struct Name(std::sync::Arc<Box<str>>);
 
 impl Name {
     pub fn as_str(&self) -> &str {
@@ -47,31 +48,102 @@ impl std::borrow::Borrow<str> for Name {
 
 impl From<&str> for Name {
     fn from(s: &str) -> Name {
-        Name(s.into())
+        Name(std::sync::Arc::new(s.into()))
     }
 }
 
 impl From<String> for Name {
     fn from(s: String) -> Name {
-        Name(s.into())
+        Name(std::sync::Arc::new(s.into_boxed_str()))
     }
 }
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<Name> for &str {
     fn eq(&self, other: &Name) -> bool {
-        *self == &*other.0
+        *self == other.as_str()
+    }
+}
+
+/// An element's attributes: names and values (unescaped) in the order written. A parse shares
+/// one copy of each distinct list (`w:tcW w:w="1070" w:type="dxa"` is repeated on every cell of a
+/// column), so most elements own no attribute memory at all; a change copies the list first
+/// (copy on write) when another element shares it. No attributes is no allocation. One pointer
+/// wide.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Attrs(Option<std::sync::Arc<Vec<(Name, Name)>>>);
+
+impl Attrs {
+    /// The list to change, unshared first.
+    fn make_mut(&mut self) -> &mut Vec<(Name, Name)> {
+        std::sync::Arc::make_mut(self.0.get_or_insert_with(Default::default))
+    }
+
+    pub fn push(&mut self, attr: (Name, Name)) {
+        self.make_mut().push(attr);
+    }
+
+    pub fn clear(&mut self) {
+        self.0 = None;
+    }
+
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut (Name, Name)> {
+        if i >= self.len() {
+            return None;
+        }
+        self.make_mut().get_mut(i)
+    }
+
+    /// Whether two lists are the one shared copy.
+    #[cfg(test)]
+    fn shares(&self, other: &Attrs) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl std::ops::Deref for Attrs {
+    type Target = [(Name, Name)];
+    fn deref(&self) -> &[(Name, Name)] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl std::fmt::Debug for Attrs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Attrs {
+    type Item = &'a (Name, Name);
+    type IntoIter = std::slice::Iter<'a, (Name, Name)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl FromIterator<(Name, Name)> for Attrs {
+    fn from_iter<I: IntoIterator<Item = (Name, Name)>>(iter: I) -> Attrs {
+        let v: Vec<(Name, Name)> = iter.into_iter().collect();
+        if v.is_empty() {
+            Attrs(None)
+        } else {
+            Attrs(Some(std::sync::Arc::new(v)))
+        }
     }
 }
 
@@ -92,8 +164,9 @@ pub struct Elem {
     /// Qualified name as written (`w:p`).
     pub name: Name,
     /// Names and values (unescaped); a value is shared like a name: a rendered part repeats a
-    /// few hundred values (`dxa`, `top`, a style's id) over a million times.
-    pub attrs: Vec<(Name, Name)>,
+    /// few hundred values (`dxa`, `top`, a style's id) over a million times, and a whole list
+    /// like a value ([`Attrs`]).
+    pub attrs: Attrs,
     pub children: Vec<Node>,
 }
 
@@ -110,9 +183,16 @@ impl Elem {
         self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
+    /// Sets an attribute (in place, or added last). Setting the value it has changes nothing,
+    /// so a list shared with other elements stays shared.
     pub fn set_attr(&mut self, name: &str, value: &str) {
-        match self.attrs.iter_mut().find(|(k, _)| k == name) {
-            Some((_, v)) => *v = value.into(),
+        match self.attrs.iter().position(|(k, _)| k == name) {
+            Some(i) if self.attrs.get(i).is_some_and(|(_, v)| v == value) => {}
+            Some(i) => {
+                if let Some((_, v)) = self.attrs.get_mut(i) {
+                    *v = value.into();
+                }
+            }
             None => self.attrs.push((name.into(), value.into())),
         }
     }
@@ -203,13 +283,18 @@ impl std::hash::Hasher for QuickHash {
 
 type QuickBuild = std::hash::BuildHasherDefault<QuickHash>;
 
-/// The names of one parse, each kept once; and the attribute values, each kept once.
+/// The names of one parse, each kept once; the attribute values, each kept once; and the
+/// attribute lists, each kept once.
 #[derive(Default)]
 struct Names {
     names: std::collections::HashMap<Vec<u8>, Name, QuickBuild>,
     values: std::collections::HashSet<Name, QuickBuild>,
-    /// The attributes of the element being read, moved into a vector of their exact length.
+    /// The attribute lists seen, by the addresses of their names and values (each kept once
+    /// above, so equal lists have equal addresses).
+    lists: std::collections::HashMap<Box<[usize]>, Attrs, QuickBuild>,
+    /// The attributes of the element being read, and their addresses (the key into `lists`).
     attrs: Vec<(Name, Name)>,
+    key: Vec<usize>,
 }
 
 impl Names {
@@ -230,20 +315,46 @@ impl Names {
         self.values.insert(v.clone());
         v
     }
+
+    /// Adds an attribute to the element being read.
+    fn push_attr(&mut self, key: Name, value: Name) {
+        self.key.push(std::sync::Arc::as_ptr(&key.0) as usize);
+        self.key.push(std::sync::Arc::as_ptr(&value.0) as usize);
+        self.attrs.push((key, value));
+    }
+
+    /// The attributes read since the last call, as the one shared copy of that list.
+    fn take_attrs(&mut self) -> Attrs {
+        if self.attrs.is_empty() {
+            return Attrs::default();
+        }
+        let attrs = match self.lists.get(self.key.as_slice()) {
+            Some(a) => a.clone(),
+            None => {
+                let a: Attrs = self.attrs.drain(..).collect();
+                self.lists.insert(self.key.as_slice().into(), a.clone());
+                a
+            }
+        };
+        self.attrs.clear();
+        self.key.clear();
+        attrs
+    }
 }
 
 fn start_elem(s: &BytesStart<'_>, names: &mut Names) -> Result<Elem, String> {
     let name = names.get(s.name().as_ref());
     names.attrs.clear();
+    names.key.clear();
     for a in s.attributes() {
         let a = a.map_err(|e| e.to_string())?;
         let key = names.get(a.key.as_ref());
         let raw = String::from_utf8_lossy(&a.value);
         let value = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?;
         let value = names.value(&value);
-        names.attrs.push((key, value));
+        names.push_attr(key, value);
     }
-    Ok(Elem { name, attrs: names.attrs.drain(..).collect(), children: Vec::new() })
+    Ok(Elem { name, attrs: names.take_attrs(), children: Vec::new() })
 }
 
 /// Appends character data to the open element's children (`nodes[from..]`): to the text node
@@ -471,9 +582,41 @@ mod tests {
         let b = a.child("b").unwrap();
         assert!(matches!(&b.children[1], Node::Text(s) if s == "y&z"), "one text node");
         assert!(std::sync::Arc::ptr_eq(&a.attrs[0].1 .0, &b.attrs[0].1 .0), "one copy of a value");
+        assert!(a.attrs.shares(&b.attrs), "one copy of an attribute list");
+        assert!(!a.attrs.shares(&b.child("d").unwrap().attrs), "another value, another list");
         assert_eq!(b.child("d").unwrap().attr("k"), Some("w"));
         assert!(parse("<a><b></b>").is_err(), "unclosed");
         assert!(parse("</a>").is_err());
+    }
+
+    #[test]
+    fn a_shared_attribute_list_is_copied_before_a_change() {
+        let mut t = parse(r#"<a><b k="v" n="1"/><b k="v" n="1"/></a>"#).unwrap();
+        let a = t.child_mut("a").unwrap();
+        let [Node::Elem(first), Node::Elem(second)] = &mut a.children[..] else { panic!("two elements") };
+        assert!(first.attrs.shares(&second.attrs));
+        second.set_attr("k", "v");
+        assert!(first.attrs.shares(&second.attrs), "the same value: still shared");
+        second.set_attr("k", "w");
+        second.set_attr("m", "2");
+        assert!(!first.attrs.shares(&second.attrs));
+        assert_eq!(first.attr("k"), Some("v"), "the other element keeps its value");
+        assert_eq!(first.attrs.len(), 2);
+        assert_eq!(write(&t), r#"<a><b k="v" n="1"/><b k="w" n="1" m="2"/></a>"#);
+        let mut e = Elem::new("x", &[]);
+        assert!(e.attrs.is_empty());
+        e.attrs.push(("y".into(), "z".into()));
+        assert_eq!(e.attr("y"), Some("z"));
+        e.attrs.clear();
+        assert!(e.attrs.is_empty() && e.attrs.get_mut(0).is_none());
+    }
+
+    #[test]
+    fn a_node_is_five_words() {
+        // a rendered part holds millions of nodes: a name, an attribute list and the children
+        assert!(std::mem::size_of::<Node>() <= 40, "{}", std::mem::size_of::<Node>());
+        assert_eq!(std::mem::size_of::<Name>(), 8);
+        assert_eq!(std::mem::size_of::<Attrs>(), 8);
     }
 
     #[test]
