@@ -369,70 +369,208 @@ fn push_text(nodes: &mut Vec<Node>, from: usize, t: &str) {
     nodes.push(Node::Text(t.to_string()));
 }
 
-/// Parses a whole part; the result is a root holding the prolog and the document element.
-///
-/// The children of every open element are collected on one shared stack (`nodes`) and moved
-/// into a vector of their exact length when the element ends: a rendered part holds millions of
-/// nodes, and growing each element's own vector child by child (then shrinking it) allocated,
-/// copied and freed most of the tree's memory several times over.
-pub fn parse(text: &str) -> Result<Elem, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().check_end_names = true;
-    // the open elements, each with where its children start in `nodes`; the first is the root
-    let mut open: Vec<(Elem, usize)> = vec![(Elem::default(), 0)];
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut names = Names::default();
-    loop {
-        let ev = reader.read_event().map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
-        let from = open.last().map_or(0, |(_, f)| *f);
+/// A part as it is built from its events. The children of every open element are collected on
+/// one shared stack (`nodes`) and moved into a vector of their exact length when the element
+/// ends: a rendered part holds millions of nodes, and growing each element's own vector child by
+/// child (then shrinking it) allocated, copied and freed most of the tree's memory several times
+/// over.
+struct Builder {
+    /// The open elements, each with where its children start in `nodes`; the first is the root.
+    open: Vec<(Elem, usize)>,
+    nodes: Vec<Node>,
+    names: Names,
+}
+
+impl Builder {
+    fn new() -> Builder {
+        Builder { open: vec![(Elem::default(), 0)], nodes: Vec::new(), names: Names::default() }
+    }
+
+    /// Takes one event; `false` at the end of the input.
+    fn event(&mut self, ev: Event<'_>) -> Result<bool, String> {
+        let nodes = &mut self.nodes;
+        let from = self.open.last().map_or(0, |(_, f)| *f);
         match ev {
             Event::DocType(_) => return Err("a DOCTYPE is not allowed".into()),
             Event::Start(s) => {
-                if open.len() > MAX_DEPTH {
+                if self.open.len() > MAX_DEPTH {
                     return Err(format!("elements nested deeper than {MAX_DEPTH}"));
                 }
-                open.push((start_elem(&s, &mut names)?, nodes.len()));
+                self.open.push((start_elem(&s, &mut self.names)?, nodes.len()));
             }
-            Event::Empty(s) => nodes.push(Node::Elem(start_elem(&s, &mut names)?)),
+            Event::Empty(s) => nodes.push(Node::Elem(start_elem(&s, &mut self.names)?)),
             Event::End(_) => {
-                if open.len() < 2 {
+                if self.open.len() < 2 {
                     return Err("an end tag without a start tag".into());
                 }
-                if let Some((mut done, from)) = open.pop() {
+                if let Some((mut done, from)) = self.open.pop() {
                     done.children = nodes.drain(from..).collect();
                     nodes.push(Node::Elem(done));
                 }
             }
-            Event::Text(t) => push_text(&mut nodes, from, &t.decode().map_err(|e| e.to_string())?),
-            Event::CData(t) => push_text(&mut nodes, from, &String::from_utf8_lossy(&t)),
+            // the input is UTF-8 (a `&str`, or markup checked piece by piece), whatever its
+            // declaration says
+            Event::Text(t) => push_text(nodes, from, std::str::from_utf8(&t).map_err(|e| e.to_string())?),
+            Event::CData(t) => push_text(nodes, from, &String::from_utf8_lossy(&t)),
             Event::GeneralRef(r) => {
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
-                    Ok(None) => r.decode().ok().and_then(|n| crate::util::xml_predefined_entity(&n)),
+                    Ok(None) => std::str::from_utf8(&r).ok().and_then(crate::util::xml_predefined_entity),
                     Err(_) => None,
                 };
                 let Some(c) = c else {
                     return Err(format!("undeclared entity &{};", String::from_utf8_lossy(&r)));
                 };
-                push_text(&mut nodes, from, c.encode_utf8(&mut [0; 4]));
+                push_text(nodes, from, c.encode_utf8(&mut [0; 4]));
             }
             Event::Decl(d) => nodes.push(Node::Raw(format!("<?{}?>", String::from_utf8_lossy(&d)))),
             Event::PI(p) => nodes.push(Node::Raw(format!("<?{}?>", String::from_utf8_lossy(&p)))),
             Event::Comment(c) => nodes.push(Node::Raw(format!("<!--{}-->", String::from_utf8_lossy(&c)))),
-            Event::Eof => break,
+            Event::Eof => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The root holding the prolog and the document element.
+    fn finish(mut self) -> Result<Elem, String> {
+        if self.open.len() != 1 {
+            return Err("the part ends inside an element".into());
+        }
+        let mut root = self.open.pop().map(|(e, _)| e).unwrap_or_default();
+        self.nodes.shrink_to_fit();
+        root.children = self.nodes;
+        if !root.children.iter().any(|n| matches!(n, Node::Elem(_))) {
+            return Err("no root element".into());
+        }
+        Ok(root)
+    }
+}
+
+/// Parses a whole part; the result is a root holding the prolog and the document element.
+pub fn parse(text: &str) -> Result<Elem, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut tree = Builder::new();
+    loop {
+        let ev = reader.read_event().map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+        if !tree.event(ev)? {
+            break;
         }
     }
-    if open.len() != 1 {
-        return Err("the part ends inside an element".into());
+    tree.finish()
+}
+
+/// Most bytes of one piece of [`Markup`] (a piece holds whole writes, so one write larger than
+/// this is a piece of its own).
+pub const MARKUP_PIECE_BYTES: usize = 1024 * 1024;
+
+/// A rendered part's markup as written, in pieces of up to [`MARKUP_PIECE_BYTES`] (each valid
+/// UTF-8), so that [`parse_markup`] frees what it has read while the tree grows: the markup of a
+/// large part (tens of megabytes) and its whole tree are never in memory together.
+#[derive(Debug, Default)]
+pub struct Markup {
+    pieces: std::collections::VecDeque<String>,
+    /// Where the first piece's unread bytes start.
+    at: usize,
+    len: usize,
+}
+
+impl Markup {
+    /// The markup written in `pieces`; `None` when it is not UTF-8.
+    pub fn from_pieces(pieces: Vec<Vec<u8>>) -> Option<Markup> {
+        let len = pieces.iter().map(Vec::len).sum();
+        let mut checked = std::collections::VecDeque::with_capacity(pieces.len());
+        for (i, piece) in pieces.iter().enumerate() {
+            if std::str::from_utf8(piece).is_err() {
+                // a character cut between two pieces (a writer's write is whole text, so this
+                // does not happen): the whole as one piece
+                let whole = String::from_utf8(pieces[i..].concat()).ok()?;
+                checked.push_back(whole);
+                return Some(Markup { pieces: checked, at: 0, len });
+            }
+        }
+        for piece in pieces {
+            checked.push_back(String::from_utf8(piece).ok()?);
+        }
+        Some(Markup { pieces: checked, at: 0, len })
     }
-    let mut root = open.pop().map(|(e, _)| e).unwrap_or_default();
-    nodes.shrink_to_fit();
-    root.children = nodes;
-    if !root.children.iter().any(|n| matches!(n, Node::Elem(_))) {
-        return Err("no root element".into());
+
+    /// All bytes written.
+    pub fn len(&self) -> usize {
+        self.len
     }
-    Ok(root)
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The pieces (tests).
+    #[cfg(test)]
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().map(String::as_str)
+    }
+}
+
+impl From<String> for Markup {
+    fn from(text: String) -> Markup {
+        let len = text.len();
+        Markup { pieces: std::iter::once(text).collect(), at: 0, len }
+    }
+}
+
+impl std::io::Read for Markup {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead;
+        let n = {
+            let unread = self.fill_buf()?;
+            let n = unread.len().min(out.len());
+            out[..n].copy_from_slice(&unread[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl std::io::BufRead for Markup {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.pieces.front().is_some_and(|p| self.at >= p.len()) {
+            self.pieces.pop_front();
+            self.at = 0;
+        }
+        Ok(self.pieces.front().and_then(|p| p.as_bytes().get(self.at..)).unwrap_or_default())
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.at += n;
+        // a piece read to its end is freed at once
+        if self.pieces.front().is_some_and(|p| self.at >= p.len()) {
+            self.pieces.pop_front();
+            self.at = 0;
+        }
+    }
+}
+
+/// [`parse`] of rendered markup, each piece freed once it is read.
+pub fn parse_markup(mut markup: Markup) -> Result<Elem, String> {
+    if markup.pieces.front().is_some_and(|p| p.starts_with('\u{feff}')) {
+        markup.at = '\u{feff}'.len_utf8();
+    }
+    let mut reader = Reader::from_reader(markup);
+    reader.config_mut().check_end_names = true;
+    let mut tree = Builder::new();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+        if !tree.event(ev)? {
+            break;
+        }
+    }
+    tree.finish()
 }
 
 impl Elem {
@@ -609,6 +747,56 @@ mod tests {
         assert_eq!(e.attr("y"), Some("z"));
         e.attrs.clear();
         assert!(e.attrs.is_empty() && e.attrs.get_mut(0).is_none());
+    }
+
+    /// `text` cut at the byte offsets `cuts` (character boundaries), as a writer's pieces.
+    fn pieces(text: &str, cuts: &[usize]) -> Markup {
+        let mut at = 0;
+        let mut out = Vec::new();
+        for &c in cuts.iter().chain(std::iter::once(&text.len())) {
+            out.push(text.as_bytes()[at..c].to_vec());
+            at = c;
+        }
+        Markup::from_pieces(out).unwrap()
+    }
+
+    #[test]
+    fn markup_in_pieces_parses_as_the_whole_text() {
+        // the declaration's encoding is not followed: the text is UTF-8 either way
+        let src = "\u{feff}<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<w:document xmlns:w=\"x\"><w:body><w:p a=\"1&amp;2\"><w:r><w:t xml:space=\"preserve\"> æ &amp; ø &#65;</w:t></w:r></w:p><!-- c --><w:p/></w:body></w:document>";
+        let whole = write(&parse(src).unwrap());
+        assert!(whole.contains("> æ &amp; ø A</w:t>") && !whole.contains('\u{feff}'), "{whole}");
+        let cuts: Vec<usize> = (1..src.len()).filter(|i| src.is_char_boundary(*i)).collect();
+        for &i in &cuts {
+            assert_eq!(write(&parse_markup(pieces(src, &[i])).unwrap()), whole, "cut at {i}");
+            for &j in cuts.iter().filter(|j| **j > i).step_by(7) {
+                assert_eq!(write(&parse_markup(pieces(src, &[i, j])).unwrap()), whole, "cut at {i}, {j}");
+            }
+        }
+        for bad in ["<a><b></a>", "<a>", "</a>", "<a>&foo;</a>", "<!DOCTYPE x><a/>", "x", "<a x=\"1></a>"] {
+            let expected = parse(bad).unwrap_err();
+            for i in 0..bad.len() {
+                assert_eq!(parse_markup(pieces(bad, &[i])).unwrap_err(), expected, "{bad} cut at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn markup_is_freed_as_it_is_read() {
+        use std::io::BufRead;
+        let mut m = pieces("<a>b</a>", &[3, 4]);
+        assert_eq!(m.len(), 8);
+        assert_eq!(m.fill_buf().unwrap(), b"<a>");
+        m.consume(2);
+        assert_eq!(m.fill_buf().unwrap(), b">");
+        m.consume(1);
+        assert_eq!(m.pieces().count(), 2, "the first piece, read, is gone");
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut m, &mut rest).unwrap();
+        assert_eq!(rest, "b</a>");
+        assert_eq!(m.pieces().count(), 0);
+        assert!(Markup::from_pieces(vec![vec![0xc3], vec![0xa6]]).is_some(), "a character across pieces");
+        assert!(Markup::from_pieces(vec![vec![b'a'], vec![0xa6]]).is_none(), "not UTF-8");
     }
 
     #[test]
