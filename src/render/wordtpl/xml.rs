@@ -470,9 +470,10 @@ pub const MARKUP_PIECE_BYTES: usize = 1024 * 1024;
 /// large part (tens of megabytes) and its whole tree are never in memory together.
 #[derive(Debug, Default)]
 pub struct Markup {
-    pieces: std::collections::VecDeque<String>,
-    /// Where the first piece's unread bytes start.
+    /// The piece being read (the first), and where its unread bytes start.
+    cur: String,
     at: usize,
+    rest: std::collections::VecDeque<String>,
     len: usize,
 }
 
@@ -481,19 +482,19 @@ impl Markup {
     pub fn from_pieces(pieces: Vec<Vec<u8>>) -> Option<Markup> {
         let len = pieces.iter().map(Vec::len).sum();
         let mut checked = std::collections::VecDeque::with_capacity(pieces.len());
-        for (i, piece) in pieces.iter().enumerate() {
-            if std::str::from_utf8(piece).is_err() {
-                // a character cut between two pieces (a writer's write is whole text, so this
-                // does not happen): the whole as one piece
-                let whole = String::from_utf8(pieces[i..].concat()).ok()?;
-                checked.push_back(whole);
-                return Some(Markup { pieces: checked, at: 0, len });
+        if let Some(i) = pieces.iter().position(|p| std::str::from_utf8(p).is_err()) {
+            // a character cut between two pieces (a writer's write is whole text, so this does
+            // not happen): from there on, the whole as one piece
+            let whole = String::from_utf8(pieces[i..].concat()).ok()?;
+            checked.extend(pieces.into_iter().take(i).filter_map(|p| String::from_utf8(p).ok()));
+            checked.push_back(whole);
+        } else {
+            for piece in pieces {
+                checked.push_back(String::from_utf8(piece).ok()?);
             }
         }
-        for piece in pieces {
-            checked.push_back(String::from_utf8(piece).ok()?);
-        }
-        Some(Markup { pieces: checked, at: 0, len })
+        let cur = checked.pop_front().unwrap_or_default();
+        Some(Markup { cur, at: 0, rest: checked, len })
     }
 
     /// All bytes written.
@@ -505,17 +506,33 @@ impl Markup {
         self.len == 0
     }
 
-    /// The pieces (tests).
+    /// The pieces not yet read to their end (tests).
     #[cfg(test)]
     pub fn pieces(&self) -> impl Iterator<Item = &str> {
-        self.pieces.iter().map(String::as_str)
+        std::iter::once(self.cur.as_str()).filter(|c| !c.is_empty()).chain(self.rest.iter().map(String::as_str))
+    }
+
+    /// The next piece, once the current one is read to its end: the read one is freed.
+    #[cold]
+    #[inline(never)]
+    fn advance(&mut self) {
+        while self.at >= self.cur.len() {
+            self.at = 0;
+            match self.rest.pop_front() {
+                Some(next) => self.cur = next,
+                None => {
+                    self.cur = String::new();
+                    break;
+                }
+            }
+        }
     }
 }
 
 impl From<String> for Markup {
     fn from(text: String) -> Markup {
         let len = text.len();
-        Markup { pieces: std::iter::once(text).collect(), at: 0, len }
+        Markup { cur: text, at: 0, rest: Default::default(), len }
     }
 }
 
@@ -535,26 +552,23 @@ impl std::io::Read for Markup {
 
 impl std::io::BufRead for Markup {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        while self.pieces.front().is_some_and(|p| self.at >= p.len()) {
-            self.pieces.pop_front();
-            self.at = 0;
+        if self.at >= self.cur.len() && !self.rest.is_empty() {
+            self.advance();
         }
-        Ok(self.pieces.front().and_then(|p| p.as_bytes().get(self.at..)).unwrap_or_default())
+        Ok(self.cur.as_bytes().get(self.at..).unwrap_or_default())
     }
 
     fn consume(&mut self, n: usize) {
         self.at += n;
-        // a piece read to its end is freed at once
-        if self.pieces.front().is_some_and(|p| self.at >= p.len()) {
-            self.pieces.pop_front();
-            self.at = 0;
+        if self.at >= self.cur.len() {
+            self.advance();
         }
     }
 }
 
 /// [`parse`] of rendered markup, each piece freed once it is read.
 pub fn parse_markup(mut markup: Markup) -> Result<Elem, String> {
-    if markup.pieces.front().is_some_and(|p| p.starts_with('\u{feff}')) {
+    if markup.cur.starts_with('\u{feff}') {
         markup.at = '\u{feff}'.len_utf8();
     }
     let mut reader = Reader::from_reader(markup);
