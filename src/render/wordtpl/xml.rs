@@ -295,7 +295,19 @@ struct Names {
     /// The attributes of the element being read, and their addresses (the key into `lists`).
     attrs: Vec<(Name, Name)>,
     key: Vec<usize>,
+    /// Start tags as written (`w:tcW w:w="1070" w:type="dxa"`), each with the name and list it
+    /// was read as: a rendered part repeats a few hundred tags over and over, and a tag seen
+    /// before is not read again (its attributes were 80 % of the parse's own work).
+    tags: std::collections::HashMap<Box<[u8]>, (Name, Attrs), QuickBuild>,
 }
+
+/// Most attribute lists and start tags one parse keeps to share ([`Names`]): a part's repeated
+/// ones appear early (in its first rows), while the unique ones (a paragraph's `w14:paraId`) would
+/// only grow the tables.
+const MAX_SHARED_TAGS: usize = 16_384;
+
+/// Longest start tag (bytes) kept to be shared.
+const MAX_SHARED_TAG_BYTES: usize = 256;
 
 impl Names {
     fn get(&mut self, raw: &[u8]) -> Name {
@@ -332,7 +344,9 @@ impl Names {
             Some(a) => a.clone(),
             None => {
                 let a: Attrs = self.attrs.drain(..).collect();
-                self.lists.insert(self.key.as_slice().into(), a.clone());
+                if self.lists.len() < MAX_SHARED_TAGS {
+                    self.lists.insert(self.key.as_slice().into(), a.clone());
+                }
                 a
             }
         };
@@ -343,6 +357,19 @@ impl Names {
 }
 
 fn start_elem(s: &BytesStart<'_>, names: &mut Names) -> Result<Elem, String> {
+    let tag: &[u8] = s;
+    if let Some((name, attrs)) = names.tags.get(tag) {
+        return Ok(Elem { name: name.clone(), attrs: attrs.clone(), children: Vec::new() });
+    }
+    let elem = read_start(s, names)?;
+    if names.tags.len() < MAX_SHARED_TAGS && tag.len() <= MAX_SHARED_TAG_BYTES {
+        names.tags.insert(tag.into(), (elem.name.clone(), elem.attrs.clone()));
+    }
+    Ok(elem)
+}
+
+/// A start tag's name and attributes, read.
+fn read_start(s: &BytesStart<'_>, names: &mut Names) -> Result<Elem, String> {
     let name = names.get(s.name().as_ref());
     names.attrs.clear();
     names.key.clear();
@@ -509,7 +536,9 @@ impl Markup {
     /// The pieces not yet read to their end (tests).
     #[cfg(test)]
     pub fn pieces(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.cur.as_str()).filter(|c| !c.is_empty()).chain(self.rest.iter().map(String::as_str))
+        std::iter::once(self.cur.as_str())
+            .filter(|c| !c.is_empty())
+            .chain(self.rest.iter().map(String::as_str))
     }
 
     /// The next piece, once the current one is read to its end: the read one is freed.
@@ -739,6 +768,38 @@ mod tests {
         assert_eq!(b.child("d").unwrap().attr("k"), Some("w"));
         assert!(parse("<a><b></b>").is_err(), "unclosed");
         assert!(parse("</a>").is_err());
+    }
+
+    #[test]
+    fn a_start_tag_seen_before_is_the_same_element() {
+        let src = r#"<a><b k="v" n="&amp;1"/><b k="v" n="&amp;1">x</b><b k="v"  n="&amp;1"/><c k="v"/></a>"#;
+        let t = parse(src).unwrap();
+        let a = t.child("a").unwrap();
+        let b: Vec<&Elem> = a.elems().collect();
+        assert_eq!(b.len(), 4);
+        for e in &b[..3] {
+            assert_eq!(e.name, "b");
+            assert_eq!(e.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>(), ["k=v", "n=&1"]);
+        }
+        assert!(b[0].attrs.shares(&b[1].attrs) && b[1].attrs.shares(&b[2].attrs), "one list");
+        assert!(std::sync::Arc::ptr_eq(&b[0].name.0, &b[1].name.0));
+        assert_eq!(b[3].attr("k"), Some("v"));
+        assert_eq!(
+            write(&t),
+            r#"<a><b k="v" n="&amp;1"/><b k="v" n="&amp;1">x</b><b k="v" n="&amp;1"/><c k="v"/></a>"#
+        );
+        // a tag in error is an error each time
+        assert!(parse(r#"<a><b k="1" k="2"/><b k="1" k="2"/></a>"#).is_err());
+        // past the most tags kept, tags are still read right
+        let many: String = (0..MAX_SHARED_TAGS + 10).map(|i| format!(r#"<p id="{i}"/>"#)).collect();
+        let t = parse(&format!("<r>{many}<p id=\"7\"/></r>")).unwrap();
+        let r = t.child("r").unwrap();
+        assert_eq!(r.elems().count(), MAX_SHARED_TAGS + 11);
+        assert_eq!(r.elems().last().unwrap().attr("id"), Some("7"));
+        assert_eq!(
+            r.elems().nth(MAX_SHARED_TAGS + 5).unwrap().attr("id"),
+            Some(&*(MAX_SHARED_TAGS + 5).to_string())
+        );
     }
 
     #[test]
