@@ -115,6 +115,40 @@ impl Attrs {
     }
 }
 
+impl Attrs {
+    /// The shared list's address (0 for none): equal for elements that share one list.
+    fn id(&self) -> usize {
+        self.0.as_ref().map_or(0, |a| std::sync::Arc::as_ptr(a) as usize)
+    }
+}
+
+/// Attribute lists changed alike, shared again: when elements that share a list get the same
+/// change (column fitting sets one width on every cell of a column), the changed list is made
+/// once and shared, instead of copied for each element.
+#[derive(Default)]
+pub struct SharedEdits {
+    /// By the list's address and the change's key: the list (kept, so its address is not
+    /// reused) and the changed list.
+    done: std::collections::HashMap<(usize, String), (Attrs, Attrs)>,
+}
+
+impl SharedEdits {
+    /// Applies `edit` to `e`'s attributes, or gives `e` the list the same `key` made of the same
+    /// list before. `edit` changes only the attributes, the same way for the same `key`.
+    pub fn apply(&mut self, e: &mut Elem, key: &str, edit: impl FnOnce(&mut Elem)) {
+        let id = e.attrs.id();
+        if let Some((_, changed)) = self.done.get(&(id, key.to_string())) {
+            e.attrs = changed.clone();
+            return;
+        }
+        let before = e.attrs.clone();
+        edit(e);
+        if id != 0 {
+            self.done.insert((id, key.to_string()), (before, e.attrs.clone()));
+        }
+    }
+}
+
 impl std::ops::Deref for Attrs {
     type Target = [(Name, Name)];
     fn deref(&self) -> &[(Name, Name)] {
@@ -872,6 +906,26 @@ mod tests {
         assert_eq!(m.pieces().count(), 0);
         assert!(Markup::from_pieces(vec![vec![0xc3], vec![0xa6]]).is_some(), "a character across pieces");
         assert!(Markup::from_pieces(vec![vec![b'a'], vec![0xa6]]).is_none(), "not UTF-8");
+    }
+
+    #[test]
+    fn lists_changed_alike_are_shared_again() {
+        let mut t =
+            parse(r#"<r><c w="1" t="dxa"/><c w="1" t="dxa"/><c w="1" t="dxa"/><c w="2" t="dxa"/></r>"#)
+                .unwrap();
+        let r = t.child_mut("r").unwrap();
+        let mut edits = SharedEdits::default();
+        let keys = ["5", "5", "6", "5"];
+        for (c, key) in r.elems_mut().zip(keys) {
+            edits.apply(c, key, |c| c.set_attr("w", key));
+        }
+        let c: Vec<&Elem> = r.elems().collect();
+        assert!(c[0].attrs.shares(&c[1].attrs), "same list, same change: one list");
+        assert!(!c[0].attrs.shares(&c[2].attrs) && !c[0].attrs.shares(&c[3].attrs));
+        assert_eq!(
+            write(&t),
+            r#"<r><c w="5" t="dxa"/><c w="5" t="dxa"/><c w="6" t="dxa"/><c w="5" t="dxa"/></r>"#
+        );
     }
 
     #[test]
