@@ -574,7 +574,8 @@ pub fn status_report(a: StatusReportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let out = a.out.as_deref().context("pass --out FILE")?;
-    let doc = docs::status_report_owned(&t, input, &opts)?;
+    // the context made above is the document's: made once, and not held beside a second one
+    let doc = docs::status_report_made(&t, input, ctx)?;
     write_doc(out, &doc)?;
     Ok(ExitCode::SUCCESS)
 }

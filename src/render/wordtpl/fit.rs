@@ -87,6 +87,8 @@ fn fit_table(tbl: &mut Elem, numbering: &Numbering) {
             gc.set_attr("w:w", &w.to_string());
         }
     }
+    // the cells of a column share their widths' attribute list again once it is changed
+    let mut edits = super::xml::SharedEdits::default();
     for row in tbl.elems_mut().filter(|r| r.name == "w:tr") {
         let mut col = 0usize;
         for tc in row.elems_mut().filter(|c| c.name == "w:tc") {
@@ -98,8 +100,11 @@ fn fit_table(tbl: &mut Elem, numbering: &Numbering) {
             col += span;
             if let Some(tw) = tc.child_mut("w:tcPr").and_then(|p| p.child_mut("w:tcW")) {
                 if tw.attr("w:type").is_none_or(|t| t == "dxa") {
-                    tw.set_attr("w:w", &w.to_string());
-                    tw.set_attr("w:type", "dxa");
+                    let w = w.to_string();
+                    edits.apply(tw, &w, |tw| {
+                        tw.set_attr("w:w", &w);
+                        tw.set_attr("w:type", "dxa");
+                    });
                 }
             }
         }

@@ -19,6 +19,9 @@ pub struct Numbering {
     /// template's own, until [`Numbering::finished`] puts the added instances in.
     root: Option<Elem>,
     styles: Option<Elem>,
+    /// [`Numbering::style_size`] of each style asked for, as found (column fitting asks for every
+    /// paragraph it measures; the styles do not change).
+    sizes: std::cell::RefCell<std::collections::HashMap<String, Option<u32>>>,
     next_id: u64,
     /// The instances [`Numbering::restart`] made, in order, ids from `first_added` on: kept
     /// apart from `root` so a lookup is an index, not a search through every list of the
@@ -51,6 +54,7 @@ impl Numbering {
         Numbering {
             root: numbering,
             styles,
+            sizes: Default::default(),
             next_id,
             added: Vec::new(),
             first_added: next_id,
@@ -160,6 +164,17 @@ impl Numbering {
     /// The font size (half-points) of paragraph style `id` (following `w:basedOn`), or of the
     /// document's defaults.
     pub fn style_size(&self, id: Option<&str>) -> Option<u32> {
+        let Some(id) = id else { return self.find_style_size(None) };
+        if let Some(size) = self.sizes.borrow().get(id) {
+            return *size;
+        }
+        let size = self.find_style_size(Some(id));
+        self.sizes.borrow_mut().insert(id.to_string(), size);
+        size
+    }
+
+    /// [`Numbering::style_size`], searched.
+    fn find_style_size(&self, id: Option<&str>) -> Option<u32> {
         let styles = self.styles.as_ref().and_then(list_root)?;
         let size = |e: &Elem| -> Option<u32> { e.child("w:rPr")?.child("w:sz")?.attr("w:val")?.parse().ok() };
         let mut style =
@@ -386,5 +401,29 @@ fn set_num(p: &mut Elem, inst: u64, lvl: u8) {
     match pr.children.iter_mut().find(|n| matches!(n, Node::Elem(e) if e.name == "w:numPr")) {
         Some(slot) => *slot = Node::Elem(num),
         None => super::template::put_in_order(pr, num),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::wordtpl::xml;
+
+    #[test]
+    fn a_style_size_is_found_once_and_the_same_each_time() {
+        let styles = xml::parse(
+            r#"<w:styles><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="22"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:styleId="Big"><w:rPr><w:sz w:val="40"/></w:rPr></w:style><w:style w:styleId="BigToo"><w:basedOn w:val="Big"/></w:style><w:style w:styleId="Plain"/></w:styles>"#,
+        )
+        .unwrap();
+        let n = Numbering::new(None, Some(styles));
+        for _ in 0..2 {
+            assert_eq!(n.style_size(Some("Big")), Some(40));
+            assert_eq!(n.style_size(Some("BigToo")), Some(40), "from the style it is based on");
+            assert_eq!(n.style_size(Some("Plain")), Some(22), "the document's default");
+            assert_eq!(n.style_size(Some("Missing")), Some(22));
+            assert_eq!(n.style_size(None), Some(22));
+        }
+        assert_eq!(n.sizes.borrow().len(), 4, "each style searched once");
+        assert_eq!(Numbering::new(None, None).style_size(Some("Big")), None);
     }
 }

@@ -93,30 +93,49 @@ struct Budget {
     output: usize,
 }
 
-/// Output of a part past which its buffer is grown to all the room left at once
-/// ([`CappedWriter`]); below it the buffer grows as usual, so a small part takes little.
-const GROWN_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
-
-/// Collects output up to `cap` bytes, then fails (minijinja stops the render).
+/// Collects output up to `cap` bytes, then fails (minijinja stops the render). The output is
+/// kept in pieces of up to [`xml::MARKUP_PIECE_BYTES`], each holding whole writes: a large part is
+/// never copied from a buffer to a doubled one, and its parse frees the pieces it has read
+/// ([`xml::Markup`]).
 pub(crate) struct CappedWriter {
-    pub(crate) buf: Vec<u8>,
+    pub(crate) pieces: Vec<Vec<u8>>,
+    pub(crate) len: usize,
     pub(crate) cap: usize,
     pub(crate) over: bool,
 }
 
+impl CappedWriter {
+    pub(crate) fn new(cap: usize) -> CappedWriter {
+        CappedWriter { pieces: Vec::new(), len: 0, cap, over: false }
+    }
+}
+
 impl std::io::Write for CappedWriter {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        if self.buf.len() + b.len() > self.cap {
+        if self.len + b.len() > self.cap {
             self.over = true;
             return Err(std::io::Error::other("template output too large"));
         }
-        if self.buf.len() >= GROWN_OUTPUT_BYTES && self.buf.capacity() - self.buf.len() < b.len() {
-            // a large part: room for all it may still write, at once (memory it does not fill
-            // is never touched), instead of copying it from buffer to doubled buffer
-            let room = self.cap.min(max_output_bytes()).max(self.buf.len() + b.len());
-            self.buf.reserve_exact(room - self.buf.len());
+        match self.pieces.last_mut() {
+            // the first piece grows as usual (a small part takes little), later ones are made
+            // at their full size
+            Some(last) if last.len() + b.len() <= xml::MARKUP_PIECE_BYTES => {
+                let need = last.len() + b.len();
+                if need > last.capacity() {
+                    // doubled, but never past a piece
+                    let room = need.max(last.capacity() * 2).min(xml::MARKUP_PIECE_BYTES);
+                    last.reserve_exact(room - last.len());
+                }
+                last.extend_from_slice(b);
+            }
+            Some(_) => {
+                let mut piece = Vec::with_capacity(xml::MARKUP_PIECE_BYTES.max(b.len()));
+                piece.extend_from_slice(b);
+                self.pieces.push(piece);
+            }
+            None => self.pieces.push(b.to_vec()),
         }
-        self.buf.extend_from_slice(b);
+        self.len += b.len();
         Ok(b.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -536,8 +555,8 @@ fn run(
 /// A template part prepared and its tags rendered (step 1 of [`run`]).
 struct Rendered {
     prep: template::Prepared,
-    /// The rendered text, or the tags that failed (nothing rendered when `prep` has problems).
-    out: Result<String, Vec<TagError>>,
+    /// The rendered markup, or the tags that failed (nothing rendered when `prep` has problems).
+    out: Result<xml::Markup, Vec<TagError>>,
 }
 
 /// Step 1 of [`run`] for one part: read, prepared and rendered against the shared budget;
@@ -558,7 +577,7 @@ fn render_one(
     let root = xml::parse(text).map_err(|e| package_err(file, format!("{part}: malformed XML: {e}")))?;
     let mut prep = template::prepare(part, root, image_names);
     if !prep.problems.is_empty() {
-        return Ok(Some(Rendered { prep, out: Ok(String::new()) }));
+        return Ok(Some(Rendered { prep, out: Ok(xml::Markup::default()) }));
     }
     env.set_fuel(Some(budget.fuel.max(1)));
     let out = render_part(env, part, &mut prep, value, names, budget);
@@ -648,7 +667,7 @@ fn render_part(
     ctx: &Value,
     names: &BTreeSet<String>,
     budget: &mut Budget,
-) -> Result<String, Vec<TagError>> {
+) -> Result<xml::Markup, Vec<TagError>> {
     let mut errors = Vec::new();
     let mut names = names.clone();
     for t in &prep.tags {
@@ -665,7 +684,7 @@ fn render_part(
             return Err(errors);
         }
         let result = env.template_from_named_str(part, &src.text).and_then(|t| {
-            let mut out = CappedWriter { buf: Vec::new(), cap: budget.output, over: false };
+            let mut out = CappedWriter::new(budget.output);
             let r = t.render_captured_to(ctx.clone(), &mut out);
             if out.over {
                 return Ok(Err(format!(
@@ -675,14 +694,14 @@ fn render_part(
             }
             r.map(|captured| {
                 let used = captured.state().fuel_levels().map_or(0, |(consumed, _)| consumed);
-                Ok((out.buf, used))
+                Ok((out.pieces, out.len, used))
             })
         });
         let e = match result {
-            Ok(Ok((buf, used))) if errors.is_empty() => {
+            Ok(Ok((pieces, len, used))) if errors.is_empty() => {
                 budget.fuel = budget.fuel.saturating_sub(used);
-                budget.output = budget.output.saturating_sub(buf.len());
-                return String::from_utf8(buf).map_err(|_| {
+                budget.output = budget.output.saturating_sub(len);
+                return xml::Markup::from_pieces(pieces).ok_or_else(|| {
                     vec![TagError {
                         loc: first_loc(part, prep),
                         tag: String::new(),
@@ -1473,18 +1492,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn output_room_is_taken_at_once_only_for_a_large_part() {
+    fn output_is_kept_in_pieces_of_whole_writes() {
         use std::io::Write;
-        let mut small = CappedWriter { buf: Vec::new(), cap: 64 << 20, over: false };
+        let mut small = CappedWriter::new(64 << 20);
         small.write_all(&[b'a'; 1000]).unwrap();
-        assert!(small.buf.capacity() < 1 << 20, "a small part grows as usual");
-        let mut large = CappedWriter { buf: Vec::new(), cap: 16 << 20, over: false };
-        for _ in 0..5 {
-            large.write_all(&vec![b'a'; 1 << 20]).unwrap();
+        assert_eq!(small.pieces.len(), 1);
+        assert!(small.pieces[0].capacity() < 1 << 20, "a small part grows as usual");
+        let mut large = CappedWriter::new(16 << 20);
+        let line = "æøå <w:t>tekst</w:t>\n".repeat(1000);
+        let mut written = 0;
+        while written + line.len() <= 12 << 20 {
+            large.write_all(line.as_bytes()).unwrap();
+            written += line.len();
         }
-        assert!(large.buf.capacity() >= 16 << 20, "room for all left, at once");
-        assert!(large.write_all(&vec![b'a'; 12 << 20]).is_err(), "the cap still holds");
+        assert_eq!(large.len, written);
+        assert!(large.pieces.len() >= 12, "{} pieces", large.pieces.len());
+        for p in &large.pieces {
+            assert!(p.len() <= xml::MARKUP_PIECE_BYTES && p.len() % line.len() == 0, "whole writes");
+            assert!(p.capacity() <= xml::MARKUP_PIECE_BYTES, "never a doubled buffer");
+        }
+        assert!(large.write_all(&vec![b'a'; 5 << 20]).is_err(), "the cap still holds");
         assert!(large.over);
+        let markup = xml::Markup::from_pieces(large.pieces).unwrap();
+        assert_eq!(markup.len(), written);
+        assert!(markup.pieces().all(|p| p.len() % line.len() == 0));
     }
 
     #[test]

@@ -11,12 +11,11 @@ use std::collections::BTreeMap;
 pub const NO_FILL: &str = "saksflyt-none";
 
 /// Checks and repairs a rendered part; an error says why the XML is broken.
-/// The rendered text is dropped as soon as it is parsed; the repaired tree is returned for the
-/// later passes (lists, column fitting), which work on it before it is written once.
-pub fn finish(rendered: String) -> Result<Elem, String> {
-    // a rendered part is read once: the buffer the template wrote into goes before the tree grows
-    let mut root = xml::parse(&rendered)?;
-    drop(rendered);
+/// The rendered markup is freed piece by piece as it is parsed; the repaired tree is returned
+/// for the later passes (lists, column fitting), which work on it before it is written once.
+pub fn finish(rendered: xml::Markup) -> Result<Elem, String> {
+    // a rendered part is read once: what the template wrote goes while the tree grows
+    let mut root = xml::parse_markup(rendered)?;
     fix(&mut root);
     let mut id = 0;
     number_controls(&mut root, &mut id);
