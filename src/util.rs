@@ -20,6 +20,48 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// A quick hash for short keys read from a document (eight bytes a step, as rustc's FxHash): the
+/// default hasher's protection against chosen collisions is not needed for a lookup that only
+/// saves memory or time (the names and values of a rendered part, looked up millions of times;
+/// the words of a paper).
+#[derive(Default)]
+pub struct QuickHash(u64);
+
+impl QuickHash {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for QuickHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+}
+
+/// A `HashMap`/`HashSet` hasher of [`QuickHash`].
+pub type QuickBuild = std::hash::BuildHasherDefault<QuickHash>;
+
 /// SHA-256 of bytes as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);

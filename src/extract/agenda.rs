@@ -9,7 +9,6 @@ use crate::lexicon::{self, c as lc};
 use crate::model::{Block, Cell};
 use crate::record::AgendaItem;
 use regex::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 #[derive(Default, Debug)]
@@ -163,7 +162,7 @@ pub fn split_people(s: &str) -> Vec<String> {
 /// item starts at a capitalised word that the document elsewhere writes in lower case (an
 /// ordinary word, not a name), when the word after it is not capitalised too and the word before
 /// does not end in `:`.
-pub fn split_flat(text: &str, words: &HashSet<String>) -> Vec<String> {
+pub fn split_flat(text: &str, words: &super::WordSet) -> Vec<String> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let mut items: Vec<Vec<&str>> = vec![Vec::new()];
     for (i, tok) in tokens.iter().enumerate() {
@@ -486,7 +485,7 @@ mod tests {
 
     #[test]
     fn flat_lists_split_at_common_capitalised_words() {
-        let words: HashSet<String> = ["ekstraordinært", "erfaringer", "koordinert", "helse", "status"]
+        let words: super::super::WordSet = ["ekstraordinært", "erfaringer", "koordinert", "helse", "status"]
             .iter()
             .map(|s| s.to_string())
             .collect();

@@ -478,10 +478,13 @@ fn colonless_field(text: &str, register: &Register) -> Option<String> {
     ok.then(|| format!("{label}: {value}"))
 }
 
+/// A set of a paper's words (hashed quickly: [`crate::util::QuickHash`]).
+pub type WordSet = HashSet<String, crate::util::QuickBuild>;
+
 /// Lower-case words that the document writes in lower case somewhere: a capitalised word in
 /// this set is an ordinary word, not a name (used to split flattened lists).
-pub fn lexicon(flat: &Flat) -> HashSet<String> {
-    let mut set = HashSet::new();
+pub fn lexicon(flat: &Flat) -> WordSet {
+    let mut set = WordSet::default();
     let mut add = |s: &str| {
         for w in s.split(|c: char| !c.is_alphanumeric() && c != '-') {
             if w.chars().next().is_some_and(|c| c.is_lowercase()) && !set.contains(w) {
@@ -506,7 +509,7 @@ pub fn lexicon(flat: &Flat) -> HashSet<String> {
 /// need it ([`agenda::split_flat`]), and most documents have none.
 pub struct Words<'a> {
     flat: &'a Flat,
-    set: std::cell::OnceCell<HashSet<String>>,
+    set: std::cell::OnceCell<WordSet>,
 }
 
 impl<'a> Words<'a> {
@@ -514,7 +517,7 @@ impl<'a> Words<'a> {
         Words { flat, set: std::cell::OnceCell::new() }
     }
 
-    pub fn get(&self) -> &HashSet<String> {
+    pub fn get(&self) -> &WordSet {
         self.set.get_or_init(|| lexicon(self.flat))
     }
 }
