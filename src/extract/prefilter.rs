@@ -53,18 +53,7 @@ impl Words {
         }
         words.sort();
         words.dedup();
-        // no words: nothing to ask (a prefilter that cannot be built lets everything through)
-        let search = if words.is_empty() {
-            None
-        } else {
-            // a DFA: one table step per byte, built once per process
-            AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .ascii_case_insensitive(fold_case)
-                .build(&words)
-                .ok()
-        };
-        Words { search }
+        Words { search: search_for(&words, fold_case) }
     }
 
     /// Whether `text` holds one of the words (anywhere, also inside a longer word).
@@ -109,16 +98,7 @@ impl WordGroups {
             }
         }
         let (patterns, sets_of): (Vec<String>, Vec<u32>) = words.into_iter().unzip();
-        let search = if patterns.is_empty() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .ascii_case_insensitive(true)
-                .build(&patterns)
-                .ok()
-        };
-        WordGroups { search, sets_of, all }
+        WordGroups { search: search_for(&patterns, true), sets_of, all }
     }
 
     /// The sets `text` holds a word of (anywhere, also inside a longer word); every set when
@@ -134,6 +114,19 @@ impl WordGroups {
         }
         found
     }
+}
+
+/// The search for `words`: a DFA, one table step per byte, built once per process. No words:
+/// nothing to ask (a prefilter that cannot be built lets everything through).
+fn search_for(words: &[String], fold_case: bool) -> Option<AhoCorasick> {
+    if words.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .ascii_case_insensitive(fold_case)
+        .build(words)
+        .ok()
 }
 
 /// `word` (lower case) with each non-ASCII letter in both cases (`røyst` → `røyst`, `rØyst`);
