@@ -171,8 +171,8 @@ pub fn status_report_owned(
     input: ReportInput,
     opts: &StatusOptions,
 ) -> Result<Rendered, RenderError> {
-    let (ctx, lang, author) = context_dropping(input, |i| data::status_report(i, opts));
-    status_report_of(t, (lang, &author), ctx)
+    let ctx = data::status_report(&input, opts);
+    status_report_made(t, input, ctx)
 }
 
 /// [`status_report_owned`] with the context already made from `input` (the command makes it
