@@ -32,6 +32,7 @@ const SHARE: [(&str, usize); 3] = [("docx", 70), ("pdf", 15), ("txt", 15)];
 const TOOL_SAMPLE: usize = 60;
 
 fn main() {
+    saksflyt::util::no_huge_pages();
     let total: usize = std::env::var("SAKSFLYT_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sources: Vec<PathBuf> = [manifest.join("samples"), manifest.join("../shared/seeds")]
@@ -42,7 +43,11 @@ fn main() {
         fail("no samples/ or ../shared/seeds to build the corpus from");
     }
     let tmp = tempfile::tempdir().unwrap_or_else(|e| fail(&format!("cannot make a temporary folder: {e}")));
-    let corpus = tmp.path().join("corpus");
+    // SAKSFLYT_BENCH_CORPUS=DIR builds the corpus there and keeps it (to profile the same files)
+    let corpus = match std::env::var_os("SAKSFLYT_BENCH_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => tmp.path().join("corpus"),
+    };
 
     let started = Instant::now();
     let (files, bytes) = build_corpus(&sources, &corpus, total);

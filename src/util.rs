@@ -62,6 +62,34 @@ impl std::hash::Hasher for QuickHash {
 /// A `HashMap`/`HashSet` hasher of [`QuickHash`].
 pub type QuickBuild = std::hash::BuildHasherDefault<QuickHash>;
 
+extern "C" {
+    /// mimalloc's option setter (the binary's global allocator, `src/main.rs`; linked with the
+    /// `mimalloc` dependency).
+    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
+}
+
+/// `mi_option_allow_thp` in mimalloc's `mi_option_t` (v3's `mimalloc.h`; positions are kept
+/// stable across versions).
+const MI_OPTION_ALLOW_THP: std::os::raw::c_int = 43;
+
+/// Turns off transparent huge pages for this process (the binary and the benchmarks call it
+/// first). The allocator asks the kernel for huge pages (`MADV_HUGEPAGE`), and each first touch
+/// of one then zeroes 2 MiB, however little of it is used, and again after memory is given back:
+/// `saksflyt extract` of 630 DOCX spent up to a fifth of its CPU zeroing huge pages in the kernel
+/// (with twice the resident memory), the 200,000-paper status report 1.1–1.5 s of system time
+/// against 0.3 s without them (docs/performance.md, "Session 8"). The kernel's flag covers memory
+/// mapped before the call too.
+pub fn no_huge_pages() {
+    // SAFETY: sets an integer option of the allocator; no memory is touched
+    unsafe { mi_option_set(MI_OPTION_ALLOW_THP, 0) };
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments only; on a kernel without it the call
+    // fails harmlessly and huge pages stay as the system has them
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// SHA-256 of bytes as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);

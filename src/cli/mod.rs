@@ -76,6 +76,7 @@ pub enum Command {
 }
 
 pub fn main() -> ExitCode {
+    saksflyt::util::no_huge_pages();
     let cli = Cli::parse();
     QUIET.store(cli.quiet, Ordering::Relaxed);
     let result = match cli.command {
