@@ -58,6 +58,22 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    // SAKSFLYT_BENCH_INPROC=1: only the in-process read and read + extract figures (a quick
+    // check while working on the reader or the rules; no ratio to a peer)
+    if std::env::var_os("SAKSFLYT_BENCH_INPROC").is_some() {
+        for format in ["docx", "pdf"] {
+            if let Some(ip) = in_process(&corpus.join(format)) {
+                println!(
+                    "{format} in process: read {:.3} ms, extract {:.3} ms per document ({} files)",
+                    ip.read_ms(),
+                    ip.extract_ms(),
+                    ip.docs
+                );
+            }
+        }
+        return;
+    }
+
     let bin = env!("CARGO_BIN_EXE_saksflyt");
     let all = run_ingest(bin, &corpus, &tmp.path().join("all.db"));
     all.print("ingest (new store)", bytes);

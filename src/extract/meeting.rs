@@ -8,18 +8,33 @@ use crate::config::Register;
 use crate::lexicon::{self, c as lc};
 use crate::record::{Committee, Meeting};
 
-/// Split `Key: value` (key of at most four words).
+/// Most words of a field's key (`Key: value`).
+const FIELD_KEY_MAX_WORDS: usize = 4;
+
+/// Split `Key: value` (key of at most [`FIELD_KEY_MAX_WORDS`] words, no digit).
 pub fn field(text: &str) -> Option<(String, &str)> {
     let (k, v) = text.split_once(':')?;
+    if !could_be_key(k) {
+        return None;
+    }
     let mut key = fold(k).to_lowercase().trim_end_matches('.').to_string();
     // `Vedlegg (t):` — a plural marker in brackets after the label
     if let Some(open) = key.rfind(" (").filter(|_| key.ends_with(')')) {
         key.truncate(open);
     }
-    if key.is_empty() || key.split(' ').count() > 4 || key.chars().any(|c| c.is_ascii_digit()) {
+    if key.is_empty() || key.split(' ').count() > FIELD_KEY_MAX_WORDS || key.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
     Some((key, v.trim()))
+}
+
+/// What [`field`] asks of a key, without folding it: a line of running text with a colon far
+/// in is no field, and most lines are such. The part before the first `(` is kept whole in the
+/// key (only a last ` (…)` is cut off), so a digit there, or more words than the key may hold
+/// plus the one the bracket may be glued to, rule it out.
+fn could_be_key(k: &str) -> bool {
+    let kept = k.find('(').map_or(k, |p| &k[..p]);
+    !kept.bytes().any(|b| b.is_ascii_digit()) && kept.split_whitespace().nth(FIELD_KEY_MAX_WORDS + 1).is_none()
 }
 
 /// How many lines below a `Dato:` field a time field may stand to make it the meeting's date.
@@ -201,6 +216,35 @@ pub fn doc_committee(lines: &[Line], register: &Register) -> Option<Committee> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_keys() {
+        // must match: keys of up to four words, a dot, a plural marker, no-break spaces
+        for (text, key) in [
+            ("Dato: 12.03.2026", "dato"),
+            ("Møtested: Rådhuset", "møtested"),
+            ("Saksnr.: 09-2025", "saksnr"),
+            ("Vedlegg (t): Budsjett", "vedlegg"),
+            ("Arkiv\u{a0}sak  nr: 2", "arkiv sak nr"),
+            ("Dato for neste møte: 1.1.2027", "dato for neste møte"),
+            ("Ansvarlig for oppfølging (navn): Kari", "ansvarlig for oppfølging"),
+            ("Ein to tre fire (fem seks): x", "ein to tre fire"),
+        ] {
+            assert_eq!(field(text).map(|(k, _)| k), Some(key.to_string()), "{text}");
+        }
+        // must not: five words, a digit in the key, no colon, running text with a colon late
+        for text in [
+            "Ein to tre fire fem: x",
+            "Sak 12: Tittel",
+            "Dato 2026: x",
+            "Ingen kolon her",
+            "Utvalet drøfta saka og kom fram til følgjande: vedtak",
+            "Ein to tre fire fem (seks): x",
+            "Punkt 3 (a): x",
+        ] {
+            assert_eq!(field(text), None, "{text}");
+        }
+    }
 
     fn lines(ls: &[&str]) -> Vec<Line> {
         ls.iter().map(|t| Line::para(t)).collect()
