@@ -165,6 +165,12 @@ pub fn opens_points(l: &Line) -> bool {
 /// A line that reads as a heading: a heading block, a bold short line, or a short line without
 /// closing punctuation.
 pub fn heading_like(l: &Line) -> bool {
+    heading_like_given(l, || part_of(l), || field(l.text.trim()).is_some_and(|(_, v)| !v.is_empty()))
+}
+
+/// [`heading_like`] with the line's part and whether it is a field with a value, where the
+/// caller has them already (each is asked only when needed).
+fn heading_like_given(l: &Line, part: impl FnOnce() -> Option<Part>, valued_field: impl FnOnce() -> bool) -> bool {
     match l.kind {
         LineKind::Heading(_) => return true,
         LineKind::Para => {}
@@ -175,10 +181,10 @@ pub fn heading_like(l: &Line) -> bool {
     if words == 0 {
         return false;
     }
-    if part_of(l).is_some() {
+    if part().is_some() {
         return true;
     }
-    if field(t).is_some_and(|(_, v)| !v.is_empty()) {
+    if valued_field() {
         return false;
     }
     let first_upper = t.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
@@ -500,7 +506,7 @@ fn one(
     // under a route heading of another treatment (an earlier body's, on another date): quoted
     let mut foreign = false;
     let mut routed = false;
-    let mut own_lines: Vec<Line> = Vec::with_capacity(body.len());
+    let mut own_lines: Vec<&Line> = Vec::with_capacity(body.len());
     while i < body.len() {
         let l = &body[i];
         i += 1;
@@ -522,25 +528,25 @@ fn one(
             }
             continue;
         }
-        own_lines.push(l.clone());
+        own_lines.push(l);
+        // asked of every line below, once: the field it is, the part it opens
+        let fld = field(&l.text);
+        let mut part_cache: Option<Option<Part>> = None;
+        let mut part = || *part_cache.get_or_insert_with(|| part_of(l));
         // a letterhead or a marker line above the title opens no section
-        if !seen_section
-            && l.kind != LineKind::Table
-            && !l.is_item()
-            && field(&l.text).is_none()
-            && above_title(l)
-        {
+        if !seen_section && l.kind != LineKind::Table && !l.is_item() && fld.is_none() && above_title(l) {
             continue;
         }
-        if let Some(v) = field(&l.text).filter(|(k, v)| k == "vedlegg" && !v.is_empty()).map(|(_, v)| v) {
+        if let Some(v) = fld.as_ref().filter(|(k, v)| k == "vedlegg" && !v.is_empty()).map(|(_, v)| *v) {
             case.attachments.extend(
                 v.split(';').map(|s| s.trim().trim_end_matches('.').to_string()).filter(|s| !s.is_empty()),
             );
             continue;
         }
         if !seen_section && !l.is_item() {
-            if let Some((k, v)) = field(&l.text) {
-                let is = |concept: &str| lexicon::is(concept, &k);
+            if let Some((k, v)) = &fld {
+                let v = *v;
+                let is = |concept: &str| lexicon::is(concept, k);
                 let handled = if is(lc::FIELD_COMMITTEE) {
                     case.committee = committee::from_field(v, ctx.register);
                     true
@@ -581,8 +587,8 @@ fn one(
             && !seen_section
             && l.kind != LineKind::Table
             && !l.is_item()
-            && part_of(l).is_none()
-            && field(&l.text).is_none()
+            && part().is_none()
+            && fld.is_none()
             && !above_title(l)
         {
             title = l.text.clone();
@@ -594,14 +600,14 @@ fn one(
         let after_running_number = in_attachments
             && current.as_ref().is_some_and(|(_, _, c)| c.last().is_some_and(|x| bare_number(&x.text)));
         if in_attachments && bare_number(&l.text)
-            || after_running_number && part_of(l).is_none() && !l.is_item()
+            || after_running_number && part().is_none() && !l.is_item()
         {
             if let Some((_, _, content)) = current.as_mut() {
                 content.push(l);
             }
             continue;
         }
-        let mut opens = part_of(l);
+        let mut opens = part();
         // `FS- 090/21 Vedtak:` under case 066/21: another body's decision in another case, quoted
         if opens == Some(Part::Decision) {
             let own = case.number.as_ref().map(CaseNum::key);
@@ -613,7 +619,8 @@ fn one(
         let first_of_points = current
             .as_ref()
             .is_some_and(|(p, _, c)| matches!(p, Part::Proposal | Part::Decision) && c.is_empty());
-        if opens.is_some() || heading_like(l) && !first_of_points {
+        let valued_field = || fld.as_ref().is_some_and(|(_, v)| !v.is_empty());
+        if opens.is_some() || heading_like_given(l, || opens, valued_field) && !first_of_points {
             seen_section = true;
             if let Some(c) = current.take() {
                 parts.push(c);

@@ -231,7 +231,7 @@ impl Open {
 }
 
 /// The votes of a case, in order, from its lines.
-pub fn find(lines: &[Line]) -> Vec<Vote> {
+pub fn find(lines: &[&Line]) -> Vec<Vote> {
     let mut out = Vec::new();
     let mut open = Open::default();
     let flush = |open: &mut Open, out: &mut Vec<Vote>| {
@@ -239,7 +239,7 @@ pub fn find(lines: &[Line]) -> Vec<Vote> {
             out.push(v);
         }
     };
-    for l in lines {
+    for &l in lines {
         if l.kind == super::LineKind::Table {
             continue;
         }
