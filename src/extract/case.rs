@@ -132,7 +132,7 @@ fn part_of(l: &Line) -> Option<Part> {
     // a protocol numbers the proposals it sets against each other (`1)` / `Innstilling:`): an
     // item whose whole text is a part heading with its colon is that heading
     let labelled_heading = l.is_item() && l.text.trim_end().ends_with(':');
-    if l.is_item() && !labelled_heading || l.kind == LineKind::Table || !PART_WORDS.any(&l.text) {
+    if l.is_item() && !labelled_heading || l.kind == LineKind::Table || !PART_WORDS.any(part_window(&l.text)) {
         return None;
     }
     let t = heading_text(l);
@@ -156,6 +156,30 @@ fn part_of(l: &Line) -> Option<Part> {
         None
     }
 }
+
+/// Where in a line [`part_of`] can find its word: the whole of a line as short as a label with
+/// its case-system context ([`LABEL_MAX_CHARS`]); in a longer line only the first words, since
+/// [`PROPOSAL`], [`DECISION`] and [`ATTACH`] are anchored at the start and put at most a
+/// proposer's name ([`PROPOSAL`]) before the word. Most lines are sentences far longer than a
+/// heading: their scan stops after a few words.
+fn part_window(text: &str) -> &str {
+    let t = text.trim().trim_end_matches([':', ';']).trim();
+    if t.len() <= LABEL_MAX_CHARS || t.chars().count() <= LABEL_MAX_CHARS {
+        return text;
+    }
+    let words = *PART_WINDOW_WORDS;
+    match t.split_whitespace().nth(words - 1) {
+        // the end of the window's last word
+        Some(last) => &t[..last.as_ptr() as usize - t.as_ptr() as usize + last.len()],
+        None => t,
+    }
+}
+
+/// Words of a long line [`part_window`] looks at: a proposer's name of the most words in the
+/// lexicon, then the part's own word.
+static PART_WINDOW_WORDS: LazyLock<usize> = LazyLock::new(|| {
+    1 + lexicon::forms(lc::PROPOSER).iter().map(|f| f.split_whitespace().count()).max().unwrap_or(0).max(1)
+});
 
 /// A line that opens a proposal or a decision (`Forslag til vedtak`, `Vedtak`).
 pub fn opens_points(l: &Line) -> bool {
@@ -1011,6 +1035,21 @@ mod tests {
         for t in ["Bakgrunn", "Saksopplysninger", "Økonomiske konsekvenser", "Kommunen har 12 ansatte."] {
             assert!(!PART_WORDS.any(t), "{t}");
         }
+        // a long line: its heading's word stands among its first words, after a proposer's name
+        let long = "(med dei endringane som arbeidsutvalet gjorde i møtet sitt, og med tillegg om evaluering i 2027)";
+        for t in [
+            format!("Kommunedirektøren sitt forslag til vedtak {long}"),
+            format!("Dagleg leiar si tilråding {long}"),
+            format!("Formannskapets vedtak {long}"),
+        ] {
+            assert!(t.chars().count() > LABEL_MAX_CHARS && PART_WORDS.any(part_window(&t)), "{t}");
+            assert!(part_of(&line(&t)).is_some(), "{t}");
+        }
+        // must not: the word deep in a sentence (no part heading starts there), which the
+        // window leaves out; a short line is looked at whole
+        let sentence = "Styret drøfta saka grundig i to møte og gjorde til slutt eit samrøystes vedtak om å halde fram";
+        assert!(!PART_WORDS.any(part_window(sentence)) && part_of(&line(sentence)).is_none());
+        assert_eq!(part_window("Saka gjeld vedtak"), "Saka gjeld vedtak");
         assert!(DECISION_WORDS.any("Formannskapets VEDTAK"));
         assert!(!DECISION_WORDS.any("Forslag til innstilling"));
         // the label suffix starts with a dash or a comma

@@ -362,7 +362,7 @@ mod tests {
             (&["Det ble stemt over 3 forslag."], &[]),
         ];
         for (input, want) in cases {
-            let got: Vec<_> = find(&lines(input)).iter().map(sig).collect();
+            let got: Vec<_> = find(&lines(input).iter().collect::<Vec<_>>()).iter().map(sig).collect();
             assert_eq!(&got, want, "{input:?}");
         }
     }
