@@ -287,8 +287,9 @@ static LIST_HEADING_WORDS: LazyLock<super::prefilter::Words> =
 /// A list heading (`Saksliste`, `Sakskart`, `Innhald`), a label of the lexicon.
 fn list_heading(l: &Line) -> bool {
     let t = l.text.trim().trim_end_matches(':').trim();
-    // prefilter (see `super::prefilter`): both tests need a list heading's form in the line
-    if !LIST_HEADING_WORDS.any(t) {
+    // prefilter (see `super::prefilter`): both tests need a list heading's form at the start of
+    // the line, so its first word holds the form's first word
+    if !LIST_HEADING_WORDS.any(t.split_whitespace().next().unwrap_or_default()) {
         return false;
     }
     if lexicon::is(lc::CASE_LIST_HEADING, t) {

@@ -25,7 +25,7 @@ static TREATMENT_WORDS: LazyLock<Words> =
 /// `X behandling av sak N [i møte den DATE]` (X, the deciding body, in the genitive): the case
 /// number and the meeting date.
 pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
-    if text.chars().count() > 200 || !TREATMENT_WORDS.any(text) {
+    if !may_be_treatment(text) {
         return None;
     }
     let c = BEHANDLING.captures(text)?;
@@ -38,10 +38,22 @@ pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
 /// The deciding body of a treatment line, out of the genitive: `Formannskaps behandling av sak …`
 /// → `Formannskap`, `Kontrollutvalet si handsaming av sak …` → `Kontrollutvalet`.
 pub fn treatment_body(text: &str) -> Option<&str> {
-    if text.chars().count() > 200 || !TREATMENT_WORDS.any(text) {
+    if !may_be_treatment(text) {
         return None;
     }
     BEHANDLING.captures(text)?.name("body").map(|m| m.as_str().trim())
+}
+
+/// Most characters of a treatment line.
+const TREATMENT_MAX_CHARS: usize = 200;
+
+/// The prefilter of [`BEHANDLING`]: a line no longer than a treatment line that starts with a
+/// capital (the body's name; `char::is_uppercase` holds for every `\p{Lu}`) and holds a
+/// treatment word.
+fn may_be_treatment(text: &str) -> bool {
+    text.trim_start().starts_with(char::is_uppercase)
+        && text.chars().count() <= TREATMENT_MAX_CHARS
+        && TREATMENT_WORDS.any(text)
 }
 
 /// Most words of the body's name in a route heading.
@@ -104,6 +116,16 @@ mod tests {
         assert!(behandling("Behandling av søknad").is_none());
         let (n, _) = behandling("Eldrerådet si handsaming av sak 4/2026 i møte 2.2.2026").unwrap();
         assert_eq!((n.seq, n.year), (4, 2026));
+        // leading white space, a capital outside ASCII
+        let (n, _) = behandling("  Økonomiutvalets handsaming av sak 7/2026").unwrap();
+        assert_eq!((n.seq, n.year), (7, 2026));
+        for t in ["Formannskapets behandling av sak 12/2025", "  Økonomiutvalets handsaming av sak 7/2026"] {
+            assert!(may_be_treatment(t), "{t}");
+        }
+        // the prefilter must not let through: a small letter or a digit first, no treatment word
+        for t in ["formannskapets behandling av sak 12/2025", "12 behandling av sak 3/2025", "Formannskapets møte"] {
+            assert!(!may_be_treatment(t), "{t}");
+        }
         // must not match: prose about a treatment, a plural `sakene`, no body
         for t in [
             "Ved behandling av sakene 95/24 og 38/25 valgte partiet å ikke velge settemedlemmer.",
