@@ -237,7 +237,7 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
     if field(t).is_some_and(|(k, _)| k != "sak") {
         return None;
     }
-    let prefixed = casenum::find_prefixed(t).into_iter().next().filter(|(_, s, _)| *s == 0);
+    let prefixed = casenum::find_prefixed_at_start(t);
     let (n, rest) = match prefixed {
         Some((n, _, e)) => (n, &t[e..]),
         None if matches!(l.kind, LineKind::Heading(_)) || l.bold => casenum::parse_bare(t)?,

@@ -102,6 +102,19 @@ pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
     out
 }
 
+/// The case number written with a case word at the very start of `text` (`Sak 18/24 Title`,
+/// `Styresak 3/25: …`), with its byte range: the first of [`find_prefixed`] when it starts at 0.
+/// Most texts are ruled out without the pattern: a match at the start holds a prefilter match
+/// after nothing but letters and a hyphen (as [`prefixed_matches`] walks back), so a text with
+/// anything else before its first prefilter match has none.
+pub fn find_prefixed_at_start(text: &str) -> Option<(CaseNum, usize, usize)> {
+    let g = PREFIXED_GATE.find(text)?;
+    if !text[..g.start()].chars().all(|c| c.is_alphabetic() || c == '-') {
+        return None;
+    }
+    find_prefixed(text).into_iter().next().filter(|(_, s, _)| *s == 0)
+}
+
 /// The matches of [`PREFIXED`] in `text`, as `captures_iter` gives them, found from the
 /// prefilter's candidates: the pattern's Unicode word boundaries keep it on the backtracker,
 /// so it is started only at the word run holding a candidate (`_at` keeps the text before in
@@ -203,8 +216,8 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
         let n = make(c.get(1)?.as_str(), c.get(2)?.as_str(), all.as_str())?;
         return Some((n, after));
     }
-    let (n, start, end) = find_prefixed(t).into_iter().next()?;
-    (start == 0).then(|| (n, &t[end..]))
+    let (n, _, end) = find_prefixed_at_start(t)?;
+    Some((n, &t[end..]))
 }
 
 static VALUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -293,6 +306,15 @@ mod tests {
         }
         // a body's code makes a reference, never a case header (`KS 142/21 Vedtak:` is a label)
         assert!(find_prefixed("KS 142/21 Vedtak:").is_empty());
+        // at the start: what find_prefixed finds there, and nothing when it starts later
+        for t in ["Sak 18/24 Budsjett", "Styresak 3/25: Plan", "FSU-sak 4/2026 Tittel", "PS 22/2025 Tittel", "saksnr.: 12/25"] {
+            let first = find_prefixed(t).into_iter().next().map(|(n, s, e)| (n.key(), s, e));
+            assert_eq!(find_prefixed_at_start(t).map(|(n, s, e)| (n.key(), s, e)), first, "{t}");
+            assert!(first.is_some_and(|(_, s, _)| s == 0), "{t}");
+        }
+        for t in ["Viser til sak 18/24", "1. sak 3/25", "(sak 4/26)", "Arkivsak 2026/123 Tittel", "Budsjett"] {
+            assert!(find_prefixed_at_start(t).is_none(), "{t}");
+        }
         assert!(find_references("FSK- 137/26 Vedtak:").is_empty(), "a label, not running text");
     }
 
