@@ -161,8 +161,9 @@ pub fn split_people(s: &str) -> Vec<String> {
 /// Split a list whose item breaks were lost (`Saker til eventuelt Ekstraordinært møte …`): a new
 /// item starts at a capitalised word that the document elsewhere writes in lower case (an
 /// ordinary word, not a name), when the word after it is not capitalised too and the word before
-/// does not end in `:`.
-pub fn split_flat(text: &str, words: &super::WordSet) -> Vec<String> {
+/// does not end in `:`. `words` gives the document's lower-case words, asked (and so made) only
+/// for a word that passes the other tests.
+pub fn split_flat<'w>(text: &str, words: impl Fn() -> &'w super::WordSet) -> Vec<String> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let mut items: Vec<Vec<&str>> = vec![Vec::new()];
     for (i, tok) in tokens.iter().enumerate() {
@@ -170,9 +171,9 @@ pub fn split_flat(text: &str, words: &super::WordSet) -> Vec<String> {
         let all_upper = tok.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
         let prev = if i == 0 { None } else { tokens.get(i - 1) };
         let next = tokens.get(i + 1);
-        let common = words.contains(
-            &tok.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string(),
-        );
+        let common = || {
+            words().contains(&tok.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string())
+        };
         let next_upper = next.is_some_and(|n| n.chars().next().is_some_and(|c| c.is_uppercase()));
         let prev_ok = prev.is_some_and(|p| {
             !p.ends_with([':', '-', '–', '(', '«', '"'])
@@ -180,7 +181,7 @@ pub fn split_flat(text: &str, words: &super::WordSet) -> Vec<String> {
                     .contains(p)
         });
         let current_len = items.last().map_or(0, |v| v.len());
-        if starts_upper && !all_upper && common && !next_upper && prev_ok && current_len >= 2 {
+        if starts_upper && !all_upper && !next_upper && prev_ok && current_len >= 2 && common() {
             items.push(Vec::new());
         }
         if let Some(last) = items.last_mut() {
@@ -201,16 +202,16 @@ fn title_and_items(cell: &Cell, words: &super::Words<'_>) -> (String, Vec<String
             continue;
         }
         match b {
-            Block::ListItem { .. } => items.extend(split_flat(&t, words.get())),
+            Block::ListItem { .. } => items.extend(split_flat(&t, || words.get())),
             _ if title.is_empty() => {
                 // a converter may flatten `title <ul>…</ul>` to `title / items`
                 let mut parts = t.split(" / ");
                 title = parts.next().unwrap_or_default().trim().to_string();
                 for p in parts {
-                    items.extend(split_flat(p.trim(), words.get()));
+                    items.extend(split_flat(p.trim(), || words.get()));
                 }
             }
-            _ => items.extend(split_flat(&t, words.get())),
+            _ => items.extend(split_flat(&t, || words.get())),
         }
     }
     (title, items.into_iter().filter(|s| !s.trim().is_empty()).collect())
@@ -491,15 +492,15 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         assert_eq!(
-            split_flat("Saker til eventuelt Ekstraordinært møte; 30.08 kl. 09-12", &words),
+            split_flat("Saker til eventuelt Ekstraordinært møte; 30.08 kl. 09-12", || &words),
             vec!["Saker til eventuelt", "Ekstraordinært møte; 30.08 kl. 09-12"]
         );
         assert_eq!(
-            split_flat("Status i Bergen Erfaringer «go live» Helse Vest Koordinert nedetid", &words),
+            split_flat("Status i Bergen Erfaringer «go live» Helse Vest Koordinert nedetid", || &words),
             vec!["Status i Bergen", "Erfaringer «go live» Helse Vest", "Koordinert nedetid"]
         );
         assert_eq!(
-            split_flat("Tema: Status for VI - et prosjekt", &words),
+            split_flat("Tema: Status for VI - et prosjekt", || &words),
             vec!["Tema: Status for VI - et prosjekt"]
         );
     }
