@@ -9,6 +9,10 @@ use std::path::Path;
 
 /// Fold white space (also no-break spaces) to single spaces and trim.
 pub fn fold(s: &str) -> String {
+    // most texts are folded already: one byte scan and a copy
+    if is_folded(s) {
+        return s.to_string();
+    }
     // one pass, one allocation (it runs on every line of every paper)
     let mut out = String::with_capacity(s.len());
     for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}').filter(|w| !w.is_empty()) {
@@ -18,6 +22,43 @@ pub fn fold(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// Whether [`fold`] leaves `s` as it is: no white space but single spaces between words. Byte
+/// by byte: ASCII white space other than a space, and the UTF-8 forms of the other white-space
+/// characters (U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000),
+/// are found by their bytes; every other byte of a character is neither.
+fn is_folded(s: &str) -> bool {
+    let b = s.as_bytes();
+    // a space at the start counts as one after a space
+    let mut after_space = true;
+    for (i, &c) in b.iter().enumerate() {
+        let next = |k: usize| b.get(i + k).copied();
+        let white = match c {
+            b' ' => {
+                if after_space {
+                    return false;
+                }
+                after_space = true;
+                continue;
+            }
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => true,
+            0xC2 => matches!(next(1), Some(0x85 | 0xA0)),
+            0xE1 => next(1) == Some(0x9A) && next(2) == Some(0x80),
+            0xE2 => matches!(
+                (next(1), next(2)),
+                (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F))
+            ),
+            0xE3 => next(1) == Some(0x80) && next(2) == Some(0x80),
+            _ => false,
+        };
+        if white {
+            return false;
+        }
+        after_space = false;
+    }
+    // no space at the end
+    !after_space || b.is_empty()
 }
 
 /// A quick hash for short keys read from a document (eight bytes a step, as rustc's FxHash): the
@@ -453,6 +494,26 @@ pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folded_texts_are_recognised() {
+        // must be left as they are: single spaces between words, any other characters
+        for t in
+            ["", "a", "Forslag til vedtak", "Sak 12/25 – «Budsjett» § 3 · 5 €", "Økonomi og æøå", "a\u{1c}b"]
+        {
+            assert!(is_folded(t), "{t:?}");
+        }
+        // must be folded: every white-space character, doubled, leading or trailing spaces
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| c.is_whitespace() && *c != ' ') {
+            let t = format!("a{c}b");
+            assert!(!is_folded(&t), "U+{:04X}", c as u32);
+            assert_eq!(fold(&t), "a b", "U+{:04X}", c as u32);
+        }
+        for t in [" a", "a ", "a  b", " ", "  "] {
+            assert!(!is_folded(t), "{t:?}");
+        }
+        assert_eq!(fold("  Sak\u{a0} 12/25\t Tittel \u{3000}"), "Sak 12/25 Tittel");
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp() {

@@ -172,7 +172,9 @@ pub fn split_flat<'w>(text: &str, words: impl Fn() -> &'w super::WordSet) -> Vec
         let prev = if i == 0 { None } else { tokens.get(i - 1) };
         let next = tokens.get(i + 1);
         let common = || {
-            words().contains(&tok.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string())
+            words().contains(
+                &tok.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string(),
+            )
         };
         let next_upper = next.is_some_and(|n| n.chars().next().is_some_and(|c| c.is_uppercase()));
         let prev_ok = prev.is_some_and(|p| {

@@ -132,7 +132,8 @@ fn part_of(l: &Line) -> Option<Part> {
     // a protocol numbers the proposals it sets against each other (`1)` / `Innstilling:`): an
     // item whose whole text is a part heading with its colon is that heading
     let labelled_heading = l.is_item() && l.text.trim_end().ends_with(':');
-    if l.is_item() && !labelled_heading || l.kind == LineKind::Table || !PART_WORDS.any(part_window(&l.text)) {
+    if l.is_item() && !labelled_heading || l.kind == LineKind::Table || !PART_WORDS.any(part_window(&l.text))
+    {
         return None;
     }
     let t = heading_text(l);
@@ -194,7 +195,11 @@ pub fn heading_like(l: &Line) -> bool {
 
 /// [`heading_like`] with the line's part and whether it is a field with a value, where the
 /// caller has them already (each is asked only when needed).
-fn heading_like_given(l: &Line, part: impl FnOnce() -> Option<Part>, valued_field: impl FnOnce() -> bool) -> bool {
+fn heading_like_given(
+    l: &Line,
+    part: impl FnOnce() -> Option<Part>,
+    valued_field: impl FnOnce() -> bool,
+) -> bool {
     match l.kind {
         LineKind::Heading(_) => return true,
         LineKind::Para => {}
@@ -623,8 +628,7 @@ fn one(
         let in_attachments = current.as_ref().is_some_and(|(p, _, _)| *p == Part::Attachments);
         let after_running_number = in_attachments
             && current.as_ref().is_some_and(|(_, _, c)| c.last().is_some_and(|x| bare_number(&x.text)));
-        if in_attachments && bare_number(&l.text)
-            || after_running_number && part().is_none() && !l.is_item()
+        if in_attachments && bare_number(&l.text) || after_running_number && part().is_none() && !l.is_item()
         {
             if let Some((_, _, content)) = current.as_mut() {
                 content.push(l);
@@ -1047,7 +1051,8 @@ mod tests {
         }
         // must not: the word deep in a sentence (no part heading starts there), which the
         // window leaves out; a short line is looked at whole
-        let sentence = "Styret drøfta saka grundig i to møte og gjorde til slutt eit samrøystes vedtak om å halde fram";
+        let sentence =
+            "Styret drøfta saka grundig i to møte og gjorde til slutt eit samrøystes vedtak om å halde fram";
         assert!(!PART_WORDS.any(part_window(sentence)) && part_of(&line(sentence)).is_none());
         assert_eq!(part_window("Saka gjeld vedtak"), "Saka gjeld vedtak");
         assert!(DECISION_WORDS.any("Formannskapets VEDTAK"));

@@ -307,12 +307,19 @@ mod tests {
         // a body's code makes a reference, never a case header (`KS 142/21 Vedtak:` is a label)
         assert!(find_prefixed("KS 142/21 Vedtak:").is_empty());
         // at the start: what find_prefixed finds there, and nothing when it starts later
-        for t in ["Sak 18/24 Budsjett", "Styresak 3/25: Plan", "FSU-sak 4/2026 Tittel", "PS 22/2025 Tittel", "saksnr.: 12/25"] {
+        for t in [
+            "Sak 18/24 Budsjett",
+            "Styresak 3/25: Plan",
+            "FSU-sak 4/2026 Tittel",
+            "PS 22/2025 Tittel",
+            "saksnr.: 12/25",
+        ] {
             let first = find_prefixed(t).into_iter().next().map(|(n, s, e)| (n.key(), s, e));
             assert_eq!(find_prefixed_at_start(t).map(|(n, s, e)| (n.key(), s, e)), first, "{t}");
             assert!(first.is_some_and(|(_, s, _)| s == 0), "{t}");
         }
-        for t in ["Viser til sak 18/24", "1. sak 3/25", "(sak 4/26)", "Arkivsak 2026/123 Tittel", "Budsjett"] {
+        for t in ["Viser til sak 18/24", "1. sak 3/25", "(sak 4/26)", "Arkivsak 2026/123 Tittel", "Budsjett"]
+        {
             assert!(find_prefixed_at_start(t).is_none(), "{t}");
         }
         assert!(find_references("FSK- 137/26 Vedtak:").is_empty(), "a label, not running text");

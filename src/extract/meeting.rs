@@ -22,7 +22,10 @@ pub fn field(text: &str) -> Option<(String, &str)> {
     if let Some(open) = key.rfind(" (").filter(|_| key.ends_with(')')) {
         key.truncate(open);
     }
-    if key.is_empty() || key.split(' ').count() > FIELD_KEY_MAX_WORDS || key.chars().any(|c| c.is_ascii_digit()) {
+    if key.is_empty()
+        || key.split(' ').count() > FIELD_KEY_MAX_WORDS
+        || key.chars().any(|c| c.is_ascii_digit())
+    {
         return None;
     }
     Some((key, v.trim()))
@@ -34,7 +37,8 @@ pub fn field(text: &str) -> Option<(String, &str)> {
 /// plus the one the bracket may be glued to, rule it out.
 fn could_be_key(k: &str) -> bool {
     let kept = k.find('(').map_or(k, |p| &k[..p]);
-    !kept.bytes().any(|b| b.is_ascii_digit()) && kept.split_whitespace().nth(FIELD_KEY_MAX_WORDS + 1).is_none()
+    !kept.bytes().any(|b| b.is_ascii_digit())
+        && kept.split_whitespace().nth(FIELD_KEY_MAX_WORDS + 1).is_none()
 }
 
 /// How many lines below a `Dato:` field a time field may stand to make it the meeting's date.

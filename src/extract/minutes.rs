@@ -123,7 +123,9 @@ mod tests {
             assert!(may_be_treatment(t), "{t}");
         }
         // the prefilter must not let through: a small letter or a digit first, no treatment word
-        for t in ["formannskapets behandling av sak 12/2025", "12 behandling av sak 3/2025", "Formannskapets møte"] {
+        for t in
+            ["formannskapets behandling av sak 12/2025", "12 behandling av sak 3/2025", "Formannskapets møte"]
+        {
             assert!(!may_be_treatment(t), "{t}");
         }
         // must not match: prose about a treatment, a plural `sakene`, no body
