@@ -208,18 +208,17 @@ pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
     };
     let measure = words(&item.measure);
     let text = format!("{} {}", item.measure, item.status_text.as_deref().unwrap_or_default());
-    let all = words(&text);
-    let has = |ws: &[String], concept: &str| {
-        let forms = lexicon::forms(concept);
-        let joined = format!(" {} ", ws.join(" "));
-        forms.iter().any(|f| joined.contains(&format!(" {f} ")))
-    };
+    // the words joined by single spaces, with a space at either end: a form (of one word or
+    // more) is among them when it stands between two of those spaces
+    let joined = |ws: &[String]| format!(" {} ", ws.join(" "));
+    let has = |joined: &str, concept: &str| lexicon::forms(concept).iter().any(|f| between_spaces(joined, f));
     let measurable = item.measure.contains(|c: char| c.is_ascii_digit() || c == '%')
-        || has(&measure, lc::SMART_MEASURABLE);
-    let time = item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty())
-        || YEAR_OR_DATE.is_match(&text)
-        || has(&all, lc::SMART_TIME)
-        || has(&all, lc::MONTHS);
+        || has(&joined(&measure), lc::SMART_MEASURABLE);
+    let time =
+        item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty()) || YEAR_OR_DATE.is_match(&text) || {
+            let all = joined(&words(&text));
+            has(&all, lc::SMART_TIME) || has(&all, lc::MONTHS)
+        };
     [
         measure.len() >= SMART_SPECIFIC_MIN_WORDS,
         measurable,
@@ -227,6 +226,21 @@ pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
         item.goal.as_deref().is_some_and(|g| !g.trim().is_empty()),
         time,
     ]
+}
+
+/// Whether `form` stands in `text` with a space straight before and after it (as `text`
+/// contains ` {form} `, without making that string; occurrences may overlap).
+fn between_spaces(text: &str, form: &str) -> bool {
+    let mut from = 0;
+    while let Some(k) = text.get(from..).and_then(|t| t.find(form)) {
+        let i = from + k;
+        if text[..i].ends_with(' ') && text[i + form.len()..].starts_with(' ') {
+            return true;
+        }
+        // the next occurrence may start inside this one
+        from = i + text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
 }
 
 /// Fewest measures for a plan written as headings and bullets inside a case paper.
@@ -246,10 +260,8 @@ fn carried(goal: &str) -> String {
 
 /// A text naming a plan (`handlingsplan`, `handlingsdel`: the lexicon's `plan_word`).
 fn has_plan_word(t: &str) -> bool {
-    let lower = t.to_lowercase();
-    lexicon::forms(lc::PLAN_WORD)
-        .iter()
-        .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == w.as_str()))
+    let forms = lexicon::forms(lc::PLAN_WORD);
+    t.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|x| forms.iter().any(|w| x == w.as_str()))
 }
 
 /// A lead-in that announces a list of measures: a paragraph closing with `:` that names them
@@ -319,6 +331,25 @@ fn heading_plan(lines: &[Line], title: &str, opened: bool) -> Option<Plan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forms_between_spaces() {
+        // as ` {form} ` in the text: one word, several, overlapping occurrences, the ends
+        for (text, form) in
+            [(" a b ", "a"), (" innen utgangen av ", "innen utgangen"), (" cb a b a b ", "b a b"), ("  ", "")]
+        {
+            assert!(
+                between_spaces(text, form) && text.contains(&format!(" {form} ")),
+                "{form:?} in {text:?}"
+            );
+        }
+        for (text, form) in [(" ab ", "a"), (" mars2026 ", "mars"), (" a ", "a b"), (" a ", "")] {
+            assert!(
+                !between_spaces(text, form) && !text.contains(&format!(" {form} ")),
+                "{form:?} in {text:?}"
+            );
+        }
+    }
 
     #[test]
     fn smart_hints() {
