@@ -102,10 +102,15 @@ pub fn measure_key(m: &str) -> String {
     first.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-fn column(head: &[Option<&Cell>], names: &[&str]) -> Option<usize> {
-    head.iter().position(|c| {
-        let k = key(&cell_text(*c));
-        names.iter().any(|n| k == *n || k.starts_with(&format!("{n} ")))
+/// The [`key`] of each cell of a header row, made once for all the columns asked of it.
+fn head_keys(head: &[Option<&Cell>]) -> Vec<String> {
+    head.iter().map(|c| key(&cell_text(*c))).collect()
+}
+
+/// The first column whose header key is one of `names`, or starts with one and a space.
+fn column(keys: &[String], names: &[&str]) -> Option<usize> {
+    keys.iter().position(|k| {
+        names.iter().any(|n| k.strip_prefix(n).is_some_and(|r| r.is_empty() || r.starts_with(' ')))
     })
 }
 
@@ -159,7 +164,8 @@ pub fn apply(flat: &Flat, r: &mut Record) {
     for t in &flat.tables {
         let grid = t.grid();
         let Some(head) = grid.first() else { continue };
-        let (Some(mc), Some(cc)) = (column(head, MEASURE_HEADERS), column(head, COMMENT_HEADERS)) else {
+        let keys = head_keys(head);
+        let (Some(mc), Some(cc)) = (column(&keys, MEASURE_HEADERS), column(&keys, COMMENT_HEADERS)) else {
             continue;
         };
         for row in grid.iter().skip(1) {
@@ -288,16 +294,21 @@ fn evaluation_form(flat: &Flat) -> Option<Plan> {
     }
     for t in &flat.tables {
         let grid = t.grid();
-        let Some(hi) = grid.iter().take(3).position(|row| column(row, NEW_STATUS_HEADERS).is_some()) else {
+        let Some((hi, keys)) = grid
+            .iter()
+            .take(3)
+            .map(|row| head_keys(row))
+            .enumerate()
+            .find(|(_, keys)| column(keys, NEW_STATUS_HEADERS).is_some())
+        else {
             continue;
         };
-        let head = grid.get(hi)?;
-        let (Some(mc), Some(sc)) = (column(head, MEASURE_HEADERS), column(head, NEW_STATUS_HEADERS)) else {
+        let (Some(mc), Some(sc)) = (column(&keys, MEASURE_HEADERS), column(&keys, NEW_STATUS_HEADERS)) else {
             continue;
         };
-        let goal_c = column(head, &["mål"]);
-        let dc = column(head, DECISION_HEADERS);
-        let cc = column(head, COMMENT_HEADERS);
+        let goal_c = column(&keys, &["mål"]);
+        let dc = column(&keys, DECISION_HEADERS);
+        let cc = column(&keys, COMMENT_HEADERS);
         // the five SMART columns stand between the measure and the last status
         let smart_cols: Vec<usize> = (mc + 1..mc + 6).collect();
         let mut items = Vec::new();
