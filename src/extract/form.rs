@@ -125,8 +125,11 @@ fn mark_sums(r: &mut Record) {
             .iter()
             .enumerate()
             .filter(|(_, row)| {
-                let first = row.iter().map(|c| key(&c.text)).find(|k| !k.is_empty()).unwrap_or_default();
-                row.iter().any(|c| c.nok.is_some()) && SUM_ROW_WORDS.contains(&first.as_str())
+                // an amount first (cheap), then the label of the row's first filled cell
+                row.iter().any(|c| c.nok.is_some()) && {
+                    let first = row.iter().map(|c| key(&c.text)).find(|k| !k.is_empty()).unwrap_or_default();
+                    SUM_ROW_WORDS.contains(&first.as_str())
+                }
             })
             .map(|(i, _)| i)
             .collect();
