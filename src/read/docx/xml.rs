@@ -13,6 +13,7 @@
 //! elements are static strings ([`intern`]), and a node's children are gathered on one scratch
 //! stack and moved into a vector of their exact size when the element closes.
 
+use super::schema::{self, Ctx, Keep, Part};
 use crate::read::{Limits, ReadError};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -96,7 +97,11 @@ pub fn on_off(e: Option<&Element>) -> Option<bool> {
 }
 
 fn keeps_text(name: &str) -> bool {
-    matches!(name, "t" | "delText" | "instrText")
+    keeps_text_bytes(name.as_bytes())
+}
+
+fn keeps_text_bytes(local: &[u8]) -> bool {
+    matches!(local, b"t" | b"delText" | b"instrText")
 }
 
 /// The local part of a qualified name (`w:p` → `p`).
@@ -302,20 +307,31 @@ fn kept_attribute(local: &[u8]) -> Option<&'static str> {
     })
 }
 
-fn element(start: &BytesStart<'_>) -> Element {
-    let mut attrs = Vec::new();
-    for a in start.attributes().with_checks(false).flatten() {
-        let Some(key) = kept_attribute(local(a.key.as_ref())) else { continue };
-        let raw = String::from_utf8_lossy(&a.value);
-        let value = if raw.contains('&') {
-            quick_xml::escape::unescape(&raw).map(Cow::into_owned).unwrap_or_else(|_| raw.to_string())
-        } else {
-            raw.into_owned()
-        };
-        attrs.push((key, value));
+fn element(start: &BytesStart<'_>, name: Cow<'static, str>, attrs: bool) -> Element {
+    let mut kept = Vec::new();
+    if attrs {
+        for a in start.attributes().with_checks(false).flatten() {
+            let Some(key) = kept_attribute(local(a.key.as_ref())) else { continue };
+            let raw = String::from_utf8_lossy(&a.value);
+            let value = if raw.contains('&') {
+                quick_xml::escape::unescape(&raw).map(Cow::into_owned).unwrap_or_else(|_| raw.to_string())
+            } else {
+                raw.into_owned()
+            };
+            kept.push((key, value));
+        }
+        kept.shrink_to_fit(); // a Vec grows to 4 slots: most elements have one attribute
     }
-    attrs.shrink_to_fit(); // a Vec grows to 4 slots: most elements have one attribute
-    Element { name: name_of(local(start.name().as_ref())), attrs, children: Vec::new() }
+    Element { name, attrs: kept, children: Vec::new() }
+}
+
+/// The element for a start tag the schema keeps.
+fn kept_element(start: &BytesStart<'_>, local_name: &[u8], k: &Keep) -> Element {
+    let name = match k.name {
+        Some(n) => Cow::Borrowed(n),
+        None => name_of(local_name),
+    };
+    element(start, name, k.attrs)
 }
 
 /// Decode a part to UTF-8: strip a UTF-8 BOM, transcode UTF-16 (with BOM).
@@ -332,23 +348,74 @@ fn to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     bytes.into()
 }
 
-/// Parse a part into its root element. `part` names the part in errors.
+/// Parse a part into its root element with every element kept (the general tree). `part`
+/// names the part in errors.
 pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Result<Element, ReadError> {
+    parse_part(bytes, part, Part::Any, limits, started)
+}
+
+/// An open element being built, with where its children start on the scratch stack and what
+/// its children mean.
+struct Open {
+    el: Element,
+    from: usize,
+    ctx: Ctx,
+    prune: bool,
+}
+
+/// Parse a part into its root element, keeping only what the reader of that `kind` of part
+/// looks at ([`schema`](super::schema)). Every byte is still scanned: errors, refusals and
+/// budgets are those of the whole part. `part` names the part in errors.
+pub fn parse_part(
+    bytes: &[u8],
+    part: &str,
+    kind: Part,
+    limits: &Limits,
+    started: Instant,
+) -> Result<Element, ReadError> {
     let bytes = to_utf8(bytes);
     let mut reader = Reader::from_reader(bytes.as_ref());
     reader.config_mut().check_end_names = false;
     let bad = |e: String| ReadError::BadDocx(format!("malformed XML in {part}: {e}"));
-    // the open elements, each with where its children start on `pending`; the first is a
-    // synthetic document node
-    let mut stack: Vec<(Element, usize)> = vec![(Element::default(), 0)];
+    // the open kept elements; the first is a synthetic document node
+    let mut stack: Vec<Open> =
+        vec![Open { el: Element::default(), from: 0, ctx: Ctx::Top(kind), prune: false }];
+    // the open elements passed over (inside the last kept one), innermost last: whether each
+    // is a text element, whose text is still checked (not kept) so that errors stay the same
+    let mut skipped: Vec<bool> = Vec::new();
     // the children of the open elements, in document order; an element's are moved into a
     // vector of their exact size when it closes
     let mut pending: Vec<Node> = Vec::new();
-    let close = |stack: &mut Vec<(Element, usize)>, pending: &mut Vec<Node>| {
-        if let Some((mut done, from)) = stack.pop() {
-            done.children = pending.drain(from.min(pending.len())..).collect();
+    // the theme's first colour scheme was found: nothing after it is read
+    let mut scheme_found = false;
+    let close = |stack: &mut Vec<Open>, pending: &mut Vec<Node>| {
+        if let Some(Open { el: mut done, from, prune, .. }) = stack.pop() {
+            let from = from.min(pending.len());
+            if prune && from == pending.len() {
+                return;
+            }
+            done.children = pending.drain(from..).collect();
             pending.push(Node::Element(done));
         }
+    };
+    // the decision for a child of the innermost kept element
+    let decide = |stack: &Vec<Open>, pending: &Vec<Node>, scheme_found: &mut bool, local: &[u8]| {
+        let top = stack.last()?;
+        let k = schema::decide(top.ctx, local)?;
+        if k.branch {
+            // only the first Choice of an mc:AlternateContent (else its Fallback) is read
+            let siblings = pending.get(top.from..).unwrap_or_default();
+            if siblings.iter().any(|n| matches!(n, Node::Element(e) if e.name == "Choice")) {
+                return None;
+            }
+        }
+        if top.ctx == Ctx::ThemeSearch {
+            if *scheme_found {
+                return None;
+            }
+            *scheme_found = k.ctx == Ctx::ClrScheme;
+        }
+        Some(k)
     };
     let mut events: u64 = 0;
     loop {
@@ -365,44 +432,77 @@ pub fn parse(bytes: &[u8], part: &str, limits: &Limits, started: Instant) -> Res
             }
         }
         let ev = reader.read_event().map_err(|e| bad(e.to_string()))?;
-        let keeps =
-            |stack: &Vec<(Element, usize)>| stack.last().is_some_and(|(top, _)| keeps_text(&top.name));
+        // (whether the innermost open element keeps its text, whether it is passed over)
+        let text_here = |stack: &Vec<Open>, skipped: &Vec<bool>| match skipped.last() {
+            Some(&t) => (t, true),
+            None => (stack.last().is_some_and(|top| keeps_text(&top.el.name)), false),
+        };
         match ev {
             Event::DocType(_) => return Err(ReadError::Dtd(part.to_string())),
             Event::Start(s) => {
-                if stack.len() > MAX_DEPTH {
+                if stack.len() + skipped.len() > MAX_DEPTH {
                     return Err(ReadError::BadDocx(format!(
                         "XML in {part} is nested deeper than {MAX_DEPTH} elements"
                     )));
                 }
-                stack.push((element(&s), pending.len()));
+                let qname = s.name();
+                let local_name = local(qname.as_ref());
+                if !skipped.is_empty() {
+                    skipped.push(keeps_text_bytes(local_name));
+                    continue;
+                }
+                match decide(&stack, &pending, &mut scheme_found, local_name) {
+                    Some(k) => stack.push(Open {
+                        el: kept_element(&s, local_name, &k),
+                        from: pending.len(),
+                        ctx: k.ctx,
+                        prune: k.prune,
+                    }),
+                    None => skipped.push(keeps_text_bytes(local_name)),
+                }
             }
-            Event::Empty(s) => pending.push(Node::Element(element(&s))),
+            Event::Empty(s) => {
+                if skipped.is_empty() {
+                    let qname = s.name();
+                    let local_name = local(qname.as_ref());
+                    if let Some(k) = decide(&stack, &pending, &mut scheme_found, local_name) {
+                        if !k.prune {
+                            pending.push(Node::Element(kept_element(&s, local_name, &k)));
+                        }
+                    }
+                }
+            }
             Event::End(_) => {
-                if stack.len() > 1 {
+                if skipped.pop().is_none() && stack.len() > 1 {
                     close(&mut stack, &mut pending);
                 }
             }
             Event::Text(t) => {
-                if keeps(&stack) {
+                let (keeps, passed_over) = text_here(&stack, &skipped);
+                if keeps {
                     let s = t.xml10_content().map_err(|e| bad(e.to_string()))?;
-                    pending.push(Node::Text(s.into_owned()));
+                    if !passed_over {
+                        pending.push(Node::Text(s.into_owned()));
+                    }
                 }
             }
             Event::CData(t) => {
-                if keeps(&stack) {
+                let (keeps, passed_over) = text_here(&stack, &skipped);
+                if keeps && !passed_over {
                     pending.push(Node::Text(String::from_utf8_lossy(&t).into_owned()));
                 }
             }
             Event::GeneralRef(r) => {
-                if keeps(&stack) {
+                let (keeps, passed_over) = text_here(&stack, &skipped);
+                if keeps {
                     let c = match r.resolve_char_ref() {
                         Ok(Some(c)) => Some(c),
                         Ok(None) => r.decode().ok().and_then(|n| crate::util::xml_predefined_entity(&n)),
                         Err(_) => None,
                     };
                     match c {
-                        Some(c) => pending.push(Node::Text(c.to_string())),
+                        Some(c) if !passed_over => pending.push(Node::Text(c.to_string())),
+                        Some(_) => {}
                         None => {
                             let name = String::from_utf8_lossy(&r).into_owned();
                             return Err(bad(format!("undeclared entity &{name};")));
