@@ -132,6 +132,19 @@ const fn any(attrs: bool, ctx: Ctx, prune: bool) -> Option<Keep> {
 }
 
 /// A property whose `w:val` (or other attributes) is read and whose children are not.
+/// An element searched through for a descendant and otherwise not read: its name does not
+/// matter (an empty placeholder, so that no name is allocated) and it is dropped when it
+/// closes empty.
+const fn passage(ctx: Ctx) -> Option<Keep> {
+    Some(Keep { name: Some(""), attrs: false, ctx, prune: true, branch: false })
+}
+
+/// A property container (`w:rPr`, `w:pPr`, …): its reader only asks for children, so it is
+/// dropped when it closes without any kept child (absent and empty read the same).
+const fn props(name: &'static str, ctx: Ctx) -> Option<Keep> {
+    Some(Keep { name: Some(name), attrs: false, ctx, prune: true, branch: false })
+}
+
 const fn prop(name: &'static str) -> Option<Keep> {
     keep(name, true, Ctx::Leaf)
 }
@@ -141,7 +154,7 @@ fn block_child(local: &[u8], cell: bool) -> Option<Keep> {
     match local {
         b"p" => keep("p", false, Ctx::Para),
         b"tbl" => keep("tbl", false, Ctx::Table),
-        b"tcPr" if cell => keep("tcPr", false, Ctx::TcPr),
+        b"tcPr" if cell => props("tcPr", Ctx::TcPr),
         b"sdt" => keep("sdt", false, Ctx::SdtBlock),
         b"sdtContent" => keep("sdtContent", false, Ctx::Blocks),
         b"customXml" => keep("customXml", false, Ctx::Blocks),
@@ -157,7 +170,7 @@ fn block_child(local: &[u8], cell: bool) -> Option<Keep> {
 fn inline_child(local: &[u8], para: bool) -> Option<Keep> {
     match local {
         b"r" => keep("r", false, Ctx::Run),
-        b"pPr" if para => keep("pPr", false, Ctx::PPr),
+        b"pPr" if para => props("pPr", Ctx::PPr),
         b"hyperlink" => keep("hyperlink", false, Ctx::Inline),
         b"smartTag" => keep("smartTag", false, Ctx::Inline),
         b"customXml" => keep("customXml", false, Ctx::Inline),
@@ -206,13 +219,13 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
         Ctx::Style => match local {
             b"name" => prop("name"),
             b"basedOn" => prop("basedOn"),
-            b"pPr" => keep("pPr", false, Ctx::StylePPr),
-            b"rPr" => keep("rPr", false, Ctx::RPr),
+            b"pPr" => props("pPr", Ctx::StylePPr),
+            b"rPr" => props("rPr", Ctx::RPr),
             _ => None,
         },
         Ctx::StylePPr => match local {
             b"outlineLvl" => prop("outlineLvl"),
-            b"numPr" => keep("numPr", false, Ctx::NumPr),
+            b"numPr" => props("numPr", Ctx::NumPr),
             _ => None,
         },
         Ctx::NumPr => match local {
@@ -259,7 +272,7 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
         // the parser stops searching once the first clrScheme is found
         Ctx::ThemeSearch => match local {
             b"clrScheme" => keep("clrScheme", false, Ctx::ClrScheme),
-            _ => any(false, Ctx::ThemeSearch, true),
+            _ => passage(Ctx::ThemeSearch),
         },
         Ctx::ClrScheme => any(false, Ctx::ClrEntry, false),
         Ctx::ClrEntry => match local {
@@ -275,7 +288,7 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
         Ctx::Blocks => block_child(local, false),
         Ctx::Cell => block_child(local, true),
         Ctx::SdtBlock => match local {
-            b"sdtPr" => keep("sdtPr", false, Ctx::SdtPr),
+            b"sdtPr" => props("sdtPr", Ctx::SdtPr),
             b"sdtContent" => keep("sdtContent", false, Ctx::Blocks),
             _ => None,
         },
@@ -292,14 +305,14 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
         Ctx::Para => inline_child(local, true),
         Ctx::PPr => match local {
             b"pStyle" => prop("pStyle"),
-            b"numPr" => keep("numPr", false, Ctx::NumPr),
-            b"rPr" => keep("rPr", false, Ctx::RPr),
+            b"numPr" => props("numPr", Ctx::NumPr),
+            b"rPr" => props("rPr", Ctx::RPr),
             b"pageBreakBefore" => prop("pageBreakBefore"),
             _ => None,
         },
         Ctx::Inline => inline_child(local, false),
         Ctx::SdtInline => match local {
-            b"sdtPr" => keep("sdtPr", false, Ctx::SdtPr),
+            b"sdtPr" => props("sdtPr", Ctx::SdtPr),
             b"sdtContent" => keep("sdtContent", false, Ctx::Inline),
             _ => None,
         },
@@ -309,8 +322,9 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
             _ => None,
         },
         Ctx::Run => match local {
-            b"t" => keep("t", false, Ctx::Leaf),
-            b"rPr" => keep("rPr", false, Ctx::RPr),
+            // an empty w:t adds nothing
+            b"t" => props("t", Ctx::Leaf),
+            b"rPr" => props("rPr", Ctx::RPr),
             b"tab" => keep("tab", false, Ctx::Leaf),
             b"br" => prop("br"),
             b"cr" => keep("cr", false, Ctx::Leaf),
@@ -345,7 +359,7 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
                 prune: true,
                 branch: false,
             }),
-            _ => any(false, Ctx::Zone, true),
+            _ => passage(Ctx::Zone),
         },
         Ctx::ZoneAlt => match local {
             b"Choice" => branch("Choice", Ctx::Zone),
@@ -363,7 +377,7 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
         },
         Ctx::Row | Ctx::RowWrap => match local {
             b"tc" => keep("tc", false, Ctx::Cell),
-            b"trPr" if ctx == Ctx::Row => keep("trPr", false, Ctx::TrPr),
+            b"trPr" if ctx == Ctx::Row => props("trPr", Ctx::TrPr),
             b"sdt" => keep("sdt", false, Ctx::RowWrap),
             b"sdtContent" => keep("sdtContent", false, Ctx::RowWrap),
             b"customXml" => keep("customXml", false, Ctx::RowWrap),

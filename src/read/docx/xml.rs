@@ -15,6 +15,7 @@
 
 use super::schema::{self, Ctx, Keep, Part};
 use crate::read::{Limits, ReadError};
+use quick_xml::encoding::Decoder;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::borrow::Cow;
@@ -22,6 +23,9 @@ use std::time::Instant;
 
 /// Deepest element nesting accepted.
 pub const MAX_DEPTH: usize = 400;
+
+/// XML events between two checks of the deadline and of the node budget.
+const CHECK_EVERY: u64 = 4096;
 
 /// One element: local name, attributes (local name → value) and children.
 #[derive(Debug, Default, Clone)]
@@ -307,31 +311,42 @@ fn kept_attribute(local: &[u8]) -> Option<&'static str> {
     })
 }
 
-fn element(start: &BytesStart<'_>, name: Cow<'static, str>, attrs: bool) -> Element {
-    let mut kept = Vec::new();
-    if attrs {
-        for a in start.attributes().with_checks(false).flatten() {
-            let Some(key) = kept_attribute(local(a.key.as_ref())) else { continue };
-            let raw = String::from_utf8_lossy(&a.value);
-            let value = if raw.contains('&') {
-                quick_xml::escape::unescape(&raw).map(Cow::into_owned).unwrap_or_else(|_| raw.to_string())
-            } else {
-                raw.into_owned()
-            };
-            kept.push((key, value));
-        }
-        kept.shrink_to_fit(); // a Vec grows to 4 slots: most elements have one attribute
+fn element(
+    start: &BytesStart<'_>,
+    name: Cow<'static, str>,
+    attrs: bool,
+    scratch: &mut Vec<(&'static str, String)>,
+) -> Element {
+    if !attrs {
+        return Element { name, attrs: Vec::new(), children: Vec::new() };
     }
-    Element { name, attrs: kept, children: Vec::new() }
+    // gathered on a scratch vector, then moved into one of their exact number
+    scratch.clear();
+    for a in start.attributes().with_checks(false).flatten() {
+        let Some(key) = kept_attribute(local(a.key.as_ref())) else { continue };
+        let raw = String::from_utf8_lossy(&a.value);
+        let value = if raw.contains('&') {
+            quick_xml::escape::unescape(&raw).map(Cow::into_owned).unwrap_or_else(|_| raw.to_string())
+        } else {
+            raw.into_owned()
+        };
+        scratch.push((key, value));
+    }
+    Element { name, attrs: scratch.drain(..).collect(), children: Vec::new() }
 }
 
 /// The element for a start tag the schema keeps.
-fn kept_element(start: &BytesStart<'_>, local_name: &[u8], k: &Keep) -> Element {
+fn kept_element(
+    start: &BytesStart<'_>,
+    local_name: &[u8],
+    k: &Keep,
+    scratch: &mut Vec<(&'static str, String)>,
+) -> Element {
     let name = match k.name {
         Some(n) => Cow::Borrowed(n),
         None => name_of(local_name),
     };
-    element(start, name, k.attrs)
+    element(start, name, k.attrs, scratch)
 }
 
 /// Decode a part to UTF-8: strip a UTF-8 BOM, transcode UTF-16 (with BOM).
@@ -346,6 +361,84 @@ fn to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
         return s.into_owned().into_bytes().into();
     }
     bytes.into()
+}
+
+/// The end of a tag that starts at `tag[0] == b'<'`: the index of its `>`, quotes respected,
+/// exactly as quick-xml's element parser finds it.
+fn tag_end(tag: &[u8]) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    for i in memchr::memchr3_iter(b'>', b'\'', b'"', tag) {
+        let b = *tag.get(i)?;
+        match quote {
+            None if b == b'>' => return Some(i),
+            None => quote = Some(b),
+            Some(q) if q == b => quote = None,
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+/// Pass over the content of an element the reader does not read, at the byte level: the
+/// input just after its start tag → the offset of its own end tag and the number of XML events
+/// quick-xml would have made on the way (tags and text pieces), so that the caller can move the
+/// reader there and count the same budget. `None` when anything could make quick-xml report
+/// an error or an event this scan does not model (a comment, CDATA, processing instruction or
+/// DTD, an entity or character reference, text of a text element that is not UTF-8, nesting
+/// past `depth_left`, the end of the input): the caller then reads the subtree event by event
+/// as before. `text_root` says whether the element itself is a text element (`w:t`, …), whose
+/// text quick-xml would check with `decoder`; `open` is scratch space.
+fn skip_content(
+    input: &[u8],
+    text_root: bool,
+    depth_left: usize,
+    decoder: Decoder,
+    open: &mut Vec<bool>,
+) -> Option<(usize, u64)> {
+    open.clear();
+    let mut pos = 0;
+    let mut events = 0u64;
+    loop {
+        let rest = input.get(pos..)?;
+        let i = memchr::memchr2(b'<', b'&', rest)?;
+        if rest.get(i) != Some(&b'<') {
+            return None;
+        }
+        if i > 0 {
+            events += 1;
+            // the check quick-xml's text decoding makes (the part's declared encoding)
+            if open.last().copied().unwrap_or(text_root) && decoder.decode(rest.get(..i)?).is_err() {
+                return None;
+            }
+        }
+        let tag = rest.get(i..)?;
+        match tag.get(1)? {
+            b'!' | b'?' => return None,
+            b'/' => {
+                if open.pop().is_none() {
+                    return Some((pos + i, events));
+                }
+                pos += i + tag_end(tag)? + 1;
+                events += 1;
+            }
+            _ => {
+                let end = tag_end(tag)?;
+                let content = tag.get(1..end)?;
+                events += 1;
+                if content.last() != Some(&b'/') {
+                    if open.len() >= depth_left {
+                        return None;
+                    }
+                    let name_len = content
+                        .iter()
+                        .position(|b| matches!(b, b' ' | b'\r' | b'\n' | b'\t'))
+                        .unwrap_or(content.len());
+                    open.push(keeps_text_bytes(local(content.get(..name_len)?)));
+                }
+                pos += i + end + 1;
+            }
+        }
+    }
 }
 
 /// Parse a part into its root element with every element kept (the general tree). `part`
@@ -417,18 +510,20 @@ pub fn parse_part(
         }
         Some(k)
     };
+    let budget = || {
+        ReadError::Budget(format!("{part} has more than {} XML tags and text pieces", limits.max_xml_nodes))
+    };
+    let mut scratch: Vec<bool> = Vec::new();
+    let mut attr_scratch: Vec<(&'static str, String)> = Vec::new();
     let mut events: u64 = 0;
     loop {
         events += 1;
-        if events.is_multiple_of(4096) {
+        if events.is_multiple_of(CHECK_EVERY) {
             super::package::check_deadline(started, limits)?;
             // Every event makes at most one node: bound the tree (each node costs ~100 bytes,
             // so a highly compressed part of empty runs cannot inflate into gigabytes).
             if events > limits.max_xml_nodes {
-                return Err(ReadError::Budget(format!(
-                    "{part} has more than {} XML tags and text pieces",
-                    limits.max_xml_nodes
-                )));
+                return Err(budget());
             }
         }
         let ev = reader.read_event().map_err(|e| bad(e.to_string()))?;
@@ -451,14 +546,37 @@ pub fn parse_part(
                     skipped.push(keeps_text_bytes(local_name));
                     continue;
                 }
-                match decide(&stack, &pending, &mut scheme_found, local_name) {
-                    Some(k) => stack.push(Open {
-                        el: kept_element(&s, local_name, &k),
+                if let Some(k) = decide(&stack, &pending, &mut scheme_found, local_name) {
+                    stack.push(Open {
+                        el: kept_element(&s, local_name, &k, &mut attr_scratch),
                         from: pending.len(),
                         ctx: k.ctx,
                         prune: k.prune,
-                    }),
-                    None => skipped.push(keeps_text_bytes(local_name)),
+                    });
+                    continue;
+                }
+                let text_root = keeps_text_bytes(local_name);
+                skipped.push(text_root);
+                // the whole content at once, when it is plain tags and text; its end tag is
+                // then read (and counted) as usual
+                let depth_left = (MAX_DEPTH + 1).saturating_sub(stack.len() + skipped.len());
+                let input: &[u8] = reader.get_ref();
+                if let Some((len, n)) =
+                    skip_content(input, text_root, depth_left, reader.decoder(), &mut scratch)
+                {
+                    let rest = input.get(len..).unwrap_or_default();
+                    *reader.get_mut() = rest;
+                    let before = events;
+                    events += n;
+                    // the checks the event loop would have made on the way
+                    let mut at = (before / CHECK_EVERY + 1) * CHECK_EVERY;
+                    while at <= events {
+                        super::package::check_deadline(started, limits)?;
+                        if at > limits.max_xml_nodes {
+                            return Err(budget());
+                        }
+                        at += CHECK_EVERY;
+                    }
                 }
             }
             Event::Empty(s) => {
@@ -467,7 +585,7 @@ pub fn parse_part(
                     let local_name = local(qname.as_ref());
                     if let Some(k) = decide(&stack, &pending, &mut scheme_found, local_name) {
                         if !k.prune {
-                            pending.push(Node::Element(kept_element(&s, local_name, &k)));
+                            pending.push(Node::Element(kept_element(&s, local_name, &k, &mut attr_scratch)));
                         }
                     }
                 }
