@@ -707,6 +707,102 @@ mod tests {
         assert_eq!(kept_attribute(b"rFonts"), None);
     }
 
+    /// The part parsed for the body reader and as the general tree: the same error, or both
+    /// fine.
+    fn same_outcome(xml: &str, limits: &Limits) -> Result<Element, ReadError> {
+        let all = parse(xml.as_bytes(), "word/document.xml", limits, Instant::now());
+        let main = parse_part(xml.as_bytes(), "word/document.xml", Part::Main, limits, Instant::now());
+        match (&all, &main) {
+            (Err(a), Err(m)) => assert_eq!(format!("{a:?}"), format!("{m:?}"), "{xml}"),
+            (Ok(_), Ok(_)) => {}
+            _ => panic!("{xml}: general tree {all:?}, body reader's tree {main:?}"),
+        }
+        main
+    }
+
+    fn doc(body: &str) -> String {
+        format!(r#"<?xml version="1.0"?><w:document xmlns:w="w"><w:body>{body}</w:body></w:document>"#)
+    }
+
+    #[test]
+    fn skipped_subtrees_are_refused_as_before() {
+        let limits = Limits::default();
+        let deep = format!(
+            "<w:sectPr>{}{}</w:sectPr>",
+            "<w:x>".repeat(MAX_DEPTH + 5),
+            "</w:x>".repeat(MAX_DEPTH + 5)
+        );
+        let cases = [
+            // a DTD inside run properties
+            doc("<w:p><w:r><w:rPr><w:rFonts/><!DOCTYPE x></w:rPr></w:r></w:p>"),
+            // an undeclared entity in deleted text (w:del is not read, its text is still checked)
+            doc("<w:p><w:del><w:r><w:delText>a &nbsp; b</w:delText></w:r></w:del></w:p>"),
+            // nesting past the limit inside section properties
+            doc(&deep),
+            // end tags without a start, after a skipped subtree
+            doc("<w:sectPr><w:pgSz/></w:sectPr></w:x></w:y></w:z>"),
+            // cut off inside a skipped subtree, inside a tag, inside a quoted value
+            r#"<w:document xmlns:w="w"><w:body><w:sectPr><w:pgSz"#.to_string(),
+            r#"<w:document xmlns:w="w"><w:body><w:sectPr><w:pgSz w:w="1>"#.to_string(),
+            r#"<w:document xmlns:w="w"><w:body><w:sectPr><w:cols>"#.to_string(),
+            // a comment, a processing instruction and CDATA in skipped content
+            doc("<w:sectPr><!-- a > b --><?pi x?><w:x><![CDATA[<]]></w:x></w:sectPr><w:p/>"),
+            // '>' inside quoted attribute values of skipped and kept tags
+            doc(r#"<w:sectPr><w:x a="1>2" b='3>4'/></w:sectPr><w:p w:x="a>b"><w:r><w:t>x</w:t></w:r></w:p>"#),
+        ];
+        for xml in &cases {
+            let _ = same_outcome(xml, &limits);
+        }
+        assert!(matches!(same_outcome(&cases[0], &limits), Err(ReadError::Dtd(_))));
+        assert!(
+            matches!(same_outcome(&cases[1], &limits), Err(ReadError::BadDocx(ref m)) if m.contains("&nbsp;"))
+        );
+        assert!(
+            matches!(same_outcome(&cases[2], &limits), Err(ReadError::BadDocx(ref m)) if m.contains("deeper"))
+        );
+        assert!(
+            matches!(same_outcome(&cases[3], &limits), Err(ReadError::BadDocx(ref m)) if m.contains("ill-formed"))
+        );
+    }
+
+    #[test]
+    fn skipped_tags_count_against_the_budget() {
+        let limits = Limits { max_xml_nodes: CHECK_EVERY, ..Limits::default() };
+        // the document, body and sectPr tags, their three end tags and the end of input: 7
+        // events besides the empty tags; the budget is checked at event 2 × CHECK_EVERY
+        let fits = CHECK_EVERY as usize * 2 - 8;
+        for (n, refused) in [(fits, false), (fits + 1, true)] {
+            let xml = format!(
+                r#"<w:document xmlns:w="w"><w:body><w:sectPr>{}</w:sectPr></w:body></w:document>"#,
+                "<w:x/>".repeat(n)
+            );
+            let got = same_outcome(&xml, &limits);
+            assert_eq!(matches!(got, Err(ReadError::Budget(_))), refused, "{n}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn the_body_tree_keeps_what_the_reader_reads() {
+        let xml = doc(concat!(
+            r#"<w:p w:rsidR="1"><w:pPr><w:spacing w:after="0"/></w:pPr>"#,
+            r#"<w:r><w:rPr><w:rFonts w:ascii="A"/><w:b/><w:sz w:val="20"/></w:rPr><w:t>a</w:t></w:r>"#,
+            r#"<w:r><w:drawing><wp:inline><a:graphic/></wp:inline></w:drawing><w:t></w:t></w:r></w:p>"#,
+            r#"<w:sectPr><w:pgSz w:w="1"/></w:sectPr>"#
+        ));
+        let root = same_outcome(&xml, &Limits::default()).unwrap();
+        let body = root.child("body").unwrap();
+        assert_eq!(body.elements().map(|e| e.name.as_ref()).collect::<Vec<_>>(), ["p"]);
+        let p = body.child("p").unwrap();
+        // spacing is not read: the empty pPr is dropped, as is the drawing without a text box
+        // and the empty w:t
+        assert!(p.child("pPr").is_none() && p.attrs.is_empty());
+        let runs: Vec<&Element> = p.children_named("r").collect();
+        let rpr = runs[0].child("rPr").unwrap();
+        assert_eq!(rpr.elements().map(|e| e.name.as_ref()).collect::<Vec<_>>(), ["b"]);
+        assert_eq!(runs[0].child("t").map(Element::text).as_deref(), Some("a"));
+        assert_eq!(runs[1].elements().count(), 0);
+    }
+
     #[test]
     fn doctype_refused() {
         let e = p(r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>"#);
