@@ -332,7 +332,9 @@ fn element(
         };
         scratch.push((key, value));
     }
-    Element { name, attrs: scratch.drain(..).collect(), children: Vec::new() }
+    let mut kept = Vec::with_capacity(scratch.len());
+    kept.append(scratch);
+    Element { name, attrs: kept, children: Vec::new() }
 }
 
 /// The element for a start tag the schema keeps.
