@@ -117,18 +117,23 @@ pub struct Keep {
     /// An `mc:Choice`/`mc:Fallback` branch: skipped when its `mc:AlternateContent` already has
     /// a kept `mc:Choice`.
     pub branch: bool,
+    /// A property container its reader finds with `child` (the first of its name): a bit of
+    /// [`Open`](super::xml)'s record of the names seen, so that a later one of the same name is
+    /// skipped — also when the first was dropped empty ([`Keep::prune`]), which must not let a
+    /// later one (`w:rPr` after `m:rPr` in a math run) take its place.
+    pub once: u8,
 }
 
 const fn keep(name: &'static str, attrs: bool, ctx: Ctx) -> Option<Keep> {
-    Some(Keep { name: Some(name), attrs, ctx, prune: false, branch: false })
+    Some(Keep { name: Some(name), attrs, ctx, prune: false, branch: false, once: 0 })
 }
 
 const fn branch(name: &'static str, ctx: Ctx) -> Option<Keep> {
-    Some(Keep { name: Some(name), attrs: false, ctx, prune: false, branch: true })
+    Some(Keep { name: Some(name), attrs: false, ctx, prune: false, branch: true, once: 0 })
 }
 
 const fn any(attrs: bool, ctx: Ctx, prune: bool) -> Option<Keep> {
-    Some(Keep { name: None, attrs, ctx, prune, branch: false })
+    Some(Keep { name: None, attrs, ctx, prune, branch: false, once: 0 })
 }
 
 /// A property whose `w:val` (or other attributes) is read and whose children are not.
@@ -136,13 +141,23 @@ const fn any(attrs: bool, ctx: Ctx, prune: bool) -> Option<Keep> {
 /// matter (an empty placeholder, so that no name is allocated) and it is dropped when it
 /// closes empty.
 const fn passage(ctx: Ctx) -> Option<Keep> {
-    Some(Keep { name: Some(""), attrs: false, ctx, prune: true, branch: false })
+    Some(Keep { name: Some(""), attrs: false, ctx, prune: true, branch: false, once: 0 })
 }
 
 /// A property container (`w:rPr`, `w:pPr`, …): its reader only asks for children, so it is
-/// dropped when it closes without any kept child (absent and empty read the same).
+/// dropped when it closes without any kept child (absent and empty read the same); only the
+/// first of its name under one parent is read ([`Keep::once`]).
 const fn props(name: &'static str, ctx: Ctx) -> Option<Keep> {
-    Some(Keep { name: Some(name), attrs: false, ctx, prune: true, branch: false })
+    let once = match name.as_bytes() {
+        b"pPr" => 1,
+        b"rPr" => 2,
+        b"numPr" => 4,
+        b"tcPr" => 8,
+        b"trPr" => 16,
+        b"sdtPr" => 32,
+        _ => 0,
+    };
+    Some(Keep { name: Some(name), attrs: false, ctx, prune: true, branch: false, once })
 }
 
 const fn prop(name: &'static str) -> Option<Keep> {
@@ -322,8 +337,15 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
             _ => None,
         },
         Ctx::Run => match local {
-            // an empty w:t adds nothing
-            b"t" => props("t", Ctx::Leaf),
+            // an empty w:t adds nothing (every w:t of a run is read: no `once`)
+            b"t" => Some(Keep {
+                name: Some("t"),
+                attrs: false,
+                ctx: Ctx::Leaf,
+                prune: true,
+                branch: false,
+                once: 0,
+            }),
             b"rPr" => props("rPr", Ctx::RPr),
             b"tab" => keep("tab", false, Ctx::Leaf),
             b"br" => prop("br"),
@@ -332,21 +354,37 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
             b"sym" => prop("sym"),
             b"ptab" => keep("ptab", false, Ctx::Leaf),
             b"noBreakHyphen" => keep("noBreakHyphen", false, Ctx::Leaf),
-            b"drawing" => {
-                Some(Keep { name: Some("drawing"), attrs: false, ctx: Ctx::Zone, prune: true, branch: false })
-            }
-            b"pict" => {
-                Some(Keep { name: Some("pict"), attrs: false, ctx: Ctx::Zone, prune: true, branch: false })
-            }
-            b"object" => {
-                Some(Keep { name: Some("object"), attrs: false, ctx: Ctx::Zone, prune: true, branch: false })
-            }
+            b"drawing" => Some(Keep {
+                name: Some("drawing"),
+                attrs: false,
+                ctx: Ctx::Zone,
+                prune: true,
+                branch: false,
+                once: 0,
+            }),
+            b"pict" => Some(Keep {
+                name: Some("pict"),
+                attrs: false,
+                ctx: Ctx::Zone,
+                prune: true,
+                branch: false,
+                once: 0,
+            }),
+            b"object" => Some(Keep {
+                name: Some("object"),
+                attrs: false,
+                ctx: Ctx::Zone,
+                prune: true,
+                branch: false,
+                once: 0,
+            }),
             b"AlternateContent" => Some(Keep {
                 name: Some("AlternateContent"),
                 attrs: false,
                 ctx: Ctx::ZoneAlt,
                 prune: true,
                 branch: false,
+                once: 0,
             }),
             _ => None,
         },
@@ -358,6 +396,7 @@ pub fn decide(ctx: Ctx, local: &[u8]) -> Option<Keep> {
                 ctx: Ctx::ZoneAlt,
                 prune: true,
                 branch: false,
+                once: 0,
             }),
             _ => passage(Ctx::Zone),
         },

@@ -456,6 +456,8 @@ struct Open {
     from: usize,
     ctx: Ctx,
     prune: bool,
+    /// The first-only property containers ([`Keep::once`]) met among its children.
+    once_seen: u8,
 }
 
 /// Parse a part into its root element, keeping only what the reader of that `kind` of part
@@ -474,7 +476,7 @@ pub fn parse_part(
     let bad = |e: String| ReadError::BadDocx(format!("malformed XML in {part}: {e}"));
     // the open kept elements; the first is a synthetic document node
     let mut stack: Vec<Open> =
-        vec![Open { el: Element::default(), from: 0, ctx: Ctx::Top(kind), prune: false }];
+        vec![Open { el: Element::default(), from: 0, ctx: Ctx::Top(kind), prune: false, once_seen: 0 }];
     // the open elements passed over (inside the last kept one), innermost last: whether each
     // is a text element, whose text is still checked (not kept) so that errors stay the same
     let mut skipped: Vec<bool> = Vec::new();
@@ -494,9 +496,16 @@ pub fn parse_part(
         }
     };
     // the decision for a child of the innermost kept element
-    let decide = |stack: &Vec<Open>, pending: &Vec<Node>, scheme_found: &mut bool, local: &[u8]| {
-        let top = stack.last()?;
+    let decide = |stack: &mut Vec<Open>, pending: &Vec<Node>, scheme_found: &mut bool, local: &[u8]| {
+        let top = stack.last_mut()?;
         let k = schema::decide(top.ctx, local)?;
+        if k.once != 0 {
+            // only the first of its name is read, kept or dropped empty
+            if top.once_seen & k.once != 0 {
+                return None;
+            }
+            top.once_seen |= k.once;
+        }
         if k.branch {
             // only the first Choice of an mc:AlternateContent (else its Fallback) is read
             let siblings = pending.get(top.from..).unwrap_or_default();
@@ -548,12 +557,13 @@ pub fn parse_part(
                     skipped.push(keeps_text_bytes(local_name));
                     continue;
                 }
-                if let Some(k) = decide(&stack, &pending, &mut scheme_found, local_name) {
+                if let Some(k) = decide(&mut stack, &pending, &mut scheme_found, local_name) {
                     stack.push(Open {
                         el: kept_element(&s, local_name, &k, &mut attr_scratch),
                         from: pending.len(),
                         ctx: k.ctx,
                         prune: k.prune,
+                        once_seen: 0,
                     });
                     continue;
                 }
@@ -585,7 +595,7 @@ pub fn parse_part(
                 if skipped.is_empty() {
                     let qname = s.name();
                     let local_name = local(qname.as_ref());
-                    if let Some(k) = decide(&stack, &pending, &mut scheme_found, local_name) {
+                    if let Some(k) = decide(&mut stack, &pending, &mut scheme_found, local_name) {
                         if !k.prune {
                             pending.push(Node::Element(kept_element(&s, local_name, &k, &mut attr_scratch)));
                         }
@@ -803,6 +813,24 @@ mod tests {
         assert_eq!(rpr.elements().map(|e| e.name.as_ref()).collect::<Vec<_>>(), ["b"]);
         assert_eq!(runs[0].child("t").map(Element::text).as_deref(), Some("a"));
         assert_eq!(runs[1].elements().count(), 0);
+    }
+
+    #[test]
+    fn a_dropped_property_container_is_not_replaced_by_a_later_one() {
+        // a math run: m:rPr (nothing the reader reads) before w:rPr; the reader's
+        // `child("rPr")` finds the first, so w:b of the second must stay unread
+        let xml = doc(concat!(
+            r#"<w:p><m:oMath><m:r><m:rPr><m:sty m:val="p"/></m:rPr><w:rPr><w:b/></w:rPr>"#,
+            r#"<m:t>x</m:t></m:r></m:oMath></w:p>"#
+        ));
+        let bold = |root: &Element| {
+            let r = root.child("body")?.child("p")?.child("oMath")?.child("r")?;
+            Some(r.child("rPr")?.child("b").is_some())
+        };
+        let all = parse(xml.as_bytes(), "word/document.xml", &Limits::default(), Instant::now()).unwrap();
+        let main = same_outcome(&xml, &Limits::default()).unwrap();
+        assert_eq!(bold(&all), Some(false));
+        assert_ne!(bold(&main), Some(true));
     }
 
     #[test]
