@@ -15,12 +15,14 @@
 pub mod body;
 pub mod numbering;
 pub mod package;
+pub mod schema;
 pub mod styles;
 pub mod xml;
 
 use crate::model::{Document, Format};
 use crate::read::{Limits, ReadError};
 use package::Package;
+use schema::Part;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use xml::Element;
 
@@ -68,7 +70,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let started = pkg.started();
     let mut doc = Document::new(Format::Docx);
 
-    let root_rels = parse_opt(&mut pkg, "_rels/.rels", limits, &mut doc.warnings)?;
+    let root_rels = parse_opt(&mut pkg, "_rels/.rels", Part::Relationships, limits, &mut doc.warnings)?;
     let main = root_rels
         .as_ref()
         .map(|r| rels(r, ""))
@@ -81,13 +83,13 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let Some(main_bytes) = pkg.read(&main)? else {
         return Err(ReadError::BadDocx(missing_main(&pkg)));
     };
-    let document = xml::parse(&main_bytes, &main, limits, started)?;
+    let document = xml::parse_part(&main_bytes, &main, Part::Main, limits, started)?;
     drop(main_bytes);
 
     let (dir, file) = main.rsplit_once('/').unwrap_or(("", main.as_str()));
     let rels_name =
         if dir.is_empty() { format!("_rels/{file}.rels") } else { format!("{dir}/_rels/{file}.rels") };
-    let doc_rels = parse_opt(&mut pkg, &rels_name, limits, &mut doc.warnings)?
+    let doc_rels = parse_opt(&mut pkg, &rels_name, Part::Relationships, limits, &mut doc.warnings)?
         .map(|r| rels(&r, dir))
         .unwrap_or_default();
     let target = |kind: &str, fallback: &str| -> String {
@@ -100,19 +102,36 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         })
     };
 
-    let styles = match parse_opt(&mut pkg, &target("styles", "styles.xml"), limits, &mut doc.warnings)? {
+    let styles = match parse_opt(
+        &mut pkg,
+        &target("styles", "styles.xml"),
+        Part::Styles,
+        limits,
+        &mut doc.warnings,
+    )? {
         Some(e) => styles::Styles::parse(&e),
         None => styles::Styles::default(),
     };
-    let theme = match parse_opt(&mut pkg, &target("theme", "theme/theme1.xml"), limits, &mut doc.warnings)? {
+    let theme = match parse_opt(
+        &mut pkg,
+        &target("theme", "theme/theme1.xml"),
+        Part::Theme,
+        limits,
+        &mut doc.warnings,
+    )? {
         Some(e) => styles::Theme::parse(&e),
         None => styles::Theme::default(),
     };
-    let mut numbering =
-        match parse_opt(&mut pkg, &target("numbering", "numbering.xml"), limits, &mut doc.warnings)? {
-            Some(e) => numbering::Numbering::parse(&e),
-            None => numbering::Numbering::default(),
-        };
+    let mut numbering = match parse_opt(
+        &mut pkg,
+        &target("numbering", "numbering.xml"),
+        Part::Numbering,
+        limits,
+        &mut doc.warnings,
+    )? {
+        Some(e) => numbering::Numbering::parse(&e),
+        None => numbering::Numbering::default(),
+    };
     numbering.resolve_style_links(&styles);
 
     let mut walker = body::Walker::new(&styles, &mut numbering, &theme, *limits, started);
@@ -123,13 +142,16 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
 
     for kind in ["footnotes", "endnotes"] {
         let name = target(kind, &format!("{kind}.xml"));
-        let Some(root) = parse_opt(&mut pkg, &name, limits, &mut walker.warnings)? else { continue };
+        let Some(root) = parse_opt(&mut pkg, &name, Part::Notes, limits, &mut walker.warnings)? else {
+            continue;
+        };
         let mut note = Element::default();
-        for n in root.elements() {
+        for n in root.children {
+            let xml::Node::Element(mut n) = n else { continue };
             let sep =
                 matches!(n.attr("type"), Some("separator" | "continuationSeparator" | "continuationNotice"));
             if !sep {
-                note.children.extend(n.children.iter().cloned());
+                note.children.append(&mut n.children);
             }
         }
         let blocks = walker.part(&note)?;
@@ -142,7 +164,8 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         names.sort_by_key(|n| natural_key(n));
         names.dedup();
         for name in names {
-            if let Some(root) = parse_opt(&mut pkg, &name, limits, &mut walker.warnings)? {
+            if let Some(root) = parse_opt(&mut pkg, &name, Part::HeaderFooter, limits, &mut walker.warnings)?
+            {
                 out.extend(walker.part(&root)?);
             }
         }
@@ -156,11 +179,12 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
 fn parse_opt(
     pkg: &mut Package<'_>,
     name: &str,
+    kind: Part,
     limits: &Limits,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Element>, ReadError> {
     let Some(bytes) = pkg.read(name)? else { return Ok(None) };
-    match xml::parse(&bytes, name, limits, pkg.started()) {
+    match xml::parse_part(&bytes, name, kind, limits, pkg.started()) {
         Ok(e) => Ok(Some(e)),
         Err(ReadError::BadDocx(m)) => {
             warnings.push(format!("{m}; part skipped"));

@@ -160,10 +160,11 @@ impl Numbering {
     /// the num or the level is not defined (the paragraph is then not a list item).
     pub fn next(&mut self, num_id: &str, ilvl: u8) -> Option<Label> {
         let l = ilvl.min(LEVELS as u8 - 1);
-        let num = self.nums.get(num_id)?.clone();
-        let level = self.level(&num, l)?.clone();
+        let num = self.nums.get(num_id)?;
+        let level = self.level(num, l)?;
         let mut counters = self.counters.get(&num.abstract_id).copied().unwrap_or([None; LEVELS]);
-        if self.seen.insert(num_id.to_string()) {
+        let first_use = !self.seen.contains(num_id);
+        if first_use {
             // only startOverride restarts; a replaced w:lvl alone keeps the shared count
             for o in num.start_overrides.keys() {
                 if let Some(c) = counters.get_mut(usize::from(*o)) {
@@ -174,13 +175,13 @@ impl Numbering {
         let li = usize::from(l);
         let value = match counters.get(li).copied().flatten() {
             Some(c) => c.saturating_add(1),
-            None => self.start(&num, l),
+            None => self.start(num, l),
         };
         if let Some(c) = counters.get_mut(li) {
             *c = Some(value);
         }
         for d in li + 1..LEVELS {
-            let restart = self.level(&num, d as u8).and_then(|lv| lv.restart);
+            let restart = self.level(num, d as u8).and_then(|lv| lv.restart);
             let reset = match restart {
                 None => true,
                 Some(0) => false,
@@ -192,12 +193,28 @@ impl Numbering {
                 }
             }
         }
-        self.counters.insert(num.abstract_id.clone(), counters);
+        let label = self.label(num, level, l, &counters);
+        // the counters and the first-use mark are stored without cloning the list
+        let abstract_id = &num.abstract_id;
+        match self.counters.get_mut(abstract_id) {
+            Some(c) => *c = counters,
+            None => {
+                let key = abstract_id.clone();
+                self.counters.insert(key, counters);
+            }
+        }
+        if first_use {
+            self.seen.insert(num_id.to_string());
+        }
+        Some(label)
+    }
 
+    /// The label of one paragraph at level `l` of `num` with the given counters.
+    fn label(&self, num: &Num, level: &Level, l: u8, counters: &[Option<i64>; LEVELS]) -> Label {
         if level.fmt == "bullet" {
             // a blank bullet (lvlText " ") shows no marker
             let visible = !level.text.trim().is_empty();
-            return Some(Label { label: visible.then(|| "-".to_string()), ordered: false });
+            return Label { label: visible.then(|| "-".to_string()), ordered: false };
         }
         let mut out = String::new();
         let mut chars = level.text.chars().peekable();
@@ -211,17 +228,14 @@ impl Numbering {
                 if let Some(d) = chars.peek().and_then(|d| d.to_digit(10)).filter(|d| (1..=9).contains(d)) {
                     chars.next();
                     let k = (d - 1) as u8;
-                    let v = counters
-                        .get(usize::from(k))
-                        .copied()
-                        .flatten()
-                        .unwrap_or_else(|| self.start(&num, k));
+                    let v =
+                        counters.get(usize::from(k)).copied().flatten().unwrap_or_else(|| self.start(num, k));
                     let fmt = if level.is_lgl {
                         "decimal"
                     } else if k == l {
                         level.fmt.as_str()
                     } else {
-                        self.level(&num, k).map_or("decimal", |lv| lv.fmt.as_str())
+                        self.level(num, k).map_or("decimal", |lv| lv.fmt.as_str())
                     };
                     out.push_str(&format_number(v, fmt));
                     continue;
@@ -231,7 +245,7 @@ impl Numbering {
         }
         let label = out.trim().to_string();
         let ordered = level.fmt != "none";
-        Some(Label { label: (!label.is_empty()).then_some(label), ordered })
+        Label { label: (!label.is_empty()).then_some(label), ordered }
     }
 }
 

@@ -5,6 +5,7 @@
 //! style), bold/italic/hidden run properties, and the style name for localised heading names.
 
 use super::xml::{on_off, Element};
+use crate::util::QuickBuild;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,9 +34,9 @@ pub struct Styles {
     /// What [`Styles::heading_level`], [`Styles::run_style`] and [`Styles::numbering`] said of
     /// each style id asked,
     /// so that a chain is resolved once per document, not once per paragraph and run.
-    levels: RefCell<HashMap<String, Option<u8>>>,
-    runs: RefCell<HashMap<String, RunStyle>>,
-    nums: RefCell<HashMap<String, Option<StyleNumbering>>>,
+    levels: RefCell<HashMap<String, Option<u8>, QuickBuild>>,
+    runs: RefCell<HashMap<String, RunStyle, QuickBuild>>,
+    nums: RefCell<HashMap<String, Option<StyleNumbering>, QuickBuild>>,
 }
 
 /// The numbering a paragraph style carries: `w:numId`, and `w:ilvl` when the style gives it.
