@@ -256,9 +256,24 @@ fn return_freed_memory_soon() {
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, FREED_MEMORY_DELAY_MS) };
 }
 
+/// `mi_option_allow_thp` in mimalloc's `mi_option_t` (`mimalloc.h`).
+const MI_OPTION_ALLOW_THP: std::os::raw::c_int = 43;
+
 /// Sets the allocator to give freed memory back at once (ingest: its chunks of read documents
-/// come and go; peak at 20,000 papers 135 → 105 MB).
+/// come and go; peak at 20,000 papers 135 → 105 MB), in small pages: without transparent huge
+/// pages for this process. The allocator asks for huge pages (`MADV_HUGEPAGE`), and memory
+/// given back at once and touched again is then faulted in and zeroed by the kernel 2 MB at a
+/// time: ingest of 105 DOCX spent more CPU in the kernel zeroing pages than in user space
+/// (docs/performance.md, "Session 8").
 fn return_freed_memory_at_once() {
-    // SAFETY: sets an integer option of the allocator; no memory is touched
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    // SAFETY: sets integer options of the allocator; no memory is touched
+    unsafe {
+        mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        mi_option_set(MI_OPTION_ALLOW_THP, 0);
+    }
+    // the allocator reads its THP option when it starts, so the process setting is made here;
+    // on failure (an old kernel) only the time is lost
+    #[cfg(target_os = "linux")]
+    // SAFETY: a prctl with integer arguments; no memory is touched
+    let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
 }
