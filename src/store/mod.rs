@@ -781,12 +781,18 @@ fn insert_points(
 /// Recompute title and date of the touched cases from their sources (a case text before an
 /// agenda row, then path order); delete cases no document mentions any more.
 fn refresh_cases(tx: &Connection, touched: &BTreeSet<i64>) -> Result<(), StoreError> {
+    if touched.is_empty() {
+        return Ok(());
+    }
+    // prepared once per record and not cached: SQLite marks this join's case id as a value
+    // that may change its plan, so a statement handed back to rusqlite's cache (which clears
+    // its bindings) is prepared again on every use, while rebinding it here is not
+    let mut stmt = tx.prepare(
+        "SELECT cs.title, cs.date FROM case_sources cs JOIN documents d ON d.id = cs.document_id
+         WHERE cs.case_id = ?1 ORDER BY cs.role = 'case' DESC, d.path, cs.position",
+    )?;
     for &id in touched {
         let sources: Vec<(Option<String>, Option<String>)> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT cs.title, cs.date FROM case_sources cs JOIN documents d ON d.id = cs.document_id
-                 WHERE cs.case_id = ?1 ORDER BY cs.role = 'case' DESC, d.path, cs.position",
-            )?;
             let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<Result<_, _>>()?
         };
