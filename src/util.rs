@@ -432,7 +432,7 @@ pub fn zip_entries(bytes: &[u8], max_entries: u64) -> Result<Vec<ZipEntry<'_>>, 
     // the directory ends where the end records begin; bytes before the archive (a
     // self-extractor) move everything by the same amount
     let place = (end.at as u64).checked_sub(end.cd_size).ok_or("the central directory does not fit")?;
-    let shift = place.checked_sub(end.cd_offset).unwrap_or(0);
+    let shift = place.saturating_sub(end.cd_offset);
     let place = usize::try_from(place).map_err(|_| "the central directory does not fit")?;
     let dir = bytes.get(place..end.at).ok_or("the central directory does not fit")?;
     let mut out = Vec::with_capacity(end.entries as usize);
@@ -621,6 +621,49 @@ mod tests {
         let e = lying.len() - 22;
         lying[e + 8..e + 12].copy_from_slice(&[0xff, 0xff, 0xff, 0xff]);
         assert!(zip_precheck(&lying, 100_000).is_err());
+    }
+
+    #[test]
+    fn zip_entries_are_the_zip_librarys_directory() {
+        let mut packages = vec![small_zip(&["a.xml", "word/b.xml", "c.bin"])];
+        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        for e in std::fs::read_dir(&samples).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "docx") {
+                packages.push(std::fs::read(&p).unwrap());
+            }
+        }
+        assert!(packages.len() > 3, "{}", packages.len());
+        for bytes in &packages {
+            let ours = zip_entries(bytes, 10_000).unwrap();
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice())).unwrap();
+            assert_eq!(ours.len(), z.len());
+            for (i, e) in ours.iter().enumerate() {
+                let theirs = z.by_index_raw(i).unwrap();
+                assert_eq!(e.name, theirs.name().as_bytes());
+                assert_eq!((e.size, e.compressed_size), (theirs.size(), theirs.compressed_size()));
+                assert_eq!(e.local_header as u64, theirs.header_start());
+                assert_eq!(e.method == 0, theirs.compression() == zip::CompressionMethod::Stored);
+            }
+        }
+        // bytes before the archive (a self-extractor) move every entry by as much
+        let mut shifted = b"#!stub\n".to_vec();
+        shifted.extend_from_slice(&packages[0]);
+        let moved = zip_entries(&shifted, 10).unwrap();
+        let plain = zip_entries(&packages[0], 10).unwrap();
+        assert!(moved
+            .iter()
+            .zip(&plain)
+            .all(|(m, p)| m.local_header == p.local_header + 7 && m.name == p.name));
+        // refused: over the entry limit, cut off, a directory that is not where it is declared
+        assert!(zip_entries(&packages[0], 2).is_err());
+        let ok = &packages[0];
+        assert!(zip_entries(&ok[..ok.len() - 30], 10).is_err());
+        let mut lying = ok.clone();
+        let e = lying.len() - 22;
+        lying[e + 12..e + 16].copy_from_slice(&3u32.to_le_bytes());
+        assert!(zip_entries(&lying, 10).is_err());
+        assert!(zip_entries(b"", 10).is_err());
     }
 
     #[test]

@@ -806,7 +806,7 @@ mod tests {
         }
         let want = WordSet::from_hashes(want.iter().map(|w| WordSet::hash(w)).collect());
         assert_eq!(word_set(&r).0, want.0);
-        assert!(want.len() > 20, "{}", want.len());
+        assert!(want.len() >= 20, "{}", want.len());
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //!   is skipped with a reason.
 //! - [`ingest`] reads the candidates in chunks: rayon workers read, hash and extract the files of
 //!   a chunk; the chunk goes over a channel to the calling thread, the single writer, which stores
-//!   the records in path order, one transaction per document. A file whose path and SHA-256 are
-//!   already stored is skipped without reading it further. A file that fails is reported with its
-//!   reason and does not stop the batch.
+//!   the records in path order, one transaction per chunk and a savepoint per document. A file
+//!   whose path and SHA-256 are already stored is skipped without reading it further. A file that
+//!   fails is reported with its reason and does not stop the batch.
 
 use super::{is_document_error, Counts, PutOutcome, Store, StoreError};
 use crate::config::Register;
@@ -481,7 +481,7 @@ fn written_by_saksflyt(bytes: &[u8], entries: Option<&[util::ZipEntry]>, limits:
             inflate_entry(bytes, e, limits.max_part_bytes)
                 .is_some_and(|xml| memchr::memmem::find(&xml, util::WRITTEN_MARK.as_bytes()).is_none())
         };
-        if core().all(|e| unmarked(&e)) {
+        if core().all(unmarked) {
             return false;
         }
     }
@@ -498,7 +498,8 @@ fn inflate_entry(bytes: &[u8], e: &util::ZipEntry, max: u64) -> Option<Vec<u8>> 
     let mut at = std::io::Cursor::new(bytes.get(e.local_header..)?);
     let file =
         zip::read::read_zipfile_from_stream_with_compressed_size(&mut at, e.compressed_size).ok()??;
-    let mut out = Vec::with_capacity(e.size as usize);
+    // (the declared size reserved only up to a small part's: the declaration may lie)
+    let mut out = Vec::with_capacity(e.size.min(1 << 20) as usize);
     file.take(max + 1).read_to_end(&mut out).ok()?;
     (out.len() as u64 <= max).then_some(out)
 }
@@ -620,6 +621,64 @@ mod tests {
 
     fn source(path: &str) -> Source {
         Source { path: path.into(), format: Format::Text, sha256: String::new() }
+    }
+
+    /// A package of deflated parts.
+    fn package(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in parts {
+            z.start_file(*name, o).expect("part");
+            z.write_all(data).expect("write");
+        }
+        z.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn the_generated_document_check_from_the_directory_agrees_with_the_readers() {
+        let main: &[u8] = b"<w:document>body</w:document>";
+        let marked = format!("<cp:keywords>{}{}</cp:keywords>", util::WRITTEN_MARK, util::sha256_hex(main));
+        let other = format!("<cp:keywords>{}{}</cp:keywords>", util::WRITTEN_MARK, util::sha256_hex(b"x"));
+        let cases: [(&str, Vec<u8>, bool); 6] = [
+            ("no core properties", package(&[("word/document.xml", main)]), false),
+            (
+                "no mark",
+                package(&[("docProps/core.xml", b"<cp:coreProperties/>"), ("word/document.xml", main)]),
+                false,
+            ),
+            (
+                "mark, body unchanged",
+                package(&[("docProps/core.xml", marked.as_bytes()), ("word/document.xml", main)]),
+                true,
+            ),
+            (
+                "mark, body changed",
+                package(&[("docProps/core.xml", other.as_bytes()), ("word/document.xml", main)]),
+                false,
+            ),
+            (
+                "part name in other case",
+                package(&[("/DOCPROPS/Core.xml", marked.as_bytes()), ("word/document.xml", main)]),
+                true,
+            ),
+            (
+                "two core parts",
+                package(&[
+                    ("docProps/core.xml", b"<x/>"),
+                    ("DOCPROPS/CORE.XML", marked.as_bytes()),
+                    ("word/document.xml", main),
+                ]),
+                false,
+            ),
+        ];
+        let limits = Limits::default();
+        for (what, bytes, want) in &cases {
+            let entries = util::zip_entries(bytes, 100).expect(what);
+            assert_eq!(read::docx::written_by_saksflyt(bytes, &limits), *want, "reader: {what}");
+            assert_eq!(written_by_saksflyt(bytes, Some(&entries), &limits), *want, "{what}");
+            assert_eq!(written_by_saksflyt(bytes, None, &limits), *want, "{what} (no directory)");
+        }
     }
 
     #[test]
