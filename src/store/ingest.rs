@@ -267,6 +267,10 @@ pub fn ingest(
     progress: &mut dyn FnMut(Event),
 ) -> Result<Summary, StoreError> {
     store.set_register(register);
+    // SQLite's temporary files in memory: each record is written in a savepoint, and every
+    // statement of it that changes rows in a transaction keeps the pages it changes in a
+    // statement journal, by default a file (about 75 writes per document went there)
+    store.conn.execute_batch("PRAGMA temp_store = MEMORY")?;
     let known = store.known_documents()?;
     let register = &Arc::new(register.clone());
     let mut summary = Summary { unsupported: skipped.len(), skipped, ..Summary::default() };
