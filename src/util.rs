@@ -133,10 +133,12 @@ pub fn no_huge_pages() {
 
 /// SHA-256 of bytes as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
     let mut s = String::with_capacity(64);
     for b in digest {
-        s.push_str(&format!("{b:02x}"));
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 15)] as char);
     }
     s
 }
@@ -382,41 +384,58 @@ pub const MAX_EOCD_RECORDS: usize = 8;
 /// file that would make the library loop or allocate an entry table of millions is refused
 /// first. Returns the declared number of entries.
 pub fn zip_precheck(bytes: &[u8], max_entries: u64) -> Result<u64, String> {
-    const EOCD: &[u8; 4] = b"PK\x05\x06";
+    // count the signatures (memchr's vectorised search)
+    if memchr::memmem::find_iter(bytes, ZIP_EOCD).nth(MAX_EOCD_RECORDS).is_some() {
+        return Err(format!(
+            "more than {MAX_EOCD_RECORDS} end-of-central-directory records (a normal package has one)"
+        ));
+    }
+    zip_end(bytes, max_entries).map(|end| end.entries)
+}
+
+/// Signature of the end-of-central-directory record.
+const ZIP_EOCD: &[u8; 4] = b"PK\x05\x06";
+
+fn u16_at(bytes: &[u8], i: usize) -> Option<u64> {
+    bytes.get(i..i.checked_add(2)?).map(|b| u16::from_le_bytes([b[0], b[1]]) as u64)
+}
+
+fn u32_at(bytes: &[u8], i: usize) -> Option<u64> {
+    bytes.get(i..i.checked_add(4)?).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
+}
+
+fn u64_at(bytes: &[u8], i: usize) -> Option<u64> {
+    bytes.get(i..i.checked_add(8)?).map(|b| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        u64::from_le_bytes(a)
+    })
+}
+
+/// What a zip file's end records declare ([`zip_end`]).
+struct ZipEnd {
+    /// Where the end-of-central-directory record starts.
+    at: usize,
+    entries: u64,
+    cd_size: u64,
+    /// The central directory's offset as declared (a file with bytes before the archive has
+    /// it that much lower than its place).
+    cd_offset: u64,
+}
+
+/// The end records of a zip file, checked as [`zip_precheck`] says (without counting the
+/// signatures in the whole file).
+fn zip_end(bytes: &[u8], max_entries: u64) -> Result<ZipEnd, String> {
     const LOC64: &[u8; 4] = b"PK\x06\x07";
     const EOCD64: &[u8; 4] = b"PK\x06\x06";
     let n = bytes.len();
-    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u64);
-    let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64);
-    let u64_at = |i: usize| {
-        bytes.get(i..i + 8).map(|b| {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(b);
-            u64::from_le_bytes(a)
-        })
-    };
-    // count the signatures (a memchr-like scan for 'P')
-    let mut count = 0usize;
-    let mut i = 0usize;
-    while let Some(off) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'P')) {
-        let at = i + off;
-        if bytes.get(at..at + 4) == Some(EOCD.as_slice()) {
-            count += 1;
-            if count > MAX_EOCD_RECORDS {
-                return Err(format!(
-                    "more than {MAX_EOCD_RECORDS} end-of-central-directory records (a normal package has one)"
-                ));
-            }
-        }
-        i = at + 1;
-    }
     // the record itself: within the last 64 KiB + 22 bytes, its comment ending at the end
     let lowest = n.saturating_sub(22 + 0xFFFF);
     let mut found = None;
     let mut at = n.saturating_sub(22);
     loop {
-        if bytes.get(at..at + 4) == Some(EOCD.as_slice())
-            && u16_at(at + 20).is_some_and(|c| at as u64 + 22 + c <= n as u64)
+        if bytes.get(at..at + 4) == Some(ZIP_EOCD.as_slice())
+            && u16_at(bytes, at + 20).is_some_and(|c| at as u64 + 22 + c <= n as u64)
         {
             found = Some(at);
             break;
@@ -429,17 +448,19 @@ pub fn zip_precheck(bytes: &[u8], max_entries: u64) -> Result<u64, String> {
     let Some(e) = found else {
         return Err("no end-of-central-directory record at the end of the file (truncated?)".into());
     };
-    let mut entries = u16_at(e + 10).unwrap_or(0);
-    let mut cd_size = u32_at(e + 12).unwrap_or(0);
-    let zip64 = entries == 0xFFFF || cd_size == 0xFFFF_FFFF || u32_at(e + 16) == Some(0xFFFF_FFFF);
+    let mut entries = u16_at(bytes, e + 10).unwrap_or(0);
+    let mut cd_size = u32_at(bytes, e + 12).unwrap_or(0);
+    let mut cd_offset = u32_at(bytes, e + 16).unwrap_or(u64::MAX);
+    let zip64 = entries == 0xFFFF || cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF;
     if zip64 && e >= 20 && bytes.get(e - 20..e - 16) == Some(LOC64.as_slice()) {
-        let at64 = u64_at(e - 20 + 8).unwrap_or(u64::MAX);
+        let at64 = u64_at(bytes, e - 20 + 8).unwrap_or(u64::MAX);
         let at64 = usize::try_from(at64).unwrap_or(usize::MAX);
         if bytes.get(at64..at64.saturating_add(4)) != Some(EOCD64.as_slice()) {
             return Err("the zip64 end record is missing or misplaced".into());
         }
-        entries = u64_at(at64 + 32).unwrap_or(u64::MAX);
-        cd_size = u64_at(at64 + 40).unwrap_or(u64::MAX);
+        entries = u64_at(bytes, at64 + 32).unwrap_or(u64::MAX);
+        cd_size = u64_at(bytes, at64 + 40).unwrap_or(u64::MAX);
+        cd_offset = u64_at(bytes, at64 + 48).unwrap_or(u64::MAX);
     }
     if entries > max_entries {
         return Err(format!("{entries} entries declared, over the limit of {max_entries}"));
@@ -450,7 +471,79 @@ pub fn zip_precheck(bytes: &[u8], max_entries: u64) -> Result<u64, String> {
             "the central directory ({entries} entries, {cd_size} bytes) does not fit in the file"
         ));
     }
-    Ok(entries)
+    Ok(ZipEnd { at: e, entries, cd_size, cd_offset })
+}
+
+/// One entry of a zip file's central directory ([`zip_entries`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZipEntry<'a> {
+    /// The name as stored.
+    pub name: &'a [u8],
+    /// The compression method (0 stored, 8 deflated).
+    pub method: u16,
+    /// The declared uncompressed size.
+    pub size: u64,
+    /// The declared compressed size.
+    pub compressed_size: u64,
+    /// Where the entry's local header starts in the file.
+    pub local_header: usize,
+}
+
+/// The entries of a zip file's central directory, read straight from the bytes: the end
+/// records as [`zip_precheck`] checks them (but not the count of signatures in the whole file),
+/// at most `max_entries`, each within the directory. One pass over the directory, one
+/// allocation; `Err` (why) when the directory is not where its end record says or an entry
+/// does not fit. What a caller that needs only names and sizes uses instead of a zip library's
+/// full table (ingest: the working-memory estimate and the generated-document check).
+pub fn zip_entries(bytes: &[u8], max_entries: u64) -> Result<Vec<ZipEntry<'_>>, String> {
+    const CDH: &[u8; 4] = b"PK\x01\x02";
+    let end = zip_end(bytes, max_entries)?;
+    // the directory ends where the end records begin; bytes before the archive (a
+    // self-extractor) move everything by the same amount
+    let place = (end.at as u64).checked_sub(end.cd_size).ok_or("the central directory does not fit")?;
+    let shift = place.saturating_sub(end.cd_offset);
+    let place = usize::try_from(place).map_err(|_| "the central directory does not fit")?;
+    let dir = bytes.get(place..end.at).ok_or("the central directory does not fit")?;
+    let mut out = Vec::with_capacity(end.entries as usize);
+    let mut i = 0usize;
+    for _ in 0..end.entries {
+        if dir.get(i..i + 4) != Some(CDH.as_slice()) {
+            return Err(format!("no central directory entry at byte {}", place + i));
+        }
+        let field = |at: usize| u16_at(dir, i + at).map(|v| v as usize).unwrap_or(0);
+        let (name_len, extra_len, comment_len) = (field(28), field(30), field(32));
+        let method = u16_at(dir, i + 10).unwrap_or(0) as u16;
+        let mut compressed_size = u32_at(dir, i + 20).unwrap_or(0);
+        let mut size = u32_at(dir, i + 24).unwrap_or(0);
+        let mut local = u32_at(dir, i + 42).unwrap_or(0);
+        let name_at = i + 46;
+        let extra_at = name_at + name_len;
+        let next = extra_at + extra_len + comment_len;
+        let (Some(name), Some(mut extra)) =
+            (dir.get(name_at..extra_at), dir.get(extra_at..extra_at + extra_len))
+        else {
+            return Err(format!("central directory entry at byte {} is cut off", place + i));
+        };
+        // zip64: the sizes and offset that do not fit in 32 bits, in this order
+        while extra.len() >= 4 {
+            let (id, len) = (u16_at(extra, 0).unwrap_or(0), u16_at(extra, 2).unwrap_or(0) as usize);
+            let data = extra.get(4..4 + len).unwrap_or(&[]);
+            if id == 1 {
+                let mut j = 0;
+                for v in [&mut size, &mut compressed_size, &mut local] {
+                    if *v == 0xFFFF_FFFF {
+                        *v = u64_at(data, j).unwrap_or(u64::MAX);
+                        j += 8;
+                    }
+                }
+            }
+            extra = extra.get(4 + len..).unwrap_or(&[]);
+        }
+        let local_header = usize::try_from(local.saturating_add(shift)).unwrap_or(usize::MAX);
+        out.push(ZipEntry { name, method, size, compressed_size, local_header });
+        i = next;
+    }
+    Ok(out)
 }
 
 /// The character of one of XML's five predefined entities (`amp`, `lt`, `gt`, `quot`, `apos`).
@@ -617,6 +710,49 @@ mod tests {
         let e = lying.len() - 22;
         lying[e + 8..e + 12].copy_from_slice(&[0xff, 0xff, 0xff, 0xff]);
         assert!(zip_precheck(&lying, 100_000).is_err());
+    }
+
+    #[test]
+    fn zip_entries_are_the_zip_librarys_directory() {
+        let mut packages = vec![small_zip(&["a.xml", "word/b.xml", "c.bin"])];
+        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        for e in std::fs::read_dir(&samples).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "docx") {
+                packages.push(std::fs::read(&p).unwrap());
+            }
+        }
+        assert!(packages.len() > 3, "{}", packages.len());
+        for bytes in &packages {
+            let ours = zip_entries(bytes, 10_000).unwrap();
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice())).unwrap();
+            assert_eq!(ours.len(), z.len());
+            for (i, e) in ours.iter().enumerate() {
+                let theirs = z.by_index_raw(i).unwrap();
+                assert_eq!(e.name, theirs.name().as_bytes());
+                assert_eq!((e.size, e.compressed_size), (theirs.size(), theirs.compressed_size()));
+                assert_eq!(e.local_header as u64, theirs.header_start());
+                assert_eq!(e.method == 0, theirs.compression() == zip::CompressionMethod::Stored);
+            }
+        }
+        // bytes before the archive (a self-extractor) move every entry by as much
+        let mut shifted = b"#!stub\n".to_vec();
+        shifted.extend_from_slice(&packages[0]);
+        let moved = zip_entries(&shifted, 10).unwrap();
+        let plain = zip_entries(&packages[0], 10).unwrap();
+        assert!(moved
+            .iter()
+            .zip(&plain)
+            .all(|(m, p)| m.local_header == p.local_header + 7 && m.name == p.name));
+        // refused: over the entry limit, cut off, a directory that is not where it is declared
+        assert!(zip_entries(&packages[0], 2).is_err());
+        let ok = &packages[0];
+        assert!(zip_entries(&ok[..ok.len() - 30], 10).is_err());
+        let mut lying = ok.clone();
+        let e = lying.len() - 22;
+        lying[e + 12..e + 16].copy_from_slice(&3u32.to_le_bytes());
+        assert!(zip_entries(&lying, 10).is_err());
+        assert!(zip_entries(b"", 10).is_err());
     }
 
     #[test]

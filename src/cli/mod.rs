@@ -258,7 +258,9 @@ fn return_freed_memory_soon() {
 }
 
 /// Sets the allocator to give freed memory back at once (ingest: its chunks of read documents
-/// come and go; peak at 20,000 papers 135 → 105 MB).
+/// come and go; peak at 20,000 papers 135 → 105 MB). Given back and touched again, memory is
+/// faulted in anew: in small pages only, since transparent huge pages are off for the whole
+/// process (`saksflyt::util::no_huge_pages`), where the kernel zeroed 2 MB at a time.
 fn return_freed_memory_at_once() {
     // SAFETY: sets an integer option of the allocator; no memory is touched
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };

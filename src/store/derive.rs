@@ -57,46 +57,66 @@ pub fn record_date(r: &Record) -> Option<String> {
         .or_else(|| r.plans.iter().filter_map(|p| p.status_date.clone()).max())
 }
 
-fn words(r: &Record) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut add = |s: &str| {
-        for w in s.split(|c: char| !c.is_alphanumeric()) {
-            if w.chars().count() >= 3 {
-                out.insert(w.to_lowercase());
-            }
-        }
-    };
-    fn points(ps: &[crate::record::Point], add: &mut dyn FnMut(&str)) {
+/// Calls `each` with every text of a record whose words count for its identity: case titles,
+/// points, sections, agenda titles, plan titles and measures, table cells.
+fn word_texts(r: &Record, each: &mut dyn FnMut(&str)) {
+    fn points(ps: &[crate::record::Point], each: &mut dyn FnMut(&str)) {
         for p in ps {
-            add(&p.text);
-            points(&p.children, add);
+            each(&p.text);
+            points(&p.children, each);
         }
     }
     for c in &r.cases {
-        add(c.title.as_deref().unwrap_or(""));
-        points(&c.proposal, &mut add);
-        points(&c.decision, &mut add);
+        each(c.title.as_deref().unwrap_or(""));
+        points(&c.proposal, each);
+        points(&c.decision, each);
         for s in &c.sections {
-            add(&s.text);
+            each(&s.text);
         }
     }
     for a in &r.agenda {
-        add(&a.title);
+        each(&a.title);
     }
     for p in &r.plans {
-        add(&p.title);
+        each(&p.title);
         for it in &p.items {
-            add(&it.measure);
+            each(&it.measure);
         }
     }
     for t in &r.tables {
         for row in &t.rows {
             for c in row {
-                add(&c.text);
+                each(&c.text);
             }
         }
     }
-    out
+}
+
+/// The record's words (runs of letters and digits of at least three characters, lower case)
+/// as [`WordSet`] hashes. The same set as hashing each distinct lower-cased word: a word is
+/// lower-cased into one reused buffer and hashed there (no string per word, no set of
+/// strings; duplicates go when the hashes are sorted).
+fn word_set(r: &Record) -> WordSet {
+    let mut hashes: Vec<u64> = Vec::new();
+    let mut lower = String::new();
+    word_texts(r, &mut |s: &str| {
+        for w in s.split(|c: char| !c.is_alphanumeric()) {
+            // at least three characters (bytes ≥ characters, so fewer than three bytes never are)
+            if w.len() < 3 || (!w.is_ascii() && w.chars().count() < 3) {
+                continue;
+            }
+            lower.clear();
+            if w.is_ascii() {
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                // `str::to_lowercase` (its final-sigma rule included)
+                lower.push_str(&w.to_lowercase());
+            }
+            hashes.push(WordSet::hash(&lower));
+        }
+    });
+    WordSet::from_hashes(hashes)
 }
 
 struct Identity {
@@ -124,17 +144,16 @@ struct Identity {
 struct WordSet(Box<[u64]>);
 
 impl WordSet {
-    fn of<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> WordSet {
+    /// A word's hash: SipHash with fixed keys, the same hash for the same word in every run.
+    fn hash(word: &str) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut v: Vec<u64> = words
-            .into_iter()
-            .map(|w| {
-                // SipHash with fixed keys: the same hash for the same word in every run
-                let mut h = std::hash::DefaultHasher::new();
-                w.as_ref().hash(&mut h);
-                h.finish()
-            })
-            .collect();
+        let mut h = std::hash::DefaultHasher::new();
+        word.hash(&mut h);
+        h.finish()
+    }
+
+    /// The set of the given hashes (sorted, duplicates dropped).
+    fn from_hashes(mut v: Vec<u64>) -> WordSet {
         v.sort_unstable();
         v.dedup();
         WordSet(v.into_boxed_slice())
@@ -178,7 +197,7 @@ fn identity(r: &Record) -> Identity {
         attachment_of: r.attachment_of.as_ref().map(|n| n.key()),
         form: r.is_form(),
         form_values: form_values(r),
-        words: WordSet::of(words(r)),
+        words: word_set(r),
     }
 }
 
@@ -768,6 +787,29 @@ mod tests {
     }
 
     #[test]
+    fn the_word_set_is_that_of_the_distinct_lower_cased_words() {
+        // the definition: the distinct words of three or more characters, `to_lowercase`d, hashed
+        let texts = [
+            "Tiltak TILTAK tiltak; ÆRE ære Ærlig – ok, Øy øya ÅS ås",
+            "ΣΟΦΟΣ σοφος ΟΔΟΣ: final sigma ΣΣΣ, İstanbul, ǅemal, 2025/26, 123 ab9 x1y",
+            "",
+            "Straße STRASSE ﬁnans",
+        ];
+        let r = rec("p.docx", Format::Docx, &texts);
+        let mut want: BTreeSet<String> = BTreeSet::new();
+        for t in texts.iter().chain(["Mål, tiltak og status"].iter()) {
+            for w in t.split(|c: char| !c.is_alphanumeric()) {
+                if w.chars().count() >= 3 {
+                    want.insert(w.to_lowercase());
+                }
+            }
+        }
+        let want = WordSet::from_hashes(want.iter().map(|w| WordSet::hash(w)).collect());
+        assert_eq!(word_set(&r).0, want.0);
+        assert!(want.len() >= 20, "{}", want.len());
+    }
+
+    #[test]
     fn one_paper_in_three_formats_is_one_and_docx_is_kept() {
         let ms = ["Utgreie felles ROP-team", "Felles opplæring i pakkeforløp"];
         let recs = vec![
@@ -801,7 +843,7 @@ mod tests {
             attachment_of: Some("17/2025".into()),
             form: false,
             form_values: String::new(),
-            words: WordSet::of(w.iter()),
+            words: WordSet::from_hashes(w.iter().map(|x| WordSet::hash(x)).collect()),
         };
         // Broken table cells: few words of their own, all found in the full reading.
         let full = id(&[

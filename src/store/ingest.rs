@@ -5,9 +5,9 @@
 //!   is skipped with a reason.
 //! - [`ingest`] reads the candidates in chunks: rayon workers read, hash and extract the files of
 //!   a chunk; the chunk goes over a channel to the calling thread, the single writer, which stores
-//!   the records in path order, one transaction per document. A file whose path and SHA-256 are
-//!   already stored is skipped without reading it further. A file that fails is reported with its
-//!   reason and does not stop the batch.
+//!   the records in path order, one transaction per chunk and a savepoint per document. A file
+//!   whose path and SHA-256 are already stored is skipped without reading it further. A file that
+//!   fails is reported with its reason and does not stop the batch.
 
 use super::{is_document_error, Counts, PutOutcome, Store, StoreError};
 use crate::config::Register;
@@ -267,6 +267,10 @@ pub fn ingest(
     progress: &mut dyn FnMut(Event),
 ) -> Result<Summary, StoreError> {
     store.set_register(register);
+    // SQLite's temporary files in memory: each record is written in a savepoint, and every
+    // statement of it that changes rows in a transaction keeps the pages it changes in a
+    // statement journal, by default a file (about 75 writes per document went there)
+    store.conn.execute_batch("PRAGMA temp_store = MEMORY")?;
     let known = store.known_documents()?;
     let register = &Arc::new(register.clone());
     let mut summary = Summary { unsupported: skipped.len(), skipped, ..Summary::default() };
@@ -287,42 +291,13 @@ pub fn ingest(
         let mut next = candidates.iter();
         let mut write = |summary: &mut Summary, progress: &mut dyn FnMut(Event)| -> Result<(), StoreError> {
             for works in rx.iter() {
-                for work in works {
-                    let Some(c) = next.next() else { break };
-                    let outcome = match work {
-                        Work::Unchanged => Outcome::Unchanged,
-                        Work::Skipped(reason) => Outcome::Skipped(reason),
-                        Work::Failed(reason) => Outcome::Failed(reason),
-                        Work::Record(rec, json) => match store.put_record_json(&rec, &json) {
-                            Ok(PutOutcome::Unchanged) => Outcome::Unchanged,
-                            Ok(o) => Outcome::Stored {
-                                replaced: o == PutOutcome::Replaced,
-                                warnings: rec.warnings.len(),
-                            },
-                            // this record cannot be stored (too big, a constraint): it fails
-                            // alone; any other database error stops the batch
-                            Err(e) if is_document_error(&e) => Outcome::Failed(format!("cannot store: {e}")),
-                            Err(e) => return Err(e),
-                        },
-                    };
-                    match &outcome {
-                        Outcome::Stored { replaced, warnings } => {
-                            summary.read += 1;
-                            summary.replaced += usize::from(*replaced);
-                            summary.warnings += warnings;
-                        }
-                        Outcome::Unchanged => summary.unchanged += 1,
-                        Outcome::Skipped(reason) => {
-                            summary.unsupported += 1;
-                            summary.skipped.push(Skipped { path: c.key.clone(), reason: reason.clone() });
-                        }
-                        Outcome::Failed(reason) => {
-                            summary.failed += 1;
-                            summary.failures.push(Skipped { path: c.key.clone(), reason: reason.clone() });
-                        }
-                    }
-                    progress(Event::File { path: &c.key, outcome: &outcome });
-                }
+                // one transaction per chunk, a savepoint per record (`Store::begin_batch`); on a
+                // database error the records stored before it are still committed
+                store.begin_batch()?;
+                let stored = store_chunk(store, works, &mut next, summary, progress);
+                let committed = store.end_batch();
+                stored?;
+                committed?;
             }
             Ok(())
         };
@@ -333,6 +308,52 @@ pub fn ingest(
     result?;
     summary.store = store.counts()?;
     Ok(summary)
+}
+
+/// Store the results of one chunk, in path order, and report each file.
+fn store_chunk<'a>(
+    store: &mut Store,
+    works: Vec<Work>,
+    next: &mut impl Iterator<Item = &'a Candidate>,
+    summary: &mut Summary,
+    progress: &mut dyn FnMut(Event),
+) -> Result<(), StoreError> {
+    for work in works {
+        let Some(c) = next.next() else { break };
+        let outcome = match work {
+            Work::Unchanged => Outcome::Unchanged,
+            Work::Skipped(reason) => Outcome::Skipped(reason),
+            Work::Failed(reason) => Outcome::Failed(reason),
+            Work::Record(rec, json) => match store.put_record_json(&rec, &json) {
+                Ok(PutOutcome::Unchanged) => Outcome::Unchanged,
+                Ok(o) => {
+                    Outcome::Stored { replaced: o == PutOutcome::Replaced, warnings: rec.warnings.len() }
+                }
+                // this record cannot be stored (too big, a constraint): it fails
+                // alone; any other database error stops the batch
+                Err(e) if is_document_error(&e) => Outcome::Failed(format!("cannot store: {e}")),
+                Err(e) => return Err(e),
+            },
+        };
+        match &outcome {
+            Outcome::Stored { replaced, warnings } => {
+                summary.read += 1;
+                summary.replaced += usize::from(*replaced);
+                summary.warnings += warnings;
+            }
+            Outcome::Unchanged => summary.unchanged += 1,
+            Outcome::Skipped(reason) => {
+                summary.unsupported += 1;
+                summary.skipped.push(Skipped { path: c.key.clone(), reason: reason.clone() });
+            }
+            Outcome::Failed(reason) => {
+                summary.failed += 1;
+                summary.failures.push(Skipped { path: c.key.clone(), reason: reason.clone() });
+            }
+        }
+        progress(Event::File { path: &c.key, outcome: &outcome });
+    }
+    Ok(())
 }
 
 /// Why a generated document is not read as a paper.
@@ -353,11 +374,18 @@ fn process(c: &Candidate, known_sha: Option<&String>, register: &Arc<Register>, 
     if !options.force && known_sha == Some(&sha256) {
         return Work::Unchanged;
     }
-    if bytes.starts_with(b"PK") && read::docx::written_by_saksflyt(&bytes, limits) {
-        return Work::Skipped(WRITTEN_BY_SAKSFLYT.into());
-    }
+    // a zip's directory is read once here, for both the check and the estimate
+    let entries = if bytes.starts_with(b"PK") {
+        let entries = util::zip_entries(&bytes, read::docx::package::MAX_ZIP_ENTRIES).ok();
+        if written_by_saksflyt(&bytes, entries.as_deref(), limits) {
+            return Work::Skipped(WRITTEN_BY_SAKSFLYT.into());
+        }
+        entries
+    } else {
+        None
+    };
     // wait until the working memory of the files in flight leaves room for this one
-    let _permit = ADMISSION.acquire(working_memory(&c.file, &bytes, limits));
+    let _permit = ADMISSION.acquire(estimate(&c.file, &bytes, entries.as_deref(), limits));
     let read = catch_unwind(AssertUnwindSafe(|| read::read_bytes(&c.file, &bytes, limits)));
     drop(bytes);
     let doc = match read {
@@ -411,32 +439,73 @@ impl Drop for Permit {
 /// its text while its vectors grow; declared sizes are checked again while inflating), for text
 /// six times the file (decoded text, lines, blocks), for PDF four times the file plus 8 MB.
 pub fn working_memory(path: &Path, bytes: &[u8], limits: &Limits) -> u64 {
+    let entries = util::zip_entries(bytes, read::docx::package::MAX_ZIP_ENTRIES).ok();
+    estimate(path, bytes, entries.as_deref(), limits)
+}
+
+/// [`working_memory`] with the zip's directory already read (`None`: not a zip, or one whose
+/// directory cannot be read, which the reader refuses: its XML counts as nothing).
+fn estimate(path: &Path, bytes: &[u8], entries: Option<&[util::ZipEntry]>, limits: &Limits) -> u64 {
     let len = bytes.len() as u64;
     let head = &bytes[..bytes.len().min(1024)];
     match read::detect(path, head) {
         Ok(crate::model::Format::Docx) => {
-            // a package the reader will refuse is not opened here either (the pre-check is one
-            // pass over the bytes; the zip library could take minutes on a hostile directory)
-            let usable = util::zip_precheck(bytes, read::docx::package::MAX_ZIP_ENTRIES).is_ok();
-            let xml = usable
-                .then(|| zip::ZipArchive::new(std::io::Cursor::new(bytes)))
-                .and_then(Result::ok)
-                .ok_or(())
-                .map(|mut z| {
-                    (0..z.len())
-                        .filter_map(|i| {
-                            z.by_index_raw(i).ok().map(|e| (e.name().ends_with(".xml"), e.size()))
-                        })
-                        .filter(|(is_xml, _)| *is_xml)
-                        .map(|(_, size)| size.min(limits.max_part_bytes))
-                        .fold(0u64, u64::saturating_add)
-                })
-                .unwrap_or(0);
+            let xml = entries
+                .unwrap_or_default()
+                .iter()
+                .filter(|e| e.name.ends_with(b".xml"))
+                .map(|e| e.size.min(limits.max_part_bytes))
+                .fold(0u64, u64::saturating_add);
             len.saturating_add(xml.min(limits.max_unzipped_bytes).saturating_mul(8))
         }
         Ok(crate::model::Format::Pdf) => len.saturating_mul(4).saturating_add(8 << 20),
         _ => len.saturating_mul(6).saturating_add(1 << 20),
     }
+}
+
+/// The core-properties part a generated document carries its mark in.
+const CORE_PART: &[u8] = b"docprops/core.xml";
+
+/// Whether a zip is a document saksflyt wrote, unchanged since
+/// ([`read::docx::written_by_saksflyt`]). Nearly every paper says no in its core properties, so
+/// those are looked at first from the directory already read (`entries`): a package whose
+/// core properties are missing or lack [`util::WRITTEN_MARK`] is no such document, without
+/// the zip library reading the whole directory again. Anything else (the mark found, a part
+/// that cannot be inflated here) is left to the full check.
+fn written_by_saksflyt(bytes: &[u8], entries: Option<&[util::ZipEntry]>, limits: &Limits) -> bool {
+    if let Some(entries) = entries {
+        // part names as the reader takes them: leading `/`s trimmed, case ignored
+        let core = || {
+            entries.iter().filter(|e| {
+                let start = e.name.iter().position(|&b| b != b'/').unwrap_or(e.name.len());
+                e.name[start..].eq_ignore_ascii_case(CORE_PART)
+            })
+        };
+        let unmarked = |e: &util::ZipEntry| -> bool {
+            inflate_entry(bytes, e, limits.max_part_bytes)
+                .is_some_and(|xml| memchr::memmem::find(&xml, util::WRITTEN_MARK.as_bytes()).is_none())
+        };
+        if core().all(unmarked) {
+            return false;
+        }
+    }
+    read::docx::written_by_saksflyt(bytes, limits)
+}
+
+/// The inflated content of one zip entry, read from its local header; `None` when it cannot be
+/// read here (damaged, encrypted, another method, past `max` bytes).
+fn inflate_entry(bytes: &[u8], e: &util::ZipEntry, max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if e.size > max {
+        return None;
+    }
+    let mut at = std::io::Cursor::new(bytes.get(e.local_header..)?);
+    let file =
+        zip::read::read_zipfile_from_stream_with_compressed_size(&mut at, e.compressed_size).ok()??;
+    // (the declared size reserved only up to a small part's: the declaration may lie)
+    let mut out = Vec::with_capacity(e.size.min(1 << 20) as usize);
+    file.take(max + 1).read_to_end(&mut out).ok()?;
+    (out.len() as u64 <= max).then_some(out)
 }
 
 /// Extract a record within the time budget (`limits.max_millis`; reading has its own bound of
@@ -556,6 +625,64 @@ mod tests {
 
     fn source(path: &str) -> Source {
         Source { path: path.into(), format: Format::Text, sha256: String::new() }
+    }
+
+    /// A package of deflated parts.
+    fn package(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in parts {
+            z.start_file(*name, o).expect("part");
+            z.write_all(data).expect("write");
+        }
+        z.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn the_generated_document_check_from_the_directory_agrees_with_the_readers() {
+        let main: &[u8] = b"<w:document>body</w:document>";
+        let marked = format!("<cp:keywords>{}{}</cp:keywords>", util::WRITTEN_MARK, util::sha256_hex(main));
+        let other = format!("<cp:keywords>{}{}</cp:keywords>", util::WRITTEN_MARK, util::sha256_hex(b"x"));
+        let cases: [(&str, Vec<u8>, bool); 6] = [
+            ("no core properties", package(&[("word/document.xml", main)]), false),
+            (
+                "no mark",
+                package(&[("docProps/core.xml", b"<cp:coreProperties/>"), ("word/document.xml", main)]),
+                false,
+            ),
+            (
+                "mark, body unchanged",
+                package(&[("docProps/core.xml", marked.as_bytes()), ("word/document.xml", main)]),
+                true,
+            ),
+            (
+                "mark, body changed",
+                package(&[("docProps/core.xml", other.as_bytes()), ("word/document.xml", main)]),
+                false,
+            ),
+            (
+                "part name in other case",
+                package(&[("/DOCPROPS/Core.xml", marked.as_bytes()), ("word/document.xml", main)]),
+                true,
+            ),
+            (
+                "two core parts",
+                package(&[
+                    ("docProps/core.xml", b"<x/>"),
+                    ("DOCPROPS/CORE.XML", marked.as_bytes()),
+                    ("word/document.xml", main),
+                ]),
+                false,
+            ),
+        ];
+        let limits = Limits::default();
+        for (what, bytes, want) in &cases {
+            let entries = util::zip_entries(bytes, 100).expect(what);
+            assert_eq!(read::docx::written_by_saksflyt(bytes, &limits), *want, "reader: {what}");
+            assert_eq!(written_by_saksflyt(bytes, Some(&entries), &limits), *want, "{what}");
+            assert_eq!(written_by_saksflyt(bytes, None, &limits), *want, "{what} (no directory)");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod schema;
 
 use crate::record::{CaseNum, CaseRef, Committee, LogEntry, LogStatus, Point, PointKind, Record};
 use regex::Regex;
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::LazyLock;
@@ -173,6 +173,10 @@ pub struct Store {
     parsed: std::cell::Cell<u64>,
 }
 
+/// Prepared statements kept per connection: more than the distinct statements of storing a
+/// record (about 25), so none is prepared again for the next record.
+const STATEMENT_CACHE: usize = 64;
+
 /// Retries of a transaction SQLite still reports busy after its busy handler gave up.
 pub const BUSY_RETRIES: u32 = 6;
 
@@ -252,6 +256,8 @@ impl Store {
 
     fn setup_once(conn: &mut Connection) -> Result<(), StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // every statement of a record's write stays prepared (rusqlite keeps 16 by default)
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // before anything changes the file (WAL mode is a change): a foreign database is refused
         schema::check_ours(conn)?;
         // `journal_mode` returns a row; WAL keeps readers consistent and a killed writer harmless.
@@ -314,63 +320,115 @@ impl Store {
     }
 
     fn put_record_once(&mut self, record: &Record, json: &str) -> Result<PutOutcome, StoreError> {
-        let path = record.source.path.as_str();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<(i64, String, String, bool)> = tx
-            .query_row(
-                "SELECT id, sha256, record_json, extractor = ?2 AND register = ?3 FROM documents WHERE path = ?1",
-                params![path, EXTRACTOR_VERSION, self.register],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let committee = record.committee.as_ref();
-        let doc_values = params![
-            path,
-            record.source.sha256,
-            record.source.format.as_str(),
-            record.kind.as_str(),
-            record.language,
-            committee.and_then(|c| c.code.clone()),
-            committee.map(|c| c.name.clone()),
-            record.warnings.len() as i64,
-            json,
-            EXTRACTOR_VERSION,
-            self.register,
-        ];
-        let (doc_id, outcome, mut touched) = match existing {
-            Some((id, sha, old, fresh)) if sha == record.source.sha256 && old == json => {
-                if !fresh {
-                    // re-extracted by a newer saksflyt or register with the same result
-                    tx.prepare_cached("UPDATE documents SET extractor = ?1, register = ?2 WHERE id = ?3")?
-                        .execute(params![EXTRACTOR_VERSION, self.register, id])?;
-                    tx.commit()?;
-                }
-                return Ok(PutOutcome::Unchanged);
+        if self.conn.is_autocommit() {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (outcome, written) = put_in(&tx, &self.register, record, json)?;
+            if written {
+                tx.commit()?;
             }
-            Some((id, _, _, _)) => {
-                let touched = clear_document(&tx, id)?;
-                tx.prepare_cached("UPDATE documents SET path = ?1, sha256 = ?2, format = ?3, kind = ?4, language = ?5,
-                     committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9, extractor = ?10, register = ?11 WHERE id = ?12")?.execute(rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
-                )?;
-                (id, PutOutcome::Replaced, touched)
+            Ok(outcome)
+        } else {
+            // within a batch (`begin_batch`): a savepoint, so a record that fails is undone alone
+            let sp = self.conn.savepoint()?;
+            let (outcome, written) = put_in(&sp, &self.register, record, json)?;
+            if written {
+                sp.commit()?;
             }
-            None => {
-                tx.prepare_cached(
-                    "INSERT INTO documents (path, sha256, format, kind, language, committee_code,
-                     committee_name, warnings, record_json, extractor, register)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )?
-                .execute(doc_values)?;
-                (tx.last_insert_rowid(), PutOutcome::Inserted, BTreeSet::new())
-            }
-        };
-        insert_rows(&tx, doc_id, record, &mut touched)?;
-        refresh_cases(&tx, &touched)?;
-        mark_stale(&tx)?;
-        tx.commit()?;
-        Ok(outcome)
+            Ok(outcome)
+        }
     }
 
+    /// Begin a batch: the records stored until [`Store::end_batch`] are written in one
+    /// transaction (taking the write lock at once, as [`Store::put_record`] does), each in a
+    /// savepoint of its own, so a record the database refuses is undone alone and the others
+    /// stay. One commit per batch instead of one per record: the pages that every record
+    /// touches (the indexes, the cases) go to the write-ahead log once per batch.
+    pub fn begin_batch(&mut self) -> Result<(), StoreError> {
+        let mut attempt = 0;
+        loop {
+            match self.conn.execute_batch("BEGIN IMMEDIATE").map_err(StoreError::from) {
+                Err(e) if attempt < BUSY_RETRIES && is_busy(&e) => {
+                    attempt += 1;
+                    backoff(attempt);
+                }
+                r => return r,
+            }
+        }
+    }
+
+    /// Commit the batch begun with [`Store::begin_batch`] (nothing when none is open).
+    pub fn end_batch(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+}
+
+/// Store one record within the transaction or savepoint `tx` (see [`Store::put_record`]): the
+/// outcome, and whether anything was written (else the caller need not commit).
+fn put_in(
+    tx: &Connection,
+    register: &str,
+    record: &Record,
+    json: &str,
+) -> Result<(PutOutcome, bool), StoreError> {
+    let path = record.source.path.as_str();
+    let existing: Option<(i64, String, String, bool)> = tx
+        .prepare_cached(
+            "SELECT id, sha256, record_json, extractor = ?2 AND register = ?3 FROM documents WHERE path = ?1",
+        )?
+        .query_row(params![path, EXTRACTOR_VERSION, register], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let committee = record.committee.as_ref();
+    let doc_values = params![
+        path,
+        record.source.sha256,
+        record.source.format.as_str(),
+        record.kind.as_str(),
+        record.language,
+        committee.and_then(|c| c.code.clone()),
+        committee.map(|c| c.name.clone()),
+        record.warnings.len() as i64,
+        json,
+        EXTRACTOR_VERSION,
+        register,
+    ];
+    let (doc_id, outcome, mut touched) = match existing {
+        Some((id, sha, old, fresh)) if sha == record.source.sha256 && old == json => {
+            if !fresh {
+                // re-extracted by a newer saksflyt or register with the same result
+                tx.prepare_cached("UPDATE documents SET extractor = ?1, register = ?2 WHERE id = ?3")?
+                    .execute(params![EXTRACTOR_VERSION, register, id])?;
+            }
+            return Ok((PutOutcome::Unchanged, !fresh));
+        }
+        Some((id, _, _, _)) => {
+            let touched = clear_document(tx, id)?;
+            tx.prepare_cached("UPDATE documents SET path = ?1, sha256 = ?2, format = ?3, kind = ?4, language = ?5,
+                 committee_code = ?6, committee_name = ?7, warnings = ?8, record_json = ?9, extractor = ?10, register = ?11 WHERE id = ?12")?.execute(rusqlite::params_from_iter(doc_values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
+            )?;
+            (id, PutOutcome::Replaced, touched)
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO documents (path, sha256, format, kind, language, committee_code,
+                 committee_name, warnings, record_json, extractor, register)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(doc_values)?;
+            (tx.last_insert_rowid(), PutOutcome::Inserted, BTreeSet::new())
+        }
+    };
+    insert_rows(tx, doc_id, record, &mut touched)?;
+    refresh_cases(tx, &touched)?;
+    mark_stale(tx)?;
+    Ok((outcome, true))
+}
+
+impl Store {
     /// Remove a document and its rows; true when it was stored.
     pub fn remove_document(&mut self, path: &str) -> Result<bool, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -525,16 +583,17 @@ impl Store {
 }
 
 /// The derived facts no longer match the records (`facts.rs` derives them again).
-fn mark_stale(tx: &Transaction) -> Result<(), StoreError> {
+fn mark_stale(tx: &Connection) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT OR REPLACE INTO facts_state (key, value) VALUES ('stale', '1')")?.execute([])?;
     Ok(())
 }
 
 /// Delete a document's rows (not the document itself); the cases it touched.
-fn clear_document(tx: &Transaction, id: i64) -> Result<BTreeSet<i64>, StoreError> {
+fn clear_document(tx: &Connection, id: i64) -> Result<BTreeSet<i64>, StoreError> {
     let mut touched = BTreeSet::new();
     {
-        let mut stmt = tx.prepare("SELECT DISTINCT case_id FROM case_sources WHERE document_id = ?1")?;
+        let mut stmt =
+            tx.prepare_cached("SELECT DISTINCT case_id FROM case_sources WHERE document_id = ?1")?;
         for c in stmt.query_map([id], |r| r.get::<_, i64>(0))? {
             touched.insert(c?);
         }
@@ -555,21 +614,21 @@ fn clear_document(tx: &Transaction, id: i64) -> Result<BTreeSet<i64>, StoreError
 }
 
 /// The id of the case with `key`, created when new.
-fn case_id(
-    tx: &Transaction,
-    key: &str,
-    committee: &str,
-    number: Option<&CaseNum>,
-) -> Result<i64, StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO cases (key, committee, seq, year) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO NOTHING",
-    )?
-    .execute(params![key, committee, number.map(|n| n.seq), number.map(|n| n.year)])?;
-    Ok(tx.query_row("SELECT id FROM cases WHERE key = ?1", [key], |r| r.get(0))?)
+fn case_id(tx: &Connection, key: &str, committee: &str, number: Option<&CaseNum>) -> Result<i64, StoreError> {
+    let known: Option<i64> = tx
+        .prepare_cached("SELECT id FROM cases WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = known {
+        return Ok(id);
+    }
+    tx.prepare_cached("INSERT INTO cases (key, committee, seq, year) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![key, committee, number.map(|n| n.seq), number.map(|n| n.year)])?;
+    Ok(tx.last_insert_rowid())
 }
 
 fn insert_rows(
-    tx: &Transaction,
+    tx: &Connection,
     doc_id: i64,
     record: &Record,
     touched: &mut BTreeSet<i64>,
@@ -582,7 +641,7 @@ fn insert_rows(
         )?;
     }
     let mut add_source =
-        |tx: &Transaction, case: i64, role: &str, pos: usize, title: Option<&str>, date: Option<&str>| {
+        |tx: &Connection, case: i64, role: &str, pos: usize, title: Option<&str>, date: Option<&str>| {
             touched.insert(case);
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO case_sources (case_id, document_id, role, position, title, date)
@@ -695,7 +754,7 @@ fn json_list(items: &[String]) -> String {
 
 /// Insert points depth-first; `path` is positional (`2`, `2.1`), the label is as written.
 fn insert_points(
-    tx: &Transaction,
+    tx: &Connection,
     doc_id: i64,
     case: i64,
     kind: PointKind,
@@ -721,13 +780,19 @@ fn insert_points(
 
 /// Recompute title and date of the touched cases from their sources (a case text before an
 /// agenda row, then path order); delete cases no document mentions any more.
-fn refresh_cases(tx: &Transaction, touched: &BTreeSet<i64>) -> Result<(), StoreError> {
+fn refresh_cases(tx: &Connection, touched: &BTreeSet<i64>) -> Result<(), StoreError> {
+    if touched.is_empty() {
+        return Ok(());
+    }
+    // prepared once per record and not cached: SQLite marks this join's case id as a value
+    // that may change its plan, so a statement handed back to rusqlite's cache (which clears
+    // its bindings) is prepared again on every use, while rebinding it here is not
+    let mut stmt = tx.prepare(
+        "SELECT cs.title, cs.date FROM case_sources cs JOIN documents d ON d.id = cs.document_id
+         WHERE cs.case_id = ?1 ORDER BY cs.role = 'case' DESC, d.path, cs.position",
+    )?;
     for &id in touched {
         let sources: Vec<(Option<String>, Option<String>)> = {
-            let mut stmt = tx.prepare(
-                "SELECT cs.title, cs.date FROM case_sources cs JOIN documents d ON d.id = cs.document_id
-                 WHERE cs.case_id = ?1 ORDER BY cs.role = 'case' DESC, d.path, cs.position",
-            )?;
             let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<Result<_, _>>()?
         };
