@@ -66,10 +66,12 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
 const LANGUAGE_MIN_MARKERS: usize = 5;
 
 /// The language markers by byte length (the index), each form with whether it marks bokmål and
-/// nynorsk: a word is compared only with the markers of its own length (a handful), not with all
-/// of them.
+/// nynorsk: a word of a length no marker has is skipped before it is lower-cased; the others are
+/// looked up by their text.
 struct Markers {
     by_len: Vec<Vec<(&'static str, bool, bool)>>,
+    /// The same markers by their text: one lookup per word where a bucket holds up to a dozen.
+    by_text: std::collections::HashMap<&'static str, (bool, bool), crate::util::QuickBuild>,
 }
 
 static MARKERS: std::sync::LazyLock<Markers> = std::sync::LazyLock::new(|| {
@@ -83,7 +85,8 @@ static MARKERS: std::sync::LazyLock<Markers> = std::sync::LazyLock::new(|| {
             bucket.push((w.as_str(), nb.contains(w), nn.contains(w)));
         }
     }
-    Markers { by_len }
+    let by_text = by_len.iter().flatten().map(|(w, b, n)| (*w, (*b, *n))).collect();
+    Markers { by_len, by_text }
 });
 
 impl Markers {
@@ -99,7 +102,7 @@ pub fn language(flat: &Flat) -> Option<String> {
     let markers = &*MARKERS;
     let (mut nn, mut nb) = (0usize, 0usize);
     let mut count = |w: &str| {
-        if let Some((_, b, n)) = markers.of_len(w.len()).iter().find(|(x, _, _)| *x == w) {
+        if let Some((b, n)) = markers.by_text.get(w) {
             nb += usize::from(*b);
             nn += usize::from(*n);
         }
