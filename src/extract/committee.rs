@@ -39,12 +39,20 @@ fn find_word(hay: &str, lower: &str, needle: &str, fold: bool) -> Option<usize> 
 struct TextWords<'a> {
     written: Vec<&'a str>,
     lower: Vec<&'a str>,
+    /// The first characters of `written` and of `lower`: a name whose first character is none
+    /// of them is ruled out before its first word is compared with every word.
+    written_firsts: Vec<char>,
+    lower_firsts: Vec<char>,
 }
 
 impl<'a> TextWords<'a> {
     fn new(text: &'a str, lower: &'a str) -> TextWords<'a> {
-        let words = |t: &'a str| t.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).collect();
-        TextWords { written: words(text), lower: words(lower) }
+        let words = |t: &'a str| -> Vec<&'a str> {
+            t.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).collect()
+        };
+        let firsts = |ws: &[&str]| ws.iter().filter_map(|w| w.chars().next()).collect();
+        let (written, lower) = (words(text), words(lower));
+        TextWords { written_firsts: firsts(&written), lower_firsts: firsts(&lower), written, lower }
     }
 
     /// Whether `name` may be in the text as a whole word ([`find_word`] with `fold`).
@@ -62,11 +70,10 @@ impl<'a> TextWords<'a> {
                 })
                 .take_while(|c| is_word_char(*c))
         };
-        if first_word().next().is_none() {
-            return true;
-        }
-        let words = if fold { &self.lower } else { &self.written };
-        words.iter().any(|w| w.chars().eq(first_word()))
+        let Some(first) = first_word().next() else { return true };
+        let (words, firsts) =
+            if fold { (&self.lower, &self.lower_firsts) } else { (&self.written, &self.written_firsts) };
+        firsts.contains(&first) && words.iter().any(|w| w.chars().eq(first_word()))
     }
 }
 
