@@ -110,8 +110,18 @@ extern "C" {
 }
 
 /// `mi_option_allow_thp` in mimalloc's `mi_option_t` (v3's `mimalloc.h`; positions are kept
-/// stable across versions).
+/// stable across versions, retired options keep theirs).
 const MI_OPTION_ALLOW_THP: std::os::raw::c_int = 43;
+
+/// `mi_option_purge_delay` in mimalloc's `mi_option_t`.
+const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
+
+/// Sets how long (ms) freed memory stays with the allocator before it goes back to the system
+/// (0: at once). The commands choose (`cli::return_freed_memory_soon`, `…_at_once`).
+pub fn free_memory_after(millis: std::os::raw::c_long) {
+    // SAFETY: sets an integer option of the allocator; no memory is touched
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, millis) };
+}
 
 /// Turns off transparent huge pages for this process (the binary and the benchmarks call it
 /// first). The allocator asks the kernel for huge pages (`MADV_HUGEPAGE`), and each first touch

@@ -230,17 +230,6 @@ impl std::fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
-// The allocator's option of when freed memory goes back to the system: set per command
-// (documents: soon; ingest: at once).
-extern "C" {
-    /// mimalloc's option setter (the binary's global allocator, `src/main.rs`).
-    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
-}
-
-/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (`mimalloc.h`; positions are kept
-/// stable across versions, retired options keep theirs).
-const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
-
 /// How long (ms) freed memory stays with the allocator before it goes back to the system. A
 /// document is made in steps that each free a large structure before the next is built (the
 /// records, the context, its JSON and template values, the rendered text, the tree of a part):
@@ -253,8 +242,7 @@ const FREED_MEMORY_DELAY_MS: std::os::raw::c_long = 100;
 
 /// Sets the allocator to give freed memory back after [`FREED_MEMORY_DELAY_MS`] (documents).
 fn return_freed_memory_soon() {
-    // SAFETY: sets an integer option of the allocator; no memory is touched
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, FREED_MEMORY_DELAY_MS) };
+    saksflyt::util::free_memory_after(FREED_MEMORY_DELAY_MS);
 }
 
 /// Sets the allocator to give freed memory back at once (ingest: its chunks of read documents
@@ -262,6 +250,5 @@ fn return_freed_memory_soon() {
 /// faulted in anew: in small pages only, since transparent huge pages are off for the whole
 /// process (`saksflyt::util::no_huge_pages`), where the kernel zeroed 2 MB at a time.
 fn return_freed_memory_at_once() {
-    // SAFETY: sets an integer option of the allocator; no memory is touched
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    saksflyt::util::free_memory_after(0);
 }

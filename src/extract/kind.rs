@@ -65,34 +65,30 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
 /// Fewest marker words before a language is decided.
 const LANGUAGE_MIN_MARKERS: usize = 5;
 
-/// The language markers by byte length (the index), each form with whether it marks bokmål and
-/// nynorsk: a word of a length no marker has is skipped before it is lower-cased; the others are
-/// looked up by their text.
+/// The language markers, each form with whether it marks bokmål and nynorsk, looked up by their
+/// text; a word of a byte length no marker has is skipped before it is lower-cased.
 struct Markers {
-    by_len: Vec<Vec<(&'static str, bool, bool)>>,
-    /// The same markers by their text: one lookup per word where a bucket holds up to a dozen.
     by_text: std::collections::HashMap<&'static str, (bool, bool), crate::util::QuickBuild>,
+    /// Whether some marker has this many bytes (the index).
+    lengths: Vec<bool>,
 }
 
 static MARKERS: std::sync::LazyLock<Markers> = std::sync::LazyLock::new(|| {
     let nb = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nb);
     let nn = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nn);
-    let longest = nb.iter().chain(nn).map(String::len).max().unwrap_or(0);
-    let mut by_len: Vec<Vec<(&'static str, bool, bool)>> = vec![Vec::new(); longest + 1];
-    for w in nb.iter().chain(nn) {
-        let bucket = &mut by_len[w.len()];
-        if !bucket.iter().any(|(x, _, _)| *x == w.as_str()) {
-            bucket.push((w.as_str(), nb.contains(w), nn.contains(w)));
-        }
+    let by_text: std::collections::HashMap<_, _, _> =
+        nb.iter().chain(nn).map(|w| (w.as_str(), (nb.contains(w), nn.contains(w)))).collect();
+    let mut lengths = vec![false; by_text.keys().map(|w| w.len() + 1).max().unwrap_or(0)];
+    for w in by_text.keys() {
+        lengths[w.len()] = true;
     }
-    let by_text = by_len.iter().flatten().map(|(w, b, n)| (*w, (*b, *n))).collect();
-    Markers { by_len, by_text }
+    Markers { by_text, lengths }
 });
 
 impl Markers {
-    /// The markers a word of `len` bytes may be.
-    fn of_len(&self, len: usize) -> &[(&'static str, bool, bool)] {
-        self.by_len.get(len).map_or(&[], Vec::as_slice)
+    /// Whether a word of `len` bytes may be a marker.
+    fn has_len(&self, len: usize) -> bool {
+        self.lengths.get(len).copied().unwrap_or(false)
     }
 }
 
@@ -113,7 +109,7 @@ pub fn language(flat: &Flat) -> Option<String> {
             // every character below U+0100: lower-casing keeps each character's class and
             // byte length, so the words split from the text as written are those of its lower
             // case, and only the words of a marker's length are lower-cased
-            for w in l.text.split(separator).filter(|w| !markers.of_len(w.len()).is_empty()) {
+            for w in l.text.split(separator).filter(|w| markers.has_len(w.len())) {
                 if w.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
                     count(&w.to_lowercase());
                 } else {
