@@ -103,6 +103,9 @@ impl std::hash::Hasher for QuickHash {
 /// A `HashMap`/`HashSet` hasher of [`QuickHash`].
 pub type QuickBuild = std::hash::BuildHasherDefault<QuickHash>;
 
+// links the allocator into every build of the library (its tests too), not only the binary's
+extern crate mimalloc as _;
+
 extern "C" {
     /// mimalloc's option setter (the binary's global allocator, `src/main.rs`; linked with the
     /// `mimalloc` dependency).
@@ -597,6 +600,14 @@ pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn huge_pages_are_turned_off_for_the_process() {
+        no_huge_pages();
+        // SAFETY: PR_GET_THP_DISABLE takes no pointer; it returns the process's flag
+        assert_eq!(unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) }, 1);
+    }
 
     #[test]
     fn folded_texts_are_recognised() {
