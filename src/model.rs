@@ -113,6 +113,10 @@ impl Text {
 
     /// True when the whole (non-blank) text is bold.
     pub fn all_bold(&self) -> bool {
+        // most texts have no bold span at all: no character counts then
+        if !self.emphasis.iter().any(|e| e.bold) {
+            return false;
+        }
         let n = self.text.trim_end().chars().count() as u32;
         let lead = (self.text.chars().count() - self.text.trim_start().chars().count()) as u32;
         n > lead && self.emphasis.iter().any(|e| e.bold && e.start <= lead && e.end >= n)

@@ -24,6 +24,19 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// The bytes [`is_folded`] looks at: ASCII white space, and the first bytes of the UTF-8 forms
+/// of the other white-space characters.
+static FOLD_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special: [u8; 10] = [b' ', b'\t', b'\n', 0x0B, 0x0C, b'\r', 0xC2, 0xE1, 0xE2, 0xE3];
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Whether [`fold`] leaves `s` as it is: no white space but single spaces between words. Byte
 /// by byte: ASCII white space other than a space, and the UTF-8 forms of the other white-space
 /// characters (U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000),
@@ -33,6 +46,11 @@ fn is_folded(s: &str) -> bool {
     // a space at the start counts as one after a space
     let mut after_space = true;
     for (i, &c) in b.iter().enumerate() {
+        // most bytes are none of those below: one table look-up for them
+        if !FOLD_SPECIAL[usize::from(c)] {
+            after_space = false;
+            continue;
+        }
         let next = |k: usize| b.get(i + k).copied();
         let white = match c {
             b' ' => {

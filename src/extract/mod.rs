@@ -415,12 +415,20 @@ const NAME_MAX_WORDS: usize = 4;
 fn split_fields(lines: &mut Vec<Line>, register: &Register) {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     for l in lines.drain(..) {
-        if !matches!(l.kind, LineKind::Para | LineKind::Heading(_)) || l.text.chars().count() > 300 {
+        // (a text of at most FIELD_LINE_MAX_CHARS bytes has no more characters: counted only
+        // when longer)
+        if !matches!(l.kind, LineKind::Para | LineKind::Heading(_))
+            || l.text.len() > FIELD_LINE_MAX_CHARS && l.text.chars().count() > FIELD_LINE_MAX_CHARS
+        {
             out.push(l);
             continue;
         }
-        let starts: Vec<usize> =
-            FIELD_LABEL.captures_iter(&l.text).filter_map(|c| c.get(1).map(|m| m.start())).collect();
+        // a field label ends in a colon: a line without one has none
+        let starts: Vec<usize> = if l.text.contains(':') {
+            FIELD_LABEL.captures_iter(&l.text).filter_map(|c| c.get(1).map(|m| m.start())).collect()
+        } else {
+            Vec::new()
+        };
         if starts.len() >= 2 && starts.first() == Some(&0) {
             let mut bounds = starts.clone();
             bounds.push(l.text.len());
@@ -443,9 +451,36 @@ fn split_fields(lines: &mut Vec<Line>, register: &Register) {
     *lines = out;
 }
 
+/// Longest line (in characters) read for header fields ([`split_fields`]): longer ones are text.
+const FIELD_LINE_MAX_CHARS: usize = 300;
+
+/// The first words (lower case) of the forms of the [`FIELD_CONCEPTS`].
+static FIELD_FIRST_WORDS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
+    FIELD_CONCEPTS
+        .iter()
+        .flat_map(|c| lexicon::forms(c))
+        .filter_map(|f| first_word(f).map(str::to_string))
+        .collect()
+});
+
+/// A text's first word, as [`util::fold`] splits words (white space and no-break spaces).
+fn first_word(t: &str) -> Option<&str> {
+    t.split(|c: char| c.is_whitespace() || c == '\u{a0}').find(|w| !w.is_empty())
+}
+
+/// Whether `t` may start with a field label without its colon: its first word, lower case, is
+/// the first word of a form of a field concept. A cheap test before [`colonless_field`] tries
+/// its labels of one to three words (a label that is a form starts with a form's first word).
+fn may_start_with_field_label(t: &str) -> bool {
+    first_word(t).is_some_and(|w| FIELD_FIRST_WORDS.contains(&w.to_lowercase()))
+}
+
 /// `Utvalg Kommunestyret` → `Utvalg: Kommunestyret`, when the value has the label's type.
 fn colonless_field(text: &str, register: &Register) -> Option<String> {
     let t = text.trim();
+    if !may_start_with_field_label(t) {
+        return None;
+    }
     let (label, value) = (1..=3).rev().find_map(|n| {
         let mut it = t.splitn(n + 1, ' ');
         let label: Vec<&str> = it.by_ref().take(n).collect();
@@ -634,6 +669,43 @@ mod tests {
         // must not: two filled cells in a row, too many rows
         assert!(frame_lines(&table(&[&["Tiltak", "Ansvar"]])).is_none());
         assert!(frame_lines(&table(&[&["a"], &["b"], &["c"], &["d"]])).is_none());
+    }
+
+    #[test]
+    fn a_colonless_field_is_looked_for_only_after_a_field_words_first_word() {
+        // must pass: the first word of a field form, in any case, nynorsk too, before a
+        // no-break space, and each line colonless_field accepts
+        for t in [
+            "Utvalg Kommunestyret",
+            "UTVAL Formannskapet",
+            "Dato 12.03.2026",
+            "Sakshandsamar Kari Li",
+            "Møte\u{a0}i Kommunestyret",
+            "Styre, råd, utvalg Eldrerådet",
+            "Vår ref 25/1234",
+            "Tid og stad Rådhuset",
+        ] {
+            assert!(may_start_with_field_label(t), "{t}");
+        }
+        assert_eq!(
+            colonless_field("Dato 12.03.2026", &Register::default()).as_deref(),
+            Some("Dato: 12.03.2026")
+        );
+        assert_eq!(
+            colonless_field("Saksbehandler Kari Nordmann", &Register::default()).as_deref(),
+            Some("Saksbehandler: Kari Nordmann")
+        );
+        // must not: sentences, a field word later in the line, a word that only starts like one
+        for t in [
+            "Kommunestyret vedtok planen",
+            "Neste møte i utvalget",
+            "Datoen er satt",
+            "",
+            "Utvalgsleder Kari",
+        ] {
+            assert!(!may_start_with_field_label(t), "{t}");
+            assert_eq!(colonless_field(t, &Register::default()), None, "{t}");
+        }
     }
 
     #[test]
