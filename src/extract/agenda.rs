@@ -161,9 +161,9 @@ pub fn split_people(s: &str) -> Vec<String> {
 /// Split a list whose item breaks were lost (`Saker til eventuelt Ekstraordinært møte …`): a new
 /// item starts at a capitalised word that the document elsewhere writes in lower case (an
 /// ordinary word, not a name), when the word after it is not capitalised too and the word before
-/// does not end in `:`. `words` gives the document's lower-case words, asked (and so made) only
-/// for a word that passes the other tests.
-pub fn split_flat<'w>(text: &str, words: impl Fn() -> &'w super::WordSet) -> Vec<String> {
+/// does not end in `:`. `written_lower` says whether the document writes a word in lower case
+/// elsewhere ([`super::Words::written_lower`]), asked only for a word that passes the other tests.
+pub fn split_flat(text: &str, written_lower: impl Fn(&str) -> bool) -> Vec<String> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let mut items: Vec<Vec<&str>> = vec![Vec::new()];
     for (i, tok) in tokens.iter().enumerate() {
@@ -171,11 +171,8 @@ pub fn split_flat<'w>(text: &str, words: impl Fn() -> &'w super::WordSet) -> Vec
         let all_upper = tok.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
         let prev = if i == 0 { None } else { tokens.get(i - 1) };
         let next = tokens.get(i + 1);
-        let common = || {
-            words().contains(
-                &tok.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string(),
-            )
-        };
+        let common =
+            || written_lower(tok.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-'));
         let next_upper = next.is_some_and(|n| n.chars().next().is_some_and(|c| c.is_uppercase()));
         let prev_ok = prev.is_some_and(|p| {
             !p.ends_with([':', '-', '–', '(', '«', '"'])
@@ -204,16 +201,16 @@ fn title_and_items(cell: &Cell, words: &super::Words<'_>) -> (String, Vec<String
             continue;
         }
         match b {
-            Block::ListItem { .. } => items.extend(split_flat(&t, || words.get())),
+            Block::ListItem { .. } => items.extend(split_flat(&t, |w| words.written_lower(w))),
             _ if title.is_empty() => {
                 // a converter may flatten `title <ul>…</ul>` to `title / items`
                 let mut parts = t.split(" / ");
                 title = parts.next().unwrap_or_default().trim().to_string();
                 for p in parts {
-                    items.extend(split_flat(p.trim(), || words.get()));
+                    items.extend(split_flat(p.trim(), |w| words.written_lower(w)));
                 }
             }
-            _ => items.extend(split_flat(&t, || words.get())),
+            _ => items.extend(split_flat(&t, |w| words.written_lower(w))),
         }
     }
     (title, items.into_iter().filter(|s| !s.trim().is_empty()).collect())
@@ -494,15 +491,16 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         assert_eq!(
-            split_flat("Saker til eventuelt Ekstraordinært møte; 30.08 kl. 09-12", || &words),
+            split_flat("Saker til eventuelt Ekstraordinært møte; 30.08 kl. 09-12", |w| words.contains(w)),
             vec!["Saker til eventuelt", "Ekstraordinært møte; 30.08 kl. 09-12"]
         );
         assert_eq!(
-            split_flat("Status i Bergen Erfaringer «go live» Helse Vest Koordinert nedetid", || &words),
+            split_flat("Status i Bergen Erfaringer «go live» Helse Vest Koordinert nedetid", |w| words
+                .contains(w)),
             vec!["Status i Bergen", "Erfaringer «go live» Helse Vest", "Koordinert nedetid"]
         );
         assert_eq!(
-            split_flat("Tema: Status for VI - et prosjekt", || &words),
+            split_flat("Tema: Status for VI - et prosjekt", |w| words.contains(w)),
             vec!["Tema: Status for VI - et prosjekt"]
         );
     }
