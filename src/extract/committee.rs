@@ -41,8 +41,37 @@ struct TextWords<'a> {
     lower: Vec<&'a str>,
     /// The first characters of `written` and of `lower`: a name whose first character is none
     /// of them is ruled out before its first word is compared with every word.
-    written_firsts: Vec<char>,
-    lower_firsts: Vec<char>,
+    written_firsts: Firsts,
+    lower_firsts: Firsts,
+}
+
+/// A set of characters (the first characters of a text's words): the ASCII ones as bits, the
+/// others listed.
+struct Firsts {
+    ascii: u128,
+    other: Vec<char>,
+}
+
+impl Firsts {
+    fn of(words: &[&str]) -> Firsts {
+        let mut f = Firsts { ascii: 0, other: Vec::new() };
+        for c in words.iter().filter_map(|w| w.chars().next()) {
+            if c.is_ascii() {
+                f.ascii |= 1u128 << u32::from(c);
+            } else {
+                f.other.push(c);
+            }
+        }
+        f
+    }
+
+    fn contains(&self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii >> u32::from(c) & 1 == 1
+        } else {
+            self.other.contains(&c)
+        }
+    }
 }
 
 impl<'a> TextWords<'a> {
@@ -50,9 +79,8 @@ impl<'a> TextWords<'a> {
         let words = |t: &'a str| -> Vec<&'a str> {
             t.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).collect()
         };
-        let firsts = |ws: &[&str]| ws.iter().filter_map(|w| w.chars().next()).collect();
         let (written, lower) = (words(text), words(lower));
-        TextWords { written_firsts: firsts(&written), lower_firsts: firsts(&lower), written, lower }
+        TextWords { written_firsts: Firsts::of(&written), lower_firsts: Firsts::of(&lower), written, lower }
     }
 
     /// Whether `name` may be in the text as a whole word ([`find_word`] with `fold`).
@@ -70,10 +98,16 @@ impl<'a> TextWords<'a> {
                 })
                 .take_while(|c| is_word_char(*c))
         };
-        let Some(first) = first_word().next() else { return true };
+        // the first character of `first_word()`, without the iterator
+        let first = name
+            .chars()
+            .next()
+            .map(|c| if fold { c.to_lowercase().next().unwrap_or(c) } else { c })
+            .filter(|c| is_word_char(*c));
+        let Some(first) = first else { return true };
         let (words, firsts) =
             if fold { (&self.lower, &self.lower_firsts) } else { (&self.written, &self.written_firsts) };
-        firsts.contains(&first) && words.iter().any(|w| w.chars().eq(first_word()))
+        firsts.contains(first) && words.iter().any(|w| w.chars().eq(first_word()))
     }
 }
 
@@ -186,6 +220,18 @@ pub fn body_name(text: &str, register: &Register) -> Option<Committee> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_characters_as_a_set() {
+        let words = ["ssu", "Ålesund", "\u{7f}x", "_a", "0", "ørsta", "İ"];
+        let f = Firsts::of(&words);
+        for c in ['s', 'Å', '\u{7f}', '_', '0', 'ø', 'İ'] {
+            assert!(f.contains(c), "{c:?}");
+        }
+        for c in ['S', 'å', 'a', '\0', 'Ø', 'i', 'x'] {
+            assert!(!f.contains(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn the_word_prefilter_passes_every_name_found_and_stops_the_others() {

@@ -341,26 +341,39 @@ fn points_named(text: &str, key: &str) -> Vec<String> {
 pub fn committee_at_end(before: &str, register: &Register) -> Option<(String, usize)> {
     let t = before.trim_end();
     let lower = t.to_lowercase();
+    let lower_last = lower.chars().next_back();
     let mut best: Option<(String, usize)> = None;
     for def in &register.committees {
-        let mut forms: Vec<(String, bool)> = Vec::new();
-        forms.push((def.name.clone(), true));
-        forms.push((def.code.clone(), false));
-        for n in &def.names {
-            if def.kind == CommitteeKind::Fsu {
-                forms.push((format!("FSU {n}"), true));
-            } else {
-                forms.push((n.clone(), true));
-            }
-        }
-        for a in &def.abbrev {
-            forms.push((a.clone(), false));
-        }
-        for (form, fold) in forms {
-            if form.trim().is_empty() {
+        // each form as a prefix and a body (`FSU ` and an FSU's name), made into one string only
+        // when its last character lower-cased is the text's (a cheap test first)
+        let fsu = if def.kind == CommitteeKind::Fsu { "FSU " } else { "" };
+        let forms = [("", def.name.as_str(), true), ("", def.code.as_str(), false)]
+            .into_iter()
+            .chain(def.names.iter().map(|n| (fsu, n.as_str(), true)))
+            .chain(def.abbrev.iter().map(|a| ("", a.as_str(), false)));
+        for (prefix, body, fold) in forms {
+            if prefix.trim().is_empty() && body.trim().is_empty() {
                 continue;
             }
-            let hit = if fold { lower.ends_with(&form.to_lowercase()) } else { t.ends_with(&form) };
+            // the final sigma lower-cases by its place in a word, not character by character
+            let may_end = !fold
+                || prefix.contains('Σ')
+                || body.contains('Σ')
+                || body
+                    .chars()
+                    .next_back()
+                    .or_else(|| prefix.chars().next_back())
+                    .and_then(|c| c.to_lowercase().last())
+                    == lower_last;
+            if !may_end {
+                continue;
+            }
+            let form = if prefix.is_empty() {
+                std::borrow::Cow::Borrowed(body)
+            } else {
+                format!("{prefix}{body}").into()
+            };
+            let hit = if fold { lower.ends_with(&form.to_lowercase()) } else { t.ends_with(form.as_ref()) };
             if !hit {
                 continue;
             }
@@ -1199,6 +1212,66 @@ mod tests {
         assert_eq!(p.deadline, None);
         assert!(p.resolution, "{p:?}");
         assert_eq!(p.moves_deadline.len(), 1);
+    }
+
+    /// [`committee_at_end`] as it was defined: every form made and lower-cased.
+    fn committee_at_end_as_defined(before: &str, register: &Register) -> Option<(String, usize)> {
+        let t = before.trim_end();
+        let lower = t.to_lowercase();
+        let mut best: Option<(String, usize)> = None;
+        for def in &register.committees {
+            let mut forms: Vec<(String, bool)> = vec![(def.name.clone(), true), (def.code.clone(), false)];
+            for n in &def.names {
+                let n = if def.kind == CommitteeKind::Fsu { format!("FSU {n}") } else { n.clone() };
+                forms.push((n, true));
+            }
+            forms.extend(def.abbrev.iter().map(|a| (a.clone(), false)));
+            for (form, fold) in forms {
+                if form.trim().is_empty() {
+                    continue;
+                }
+                let hit = if fold { lower.ends_with(&form.to_lowercase()) } else { t.ends_with(&form) };
+                if !hit {
+                    continue;
+                }
+                let cut = if fold { lower.len() - form.to_lowercase().len() } else { t.len() - form.len() };
+                if lower[..cut].chars().next_back().is_some_and(char::is_alphanumeric) {
+                    continue;
+                }
+                let chars = lower[..cut].chars().count();
+                let at = t.char_indices().nth(chars).map_or(t.len(), |(b, _)| b);
+                if best.as_ref().is_none_or(|(_, b)| at < *b) {
+                    best = Some((def.code.clone(), at));
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn committees_at_the_end_as_defined() {
+        let r = Register::default();
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            " ".into(),
+            "Oppfølging av".into(),
+            "i LSU Ålesund".into(),
+            "I LSU ÅLESUND  ".into(),
+            "jf. vedtak i xSSU".into(),
+            "İSTANBUL".into(),
+            "ΣΣ".into(),
+        ];
+        for def in &r.committees {
+            for n in def.names.iter().chain([&def.name, &def.code]).chain(&def.abbrev) {
+                texts.push(format!("vedtak i {n}"));
+                texts.push(format!("vedtak i FSU {}", n.to_uppercase()));
+                texts.push(format!("vedtak i {}", n.to_lowercase()));
+                texts.push(format!("vedtak i x{n}"));
+            }
+        }
+        for t in &texts {
+            assert_eq!(committee_at_end(t, &r), committee_at_end_as_defined(t, &r), "{t:?}");
+        }
     }
 
     /// Every committee of the built-in register resolves from its name, its code and each name

@@ -88,7 +88,20 @@ pub const DECLINED_WORDS: &[&str] = &[
 pub const CHECKED: &[char] = &['☒', '☑', '✔', '✓', '■', 'x', 'X'];
 
 fn key(s: &str) -> String {
-    fold(s).to_lowercase().trim().trim_end_matches([':', '.']).trim().to_string()
+    // one string: folded, lower-cased in place when ASCII (as `to_lowercase` would), copied
+    // again only when trimming cut something
+    let mut k = fold(s);
+    if k.is_ascii() {
+        k.make_ascii_lowercase();
+    } else {
+        k = k.to_lowercase();
+    }
+    let t = k.trim().trim_end_matches([':', '.']).trim();
+    if t.len() == k.len() {
+        k
+    } else {
+        t.to_string()
+    }
 }
 
 fn cell_text(c: Option<&Cell>) -> String {
@@ -218,6 +231,12 @@ pub const PLACEHOLDER_TEXTS: &[&str] = &["skriv her", "velg dato", "vel dato", "
 /// rest when the committee typed after it (`Skriv her Finansiert` → `Finansiert`).
 pub fn without_placeholder(text: &str) -> String {
     let t = text.trim();
+    // prefilter: a placeholder starts with the lower case of the text's first character (the
+    // first character of it, as `İ` lower-cases to two)
+    let first = t.chars().next().and_then(|c| c.to_lowercase().next());
+    if !PLACEHOLDER_TEXTS.iter().any(|p| p.chars().next() == first) {
+        return t.to_string();
+    }
     let lower = t.to_lowercase();
     for p in PLACEHOLDER_TEXTS {
         let Some(rest) = lower.strip_prefix(p) else { continue };
@@ -282,16 +301,23 @@ fn evaluation_form(flat: &Flat) -> Option<Plan> {
     for l in &flat.lines {
         let Some((k, v)) = l.text.split_once(':') else { continue };
         let k = key(k);
+        // the value is read only for the two fields
+        let date_field =
+            meeting_date.is_none() && date_text.is_none() && MEETING_DATE_FIELDS.contains(&k.as_str());
+        let case_field = case.is_none() && CASE_FIELDS.contains(&k.as_str());
+        if !date_field && !case_field {
+            continue;
+        }
         let v = without_placeholder(v);
         if v.is_empty() {
             continue;
         }
-        if meeting_date.is_none() && date_text.is_none() && MEETING_DATE_FIELDS.contains(&k.as_str()) {
+        if date_field {
             meeting_date = whole_date(&v);
             if meeting_date.is_none() {
                 date_text = Some(v.to_string());
             }
-        } else if case.is_none() && CASE_FIELDS.contains(&k.as_str()) {
+        } else {
             case = Some(v.to_string());
         }
     }
@@ -403,6 +429,35 @@ fn whole_date(v: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_as_defined() {
+        let defined = |s: &str| fold(s).to_lowercase().trim().trim_end_matches([':', '.']).trim().to_string();
+        for s in
+            ["", " Ny status ", "MØTEDATO:", "Saksnr.", "Sak nr. :", "Tiltak", "a\u{a0} B .", "İD:", "..:"]
+        {
+            assert_eq!(key(s), defined(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders() {
+        // must cut: the placeholder in any case, alone or before what was typed
+        for (t, want) in [
+            ("Skriv her", ""),
+            ("skriv her.", ""),
+            (" VELG DATO ", ""),
+            ("Vel", ""),
+            ("Skriv her Finansiert", "Finansiert"),
+            ("Velg: Grønn", "Grønn"),
+        ] {
+            assert_eq!(without_placeholder(t), want, "{t}");
+        }
+        // must keep: other texts, a placeholder's start inside a word, an empty text
+        for t in ["Grønn", "Velgjørende lag", "Skrivebord", "", "İnnhald", "Ålesund"] {
+            assert_eq!(without_placeholder(t), t.trim(), "{t}");
+        }
+    }
 
     #[test]
     fn measure_keys_ignore_case_punctuation_and_extra_lines() {

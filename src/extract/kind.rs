@@ -66,10 +66,11 @@ pub fn classify(flat: &Flat, cases: &[Case], has_agenda: bool, has_plans: bool) 
 const LANGUAGE_MIN_MARKERS: usize = 5;
 
 /// The language markers, each form with whether it marks bokmål and nynorsk, looked up by their
-/// text; a word of a byte length no marker has is skipped before it is lower-cased.
+/// bytes; a word of a byte length no marker has is not looked up.
 struct Markers {
-    by_text: std::collections::HashMap<&'static str, (bool, bool), crate::util::QuickBuild>,
-    /// Whether some marker has this many bytes (the index).
+    by_text: std::collections::HashMap<&'static [u8], (bool, bool), crate::util::QuickBuild>,
+    /// Whether some marker has this many bytes (the index); its length is one more than the
+    /// longest marker's.
     lengths: Vec<bool>,
 }
 
@@ -77,7 +78,7 @@ static MARKERS: std::sync::LazyLock<Markers> = std::sync::LazyLock::new(|| {
     let nb = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nb);
     let nn = lexicon::forms_in(c::LANGUAGE_MARKER, lexicon::Lang::Nn);
     let by_text: std::collections::HashMap<_, _, _> =
-        nb.iter().chain(nn).map(|w| (w.as_str(), (nb.contains(w), nn.contains(w)))).collect();
+        nb.iter().chain(nn).map(|w| (w.as_bytes(), (nb.contains(w), nn.contains(w)))).collect();
     let mut lengths = vec![false; by_text.keys().map(|w| w.len() + 1).max().unwrap_or(0)];
     for w in by_text.keys() {
         lengths[w.len()] = true;
@@ -92,37 +93,127 @@ impl Markers {
     }
 }
 
+/// A character of a word (`c.is_alphanumeric()`, or `ò`, as the language test has always split
+/// words); everything else separates words.
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == 'ò'
+}
+
+/// Each ASCII byte's lower case, or 0 for a byte that separates words.
+static ASCII_WORD: std::sync::LazyLock<[u8; 128]> = std::sync::LazyLock::new(|| {
+    let mut t = [0u8; 128];
+    for (b, slot) in (0u8..128).zip(t.iter_mut()) {
+        if word_char(char::from(b)) {
+            *slot = b.to_ascii_lowercase();
+        }
+    }
+    t
+});
+
+/// The characters U+0080–U+00FF (æ, ø, å, é …): each one's lower case (one character in this
+/// range), or `None` for one that separates words.
+static LATIN1_WORD: std::sync::LazyLock<[Option<char>; 128]> = std::sync::LazyLock::new(|| {
+    let mut t = [None; 128];
+    for (cp, slot) in (0x80u32..0x100).zip(t.iter_mut()) {
+        let Some(c) = char::from_u32(cp) else { continue };
+        let mut lower = c.to_lowercase();
+        if let (Some(l), None) = (lower.next(), lower.next()) {
+            // one lower-case character, classified as the lower-cased text is split
+            *slot = word_char(l).then_some(l);
+        }
+    }
+    t
+});
+
+/// Counts the language markers among the words of lower-cased text, fed one lower-case
+/// character at a time: the word being read is kept (lower-cased) only up to the longest
+/// marker's length, and looked up only when a marker has its length.
+struct MarkerCount<'m> {
+    markers: &'m Markers,
+    word: Vec<u8>,
+    /// The word is longer than every marker.
+    long: bool,
+    nb: usize,
+    nn: usize,
+}
+
+impl MarkerCount<'_> {
+    fn push_byte(&mut self, b: u8) {
+        if self.word.len() < self.markers.lengths.len() {
+            self.word.push(b);
+        } else {
+            self.long = true;
+        }
+    }
+
+    fn push_char(&mut self, c: char) {
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            self.push_byte(b);
+        }
+    }
+
+    /// A lower-case character of the text (of any kind).
+    fn push_lower(&mut self, c: char) {
+        if word_char(c) {
+            self.push_char(c);
+        } else {
+            self.end_word();
+        }
+    }
+
+    fn end_word(&mut self) {
+        if !self.long && self.markers.has_len(self.word.len()) {
+            if let Some((b, n)) = self.markers.by_text.get(self.word.as_slice()) {
+                self.nb += usize::from(*b);
+                self.nn += usize::from(*n);
+            }
+        }
+        self.word.clear();
+        self.long = false;
+    }
+
+    /// The words of `text` lower-cased (as `text.to_lowercase()` split at non-word characters).
+    fn text(&mut self, text: &str) {
+        let (ascii, latin1) = (&*ASCII_WORD, &*LATIN1_WORD);
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                match ascii.get(usize::from(b)).copied().unwrap_or(0) {
+                    0 => self.end_word(),
+                    l => self.push_byte(l),
+                }
+                i += 1;
+                continue;
+            }
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else { break };
+            i += c.len_utf8();
+            match latin1.get((c as usize).wrapping_sub(0x80)) {
+                Some(Some(l)) => self.push_char(*l),
+                Some(None) => self.end_word(),
+                // beyond U+00FF: its lower case, which may be several characters (`İ`)
+                None => {
+                    for l in c.to_lowercase() {
+                        self.push_lower(l);
+                    }
+                }
+            }
+        }
+        self.end_word();
+    }
+}
+
 /// The language: the lexicon's bokmål and nynorsk marker words counted over the text; null
 /// below [`LANGUAGE_MIN_MARKERS`].
 pub fn language(flat: &Flat) -> Option<String> {
     let markers = &*MARKERS;
-    let (mut nn, mut nb) = (0usize, 0usize);
-    let mut count = |w: &str| {
-        if let Some((b, n)) = markers.by_text.get(w) {
-            nb += usize::from(*b);
-            nn += usize::from(*n);
-        }
-    };
-    let separator = |c: char| !c.is_alphanumeric() && c != 'ò';
+    let mut count =
+        MarkerCount { markers, word: Vec::with_capacity(markers.lengths.len()), long: false, nb: 0, nn: 0 };
     for l in &flat.lines {
-        if l.text.bytes().all(|b| b < 0xC4) {
-            // every character below U+0100: lower-casing keeps each character's class and
-            // byte length, so the words split from the text as written are those of its lower
-            // case, and only the words of a marker's length are lower-cased
-            for w in l.text.split(separator).filter(|w| markers.has_len(w.len())) {
-                if w.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
-                    count(&w.to_lowercase());
-                } else {
-                    count(w);
-                }
-            }
-        } else {
-            let lower = l.text.to_lowercase();
-            for w in lower.split(separator) {
-                count(w);
-            }
-        }
+        count.text(&l.text);
     }
+    let (nb, nn) = (count.nb, count.nn);
     if nn + nb < LANGUAGE_MIN_MARKERS {
         return None;
     }
@@ -167,6 +258,56 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(classify(&flat(input), &[], false, false), *want, "{input:?}");
         }
+    }
+
+    /// The count as it was defined: every line lower-cased, split at characters that are not
+    /// alphanumeric (nor `ò`), each word looked up.
+    fn counted_as_defined(lines: &[&str]) -> (usize, usize) {
+        let m = &*MARKERS;
+        let (mut nb, mut nn) = (0, 0);
+        for l in lines {
+            for w in l.to_lowercase().split(|c: char| !c.is_alphanumeric() && c != 'ò') {
+                if let Some((b, n)) = m.by_text.get(w.as_bytes()) {
+                    nb += usize::from(*b);
+                    nn += usize::from(*n);
+                }
+            }
+        }
+        (nb, nn)
+    }
+
+    #[test]
+    fn markers_counted_as_defined() {
+        let markers: Vec<&str> =
+            MARKERS.by_text.keys().map(|w| std::str::from_utf8(w).unwrap_or("")).collect();
+        let mut lines: Vec<String> = vec![
+            "Utvalet vedtek at saka vert send kommunane, og ikkje berre sjukehuset.".into(),
+            "UTVALGET VEDTAR AT SAKEN SENDES – IKKE BARE «SYKEHUSET».".into(),
+            // characters beyond U+00FF beside the words: dashes, quotes, the dotted capital I
+            // (lower case `i` and a combining dot, which separates words), the Kelvin sign,
+            // Greek, a ligature, digits and marks glued to words
+            "Ikkje\u{2013}berre \u{201c}saka\u{201d} İKKJE ikkjeİ \u{212A}ommunane ΣΑΚΑ ﬁkk òg 12ikke ikke2 ikke\u{a0}og".into(),
+            "Ærleg talt: ØKONOMI, Åpen ÆØÅ æøå ÿ µ ª º ² × ÷ ikkje×ikkje".into(),
+            String::new(),
+        ];
+        // every marker in upper, lower and title case, alone and glued to other words
+        for w in &markers {
+            let title: String =
+                w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect();
+            lines.push(format!("{w} {} {title}-{w}x {w}ò x{w}", w.to_uppercase()));
+        }
+        for l in &lines {
+            let mut got = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+            got.text(l);
+            assert_eq!((got.nb, got.nn), counted_as_defined(&[l]), "{l}");
+        }
+        // must count: markers in any case; must not: markers inside longer words
+        let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+        c.text("IKKJE Ikkje ikkje");
+        assert_eq!(c.nn, 3);
+        let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+        c.text("ikkjeikkje xikkje ikkjex");
+        assert_eq!(c.nn + c.nb, 0);
     }
 
     #[test]

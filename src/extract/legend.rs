@@ -35,6 +35,10 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The prefilter of [`LABEL`]: its colour words.
+static COLOUR_WORDS: LazyLock<super::prefilter::Words> =
+    LazyLock::new(|| super::prefilter::Words::new(lexicon::forms(lc::STATUS_COLOUR)));
+
 /// Bullets and list marks a line may start with.
 const BULLETS: &[char] = &['-', '–', '—', '•', '▪', '*', '·', '○', '◦'];
 
@@ -61,6 +65,11 @@ fn meaning(text: &str) -> Option<String> {
 /// The colour labels of one line and their meanings: `(status, meaning)`; empty when the line is
 /// no legend line (its first label is not at its start and it has only one).
 fn line_entries(text: &str) -> Vec<(Status, String)> {
+    // prefilters (see `super::prefilter`): a label needs `:`, `=` or a dash (`-`, or `–`/`—`,
+    // whose UTF-8 starts with 0xE2) after a colour word
+    if !text.bytes().any(|b| matches!(b, b':' | b'=' | b'-' | 0xE2)) || !COLOUR_WORDS.any(text) {
+        return Vec::new();
+    }
     let t = text.trim_start_matches(|c: char| c.is_whitespace() || BULLETS.contains(&c));
     let labels: Vec<(usize, usize, Status)> = LABEL
         .captures_iter(t)
@@ -191,6 +200,27 @@ mod tests {
 
     fn got(lines: &[&str]) -> Vec<(Status, String)> {
         extract(&flat(lines)).into_iter().map(|e| (e.status, e.text)).collect()
+    }
+
+    #[test]
+    fn label_prefilter() {
+        // must pass: every colour word in any case before each label mark
+        for f in lexicon::forms(lc::STATUS_COLOUR) {
+            for mark in [":", " =", " – ", " — ", " - "] {
+                for t in [format!("{f}{mark} i rute"), format!("• {}{mark} x", f.to_uppercase())] {
+                    assert!(
+                        t.bytes().any(|b| matches!(b, b':' | b'=' | b'-' | 0xE2)) && COLOUR_WORDS.any(&t),
+                        "{t}"
+                    );
+                    assert!(LABEL.is_match(&t), "{t}");
+                }
+            }
+        }
+        // must not: no mark, or no colour word (the pattern agrees)
+        for t in ["Grønn status i alle ledd", "Status: fullført", "Tiltak – i gang"] {
+            let passes = t.bytes().any(|b| matches!(b, b':' | b'=' | b'-' | 0xE2)) && COLOUR_WORDS.any(t);
+            assert!(!passes && !LABEL.is_match(t), "{t}");
+        }
     }
 
     #[test]

@@ -17,7 +17,14 @@ pub fn field(text: &str) -> Option<(String, &str)> {
     if !could_be_key(k) {
         return None;
     }
-    let mut key = fold(k).to_lowercase().trim_end_matches('.').to_string();
+    // one string: folded, lower-cased in place when ASCII (as `to_lowercase` would), cut
+    let mut key = fold(k);
+    if key.is_ascii() {
+        key.make_ascii_lowercase();
+    } else {
+        key = key.to_lowercase();
+    }
+    key.truncate(key.trim_end_matches('.').len());
     // `Vedlegg (t):` — a plural marker in brackets after the label
     if let Some(open) = key.rfind(" (").filter(|_| key.ends_with(')')) {
         key.truncate(open);
@@ -77,9 +84,10 @@ pub fn find(lines: &[Line], register: &Register) -> (Option<Meeting>, Option<Com
                 lexicon::is(lc::FIELD_MEETING_DATE, k) || lexicon::is(lc::FIELD_DATE, k) && timed()
             })
             .map(|(_, v)| v);
-        let starts_with_date = dates::find_dates(text, None).first().is_some_and(|(at, _)| *at <= 3)
-            && dates::time_after_kl(text).is_some()
-            && text.chars().count() <= 120;
+        // the cheap questions first (`kl` has a prefilter; the dates are all found)
+        let starts_with_date = dates::time_after_kl(text).is_some()
+            && text.chars().count() <= 120
+            && dates::find_dates(text, None).first().is_some_and(|(at, _)| *at <= 3);
         let candidate = by_field.or(starts_with_date.then_some(text.as_str()));
         let Some(v) = candidate else { continue };
         let Some(date) = dates::first_date(v, None) else { continue };
@@ -152,10 +160,18 @@ const MEETING_PROSE_LINES: usize = 40;
 /// Most words between the phrase and the date (`til møte i Eldrerådet tirsdag 4. mars 2026`).
 const MEETING_PROSE_GAP_WORDS: usize = 8;
 
+/// The prefilter (see `super::prefilter`) of [`held_date`]: a phrase found in the lower-cased
+/// text holds its first word, each of whose characters is the lower case of the text's
+/// character there, which the case-insensitive search finds (a first word alone in its phrase
+/// does not end in `i`, which `İ` lower-cases to before a combining dot: test
+/// `held_phrase_prefilter`).
+static HELD_WORDS: std::sync::LazyLock<super::prefilter::Words> =
+    std::sync::LazyLock::new(|| super::prefilter::Words::new(lexicon::forms(lc::MEETING_HELD)));
+
 /// The date of a sentence saying the meeting took place (a lexicon `meeting_held` phrase, then a
 /// date within a few words).
 fn held_date(text: &str) -> Option<String> {
-    if text.chars().count() > 250 {
+    if text.chars().count() > 250 || !HELD_WORDS.any(text) {
         return None;
     }
     let lower = text.to_lowercase();
@@ -247,6 +263,24 @@ mod tests {
             "Punkt 3 (a): x",
         ] {
             assert_eq!(field(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn held_phrase_prefilter() {
+        // must pass: every phrase in lower, upper and title case, inside a line
+        for f in lexicon::forms(lc::MEETING_HELD) {
+            let title: String =
+                f.chars().take(1).flat_map(char::to_uppercase).chain(f.chars().skip(1)).collect();
+            for t in [f.clone(), f.to_uppercase(), format!("Orienteringssak {title} 4. mars 2026")] {
+                assert!(HELD_WORDS.any(&t), "{t}");
+            }
+            assert!(f.contains(' ') || !f.ends_with('i'), "{f}");
+        }
+        assert!(HELD_WORDS.any("MØTET BLE AVHOLDT 12.03.2026"));
+        // must not: no phrase's first word
+        for no in ["Saka vart send 12.03.2025", "Dato: 12.03.2026", "Saksbehandler: Ola"] {
+            assert!(!HELD_WORDS.any(no) && held_date(no).is_none(), "{no}");
         }
     }
 

@@ -4,7 +4,7 @@
 //! Status comes from the status cell's shading, else its words or symbols, else the measure
 //! cell's shading. The period (`2022 – 2024`) comes from the plan's title or the document's.
 
-use super::{case::heading_like, fold, tables, Flat, Line, LineKind};
+use super::{case::heading_like, fold, prefilter::Words, tables, Flat, Line, LineKind};
 use crate::lexicon::{self, c as lc};
 use crate::model::Cell;
 use crate::record::{Period, Plan, PlanItem};
@@ -164,7 +164,8 @@ pub fn extract(flat: &Flat, has_cases: bool) -> (Vec<Plan>, Vec<usize>) {
         // plan): a heading naming a plan (`Handlingsdel 2026–2027`), or a lead-in naming the
         // plan's measures (`Følgjande tiltak inngår i handlingsplanen:`), then goal or area
         // headings with bullet measures, up to the proposal or decision
-        let starts = |l: &Line| (heading_like(l) || lead_in(l)) && has_plan_word(&l.text) && !l.is_item();
+        // the plan word first: its prefilter rules out almost every line before the heading test
+        let starts = |l: &Line| !l.is_item() && has_plan_word(&l.text) && (heading_like(l) || lead_in(l));
         if let Some(start) = flat.lines.iter().position(starts) {
             let rest = flat.lines.get(start + 1..).unwrap_or_default();
             let end = rest.iter().position(super::case::opens_points).unwrap_or(rest.len());
@@ -199,33 +200,49 @@ const SMART_SPECIFIC_MIN_WORDS: usize = 5;
 pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
     static YEAR_OR_DATE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b(19|20)[0-9]{2}\b|\b[0-9]{1,2}\.[0-9]{1,2}\.").expect("valid regex"));
-    let words = |t: &str| -> Vec<String> {
-        t.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let measure = words(&item.measure);
-    let text = format!("{} {}", item.measure, item.status_text.as_deref().unwrap_or_default());
-    // the words joined by single spaces, with a space at either end: a form (of one word or
-    // more) is among them when it stands between two of those spaces
-    let joined = |ws: &[String]| format!(" {} ", ws.join(" "));
     let has = |joined: &str, concept: &str| lexicon::forms(concept).iter().any(|f| between_spaces(joined, f));
+    let (measure_words, measure_count) = joined_words(&[&item.measure]);
+    let status = item.status_text.as_deref().unwrap_or_default();
     let measurable = item.measure.contains(|c: char| c.is_ascii_digit() || c == '%')
-        || has(&joined(&measure), lc::SMART_MEASURABLE);
-    let time =
-        item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty()) || YEAR_OR_DATE.is_match(&text) || {
-            let all = joined(&words(&text));
+        || has(&measure_words, lc::SMART_MEASURABLE);
+    let time = item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty())
+        || (has_digit(&item.measure) || has_digit(status))
+            && YEAR_OR_DATE.is_match(&format!("{} {status}", item.measure))
+        || {
+            let (all, _) = joined_words(&[&item.measure, status]);
             has(&all, lc::SMART_TIME) || has(&all, lc::MONTHS)
         };
     [
-        measure.len() >= SMART_SPECIFIC_MIN_WORDS,
+        measure_count >= SMART_SPECIFIC_MIN_WORDS,
         measurable,
         item.responsible.as_deref().is_some_and(|r| !r.trim().is_empty()),
         item.goal.as_deref().is_some_and(|g| !g.trim().is_empty()),
         time,
     ]
+}
+
+/// The lower-cased words (runs of alphanumeric characters) of `parts`, each followed by a space,
+/// after a space: as `format!(" {} ", words.join(" "))` (two spaces when there is no word), and
+/// how many. The parts are lower-cased one by one, as their text joined by spaces would be (a
+/// space ends a word and no lower-casing looks across it).
+fn joined_words(parts: &[&str]) -> (String, usize) {
+    let mut out = String::from(" ");
+    let mut count = 0;
+    for part in parts {
+        for w in part.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            out.push_str(w);
+            out.push(' ');
+            count += 1;
+        }
+    }
+    if count == 0 {
+        out.push(' ');
+    }
+    (out, count)
+}
+
+fn has_digit(t: &str) -> bool {
+    t.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Whether `form` stands in `text` with a space straight before and after it (as `text`
@@ -258,8 +275,17 @@ fn carried(goal: &str) -> String {
     }
 }
 
+/// The prefilter (see `super::prefilter`) of [`has_plan_word`]: a word of the lower-cased text
+/// that is a form is, in the text as written, a run of characters each lower-casing to the
+/// form's character, which the case-insensitive search finds (no form ends in `i`, which `İ`
+/// lower-cases to before a combining dot: test `plan_word_prefilter`).
+static PLAN_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(lexicon::forms(lc::PLAN_WORD)));
+
 /// A text naming a plan (`handlingsplan`, `handlingsdel`: the lexicon's `plan_word`).
 fn has_plan_word(t: &str) -> bool {
+    if !PLAN_WORDS.any(t) {
+        return false;
+    }
     let forms = lexicon::forms(lc::PLAN_WORD);
     t.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|x| forms.iter().any(|w| x == w.as_str()))
 }
@@ -268,10 +294,10 @@ fn has_plan_word(t: &str) -> bool {
 /// (`Følgende tiltak prioriteres:`, `Tiltak:`, `Vi vil gjennomføre desse aktivitetane:`; the
 /// lexicon's `plan_measure_lead`).
 fn lead_in(l: &Line) -> bool {
-    let t = l.text.trim();
-    if l.is_item() || !t.ends_with(':') {
+    if l.is_item() || !l.text.trim_end().ends_with(':') {
         return false;
     }
+    let t = l.text.trim();
     let lower = t.to_lowercase();
     lexicon::forms(lc::PLAN_MEASURE_LEAD)
         .iter()
@@ -309,11 +335,13 @@ fn heading_plan(lines: &[Line], title: &str, opened: bool) -> Option<Plan> {
             }
         } else if lead_in(l) {
             open = true;
-        } else if heading_like(l) && has_plan_word(&l.text) {
-            // a plan's own title (`Handlingsdel 2026–2027`) heads no goal
-            goal = None;
         } else if heading_like(l) {
-            goal = Some(l.text.trim_end_matches(':').to_string());
+            if has_plan_word(&l.text) {
+                // a plan's own title (`Handlingsdel 2026–2027`) heads no goal
+                goal = None;
+            } else {
+                goal = Some(l.text.trim_end_matches(':').to_string());
+            }
         } else {
             // prose between lists closes a lead-in's list
             open = false;
@@ -333,6 +361,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plan_word_prefilter() {
+        // the test without its prefilter
+        let full = |t: &str| {
+            let forms = lexicon::forms(lc::PLAN_WORD);
+            t.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|x| forms.iter().any(|w| x == w))
+        };
+        // must pass: every case, a form inside a line, the Kelvin and ångström signs
+        for yes in [
+            "Handlingsplan 2024–2026",
+            "HANDLINGSPLANEN FOR LSU",
+            "Revidert ÅRSPLAN:",
+            "Tiltaksplan",
+            "Årsplan",
+            "Tilta\u{212A}splan",
+            "\u{212B}rsplan",
+            "Handlingsdel 2026–2027",
+            "Sjå handlingsdelen.",
+        ] {
+            assert!(PLAN_WORDS.any(yes), "{yes}");
+            assert_eq!(has_plan_word(yes), full(yes), "{yes}");
+        }
+        // `İ` lower-cases to `i` and a combining dot (a separator): a form ending in `i` would
+        // need the prefilter to pass it
+        for f in lexicon::forms(lc::PLAN_WORD) {
+            assert!(!f.ends_with('i'), "{f}");
+        }
+        // must not: no form at all
+        for no in ["Plan for tiltak", "Handlingsprogram 2024", "Årsmelding", "Referat"] {
+            assert!(!PLAN_WORDS.any(no), "{no}");
+            assert!(!full(no), "{no}");
+        }
+        // passes the prefilter, not the test: a form inside a longer word
+        assert!(PLAN_WORDS.any("Årsplanlegging") && !has_plan_word("Årsplanlegging"));
+    }
+
+    #[test]
     fn forms_between_spaces() {
         // as ` {form} ` in the text: one word, several, overlapping occurrences, the ends
         for (text, form) in
@@ -348,6 +412,31 @@ mod tests {
                 !between_spaces(text, form) && !text.contains(&format!(" {form} ")),
                 "{form:?} in {text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn joined_words_as_defined() {
+        let defined = |t: &str| {
+            let ws: Vec<String> = t
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            (format!(" {} ", ws.join(" ")), ws.len())
+        };
+        for (a, b) in [
+            ("", ""),
+            ("Øke andel", ""),
+            ("", "Innen JUNI"),
+            ("ΟΔΟΣ", "Σ"),
+            ("Auke talet på kommunar", "i rute, 12 %"),
+            ("İD-kort", "ja"),
+            ("  ", " - "),
+        ] {
+            assert_eq!(joined_words(&[a]), defined(a), "{a:?}");
+            assert_eq!(joined_words(&[a, b]), defined(&format!("{a} {b}")), "{a:?} {b:?}");
         }
     }
 

@@ -26,6 +26,10 @@ static KR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An amount of money in whole kroner, if `text` states one.
 pub fn money(text: &str) -> Option<i64> {
+    // prefilter: each of the three patterns needs an ASCII digit
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     if let Some(c) = MILL.captures(text) {
         let num: f64 = c.get(1)?.as_str().replace(',', ".").parse().ok()?;
         let unit = c.get(2)?.as_str().to_lowercase();
@@ -109,7 +113,13 @@ pub fn status_from_fill(fill: &str) -> Option<Status> {
 
 /// A traffic light from words or symbols in `text`.
 pub fn status_from_text(text: &str) -> Option<Status> {
-    let t = text.trim().to_lowercase();
+    let t = text.trim();
+    // an empty text holds no symbol, and its first word (empty) is no form (test
+    // `status_words_are_not_empty`)
+    if t.is_empty() {
+        return None;
+    }
+    let t = t.to_lowercase();
     if t.contains('🟢') || t.contains('✅') {
         return Some(Status::Green);
     }
@@ -148,17 +158,26 @@ pub fn typed(cell: Option<&Cell>) -> TableCell {
     let text = cell.map(|c| squash(&c.text())).unwrap_or_default();
     let fill = cell.and_then(|c| c.fill.clone());
     let status = fill.as_deref().and_then(status_from_fill).or_else(|| status_from_text(&text));
-    let date = dates::first_date(&text, None).filter(|_| text.chars().count() <= 40);
+    let date = (text.chars().count() <= 40).then(|| dates::first_date(&text, None)).flatten();
     TableCell { nok: money(&text), date, status, fill, text }
 }
 
 /// Fold white space (cell text keeps its lines joined with ` / `).
 pub fn squash(s: &str) -> String {
-    s.lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" / ")
+    // each line's words joined by a space, the lines that hold a word joined by ` / `: one
+    // string, written as the words are read
+    let mut out = String::with_capacity(s.len());
+    for line in s.lines() {
+        for (i, w) in line.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            } else if !out.is_empty() {
+                out.push_str(" / ");
+            }
+            out.push_str(w);
+        }
+    }
+    out
 }
 
 /// A whole table with typed cells; the first row is the header. A cell merged down over several
@@ -244,6 +263,56 @@ mod tests {
         ];
         for (fill, want) in cases {
             assert_eq!(status_from_fill(fill), *want, "{fill}");
+        }
+    }
+
+    #[test]
+    fn squash_forms() {
+        // as defined: each line's words joined by one space, lines without words dropped, the
+        // rest joined by ` / `
+        let defined = |s: &str| {
+            s.lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        };
+        for s in [
+            "",
+            "  ",
+            "a",
+            " a  b ",
+            "a\nb",
+            "a\n\n  \nb c\r\n",
+            "\n\na\u{a0}b\u{2003}c\n",
+            "Tiltak / del\nto",
+            "\r\n",
+        ] {
+            assert_eq!(squash(s), defined(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn status_words_are_not_empty() {
+        for concept in [
+            lc::STATUS_RED_PHRASE,
+            lc::STATUS_GREEN_PHRASE,
+            lc::STATUS_GREEN,
+            lc::STATUS_YELLOW,
+            lc::STATUS_RED,
+        ] {
+            assert!(lexicon::forms(concept).iter().all(|f| !f.is_empty()), "{concept}");
+            assert!(!lexicon::is(concept, ""), "{concept}");
+        }
+        assert_eq!(status_from_text(""), None);
+        assert_eq!(status_from_text(" \u{a0} "), None);
+    }
+
+    #[test]
+    fn money_needs_a_digit() {
+        // must not: a unit without digits
+        for t in ["kr", "mill. kr", "NOK", ",-", "Kroner"] {
+            assert_eq!(money(t), None, "{t}");
         }
     }
 
