@@ -234,14 +234,14 @@ fn is_marker(l: &Line) -> bool {
 
 /// A case header: `(number, title)`.
 fn header(l: &Line) -> Option<(CaseNum, String)> {
-    if l.is_item() || l.kind == LineKind::Table || l.text.chars().count() > 250 {
+    if l.is_item()
+        || l.kind == LineKind::Table
+        || l.text.len() > HEADER_MAX_CHARS && l.text.chars().count() > HEADER_MAX_CHARS
+    {
         return None;
     }
     let t = l.text.trim();
-    // `Saksnr.: 09-2025` is a field, read with the other fields; `Sak: 18/24 Title` is a header
-    if field(t).is_some_and(|(k, _)| k != "sak") {
-        return None;
-    }
+    // the number first (most lines have none at their start), then the field test
     let prefixed = casenum::find_prefixed_at_start(t);
     let (n, rest) = match prefixed {
         Some((n, _, e)) => (n, &t[e..]),
@@ -250,6 +250,10 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
         // the number makes it a header, as a case list's `064/21 Title` without one is not
         None => casenum::parse_bare(t).filter(|(_, rest)| colon_title(rest))?,
     };
+    // `Saksnr.: 09-2025` is a field, read with the other fields; `Sak: 18/24 Title` is a header
+    if field(t).is_some_and(|(k, _)| k != "sak") {
+        return None;
+    }
     let mut title = rest
         .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '.'))
         .trim();
@@ -263,6 +267,9 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
     }
     Some((n, title.to_string()))
 }
+
+/// Most characters of a case header line.
+const HEADER_MAX_CHARS: usize = 250;
 
 /// Most words of a letterhead line (`Helse Møre og Romsdal HF`).
 const LETTERHEAD_MAX_WORDS: usize = 6;
@@ -347,7 +354,7 @@ fn sentence(text: &str, s: usize, e: usize) -> String {
 /// Case starts: (line index where the case begins, header line index, number, title). A marker
 /// (`SAKSFREMLEGG`) opens a case; a header that follows it before any proposal or decision gives
 /// that case its number and title. A header without a marker opens a case of its own.
-fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
+fn starts(lines: &[Line], parts: &[Option<Part>]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
     let mut out: Vec<(usize, usize, Option<CaseNum>, String)> = Vec::new();
     let mut open_marker: Option<usize> = None;
     for (i, l) in lines.iter().enumerate() {
@@ -356,13 +363,13 @@ fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
             open_marker = Some(out.len() - 1);
             continue;
         }
-        if matches!(part_of(l), Some(Part::Proposal | Part::Decision)) {
+        if matches!(parts.get(i).copied().flatten(), Some(Part::Proposal | Part::Decision)) {
             open_marker = None;
         }
-        let last_num = out.last().and_then(|c| c.2.clone());
-        let same = |n: &CaseNum| last_num.as_ref().is_some_and(|c| c.seq == n.seq && c.year == n.year);
         let found = header(l).or_else(|| minutes::behandling(&l.text).map(|(n, _)| (n, String::new())));
         let Some((n, title)) = found else { continue };
+        let last_num = out.last().and_then(|c| c.2.clone());
+        let same = |n: &CaseNum| last_num.as_ref().is_some_and(|c| c.seq == n.seq && c.year == n.year);
         if let Some(k) = open_marker.take() {
             if let Some(c) = out.get_mut(k) {
                 *c = (c.0, i, Some(n), title);
@@ -385,10 +392,13 @@ fn starts(lines: &[Line]) -> Vec<(usize, usize, Option<CaseNum>, String)> {
 
 /// All cases in the document, and warnings (placeholders).
 pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
-    let mut found = starts(lines);
+    // each line's part, asked once for the case starts, the titles and the bodies
+    let parts: Vec<Option<Part>> = lines.iter().map(part_of).collect();
+    let part_at = |i: usize| parts.get(i).copied().flatten();
+    let mut found = starts(lines, &parts);
     let starts_empty = found.is_empty();
     if found.is_empty() {
-        if !lines.iter().any(|l| part_of(l).is_some_and(|p| p == Part::Proposal || p == Part::Decision)) {
+        if !parts.iter().any(|p| matches!(p, Some(Part::Proposal | Part::Decision))) {
             return (Vec::new(), Vec::new());
         }
         // one case: numbered by the first case number near the top, titled by the first line
@@ -397,10 +407,10 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
             .take(8)
             .filter(|l| !l.is_item())
             .find_map(|l| casenum::find_prefixed(&l.text).into_iter().next());
-        let title_at = lines.iter().position(|l| {
+        let title_at = lines.iter().enumerate().position(|(i, l)| {
             matches!(l.kind, LineKind::Heading(_) | LineKind::Para)
                 && field(&l.text).is_none()
-                && part_of(l).is_none()
+                && part_at(i).is_none()
                 && !above_title(l)
         });
         let title = title_at.and_then(|i| lines.get(i)).map(|l| l.text.clone()).unwrap_or_default();
@@ -416,17 +426,19 @@ pub fn extract(lines: &[Line], ctx: &Ctx) -> (Vec<Case>, Vec<String>) {
         let wrapped = (!title.is_empty() && !fallback && head + 1 < end)
             .then(|| lines.get(head + 1))
             .flatten()
-            .filter(|next| title_goes_on(&title, next, ctx));
+            .filter(|next| title_goes_on(&title, next, part_at(head + 1), ctx));
         if let Some(next) = wrapped {
             title = format!("{} {}", title.trim_end(), next.text.trim());
         }
         let skip = if wrapped.is_some() { head + 1 } else { usize::MAX };
         // the body: from the marker (or header) to the next case, without the header line
         let from = if fallback || *head == usize::MAX { 0 } else { begin + 1 };
-        let body: Vec<Line> =
-            (from..end).filter(|i| i != head && *i != skip).filter_map(|i| lines.get(i).cloned()).collect();
+        let (body, body_parts): (Vec<&Line>, Vec<Option<Part>>) = (from..end)
+            .filter(|i| i != head && *i != skip)
+            .filter_map(|i| Some((lines.get(i)?, part_at(i))))
+            .unzip();
         let header_line = lines.get(*head);
-        cases.push(one(&body, number.clone(), title, header_line, ctx, &mut warnings));
+        cases.push(one(&body, &body_parts, number.clone(), title, header_line, ctx, &mut warnings));
     }
     (dedupe(cases), warnings)
 }
@@ -438,8 +450,8 @@ const TITLE_WRAP_MAX_WORDS: usize = 12;
 /// part, field, header or route heading, which starts in lower case, or follows a title ending on
 /// a function word or a hyphen (`… plan- og` / `bygningslova for Sveio kommune`), or is a year
 /// alone (`… og folkehelse` / `2022`).
-fn title_goes_on(title: &str, next: &Line, ctx: &Ctx) -> bool {
-    if next.is_item() || next.kind == LineKind::Table || part_of(next).is_some() || is_marker(next) {
+fn title_goes_on(title: &str, next: &Line, next_part: Option<Part>, ctx: &Ctx) -> bool {
+    if next.is_item() || next.kind == LineKind::Table || next_part.is_some() || is_marker(next) {
         return false;
     }
     let t = next.text.trim();
@@ -484,8 +496,10 @@ fn dedupe(cases: Vec<Case>) -> Vec<Case> {
         .collect()
 }
 
+/// One case from its body's lines and each line's part ([`part_of`]).
 fn one(
-    body: &[Line],
+    body: &[&Line],
+    body_parts: &[Option<Part>],
     number: Option<CaseNum>,
     mut title: String,
     header_line: Option<&Line>,
@@ -506,7 +520,7 @@ fn one(
         sections: Vec::new(),
         archive_ref: None,
         votes: Vec::new(),
-        at: header_line.or_else(|| body.first()).and_then(|l| l.at),
+        at: header_line.or_else(|| body.first().copied()).and_then(|l| l.at),
     };
     // a case opened by `SAKSFRAMLEGG` without a number still has its title after the fields;
     // a case opened by a protocol's treatment line has no title line below it (`Behandling` is
@@ -537,7 +551,8 @@ fn one(
     let mut routed = false;
     let mut own_lines: Vec<&Line> = Vec::with_capacity(body.len());
     while i < body.len() {
-        let l = &body[i];
+        let l = body[i];
+        let part = body_parts.get(i).copied().flatten();
         i += 1;
         if !l.is_item() && l.kind != LineKind::Table {
             if let Some((date, name)) = minutes::route_heading(&l.text, ctx.register) {
@@ -558,10 +573,8 @@ fn one(
             continue;
         }
         own_lines.push(l);
-        // asked of every line below, once: the field it is, the part it opens
+        // asked of every line below, once: the field it is (the part it opens is asked above)
         let fld = field(&l.text);
-        let mut part_cache: Option<Option<Part>> = None;
-        let mut part = || *part_cache.get_or_insert_with(|| part_of(l));
         // a letterhead or a marker line above the title opens no section
         if !seen_section && l.kind != LineKind::Table && !l.is_item() && fld.is_none() && above_title(l) {
             continue;
@@ -616,7 +629,7 @@ fn one(
             && !seen_section
             && l.kind != LineKind::Table
             && !l.is_item()
-            && part().is_none()
+            && part.is_none()
             && fld.is_none()
             && !above_title(l)
         {
@@ -628,14 +641,13 @@ fn one(
         let in_attachments = current.as_ref().is_some_and(|(p, _, _)| *p == Part::Attachments);
         let after_running_number = in_attachments
             && current.as_ref().is_some_and(|(_, _, c)| c.last().is_some_and(|x| bare_number(&x.text)));
-        if in_attachments && bare_number(&l.text) || after_running_number && part().is_none() && !l.is_item()
-        {
+        if in_attachments && bare_number(&l.text) || after_running_number && part.is_none() && !l.is_item() {
             if let Some((_, _, content)) = current.as_mut() {
                 content.push(l);
             }
             continue;
         }
-        let mut opens = part();
+        let mut opens = part;
         // `FS- 090/21 Vedtak:` under case 066/21: another body's decision in another case, quoted
         if opens == Some(Part::Decision) {
             let own = case.number.as_ref().map(CaseNum::key);
@@ -775,13 +787,13 @@ const LIST_INTERRUPTION_MAX: usize = 3;
 
 /// After a paragraph that interrupts a proposal's numbered list: whether the list goes on (the
 /// next numbered item within [`LIST_INTERRUPTION_MAX`] lines carries the next number).
-fn continues_list(content: &[&Line], rest: &[Line]) -> bool {
+fn continues_list(content: &[&Line], rest: &[&Line]) -> bool {
     let number = |l: &Line| match &l.kind {
         LineKind::Item { label: Some(lab), .. } => lab.trim_end_matches(['.', ')']).parse::<u32>().ok(),
         _ => None,
     };
     let Some(last) = content.iter().rev().find_map(|l| number(l)) else { return false };
-    rest.iter().take(LIST_INTERRUPTION_MAX).find_map(number).is_some_and(|n| n == last + 1)
+    rest.iter().take(LIST_INTERRUPTION_MAX).find_map(|l| number(l)).is_some_and(|n| n == last + 1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -1113,7 +1125,7 @@ mod tests {
         ];
         for (title, next, want) in cases {
             let n = if let Some(rest) = next.strip_prefix("1. ") { item("1.", rest) } else { line(next) };
-            assert_eq!(title_goes_on(title, &n, &ctx), *want, "{title} / {next}");
+            assert_eq!(title_goes_on(title, &n, part_of(&n), &ctx), *want, "{title} / {next}");
         }
     }
 
@@ -1278,9 +1290,10 @@ mod tests {
         let b = item("2.", "Andre punkt");
         let content = vec![&a, &b];
         // the next numbered item carries the next number: the list goes on
-        assert!(continues_list(&content, &[line("Mellomtekst."), item("3.", "Tredje punkt")]));
+        let refs = |ls: &[Line]| -> bool { continues_list(&content, &ls.iter().collect::<Vec<_>>()) };
+        assert!(refs(&[line("Mellomtekst."), item("3.", "Tredje punkt")]));
         // must not: a new list, or no list within reach
-        assert!(!continues_list(&content, &[item("1.", "Ny liste")]));
-        assert!(!continues_list(&content, &[line("a"), line("b"), line("c"), item("3.", "for langt unna")]));
+        assert!(!refs(&[item("1.", "Ny liste")]));
+        assert!(!refs(&[line("a"), line("b"), line("c"), item("3.", "for langt unna")]));
     }
 }

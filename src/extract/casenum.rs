@@ -7,6 +7,7 @@
 //! (`Vår ref: 2022/1234`, `Arkivsaksnr`, `Arkivreferanse: 2025/311-4`), periods (`2023-2026`),
 //! law references (`§ 6-2`, `kapittel 6-11`) and dates are never case numbers.
 
+use super::prefilter::has_digit;
 use crate::record::CaseNum;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -108,11 +109,33 @@ pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
 /// after nothing but letters and a hyphen (as [`prefixed_matches`] walks back), so a text with
 /// anything else before its first prefilter match has none.
 pub fn find_prefixed_at_start(text: &str) -> Option<(CaseNum, usize, usize)> {
+    if !may_open_with_case_word(text) {
+        return None;
+    }
     let g = PREFIXED_GATE.find(text)?;
     if !text[..g.start()].chars().all(|c| c.is_alphabetic() || c == '-') {
         return None;
     }
     find_prefixed(text).into_iter().next().filter(|(_, s, _)| *s == 0)
+}
+
+/// The prefilter of [`find_prefixed_at_start`], asked of a text's first word only: a match of
+/// [`PREFIXED`] at the start is a run of letters (the case word, a compound with it, `saksnr`;
+/// a compound's hyphen), then white space, dots and colons, at most an `nr` and more of them,
+/// then a digit. A text that does not open so has no case number at its start; most lines are
+/// ruled out at their first word, before the prefilter pattern scans them whole.
+fn may_open_with_case_word(text: &str) -> bool {
+    let letters = text.find(|c: char| !(c.is_alphabetic() || c == '-')).unwrap_or(text.len());
+    if letters == 0 {
+        return false;
+    }
+    let gap = |c: char| c.is_whitespace() || c == '.' || c == ':';
+    let rest = text[letters..].trim_start_matches(gap);
+    let rest = match rest.get(..2) {
+        Some(nr) if nr.eq_ignore_ascii_case("nr") => rest[2..].trim_start_matches(gap),
+        _ => rest,
+    };
+    rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// The matches of [`PREFIXED`] in `text`, as `captures_iter` gives them, found from the
@@ -123,6 +146,10 @@ pub fn find_prefixed_at_start(text: &str) -> Option<(CaseNum, usize, usize)> {
 /// over letters and hyphens from the leftmost candidate reaches at or before the leftmost match.
 fn prefixed_matches(text: &str) -> Vec<regex::Captures<'_>> {
     let mut out = Vec::new();
+    // every match holds its number's digits: a text without a digit (most lines) has none
+    if !has_digit(text) {
+        return out;
+    }
     let mut at = 0;
     while let Some(g) = PREFIXED_GATE.find_at(text, at) {
         let run = text[at..g.start()]
@@ -146,6 +173,10 @@ fn prefixed_matches(text: &str) -> Vec<regex::Captures<'_>> {
 /// Every case number in `text` that refers to a case: [`find_prefixed`], and numbers after a
 /// body's code (`KS 142/21`) — a reference in running text, never a case header.
 pub fn find_references(text: &str) -> Vec<(CaseNum, usize, usize)> {
+    // both kinds are written with digits
+    if !has_digit(text) {
+        return Vec::new();
+    }
     let mut out = find_prefixed(text);
     if !text.contains('/') {
         return out;
@@ -346,6 +377,66 @@ mod tests {
         for t in ["Saken gjelder 3 kommuner", "sak (3/24)", "Ingen saker", "Møte 12.03.2025", "KS 142/21"] {
             assert!(!PREFIXED_GATE.is_match(t), "{t}");
         }
+    }
+
+    /// The first-word prefilter of [`find_prefixed_at_start`] passes every text with a case
+    /// number at its start, and rules out texts that open otherwise.
+    #[test]
+    fn case_word_opening_prefilter() {
+        for t in [
+            "Sak 18/24 Budsjett",
+            "Sak: 18/24",
+            "SAK 09-2022",
+            "saka 4/24",
+            "Sakene 4/24",
+            "Saksnr.: 09-2025",
+            "Saksnr 09-2025",
+            "sak nr. 4/2025",
+            "Sak Nr: 4/2025",
+            "sak\u{a0}:\u{a0}7.24",
+            "PS 22/2025 Tittel",
+            "ps22/2025",
+            "FSU-sak 3/2026",
+            "Styresak 3/25: Plan",
+            "Utvalssak 2/25",
+        ] {
+            assert!(may_open_with_case_word(t), "{t}");
+            assert!(find_prefixed_at_start(t).is_some(), "{t}");
+        }
+        // must not pass: no letters first, a word and then another word, a bracket (a first word
+        // right before a number passes: `Møte 12.03.2025`, ruled out by the pattern after it)
+        for t in [
+            "Viser til sak 18/24",
+            "1. sak 3/25",
+            "(sak 4/26)",
+            " Sak 3/25",
+            "Sak om budsjett 3/25",
+            "Budsjett",
+            "18/24 Tittel",
+            "Møte den 12.03.2025",
+            "Saksnr (3/25)",
+        ] {
+            assert!(!may_open_with_case_word(t), "{t}");
+            assert!(find_prefixed_at_start(t).is_none(), "{t}");
+        }
+        // every text with a case number at its start passes (the prefilter changes no answer)
+        for t in
+            ["Sak 18/24", "Tekst sak 3/24", "Sak 3/24 og sak 4/24", "Arkivsak 2026/123", "sak 12.03.2024"]
+        {
+            let at_start = find_prefixed(t).into_iter().next().is_some_and(|(_, s, _)| s == 0);
+            assert!(!at_start || may_open_with_case_word(t), "{t}");
+        }
+    }
+
+    /// A text without a digit holds no case number: the prefilter of [`find_prefixed`] and
+    /// [`find_references`].
+    #[test]
+    fn numbers_need_digits() {
+        for t in ["Sak om budsjett", "Saksnr.: ikke tildelt", "KS vedtak", ""] {
+            assert!(find_prefixed(t).is_empty(), "{t}");
+            assert!(find_references(t).is_empty(), "{t}");
+        }
+        assert_eq!(find_references("jf. sak 3/24 og KS 142/21").len(), 2);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (`Formannskapets behandling av sak 12/2025 i møte den 14.03.2025`), and vote lines
 //! (`For forslaget stemte 5: …`, `Enstemmig vedtatt`, `Samrøystes`) that close a decision.
 
-use super::prefilter::Words;
+use super::prefilter::{has_digit, Words};
 use super::{casenum, dates};
 use crate::record::CaseNum;
 use regex::Regex;
@@ -25,7 +25,8 @@ static TREATMENT_WORDS: LazyLock<Words> =
 /// `X behandling av sak N [i møte den DATE]` (X, the deciding body, in the genitive): the case
 /// number and the meeting date.
 pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
-    if !may_be_treatment(text) {
+    // the case number is read with digits (see [`casenum::find_prefixed`])
+    if !may_be_treatment(text) || !has_digit(text) {
         return None;
     }
     let c = BEHANDLING.captures(text)?;
@@ -52,8 +53,23 @@ const TREATMENT_MAX_CHARS: usize = 200;
 /// treatment word.
 fn may_be_treatment(text: &str) -> bool {
     text.trim_start().starts_with(char::is_uppercase)
-        && text.chars().count() <= TREATMENT_MAX_CHARS
+        && (text.len() <= TREATMENT_MAX_CHARS || text.chars().count() <= TREATMENT_MAX_CHARS)
         && TREATMENT_WORDS.any(text)
+}
+
+/// Most characters of a route heading.
+const ROUTE_MAX_CHARS: usize = 100;
+
+/// A date of three dotted runs of digits (`14.12.2021`), as a route heading prints it.
+fn is_dotted_date(w: &str) -> bool {
+    let mut parts = 0;
+    for p in w.split('.') {
+        parts += 1;
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    parts == 3
 }
 
 /// Most words of the body's name in a route heading.
@@ -66,14 +82,18 @@ const ROUTE_BODY_MAX_WORDS: usize = 6;
 pub fn route_heading(text: &str, register: &crate::config::Register) -> Option<(String, String)> {
     let colon = text.trim_end().ends_with(':');
     let t = text.trim().trim_end_matches(':').trim();
-    if t.chars().count() > 100 {
+    if t.len() > ROUTE_MAX_CHARS && t.chars().count() > ROUTE_MAX_CHARS {
+        return None;
+    }
+    // the date is the first word, or the last of a label: a line whose first word is no date,
+    // and whose last is none or has no colon after it (most lines), is no route heading
+    let mut ends = t.split_whitespace();
+    let first_is_date = ends.next().is_some_and(is_dotted_date);
+    if !(first_is_date || colon && ends.next_back().is_some_and(is_dotted_date)) {
         return None;
     }
     let words: Vec<&str> = t.split_whitespace().collect();
-    let is_date = |w: &str| {
-        let parts: Vec<&str> = w.split('.').collect();
-        parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-    };
+    let is_date = is_dotted_date;
     let (date, body) = match words.as_slice() {
         [first, rest @ ..] if is_date(first) => (*first, rest),
         // the body first is a label (`Kommunestyret 16.12.2021:`); without the colon it is prose
@@ -161,6 +181,26 @@ mod tests {
         for (t, want) in cases {
             let got = route_heading(t, &r);
             assert_eq!(got.as_ref().map(|(d, b)| (d.as_str(), b.as_str())), *want, "{t}");
+        }
+    }
+
+    /// The prefilter of [`route_heading`]: a dotted date as the first word, or as the last
+    /// before a colon.
+    #[test]
+    fn route_heading_dates() {
+        for w in ["14.12.2021", "1.2.26", "01.01.2026"] {
+            assert!(is_dotted_date(w), "{w}");
+        }
+        // must not: two or four parts, an empty part, a letter, another separator
+        for w in
+            ["14.12", "14.12.2021.", "1.2.3.4", ".12.2021", "14.12.202l", "14/12/2021", "14.12.2021:", ""]
+        {
+            assert!(!is_dotted_date(w), "{w}");
+        }
+        let r = crate::config::Register::default();
+        // a date neither first nor last-with-colon: ruled out before the body's name is asked
+        for t in ["Kommunestyret 16.12.2021", "Kommunestyret den 16.12.2021 kl 10:", "Kommunestyret"] {
+            assert!(route_heading(t, &r).is_none(), "{t}");
         }
     }
 
