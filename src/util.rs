@@ -138,7 +138,7 @@ const MI_OPTION_ALLOW_THP: std::os::raw::c_int = 43;
 const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
 
 /// Sets how long (ms) freed memory stays with the allocator before it goes back to the system
-/// (0: at once). The commands choose (`cli::return_freed_memory_soon`, `…_at_once`).
+/// (0: at once). The commands choose (`cli::return_freed_memory_soon`).
 pub fn free_memory_after(millis: std::os::raw::c_long) {
     // SAFETY: sets an integer option of the allocator; no memory is touched
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, millis) };

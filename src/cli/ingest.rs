@@ -69,7 +69,7 @@ pub struct ExportArgs {
 }
 
 pub fn run(a: IngestArgs) -> anyhow::Result<ExitCode> {
-    super::return_freed_memory_at_once();
+    super::return_freed_memory_soon();
     let started = std::time::Instant::now();
     let quiet = super::quiet();
     let Some((candidates, skipped)) = walk_or_report(&a.paths, &[]) else {

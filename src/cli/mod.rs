@@ -240,15 +240,12 @@ impl std::error::Error for Usage {}
 /// (docs/performance.md, "Scale").
 const FREED_MEMORY_DELAY_MS: std::os::raw::c_long = 100;
 
-/// Sets the allocator to give freed memory back after [`FREED_MEMORY_DELAY_MS`] (documents).
+/// Sets the allocator to give freed memory back after [`FREED_MEMORY_DELAY_MS`] (documents and
+/// ingest). Ingest gave it back at once while huge pages were on (peak at 20,000 papers 135 →
+/// 105 MB); with them off (`saksflyt::util::no_huge_pages`), giving back at once cost more than
+/// it saved: every chunk of read documents faulted its pages in anew and each give-back
+/// interrupted the other threads to flush their address caches (20,000 papers: 9.5 → 8.3 s CPU,
+/// peak 68 → 79 MB; docs/performance.md, "Session 9").
 fn return_freed_memory_soon() {
     saksflyt::util::free_memory_after(FREED_MEMORY_DELAY_MS);
-}
-
-/// Sets the allocator to give freed memory back at once (ingest: its chunks of read documents
-/// come and go; peak at 20,000 papers 135 → 105 MB). Given back and touched again, memory is
-/// faulted in anew: in small pages only, since transparent huge pages are off for the whole
-/// process (`saksflyt::util::no_huge_pages`), where the kernel zeroed 2 MB at a time.
-fn return_freed_memory_at_once() {
-    saksflyt::util::free_memory_after(0);
 }
