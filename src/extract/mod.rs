@@ -482,7 +482,9 @@ fn colonless_field(text: &str, register: &Register) -> Option<String> {
 pub type WordSet = HashSet<String, crate::util::QuickBuild>;
 
 /// Lower-case words that the document writes in lower case somewhere: a capitalised word in
-/// this set is an ordinary word, not a name (used to split flattened lists).
+/// this set is an ordinary word, not a name (used to split flattened lists). The definition
+/// [`Words::contains`] answers without making the set.
+#[cfg(test)]
 pub fn lexicon(flat: &Flat) -> WordSet {
     let mut set = WordSet::default();
     let mut add = |s: &str| {
@@ -505,20 +507,53 @@ pub fn lexicon(flat: &Flat) -> WordSet {
     set
 }
 
-/// A document's [`lexicon`], made on first use: only agenda cells whose list breaks were lost
-/// need it ([`agenda::split_flat`]), and most documents have none.
+/// A document's lexicon (the lower-case words it writes in lower case somewhere), asked one
+/// word at a time: only agenda cells whose list breaks were lost ask ([`agenda::split_flat`], a
+/// few words per document), so the set of every word is never made. The document's text (its
+/// lines and table cells, each ended by a line break) is joined on first use and searched.
 pub struct Words<'a> {
     flat: &'a Flat,
-    set: std::cell::OnceCell<WordSet>,
+    text: std::cell::OnceCell<String>,
 }
 
 impl<'a> Words<'a> {
     pub fn new(flat: &'a Flat) -> Self {
-        Words { flat, set: std::cell::OnceCell::new() }
+        Words { flat, text: std::cell::OnceCell::new() }
     }
 
-    pub fn get(&self) -> &WordSet {
-        self.set.get_or_init(|| lexicon(self.flat))
+    /// Whether `word` is in the document's lexicon: it starts with a lower-case letter, holds
+    /// no character that splits words (neither alphanumeric nor `-`), and stands in the text
+    /// between two such characters or the text's ends.
+    pub fn contains(&self, word: &str) -> bool {
+        let splits = |c: char| !c.is_alphanumeric() && c != '-';
+        if !word.chars().next().is_some_and(char::is_lowercase) || word.contains(splits) {
+            return false;
+        }
+        let text = self.text.get_or_init(|| {
+            let mut text = String::new();
+            let mut add = |s: &str| {
+                text.push_str(s);
+                text.push('\n');
+            };
+            for l in &self.flat.lines {
+                add(&l.text);
+            }
+            for t in &self.flat.tables {
+                for r in &t.rows {
+                    for c in &r.cells {
+                        add(&c.text());
+                    }
+                }
+            }
+            text
+        });
+        // a match starts and ends on character boundaries (the word is valid UTF-8); matches
+        // that overlap a match found are inside a word, so the search need not step into them
+        memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).any(|at| {
+            let before = text.get(..at).and_then(|t| t.chars().next_back());
+            let after = text.get(at + word.len()..).and_then(|t| t.chars().next());
+            before.is_none_or(splits) && after.is_none_or(splits)
+        })
     }
 }
 
