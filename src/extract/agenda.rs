@@ -98,23 +98,25 @@ const ORG_WORDS: &[&str] = &[
 ];
 
 fn is_org(s: &str) -> bool {
-    s.split(|c: char| !c.is_alphanumeric()).any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
+    // each word compared lower-cased character by character, without making its lower case
+    // (the words hold no sigma, the one letter whose lower case depends on its place)
+    s.split(|c: char| !c.is_alphanumeric())
+        .any(|w| ORG_WORDS.iter().any(|o| w.chars().flat_map(char::to_lowercase).eq(o.chars())))
 }
 
 /// Split on `/`, `,`, `&`, `;` but keep `v/` (`ved`) with what follows.
 fn split_keep_ved(s: &str) -> Vec<String> {
     let mut out = vec![String::new()];
-    let chars: Vec<char> = s.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        let ved = *c == '/'
-            && i > 0
-            && chars.get(i - 1) == Some(&'v')
-            && (i < 2 || chars.get(i - 2).is_some_and(|p| !p.is_alphanumeric()));
+    // the two characters before the current one
+    let (mut prev, mut prev2): (Option<char>, Option<char>) = (None, None);
+    for c in s.chars() {
+        let ved = c == '/' && prev == Some('v') && prev2.is_none_or(|p| !p.is_alphanumeric());
         if matches!(c, '/' | ',' | '&' | ';') && !ved {
             out.push(String::new());
         } else if let Some(last) = out.last_mut() {
-            last.push(*c);
+            last.push(c);
         }
+        (prev2, prev) = (prev, Some(c));
     }
     out
 }
@@ -138,12 +140,15 @@ pub fn split_people(s: &str) -> Vec<String> {
             }
             continue;
         }
-        let after_comma = i > 0 && s.contains(&format!(",{part}"));
+        // `s` holds `,{part}`: a comma with the part after it
+        let after_comma =
+            i > 0 && s.match_indices(',').any(|(at, _)| s.get(at + 1..).is_some_and(|r| r.starts_with(part)));
         let role = part.trim().chars().next().is_some_and(|c| c.is_lowercase());
-        if after_comma && (is_org(part) || role) {
+        let org = is_org(part);
+        if after_comma && (org || role) {
             continue;
         }
-        if is_org(part) {
+        if org {
             // an organisation as the responsible one: keep it whole
             out.push(part.trim().trim_end_matches(['.', ',']).to_string());
             continue;
@@ -161,9 +166,9 @@ pub fn split_people(s: &str) -> Vec<String> {
 /// Split a list whose item breaks were lost (`Saker til eventuelt Ekstraordinært møte …`): a new
 /// item starts at a capitalised word that the document elsewhere writes in lower case (an
 /// ordinary word, not a name), when the word after it is not capitalised too and the word before
-/// does not end in `:`. `written_lower` says whether the document writes a word in lower case
-/// elsewhere ([`super::Words::written_lower`]), asked only for a word that passes the other tests.
-pub fn split_flat(text: &str, written_lower: impl Fn(&str) -> bool) -> Vec<String> {
+/// does not end in `:`. `common_word` answers whether a word (lower-cased, punctuation trimmed)
+/// is one the document writes in lower case, asked only for a word that passes the other tests.
+pub fn split_flat(text: &str, common_word: impl Fn(&str) -> bool) -> Vec<String> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let mut items: Vec<Vec<&str>> = vec![Vec::new()];
     for (i, tok) in tokens.iter().enumerate() {
@@ -172,7 +177,7 @@ pub fn split_flat(text: &str, written_lower: impl Fn(&str) -> bool) -> Vec<Strin
         let prev = if i == 0 { None } else { tokens.get(i - 1) };
         let next = tokens.get(i + 1);
         let common =
-            || written_lower(tok.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-'));
+            || common_word(tok.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric() && c != '-'));
         let next_upper = next.is_some_and(|n| n.chars().next().is_some_and(|c| c.is_uppercase()));
         let prev_ok = prev.is_some_and(|p| {
             !p.ends_with([':', '-', '–', '(', '«', '"'])
@@ -201,16 +206,16 @@ fn title_and_items(cell: &Cell, words: &super::Words<'_>) -> (String, Vec<String
             continue;
         }
         match b {
-            Block::ListItem { .. } => items.extend(split_flat(&t, |w| words.written_lower(w))),
+            Block::ListItem { .. } => items.extend(split_flat(&t, |w| words.contains(w))),
             _ if title.is_empty() => {
                 // a converter may flatten `title <ul>…</ul>` to `title / items`
                 let mut parts = t.split(" / ");
                 title = parts.next().unwrap_or_default().trim().to_string();
                 for p in parts {
-                    items.extend(split_flat(p.trim(), |w| words.written_lower(w)));
+                    items.extend(split_flat(p.trim(), |w| words.contains(w)));
                 }
             }
-            _ => items.extend(split_flat(&t, |w| words.written_lower(w))),
+            _ => items.extend(split_flat(&t, |w| words.contains(w))),
         }
     }
     (title, items.into_iter().filter(|s| !s.trim().is_empty()).collect())
@@ -354,6 +359,12 @@ pub fn from_lines(lines: &[Line]) -> Vec<AgendaItem> {
     let mut i = 0;
     while i < lines.len() {
         // a list heading straight above, or above column labels (`Saksnr. Tittel`)
+        let Some(first) = lines.get(i).filter(|l| l.kind != LineKind::Table).and_then(|l| list_row(&l.text))
+        else {
+            i += 1;
+            continue;
+        };
+        // asked only for a line that opens a list
         let headed = (1..=CASE_LIST_HEAD_GAP + 1).any(|back| {
             i >= back
                 && lines.get(i - back).is_some_and(list_heading)
@@ -361,11 +372,6 @@ pub fn from_lines(lines: &[Line]) -> Vec<AgendaItem> {
                     gap.iter().all(|l| l.text.split_whitespace().count() <= CASE_LIST_LABEL_MAX_WORDS)
                 })
         });
-        let Some(first) = lines.get(i).filter(|l| l.kind != LineKind::Table).and_then(|l| list_row(&l.text))
-        else {
-            i += 1;
-            continue;
-        };
         let mut rows = vec![first];
         let mut j = i + 1;
         while let Some(l) = lines.get(j) {
@@ -465,6 +471,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn people_helpers_as_defined() {
+        let split_defined = |s: &str| {
+            let mut out = vec![String::new()];
+            let chars: Vec<char> = s.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                let ved = *c == '/'
+                    && i > 0
+                    && chars.get(i - 1) == Some(&'v')
+                    && (i < 2 || chars.get(i - 2).is_some_and(|p| !p.is_alphanumeric()));
+                if matches!(c, '/' | ',' | '&' | ';') && !ved {
+                    out.push(String::new());
+                } else if let Some(last) = out.last_mut() {
+                    last.push(*c);
+                }
+            }
+            out
+        };
+        let org_defined = |s: &str| {
+            s.split(|c: char| !c.is_alphanumeric()).any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
+        };
+        for s in [
+            "",
+            "v/",
+            "/v/",
+            "v/Kari",
+            "av/Kari, Ola v/Per; Eli & Ask",
+            "Sula kommune v/Eli Moe, Volda sjukehus v/Per Ask",
+            "Ola/Kari,,HELSE Vest",
+            "Klinikk for psykisk helse",
+            "Sjukehuset/KS",
+            "Helseføretak",
+            "İKS",
+            "ΣHF",
+        ] {
+            assert_eq!(split_keep_ved(s), split_defined(s), "{s:?}");
+            assert_eq!(is_org(s), org_defined(s), "{s:?}");
+        }
+    }
+
+    #[test]
     fn people() {
         assert_eq!(split_people("Kari Li, Ola Vik og Per Berg,"), vec!["Kari Li", "Ola Vik", "Per Berg"]);
         assert_eq!(split_people("Siri C. Dahl/ Åse Moe"), vec!["Siri C. Dahl", "Åse Moe"]);
@@ -503,6 +549,70 @@ mod tests {
             split_flat("Tema: Status for VI - et prosjekt", |w| words.contains(w)),
             vec!["Tema: Status for VI - et prosjekt"]
         );
+    }
+
+    #[test]
+    fn document_words_asked_one_at_a_time_as_the_set() {
+        use crate::model::{Block, Cell, Pos, Row, Table, Text};
+        let lines = [
+            "Saker til eventuelt: ekstraordinært møte",
+            "status-rapport frå Helse Vest, «go live»; koordinert nedetid",
+            "Åpen dag — økonomi, 2026-plan og ÆØÅ",
+            "aa aaa a-b x.y İstanbul ıi",
+        ];
+        let cell = |t: &str| Cell {
+            blocks: vec![Block::Paragraph { text: Text::plain(t), pos: Pos::default() }],
+            ..Cell::default()
+        };
+        let flat = super::super::Flat {
+            lines: lines.iter().map(|t| Line::para(t)).collect(),
+            tables: vec![Table {
+                rows: vec![Row { cells: vec![cell("tabell-ord"), cell("Ikkje\nlinjeskift")], header: false }],
+                pos: Pos::default(),
+            }],
+            field_tables: Vec::new(),
+        };
+        let set = super::super::lexicon(&flat);
+        let words = super::super::Words::new(&flat);
+        let mut asked: Vec<String> = set.iter().cloned().collect();
+        // must not: capitalised, inside a longer word, across a split, empty, digits first
+        asked.extend(
+            [
+                "",
+                "Helse",
+                "helse",
+                "vest",
+                "a",
+                "aa",
+                "b",
+                "a-b",
+                "x.y",
+                "x",
+                "y",
+                "go",
+                "live",
+                "2026-plan",
+                "plan",
+                "linjeskift",
+                "ikkje",
+                "tabell",
+                "ord",
+                "tabell-ord",
+                "stanbul",
+                "i",
+                "ıi",
+                "øk",
+                "økonomi",
+                "åpen",
+                "dag",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        for w in &asked {
+            assert_eq!(words.contains(w), set.contains(w), "{w:?}");
+        }
+        assert!(words.contains("tabell-ord") && words.contains("linjeskift") && !words.contains("Helse"));
     }
 
     fn rows(texts: &[&str]) -> Vec<(String, String)> {
