@@ -125,6 +125,10 @@ static LATIN1_WORD: std::sync::LazyLock<[Option<char>; 128]> = std::sync::LazyLo
     t
 });
 
+/// Most words of a marker's length in one line read by [`MarkerCount::simple_line`] (a line
+/// with more is read character by character).
+const SIMPLE_LINE_MAX_CANDIDATES: usize = 64;
+
 /// Counts the language markers among the words of lower-cased text, fed one lower-case
 /// character at a time: the word being read is kept (lower-cased) only up to the longest
 /// marker's length, and looked up only when a marker has its length.
@@ -138,6 +142,13 @@ struct MarkerCount<'m> {
 }
 
 impl MarkerCount<'_> {
+    /// One line: by [`MarkerCount::simple_line`] when it can, else character by character.
+    fn line(&mut self, text: &str) {
+        if !self.simple_line(text) {
+            self.text(text);
+        }
+    }
+
     fn push_byte(&mut self, b: u8) {
         if self.word.len() < self.markers.lengths.len() {
             self.word.push(b);
@@ -171,6 +182,73 @@ impl MarkerCount<'_> {
         }
         self.word.clear();
         self.long = false;
+    }
+
+    /// The fast path of [`MarkerCount::text`], for a line whose characters are ASCII,
+    /// U+0080–U+00FF, or beyond U+00FF but neither word characters nor changed by lower-casing
+    /// (dashes, quotes, bullets): the words are found by their bytes, and only a word of a
+    /// marker's length is lower-cased (lower-casing keeps each of these characters' byte length).
+    /// Adds nothing and answers false for a line with another character.
+    fn simple_line(&mut self, text: &str) -> bool {
+        let (ascii, latin1) = (&*ASCII_WORD, &*LATIN1_WORD);
+        let bytes = text.as_bytes();
+        // the words found, as byte ranges, counted only when the whole line is simple
+        let mut found: [(usize, usize); SIMPLE_LINE_MAX_CANDIDATES] = [(0, 0); SIMPLE_LINE_MAX_CANDIDATES];
+        let mut n = 0;
+        let (mut start, mut i) = (0, 0);
+        let mut end_word = |s: usize, e: usize| -> bool {
+            if e > s && self.markers.has_len(e - s) {
+                match found.get_mut(n) {
+                    Some(slot) => *slot = (s, e),
+                    None => return false,
+                }
+                n += 1;
+            }
+            true
+        };
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                i += 1;
+                if ascii.get(usize::from(b)).is_none_or(|l| *l == 0) {
+                    if !end_word(start, i - 1) {
+                        return false;
+                    }
+                    start = i;
+                }
+                continue;
+            }
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else { return false };
+            let word = match latin1.get((c as usize).wrapping_sub(0x80)) {
+                Some(slot) => slot.is_some(),
+                None => {
+                    let mut lower = c.to_lowercase();
+                    if word_char(c) || lower.next() != Some(c) || lower.next().is_some() {
+                        return false;
+                    }
+                    false
+                }
+            };
+            if !word {
+                if !end_word(start, i) {
+                    return false;
+                }
+                start = i + c.len_utf8();
+            }
+            i += c.len_utf8();
+        }
+        if !end_word(start, bytes.len()) {
+            return false;
+        }
+        for &(s, e) in found.get(..n).unwrap_or_default() {
+            for c in text.get(s..e).unwrap_or_default().chars() {
+                match latin1.get((c as usize).wrapping_sub(0x80)) {
+                    Some(Some(l)) => self.push_char(*l),
+                    _ => self.push_byte(ascii.get(c as usize).copied().unwrap_or(0)),
+                }
+            }
+            self.end_word();
+        }
+        true
     }
 
     /// The words of `text` lower-cased (as `text.to_lowercase()` split at non-word characters).
@@ -211,7 +289,7 @@ pub fn language(flat: &Flat) -> Option<String> {
     let mut count =
         MarkerCount { markers, word: Vec::with_capacity(markers.lengths.len()), long: false, nb: 0, nn: 0 };
     for l in &flat.lines {
-        count.text(&l.text);
+        count.line(&l.text);
     }
     let (nb, nn) = (count.nb, count.nn);
     if nn + nb < LANGUAGE_MIN_MARKERS {
@@ -296,10 +374,33 @@ mod tests {
                 w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect();
             lines.push(format!("{w} {} {title}-{w}x {w}ò x{w}", w.to_uppercase()));
         }
+        // a long line of markers: more candidates than the fast path keeps
+        lines.push(
+            markers
+                .iter()
+                .cycle()
+                .take(SIMPLE_LINE_MAX_CANDIDATES * 2)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         for l in &lines {
+            let want = counted_as_defined(&[l]);
             let mut got = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
             got.text(l);
-            assert_eq!((got.nb, got.nn), counted_as_defined(&[l]), "{l}");
+            assert_eq!((got.nb, got.nn), want, "{l}");
+            let mut got = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+            got.line(l);
+            assert_eq!((got.nb, got.nn), want, "{l}");
+        }
+        // the fast path takes lines of ASCII, Latin-1 and punctuation beyond, not other letters
+        let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+        assert!(c.simple_line("Ikkje – «berre» frå ÆØÅ • òg"));
+        assert!(!c.simple_line("İkkje"));
+        assert!(!c.simple_line("ΣΑΚΑ"));
+        // every letter of U+0080–U+00FF lower-cases to a letter of the same byte length
+        for l in LATIN1_WORD.iter().flatten() {
+            assert_eq!(l.len_utf8(), 2, "{l}");
         }
         // must count: markers in any case; must not: markers inside longer words
         let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
