@@ -125,10 +125,6 @@ static LATIN1_WORD: std::sync::LazyLock<[Option<char>; 128]> = std::sync::LazyLo
     t
 });
 
-/// Most words of a marker's length in one line read by [`MarkerCount::simple_line`] (a line
-/// with more is read character by character).
-const SIMPLE_LINE_MAX_CANDIDATES: usize = 64;
-
 /// Counts the language markers among the words of lower-cased text, fed one lower-case
 /// character at a time: the word being read is kept (lower-cased) only up to the longest
 /// marker's length, and looked up only when a marker has its length.
@@ -192,63 +188,54 @@ impl MarkerCount<'_> {
     fn simple_line(&mut self, text: &str) -> bool {
         let (ascii, latin1) = (&*ASCII_WORD, &*LATIN1_WORD);
         let bytes = text.as_bytes();
-        // the words found, as byte ranges, counted only when the whole line is simple
-        let mut found: [(usize, usize); SIMPLE_LINE_MAX_CANDIDATES] = [(0, 0); SIMPLE_LINE_MAX_CANDIDATES];
-        let mut n = 0;
+        // the line's counts, added only when the whole line is simple
+        let (nb, nn) = (self.nb, self.nn);
         let (mut start, mut i) = (0, 0);
-        let mut end_word = |s: usize, e: usize| -> bool {
-            if e > s && self.markers.has_len(e - s) {
-                match found.get_mut(n) {
-                    Some(slot) => *slot = (s, e),
-                    None => return false,
-                }
-                n += 1;
-            }
-            true
-        };
         while let Some(&b) = bytes.get(i) {
             if b < 0x80 {
-                i += 1;
                 if ascii.get(usize::from(b)).is_none_or(|l| *l == 0) {
-                    if !end_word(start, i - 1) {
-                        return false;
-                    }
-                    start = i;
+                    self.simple_word(text, start, i);
+                    start = i + 1;
                 }
+                i += 1;
                 continue;
             }
-            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else { return false };
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else { break };
             let word = match latin1.get((c as usize).wrapping_sub(0x80)) {
                 Some(slot) => slot.is_some(),
                 None => {
                     let mut lower = c.to_lowercase();
                     if word_char(c) || lower.next() != Some(c) || lower.next().is_some() {
+                        (self.nb, self.nn) = (nb, nn);
                         return false;
                     }
                     false
                 }
             };
             if !word {
-                if !end_word(start, i) {
-                    return false;
-                }
+                self.simple_word(text, start, i);
                 start = i + c.len_utf8();
             }
             i += c.len_utf8();
         }
-        if !end_word(start, bytes.len()) {
-            return false;
-        }
-        for &(s, e) in found.get(..n).unwrap_or_default() {
-            for c in text.get(s..e).unwrap_or_default().chars() {
-                match latin1.get((c as usize).wrapping_sub(0x80)) {
-                    Some(Some(l)) => self.push_char(*l),
-                    _ => self.push_byte(ascii.get(c as usize).copied().unwrap_or(0)),
-                }
-            }
-            self.end_word();
-        }
+        self.simple_word(text, start, bytes.len());
         true
+    }
+
+    /// A word of a simple line, bytes `s..e` of `text`: lower-cased and looked up only when a
+    /// marker has its length.
+    fn simple_word(&mut self, text: &str, s: usize, e: usize) {
+        if e <= s || !self.markers.has_len(e - s) {
+            return;
+        }
+        let (ascii, latin1) = (&*ASCII_WORD, &*LATIN1_WORD);
+        for c in text.get(s..e).unwrap_or_default().chars() {
+            match latin1.get((c as usize).wrapping_sub(0x80)) {
+                Some(Some(l)) => self.push_char(*l),
+                _ => self.push_byte(ascii.get(c as usize).copied().unwrap_or(0)),
+            }
+        }
+        self.end_word();
     }
 
     /// The words of `text` lower-cased (as `text.to_lowercase()` split at non-word characters).
@@ -374,16 +361,11 @@ mod tests {
                 w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect();
             lines.push(format!("{w} {} {title}-{w}x {w}ò x{w}", w.to_uppercase()));
         }
-        // a long line of markers: more candidates than the fast path keeps
-        lines.push(
-            markers
-                .iter()
-                .cycle()
-                .take(SIMPLE_LINE_MAX_CANDIDATES * 2)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
+        // a long line of markers, and one that turns out not simple after many markers (the
+        // fast path's counts of it are taken back)
+        let many = markers.iter().cycle().take(200).copied().collect::<Vec<_>>().join(" ");
+        lines.push(format!("{many} İ {many}"));
+        lines.push(many);
         for l in &lines {
             let want = counted_as_defined(&[l]);
             let mut got = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
@@ -398,6 +380,10 @@ mod tests {
         assert!(c.simple_line("Ikkje – «berre» frå ÆØÅ • òg"));
         assert!(!c.simple_line("İkkje"));
         assert!(!c.simple_line("ΣΑΚΑ"));
+        // a line found not simple after markers adds nothing (the slow path counts it)
+        let before = (c.nb, c.nn);
+        assert!(!c.simple_line("ikkje berre İ"));
+        assert_eq!((c.nb, c.nn), before);
         // every letter of U+0080–U+00FF lower-cases to a letter of the same byte length
         for l in LATIN1_WORD.iter().flatten() {
             assert_eq!(l.len_utf8(), 2, "{l}");
