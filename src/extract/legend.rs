@@ -52,27 +52,20 @@ static COLOUR_WORD_MAX_BYTES: LazyLock<usize> = LazyLock::new(|| {
 fn may_have_label(text: &str) -> bool {
     let bytes = text.as_bytes();
     let window = *COLOUR_WORD_MAX_BYTES;
-    for (at, &b) in bytes.iter().enumerate() {
-        // `–` and `—` are E2 80 93 and E2 80 94
-        let mark = match b {
-            b':' | b'=' | b'-' => true,
-            0xE2 => bytes.get(at + 1) == Some(&0x80) && matches!(bytes.get(at + 2), Some(0x93 | 0x94)),
-            _ => false,
-        };
-        if !mark {
-            continue;
-        }
+    let colour_before = |at: usize| {
         // a mark is ASCII or starts its character: `at` is a character boundary
         let before = text.get(..at).unwrap_or_default().trim_end();
         let mut from = before.len().saturating_sub(window);
         while !before.is_char_boundary(from) {
             from -= 1;
         }
-        if COLOUR_WORDS.any(before.get(from..).unwrap_or_default()) {
-            return true;
-        }
-    }
-    false
+        COLOUR_WORDS.any(before.get(from..).unwrap_or_default())
+    };
+    // the marks found by byte search: `:`, `=`, `-`, and `–`, `—` (E2 80 93, E2 80 94)
+    memchr::memchr3_iter(b':', b'=', b'-', bytes).any(colour_before)
+        || memchr::memchr_iter(0xE2, bytes)
+            .filter(|&at| bytes.get(at + 1) == Some(&0x80) && matches!(bytes.get(at + 2), Some(0x93 | 0x94)))
+            .any(colour_before)
 }
 
 /// Bullets and list marks a line may start with.
