@@ -98,10 +98,7 @@ const ORG_WORDS: &[&str] = &[
 ];
 
 fn is_org(s: &str) -> bool {
-    // each word compared lower-cased character by character, without making its lower case
-    // (the words hold no sigma, the one letter whose lower case depends on its place)
-    s.split(|c: char| !c.is_alphanumeric())
-        .any(|w| ORG_WORDS.iter().any(|o| w.chars().flat_map(char::to_lowercase).eq(o.chars())))
+    s.split(|c: char| !c.is_alphanumeric()).any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 /// Split on `/`, `,`, `&`, `;` but keep `v/` (`ved`) with what follows.

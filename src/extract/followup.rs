@@ -185,11 +185,13 @@ static POINT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// needs: [`ROUTINE_APPROVAL_RE`] an approval verb, [`ROUTINE_NOTED_RE`] an object of taking
 /// note, [`RESOLUTION_RE`] a resolution phrase.
 static ROUTINE_APPROVAL_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(ROUTINE_APPROVED));
+/// [`ROUTINE_APPROVAL_RE`] also needs a subject word.
+static ROUTINE_SUBJECT_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(ROUTINE_SUBJECTS));
 static ROUTINE_NOTED_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(ROUTINE_NOTED));
 static RESOLUTION_WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(RESOLUTION_PHRASES));
 
 fn routine_sentence(s: &str) -> bool {
-    ROUTINE_APPROVAL_WORDS.any(s) && ROUTINE_APPROVAL_RE.is_match(s)
+    ROUTINE_APPROVAL_WORDS.any(s) && ROUTINE_SUBJECT_WORDS.any(s) && ROUTINE_APPROVAL_RE.is_match(s)
         || ROUTINE_NOTED_WORDS.any(s) && ROUTINE_NOTED_RE.is_match(s)
 }
 
@@ -211,6 +213,12 @@ pub fn is_routine(text: &str) -> bool {
 /// allocates, supports, joins or gives comments ([`RESOLUTION_PHRASES`]), and nobody is asked
 /// to act (no responsible; the caller also checks the deadline).
 pub fn is_resolution(text: &str) -> bool {
+    is_resolution_given(text, || responsible(text).is_none())
+}
+
+/// [`is_resolution`] with whether nobody is responsible, asked only when every sentence
+/// resolves (the caller may know it already).
+fn is_resolution_given(text: &str, nobody_responsible: impl FnOnce() -> bool) -> bool {
     let mut sentences: Vec<String> = Vec::new();
     let mut rest = text;
     let mut joined = false;
@@ -234,13 +242,13 @@ pub fn is_resolution(text: &str) -> bool {
         NOT_TASK_DEADLINES.iter().any(|w| first.starts_with(w))
     };
     !sentences.is_empty()
-        && responsible(text).is_none()
         && sentences.iter().all(|s| {
             RESOLUTION_WORDS.any(s) && RESOLUTION_RE.is_match(s)
                 || is_routine(s)
                 || someone_else_s_deadline(s)
                 || moves_a_deadline(s)
         })
+        && nobody_responsible()
 }
 
 static DEADLINE_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -525,11 +533,13 @@ fn annotate_case(case: &mut Case, register: &Register) {
                 && p.deadline.is_none()
                 && p.children.iter().all(|c| c.placeholder && c.text.trim().is_empty())
                 && is_routine(&p.text);
+            // `p.responsible` is the text's responsible, else a child's: none means the text
+            // names none
             p.resolution = !p.routine
                 && !p.placeholder
                 && p.responsible.is_none()
                 && p.deadline.is_none()
-                && is_resolution(&p.text);
+                && is_resolution_given(&p.text, || true);
             for f in &from_title {
                 if !p.follows_up.iter().any(|o| o.case.key() == f.case.key() && o.point == f.point) {
                     p.follows_up.push(f.clone());
@@ -689,9 +699,37 @@ static ACTOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 static ANSVAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^|\W)ansvar(?:leg|lig)?\s*:\s*([^.;\n]{1,60})").expect("valid regex")
 });
+/// `ber` and white space after a word boundary: the definition of [`ber_ends`] (tests).
+#[cfg(test)]
 static BER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bber\s+").expect("valid regex"));
+
+/// The ends of the matches of `\bber\s+` in `text`, in order, as the regex ([`BER`]) finds
+/// them, without its engine (a Unicode `\b` beside æ, ø or å sends it to its backtracker):
+/// `ber` with no word character (the regex's `\w`) before it and one or more white-space
+/// characters after it, all of which the match takes; the search goes on after a match.
+fn ber_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(k) = text.get(from..).and_then(|t| t.find("ber")) {
+            let at = from + k;
+            let after = text.get(at + 3..).unwrap_or("");
+            let white = after.len() - after.trim_start().len();
+            let boundary = !text
+                .get(..at)
+                .and_then(|t| t.chars().next_back())
+                .is_some_and(regex_syntax::is_word_character);
+            if boundary && white > 0 {
+                from = at + 3 + white;
+                return Some(from);
+            }
+            // `ber` cannot start inside itself: the next one starts after its `b`
+            from = at + 1;
+        }
+        None
+    })
+}
 /// Prefilters of the actor patterns (case-sensitive, as the patterns are): [`GIR_OPPDRAG`] needs
-/// `gir` and `oppdrag`, [`BER`] `ber`, and these the verbs of [`FAR_OPPDRAG`] and
+/// `gir` and `oppdrag`, and these the verbs of [`FAR_OPPDRAG`] and
 /// [`ACTOR_FIRST`] (`sender`/`send`, `legger`/`legg fram`, `utarbeider`/`utarbeidar`,
 /// `følger`/`følgjer opp`).
 const FAR_OPPDRAG_WORDS: &[&str] = &["får", "bes", "blir", "vert"];
@@ -723,8 +761,8 @@ pub fn responsible(text: &str) -> Option<String> {
             return Some(clean(who));
         }
     }
-    for m in text.contains("ber").then(|| BER.find_iter(text)).into_iter().flatten() {
-        if let Some(who) = name_after(text.get(m.end()..)?) {
+    for end in ber_ends(text) {
+        if let Some(who) = name_after(text.get(end..)?) {
             return Some(who);
         }
     }
@@ -850,6 +888,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ber_found_as_the_pattern_finds_it() {
+        for t in [
+            "",
+            "ber",
+            "ber ",
+            "ASU ber sekretariatet",
+            "ber ber x",
+            "berber ber\tx",
+            "september ber  om",
+            "Ber ber",
+            "æber x øber y ber\u{a0}z",
+            "_ber x 1ber y -ber z",
+            "overber\u{2003}x (ber\ny",
+            "ber\u{301} x",
+        ] {
+            let want: Vec<usize> = BER.find_iter(t).map(|m| m.end()).collect();
+            assert_eq!(ber_ends(t).collect::<Vec<_>>(), want, "{t:?}");
+        }
+    }
+
+    #[test]
     fn actor_patterns_match_as_with_word_boundaries() {
         // the patterns as written with `\b`: the same first match's group 1, on texts with a
         // boundary or none before and after the words, in ASCII and beside æ, ø, å
@@ -913,8 +972,22 @@ mod tests {
         for t in ["ASU tar saken til orientering.", "Budsjettet for 2026"] {
             assert!(!direct.any(t) && !ret.any(t), "{t}");
         }
-        for t in ["Protokollen godkjennes.", "Innkallinga vert GODKJEND"] {
-            assert!(ROUTINE_APPROVAL_WORDS.any(t) && ROUTINE_APPROVAL_RE.is_match(t), "{t}");
+        for t in ["Protokollen godkjennes.", "Innkallinga vert GODKJEND", "SAKSLISTE OG MØTEBOK GODKJENT"] {
+            assert!(
+                ROUTINE_APPROVAL_WORDS.any(t)
+                    && ROUTINE_SUBJECT_WORDS.any(t)
+                    && ROUTINE_APPROVAL_RE.is_match(t),
+                "{t}"
+            );
+        }
+        // must not: an approval of something else (the subject prefilter stops it, as the
+        // pattern would)
+        for t in ["Planen godkjennes.", "Budsjettet vert godkjent"] {
+            assert!(!ROUTINE_SUBJECT_WORDS.any(t) && !ROUTINE_APPROVAL_RE.is_match(t), "{t}");
+        }
+        // every subject form passes its prefilter in upper and lower case
+        for w in ROUTINE_SUBJECTS {
+            assert!(ROUTINE_SUBJECT_WORDS.any(w) && ROUTINE_SUBJECT_WORDS.any(&w.to_uppercase()), "{w}");
         }
         for t in ["ASU tar saken til orientering.", "Utvalet tek saka til VITANDE"] {
             assert!(ROUTINE_NOTED_WORDS.any(t) && ROUTINE_NOTED_RE.is_match(t), "{t}");

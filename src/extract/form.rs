@@ -120,6 +120,13 @@ fn head_keys(head: &[Option<&Cell>]) -> Vec<String> {
     head.iter().map(|c| key(&cell_text(*c))).collect()
 }
 
+/// Whether a cell of `row` may have a [`NEW_STATUS_HEADERS`] key: its first character other than
+/// white space is `n` or `N` (a key is the text folded and lower-cased, and only these two
+/// characters lower-case to one starting with `n`), without making the keys.
+fn may_head_new_status(row: &[Option<&Cell>]) -> bool {
+    row.iter().any(|c| c.is_some_and(|c| c.text().trim_start().starts_with(['n', 'N'])))
+}
+
 /// The first column whose header key is one of `names`, or starts with one and a space.
 fn column(keys: &[String], names: &[&str]) -> Option<usize> {
     keys.iter().position(|k| {
@@ -326,7 +333,7 @@ fn evaluation_form(flat: &Flat) -> Option<Plan> {
         let Some((hi, keys)) = grid
             .iter()
             .take(3)
-            .map(|row| head_keys(row))
+            .map(|row| if may_head_new_status(row) { head_keys(row) } else { Vec::new() })
             .enumerate()
             .find(|(_, keys)| column(keys, NEW_STATUS_HEADERS).is_some())
         else {
@@ -437,6 +444,37 @@ mod tests {
             ["", " Ny status ", "MØTEDATO:", "Saksnr.", "Sak nr. :", "Tiltak", "a\u{a0} B .", "İD:", "..:"]
         {
             assert_eq!(key(s), defined(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn new_status_header_prefilter() {
+        // the prefilter assumes every header starts with `n`
+        assert!(NEW_STATUS_HEADERS.iter().all(|h| h.starts_with('n')));
+        // no character but `n` and `N` lower-cases to a text starting with `n`
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if c.to_lowercase().next() == Some('n') {
+                assert!(c == 'n' || c == 'N', "{c:?}");
+            }
+        }
+        use crate::model::{Block, Pos, Text};
+        let cell = |t: &str| Cell {
+            blocks: vec![Block::Paragraph { text: Text::plain(t), pos: Pos::default() }],
+            ..Cell::default()
+        };
+        for (texts, want) in [
+            (vec!["Tiltak", "Ny status"], true),
+            (vec!["Tiltak", " \u{a0}NY STATUS:"], true),
+            (vec!["Tiltak", "Status"], false),
+            (vec!["", "Mål"], false),
+        ] {
+            let cells: Vec<Cell> = texts.iter().map(|t| cell(t)).collect();
+            let row: Vec<Option<&Cell>> = cells.iter().map(Some).collect();
+            assert_eq!(may_head_new_status(&row), want, "{texts:?}");
+            // the keys agree: a new-status column only where the prefilter passes
+            if !want {
+                assert!(column(&head_keys(&row), NEW_STATUS_HEADERS).is_none(), "{texts:?}");
+            }
         }
     }
 

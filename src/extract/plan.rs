@@ -200,17 +200,18 @@ const SMART_SPECIFIC_MIN_WORDS: usize = 5;
 pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
     static YEAR_OR_DATE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b(19|20)[0-9]{2}\b|\b[0-9]{1,2}\.[0-9]{1,2}\.").expect("valid regex"));
-    let has = |joined: &str, concept: &str| lexicon::forms(concept).iter().any(|f| between_spaces(joined, f));
+    let (measurable_forms, time_forms, month_forms) = &*SMART_FORMS;
+    let has = |joined: &str, forms: &Forms| forms.between_spaces(joined);
     let (measure_words, measure_count) = joined_words(&[&item.measure]);
     let status = item.status_text.as_deref().unwrap_or_default();
     let measurable = item.measure.contains(|c: char| c.is_ascii_digit() || c == '%')
-        || has(&measure_words, lc::SMART_MEASURABLE);
+        || has(&measure_words, measurable_forms);
     let time = item.deadline.as_deref().is_some_and(|d| !d.trim().is_empty())
         || (has_digit(&item.measure) || has_digit(status))
             && YEAR_OR_DATE.is_match(&format!("{} {status}", item.measure))
         || {
             let (all, _) = joined_words(&[&item.measure, status]);
-            has(&all, lc::SMART_TIME) || has(&all, lc::MONTHS)
+            has(&all, time_forms) || has(&all, month_forms)
         };
     [
         measure_count >= SMART_SPECIFIC_MIN_WORDS,
@@ -220,6 +221,34 @@ pub fn smart_hint(item: &PlanItem) -> [bool; 5] {
         time,
     ]
 }
+
+/// A concept's forms for [`Forms::between_spaces`]: those of one word by their text, the others
+/// (with a space, or empty) listed.
+struct Forms {
+    words: std::collections::HashSet<&'static str, crate::util::QuickBuild>,
+    others: Vec<&'static str>,
+}
+
+impl Forms {
+    fn of(concept: &str) -> Forms {
+        let forms = lexicon::forms(concept);
+        let (words, others): (Vec<&'static str>, Vec<&'static str>) =
+            forms.iter().map(String::as_str).partition(|f| !f.is_empty() && !f.contains(' '));
+        Forms { words: words.into_iter().collect(), others }
+    }
+
+    /// Whether one of the forms stands between two spaces of `joined` (words joined by single
+    /// spaces, a space at either end: [`joined_words`]): a form of one word is one of its words,
+    /// looked up; the others are searched for.
+    fn between_spaces(&self, joined: &str) -> bool {
+        joined.split(' ').any(|w| !w.is_empty() && self.words.contains(w))
+            || self.others.iter().any(|f| between_spaces(joined, f))
+    }
+}
+
+/// The SMART hint's forms: measurable, time, months.
+static SMART_FORMS: LazyLock<(Forms, Forms, Forms)> =
+    LazyLock::new(|| (Forms::of(lc::SMART_MEASURABLE), Forms::of(lc::SMART_TIME), Forms::of(lc::MONTHS)));
 
 /// The lower-cased words (runs of alphanumeric characters) of `parts`, each followed by a space,
 /// after a space: as `format!(" {} ", words.join(" "))` (two spaces when there is no word), and
@@ -412,6 +441,23 @@ mod tests {
                 !between_spaces(text, form) && !text.contains(&format!(" {form} ")),
                 "{form:?} in {text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn forms_between_spaces_as_searched() {
+        for concept in [lc::SMART_MEASURABLE, lc::SMART_TIME, lc::MONTHS] {
+            let forms = Forms::of(concept);
+            let searched = |j: &str| lexicon::forms(concept).iter().any(|f| between_spaces(j, f));
+            let mut texts = vec!["", "Auke talet på kommunar", "innen juni", "x"];
+            texts.extend(lexicon::forms(concept).iter().map(String::as_str));
+            let extra: Vec<String> =
+                lexicon::forms(concept).iter().map(|f| format!("{f}x og x{f} {f}")).collect();
+            texts.extend(extra.iter().map(String::as_str));
+            for t in texts {
+                let (j, _) = joined_words(&[t]);
+                assert_eq!(forms.between_spaces(&j), searched(&j), "{concept}: {t:?}");
+            }
         }
     }
 

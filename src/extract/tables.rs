@@ -111,6 +111,26 @@ pub fn status_from_fill(fill: &str) -> Option<Status> {
     }
 }
 
+/// The first characters of the status words and phrases [`status_from_text`] asks for.
+struct StatusFirsts {
+    words: Vec<char>,
+    phrases: Vec<char>,
+}
+
+static STATUS_FIRSTS: LazyLock<StatusFirsts> = LazyLock::new(|| {
+    let firsts = |concepts: &[&str]| -> Vec<char> {
+        let mut v: Vec<char> =
+            concepts.iter().flat_map(|c| lexicon::forms(c)).filter_map(|f| f.chars().next()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    StatusFirsts {
+        words: firsts(&[lc::STATUS_GREEN, lc::STATUS_YELLOW, lc::STATUS_RED]),
+        phrases: firsts(&[lc::STATUS_RED_PHRASE, lc::STATUS_GREEN_PHRASE]),
+    }
+});
+
 /// A traffic light from words or symbols in `text`.
 pub fn status_from_text(text: &str) -> Option<Status> {
     let t = text.trim();
@@ -118,6 +138,20 @@ pub fn status_from_text(text: &str) -> Option<Status> {
     // `status_words_are_not_empty`)
     if t.is_empty() {
         return None;
+    }
+    // prefilter: without a symbol, the lower-cased text must start with a phrase's first
+    // character or its first word with a status word's (lower-casing the text is lower-casing
+    // each character, but for the sigma: a text with one is not prefiltered)
+    let symbol = t.contains(['🟢', '✅', '🟡', '🟠', '🔴', '❌']);
+    if !symbol && !t.contains('Σ') {
+        let firsts = &*STATUS_FIRSTS;
+        let first_char = t.chars().next().and_then(|c| c.to_lowercase().next());
+        let first_word_char = t.chars().flat_map(char::to_lowercase).find(|c| c.is_alphanumeric());
+        if !first_char.is_some_and(|c| firsts.phrases.contains(&c))
+            && !first_word_char.is_some_and(|c| firsts.words.contains(&c))
+        {
+            return None;
+        }
     }
     let t = t.to_lowercase();
     if t.contains('🟢') || t.contains('✅') {
@@ -313,6 +347,75 @@ mod tests {
         // must not: a unit without digits
         for t in ["kr", "mill. kr", "NOK", ",-", "Kroner"] {
             assert_eq!(money(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn status_text_prefilter_as_defined() {
+        // the answer without the prefilter
+        let defined = |text: &str| -> Option<Status> {
+            let t = text.trim().to_lowercase();
+            if t.contains('🟢') || t.contains('✅') {
+                return Some(Status::Green);
+            }
+            if t.contains('🟡') || t.contains('🟠') {
+                return Some(Status::Yellow);
+            }
+            if t.contains('🔴') || t.contains('❌') {
+                return Some(Status::Red);
+            }
+            let first = t.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+            let starts = |concept: &str| lexicon::forms(concept).iter().any(|f| t.starts_with(f.as_str()));
+            if starts(lc::STATUS_RED_PHRASE) {
+                return Some(Status::Red);
+            }
+            if lexicon::is(lc::STATUS_GREEN, first) || starts(lc::STATUS_GREEN_PHRASE) {
+                return Some(Status::Green);
+            }
+            if lexicon::is(lc::STATUS_YELLOW, first) {
+                return Some(Status::Yellow);
+            }
+            if lexicon::is(lc::STATUS_RED, first) {
+                return Some(Status::Red);
+            }
+            None
+        };
+        let mut texts: Vec<String> = [
+            "",
+            " ",
+            "Kari Nordmann",
+            "(Grønn)",
+            "- gul",
+            "✅ ferdig",
+            "x 🔴",
+            "İkke",
+            "ΣΑ",
+            "12 %",
+            "«Delvis»",
+            "Måloppnåelse god",
+            "IKKJE STARTA",
+            "ikke gjennomført/prioritert",
+            "Pågår",
+            "REd",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for c in [
+            lc::STATUS_GREEN,
+            lc::STATUS_YELLOW,
+            lc::STATUS_RED,
+            lc::STATUS_RED_PHRASE,
+            lc::STATUS_GREEN_PHRASE,
+        ] {
+            for f in lexicon::forms(c) {
+                texts.push(f.to_uppercase());
+                texts.push(format!("  {f}, i rute"));
+                texts.push(format!("x{f}"));
+            }
+        }
+        for t in &texts {
+            assert_eq!(status_from_text(t), defined(t), "{t:?}");
         }
     }
 
