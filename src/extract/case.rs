@@ -141,14 +141,18 @@ fn part_of(l: &Line) -> Option<Part> {
     if !casenum::find_prefixed(&t).is_empty() {
         return None;
     }
-    if ATTACH.is_match(&t) && !labelled_heading && !PROPOSAL.is_match(&t) && !DECISION.is_match(&t) {
+    // each pattern asked of the heading once
+    let (proposal, decision) = (PROPOSAL.is_match(&t), DECISION.is_match(&t));
+    if !proposal && !decision && !labelled_heading && ATTACH.is_match(&t) {
         return Some(Part::Attachments);
     }
-    let core = if PROPOSAL.is_match(&t) || DECISION.is_match(&t) {
-        t.clone()
-    } else {
-        label_core(&t, |c| PROPOSAL.is_match(c) || DECISION.is_match(c)).map(|(c, _)| c)?
-    };
+    if proposal {
+        return Some(Part::Proposal);
+    }
+    if decision {
+        return Some(Part::Decision);
+    }
+    let core = label_core(&t, |c| PROPOSAL.is_match(c) || DECISION.is_match(c)).map(|(c, _)| c)?;
     if PROPOSAL.is_match(&core) {
         Some(Part::Proposal)
     } else if DECISION.is_match(&core) {
@@ -245,10 +249,11 @@ fn header(l: &Line) -> Option<(CaseNum, String)> {
     let prefixed = casenum::find_prefixed_at_start(t);
     let (n, rest) = match prefixed {
         Some((n, _, e)) => (n, &t[e..]),
-        None if matches!(l.kind, LineKind::Heading(_)) || l.bold => casenum::parse_bare(t)?,
+        // (no case word at the start: what `parse_bare` reads is a bare number)
+        None if matches!(l.kind, LineKind::Heading(_)) || l.bold => casenum::parse_bare_digits(t)?,
         // `064/21: Title` (a case system's header printed as a plain paragraph): the colon after
         // the number makes it a header, as a case list's `064/21 Title` without one is not
-        None => casenum::parse_bare(t).filter(|(_, rest)| colon_title(rest))?,
+        None => casenum::parse_bare_digits(t).filter(|(_, rest)| colon_title(rest))?,
     };
     // `Saksnr.: 09-2025` is a field, read with the other fields; `Sak: 18/24 Title` is a header
     if field(t).is_some_and(|(k, _)| k != "sak") {

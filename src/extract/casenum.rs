@@ -21,6 +21,11 @@ static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// [`PREFIXED`] anchored at the text's start: the first match of [`PREFIXED`] when that one
+/// starts at 0 (the same paths in the same order), and no match otherwise.
+static PREFIXED_AT_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^(?:{})", PREFIXED.as_str())).expect("valid regex"));
+
 /// The prefilter of [`PREFIXED`] (see [`super::prefilter`]): `sak` or `ps`, at most three
 /// letters (`en`, `ene`, `snr`), dots, colons and white space, an optional `nr`, then a digit —
 /// what every one of its forms has (`saken 3`, `Saksnr.: 12`, `sak nr. 4`, `PS 22`), without
@@ -72,6 +77,14 @@ pub fn make(seq: &str, year: &str, as_written: &str) -> Option<CaseNum> {
 
 /// Whether the text just before a match marks an archive reference.
 fn archive_context(before: &str) -> bool {
+    // the last 30 characters; in ASCII (most texts) lower-casing is ASCII's and needs no copy
+    let start = before.char_indices().rev().nth(29).map_or(0, |(i, _)| i);
+    let last = &before[start..];
+    if last.is_ascii() {
+        return ARCHIVE_WORDS
+            .iter()
+            .any(|w| last.as_bytes().windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes())));
+    }
     let tail: String = before
         .chars()
         .rev()
@@ -81,26 +94,32 @@ fn archive_context(before: &str) -> bool {
         .rev()
         .collect::<String>()
         .to_lowercase();
-    ["ref", "arkiv", "journal", "j.nr", "jnr", "dok"].iter().any(|w| tail.contains(w))
+    ARCHIVE_WORDS.iter().any(|w| tail.contains(w))
 }
+
+/// Words just before a number that make it an archive reference (lower case).
+const ARCHIVE_WORDS: &[&str] = &["ref", "arkiv", "journal", "j.nr", "jnr", "dok"];
 
 /// Every case number written with a case word in `text`, with its byte range.
 pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
     let mut out = Vec::new();
     for c in prefixed_matches(text) {
-        let compound = c.get(1).map(|m| m.as_str().to_lowercase());
-        let (Some(all), Some(seq), Some(sep), Some(year)) = (c.get(0), c.get(2), c.get(3), c.get(4)) else {
-            continue;
-        };
-        // `arkivsak 2026/123`, `journalsak`: an archive reference, not a case
-        if compound.is_some_and(|w| archive_word(&w)) {
-            continue;
-        }
-        if let Some(n) = accept(text, all, seq.as_str(), sep.as_str(), year.as_str()) {
-            out.push((n, all.start(), all.end()));
+        if let Some(found) = accept_prefixed(text, &c) {
+            out.push(found);
         }
     }
     out
+}
+
+/// A match of [`PREFIXED`] as a case number with its byte range, unless it is something else.
+fn accept_prefixed(text: &str, c: &regex::Captures<'_>) -> Option<(CaseNum, usize, usize)> {
+    let (all, seq, sep, year) = (c.get(0)?, c.get(2)?, c.get(3)?, c.get(4)?);
+    // `arkivsak 2026/123`, `journalsak`: an archive reference, not a case
+    if c.get(1).is_some_and(|m| archive_word(m.as_str())) {
+        return None;
+    }
+    let n = accept(text, all, seq.as_str(), sep.as_str(), year.as_str())?;
+    Some((n, all.start(), all.end()))
 }
 
 /// The case number written with a case word at the very start of `text` (`Sak 18/24 Title`,
@@ -112,11 +131,8 @@ pub fn find_prefixed_at_start(text: &str) -> Option<(CaseNum, usize, usize)> {
     if !may_open_with_case_word(text) {
         return None;
     }
-    let g = PREFIXED_GATE.find(text)?;
-    if !text[..g.start()].chars().all(|c| c.is_alphabetic() || c == '-') {
-        return None;
-    }
-    find_prefixed(text).into_iter().next().filter(|(_, s, _)| *s == 0)
+    // the first match of the pattern decides: a later one starts after 0
+    accept_prefixed(text, &PREFIXED_AT_START.captures(text)?)
 }
 
 /// The prefilter of [`find_prefixed_at_start`], asked of a text's first word only: a match of
@@ -201,9 +217,16 @@ pub fn find_references(text: &str) -> Vec<(CaseNum, usize, usize)> {
     out
 }
 
-/// Words that make a compound with `sak` an archive reference.
+/// Words that make a compound with `sak` an archive reference (its start, lower-cased).
 fn archive_word(w: &str) -> bool {
-    ["arkiv", "journal"].iter().any(|a| w.starts_with(a))
+    let starts = |w: &str| ["arkiv", "journal"].iter().any(|a| w.starts_with(a));
+    if w.is_ascii() {
+        // lower-casing ASCII changes no length: compare the start in place
+        return ["arkiv", "journal"]
+            .iter()
+            .any(|a| w.as_bytes().get(..a.len()).is_some_and(|s| s.eq_ignore_ascii_case(a.as_bytes())));
+    }
+    starts(&w.to_lowercase())
 }
 
 /// A matched `seq sep year` as a case number, unless the context says it is something else.
@@ -232,6 +255,17 @@ fn accept(text: &str, all: regex::Match<'_>, seq: &str, sep: &str, year: &str) -
 /// start of `text` (also after a case word). Returns the number and the rest of the text.
 pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
     let t = text.trim_start();
+    // a bare number opens with a digit, a case word with a letter: at most one of the two
+    if !t.starts_with(|c: char| c.is_ascii_digit()) {
+        let (n, _, end) = find_prefixed_at_start(t)?;
+        return Some((n, &t[end..]));
+    }
+    parse_bare_digits(t)
+}
+
+/// [`parse_bare`] of a text that opens with a digit: the bare number, or none.
+pub fn parse_bare_digits(text: &str) -> Option<(CaseNum, &str)> {
+    let t = text.trim_start();
     // prefilter of [`BARE`]: a digit first, a slash later
     let bare = t.starts_with(|c: char| c.is_ascii_digit()) && t.contains('/');
     // the year ends at a word boundary: a digit or letter straight after it makes no match
@@ -247,8 +281,7 @@ pub fn parse_bare(text: &str) -> Option<(CaseNum, &str)> {
         let n = make(c.get(1)?.as_str(), c.get(2)?.as_str(), all.as_str())?;
         return Some((n, after));
     }
-    let (n, _, end) = find_prefixed_at_start(t)?;
-    Some((n, &t[end..]))
+    None
 }
 
 static VALUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -331,6 +364,18 @@ mod tests {
             ("KS 12.03.2026", &[]),
             ("Ks 14/26", &[]),
             ("Vår ref: KS 2026/123", &[]),
+            // archive words in any case, in ASCII and beside letters outside it
+            ("REF sak 3/24", &[]),
+            ("Journalnr. for sak 3/24", &[]),
+            ("Jnr sak 3/24 sendt", &[]),
+            ("Dokumentet til sak 3/24", &[]),
+            ("Møtedok. sak 3/24", &[]),
+            // (`İ` lower-cases to `i` and a combining dot: no archive word)
+            ("ARKİV sak 3/24", &["3/2024 sak 3/24"]),
+            // more than 30 characters before the number: out of reach
+            ("Dette gjeld ref, men mykje seinare i teksten kjem sak 3/24", &["3/2024 sak 3/24"]),
+            ("JOURNALSAK 12/26", &[]),
+            ("Journälsak 12/26", &["12/2026 Journälsak 12/26"]),
         ];
         for (text, want) in cases {
             assert_eq!(key(text), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{text}");
@@ -344,10 +389,15 @@ mod tests {
             "FSU-sak 4/2026 Tittel",
             "PS 22/2025 Tittel",
             "saksnr.: 12/25",
+            // the first match at the start is refused: a later one is not at the start
+            "Sak 3 - 24 deltakarar og sak 4/24",
+            "Arkivsak 2026/123 og sak 4/24",
+            "ARKIVSAK 12/26",
+            "Sak 12.03.2024 og sak 4/24",
         ] {
             let first = find_prefixed(t).into_iter().next().map(|(n, s, e)| (n.key(), s, e));
-            assert_eq!(find_prefixed_at_start(t).map(|(n, s, e)| (n.key(), s, e)), first, "{t}");
-            assert!(first.is_some_and(|(_, s, _)| s == 0), "{t}");
+            let want = first.filter(|(_, s, _)| *s == 0);
+            assert_eq!(find_prefixed_at_start(t).map(|(n, s, e)| (n.key(), s, e)), want, "{t}");
         }
         for t in ["Viser til sak 18/24", "1. sak 3/25", "(sak 4/26)", "Arkivsak 2026/123 Tittel", "Budsjett"]
         {

@@ -26,7 +26,7 @@ static TREATMENT_WORDS: LazyLock<Words> =
 /// number and the meeting date.
 pub fn behandling(text: &str) -> Option<(CaseNum, Option<String>)> {
     // the case number is read with digits (see [`casenum::find_prefixed`])
-    if !may_be_treatment(text) || !has_digit(text) {
+    if !has_digit(text) || !may_be_treatment(text) {
         return None;
     }
     let c = BEHANDLING.captures(text)?;
