@@ -593,7 +593,9 @@ fn one(
         if !seen_section && !l.is_item() {
             if let Some((k, v)) = &fld {
                 let v = *v;
-                let is = |concept: &str| lexicon::is(concept, k);
+                // the key's concepts found once (`is(c, k)` for each, see `lexicon::concepts_of`)
+                let concepts = lexicon::concepts_of(k);
+                let is = |concept: &str| concepts.iter().any(|c| c == concept);
                 let handled = if is(lc::FIELD_COMMITTEE) {
                     case.committee = committee::from_field(v, ctx.register);
                     true

@@ -116,65 +116,6 @@ impl WordGroups {
     }
 }
 
-/// Words of which a text must hold at least one, asked by a run of letters of each: a cheaper
-/// first test than a word search ([`Words`], [`WordGroups`]) for the many texts that hold none.
-/// Each word (its first word, lower-cased, as [`Words::new`] asks it) gives its last run of
-/// [`RUN_LEN`] ASCII letters (a word's start is often a common stem: `forslag`, `vedtak`,
-/// `stemme`; its end less so). A text passes when one of its byte runs of that length, ASCII
-/// letters folded to lower case, hashes to a word's run (another run of the same hash also
-/// passes: the safe direction), or when it holds one of [`RARE_FOLDS`]. A text that holds a word
-/// as those searches find it (ASCII letters in either case) holds its run, so it passes. A word
-/// without such a run, or no words, makes a test that passes every text.
-pub struct LetterRuns {
-    bits: Option<Box<[u64]>>,
-}
-
-/// Letters in a run of [`LetterRuns`].
-const RUN_LEN: usize = 4;
-/// Bits of the [`LetterRuns`] table (a hashed run picks one).
-const RUN_TABLE_BITS: u32 = 16;
-
-/// The table bit of a run (bytes with the ASCII lower-case bit set: a letter's cases are one).
-fn run_slot(run: &[u8]) -> usize {
-    let mut word = [0u8; RUN_LEN];
-    for (w, b) in word.iter_mut().zip(run) {
-        *w = b | 0x20;
-    }
-    (u32::from_le_bytes(word).wrapping_mul(0x9E37_79B1) >> (32 - RUN_TABLE_BITS)) as usize
-}
-
-impl LetterRuns {
-    pub fn new<S: AsRef<str>>(forms: impl IntoIterator<Item = S>) -> LetterRuns {
-        let mut table = vec![0u64; (1 << RUN_TABLE_BITS) / 64].into_boxed_slice();
-        let mut any = false;
-        for f in forms {
-            let Some(first) = f.as_ref().split_whitespace().next() else { continue };
-            let word = first.to_lowercase();
-            let last = word.as_bytes().windows(RUN_LEN).rev().find(|w| w.iter().all(u8::is_ascii_lowercase));
-            let Some(run) = last else { return LetterRuns { bits: None } };
-            let slot = run_slot(run);
-            if let Some(bits) = table.get_mut(slot / 64) {
-                *bits |= 1 << (slot % 64);
-            }
-            any = true;
-        }
-        LetterRuns { bits: any.then_some(table) }
-    }
-
-    /// Whether `text` may hold one of the words (no: it holds none of them).
-    pub fn any(&self, text: &str) -> bool {
-        let Some(bits) = &self.bits else { return true };
-        let b = text.as_bytes();
-        // (every word's run is RUN_LEN bytes: a shorter text holds none; `windows` gives none)
-        b.windows(RUN_LEN).any(|w| {
-                let slot = run_slot(w);
-            bits.get(slot / 64).is_none_or(|word| word & (1 << (slot % 64)) != 0)
-        })
-            // the rare folds' first bytes (U+017F, U+1E9E, U+212A/B) before the characters
-            || memchr::memchr3(0xC5, 0xE1, 0xE2, b).is_some() && text.contains(RARE_FOLDS)
-    }
-}
-
 /// The search for `words`: a DFA, one table step per byte, built once per process. No words:
 /// nothing to ask (a prefilter that cannot be built lets everything through).
 fn search_for(words: &[String], fold_case: bool) -> Option<AhoCorasick> {
@@ -316,36 +257,6 @@ mod tests {
         assert_eq!(groups.found("ingenting"), 0);
         // no words: every set, as an unbuilt prefilter lets everything through
         assert_eq!(WordGroups::new::<&str>(&[vec![], vec![]]).found("x"), 0b11);
-    }
-
-    /// [`LetterRuns`] passes every text a [`Words`] search of the same words finds (in any
-    /// case, with a rare fold), and rules out texts without the words' last letter runs.
-    #[test]
-    fn letter_runs() {
-        let forms = ["samrøystes", "vedtatt", "forslag til vedtak", "stemte"];
-        let runs = LetterRuns::new(forms);
-        let words = Words::new(forms);
-        for t in [
-            "SAMRØYSTES",
-            "samrøystes vedteke",
-            "ble VEDTATT.",
-            "Forslag til vedtak",
-            "forslagene",
-            "Stemte 5",
-            "\u{17F}temte",
-            "ſ",
-            "vedtatt\u{212A}",
-        ] {
-            assert!(words.any(t), "{t}");
-            assert!(runs.any(t), "{t}");
-        }
-        // must not pass: none of the runs (`stes`, `tatt`, `slag`, `emte`), a short text
-        for t in ["Saka gjeld budsjett", "vedtak", "stemme", "for", "", "10"] {
-            assert!(!runs.any(t), "{t}");
-        }
-        // a word without four ASCII letters in a row: every text passes
-        assert!(LetterRuns::new(["åøæ"]).any("x"));
-        assert!(LetterRuns::new::<&str>([]).any("x"));
     }
 
     #[test]

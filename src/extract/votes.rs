@@ -8,7 +8,7 @@
 //! alternative joins it, an adoption line (`Dermed ble … vedtatt`) closes it. Words come from the
 //! lexicon.
 
-use super::prefilter::{has_digit, LetterRuns, WordGroups};
+use super::prefilter::{has_digit, WordGroups};
 use super::Line;
 use crate::lexicon::{self, c};
 use crate::record::{At, Vote};
@@ -97,15 +97,6 @@ static GATE: LazyLock<WordGroups> = LazyLock::new(|| {
     ])
 });
 
-/// The first test of [`may_vote`] (most lines fail it): a line may vote only when it holds a
-/// unanimous, fell or adopted word, or a vote verb and a digit ([`GATE`]'s sets as `may_vote`
-/// needs them: a `thereby` word counts only with an adopted word), asked by the words' letter
-/// runs ([`LetterRuns`]) before the word search.
-static GATE_RUNS: LazyLock<(LetterRuns, LetterRuns)> = LazyLock::new(|| {
-    let runs = |concepts: &[&str]| LetterRuns::new(concepts.iter().flat_map(|k| lexicon::forms(k)));
-    (runs(&[c::VOTE_UNANIMOUS, c::VOTE_FELL, c::VOTE_ADOPTED]), runs(&[c::VOTE_VERB]))
-});
-
 /// The word sets of [`GATE`], by bit.
 const UNANIMOUS_OR_FELL: u32 = 1;
 const VERB: u32 = 1 << 1;
@@ -114,13 +105,9 @@ const THEREBY: u32 = 1 << 3;
 
 /// Whether `text` may hold a vote event (see [`GATE`]).
 fn may_vote(text: &str) -> bool {
-    let (alone, with_digit) = &*GATE_RUNS;
-    let digit = has_digit(text);
-    if !(alone.any(text) || digit && with_digit.any(text)) {
-        return false;
-    }
     let found = GATE.found(text);
     let has = |set: u32| found & set != 0;
+    let digit = has_digit(text);
     has(UNANIMOUS_OR_FELL) || digit && has(VERB) || has(ADOPTED) && (digit || has(THEREBY))
 }
 
@@ -323,35 +310,6 @@ pub fn find(lines: &[&Line]) -> Vec<Vote> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The letter-run test before [`GATE`]: it passes every line that may vote, and rules out
-    /// lines without the words.
-    #[test]
-    fn vote_gate_runs() {
-        let passes = |t: &str| GATE_RUNS.0.any(t) || has_digit(t) && GATE_RUNS.1.any(t);
-        for t in [
-            "Enstemmig vedtatt.",
-            "SAMRØYSTES",
-            "einstemmig",
-            "Forslaget falt.",
-            "Innstillinga vart forkasta",
-            "For forslaget stemte 7: Ap, H",
-            "Imot røysta 4",
-            "Vedtatt med 7 mot 2 stemmer",
-            "Dermed ble forslag 1 VEDTATT",
-            "Framlegget vart vedteke",
-            "Forslaget ble bifalt",
-        ] {
-            assert!(passes(t), "{t}");
-            assert!(may_vote(t), "{t}");
-        }
-        // must not pass: no vote word; a vote verb without a digit; a thereby word alone
-        for t in ["Saka gjeld budsjett for 2026.", "Dei stemte over saka", "Dermed ble saka sendt", "10", ""]
-        {
-            assert!(!passes(t), "{t}");
-            assert!(!may_vote(t), "{t}");
-        }
-    }
 
     fn lines(ls: &[&str]) -> Vec<Line> {
         ls.iter().map(|t| Line::para(t)).collect()
