@@ -130,19 +130,31 @@ static LATIN1_WORD: std::sync::LazyLock<[Option<char>; 128]> = std::sync::LazyLo
 /// marker's length, and looked up only when a marker has its length.
 struct MarkerCount<'m> {
     markers: &'m Markers,
-    word: Vec<u8>,
+    /// The word being read, lower-cased: its first `len` bytes.
+    word: [u8; MARKER_MAX_BYTES + 1],
+    len: usize,
     /// The word is longer than every marker.
     long: bool,
     nb: usize,
     nn: usize,
 }
 
-impl MarkerCount<'_> {
+/// Most bytes of a language marker (test `markers_fit_the_word_buffer`): the word buffer holds
+/// one more.
+const MARKER_MAX_BYTES: usize = 32;
+
+impl<'m> MarkerCount<'m> {
+    fn new(markers: &'m Markers) -> MarkerCount<'m> {
+        MarkerCount { markers, word: [0; MARKER_MAX_BYTES + 1], len: 0, long: false, nb: 0, nn: 0 }
+    }
+
     fn push_byte(&mut self, b: u8) {
-        if self.word.len() < self.markers.lengths.len() {
-            self.word.push(b);
-        } else {
-            self.long = true;
+        match self.word.get_mut(self.len) {
+            Some(slot) if self.len < self.markers.lengths.len() => {
+                *slot = b;
+                self.len += 1;
+            }
+            _ => self.long = true,
         }
     }
 
@@ -163,13 +175,13 @@ impl MarkerCount<'_> {
     }
 
     fn end_word(&mut self) {
-        if !self.long && self.markers.has_len(self.word.len()) {
-            if let Some((b, n)) = self.markers.by_text.get(self.word.as_slice()) {
+        if !self.long && self.markers.has_len(self.len) {
+            if let Some((b, n)) = self.word.get(..self.len).and_then(|w| self.markers.by_text.get(w)) {
                 self.nb += usize::from(*b);
                 self.nn += usize::from(*n);
             }
         }
-        self.word.clear();
+        self.len = 0;
         self.long = false;
     }
 
@@ -208,8 +220,7 @@ impl MarkerCount<'_> {
 /// below [`LANGUAGE_MIN_MARKERS`].
 pub fn language(flat: &Flat) -> Option<String> {
     let markers = &*MARKERS;
-    let mut count =
-        MarkerCount { markers, word: Vec::with_capacity(markers.lengths.len()), long: false, nb: 0, nn: 0 };
+    let mut count = MarkerCount::new(markers);
     for l in &flat.lines {
         count.text(&l.text);
     }
@@ -277,6 +288,11 @@ mod tests {
     }
 
     #[test]
+    fn markers_fit_the_word_buffer() {
+        assert!(MARKERS.by_text.keys().all(|w| w.len() <= MARKER_MAX_BYTES));
+    }
+
+    #[test]
     fn markers_counted_as_defined() {
         let markers: Vec<&str> =
             MARKERS.by_text.keys().map(|w| std::str::from_utf8(w).unwrap_or("")).collect();
@@ -297,15 +313,15 @@ mod tests {
             lines.push(format!("{w} {} {title}-{w}x {w}ò x{w}", w.to_uppercase()));
         }
         for l in &lines {
-            let mut got = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+            let mut got = MarkerCount::new(&MARKERS);
             got.text(l);
             assert_eq!((got.nb, got.nn), counted_as_defined(&[l]), "{l}");
         }
         // must count: markers in any case; must not: markers inside longer words
-        let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+        let mut c = MarkerCount::new(&MARKERS);
         c.text("IKKJE Ikkje ikkje");
         assert_eq!(c.nn, 3);
-        let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+        let mut c = MarkerCount::new(&MARKERS);
         c.text("ikkjeikkje xikkje ikkjex");
         assert_eq!(c.nn + c.nb, 0);
     }
