@@ -107,7 +107,8 @@ impl<'a> TextWords<'a> {
         let Some(first) = first else { return true };
         let (words, firsts) =
             if fold { (&self.lower, &self.lower_firsts) } else { (&self.written, &self.written_firsts) };
-        firsts.contains(first) && words.iter().any(|w| w.chars().eq(first_word()))
+        // a word's first character first (cheap), then the whole first word
+        firsts.contains(first) && words.iter().any(|w| w.starts_with(first) && w.chars().eq(first_word()))
     }
 }
 

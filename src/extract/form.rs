@@ -127,6 +127,18 @@ fn may_head_new_status(row: &[Option<&Cell>]) -> bool {
     row.iter().any(|c| c.is_some_and(|c| c.text().trim_start().starts_with(['n', 'N'])))
 }
 
+/// Whether [`column`] of `row`'s keys may find one of `names`: some cell's first character other
+/// than white space lower-cases to a text starting with a name's first character (a key starts
+/// with the lower case of that character), without making the keys.
+fn may_have_column(row: &[Option<&Cell>], names: &[&str]) -> bool {
+    row.iter().any(|c| {
+        c.is_some_and(|c| {
+            let first = c.text().trim_start().chars().next().and_then(|ch| ch.to_lowercase().next());
+            first.is_some_and(|f| names.iter().any(|n| n.starts_with(f)))
+        })
+    })
+}
+
 /// The first column whose header key is one of `names`, or starts with one and a space.
 fn column(keys: &[String], names: &[&str]) -> Option<usize> {
     keys.iter().position(|k| {
@@ -187,6 +199,9 @@ pub fn apply(flat: &Flat, r: &mut Record) {
     for t in &flat.tables {
         let grid = t.grid();
         let Some(head) = grid.first() else { continue };
+        if !may_have_column(head, MEASURE_HEADERS) || !may_have_column(head, COMMENT_HEADERS) {
+            continue;
+        }
         let keys = head_keys(head);
         let (Some(mc), Some(cc)) = (column(&keys, MEASURE_HEADERS), column(&keys, COMMENT_HEADERS)) else {
             continue;
@@ -476,6 +491,39 @@ mod tests {
                 assert!(column(&head_keys(&row), NEW_STATUS_HEADERS).is_none(), "{texts:?}");
             }
         }
+    }
+
+    #[test]
+    fn column_prefilter() {
+        use crate::model::{Block, Pos, Text};
+        let cell = |t: &str| Cell {
+            blocks: vec![Block::Paragraph { text: Text::plain(t), pos: Pos::default() }],
+            ..Cell::default()
+        };
+        let rows: &[&[&str]] = &[
+            &["Tiltak", "Kommentar"],
+            &[" TILTAKSBESKRIVELSE:", "Merknader"],
+            &["Aktivitet", "Kommentar/status"],
+            &["Mål", "Status"],
+            &["", "İnnhald"],
+            &["Tiltak nr", "Kommentarar til"],
+            &["Xtiltak", "Ansvar"],
+        ];
+        for names in [MEASURE_HEADERS, COMMENT_HEADERS, NEW_STATUS_HEADERS] {
+            assert!(names.iter().all(|n| !n.is_empty()));
+            for texts in rows {
+                let cells: Vec<Cell> = texts.iter().map(|t| cell(t)).collect();
+                let row: Vec<Option<&Cell>> = cells.iter().map(Some).collect();
+                // must pass every row whose keys hold the column
+                if column(&head_keys(&row), names).is_some() {
+                    assert!(may_have_column(&row, names), "{texts:?} {names:?}");
+                }
+            }
+        }
+        // must not: no cell starting with a name's first letter
+        let cells: Vec<Cell> = ["Frist", "Status"].iter().map(|t| cell(t)).collect();
+        let row: Vec<Option<&Cell>> = cells.iter().map(Some).collect();
+        assert!(!may_have_column(&row, MEASURE_HEADERS) && !may_have_column(&row, COMMENT_HEADERS));
     }
 
     #[test]

@@ -130,26 +130,31 @@ static LATIN1_WORD: std::sync::LazyLock<[Option<char>; 128]> = std::sync::LazyLo
 /// marker's length, and looked up only when a marker has its length.
 struct MarkerCount<'m> {
     markers: &'m Markers,
-    word: Vec<u8>,
+    /// The word being read, lower-cased: its first `len` bytes.
+    word: [u8; MARKER_MAX_BYTES + 1],
+    len: usize,
     /// The word is longer than every marker.
     long: bool,
     nb: usize,
     nn: usize,
 }
 
-impl MarkerCount<'_> {
-    /// One line: by [`MarkerCount::simple_line`] when it can, else character by character.
-    fn line(&mut self, text: &str) {
-        if !self.simple_line(text) {
-            self.text(text);
-        }
+/// Most bytes of a language marker (test `markers_fit_the_word_buffer`): the word buffer holds
+/// one more.
+const MARKER_MAX_BYTES: usize = 32;
+
+impl<'m> MarkerCount<'m> {
+    fn new(markers: &'m Markers) -> MarkerCount<'m> {
+        MarkerCount { markers, word: [0; MARKER_MAX_BYTES + 1], len: 0, long: false, nb: 0, nn: 0 }
     }
 
     fn push_byte(&mut self, b: u8) {
-        if self.word.len() < self.markers.lengths.len() {
-            self.word.push(b);
-        } else {
-            self.long = true;
+        match self.word.get_mut(self.len) {
+            Some(slot) if self.len < self.markers.lengths.len() => {
+                *slot = b;
+                self.len += 1;
+            }
+            _ => self.long = true,
         }
     }
 
@@ -170,72 +175,14 @@ impl MarkerCount<'_> {
     }
 
     fn end_word(&mut self) {
-        if !self.long && self.markers.has_len(self.word.len()) {
-            if let Some((b, n)) = self.markers.by_text.get(self.word.as_slice()) {
+        if !self.long && self.markers.has_len(self.len) {
+            if let Some((b, n)) = self.word.get(..self.len).and_then(|w| self.markers.by_text.get(w)) {
                 self.nb += usize::from(*b);
                 self.nn += usize::from(*n);
             }
         }
-        self.word.clear();
+        self.len = 0;
         self.long = false;
-    }
-
-    /// The fast path of [`MarkerCount::text`], for a line whose characters are ASCII,
-    /// U+0080–U+00FF, or beyond U+00FF but neither word characters nor changed by lower-casing
-    /// (dashes, quotes, bullets): the words are found by their bytes, and only a word of a
-    /// marker's length is lower-cased (lower-casing keeps each of these characters' byte length).
-    /// Adds nothing and answers false for a line with another character.
-    fn simple_line(&mut self, text: &str) -> bool {
-        let (ascii, latin1) = (&*ASCII_WORD, &*LATIN1_WORD);
-        let bytes = text.as_bytes();
-        // the line's counts, added only when the whole line is simple
-        let (nb, nn) = (self.nb, self.nn);
-        let (mut start, mut i) = (0, 0);
-        while let Some(&b) = bytes.get(i) {
-            if b < 0x80 {
-                if ascii.get(usize::from(b)).is_none_or(|l| *l == 0) {
-                    self.simple_word(text, start, i);
-                    start = i + 1;
-                }
-                i += 1;
-                continue;
-            }
-            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else { break };
-            let word = match latin1.get((c as usize).wrapping_sub(0x80)) {
-                Some(slot) => slot.is_some(),
-                None => {
-                    let mut lower = c.to_lowercase();
-                    if word_char(c) || lower.next() != Some(c) || lower.next().is_some() {
-                        (self.nb, self.nn) = (nb, nn);
-                        return false;
-                    }
-                    false
-                }
-            };
-            if !word {
-                self.simple_word(text, start, i);
-                start = i + c.len_utf8();
-            }
-            i += c.len_utf8();
-        }
-        self.simple_word(text, start, bytes.len());
-        true
-    }
-
-    /// A word of a simple line, bytes `s..e` of `text`: lower-cased and looked up only when a
-    /// marker has its length.
-    fn simple_word(&mut self, text: &str, s: usize, e: usize) {
-        if e <= s || !self.markers.has_len(e - s) {
-            return;
-        }
-        let (ascii, latin1) = (&*ASCII_WORD, &*LATIN1_WORD);
-        for c in text.get(s..e).unwrap_or_default().chars() {
-            match latin1.get((c as usize).wrapping_sub(0x80)) {
-                Some(Some(l)) => self.push_char(*l),
-                _ => self.push_byte(ascii.get(c as usize).copied().unwrap_or(0)),
-            }
-        }
-        self.end_word();
     }
 
     /// The words of `text` lower-cased (as `text.to_lowercase()` split at non-word characters).
@@ -273,10 +220,9 @@ impl MarkerCount<'_> {
 /// below [`LANGUAGE_MIN_MARKERS`].
 pub fn language(flat: &Flat) -> Option<String> {
     let markers = &*MARKERS;
-    let mut count =
-        MarkerCount { markers, word: Vec::with_capacity(markers.lengths.len()), long: false, nb: 0, nn: 0 };
+    let mut count = MarkerCount::new(markers);
     for l in &flat.lines {
-        count.line(&l.text);
+        count.text(&l.text);
     }
     let (nb, nn) = (count.nb, count.nn);
     if nn + nb < LANGUAGE_MIN_MARKERS {
@@ -342,6 +288,11 @@ mod tests {
     }
 
     #[test]
+    fn markers_fit_the_word_buffer() {
+        assert!(MARKERS.by_text.keys().all(|w| w.len() <= MARKER_MAX_BYTES));
+    }
+
+    #[test]
     fn markers_counted_as_defined() {
         let markers: Vec<&str> =
             MARKERS.by_text.keys().map(|w| std::str::from_utf8(w).unwrap_or("")).collect();
@@ -361,38 +312,16 @@ mod tests {
                 w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect();
             lines.push(format!("{w} {} {title}-{w}x {w}ò x{w}", w.to_uppercase()));
         }
-        // a long line of markers, and one that turns out not simple after many markers (the
-        // fast path's counts of it are taken back)
-        let many = markers.iter().cycle().take(200).copied().collect::<Vec<_>>().join(" ");
-        lines.push(format!("{many} İ {many}"));
-        lines.push(many);
         for l in &lines {
-            let want = counted_as_defined(&[l]);
-            let mut got = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+            let mut got = MarkerCount::new(&MARKERS);
             got.text(l);
-            assert_eq!((got.nb, got.nn), want, "{l}");
-            let mut got = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
-            got.line(l);
-            assert_eq!((got.nb, got.nn), want, "{l}");
-        }
-        // the fast path takes lines of ASCII, Latin-1 and punctuation beyond, not other letters
-        let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
-        assert!(c.simple_line("Ikkje – «berre» frå ÆØÅ • òg"));
-        assert!(!c.simple_line("İkkje"));
-        assert!(!c.simple_line("ΣΑΚΑ"));
-        // a line found not simple after markers adds nothing (the slow path counts it)
-        let before = (c.nb, c.nn);
-        assert!(!c.simple_line("ikkje berre İ"));
-        assert_eq!((c.nb, c.nn), before);
-        // every letter of U+0080–U+00FF lower-cases to a letter of the same byte length
-        for l in LATIN1_WORD.iter().flatten() {
-            assert_eq!(l.len_utf8(), 2, "{l}");
+            assert_eq!((got.nb, got.nn), counted_as_defined(&[l]), "{l}");
         }
         // must count: markers in any case; must not: markers inside longer words
-        let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+        let mut c = MarkerCount::new(&MARKERS);
         c.text("IKKJE Ikkje ikkje");
         assert_eq!(c.nn, 3);
-        let mut c = MarkerCount { markers: &MARKERS, word: Vec::new(), long: false, nb: 0, nn: 0 };
+        let mut c = MarkerCount::new(&MARKERS);
         c.text("ikkjeikkje xikkje ikkjex");
         assert_eq!(c.nn + c.nb, 0);
     }
