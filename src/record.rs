@@ -201,6 +201,29 @@ pub struct Case {
     pub at: Option<At>,
 }
 
+impl Case {
+    /// A case with its number only, every other field empty (for code and tests that build
+    /// cases).
+    pub fn numbered(number: Option<CaseNum>) -> Case {
+        Case {
+            number,
+            title: None,
+            committee: None,
+            date: None,
+            owners: vec![],
+            officers: vec![],
+            proposal: vec![],
+            decision: vec![],
+            references: vec![],
+            attachments: vec![],
+            sections: vec![],
+            archive_ref: None,
+            votes: vec![],
+            at: None,
+        }
+    }
+}
+
 /// Where a value was read: the index of the block in the document (as `saksflyt blocks` prints
 /// it) and, for PDF, the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]

@@ -19,13 +19,8 @@ fn minutes(path: &str, committee: &str, date: &str, seq: u32, points: &[&str]) -
     r.committee = Some(Committee { code: Some(committee.into()), name: committee.into() });
     r.meeting = Some(Meeting { date: date.into(), start: None, end: None, place: None });
     r.cases.push(Case {
-        number: Some(CaseNum { seq, year, as_written: format!("{seq}/{}", year % 100) }),
         title: Some(format!("Sak om {path}")),
-        committee: None,
         date: Some(date.into()),
-        owners: vec![],
-        officers: vec![],
-        proposal: vec![],
         decision: points
             .iter()
             .enumerate()
@@ -35,12 +30,7 @@ fn minutes(path: &str, committee: &str, date: &str, seq: u32, points: &[&str]) -
                 ..Default::default()
             })
             .collect(),
-        references: vec![],
-        attachments: vec![],
-        sections: vec![],
-        archive_ref: None,
-        votes: vec![],
-        at: None,
+        ..Case::numbered(Some(CaseNum { seq, year, as_written: format!("{seq}/{}", year % 100) }))
     });
     saksflyt::extract::followup::annotate(&mut r, &saksflyt::config::Register::default());
     r

@@ -307,13 +307,8 @@ fn case_record(path: &str, date: &str, seq: u32, title: &str, points: &[&str]) -
     r.committee = Some(saksflyt::record::Committee { code: Some("SSU".into()), name: "SSU".into() });
     r.meeting = Some(saksflyt::record::Meeting { date: date.into(), start: None, end: None, place: None });
     r.cases.push(saksflyt::record::Case {
-        number: Some(saksflyt::record::CaseNum { seq, year: 2025, as_written: format!("{seq}/25") }),
         title: Some(title.into()),
-        committee: None,
         date: Some(date.into()),
-        owners: vec![],
-        officers: vec![],
-        proposal: vec![],
         decision: points
             .iter()
             .enumerate()
@@ -323,12 +318,11 @@ fn case_record(path: &str, date: &str, seq: u32, title: &str, points: &[&str]) -
                 ..Default::default()
             })
             .collect(),
-        references: vec![],
-        attachments: vec![],
-        sections: vec![],
-        archive_ref: None,
-        votes: vec![],
-        at: None,
+        ..saksflyt::record::Case::numbered(Some(saksflyt::record::CaseNum {
+            seq,
+            year: 2025,
+            as_written: format!("{seq}/25"),
+        }))
     });
     saksflyt::extract::followup::annotate(&mut r, &saksflyt::config::Register::default());
     r

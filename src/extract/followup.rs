@@ -1261,24 +1261,13 @@ mod tests {
         }
         // the moving point: the date is not its own deadline, and it asks nobody to act
         let mut case = Case {
-            number: None,
             title: Some("Status for kartlegginga".into()),
-            committee: None,
-            date: None,
-            owners: vec![],
-            officers: vec![],
-            proposal: vec![],
             decision: vec![Point {
                 label: Some("1.".into()),
                 text: "Fristen for kartleggingsrapporten (sak 12/25) vert utsett til 01.03.2026.".into(),
                 ..Point::default()
             }],
-            references: vec![],
-            attachments: vec![],
-            sections: vec![],
-            archive_ref: None,
-            votes: vec![],
-            at: None,
+            ..Case::numbered(None)
         };
         annotate_case(&mut case, &r);
         let p = &case.decision[0];

@@ -153,7 +153,12 @@ pub fn status_from_text(text: &str) -> Option<Status> {
             return None;
         }
     }
-    let t = t.to_lowercase();
+    status_of_lower(&t.to_lowercase())
+}
+
+/// The traffic light of a trimmed, lower-cased text (what [`status_from_text`] asks once its
+/// prefilter lets the text through): a symbol, a phrase at the start, or a status first word.
+fn status_of_lower(t: &str) -> Option<Status> {
     if t.contains('🟢') || t.contains('✅') {
         return Some(Status::Green);
     }
@@ -353,33 +358,7 @@ mod tests {
     #[test]
     fn status_text_prefilter_as_defined() {
         // the answer without the prefilter
-        let defined = |text: &str| -> Option<Status> {
-            let t = text.trim().to_lowercase();
-            if t.contains('🟢') || t.contains('✅') {
-                return Some(Status::Green);
-            }
-            if t.contains('🟡') || t.contains('🟠') {
-                return Some(Status::Yellow);
-            }
-            if t.contains('🔴') || t.contains('❌') {
-                return Some(Status::Red);
-            }
-            let first = t.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
-            let starts = |concept: &str| lexicon::forms(concept).iter().any(|f| t.starts_with(f.as_str()));
-            if starts(lc::STATUS_RED_PHRASE) {
-                return Some(Status::Red);
-            }
-            if lexicon::is(lc::STATUS_GREEN, first) || starts(lc::STATUS_GREEN_PHRASE) {
-                return Some(Status::Green);
-            }
-            if lexicon::is(lc::STATUS_YELLOW, first) {
-                return Some(Status::Yellow);
-            }
-            if lexicon::is(lc::STATUS_RED, first) {
-                return Some(Status::Red);
-            }
-            None
-        };
+        let defined = |text: &str| -> Option<Status> { status_of_lower(&text.trim().to_lowercase()) };
         let mut texts: Vec<String> = [
             "",
             " ",

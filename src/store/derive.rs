@@ -858,22 +858,8 @@ mod tests {
     #[test]
     fn the_sieve_keeps_what_comparing_with_every_kept_record_keeps() {
         use crate::record::{Case, CaseNum, Kind};
-        let case = |seq: u32| Case {
-            number: Some(CaseNum { seq, year: 2025, as_written: format!("{seq}/25") }),
-            title: None,
-            committee: None,
-            date: None,
-            owners: vec![],
-            officers: vec![],
-            proposal: vec![],
-            decision: vec![],
-            references: vec![],
-            attachments: vec![],
-            sections: vec![],
-            archive_ref: None,
-            votes: vec![],
-            at: None,
-        };
+        let case =
+            |seq: u32| Case::numbered(Some(CaseNum { seq, year: 2025, as_written: format!("{seq}/25") }));
         let committees = [None, Some("FSU-PSYK"), Some("FSU-BARN")];
         let case_sets: [&[u32]; 6] = [&[], &[1], &[1, 2], &[1, 2, 3], &[2, 3, 4, 5, 6], &[7]];
         let texts = ["Felles opplæring i pakkeforløp for rus", "Noe helt annet tiltak med egne ord"];
