@@ -284,12 +284,11 @@ pub fn is(concept: &str, text: &str) -> bool {
 
 /// Whether `crate::util::fold(text).to_lowercase() == form`, for a text without a capital sigma
 /// (whose lower case is then that of each character), without making the folded text: the
-/// text's words (split at white space and no-break spaces, as `fold` splits) are lower-cased
-/// character by character against the form, one space between them.
+/// text's words (`util::fold_words`) are lower-cased character by character against the form,
+/// one space between them.
 fn folded_lower_is(text: &str, form: &str) -> bool {
     let mut want = form.chars();
-    let words = text.split(|c: char| c.is_whitespace() || c == '\u{a0}').filter(|w| !w.is_empty());
-    for (i, word) in words.enumerate() {
+    for (i, word) in crate::util::fold_words(text).enumerate() {
         if i > 0 && want.next() != Some(' ') {
             return false;
         }

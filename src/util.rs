@@ -7,6 +7,11 @@ use std::ffi::OsStr;
 use std::io::Write;
 use std::path::Path;
 
+/// The words [`fold`] joins: the runs between white space and no-break spaces.
+pub fn fold_words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_whitespace() || c == '\u{a0}').filter(|w| !w.is_empty())
+}
+
 /// Fold white space (also no-break spaces) to single spaces and trim.
 pub fn fold(s: &str) -> String {
     // most texts are folded already: one byte scan and a copy
@@ -15,7 +20,7 @@ pub fn fold(s: &str) -> String {
     }
     // one pass, one allocation (it runs on every line of every paper)
     let mut out = String::with_capacity(s.len());
-    for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}').filter(|w| !w.is_empty()) {
+    for w in fold_words(s) {
         if !out.is_empty() {
             out.push(' ');
         }

@@ -463,9 +463,9 @@ static FIELD_FIRST_WORDS: std::sync::LazyLock<HashSet<String>> = std::sync::Lazy
         .collect()
 });
 
-/// A text's first word, as [`util::fold`] splits words (white space and no-break spaces).
+/// A text's first word, as [`crate::util::fold`] splits words.
 fn first_word(t: &str) -> Option<&str> {
-    t.split(|c: char| c.is_whitespace() || c == '\u{a0}').find(|w| !w.is_empty())
+    crate::util::fold_words(t).next()
 }
 
 /// Whether `t` may start with a field label without its colon: its first word, lower case, is
