@@ -93,30 +93,88 @@ fn word_texts(r: &Record, each: &mut dyn FnMut(&str)) {
 }
 
 /// The record's words (runs of letters and digits of at least three characters, lower case)
-/// as [`WordSet`] hashes. The same set as hashing each distinct lower-cased word: a word is
-/// lower-cased into one reused buffer and hashed there (no string per word, no set of
-/// strings; duplicates go when the hashes are sorted).
-fn word_set(r: &Record) -> WordSet {
+/// as [`WordSet`] hashes. The same set as hashing each distinct lower-cased word: an ASCII word
+/// is hashed as it is lower-cased, any other lower-cased into one reused buffer and hashed
+/// there (no string per word, no set of strings; duplicates go when the hashes are sorted).
+pub fn word_set(r: &Record) -> WordSet {
     let mut hashes: Vec<u64> = Vec::new();
     let mut lower = String::new();
     word_texts(r, &mut |s: &str| {
-        for w in s.split(|c: char| !c.is_alphanumeric()) {
+        let bytes = s.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            // the next run of alphanumeric characters (`char::is_alphanumeric`; for ASCII that
+            // is a letter or a digit, asked without decoding)
+            let start = match next_word_char(s, at) {
+                Some(i) => i,
+                None => break,
+            };
+            let (end, ascii) = word_end(s, start);
+            at = end;
+            let w = &s[start..end];
             // at least three characters (bytes ≥ characters, so fewer than three bytes never are)
-            if w.len() < 3 || (!w.is_ascii() && w.chars().count() < 3) {
+            if w.len() < 3 || (!ascii && w.chars().count() < 3) {
                 continue;
             }
-            lower.clear();
-            if w.is_ascii() {
-                lower.push_str(w);
-                lower.make_ascii_lowercase();
+            if ascii {
+                hashes.push(WordSet::hash_ascii_lower(w.as_bytes()));
             } else {
-                // `str::to_lowercase` (its final-sigma rule included)
-                lower.push_str(&w.to_lowercase());
+                lower.clear();
+                if w.contains('Σ') {
+                    // `str::to_lowercase`'s final-sigma rule needs the whole word
+                    lower.push_str(&w.to_lowercase());
+                } else {
+                    lower.extend(w.chars().flat_map(char::to_lowercase));
+                }
+                hashes.push(WordSet::hash(&lower));
             }
-            hashes.push(WordSet::hash(&lower));
         }
     });
     WordSet::from_hashes(hashes)
+}
+
+/// The byte offset of the first alphanumeric character of `s` at or after `from` (a char
+/// boundary).
+fn next_word_char(s: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                return Some(i);
+            }
+            i += 1;
+        } else {
+            let c = s.get(i..)?.chars().next()?;
+            if c.is_alphanumeric() {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
+/// The end of the run of alphanumeric characters starting at `start`, and whether it is ASCII.
+fn word_end(s: &str, start: usize) -> (usize, bool) {
+    let bytes = s.as_bytes();
+    let (mut i, mut ascii) = (start, true);
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            i += 1;
+        } else {
+            let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else { break };
+            if !c.is_alphanumeric() {
+                break;
+            }
+            ascii = false;
+            i += c.len_utf8();
+        }
+    }
+    (i, ascii)
 }
 
 struct Identity {
@@ -133,7 +191,9 @@ struct Identity {
     form: bool,
     /// A form's filled values: two copies filled differently are two papers.
     form_values: String,
-    words: WordSet,
+    /// The record's words ([`word_set`]), made only when a comparison reaches them (most
+    /// records are never compared that far, see [`Sieve::offer`]).
+    words: Option<WordSet>,
 }
 
 /// A record's words as sorted, distinct 64-bit hashes: the same counts of common and distinct
@@ -141,15 +201,34 @@ struct Identity {
 /// negligible), in an eighth of the memory, so the store can hold the identities of every
 /// paper while it streams them ([`Sieve`]).
 #[derive(Debug, Default)]
-struct WordSet(Box<[u64]>);
+pub struct WordSet(Box<[u64]>);
 
 impl WordSet {
-    /// A word's hash: SipHash with fixed keys, the same hash for the same word in every run.
+    /// A word's hash: a fixed function of its bytes (the same hash for the same word in every
+    /// run and on every machine), cheap for the short words it is given. A collision between
+    /// two of a paper's few thousand words would make one word of two: negligible at 64 bits.
     fn hash(word: &str) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
-        word.hash(&mut h);
-        h.finish()
+        Self::finish(word.bytes().fold(Self::SEED, Self::step))
+    }
+
+    /// [`WordSet::hash`] of an ASCII word lower-cased, without a lower-cased copy.
+    fn hash_ascii_lower(word: &[u8]) -> u64 {
+        Self::finish(word.iter().fold(Self::SEED, |h, b| Self::step(h, b.to_ascii_lowercase())))
+    }
+
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+    fn step(h: u64, b: u8) -> u64 {
+        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    }
+
+    /// A final mix (the 64-bit finaliser of MurmurHash3), so every bit depends on every byte.
+    fn finish(mut h: u64) -> u64 {
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 
     /// The set of the given hashes (sorted, duplicates dropped).
@@ -182,7 +261,14 @@ impl WordSet {
     }
 }
 
+/// The identity of `r`, its words included.
+#[cfg(test)]
 fn identity(r: &Record) -> Identity {
+    Identity { words: Some(word_set(r)), ..identity_without_words(r) }
+}
+
+/// The identity of `r` without its words (`words: None`).
+fn identity_without_words(r: &Record) -> Identity {
     Identity {
         kind: r.kind,
         plans: if r.cases.is_empty() {
@@ -197,7 +283,7 @@ fn identity(r: &Record) -> Identity {
         attachment_of: r.attachment_of.as_ref().map(|n| n.key()),
         form: r.is_form(),
         form_values: form_values(r),
-        words: word_set(r),
+        words: None,
     }
 }
 
@@ -211,7 +297,18 @@ fn same_cases(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
     missed == 0 || (!small.is_empty() && missed as f64 <= (large.len() as f64 * MISSED_CASES).max(1.0))
 }
 
+/// Whether two identities are one paper (the definition the sieve's steps add up to); both
+/// hold their words.
+#[cfg(test)]
 fn same_paper(a: &Identity, b: &Identity) -> bool {
+    let empty = WordSet::default();
+    let (aw, bw) = (a.words.as_ref().unwrap_or(&empty), b.words.as_ref().unwrap_or(&empty));
+    same_paper_before_words(a, b).unwrap_or_else(|| same_paper_by_words(a, b, aw, bw))
+}
+
+/// What [`same_paper`] decides without the records' words: `Some` answer, or `None` when the
+/// words decide ([`same_paper_by_words`]).
+fn same_paper_before_words(a: &Identity, b: &Identity) -> Option<bool> {
     let agree = |x: &Option<String>, y: &Option<String>| x.is_none() || y.is_none() || x == y;
     if a.form != b.form
         || a.form_values != b.form_values
@@ -221,21 +318,27 @@ fn same_paper(a: &Identity, b: &Identity) -> bool {
         || !agree(&a.date, &b.date)
         || !(a.committee == b.committee || a.committee.is_empty() || b.committee.is_empty())
     {
-        return false;
+        return Some(false);
     }
     // plan documents holding the same plan (same title or mostly the same measures)
     if a.cases.is_empty()
         && b.cases.is_empty()
         && a.plans.iter().any(|pa| b.plans.iter().any(|pb| same_plan(pa, pb)))
     {
-        return true;
+        return Some(true);
     }
-    let contained = |x: &Identity, y: &Identity| {
-        let smaller = x.words.len().min(y.words.len());
+    None
+}
+
+/// The rest of [`same_paper`] for two identities that [`same_paper_before_words`] left open,
+/// with their words `aw` and `bw`.
+fn same_paper_by_words(a: &Identity, b: &Identity, aw: &WordSet, bw: &WordSet) -> bool {
+    let contained = || {
+        let smaller = aw.len().min(bw.len());
         if smaller == 0 {
             0.0
         } else {
-            x.words.common(&y.words) as f64 / smaller as f64
+            aw.common(bw) as f64 / smaller as f64
         }
     };
     let plan_documents =
@@ -244,20 +347,20 @@ fn same_paper(a: &Identity, b: &Identity) -> bool {
         && a.status_date.is_some()
         && a.status_date == b.status_date
         && !a.committee.is_empty()
-        && contained(a, b) >= SAME_PLAN_DOCUMENT_CONTAINED
+        && contained() >= SAME_PLAN_DOCUMENT_CONTAINED
     {
         return true;
     }
     let targeted = a.attachment_of.is_some() || !a.cases.is_empty();
-    if targeted && a.words.len().min(b.words.len()) < EMPTY_READING_WORDS {
+    if targeted && aw.len().min(bw.len()) < EMPTY_READING_WORDS {
         return true;
     }
-    let common = a.words.common(&b.words);
-    let union = a.words.len() + b.words.len() - common;
+    let common = aw.common(bw);
+    let union = aw.len() + bw.len() - common;
     if union == 0 {
         return false;
     }
-    let smaller = a.words.len().min(b.words.len());
+    let smaller = aw.len().min(bw.len());
     common as f64 / union as f64 >= SAME_PAPER_WORDS
         || (smaller > 0 && common as f64 / smaller as f64 >= SAME_PAPER_CONTAINED)
 }
@@ -272,7 +375,17 @@ pub fn papers(records: &[Record]) -> Vec<Record> {
         (format_rank(a.source.format), &a.source.path).cmp(&(format_rank(b.source.format), &b.source.path))
     });
     let mut sieve = Sieve::default();
-    let mut out: Vec<Record> = order.into_iter().filter(|r| sieve.offer(r)).cloned().collect();
+    let mut kept: Vec<&Record> = Vec::new();
+    for r in order {
+        // (a kept position always names a record of `kept`)
+        let words = &mut |i: usize| {
+            Ok::<_, std::convert::Infallible>(kept.get(i).map_or_else(WordSet::default, |k| word_set(k)))
+        };
+        if matches!(sieve.offer(r, words), Ok(true)) {
+            kept.push(r);
+        }
+    }
+    let mut out: Vec<Record> = kept.into_iter().cloned().collect();
     out.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     out
 }
@@ -321,20 +434,57 @@ impl Bucket {
 }
 
 impl Sieve {
-    /// Whether `r` is kept (not the same paper as a record kept before).
-    pub fn offer(&mut self, r: &Record) -> bool {
-        let id = identity(r);
+    /// Whether `r` is kept (not the same paper as a record kept before). `kept_words(i)` gives
+    /// the words ([`word_set`]) of the `i`-th kept record (in the order they were kept); it is
+    /// asked only when a comparison reaches the words, once per kept record, so the words of
+    /// most records are never made and none are held for records never compared.
+    pub fn offer<E>(
+        &mut self,
+        r: &Record,
+        kept_words: &mut dyn FnMut(usize) -> Result<WordSet, E>,
+    ) -> Result<bool, E> {
+        let mut id = identity_without_words(r);
         let class = Class { kind: id.kind, form: id.form, form_values: id.form_values.clone() };
-        let dup = self.classes.get(&class).is_some_and(|committees| {
-            let same = |b: &Bucket| {
-                b.candidates(&id.cases).any(|i| self.kept.get(i).is_some_and(|k| same_paper(k, &id)))
-            };
-            if id.committee.is_empty() {
-                committees.values().any(same)
-            } else {
-                [id.committee.as_str(), ""].iter().filter_map(|c| committees.get(*c)).any(same)
+        // the kept records it may be a copy of
+        let candidates: Vec<usize> = match self.classes.get(&class) {
+            None => Vec::new(),
+            Some(committees) => {
+                let buckets: Vec<&Bucket> = if id.committee.is_empty() {
+                    committees.values().collect()
+                } else {
+                    [id.committee.as_str(), ""].iter().filter_map(|c| committees.get(*c)).collect()
+                };
+                buckets.into_iter().flat_map(|b| b.candidates(&id.cases)).collect()
             }
-        });
+        };
+        let mut dup = false;
+        for i in candidates {
+            let Some(k) = self.kept.get(i) else { continue };
+            let same = match same_paper_before_words(k, &id) {
+                Some(answer) => answer,
+                None => {
+                    if k.words.is_none() {
+                        let w = kept_words(i)?;
+                        if let Some(k) = self.kept.get_mut(i) {
+                            k.words = Some(w);
+                        }
+                    }
+                    if id.words.is_none() {
+                        id.words = Some(word_set(r));
+                    }
+                    match (self.kept.get(i), id.words.as_ref()) {
+                        (Some(k @ Identity { words: Some(kw), .. }), Some(own)) => {
+                            same_paper_by_words(k, &id, kw, own)
+                        }
+                        _ => false,
+                    }
+                }
+            };
+            if same {
+                dup = true;
+                break;
+            }
+        }
         if !dup {
             let at = self.kept.len();
             let bucket = self.classes.entry(class).or_default().entry(id.committee.clone()).or_default();
@@ -346,7 +496,7 @@ impl Sieve {
             }
             self.kept.push(id);
         }
-        !dup
+        Ok(!dup)
     }
 }
 
@@ -909,6 +1059,40 @@ mod tests {
         assert!(got.len() > 20 && got.len() < records.len() / 2, "{} of {}", got.len(), records.len());
     }
 
+    /// The sieve makes a kept record's words only when a comparison reaches them, and once.
+    #[test]
+    fn the_sieve_asks_for_a_kept_records_words_only_when_a_comparison_needs_them() {
+        use crate::record::{Case, CaseNum};
+        let case =
+            |seq: u32| Case::numbered(Some(CaseNum { seq, year: 2025, as_written: format!("{seq}/25") }));
+        let with_case = |path: &str, format, seq| {
+            let mut r = rec(path, format, &["Felles opplæring i pakkeforløp for rus"]);
+            r.cases = vec![case(seq)];
+            r
+        };
+        let records = [
+            with_case("a.docx", Format::Docx, 1),
+            with_case("b.docx", Format::Docx, 2),
+            with_case("c.docx", Format::Docx, 3),
+            // copies of a.docx: they share its case, so the words decide
+            with_case("a.pdf", Format::Pdf, 1),
+            with_case("a.txt", Format::Text, 1),
+        ];
+        let mut sieve = Sieve::default();
+        let mut asked: Vec<usize> = Vec::new();
+        let mut kept: Vec<bool> = Vec::new();
+        for r in &records {
+            let got = sieve.offer(r, &mut |i| {
+                asked.push(i);
+                Ok::<_, std::convert::Infallible>(records.get(i).map_or_else(WordSet::default, word_set))
+            });
+            kept.push(matches!(got, Ok(true)));
+        }
+        assert_eq!(kept, [true, true, true, false, false]);
+        // only a.docx's words, once (b and c were never compared with anything)
+        assert_eq!(asked, [0]);
+    }
+
     #[test]
     fn one_paper_in_three_formats_is_one_and_docx_is_kept() {
         let ms = ["Utgreie felles ROP-team", "Felles opplæring i pakkeforløp"];
@@ -943,7 +1127,7 @@ mod tests {
             attachment_of: Some("17/2025".into()),
             form: false,
             form_values: String::new(),
-            words: WordSet::from_hashes(w.iter().map(|x| WordSet::hash(x)).collect()),
+            words: Some(WordSet::from_hashes(w.iter().map(|x| WordSet::hash(x)).collect())),
         };
         // Broken table cells: few words of their own, all found in the full reading.
         let full = id(&[

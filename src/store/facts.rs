@@ -101,6 +101,68 @@ fn log_committees(r: &Record) -> BTreeSet<String> {
     out
 }
 
+/// What the facts keep of a kept paper until its row is written (in path order): its
+/// `papers` columns, years and dates, what the decision log needs to find it, and the record
+/// itself only when it holds plans (a few per committee).
+struct PaperRow {
+    id: i64,
+    path: String,
+    committee: String,
+    bytes: u64,
+    oversized: bool,
+    form: bool,
+    review: bool,
+    plan_from: Option<i32>,
+    plan_to: Option<i32>,
+    form_year: Option<i32>,
+    case_year: Option<i32>,
+    legend: bool,
+    years: BTreeSet<i32>,
+    /// Meeting and case dates as written (duplicates are ignored by the insert).
+    dates: Vec<String>,
+    /// [`log::as_of_papers`] of this paper.
+    as_of: Option<String>,
+    /// [`log_committees`] of this paper.
+    log_committees: BTreeSet<String>,
+    plans: Option<Record>,
+}
+
+impl PaperRow {
+    fn of(id: i64, path: String, bytes: u64, rec: Record) -> PaperRow {
+        let form = rec.is_form();
+        let periods = rec.plans.iter().filter_map(|p| p.period);
+        let plan_from = periods.clone().map(|p| p.from).min();
+        let plan_to = periods.map(|p| p.to).max();
+        let form_year = rec.plans.iter().filter_map(|p| p.form.as_ref()?.year).max();
+        let case_year = rec.cases.iter().filter_map(|c| c.number.as_ref()).map(|n| n.year as i32).max();
+        let dates = rec
+            .meeting
+            .iter()
+            .map(|m| m.date.clone())
+            .chain(rec.cases.iter().filter_map(|c| c.date.clone()))
+            .collect();
+        PaperRow {
+            id,
+            committee: committee_key(rec.committee.as_ref()),
+            bytes,
+            oversized: bytes > MAX_PAPER_BYTES_IN_DOCUMENTS,
+            form,
+            review: !crate::extract::review::check(&rec).is_empty(),
+            plan_from,
+            plan_to,
+            form_year,
+            case_year: if form { None } else { case_year },
+            legend: !rec.status_legend.is_empty(),
+            years: years_of(&rec),
+            dates,
+            as_of: log::as_of_papers(std::slice::from_ref(&rec)),
+            log_committees: log_committees(&rec),
+            plans: (!rec.plans.is_empty()).then_some(rec),
+            path,
+        }
+    }
+}
+
 fn bad(path: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::BadRecord { path: path.to_string(), message: e.to_string() }
 }
@@ -136,8 +198,10 @@ impl Store {
         {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
-        // 1. the papers: best form first, so the first of a paper's group is kept
-        let mut kept: Vec<(String, i64)> = Vec::new();
+        // 1. the papers: best form first, so the first of a paper's group is kept; a kept
+        // record's paper row is made as it is kept (it is never dropped later), so each record
+        // is parsed once here
+        let mut kept: Vec<PaperRow> = Vec::new();
         {
             // the order first (small rows), then each record by id: no sort over the records
             let mut stmt = tx.prepare(
@@ -148,16 +212,24 @@ impl Store {
                 .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
             let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
+            let mut get_kept = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
             let mut sieve = derive::Sieve::default();
             for (id, path) in order {
                 let json: String = get.query_row([id], |r| r.get(0))?;
                 let rec = parse_record(&path, &json)?;
-                if sieve.offer(&rec) {
-                    kept.push((path, id));
+                // a kept record's words, asked only when a comparison reaches them: parsed
+                // again from the store (its row is the `i`-th of `kept`)
+                let mut kept_words = |i: usize| -> Result<derive::WordSet, StoreError> {
+                    let Some(k) = kept.get(i) else { return Ok(derive::WordSet::default()) };
+                    let json: String = get_kept.query_row([k.id], |r| r.get(0))?;
+                    Ok(derive::word_set(&parse_record(&k.path, &json)?))
+                };
+                if sieve.offer(&rec, &mut kept_words)? {
+                    kept.push(PaperRow::of(id, path, json.len() as u64, rec));
                 }
             }
         }
-        kept.sort();
+        kept.sort_by(|a, b| (&a.path, a.id).cmp(&(&b.path, b.id)));
         // 2. the kept papers in path order: paper rows, the decision log
         // committee key → the kept papers (path order) that add to its cases or follow them up
         let mut touching: std::collections::BTreeMap<String, Vec<(String, i64)>> = Default::default();
@@ -166,7 +238,6 @@ impl Store {
         // the papers left out of the documents (their log entries too, `docs::leave_out_log_of`)
         let mut oversized_paths: BTreeSet<String> = BTreeSet::new();
         {
-            let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
             let mut put = tx.prepare(
                 "INSERT INTO papers (document_id, path, committee, bytes, oversized, form, has_plans, review,
                  plan_from, plan_to, form_year, case_year, legend)
@@ -176,53 +247,38 @@ impl Store {
                 tx.prepare("INSERT OR IGNORE INTO paper_years (year, document_id) VALUES (?1, ?2)")?;
             let mut put_date =
                 tx.prepare("INSERT OR IGNORE INTO paper_dates (date, document_id) VALUES (?1, ?2)")?;
-            for (path, id) in &kept {
-                let json: String = get.query_row([id], |r| r.get(0))?;
-                let rec = parse_record(path, &json)?;
-                let bytes = json.len() as u64;
-                let oversized = bytes > MAX_PAPER_BYTES_IN_DOCUMENTS;
-                if oversized {
-                    oversized_paths.insert(path.clone());
+            for p in kept {
+                let id = p.id;
+                if p.oversized {
+                    oversized_paths.insert(p.path.clone());
                 }
-                let form = rec.is_form();
-                let periods = rec.plans.iter().filter_map(|p| p.period);
-                let plan_from = periods.clone().map(|p| p.from).min();
-                let plan_to = periods.map(|p| p.to).max();
-                let form_year = rec.plans.iter().filter_map(|p| p.form.as_ref()?.year).max();
-                let case_year =
-                    rec.cases.iter().filter_map(|c| c.number.as_ref()).map(|n| n.year as i32).max();
                 put.execute(params![
                     id,
-                    path,
-                    committee_key(rec.committee.as_ref()),
-                    bytes as i64,
-                    oversized,
-                    form,
-                    !rec.plans.is_empty(),
-                    !crate::extract::review::check(&rec).is_empty(),
-                    plan_from,
-                    plan_to,
-                    form_year,
-                    if form { None } else { case_year },
-                    !rec.status_legend.is_empty(),
+                    p.path,
+                    p.committee,
+                    p.bytes as i64,
+                    p.oversized,
+                    p.form,
+                    p.plans.is_some(),
+                    p.review,
+                    p.plan_from,
+                    p.plan_to,
+                    p.form_year,
+                    p.case_year,
+                    p.legend,
                 ])?;
-                for y in years_of(&rec) {
+                for y in &p.years {
                     put_year.execute(params![y, id])?;
                 }
-                let dates = rec
-                    .meeting
-                    .iter()
-                    .map(|m| m.date.as_str())
-                    .chain(rec.cases.iter().filter_map(|c| c.date.as_deref()));
-                for d in dates {
+                for d in &p.dates {
                     put_date.execute(params![d, id])?;
                 }
-                as_of = as_of.max(log::as_of_papers(std::slice::from_ref(&rec)));
-                for k in log_committees(&rec) {
-                    touching.entry(k).or_default().push((path.clone(), *id));
+                as_of = as_of.max(p.as_of);
+                for k in p.log_committees {
+                    touching.entry(k).or_default().push((p.path.clone(), id));
                 }
-                if !rec.plans.is_empty() {
-                    plan_papers.push((rec, oversized));
+                if let Some(rec) = p.plans {
+                    plan_papers.push((rec, p.oversized));
                 }
             }
         }
