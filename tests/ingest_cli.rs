@@ -215,6 +215,15 @@ fn export_writes_one_record_per_line_and_log_prints() {
     assert!(o.status.success());
     let log: Vec<saksflyt::record::LogEntry> = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(log, Store::open(&db).unwrap().decision_log(&Default::default()).unwrap());
+    assert!(log.len() > 5, "{}", log.len());
+    // streamed one entry at a time, the bytes are those of the whole array pretty-printed
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("{}\n", serde_json::to_string_pretty(&log).unwrap())
+    );
+    let o =
+        bin().args(["log", "--json", "--committee", "NO-SUCH-COMMITTEE", "--db"]).arg(&db).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "[]\n");
     let o = bin().args(["log", "--db"]).arg(&db).output().unwrap();
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(table.starts_with("Date") && table.contains(&format!("{} entries", log.len())), "{table}");

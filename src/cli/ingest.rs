@@ -332,13 +332,70 @@ pub fn log(a: LogArgs) -> anyhow::Result<ExitCode> {
     // stale and locked by a running ingest: `decision_log` derives from the records instead
     super::reports::refresh_facts(&mut store)?;
     let filter = LogFilter { committee: a.committee.clone(), open_only: a.open };
-    let entries = store.decision_log(&filter)?;
-    if a.json {
-        print_out(&format!("{}\n", serde_json::to_string_pretty(&entries)?))?;
+    // streamed: the whole log of a large store is never held, neither as entries nor as text
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if a.json {
+        write_log_json(&store, &filter, &mut out)
     } else {
-        print_out(&log_table(&entries))?;
+        write_log_table(&store, &filter, &mut out)
+    }
+    .and_then(|()| out.flush().map_err(stdout_error));
+    match written {
+        // a closed pipe (`saksflyt log | head`) is not an error
+        Err(saksflyt::store::StoreError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn stdout_error(source: std::io::Error) -> saksflyt::store::StoreError {
+    saksflyt::store::StoreError::Io { path: "stdout".into(), source }
+}
+
+/// The log as `serde_json::to_string_pretty` writes the array of its entries, one entry at a
+/// time: each entry pretty-printed on its own and indented one level (its strings hold no
+/// raw line breaks, so indenting its lines is the array's indentation).
+fn write_log_json(
+    store: &Store,
+    filter: &LogFilter,
+    out: &mut dyn std::io::Write,
+) -> Result<(), saksflyt::store::StoreError> {
+    let mut n = 0usize;
+    store.each_log_entry(filter, &mut |e| {
+        let json =
+            serde_json::to_string_pretty(&e).map_err(|err| stdout_error(std::io::Error::other(err)))?;
+        let mut text = String::with_capacity(json.len() + json.len() / 8 + 4);
+        text.push_str(if n == 0 { "[\n" } else { ",\n" });
+        for (i, line) in json.split('\n').enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str("  ");
+            text.push_str(line);
+        }
+        n += 1;
+        out.write_all(text.as_bytes()).map_err(stdout_error)
+    })?;
+    out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" }).map_err(stdout_error)
+}
+
+/// The log as a plain-text table ([`log_row`]), one entry at a time.
+fn write_log_table(
+    store: &Store,
+    filter: &LogFilter,
+    out: &mut dyn std::io::Write,
+) -> Result<(), saksflyt::store::StoreError> {
+    let mut text = String::new();
+    push_row(&mut text, &LOG_HEADER.map(str::to_string), &LOG_WIDTH);
+    push_row(&mut text, &LOG_WIDTH.map(|w| "-".repeat(w)), &LOG_WIDTH);
+    out.write_all(text.as_bytes()).map_err(stdout_error)?;
+    let mut n = 0usize;
+    store.each_log_entry(filter, &mut |e| {
+        n += 1;
+        out.write_all(log_row(&e).as_bytes()).map_err(stdout_error)
+    })?;
+    out.write_all(format!("{n} entries\n").as_bytes()).map_err(stdout_error)
 }
 
 pub fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
@@ -381,40 +438,34 @@ pub(super) fn walk_or_report(
     }
 }
 
-/// The decision log as a plain-text table; long cells wrap inside their column.
-fn log_table(entries: &[LogEntry]) -> String {
-    const HEADER: [&str; 8] =
-        ["Date", "Committee", "Case", "Pt", "Status", "Deadline", "Responsible", "Text"];
-    const WIDTH: [usize; 8] = [10, 10, 7, 4, 11, 10, 16, 60];
-    let mut out = String::new();
-    push_row(&mut out, &HEADER.map(str::to_string), &WIDTH);
-    push_row(&mut out, &WIDTH.map(|w| "-".repeat(w)), &WIDTH);
-    for e in entries {
-        let mut text = e.text.clone();
-        if e.kind == PointKind::Proposal {
-            text = format!("(proposal) {text}");
-        }
-        for f in &e.follow_ups {
-            let case = f.case.as_ref().map(|c| c.short()).unwrap_or_else(|| "?".into());
-            let date = f.date.as_deref().unwrap_or("undated");
-            text.push_str(&format!("\n→ followed up in {case} ({date}): {}", f.context));
-        }
-        let row = [
-            e.meeting_date.clone().unwrap_or_default(),
-            e.committee
-                .as_ref()
-                .map(|c| c.code.clone().unwrap_or_else(|| c.name.clone()))
-                .unwrap_or_default(),
-            e.case.as_ref().map(|c| c.short()).unwrap_or_default(),
-            e.label.clone().unwrap_or_default(),
-            e.status.as_str().to_string(),
-            e.deadline.clone().unwrap_or_default(),
-            e.responsible.clone().unwrap_or_default(),
-            text,
-        ];
-        push_row(&mut out, &row, &WIDTH);
+const LOG_HEADER: [&str; 8] =
+    ["Date", "Committee", "Case", "Pt", "Status", "Deadline", "Responsible", "Text"];
+const LOG_WIDTH: [usize; 8] = [10, 10, 7, 4, 11, 10, 16, 60];
+
+/// One entry of the decision log as rows of the plain-text table; long cells wrap inside their
+/// column.
+fn log_row(e: &LogEntry) -> String {
+    let mut text = e.text.clone();
+    if e.kind == PointKind::Proposal {
+        text = format!("(proposal) {text}");
     }
-    out.push_str(&format!("{} entries\n", entries.len()));
+    for f in &e.follow_ups {
+        let case = f.case.as_ref().map(|c| c.short()).unwrap_or_else(|| "?".into());
+        let date = f.date.as_deref().unwrap_or("undated");
+        text.push_str(&format!("\n→ followed up in {case} ({date}): {}", f.context));
+    }
+    let row = [
+        e.meeting_date.clone().unwrap_or_default(),
+        e.committee.as_ref().map(|c| c.code.clone().unwrap_or_else(|| c.name.clone())).unwrap_or_default(),
+        e.case.as_ref().map(|c| c.short()).unwrap_or_default(),
+        e.label.clone().unwrap_or_default(),
+        e.status.as_str().to_string(),
+        e.deadline.clone().unwrap_or_default(),
+        e.responsible.clone().unwrap_or_default(),
+        text,
+    ];
+    let mut out = String::new();
+    push_row(&mut out, &row, &LOG_WIDTH);
     out
 }
 

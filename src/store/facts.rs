@@ -499,6 +499,31 @@ impl Store {
             .collect())
     }
 
+    /// Every entry of the stored log (only the open and overdue ones with `open_only`) in the
+    /// log's order, parsed and handed over one at a time.
+    pub(super) fn each_stored_log_entry(
+        &self,
+        open_only: bool,
+        each: &mut dyn FnMut(LogEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let sql = if open_only {
+            "SELECT entry_json FROM log_entries WHERE status IN ('open', 'overdue') ORDER BY position"
+        } else {
+            "SELECT entry_json FROM log_entries ORDER BY position"
+        };
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            let json: String = row.get(0)?;
+            let e: LogEntry = serde_json::from_str(&json).map_err(|e| bad("the decision log", e))?;
+            n += 1;
+            each(e)?;
+        }
+        self.count_parsed(n);
+        Ok(())
+    }
+
     /// The log's rows in its order: only open and overdue ones with `open_only`, only of a
     /// meeting on or before `until` (or undated), only of the committees `keep` accepts (asked
     /// once per distinct committee of the log; entries without a committee are then left out).

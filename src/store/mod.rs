@@ -512,6 +512,28 @@ impl Store {
         Ok(log::derive(&records).into_iter().filter(|e| filter.matches(e)).collect())
     }
 
+    /// [`Store::decision_log`] one entry at a time, in the log's order: the whole log (no
+    /// committee named) is read row by row from the stored log and never held, so printing it
+    /// costs the memory of one entry whatever the store's size. A committee's entries, and a
+    /// log derived from the records when the facts are stale, are read first (as
+    /// [`Store::decision_log`] does) and then handed over.
+    pub fn each_log_entry(
+        &self,
+        filter: &LogFilter,
+        each: &mut dyn FnMut(LogEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        if filter.committee.is_some() || self.facts_stale()? {
+            return self.decision_log(filter)?.into_iter().try_for_each(each);
+        }
+        self.each_stored_log_entry(filter.open_only, &mut |e| {
+            if filter.matches(&e) {
+                each(e)
+            } else {
+                Ok(())
+            }
+        })
+    }
+
     /// Row counts of the main tables and the number of stored warnings.
     pub fn counts(&self) -> Result<Counts, StoreError> {
         let n = |table: &str| -> Result<u64, StoreError> {
