@@ -171,6 +171,9 @@ pub struct Store {
     /// Records and log entries parsed from JSON since the store was opened
     /// ([`Store::parsed_rows`]).
     parsed: std::cell::Cell<u64>,
+    /// Within a batch ([`Store::begin_batch`]): the cases the batch's stored records touched,
+    /// whose titles and dates [`Store::end_batch`] recomputes once (`refresh_cases`).
+    batch_cases: BTreeSet<i64>,
 }
 
 /// Prepared statements kept per connection: more than the distinct statements of storing a
@@ -241,7 +244,7 @@ impl Store {
             match Store::setup_once(&mut conn) {
                 Ok(()) => {
                     let register = register_fingerprint(&crate::config::Register::default());
-                    return Ok(Store { conn, register, parsed: std::cell::Cell::new(0) });
+                    return Ok(Store { conn, register, parsed: std::cell::Cell::new(0), batch_cases: BTreeSet::new() });
                 }
                 Err(e)
                     if attempt < BUSY_RETRIES && (is_busy(&e) || user_version(&conn) != version_before) =>
@@ -322,7 +325,7 @@ impl Store {
     fn put_record_once(&mut self, record: &Record, json: &str) -> Result<PutOutcome, StoreError> {
         if self.conn.is_autocommit() {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (outcome, written) = put_in(&tx, &self.register, record, json)?;
+            let (outcome, written) = put_in(&tx, &self.register, record, json, None)?;
             if written {
                 tx.commit()?;
             }
@@ -330,7 +333,7 @@ impl Store {
         } else {
             // within a batch (`begin_batch`): a savepoint, so a record that fails is undone alone
             let sp = self.conn.savepoint()?;
-            let (outcome, written) = put_in(&sp, &self.register, record, json)?;
+            let (outcome, written) = put_in(&sp, &self.register, record, json, Some(&mut self.batch_cases))?;
             if written {
                 sp.commit()?;
             }
@@ -358,7 +361,9 @@ impl Store {
 
     /// Commit the batch begun with [`Store::begin_batch`] (nothing when none is open).
     pub fn end_batch(&mut self) -> Result<(), StoreError> {
+        let touched = std::mem::take(&mut self.batch_cases);
         if !self.conn.is_autocommit() {
+            refresh_cases(&self.conn, &touched)?;
             self.conn.execute_batch("COMMIT")?;
         }
         Ok(())
@@ -366,12 +371,15 @@ impl Store {
 }
 
 /// Store one record within the transaction or savepoint `tx` (see [`Store::put_record`]): the
-/// outcome, and whether anything was written (else the caller need not commit).
+/// outcome, and whether anything was written (else the caller need not commit). The titles and
+/// dates of the cases it touched are recomputed here, or, with `batch_cases` (a batch), the
+/// cases are added to it and recomputed once when the batch ends.
 fn put_in(
     tx: &Connection,
     register: &str,
     record: &Record,
     json: &str,
+    batch_cases: Option<&mut BTreeSet<i64>>,
 ) -> Result<(PutOutcome, bool), StoreError> {
     let path = record.source.path.as_str();
     let existing: Option<(i64, String, String, bool)> = tx
@@ -423,7 +431,10 @@ fn put_in(
         }
     };
     insert_rows(tx, doc_id, record, &mut touched)?;
-    refresh_cases(tx, &touched)?;
+    match batch_cases {
+        Some(batch) => batch.append(&mut touched),
+        None => refresh_cases(tx, &touched)?,
+    }
     mark_stale(tx)?;
     Ok((outcome, true))
 }
