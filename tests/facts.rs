@@ -147,6 +147,9 @@ fn a_version_2_store_migrates_and_derives_on_first_use() {
     {
         // what a version-2 saksflyt left: the record tables, no facts
         let c = Connection::open(&db).unwrap();
+        for v in saksflyt::store::schema::FACT_VIEWS {
+            c.execute_batch(&format!("DROP VIEW {v}")).unwrap();
+        }
         for t in saksflyt::store::schema::FACT_TABLES {
             c.execute_batch(&format!("DROP TABLE {t}")).unwrap();
         }
@@ -160,6 +163,64 @@ fn a_version_2_store_migrates_and_derives_on_first_use() {
     assert_eq!(store.decision_log(&LogFilter::default()).unwrap(), log::derive(&records));
     assert!(store.refresh_facts().unwrap());
     assert_facts_match(&store, &records);
+}
+
+/// A version-3 store holds its decision log in the table `log_entries` (staged in `log_stage`):
+/// version 4 replaces both with `log_json`, `log_order` and the view `log_entries`, and derives
+/// the log again, which reads as before.
+#[test]
+fn a_version_3_store_migrates_its_log_and_derives_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v3.db");
+    let records = corpus();
+    {
+        let mut store = Store::open(&db).unwrap();
+        for r in &records {
+            store.put_record(r).unwrap();
+        }
+        store.refresh_facts().unwrap();
+    }
+    {
+        // what version 3 left: the log as a table (one stale entry in it), the facts fresh
+        let c = Connection::open(&db).unwrap();
+        c.execute_batch(
+            "DROP VIEW log_entries; DROP TABLE log_order; DROP TABLE log_json;
+             CREATE TABLE log_entries (position INTEGER PRIMARY KEY, committee_code TEXT, committee_name TEXT,
+                 meeting_date TEXT, meeting_year INTEGER, oversized_only INTEGER NOT NULL, status TEXT NOT NULL,
+                 entry_json TEXT NOT NULL);
+             CREATE INDEX log_entries_committee ON log_entries(committee_code, committee_name);
+             CREATE TABLE log_stage (id INTEGER PRIMARY KEY, committee_code TEXT, committee_name TEXT,
+                 meeting_date TEXT, meeting_year INTEGER, oversized_only INTEGER NOT NULL, status TEXT NOT NULL,
+                 entry_json TEXT NOT NULL);
+             INSERT INTO log_entries VALUES (0, NULL, NULL, NULL, NULL, 0, 'open', '{}');
+             UPDATE facts_state SET value = '0' WHERE key = 'stale';
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&db).unwrap();
+    let c = Connection::open(&db).unwrap();
+    let v: u32 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, saksflyt::store::schema::VERSION);
+    let kind: String =
+        c.query_row("SELECT type FROM sqlite_master WHERE name = 'log_entries'", [], |r| r.get(0)).unwrap();
+    assert_eq!(kind, "view");
+    assert!(store.facts_stale().unwrap(), "the migrated log is derived again");
+    assert!(store.refresh_facts().unwrap());
+    assert_facts_match(&store, &records);
+    // the tally reads `log_order`'s index alone
+    let plan: Vec<String> = c
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT committee_code, committee_name, meeting_year, status, count(*)
+             FROM log_order WHERE oversized_only = 0 GROUP BY status, meeting_year, committee_code, committee_name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(plan.iter().all(|p| !p.contains("log_json")), "{plan:?}");
+    assert!(plan.iter().any(|p| p.contains("COVERING INDEX log_order_tally")), "{plan:?}");
 }
 
 /// A store of `records` with its facts derived, opened again (its parsed-rows counter at 0).

@@ -12,8 +12,9 @@
 //! 2. the kept papers in path order into `papers`, `paper_years`, `paper_dates`;
 //! 3. the decision log one committee at a time: [`log::LogBuilder`] over the papers that add to
 //!    or follow up that committee's cases (path order; holding the chosen points of that
-//!    committee's cases only), its entries staged in `log_stage` and numbered in the log's order
-//!    ([`log::EntryOrder`]) — the same log as [`log::derive`] of all papers;
+//!    committee's cases only), its entries written into `log_json` as they come and their small
+//!    columns numbered in the log's order ([`log::EntryOrder`]) into `log_order`; the view
+//!    `log_entries` joins the two — the same log as [`log::derive`] of all papers;
 //! 4. [`derive::plans_and_findings`] over the papers that hold plans (a few per committee):
 //!    `current_plans` (papers too large for the documents left out, as the documents do) and
 //!    `form_findings` (all papers, as the review list does).
@@ -194,8 +195,15 @@ impl Store {
     /// Derive every fact from the stored records (see the module doc), in one transaction.
     pub fn derive_facts(&mut self) -> Result<(), StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for table in ["papers", "paper_years", "paper_dates", "log_entries", "current_plans", "form_findings"]
-        {
+        for table in [
+            "papers",
+            "paper_years",
+            "paper_dates",
+            "log_order",
+            "log_json",
+            "current_plans",
+            "form_findings",
+        ] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         // 1. the papers: best form first, so the first of a paper's group is kept; a kept
@@ -283,11 +291,12 @@ impl Store {
             }
         }
         // the decision log, one committee at a time (memory: one committee's cases): its
-        // entries staged with their sort key, then numbered in the log's order
+        // entries written into `log_json` as they come, then their small columns numbered in
+        // the log's order into `log_order` (the entries are written once)
         {
             let mut get = tx.prepare("SELECT record_json FROM documents WHERE id = ?1")?;
             let mut stage = tx.prepare(
-                "INSERT INTO log_stage (committee_code, committee_name, meeting_date, meeting_year,
+                "INSERT INTO log_json (committee_code, committee_name, meeting_date, meeting_year,
                  oversized_only, status, entry_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut order: Vec<(log::EntryOrder, i64)> = Vec::new();
@@ -317,16 +326,17 @@ impl Store {
                 }
             }
             order.sort();
+            // (the small columns come before `entry_json` in a `log_json` row: reading them does
+            // not read the entry)
             let mut put = tx.prepare(
-                "INSERT INTO log_entries (position, committee_code, committee_name, meeting_date, meeting_year,
-                 oversized_only, status, entry_json)
+                "INSERT INTO log_order (position, committee_code, committee_name, meeting_date, meeting_year,
+                 oversized_only, status, entry)
                  SELECT ?1, committee_code, committee_name, meeting_date, meeting_year, oversized_only, status,
-                 entry_json FROM log_stage WHERE id = ?2",
+                 id FROM log_json WHERE id = ?2",
             )?;
             for (i, (_, id)) in order.iter().enumerate() {
                 put.execute(params![i as i64, id])?;
             }
-            tx.execute("DELETE FROM log_stage", [])?;
         }
         // 3. plans: the documents leave oversized papers out, the review list does not
         let all: Vec<Record> = plan_papers.iter().map(|(r, _)| r.clone()).collect();
@@ -487,8 +497,7 @@ impl Store {
         &self,
         keep: &dyn Fn(&Committee) -> bool,
     ) -> Result<Vec<(Option<String>, String)>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_entries")?;
+        let mut stmt = self.conn.prepare("SELECT DISTINCT committee_code, committee_name FROM log_order")?;
         let pairs = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<(Option<String>, Option<String>)>, _>>()?;
@@ -573,7 +582,7 @@ impl Store {
     /// without reading an entry.
     pub fn listed_count(&self, listed: &Listed<'_>) -> Result<u64, StoreError> {
         let mut n = 0u64;
-        self.each_listed_query(listed, "count(*)", &mut |row| {
+        self.each_listed_query(listed, "log_order", "count(*)", &mut |row| {
             n += row.get::<_, i64>(0)?.max(0) as u64;
             Ok(())
         })?;
@@ -590,6 +599,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.each_listed_query(
             listed,
+            "log_entries",
             "json_extract(entry_json, '$.case_title'), json_extract(entry_json, '$.text')",
             &mut |row| {
                 let title = row.get_ref(0)?.as_str_or_null().map_err(rusqlite::Error::from)?;
@@ -600,15 +610,17 @@ impl Store {
         )
     }
 
-    /// Runs `SELECT {columns} FROM log_entries` over the rows `listed` picks (once per picked
-    /// committee when it names committees), handing each result row to `each`.
+    /// Runs `SELECT {columns} FROM {from}` over the rows `listed` picks (once per picked
+    /// committee when it names committees), handing each result row to `each`. `from` is
+    /// `log_order` when the columns need no entry (counts), else the view `log_entries`.
     fn each_listed_query(
         &self,
         listed: &Listed<'_>,
+        from: &str,
         columns: &str,
         each: &mut dyn FnMut(&rusqlite::Row<'_>) -> Result<(), rusqlite::Error>,
     ) -> Result<(), StoreError> {
-        let mut sql = format!("SELECT {columns} FROM log_entries WHERE NOT oversized_only");
+        let mut sql = format!("SELECT {columns} FROM {from} WHERE NOT oversized_only");
         if listed.open_only {
             sql.push_str(&format!(" AND {OPEN_SQL}"));
         }
@@ -737,11 +749,11 @@ const OPEN_SQL: &str = "status IN ('open', 'overdue')";
 
 impl Store {
     /// The decision log's tally ([`LogTally`]): one SQL aggregate over `log_entries`, read in
-    /// group order from its `log_entries_tally` index alone (no temporary B-tree, no entry
+    /// group order from its `log_order_tally` index alone (no temporary B-tree, no entry
     /// parsed).
     pub fn log_tally(&self) -> Result<LogTally, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT committee_code, committee_name, meeting_year, status, count(*) FROM log_entries
+            "SELECT committee_code, committee_name, meeting_year, status, count(*) FROM log_order
              WHERE oversized_only = 0 GROUP BY status, meeting_year, committee_code, committee_name",
         )?;
         let mut rows = Vec::new();
@@ -774,7 +786,7 @@ impl Store {
         max_rows: usize,
     ) -> Result<Vec<LogEntry>, StoreError> {
         let open: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM log_entries WHERE {OPEN_SQL} AND NOT oversized_only"),
+            &format!("SELECT count(*) FROM log_order WHERE {OPEN_SQL} AND NOT oversized_only"),
             [],
             |r| r.get(0),
         )?;
@@ -803,7 +815,7 @@ impl Store {
                 .conn
                 .query_row(
                     &format!(
-                        "SELECT meeting_date FROM log_entries WHERE {recent}
+                        "SELECT meeting_date FROM log_order WHERE {recent}
                          ORDER BY meeting_date DESC LIMIT 1 OFFSET ?2"
                     ),
                     params![old_before, (room - 1) as i64],

@@ -244,7 +244,12 @@ impl Store {
             match Store::setup_once(&mut conn) {
                 Ok(()) => {
                     let register = register_fingerprint(&crate::config::Register::default());
-                    return Ok(Store { conn, register, parsed: std::cell::Cell::new(0), batch_cases: BTreeSet::new() });
+                    return Ok(Store {
+                        conn,
+                        register,
+                        parsed: std::cell::Cell::new(0),
+                        batch_cases: BTreeSet::new(),
+                    });
                 }
                 Err(e)
                     if attempt < BUSY_RETRIES && (is_busy(&e) || user_version(&conn) != version_before) =>
