@@ -555,6 +555,8 @@ fn one(
     let mut foreign = false;
     let mut routed = false;
     let mut own_lines: Vec<&Line> = Vec::with_capacity(body.len());
+    // each own line's vote events, found once (asked below and by `votes::find_given`)
+    let mut own_votes: Vec<votes::LineVotes> = Vec::with_capacity(body.len());
     while i < body.len() {
         let l = body[i];
         let part = body_parts.get(i).copied().flatten();
@@ -578,6 +580,7 @@ fn one(
             continue;
         }
         own_lines.push(l);
+        own_votes.push(votes::LineVotes::of(l));
         // asked of every line below, once: the field it is (the part it opens is asked above)
         let fld = field(&l.text);
         // a letterhead or a marker line above the title opens no section
@@ -684,7 +687,7 @@ fn one(
                     && (list_started
                         && l.kind == LineKind::Para
                         && !continues_list(content, body.get(i..).unwrap_or_default())
-                        || votes::is_vote(&l.text)
+                        || own_votes.last().is_some_and(votes::LineVotes::is_vote)
                         || minutes::is_motion(&l.text)
                         || l.kind == LineKind::Table)
                 {
@@ -753,7 +756,7 @@ fn one(
             }
         }
     }
-    case.votes = votes::find(&own_lines);
+    case.votes = votes::find_given(&own_lines, &own_votes);
     // references: every case number written with a case word or a body's code, except the
     // case's own
     let own = case.number.as_ref().map(|n| n.key());
