@@ -39,6 +39,15 @@ static PREFIXED_TEXT_AT_START: LazyLock<Regex> =
 /// one), asked of characters outside ASCII.
 static LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\p{L}$").expect("valid regex"));
 
+/// [`LETTER`]'s answer for each character of two UTF-8 bytes (U+0080–U+07FF: Latin-1, the
+/// Latin extensions, Greek, Cyrillic …), by `c - 0x80`, asked of it once.
+static LETTERS_2: LazyLock<Vec<bool>> = LazyLock::new(|| {
+    let mut buf = [0u8; 4];
+    (0x80..0x800u32)
+        .map(|cp| char::from_u32(cp).is_some_and(|c| LETTER.is_match(c.encode_utf8(&mut buf))))
+        .collect()
+});
+
 /// Characters outside ASCII that the pattern's `(?i)` folds to an ASCII letter (the Kelvin sign ~
 /// k, the long s ~ s): a text holding one has no shadow (test `the_shadow_finds_what_the_pattern_finds`).
 const SHADOW_FOLDS: &[char] = &['\u{212A}', '\u{017F}'];
@@ -64,7 +73,11 @@ fn casenum_shadow(text: &str) -> Option<std::borrow::Cow<'_, str>> {
         if ch.is_whitespace() || SHADOW_FOLDS.contains(&ch) {
             return None;
         }
-        let stand_in = if LETTER.is_match(ch.encode_utf8(&mut buf)) {
+        let letter = match LETTERS_2.get((ch as usize).wrapping_sub(0x80)) {
+            Some(&known) => known,
+            None => LETTER.is_match(ch.encode_utf8(&mut buf)),
+        };
+        let stand_in = if letter {
             'a'
         } else if regex_syntax::is_word_character(ch) {
             '_'

@@ -190,38 +190,13 @@ impl<'m> MarkerCount<'m> {
         let (ascii, latin1) = (&*ASCII_WORD, &*LATIN1_WORD);
         let bytes = text.as_bytes();
         let mut i = 0;
-        let is_word = |b: &u8| ascii.get(usize::from(*b)).is_some_and(|l| *l != 0);
         while let Some(&b) = bytes.get(i) {
             if b < 0x80 {
-                // a run of ASCII word characters, taken at once
-                let run = bytes.get(i..).unwrap_or_default().iter().take_while(|b| is_word(b)).count();
-                if run == 0 {
-                    self.end_word();
-                    i += 1;
-                    continue;
+                match ascii.get(usize::from(b)).copied().unwrap_or(0) {
+                    0 => self.end_word(),
+                    l => self.push_byte(l),
                 }
-                let word = bytes.get(i..i + run).unwrap_or_default();
-                i += run;
-                let whole = self.len == 0 && !self.long && bytes.get(i).is_none_or(|b| *b < 0x80);
-                if whole && !self.markers.has_len(run) {
-                    // a whole word of no marker's length: nothing to keep (marked as a word no
-                    // marker is, as a long one is); the separator after it ends it
-                    self.long = true;
-                    continue;
-                }
-                if whole {
-                    // a whole word of a marker's length: kept lower-cased, looked up at its end
-                    if let Some(kept) = self.word.get_mut(..run) {
-                        for (k, b) in kept.iter_mut().zip(word) {
-                            *k = ascii.get(usize::from(*b)).copied().unwrap_or(*b);
-                        }
-                        self.len = run;
-                        continue;
-                    }
-                }
-                for &b in word {
-                    self.push_byte(ascii.get(usize::from(b)).copied().unwrap_or(b));
-                }
+                i += 1;
                 continue;
             }
             let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else { break };
