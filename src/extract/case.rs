@@ -22,6 +22,22 @@ pub struct Ctx<'a> {
     pub meeting_date: Option<String>,
     pub year: Option<u32>,
     pub committee: Option<Committee>,
+    /// The committee of each `Utvalg:` field value read so far in the document
+    /// (`committee::from_field`, which searches the whole register): the cases of a protocol
+    /// repeat the same value.
+    pub field_committees: std::cell::RefCell<std::collections::HashMap<String, Option<Committee>>>,
+}
+
+impl Ctx<'_> {
+    /// `committee::from_field(value, self.register)`, found once per value and document.
+    fn committee_of_field(&self, value: &str) -> Option<Committee> {
+        if let Some(known) = self.field_committees.borrow().get(value) {
+            return known.clone();
+        }
+        let found = committee::from_field(value, self.register);
+        self.field_committees.borrow_mut().insert(value.to_string(), found.clone());
+        found
+    }
 }
 
 fn lexicon_regex(pattern: String) -> Regex {
@@ -600,7 +616,7 @@ fn one(
                 let concepts = lexicon::concepts_of(k);
                 let is = |concept: &str| concepts.iter().any(|c| c == concept);
                 let handled = if is(lc::FIELD_COMMITTEE) {
-                    case.committee = committee::from_field(v, ctx.register);
+                    case.committee = ctx.committee_of_field(v);
                     true
                 } else if is(lc::FIELD_DATE) || is(lc::FIELD_MEETING_DATE) {
                     case.date = case.date.take().or_else(|| dates::first_date(v, ctx.year));
@@ -1121,7 +1137,13 @@ mod tests {
     #[test]
     fn wrapped_titles() {
         let r = Register::default();
-        let ctx = Ctx { register: &r, meeting_date: None, year: None, committee: None };
+        let ctx = Ctx {
+            register: &r,
+            meeting_date: None,
+            year: None,
+            committee: None,
+            field_committees: Default::default(),
+        };
         let cases: &[(&str, &str, bool)] = &[
             ("Strategi for tilsyn etter plan- og", "bygningslova for kommunen 2022–2026", true),
             ("Oppfølging av rapport – Forum for oppvekst i", "Sunnhordland", true),
@@ -1274,7 +1296,13 @@ mod tests {
         .map(|t| line(t))
         .collect();
         let register = Register::default();
-        let ctx = Ctx { register: &register, meeting_date: None, year: Some(2026), committee: None };
+        let ctx = Ctx {
+            register: &register,
+            meeting_date: None,
+            year: Some(2026),
+            committee: None,
+            field_committees: Default::default(),
+        };
         let (cases, _) = extract(&lines, &ctx);
         let got: Vec<(String, String, usize)> = cases
             .iter()

@@ -631,6 +631,7 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
         meeting_date: meeting.as_ref().map(|m| m.date.clone()),
         year,
         committee: committee.clone(),
+        field_committees: Default::default(),
     };
     let (mut cases, warnings) = case::extract(&flat.lines, &ctx);
     agenda::strip_case_pages(&agenda, &mut cases);
