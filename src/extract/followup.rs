@@ -1180,7 +1180,7 @@ mod tests {
                 texts.push(format!("Saka{a}{p} og {a}{p}"));
                 texts.push(format!("{a}{}", p.to_uppercase()));
                 texts.push(p.replace(' ', a));
-                texts.push(p.replace('ø', a).replace('å', a));
+                texts.push(p.replace(['ø', 'å'], a));
             }
         }
         let (direct, ret) = (Regex::new(&direct_pattern()).unwrap(), Regex::new(RETURN_PATTERN).unwrap());
