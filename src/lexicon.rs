@@ -127,8 +127,9 @@ struct Entry {
 struct Lexicon {
     /// concept → every form (nb ∪ nn), lower case, longest first.
     forms: BTreeMap<String, Vec<String>>,
-    /// concept → the lengths of its forms (see [`is`]).
-    shape: BTreeMap<String, Shape>,
+    /// concept → the lengths of its forms and the forms (see [`is`]), found by a quick hash (it
+    /// is asked of many lines of every paper).
+    shape: std::collections::HashMap<String, (Shape, Vec<String>), crate::util::QuickBuild>,
     /// concept → the bokmål forms, and the nynorsk forms, as written in the data.
     nb: BTreeMap<String, Vec<String>>,
     nn: BTreeMap<String, Vec<String>>,
@@ -219,7 +220,7 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
                 max_chars: s.max_chars.max(n),
                 lengths: s.lengths | length_bit(n),
             });
-            (k.clone(), shape)
+            (k.clone(), (shape, v.clone()))
         })
         .collect();
     let mut by_form: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
@@ -248,17 +249,21 @@ pub fn forms(concept: &str) -> &'static [String] {
 
 /// Whether `text` (any case, white space folded) is one of the concept's forms.
 pub fn is(concept: &str, text: &str) -> bool {
-    let Some(shape) = LEXICON.shape.get(concept) else { return false };
+    let Some((shape, concept_forms)) = LEXICON.shape.get(concept) else { return false };
     // prefilters, without folding or allocating: folding white space and lower-casing never
     // make a text shorter than its characters other than white space, so a text with more of
     // them than the longest form cannot be one (most lines asked are sentences, far longer than
     // any label); and when every character is below U+0130 (lower-casing each gives one
     // character) the folded text's length is known, and no form of another length can match
     let (mut chars, mut words, mut in_word, mut exact) = (0usize, 0usize, false, true);
+    let mut first: Option<char> = None;
     for ch in text.chars() {
         if ch.is_whitespace() || ch == '\u{a0}' {
             in_word = false;
             continue;
+        }
+        if chars == 0 {
+            first = Some(ch);
         }
         chars += 1;
         if chars > shape.max_chars {
@@ -279,7 +284,10 @@ pub fn is(concept: &str, text: &str) -> bool {
         let t = crate::util::fold(text).to_lowercase();
         return forms(concept).contains(&t);
     }
-    forms(concept).iter().any(|f| folded_lower_is(text, f))
+    // a form starts with the lower case of the text's first character (the first comparison
+    // [`folded_lower_is`] makes): the others are not compared
+    let first = first.and_then(|c| c.to_lowercase().next());
+    concept_forms.iter().any(|f| first.is_none_or(|c| f.starts_with(c)) && folded_lower_is(text, f))
 }
 
 /// Whether `crate::util::fold(text).to_lowercase() == form`, for a text without a capital sigma
@@ -450,6 +458,29 @@ mod tests {
         assert!(matched >= 6, "{matched}");
         // the capital sigma goes the definition's way through `is`
         assert!(!is(c::DECISION, "ΣVEDTAK"));
+    }
+
+    /// `is` (its length and first-character tests, its quick concept look-up) answers as its
+    /// definition, `forms(c).contains(fold(text).to_lowercase())`, for every concept over every
+    /// form written in other cases and spacing, and other concepts' forms.
+    #[test]
+    fn is_answers_as_the_definition() {
+        let mut texts: Vec<String> = vec![String::new(), "  ".into(), "İ".into(), "i\u{307}x".into()];
+        for f in c::ALL.iter().flat_map(|k| forms(k)) {
+            let title: String =
+                f.chars().take(1).flat_map(char::to_uppercase).chain(f.chars().skip(1)).collect();
+            texts.push(f.clone());
+            texts.push(f.to_uppercase());
+            texts.push(format!(" \u{a0}{title}\t"));
+            texts.push(format!("x{f}"));
+            texts.push(f.chars().skip(1).collect());
+        }
+        for k in c::ALL {
+            for t in &texts {
+                let want = forms(k).contains(&crate::util::fold(t).to_lowercase());
+                assert_eq!(is(k, t), want, "{k} {t:?}");
+            }
+        }
     }
 
     #[test]

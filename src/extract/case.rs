@@ -22,6 +22,22 @@ pub struct Ctx<'a> {
     pub meeting_date: Option<String>,
     pub year: Option<u32>,
     pub committee: Option<Committee>,
+    /// The committee of each `Utvalg:` field value read so far in the document
+    /// (`committee::from_field`, which searches the whole register): the cases of a protocol
+    /// repeat the same value.
+    pub field_committees: std::cell::RefCell<std::collections::HashMap<String, Option<Committee>>>,
+}
+
+impl Ctx<'_> {
+    /// `committee::from_field(value, self.register)`, found once per value and document.
+    fn committee_of_field(&self, value: &str) -> Option<Committee> {
+        if let Some(known) = self.field_committees.borrow().get(value) {
+            return known.clone();
+        }
+        let found = committee::from_field(value, self.register);
+        self.field_committees.borrow_mut().insert(value.to_string(), found.clone());
+        found
+    }
 }
 
 fn lexicon_regex(pattern: String) -> Regex {
@@ -555,6 +571,8 @@ fn one(
     let mut foreign = false;
     let mut routed = false;
     let mut own_lines: Vec<&Line> = Vec::with_capacity(body.len());
+    // each own line's vote events, found once (asked below and by `votes::find_given`)
+    let mut own_votes: Vec<votes::LineVotes> = Vec::with_capacity(body.len());
     while i < body.len() {
         let l = body[i];
         let part = body_parts.get(i).copied().flatten();
@@ -578,6 +596,7 @@ fn one(
             continue;
         }
         own_lines.push(l);
+        own_votes.push(votes::LineVotes::of(l));
         // asked of every line below, once: the field it is (the part it opens is asked above)
         let fld = field(&l.text);
         // a letterhead or a marker line above the title opens no section
@@ -597,7 +616,7 @@ fn one(
                 let concepts = lexicon::concepts_of(k);
                 let is = |concept: &str| concepts.iter().any(|c| c == concept);
                 let handled = if is(lc::FIELD_COMMITTEE) {
-                    case.committee = committee::from_field(v, ctx.register);
+                    case.committee = ctx.committee_of_field(v);
                     true
                 } else if is(lc::FIELD_DATE) || is(lc::FIELD_MEETING_DATE) {
                     case.date = case.date.take().or_else(|| dates::first_date(v, ctx.year));
@@ -684,7 +703,7 @@ fn one(
                     && (list_started
                         && l.kind == LineKind::Para
                         && !continues_list(content, body.get(i..).unwrap_or_default())
-                        || votes::is_vote(&l.text)
+                        || own_votes.last().is_some_and(votes::LineVotes::is_vote)
                         || minutes::is_motion(&l.text)
                         || l.kind == LineKind::Table)
                 {
@@ -753,7 +772,7 @@ fn one(
             }
         }
     }
-    case.votes = votes::find(&own_lines);
+    case.votes = votes::find_given(&own_lines, &own_votes);
     // references: every case number written with a case word or a body's code, except the
     // case's own
     let own = case.number.as_ref().map(|n| n.key());
@@ -1118,7 +1137,13 @@ mod tests {
     #[test]
     fn wrapped_titles() {
         let r = Register::default();
-        let ctx = Ctx { register: &r, meeting_date: None, year: None, committee: None };
+        let ctx = Ctx {
+            register: &r,
+            meeting_date: None,
+            year: None,
+            committee: None,
+            field_committees: Default::default(),
+        };
         let cases: &[(&str, &str, bool)] = &[
             ("Strategi for tilsyn etter plan- og", "bygningslova for kommunen 2022–2026", true),
             ("Oppfølging av rapport – Forum for oppvekst i", "Sunnhordland", true),
@@ -1271,7 +1296,13 @@ mod tests {
         .map(|t| line(t))
         .collect();
         let register = Register::default();
-        let ctx = Ctx { register: &register, meeting_date: None, year: Some(2026), committee: None };
+        let ctx = Ctx {
+            register: &register,
+            meeting_date: None,
+            year: Some(2026),
+            committee: None,
+            field_committees: Default::default(),
+        };
         let (cases, _) = extract(&lines, &ctx);
         let got: Vec<(String, String, usize)> = cases
             .iter()

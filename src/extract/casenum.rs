@@ -13,18 +13,103 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// A case word, alone or as the end of a compound (`styresak`, `utvalssak`, `FSU-sak`, `HT sak`),
-/// then the number.
+/// then the number. The definition: [`PREFIXED`] runs it on the text's shadow
+/// ([`casenum_shadow`]).
+const PREFIXED_PATTERN: &str = r"(?i)\b(?:(\p{L}+-?)?sak(?:en|a|ene|er)?|ps|saksnr\.?|sak\s+nr\.?)\s*:?\s*([0-9]{1,4})(\s*[/.\-]\s*)([0-9]{4}|[0-9]{1,3})\b";
+
+/// [`PREFIXED_PATTERN`] on the shadow: ASCII only (`-u`, so the regex engine's DFA answers its
+/// `\b`), a letter of the text being an ASCII letter of the shadow.
 static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:(\p{L}+-?)?sak(?:en|a|ene|er)?|ps|saksnr\.?|sak\s+nr\.?)\s*:?\s*([0-9]{1,4})(\s*[/.\-]\s*)([0-9]{4}|[0-9]{1,3})\b",
-    )
-    .expect("valid regex")
+    Regex::new(&PREFIXED_PATTERN.replacen("(?i)", "(?i-u)", 1).replace(r"\p{L}", "[a-z]"))
+        .expect("valid regex")
 });
 
 /// [`PREFIXED`] anchored at the text's start: the first match of [`PREFIXED`] when that one
 /// starts at 0 (the same paths in the same order), and no match otherwise.
 static PREFIXED_AT_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!("^(?:{})", PREFIXED.as_str())).expect("valid regex"));
+
+/// [`PREFIXED_PATTERN`] and its anchored form as written, for a text without a shadow (rare:
+/// built on first use).
+static PREFIXED_TEXT: LazyLock<Regex> = LazyLock::new(|| Regex::new(PREFIXED_PATTERN).expect("valid regex"));
+static PREFIXED_TEXT_AT_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^(?:{PREFIXED_PATTERN})")).expect("valid regex"));
+
+/// What the pattern's `(?i)\p{L}` matches (letters, and the few other characters that fold to
+/// one), asked of characters outside ASCII.
+static LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\p{L}$").expect("valid regex"));
+
+/// [`LETTER`]'s answer for each character of two UTF-8 bytes (U+0080–U+07FF: Latin-1, the
+/// Latin extensions, Greek, Cyrillic …), by `c - 0x80`, asked of it once.
+static LETTERS_2: LazyLock<Vec<bool>> = LazyLock::new(|| {
+    let mut buf = [0u8; 4];
+    (0x80..0x800u32)
+        .map(|cp| char::from_u32(cp).is_some_and(|c| LETTER.is_match(c.encode_utf8(&mut buf))))
+        .collect()
+});
+
+/// Characters outside ASCII that the pattern's `(?i)` folds to an ASCII letter (the Kelvin sign ~
+/// k, the long s ~ s): a text holding one has no shadow (test `the_shadow_finds_what_the_pattern_finds`).
+const SHADOW_FOLDS: &[char] = &['\u{212A}', '\u{017F}'];
+
+/// The text's ASCII shadow for [`PREFIXED`], byte for byte as long: each character outside
+/// ASCII becomes as many `a` as its bytes when the pattern's `(?i)\p{L}` takes it, as many `_`
+/// when it is another word character (`\w`, as `_` is), as many `#` otherwise. Letters, word
+/// boundaries, digits, white space and byte offsets are the text's, so [`PREFIXED`] finds on the
+/// shadow, with the engine's DFA, what [`PREFIXED_PATTERN`] finds on the text with Unicode `\b`
+/// (the backtracker). No shadow (`None`) for a text with white space outside ASCII (a single
+/// `\s` would meet two bytes) or a [`SHADOW_FOLDS`] character.
+fn casenum_shadow(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if text.is_ascii() {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut buf = [0u8; 4];
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+            continue;
+        }
+        if ch.is_whitespace() || SHADOW_FOLDS.contains(&ch) {
+            return None;
+        }
+        let letter = match LETTERS_2.get((ch as usize).wrapping_sub(0x80)) {
+            Some(&known) => known,
+            None => LETTER.is_match(ch.encode_utf8(&mut buf)),
+        };
+        let stand_in = if letter {
+            'a'
+        } else if regex_syntax::is_word_character(ch) {
+            '_'
+        } else {
+            '#'
+        };
+        out.extend(std::iter::repeat_n(stand_in, ch.len_utf8()));
+    }
+    Some(std::borrow::Cow::Owned(out))
+}
+
+/// A match of the case-word pattern: the byte ranges of the whole match, the compound's first
+/// part, the sequence number, the separator and the year.
+struct Prefixed {
+    all: std::ops::Range<usize>,
+    compound: Option<std::ops::Range<usize>>,
+    seq: std::ops::Range<usize>,
+    sep: std::ops::Range<usize>,
+    year: std::ops::Range<usize>,
+}
+
+impl Prefixed {
+    fn of(c: &regex::Captures<'_>) -> Option<Prefixed> {
+        Some(Prefixed {
+            all: c.get(0)?.range(),
+            compound: c.get(1).map(|m| m.range()),
+            seq: c.get(2)?.range(),
+            sep: c.get(3)?.range(),
+            year: c.get(4)?.range(),
+        })
+    }
+}
 
 /// The prefilter of [`PREFIXED`] (see [`super::prefilter`]): `sak` or `ps`, at most three
 /// letters (`en`, `ene`, `snr`), dots, colons and white space, an optional `nr`, then a digit —
@@ -112,14 +197,14 @@ pub fn find_prefixed(text: &str) -> Vec<(CaseNum, usize, usize)> {
 }
 
 /// A match of [`PREFIXED`] as a case number with its byte range, unless it is something else.
-fn accept_prefixed(text: &str, c: &regex::Captures<'_>) -> Option<(CaseNum, usize, usize)> {
-    let (all, seq, sep, year) = (c.get(0)?, c.get(2)?, c.get(3)?, c.get(4)?);
+fn accept_prefixed(text: &str, c: &Prefixed) -> Option<(CaseNum, usize, usize)> {
+    let part = |r: &std::ops::Range<usize>| text.get(r.clone());
     // `arkivsak 2026/123`, `journalsak`: an archive reference, not a case
-    if c.get(1).is_some_and(|m| archive_word(m.as_str())) {
+    if c.compound.as_ref().and_then(part).is_some_and(archive_word) {
         return None;
     }
-    let n = accept(text, all, seq.as_str(), sep.as_str(), year.as_str())?;
-    Some((n, all.start(), all.end()))
+    let n = accept(text, c.all.clone(), part(&c.seq)?, part(&c.sep)?, part(&c.year)?)?;
+    Some((n, c.all.start, c.all.end))
 }
 
 /// The case number written with a case word at the very start of `text` (`Sak 18/24 Title`,
@@ -132,7 +217,11 @@ pub fn find_prefixed_at_start(text: &str) -> Option<(CaseNum, usize, usize)> {
         return None;
     }
     // the first match of the pattern decides: a later one starts after 0
-    accept_prefixed(text, &PREFIXED_AT_START.captures(text)?)
+    let c = match casenum_shadow(text) {
+        Some(shadow) => Prefixed::of(&PREFIXED_AT_START.captures(&shadow)?),
+        None => Prefixed::of(&PREFIXED_TEXT_AT_START.captures(text)?),
+    };
+    accept_prefixed(text, &c?)
 }
 
 /// The prefilter of [`find_prefixed_at_start`], asked of a text's first word only: a match of
@@ -160,13 +249,15 @@ fn may_open_with_case_word(text: &str) -> bool {
 /// view for `\b`), never over the text between. Every match holds a prefilter match (its case
 /// word to the digit) that starts inside it after letters and at most a hyphen, so walking back
 /// over letters and hyphens from the leftmost candidate reaches at or before the leftmost match.
-fn prefixed_matches(text: &str) -> Vec<regex::Captures<'_>> {
+fn prefixed_matches(text: &str) -> Vec<Prefixed> {
     let mut out = Vec::new();
     // every match holds its number's digits: a text without a digit (most lines) has none
     if !has_digit(text) {
         return out;
     }
     let mut at = 0;
+    // the shadow is made when the prefilter first finds a candidate
+    let mut shadow: Option<Option<std::borrow::Cow<'_, str>>> = None;
     while let Some(g) = PREFIXED_GATE.find_at(text, at) {
         let run = text[at..g.start()]
             .char_indices()
@@ -174,8 +265,12 @@ fn prefixed_matches(text: &str) -> Vec<regex::Captures<'_>> {
             .take_while(|(_, c)| c.is_alphabetic() || *c == '-')
             .last()
             .map_or(g.start(), |(i, _)| at + i);
-        let Some(c) = PREFIXED.captures_at(text, run) else { break };
-        let Some(end) = c.get(0).map(|m| m.end()) else { break };
+        let c = match shadow.get_or_insert_with(|| casenum_shadow(text)) {
+            Some(sh) => PREFIXED.captures_at(sh, run).as_ref().and_then(Prefixed::of),
+            None => PREFIXED_TEXT.captures_at(text, run).as_ref().and_then(Prefixed::of),
+        };
+        let Some(c) = c else { break };
+        let end = c.all.end;
         // a match is never empty; step on by a character if it were
         at = if end > at { end } else { at + text[at..].chars().next().map_or(1, char::len_utf8) };
         out.push(c);
@@ -209,7 +304,7 @@ pub fn find_references(text: &str) -> Vec<(CaseNum, usize, usize)> {
         {
             continue;
         }
-        if let Some(n) = accept(text, all, seq.as_str(), sep.as_str(), year.as_str()) {
+        if let Some(n) = accept(text, all.range(), seq.as_str(), sep.as_str(), year.as_str()) {
             out.push((n, all.start(), all.end()));
         }
     }
@@ -230,8 +325,8 @@ fn archive_word(w: &str) -> bool {
 }
 
 /// A matched `seq sep year` as a case number, unless the context says it is something else.
-fn accept(text: &str, all: regex::Match<'_>, seq: &str, sep: &str, year: &str) -> Option<CaseNum> {
-    let after = &text[all.end()..];
+fn accept(text: &str, all: std::ops::Range<usize>, seq: &str, sep: &str, year: &str) -> Option<CaseNum> {
+    let after = &text[all.end..];
     // `2025/311-4` style continuations and dates (`sak 12.03.2024`) are something else
     if after.starts_with(['/', '-', '.']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
         return None;
@@ -245,10 +340,10 @@ fn accept(text: &str, all: regex::Match<'_>, seq: &str, sep: &str, year: &str) -
     if mark != "/" && sep.len() > mark.len() {
         return None;
     }
-    if archive_context(&text[..all.start()]) {
+    if archive_context(&text[..all.start]) {
         return None;
     }
-    make(seq, year, all.as_str())
+    make(seq, year, text.get(all)?)
 }
 
 /// A case number standing alone where the layout makes it one: `18/24` or `18/24 Title` at the
@@ -406,6 +501,75 @@ mod tests {
         assert!(find_references("FSK- 137/26 Vedtak:").is_empty(), "a label, not running text");
     }
 
+    /// [`PREFIXED`] on the shadow finds what [`PREFIXED_PATTERN`] finds on the text: the same
+    /// matches from every start, each group at the same offsets; and the characters the
+    /// pattern's `(?i)` folds to an ASCII letter have no shadow.
+    #[test]
+    fn the_shadow_finds_what_the_pattern_finds() {
+        type Spans = Vec<Vec<Option<(usize, usize)>>>;
+        let spans = |re: &Regex, hay: &str, at: usize| -> Spans {
+            re.captures_at(hay, at)
+                .iter()
+                .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+                .collect()
+        };
+        let forms = [
+            "Sak: 18/24",
+            "saka 4/24",
+            "SAKEN 3/24",
+            "Saksnr.: 09-2025",
+            "sak nr. 4/2025",
+            "sak  :  7.24",
+            "PS 22/2025",
+            "FSU-sak 3/2026",
+            "styresak 14/26",
+            "Utvalssak 2/25",
+            "Møtesak 3/25",
+            "ØKONOMISAK 3 - 25",
+            "Arkivsak 2026/123",
+            "jf. sak 3/24 og saka 4/24",
+            "sak 12.03.2024",
+        ];
+        let glue = [
+            "", " ", "ø", "Æ", "å", "é", "e\u{301}", "٣", "_", "–", "«", "\u{a0}", "\u{212A}", "ſ", "ͅ", "1",
+            "-", "/",
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        for f in forms {
+            for a in glue {
+                for b in glue {
+                    texts.push(format!("{a}{f}{b}"));
+                }
+                texts.push(f.replace(' ', a));
+                texts.push(f.replacen('s', a, 1));
+                texts.push(format!("Viser til{a}{f} og{a}{}", f.to_uppercase()));
+            }
+        }
+        let mut shadowed = 0;
+        for t in &texts {
+            let Some(sh) = casenum_shadow(t) else { continue };
+            shadowed += usize::from(!t.is_ascii());
+            assert_eq!(sh.len(), t.len(), "{t:?}");
+            for at in (0..=t.len()).filter(|i| t.is_char_boundary(*i)) {
+                assert_eq!(spans(&PREFIXED, &sh, at), spans(&PREFIXED_TEXT, t, at), "{t:?} {at}");
+            }
+            assert_eq!(spans(&PREFIXED_AT_START, &sh, 0), spans(&PREFIXED_TEXT_AT_START, t, 0), "{t:?}");
+        }
+        assert!(shadowed > 500, "{shadowed}");
+        assert!(texts.iter().filter(|t| PREFIXED_TEXT.is_match(t)).count() > 500);
+        // the characters outside ASCII that `(?i)` folds to an ASCII letter
+        let letter = Regex::new("(?i)^[a-z]$").unwrap();
+        let mut buf = [0u8; 4];
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            if letter.is_match(c.encode_utf8(&mut buf)) {
+                assert!(SHADOW_FOLDS.contains(&c), "{c:?}");
+            }
+        }
+        for c in SHADOW_FOLDS {
+            assert!(casenum_shadow(&format!("sak {c} 3/24")).is_none(), "{c:?}");
+        }
+    }
+
     /// The prefilter passes every form [`PREFIXED`] reads and keeps other lines from it.
     #[test]
     fn prefixed_prefilter() {
@@ -422,7 +586,7 @@ mod tests {
             "Utvalssak 2/25",
         ] {
             assert!(PREFIXED_GATE.is_match(t), "{t}");
-            assert!(PREFIXED.is_match(t), "{t}");
+            assert!(PREFIXED_TEXT.is_match(t), "{t}");
         }
         for t in ["Saken gjelder 3 kommuner", "sak (3/24)", "Ingen saker", "Møte 12.03.2025", "KS 142/21"] {
             assert!(!PREFIXED_GATE.is_match(t), "{t}");

@@ -583,19 +583,84 @@ fn annotate_point(p: &mut Point, register: &Register, own: Option<&str>) {
 
 const MONTHS: &str = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember";
 
-static DIRECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+/// The deadline phrases as written (Unicode `\b` and `\w`, case-insensitive): the definition
+/// [`DIRECT`] and [`RETURN`] run as, on the text's shadow ([`deadline_shadow`]).
+fn direct_pattern() -> String {
+    format!(
         r"(?i)(?:\b(?:innen|inna|innan|senest|seinast)|\b\w*frist(?:en)?(?:\s+(?:er|blir|vert))?(?:\s+(?:satt|sett|settes)\s+til)?:?)\s+(?:den\s+)?(?:(?P<d>[0-9]{{1,2}})\.\s?(?P<m>[0-9]{{1,2}})\.\s?(?P<y>[0-9]{{4}}|[0-9]{{2}})\b|(?P<d2>[0-9]{{1,2}})\.?\s+(?P<m2>{MONTHS})\s+(?P<y2>[0-9]{{4}})\b|(?:utgangen\s+av\s+)?(?:(?P<m3>{MONTHS})\s+)?(?P<y3>20[0-9]{{2}})\b)"
-    ))
-    .expect("valid deadline regex")
-});
-
-static RETURN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\bkomme?\s+tilbake\b|\btilbake\s+til\b|\b(?:i|på)\s+(?:\S+[\s-])?m(?:ø|o)tet?\b|\blegges?\s+fram\b|\bfremlegges\b|\bfremmes\b",
     )
-    .expect("valid return regex")
-});
+}
+
+/// See [`direct_pattern`].
+const RETURN_PATTERN: &str = r"(?i)\bkomme?\s+tilbake\b|\btilbake\s+til\b|\b(?:i|på)\s+(?:\S+[\s-])?m(?:ø|o)tet?\b|\blegges?\s+fram\b|\bfremlegges\b|\bfremmes\b";
+
+/// A pattern of [`direct_pattern`]'s or [`RETURN_PATTERN`]'s made to run on the shadow
+/// ([`deadline_shadow`]): ASCII only (`-u`: `\b`, `\w`, `\s` of ASCII, which the regex engine's
+/// DFA answers), `å` and `ø` written as their stand-ins, `\S` as the ASCII characters that are
+/// not white space.
+fn shadow_pattern(pattern: &str) -> String {
+    pattern
+        .replacen("(?i)", "(?i-u)", 1)
+        .replace(r"\S", r"[\x00-\x08\x0E-\x1F!-\x7F]")
+        .replace('å', SHADOW_AA)
+        .replace('ø', SHADOW_OE)
+}
+
+static DIRECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&shadow_pattern(&direct_pattern())).expect("valid deadline regex"));
+
+static RETURN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&shadow_pattern(RETURN_PATTERN)).expect("valid return regex"));
+
+/// The stand-ins of `å`/`Å` and `ø`/`Ø` in the shadow: two ASCII word characters, as long as
+/// the letter, that no other character's shadow holds (a text with `_` has no shadow).
+const SHADOW_AA: &str = "_1";
+const SHADOW_OE: &str = "_0";
+
+/// Characters outside ASCII that the patterns' `(?i)` folds to one of their letters other than
+/// `å`/`Å` and `ø`/`Ø` themselves (the Kelvin sign ~ k, the long s ~ s, the ångström sign ~ å):
+/// a text holding one has no shadow (test `deadline_shadow_folds`).
+const SHADOW_FOLDS: &[char] = &['\u{212A}', '\u{017F}', '\u{212B}'];
+
+/// The text's ASCII shadow for the deadline patterns, byte for byte as long: `å`/`Å` and
+/// `ø`/`Ø` become [`SHADOW_AA`] and [`SHADOW_OE`], every other character outside ASCII as many
+/// `a` as its bytes when it is a word character (`\w`), as many `#` otherwise. Word boundaries,
+/// `\w` runs, `\S` runs and byte offsets are those of the text, so the patterns find on the
+/// shadow, with the engine's DFA, what they find on the text with Unicode `\b` (the
+/// backtracker). No shadow (`None`, the text is searched as it is) for a text with `_` (the
+/// stand-ins' character), white space outside ASCII (a single `\s` would meet two bytes) or a
+/// [`SHADOW_FOLDS`] character. Test `deadline_patterns_match_on_the_shadow_as_on_the_text`.
+fn deadline_shadow(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if text.contains('_') {
+        return None;
+    }
+    if text.is_ascii() {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+            continue;
+        }
+        match ch {
+            'å' | 'Å' => out.push_str(SHADOW_AA),
+            'ø' | 'Ø' => out.push_str(SHADOW_OE),
+            _ if ch.is_whitespace() || SHADOW_FOLDS.contains(&ch) => return None,
+            _ => {
+                let stand_in = if regex_syntax::is_word_character(ch) { 'a' } else { '#' };
+                out.extend(std::iter::repeat_n(stand_in, ch.len_utf8()));
+            }
+        }
+    }
+    Some(std::borrow::Cow::Owned(out))
+}
+
+/// [`DIRECT`] and [`RETURN`] as written, for a text without a shadow (rare: built on first use).
+static DIRECT_TEXT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&direct_pattern()).expect("valid deadline regex"));
+static RETURN_TEXT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(RETURN_PATTERN).expect("valid return regex"));
 
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4}|[0-9]{2})\b")
@@ -617,28 +682,39 @@ pub fn deadline(text: &str) -> Option<String> {
         return None;
     }
     let (direct_words, return_words) = &*DEADLINE_GATE;
-    let direct =
-        direct_words.any(text).then(|| DIRECT.captures_iter(text)).into_iter().flatten().find_map(|c| {
-            let start = c.get(0)?.start();
-            let word = c.get(0)?.as_str().split_whitespace().next().unwrap_or("").to_lowercase();
-            if NOT_TASK_DEADLINES.iter().any(|w| word.starts_with(w)) {
-                return None;
-            }
-            let date = if let (Some(d), Some(m), Some(y)) = (c.name("d"), c.name("m"), c.name("y")) {
-                ymd(year(y.as_str())?, num(m.as_str())?, num(d.as_str())?)
-            } else if let (Some(d), Some(m), Some(y)) = (c.name("d2"), c.name("m2"), c.name("y2")) {
-                ymd(year(y.as_str())?, month(m.as_str())?, num(d.as_str())?)
-            } else {
-                let y = year(c.name("y3")?.as_str())?;
-                let m = match c.name("m3") {
-                    Some(m) => month(m.as_str())?,
-                    None => 12,
-                };
-                ymd(y, m, days_in_month(y, m))
-            }?;
-            Some((start, date))
-        });
-    let ret = return_words.any(text).then(|| RETURN.find_iter(text)).into_iter().flatten().find_map(|m| {
+    let (may_direct, may_return) = (direct_words.any(text), return_words.any(text));
+    if !may_direct && !may_return {
+        return None;
+    }
+    // the patterns run on the shadow (offsets are the text's), or on the text when it has none
+    let shadow = deadline_shadow(text);
+    let (hay, direct_re, return_re) = match &shadow {
+        Some(s) => (s.as_ref(), &*DIRECT, &*RETURN),
+        None => (text, &*DIRECT_TEXT, &*RETURN_TEXT),
+    };
+    let direct = may_direct.then(|| direct_re.captures_iter(hay)).into_iter().flatten().find_map(|c| {
+        let all = c.get(0)?;
+        let start = all.start();
+        let group = |name: &str| c.name(name).and_then(|m| text.get(m.range()));
+        let word = text.get(all.range())?.split_whitespace().next().unwrap_or("").to_lowercase();
+        if NOT_TASK_DEADLINES.iter().any(|w| word.starts_with(w)) {
+            return None;
+        }
+        let date = if let (Some(d), Some(m), Some(y)) = (group("d"), group("m"), group("y")) {
+            ymd(year(y)?, num(m)?, num(d)?)
+        } else if let (Some(d), Some(m), Some(y)) = (group("d2"), group("m2"), group("y2")) {
+            ymd(year(y)?, month(m)?, num(d)?)
+        } else {
+            let y = year(group("y3")?)?;
+            let m = match group("m3") {
+                Some(m) => month(m)?,
+                None => 12,
+            };
+            ymd(y, m, days_in_month(y, m))
+        }?;
+        Some((start, date))
+    });
+    let ret = may_return.then(|| return_re.find_iter(hay)).into_iter().flatten().find_map(|m| {
         let rest = text.get(m.end()..)?;
         let sentence = &rest[..sentence_end(rest)];
         let c = NUMERIC_DATE.captures(sentence)?;
@@ -964,10 +1040,10 @@ mod tests {
         for t in
             ["innen 11.09.2024", "INNAN 1.10.24", "Seinast 3.4.2025", "Søknadsfristen settes til 01.04.2026"]
         {
-            assert!(direct.any(t) && DIRECT.is_match(t), "{t}");
+            assert!(direct.any(t) && deadline_shadow(t).is_some_and(|s| DIRECT.is_match(&s)), "{t}");
         }
         for t in ["komme tilbake til saken", "i ASU-MØTET 04.09.24", "legges fram", "Saka fremmes"] {
-            assert!(ret.any(t) && RETURN.is_match(t), "{t}");
+            assert!(ret.any(t) && deadline_shadow(t).is_some_and(|s| RETURN.is_match(&s)), "{t}");
         }
         for t in ["ASU tar saken til orientering.", "Budsjettet for 2026"] {
             assert!(!direct.any(t) && !ret.any(t), "{t}");
@@ -1049,6 +1125,97 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(deadline(text).as_deref(), *want, "{text}");
         }
+    }
+
+    /// The deadline patterns on the shadow find what they find as written on the text: the same
+    /// matches, each group at the same offsets.
+    #[test]
+    fn deadline_patterns_match_on_the_shadow_as_on_the_text() {
+        type Spans = Vec<Vec<Option<(usize, usize)>>>;
+        let spans = |re: &Regex, hay: &str| -> Spans {
+            re.captures_iter(hay)
+                .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+                .collect()
+        };
+        let phrases = [
+            "innen 12.03.2026",
+            "Innan 1. mars 2026",
+            "seinast den 3.4.25",
+            "Svarfristen er satt til 1.2.2026",
+            "frist: utgangen av juni 2026",
+            "høyringsfrist 1. desember 2026",
+            "Fristen vert sett til 2027",
+            "Søknadsfrist blir 05.05.2026",
+            "innen 31.02.2024",
+            "innen 12.03.20255",
+            "kommer tilbake til saka 12.03.2026",
+            "KOMME TILBAKE",
+            "i møte 11.09.2024",
+            "på styremøtet 3.4.2025",
+            "PÅ MØTE",
+            "i neste møte",
+            "på ASU-møte 1.2.2026",
+            "på sitt møtet",
+            "legges fram 3.3.2026",
+            "legge fram",
+            "fremlegges",
+            "fremmes",
+            "på måten",
+            "i mote",
+            "i mæte",
+            "pæ møte",
+            "i m_0te",
+            "Ønskjer svar innen utgangen av 2026",
+        ];
+        let glue = [
+            "", " ", "ø", "æ", "å", "Å", "é", "–", "«", "_", "\u{a0}", "\u{212A}", "ſ", "\u{212B}", "1", ".",
+            "-", "\n", "e\u{301}",
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        for p in phrases {
+            for a in glue {
+                for b in glue {
+                    texts.push(format!("{a}{p}{b}"));
+                }
+                texts.push(format!("Saka{a}{p} og {a}{p}"));
+                texts.push(format!("{a}{}", p.to_uppercase()));
+                texts.push(p.replace(' ', a));
+                texts.push(p.replace(['ø', 'å'], a));
+            }
+        }
+        let (direct, ret) = (Regex::new(&direct_pattern()).unwrap(), Regex::new(RETURN_PATTERN).unwrap());
+        let mut shadowed = 0;
+        for t in &texts {
+            let Some(sh) = deadline_shadow(t) else { continue };
+            shadowed += usize::from(!t.is_ascii());
+            assert_eq!(sh.len(), t.len(), "{t:?}");
+            assert_eq!(spans(&DIRECT, &sh), spans(&direct, t), "{t:?}");
+            assert_eq!(spans(&RETURN, &sh), spans(&ret, t), "{t:?}");
+        }
+        // texts with æ, ø, å are compared, not only ASCII ones
+        assert!(shadowed > 1000, "{shadowed}");
+        // the test finds matches to compare
+        assert!(texts.iter().filter(|t| direct.is_match(t)).count() > 500);
+        assert!(texts.iter().filter(|t| ret.is_match(t)).count() > 500);
+    }
+
+    /// Every character outside ASCII that the patterns' `(?i)` folds to a letter they hold is
+    /// `å`, `ø` (their stand-ins) or one of [`SHADOW_FOLDS`] (no shadow).
+    #[test]
+    fn deadline_shadow_folds() {
+        let letter = Regex::new("(?i)^[a-zåø]$").unwrap();
+        let mut buf = [0u8; 4];
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            if letter.is_match(c.encode_utf8(&mut buf)) {
+                assert!(matches!(c, 'å' | 'Å' | 'ø' | 'Ø') || SHADOW_FOLDS.contains(&c), "{c:?}");
+            }
+        }
+        for c in SHADOW_FOLDS {
+            assert!(deadline_shadow(&format!("innen {c} 2026")).is_none(), "{c:?}");
+        }
+        assert!(deadline_shadow("innen\u{a0}2026").is_none());
+        assert!(deadline_shadow("i m_0te").is_none());
+        assert_eq!(deadline_shadow("på møte – «é»").as_deref(), Some("p_1 m_0te ### ##aa##"));
     }
 
     #[test]

@@ -316,12 +316,24 @@ fn evaluated_year(title: &str) -> Option<i32> {
 }
 
 /// A filled-in (or empty) evaluation form as a plan.
+/// Whether [`key`] of `k` may be one of [`MEETING_DATE_FIELDS`] or [`CASE_FIELDS`]: its first
+/// character (the lower case of `k`'s first character other than white space, as `key` folds
+/// and lower-cases) starts one of them. Most lines with a colon are ruled out without making
+/// their key (test `form_field_prefilter`).
+fn may_be_form_field(k: &str) -> bool {
+    let first = k.trim_start().chars().next().and_then(|c| c.to_lowercase().next());
+    first.is_some_and(|c| MEETING_DATE_FIELDS.iter().chain(CASE_FIELDS).any(|f| f.starts_with(c)))
+}
+
 fn evaluation_form(flat: &Flat) -> Option<Plan> {
     let mut meeting_date = None;
     let mut date_text = None;
     let mut case = None;
     for l in &flat.lines {
         let Some((k, v)) = l.text.split_once(':') else { continue };
+        if !may_be_form_field(k) {
+            continue;
+        }
         let k = key(k);
         // the value is read only for the two fields
         let date_field =
@@ -451,6 +463,24 @@ fn whole_date(v: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_field_prefilter() {
+        // must pass: every field in any case and spacing
+        for f in MEETING_DATE_FIELDS.iter().chain(CASE_FIELDS) {
+            for k in
+                [f.to_string(), f.to_uppercase(), format!(" \u{a0}{}", f.to_uppercase()), format!("{f}.")]
+            {
+                assert!(may_be_form_field(&k), "{k:?}");
+                assert!(MEETING_DATE_FIELDS.iter().chain(CASE_FIELDS).any(|f| *f == key(&k)), "{k:?}");
+            }
+        }
+        // must not: other keys (and whatever it rules out has no field key)
+        for k in ["Tiltak", "Ansvar", "Kommentar", "", "   ", "İ", "Økonomi", "Vedtak"] {
+            assert!(!may_be_form_field(k), "{k:?}");
+            assert!(!MEETING_DATE_FIELDS.iter().chain(CASE_FIELDS).any(|f| *f == key(k)), "{k:?}");
+        }
+    }
 
     #[test]
     fn keys_as_defined() {

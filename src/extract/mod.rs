@@ -404,6 +404,21 @@ static FIELD_LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
         .unwrap_or_else(|_| regex::Regex::new("$^").expect("valid regex"))
 });
 
+/// Where [`FIELD_LABEL`]'s labels (its group 1) start in `text`. Found from the matches alone,
+/// without captures (which would run the regex engine's capture search on every match): a match
+/// is its group 1, after one white-space character unless it starts at the text's start (a
+/// label, a lexicon form, never starts with white space, so at the start the `^` branch is the
+/// one taken). Test `label_starts_are_group_one`.
+fn label_starts(text: &str) -> Vec<usize> {
+    FIELD_LABEL
+        .find_iter(text)
+        .map(|m| {
+            let lead = m.as_str().chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8);
+            m.start() + lead
+        })
+        .collect()
+}
+
 /// Most words of a person's name in a field without a colon (`Saksbehandler Kari Nordmann`).
 const NAME_MAX_WORDS: usize = 4;
 
@@ -424,11 +439,7 @@ fn split_fields(lines: &mut Vec<Line>, register: &Register) {
             continue;
         }
         // a field label ends in a colon: a line without one has none
-        let starts: Vec<usize> = if l.text.contains(':') {
-            FIELD_LABEL.captures_iter(&l.text).filter_map(|c| c.get(1).map(|m| m.start())).collect()
-        } else {
-            Vec::new()
-        };
+        let starts: Vec<usize> = if l.text.contains(':') { label_starts(&l.text) } else { Vec::new() };
         if starts.len() >= 2 && starts.first() == Some(&0) {
             let mut bounds = starts.clone();
             bounds.push(l.text.len());
@@ -620,6 +631,7 @@ pub fn extract(doc: &Document, source: Source, register: &Register) -> Record {
         meeting_date: meeting.as_ref().map(|m| m.date.clone()),
         year,
         committee: committee.clone(),
+        field_committees: Default::default(),
     };
     let (mut cases, warnings) = case::extract(&flat.lines, &ctx);
     agenda::strip_case_pages(&agenda, &mut cases);
@@ -803,6 +815,41 @@ mod tests {
             "Saka gjeld vedlegg: plan for helse",
         ] {
             assert_eq!(split(&[t]), vec![t], "{t}");
+        }
+    }
+
+    #[test]
+    fn label_starts_are_group_one() {
+        let by_captures = |t: &str| -> Vec<usize> {
+            FIELD_LABEL.captures_iter(t).filter_map(|c| c.get(1).map(|m| m.start())).collect()
+        };
+        let mut texts: Vec<String> = [
+            "Møtedato: 16.12.2021 Møtetid: Kl. 10.00",
+            "Sakshandsamar: Kari Li Arkivsaksnr.: 25/1234",
+            " Møtedato: 16.12.2021",
+            "\u{a0}Utval: SSU\u{2009}Møtestad: Rådhuset",
+            "Vedlegg (t): 3\tSaksnr.: 12/25",
+            "xMøtedato: 1 MØTEDATO : 2  møtedato\u{3000}:3",
+            "Saka gjeld vedlegg: plan for helse",
+            "ingen felt her: nei",
+            "",
+            ":",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // every line of the field tests above, glued and spaced in every white space
+        let labels = ["Møtedato:", "Utvalg :", "Arkivsaksnr.:", "Vedlegg (t):", "Dato:", "Tid:"];
+        for a in labels {
+            for b in labels {
+                for sep in ["", " ", "\u{a0}", "\u{2003}", "\n", "–", "x"] {
+                    texts.push(format!("{a}{sep}{b} 1"));
+                    texts.push(format!("{sep}{a} v{sep}{b}"));
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(label_starts(t), by_captures(t), "{t:?}");
         }
     }
 

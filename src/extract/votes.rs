@@ -177,11 +177,29 @@ fn events(text: &str) -> Vec<(usize, Event)> {
 
 /// Whether a line holds a vote or an adoption (ends a proposal's text in minutes).
 pub fn is_vote(text: &str) -> bool {
-    // only when the line starts with the vote: a sentence that mentions `enstemmig` in passing
-    // is not a vote line
-    let evs = events(text);
-    evs.first().is_some_and(|(at, _)| *at <= 3)
-        || evs.iter().any(|(_, e)| matches!(e, Event::Unanimous { adopted: true }))
+    LineVotes(events(text)).is_vote()
+}
+
+/// A line's vote events, found once: a case asks them of its lines for [`LineVotes::is_vote`]
+/// and [`find_given`] (a table line has none, as [`find`] skips it and its text is empty).
+pub struct LineVotes(Vec<(usize, Event)>);
+
+impl LineVotes {
+    pub fn of(l: &Line) -> LineVotes {
+        if l.kind == super::LineKind::Table {
+            return LineVotes(Vec::new());
+        }
+        LineVotes(events(&l.text))
+    }
+
+    /// [`is_vote`] of the line.
+    pub fn is_vote(&self) -> bool {
+        // only when the line starts with the vote: a sentence that mentions `enstemmig` in
+        // passing is not a vote line
+        let evs = &self.0;
+        evs.first().is_some_and(|(at, _)| *at <= 3)
+            || evs.iter().any(|(_, e)| matches!(e, Event::Unanimous { adopted: true }))
+    }
 }
 
 #[derive(Default)]
@@ -232,6 +250,12 @@ impl Open {
 
 /// The votes of a case, in order, from its lines.
 pub fn find(lines: &[&Line]) -> Vec<Vote> {
+    let events: Vec<LineVotes> = lines.iter().map(|l| LineVotes::of(l)).collect();
+    find_given(lines, &events)
+}
+
+/// [`find`], with each line's events found already (`events[i]` of `lines[i]`).
+pub fn find_given(lines: &[&Line], events: &[LineVotes]) -> Vec<Vote> {
     let mut out = Vec::new();
     let mut open = Open::default();
     let flush = |open: &mut Open, out: &mut Vec<Vote>| {
@@ -239,14 +263,11 @@ pub fn find(lines: &[&Line]) -> Vec<Vote> {
             out.push(v);
         }
     };
-    for &l in lines {
-        if l.kind == super::LineKind::Table {
+    for (&l, evs) in lines.iter().zip(events) {
+        if l.kind == super::LineKind::Table || evs.0.is_empty() {
             continue;
         }
-        let evs = events(&l.text);
-        if evs.is_empty() {
-            continue;
-        }
+        let evs = evs.0.iter().cloned();
         let note = |open: &mut Open, l: &Line| {
             if open.text.last() != Some(&l.text) {
                 open.text.push(l.text.clone());
