@@ -15,6 +15,7 @@
 pub mod body;
 pub mod numbering;
 pub mod package;
+pub mod scan;
 pub mod schema;
 pub mod styles;
 pub mod xml;

@@ -13,6 +13,7 @@
 //! elements are static strings ([`intern`]), and a node's children are gathered on one scratch
 //! stack and moved into a vector of their exact size when the element closes.
 
+use super::scan::Scanner;
 use super::schema::{self, Ctx, Keep, Part};
 use crate::read::{Limits, ReadError};
 use quick_xml::encoding::Decoder;
@@ -527,7 +528,23 @@ fn to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 
 /// The end of a tag that starts at `tag[0] == b'<'`: the index of its `>`, quotes respected,
 /// exactly as quick-xml's element parser finds it.
-fn tag_end(tag: &[u8]) -> Option<usize> {
+pub(super) fn tag_end(tag: &[u8]) -> Option<usize> {
+    // The common case at once: the first `>`, when the quotes before it are all of one kind
+    // and balanced (then none of them is open at that `>`, and no `>` comes earlier).
+    let first = memchr::memchr(b'>', tag)?;
+    let (mut double, mut single) = (0u32, 0u32);
+    for &b in tag.get(..first)? {
+        double += u32::from(b == b'"');
+        single += u32::from(b == b'\'');
+    }
+    if (single == 0 && double % 2 == 0) || (double == 0 && single % 2 == 0) {
+        return Some(first);
+    }
+    tag_end_quoted(tag)
+}
+
+/// [`tag_end`] quote by quote.
+fn tag_end_quoted(tag: &[u8]) -> Option<usize> {
     let mut quote: Option<u8> = None;
     for i in memchr::memchr3_iter(b'>', b'\'', b'"', tag) {
         let b = *tag.get(i)?;
@@ -693,13 +710,101 @@ pub fn parse_part(
     started: Instant,
 ) -> Result<Tree, ReadError> {
     let bytes = to_utf8(bytes);
+    // the fast scanner first; where it stops, quick-xml reads the part again from its start
+    if let Some(mut scanner) = Scanner::new(&bytes) {
+        match build(&mut scanner, part, kind, limits, started) {
+            Ok(tree) => return Ok(tree),
+            Err(Fail::Read(e)) => return Err(e),
+            Err(Fail::Halt) => {}
+        }
+    }
     let mut reader = Reader::from_reader(bytes.as_ref());
     reader.config_mut().check_end_names = false;
+    build(&mut reader, part, kind, limits, started).map_err(|f| match f {
+        Fail::Read(e) => e,
+        Fail::Halt => ReadError::Internal(format!("the XML reader of {part} stopped without an error")),
+    })
+}
+
+/// Why [`build`] gave no tree.
+enum Fail {
+    /// The part is refused or malformed: the reader's error.
+    Read(ReadError),
+    /// The fast scanner met XML it does not cover.
+    Halt,
+}
+
+impl From<ReadError> for Fail {
+    fn from(e: ReadError) -> Self {
+        Fail::Read(e)
+    }
+}
+
+/// Where [`build`]'s events come from: quick-xml's reader, or the fast [`Scanner`] that gives
+/// the same events for plain XML and stops on anything else.
+trait Source<'a> {
+    /// The next event; `Err(None)` when the scanner stops, `Err(Some(message))` for
+    /// quick-xml's error.
+    fn next_event(&mut self) -> Result<Event<'a>, Option<String>>;
+    /// The input not read yet.
+    fn rest(&self) -> &'a [u8];
+    /// Continue at a later point of the input (after a passed-over element's content).
+    fn set_rest(&mut self, rest: &'a [u8]);
+    /// How text is decoded.
+    fn decoder(&self) -> Decoder;
+}
+
+impl<'a> Source<'a> for Reader<&'a [u8]> {
+    fn next_event(&mut self) -> Result<Event<'a>, Option<String>> {
+        self.read_event().map_err(|e| Some(e.to_string()))
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        self.get_ref()
+    }
+
+    fn set_rest(&mut self, rest: &'a [u8]) {
+        *self.get_mut() = rest;
+    }
+
+    fn decoder(&self) -> Decoder {
+        Reader::decoder(self)
+    }
+}
+
+impl<'a> Source<'a> for Scanner<'a> {
+    fn next_event(&mut self) -> Result<Event<'a>, Option<String>> {
+        Scanner::next_event(self).map_err(|_| None)
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        Scanner::rest(self)
+    }
+
+    fn set_rest(&mut self, rest: &'a [u8]) {
+        Scanner::set_rest(self, rest);
+    }
+
+    fn decoder(&self) -> Decoder {
+        // the scanner stops on any encoding but UTF-8: quick-xml's default decoder
+        Reader::from_reader(&b""[..]).decoder()
+    }
+}
+
+/// Build the tree of a part from `src`'s events (see [`parse_part`]).
+fn build<'a, S: Source<'a>>(
+    src: &mut S,
+    part: &str,
+    kind: Part,
+    limits: &Limits,
+    started: Instant,
+) -> Result<Tree, Fail> {
+    let len = src.rest().len();
     let bad = |e: String| ReadError::BadDocx(format!("malformed XML in {part}: {e}"));
     let mut tree = Tree {
-        nodes: Vec::with_capacity(bytes.len() / NODE_EVERY_BYTES + 8),
+        nodes: Vec::with_capacity(len / NODE_EVERY_BYTES + 8),
         attrs: Vec::new(),
-        buf: String::with_capacity(bytes.len() / BUF_EVERY_BYTES + 64),
+        buf: String::with_capacity(len / BUF_EVERY_BYTES + 64),
         root: NONE,
     };
     // the open kept elements; the first is a synthetic document node
@@ -731,22 +836,27 @@ pub fn parse_part(
             // Every event makes at most one node: bound the tree (a highly compressed part of
             // empty runs cannot inflate into gigabytes).
             if events > limits.max_xml_nodes {
-                return Err(budget());
+                return Err(budget().into());
             }
         }
-        let ev = reader.read_event().map_err(|e| bad(e.to_string()))?;
+        let ev = match src.next_event() {
+            Ok(ev) => ev,
+            Err(Some(e)) => return Err(bad(e).into()),
+            Err(None) => return Err(Fail::Halt),
+        };
         // (whether the innermost open element keeps its text, whether it is passed over)
         let text_here = |stack: &Vec<Open>, skipped: &Vec<bool>| match skipped.last() {
             Some(&t) => (t, true),
             None => (stack.last().is_some_and(|top| top.text), false),
         };
         match ev {
-            Event::DocType(_) => return Err(ReadError::Dtd(part.to_string())),
+            Event::DocType(_) => return Err(ReadError::Dtd(part.to_string()).into()),
             Event::Start(s) => {
                 if stack.len() + skipped.len() > MAX_DEPTH {
                     return Err(ReadError::BadDocx(format!(
                         "XML in {part} is nested deeper than {MAX_DEPTH} elements"
-                    )));
+                    ))
+                    .into());
                 }
                 let qname = s.name();
                 let local_name = local(qname.as_ref());
@@ -775,12 +885,12 @@ pub fn parse_part(
                 // the whole content at once, when it is plain tags and text; its end tag is
                 // then read (and counted) as usual
                 let depth_left = (MAX_DEPTH + 1).saturating_sub(stack.len() + skipped.len());
-                let input: &[u8] = reader.get_ref();
+                let input: &'a [u8] = src.rest();
                 if let Some((len, n)) =
-                    skip_content(input, text_root, depth_left, reader.decoder(), &mut scratch)
+                    skip_content(input, text_root, depth_left, src.decoder(), &mut scratch)
                 {
                     let rest = input.get(len..).unwrap_or_default();
-                    *reader.get_mut() = rest;
+                    src.set_rest(rest);
                     let before = events;
                     events += n;
                     // the checks the event loop would have made on the way
@@ -788,7 +898,7 @@ pub fn parse_part(
                     while at <= events {
                         super::package::check_deadline(started, limits)?;
                         if at > limits.max_xml_nodes {
-                            return Err(budget());
+                            return Err(budget().into());
                         }
                         at += CHECK_EVERY;
                     }
@@ -845,7 +955,7 @@ pub fn parse_part(
                         Some(_) => {}
                         None => {
                             let name = String::from_utf8_lossy(&r).into_owned();
-                            return Err(bad(format!("undeclared entity &{name};")));
+                            return Err(bad(format!("undeclared entity &{name};")).into());
                         }
                     }
                 }
@@ -860,7 +970,7 @@ pub fn parse_part(
     }
     let root = tree.node(top).map_or(NONE, |n| n.first_child);
     if tree.node(root).is_none() {
-        return Err(ReadError::BadDocx(format!("{part} has no root element")));
+        return Err(ReadError::BadDocx(format!("{part} has no root element")).into());
     }
     tree.root = root;
     Ok(tree)
@@ -1042,6 +1152,53 @@ mod tests {
         let main = same_outcome(&xml, &Limits::default()).unwrap();
         assert_eq!(bold(all.root()), Some(false));
         assert_ne!(bold(main.root()), Some(true));
+    }
+
+    #[test]
+    fn tag_end_agrees_with_the_quote_by_quote_scan() {
+        // every tag of up to 7 bytes over the bytes that matter
+        let alphabet = [b'a', b'"', b'\'', b'>', b' '];
+        let mut tag = vec![b'<'];
+        let mut checked = 0;
+        for len in 0..=7u32 {
+            for mut code in 0..alphabet.len().pow(len) {
+                tag.truncate(1);
+                for _ in 0..len {
+                    tag.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                assert_eq!(tag_end(&tag), tag_end_quoted(&tag), "{:?}", String::from_utf8_lossy(&tag));
+                checked += 1;
+            }
+        }
+        assert!(checked > 90_000, "{checked}");
+        // and longer ones, the length of attribute-laden tags
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 64) as usize;
+            tag.truncate(1);
+            let mut bits = seed;
+            for i in 0..len {
+                if i % 20 == 0 {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    bits = seed;
+                }
+                // mostly letters, some quotes and '>'
+                tag.push(match bits % 8 {
+                    0 => b'"',
+                    1 => b'>',
+                    2 if i % 3 == 0 => b'\'',
+                    _ => b'a',
+                });
+                bits /= 8;
+            }
+            assert_eq!(tag_end(&tag), tag_end_quoted(&tag), "{:?}", String::from_utf8_lossy(&tag));
+        }
     }
 
     #[test]
