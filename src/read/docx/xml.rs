@@ -478,7 +478,11 @@ fn kept_attribute(local: &[u8]) -> Option<&'static str> {
 /// references resolved (kept as they are when they do not resolve).
 fn push_value(tree: &mut Tree, key: &'static str, value: &[u8]) {
     let start = tree.pos();
-    let raw = String::from_utf8_lossy(value);
+    // (the common case checked without building the lossy chunks)
+    let raw = match std::str::from_utf8(value) {
+        Ok(v) => std::borrow::Cow::Borrowed(v),
+        Err(_) => String::from_utf8_lossy(value),
+    };
     if raw.contains('&') {
         match quick_xml::escape::unescape(&raw) {
             Ok(v) => tree.buf.push_str(&v),
