@@ -96,7 +96,7 @@ struct Para<'e> {
     /// Finished segments; `cur` is the text segment being filled.
     done: Vec<Seg>,
     cur: Acc,
-    boxes: Vec<&'e Element>,
+    boxes: Vec<Element<'e>>,
     base: RunStyle,
 }
 
@@ -151,11 +151,19 @@ impl<'a> Walker<'a> {
     }
 
     /// Lower a top-level container (body, note, header): indices restart at 0.
-    pub fn part(&mut self, container: &Element) -> Result<Vec<Block>, ReadError> {
+    pub fn part(&mut self, container: Element<'_>) -> Result<Vec<Block>, ReadError> {
+        self.parts(&[container])
+    }
+
+    /// Lower several containers as one top-level container of all their children, in order
+    /// (the notes of a notes part): indices restart at 0 once.
+    pub fn parts(&mut self, containers: &[Element<'_>]) -> Result<Vec<Block>, ReadError> {
         self.next_index = 0;
         self.fields.clear();
         let mut out = Vec::new();
-        self.blocks(container, PosMode::Counter, &mut out, 0)?;
+        for &c in containers {
+            self.blocks(c, PosMode::Counter, &mut out, 0)?;
+        }
         Ok(out)
     }
 
@@ -172,7 +180,7 @@ impl<'a> Walker<'a> {
 
     fn blocks(
         &mut self,
-        container: &Element,
+        container: Element<'_>,
         mode: PosMode,
         out: &mut Vec<Block>,
         depth: usize,
@@ -182,7 +190,7 @@ impl<'a> Walker<'a> {
             return Ok(());
         }
         for e in container.elements() {
-            match e.name.as_ref() {
+            match e.name() {
                 "p" => {
                     let pos = self.pos(mode);
                     self.paragraph(e, pos, out, depth)?;
@@ -224,7 +232,7 @@ impl<'a> Walker<'a> {
 
     fn paragraph(
         &mut self,
-        p: &Element,
+        p: Element<'_>,
         pos: Pos,
         out: &mut Vec<Block>,
         depth: usize,
@@ -279,7 +287,7 @@ impl<'a> Walker<'a> {
     /// The list label of a paragraph from its direct or style numbering; counts the item.
     fn list_label(
         &mut self,
-        ppr: Option<&Element>,
+        ppr: Option<Element<'_>>,
         style: Option<&str>,
     ) -> Option<(u8, Option<String>, bool)> {
         let direct = ppr.and_then(|x| x.child("numPr"));
@@ -330,12 +338,12 @@ impl<'a> Walker<'a> {
         self.fields.iter().all(|f| *f)
     }
 
-    fn inline<'e>(&mut self, e: &'e Element, para: &mut Para<'e>, depth: usize) -> Result<(), ReadError> {
+    fn inline<'e>(&mut self, e: Element<'e>, para: &mut Para<'e>, depth: usize) -> Result<(), ReadError> {
         if depth > 64 {
             return Ok(());
         }
         for c in e.elements() {
-            match c.name.as_ref() {
+            match c.name() {
                 "r" => self.run(c, para)?,
                 "hyperlink" | "smartTag" | "customXml" | "ins" | "moveTo" | "fldSimple" | "bdo" | "dir"
                 | "sdtContent" | "oMath" | "oMathPara" => self.inline(c, para, depth + 1)?,
@@ -359,7 +367,7 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
-    fn run<'e>(&mut self, r: &'e Element, para: &mut Para<'e>) -> Result<(), ReadError> {
+    fn run<'e>(&mut self, r: Element<'e>, para: &mut Para<'e>) -> Result<(), ReadError> {
         let rpr = r.child("rPr");
         let cs = self.styles.run_style(rpr.and_then(|x| x.child_val("rStyle")));
         let pick = |direct: Option<bool>, ch: Option<bool>, base: Option<bool>| {
@@ -369,7 +377,7 @@ impl<'a> Walker<'a> {
         let italic = pick(on_off(rpr.and_then(|x| x.child("i"))), cs.italic, para.base.italic);
         let hidden = pick(on_off(rpr.and_then(|x| x.child("vanish"))), cs.vanish, None);
         for c in r.elements() {
-            if c.name == "fldChar" {
+            if c.name() == "fldChar" {
                 match c.attr("fldCharType") {
                     Some("begin") => self.fields.push(false),
                     Some("separate") => {
@@ -387,8 +395,8 @@ impl<'a> Walker<'a> {
             if hidden || !self.field_visible() {
                 continue;
             }
-            match c.name.as_ref() {
-                "t" => para.acc().push(&c.text(), bold, italic),
+            match c.name() {
+                "t" => para.acc().push(c.text(), bold, italic),
                 "tab" | "ptab" => para.acc().push("\t", false, false),
                 "br" => match c.attr("type") {
                     Some("page") => para.page_break(),
@@ -408,10 +416,10 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
-    fn table(&mut self, tbl: &Element, pos: Pos, t: &mut Table, depth: usize) -> Result<(), ReadError> {
+    fn table(&mut self, tbl: Element<'_>, pos: Pos, t: &mut Table, depth: usize) -> Result<(), ReadError> {
         // grid column → (row index, cell index) of the cell a vertical merge continues
         let mut origins: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-        let mut trs: Vec<&Element> = Vec::new();
+        let mut trs: Vec<Element<'_>> = Vec::new();
         collect_rows(tbl, &mut trs, 0);
         for tr in trs {
             self.tick()?;
@@ -425,7 +433,7 @@ impl<'a> Walker<'a> {
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(0usize)
                 .min(1000);
-            let mut tcs: Vec<&Element> = Vec::new();
+            let mut tcs: Vec<Element<'_>> = Vec::new();
             collect_cells(tr, &mut tcs, 0);
             let row_index = t.rows.len();
             let mut row = Row { cells: Vec::new(), header };
@@ -479,7 +487,7 @@ impl<'a> Walker<'a> {
     }
 
     /// A cell's fill as `#RRGGBB`: solid pattern colour, `w:fill`, or the theme fill.
-    fn fill(&self, tcpr: Option<&Element>) -> Option<String> {
+    fn fill(&self, tcpr: Option<Element<'_>>) -> Option<String> {
         let shd = tcpr?.child("shd")?;
         let val = shd.attr("val").unwrap_or("clear");
         if val == "nil" {
@@ -527,20 +535,20 @@ fn make_block(
 }
 
 /// The branch of `mc:AlternateContent` to read: the first `mc:Choice`, else `mc:Fallback`.
-fn alternate(e: &Element) -> Option<&Element> {
+fn alternate(e: Element<'_>) -> Option<Element<'_>> {
     e.child("Choice").or_else(|| e.child("Fallback"))
 }
 
 /// Collect `w:txbxContent` under a drawing, reading only one branch of alternate content.
-fn text_boxes<'e>(e: &'e Element, out: &mut Vec<&'e Element>, depth: usize) {
+fn text_boxes<'e>(e: Element<'e>, out: &mut Vec<Element<'e>>, depth: usize) {
     if depth > 64 {
         return;
     }
-    if e.name == "txbxContent" {
+    if e.name() == "txbxContent" {
         out.push(e);
         return;
     }
-    if e.name == "AlternateContent" {
+    if e.name() == "AlternateContent" {
         if let Some(a) = alternate(e) {
             text_boxes(a, out, depth + 1);
         }
@@ -551,12 +559,12 @@ fn text_boxes<'e>(e: &'e Element, out: &mut Vec<&'e Element>, depth: usize) {
     }
 }
 
-fn collect_rows<'e>(e: &'e Element, out: &mut Vec<&'e Element>, depth: usize) {
+fn collect_rows<'e>(e: Element<'e>, out: &mut Vec<Element<'e>>, depth: usize) {
     if depth > 16 {
         return;
     }
     for c in e.elements() {
-        match c.name.as_ref() {
+        match c.name() {
             "tr" => out.push(c),
             "sdt" | "sdtContent" | "customXml" | "ins" | "moveTo" => collect_rows(c, out, depth + 1),
             _ => {}
@@ -564,12 +572,12 @@ fn collect_rows<'e>(e: &'e Element, out: &mut Vec<&'e Element>, depth: usize) {
     }
 }
 
-fn collect_cells<'e>(e: &'e Element, out: &mut Vec<&'e Element>, depth: usize) {
+fn collect_cells<'e>(e: Element<'e>, out: &mut Vec<Element<'e>>, depth: usize) {
     if depth > 16 {
         return;
     }
     for c in e.elements() {
-        match c.name.as_ref() {
+        match c.name() {
             "tc" => out.push(c),
             "sdt" | "sdtContent" | "customXml" | "ins" | "moveTo" => collect_cells(c, out, depth + 1),
             _ => {}
@@ -625,7 +633,7 @@ fn symbol(font: Option<&str>, hex: &str) -> Option<char> {
 
 /// The date a date-picker control (`w:sdtPr/w:date/@w:fullDate`, `2025-11-20T00:00:00Z`) holds,
 /// as `YYYY-MM-DD`.
-fn full_date(sdt: &Element) -> Option<String> {
+fn full_date(sdt: Element<'_>) -> Option<String> {
     let full = sdt.child("sdtPr")?.child("date")?.attr("fullDate")?;
     let d = full.get(..10)?;
     let b = d.as_bytes();
@@ -636,7 +644,7 @@ fn full_date(sdt: &Element) -> Option<String> {
 
 /// A content control (`w:sdt`) showing its placeholder text (`w:showingPlcHdr`): its value is
 /// empty, the shown text is only a prompt.
-fn showing_placeholder(sdt: &Element) -> bool {
+fn showing_placeholder(sdt: Element<'_>) -> bool {
     sdt.child("sdtPr").is_some_and(|p| {
         p.child("showingPlcHdr").is_some_and(|f| f.attr("val").is_none_or(|v| v != "0" && v != "false"))
     })

@@ -15,6 +15,7 @@
 pub mod body;
 pub mod numbering;
 pub mod package;
+pub mod scan;
 pub mod schema;
 pub mod styles;
 pub mod xml;
@@ -24,7 +25,7 @@ use crate::read::{Limits, ReadError};
 use package::Package;
 use schema::Part;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use xml::Element;
+use xml::{Element, Tree};
 
 /// Read DOCX bytes. Never panics: any panic in the code below is caught and reported as
 /// [`ReadError::Internal`]; time is bounded by `limits.max_millis`.
@@ -73,7 +74,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let root_rels = parse_opt(&mut pkg, "_rels/.rels", Part::Relationships, limits, &mut doc.warnings)?;
     let main = root_rels
         .as_ref()
-        .map(|r| rels(r, ""))
+        .map(|r| rels(r.root(), ""))
         .unwrap_or_default()
         .into_iter()
         .find(|r| r.kind == "officeDocument")
@@ -90,7 +91,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let rels_name =
         if dir.is_empty() { format!("_rels/{file}.rels") } else { format!("{dir}/_rels/{file}.rels") };
     let doc_rels = parse_opt(&mut pkg, &rels_name, Part::Relationships, limits, &mut doc.warnings)?
-        .map(|r| rels(&r, dir))
+        .map(|r| rels(r.root(), dir))
         .unwrap_or_default();
     let target = |kind: &str, fallback: &str| -> String {
         doc_rels.iter().find(|r| r.kind == kind).map(|r| r.target.clone()).unwrap_or_else(|| {
@@ -109,7 +110,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         limits,
         &mut doc.warnings,
     )? {
-        Some(e) => styles::Styles::parse(&e),
+        Some(t) => styles::Styles::parse(t.root()),
         None => styles::Styles::default(),
     };
     let theme = match parse_opt(
@@ -119,7 +120,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         limits,
         &mut doc.warnings,
     )? {
-        Some(e) => styles::Theme::parse(&e),
+        Some(t) => styles::Theme::parse(t.root()),
         None => styles::Theme::default(),
     };
     let mut numbering = match parse_opt(
@@ -129,13 +130,13 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         limits,
         &mut doc.warnings,
     )? {
-        Some(e) => numbering::Numbering::parse(&e),
+        Some(t) => numbering::Numbering::parse(t.root()),
         None => numbering::Numbering::default(),
     };
     numbering.resolve_style_links(&styles);
 
     let mut walker = body::Walker::new(&styles, &mut numbering, &theme, *limits, started);
-    let Some(body_el) = document.child("body") else {
+    let Some(body_el) = document.root().child("body") else {
         return Err(ReadError::BadDocx(format!("{main} has no w:body")));
     };
     doc.blocks = walker.part(body_el)?;
@@ -145,16 +146,15 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         let Some(root) = parse_opt(&mut pkg, &name, Part::Notes, limits, &mut walker.warnings)? else {
             continue;
         };
-        let mut note = Element::default();
-        for n in root.children {
-            let xml::Node::Element(mut n) = n else { continue };
-            let sep =
-                matches!(n.attr("type"), Some("separator" | "continuationSeparator" | "continuationNotice"));
-            if !sep {
-                note.children.append(&mut n.children);
-            }
-        }
-        let blocks = walker.part(&note)?;
+        // the notes' content is lowered as one container (indices run on from note to note)
+        let notes: Vec<Element<'_>> = root
+            .root()
+            .elements()
+            .filter(|n| {
+                !matches!(n.attr("type"), Some("separator" | "continuationSeparator" | "continuationNotice"))
+            })
+            .collect();
+        let blocks = walker.parts(&notes)?;
         doc.notes.extend(blocks);
     }
 
@@ -166,7 +166,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         for name in names {
             if let Some(root) = parse_opt(&mut pkg, &name, Part::HeaderFooter, limits, &mut walker.warnings)?
             {
-                out.extend(walker.part(&root)?);
+                out.extend(walker.part(root.root())?);
             }
         }
     }
@@ -182,7 +182,7 @@ fn parse_opt(
     kind: Part,
     limits: &Limits,
     warnings: &mut Vec<String>,
-) -> Result<Option<Element>, ReadError> {
+) -> Result<Option<Tree>, ReadError> {
     let Some(bytes) = pkg.read(name)? else { return Ok(None) };
     match xml::parse_part(&bytes, name, kind, limits, pkg.started()) {
         Ok(e) => Ok(Some(e)),
@@ -196,7 +196,7 @@ fn parse_opt(
 
 /// Relationships of a part: (type suffix such as `styles`, resolved part name). External
 /// targets are skipped.
-fn rels(root: &Element, base_dir: &str) -> Vec<Rel> {
+fn rels(root: Element<'_>, base_dir: &str) -> Vec<Rel> {
     let mut out = Vec::new();
     for r in root.children_named("Relationship") {
         if r.attr("TargetMode") == Some("External") {

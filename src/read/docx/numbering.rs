@@ -32,7 +32,7 @@ pub struct Level {
 }
 
 impl Level {
-    fn parse(e: &Element) -> Level {
+    fn parse(e: Element<'_>) -> Level {
         Level {
             // the schema default for an absent w:start is 0
             start: e.child_val("start").and_then(|v| v.trim().parse().ok()).unwrap_or(0),
@@ -74,12 +74,12 @@ pub struct Numbering {
     seen: BTreeSet<String>,
 }
 
-fn ilvl(e: &Element) -> Option<u8> {
+fn ilvl(e: Element<'_>) -> Option<u8> {
     e.attr("ilvl").and_then(|v| v.trim().parse::<u8>().ok()).filter(|l| usize::from(*l) < LEVELS)
 }
 
 impl Numbering {
-    pub fn parse(root: &Element) -> Numbering {
+    pub fn parse(root: Element<'_>) -> Numbering {
         let mut n = Numbering::default();
         for a in root.children_named("abstractNum") {
             let Some(id) = a.attr("abstractNumId") else { continue };
@@ -351,7 +351,7 @@ mod tests {
             std::time::Instant::now(),
         )
         .unwrap();
-        Numbering::parse(&root)
+        Numbering::parse(root.root())
     }
 
     const TWO_LEVEL: &str = r#"<w:numbering xmlns:w="w">

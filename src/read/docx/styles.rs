@@ -51,7 +51,7 @@ pub struct RunStyle {
 }
 
 impl Styles {
-    pub fn parse(root: &Element) -> Styles {
+    pub fn parse(root: Element<'_>) -> Styles {
         let mut s = Styles::default();
         for st in root.children_named("style") {
             let Some(id) = st.attr("styleId") else { continue };
@@ -192,7 +192,7 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn parse(root: &Element) -> Theme {
+    pub fn parse(root: Element<'_>) -> Theme {
         let mut found = Vec::new();
         root.find_all("clrScheme", &mut found);
         let mut colours = BTreeMap::new();
@@ -203,7 +203,7 @@ impl Theme {
                     .and_then(|s| s.attr("val"))
                     .or_else(|| c.child("sysClr").and_then(|s| s.attr("lastClr")));
                 if let Some(v) = value.and_then(hex6) {
-                    colours.insert(c.name.to_string(), v);
+                    colours.insert(c.name().to_string(), v);
                 }
             }
         }
