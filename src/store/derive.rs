@@ -93,9 +93,9 @@ fn word_texts(r: &Record, each: &mut dyn FnMut(&str)) {
 }
 
 /// The record's words (runs of letters and digits of at least three characters, lower case)
-/// as [`WordSet`] hashes. The same set as hashing each distinct lower-cased word: an ASCII word
-/// is hashed as it is lower-cased, any other lower-cased into one reused buffer and hashed
-/// there (no string per word, no set of strings; duplicates go when the hashes are sorted).
+/// as [`WordSet`] hashes. The same set as hashing each distinct lower-cased word: a word is
+/// lower-cased into one reused buffer and hashed there (no string per word, no set of strings;
+/// duplicates go when the hashes are sorted).
 pub fn word_set(r: &Record) -> WordSet {
     let mut hashes: Vec<u64> = Vec::new();
     let mut lower = String::new();
@@ -116,18 +116,19 @@ pub fn word_set(r: &Record) -> WordSet {
             if w.len() < 3 || (!ascii && w.chars().count() < 3) {
                 continue;
             }
+            lower.clear();
             if ascii {
-                hashes.push(WordSet::hash_ascii_lower(w.as_bytes()));
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
             } else {
-                lower.clear();
                 if w.contains('Σ') {
                     // `str::to_lowercase`'s final-sigma rule needs the whole word
                     lower.push_str(&w.to_lowercase());
                 } else {
                     lower.extend(w.chars().flat_map(char::to_lowercase));
                 }
-                hashes.push(WordSet::hash(&lower));
             }
+            hashes.push(WordSet::hash(&lower));
         }
     });
     WordSet::from_hashes(hashes)
@@ -204,31 +205,14 @@ struct Identity {
 pub struct WordSet(Box<[u64]>);
 
 impl WordSet {
-    /// A word's hash: a fixed function of its bytes (the same hash for the same word in every
-    /// run and on every machine), cheap for the short words it is given. A collision between
-    /// two of a paper's few thousand words would make one word of two: negligible at 64 bits.
+    /// A word's hash: [`crate::util::QuickHash`] of its bytes (the same hash for the same word
+    /// in every run). A collision between two of a paper's few thousand words would make one
+    /// word of two: negligible at 64 bits (and none among words of up to eight bytes).
     fn hash(word: &str) -> u64 {
-        Self::finish(word.bytes().fold(Self::SEED, Self::step))
-    }
-
-    /// [`WordSet::hash`] of an ASCII word lower-cased, without a lower-cased copy.
-    fn hash_ascii_lower(word: &[u8]) -> u64 {
-        Self::finish(word.iter().fold(Self::SEED, |h, b| Self::step(h, b.to_ascii_lowercase())))
-    }
-
-    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
-
-    fn step(h: u64, b: u8) -> u64 {
-        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
-    }
-
-    /// A final mix (the 64-bit finaliser of MurmurHash3), so every bit depends on every byte.
-    fn finish(mut h: u64) -> u64 {
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
+        use std::hash::Hasher;
+        let mut h = crate::util::QuickHash::default();
+        h.write(word.as_bytes());
+        h.finish()
     }
 
     /// The set of the given hashes (sorted, duplicates dropped).

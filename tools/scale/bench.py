@@ -54,6 +54,8 @@ def commands(db, out, year):
         ("dashboard", ["dashboard", "--db", db, "--out", f"{out}/dash"]),
         ("log --open --json", ["log", "--db", db, "--open", "--json"]),
         ("log --committee SSU --json", ["log", "--db", db, "--committee", "SSU", "--json"]),
+        ("log --json (the whole log)", ["log", "--db", db, "--json"]),
+        ("log (the whole log as a table)", ["log", "--db", db]),
     ]
 
 
