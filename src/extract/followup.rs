@@ -1131,12 +1131,7 @@ mod tests {
     /// matches, each group at the same offsets.
     #[test]
     fn deadline_patterns_match_on_the_shadow_as_on_the_text() {
-        type Spans = Vec<Vec<Option<(usize, usize)>>>;
-        let spans = |re: &Regex, hay: &str| -> Spans {
-            re.captures_iter(hay)
-                .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
-                .collect()
-        };
+        let spans = |re: &Regex, hay: &str| crate::extract::prefilter::capture_spans(re, hay, 0);
         let phrases = [
             "innen 12.03.2026",
             "Innan 1. mars 2026",

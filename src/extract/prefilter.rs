@@ -194,6 +194,29 @@ pub fn has_any(text: &str, parts: &[&str]) -> bool {
     parts.iter().any(|p| text.contains(p))
 }
 
+/// Every match of `re` in `hay` from byte `at` on, as the byte spans of each of its groups:
+/// what a rewritten pattern (on a shadow of the text, say) must give exactly as the one it
+/// replaces (tests).
+#[cfg(test)]
+pub fn capture_spans(re: &regex::Regex, hay: &str, at: usize) -> Vec<Vec<Option<(usize, usize)>>> {
+    let mut out = Vec::new();
+    let mut from = at;
+    while let Some(c) = re.captures_at(hay, from) {
+        out.push(c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect::<Vec<_>>());
+        let Some(m) = c.get(0) else { break };
+        // the next search starts after this match (one character on after an empty one)
+        from = if m.end() > m.start() {
+            m.end()
+        } else {
+            match hay.get(m.end()..).and_then(|r| r.chars().next()) {
+                Some(ch) => m.end() + ch.len_utf8(),
+                None => break,
+            }
+        };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
