@@ -368,8 +368,11 @@ impl Store {
     pub fn end_batch(&mut self) -> Result<(), StoreError> {
         let touched = std::mem::take(&mut self.batch_cases);
         if !self.conn.is_autocommit() {
-            refresh_cases(&self.conn, &touched)?;
+            // the records stored are committed even when the refresh fails (a database error:
+            // the batch stops, and what was stored before it stays, as without a batch)
+            let refreshed = refresh_cases(&self.conn, &touched);
             self.conn.execute_batch("COMMIT")?;
+            refreshed?;
         }
         Ok(())
     }
