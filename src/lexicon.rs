@@ -60,6 +60,7 @@ pub mod c {
     pub const DEADLINE_WORD: &str = "deadline_word";
     pub const DEADLINE_MOVED: &str = "deadline_moved";
     pub const LIST_JOINER: &str = "list_joiner";
+    pub const FSU_MARKER: &str = "fsu_marker";
 
     /// Every concept (the unit test checks each is in the data and non-empty).
     pub const ALL: &[&str] = &[
@@ -113,6 +114,7 @@ pub mod c {
         DEADLINE_WORD,
         DEADLINE_MOVED,
         LIST_JOINER,
+        FSU_MARKER,
     ];
 }
 

@@ -114,9 +114,7 @@ impl<'a> TextWords<'a> {
 
 fn has_fsu_marker(text: &str, l: &str) -> bool {
     find_word(text, l, "FSU", false).is_some()
-        || l.contains("samarbeidsutval")
-        || l.contains("fagråd")
-        || l.contains("fagrad")
+        || crate::lexicon::forms(lc::FSU_MARKER).iter().any(|m| l.contains(m.as_str()))
 }
 
 /// The committee named first in `text`. `field` says the text is an `Utvalg:` field value,
@@ -220,6 +218,25 @@ pub fn body_name(text: &str, register: &Register) -> Option<Committee> {
 
 #[cfg(test)]
 mod tests {
+
+    /// An FSU marker: the abbreviation `FSU` as a word (case-sensitive), or a lexicon
+    /// `fsu_marker` word inside any word of the lower-cased text.
+    #[test]
+    fn fsu_markers() {
+        let marked = |t: &str| has_fsu_marker(t, &t.to_lowercase());
+        for t in [
+            "FSU rehabilitering",
+            "Fagleg samarbeidsutval for psykisk helse",
+            "Samarbeidsutvalget",
+            "Fagrådet for rus",
+            "fagrad",
+        ] {
+            assert!(marked(t), "{t}");
+        }
+        for t in ["Fsu-møte", "Psykisk helse og rus", "samarbeid om utval", "fagdag", "FSUX"] {
+            assert!(!marked(t), "{t}");
+        }
+    }
     use super::*;
 
     #[test]
