@@ -60,33 +60,24 @@ const SHADOW_FOLDS: &[char] = &['\u{212A}', '\u{017F}'];
 /// (the backtracker). No shadow (`None`) for a text with white space outside ASCII (a single
 /// `\s` would meet two bytes) or a [`SHADOW_FOLDS`] character.
 fn casenum_shadow(text: &str) -> Option<std::borrow::Cow<'_, str>> {
-    if text.is_ascii() {
-        return Some(std::borrow::Cow::Borrowed(text));
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut buf = [0u8; 4];
-    for ch in text.chars() {
-        if ch.is_ascii() {
-            out.push(ch);
-            continue;
-        }
+    use super::prefilter::StandIn;
+    super::prefilter::ascii_shadow(text, |ch| {
         if ch.is_whitespace() || SHADOW_FOLDS.contains(&ch) {
-            return None;
+            return StandIn::Refuse;
         }
+        let mut buf = [0u8; 4];
         let letter = match LETTERS_2.get((ch as usize).wrapping_sub(0x80)) {
             Some(&known) => known,
             None => LETTER.is_match(ch.encode_utf8(&mut buf)),
         };
-        let stand_in = if letter {
+        StandIn::EachByte(if letter {
             'a'
         } else if regex_syntax::is_word_character(ch) {
             '_'
         } else {
             '#'
-        };
-        out.extend(std::iter::repeat_n(stand_in, ch.len_utf8()));
-    }
-    Some(std::borrow::Cow::Owned(out))
+        })
+    })
 }
 
 /// A match of the case-word pattern: the byte ranges of the whole match, the compound's first

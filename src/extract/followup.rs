@@ -631,29 +631,16 @@ const SHADOW_FOLDS: &[char] = &['\u{212A}', '\u{017F}', '\u{212B}'];
 /// stand-ins' character), white space outside ASCII (a single `\s` would meet two bytes) or a
 /// [`SHADOW_FOLDS`] character. Test `deadline_patterns_match_on_the_shadow_as_on_the_text`.
 fn deadline_shadow(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    use super::prefilter::StandIn;
     if text.contains('_') {
         return None;
     }
-    if text.is_ascii() {
-        return Some(std::borrow::Cow::Borrowed(text));
-    }
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if ch.is_ascii() {
-            out.push(ch);
-            continue;
-        }
-        match ch {
-            'å' | 'Å' => out.push_str(SHADOW_AA),
-            'ø' | 'Ø' => out.push_str(SHADOW_OE),
-            _ if ch.is_whitespace() || SHADOW_FOLDS.contains(&ch) => return None,
-            _ => {
-                let stand_in = if regex_syntax::is_word_character(ch) { 'a' } else { '#' };
-                out.extend(std::iter::repeat_n(stand_in, ch.len_utf8()));
-            }
-        }
-    }
-    Some(std::borrow::Cow::Owned(out))
+    super::prefilter::ascii_shadow(text, |ch| match ch {
+        'å' | 'Å' => StandIn::Bytes(SHADOW_AA),
+        'ø' | 'Ø' => StandIn::Bytes(SHADOW_OE),
+        _ if ch.is_whitespace() || SHADOW_FOLDS.contains(&ch) => StandIn::Refuse,
+        _ => StandIn::EachByte(if regex_syntax::is_word_character(ch) { 'a' } else { '#' }),
+    })
 }
 
 /// [`DIRECT`] and [`RETURN`] as written, for a text without a shadow (rare: built on first use).

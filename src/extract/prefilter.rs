@@ -194,6 +194,40 @@ pub fn has_any(text: &str, parts: &[&str]) -> bool {
     parts.iter().any(|p| text.contains(p))
 }
 
+/// What a character outside ASCII becomes in an ASCII shadow ([`ascii_shadow`]).
+pub enum StandIn {
+    /// This ASCII character, once per byte of the character.
+    EachByte(char),
+    /// These ASCII bytes (as many as the character's).
+    Bytes(&'static str),
+    /// The text has no shadow.
+    Refuse,
+}
+
+/// The text's ASCII shadow, byte for byte as long: ASCII as it is, every other character as
+/// `stand_in` says; `None` when it refuses one. A pattern written for the shadow runs in ASCII,
+/// where the regex engine's DFA answers `\b` and `\w` (a Unicode `\b` on text with æ, ø or å
+/// sends it to its slow backtracker), and finds the text's byte offsets. The rules' shadows:
+/// `votes::shadow`, `casenum::casenum_shadow`, `followup::deadline_shadow`.
+pub fn ascii_shadow(text: &str, stand_in: impl Fn(char) -> StandIn) -> Option<std::borrow::Cow<'_, str>> {
+    if text.is_ascii() {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+            continue;
+        }
+        match stand_in(ch) {
+            StandIn::EachByte(c) => out.extend(std::iter::repeat_n(c, ch.len_utf8())),
+            StandIn::Bytes(b) => out.push_str(b),
+            StandIn::Refuse => return None,
+        }
+    }
+    Some(std::borrow::Cow::Owned(out))
+}
+
 /// Every match of `re` in `hay` from byte `at` on, as the byte spans of each of its groups:
 /// what a rewritten pattern (on a shadow of the text, say) must give exactly as the one it
 /// replaces (tests).

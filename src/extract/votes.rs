@@ -120,25 +120,18 @@ fn may_vote(text: &str) -> bool {
 /// `samrøystes` is `samraaystes` on both sides. (Two words that differ only in letters outside
 /// ASCII of the same length share a shadow; no vote word has such a twin.)
 fn shadow(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if ch.is_ascii() {
-            out.push(ch);
-            continue;
-        }
-        let stand_in = if regex_syntax::is_word_character(ch) {
+    use super::prefilter::StandIn;
+    let stand_in = |ch: char| {
+        StandIn::EachByte(if regex_syntax::is_word_character(ch) {
             'a'
         } else if ch.is_whitespace() {
             ' '
         } else {
             '#'
-        };
-        out.extend(std::iter::repeat_n(stand_in, ch.len_utf8()));
-    }
-    std::borrow::Cow::Owned(out)
+        })
+    };
+    // (no character is refused: every text has this shadow)
+    super::prefilter::ascii_shadow(text, stand_in).unwrap_or(std::borrow::Cow::Borrowed(text))
 }
 
 fn events(text: &str) -> Vec<(usize, Event)> {
